@@ -1,0 +1,15 @@
+"""Who is calling the sandbox: the account and the IAM identity behind the request."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The identity a request was signed with, resolved the way STS would report it."""
+
+    account_id: str
+    arn: str  # e.g. arn:aws:sts::222222222222:assumed-role/DataScientist/session
+    region: str
+    principal_id: str = ""

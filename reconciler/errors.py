@@ -1,0 +1,20 @@
+"""Operational failures: what happened, why, and what to do.
+
+Problems in the user's files are diagnostics, not exceptions. These are for everything
+else (AWS refused, a file could not be written, a plan is stale) and the CLI prints them as
+one line, with the chain of causes under ``--debug``.
+"""
+
+from __future__ import annotations
+
+
+class ReconcilerError(Exception):
+    """A failure the user can act on; ``hint`` says how."""
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return f"{self.message}: {self.hint}" if self.hint else self.message

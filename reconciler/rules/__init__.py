@@ -1,0 +1,25 @@
+"""Cross-file and meaning-level checks of the repository, one module per subject."""
+
+from __future__ import annotations
+
+from reconciler.diagnostics import Diagnostic
+from reconciler.rules import cards, config, shares
+from reconciler.rules.base import Rule, RuleInput
+
+RULES: list[Rule] = [
+    cards.file_names_match,
+    cards.names_unique,
+    cards.content_size,
+    cards.tags_valid,
+    cards.ignore_paths_valid,
+    *config.RULES,
+    *shares.RULES,
+]
+
+
+def run_rules(data: RuleInput) -> list[Diagnostic]:
+    """Every cross-file problem, from every rule."""
+    return [d for rule in RULES for d in rule(data)]
+
+
+__all__ = ["RuleInput", "run_rules"]

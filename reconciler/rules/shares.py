@@ -1,0 +1,110 @@
+"""Rules about share files: principals, card selection and permissions."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterator
+
+from reconciler.diagnostics import Diagnostic, Severity
+from reconciler.model import AWS_MANAGED_PERMISSIONS, Config, ShareSpec
+from reconciler.rules.base import Rule, RuleInput, at
+
+ORG_ARN = re.compile(r"^arn:aws[a-z-]*:organizations::[0-9]{12}:organization/o-[a-z0-9]{10,32}$")
+OU_ARN = re.compile(
+    r"^arn:aws[a-z-]*:organizations::[0-9]{12}:ou/o-[a-z0-9]{10,32}/ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$"
+)
+ACCOUNT_ID = re.compile(r"^[0-9]{12}$")
+PUBLIC = {"*", "public", "everyone", "all"}
+
+
+def principal_kind(config: Config, principal: str) -> str:
+    """'name', 'account', 'organization', 'ou' or 'invalid' for a share principal."""
+    if principal in config.accounts:
+        return "name"
+    if ACCOUNT_ID.match(principal):
+        return "account"
+    if ORG_ARN.match(principal):
+        return "organization"
+    if OU_ARN.match(principal):
+        return "ou"
+    return "invalid"
+
+
+def is_external(config: Config, principal: str) -> bool:
+    """True when sharing with ``principal`` crosses the card account's Organization."""
+    kind = principal_kind(config, principal)
+    if kind == "name":
+        return config.accounts[principal].external
+    if kind == "account":
+        known = config.account_by_id(principal)
+        return known.external if known else True
+    return False
+
+
+def principals_valid(data: RuleInput) -> Iterator[Diagnostic]:
+    """Principals resolve, are not public, and are external only when the share allows it."""
+    if data.config is None:
+        return
+    for share in data.shares:
+        for i, principal in enumerate(share.principals):
+            problem = _principal_problem(data.config, share, principal)
+            if problem:
+                yield at(data.documents[share.file], ("principals", i), problem, "principal")
+
+
+def _principal_problem(config: Config, share: ShareSpec, principal: str) -> str | None:
+    kind = principal_kind(config, principal)
+    if principal.lower() in PUBLIC or "*" in principal:
+        return f"'{principal}' would share publicly: list accounts, OUs or an organization"
+    if kind == "invalid":
+        close = difflib.get_close_matches(principal, list(config.accounts), n=1)
+        hint = f": did you mean '{close[0]}'?" if close else (
+            ": use an account name from reconciler.yaml, a 12-digit account ID, or an "
+            "organization or OU ARN")
+        return f"unknown principal '{principal}'{hint}"
+    resolved = config.accounts[principal].id if kind == "name" else principal
+    if resolved == config.card_account_id:
+        return f"'{principal}' is the card account itself, which already owns the cards"
+    if is_external(config, principal) and not share.allow_external_principals:
+        where = "is marked external in reconciler.yaml" if kind == "name" else (
+            "is not declared under accounts: in reconciler.yaml")
+        return (f"account '{principal}' {where}, so it is outside the Organization: set "
+                "allow_external_principals: true on this share to send it an invitation")
+    return None
+
+
+def cards_exist(data: RuleInput) -> Iterator[Diagnostic]:
+    """Cards named by a share are declared in cards/."""
+    for share in data.shares:
+        for i, name in enumerate(share.card_names):
+            if name not in data.all_card_names:
+                close = difflib.get_close_matches(name, sorted(data.all_card_names), n=1)
+                hint = f": did you mean '{close[0]}'?" if close else (
+                    f": add cards/{name}.yaml or remove it from the share")
+                yield at(data.documents[share.file], ("cards", "names", i),
+                         f"unknown card '{name}'{hint}", "unknown-card")
+
+
+def selects_something(data: RuleInput) -> Iterator[Diagnostic]:
+    """A share that names no card and no status can never hold a card."""
+    for share in data.shares:
+        if not share.card_names and not share.card_statuses:
+            yield at(data.documents[share.file], ("cards",), "selects no card: list card names "
+                     "or statuses under cards:", "empty-share", severity=Severity.WARNING)
+
+
+def permission_resolves(data: RuleInput) -> Iterator[Diagnostic]:
+    """The permission is AWS managed, or declared under permissions: in reconciler.yaml."""
+    if data.config is None:
+        return
+    known = sorted({*AWS_MANAGED_PERMISSIONS, *data.config.permissions})
+    for share in data.shares:
+        if share.permission not in known:
+            close = difflib.get_close_matches(share.permission, known, n=1)
+            hint = f": did you mean '{close[0]}'?" if close else f"; known: {', '.join(known)}"
+            yield at(data.documents[share.file], ("permission",),
+                     f"unknown permission '{share.permission}'{hint}", "unknown-permission")
+
+
+RULES: list[Rule] = [principals_valid, cards_exist, selects_something, permission_resolves]

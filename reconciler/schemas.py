@@ -1,0 +1,63 @@
+"""The JSON Schemas of the repository files, loaded and compiled once per process.
+
+Schemas live in the repository's ``schema/`` folder (shipped inside the package as
+``reconciler/_schema``). They reference each other by relative URI, so all of them are
+registered in one ``referencing`` registry.
+"""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jsonschema import validators
+from jsonschema.protocols import Validator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT7
+
+SCHEMA_DIR = Path(__file__).resolve().parent / "_schema"
+BASE_URI = "https://modelcard-reconciler.local/schema/"
+
+
+class Kind(str, Enum):
+    """The kinds of repository file, each with its schema file."""
+
+    CONFIG = "reconciler.schema.json"
+    CARD = "card.schema.json"
+    SHARE = "share.schema.json"
+    CONTENT = "model-card-content.schema.json"
+
+
+def schema_files() -> list[Path]:
+    """Every schema file shipped with the reconciler."""
+    return sorted(SCHEMA_DIR.glob("*.schema.json"))
+
+
+@cache
+def load_schema(kind: Kind) -> dict[str, Any]:
+    """The parsed schema document of one kind."""
+    document: dict[str, Any] = json.loads((SCHEMA_DIR / kind.value).read_text("utf-8"))
+    return document
+
+
+@cache
+def registry() -> Registry[Any]:
+    """All schemas, addressable by their file name relative to BASE_URI."""
+    resources = [
+        (BASE_URI + kind.value, Resource.from_contents(load_schema(kind), DRAFT7))
+        for kind in Kind
+    ]
+    return Registry().with_resources(resources)
+
+
+@cache
+def validator(kind: Kind) -> Validator:
+    """A compiled validator for one kind, built once and reused for every file."""
+    schema = load_schema(kind)
+    cls = validators.validator_for(schema)
+    cls.check_schema(schema)
+    instance: Validator = cls(schema, registry=registry())
+    return instance

@@ -1,0 +1,199 @@
+"""Safe YAML loading that remembers where every value came from.
+
+The loader composes the YAML node tree and converts it to plain JSON-like data itself, so
+that it can record the position of every key and value, refuse duplicate keys, aliases and
+non-string keys, keep timestamps as strings, and bound the size and depth of the input.
+Problems come back as diagnostics; a malformed file never raises.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from reconciler.diagnostics import START, Diagnostic, Position, json_path
+
+MAX_BYTES = 1_000_000
+MAX_DEPTH = 64
+
+PathKey = tuple[str | int, ...]
+
+_SCALAR_TAGS = frozenset(f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null"))
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader whose implicit types leave timestamps as strings (JSON has no dates)."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    """A loaded file: its data, and the positions of its values and keys by path."""
+
+    file: str
+    data: Any
+    value_positions: dict[PathKey, Position] = field(default_factory=dict)
+    key_positions: dict[PathKey, Position] = field(default_factory=dict)
+
+    def locate(self, path: PathKey, *, key: bool = False) -> Position:
+        """Position of the value (or its key) at ``path``, else of the nearest ancestor."""
+        table = self.key_positions if key else self.value_positions
+        for end in range(len(path), -1, -1):
+            found = table.get(path[:end]) or self.value_positions.get(path[:end])
+            if found:
+                return found
+        return START
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    document: SourceDocument | None
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def load_file(path: Path, display: str) -> LoadResult:
+    """Load one YAML file; ``display`` is the name diagnostics use (repo-relative)."""
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        return _fail(display, START, f"cannot read file: {e.strerror}", "io")
+    if len(raw) > MAX_BYTES:
+        return _fail(display, START, f"file is {len(raw):,} bytes; the limit is {MAX_BYTES:,}",
+                     "too-large")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        return _fail(display, START, f"not UTF-8 text (byte {e.start}): save it as UTF-8",
+                     "encoding")
+    return load_text(text, display)
+
+
+def load_text(text: str, display: str) -> LoadResult:
+    """Parse YAML text into a SourceDocument, or diagnostics saying why it cannot be."""
+    try:
+        nodes = list(yaml.compose_all(text, Loader=_Loader))
+    except yaml.MarkedYAMLError as e:
+        return _fail(display, _mark(e.problem_mark), _syntax_message(e), "yaml-syntax")
+    except yaml.YAMLError as e:
+        return _fail(display, START, f"invalid YAML: {e}", "yaml-syntax")
+    except RecursionError:
+        return _fail(display, START, f"nesting is deeper than {MAX_DEPTH} levels", "too-deep")
+    if len(nodes) > 1:
+        return _fail(display, _mark(nodes[1].start_mark),
+                     "more than one YAML document: keep one document per file", "yaml-syntax")
+    builder = _Builder(display)
+    data = builder.build(nodes[0], ()) if nodes else None
+    if builder.diagnostics:
+        return LoadResult(None, tuple(builder.diagnostics))
+    doc = SourceDocument(display, data, builder.values, builder.keys)
+    return LoadResult(doc, ())
+
+
+def _fail(file: str, pos: Position, message: str, code: str) -> LoadResult:
+    return LoadResult(None, (Diagnostic(file, pos, "$", message, code),))
+
+
+def _mark(mark: yaml.Mark | None) -> Position:
+    return Position(mark.line + 1, mark.column + 1) if mark else START
+
+
+def _syntax_message(e: yaml.MarkedYAMLError) -> str:
+    problem = e.problem or "invalid YAML"
+    context = f" ({e.context})" if e.context else ""
+    return f"YAML syntax error: {problem}{context}"
+
+
+class _Builder:
+    """Turns a node tree into plain data, recording positions and structural problems."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.values: dict[PathKey, Position] = {}
+        self.keys: dict[PathKey, Position] = {}
+        self.diagnostics: list[Diagnostic] = []
+        self._constructor = _Loader("")
+        self._seen_anchor_nodes: set[int] = set()
+
+    def build(self, node: Node, path: PathKey) -> Any:
+        self.values[path] = _mark(node.start_mark)
+        if len(path) > MAX_DEPTH:
+            return self._problem(node, path, f"nesting is deeper than {MAX_DEPTH} levels",
+                                 "too-deep")
+        if id(node) in self._seen_anchor_nodes:
+            return self._problem(node, path, "YAML aliases (*name) are not supported: "
+                                 "write the value out in full", "yaml-alias")
+        self._seen_anchor_nodes.add(id(node))
+        handler = _HANDLERS.get(type(node))
+        return handler(self, node, path) if handler else None
+
+    def _scalar(self, node: Node, path: PathKey) -> Any:
+        if node.tag not in _SCALAR_TAGS:
+            message = f"YAML tag {_tag_name(node.tag)} is not allowed"
+            return self._problem(node, path, message, "yaml-tag")
+        try:
+            return self._constructor.construct_object(node, deep=True)
+        except yaml.YAMLError as e:
+            return self._problem(node, path, f"invalid value: {e}", "yaml-syntax")
+
+    def _sequence(self, node: Node, path: PathKey) -> list[Any]:
+        assert isinstance(node, SequenceNode)
+        self._check_collection_tag(node, path, "tag:yaml.org,2002:seq")
+        return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+
+    def _mapping(self, node: Node, path: PathKey) -> dict[str, Any]:
+        assert isinstance(node, MappingNode)
+        self._check_collection_tag(node, path, "tag:yaml.org,2002:map")
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = self._key(key_node, path)
+            if key is None:
+                continue
+            child = (*path, key)
+            if key in result:
+                first = self.keys[child]
+                self._problem(key_node, child, f"duplicate key '{key}' (first defined at line "
+                              f"{first.line}): remove one", "duplicate-key")
+                continue
+            self.keys[child] = _mark(key_node.start_mark)
+            result[key] = self.build(value_node, child)
+        return result
+
+    def _key(self, node: Node, path: PathKey) -> str | None:
+        if not isinstance(node, ScalarNode):
+            self._problem(node, path, "a mapping key must be a plain string", "key-type")
+            return None
+        value = self._scalar(node, path)
+        if not isinstance(value, str):
+            self._problem(node, path, f"key {node.value!r} is read as {type(value).__name__}: "
+                          "quote it to make it a string", "key-type")
+            return None
+        return value
+
+    def _check_collection_tag(self, node: Node, path: PathKey, expected: str) -> None:
+        if node.tag != expected:
+            self._problem(node, path, f"YAML tag {_tag_name(node.tag)} is not allowed", "yaml-tag")
+
+    def _problem(self, node: Node, path: PathKey, message: str, code: str) -> None:
+        pos = _mark(node.start_mark)
+        self.diagnostics.append(Diagnostic(self.file, pos, json_path(path), message, code))
+
+
+_HANDLERS: dict[type[Node], Callable[[_Builder, Node, PathKey], Any]] = {
+    ScalarNode: _Builder._scalar,
+    SequenceNode: _Builder._sequence,
+    MappingNode: _Builder._mapping,
+}
+
+
+def _tag_name(tag: str) -> str:
+    return tag.replace("tag:yaml.org,2002:", "!!")

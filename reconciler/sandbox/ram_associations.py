@@ -1,0 +1,226 @@
+"""Associating resources and principals with shares, and the views of those associations.
+
+GetResourceShareAssociations is the owner's view ("resource shares that you own") and
+filters by status for real. ListResources and ListPrincipals have two sides: SELF
+(shares the caller owns) and OTHER-ACCOUNTS (shares reaching the caller through a
+principal association in force). A receiver may leave a share it joined by invitation
+by disassociating its own account, as the Terraform ``aws_ram_resource_share_accepter``
+does on destroy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from reconciler.sandbox.caller import Caller
+from reconciler.sandbox.errors import AwsError
+from reconciler.sandbox.ram_errors import invalid_parameter, malformed_arn, not_permitted, ram_error
+from reconciler.sandbox.ram_membership import (
+    add_principal,
+    add_resource,
+    check_batch,
+    check_open,
+    check_resource,
+    remove,
+)
+from reconciler.sandbox.ram_model import (
+    ASSOCIATED,
+    ASSOCIATING,
+    DELETED,
+    MODEL_CARD_TYPE,
+    PRINCIPAL,
+    RESOURCE,
+    SHARE_ARN,
+    Association,
+    Share,
+)
+from reconciler.sandbox.ram_params import enum, opt_str, page, req_str, str_list
+from reconciler.sandbox.ram_principals import plan
+from reconciler.sandbox.ram_render import association, principal, resource
+from reconciler.sandbox.ram_state import RamContext
+
+ASSOCIATION_STATUSES = (
+    "ASSOCIATING",
+    "ASSOCIATED",
+    "FAILED",
+    "DISASSOCIATING",
+    "DISASSOCIATED",
+    "SUSPENDED",
+    "SUSPENDING",
+    "RESTORING",
+)
+OWNERS = ("SELF", "OTHER-ACCOUNTS")
+
+
+def associate_resource_share(
+    ctx: RamContext, caller: Caller, p: Mapping[str, Any]
+) -> dict[str, Any]:
+    share = ctx.owned_share(caller, req_str(p, "resourceShareArn"))
+    check_open(share)
+    resource_arns, principals = str_list(p, "resourceArns"), str_list(p, "principals")
+    _require_some(resource_arns, principals)
+    check_batch(resource_arns)
+    for arn in resource_arns:
+        check_resource(ctx, caller, arn)
+    for entity in principals:
+        plan(ctx, share.owner, entity, share.allow_external)
+    made = [add_resource(ctx, share, a) for a in resource_arns]
+    made += [add_principal(ctx, share, e) for e in principals]
+    share.updated = ctx.now()
+    return {"resourceShareAssociations": [association(share, a, ctx.now()) for a in made]}
+
+
+def disassociate_resource_share(
+    ctx: RamContext, caller: Caller, p: Mapping[str, Any]
+) -> dict[str, Any]:
+    arn = req_str(p, "resourceShareArn")
+    resource_arns, principals = str_list(p, "resourceArns"), str_list(p, "principals")
+    _require_some(resource_arns, principals)
+    check_batch(resource_arns)
+    share = _share_for_disassociate(ctx, caller, arn, resource_arns, principals)
+    check_open(share)
+    ended = [remove(ctx, share, RESOURCE, a) for a in resource_arns]
+    ended += [remove(ctx, share, PRINCIPAL, e) for e in principals]
+    share.updated = ctx.now()
+    return {"resourceShareAssociations": [association(share, a, ctx.now()) for a in ended]}
+
+
+def _share_for_disassociate(
+    ctx: RamContext, caller: Caller, arn: str, resource_arns: list[str], principals: list[str]
+) -> Share:
+    """The owner's share; or, for a receiver leaving it, the share it was invited to."""
+    try:
+        return ctx.owned_share(caller, arn)
+    except AwsError:
+        share = ctx.any_share(arn)
+        if share not in ctx.received_shares(caller):
+            raise
+    leaving = not resource_arns and principals == [caller.account_id]
+    assoc = share.associations.get((PRINCIPAL, caller.account_id))
+    if not leaving or assoc is None or assoc.invitation_arn is None:
+        raise not_permitted(
+            f"Only the owner of {arn} can change it; a receiver can only leave "
+            "a share it joined by invitation, by disassociating its own account."
+        )
+    return share
+
+
+def _require_some(resource_arns: list[str], principals: list[str]) -> None:
+    if not resource_arns and not principals:
+        raise invalid_parameter("Specify resourceArns, principals or both.")
+
+
+def get_resource_share_associations(
+    ctx: RamContext, caller: Caller, p: Mapping[str, Any]
+) -> dict[str, Any]:
+    kind = enum(p, "associationType", (PRINCIPAL, RESOURCE, "SOURCE"), "")
+    status = opt_str(p, "associationStatus")
+    if status is not None:
+        enum(p, "associationStatus", ASSOCIATION_STATUSES, "")
+    resource_arn, entity = opt_str(p, "resourceArn"), opt_str(p, "principal")
+    if kind == PRINCIPAL and resource_arn:
+        raise invalid_parameter(
+            "You cannot specify a resource ARN when the association type is PRINCIPAL."
+        )
+    if kind == RESOURCE and entity:
+        raise invalid_parameter(
+            "You cannot specify a principal when the association type is RESOURCE."
+        )
+    wanted = entity or resource_arn
+    now = ctx.now()
+    rows = [
+        association(s, a, now)
+        for s in _shares(ctx.owned_shares(caller), _share_filter(p))
+        for a in _ordered(s.of_kind(kind))
+        if (not wanted or a.entity == wanted) and (not status or a.status(now) == status)
+    ]
+    return page(rows, p, "resourceShareAssociations")
+
+
+def list_resources(ctx: RamContext, caller: Caller, p: Mapping[str, Any]) -> dict[str, Any]:
+    owner = enum(p, "resourceOwner", OWNERS, "")
+    _check_type(p, "InvalidResourceTypeException")
+    scope = enum(p, "resourceRegionScope", ("ALL", "REGIONAL", "GLOBAL"), "ALL")
+    arns, who = set(str_list(p, "resourceArns")), opt_str(p, "principal")
+    now = ctx.now()
+    rows = [
+        resource(s, a, now)
+        for s in _shares(_side(ctx, caller, owner), _share_filter(p))
+        if owner != "SELF" or not who or _has_principal(ctx, s, who)
+        for a in _ordered(s.of_kind(RESOURCE))
+        if a.status(now) == ASSOCIATED and (not arns or a.entity in arns) and scope != "GLOBAL"
+    ]
+    return page(rows, p, "resources")
+
+
+def list_principals(ctx: RamContext, caller: Caller, p: Mapping[str, Any]) -> dict[str, Any]:
+    owner = enum(p, "resourceOwner", OWNERS, "")
+    _check_type(p, "InvalidParameterException")
+    wanted, resource_arn = set(str_list(p, "principals")), opt_str(p, "resourceArn")
+    now = ctx.now()
+    rows = [
+        principal(s, a, now)
+        for s in _shares(_side(ctx, caller, owner), _share_filter(p))
+        if not resource_arn or _has_resource(ctx, s, resource_arn)
+        for a in _ordered(s.of_kind(PRINCIPAL))
+        if _principal_visible(ctx, caller, owner, a) and (not wanted or a.entity in wanted)
+    ]
+    return page(rows, p, "principals")
+
+
+def _principal_visible(ctx: RamContext, caller: Caller, owner: str, a: Association) -> bool:
+    status = a.status(ctx.now())
+    if owner == "SELF":
+        return status in (ASSOCIATING, ASSOCIATED)
+    return status == ASSOCIATED and ctx.covers(a.entity, caller.account_id)
+
+
+def _side(ctx: RamContext, caller: Caller, owner: str) -> list[Share]:
+    found = ctx.owned_shares(caller) if owner == "SELF" else ctx.received_shares(caller)
+    return [s for s in found if s.status != DELETED]
+
+
+def _share_filter(p: Mapping[str, Any]) -> set[str]:
+    arns = set(str_list(p, "resourceShareArns"))
+    for arn in arns:
+        if not SHARE_ARN.match(arn):
+            raise malformed_arn(
+                f"The resource share ARN {arn} is not valid. Verify the ARN and try again."
+            )
+    return arns
+
+
+def _shares(found: Iterable[Share], wanted: set[str]) -> list[Share]:
+    return sorted(
+        (s for s in found if not wanted or s.arn in wanted), key=lambda s: (s.created, s.arn)
+    )
+
+
+def _ordered(items: list[Association]) -> list[Association]:
+    return sorted(items, key=lambda a: (a.created, a.entity))
+
+
+def _has_principal(ctx: RamContext, s: Share, who: str) -> bool:
+    found = s.associations.get((PRINCIPAL, who))
+    return found is not None and found.status(ctx.now()) in (ASSOCIATING, ASSOCIATED)
+
+
+def _has_resource(ctx: RamContext, s: Share, arn: str) -> bool:
+    found = s.associations.get((RESOURCE, arn))
+    return found is not None and found.status(ctx.now()) == ASSOCIATED
+
+
+def _check_type(p: Mapping[str, Any], code: str) -> None:
+    value = opt_str(p, "resourceType")
+    if value is not None and value.lower() != MODEL_CARD_TYPE.lower():
+        raise ram_error(code, f"The resource type {value} is not valid; use {MODEL_CARD_TYPE}.")
+
+
+HANDLERS = {
+    "AssociateResourceShare": associate_resource_share,
+    "DisassociateResourceShare": disassociate_resource_share,
+    "GetResourceShareAssociations": get_resource_share_associations,
+    "ListResources": list_resources,
+    "ListPrincipals": list_principals,
+}

@@ -193,12 +193,12 @@ def _share_filter(p: Mapping[str, Any]) -> set[str]:
 
 def _shares(found: Iterable[Share], wanted: set[str]) -> list[Share]:
     return sorted(
-        (s for s in found if not wanted or s.arn in wanted), key=lambda s: (s.created, s.arn)
+        (s for s in found if not wanted or s.arn in wanted), key=lambda s: s.created
     )
 
 
 def _ordered(items: list[Association]) -> list[Association]:
-    return sorted(items, key=lambda a: (a.created, a.entity))
+    return sorted(items, key=lambda a: a.created)
 
 
 def _has_principal(ctx: RamContext, s: Share, who: str) -> bool:

@@ -73,7 +73,7 @@ def get_resource_share_invitations(
         ]
     )
     chosen = [i for i in chosen if not share_arns or i.share_arn in share_arns]
-    chosen.sort(key=lambda i: (i.created, i.arn))
+    chosen.sort(key=lambda i: i.created)
     now = ctx.now()
     rows = [render_invitation(i, ctx.state.shares[i.share_arn], now) for i in chosen]
     return page(rows, p, "resourceShareInvitations", code="InvalidMaxResultsException")
@@ -125,7 +125,7 @@ def list_pending_invitation_resources(
     now = ctx.now()
     rows = [
         resource(share, a, now)
-        for a in sorted(share.of_kind(RESOURCE), key=lambda a: (a.created, a.entity))
+        for a in sorted(share.of_kind(RESOURCE), key=lambda a: a.created)
         if a.status(now) == ASSOCIATED
     ]
     return page(rows, p, "resources")

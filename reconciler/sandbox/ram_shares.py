@@ -101,7 +101,7 @@ def get_resource_shares(ctx: RamContext, caller: Caller, p: Mapping[str, Any]) -
     if status is not None:
         enum(p, "resourceShareStatus", STATUSES, "")
     found = [s for s in found if _matches(s, p, wanted, status, tag_filters)]
-    found.sort(key=lambda s: (s.created, s.arn))
+    found.sort(key=lambda s: s.created)  # stable: creation order on ties
     return page([render_share(s) for s in found], p, "resourceShares")
 
 

@@ -30,6 +30,21 @@ class _Loader(yaml.SafeLoader):
     """SafeLoader whose implicit types leave timestamps as strings (JSON has no dates)."""
 
 
+class _AliasError(yaml.MarkedYAMLError):
+    """An alias was used; aliases are refused so expansion can never blow up."""
+
+
+def _compose_node(loader: _Loader, parent: Node | None, index: int) -> Node | None:
+    if loader.check_event(yaml.AliasEvent):
+        event = loader.peek_event()  # type: ignore[no-untyped-call]
+        raise _AliasError(problem="YAML aliases (*name) are not supported: write the value "
+                          "out in full", problem_mark=event.start_mark)
+    return _BASE_COMPOSE(loader, parent, index)
+
+
+_BASE_COMPOSE = yaml.SafeLoader.compose_node
+_Loader.compose_node = _compose_node  # type: ignore[assignment,method-assign]
+
 _Loader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
@@ -82,6 +97,8 @@ def load_text(text: str, display: str) -> LoadResult:
     """Parse YAML text into a SourceDocument, or diagnostics saying why it cannot be."""
     try:
         nodes = list(yaml.compose_all(text, Loader=_Loader))
+    except _AliasError as e:
+        return _fail(display, _mark(e.problem_mark), str(e.problem), "yaml-alias")
     except yaml.MarkedYAMLError as e:
         return _fail(display, _mark(e.problem_mark), _syntax_message(e), "yaml-syntax")
     except yaml.YAMLError as e:
@@ -122,17 +139,12 @@ class _Builder:
         self.keys: dict[PathKey, Position] = {}
         self.diagnostics: list[Diagnostic] = []
         self._constructor = _Loader("")
-        self._seen_anchor_nodes: set[int] = set()
 
     def build(self, node: Node, path: PathKey) -> Any:
         self.values[path] = _mark(node.start_mark)
         if len(path) > MAX_DEPTH:
             return self._problem(node, path, f"nesting is deeper than {MAX_DEPTH} levels",
                                  "too-deep")
-        if id(node) in self._seen_anchor_nodes:
-            return self._problem(node, path, "YAML aliases (*name) are not supported: "
-                                 "write the value out in full", "yaml-alias")
-        self._seen_anchor_nodes.add(id(node))
         handler = _HANDLERS.get(type(node))
         return handler(self, node, path) if handler else None
 

@@ -1,0 +1,97 @@
+"""The YAML loader: positions, safety limits, and never crashing on any input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from reconciler.diagnostics import Position
+from reconciler.yamlsource import MAX_DEPTH, load_file, load_text
+from reconciler.yamlsource import _Loader as TextTimestampLoader
+
+
+def test_positions_of_values_and_keys_are_recorded() -> None:
+    doc = load_text("a: 1\nb:\n  c: [x, y]\n", "f.yaml").document
+    assert doc is not None
+    assert doc.locate(("b", "c", 1)) == Position(3, 10)
+    assert doc.locate(("b", "c"), key=True) == Position(3, 3)
+    assert doc.locate(("b", "missing", 4)) == Position(3, 3)  # nearest ancestor
+
+
+def test_timestamps_stay_strings_and_other_scalars_keep_their_types() -> None:
+    doc = load_text("d: 2024-01-02\nt: 2024-01-02T03:04:05Z\nn: 1.5\nb: true\nz: ~\n", "f.yaml")
+    assert doc.document is not None
+    assert doc.document.data == {"d": "2024-01-02", "t": "2024-01-02T03:04:05Z", "n": 1.5,
+                                 "b": True, "z": None}
+
+
+def test_billion_laughs_is_refused_at_the_first_alias() -> None:
+    text = "a: &a [x, x]\nb: &b [*a, *a]\nc: [*b, *b]\n"
+    result = load_text(text, "f.yaml")
+    assert result.document is None
+    assert [(d.code, d.position) for d in result.diagnostics] == [("yaml-alias", Position(2, 8))]
+
+
+def test_nesting_limit_is_enforced_below_the_parser_recursion_limit() -> None:
+    shallow = load_text("a: " + "[" * MAX_DEPTH + "]" * MAX_DEPTH, "f.yaml")
+    deep = load_text("a: " + "[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1), "f.yaml")
+    assert shallow.document is not None
+    assert [d.code for d in deep.diagnostics] == ["too-deep"]
+
+
+def test_non_utf8_file_is_reported(tmp_path: Path) -> None:
+    path = tmp_path / "x.yaml"
+    path.write_bytes(b"name: \xff\xfe\n")
+    result = load_file(path, "x.yaml")
+    assert [d.code for d in result.diagnostics] == ["encoding"]
+
+
+def test_unreadable_path_is_reported(tmp_path: Path) -> None:
+    result = load_file(tmp_path, "folder.yaml")
+    assert [d.code for d in result.diagnostics] == ["io"]
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=20)
+    | st.floats(allow_nan=False, allow_infinity=False),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner,
+                                                                 max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(max_size=300))
+def test_any_text_gives_data_or_diagnostics_never_an_exception(text: str) -> None:
+    result = load_text(text, "fuzz.yaml")
+    assert (result.document is None) == bool(result.diagnostics)
+    for d in result.diagnostics:
+        assert d.line >= 1 and d.column >= 1 and d.message
+
+
+@settings(max_examples=200, deadline=None)
+@given(json_values)
+def test_loader_builds_the_same_data_as_pyyaml_itself(value: object) -> None:
+    """The position-keeping builder agrees with PyYAML's constructor (timestamps as text)."""
+    text = yaml.safe_dump({"root": value}, allow_unicode=True)
+    result = load_text(text, "round.yaml")
+    assert result.document is not None
+    assert result.document.data == yaml.load(text, Loader=TextTimestampLoader)
+
+
+structured_yaml = st.lists(
+    st.sampled_from(["a:", " b:", "  - c", "- ", "{", "}", "[", "]", ": ", "&x ", "*x", "!!str ",
+                     "!!python/name:os.system", "\n", "  ", "'q'", '"\\u0000"', "? ", "---\n",
+                     "%YAML 1.1\n", "|\n  text", "<<: ", "~", "0x1F", "2024-01-01", "1e3"]),
+    max_size=40,
+).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(structured_yaml)
+def test_yaml_shaped_noise_never_crashes_the_loader(text: str) -> None:
+    result = load_text(text, "noise.yaml")
+    assert (result.document is None) == bool(result.diagnostics)

@@ -9,6 +9,7 @@ idempotency; the ``ram_*`` modules own the operations themselves.
 
 from __future__ import annotations
 
+import copy
 import json
 import time
 import uuid
@@ -98,9 +99,9 @@ class RamService:
                     f"clientToken {token} was already used with other parameters "
                     f"for {operation}; use a new token for a different request.",
                 )
-            return json.loads(json.dumps(seen[1]))
+            return copy.deepcopy(seen[1])
         result = {**handler(self._ctx, caller, params), "clientToken": token}
-        self._ctx.state.tokens[key] = (digest, json.loads(json.dumps(result)))
+        self._ctx.state.tokens[key] = (digest, copy.deepcopy(result))
         return result
 
     def authorize(

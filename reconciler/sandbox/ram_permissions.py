@@ -101,7 +101,7 @@ def actions(ctx: RamContext, arn: str, version: int) -> tuple[str, ...]:
 
 
 def _is_mine(p: Permission, caller: Caller) -> bool:
-    return p.owner == caller.account_id and p.arn.split(":")[3] == caller.region
+    return bool(p.owner == caller.account_id and p.arn.split(":")[3] == caller.region)
 
 
 def _mine(ctx: RamContext, caller: Caller, arn: str) -> Permission:

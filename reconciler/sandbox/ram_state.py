@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from reconciler.sandbox.caller import Caller
 from reconciler.sandbox.config import Organization, SandboxConfig
@@ -39,7 +39,7 @@ class RamState:
     shares: dict[str, Share] = field(default_factory=dict)
     invitations: dict[str, Invitation] = field(default_factory=dict)
     permissions: dict[str, Permission] = field(default_factory=dict)  # customer-managed
-    tokens: dict[tuple[str, str, str, str], tuple[str, dict[str, object]]] = field(
+    tokens: dict[tuple[str, str, str, str], tuple[str, dict[str, Any]]] = field(
         default_factory=dict
     )
     sharing_enabled_by_call: bool = False
@@ -119,6 +119,6 @@ class RamContext:
         if org is None or not self.org_sharing():
             return False
         if principal == org.arn:
-            return org.contains(account)
+            return bool(org.contains(account))
         unit = principal.rsplit("/", 1)[-1]
         return principal == org.ou_arn(unit) and account in org.units.get(unit, frozenset())

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from jsonschema import validators
 
-from reconciler.schemas import SCHEMA_DIR, Kind, load_schema, schema_files, validator
+from reconciler.schemas import Kind, load_schema, schema_files, validator
 
 
 @pytest.mark.parametrize("path", schema_files(), ids=lambda p: p.name)
-def test_schema_is_valid_against_its_metaschema(path: object) -> None:
-    schema = json.loads(SCHEMA_DIR.joinpath(str(getattr(path, "name"))).read_text())
+def test_schema_is_valid_against_its_metaschema(path: Path) -> None:
+    schema = json.loads(path.read_text())
     validators.validator_for(schema).check_schema(schema)
 
 

@@ -1,0 +1,103 @@
+"""The sandbox's own control API under ``/_sandbox/`` (never faulted, never signed).
+
+- ``GET  /_sandbox/health``                 → ``{"ok": true}``
+- ``POST /_sandbox/reset``                  → clear all sandbox and moto state
+- ``GET|PUT|DELETE /_sandbox/faults``       → fault settings (see ``faults``)
+- ``GET|PUT /_sandbox/config``              → accounts, Organization, delays (JSON form of
+  ``SandboxConfig``; PUT replaces it, omitted keys take their defaults)
+- ``GET  /_sandbox/clock``                  → ``{"now": …, "offset": …}``
+- ``POST /_sandbox/clock/advance``          → body ``{"seconds": n}``: time travel
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import asdict
+from typing import Any, Protocol
+
+from werkzeug.wrappers import Response
+
+from reconciler.sandbox.config import Organization, SandboxConfig
+from reconciler.sandbox.faults import FaultInjector, FaultSettings
+
+PREFIX = "/_sandbox/"
+
+
+class Controlled(Protocol):
+    """What the admin API steers (implemented by ``Sandbox``)."""
+
+    faults: FaultInjector
+
+    @property
+    def config(self) -> SandboxConfig: ...
+    def reset(self) -> None: ...
+    def configure(self, config: SandboxConfig) -> None: ...
+    def advance(self, seconds: float) -> float: ...
+    def now(self) -> float: ...
+
+
+def config_to_dict(config: SandboxConfig) -> dict[str, Any]:
+    raw = asdict(config)
+    org = raw.get("organization")
+    if org:
+        org["members"] = sorted(org["members"])
+        org["units"] = {k: sorted(v) for k, v in org["units"].items()}
+    return raw
+
+
+def config_from_dict(raw: Mapping[str, Any]) -> SandboxConfig:
+    """A SandboxConfig from its JSON form; unknown keys are an error."""
+    data = dict(raw)
+    org_raw = data.pop("organization", None)
+    known = set(SandboxConfig.__dataclass_fields__) - {"organization"}
+    if set(data) - known:
+        raise ValueError(f"unknown config keys {sorted(set(data) - known)}; allowed: {sorted(known)}")
+    org = None
+    if org_raw:
+        org = Organization(**{**org_raw, "members": frozenset(org_raw.get("members", [])),
+                              "units": {k: frozenset(v) for k, v in
+                                        org_raw.get("units", {}).items()}})
+    return SandboxConfig(organization=org, **data)
+
+
+def _json(payload: Any, status: int = 200) -> Response:
+    return Response(json.dumps(payload), status=status, content_type="application/json")
+
+
+def _body(raw: bytes) -> dict[str, Any]:
+    return json.loads(raw) if raw.strip() else {}
+
+
+def _routes(target: Controlled) -> dict[tuple[str, str], Callable[[dict[str, Any]], Any]]:
+    def put_faults(body: dict[str, Any]) -> Any:
+        target.faults.apply(FaultSettings.from_dict(body))
+        return target.faults.settings.to_dict()
+
+    def put_config(body: dict[str, Any]) -> Any:
+        target.configure(config_from_dict(body))
+        return config_to_dict(target.config)
+
+    return {
+        ("GET", "health"): lambda _: {"ok": True},
+        ("POST", "reset"): lambda _: target.reset() or {"reset": True},
+        ("GET", "faults"): lambda _: target.faults.settings.to_dict(),
+        ("PUT", "faults"): put_faults,
+        ("DELETE", "faults"): lambda _: put_faults({}),
+        ("GET", "config"): lambda _: config_to_dict(target.config),
+        ("PUT", "config"): put_config,
+        ("GET", "clock"): lambda _: {"now": target.now()},
+        ("POST", "clock/advance"): lambda b: {"now": target.advance(float(b["seconds"]))},
+    }
+
+
+def handle(target: Controlled, method: str, path: str, body: bytes) -> Response:
+    """Answer one admin request; bad input is a 400 that says what was wrong."""
+    route = _routes(target).get((method.upper(), path[len(PREFIX):].strip("/")))
+    if route is None:
+        return _json({"error": f"no admin route {method} {path}; see reconciler.sandbox.admin"},
+                     404)
+    try:
+        return _json(route(_body(body)))
+    except (ValueError, KeyError, TypeError) as exc:
+        return _json({"error": f"{type(exc).__name__}: {exc}"}, 400)

@@ -1,0 +1,139 @@
+"""The WSGI front: routes each request to the sandbox's SageMaker or RAM service or to moto.
+
+Routing uses the SigV4 credential scope (signing service and region) and the
+operation (``X-Amz-Target`` for SageMaker, method + path from botocore's model for
+RAM). Model-card operations and all of RAM are answered here; everything else (STS,
+IAM, S3, KMS, Organizations, other SageMaker calls) goes to moto's own WSGI app with
+``x-moto-account-id`` set, so moto sees the same account the sandbox resolved.
+Faults apply to SageMaker and RAM only. The request body is read in full up front,
+which also lets the server keep the connection alive safely.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+import time
+import traceback
+from collections.abc import Callable, Iterable
+from typing import Any, Protocol
+
+from werkzeug.wrappers import Response
+from werkzeug.wsgi import get_input_stream
+
+from reconciler.sandbox import admin, wire
+from reconciler.sandbox.caller import Caller
+from reconciler.sandbox.errors import AwsError
+from reconciler.sandbox.faults import FaultInjector
+from reconciler.sandbox.identity import IdentityResolver
+from reconciler.sandbox.sagemaker import SageMakerService
+
+WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+DRAINED = "sandbox.body_drained"
+_PROTOCOL = {"sagemaker": "json", "ram": "rest-json"}
+_INTERNAL = {"sagemaker": "InternalFailure", "ram": "ServerInternalException"}
+
+
+class RamLike(Protocol):
+    def call(self, caller: Caller, operation: str, params: dict[str, Any]) -> dict[str, Any]: ...
+
+
+def read_body(environ: dict[str, Any]) -> bytes:
+    """Read the whole request body and put a re-readable copy back into the environ."""
+    # get_input_stream limits the read to Content-Length, or to the chunked body, and
+    # yields nothing otherwise; a bare read() would wait for the client to hang up.
+    body: bytes = get_input_stream(environ, safe_fallback=True).read()
+    environ["wsgi.input"] = io.BytesIO(body)
+    environ["CONTENT_LENGTH"] = str(len(body))
+    environ.pop("HTTP_TRANSFER_ENCODING", None)
+    environ[DRAINED] = True
+    return body
+
+
+class Front:
+    """The sandbox's WSGI application."""
+
+    def __init__(self, *, identity: IdentityResolver, sagemaker: SageMakerService,
+                 ram: Callable[[], RamLike | None], faults: FaultInjector,
+                 control: admin.Controlled, moto_app: WsgiApp) -> None:
+        self.identity, self.sagemaker, self.ram = identity, sagemaker, ram
+        self.faults, self.control, self.moto_app = faults, control, moto_app
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]
+                 ) -> Iterable[bytes]:
+        body = read_body(environ)
+        path = environ.get("PATH_INFO", "")
+        if path.startswith(admin.PREFIX):
+            response = admin.handle(self.control, environ["REQUEST_METHOD"], path, body)
+            return response(environ, start_response)
+        scope = wire.credential_scope(environ)
+        caller = self.identity.resolve(*(scope[:2] if scope else (None, None)))
+        service = scope[2] if scope else ""
+        response = self._owned(service, caller, environ, body)
+        if response is not None:
+            return response(environ, start_response)
+        return self._to_moto(service, caller, environ, start_response)
+
+    def _owned(self, service: str, caller: Caller, environ: dict[str, Any], body: bytes
+               ) -> Response | None:
+        if service not in _PROTOCOL:
+            return None
+        protocol = _PROTOCOL[service]
+        try:
+            call = self._parse(service, environ, body)
+            if call is None:
+                return None
+            operation, params = call
+            self._inject(service, operation)
+            return wire.render_result(protocol, self._answer(service, caller, operation, params))
+        except AwsError as error:
+            return wire.render_error(protocol, error)
+        except Exception as exc:  # a sandbox bug must still look like an AWS 500
+            traceback.print_exc(file=sys.stderr)
+            return wire.render_error(protocol, AwsError(_INTERNAL[service], repr(exc), 500))
+
+    def _parse(self, service: str, environ: dict[str, Any], body: bytes
+               ) -> tuple[str, dict[str, Any]] | None:
+        if service == "sagemaker":
+            operation = wire.json_operation(environ)
+            if operation is None:
+                return None
+            params = wire.json_params(body)
+            return (operation, params) if self.sagemaker.handles(operation, params) else None
+        operation = wire.rest_operation("ram", environ["REQUEST_METHOD"], environ["PATH_INFO"])
+        if operation is None:
+            raise AwsError("UnknownOperationException", "The requested operation is unknown.", 404)
+        op_model = wire.service_model("ram").operation_model(operation)
+        return operation, wire.rest_params(op_model, body, environ.get("QUERY_STRING", ""))
+
+    def _inject(self, service: str, operation: str) -> None:
+        fault = self.faults.decide(service, operation)
+        if fault.delay:
+            time.sleep(fault.delay)
+        if fault.error is not None:
+            raise fault.error
+
+    def _answer(self, service: str, caller: Caller, operation: str, params: dict[str, Any]
+                ) -> dict[str, Any]:
+        if service == "sagemaker":
+            return self.sagemaker.call(caller, operation, params)
+        ram = self.ram()
+        if ram is None:
+            raise AwsError("ServiceUnavailableException",
+                           "The sandbox's RAM service (reconciler.sandbox.ram) is not "
+                           "available in this build.", 503)
+        return ram.call(caller, operation, params)
+
+    def _to_moto(self, service: str, caller: Caller, environ: dict[str, Any],
+                 start_response: Callable[..., Any]) -> Iterable[bytes]:
+        if service in _PROTOCOL:  # moto's other SageMaker operations are faulted too
+            fault = self.faults.decide(service, wire.json_operation(environ) or "")
+            if fault.delay:
+                time.sleep(fault.delay)
+            if fault.error is not None:
+                return wire.render_error(_PROTOCOL[service], fault.error)(environ, start_response)
+        if service == "s3":
+            self.sagemaker.tick()  # an export PDF due by now must be readable
+        if wire.credential_scope(environ) is not None:
+            environ["HTTP_X_MOTO_ACCOUNT_ID"] = caller.account_id
+        return self.moto_app(environ, start_response)

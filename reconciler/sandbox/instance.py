@@ -1,0 +1,167 @@
+"""``Sandbox``: one running emulator of SageMaker model cards and RAM across accounts.
+
+Owns the pieces and their lifecycle: config, clock, faults, identity, the SageMaker and
+RAM services, moto's WSGI app behind the front, and the HTTP server. ``reset()``
+returns everything (sandbox state, moto's backends, clock, faults, config) to how the
+sandbox was constructed; client credentials stay valid across resets.
+"""
+
+from __future__ import annotations
+
+import copy
+import importlib
+import threading
+import time
+from collections.abc import Callable
+from types import TracebackType
+from typing import Any
+
+import boto3
+from botocore.config import Config
+
+from reconciler.sandbox import selftest
+from reconciler.sandbox.app import Front, RamLike
+from reconciler.sandbox.clock import SandboxClock
+from reconciler.sandbox.config import SandboxConfig
+from reconciler.sandbox.faults import FaultInjector, FaultSettings
+from reconciler.sandbox.identity import IdentityResolver
+from reconciler.sandbox.sagemaker import SageMakerService
+from reconciler.sandbox.server import HttpServer
+
+DUMMY_KEY = "testing"
+
+
+def _load_ram(config: Callable[[], SandboxConfig], resources: SageMakerService,
+              clock: Callable[[], float]) -> Any:
+    """The RAM service, or None when this build has no ``reconciler.sandbox.ram``."""
+    try:
+        module = importlib.import_module("reconciler.sandbox.ram")
+    except ModuleNotFoundError as exc:
+        if exc.name != "reconciler.sandbox.ram":
+            raise
+        return None
+    return module.RamService(config, resources, clock)
+
+
+def _moto_app() -> Any:
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+
+    return DomainDispatcherApplication(create_backend_app)
+
+
+def reset_moto() -> None:
+    """Clear every moto backend (what ``POST /moto-api/reset`` does)."""
+    from moto.moto_api._internal.models import moto_api_backend
+
+    moto_api_backend.reset()
+
+
+class Sandbox:
+    """A local multi-account AWS for model cards and RAM, served over real HTTP."""
+
+    def __init__(self, config: SandboxConfig | None = None, *,
+                 faults: FaultSettings | None = None, host: str = "127.0.0.1", port: int = 0,
+                 clock: Callable[[], float] = time.time, verbose: bool = False) -> None:
+        selftest.check()
+        self._initial_config = self._config = config or SandboxConfig()
+        self._initial_faults = faults if faults is not None else FaultSettings.from_env()
+        self.clock = SandboxClock(clock)
+        self.faults = FaultInjector(copy.deepcopy(self._initial_faults))
+        self.identity = IdentityResolver(lambda: self._config)
+        self.sagemaker = SageMakerService(lambda: self._config, self.clock, lambda: self.ram)
+        self.ram: RamLike | Any = _load_ram(lambda: self._config, self.sagemaker, self.clock)
+        front = Front(identity=self.identity, sagemaker=self.sagemaker, ram=lambda: self.ram,
+                      faults=self.faults, control=self, moto_app=_moto_app())
+        self._host, self._port, self._verbose, self._front = host, port, verbose, front
+        self._server: HttpServer | None = None
+        self._session = boto3.session.Session()
+        self._credentials: dict[tuple[str, str], dict[str, str]] = {}
+        self._lock = threading.Lock()
+
+    # -- lifecycle ----------------------------------------------------------------
+
+    def start(self) -> Sandbox:
+        if self._server is None:
+            self._server = HttpServer(self._front, self._host, self._port, self._verbose)
+            self._server.start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.stop()
+            self._server = None
+
+    def __enter__(self) -> Sandbox:
+        return self.start()
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.stop()
+
+    @property
+    def endpoint(self) -> str:
+        if self._server is None:
+            raise RuntimeError("the sandbox is not running; call start() first")
+        return self._server.endpoint
+
+    # -- control (also reachable under /_sandbox/) --------------------------------
+
+    @property
+    def config(self) -> SandboxConfig:
+        return self._config
+
+    def configure(self, config: SandboxConfig) -> None:
+        """Replace the configuration (Organization, delays, ...) while running."""
+        self._config = config
+
+    def reset(self) -> None:
+        """Forget all state: cards, shares, moto's resources, clock offset, faults, config."""
+        self._config = self._initial_config
+        self.sagemaker.reset()
+        if self.ram is not None:
+            self.ram.reset()
+        reset_moto()
+        self.clock.reset()
+        self.faults.apply(copy.deepcopy(self._initial_faults))
+
+    def advance(self, seconds: float) -> float:
+        """Time travel: move the sandbox clock forward and let due state progress."""
+        now = self.clock.advance(seconds)
+        self.sagemaker.tick()
+        return now
+
+    def now(self) -> float:
+        return self.clock()
+
+    # -- clients ------------------------------------------------------------------
+
+    def client(self, service: str, account: str | None = None, role: str = "SandboxAdmin",
+               *, region: str | None = None, retries: bool = False, **kwargs: Any) -> Any:
+        """A boto3 client acting as ``account`` through STS AssumeRole into ``role``.
+
+        Retries are off unless ``retries=True`` (then botocore's defaults apply), so a
+        test sees every injected fault. Extra keyword arguments go to ``boto3.client``.
+        """
+        creds = self.credentials(account or self._config.default_account, role)
+        config = kwargs.pop("config", None) or (
+            None if retries else Config(retries={"mode": "standard", "total_max_attempts": 1}))
+        return self._session.client(
+            service, endpoint_url=self.endpoint, region_name=region or self._config.region,
+            aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
+            aws_session_token=creds["SessionToken"], config=config, **kwargs)
+
+    def credentials(self, account: str, role: str = "SandboxAdmin") -> dict[str, str]:
+        """STS credentials for a role in ``account`` (obtained once per sandbox)."""
+        with self._lock:
+            cached = self._credentials.get((account, role))
+        if cached is not None:
+            return cached
+        sts = self._session.client(
+            "sts", endpoint_url=self.endpoint, region_name=self._config.region,
+            aws_access_key_id=DUMMY_KEY, aws_secret_access_key=DUMMY_KEY)
+        creds = sts.assume_role(RoleArn=f"arn:aws:iam::{account}:role/{role}",
+                                RoleSessionName="sandbox")["Credentials"]
+        self.identity.resolve(creds["AccessKeyId"])  # remember it before any reset
+        with self._lock:
+            self._credentials[(account, role)] = creds
+        return dict(creds)

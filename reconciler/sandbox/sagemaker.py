@@ -1,0 +1,224 @@
+"""The sandbox's SageMaker model-card service: operation dispatch and who may touch which card.
+
+Owns CreateModelCard … ListModelCardExportJobs, ``Search`` with ``Resource=ModelCard``
+and AddTags/ListTags/DeleteTags on model-card ARNs; every other SageMaker call goes to
+moto. ``ModelCardName`` takes a name or an ARN exactly where botocore's shape is
+``ModelCardNameOrArn``. An ARN of another account is a cross-account call: RAM decides
+(``authorize``), then the call acts on the owner's card. An ARN of another Region, or a
+name that is not in the caller's own account, is ``ResourceNotFound``.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from reconciler.sandbox import sagemaker_tags as tags
+from reconciler.sandbox.caller import Caller
+from reconciler.sandbox.config import SandboxConfig
+from reconciler.sandbox.errors import AwsError, access_denied, validation
+from reconciler.sandbox.sagemaker_cards import CardStore, not_found
+from reconciler.sandbox.sagemaker_export import ExportJobs
+from reconciler.sandbox.sagemaker_model import Card, card_arn, describe
+from reconciler.sandbox.sagemaker_search import SearchIndex, search
+from reconciler.sandbox.validation import check_input
+from reconciler.sandbox.wire import service_model
+
+_CARD_ARN = re.compile(r"arn:aws[a-z\-]*:sagemaker:([a-z0-9\-]*):(\d{12}):model-card/(.*)")
+_JOB_ARN = re.compile(r"arn:aws[a-z\-]*:sagemaker:([a-z0-9\-]*):(\d{12}):"
+                      r"model-card/([^/]+)/export-job/([^/]+)")
+_CARD_OPS = frozenset({
+    "CreateModelCard", "DescribeModelCard", "UpdateModelCard", "DeleteModelCard",
+    "ListModelCards", "ListModelCardVersions", "CreateModelCardExportJob",
+    "DescribeModelCardExportJob", "ListModelCardExportJobs",
+})
+_TAG_OPS = frozenset({"AddTags", "ListTags", "DeleteTags"})
+
+
+class Authorizer(Protocol):
+    """The part of the RAM service that SageMaker consults."""
+
+    def authorize(self, consumer_account: str, resource_arn: str, action: str) -> None: ...
+    def on_resource_deleted(self, arn: str) -> None: ...
+
+
+class SageMakerService:
+    """Model cards of all accounts; one lock serialises calls from the threaded server."""
+
+    def __init__(self, config: Callable[[], SandboxConfig], clock: Callable[[], float],
+                 ram: Callable[[], Authorizer | None]) -> None:
+        self._config, self._clock, self._ram = config, clock, ram
+        self._lock = threading.RLock()
+        self.cards = CardStore(clock, config)
+        self.exports = ExportJobs(clock, config)
+        self.index = SearchIndex()
+
+    def handles(self, operation: str, params: dict[str, Any]) -> bool:
+        """Whether this service answers the call (else it belongs to moto)."""
+        if operation in _CARD_OPS:
+            return True
+        if operation == "Search":
+            return params.get("Resource") == "ModelCard"
+        return operation in _TAG_OPS and ":model-card/" in str(params.get("ResourceArn", ""))
+
+    def call(self, caller: Caller, operation: str, params: dict[str, Any]) -> dict[str, Any]:
+        check_input(service_model("sagemaker").operation_model(operation), params)
+        handler = getattr(self, "_" + re.sub(r"(?<!^)(?=[A-Z])", "_", operation).lower())
+        with self._lock:
+            self._tick()
+            result: dict[str, Any] = handler(caller, params)
+            return result
+
+    def card_exists(self, arn: str) -> bool:
+        """ResourceDirectory for RAM: a live card (not being deleted) with this ARN."""
+        match = _CARD_ARN.fullmatch(arn)
+        if match is None:
+            return False
+        region, account, name = match.groups()
+        # No lock on purpose: RAM calls this while holding its own lock, and SageMaker
+        # calls RAM while holding this one; a lock here could deadlock. A dict read is
+        # atomic, and a card being deleted already counts as gone.
+        card = self.cards.cards.get((account, region, name))
+        return card is not None and card.deleted_at is None
+
+    def tick(self) -> None:
+        """Let time-driven state progress (deletions finish, exports complete)."""
+        with self._lock:
+            self._tick()
+
+    def _tick(self) -> None:
+        if self.exports.pending():
+            self.exports.progress()
+        for card in self.cards.sweep():
+            self.exports.drop_card(card)
+            ram = self._ram()
+            if ram is not None:
+                ram.on_resource_deleted(card.arn)
+
+    def reset(self) -> None:
+        with self._lock:
+            self.__init__(self._config, self._clock, self._ram)  # type: ignore[misc]
+
+    # -- resolution -------------------------------------------------------------
+
+    def _resolve(self, caller: Caller, name_or_arn: str, action: str) -> Card:
+        match = _CARD_ARN.fullmatch(name_or_arn)
+        if match is None:
+            return self.cards.find(caller.account_id, caller.region, name_or_arn)
+        region, account, name = match.groups()
+        if region != caller.region or "/" in name:
+            raise not_found(name_or_arn)
+        if account != caller.account_id:
+            self._authorize(caller, card_arn(region, account, name), action)
+        return self.cards.find(account, region, name)
+
+    def _authorize(self, caller: Caller, arn: str, action: str) -> None:
+        ram = self._ram()
+        if ram is None:
+            raise access_denied(f"User: {caller.arn} is not authorized to perform: {action} "
+                                f"on resource: {arn} because no resource share allows it")
+        ram.authorize(caller.account_id, arn, action)
+
+    def _own_card_by_arn(self, caller: Caller, arn: str, action: str) -> Card:
+        match = _CARD_ARN.fullmatch(arn)
+        if match is None or "/" in match.group(3):
+            raise validation(f"Resource {arn} is not a model card ARN.")
+        region, account, name = match.groups()
+        if account != caller.account_id:
+            raise access_denied(f"User: {caller.arn} is not authorized to perform: {action} "
+                                f"on resource: {arn}")
+        card = self.cards.cards.get((account, region, name))
+        if card is None or region != caller.region:
+            raise validation(f"Resource {arn} does not exist.")
+        return card
+
+    # -- model cards ------------------------------------------------------------
+
+    def _create_model_card(self, caller: Caller, params: dict[str, Any]) -> dict[str, Any]:
+        card = self.cards.create(caller, params, tags.parse_tags(params.get("Tags")))
+        self.index.record(card, self._clock())
+        return {"ModelCardArn": card.arn}
+
+    def _describe_model_card(self, caller: Caller, params: dict[str, Any]) -> dict[str, Any]:
+        card = self._resolve(caller, params["ModelCardName"], "sagemaker:DescribeModelCard")
+        version = card.version(params.get("ModelCardVersion"))
+        if version is None:
+            raise AwsError("ResourceNotFound", f"Model card {card.name} version "
+                           f"{params.get('ModelCardVersion')} does not exist.")
+        return describe(card, version, self.cards.stage(card))
+
+    def _update_model_card(self, caller: Caller, params: dict[str, Any]) -> dict[str, Any]:
+        card = self._resolve(caller, params["ModelCardName"], "sagemaker:UpdateModelCard")
+        if self.cards.update(card, caller, params):
+            self.index.record(card, self._clock())
+        return {"ModelCardArn": card.arn}
+
+    def _delete_model_card(self, caller: Caller, params: dict[str, Any]) -> dict[str, Any]:
+        card = self.cards.find(caller.account_id, caller.region, params["ModelCardName"])
+        self.cards.delete(card)
+        self.index.record(card, self._clock(), gone=True)
+        return {}
+
+    def _list_model_cards(self, caller: Caller, params: dict[str, Any]) -> dict[str, Any]:
+        return self.cards.list_cards(caller, params)
+
+    def _list_model_card_versions(self, caller: Caller, params: dict[str, Any]) -> dict[str, Any]:
+        card = self._resolve(caller, params["ModelCardName"], "sagemaker:ListModelCardVersions")
+        return self.cards.list_versions(card, params)
+
+    # -- export jobs ------------------------------------------------------------
+
+    def _create_model_card_export_job(self, caller: Caller, params: dict[str, Any]
+                                      ) -> dict[str, Any]:
+        card = self._resolve(caller, params["ModelCardName"],
+                             "sagemaker:CreateModelCardExportJob")
+        if card.deleted_at is not None:
+            raise AwsError("ConflictException", f"Model card {card.name} is being deleted.")
+        version = card.version(params.get("ModelCardVersion"))
+        if version is None:
+            raise AwsError("ResourceNotFound", f"Model card {card.name} version "
+                           f"{params.get('ModelCardVersion')} does not exist.")
+        job = self.exports.create(card, params["ModelCardExportJobName"], version.number,
+                                  params["OutputConfig"]["S3OutputPath"])
+        return {"ModelCardExportJobArn": job.arn}
+
+    def _describe_model_card_export_job(self, caller: Caller, params: dict[str, Any]
+                                        ) -> dict[str, Any]:
+        arn = params["ModelCardExportJobArn"]
+        match = _JOB_ARN.fullmatch(arn)
+        if match is None or match.group(1) != caller.region:
+            raise AwsError("ResourceNotFound", f"Model card export job {arn} does not exist.")
+        region, account, card_name, _ = match.groups()
+        if account != caller.account_id:
+            self._authorize(caller, card_arn(region, account, card_name),
+                            "sagemaker:DescribeModelCardExportJob")
+        return self.exports.find(arn).describe()
+
+    def _list_model_card_export_jobs(self, caller: Caller, params: dict[str, Any]
+                                     ) -> dict[str, Any]:
+        card = self.cards.cards.get((caller.account_id, caller.region, params["ModelCardName"]))
+        return self.exports.list_jobs([card] if card else [], params)
+
+    # -- search and tags --------------------------------------------------------
+
+    def _search(self, caller: Caller, params: dict[str, Any]) -> dict[str, Any]:
+        as_of = self._clock() - self._config().search_index_delay_seconds
+        return search(self.index.visible(caller.account_id, caller.region, as_of), params)
+
+    def _add_tags(self, caller: Caller, params: dict[str, Any]) -> dict[str, Any]:
+        card = self._own_card_by_arn(caller, params["ResourceArn"], "sagemaker:AddTags")
+        card.tags = tags.add_tags(card.tags, params["Tags"])
+        self.index.record(card, self._clock())
+        return {"Tags": params["Tags"]}
+
+    def _list_tags(self, caller: Caller, params: dict[str, Any]) -> dict[str, Any]:
+        card = self._own_card_by_arn(caller, params["ResourceArn"], "sagemaker:ListTags")
+        return tags.list_tags(card.tags, params)
+
+    def _delete_tags(self, caller: Caller, params: dict[str, Any]) -> dict[str, Any]:
+        card = self._own_card_by_arn(caller, params["ResourceArn"], "sagemaker:DeleteTags")
+        card.tags = {k: v for k, v in card.tags.items() if k not in set(params["TagKeys"])}
+        self.index.record(card, self._clock())
+        return {}

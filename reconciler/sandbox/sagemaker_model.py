@@ -1,0 +1,164 @@
+"""The sandbox's model-card records and how each renders into SageMaker's wire shapes.
+
+A card is a list of immutable content versions (only a version's status may change),
+plus card-level facts: name, ARN, creation, KMS key, tags and deletion progress.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from reconciler.sandbox.caller import Caller
+
+DELETION_STAGES = ("DeletePending", "DeleteInProgress", "ContentDeleted",
+                   "ExportJobsDeleted", "DeleteCompleted")
+
+
+def user_context(caller: Caller) -> dict[str, Any]:
+    """SageMaker's ``UserContext`` for an API caller (no Studio user profile)."""
+    return {"IamIdentity": {"Arn": caller.arn, "PrincipalId": caller.principal_id}}
+
+
+def card_arn(region: str, account: str, name: str) -> str:
+    return f"arn:aws:sagemaker:{region}:{account}:model-card/{name}"
+
+
+@dataclass
+class CardVersion:
+    number: int
+    content: str
+    status: str
+    created: float
+    modified: float
+    modified_by: dict[str, Any]
+
+
+@dataclass(eq=False)  # identity matters: two cards are never "equal"
+class Card:
+    account: str
+    region: str
+    name: str
+    created: float
+    created_by: dict[str, Any]
+    security_config: dict[str, Any] | None
+    versions: list[CardVersion] = field(default_factory=list)
+    tags: dict[str, str] = field(default_factory=dict)
+    deleted_at: float | None = None
+
+    @property
+    def arn(self) -> str:
+        return card_arn(self.region, self.account, self.name)
+
+    @property
+    def latest(self) -> CardVersion:
+        return self.versions[-1]
+
+    def version(self, number: int | None) -> CardVersion | None:
+        if number is None:
+            return self.latest
+        return next((v for v in self.versions if v.number == number), None)
+
+
+def deletion_stage(card: Card, now: float, delay: float) -> str | None:
+    """Where an asynchronous delete stands: a ModelCardProcessingStatus, or None if not deleting.
+
+    The stages split ``delay`` evenly; after the last one the card is gone.
+    """
+    if card.deleted_at is None:
+        return None
+    elapsed = now - card.deleted_at
+    index = int(elapsed / delay * len(DELETION_STAGES)) if delay > 0 else len(DELETION_STAGES)
+    return DELETION_STAGES[min(index, len(DELETION_STAGES) - 1)]
+
+
+def deletion_done(card: Card, now: float, delay: float) -> bool:
+    return card.deleted_at is not None and now - card.deleted_at >= delay
+
+
+def describe(card: Card, version: CardVersion, stage: str | None) -> dict[str, Any]:
+    """DescribeModelCardResponse."""
+    out: dict[str, Any] = {
+        "ModelCardArn": card.arn,
+        "ModelCardName": card.name,
+        "ModelCardVersion": version.number,
+        "Content": version.content,
+        "ModelCardStatus": version.status,
+        "CreationTime": card.created,
+        "CreatedBy": card.created_by,
+        "LastModifiedTime": version.modified,
+        "LastModifiedBy": version.modified_by,
+    }
+    if card.security_config:
+        out["SecurityConfig"] = card.security_config
+    if stage:
+        out["ModelCardProcessingStatus"] = stage
+    return out
+
+
+def summary(card: Card) -> dict[str, Any]:
+    """ModelCardSummary (always the latest version)."""
+    return {
+        "ModelCardName": card.name,
+        "ModelCardArn": card.arn,
+        "ModelCardStatus": card.latest.status,
+        "CreationTime": card.created,
+        "LastModifiedTime": card.latest.modified,
+    }
+
+
+def version_summary(card: Card, version: CardVersion) -> dict[str, Any]:
+    """ModelCardVersionSummary."""
+    return {
+        "ModelCardName": card.name,
+        "ModelCardArn": card.arn,
+        "ModelCardStatus": version.status,
+        "ModelCardVersion": version.number,
+        "CreationTime": version.created,
+        "LastModifiedTime": version.modified,
+    }
+
+
+def search_record(card: Card) -> dict[str, Any]:
+    """The ``ModelCard`` member of a SearchRecord: latest version, content and tags."""
+    version = card.latest
+    out = describe(card, version, None)
+    out["Tags"] = [{"Key": k, "Value": v} for k, v in card.tags.items()]
+    return out
+
+
+@dataclass(eq=False)
+class ExportJob:
+    card: Card
+    name: str
+    version: int
+    output_path: str
+    created: float
+    status: str = "InProgress"
+    modified: float = 0.0
+    failure: str | None = None
+    artifact: str | None = None
+
+    @property
+    def arn(self) -> str:
+        return f"{self.card.arn}/export-job/{self.name}"
+
+    def describe(self) -> dict[str, Any]:
+        out = self.summary()
+        out["OutputConfig"] = {"S3OutputPath": self.output_path}
+        if self.failure:
+            out["FailureReason"] = self.failure
+        if self.artifact:
+            out["ExportArtifacts"] = {"S3ExportArtifacts": self.artifact}
+        return out
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "ModelCardExportJobName": self.name,
+            "ModelCardExportJobArn": self.arn,
+            "Status": self.status,
+            "ModelCardName": self.card.name,
+            "ModelCardVersion": self.version,
+            "CreatedAt": self.created,
+            "LastModifiedAt": self.modified or self.created,
+        }

@@ -91,6 +91,7 @@ class CardSpec:
     kms_key_id: str | None = None
     tags: Mapping[str, str] = field(default_factory=dict)
     ignore: tuple[str, ...] = ()
+    previous_names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, eq=False)
@@ -103,6 +104,7 @@ class ShareSpec:
     file: str
     allow_external_principals: bool = False
     tags: Mapping[str, str] = field(default_factory=dict)
+    previous_names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, eq=False)
@@ -153,6 +155,7 @@ def card_from(data: Mapping[str, Any], file: str) -> CardSpec:
         kms_key_id=data.get("kms_key_id"),
         tags=dict(data.get("tags") or {}),
         ignore=tuple(data.get("ignore") or ()),
+        previous_names=tuple(data.get("previous_names") or ()),
     )
 
 
@@ -168,4 +171,5 @@ def share_from(data: Mapping[str, Any], file: str) -> ShareSpec:
         file=file,
         allow_external_principals=bool(data.get("allow_external_principals", False)),
         tags=dict(data.get("tags") or {}),
+        previous_names=tuple(data.get("previous_names") or ()),
     )

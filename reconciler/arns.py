@@ -1,0 +1,41 @@
+"""ARNs the reconciler needs to predict: model cards and RAM permissions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import boto3
+
+from reconciler.model import AWS_MANAGED_PERMISSIONS, Config
+
+RESOURCE_TYPE = "sagemaker:ModelCard"
+
+
+@cache
+def partition_for(region: str) -> str:
+    """The partition of a region (aws, aws-cn, aws-us-gov), from botocore's bundled data."""
+    partition: str = boto3.session.Session().get_partition_for_region(region)
+    return partition
+
+
+@dataclass(frozen=True)
+class Arns:
+    """ARN builders bound to the card account and region."""
+
+    partition: str
+    region: str
+    account: str
+
+    @classmethod
+    def for_config(cls, config: Config) -> Arns:
+        return cls(partition_for(config.region), config.region, config.card_account_id)
+
+    def card(self, name: str) -> str:
+        return f"arn:{self.partition}:sagemaker:{self.region}:{self.account}:model-card/{name}"
+
+    def permission(self, name: str) -> str:
+        """AWS managed names resolve to the global managed ARN, others to the account's."""
+        if name in AWS_MANAGED_PERMISSIONS:
+            return f"arn:{self.partition}:ram::aws:permission/{name}"
+        return f"arn:{self.partition}:ram:{self.region}:{self.account}:permission/{name}"

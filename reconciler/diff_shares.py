@@ -1,0 +1,199 @@
+"""Diff RAM resource shares and customer-managed permissions: git against live. Pure.
+
+Shares select cards by name and by *desired* status, so promoting a card in git plans the
+associations of its new shares in the same run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+
+from reconciler.arns import RESOURCE_TYPE, Arns
+from reconciler.diagnostics import Diagnostic, json_path
+from reconciler.diff_cards import tag_change
+from reconciler.live.model import LivePermission, LiveShare, active_entities, is_managed
+from reconciler.model import DesiredState, ShareSpec
+from reconciler.plan import MISSING, Action, Change, FieldChange
+
+
+@dataclass
+class ShareDiff:
+    changes: list[Change]
+    errors: list[Diagnostic]
+    warnings: list[str]
+
+
+def share_address(name: str) -> str:
+    return f"share.{name}"
+
+
+def selected_cards(state: DesiredState, share: ShareSpec) -> list[str]:
+    """Cards in the share: named ones, and those whose desired status is selected."""
+    by_status = {c.name for c in state.cards.values() if c.status in share.card_statuses}
+    return sorted(set(share.card_names) | by_status)
+
+
+def resolved_principals(state: DesiredState, share: ShareSpec) -> list[str]:
+    """Principals as RAM knows them: account names become their 12-digit IDs."""
+    accounts = state.config.accounts
+    return sorted({accounts[p].id if p in accounts else p for p in share.principals})
+
+
+def share_tags(state: DesiredState, share: ShareSpec) -> dict[str, str]:
+    own = state.config.ownership
+    return {**share.tags, own.tag_key: own.tag_value, own.source_tag_key: share.file}
+
+
+def diff_shares(state: DesiredState, live: Mapping[str, LiveShare], arns: Arns, prune: bool
+                ) -> ShareDiff:
+    out = ShareDiff([], [], [])
+    renamed = {old for s in state.shares.values() for old in s.previous_names}
+    for share in sorted(state.shares.values(), key=lambda s: s.name):
+        _diff_one(state, share, live, arns, out)
+    for name in sorted(set(live) - set(state.shares) - renamed):
+        _removed(state, live[name], prune, out)
+    return out
+
+
+def _diff_one(state: DesiredState, share: ShareSpec, live: Mapping[str, LiveShare], arns: Arns,
+              out: ShareDiff) -> None:
+    current = live.get(share.name) or next(
+        (live[n] for n in share.previous_names if n in live), None)
+    if current is None:
+        out.changes.append(_create(state, share, arns))
+    elif not is_managed(current.tags, state.config.ownership):
+        doc = state.documents[share.file]
+        out.errors.append(Diagnostic(share.file, doc.locate(("name",)), json_path(("name",)),
+                                     f"resource share '{current.name}' exists in the account but"
+                                     " is not managed by the reconciler: run `reconciler import "
+                                     "--shares` to take it over", "unmanaged-share"))
+    else:
+        out.changes.extend(_updates(state, share, current, arns))
+
+
+def _create(state: DesiredState, share: ShareSpec, arns: Arns) -> Change:
+    resources = [arns.card(n) for n in selected_cards(state, share)]
+    principals = resolved_principals(state, share)
+    permission = arns.permission(share.permission)
+    fields = (
+        FieldChange("$.principals", after=principals),
+        FieldChange("$.resources", after=resources),
+        FieldChange("$.permission", after=permission),
+        FieldChange("$.allow_external_principals", after=share.allow_external_principals),
+    )
+    params = {"name": share.name, "principals": principals, "resource_arns": resources,
+              "permission_arn": permission, "tags": share_tags(state, share),
+              "allow_external_principals": share.allow_external_principals}
+    needs = ("force",) if share.allow_external_principals else ()
+    return Change(share_address(share.name), Action.CREATE_SHARE, "declared in git, not in the "
+                  "account", fields, params, needs)
+
+
+def _updates(state: DesiredState, share: ShareSpec, live: LiveShare, arns: Arns
+             ) -> Iterator[Change]:
+    address = share_address(share.name)
+    yield from _share_settings(share, live, address)
+    permission = arns.permission(share.permission)
+    if live.permission_arns != (permission,):
+        yield Change(address, Action.SET_PERMISSION, f"permission is {_names(live.permission_arns)}"
+                     f", git says {share.permission}",
+                     (FieldChange("$.permission", _names(live.permission_arns), permission),),
+                     {"share_arn": live.arn, "permission_arn": permission, "replace": True})
+    yield from _associations(address, live, "resources", [arns.card(n) for n in
+                                                            selected_cards(state, share)])
+    yield from _associations(address, live, "principals", resolved_principals(state, share))
+    tags = tag_change(address, live.arn, share_tags(state, share), live.tags)
+    if tags:
+        yield Change(address, Action.UPDATE_SHARE, tags.reason, tags.fields,
+                     {"share_arn": live.arn, "tags_add": tags.params["add"],
+                      "tags_remove": tags.params["remove"]})
+
+
+def _share_settings(share: ShareSpec, live: LiveShare, address: str) -> Iterator[Change]:
+    fields: list[FieldChange] = []
+    params: dict[str, object] = {"share_arn": live.arn}
+    if live.name != share.name:
+        fields.append(FieldChange("$.name", live.name, share.name))
+        params["name"] = share.name
+    if live.allow_external_principals != share.allow_external_principals:
+        fields.append(FieldChange("$.allow_external_principals", live.allow_external_principals,
+                                  share.allow_external_principals))
+        params["allow_external_principals"] = share.allow_external_principals
+    if fields:
+        opening = share.allow_external_principals and not live.allow_external_principals
+        yield Change(address, Action.UPDATE_SHARE, "share settings differ from git",
+                     tuple(fields), params, ("force",) if opening else ())
+
+
+def _associations(address: str, live: LiveShare, kind: str, desired: list[str]
+                  ) -> Iterator[Change]:
+    current = list(getattr(live, kind))
+    active = active_entities(tuple(current))
+    failed = {a.entity: a for a in current if a.status not in ("ASSOCIATING", "ASSOCIATED")}
+    add = sorted(set(desired) - active)
+    remove = sorted(active - set(desired))
+    associate = Action.ASSOCIATE_RESOURCES if kind == "resources" else Action.ASSOCIATE_PRINCIPALS
+    dissociate = (Action.DISASSOCIATE_RESOURCES if kind == "resources"
+                  else Action.DISASSOCIATE_PRINCIPALS)
+    if add:
+        why = [f"{e} is {failed[e].status}" + (f" ({failed[e].status_message})"
+                                                if failed[e].status_message else "")
+               for e in add if e in failed]
+        reason = f"{len(add)} {kind} to share" + (f"; {'; '.join(why)}" if why else "")
+        yield Change(address, associate, reason,
+                     tuple(FieldChange(f"$.{kind}", after=e) for e in add),
+                     {"share_arn": live.arn, kind: add})
+    if remove:
+        yield Change(address, dissociate, f"{len(remove)} {kind} no longer selected in git",
+                     tuple(FieldChange(f"$.{kind}", before=e) for e in remove),
+                     {"share_arn": live.arn, kind: remove})
+
+
+def _names(permission_arns: tuple[str, ...]) -> str:
+    return ", ".join(a.rsplit("/", 1)[-1] for a in permission_arns) or "none"
+
+
+def _removed(state: DesiredState, live: LiveShare, prune: bool, out: ShareDiff) -> None:
+    if not is_managed(live.tags, state.config.ownership):
+        return
+    if not prune:
+        out.warnings.append(f"share '{live.name}' is managed but no longer in git: plan with "
+                            "--prune to delete it")
+        return
+    out.changes.append(Change(share_address(live.name), Action.DELETE_SHARE, "no longer in git",
+                              (FieldChange("$.name", live.name, MISSING),),
+                              {"share_arn": live.arn, "name": live.name}, ("prune",)))
+
+
+def diff_permissions(state: DesiredState, live: Mapping[str, LivePermission], arns: Arns
+                     ) -> ShareDiff:
+    """Customer-managed permissions: create missing ones, version changed ones."""
+    out = ShareDiff([], [], [])
+    own = state.config.ownership
+    for name, wanted in sorted(state.config.permissions.items()):
+        current = live.get(name)
+        actions = sorted(wanted.actions)
+        if current is None:
+            out.changes.append(_create_permission(state, name, actions, arns))
+        elif not is_managed(current.tags, own):
+            out.warnings.append(f"permission '{name}' exists but is not managed by the "
+                                "reconciler; shares use it as it is")
+        elif sorted(current.actions) != actions:
+            out.changes.append(Change(
+                f"permission.{name}", Action.UPDATE_PERMISSION,
+                f"actions differ from git (live version {current.version})",
+                (FieldChange("$.actions", sorted(current.actions), actions),),
+                {"name": name, "arn": current.arn, "actions": actions}))
+    return out
+
+
+def _create_permission(state: DesiredState, name: str, actions: list[str], arns: Arns
+                       ) -> Change:
+    own = state.config.ownership
+    tags = {own.tag_key: own.tag_value, own.source_tag_key: "reconciler.yaml"}
+    params = {"name": name, "actions": actions, "arn": arns.permission(name),
+              "resource_type": RESOURCE_TYPE, "tags": tags}
+    return Change(f"permission.{name}", Action.CREATE_PERMISSION,
+                  "declared in reconciler.yaml, not in the account",
+                  (FieldChange("$.actions", after=actions),), params)

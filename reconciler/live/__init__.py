@@ -1,0 +1,1 @@
+"""Reading live state from AWS: SageMaker model cards and RAM shares, read-only."""

@@ -1,0 +1,77 @@
+"""Live state as read from AWS, normalised into frozen values the diff can compare.
+
+Server-only fields (times, versions, who changed what) are kept for reports but never
+compared; ``content`` is parsed JSON, never the raw string.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from reconciler.model import Ownership
+
+
+@dataclass(frozen=True, eq=False)
+class LiveCard:
+    name: str
+    arn: str
+    status: str
+    version: int
+    content: Mapping[str, Any]
+    tags: Mapping[str, str]
+    kms_key_id: str | None = None
+    last_modified_time: str | None = None
+    last_modified_by: str | None = None
+    processing_status: str | None = None
+    confirmed: bool = False  # read with DescribeModelCard, not only from the Search index
+
+
+@dataclass(frozen=True)
+class LiveAssociation:
+    entity: str  # a card ARN, an account ID or an organization/OU ARN
+    status: str
+    external: bool = False
+    status_message: str | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class LiveShare:
+    name: str
+    arn: str
+    status: str
+    allow_external_principals: bool
+    tags: Mapping[str, str]
+    resources: tuple[LiveAssociation, ...] = ()
+    principals: tuple[LiveAssociation, ...] = ()
+    permission_arns: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, eq=False)
+class LivePermission:
+    name: str
+    arn: str
+    version: str
+    actions: tuple[str, ...]
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, eq=False)
+class LiveState:
+    cards: Mapping[str, LiveCard]
+    shares: Mapping[str, LiveShare]  # by share name; shares in DELETING/DELETED are left out
+    permissions: Mapping[str, LivePermission]
+
+
+def is_managed(tags: Mapping[str, str], ownership: Ownership) -> bool:
+    """True when the ownership tag says the reconciler created the resource."""
+    return tags.get(ownership.tag_key) == ownership.tag_value
+
+
+ACTIVE_ASSOCIATION = frozenset({"ASSOCIATING", "ASSOCIATED"})
+
+
+def active_entities(associations: tuple[LiveAssociation, ...]) -> frozenset[str]:
+    """Entities whose association is in force or on its way there."""
+    return frozenset(a.entity for a in associations if a.status in ACTIVE_ASSOCIATION)

@@ -15,7 +15,7 @@ from typing import Any
 
 from reconciler.sandbox.caller import Caller
 from reconciler.sandbox.errors import AwsError
-from reconciler.sandbox.ram_errors import invalid_parameter, malformed_arn, not_permitted, ram_error
+from reconciler.sandbox.ram_errors import invalid_parameter, not_permitted, ram_error
 from reconciler.sandbox.ram_membership import (
     add_principal,
     add_resource,
@@ -31,14 +31,13 @@ from reconciler.sandbox.ram_model import (
     MODEL_CARD_TYPE,
     PRINCIPAL,
     RESOURCE,
-    SHARE_ARN,
     Association,
     Share,
 )
 from reconciler.sandbox.ram_params import enum, opt_str, page, req_str, str_list
 from reconciler.sandbox.ram_principals import plan
 from reconciler.sandbox.ram_render import association, principal, resource
-from reconciler.sandbox.ram_state import RamContext
+from reconciler.sandbox.ram_state import RamContext, share_arn_filter
 
 ASSOCIATION_STATUSES = (
     "ASSOCIATING",
@@ -131,7 +130,7 @@ def get_resource_share_associations(
     now = ctx.now()
     rows = [
         association(s, a, now)
-        for s in _shares(ctx.owned_shares(caller), _share_filter(p))
+        for s in _shares(ctx.owned_shares(caller), share_arn_filter(p))
         for a in _ordered(s.of_kind(kind))
         if (not wanted or a.entity == wanted) and (not status or a.status(now) == status)
     ]
@@ -146,7 +145,7 @@ def list_resources(ctx: RamContext, caller: Caller, p: Mapping[str, Any]) -> dic
     now = ctx.now()
     rows = [
         resource(s, a, now)
-        for s in _shares(_side(ctx, caller, owner), _share_filter(p))
+        for s in _shares(_side(ctx, caller, owner), share_arn_filter(p))
         if owner != "SELF" or not who or _has_principal(ctx, s, who)
         for a in _ordered(s.of_kind(RESOURCE))
         if a.status(now) == ASSOCIATED and (not arns or a.entity in arns) and scope != "GLOBAL"
@@ -156,13 +155,14 @@ def list_resources(ctx: RamContext, caller: Caller, p: Mapping[str, Any]) -> dic
 
 def list_principals(ctx: RamContext, caller: Caller, p: Mapping[str, Any]) -> dict[str, Any]:
     owner = enum(p, "resourceOwner", OWNERS, "")
-    _check_type(p, "InvalidParameterException")
+    typed = _check_type(p, "InvalidParameterException")
     wanted, resource_arn = set(str_list(p, "principals")), opt_str(p, "resourceArn")
     now = ctx.now()
     rows = [
         principal(s, a, now)
-        for s in _shares(_side(ctx, caller, owner), _share_filter(p))
+        for s in _shares(_side(ctx, caller, owner), share_arn_filter(p))
         if not resource_arn or _has_resource(ctx, s, resource_arn)
+        if not typed or any(a.status(now) == ASSOCIATED for a in s.of_kind(RESOURCE))
         for a in _ordered(s.of_kind(PRINCIPAL))
         if _principal_visible(ctx, caller, owner, a) and (not wanted or a.entity in wanted)
     ]
@@ -181,20 +181,8 @@ def _side(ctx: RamContext, caller: Caller, owner: str) -> list[Share]:
     return [s for s in found if s.status != DELETED]
 
 
-def _share_filter(p: Mapping[str, Any]) -> set[str]:
-    arns = set(str_list(p, "resourceShareArns"))
-    for arn in arns:
-        if not SHARE_ARN.match(arn):
-            raise malformed_arn(
-                f"The resource share ARN {arn} is not valid. Verify the ARN and try again."
-            )
-    return arns
-
-
 def _shares(found: Iterable[Share], wanted: set[str]) -> list[Share]:
-    return sorted(
-        (s for s in found if not wanted or s.arn in wanted), key=lambda s: s.created
-    )
+    return sorted((s for s in found if not wanted or s.arn in wanted), key=lambda s: s.created)
 
 
 def _ordered(items: list[Association]) -> list[Association]:
@@ -211,10 +199,12 @@ def _has_resource(ctx: RamContext, s: Share, arn: str) -> bool:
     return found is not None and found.status(ctx.now()) == ASSOCIATED
 
 
-def _check_type(p: Mapping[str, Any], code: str) -> None:
+def _check_type(p: Mapping[str, Any], code: str) -> bool:
+    """Whether a resourceType filter is given; only sagemaker:ModelCard (any case) is known."""
     value = opt_str(p, "resourceType")
     if value is not None and value.lower() != MODEL_CARD_TYPE.lower():
         raise ram_error(code, f"The resource type {value} is not valid; use {MODEL_CARD_TYPE}.")
+    return value is not None
 
 
 HANDLERS = {

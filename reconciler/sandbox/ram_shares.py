@@ -40,7 +40,7 @@ from reconciler.sandbox.ram_params import enum, opt_bool, opt_int, opt_str, page
 from reconciler.sandbox.ram_permissions import lookup
 from reconciler.sandbox.ram_principals import plan
 from reconciler.sandbox.ram_render import share as render_share
-from reconciler.sandbox.ram_state import RamContext
+from reconciler.sandbox.ram_state import RamContext, share_arn_filter
 
 MAX_TAGS = 50
 STATUSES = ("PENDING", "ACTIVE", "FAILED", "DELETING", "DELETED")
@@ -93,10 +93,7 @@ def get_resource_shares(ctx: RamContext, caller: Caller, p: Mapping[str, Any]) -
             "You cannot use resourceOwner set to OTHER-ACCOUNTS and tagFilters in one request"
         )
     found = ctx.owned_shares(caller) if owner == "SELF" else ctx.received_shares(caller)
-    wanted = set(str_list(p, "resourceShareArns"))
-    for arn in wanted:
-        if not arn.startswith("arn:"):
-            raise ram_error("MalformedArnException", f"The resource share ARN {arn} is not valid.")
+    wanted = share_arn_filter(p)
     status = opt_str(p, "resourceShareStatus")
     if status is not None:
         enum(p, "resourceShareStatus", STATUSES, "")

@@ -8,7 +8,7 @@ regional. Receivers reach a share only through a principal association in force.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -24,6 +24,7 @@ from reconciler.sandbox.ram_model import (
     Permission,
     Share,
 )
+from reconciler.sandbox.ram_params import str_list
 
 
 class ResourceDirectory(Protocol):
@@ -122,3 +123,14 @@ class RamContext:
             return bool(org.contains(account))
         unit = principal.rsplit("/", 1)[-1]
         return principal == org.ou_arn(unit) and account in org.units.get(unit, frozenset())
+
+
+def share_arn_filter(params: Mapping[str, Any]) -> set[str]:
+    """The ``resourceShareArns`` filter of a request; a malformed ARN is an error."""
+    arns = set(str_list(params, "resourceShareArns"))
+    for arn in arns:
+        if not SHARE_ARN.match(arn):
+            raise malformed_arn(
+                f"The resource share ARN {arn} is not valid. Verify the ARN and try again."
+            )
+    return arns

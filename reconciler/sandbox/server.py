@@ -129,7 +129,7 @@ class HttpServer:
     def __init__(self, app: WsgiApp, host: str = "127.0.0.1", port: int = 0,
                  verbose: bool = False) -> None:
         self._server = _Server(host, port, app, verbose)
-        self._thread = threading.Thread(target=self._server.serve_forever,
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,),
                                         name="sandbox-http", daemon=True)
 
     @property

@@ -1,0 +1,46 @@
+"""pytest fixtures for the sandbox: one server per session, clean state per test.
+
+- ``sandbox_session``: the running ``Sandbox`` (session scope; started once, ~50 ms).
+- ``sandbox``: the same sandbox, reset before each test (state, moto, clock, faults,
+  config), so tests are independent and fast.
+- ``aws``: a factory ``aws(service, account=None, role="SandboxAdmin")`` of boto3 clients;
+  SageMaker and RAM clients fail the call on any response that breaks botocore's model.
+- ``account``: a factory ``account("222222222222")`` of ``AccountClients`` bundles.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from reconciler.sandbox.clients import AccountClients, checked_client
+from reconciler.sandbox.config import SandboxConfig
+from reconciler.sandbox.instance import Sandbox
+
+
+@pytest.fixture(scope="session")
+def sandbox_session() -> Iterator[Sandbox]:
+    with Sandbox(config=SandboxConfig()) as sb:
+        yield sb
+
+
+@pytest.fixture
+def sandbox(sandbox_session: Sandbox) -> Iterator[Sandbox]:
+    sandbox_session.reset()
+    yield sandbox_session
+
+
+@pytest.fixture
+def aws(sandbox: Sandbox) -> Callable[..., Any]:
+    def make(service: str, account: str | None = None, role: str = "SandboxAdmin",
+             **kwargs: Any) -> Any:
+        return checked_client(sandbox, service, account, role, **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def account(sandbox: Sandbox) -> Callable[[str], AccountClients]:
+    return lambda account_id: AccountClients(sandbox, account_id)

@@ -6,6 +6,7 @@ product (a report, a plan); progress and errors go to stderr.
 
 from __future__ import annotations
 
+import os
 import sys
 import traceback
 from enum import Enum
@@ -16,8 +17,12 @@ import typer
 from typer.exceptions import TyperException
 
 from reconciler import __version__
+from reconciler.diff import PlanOptions
 from reconciler.errors import ReconcilerError
+from reconciler.pipeline import InvalidRepository, PlanRun, RunSettings, plan_run
+from reconciler.render import plan_json, plan_markdown, plan_text  # noqa: F401 (registers)
 from reconciler.render.diagnostics import DIAGNOSTICS, ValidationReport
+from reconciler.render.plan_common import PLANS, PlanReport
 from reconciler.repo import load_repository
 
 EXIT_OK, EXIT_ERROR, EXIT_CHANGES = 0, 1, 2
@@ -35,6 +40,16 @@ RepoOption = Annotated[Path, typer.Option("--repo", help="Repository root.", sho
 
 class State:
     debug = False
+
+
+class PlanFormat(str, Enum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+
+
+EndpointOption = Annotated[str | None, typer.Option(
+    "--endpoint-url", help="AWS endpoint (the sandbox's); defaults to AWS_ENDPOINT_URL or AWS.")]
 
 
 class ValidateFormat(str, Enum):
@@ -65,6 +80,56 @@ def validate(
     report = ValidationReport(loaded.diagnostics, loaded.files)
     sys.stdout.write(DIAGNOSTICS.get(fmt.value)(report))
     raise typer.Exit(EXIT_OK if report.valid else EXIT_ERROR)
+
+
+@app.command()
+def plan(
+    repo: RepoOption = Path("."),
+    fmt: Annotated[PlanFormat, typer.Option("--format", help="Output format.")] = PlanFormat.text,
+    out: Annotated[Path | None, typer.Option(help="Also write the JSON plan to this file.")] =
+    None,
+    detailed_exitcode: Annotated[bool, typer.Option(
+        "--detailed-exitcode", help="Exit 0 with no changes, 2 with changes.")] = False,
+    stats: Annotated[bool, typer.Option(help="Show API calls per operation.")] = False,
+    prune: Annotated[bool, typer.Option(
+        help="Plan deletion of managed cards and shares no longer in git.")] = False,
+    adopt: Annotated[bool, typer.Option(
+        help="Take over live cards git declares that the reconciler did not create.")] = False,
+    endpoint_url: EndpointOption = None,
+) -> None:
+    """Show what apply would change to make AWS match git. Changes nothing."""
+    run = _plan(repo, endpoint_url, PlanOptions(adopt=adopt, prune=prune))
+    report = _report_for(run, fmt.value, stats)
+    if out is not None:
+        _write(out, PLANS.get("json")(_report_for(run, "json", stats)))
+    sys.stdout.write(PLANS.get(fmt.value)(report))
+    if run.plan.errors:
+        raise typer.Exit(EXIT_ERROR)
+    changed = EXIT_CHANGES if detailed_exitcode and run.plan.has_changes else EXIT_OK
+    raise typer.Exit(changed)
+
+
+def _plan(repo: Path, endpoint_url: str | None, options: PlanOptions) -> PlanRun:
+    sys.stderr.write(f"Reading live state for {repo.resolve()} ...\n")
+    try:
+        return plan_run(RunSettings(repo, endpoint_url), options)
+    except InvalidRepository as e:
+        sys.stderr.write(DIAGNOSTICS.get("text")(ValidationReport(e.diagnostics, ())))
+        raise
+
+
+def _report_for(run: PlanRun, fmt: str, stats: bool) -> PlanReport:
+    counts = {"calls": dict(run.stats.calls), "attempts": dict(run.stats.attempts)}
+    color = fmt == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    return PlanReport(run.plan, counts if stats else None, color)
+
+
+def _write(path: Path, text: str) -> None:
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as e:
+        raise ReconcilerError(f"cannot write {path}: {e.strerror}",
+                              hint="choose a writable path for --out") from e
 
 
 @app.command()

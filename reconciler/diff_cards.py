@@ -100,7 +100,7 @@ def _create_or_replace(state: DesiredState, card: CardSpec, live: Mapping[str, L
                       f"is created and '{old.name}' (version history included) is deleted",
                       (FieldChange("$.name", old.name, card.name),),
                       {**params, "delete_name": old.name, "delete_arn": old.arn}, ("force",))
-    fields = (FieldChange("$.status", after=card.status), *_content_fields({}, card.content))
+    fields = (FieldChange("$.status", after=card.status), *_leaves(card.content, ("content",)))
     return Change(card_address(card.name), Action.CREATE_CARD, "declared in git, not in the "
                   "account", fields, {**params, "arn": card_arn(card.name)})
 
@@ -162,6 +162,15 @@ def _content_fields(before: Mapping[str, Any], after: Mapping[str, Any]
             path: PathKey = ("content", *level.path(output_format="list"))
             found.append(FieldChange(json_path(path), _side(level.t1), _side(level.t2)))
     return tuple(sorted(found, key=lambda f: f.path))
+
+
+def _leaves(value: Any, path: PathKey) -> Iterator[FieldChange]:
+    """One added field per scalar or list inside a new card's content."""
+    if isinstance(value, Mapping) and value:
+        for key in sorted(value):
+            yield from _leaves(value[key], (*path, key))
+    else:
+        yield FieldChange(json_path(path), after=canonical(value))
 
 
 def _side(value: Any) -> Any:

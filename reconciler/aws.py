@@ -1,0 +1,160 @@
+"""boto3 sessions and clients, configured the same way against AWS and the sandbox.
+
+Retries use botocore's ``standard`` mode with an explicit attempt count, never the
+environment's default. Every API call and every HTTP attempt is counted per operation so
+``--stats`` can show what a run cost. ``AWS_ENDPOINT_URL`` is honoured by botocore itself;
+``endpoint_url`` overrides it.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+from botocore.config import Config as BotoConfig
+from botocore.exceptions import BotoCoreError, ClientError
+
+from reconciler.errors import ReconcilerError
+
+
+@dataclass(frozen=True)
+class AwsSettings:
+    region: str
+    endpoint_url: str | None = None
+    role_arn: str | None = None
+    max_attempts: int = 8
+    max_workers: int = 8
+
+
+class CallStats:
+    """Thread-safe counts of API calls and HTTP attempts, keyed ``service.Operation``."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.calls: Counter[str] = Counter()
+        self.attempts: Counter[str] = Counter()
+
+    def hook(self, client: Any) -> None:
+        service = client.meta.service_model.service_name
+        client.meta.events.register("before-call.*.*", self._counter(self.calls, service))
+        client.meta.events.register("before-send.*.*", self._counter(self.attempts, service))
+
+    def _counter(self, table: Counter[str], service: str) -> Callable[..., None]:
+        def count(event_name: str = "", **_: Any) -> None:
+            operation = event_name.rsplit(".", 1)[-1]
+            with self._lock:
+                table[f"{service}.{operation}"] += 1
+
+        return count
+
+    def total(self, service: str) -> int:
+        return sum(n for key, n in self.calls.items() if key.startswith(service + "."))
+
+
+class AwsSession:
+    """Clients for one identity (ambient credentials, or an assumed role) and region."""
+
+    def __init__(self, settings: AwsSettings, stats: CallStats | None = None,
+                 session: boto3.session.Session | None = None) -> None:
+        self.settings = settings
+        self.stats = stats or CallStats()
+        self._session = session or boto3.session.Session()
+        self._clients: dict[str, Any] = {}
+        self._lock = threading.Lock()
+        if settings.role_arn:
+            self._session = self._assumed(settings.role_arn, "modelcard-reconciler")
+
+    def client(self, service: str) -> Any:
+        """One shared client per service (boto3 clients are thread-safe)."""
+        with self._lock:
+            if service not in self._clients:
+                self._clients[service] = self._new_client(service)
+            return self._clients[service]
+
+    def _new_client(self, service: str) -> Any:
+        config = BotoConfig(
+            region_name=self.settings.region,
+            retries={"mode": "standard", "total_max_attempts": self.settings.max_attempts},
+            max_pool_connections=max(10, self.settings.max_workers * 2),
+            user_agent_extra="modelcard-reconciler",
+        )
+        client = self._session.client(service, endpoint_url=self.settings.endpoint_url,
+                                      config=config)
+        self.stats.hook(client)
+        return client
+
+    def assume(self, role_arn: str, session_name: str) -> AwsSession:
+        """A session acting through ``role_arn``, sharing this session's call counts."""
+        settings = AwsSettings(self.settings.region, self.settings.endpoint_url, None,
+                               self.settings.max_attempts, self.settings.max_workers)
+        return AwsSession(settings, self.stats, self._assumed(role_arn, session_name))
+
+    def _assumed(self, role_arn: str, session_name: str) -> boto3.session.Session:
+        with aws_errors(f"assuming role {role_arn}"):
+            creds = self.client("sts").assume_role(RoleArn=role_arn,
+                                                    RoleSessionName=session_name)["Credentials"]
+        return boto3.session.Session(aws_access_key_id=creds["AccessKeyId"],
+                                     aws_secret_access_key=creds["SecretAccessKey"],
+                                     aws_session_token=creds["SessionToken"])
+
+    def caller_account(self) -> str:
+        with aws_errors("reading the caller identity (sts:GetCallerIdentity)"):
+            account: str = self.client("sts").get_caller_identity()["Account"]
+        return account
+
+    def require_account(self, expected: str) -> None:
+        """Refuse to go on with credentials for any account but ``expected``."""
+        actual = self.caller_account()
+        if actual != expected:
+            raise ReconcilerError(
+                f"the credentials are for account {actual}, but reconciler.yaml says the card "
+                f"account is {expected}",
+                hint="use credentials (or card_account.role_arn) for the card account, "
+                     "or fix card_account.id")
+
+
+def error_code(error: ClientError) -> str:
+    code: str = error.response.get("Error", {}).get("Code", "")
+    return code
+
+
+@contextmanager
+def aws_errors(doing: str) -> Iterator[None]:
+    """Turn botocore failures into ReconcilerErrors that say what was being done."""
+    try:
+        yield
+    except ClientError as e:
+        detail = e.response.get("Error", {})
+        raise ReconcilerError(f"AWS refused {doing}: {detail.get('Code')}: "
+                              f"{detail.get('Message')}", hint=_hint(error_code(e))) from e
+    except BotoCoreError as e:
+        raise ReconcilerError(f"{doing} failed: {e}",
+                              hint="check credentials, region and endpoint") from e
+
+
+def _hint(code: str) -> str | None:
+    if code in ("AccessDenied", "AccessDeniedException", "UnauthorizedOperation"):
+        return "the role lacks a permission; `reconciler iam-policy` prints what each role needs"
+    if code in ("ExpiredToken", "ExpiredTokenException", "InvalidClientTokenId"):
+        return "refresh the credentials"
+    return None
+
+
+def pages(call: Callable[..., dict[str, Any]], items_key: str, token_key: str,
+          **kwargs: Any) -> Iterator[Any]:
+    """Every item of a paginated list call, looping until the token is empty.
+
+    RAM may return an empty page before the end, so emptiness never stops the loop.
+    """
+    token: str | None = None
+    while True:
+        page = call(**kwargs, **({token_key: token} if token else {}))
+        yield from page.get(items_key, [])
+        token = page.get(token_key)
+        if not token:
+            return

@@ -1,0 +1,116 @@
+"""Read the card account's RAM state: its resource shares, their associations and
+permissions, and its customer-managed permissions for model cards. Read-only.
+
+All shares the account owns are listed (to report unmanaged ones); associations and
+permissions are read only for the shares the reconciler manages.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from reconciler.arns import RESOURCE_TYPE
+from reconciler.aws import aws_errors, pages
+from reconciler.live.model import LiveAssociation, LivePermission, LiveShare, is_managed
+from reconciler.model import Ownership
+
+GONE = frozenset({"DELETING", "DELETED"})
+ARNS_PER_CALL = 20
+
+
+def read_shares(client: Any, ownership: Ownership, workers: int = 4) -> dict[str, LiveShare]:
+    """Shares owned by the account (not deleted), by name; managed ones in full."""
+    with aws_errors("listing resource shares (ram:GetResourceShares)"):
+        raw = [s for s in pages(client.get_resource_shares, "resourceShares", "nextToken",
+                                resourceOwner="SELF") if s["status"] not in GONE]
+    managed = [s["resourceShareArn"] for s in raw if is_managed(_tags(s), ownership)]
+    resources = _associations(client, managed, "RESOURCE")
+    principals = _associations(client, managed, "PRINCIPAL")
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        permissions = dict(zip(managed, pool.map(lambda a: _share_permissions(client, a),
+                                                 managed), strict=True))
+    return {s["name"]: _share(s, resources, principals, permissions) for s in raw}
+
+
+def _share(raw: Mapping[str, Any], resources: Mapping[str, list[LiveAssociation]],
+           principals: Mapping[str, list[LiveAssociation]],
+           permissions: Mapping[str, tuple[str, ...]]) -> LiveShare:
+    arn = raw["resourceShareArn"]
+    return LiveShare(
+        name=raw["name"], arn=arn, status=raw["status"],
+        allow_external_principals=bool(raw.get("allowExternalPrincipals", True)),
+        tags=_tags(raw),
+        resources=tuple(sorted(resources.get(arn, []), key=lambda a: a.entity)),
+        principals=tuple(sorted(principals.get(arn, []), key=lambda a: a.entity)),
+        permission_arns=permissions.get(arn, ()),
+    )
+
+
+def _tags(raw: Mapping[str, Any]) -> dict[str, str]:
+    return {t["key"]: t.get("value", "") for t in raw.get("tags", [])}
+
+
+def _associations(client: Any, share_arns: list[str], kind: str
+                  ) -> dict[str, list[LiveAssociation]]:
+    """Associations of one type for many shares, a few shares per call."""
+    found: dict[str, list[LiveAssociation]] = defaultdict(list)
+    for chunk in _chunks(share_arns, ARNS_PER_CALL):
+        with aws_errors(f"reading {kind.lower()} associations of resource shares"):
+            for item in pages(client.get_resource_share_associations,
+                              "resourceShareAssociations", "nextToken", associationType=kind,
+                              resourceShareArns=chunk):
+                found[item["resourceShareArn"]].append(_association(item))
+    return found
+
+
+def _association(item: Mapping[str, Any]) -> LiveAssociation:
+    return LiveAssociation(entity=item["associatedEntity"], status=item["status"],
+                           external=bool(item.get("external", False)),
+                           status_message=item.get("statusMessage"))
+
+
+def _share_permissions(client: Any, share_arn: str) -> tuple[str, ...]:
+    with aws_errors("listing permissions of a resource share"):
+        items = pages(client.list_resource_share_permissions, "permissions", "nextToken",
+                      resourceShareArn=share_arn)
+        return tuple(sorted(p["arn"] for p in items
+                            if p.get("resourceType", RESOURCE_TYPE).lower()
+                            == RESOURCE_TYPE.lower()))
+
+
+def read_permissions(client: Any) -> dict[str, LivePermission]:
+    """Customer-managed permissions for model cards, with their actions, by name."""
+    with aws_errors("listing customer-managed RAM permissions"):
+        listed = list(pages(client.list_permissions, "permissions", "nextToken",
+                            resourceType=RESOURCE_TYPE, permissionType="CUSTOMER_MANAGED"))
+        return {p["name"]: _permission(client, p) for p in listed}
+
+
+def _permission(client: Any, summary: Mapping[str, Any]) -> LivePermission:
+    detail = client.get_permission(permissionArn=summary["arn"])["permission"]
+    return LivePermission(name=summary["name"], arn=summary["arn"],
+                          version=str(detail.get("version", summary.get("version", ""))),
+                          actions=tuple(sorted(policy_actions(detail.get("permission", "")))),
+                          tags=_tags(summary))
+
+
+def policy_actions(template: str) -> Iterator[str]:
+    """The actions a RAM permission's policy template allows."""
+    try:
+        policy = json.loads(template) if template else {}
+    except json.JSONDecodeError:
+        return
+    statements = policy.get("Statement", [policy]) if isinstance(policy, dict) else []
+    for statement in statements if isinstance(statements, list) else [statements]:
+        if isinstance(statement, dict) and statement.get("Effect", "Allow") == "Allow":
+            actions = statement.get("Action", [])
+            yield from [actions] if isinstance(actions, str) else actions
+
+
+def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]

@@ -1,0 +1,76 @@
+"""Read model cards from SageMaker: Search in bulk, DescribeModelCard to confirm.
+
+Search returns content and tags for 100 cards a call, so an unchanged repository costs
+about N/100 calls. The Search index is eventually consistent, so a card that looks
+changed, or is missing from it, is confirmed with DescribeModelCard (plus ListTags, since
+Describe carries no tags) before the plan reports it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from reconciler.aws import aws_errors, error_code, pages
+from reconciler.live.model import LiveCard
+from reconciler.normalize import parse_content
+
+SEARCH_PAGE = 100
+
+
+def search_cards(client: Any) -> dict[str, LiveCard]:
+    """Every card of the account as the Search index has it, by name."""
+    with aws_errors("searching model cards (sagemaker:Search)"):
+        records = pages(client.search, "Results", "NextToken", Resource="ModelCard",
+                        MaxResults=SEARCH_PAGE)
+        cards = [_from_record(r["ModelCard"]) for r in records if "ModelCard" in r]
+    return {c.name: c for c in cards}
+
+
+def describe_card(client: Any, name: str) -> LiveCard | None:
+    """The card as SageMaker has it now, or None when it does not exist."""
+    with aws_errors(f"describing model card {name}"):
+        try:
+            card = client.describe_model_card(ModelCardName=name)
+        except ClientError as e:
+            if error_code(e) == "ResourceNotFound":
+                return None
+            raise
+        tags = list(pages(client.list_tags, "Tags", "NextToken", ResourceArn=card["ModelCardArn"],
+                          MaxResults=100))
+    return _from_record({**card, "Tags": tags}, confirmed=True)
+
+
+def _from_record(record: Mapping[str, Any], confirmed: bool = False) -> LiveCard:
+    return LiveCard(
+        name=record["ModelCardName"],
+        arn=record["ModelCardArn"],
+        status=record.get("ModelCardStatus", ""),
+        version=int(record.get("ModelCardVersion", 0)),
+        content=parse_content(record.get("Content")),
+        tags={t["Key"]: t.get("Value", "") for t in record.get("Tags", [])},
+        kms_key_id=(record.get("SecurityConfig") or {}).get("KmsKeyId"),
+        last_modified_time=_time(record.get("LastModifiedTime")),
+        last_modified_by=identity(record.get("LastModifiedBy")),
+        processing_status=_deleting(record.get("ModelCardProcessingStatus")),
+        confirmed=confirmed,
+    )
+
+
+def identity(user: Mapping[str, Any] | None) -> str | None:
+    """The IAM identity ARN (or Studio user) in a SageMaker UserContext."""
+    if not user:
+        return None
+    iam = user.get("IamIdentity") or {}
+    return iam.get("Arn") or user.get("UserProfileName") or user.get("UserProfileArn")
+
+
+def _time(value: Any) -> str | None:
+    return value.isoformat() if isinstance(value, datetime) else None
+
+
+def _deleting(status: str | None) -> str | None:
+    return status if status and status != "DeleteCompleted" else None

@@ -1,0 +1,121 @@
+"""The steps of a run, composed: load the repository, check the account, read live state,
+diff, confirm what looks changed, and plan. Each step is a short call into its module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from reconciler.aws import AwsSession, AwsSettings, CallStats
+from reconciler.diagnostics import Diagnostic
+from reconciler.diff import PlanOptions, build_plan
+from reconciler.errors import ReconcilerError
+from reconciler.live import ram as live_ram
+from reconciler.live import sagemaker as live_sagemaker
+from reconciler.live.model import LiveCard, LiveState
+from reconciler.model import DesiredState
+from reconciler.plan import Action, Plan
+from reconciler.repo import load_repository
+
+CARD_ACTIONS = frozenset({Action.CREATE_CARD, Action.REPLACE_CARD, Action.UPDATE_CONTENT,
+                          Action.UPDATE_STATUS, Action.UPDATE_TAGS, Action.DELETE_CARD})
+
+
+class InvalidRepository(ReconcilerError):
+    """The repository has errors; nothing was read from or written to AWS."""
+
+    def __init__(self, diagnostics: tuple[Diagnostic, ...]) -> None:
+        errors = sum(1 for d in diagnostics if d.severity.value == "error")
+        super().__init__(f"the repository has {errors} error{'s' if errors != 1 else ''}",
+                         hint="fix them (see above, or run `reconciler validate`) and try again")
+        self.diagnostics = diagnostics
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    repo: Path
+    endpoint_url: str | None = None
+    max_workers: int = 8
+
+
+@dataclass(frozen=True)
+class PlanRun:
+    state: DesiredState
+    live: LiveState
+    plan: Plan
+    stats: CallStats
+    session: AwsSession
+
+
+def load_valid(repo: Path) -> DesiredState:
+    """The desired state, or InvalidRepository with every problem found."""
+    loaded = load_repository(repo)
+    if loaded.state is None:
+        raise InvalidRepository(loaded.diagnostics)
+    return loaded.state
+
+
+def open_session(state: DesiredState, settings: RunSettings, stats: CallStats) -> AwsSession:
+    """A session for the card account, refusing credentials for any other account."""
+    config = state.config
+    session = AwsSession(AwsSettings(config.region, settings.endpoint_url, config.card_role_arn,
+                                     max_workers=settings.max_workers), stats)
+    session.require_account(config.card_account_id)
+    return session
+
+
+def read_live(session: AwsSession, state: DesiredState) -> LiveState:
+    """Cards, shares and permissions, read concurrently."""
+    sagemaker, ram = session.client("sagemaker"), session.client("ram")
+    workers = session.settings.max_workers
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        cards = pool.submit(live_sagemaker.search_cards, sagemaker)
+        shares = pool.submit(live_ram.read_shares, ram, state.config.ownership, workers)
+        permissions = pool.submit(live_ram.read_permissions, ram)
+        return LiveState(cards.result(), shares.result(), permissions.result())
+
+
+def confirm_cards(session: AwsSession, live: LiveState, names: Iterable[str]) -> LiveState:
+    """Replace the Search view of ``names`` with what DescribeModelCard says now."""
+    wanted = sorted(set(names))
+    if not wanted:
+        return live
+    client = session.client("sagemaker")
+    with ThreadPoolExecutor(max_workers=session.settings.max_workers) as pool:
+        found = dict(zip(wanted, pool.map(lambda n: live_sagemaker.describe_card(client, n),
+                                          wanted), strict=True))
+    cards: dict[str, LiveCard] = dict(live.cards)
+    for name, card in found.items():
+        if card is None:
+            cards.pop(name, None)
+        else:
+            cards[name] = card
+    return replace(live, cards=cards)
+
+
+def suspects(state: DesiredState, live: LiveState, plan: Plan) -> set[str]:
+    """Cards whose Search view may be stale: planned to change, or missing from the index."""
+    changed = {c.address.split(".", 1)[1] for c in plan.changes if c.action in CARD_ACTIONS}
+    changed |= {c.params["delete_name"] for c in plan.changes if "delete_name" in c.params}
+    missing = {n for n in state.cards if n not in live.cards}
+    error_files = {e.file for e in plan.errors}
+    blocked = {c.name for c in state.cards.values() if c.file in error_files}
+    return {n for n in changed | missing | blocked
+            if not (n in live.cards and live.cards[n].confirmed)}
+
+
+def plan_run(settings: RunSettings, options: PlanOptions) -> PlanRun:
+    """Load, read, diff, confirm and plan: everything `reconciler plan` does."""
+    state = load_valid(settings.repo)
+    stats = CallStats()
+    session = open_session(state, settings, stats)
+    live = read_live(session, state)
+    plan = build_plan(state, live, options)
+    doubtful = suspects(state, live, plan)
+    if doubtful:
+        live = confirm_cards(session, live, doubtful)
+        plan = build_plan(state, live, options)
+    return PlanRun(state, live, plan, stats, session)

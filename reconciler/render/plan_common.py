@@ -1,0 +1,56 @@
+"""What every plan renderer shares: the report it renders, symbols, and value display."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from reconciler.plan import MISSING, Change, Plan
+from reconciler.render import Registry
+
+
+@dataclass(frozen=True)
+class PlanReport:
+    """A plan with what its renderings may show beside it."""
+
+    plan: Plan
+    stats: Mapping[str, Mapping[str, int]] | None = None  # {"calls": {...}, "attempts": {...}}
+    color: bool = False
+    full_plan_hint: str = "the JSON plan (reconciler plan --format json)"
+    title: str = "plan"
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+PLANS: Registry[PlanReport] = Registry("plans")
+
+SYMBOLS = {"create": "+", "update": "~", "replace": "-/+", "delete": "-"}
+VERBS = {"create": "will be created", "update": "will be updated",
+         "replace": "will be replaced", "delete": "will be deleted"}
+
+
+def action_label(change: Change) -> str:
+    """The action in words: 'update content', 'associate principals'."""
+    return change.action.value.replace("_", " ")
+
+
+def show(value: Any, limit: int) -> str:
+    """A value as compact JSON, shortened to ``limit`` characters with a note."""
+    if value is MISSING:
+        return "(absent)"
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(text) - limit:,} more characters)"
+
+
+def summary_line(plan: Plan) -> str:
+    counts = plan.summary()
+    return ("Plan: " + ", ".join(f"{counts[k]} to {k}" for k in ("create", "update", "replace"))
+            + f", {counts['delete']} to delete.")
+
+
+def needs_note(change: Change) -> str:
+    flags = " and ".join(f"--{n}" for n in change.needs)
+    return f" (needs {flags})" if flags else ""

@@ -1,0 +1,123 @@
+"""The plan as a pull-request comment: a summary table first, then one collapsible section
+per resource. Values are shortened, and the whole comment stays under GitHub's 65,536
+character limit, saying what was left out and where the full plan is.
+"""
+
+from __future__ import annotations
+
+import html
+from itertools import groupby
+
+from reconciler.plan import MISSING, Change, FieldChange
+from reconciler.render.plan_common import (
+    PLANS,
+    SYMBOLS,
+    PlanReport,
+    action_label,
+    needs_note,
+    show,
+    summary_line,
+)
+
+GITHUB_LIMIT = 65_536
+RESERVE = 600  # room for the closing note
+VALUE_LIMIT = 120
+MARKER = "<!-- modelcard-reconciler:plan -->"
+_EMOJI = {"+": "🟢", "~": "🟡", "-": "🔴", "-/+": "🟣"}
+
+
+@PLANS.register("markdown")
+def render(report: PlanReport, limit: int = GITHUB_LIMIT) -> str:
+    plan = report.plan
+    budget = _Budget(limit - RESERVE)
+    out = budget.take([MARKER, f"### Model card {report.title}: {_headline(report)}", "",
+                       f"Account `{plan.context.get('account', '?')}`, region "
+                       f"`{plan.context.get('region', '?')}`.", ""])
+    out += budget.take(_errors(report) + _notes(report))
+    out += budget.take(_table(report), share=0.6)
+    sections = [_section(address, list(changes)) for address, changes in
+                groupby(sorted(plan.changes, key=lambda c: c.address), key=lambda c: c.address)]
+    out += budget.take(sections)
+    if budget.dropped:
+        out.append(f"> ✂️ {budget.dropped} table rows or sections left out to stay under "
+                   f"GitHub's {GITHUB_LIMIT:,}-character limit. The full plan is in "
+                   f"{_text(report.full_plan_hint)}.")
+    return "\n".join(out) + "\n"
+
+
+class _Budget:
+    """Characters left for the comment; counts the pieces that did not fit."""
+
+    def __init__(self, size: int) -> None:
+        self.left = size
+        self.dropped = 0
+
+    def take(self, pieces: list[str], share: float = 1.0) -> list[str]:
+        """The leading pieces that fit in ``share`` of what is left; the rest are dropped."""
+        allowance = int(self.left * share)
+        kept: list[str] = []
+        for piece in pieces:
+            if len(piece) + 1 > allowance:
+                self.dropped += len(pieces) - len(kept)
+                break
+            kept.append(piece)
+            allowance -= len(piece) + 1
+            self.left -= len(piece) + 1
+        return kept
+
+
+def _headline(report: PlanReport) -> str:
+    plan = report.plan
+    if plan.errors:
+        return f"❌ failed with {len(plan.errors)} error{'s' if len(plan.errors) != 1 else ''}"
+    return "no changes" if not plan.changes else summary_line(plan).removeprefix("Plan: ")
+
+
+def _errors(report: PlanReport) -> list[str]:
+    lines = [f"- ❌ `{e.file}:{e.line}:{e.column}` `{e.path}`: {_text(e.message)}"
+             for e in report.plan.errors]
+    return [*lines, ""] if lines else []
+
+
+def _table(report: PlanReport) -> list[str]:
+    if not report.plan.changes:
+        return []
+    rows = ["| | Resource | Action | Reason |", "|---|---|---|---|"]
+    for change in report.plan.changes:
+        emoji = _EMOJI[SYMBOLS[change.action.kind]]
+        rows.append(f"| {emoji} | `{change.address}` | {action_label(change)}"
+                    f"{needs_note(change)} | {_text(change.reason)} |")
+    return [*rows, ""]
+
+
+def _notes(report: PlanReport) -> list[str]:
+    plan = report.plan
+    lines = [f"> ⚠️ {_text(w)}" for w in plan.warnings]
+    if plan.unmanaged:
+        names = ", ".join(f"`{u.name}`" for u in plan.unmanaged)
+        lines.append(f"Unmanaged, never changed ({len(plan.unmanaged)}): {names}")
+    return [*lines, ""] if lines else []
+
+
+def _section(address: str, changes: list[Change]) -> str:
+    count = sum(len(c.fields) for c in changes)
+    actions = ", ".join(action_label(c) for c in changes)
+    lines = [f"<details><summary><code>{html.escape(address)}</code>: {actions} ({count} "
+             f"field{'s' if count != 1 else ''})</summary>", "",
+             "| Field | Before | After |", "|---|---|---|"]
+    lines += [_row(f) for c in changes for f in c.fields]
+    return "\n".join([*lines, "", "</details>", ""])
+
+
+def _row(item: FieldChange) -> str:
+    before = "" if item.before is MISSING else _code(show(item.before, VALUE_LIMIT))
+    after = "" if item.after is MISSING else _code(show(item.after, VALUE_LIMIT))
+    return f"| {_code(item.path)} | {before} | {after} |"
+
+
+def _code(text: str) -> str:
+    return "<code>" + html.escape(text).replace("|", "&#124;").replace("\n", " ") + "</code>"
+
+
+def _text(text: str) -> str:
+    return html.escape(text, quote=False).replace("|", "\\|").replace("\n", " ")

@@ -1,0 +1,90 @@
+"""The plan for a terminal, in the manner of `terraform plan`: a symbol per action, the
+address, the reason, the field diffs and a summary line. Colour only when asked for.
+"""
+
+from __future__ import annotations
+
+from reconciler.plan import MISSING, Change, FieldChange, Plan
+from reconciler.render.plan_common import (
+    PLANS,
+    SYMBOLS,
+    VERBS,
+    PlanReport,
+    action_label,
+    needs_note,
+    show,
+    summary_line,
+)
+
+VALUE_LIMIT = 300
+_COLORS = {"+": "32", "~": "33", "-": "31", "-/+": "35", "!": "31", "bold": "1"}
+
+
+class _Paint:
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+
+    def __call__(self, text: str, key: str) -> str:
+        return f"\033[{_COLORS[key]}m{text}\033[0m" if self.enabled else text
+
+
+@PLANS.register("text")
+def render(report: PlanReport) -> str:
+    plan, paint = report.plan, _Paint(report.color)
+    lines = [paint(f"Model card {report.title} for account {plan.context.get('account', '?')} in "
+                   f"{plan.context.get('region', '?')}", "bold"), ""]
+    for change in plan.changes:
+        lines += _change(change, paint)
+    lines += _errors(plan, paint) + _notes(plan) + _stats(report)
+    lines.append(_closing(plan, paint))
+    return "\n".join(lines) + "\n"
+
+
+def _change(change: Change, paint: _Paint) -> list[str]:
+    symbol = SYMBOLS[change.action.kind]
+    head = (f"  # {change.address} {VERBS[change.action.kind]} ({action_label(change)})"
+            f"{needs_note(change)}: {change.reason}")
+    lines = [head, f"  {paint(symbol, symbol)} {change.address}"]
+    lines += [f"      {_field(f, paint)}" for f in change.fields]
+    return [*lines, ""]
+
+
+def _field(item: FieldChange, paint: _Paint) -> str:
+    if item.before is MISSING:
+        return f"{paint('+', '+')} {item.path}: {show(item.after, VALUE_LIMIT)}"
+    if item.after is MISSING:
+        return f"{paint('-', '-')} {item.path}: {show(item.before, VALUE_LIMIT)}"
+    return (f"{paint('~', '~')} {item.path}: {show(item.before, VALUE_LIMIT)} → "
+            f"{show(item.after, VALUE_LIMIT)}")
+
+
+def _errors(plan: Plan, paint: _Paint) -> list[str]:
+    return [f"{paint('Error', '!')}: {e.file}:{e.line}:{e.column}: {e.path}: {e.message}"
+            for e in plan.errors] + ([""] if plan.errors else [])
+
+
+def _notes(plan: Plan) -> list[str]:
+    lines = [f"Warning: {w}" for w in plan.warnings]
+    if plan.unmanaged:
+        lines.append(f"Unmanaged (never changed): {len(plan.unmanaged)}")
+        lines += [f"  {u.kind} {u.name}" for u in plan.unmanaged]
+    return [*lines, ""] if lines else []
+
+
+def _stats(report: PlanReport) -> list[str]:
+    if report.stats is None:
+        return []
+    calls = report.stats.get("calls", {})
+    lines = [f"API calls: {sum(calls.values())}"]
+    lines += [f"  {name}: {count}" for name, count in sorted(calls.items())]
+    return [*lines, ""]
+
+
+def _closing(plan: Plan, paint: _Paint) -> str:
+    if plan.errors:
+        n = len(plan.errors)
+        return paint(f"Plan failed: {n} error{'s' if n != 1 else ''}; nothing can be applied.",
+                     "!")
+    if not plan.changes:
+        return "No changes. Live state matches git."
+    return paint(summary_line(plan), "bold")

@@ -93,7 +93,12 @@ class RamContext:
         ]
 
     def received_shares(self, caller: Caller) -> list[Share]:
-        """Shares of other accounts in this Region whose principals include the caller, in force."""
+        """Shares of other accounts in this Region whose principals include the caller, in force.
+
+        An invited account sees the share only once it has accepted: Terraform's
+        ``aws_ram_resource_share_accepter`` accepts first and then waits for the share to
+        appear under OTHER-ACCOUNTS.
+        """
         return [
             s
             for s in self.state.shares.values()

@@ -64,12 +64,12 @@ def test_no_access_after_rejection_or_expiry(world: RamWorld) -> None:
     _, invitation = _share_with_dev(world)
     world.as_(DEV)("RejectResourceShareInvitation", resourceShareInvitationArn=invitation)
     assert not _allowed(world, DEV, DESCRIBE)
-    _, invitation = _share_with_dev_again(world)
+    _share_with_prod(world)
     world.clock.advance(12 * 3600)
     assert not _allowed(world, PROD, DESCRIBE)
 
 
-def _share_with_dev_again(world: RamWorld) -> tuple[str, str]:
+def _share_with_prod(world: RamWorld) -> tuple[str, str]:
     share = world.as_(OWNER)(
         "CreateResourceShare", name="p", principals=[PROD], resourceArns=[card_arn("churn")]
     )["resourceShare"]["resourceShareArn"]

@@ -52,7 +52,8 @@ def config_from_dict(raw: Mapping[str, Any]) -> SandboxConfig:
     org_raw = data.pop("organization", None)
     known = set(SandboxConfig.__dataclass_fields__) - {"organization"}
     if set(data) - known:
-        raise ValueError(f"unknown config keys {sorted(set(data) - known)}; allowed: {sorted(known)}")
+        unknown = sorted(set(data) - known)
+        raise ValueError(f"unknown config keys {unknown}; allowed: {sorted(known)}")
     org = None
     if org_raw:
         org = Organization(**{**org_raw, "members": frozenset(org_raw.get("members", [])),

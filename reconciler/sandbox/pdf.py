@@ -46,7 +46,7 @@ def _objects(pages: list[list[str]]) -> list[bytes]:
 
 def render(title: str, lines: list[str]) -> bytes:
     """A PDF document with ``title`` and ``lines`` (wrapped and paginated)."""
-    text = _wrap([title, ""] + lines)
+    text = _wrap([title, "", *lines])
     pages = [text[i:i + LINES_PER_PAGE] for i in range(0, len(text), LINES_PER_PAGE)]
     out = bytearray(b"%PDF-1.4\n")
     offsets = []

@@ -1,6 +1,6 @@
 """Model-card storage and lifecycle: create, versioned update, async delete, listing.
 
-Rules (aws-facts §1–2): a new version only when the content changes (compared as
+Rules (aws-facts §1-2): a new version only when the content changes (compared as
 parsed JSON); a status-only change edits the latest version in place; content and
 status never change in one call; ``Archived`` is terminal for content *and* status (the
 sandbox's choice: AWS documents no way out of Archived); deletion walks through

@@ -1,6 +1,6 @@
 """Tags on model cards: validation by AWS's tag rules, add (overwrite), list, delete.
 
-Key 1–128 and value 0–256 characters of letters, digits, spaces and ``_.:/=+-@``
+Key 1-128 and value 0-256 characters of letters, digits, spaces and ``_.:/=+-@``
 (the model's ``[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*``, which Python's ``re`` cannot express);
 ``aws:`` is reserved; at most 50 tags per resource.
 """

@@ -8,6 +8,7 @@ reuses them; that saves a TCP handshake, a thread and werkzeug's 10 ms drain per
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import sys
 import threading
@@ -21,7 +22,6 @@ from werkzeug.serving import ThreadedWSGIServer
 
 from reconciler.sandbox.app import DRAINED, WsgiApp
 from reconciler.sandbox.config import SandboxConfig
-
 
 _NO_BODY = frozenset({204, 304})
 
@@ -117,10 +117,8 @@ class _Server(ThreadedWSGIServer):
         with self._open_lock:
             conns, self._open = list(self._open), set()
         for conn in conns:
-            try:
+            with contextlib.suppress(OSError):
                 conn.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
 
 
 class HttpServer:

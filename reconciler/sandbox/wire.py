@@ -11,7 +11,7 @@ import json
 import re
 import uuid
 from collections.abc import Mapping
-from functools import lru_cache
+from functools import cache
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -24,7 +24,7 @@ from reconciler.sandbox.errors import AwsError
 _SCOPE = re.compile(r"Credential=([^/,\s]+)/\d{8}/([^/]+)/([^/]+)/aws4_request")
 
 
-@lru_cache(maxsize=None)
+@cache
 def service_model(name: str) -> ServiceModel:
     """botocore's model of a service (loaded once; botocore's loader is slow)."""
     return botocore.session.get_session().get_service_model(name)
@@ -49,7 +49,7 @@ def json_operation(environ: Mapping[str, Any]) -> str | None:
     return target.rpartition(".")[2] or None
 
 
-@lru_cache(maxsize=None)
+@cache
 def _rest_routes(service: str) -> dict[tuple[str, str], str]:
     model = service_model(service)
     routes = {}

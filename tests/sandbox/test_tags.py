@@ -73,5 +73,6 @@ def test_unknown_card_arn_is_a_validation_error(card) -> None:
 def test_consumer_cannot_tag_owner_card(aws, card) -> None:
     _, arn = card
     with pytest.raises(ClientError) as exc:
-        aws("sagemaker", "222222222222").add_tags(ResourceArn=arn, Tags=[{"Key": "k", "Value": "v"}])
+        aws("sagemaker", "222222222222").add_tags(ResourceArn=arn,
+                                                  Tags=[{"Key": "k", "Value": "v"}])
     assert exc.value.response["Error"]["Code"] == "AccessDeniedException"

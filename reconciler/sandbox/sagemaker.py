@@ -21,7 +21,7 @@ from reconciler.sandbox.config import SandboxConfig
 from reconciler.sandbox.errors import AwsError, access_denied, validation
 from reconciler.sandbox.sagemaker_cards import CardStore, not_found
 from reconciler.sandbox.sagemaker_export import ExportJobs
-from reconciler.sandbox.sagemaker_model import Card, card_arn, describe
+from reconciler.sandbox.sagemaker_model import Card, card_arn, describe, metadata_only
 from reconciler.sandbox.sagemaker_search import SearchIndex, search
 from reconciler.sandbox.validation import check_input
 from reconciler.sandbox.wire import service_model
@@ -147,7 +147,10 @@ class SageMakerService:
         if version is None:
             raise AwsError("ResourceNotFound", f"Model card {card.name} version "
                            f"{params.get('ModelCardVersion')} does not exist.")
-        return describe(card, version, self.cards.stage(card))
+        out = describe(card, version, self.cards.stage(card))
+        if params.get("IncludedData") == "MetadataOnly":
+            out["Content"] = metadata_only(version.content)
+        return out
 
     def _update_model_card(self, caller: Caller, params: dict[str, Any]) -> dict[str, Any]:
         card = self._resolve(caller, params["ModelCardName"], "sagemaker:UpdateModelCard")

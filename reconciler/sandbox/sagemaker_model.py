@@ -6,6 +6,7 @@ plus card-level facts: name, ARN, creation, KMS key, tags and deletion progress.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -119,11 +120,43 @@ def version_summary(card: Card, version: CardVersion) -> dict[str, Any]:
     }
 
 
+# The only Content paths DescribeModelCard keeps with IncludedData=MetadataOnly (botocore doc).
+METADATA_PATHS = (("model_overview", "model_id"), ("model_overview", "model_name"),
+                  ("intended_uses", "risk_rating"),
+                  ("model_package_details", "model_package_group_name"),
+                  ("model_package_details", "model_package_arn"))
+
+
+def _content_value(content: Any, path: tuple[str, str]) -> Any:
+    section = content.get(path[0]) if isinstance(content, dict) else None
+    return section.get(path[1]) if isinstance(section, dict) else None
+
+
+def metadata_only(content: str) -> str:
+    """Content reduced to the unencrypted metadata fields (IncludedData=MetadataOnly)."""
+    parsed, kept = json.loads(content), {}  # type: ignore[var-annotated]
+    for path in METADATA_PATHS:
+        value = _content_value(parsed, path)
+        if value is not None:
+            kept.setdefault(path[0], {})[path[1]] = value
+    return json.dumps(kept)
+
+
 def search_record(card: Card) -> dict[str, Any]:
-    """The ``ModelCard`` member of a SearchRecord: latest version, content and tags."""
+    """The ``ModelCard`` member of a SearchRecord: latest version, content, tags and the
+    fields SageMaker derives from content (ModelId, RiskRating, ModelPackageGroupName)."""
     version = card.latest
     out = describe(card, version, None)
     out["Tags"] = [{"Key": k, "Value": v} for k, v in card.tags.items()]
+    parsed = json.loads(version.content)
+    derived = {
+        "ModelId": _content_value(parsed, ("model_overview", "model_id"))
+        or _content_value(parsed, ("model_package_details", "model_package_arn")),
+        "RiskRating": _content_value(parsed, ("intended_uses", "risk_rating")),
+        "ModelPackageGroupName": _content_value(parsed, ("model_package_details",
+                                                         "model_package_group_name")),
+    }
+    out.update({k: v for k, v in derived.items() if isinstance(v, str)})
     return out
 
 

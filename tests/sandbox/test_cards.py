@@ -193,3 +193,29 @@ def test_cards_are_private_to_their_account(aws) -> None:
     with pytest.raises(ClientError) as exc:
         other.describe_model_card(ModelCardName="card-a")
     assert code(exc) == "ResourceNotFound"
+
+
+def test_metadata_only_keeps_the_documented_fields(sm) -> None:
+    content = {"model_overview": {"model_id": "m-1", "model_description": "secret"},
+               "intended_uses": {"risk_rating": "Low", "purpose_of_model": "p"}}
+    sm.create_model_card(ModelCardName="c", Content=json.dumps(content), ModelCardStatus="Draft")
+    card = sm.describe_model_card(ModelCardName="c", IncludedData="MetadataOnly")
+    assert json.loads(card["Content"]) == {"model_overview": {"model_id": "m-1"},
+                                           "intended_uses": {"risk_rating": "Low"}}
+    full = sm.describe_model_card(ModelCardName="c", IncludedData="AllData")
+    assert json.loads(full["Content"]) == content
+
+
+def test_injected_clock_stamps_every_time() -> None:
+    from reconciler.sandbox import Sandbox
+
+    with Sandbox(clock=lambda: 1_700_000_000.0) as sb:
+        sb.reset()
+        sm = sb.client("sagemaker")
+        sm.create_model_card(ModelCardName="c", Content="{}", ModelCardStatus="Draft")
+        card = sm.describe_model_card(ModelCardName="c")
+        assert card["CreationTime"].timestamp() == 1_700_000_000.0
+        sb.advance(60)
+        sm.update_model_card(ModelCardName="c", ModelCardStatus="Approved")
+        assert sm.describe_model_card(ModelCardName="c")["LastModifiedTime"].timestamp() == (
+            1_700_000_060.0)

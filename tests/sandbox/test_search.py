@@ -116,3 +116,15 @@ def test_filter_without_value_is_rejected(sm) -> None:
 def test_other_resources_still_reach_moto(sm) -> None:
     result = sm.search(Resource="TrainingJob")
     assert result["Results"] == []
+
+
+def test_derived_model_id_and_risk_rating_are_searchable(sm) -> None:
+    content = {"model_overview": {"model_id": "arn:aws:sagemaker:us-east-1:1:model/m"},
+               "intended_uses": {"risk_rating": "High"}}
+    sm.create_model_card(ModelCardName="linked", Content=json.dumps(content),
+                         ModelCardStatus="Draft")
+    make(sm, "plain")
+    model = {"Name": "ModelId", "Value": "arn:aws:sagemaker:us-east-1:1:model/m"}
+    assert search(sm, model) == ["linked"]
+    record = sm.search(Resource="ModelCard", SearchExpression={"Filters": [model]})["Results"][0]
+    assert record["ModelCard"]["RiskRating"] == "High"

@@ -79,9 +79,13 @@ def _routes(target: Controlled) -> dict[tuple[str, str], Callable[[dict[str, Any
         target.configure(config_from_dict(body))
         return config_to_dict(target.config)
 
+    def reset(_: dict[str, Any]) -> Any:
+        target.reset()
+        return {"reset": True}
+
     return {
         ("GET", "health"): lambda _: {"ok": True},
-        ("POST", "reset"): lambda _: target.reset() or {"reset": True},
+        ("POST", "reset"): reset,
         ("GET", "faults"): lambda _: target.faults.settings.to_dict(),
         ("PUT", "faults"): put_faults,
         ("DELETE", "faults"): lambda _: put_faults({}),

@@ -69,9 +69,9 @@ class Front:
         scope = wire.credential_scope(environ)
         caller = self.identity.resolve(*(scope[:2] if scope else (None, None)))
         service = scope[2] if scope else ""
-        response = self._owned(service, caller, environ, body)
-        if response is not None:
-            return response(environ, start_response)
+        owned = self._owned(service, caller, environ, body)
+        if owned is not None:
+            return owned(environ, start_response)
         return self._to_moto(service, caller, environ, start_response)
 
     def _owned(self, service: str, caller: Caller, environ: dict[str, Any], body: bytes

@@ -58,18 +58,18 @@ def shape_problems(shape: Shape, value: Any, path: str = "$") -> list[str]:
     if shape.type_name == "structure":
         return _structure_problems(shape, value, path)
     if shape.type_name == "list":
-        member = shape.member  # type: ignore[attr-defined]
+        member = shape.member
         return [p for i, item in enumerate(value) for p in shape_problems(member, item,
                                                                            f"{path}[{i}]")]
     if shape.type_name == "map":
-        val_shape = shape.value  # type: ignore[attr-defined]
+        val_shape = shape.value
         return [p for k, v in value.items() for p in shape_problems(val_shape, v, f"{path}.{k}")]
     return []
 
 
 def _structure_problems(shape: Shape, value: dict[str, Any], path: str) -> list[str]:
-    members = shape.members  # type: ignore[attr-defined]
-    problems = [f"{path}.{name}: required member missing" for name in shape.required_members  # type: ignore[attr-defined]
+    members = shape.members
+    problems = [f"{path}.{name}: required member missing" for name in shape.required_members
                 if value.get(name) is None]
     for name, item in value.items():
         if name not in members:

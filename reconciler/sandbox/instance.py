@@ -20,7 +20,7 @@ import boto3
 from botocore.config import Config
 
 from reconciler.sandbox import selftest
-from reconciler.sandbox.app import Front, RamLike
+from reconciler.sandbox.app import Front
 from reconciler.sandbox.clock import SandboxClock
 from reconciler.sandbox.config import SandboxConfig
 from reconciler.sandbox.faults import FaultInjector, FaultSettings
@@ -69,7 +69,7 @@ class Sandbox:
         self.faults = FaultInjector(copy.deepcopy(self._initial_faults))
         self.identity = IdentityResolver(lambda: self._config)
         self.sagemaker = SageMakerService(lambda: self._config, self.clock, lambda: self.ram)
-        self.ram: RamLike | Any = _load_ram(lambda: self._config, self.sagemaker, self.clock)
+        self.ram: Any = _load_ram(lambda: self._config, self.sagemaker, self.clock)
         front = Front(identity=self.identity, sagemaker=self.sagemaker, ram=lambda: self.ram,
                       faults=self.faults, control=self, moto_app=_moto_app())
         self._host, self._port, self._verbose, self._front = host, port, verbose, front

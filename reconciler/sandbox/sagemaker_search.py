@@ -88,7 +88,7 @@ def _compare(actual: Any, op: str, value: str) -> bool:
 
 
 def _filter_matches(record: dict[str, Any], flt: dict[str, Any]) -> bool:
-    op = flt.get("Operator", "Equals")
+    op = str(flt.get("Operator", "Equals"))
     actual = _lookup(record, flt["Name"])
     if op in _NEEDS_VALUE and flt.get("Value") is None:
         raise validation(f"Filter on '{flt['Name']}' with operator {op} needs a Value.")
@@ -98,7 +98,7 @@ def _filter_matches(record: dict[str, Any], flt: dict[str, Any]) -> bool:
         return actual is _MISSING
     if actual is _MISSING:
         return op == "NotEquals"
-    return _compare(actual, op, flt["Value"])
+    return bool(_compare(actual, op, flt["Value"]))
 
 
 def matches(record: dict[str, Any], expression: dict[str, Any] | None) -> bool:

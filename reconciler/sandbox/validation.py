@@ -72,17 +72,17 @@ def _list_problems(shape: Shape, value: Any, path: str) -> list[str]:
     if "max" in meta and len(value) > meta["max"]:
         problems.append(f"{where} have length less than or equal to {meta['max']}")
     for index, item in enumerate(value, start=1):
-        problems += problems_in(shape.member, item, f"{path}.{index}.member")  # type: ignore[attr-defined]
+        problems += problems_in(shape.member, item, f"{path}.{index}.member")
     return problems
 
 
 def _structure_problems(shape: Shape, value: Any, path: str) -> list[str]:
     problems = []
-    for name in shape.required_members:  # type: ignore[attr-defined]
+    for name in shape.required_members:
         if value.get(name) is None:
             problems.append(f"Value null at '{_wire_path(path, name)}' failed to satisfy "
                             "constraint: Member must not be null")
-    for name, member in shape.members.items():  # type: ignore[attr-defined]
+    for name, member in shape.members.items():
         if value.get(name) is not None:
             problems += problems_in(member, value[name], _wire_path(path, name))
     return problems

@@ -26,10 +26,12 @@ def build_plan(state: DesiredState, live: LiveState, options: PlanOptions) -> Pl
     shares = diff_shares(state, live.shares, arns, options.prune)
     parts = (cards, permissions, shares)
     own = state.config.ownership
+    errors = tuple(sorted(e for p in parts for e in p.errors))
     return Plan(
-        changes=ordered([c for p in parts for c in p.changes]),
+        # A plan with errors cannot be applied, so it lists no changes to mislead with.
+        changes=() if errors else ordered([c for p in parts for c in p.changes]),
         unmanaged=_unmanaged(state, live),
-        errors=tuple(sorted(e for p in parts for e in p.errors)),
+        errors=errors,
         warnings=tuple(w for p in parts for w in p.warnings),
         context={"region": state.config.region, "account": state.config.card_account_id},
         managed_cards=sum(1 for c in live.cards.values() if is_managed(c.tags, own)),

@@ -140,14 +140,19 @@ def _associations(address: str, live: LiveShare, kind: str, desired: list[str]
         why = [f"{e} is {failed[e].status}" + (f" ({failed[e].status_message})"
                                                 if failed[e].status_message else "")
                for e in add if e in failed]
-        reason = f"{len(add)} {kind} to share" + (f"; {'; '.join(why)}" if why else "")
+        reason = _count(len(add), kind, "to add") + (f"; {'; '.join(why)}" if why else "")
         yield Change(address, associate, reason,
                      tuple(FieldChange(f"$.{kind}", after=e) for e in add),
                      {"share_arn": live.arn, kind: add})
     if remove:
-        yield Change(address, dissociate, f"{len(remove)} {kind} no longer selected in git",
+        yield Change(address, dissociate, _count(len(remove), kind, "no longer selected in git"),
                      tuple(FieldChange(f"$.{kind}", before=e) for e in remove),
                      {"share_arn": live.arn, kind: remove})
+
+
+def _count(n: int, kind: str, what: str) -> str:
+    noun = "card" if kind == "resources" else "principal"
+    return f"{n} {noun}{'s' if n != 1 else ''} {what}"
 
 
 def _names(permission_arns: tuple[str, ...]) -> str:

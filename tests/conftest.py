@@ -6,10 +6,12 @@ entry point in-process and returns its exit code and output.
 
 from __future__ import annotations
 
+import shutil
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -47,3 +49,51 @@ def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 @pytest.fixture
 def project_root() -> Path:
     return PROJECT_ROOT
+
+
+EXAMPLE_PARTS = ("reconciler.yaml", "cards", "shares")
+
+
+def copy_example(target: Path) -> Path:
+    """A copy of this repository's example (reconciler.yaml, cards/, shares/) at ``target``."""
+    target.mkdir(parents=True, exist_ok=True)
+    for part in EXAMPLE_PARTS:
+        src = PROJECT_ROOT / part
+        if src.is_dir():
+            shutil.copytree(src, target / part)
+        else:
+            shutil.copy(src, target / part)
+    return target
+
+
+@pytest.fixture
+def copy_repo() -> Callable[[Path], Path]:
+    """The function that copies the example repository to a folder."""
+    return copy_example
+
+
+@pytest.fixture
+def example_repo(tmp_path: Path) -> Path:
+    """A writable copy of the example repository."""
+    return copy_example(tmp_path / "repo")
+
+
+@pytest.fixture
+def card_account_env(sandbox: Any, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Ambient credentials for the sandbox's default (card) account; returns the endpoint.
+
+    The sandbox gets the Organization the example repository describes: the card account
+    manages it, test and prod are members with RAM sharing enabled, dev is outside.
+    """
+    from reconciler.sandbox.config import Organization
+
+    org = Organization(management_account="111111111111",
+                       members=frozenset({"333333333333", "444444444444"}))
+    sandbox.configure(replace(sandbox.config, organization=org))
+    monkeypatch.setenv("AWS_ENDPOINT_URL", sandbox.endpoint)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    monkeypatch.delenv("AWS_SESSION_TOKEN", raising=False)
+    return str(sandbox.endpoint)

@@ -18,23 +18,19 @@ from typing import Any
 import pytest
 
 FIXTURES = Path(__file__).parent / "fixtures" / "repos"
-EXAMPLE_PARTS = ("reconciler.yaml", "cards", "shares")
 CONTROL_FILES = {"expect.txt", "remove.txt"}
+Copier = Callable[[Path], Path]
+Cli = Callable[..., Any]
 
 
 def _cases(kind: str) -> list[Path]:
     return sorted(p for p in (FIXTURES / kind).iterdir() if p.is_dir())
 
 
-def build_repo(project_root: Path, target: Path, overlay: Path | None = None) -> Path:
+def build_repo(copy_repo: Copier, target: Path, overlay: Path | None = None
+               ) -> Path:
     """Copy the example repository to ``target`` and lay ``overlay`` over it."""
-    target.mkdir(parents=True, exist_ok=True)
-    for part in EXAMPLE_PARTS:
-        src = project_root / part
-        if src.is_dir():
-            shutil.copytree(src, target / part)
-        else:
-            shutil.copy(src, target / part)
+    copy_repo(target)
     if overlay is None:
         return target
     for path in sorted(overlay.rglob("*")):
@@ -58,15 +54,15 @@ def _expectations(case: Path) -> list[tuple[str, int, int, str]]:
     return rows
 
 
-def _validate_json(cli: Callable[..., Any], repo: Path) -> tuple[int, dict[str, Any]]:
+def _validate_json(cli: Cli, repo: Path) -> tuple[int, dict[str, Any]]:
     result = cli("validate", "--repo", str(repo), "--format", "json")
     return result.exit_code, json.loads(result.stdout)
 
 
 @pytest.mark.parametrize("case", _cases("invalid"), ids=lambda p: p.name)
 def test_invalid_repository_reports_each_expected_error(
-        case: Path, cli: Callable[..., Any], project_root: Path, tmp_path: Path) -> None:
-    repo = build_repo(project_root, tmp_path / "repo", case)
+        case: Path, cli: Cli, copy_repo: Copier, tmp_path: Path) -> None:
+    repo = build_repo(copy_repo, tmp_path / "repo", case)
     exit_code, report = _validate_json(cli, repo)
     errors = [p for p in report["problems"] if p["severity"] == "error"]
     assert exit_code == 1
@@ -79,22 +75,22 @@ def test_invalid_repository_reports_each_expected_error(
 
 
 @pytest.mark.parametrize("case", _cases("valid"), ids=lambda p: p.name)
-def test_valid_variant_passes(case: Path, cli: Callable[..., Any], project_root: Path,
+def test_valid_variant_passes(case: Path, cli: Cli, copy_repo: Copier,
                               tmp_path: Path) -> None:
-    repo = build_repo(project_root, tmp_path / "repo", case)
+    repo = build_repo(copy_repo, tmp_path / "repo", case)
     exit_code, report = _validate_json(cli, repo)
     assert (exit_code, report["problems"]) == (0, [])
 
 
-def test_example_repository_is_valid(cli: Callable[..., Any], project_root: Path) -> None:
+def test_example_repository_is_valid(cli: Cli, project_root: Path) -> None:
     result = cli("validate", "--repo", str(project_root))
     assert result.exit_code == 0
     assert result.stdout == "valid: 5 files checked\n"
 
 
 def test_text_format_names_file_line_column_path_and_summary(
-        cli: Callable[..., Any], project_root: Path, tmp_path: Path) -> None:
-    repo = build_repo(project_root, tmp_path / "repo", FIXTURES / "invalid" / "status-enum")
+        cli: Cli, copy_repo: Copier, tmp_path: Path) -> None:
+    repo = build_repo(copy_repo, tmp_path / "repo", FIXTURES / "invalid" / "status-enum")
     result = cli("validate", "--repo", str(repo))
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
@@ -105,8 +101,8 @@ def test_text_format_names_file_line_column_path_and_summary(
 
 
 def test_github_format_prints_escaped_annotations(
-        cli: Callable[..., Any], project_root: Path, tmp_path: Path) -> None:
-    repo = build_repo(project_root, tmp_path / "repo", FIXTURES / "invalid" / "principals")
+        cli: Cli, copy_repo: Copier, tmp_path: Path) -> None:
+    repo = build_repo(copy_repo, tmp_path / "repo", FIXTURES / "invalid" / "principals")
     result = cli("validate", "--repo", str(repo), "--format", "github")
     first = result.stdout.splitlines()[0]
     assert result.exit_code == 1
@@ -115,8 +111,8 @@ def test_github_format_prints_escaped_annotations(
 
 
 def test_warning_alone_keeps_repository_valid(
-        cli: Callable[..., Any], project_root: Path, tmp_path: Path) -> None:
-    repo = build_repo(project_root, tmp_path / "repo")
+        cli: Cli, copy_repo: Copier, tmp_path: Path) -> None:
+    repo = build_repo(copy_repo, tmp_path / "repo")
     (repo / "shares" / "nothing.yaml").write_text(
         "name: nothing\nprincipals: [test]\ncards: {names: []}\n"
         "permission: AWSRAMPermissionSageMakerModelCards\n")
@@ -127,8 +123,8 @@ def test_warning_alone_keeps_repository_valid(
 
 
 def test_content_over_100000_characters_is_refused(
-        cli: Callable[..., Any], project_root: Path, tmp_path: Path) -> None:
-    repo = build_repo(project_root, tmp_path / "repo")
+        cli: Cli, copy_repo: Copier, tmp_path: Path) -> None:
+    repo = build_repo(copy_repo, tmp_path / "repo")
     details = "\n".join(f"      k{i:03d}: {'x' * 1000}" for i in range(110))
     (repo / "cards" / "Big.yaml").write_text(
         "name: Big\nstatus: Draft\ncontent:\n  additional_information:\n"
@@ -141,8 +137,8 @@ def test_content_over_100000_characters_is_refused(
 
 
 def test_more_than_48_tags_is_refused(
-        cli: Callable[..., Any], project_root: Path, tmp_path: Path) -> None:
-    repo = build_repo(project_root, tmp_path / "repo")
+        cli: Cli, copy_repo: Copier, tmp_path: Path) -> None:
+    repo = build_repo(copy_repo, tmp_path / "repo")
     tags = "\n".join(f"  t{i}: v" for i in range(49))
     (repo / "cards" / "Tagged.yaml").write_text(
         f"name: Tagged\nstatus: Draft\ntags:\n{tags}\ncontent: {{}}\n")
@@ -153,8 +149,8 @@ def test_more_than_48_tags_is_refused(
 
 
 def test_more_than_50_tags_fails_the_schema(
-        cli: Callable[..., Any], project_root: Path, tmp_path: Path) -> None:
-    repo = build_repo(project_root, tmp_path / "repo")
+        cli: Cli, copy_repo: Copier, tmp_path: Path) -> None:
+    repo = build_repo(copy_repo, tmp_path / "repo")
     tags = ", ".join(f"t{i}: v" for i in range(51))
     (repo / "shares" / "many.yaml").write_text(
         "name: many\nprincipals: [test]\ncards: {status: [Approved]}\n"
@@ -166,8 +162,8 @@ def test_more_than_50_tags_fails_the_schema(
 
 
 def test_huge_file_is_refused_before_parsing(
-        cli: Callable[..., Any], project_root: Path, tmp_path: Path) -> None:
-    repo = build_repo(project_root, tmp_path / "repo")
+        cli: Cli, copy_repo: Copier, tmp_path: Path) -> None:
+    repo = build_repo(copy_repo, tmp_path / "repo")
     (repo / "cards" / "Huge.yaml").write_text("name: Huge\n# " + "x" * 1_000_001 + "\n")
     exit_code, report = _validate_json(cli, repo)
     assert exit_code == 1
@@ -175,21 +171,21 @@ def test_huge_file_is_refused_before_parsing(
 
 
 def test_deep_nesting_is_an_error_not_a_crash(
-        cli: Callable[..., Any], project_root: Path, tmp_path: Path) -> None:
-    repo = build_repo(project_root, tmp_path / "repo")
+        cli: Cli, copy_repo: Copier, tmp_path: Path) -> None:
+    repo = build_repo(copy_repo, tmp_path / "repo")
     (repo / "cards" / "Deep.yaml").write_text("content: " + "[" * 5000 + "]" * 5000 + "\n")
     exit_code, report = _validate_json(cli, repo)
     assert exit_code == 1
     assert [p["code"] for p in report["problems"]] == ["too-deep"]
 
 
-def test_missing_repository_folder_is_reported(cli: Callable[..., Any], tmp_path: Path) -> None:
+def test_missing_repository_folder_is_reported(cli: Cli, tmp_path: Path) -> None:
     result = cli("validate", "--repo", str(tmp_path / "nowhere"))
     assert result.exit_code == 1
     assert "reconciler.yaml not found" in result.stdout
 
 
-def test_unknown_format_is_a_usage_error(cli: Callable[..., Any]) -> None:
+def test_unknown_format_is_a_usage_error(cli: Cli) -> None:
     result = cli("validate", "--format", "yaml")
     assert result.exit_code == 1
     assert "'yaml' is not one of 'text', 'json', 'github'" in result.stderr

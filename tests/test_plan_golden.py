@@ -1,0 +1,145 @@
+"""Golden files pin each plan renderer for fixed scenarios.
+
+Plans are built by the pure diff from this repository's example and fixed live states, so
+every byte is deterministic. Run with UPDATE_GOLDEN=1 to rewrite the files after an
+intended change, then review the diff.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from reconciler.arns import Arns
+from reconciler.diff import PlanOptions, build_plan
+from reconciler.live.model import LiveAssociation, LiveCard, LivePermission, LiveShare, LiveState
+from reconciler.model import DesiredState
+from reconciler.plan import Plan
+from reconciler.render import plan_json, plan_markdown, plan_text  # noqa: F401
+from reconciler.render.plan_common import PLANS, PlanReport
+from reconciler.repo import load_repository
+
+GOLDEN = Path(__file__).parent / "golden" / "plan"
+ROOT = Path(__file__).resolve().parent.parent
+OWN = {"managed-by": "reconciler"}
+CARD = "Customer-Churn-Model-Card"
+EMPTY = LiveState({}, {}, {})
+
+
+def example() -> DesiredState:
+    state = load_repository(ROOT).state
+    assert state is not None
+    return state
+
+
+def with_card(state: DesiredState, **changes: object) -> DesiredState:
+    from dataclasses import replace
+    card = replace(state.cards[CARD], **changes)  # type: ignore[arg-type]
+    return replace(state, cards={**state.cards, CARD: card})
+
+
+def applied(state: DesiredState) -> LiveState:
+    """The live state right after the example repository was applied."""
+    arns = Arns.for_config(state.config)
+    card = state.cards[CARD]
+    live_card = LiveCard(CARD, arns.card(CARD), card.status, 1, dict(card.content),
+                         {**card.tags, **OWN, "reconciler-source": card.file}, confirmed=True,
+                         last_modified_by="arn:aws:sts::111111111111:assumed-role/Deploy/ci",
+                         last_modified_time="2026-11-20T10:00:00+00:00")
+    shares = {}
+    for share in state.shares.values():
+        members = [arns.card(CARD)] if card.status in share.card_statuses else []
+        principal = state.config.accounts[share.principals[0]].id
+        shares[share.name] = LiveShare(
+            share.name, f"arn:aws:ram:us-east-1:111111111111:resource-share/{share.name}",
+            "ACTIVE", share.allow_external_principals,
+            {**share.tags, **OWN, "reconciler-source": share.file},
+            tuple(LiveAssociation(m, "ASSOCIATED") for m in members),
+            (LiveAssociation(principal, "ASSOCIATED"),), (arns.permission(share.permission),))
+    permission = LivePermission("read-only", arns.permission("read-only"), "1",
+                                ("sagemaker:DescribeModelCard",
+                                 "sagemaker:ListModelCardVersions"),
+                                {**OWN, "reconciler-source": "reconciler.yaml"})
+    return LiveState({CARD: live_card}, shares, {"read-only": permission})
+
+
+def edited_live(state: DesiredState) -> LiveState:
+    live = applied(state)
+    card = live.cards[CARD]
+    content = {**card.content, "model_overview": {**card.content["model_overview"],
+                                                  "model_owner": "data-science-dev"}}
+    from dataclasses import replace
+    edited = replace(card, content=content, version=2,
+                     last_modified_by="arn:aws:sts::222222222222:assumed-role/DataScientist/ana")
+    return replace(live, cards={CARD: edited})
+
+
+def unmanaged_live(state: DesiredState) -> LiveState:
+    live = applied(state)
+    legacy = LiveCard("Legacy-Fraud-Card", Arns.for_config(state.config).card("Legacy-Fraud-Card"),
+                      "Approved", 4, {}, {"team": "fraud"})
+    from dataclasses import replace
+    return replace(live, cards={**live.cards, legacy.name: legacy})
+
+
+def empty_repo() -> DesiredState:
+    from dataclasses import replace
+    state = example()
+    return replace(state, cards={}, shares={})
+
+
+SCENARIOS: dict[str, Callable[[], Plan]] = {
+    "empty-repo": lambda: build_plan(empty_repo(), EMPTY, PlanOptions()),
+    "first-apply": lambda: build_plan(example(), EMPTY, PlanOptions()),
+    "no-changes": lambda: build_plan(example(), applied(example()), PlanOptions()),
+    "content-edit": lambda: build_plan(
+        with_card(example(), content={**example().cards[CARD].content,
+                                      "intended_uses": {"risk_rating": "Medium"}}),
+        applied(example()), PlanOptions()),
+    "live-edit": lambda: build_plan(example(), edited_live(example()), PlanOptions()),
+    "promotion": lambda: build_plan(with_card(example(), status="PendingReview"),
+                                    applied(example()), PlanOptions()),
+    "unmanaged-card": lambda: build_plan(example(), unmanaged_live(example()), PlanOptions()),
+    "illegal-transition": lambda: build_plan(with_card(example(), status="Approved"),
+                                             applied(example()), PlanOptions()),
+}
+FORMATS = {"text": "txt", "markdown": "md", "json": "json"}
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+@pytest.mark.parametrize("scenario", sorted(SCENARIOS))
+def test_rendering_matches_golden_file(scenario: str, fmt: str) -> None:
+    rendered = PLANS.get(fmt)(PlanReport(SCENARIOS[scenario]()))
+    golden = GOLDEN / f"{scenario}.{FORMATS[fmt]}"
+    if os.environ.get("UPDATE_GOLDEN") == "1":
+        golden.write_text(rendered, encoding="utf-8")
+    assert rendered == golden.read_text(encoding="utf-8")
+
+
+def test_colour_codes_only_when_asked() -> None:
+    plan = SCENARIOS["promotion"]()
+    plain = PLANS.get("text")(PlanReport(plan))
+    coloured = PLANS.get("text")(PlanReport(plan, color=True))
+    assert "\033[" not in plain
+    assert "\033[33m~\033[0m card.Customer-Churn-Model-Card" in coloured
+
+
+def test_markdown_stays_under_the_github_limit_and_says_what_was_left_out() -> None:
+    from dataclasses import replace
+    plan = SCENARIOS["first-apply"]()
+    big = replace(plan, changes=tuple(
+        replace(c, address=f"{c.address}-{i:04d}") for i in range(400) for c in plan.changes))
+    text = PLANS.get("markdown")(PlanReport(big, full_plan_hint="the plan.json artifact"))
+    assert len(text) <= 65_536
+    assert "left out to stay under GitHub's 65,536-character limit" in text
+    assert "the plan.json artifact" in text
+
+
+def test_checksum_is_stable_and_sensitive_to_every_change() -> None:
+    first, again = SCENARIOS["promotion"](), SCENARIOS["promotion"]()
+    other = SCENARIOS["content-edit"]()
+    assert first.checksum() == again.checksum()
+    assert first.checksum() != other.checksum()

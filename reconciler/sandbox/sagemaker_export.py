@@ -87,7 +87,11 @@ class ExportJobs:
             return
         key = "/".join(p for p in (prefix, job.card.name, job.name, f"{job.card.name}.pdf") if p)
         partition, account = owner
-        s3_backends[account][partition].put_object(bucket, key, _pdf_for(job))
+        try:
+            s3_backends[account][partition].put_object(bucket, key, _pdf_for(job))
+        except Exception as exc:  # moto's S3 refused the write: the job fails, as in AWS
+            job.status, job.failure = "Failed", f"Writing to s3://{bucket}/{key} failed: {exc}"
+            return
         job.status, job.artifact = "Completed", f"s3://{bucket}/{key}"
 
     def drop_card(self, card: Card) -> None:

@@ -18,7 +18,7 @@ from reconciler.diagnostics import Diagnostic, json_path
 from reconciler.live.model import LiveCard, is_managed
 from reconciler.model import CardSpec, DesiredState
 from reconciler.normalize import canonical, with_live_values, without_paths
-from reconciler.plan import MISSING, Action, Change, FieldChange
+from reconciler.plan import MISSING, Action, Change, FieldChange, PlanPart
 from reconciler.yamlsource import PathKey
 
 _DIFF_KINDS = ("values_changed", "type_changes", "dictionary_item_added",
@@ -29,13 +29,6 @@ _DIFF_KINDS = ("values_changed", "type_changes", "dictionary_item_added",
 class CardDiffOptions:
     adopt: bool = False
     prune: bool = False
-
-
-@dataclass
-class CardDiff:
-    changes: list[Change]
-    errors: list[Diagnostic]
-    warnings: list[str]
 
 
 def card_address(name: str) -> str:
@@ -49,9 +42,9 @@ def desired_tags(state: DesiredState, card: CardSpec) -> dict[str, str]:
 
 
 def diff_cards(state: DesiredState, live: Mapping[str, LiveCard], card_arn: Any,
-               options: CardDiffOptions) -> CardDiff:
+               options: CardDiffOptions) -> PlanPart:
     """Every change that makes live cards match git. ``card_arn(name)`` builds an ARN."""
-    result = CardDiff([], [], [])
+    result = PlanPart()
     renamed = {old for card in state.cards.values() for old in card.previous_names}
     for card in sorted(state.cards.values(), key=lambda c: c.name):
         _diff_one(state, card, live, card_arn, options, result)
@@ -61,7 +54,7 @@ def diff_cards(state: DesiredState, live: Mapping[str, LiveCard], card_arn: Any,
 
 
 def _diff_one(state: DesiredState, card: CardSpec, live: Mapping[str, LiveCard], card_arn: Any,
-              options: CardDiffOptions, out: CardDiff) -> None:
+              options: CardDiffOptions, out: PlanPart) -> None:
     current = live.get(card.name)
     if current is None:
         out.changes.append(_create_or_replace(state, card, live, card_arn))
@@ -121,7 +114,7 @@ def _replace_for_key(state: DesiredState, card: CardSpec, live: LiveCard) -> Cha
                                card.kms_key_id or MISSING),), params, ("force",))
 
 
-def _updates(state: DesiredState, card: CardSpec, live: LiveCard, out: CardDiff
+def _updates(state: DesiredState, card: CardSpec, live: LiveCard, out: PlanPart
              ) -> Iterator[Change]:
     content_change = _content_change(card, live)
     if content_change and live.status == "Archived":
@@ -177,7 +170,7 @@ def _side(value: Any) -> Any:
     return MISSING if type(value).__name__ == "NotPresent" else canonical(value)
 
 
-def _status_change(state: DesiredState, card: CardSpec, live: LiveCard, out: CardDiff
+def _status_change(state: DesiredState, card: CardSpec, live: LiveCard, out: PlanPart
                    ) -> Iterator[Change]:
     allowed = state.config.transitions.get(live.status, frozenset())
     if card.status not in allowed:
@@ -214,7 +207,7 @@ def tag_change(address: str, arn: str, desired: Mapping[str, str], live: Mapping
                   {"arn": arn, "add": add, "remove": remove})
 
 
-def _removed(state: DesiredState, live: LiveCard, options: CardDiffOptions, out: CardDiff
+def _removed(state: DesiredState, live: LiveCard, options: CardDiffOptions, out: PlanPart
              ) -> None:
     if not is_managed(live.tags, state.config.ownership):
         return

@@ -7,21 +7,13 @@ associations of its new shares in the same run.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 
 from reconciler.arns import RESOURCE_TYPE, Arns
 from reconciler.diagnostics import Diagnostic, json_path
 from reconciler.diff_cards import tag_change
 from reconciler.live.model import LivePermission, LiveShare, active_entities, is_managed
 from reconciler.model import DesiredState, ShareSpec
-from reconciler.plan import MISSING, Action, Change, FieldChange
-
-
-@dataclass
-class ShareDiff:
-    changes: list[Change]
-    errors: list[Diagnostic]
-    warnings: list[str]
+from reconciler.plan import MISSING, Action, Change, FieldChange, PlanPart
 
 
 def share_address(name: str) -> str:
@@ -46,8 +38,8 @@ def share_tags(state: DesiredState, share: ShareSpec) -> dict[str, str]:
 
 
 def diff_shares(state: DesiredState, live: Mapping[str, LiveShare], arns: Arns, prune: bool
-                ) -> ShareDiff:
-    out = ShareDiff([], [], [])
+                ) -> PlanPart:
+    out = PlanPart()
     renamed = {old for s in state.shares.values() for old in s.previous_names}
     for share in sorted(state.shares.values(), key=lambda s: s.name):
         _diff_one(state, share, live, arns, out)
@@ -57,7 +49,7 @@ def diff_shares(state: DesiredState, live: Mapping[str, LiveShare], arns: Arns, 
 
 
 def _diff_one(state: DesiredState, share: ShareSpec, live: Mapping[str, LiveShare], arns: Arns,
-              out: ShareDiff) -> None:
+              out: PlanPart) -> None:
     current = live.get(share.name) or next(
         (live[n] for n in share.previous_names if n in live), None)
     if current is None:
@@ -159,7 +151,7 @@ def _names(permission_arns: tuple[str, ...]) -> str:
     return ", ".join(a.rsplit("/", 1)[-1] for a in permission_arns) or "none"
 
 
-def _removed(state: DesiredState, live: LiveShare, prune: bool, out: ShareDiff) -> None:
+def _removed(state: DesiredState, live: LiveShare, prune: bool, out: PlanPart) -> None:
     if not is_managed(live.tags, state.config.ownership):
         return
     if not prune:
@@ -172,9 +164,9 @@ def _removed(state: DesiredState, live: LiveShare, prune: bool, out: ShareDiff) 
 
 
 def diff_permissions(state: DesiredState, live: Mapping[str, LivePermission], arns: Arns
-                     ) -> ShareDiff:
+                     ) -> PlanPart:
     """Customer-managed permissions: create missing ones, version changed ones."""
-    out = ShareDiff([], [], [])
+    out = PlanPart()
     own = state.config.ownership
     for name, wanted in sorted(state.config.permissions.items()):
         current = live.get(name)

@@ -99,6 +99,15 @@ class Change:
         return (self.action.order, self.address)
 
 
+@dataclass
+class PlanPart:
+    """What one diff (cards, shares, permissions) contributes to a plan."""
+
+    changes: list[Change] = field(default_factory=list)
+    errors: list[Diagnostic] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
 @dataclass(frozen=True)
 class Unmanaged:
     """A live resource without the ownership tag: reported, never touched."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sys
 import traceback
+from dataclasses import replace
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
@@ -17,13 +18,21 @@ import typer
 from typer.exceptions import TyperException
 
 from reconciler import __version__
+from reconciler.apply.report import ApplyReport, Step
+from reconciler.apply.run import ApplyHooks, ApplyRequest, PlanHasErrors, apply_run
+from reconciler.apply.safety import Flags
+from reconciler.apply.waits import WaitSettings
 from reconciler.diff import PlanOptions
 from reconciler.errors import ReconcilerError
 from reconciler.pipeline import InvalidRepository, PlanRun, RunSettings, plan_run
+from reconciler.plan import Plan
 from reconciler.render import plan_json, plan_markdown, plan_text  # noqa: F401 (registers)
+from reconciler.render.apply import REPORTS
 from reconciler.render.diagnostics import DIAGNOSTICS, ValidationReport
 from reconciler.render.plan_common import PLANS, PlanReport
 from reconciler.repo import load_repository
+from reconciler.saved_plan import read_saved_plan
+from reconciler.verify import verify_consumers
 
 EXIT_OK, EXIT_ERROR, EXIT_CHANGES = 0, 1, 2
 
@@ -98,10 +107,13 @@ def plan(
     endpoint_url: EndpointOption = None,
 ) -> None:
     """Show what apply would change to make AWS match git. Changes nothing."""
-    run = _plan(repo, endpoint_url, PlanOptions(adopt=adopt, prune=prune))
+    options = PlanOptions(adopt=adopt, prune=prune)
+    run = _plan(repo, endpoint_url, options)
     report = _report_for(run, fmt.value, stats)
     if out is not None:
-        _write(out, PLANS.get("json")(_report_for(run, "json", stats)))
+        saved = replace(_report_for(run, "json", stats),
+                        extra={"options": {"prune": prune, "adopt": adopt}})
+        _write(out, PLANS.get("json")(saved))
     sys.stdout.write(PLANS.get(fmt.value)(report))
     if run.plan.errors:
         raise typer.Exit(EXIT_ERROR)
@@ -130,6 +142,76 @@ def _write(path: Path, text: str) -> None:
     except OSError as e:
         raise ReconcilerError(f"cannot write {path}: {e.strerror}",
                               hint="choose a writable path for --out") from e
+
+
+@app.command()
+def apply(
+    repo: RepoOption = Path("."),
+    plan_file: Annotated[Path | None, typer.Option(
+        "--plan", help="Apply only if live state still gives this saved plan.")] = None,
+    auto_approve: Annotated[bool, typer.Option(
+        "--auto-approve", help="Apply without asking (CI).")] = False,
+    prune: Annotated[bool, typer.Option(
+        help="Delete managed cards and shares no longer in git.")] = False,
+    force: Annotated[bool, typer.Option(
+        help="Allow guarded changes and exceed the safety thresholds.")] = False,
+    adopt: Annotated[bool, typer.Option(
+        help="Take over live cards git declares that the reconciler did not create.")] = False,
+    fmt: Annotated[PlanFormat, typer.Option("--format", help="Report format.")] =
+    PlanFormat.text,
+    no_verify: Annotated[bool, typer.Option(
+        "--no-verify", help="Skip the consumer-side verification.")] = False,
+    endpoint_url: EndpointOption = None,
+) -> None:
+    """Make AWS match git: plan, check safety, confirm, apply in order, verify."""
+    saved = read_saved_plan(plan_file) if plan_file else None
+    options = PlanOptions(adopt=adopt or bool(saved and saved.adopt),
+                          prune=prune or bool(saved and saved.prune))
+    request = ApplyRequest(RunSettings(repo, endpoint_url), options, Flags(force, prune),
+                           saved, verify=not no_verify)
+    hooks = ApplyHooks(confirm=lambda p: _confirm(p, auto_approve), progress=_progress)
+    try:
+        report, _ = apply_run(request, hooks)
+    except PlanHasErrors as e:
+        sys.stderr.write(PLANS.get("text")(PlanReport(e.plan)))
+        raise
+    except InvalidRepository as e:
+        sys.stderr.write(DIAGNOSTICS.get("text")(ValidationReport(e.diagnostics, ())))
+        raise
+    sys.stdout.write(REPORTS.get(fmt.value)(report))
+    raise typer.Exit(EXIT_ERROR if report.failed else EXIT_OK)
+
+
+def _confirm(plan: Plan, auto_approve: bool) -> bool:
+    if auto_approve:
+        return True
+    if not sys.stdin.isatty():
+        raise ReconcilerError("apply needs a confirmation and there is no terminal to ask on",
+                              hint="review the plan, then pass --auto-approve")
+    sys.stderr.write(PLANS.get("text")(PlanReport(plan, color=sys.stderr.isatty())))
+    sys.stderr.write("\nApply these changes? Only 'yes' is accepted: ")
+    sys.stderr.flush()
+    return sys.stdin.readline().strip() == "yes"
+
+
+def _progress(step: Step) -> None:
+    sys.stderr.write(f"  {step.status.value:<13} {step.address} ({step.action})\n")
+
+
+@app.command()
+def verify(
+    repo: RepoOption = Path("."),
+    fmt: Annotated[PlanFormat, typer.Option("--format", help="Report format.")] =
+    PlanFormat.text,
+    endpoint_url: EndpointOption = None,
+) -> None:
+    """Check what each share target account sees, through its role_arn. Writes nothing
+    except accepting pending invitations to shares the reconciler manages."""
+    run = _plan(repo, endpoint_url, PlanOptions())
+    checks = verify_consumers(run.session, run.state, run.live, WaitSettings())
+    report = ApplyReport("", checks=checks, context=dict(run.plan.context), kind="verify")
+    sys.stdout.write(REPORTS.get(fmt.value)(report))
+    raise typer.Exit(EXIT_ERROR if report.failed else EXIT_OK)
 
 
 @app.command()

@@ -21,6 +21,7 @@ from reconciler.normalize import canonical, with_live_values, without_paths
 from reconciler.plan import MISSING, Action, Change, FieldChange, PlanPart
 from reconciler.yamlsource import PathKey
 
+REPLACING = "replacing a card deletes it, and its version history, before creating it anew"
 _DIFF_KINDS = ("values_changed", "type_changes", "dictionary_item_added",
                "dictionary_item_removed", "iterable_item_added", "iterable_item_removed")
 
@@ -92,7 +93,8 @@ def _create_or_replace(state: DesiredState, card: CardSpec, live: Mapping[str, L
                       f"renamed from '{old.name}': SageMaker cannot rename a card, so a new card "
                       f"is created and '{old.name}' (version history included) is deleted",
                       (FieldChange("$.name", old.name, card.name),),
-                      {**params, "delete_name": old.name, "delete_arn": old.arn}, ("force",))
+                      {**params, "delete_name": old.name, "delete_arn": old.arn}, ("force",),
+                      guard=REPLACING)
     fields = (FieldChange("$.status", after=card.status), *_leaves(card.content, ("content",)))
     return Change(card_address(card.name), Action.CREATE_CARD, "declared in git, not in the "
                   "account", fields, {**params, "arn": card_arn(card.name)})
@@ -111,7 +113,8 @@ def _replace_for_key(state: DesiredState, card: CardSpec, live: LiveCard) -> Cha
                   "the KMS key cannot change after creation: the card is deleted and created "
                   "again with the new key, and its version history is lost",
                   (FieldChange("$.kms_key_id", live.kms_key_id or MISSING,
-                               card.kms_key_id or MISSING),), params, ("force",))
+                               card.kms_key_id or MISSING),), params, ("force",),
+                  guard=REPLACING)
 
 
 def _updates(state: DesiredState, card: CardSpec, live: LiveCard, out: PlanPart
@@ -181,12 +184,13 @@ def _status_change(state: DesiredState, card: CardSpec, live: LiveCard, out: Pla
                                  "or allow it under lifecycle.transitions in reconciler.yaml",
                                  "illegal-transition"))
         return
-    needs = ("force",) if card.status == "Archived" and live.status == "Approved" else ()
+    archiving = card.status == "Archived" and live.status == "Approved"
+    needs, guard = (("force",), "it archives an Approved card") if archiving else ((), "")
     yield Change(card_address(card.name), Action.UPDATE_STATUS,
                  f"status {live.status} → {card.status}",
                  (FieldChange("$.status", live.status, card.status),),
                  {"name": card.name, "arn": live.arn, "status": card.status,
-                  "from_status": live.status}, needs)
+                  "from_status": live.status}, needs, guard)
 
 
 def _tag_change(state: DesiredState, card: CardSpec, live: LiveCard) -> Change | None:
@@ -215,11 +219,13 @@ def _removed(state: DesiredState, live: LiveCard, options: CardDiffOptions, out:
         out.warnings.append(f"card '{live.name}' is managed but no longer in git: plan with "
                             "--prune to delete it")
         return
-    needs = ("prune", "force") if live.status == "Approved" else ("prune",)
+    approved = live.status == "Approved"
+    needs = ("prune", "force") if approved else ("prune",)
     out.changes.append(Change(card_address(live.name), Action.DELETE_CARD,
                               f"no longer in git (status {live.status}, version {live.version})",
                               (FieldChange("$.name", live.name, MISSING),),
-                              {"name": live.name, "arn": live.arn, "status": live.status}, needs))
+                              {"name": live.name, "arn": live.arn, "status": live.status}, needs,
+                              "it deletes an Approved card" if approved else ""))
 
 
 def _error(state: DesiredState, card: CardSpec, path: PathKey, message: str, code: str

@@ -15,6 +15,8 @@ from reconciler.live.model import LivePermission, LiveShare, active_entities, is
 from reconciler.model import DesiredState, ShareSpec
 from reconciler.plan import MISSING, Action, Change, FieldChange, PlanPart
 
+OPENING = "it opens the share to principals outside the Organization"
+
 
 def share_address(name: str) -> str:
     return f"share.{name}"
@@ -79,7 +81,7 @@ def _create(state: DesiredState, share: ShareSpec, arns: Arns) -> Change:
               "allow_external_principals": share.allow_external_principals}
     needs = ("force",) if share.allow_external_principals else ()
     return Change(share_address(share.name), Action.CREATE_SHARE, "declared in git, not in the "
-                  "account", fields, params, needs)
+                  "account", fields, params, needs, OPENING if needs else "")
 
 
 def _updates(state: DesiredState, share: ShareSpec, live: LiveShare, arns: Arns
@@ -115,7 +117,8 @@ def _share_settings(share: ShareSpec, live: LiveShare, address: str) -> Iterator
     if fields:
         opening = share.allow_external_principals and not live.allow_external_principals
         yield Change(address, Action.UPDATE_SHARE, "share settings differ from git",
-                     tuple(fields), params, ("force",) if opening else ())
+                     tuple(fields), params, ("force",) if opening else (),
+                     OPENING if opening else "")
 
 
 def _associations(address: str, live: LiveShare, kind: str, desired: list[str]

@@ -92,6 +92,7 @@ class Change:
     fields: tuple[FieldChange, ...] = ()
     params: Mapping[str, Any] = field(default_factory=dict)
     needs: tuple[str, ...] = ()  # flags that must be given to apply it: "force", "prune"
+    guard: str = ""  # why the change needs --force, for the refusal message
     drift: bool = False  # the live value was changed outside git
 
     @property
@@ -155,6 +156,7 @@ def change_to_json(change: Change) -> dict[str, Any]:
         "reason": change.reason,
         "drift": change.drift,
         "needs": list(change.needs),
+        "guard": change.guard,
         "fields": [_field_to_json(f) for f in change.fields],
         "params": dict(change.params),
     }

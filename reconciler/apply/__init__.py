@@ -1,0 +1,1 @@
+"""Applying a plan: safety checks, the ordered executor, waits, and the apply report."""

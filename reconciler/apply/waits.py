@@ -1,0 +1,92 @@
+"""Bounded polling with backoff and jitter for RAM's asynchronous associations and
+SageMaker's asynchronous card deletion. No waiters exist in botocore for either.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from reconciler.aws import error_code, pages
+
+
+class WaitFailed(Exception):
+    """An asynchronous operation failed or did not finish in time."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code, self.message = code, message
+
+
+@dataclass(frozen=True)
+class WaitSettings:
+    timeout: float = 300.0
+    first_delay: float = 0.1
+    max_delay: float = 10.0
+    sleep: Callable[[float], None] = time.sleep
+
+
+def poll(settings: WaitSettings, done: Callable[[], str | None], what: str) -> str:
+    """Call ``done`` until it returns a result, sleeping with capped, jittered backoff."""
+    deadline, delay = time.monotonic() + settings.timeout, settings.first_delay
+    while True:
+        result = done()
+        if result is not None:
+            return result
+        if time.monotonic() >= deadline:
+            raise WaitFailed("Timeout", f"{what} did not finish within {settings.timeout:g} s")
+        settings.sleep(delay * random.uniform(0.5, 1.0))
+        delay = min(settings.max_delay, delay * 2)
+
+
+def associations_settled(ram: Any, share_arn: str, kind: str, entities: list[str],
+                         target: str, settings: WaitSettings) -> str:
+    """Wait until each entity reaches ``target`` (ASSOCIATED or DISASSOCIATED).
+
+    A principal outside the Organization stays ASSOCIATING until it accepts the invitation;
+    for the owner that is the end state, reported as "invitation sent".
+    """
+    def check() -> str | None:
+        status = _statuses(ram, share_arn, kind)
+        pending = []
+        for entity in entities:
+            state, external, message = status.get(entity, ("DISASSOCIATED", False, None))
+            if state == "FAILED":
+                raise WaitFailed("AssociationFailed", f"{entity}: {message or 'no message'}")
+            if state == target:
+                continue
+            if target == "ASSOCIATED" and state == "ASSOCIATING" and external:
+                pending.append(entity)
+                continue
+            return None
+        return f"invitation sent to {', '.join(pending)}" if pending else target.lower()
+
+    return poll(settings, check, f"{kind.lower()} association of {share_arn}")
+
+
+def _statuses(ram: Any, share_arn: str, kind: str) -> dict[str, tuple[str, bool, str | None]]:
+    items = pages(ram.get_resource_share_associations, "resourceShareAssociations", "nextToken",
+                  associationType=kind, resourceShareArns=[share_arn])
+    return {i["associatedEntity"]: (i["status"], bool(i.get("external")), i.get("statusMessage"))
+            for i in items}
+
+
+def card_deleted(sagemaker: Any, name: str, settings: WaitSettings) -> str:
+    """Wait until DescribeModelCard says the card no longer exists."""
+    def check() -> str | None:
+        try:
+            card = sagemaker.describe_model_card(ModelCardName=name)
+        except ClientError as e:
+            if error_code(e) == "ResourceNotFound":
+                return "deleted"
+            raise
+        if card.get("ModelCardProcessingStatus") == "DeleteFailed":
+            raise WaitFailed("DeleteFailed", f"SageMaker could not delete model card {name}")
+        return None
+
+    return poll(settings, check, f"deletion of model card {name}")

@@ -1,0 +1,116 @@
+"""Renderers for apply and verify reports: text for the terminal, Markdown for a job
+summary, JSON for machines (shape in docs/formats.md, versioned by format_version).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from reconciler.apply.report import AccountCheck, ApplyReport, Step, StepStatus
+from reconciler.plan import change_to_json
+from reconciler.render import Registry
+
+FORMAT_VERSION = "1"
+REPORTS: Registry[ApplyReport] = Registry("apply reports")
+_MARK = {StepStatus.DONE: "✓", StepStatus.FAILED: "✗", StepStatus.NOT_ATTEMPTED: "·"}
+
+
+def outcome(report: ApplyReport) -> str:
+    """One sentence: what happened overall."""
+    if report.refused:
+        return "Refused: nothing was applied."
+    failed = [s for s in report.steps if s.status is StepStatus.FAILED]
+    if failed:
+        skipped = sum(1 for s in report.steps if s.status is StepStatus.NOT_ATTEMPTED)
+        return (f"Failed at {failed[0].address} ({failed[0].action}); {skipped} later step"
+                f"{'s' if skipped != 1 else ''} not attempted. Run apply again to converge.")
+    if report.converged is False:
+        return "Applied, but live state still differs from git (see remaining changes)."
+    if any(not c.ok for c in report.checks):
+        return "Applied; consumer verification found problems."
+    if report.kind == "verify":
+        return "Every consumer account sees what git declares."
+    done = sum(1 for s in report.steps if s.status is StepStatus.DONE)
+    return f"Apply complete: {done} change{'s' if done != 1 else ''} made; live state matches " \
+           "git." if done else "No changes. Live state matches git."
+
+
+@REPORTS.register("text")
+def text(report: ApplyReport) -> str:
+    lines = [f"Model card {report.kind} for account {report.context.get('account', '?')} in "
+             f"{report.context.get('region', '?')}", ""]
+    lines += [f"Refused: {r}" for r in report.refused]
+    lines += [_step_line(s) for s in report.steps]
+    lines += [f"Still differs: {c.address} ({c.action.value}): {c.reason}"
+              for c in report.remaining]
+    if report.checks:
+        lines += ["", "Consumer accounts:"] + [_check_line(c) for c in report.checks]
+    return "\n".join([*lines, "", outcome(report)]) + "\n"
+
+
+def _step_line(step: Step) -> str:
+    line = f"  {_MARK[step.status]} {step.status.value:<13} {step.address} ({step.action})"
+    if step.status is StepStatus.FAILED:
+        return f"{line}: {step.error_code}: {step.error_message}"
+    return f"{line}: {step.detail}" if step.detail else line
+
+
+def _check_line(check: AccountCheck) -> str:
+    mark = "✓" if check.ok else "✗"
+    cards = f"{len(check.visible)}/{len(check.visible) + len(check.missing)} cards visible"
+    tail = f"; problems: {'; '.join(check.problems)}" if check.problems else ""
+    return (f"  {mark} {check.account} ({check.account_id}) via {check.share}: invitation "
+            f"{check.invitation}; {cards}; permission {check.permission}"
+            f" [{', '.join(a.removeprefix('sagemaker:') for a in check.actions)}]{tail}")
+
+
+@REPORTS.register("markdown")
+def markdown(report: ApplyReport) -> str:
+    lines = [f"### Model card {report.kind}: {outcome(report)}", ""]
+    lines += [f"- ⛔ {r}" for r in report.refused]
+    if report.steps:
+        lines += ["| | Resource | Action | Result |", "|---|---|---|---|"]
+        lines += [f"| {_MARK[s.status]} | `{s.address}` | {s.action} | {_cell(_result(s))} |"
+                  for s in report.steps]
+    if report.checks:
+        lines += ["", "| Account | Share | Invitation | Cards visible | Permission | Problems |",
+                  "|---|---|---|---|---|---|"]
+        lines += [f"| {c.account} | {c.share} | {c.invitation} | {len(c.visible)}/"
+                  f"{len(c.visible) + len(c.missing)} | {c.permission} | "
+                  f"{_cell('; '.join(c.problems)) or '—'} |" for c in report.checks]
+    return "\n".join(lines) + "\n"
+
+
+def _result(step: Step) -> str:
+    if step.status is StepStatus.FAILED:
+        return f"{step.error_code}: {step.error_message}"
+    return step.detail or step.status.value
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+@REPORTS.register("json")
+def as_json(report: ApplyReport) -> str:
+    body: dict[str, Any] = {
+        "format_version": FORMAT_VERSION,
+        "kind": report.kind,
+        "plan_checksum": report.checksum,
+        "context": report.context,
+        "outcome": outcome(report),
+        "failed": report.failed,
+        "refused": list(report.refused),
+        "steps": [{"address": s.address, "action": s.action, "status": s.status.value,
+                   "detail": s.detail, "error_code": s.error_code,
+                   "error_message": s.error_message} for s in report.steps],
+        "converged": report.converged,
+        "remaining": [change_to_json(c) for c in report.remaining],
+        "consumers": [{"account": c.account, "account_id": c.account_id, "share": c.share,
+                       "invitation": c.invitation, "visible": list(c.visible),
+                       "missing": list(c.missing), "permission": c.permission,
+                       "actions": list(c.actions), "problems": list(c.problems), "ok": c.ok}
+                      for c in report.checks],
+    }
+    return json.dumps(body, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n"

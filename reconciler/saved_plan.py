@@ -1,0 +1,55 @@
+"""Saved plans (``plan --out``): reading one back and saying how it differs from now.
+
+``apply --plan FILE`` re-plans from live state and refuses when the checksum differs, so
+what was reviewed is exactly what is applied.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from reconciler.errors import ReconcilerError
+from reconciler.plan import FORMAT_VERSION, Plan
+
+
+@dataclass(frozen=True)
+class SavedPlan:
+    path: Path
+    checksum: str
+    changes: tuple[tuple[str, str], ...]  # (address, action)
+    prune: bool
+    adopt: bool
+
+
+def read_saved_plan(path: Path) -> SavedPlan:
+    try:
+        body: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as e:
+        raise ReconcilerError(f"cannot read the saved plan {path}: {e}",
+                              hint="pass a file written by `reconciler plan --out`") from e
+    if body.get("format_version") != FORMAT_VERSION:
+        raise ReconcilerError(f"{path} has plan format {body.get('format_version')!r}; this "
+                              f"reconciler reads format {FORMAT_VERSION!r}",
+                              hint="plan again with this version")
+    options = body.get("options", {})
+    return SavedPlan(path, str(body.get("checksum")),
+                     tuple((c["address"], c["action"]) for c in body.get("changes", [])),
+                     bool(options.get("prune")), bool(options.get("adopt")))
+
+
+def ensure_current(saved: SavedPlan, plan: Plan) -> None:
+    """Refuse with what differs when live state no longer gives the saved plan."""
+    if saved.checksum == plan.checksum():
+        return
+    now = {(c.address, c.action.value) for c in plan.changes}
+    then = set(saved.changes)
+    lines = [f"  only in the saved plan: {a} ({b})" for a, b in sorted(then - now)]
+    lines += [f"  only in a plan made now: {a} ({b})" for a, b in sorted(now - then)]
+    if not lines:
+        lines = ["  the same resources change, but with different values"]
+    raise ReconcilerError("plan is stale: live state or git changed since "
+                          f"{saved.path} was written\n" + "\n".join(lines),
+                          hint="review a new plan and apply that")

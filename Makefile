@@ -14,6 +14,7 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/reconciler validate
+	$(BIN)/reconciler demo
 
 test: lint typecheck unit
 

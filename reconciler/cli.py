@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 import traceback
 from dataclasses import replace
 from enum import Enum
@@ -212,6 +213,29 @@ def verify(
     report = ApplyReport("", checks=checks, context=dict(run.plan.context), kind="verify")
     sys.stdout.write(REPORTS.get(fmt.value)(report))
     raise typer.Exit(EXIT_ERROR if report.failed else EXIT_OK)
+
+
+@app.command()
+def demo(
+    source: Annotated[Path, typer.Option(
+        "--repo", help="Example repository to start from (copied; never changed).")] =
+    Path("."),
+) -> None:
+    """Walk the model card lifecycle end to end on an embedded sandbox; exit 0 when every
+    step behaved as expected."""
+    try:
+        from reconciler.demo import DemoFailed, run_demo
+    except ImportError as e:
+        raise ReconcilerError("the demo needs the sandbox",
+                              hint="pip install 'modelcard-reconciler[sandbox]'") from e
+    started = time.monotonic()
+    try:
+        run_demo(source, lambda text: print(text, flush=True))
+    except DemoFailed as e:
+        raise ReconcilerError(f"demo step failed: expected that {e}",
+                              hint="run with --debug and report it") from e
+    print(f"\n✓ Demo complete in {time.monotonic() - started:.1f} s: every step behaved as "
+          "expected.")
 
 
 @app.command()

@@ -39,14 +39,15 @@ def outcome(report: ApplyReport) -> str:
 @REPORTS.register("text")
 def text(report: ApplyReport) -> str:
     lines = [f"Model card {report.kind} for account {report.context.get('account', '?')} in "
-             f"{report.context.get('region', '?')}", ""]
-    lines += [f"Refused: {r}" for r in report.refused]
-    lines += [_step_line(s) for s in report.steps]
-    lines += [f"Still differs: {c.address} ({c.action.value}): {c.reason}"
-              for c in report.remaining]
+             f"{report.context.get('region', '?')}"]
+    body = [f"Refused: {r}" for r in report.refused]
+    body += [_step_line(s) for s in report.steps]
+    body += [f"Still differs: {c.address} ({c.action.value}): {c.reason}"
+             for c in report.remaining]
     if report.checks:
-        lines += ["", "Consumer accounts:"] + [_check_line(c) for c in report.checks]
-    return "\n".join([*lines, "", outcome(report)]) + "\n"
+        body += ["" if body else "", "Consumer accounts:", *map(_check_line, report.checks)]
+    sections = [lines, ["", *body] if body else [], ["", outcome(report)]]
+    return "\n".join(line for part in sections for line in part) + "\n"
 
 
 def _step_line(step: Step) -> str:

@@ -45,7 +45,7 @@ def text(report: ApplyReport) -> str:
     body += [f"Still differs: {c.address} ({c.action.value}): {c.reason}"
              for c in report.remaining]
     if report.checks:
-        body += ["" if body else "", "Consumer accounts:", *map(_check_line, report.checks)]
+        body += [*([""] if body else []), "Consumer accounts:", *map(_check_line, report.checks)]
     sections = [lines, ["", *body] if body else [], ["", outcome(report)]]
     return "\n".join(line for part in sections for line in part) + "\n"
 

@@ -9,7 +9,7 @@ from reconciler.diff_cards import CardDiffOptions, diff_cards
 from reconciler.diff_shares import diff_permissions, diff_shares
 from reconciler.live.model import LiveState, is_managed
 from reconciler.model import DesiredState
-from reconciler.plan import Plan, Unmanaged, ordered
+from reconciler.plan import Plan, PlanPart, Unmanaged, ordered
 
 
 @dataclass(frozen=True)
@@ -18,27 +18,34 @@ class PlanOptions:
     prune: bool = False  # plan deletion of managed resources no longer in git
 
 
-def build_plan(state: DesiredState, live: LiveState, options: PlanOptions) -> Plan:
-    """The changes that make ``live`` match ``state``, in execution order."""
+def diff_all(state: DesiredState, live: LiveState, options: PlanOptions) -> PlanPart:
+    """Every change, error and warning, before a plan decides what it may show."""
     arns = Arns.for_config(state.config)
     cards = diff_cards(state, live.cards, arns.card, CardDiffOptions(options.adopt, options.prune))
     permissions = diff_permissions(state, live.permissions, arns)
     shares = diff_shares(state, live.shares, arns, options.prune)
     parts = (cards, permissions, shares)
+    return PlanPart(list(ordered([c for p in parts for c in p.changes])),
+                    sorted(e for p in parts for e in p.errors),
+                    [w for p in parts for w in p.warnings])
+
+
+def build_plan(state: DesiredState, live: LiveState, options: PlanOptions) -> Plan:
+    """The changes that make ``live`` match ``state``, in execution order."""
+    found = diff_all(state, live, options)
     own = state.config.ownership
-    errors = tuple(sorted(e for p in parts for e in p.errors))
     return Plan(
         # A plan with errors cannot be applied, so it lists no changes to mislead with.
-        changes=() if errors else ordered([c for p in parts for c in p.changes]),
-        unmanaged=_unmanaged(state, live),
-        errors=errors,
-        warnings=tuple(w for p in parts for w in p.warnings),
+        changes=() if found.errors else tuple(found.changes),
+        unmanaged=unmanaged(state, live),
+        errors=tuple(found.errors),
+        warnings=tuple(found.warnings),
         context={"region": state.config.region, "account": state.config.card_account_id},
         managed_cards=sum(1 for c in live.cards.values() if is_managed(c.tags, own)),
     )
 
 
-def _unmanaged(state: DesiredState, live: LiveState) -> tuple[Unmanaged, ...]:
+def unmanaged(state: DesiredState, live: LiveState) -> tuple[Unmanaged, ...]:
     own = state.config.ownership
     found = [Unmanaged("model_card", c.name, c.arn) for c in live.cards.values()
              if not is_managed(c.tags, own)]

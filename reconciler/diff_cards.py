@@ -137,7 +137,7 @@ def _updates(state: DesiredState, card: CardSpec, live: LiveCard, out: PlanPart
 def _content_change(card: CardSpec, live: LiveCard) -> Change | None:
     before = without_paths(live.content, card.ignore)
     after = without_paths(card.content, card.ignore)
-    fields = _content_fields(before, after)
+    fields = content_fields(before, after)
     if not fields:
         return None
     who = f", last modified by {live.last_modified_by}" if live.last_modified_by else ""
@@ -148,7 +148,7 @@ def _content_change(card: CardSpec, live: LiveCard) -> Change | None:
     return Change(card_address(card.name), Action.UPDATE_CONTENT, reason, fields, params)
 
 
-def _content_fields(before: Mapping[str, Any], after: Mapping[str, Any]
+def content_fields(before: Mapping[str, Any], after: Mapping[str, Any]
                     ) -> tuple[FieldChange, ...]:
     """Field-level changes under ``$.content``, sorted by path."""
     diff = DeepDiff(dict(before), dict(after), view="tree", ignore_numeric_type_changes=True)

@@ -4,20 +4,26 @@ diff, confirm what looks changed, and plan. Each step is a short call into its m
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 from reconciler.aws import AwsSession, AwsSettings, CallStats
 from reconciler.diagnostics import Diagnostic
-from reconciler.diff import PlanOptions, build_plan
+from reconciler.diff import PlanOptions, build_plan, diff_all, unmanaged
+from reconciler.diff_cards import content_fields
+from reconciler.drift import DriftReport, Edit, drift_report, edits_from, status_edit
 from reconciler.errors import ReconcilerError
 from reconciler.live import ram as live_ram
 from reconciler.live import sagemaker as live_sagemaker
+from reconciler.live.history import history_since
 from reconciler.live.model import LiveCard, LiveState
-from reconciler.model import DesiredState
-from reconciler.plan import Action, Plan
+from reconciler.model import CardSpec, DesiredState
+from reconciler.normalize import without_paths
+from reconciler.plan import Action, Plan, PlanPart
 from reconciler.repo import load_repository
 
 CARD_ACTIONS = frozenset({Action.CREATE_CARD, Action.REPLACE_CARD, Action.UPDATE_CONTENT,
@@ -96,12 +102,12 @@ def confirm_cards(session: AwsSession, live: LiveState, names: Iterable[str]) ->
     return replace(live, cards=cards)
 
 
-def suspects(state: DesiredState, live: LiveState, plan: Plan) -> set[str]:
-    """Cards whose Search view may be stale: planned to change, or missing from the index."""
-    changed = {c.address.split(".", 1)[1] for c in plan.changes if c.action in CARD_ACTIONS}
-    changed |= {c.params["delete_name"] for c in plan.changes if "delete_name" in c.params}
+def suspects(state: DesiredState, live: LiveState, found: PlanPart) -> set[str]:
+    """Cards whose Search view may be stale: seen to change, or missing from the index."""
+    changed = {c.address.split(".", 1)[1] for c in found.changes if c.action in CARD_ACTIONS}
+    changed |= {c.params["delete_name"] for c in found.changes if "delete_name" in c.params}
     missing = {n for n in state.cards if n not in live.cards}
-    error_files = {e.file for e in plan.errors}
+    error_files = {e.file for e in found.errors}
     blocked = {c.name for c in state.cards.values() if c.file in error_files}
     return {n for n in changed | missing | blocked
             if not (n in live.cards and live.cards[n].confirmed)}
@@ -113,9 +119,38 @@ def plan_run(settings: RunSettings, options: PlanOptions) -> PlanRun:
     stats = CallStats()
     session = open_session(state, settings, stats)
     live = read_live(session, state)
-    plan = build_plan(state, live, options)
-    doubtful = suspects(state, live, plan)
+    doubtful = suspects(state, live, diff_all(state, live, options))
     if doubtful:
         live = confirm_cards(session, live, doubtful)
-        plan = build_plan(state, live, options)
-    return PlanRun(state, live, plan, stats, session)
+    return PlanRun(state, live, build_plan(state, live, options), stats, session)
+
+
+def drift_run(settings: RunSettings) -> tuple[DriftReport, PlanRun]:
+    """Everything live that differs from git, with who edited each drifted card."""
+    run = plan_run(settings, PlanOptions())
+    found = diff_all(run.state, run.live, PlanOptions())
+    edits = card_edits(run, found)
+    counts = (len(run.live.cards), len(run.live.shares))
+    report = drift_report(found, unmanaged(run.state, run.live), edits, run.plan.context, counts)
+    return report, run
+
+
+def card_edits(run: PlanRun, found: PlanPart) -> dict[str, tuple[Edit, ...]]:
+    """Attribution of content and status drift, keyed '<address>:<kind>'."""
+    client = run.session.client("sagemaker")
+    edits: dict[str, tuple[Edit, ...]] = {}
+    for change in found.changes:
+        name = change.address.removeprefix("card.")
+        live = run.live.cards.get(name)
+        if change.action is Action.UPDATE_STATUS and live is not None:
+            edits[f"{change.address}:status"] = (status_edit(live),)
+        if change.action is Action.UPDATE_CONTENT:
+            card = run.state.cards[name]
+            newer, base = history_since(client, name, partial(_matches, card))
+            edits[f"{change.address}:content"] = edits_from(newer, base)
+    return edits
+
+
+def _matches(card: CardSpec, content: Mapping[str, Any]) -> bool:
+    return not content_fields(without_paths(content, card.ignore),
+                              without_paths(card.content, card.ignore))

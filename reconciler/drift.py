@@ -1,0 +1,153 @@
+"""Drift: every way live state differs from git, as a report for people and schedules. Pure.
+
+Built from the same diff as a plan, read the other way round: where a plan says "change
+live back to git", drift says "live was changed outside git", and names who changed it
+where SageMaker records that (each version's LastModifiedBy). Differences a plan could not
+apply (a card archived live that git still has Approved) are drift too, not errors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from reconciler.diagnostics import Diagnostic
+from reconciler.live.history import Version
+from reconciler.live.model import LiveCard
+from reconciler.plan import Action, Change, FieldChange, PlanPart, Unmanaged
+
+FORMAT_VERSION = "1"
+
+KINDS: Mapping[Action, tuple[str, str]] = {
+    Action.UPDATE_CONTENT: ("content", "content edited outside git"),
+    Action.UPDATE_STATUS: ("status", "status changed outside git"),
+    Action.UPDATE_TAGS: ("tags", "tags changed outside git"),
+    Action.CREATE_CARD: ("missing_card", "declared in git but missing in the account "
+                         "(deleted live, or never applied)"),
+    Action.REPLACE_CARD: ("replaced", "KMS key or name differs from git"),
+    Action.CREATE_PERMISSION: ("missing_permission", "permission missing in the account"),
+    Action.UPDATE_PERMISSION: ("permission", "permission actions changed outside git"),
+    Action.CREATE_SHARE: ("missing_share", "share declared in git but missing in the account"),
+    Action.UPDATE_SHARE: ("share_settings", "share settings or tags changed outside git"),
+    Action.SET_PERMISSION: ("share_permission", "share permission changed outside git"),
+    Action.ASSOCIATE_RESOURCES: ("share_resources", "cards missing from the share"),
+    Action.DISASSOCIATE_RESOURCES: ("share_resources", "cards in the share that git does not "
+                                    "select"),
+    Action.ASSOCIATE_PRINCIPALS: ("share_principals", "principals missing from the share "
+                                  "(removed, or an invitation expired or was rejected)"),
+    Action.DISASSOCIATE_PRINCIPALS: ("share_principals", "principals added to the share "
+                                     "outside git"),
+    Action.DELETE_SHARE: ("not_in_git", "managed share no longer in git"),
+    Action.DELETE_CARD: ("not_in_git", "managed card no longer in git"),
+}
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One recorded change to a card made outside git."""
+
+    identity: str | None
+    account: str | None
+    time: str | None
+    version_from: int
+    version_to: int
+
+    def sentence(self) -> str:
+        who = self.identity or "an unknown identity"
+        where = f" in {self.account}" if self.account else ""
+        when = f" at {self.time}" if self.time else ""
+        if self.version_from == self.version_to:
+            return f"changed by {who}{where}{when} (version {self.version_to})"
+        return f"edited by {who}{where}{when}, version {self.version_from} → {self.version_to}"
+
+
+@dataclass(frozen=True)
+class DriftItem:
+    address: str
+    kind: str
+    summary: str
+    detail: str = ""
+    fields: tuple[FieldChange, ...] = ()
+    edits: tuple[Edit, ...] = ()
+    remedy: str = ""
+
+
+@dataclass(frozen=True)
+class DriftReport:
+    items: tuple[DriftItem, ...]
+    context: Mapping[str, str] = field(default_factory=dict)
+    cards_checked: int = 0
+    shares_checked: int = 0
+
+    @property
+    def has_drift(self) -> bool:
+        return bool(self.items)
+
+
+def split_identity(arn: str | None) -> tuple[str | None, str | None]:
+    """('assumed-role/DataScientist/ana', '222222222222') from an STS or IAM ARN."""
+    if not arn or not arn.startswith("arn:"):
+        return arn, None
+    parts = arn.split(":", 5)
+    return (parts[5] if len(parts) == 6 else arn), (parts[4] or None)
+
+
+def edits_from(history: tuple[Version, ...], base: Version | None) -> tuple[Edit, ...]:
+    """Edits oldest first, from versions newer than the last one that matched git."""
+    edits = []
+    previous = base.number if base else None
+    for version in sorted(history, key=lambda v: v.number):
+        who, account = split_identity(version.modified_by)
+        start = previous if previous is not None else version.number - 1
+        edits.append(Edit(who, account, version.modified_at, start, version.number))
+        previous = version.number
+    return tuple(edits)
+
+
+def status_edit(card: LiveCard) -> Edit:
+    who, account = split_identity(card.last_modified_by)
+    return Edit(who, account, card.last_modified_time, card.version, card.version)
+
+
+def drift_report(found: PlanPart, unmanaged: tuple[Unmanaged, ...],
+                 edits: Mapping[str, tuple[Edit, ...]], context: Mapping[str, str],
+                 counts: tuple[int, int]) -> DriftReport:
+    """Every difference as a drift item: changes, blocked differences, unmanaged resources."""
+    items = [_from_change(c, edits) for c in found.changes]
+    items += [_from_error(e) for e in found.errors]
+    items += [_from_unmanaged(u) for u in unmanaged]
+    items.sort(key=lambda i: (i.address, i.kind))
+    return DriftReport(tuple(items), dict(context), *counts)
+
+
+def _from_change(change: Change, edits: Mapping[str, tuple[Edit, ...]]) -> DriftItem:
+    kind, summary = KINDS[change.action]
+    key = f"{change.address}:{kind}"
+    return DriftItem(change.address, kind, summary, change.reason, change.fields,
+                     edits.get(key, ()), _remedy(kind))
+
+
+def _remedy(kind: str) -> str:
+    if kind in ("content", "status", "tags"):
+        return "keep it: `reconciler pull` writes the live content into git for review; " \
+               "undo it: `reconciler apply` restores git's value"
+    if kind == "not_in_git":
+        return "`reconciler apply --prune` deletes it, or restore its file in git"
+    return "`reconciler apply` restores what git declares"
+
+
+def _from_error(error: Diagnostic) -> DriftItem:
+    prefix = "share" if error.file.startswith("shares/") else "card"
+    address = f"{prefix}.{error.file.rsplit('/', 1)[-1].rsplit('.', 1)[0]}"
+    return DriftItem(address, "blocked", "differs from git in a way apply cannot undo",
+                     f"{error.file}:{error.line}:{error.column}: {error.message}",
+                     remedy="change git to match, or fix the card by hand")
+
+
+def _from_unmanaged(item: Unmanaged) -> DriftItem:
+    prefix = "card" if item.kind == "model_card" else "share"
+    remedy = (f"`reconciler import {item.name}` brings it under git" if prefix == "card"
+              else "`reconciler import --shares` brings it under git")
+    return DriftItem(f"{prefix}.{item.name}", "unmanaged",
+                     f"{item.kind.replace('_', ' ')} not managed by the reconciler",
+                     item.arn, remedy=remedy)

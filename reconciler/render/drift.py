@@ -1,0 +1,114 @@
+"""Renderers for drift reports: text for terminals, Markdown for a GitHub issue body,
+JSON for machines (shape in docs/formats.md, versioned by format_version).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from typing import Any
+
+from reconciler.drift import FORMAT_VERSION, DriftItem, DriftReport
+from reconciler.plan import MISSING, FieldChange
+from reconciler.render import Registry
+from reconciler.render.plan_common import show
+
+DRIFT: Registry[DriftReport] = Registry("drift reports")
+VALUE_LIMIT = 200
+ISSUE_LIMIT = 65_000
+
+
+def _headline(report: DriftReport) -> str:
+    checked = f"{report.cards_checked} cards and {report.shares_checked} shares checked"
+    if not report.has_drift:
+        return f"No drift: live state matches git ({checked})."
+    n = len(report.items)
+    return f"{n} difference{'s' if n != 1 else ''} from git ({checked})."
+
+
+def _field(item: FieldChange) -> str:
+    live = "(absent)" if item.before is MISSING else show(item.before, VALUE_LIMIT)
+    git = "(absent)" if item.after is MISSING else show(item.after, VALUE_LIMIT)
+    return f"{item.path}: live {live}, git {git}"
+
+
+@DRIFT.register("text")
+def text(report: DriftReport) -> str:
+    lines = [f"Model card drift for account {report.context.get('account', '?')} in "
+             f"{report.context.get('region', '?')}", ""]
+    for item in report.items:
+        lines.append(f"! {item.address} [{item.kind}]: {item.summary}")
+        lines += [f"    {e.sentence()}" for e in item.edits]
+        lines += [f"    {_field(f)}" for f in item.fields]
+        lines += [f"    {item.detail}"] if item.detail and not item.fields else []
+        lines += [f"    remedy: {item.remedy}", ""] if item.remedy else [""]
+    lines.append(_headline(report))
+    return "\n".join(lines) + "\n"
+
+
+@DRIFT.register("markdown")
+def markdown(report: DriftReport) -> str:
+    head = ["<!-- modelcard-reconciler:drift -->",
+            f"### Model card drift: {_headline(report)}", "",
+            f"Account `{report.context.get('account', '?')}`, region "
+            f"`{report.context.get('region', '?')}`.", ""]
+    sections = [_section(item) for item in report.items]
+    body, used, left = list(head), sum(len(x) + 1 for x in head), 0
+    for section in sections:
+        if used + len(section) > ISSUE_LIMIT:
+            left += 1
+            continue
+        body.append(section)
+        used += len(section) + 1
+    if left:
+        body.append(f"> ✂️ {left} more differences left out to fit a GitHub issue; run "
+                    "`reconciler drift --format json` for all of them.")
+    return "\n".join(body) + "\n"
+
+
+def _section(item: DriftItem) -> str:
+    lines = [f"#### `{item.address}`: {html.escape(item.summary, quote=False)}", ""]
+    lines += [f"- {html.escape(e.sentence(), quote=False)}" for e in item.edits]
+    if item.fields:
+        lines += ["", "| Field | Live | Git |", "|---|---|---|"]
+        lines += [f"| `{f.path}` | {_code(f.before)} | {_code(f.after)} |" for f in item.fields]
+    elif item.detail:
+        lines.append(f"- {html.escape(item.detail, quote=False)}")
+    if item.remedy:
+        lines += ["", f"Remedy: {item.remedy}"]
+    return "\n".join([*lines, ""])
+
+
+def _code(value: Any) -> str:
+    if value is MISSING:
+        return ""
+    return "<code>" + html.escape(show(value, VALUE_LIMIT)).replace("|", "&#124;") + "</code>"
+
+
+@DRIFT.register("json")
+def as_json(report: DriftReport) -> str:
+    body = {
+        "format_version": FORMAT_VERSION,
+        "context": dict(report.context),
+        "drift": report.has_drift,
+        "cards_checked": report.cards_checked,
+        "shares_checked": report.shares_checked,
+        "items": [_item(i) for i in report.items],
+    }
+    return json.dumps(body, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n"
+
+
+def _item(item: DriftItem) -> dict[str, Any]:
+    fields = []
+    for f in item.fields:
+        entry: dict[str, Any] = {"path": f.path}
+        if f.before is not MISSING:
+            entry["live"] = f.before
+        if f.after is not MISSING:
+            entry["git"] = f.after
+        fields.append(entry)
+    return {"address": item.address, "kind": item.kind, "summary": item.summary,
+            "detail": item.detail, "remedy": item.remedy, "fields": fields,
+            "edits": [{"identity": e.identity, "account": e.account, "time": e.time,
+                       "version_from": e.version_from, "version_to": e.version_to,
+                       "sentence": e.sentence()} for e in item.edits]}

@@ -20,7 +20,7 @@ from reconciler.apply.waits import WaitFailed, WaitSettings, poll
 from reconciler.arns import Arns
 from reconciler.aws import AwsSession, aws_errors, error_code, pages
 from reconciler.diff_shares import selected_cards
-from reconciler.live.model import LiveShare, LiveState, is_managed
+from reconciler.live.model import LiveShare, LiveState, active_entities, is_managed
 from reconciler.live.ram import policy_actions
 from reconciler.model import AWS_MANAGED_PERMISSIONS, Account, DesiredState, ShareSpec
 
@@ -62,11 +62,16 @@ def _check(consumer: AwsSession, state: DesiredState, account: Account, share: S
     invitation = _invitation(ram, account, live, accept, problems)
     names = selected_cards(state, share)
     arns = Arns.for_config(state.config)
-    # Right after an invitation is accepted the association may still be settling.
-    patience = waits if invitation == "accepted now" else replace(waits, timeout=0)
-    visible = _visible(sagemaker, [(n, arns.card(n)) for n in names], patience)
+    # Right after an invitation is accepted the association may still be settling; only
+    # cards the share holds are worth waiting for (git may be ahead of the last apply).
+    held, once = active_entities(live.resources), replace(waits, timeout=0)
+    settling = waits if invitation == "accepted now" else once
+    cards = [(n, arns.card(n)) for n in names]
+    visible = _visible(sagemaker, [(n, a, settling if a in held else once) for n, a in cards])
     missing = tuple(n for n in names if n not in visible)
-    problems += [f"cannot describe {n}" for n in missing]
+    problems += [f"cannot describe {n}" + ("" if arns.card(n) in held else
+                                           ": the share does not hold it; run apply")
+                 for n in missing]
     permission, actions = _permission(ram, live.arn, problems)
     expected = _declared_actions(state, share)
     if permission != "-" and (permission != share.permission or actions != expected):
@@ -101,11 +106,11 @@ def _invitation(ram: Any, account: Account, share: LiveShare, accept: bool,
     return {"ACCEPTED": "already accepted"}.get(status, status.lower())
 
 
-def _visible(sagemaker: Any, cards: list[tuple[str, str]], waits: WaitSettings
-             ) -> tuple[str, ...]:
-    """Names of the cards the consumer can describe by ARN (waiting briefly after accept)."""
+def _visible(sagemaker: Any, cards: list[tuple[str, str, WaitSettings]]) -> tuple[str, ...]:
+    """Names of the cards the consumer can describe by ARN, each waited for as long as its
+    settings allow."""
     seen = []
-    for name, arn in cards:
+    for name, arn, waits in cards:
         try:
             poll(waits, partial(_describe, sagemaker, arn), f"describing {arn}")
             seen.append(name)

@@ -12,6 +12,7 @@ import io
 import json
 import re
 import sys
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -596,3 +597,18 @@ def test_validation_error_fails_the_step_on_the_first_attempt(
     assert [rule.count for rule in sandbox.faults.settings.fail_next] == [1]  # one call made
     assert [r for r in retries if r.operation == "UpdateModelCard"] == []
     assert versions(aws) == 1
+
+
+def test_verify_does_not_wait_for_cards_git_declares_but_no_apply_has_shared(
+        cli: Cli, repo: Path, aws: Aws) -> None:
+    assert apply(cli, repo, "--force", "--no-verify")[0] == 0
+    add_card(repo, "Next-Model-Card")  # merged, not applied yet
+    started = time.monotonic()
+    code, checked = verify(cli, repo)
+    assert time.monotonic() - started < 10
+    assert code == 1
+    dev = consumer(checked, "dev")
+    assert (dev["invitation"], dev["visible"], dev["missing"]) == (
+        "accepted now", [CARD], ["Next-Model-Card"])
+    assert dev["problems"] == [
+        "cannot describe Next-Model-Card: the share does not hold it; run apply"]

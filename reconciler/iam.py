@@ -33,12 +33,13 @@ Scoping decisions:
 - Model card actions are scoped to ``arn:<partition>:sagemaker:<region>:<card account>:
   model-card/*``. Writes to existing cards (UpdateModelCard, DeleteModelCard, AddTags,
   DeleteTags) also need the ownership tag, ``aws:ResourceTag/<tag_key> = <tag_value>``, as
-  the reconciler only ever changes what it owns. A consequence: ``--adopt`` of an untagged
-  card is refused by AWS under this policy; someone else must tag it first.
+  the reconciler only ever changes what it owns.
 - CreateModelCard needs ``aws:RequestTag/<tag_key> = <tag_value>``, so every card it creates
   is born managed. Tags on create are authorised as ``sagemaker:AddTags`` too (a dependent
-  action), allowed by a separate statement only when ``sagemaker:TaggingAction`` is
-  CreateModelCard and the request carries the ownership tag.
+  action); a separate statement allows AddTags on any card of the account when the request
+  carries the ownership tag. That covers tags on create and adoption (``--adopt`` first
+  tags the card, then changes it), and it is the only way an untagged card becomes
+  changeable: by a request that marks it managed.
 - RAM resource shares are scoped to the card account's ``resource-share/*``; changing one
   (update, delete, (dis)associate, tag, untag, set its permission) needs the ownership tag
   on it. CreateResourceShare needs the ownership tag in the request and
@@ -46,7 +47,8 @@ Scoping decisions:
   The type key is matched with ``IfExists``, because a share created or changed with
   principals only carries no resource type.
 - RAM tags on create are authorised as ``ram:TagResource`` on the new share or permission,
-  allowed when the request carries the ownership tag.
+  allowed when the request carries the ownership tag (which also lets ``--adopt`` mark a
+  share managed).
 - Customer-managed permissions: CreatePermission needs the ownership tag in the request and
   ``ram:PermissionResourceType = sagemaker:ModelCard``; CreatePermissionVersion needs the
   ownership tag on the permission. GetPermission and AssociateResourceSharePermission are
@@ -124,6 +126,7 @@ class Scope:
         return {"StringEquals": {f"aws:ResourceTag/{self.tag_key}": self.tag_value}}
 
     def tagged_request(self, **more: str) -> Condition:
+        """The request carries the ownership tag (plus ``more`` exact values)."""
         return {"StringEquals": {f"aws:RequestTag/{self.tag_key}": self.tag_value, **more}}
 
     def via_sagemaker(self) -> Condition:
@@ -167,12 +170,12 @@ def plan_statements(s: Scope, config: Config) -> list[Statement]:
 
 
 def card_writes(s: Scope) -> list[Statement]:
-    """Model cards: created with the ownership tag, changed only while they carry it."""
+    """Model cards: created or adopted with the ownership tag, changed only with it."""
     return [
         statement("CreateManagedModelCards", ["sagemaker:CreateModelCard"], s.cards,
                   s.tagged_request()),
-        statement("TagModelCardsOnCreate", ["sagemaker:AddTags"], s.cards,
-                  s.tagged_request(**{"sagemaker:TaggingAction": "CreateModelCard"})),
+        statement("TagModelCardsAsManaged", ["sagemaker:AddTags"], s.cards,
+                  s.tagged_request()),
         statement("ChangeManagedModelCards", ["sagemaker:AddTags", "sagemaker:DeleteModelCard",
                                               "sagemaker:DeleteTags",
                                               "sagemaker:UpdateModelCard"], s.cards, s.owned()),

@@ -1,0 +1,418 @@
+"""`reconciler iam-policy`: the printed policies, their validity, and coverage both ways.
+
+Coverage is checked twice. Statically, every client call in the modules each role runs is
+mapped to its botocore operation, and the role's policy must allow exactly those (nothing
+missing, nothing extra). Dynamically, plan, drift, apply (with replace, delete, tag,
+permission and principal changes) and verify run against the sandbox while every call is
+recorded per identity, and each call, with the ARNs it names, must be allowed.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from fnmatch import fnmatchcase
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import botocore.session
+import pytest
+from botocore import xform_name
+from botocore.loaders import Loader, create_loader
+
+from reconciler.aws import AwsSession
+from reconciler.errors import ReconcilerError
+from reconciler.iam import policy_document
+from reconciler.model import Account, Config, Ownership
+from reconciler.normalize import content_json
+
+OWNER = "111111111111"
+CARDS = f"arn:aws:sagemaker:us-east-1:{OWNER}:model-card/*"
+SHARES = f"arn:aws:ram:us-east-1:{OWNER}:resource-share/*"
+PERMISSIONS = f"arn:aws:ram:us-east-1:{OWNER}:permission/*"
+AWS_MANAGED = ["arn:aws:ram::aws:permission/AWSRAMPermissionSageMakerModelCards",
+               "arn:aws:ram::aws:permission/AWSRAMPermissionSageMakerModelCardsAllowExport"]
+KEYS = f"arn:aws:kms:us-east-1:{OWNER}:key/*"
+ROLE_ARNS = [f"arn:aws:iam::{a}:role/ModelCardReader"
+             for a in ("222222222222", "333333333333", "444444444444")]
+ROLES = ("plan", "apply", "verify")
+SERVICES = ("sagemaker", "ram", "sts")
+PACKAGE = Path(__file__).resolve().parent.parent / "reconciler"
+Cli = Callable[..., Any]
+
+# Which code runs as which role: the modules (globs under reconciler/) whose AWS calls the
+# role makes, and the calls in them that another identity makes instead.
+ROLE_MODULES: dict[str, tuple[str, ...]] = {
+    "plan": ("aws.py", "pipeline.py", "live/*.py", "drift.py"),
+    "apply": ("aws.py", "pipeline.py", "live/*.py", "drift.py", "apply/*.py"),
+    "verify": ("verify.py",),
+}
+NOT_THIS_ROLE: dict[str, dict[str, str]] = {
+    # aws.py assumes card_account.role_arn with the ambient credentials (not the plan
+    # role), and consumer roles only for apply and verify.
+    "plan": {"sts:AssumeRole": "made by the ambient identity, or by apply"},
+}
+# The parameter a module's generic ``client`` argument stands for.
+CLIENT_OF = {"live/ram.py": "ram", "live/sagemaker.py": "sagemaker",
+             "live/history.py": "sagemaker"}
+NOT_OPERATIONS = frozenset({"meta", "exceptions", "get_paginator", "get_waiter",
+                            "can_paginate"})
+KMS_ACTIONS = {"plan": ["kms:Decrypt"], "apply": ["kms:Decrypt", "kms:GenerateDataKey"],
+               "verify": ["kms:Decrypt"]}
+
+
+def as_list(value: str | list[str]) -> list[str]:
+    return [value] if isinstance(value, str) else value
+
+
+def policy_actions(policy: dict[str, Any]) -> set[str]:
+    return {a for s in policy["Statement"] for a in s["Action"]}
+
+
+def statements(policy: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {s["Sid"]: s for s in policy["Statement"]}
+
+
+def example_policy(cli: Cli, project_root: Path, role: str) -> dict[str, Any]:
+    result = cli("iam-policy", "--role", role, "--repo", str(project_root))
+    assert result.exit_code == 0, result.stderr
+    policy: dict[str, Any] = json.loads(result.stdout)
+    return policy
+
+
+# -- (1) the printed policies ----------------------------------------------------------
+
+def test_plan_policy_only_reads(cli: Cli, project_root: Path) -> None:
+    policy = example_policy(cli, project_root, "plan")
+    found = statements(policy)
+    assert policy["Version"] == "2012-10-17"
+    assert list(found) == ["ReadCallerIdentity", "SearchModelCards", "ReadModelCards",
+                           "ListSharesAndPermissions", "ReadSharePermissions",
+                           "ReadCustomerManagedPermissions", "DecryptModelCards"]
+    assert found["ReadModelCards"]["Action"] == [
+        "sagemaker:DescribeModelCard", "sagemaker:ListModelCardVersions", "sagemaker:ListTags"]
+    assert found["ReadModelCards"]["Resource"] == CARDS
+    assert found["ReadSharePermissions"]["Resource"] == SHARES
+    assert found["ReadCustomerManagedPermissions"]["Resource"] == PERMISSIONS
+    assert found["DecryptModelCards"]["Condition"]["StringEquals"] == {
+        "kms:ViaService": "sagemaker.us-east-1.amazonaws.com"}
+    assert not any(re.search(r":(Create|Update|Delete|Add|Associate|Tag|Untag|Assume)", a)
+                   for a in policy_actions(policy))
+
+
+def test_apply_policy_writes_only_what_it_owns(cli: Cli, project_root: Path) -> None:
+    found = statements(example_policy(cli, project_root, "apply"))
+    owned = {"StringEquals": {"aws:ResourceTag/managed-by": "reconciler"}}
+    tagged = {"StringEquals": {"aws:RequestTag/managed-by": "reconciler"}}
+    assert found["AssumeConsumerRoles"]["Resource"] == ROLE_ARNS
+    assert found["ChangeManagedModelCards"]["Condition"] == owned
+    assert found["ChangeManagedModelCards"]["Resource"] == CARDS
+    assert found["CreateManagedModelCards"]["Condition"] == tagged
+    assert found["TagModelCardsAsManaged"]["Condition"] == tagged
+    assert found["ChangeManagedShares"]["Condition"] == owned
+    assert found["ChangeManagedShares"]["Resource"] == SHARES
+    assert found["VersionManagedPermissions"]["Condition"] == owned
+    assert found["CreateManagedShares"]["Resource"] == "*"
+    assert found["CreateManagedShares"]["Condition"] == {
+        **tagged, "StringEqualsIfExists": {"ram:RequestedResourceType": "sagemaker:ModelCard"}}
+    assert found["ShareModelCardsInManagedShares"]["Condition"] == {
+        **owned, "StringEqualsIfExists": {"ram:RequestedResourceType": "sagemaker:ModelCard"}}
+    assert found["CreateManagedPermissions"]["Condition"]["StringEquals"] == {
+        "aws:RequestTag/managed-by": "reconciler",
+        "ram:PermissionResourceType": "sagemaker:ModelCard"}
+    assert found["AttachModelCardPermissions"]["Resource"] == sorted([PERMISSIONS, *AWS_MANAGED])
+    assert found["EncryptAndDecryptModelCards"]["Resource"] == KEYS
+
+
+def test_verify_policy_reads_the_card_accounts_shares(cli: Cli, project_root: Path) -> None:
+    found = statements(example_policy(cli, project_root, "verify"))
+    assert list(found) == ["ReadInvitations", "AcceptCardAccountInvitations",
+                           "ReadSharePermissions", "ReadSharedPermissions",
+                           "DescribeSharedModelCards", "DecryptSharedModelCards"]
+    assert found["AcceptCardAccountInvitations"]["Condition"] == {
+        "StringEquals": {"ram:ShareOwnerAccountId": OWNER}}
+    assert found["DescribeSharedModelCards"] == {
+        "Sid": "DescribeSharedModelCards", "Effect": "Allow",
+        "Action": ["sagemaker:DescribeModelCard"], "Resource": CARDS}
+    assert found["ReadSharedPermissions"]["Resource"] == sorted([PERMISSIONS, *AWS_MANAGED])
+
+
+def test_policies_follow_the_configuration() -> None:
+    config = Config("eu-west-1", "999999999999", ownership=Ownership("owner", "gitops"),
+                    accounts={"dev": Account("dev", "888888888888")})
+    apply = statements(policy_document("apply", config))
+    assert "AssumeConsumerRoles" not in apply
+    assert apply["ChangeManagedModelCards"] == {
+        "Sid": "ChangeManagedModelCards", "Effect": "Allow",
+        "Action": ["sagemaker:AddTags", "sagemaker:DeleteModelCard", "sagemaker:DeleteTags",
+                   "sagemaker:UpdateModelCard"],
+        "Resource": "arn:aws:sagemaker:eu-west-1:999999999999:model-card/*",
+        "Condition": {"StringEquals": {"aws:ResourceTag/owner": "gitops"}}}
+    china = statements(policy_document("verify", replace(config, region="cn-north-1")))
+    assert china["DescribeSharedModelCards"]["Resource"] == \
+        "arn:aws-cn:sagemaker:cn-north-1:999999999999:model-card/*"
+
+
+def test_the_output_is_stable(cli: Cli, project_root: Path) -> None:
+    first = cli("iam-policy", "--role", "apply", "--repo", str(project_root)).stdout
+    assert cli("iam-policy", "--role", "apply", "--repo", str(project_root)).stdout == first
+
+
+def test_an_unknown_role_is_refused(cli: Cli, project_root: Path) -> None:
+    assert cli("iam-policy", "--role", "admin", "--repo", str(project_root)).exit_code == 1
+    with pytest.raises(ReconcilerError, match="use one of plan, apply, verify"):
+        policy_document("admin", Config("us-east-1", OWNER))
+
+
+# -- (2) valid-looking IAM -------------------------------------------------------------
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_action_is_a_real_operation(cli: Cli, project_root: Path, role: str) -> None:
+    policy = example_policy(cli, project_root, role)
+    session = botocore.session.get_session()
+    for action in policy_actions(policy):
+        service, operation = action.split(":")
+        assert operation in session.get_service_model(service).operation_names, action
+    sids = [s["Sid"] for s in policy["Statement"]]
+    assert len(sids) == len(set(sids)) and all(re.fullmatch(r"[A-Za-z0-9]+", s) for s in sids)
+    for s in policy["Statement"]:
+        assert s["Effect"] == "Allow" and s["Action"] == sorted(set(s["Action"]))
+        assert all(r == "*" or r.startswith("arn:aws:") for r in as_list(s["Resource"]))
+
+
+# -- (3a) coverage, statically ---------------------------------------------------------
+
+@cache
+def operations_by_method() -> dict[str, dict[str, str]]:
+    """Per service, boto3 method name → operation name (the reverse of xform_name)."""
+    session = botocore.session.get_session()
+    return {service: {xform_name(op): op
+                      for op in session.get_service_model(service).operation_names}
+            for service in SERVICES}
+
+
+def receiver_service(node: ast.expr, default: str | None) -> str | None:
+    """The service of the client an attribute is read from, when it is a client."""
+    if isinstance(node, ast.Name):
+        return node.id if node.id in SERVICES else default if node.id == "client" else None
+    if isinstance(node, ast.Attribute) and node.attr in SERVICES:
+        return node.attr
+    if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "client" and node.args
+            and isinstance(node.args[0], ast.Constant) and node.args[0].value in SERVICES):
+        return str(node.args[0].value)
+    return None
+
+
+def client_calls(path: Path) -> Iterator[str]:
+    """``service:Operation`` for every ``<client>.<method>`` read in a module: calls, and
+    methods handed to ``pages``."""
+    methods = operations_by_method()
+    default = CLIENT_OF.get(path.relative_to(PACKAGE).as_posix())
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.Attribute):
+            continue
+        service = receiver_service(node.value, default)
+        if service is None or node.attr in NOT_OPERATIONS:
+            continue
+        assert node.attr in methods[service], f"{path}:{node.lineno}: {service}.{node.attr}"
+        yield f"{service}:{methods[service][node.attr]}"
+
+
+def static_operations(role: str) -> set[str]:
+    paths = {p for pattern in ROLE_MODULES[role] for p in PACKAGE.glob(pattern)}
+    found = {op for path in sorted(paths) for op in client_calls(path)}
+    return found - set(NOT_THIS_ROLE.get(role, {}))
+
+
+def test_the_module_table_names_real_files() -> None:
+    for patterns in ROLE_MODULES.values():
+        for pattern in patterns:
+            assert list(PACKAGE.glob(pattern)), pattern
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_policy_allows_exactly_what_the_code_calls(
+        cli: Cli, project_root: Path, role: str) -> None:
+    policy = example_policy(cli, project_root, role)
+    allowed = {a for a in policy_actions(policy) if not a.startswith("kms:")}
+    called = static_operations(role)
+    assert not called - allowed, f"the {role} policy misses {sorted(called - allowed)}"
+    assert not allowed - called, f"the {role} policy allows unused {sorted(allowed - called)}"
+    kms = sorted(a for a in policy_actions(policy) if a.startswith("kms:"))
+    assert kms == KMS_ACTIONS[role]
+
+
+def test_the_static_scan_sees_the_calls() -> None:
+    assert {"sagemaker:Search", "sagemaker:ListModelCardVersions", "ram:GetPermission",
+            "sts:GetCallerIdentity"} <= static_operations("plan")
+    assert {"sagemaker:CreateModelCard", "ram:TagResource", "ram:CreatePermissionVersion",
+            "sts:AssumeRole"} <= static_operations("apply")
+    assert static_operations("verify") == {
+        "ram:GetResourceShareInvitations", "ram:AcceptResourceShareInvitation",
+        "ram:ListResourceSharePermissions", "ram:GetPermission", "sagemaker:DescribeModelCard"}
+
+
+# -- (3b) coverage, dynamically --------------------------------------------------------
+
+CONSUMER = "consumer"
+
+
+class Recorder:
+    """Every call each identity makes while the CLI runs, with the ARNs it names."""
+
+    def __init__(self) -> None:
+        self.phase = ""
+        self.calls: dict[tuple[str, str], set[tuple[str, tuple[str, ...]]]] = defaultdict(set)
+
+    def install(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        new_client, assume = AwsSession._new_client, AwsSession.assume
+        recorder = self
+
+        def recorded_client(session: AwsSession, service: str) -> Any:
+            client = new_client(session, service)
+            who = getattr(session, "_recorded_as", "card")
+            client.meta.events.register("before-parameter-build.*.*",
+                                        lambda **kw: recorder.record(who, service, **kw))
+            return client
+
+        def recorded_assume(session: AwsSession, role_arn: str, name: str) -> AwsSession:
+            consumer = assume(session, role_arn, name)
+            consumer._recorded_as = CONSUMER  # type: ignore[attr-defined]
+            return consumer
+
+        monkeypatch.setattr(AwsSession, "_new_client", recorded_client)
+        monkeypatch.setattr(AwsSession, "assume", recorded_assume)
+
+    def record(self, who: str, service: str, params: dict[str, Any], model: Any,
+               **_: Any) -> None:
+        action = f"{service}:{model.name}"
+        self.calls[(self.phase, who)].add((action, resources(action, params)))
+
+
+def resources(action: str, params: dict[str, Any]) -> tuple[str, ...]:
+    """The ARNs IAM authorises a call against ("*" when the action has none)."""
+    name = params.get("ModelCardName")
+    if name is not None:
+        return (name if name.startswith("arn:") else CARDS.replace("*", name),)
+    keys = ("ResourceArn", "resourceShareArn", "permissionArn", "resourceShareInvitationArn",
+            "RoleArn")
+    if action in ("ram:CreateResourceShare", "ram:CreatePermission"):
+        return ("*",)
+    found = tuple(params[k] for k in keys if k in params)
+    return found or ("*",)
+
+
+def allows(policy: dict[str, Any], action: str, arn: str) -> bool:
+    return any(action in s["Action"] and any(fnmatchcase(arn, r) for r in as_list(s["Resource"]))
+               for s in policy["Statement"])
+
+
+def denied(policy: dict[str, Any], calls: set[tuple[str, tuple[str, ...]]]) -> list[str]:
+    return sorted(f"{action} on {arn}" for action, arns in calls for arn in arns
+                  if not allows(policy, action, arn))
+
+
+@pytest.fixture(scope="module")
+def shared_loader() -> Loader:
+    return create_loader()
+
+
+@pytest.fixture
+def recorder(monkeypatch: pytest.MonkeyPatch, shared_loader: Loader) -> Recorder:
+    monkeypatch.setattr(botocore.session, "create_loader", lambda *_: shared_loader)
+    found = Recorder()
+    found.install(monkeypatch)
+    return found
+
+
+def write(repo: Path, path: str, text: str) -> None:
+    (repo / path).write_text(text, encoding="utf-8")
+
+
+def edit(repo: Path, path: str, old: str, new: str) -> None:
+    text = (repo / path).read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    write(repo, path, text.replace(old, new))
+
+
+def card(name: str, status: str = "Draft", extra: str = "") -> str:
+    return (f"name: {name}\nstatus: {status}\n{extra}content:\n  model_overview:\n"
+            f"    model_owner: model-owner\n")
+
+
+def second_round(repo: Path) -> None:
+    """Changes that exercise every kind of apply step."""
+    churn, test = "cards/Customer-Churn-Model-Card.yaml", "shares/churn-test.yaml"
+    edit(repo, churn, "model_owner: model-owner", "model_owner: churn-owner")
+    edit(repo, churn, "status: Draft", "status: PendingReview")
+    edit(repo, churn, "  cost-center: ml-platform\n", "  tier: gold\n")
+    (repo / "cards/Fraud-Model-Card.yaml").unlink()
+    write(repo, "cards/Fraud-Model-Card-V2.yaml", card(
+        "Fraud-Model-Card-V2", "Archived", "previous_names: [Fraud-Model-Card]\n"))
+    (repo / "cards/Spare-Model-Card.yaml").unlink()
+    edit(repo, "reconciler.yaml", "actions: [sagemaker:DescribeModelCard, ",
+         "actions: [sagemaker:DescribeModelCard, sagemaker:DescribeModelCardExportJob, ")
+    edit(repo, test, "principals: [test]", "principals: [prod]")
+    edit(repo, test, "permission: AWSRAMPermissionSageMakerModelCards",
+         "permission: AWSRAMPermissionSageMakerModelCardsAllowExport")
+    edit(repo, test, "tags: {purpose: testing}", "tags: {stage: test}")
+    edit(repo, "shares/churn-dev.yaml", "principals: [dev]",
+         "principals: [dev]\nprevious_names: [churn-dev-old]")
+    (repo / "shares/churn-prod.yaml").unlink()
+
+
+def run(cli: Cli, recorder: Recorder, phase: str, *args: str) -> Any:
+    recorder.phase = phase
+    result = cli(*args)
+    assert result.exit_code in (0, 2), f"{phase}: {result.stderr}{result.stdout}"
+    return json.loads(result.stdout)
+
+
+def test_every_call_of_a_real_run_is_allowed(
+        cli: Cli, recorder: Recorder, example_repo: Path, card_account_env: str, sandbox: Any,
+        aws: Callable[..., Any]) -> None:
+    sandbox.configure(replace(sandbox.config, association_delay_seconds=0.02,
+                              deletion_delay_seconds=0.02))
+    repo, args = example_repo, ("--repo", str(example_repo), "--format", "json")
+    # Archived, so in no share: a replaced card that is shared fails its disassociation
+    # (the card is deleted before the share step runs).
+    write(repo, "cards/Fraud-Model-Card.yaml", card("Fraud-Model-Card", "Archived"))
+    write(repo, "cards/Spare-Model-Card.yaml", card("Spare-Model-Card"))
+    edit(repo, "shares/churn-dev.yaml", "name: churn-dev", "name: churn-dev-old")
+    write(repo, "shares/churn-dev-old.yaml", (repo / "shares/churn-dev.yaml").read_text())
+    (repo / "shares/churn-dev.yaml").unlink()
+    run(cli, recorder, "plan", "plan", *args)
+    first = run(cli, recorder, "apply", "apply", *args, "--auto-approve", "--force")
+    assert first["converged"], first
+    aws("sagemaker").update_model_card(ModelCardName="Spare-Model-Card", Content=content_json(
+        {"model_overview": {"model_owner": "someone-else"}}))
+    run(cli, recorder, "plan", "drift", *args)
+    (repo / "shares/churn-dev-old.yaml").rename(repo / "shares/churn-dev.yaml")
+    edit(repo, "shares/churn-dev.yaml", "name: churn-dev-old", "name: churn-dev")
+    second_round(repo)
+    second = run(cli, recorder, "apply", "apply", *args, "--auto-approve", "--force",
+                 "--prune")
+    assert second["converged"] and not second.get("failed"), second
+    run(cli, recorder, "verify", "verify", "--repo", str(repo), "--format", "json")
+    assert_allowed(cli, recorder, example_repo)
+
+
+def assert_allowed(cli: Cli, recorder: Recorder, repo: Path) -> None:
+    policy = {role: example_policy(cli, repo, role) for role in ROLES}
+    calls = recorder.calls
+    # `reconciler verify` reads like plan and assumes the consumer roles: the apply policy.
+    roles = {("plan", "card"): "plan", ("apply", "card"): "apply",
+             ("verify", "card"): "apply", ("apply", CONSUMER): "verify",
+             ("verify", CONSUMER): "verify"}
+    assert set(calls) <= set(roles), set(calls)
+    for key, role in roles.items():
+        assert not denied(policy[role], calls[key]), (key, denied(policy[role], calls[key]))
+    done = {action for key in roles for action, _ in calls[key]}
+    assert done >= static_operations("apply") | static_operations("verify"), \
+        sorted((static_operations("apply") | static_operations("verify")) - done)

@@ -1,0 +1,238 @@
+"""The GitHub Actions workflows: linted, pinned, least-privileged, calling only what the CLI has.
+
+jactionlint (actionlint's checks plus its security and policy rules) must report nothing.
+The structural checks read the workflow YAML: third-party actions pinned to a commit SHA
+with a version comment, explicit token permissions granting write only to the jobs whose
+actions need it, OIDC roles instead of stored AWS keys, and the apply workflow's
+serialisation and approval gate. Every ``reconciler`` call in a ``run:`` step is checked
+against the commands and options that the CLI registers, so the workflows and the CLI
+cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import typer.main
+import yaml
+
+from reconciler.cli import app
+
+WORKFLOWS_DIR = Path(__file__).resolve().parent.parent / ".github" / "workflows"
+WORKFLOWS = sorted(WORKFLOWS_DIR.glob("*.yml"))
+
+PIN = re.compile(r"^[\w.-]+/[\w.-]+(/[\w./-]+)?@[0-9a-f]{40}$")
+PIN_LINE = re.compile(r"uses:\s*(?P<ref>\S+)(?P<comment>.*)$")
+VERSION_COMMENT = re.compile(r"^\s+# v\d+\.\d+\.\d+$")
+STORED_KEYS = re.compile(
+    r"secrets\.\w*AWS|aws-access-key-id|aws-secret-access-key|AWS_ACCESS_KEY_ID|"
+    r"AWS_SECRET_ACCESS_KEY|AWS_SESSION_TOKEN", re.IGNORECASE)
+
+AWS_CREDENTIALS = "aws-actions/configure-aws-credentials"
+# A write scope is granted to a job only when one of its steps uses an action that needs it.
+WRITE_SCOPES = {
+    "id-token": {AWS_CREDENTIALS},
+    "pull-requests": {"marocchino/sticky-pull-request-comment"},
+    "issues": {"peter-evans/create-issue-from-file", "actions/github-script"},
+}
+ROLE_VARIABLE = {
+    "plan.yml": "RECONCILER_PLAN_ROLE_ARN",
+    "drift.yml": "RECONCILER_PLAN_ROLE_ARN",
+    "apply.yml": "RECONCILER_APPLY_ROLE_ARN",
+}
+SHELL_SEPARATORS = {"|", "||", "&", "&&", ";", ";;", "(", ")", "!", "then", "do", "else"}
+
+
+def _load(path: Path) -> dict[str, Any]:
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert isinstance(document, dict), f"{path.name}: not a mapping"
+    return document
+
+
+def _jobs(path: Path) -> dict[str, dict[str, Any]]:
+    jobs = _load(path)["jobs"]
+    assert isinstance(jobs, dict) and jobs, f"{path.name}: no jobs"
+    return jobs
+
+
+def _steps(job: dict[str, Any]) -> list[dict[str, Any]]:
+    return list(job.get("steps", []))
+
+
+def _action(step: dict[str, Any]) -> str:
+    """``owner/repo`` of a step's action, or '' for a run step or a local action."""
+    uses = str(step.get("uses", ""))
+    if not uses or uses.startswith(("./", "docker://")):
+        return ""
+    owner, repo = uses.split("@", 1)[0].split("/")[:2]
+    return f"{owner}/{repo}"
+
+
+def test_every_workflow_is_here() -> None:
+    assert {p.name for p in WORKFLOWS} >= {"ci.yml", "plan.yml", "apply.yml", "drift.yml"}
+
+
+def _linter() -> str:
+    beside_python = Path(sys.executable).parent / "jactionlint"
+    found = str(beside_python) if beside_python.exists() else shutil.which("jactionlint")
+    assert found, "jactionlint is missing: pip install -e '.[dev]'"
+    return found
+
+
+def test_jactionlint_reports_nothing() -> None:
+    result = subprocess.run(
+        [_linter(), "--oneline", "--no-color", "--strict-exit", *map(str, WORKFLOWS)],
+        capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 0 and not result.stdout.strip(), (
+        f"jactionlint findings:\n{result.stdout}{result.stderr}")
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_third_party_actions_are_pinned_with_a_version_comment(path: Path) -> None:
+    problems = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        match = PIN_LINE.search(line)
+        if not match or match["ref"].startswith(("./", "docker://")):
+            continue
+        if not PIN.match(match["ref"]) or not VERSION_COMMENT.match(match["comment"]):
+            problems.append(f"{path.name}:{number}: {line.strip()}")
+    assert not problems, "not pinned as 'owner/repo@<40-hex sha> # vX.Y.Z':\n" + "\n".join(
+        problems)
+
+
+def test_one_sha_and_version_per_action_across_workflows() -> None:
+    pins: dict[str, set[str]] = {}
+    for path in WORKFLOWS:
+        for match in PIN_LINE.finditer(path.read_text(encoding="utf-8")):
+            action, _, sha = match["ref"].partition("@")
+            pins.setdefault(action, set()).add(f"{sha}{match['comment']}")
+    assert {a: p for a, p in pins.items() if len(p) > 1} == {}
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_token_permissions_are_explicit_and_least(path: Path) -> None:
+    top = _load(path).get("permissions")
+    assert top == {}, f"{path.name}: the workflow grants nothing; each job asks for its own"
+    for name, job in _jobs(path).items():
+        permissions = job.get("permissions")
+        assert isinstance(permissions, dict), f"{path.name}: job {name} has no permissions:"
+        actions = {_action(step) for step in _steps(job)}
+        for scope, level in permissions.items():
+            if level == "write":
+                assert actions & WRITE_SCOPES.get(scope, set()), (
+                    f"{path.name}: job {name} has {scope}: write but no step that needs it")
+        if AWS_CREDENTIALS in actions:
+            assert permissions.get("id-token") == "write", f"{path.name}: {name} needs OIDC"
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_aws_access_is_oidc_only(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert not STORED_KEYS.search(text), f"{path.name}: stored AWS keys"
+    for job in _jobs(path).values():
+        for step in _steps(job):
+            if _action(step) == AWS_CREDENTIALS:
+                inputs = step.get("with", {})
+                assert set(inputs) <= {"role-to-assume", "aws-region", "role-session-name"}
+                variable = ROLE_VARIABLE[path.name]
+                assert inputs["role-to-assume"] == f"${{{{ vars.{variable} }}}}"
+                assert inputs["aws-region"] == "${{ vars.AWS_REGION }}"
+
+
+def test_apply_runs_one_at_a_time_behind_the_production_environment() -> None:
+    path = WORKFLOWS_DIR / "apply.yml"
+    assert _load(path)["concurrency"] == {"group": "reconciler-apply", "cancel-in-progress": False}
+    for name, job in _jobs(path).items():
+        environment = job.get("environment")
+        if isinstance(environment, dict):
+            environment = environment.get("name")
+        assert environment == "production", f"apply.yml: job {name} is not gated"
+
+
+def _run_scripts() -> Iterator[tuple[str, str]]:
+    for path in WORKFLOWS:
+        for name, job in _jobs(path).items():
+            for step in _steps(job):
+                if "run" in step:
+                    yield f"{path.name}:{name}:{step.get('name', step['run'][:30])}", step["run"]
+
+
+def _invocations(script: str) -> Iterator[list[str]]:
+    """The words of each ``reconciler ...`` command in a shell script, up to its operator."""
+    lexer = shlex.shlex(script.replace("\\\n", " "), posix=True, punctuation_chars=True)
+    lexer.whitespace = " \t"
+    lexer.wordchars += "-=./${}:"
+    words = list(lexer)
+    for index, word in enumerate(words):
+        if word != "reconciler" or (index and words[index - 1] not in {*SHELL_SEPARATORS, "\n"}):
+            continue
+        command: list[str] = []
+        for following in words[index + 1:]:
+            if following == "\n" or set(following) <= set("|&;<>()"):
+                break
+            command.append(following)
+        yield command
+
+
+def _check_options(command: Any, args: list[str]) -> list[str]:
+    """Problems with ``args`` against a click command's registered parameters."""
+    params = {opt: p for p in command.params for opt in [*p.opts, *p.secondary_opts]}
+    positional = [p for p in command.params if p.param_type_name == "argument"]
+    problems, rest = [], list(args)
+    while rest:
+        word = rest.pop(0)
+        name, has_value, value = word.partition("=")
+        if not name.startswith("-"):
+            if not positional:
+                problems.append(f"unexpected argument {word!r}")
+            continue
+        param = params.get(name)
+        if param is None:
+            problems.append(f"unknown option {name}")
+            continue
+        if getattr(param, "is_flag", False):
+            continue
+        value = value if has_value else (rest.pop(0) if rest else "")
+        choices = _choices(param)
+        if choices and value not in choices:
+            problems.append(f"{name} {value!r} is not one of {sorted(choices)}")
+    return problems
+
+
+def _choices(param: Any) -> set[str]:
+    """The values an enumerated option accepts (click's Choice, or typer's Enum annotation)."""
+    choices = getattr(getattr(param, "type", None), "choices", None)
+    if choices is None:
+        annotation = getattr(getattr(param, "type_descriptor", None), "annotation", None)
+        enumerated = isinstance(annotation, type) and issubclass(annotation, enum.Enum)
+        choices = list(annotation) if enumerated and annotation is not None else []
+    return {str(getattr(choice, "value", choice)) for choice in choices}
+
+
+def test_run_steps_call_only_registered_commands_and_options() -> None:
+    root = typer.main.get_command(app)
+    assert hasattr(root, "commands"), "the CLI is a command group"
+    calls, problems = 0, []
+    for where, script in _run_scripts():
+        for words in _invocations(script):
+            calls += 1
+            while words and words[0].startswith("-"):
+                problems += [f"{where}: {e}" for e in _check_options(root, [words.pop(0)])]
+            command = root.commands.get(words[0]) if words else None
+            if command is None:
+                problems.append(f"{where}: 'reconciler {' '.join(words)}' is not a command "
+                                f"(registered: {', '.join(sorted(root.commands))})")
+                continue
+            problems += [f"{where}: reconciler {words[0]}: {e}"
+                         for e in _check_options(command, words[1:])]
+    assert calls >= 5, "the workflows should call the reconciler"
+    assert not problems, "\n".join(problems)

@@ -184,7 +184,8 @@ def diff_permissions(state: DesiredState, live: Mapping[str, LivePermission], ar
                 f"permission.{name}", Action.UPDATE_PERMISSION,
                 f"actions differ from git (live version {current.version})",
                 (FieldChange("$.actions", sorted(current.actions), actions),),
-                {"name": name, "arn": current.arn, "actions": actions}))
+                {"name": name, "arn": current.arn, "actions": actions,
+                 "share_tag": {own.tag_key: own.tag_value}}))
     return out
 
 

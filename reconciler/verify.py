@@ -136,7 +136,9 @@ def _permission(ram: Any, share_arn: str, problems: list[str]) -> tuple[str, tup
         if not listed:
             problems.append("no permission is attached to the share")
             return "-", ()
-        detail = ram.get_permission(permissionArn=listed[0]["arn"])["permission"]
+        # The version the share attached, which is not always the permission's default.
+        detail = ram.get_permission(permissionArn=listed[0]["arn"],
+                                    permissionVersion=int(listed[0]["version"]))["permission"]
     except ClientError as e:
         problems.append(f"cannot read the share's permission: {error_code(e)}")
         return "-", ()

@@ -342,6 +342,46 @@ def test_promotions_add_the_card_to_test_then_prod_read_only_and_demotion_remove
         "AccessDeniedException", "ResourceNotFound")
 
 
+def test_changed_permission_actions_reach_the_shares_that_use_it(
+        cli: Cli, applied: Path, aws: Aws) -> None:
+    sagemaker = aws("sagemaker")
+    for status in ("PendingReview", "Approved"):  # promoted by hand, then declared in git
+        sagemaker.update_model_card(ModelCardName=CARD, ModelCardStatus=status)
+    set_status(applied, "Approved")
+    config = applied / "reconciler.yaml"
+    config.write_text(config.read_text().replace(
+        f"actions: [{DESCRIBE}, {LIST_VERSIONS}]", f"actions: [{DESCRIBE}]"))
+    code, report, _ = apply(cli, applied)
+    assert code == 0
+    assert steps(report) == [("permission.read-only", "update_permission", "done"),
+                             ("share.churn-prod", "associate_resources", "done"),
+                             ("share.churn-test", "associate_resources", "done")]
+    assert report["steps"][0]["detail"].endswith("; 1 share(s) moved to it")
+    in_force = aws("ram").list_resource_share_permissions(
+        resourceShareArn=share_arn(aws, "churn-prod"))["permissions"]
+    assert [(p["arn"], p["version"]) for p in in_force] == [(READ_ONLY, "2")]
+    prod = aws("sagemaker", PROD, role=READER)
+    assert prod.describe_model_card(ModelCardName=card_arn())["ModelCardStatus"] == "Approved"
+    assert error_code(lambda: prod.list_model_card_versions(
+        ModelCardName=card_arn())) == "AccessDeniedException"
+    checked = consumer(report, "prod")
+    assert (checked["actions"], checked["ok"]) == ([DESCRIBE], True)
+
+
+def test_verify_reads_the_permission_version_a_share_uses_not_the_default(
+        cli: Cli, applied: Path, aws: Aws) -> None:
+    widened = {"Effect": "Allow", "Action": [DESCRIBE, LIST_VERSIONS, UPDATE]}
+    aws("ram").create_permission_version(permissionArn=READ_ONLY,
+                                         policyTemplate=json.dumps(widened))  # by hand
+    code, checked = verify(cli, applied)
+    assert code == 0
+    prod = consumer(checked, "prod")
+    assert (prod["permission"], prod["actions"]) == ("read-only", [DESCRIBE, LIST_VERSIONS])
+    code, report, _ = apply(cli, applied)
+    assert (code, steps(report)) == (0, [("permission.read-only", "update_permission", "done")])
+    assert consumer(report, "prod")["actions"] == [DESCRIBE, LIST_VERSIONS]
+
+
 # -- 5: illegal transition ---------------------------------------------------------------
 
 def test_illegal_transition_is_refused_before_any_write(cli: Cli, applied: Path,
@@ -464,6 +504,23 @@ def test_prune_deletes_only_managed_cards_and_approved_ones_need_force(
     untouched = aws("sagemaker").describe_model_card(ModelCardName="Unmanaged-Card")
     assert (untouched["ModelCardStatus"], untouched["ModelCardVersion"]) == ("Approved", 1)
     assert aws("sagemaker").list_tags(ResourceArn=card_arn("Unmanaged-Card"))["Tags"] == []
+
+
+def test_prune_deletes_a_managed_share_removed_from_git_and_never_an_unmanaged_one(
+        cli: Cli, applied: Path, aws: Aws) -> None:
+    aws("ram").create_resource_share(name="hand-made-test", principals=[TEST])
+    (applied / "shares" / "churn-test.yaml").unlink()
+    code, report, _ = apply(cli, applied)
+    assert (code, report["steps"]) == (0, [])
+    assert "share 'churn-test' is managed but no longer in git" in cli(
+        "plan", "--repo", str(applied)).stdout
+    assert sorted(shares(aws)) == ["churn-dev", "churn-prod", "churn-test", "hand-made-test"]
+
+    code, report, _ = apply(cli, applied, "--prune")
+    assert code == 0
+    assert steps(report) == [("share.churn-test", "delete_share", "done")]
+    assert sorted(shares(aws)) == ["churn-dev", "churn-prod", "hand-made-test"]
+    assert apply(cli, applied, "--prune")[1]["steps"] == []
 
 
 # -- 9: a failure mid-apply, then convergence ------------------------------------------------

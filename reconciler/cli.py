@@ -6,6 +6,7 @@ product (a report, a plan); progress and errors go to stderr.
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import time
@@ -25,11 +26,19 @@ from reconciler.apply.safety import Flags
 from reconciler.apply.waits import WaitSettings
 from reconciler.diff import PlanOptions
 from reconciler.errors import ReconcilerError
-from reconciler.pipeline import InvalidRepository, PlanRun, RunSettings, plan_run
+from reconciler.pipeline import (
+    InvalidRepository,
+    PlanRun,
+    RunSettings,
+    drift_run,
+    load_valid,
+    plan_run,
+)
 from reconciler.plan import Plan
 from reconciler.render import plan_json, plan_markdown, plan_text  # noqa: F401 (registers)
 from reconciler.render.apply import REPORTS
 from reconciler.render.diagnostics import DIAGNOSTICS, ValidationReport
+from reconciler.render.drift import DRIFT
 from reconciler.render.plan_common import PLANS, PlanReport
 from reconciler.repo import load_repository
 from reconciler.saved_plan import read_saved_plan
@@ -236,6 +245,44 @@ def demo(
                               hint="run with --debug and report it") from e
     print(f"\n✓ Demo complete in {time.monotonic() - started:.1f} s: every step behaved as "
           "expected.")
+
+
+@app.command()
+def drift(
+    repo: RepoOption = Path("."),
+    fmt: Annotated[PlanFormat, typer.Option("--format", help="Output format.")] =
+    PlanFormat.text,
+    endpoint_url: EndpointOption = None,
+) -> None:
+    """Report every way live state differs from git, and who changed it. Exit 0 no drift,
+    2 drift, 1 error. Changes nothing."""
+    sys.stderr.write(f"Reading live state for {repo.resolve()} ...\n")
+    try:
+        report, _ = drift_run(RunSettings(repo, endpoint_url))
+    except InvalidRepository as e:
+        sys.stderr.write(DIAGNOSTICS.get("text")(ValidationReport(e.diagnostics, ())))
+        raise
+    sys.stdout.write(DRIFT.get(fmt.value)(report))
+    raise typer.Exit(EXIT_CHANGES if report.has_drift else EXIT_OK)
+
+
+class Role(str, Enum):
+    plan = "plan"
+    apply = "apply"
+    verify = "verify"
+
+
+@app.command("iam-policy")
+def iam_policy(
+    role: Annotated[Role, typer.Option("--role", help="The role to print a policy for.")],
+    repo: RepoOption = Path("."),
+) -> None:
+    """Print the least-privilege IAM policy (JSON) a role needs: plan and apply run in the
+    card account, verify in each target account. No AWS call."""
+    from reconciler.iam import policy_document
+
+    state = load_valid(repo)
+    sys.stdout.write(json.dumps(policy_document(role.value, state.config), indent=2) + "\n")
 
 
 @app.command()

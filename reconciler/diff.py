@@ -27,7 +27,8 @@ def diff_all(state: DesiredState, live: LiveState, options: PlanOptions) -> Plan
     parts = (cards, permissions, shares)
     return PlanPart(list(ordered([c for p in parts for c in p.changes])),
                     sorted(e for p in parts for e in p.errors),
-                    [w for p in parts for w in p.warnings])
+                    [w for p in parts for w in p.warnings],
+                    list(ordered([a for p in parts for a in p.adoptions])))
 
 
 def build_plan(state: DesiredState, live: LiveState, options: PlanOptions) -> Plan:
@@ -37,7 +38,9 @@ def build_plan(state: DesiredState, live: LiveState, options: PlanOptions) -> Pl
     return Plan(
         # A plan with errors cannot be applied, so it lists no changes to mislead with.
         changes=() if found.errors else tuple(found.changes),
-        unmanaged=unmanaged(state, live),
+        adoptions=() if found.errors else tuple(found.adoptions),
+        unmanaged=tuple(u for u in unmanaged(state, live)
+                        if u.arn not in {a.params["arn"] for a in found.adoptions}),
         errors=tuple(found.errors),
         warnings=tuple(found.warnings),
         context={"region": state.config.region, "account": state.config.card_account_id},

@@ -16,7 +16,7 @@ from deepdiff import DeepDiff
 
 from reconciler.diagnostics import Diagnostic, json_path
 from reconciler.live.model import LiveCard, is_managed
-from reconciler.model import CardSpec, DesiredState
+from reconciler.model import CardSpec, DesiredState, Ownership
 from reconciler.normalize import canonical, with_live_values, without_paths
 from reconciler.plan import MISSING, Action, Change, FieldChange, PlanPart
 from reconciler.yamlsource import PathKey
@@ -60,6 +60,11 @@ def _diff_one(state: DesiredState, card: CardSpec, live: Mapping[str, LiveCard],
     if current is None:
         out.changes.append(_create_or_replace(state, card, live, card_arn))
         return
+    own = state.config.ownership
+    if not is_managed(current.tags, own) and not options.adopt and _in_sync(card, current, own):
+        out.adoptions.append(adoption(card_address(card.name), current.arn, "sagemaker",
+                                      desired_tags(state, card), current.tags))
+        return
     problem = _blocked(state, card, current, options)
     if problem:
         out.errors.append(problem)
@@ -74,9 +79,10 @@ def _blocked(state: DesiredState, card: CardSpec, live: LiveCard,
              options: CardDiffOptions) -> Diagnostic | None:
     own = state.config.ownership
     if not is_managed(live.tags, own) and not options.adopt:
-        return _error(state, card, ("name",), f"card '{card.name}' exists in the account but is "
-                      "not managed by the reconciler: run `reconciler import "
-                      f"{card.name}` to take it over, or plan with --adopt", "unmanaged-card")
+        return _error(state, card, ("name",), f"card '{card.name}' exists in the account, is "
+                      "not managed by the reconciler and differs from git: run `reconciler "
+                      f"import {card.name}` to write the live card to git, or plan with --adopt "
+                      "to make it match git", "unmanaged-card")
     if live.processing_status:
         return _error(state, card, ("name",), f"card '{card.name}' is being deleted "
                       f"({live.processing_status}): plan again when deletion has finished",
@@ -103,6 +109,31 @@ def _create_or_replace(state: DesiredState, card: CardSpec, live: Mapping[str, L
 def _create_params(state: DesiredState, card: CardSpec) -> dict[str, Any]:
     return {"name": card.name, "status": card.status, "content": canonical(card.content),
             "tags": canonical(desired_tags(state, card)), "kms_key_id": card.kms_key_id}
+
+
+def user_tags(tags: Mapping[str, str], own: Ownership) -> dict[str, str]:
+    """Tags a person set: without the ownership tags and AWS system tags."""
+    return {k: v for k, v in tags.items()
+            if k not in (own.tag_key, own.source_tag_key) and not k.startswith("aws:")}
+
+
+def _in_sync(card: CardSpec, live: LiveCard, own: Ownership) -> bool:
+    """True when git declares exactly this live card (as after `reconciler import`)."""
+    same_content = not content_fields(without_paths(live.content, card.ignore),
+                                      without_paths(card.content, card.ignore))
+    return (same_content and live.status == card.status and live.kms_key_id == card.kms_key_id
+            and user_tags(live.tags, own) == dict(card.tags) and not live.processing_status)
+
+
+def adoption(address: str, arn: str, service: str, desired: Mapping[str, str],
+             live: Mapping[str, str]) -> Change:
+    """Take over a live resource that matches git: only the ownership tags are added."""
+    add = {k: v for k, v in sorted(desired.items()) if live.get(k) != v}
+    return Change(address, Action.ADOPT, "matches git but is not managed yet (imported): the "
+                  "next apply adds the ownership tags and changes nothing else",
+                  tuple(FieldChange(f"$.tags.{k}", live.get(k, MISSING), v)
+                        for k, v in add.items()),
+                  {"arn": arn, "service": service, "add": add})
 
 
 def _replace_for_key(state: DesiredState, card: CardSpec, live: LiveCard) -> Change:

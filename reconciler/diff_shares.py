@@ -10,7 +10,7 @@ from collections.abc import Iterator, Mapping
 
 from reconciler.arns import RESOURCE_TYPE, Arns
 from reconciler.diagnostics import Diagnostic, json_path
-from reconciler.diff_cards import tag_change
+from reconciler.diff_cards import adoption, tag_change, user_tags
 from reconciler.live.model import LivePermission, LiveShare, active_entities, is_managed
 from reconciler.model import DesiredState, ShareSpec
 from reconciler.plan import MISSING, Action, Change, FieldChange, PlanPart
@@ -54,16 +54,32 @@ def _diff_one(state: DesiredState, share: ShareSpec, live: Mapping[str, LiveShar
               out: PlanPart) -> None:
     current = live.get(share.name) or next(
         (live[n] for n in share.previous_names if n in live), None)
+    own = state.config.ownership
     if current is None:
         out.changes.append(_create(state, share, arns))
-    elif not is_managed(current.tags, state.config.ownership):
+    elif not is_managed(current.tags, own) and _share_in_sync(state, share, current, arns):
+        out.adoptions.append(adoption(share_address(share.name), current.arn, "ram",
+                                      share_tags(state, share), current.tags))
+    elif not is_managed(current.tags, own):
         doc = state.documents[share.file]
         out.errors.append(Diagnostic(share.file, doc.locate(("name",)), json_path(("name",)),
                                      f"resource share '{current.name}' exists in the account but"
-                                     " is not managed by the reconciler: run `reconciler import "
-                                     "--shares` to take it over", "unmanaged-share"))
+                                     " is not managed by the reconciler and differs from git: run"
+                                     " `reconciler import --shares` to write it to git",
+                                     "unmanaged-share"))
     else:
         out.changes.extend(_updates(state, share, current, arns))
+
+
+def _share_in_sync(state: DesiredState, share: ShareSpec, live: LiveShare, arns: Arns) -> bool:
+    """True when git declares exactly this live share (as after `reconciler import`)."""
+    wanted = [arns.card(n) for n in selected_cards(state, share)]
+    return (live.name == share.name
+            and live.allow_external_principals == share.allow_external_principals
+            and live.permission_arns == (arns.permission(share.permission),)
+            and active_entities(live.resources) == frozenset(wanted)
+            and active_entities(live.principals) == frozenset(resolved_principals(state, share))
+            and user_tags(live.tags, state.config.ownership) == dict(share.tags))
 
 
 def _create(state: DesiredState, share: ShareSpec, arns: Arns) -> Change:

@@ -23,6 +23,7 @@ FORMAT_VERSION = "1"
 class Action(str, Enum):
     """Everything the reconciler can do. Declared in execution order."""
 
+    ADOPT = "adopt"
     CREATE_PERMISSION = "create_permission"
     UPDATE_PERMISSION = "update_permission"
     CREATE_CARD = "create_card"
@@ -42,7 +43,9 @@ class Action(str, Enum):
 
     @property
     def kind(self) -> str:
-        """'create', 'update', 'replace' or 'delete', for summaries and symbols."""
+        """'adopt', 'create', 'update', 'replace' or 'delete', for summaries and symbols."""
+        if self is Action.ADOPT:
+            return "adopt"
         if self in (Action.CREATE_CARD, Action.CREATE_SHARE, Action.CREATE_PERMISSION):
             return "create"
         if self is Action.REPLACE_CARD:
@@ -107,6 +110,7 @@ class PlanPart:
     changes: list[Change] = field(default_factory=list)
     errors: list[Diagnostic] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    adoptions: list[Change] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -120,12 +124,17 @@ class Unmanaged:
 
 @dataclass(frozen=True, eq=False)
 class Plan:
+    """Changes to make, and adoptions: live resources that already match git and only get
+    the ownership tags on the next apply (after ``reconciler import``). Adoptions are not
+    changes: a plan with only adoptions has no changes."""
+
     changes: tuple[Change, ...]
     unmanaged: tuple[Unmanaged, ...] = ()
     errors: tuple[Diagnostic, ...] = ()
     warnings: tuple[str, ...] = ()
     context: Mapping[str, str] = field(default_factory=dict)  # region, account
     managed_cards: int = 0
+    adoptions: tuple[Change, ...] = ()
 
     @property
     def has_changes(self) -> bool:
@@ -138,7 +147,8 @@ class Plan:
 
     def checksum(self) -> str:
         """sha256 over the canonical JSON of every change: equal plans, equal checksums."""
-        body = json.dumps([change_to_json(c) for c in self.changes], sort_keys=True,
+        body = json.dumps([change_to_json(c) for c in (*self.adoptions, *self.changes)],
+                          sort_keys=True,
                           separators=(",", ":"), default=_json_default)
         return "sha256:" + hashlib.sha256(body.encode()).hexdigest()
 

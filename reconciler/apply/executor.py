@@ -25,6 +25,7 @@ from reconciler.plan import Action, Change, Plan, change_to_json
 Handler = Callable[[StepContext, Change], str]
 
 HANDLERS: dict[Action, Handler] = {
+    Action.ADOPT: shares.adopt,
     Action.CREATE_PERMISSION: shares.create_permission,
     Action.UPDATE_PERMISSION: shares.update_permission,
     Action.CREATE_CARD: cards.create_card,
@@ -49,7 +50,7 @@ def execute(session: AwsSession, plan: Plan, waits: WaitSettings,
     """Run every change in order; after a failure the rest are not attempted."""
     sagemaker, ram = session.client("sagemaker"), session.client("ram")
     checksum, steps, failed = plan.checksum(), [], False
-    for change in plan.changes:
+    for change in (*plan.adoptions, *plan.changes):
         if failed:
             step = Step(change.address, change.action.value, StepStatus.NOT_ATTEMPTED)
         else:

@@ -57,7 +57,7 @@ def apply_run(request: ApplyRequest, hooks: ApplyHooks) -> tuple[ApplyReport, Pl
     blocked = refusals(plan, run.state.config.safety, request.flags)
     if blocked:
         return _with(report, refused=tuple(blocked)), run
-    if not plan.changes:
+    if not plan.changes and not plan.adoptions:
         return _with(report, converged=True), run
     if not hooks.confirm(plan):
         raise ReconcilerError("apply cancelled; nothing was changed")
@@ -71,7 +71,8 @@ def apply_run(request: ApplyRequest, hooks: ApplyHooks) -> tuple[ApplyReport, Pl
 def _after(request: ApplyRequest, report: ApplyReport) -> tuple[ApplyReport, PlanRun]:
     """Re-read live state: the plan must now be empty. Then check the consumers."""
     again = plan_run(request.settings, request.options)
-    report = _with(report, remaining=again.plan.changes, converged=not again.plan.changes)
+    remaining = (*again.plan.adoptions, *again.plan.changes)
+    report = _with(report, remaining=remaining, converged=not remaining)
     if request.verify:
         checks = verify_consumers(again.session, again.state, again.live, request.waits)
         report = _with(report, checks=checks)

@@ -25,6 +25,17 @@ def _ram_tags(tags: dict[str, str]) -> list[dict[str, str]]:
     return [{"key": k, "value": v} for k, v in sorted(tags.items())]
 
 
+def adopt(ctx: StepContext, change: Change) -> str:
+    """Add the ownership tags to a live card or share that already matches git."""
+    arn, add = change.params["arn"], change.params["add"]
+    if change.params["service"] == "sagemaker":
+        ctx.sagemaker.add_tags(ResourceArn=arn,
+                               Tags=[{"Key": k, "Value": v} for k, v in sorted(add.items())])
+    else:
+        ctx.ram.tag_resource(resourceShareArn=arn, tags=_ram_tags(add))
+    return f"now managed: tagged {', '.join(sorted(add))}"
+
+
 def create_permission(ctx: StepContext, change: Change) -> str:
     p = change.params
     arn = ctx.ram.create_permission(name=p["name"], resourceType=p["resource_type"],

@@ -25,6 +25,7 @@ def plan_document(report: PlanReport) -> dict[str, Any]:
         "summary": plan.summary(),
         "has_changes": plan.has_changes,
         "changes": [change_to_json(c) for c in plan.changes],
+        "adoptions": [change_to_json(c) for c in plan.adoptions],
         "unmanaged": [{"kind": u.kind, "name": u.name, "arn": u.arn} for u in plan.unmanaged],
         "errors": [{"file": e.file, "line": e.line, "column": e.column, "path": e.path,
                     "code": e.code, "message": e.message} for e in plan.errors],

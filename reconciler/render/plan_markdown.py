@@ -93,6 +93,9 @@ def _table(report: PlanReport) -> list[str]:
 def _notes(report: PlanReport) -> list[str]:
     plan = report.plan
     lines = [f"> ⚠️ {_text(w)}" for w in plan.warnings]
+    if plan.adoptions:
+        names = ", ".join(f"`{a.address}`" for a in plan.adoptions)
+        lines.append(f"Adopted on the next apply (ownership tags only): {names}")
     if plan.unmanaged:
         names = ", ".join(f"`{u.name}`" for u in plan.unmanaged)
         lines.append(f"Unmanaged, never changed ({len(plan.unmanaged)}): {names}")

@@ -35,7 +35,7 @@ def render(report: PlanReport) -> str:
                    f"{plan.context.get('region', '?')}", "bold"), ""]
     for change in plan.changes:
         lines += _change(change, paint)
-    lines += _errors(plan, paint) + _notes(plan) + _stats(report)
+    lines += _adoptions(plan) + _errors(plan, paint) + _notes(plan) + _stats(report)
     lines.append(_closing(plan, paint))
     return "\n".join(lines) + "\n"
 
@@ -56,6 +56,13 @@ def _field(item: FieldChange, paint: _Paint) -> str:
         return f"{paint('-', '-')} {item.path}: {show(item.before, VALUE_LIMIT)}"
     return (f"{paint('~', '~')} {item.path}: {show(item.before, VALUE_LIMIT)} → "
             f"{show(item.after, VALUE_LIMIT)}")
+
+
+def _adoptions(plan: Plan) -> list[str]:
+    if not plan.adoptions:
+        return []
+    lines = ["Adopted on the next apply (ownership tags only; nothing else changes):"]
+    return [*lines, *(f"  = {a.address}" for a in plan.adoptions), ""]
 
 
 def _errors(plan: Plan, paint: _Paint) -> list[str]:
@@ -86,5 +93,8 @@ def _closing(plan: Plan, paint: _Paint) -> str:
         return paint(f"Plan failed: {n} error{'s' if n != 1 else ''}; nothing can be applied.",
                      "!")
     if not plan.changes:
-        return "No changes. Live state matches git."
+        adopt = len(plan.adoptions)
+        return "No changes. Live state matches git." + (
+            f" {adopt} imported resource{'s' if adopt != 1 else ''} will be adopted on the "
+            "next apply." if adopt else "")
     return paint(summary_line(plan), "bold")

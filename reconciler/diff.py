@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 
 from reconciler.arns import Arns
 from reconciler.diff_cards import CardDiffOptions, diff_cards
 from reconciler.diff_shares import diff_permissions, diff_shares
-from reconciler.live.model import LiveState, is_managed
+from reconciler.live.model import LiveShare, LiveState, is_managed
 from reconciler.model import DesiredState
-from reconciler.plan import Plan, PlanPart, Unmanaged, ordered
+from reconciler.plan import Action, Change, Plan, PlanPart, Unmanaged, ordered
 
 
 @dataclass(frozen=True)
@@ -23,12 +24,24 @@ def diff_all(state: DesiredState, live: LiveState, options: PlanOptions) -> Plan
     arns = Arns.for_config(state.config)
     cards = diff_cards(state, live.cards, arns.card, CardDiffOptions(options.adopt, options.prune))
     permissions = diff_permissions(state, live.permissions, arns)
-    shares = diff_shares(state, live.shares, arns, options.prune)
+    shares = diff_shares(state, _after_replacements(live.shares, cards.changes), arns,
+                         options.prune)
     parts = (cards, permissions, shares)
     return PlanPart(list(ordered([c for p in parts for c in p.changes])),
                     sorted(e for p in parts for e in p.errors),
                     [w for p in parts for w in p.warnings],
                     list(ordered([a for p in parts for a in p.adoptions])))
+
+
+def _after_replacements(shares: Mapping[str, LiveShare], card_changes: list[Change]
+                        ) -> dict[str, LiveShare]:
+    """Shares as they will be once replaced cards are deleted: RAM drops a deleted card
+    from every share, so its old ARN needs no disassociation (and a card replaced under
+    the same name must be associated again)."""
+    gone = {c.params["delete_arn"] for c in card_changes if c.action is Action.REPLACE_CARD}
+    return {name: replace(share, resources=tuple(a for a in share.resources
+                                                  if a.entity not in gone))
+            for name, share in shares.items()}
 
 
 def build_plan(state: DesiredState, live: LiveState, options: PlanOptions) -> Plan:

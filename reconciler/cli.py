@@ -266,6 +266,66 @@ def drift(
     raise typer.Exit(EXIT_CHANGES if report.has_drift else EXIT_OK)
 
 
+NamesArgument = Annotated[list[str] | None, typer.Argument(help="Model card names.")]
+
+
+@app.command("import")
+def import_(
+    names: NamesArgument = None,
+    everything: Annotated[bool, typer.Option("--all", help="Every live card not in git.")] =
+    False,
+    shares: Annotated[bool, typer.Option(help="Also import live shares not in git.")] = False,
+    repo: RepoOption = Path("."),
+    endpoint_url: EndpointOption = None,
+) -> None:
+    """Write live cards (and shares) that git does not have into YAML files. Writes nothing
+    to AWS: the next apply adopts them by adding the ownership tags."""
+    _require_selection(names, everything or shares)
+    from reconciler.importer import import_live
+
+    run = _plan(repo, endpoint_url, PlanOptions())
+    result = import_live(run, repo, names or [], everything, shares)
+    _finish_writing(repo, result.written, result.skipped, "imported")
+
+
+@app.command()
+def pull(
+    names: NamesArgument = None,
+    everything: Annotated[bool, typer.Option("--all", help="Every managed card.")] = False,
+    repo: RepoOption = Path("."),
+    endpoint_url: EndpointOption = None,
+) -> None:
+    """Bring live content edits of managed cards into their YAML files, keeping comments
+    and key order. Writes nothing to AWS."""
+    _require_selection(names, everything)
+    from reconciler.pull import pull_live
+
+    run = _plan(repo, endpoint_url, PlanOptions())
+    result = pull_live(run, repo, names or [], everything)
+    _finish_writing(repo, result.written, result.skipped, "updated")
+
+
+def _require_selection(names: list[str] | None, everything: bool) -> None:
+    if not names and not everything:
+        raise ReconcilerError("no cards selected", hint="name the cards, or pass --all")
+
+
+def _finish_writing(repo: Path, written: list[str], skipped: list[str], verb: str) -> None:
+    """Report the files written, then validate the repository with them."""
+    for line in written:
+        sys.stdout.write(f"{verb}: {line}\n")
+    for line in skipped:
+        sys.stderr.write(f"skipped: {line}\n")
+    loaded = load_repository(repo)
+    if not loaded.ok:
+        sys.stderr.write(DIAGNOSTICS.get("text")(ValidationReport(loaded.diagnostics,
+                                                                  loaded.files)))
+        raise ReconcilerError("the written files do not validate", hint="fix them before "
+                              "committing")
+    sys.stdout.write(f"{len(written)} file{'s' if len(written) != 1 else ''} {verb}; the "
+                     "repository validates. Review the diff, then plan.\n")
+
+
 class Role(str, Enum):
     plan = "plan"
     apply = "apply"

@@ -52,8 +52,7 @@ def build_plan(state: DesiredState, live: LiveState, options: PlanOptions) -> Pl
         # A plan with errors cannot be applied, so it lists no changes to mislead with.
         changes=() if found.errors else tuple(found.changes),
         adoptions=() if found.errors else tuple(found.adoptions),
-        unmanaged=tuple(u for u in unmanaged(state, live)
-                        if u.arn not in {a.params["arn"] for a in found.adoptions}),
+        unmanaged=unmanaged(state, live, found.adoptions),
         errors=tuple(found.errors),
         warnings=tuple(found.warnings),
         context={"region": state.config.region, "account": state.config.card_account_id},
@@ -61,10 +60,14 @@ def build_plan(state: DesiredState, live: LiveState, options: PlanOptions) -> Pl
     )
 
 
-def unmanaged(state: DesiredState, live: LiveState) -> tuple[Unmanaged, ...]:
+def unmanaged(state: DesiredState, live: LiveState, adoptions: list[Change]
+              ) -> tuple[Unmanaged, ...]:
+    """Live resources without the ownership tag, except those about to be adopted."""
     own = state.config.ownership
+    adopting = {a.params["arn"] for a in adoptions}
     found = [Unmanaged("model_card", c.name, c.arn) for c in live.cards.values()
              if not is_managed(c.tags, own)]
     found += [Unmanaged("resource_share", s.name, s.arn) for s in live.shares.values()
               if not is_managed(s.tags, own)]
-    return tuple(sorted(found, key=lambda u: (u.kind, u.name)))
+    return tuple(sorted((u for u in found if u.arn not in adopting),
+                        key=lambda u: (u.kind, u.name)))

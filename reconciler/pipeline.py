@@ -131,7 +131,8 @@ def drift_run(settings: RunSettings) -> tuple[DriftReport, PlanRun]:
     found = diff_all(run.state, run.live, PlanOptions())
     edits = card_edits(run, found)
     counts = (len(run.live.cards), len(run.live.shares))
-    report = drift_report(found, unmanaged(run.state, run.live), edits, run.plan.context, counts)
+    report = drift_report(found, unmanaged(run.state, run.live, found.adoptions), edits,
+                          run.plan.context, counts)
     return report, run
 
 

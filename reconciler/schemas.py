@@ -61,3 +61,13 @@ def validator(kind: Kind) -> Validator:
     cls.check_schema(schema)
     instance: Validator = cls(schema, registry=registry())
     return instance
+
+
+def resolve_ref(root: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+    """Follow local ``$ref``s (``#/definitions/...``) from ``node`` within ``root``."""
+    while isinstance(node.get("$ref"), str) and str(node["$ref"]).startswith("#/"):
+        target: Any = root
+        for key in str(node["$ref"])[2:].split("/"):
+            target = target.get(key, {}) if isinstance(target, dict) else {}
+        node = target if isinstance(target, dict) else {}
+    return node

@@ -11,7 +11,7 @@ from pathlib import PurePosixPath
 from reconciler.diagnostics import Diagnostic
 from reconciler.model import CardSpec, Config, ShareSpec
 from reconciler.rules.base import RuleInput, at
-from reconciler.schemas import Kind, load_schema
+from reconciler.schemas import Kind, load_schema, resolve_ref
 from reconciler.yamlsource import SourceDocument
 
 MAX_CONTENT_CHARS = 100_000
@@ -122,21 +122,12 @@ def _schema_properties(parts: tuple[str, ...]) -> dict[str, object] | None:
     root = load_schema(Kind.CONTENT)
     node: dict[str, object] = root
     for part in parts:
-        props = _resolve(root, node).get("properties")
+        props = resolve_ref(root, node).get("properties")
         if not isinstance(props, dict) or part not in props:
             return None
         node = props[part]
-    props = _resolve(root, node).get("properties")
+    props = resolve_ref(root, node).get("properties")
     return props if isinstance(props, dict) else None
-
-
-def _resolve(root: dict[str, object], node: dict[str, object]) -> dict[str, object]:
-    while isinstance(node.get("$ref"), str) and str(node["$ref"]).startswith("#/"):
-        target: object = root
-        for key in str(node["$ref"])[2:].split("/"):
-            target = target[key] if isinstance(target, dict) else {}
-        node = target if isinstance(target, dict) else {}
-    return node
 
 
 def _content_suggestion(parts: list[str]) -> str:

@@ -1,0 +1,61 @@
+"""`reconciler pull`: bring live content edits of managed cards back into their YAML files,
+so an edit made in a shared account becomes a reviewed pull request.
+
+Only the changed values are rewritten; comments, key order and everything else in the file
+stay as they were. Paths under the card's ``ignore:`` stay out of git.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reconciler.diff import PlanOptions, diff_all
+from reconciler.live.model import is_managed
+from reconciler.normalize import without_paths
+from reconciler.pipeline import PlanRun
+from reconciler.plan import Action
+from reconciler.yamlwrite import dump, load_roundtrip, update
+
+
+@dataclass
+class PullResult:
+    written: list[str] = field(default_factory=list)  # "cards/X.yaml: N fields"
+    skipped: list[str] = field(default_factory=list)  # "name: why"
+
+
+def pull_live(run: PlanRun, repo: Path, names: list[str], everything: bool) -> PullResult:
+    """Rewrite the content of each selected card whose live content differs from git."""
+    result = PullResult()
+    drifted = {c.address.removeprefix("card."): len(c.fields)
+               for c in diff_all(run.state, run.live, PlanOptions()).changes
+               if c.action is Action.UPDATE_CONTENT}
+    for name in sorted(run.state.cards) if everything else names:
+        reason = _why_not(run, name, drifted)
+        if reason:
+            result.skipped.append(f"{name}: {reason}")
+            continue
+        card = run.state.cards[name]
+        _rewrite(repo / card.file, without_paths(run.live.cards[name].content, card.ignore))
+        result.written.append(f"{card.file}: {drifted[name]} field(s) from live version "
+                              f"{run.live.cards[name].version}")
+    return result
+
+
+def _why_not(run: PlanRun, name: str, drifted: dict[str, int]) -> str | None:
+    if name not in run.state.cards:
+        return "not declared in git (use `reconciler import` for new cards)"
+    live = run.live.cards.get(name)
+    if live is None:
+        return "not in the account"
+    if not is_managed(live.tags, run.state.config.ownership):
+        return "not managed by the reconciler"
+    if name not in drifted:
+        return "live content already matches git"
+    return None
+
+
+def _rewrite(path: Path, content: dict[str, object]) -> None:
+    doc = load_roundtrip(path.read_text(encoding="utf-8"))
+    doc["content"] = update(doc["content"], content)
+    path.write_text(dump(doc, keep_lines=True), encoding="utf-8")

@@ -322,14 +322,15 @@ def test_promotions_add_the_card_to_test_then_prod_read_only_and_demotion_remove
     assert members(aws, "churn-prod", "RESOURCE") == [card_arn()]
     prod = aws("sagemaker", PROD, role=READER)
     assert prod.describe_model_card(ModelCardName=card_arn())["ModelCardStatus"] == "Approved"
+    before = versions(aws)
     # The sandbox's enforcement of read-only, not the reconciler: this write must be denied.
     assert error_code(lambda: prod.update_model_card(
         ModelCardName=card_arn(), Content=json.dumps({}))) == "AccessDeniedException"
     checked = consumer(report, "prod")
     assert (checked["visible"], checked["permission"]) == ([CARD], "read-only")
     assert UPDATE not in checked["actions"] and DESCRIBE in checked["actions"]
-    assert versions(aws) == 1  # status changes edit the latest version; the denied write
-    assert live_content(aws)["model_overview"]["model_owner"] == "model-owner"  # left none
+    assert versions(aws) == before  # the denied write left no version and no content
+    assert live_content(aws)["model_overview"]["model_owner"] == "model-owner"
 
     set_status(applied, "PendingReview")
     code, report, _ = apply(cli, applied)

@@ -28,6 +28,7 @@ Scoping decisions:
 - Actions without resource-level permissions get ``"*"``: ``sts:GetCallerIdentity`` (AWS
   needs no permission for it; listed so the policy says what runs), ``sagemaker:Search``,
   ``ram:GetResourceShares``, ``ram:GetResourceShareAssociations``, ``ram:ListPermissions``,
+  ``ram:ListResources``,
   ``ram:GetResourceShareInvitations``, ``ram:CreatePermission`` and
   ``ram:CreateResourceShare``.
 - Model card actions are scoped to ``arn:<partition>:sagemaker:<region>:<card account>:
@@ -158,7 +159,7 @@ def read_statements(s: Scope) -> list[Statement]:
                                      "sagemaker:ListModelCardVersions"], s.cards),
         statement("ListSharesAndPermissions", ["ram:GetResourceShares",
                                                "ram:GetResourceShareAssociations",
-                                               "ram:ListPermissions"], "*"),
+                                               "ram:ListPermissions", "ram:ListResources"], "*"),
         statement("ReadSharePermissions", ["ram:ListResourceSharePermissions"], s.shares),
         statement("ReadCustomerManagedPermissions", ["ram:GetPermission"], s.permissions),
     ]

@@ -79,7 +79,8 @@ def read_live(session: AwsSession, state: DesiredState) -> LiveState:
     workers = session.settings.max_workers
     with ThreadPoolExecutor(max_workers=3) as pool:
         cards = pool.submit(live_sagemaker.search_cards, sagemaker)
-        shares = pool.submit(live_ram.read_shares, ram, state.config.ownership, workers)
+        shares = pool.submit(live_ram.read_shares, ram, state.config.ownership,
+                             frozenset(state.shares), workers)
         permissions = pool.submit(live_ram.read_permissions, ram)
         return LiveState(cards.result(), shares.result(), permissions.result())
 

@@ -1,8 +1,9 @@
 """Read the card account's RAM state: its resource shares, their associations and
 permissions, and its customer-managed permissions for model cards. Read-only.
 
-All shares the account owns are listed (to report unmanaged ones); associations and
-permissions are read only for the shares the reconciler manages.
+Only shares that concern model cards are read: those the reconciler manages, those that
+hold a model card (one ListResources call finds them) and those git names. Shares of other
+resource types (subnets, ...) are none of the reconciler's business and are left out.
 """
 
 from __future__ import annotations
@@ -22,17 +23,24 @@ GONE = frozenset({"DELETING", "DELETED"})
 ARNS_PER_CALL = 20
 
 
-def read_shares(client: Any, ownership: Ownership, workers: int = 4) -> dict[str, LiveShare]:
-    """Shares owned by the account (not deleted), by name; managed ones in full."""
-    with aws_errors("listing resource shares (ram:GetResourceShares)"):
+def read_shares(client: Any, ownership: Ownership, declared: frozenset[str] = frozenset(),
+                workers: int = 4) -> dict[str, LiveShare]:
+    """The account's model card shares (not deleted), by name, with associations and
+    permissions. ``declared``: share names git declares."""
+    with aws_errors("listing resource shares (ram:GetResourceShares, ram:ListResources)"):
+        holding = {r["resourceShareArn"] for r in pages(
+            client.list_resources, "resources", "nextToken", resourceOwner="SELF",
+            resourceType=RESOURCE_TYPE)}
         raw = [s for s in pages(client.get_resource_shares, "resourceShares", "nextToken",
-                                resourceOwner="SELF") if s["status"] not in GONE]
-    managed = [s["resourceShareArn"] for s in raw if is_managed(_tags(s), ownership)]
-    resources = _associations(client, managed, "RESOURCE")
-    principals = _associations(client, managed, "PRINCIPAL")
+                                resourceOwner="SELF")
+               if s["status"] not in GONE and (is_managed(_tags(s), ownership) or s["name"]
+                                               in declared or s["resourceShareArn"] in holding)]
+    arns = [s["resourceShareArn"] for s in raw]
+    resources = _associations(client, arns, "RESOURCE")
+    principals = _associations(client, arns, "PRINCIPAL")
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        permissions = dict(zip(managed, pool.map(lambda a: _share_permissions(client, a),
-                                                 managed), strict=True))
+        permissions = dict(zip(arns, pool.map(lambda a: _share_permissions(client, a), arns),
+                               strict=True))
     return {s["name"]: _share(s, resources, principals, permissions) for s in raw}
 
 

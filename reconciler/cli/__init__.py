@@ -1,0 +1,8 @@
+"""The `reconciler` command line: each command registers itself on ``app``."""
+
+from reconciler.cli import read  # noqa: I001 - registration order is the help order
+from reconciler.cli import write
+from reconciler.cli import local
+from reconciler.cli.base import app, main
+
+__all__ = ["app", "local", "main", "read", "write"]

@@ -1,0 +1,126 @@
+"""The command line's shared parts: the app, common options, and the one exit point.
+
+Commands live in ``read`` (validate, plan, drift, verify, iam-policy), ``write`` (apply,
+import, pull) and ``local`` (demo, sandbox). This package is the only place that parses
+options, prints and exits; stdout carries only the product, progress and errors go to
+stderr.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from typer.exceptions import TyperException
+
+from reconciler import __version__
+from reconciler.diff import PlanOptions
+from reconciler.errors import ReconcilerError
+from reconciler.pipeline import (
+    InvalidRepository,
+    PlanRun,
+    RunSettings,
+    plan_run,
+)
+from reconciler.render import plan_json, plan_markdown, plan_text  # noqa: F401 (registers)
+from reconciler.render.diagnostics import DIAGNOSTICS, ValidationReport
+from reconciler.render.plan_common import PlanReport
+
+EXIT_OK, EXIT_ERROR, EXIT_CHANGES = 0, 1, 2
+
+app = typer.Typer(
+    name="reconciler",
+    help="GitOps for Amazon SageMaker Model Cards and their AWS RAM shares.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+RepoOption = Annotated[Path, typer.Option("--repo", help="Repository root.", show_default=True)]
+
+
+class State:
+    debug = False
+
+
+class PlanFormat(str, Enum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+
+
+EndpointOption = Annotated[str | None, typer.Option(
+    "--endpoint-url", help="AWS endpoint (the sandbox's); defaults to AWS_ENDPOINT_URL or AWS.")]
+
+
+class ValidateFormat(str, Enum):
+    text = "text"
+    json = "json"
+    github = "github"
+
+
+@app.callback()
+def _root(
+    debug: Annotated[bool, typer.Option("--debug", help="Show the cause chain of errors.")] = False,
+    version: Annotated[bool, typer.Option("--version", help="Print the version.")] = False,
+) -> None:
+    State.debug = debug
+    if version:
+        typer.echo(__version__)
+        raise typer.Exit(EXIT_OK)
+
+
+def plan_for(repo: Path, endpoint_url: str | None, options: PlanOptions) -> PlanRun:
+    sys.stderr.write(f"Reading live state for {repo.resolve()} ...\n")
+    try:
+        return plan_run(RunSettings(repo, endpoint_url), options)
+    except InvalidRepository as e:
+        sys.stderr.write(DIAGNOSTICS.get("text")(ValidationReport(e.diagnostics, ())))
+        raise
+
+
+def report_for(run: PlanRun, fmt: str, stats: bool) -> PlanReport:
+    counts = {"calls": dict(run.stats.calls), "attempts": dict(run.stats.attempts)}
+    color = fmt == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    return PlanReport(run.plan, counts if stats else None, color)
+
+
+def write_file(path: Path, text: str) -> None:
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as e:
+        raise ReconcilerError(f"cannot write {path}: {e.strerror}",
+                              hint="choose a writable path for --out") from e
+
+
+def main() -> None:
+    """Console entry point: the one place that turns failures into exit codes."""
+    try:
+        result = app(standalone_mode=False)
+    except typer.Exit as e:
+        sys.exit(e.exit_code)
+    except TyperException as e:  # usage errors: shown as usual, but exit 1 (2 means "changes")
+        show = getattr(e, "show", None)
+        if callable(show):
+            show()
+        sys.exit(EXIT_ERROR)
+    except ReconcilerError as e:
+        _report(e)
+        sys.exit(EXIT_ERROR)
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        sys.exit(130)
+    sys.exit(result if isinstance(result, int) else EXIT_OK)
+
+
+def _report(error: ReconcilerError) -> None:
+    sys.stderr.write(f"error: {error}\n")
+    if State.debug:
+        traceback.print_exception(error, file=sys.stderr)
+    elif error.__cause__ is not None:
+        sys.stderr.write(f"  caused by: {error.__cause__}\n  (run with --debug for details)\n")

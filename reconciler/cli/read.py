@@ -1,0 +1,147 @@
+"""Commands that only read: validate, plan, drift, verify, iam-policy."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import replace
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from reconciler.apply.report import ApplyReport
+from reconciler.apply.waits import WaitSettings
+from reconciler.cli.base import (
+    EXIT_CHANGES,
+    EXIT_ERROR,
+    EXIT_OK,
+    EndpointOption,
+    PlanFormat,
+    RepoOption,
+    ValidateFormat,
+    app,
+    plan_for,
+    report_for,
+    write_file,
+)
+from reconciler.diff import PlanOptions
+from reconciler.pipeline import (
+    InvalidRepository,
+    RunSettings,
+    drift_run,
+    load_valid,
+)
+from reconciler.render.apply import REPORTS
+from reconciler.render.diagnostics import DIAGNOSTICS, ValidationReport
+from reconciler.render.drift import DRIFT
+from reconciler.render.plan_common import PLANS
+from reconciler.repo import load_repository
+from reconciler.verify import verify_consumers
+
+
+@app.command()
+def validate(
+    repo: RepoOption = Path("."),
+    fmt: Annotated[ValidateFormat, typer.Option("--format", help="Output format.")] =
+    ValidateFormat.text,
+) -> None:
+    """Check every file of the repository; exit 0 when valid, 1 otherwise. No AWS call."""
+    loaded = load_repository(repo)
+    report = ValidationReport(loaded.diagnostics, loaded.files)
+    sys.stdout.write(DIAGNOSTICS.get(fmt.value)(report))
+    raise typer.Exit(EXIT_OK if report.valid else EXIT_ERROR)
+
+
+@app.command()
+def plan(
+    repo: RepoOption = Path("."),
+    fmt: Annotated[PlanFormat, typer.Option("--format", help="Output format.")] = PlanFormat.text,
+    out: Annotated[Path | None, typer.Option(help="Also write the JSON plan to this file.")] =
+    None,
+    detailed_exitcode: Annotated[bool, typer.Option(
+        "--detailed-exitcode", help="Exit 0 with no changes, 2 with changes.")] = False,
+    stats: Annotated[bool, typer.Option(help="Show API calls per operation.")] = False,
+    prune: Annotated[bool, typer.Option(
+        help="Plan deletion of managed cards and shares no longer in git.")] = False,
+    adopt: Annotated[bool, typer.Option(
+        help="Take over live cards git declares that the reconciler did not create.")] = False,
+    endpoint_url: EndpointOption = None,
+) -> None:
+    """Show what apply would change to make AWS match git. Changes nothing."""
+    options = PlanOptions(adopt=adopt, prune=prune)
+    run = plan_for(repo, endpoint_url, options)
+    report = report_for(run, fmt.value, stats)
+    if out is not None:
+        saved = replace(report_for(run, "json", stats),
+                        extra={"options": {"prune": prune, "adopt": adopt}})
+        write_file(out, PLANS.get("json")(saved))
+    sys.stdout.write(PLANS.get(fmt.value)(report))
+    if run.plan.errors:
+        raise typer.Exit(EXIT_ERROR)
+    changed = EXIT_CHANGES if detailed_exitcode and run.plan.has_changes else EXIT_OK
+    raise typer.Exit(changed)
+
+
+
+
+@app.command()
+def drift(
+    repo: RepoOption = Path("."),
+    fmt: Annotated[PlanFormat, typer.Option("--format", help="Output format.")] =
+    PlanFormat.text,
+    endpoint_url: EndpointOption = None,
+) -> None:
+    """Report every way live state differs from git, and who changed it.
+
+    Exit 0 no drift, 2 drift, 1 error. Changes nothing."""
+    sys.stderr.write(f"Reading live state for {repo.resolve()} ...\n")
+    try:
+        report, _ = drift_run(RunSettings(repo, endpoint_url))
+    except InvalidRepository as e:
+        sys.stderr.write(DIAGNOSTICS.get("text")(ValidationReport(e.diagnostics, ())))
+        raise
+    sys.stdout.write(DRIFT.get(fmt.value)(report))
+    raise typer.Exit(EXIT_CHANGES if report.has_drift else EXIT_OK)
+
+
+
+
+@app.command()
+def verify(
+    repo: RepoOption = Path("."),
+    fmt: Annotated[PlanFormat, typer.Option("--format", help="Report format.")] =
+    PlanFormat.text,
+    endpoint_url: EndpointOption = None,
+) -> None:
+    """Check what each share target account sees, through its role_arn.
+
+    Writes nothing except accepting pending invitations to shares the reconciler manages."""
+    run = plan_for(repo, endpoint_url, PlanOptions())
+    checks = verify_consumers(run.session, run.state, run.live, WaitSettings())
+    report = ApplyReport("", checks=checks, context=dict(run.plan.context), kind="verify")
+    sys.stdout.write(REPORTS.get(fmt.value)(report))
+    raise typer.Exit(EXIT_ERROR if report.failed else EXIT_OK)
+
+
+
+
+class Role(str, Enum):
+    plan = "plan"
+    apply = "apply"
+    verify = "verify"
+
+
+@app.command("iam-policy")
+def iam_policy(
+    role: Annotated[Role, typer.Option("--role", help="The role to print a policy for.")],
+    repo: RepoOption = Path("."),
+) -> None:
+    """Print the least-privilege IAM policy (JSON) a role needs.
+
+    plan and apply run in the card account, verify in each target account. No AWS call."""
+    from reconciler.iam import policy_document
+
+    state = load_valid(repo)
+    sys.stdout.write(json.dumps(policy_document(role.value, state.config), indent=2) + "\n")

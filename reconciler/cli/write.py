@@ -1,0 +1,152 @@
+"""Commands that write: apply (to AWS), import and pull (to the repository)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from reconciler.apply.report import Step
+from reconciler.apply.run import ApplyHooks, ApplyRequest, PlanHasErrors, apply_run
+from reconciler.apply.safety import Flags
+from reconciler.cli.base import (
+    EXIT_ERROR,
+    EXIT_OK,
+    EndpointOption,
+    PlanFormat,
+    RepoOption,
+    app,
+    plan_for,
+)
+from reconciler.diff import PlanOptions
+from reconciler.errors import ReconcilerError
+from reconciler.pipeline import (
+    InvalidRepository,
+    RunSettings,
+)
+from reconciler.plan import Plan
+from reconciler.render.apply import REPORTS
+from reconciler.render.diagnostics import DIAGNOSTICS, ValidationReport
+from reconciler.render.plan_common import PLANS, PlanReport
+from reconciler.repo import load_repository
+from reconciler.saved_plan import read_saved_plan
+
+
+@app.command()
+def apply(
+    repo: RepoOption = Path("."),
+    plan_file: Annotated[Path | None, typer.Option(
+        "--plan", help="Apply only if live state still gives this saved plan.")] = None,
+    auto_approve: Annotated[bool, typer.Option(
+        "--auto-approve", help="Apply without asking (CI).")] = False,
+    prune: Annotated[bool, typer.Option(
+        help="Delete managed cards and shares no longer in git.")] = False,
+    force: Annotated[bool, typer.Option(
+        help="Allow guarded changes and exceed the safety thresholds.")] = False,
+    adopt: Annotated[bool, typer.Option(
+        help="Take over live cards git declares that the reconciler did not create.")] = False,
+    fmt: Annotated[PlanFormat, typer.Option("--format", help="Report format.")] =
+    PlanFormat.text,
+    no_verify: Annotated[bool, typer.Option(
+        "--no-verify", help="Skip the consumer-side verification.")] = False,
+    endpoint_url: EndpointOption = None,
+) -> None:
+    """Make AWS match git: plan, check safety, confirm, apply in order, verify."""
+    saved = read_saved_plan(plan_file) if plan_file else None
+    options = PlanOptions(adopt=adopt or bool(saved and saved.adopt),
+                          prune=prune or bool(saved and saved.prune))
+    request = ApplyRequest(RunSettings(repo, endpoint_url), options, Flags(force, prune),
+                           saved, verify=not no_verify)
+    hooks = ApplyHooks(confirm=lambda p: _confirm(p, auto_approve), progress=_progress)
+    try:
+        report, _ = apply_run(request, hooks)
+    except PlanHasErrors as e:
+        sys.stderr.write(PLANS.get("text")(PlanReport(e.plan)))
+        raise
+    except InvalidRepository as e:
+        sys.stderr.write(DIAGNOSTICS.get("text")(ValidationReport(e.diagnostics, ())))
+        raise
+    sys.stdout.write(REPORTS.get(fmt.value)(report))
+    raise typer.Exit(EXIT_ERROR if report.failed else EXIT_OK)
+
+
+def _confirm(plan: Plan, auto_approve: bool) -> bool:
+    if auto_approve:
+        return True
+    if not sys.stdin.isatty():
+        raise ReconcilerError("apply needs a confirmation and there is no terminal to ask on",
+                              hint="review the plan, then pass --auto-approve")
+    sys.stderr.write(PLANS.get("text")(PlanReport(plan, color=sys.stderr.isatty())))
+    sys.stderr.write("\nApply these changes? Only 'yes' is accepted: ")
+    sys.stderr.flush()
+    return sys.stdin.readline().strip() == "yes"
+
+
+def _progress(step: Step) -> None:
+    sys.stderr.write(f"  {step.status.value:<13} {step.address} ({step.action})\n")
+
+
+
+
+NamesArgument = Annotated[list[str] | None, typer.Argument(help="Model card names.")]
+
+
+@app.command("import")
+def import_(
+    names: NamesArgument = None,
+    everything: Annotated[bool, typer.Option("--all", help="Every live card not in git.")] =
+    False,
+    shares: Annotated[bool, typer.Option(help="Also import live shares not in git.")] = False,
+    repo: RepoOption = Path("."),
+    endpoint_url: EndpointOption = None,
+) -> None:
+    """Write live cards (and shares) that git does not have into YAML files.
+
+    Writes nothing to AWS: the next apply adopts them by adding the ownership tags."""
+    _require_selection(names, everything or shares)
+    from reconciler.importer import import_live
+
+    run = plan_for(repo, endpoint_url, PlanOptions())
+    result = import_live(run, repo, names or [], everything, shares)
+    _finish_writing(repo, result.written, result.skipped, "imported")
+
+
+@app.command()
+def pull(
+    names: NamesArgument = None,
+    everything: Annotated[bool, typer.Option("--all", help="Every managed card.")] = False,
+    repo: RepoOption = Path("."),
+    endpoint_url: EndpointOption = None,
+) -> None:
+    """Bring live content edits of managed cards into their YAML files.
+
+    Keeps comments and key order. Writes nothing to AWS."""
+    _require_selection(names, everything)
+    from reconciler.pull import pull_live
+
+    run = plan_for(repo, endpoint_url, PlanOptions())
+    result = pull_live(run, repo, names or [], everything)
+    _finish_writing(repo, result.written, result.skipped, "updated")
+
+
+def _require_selection(names: list[str] | None, everything: bool) -> None:
+    if not names and not everything:
+        raise ReconcilerError("no cards selected", hint="name the cards, or pass --all")
+
+
+def _finish_writing(repo: Path, written: list[str], skipped: list[str], verb: str) -> None:
+    """Report the files written, then validate the repository with them."""
+    for line in written:
+        sys.stdout.write(f"{verb}: {line}\n")
+    for line in skipped:
+        sys.stderr.write(f"skipped: {line}\n")
+    loaded = load_repository(repo)
+    if not loaded.ok:
+        sys.stderr.write(DIAGNOSTICS.get("text")(ValidationReport(loaded.diagnostics,
+                                                                  loaded.files)))
+        raise ReconcilerError("the written files do not validate", hint="fix them before "
+                              "committing")
+    sys.stdout.write(f"{len(written)} file{'s' if len(written) != 1 else ''} {verb}; the "
+                     "repository validates. Review the diff, then plan.\n")

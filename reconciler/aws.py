@@ -13,9 +13,12 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import boto3
+import botocore.loaders
+import botocore.session
 from botocore.config import Config as BotoConfig
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -56,6 +59,19 @@ class CallStats:
         return sum(n for key, n in self.calls.items() if key.startswith(service + "."))
 
 
+@cache
+def _shared_loader() -> Any:
+    return botocore.loaders.create_loader()
+
+
+def new_session(**credentials: str) -> boto3.session.Session:
+    """A boto3 session that shares one botocore data loader with every other session of
+    the process, so service models are parsed once, not once per assumed role."""
+    core = botocore.session.get_session()
+    core.register_component("data_loader", _shared_loader())
+    return boto3.session.Session(botocore_session=core, **credentials)
+
+
 class AwsSession:
     """Clients for one identity (ambient credentials, or an assumed role) and region."""
 
@@ -63,7 +79,7 @@ class AwsSession:
                  session: boto3.session.Session | None = None) -> None:
         self.settings = settings
         self.stats = stats or CallStats()
-        self._session = session or boto3.session.Session()
+        self._session = session or new_session()
         self._clients: dict[str, Any] = {}
         self._lock = threading.Lock()
         if settings.role_arn:
@@ -98,9 +114,9 @@ class AwsSession:
         with aws_errors(f"assuming role {role_arn}"):
             creds = self.client("sts").assume_role(RoleArn=role_arn,
                                                     RoleSessionName=session_name)["Credentials"]
-        return boto3.session.Session(aws_access_key_id=creds["AccessKeyId"],
-                                     aws_secret_access_key=creds["SecretAccessKey"],
-                                     aws_session_token=creds["SessionToken"])
+        return new_session(aws_access_key_id=creds["AccessKeyId"],
+                           aws_secret_access_key=creds["SecretAccessKey"],
+                           aws_session_token=creds["SessionToken"])
 
     def caller_account(self) -> str:
         with aws_errors("reading the caller identity (sts:GetCallerIdentity)"):

@@ -24,8 +24,10 @@ def diff_all(state: DesiredState, live: LiveState, options: PlanOptions) -> Plan
     arns = Arns.for_config(state.config)
     cards = diff_cards(state, live.cards, arns.card, CardDiffOptions(options.adopt, options.prune))
     permissions = diff_permissions(state, live.permissions, arns)
+    updating = frozenset(c.params["name"] for c in permissions.changes
+                         if c.action is Action.UPDATE_PERMISSION)
     shares = diff_shares(state, _after_replacements(live.shares, cards.changes), arns,
-                         options.prune)
+                         options.prune, updating)
     parts = (cards, permissions, shares)
     return PlanPart(list(ordered([c for p in parts for c in p.changes])),
                     sorted(e for p in parts for e in p.errors),

@@ -39,19 +39,21 @@ def share_tags(state: DesiredState, share: ShareSpec) -> dict[str, str]:
     return {**share.tags, own.tag_key: own.tag_value, own.source_tag_key: share.file}
 
 
-def diff_shares(state: DesiredState, live: Mapping[str, LiveShare], arns: Arns, prune: bool
-                ) -> PlanPart:
+def diff_shares(state: DesiredState, live: Mapping[str, LiveShare], arns: Arns, prune: bool,
+                updating: frozenset[str] = frozenset()) -> PlanPart:
+    """``updating``: names of permissions the plan gives a new version, which RAM does not
+    apply to existing shares until the permission is attached again."""
     out = PlanPart()
     renamed = {old for s in state.shares.values() for old in s.previous_names}
     for share in sorted(state.shares.values(), key=lambda s: s.name):
-        _diff_one(state, share, live, arns, out)
+        _diff_one(state, share, live, arns, out, updating)
     for name in sorted(set(live) - set(state.shares) - renamed):
         _removed(state, live[name], prune, out)
     return out
 
 
 def _diff_one(state: DesiredState, share: ShareSpec, live: Mapping[str, LiveShare], arns: Arns,
-              out: PlanPart) -> None:
+              out: PlanPart, updating: frozenset[str]) -> None:
     current = live.get(share.name) or next(
         (live[n] for n in share.previous_names if n in live), None)
     own = state.config.ownership
@@ -68,7 +70,7 @@ def _diff_one(state: DesiredState, share: ShareSpec, live: Mapping[str, LiveShar
                                      " `reconciler import --shares` to write it to git",
                                      "unmanaged-share"))
     else:
-        out.changes.extend(_updates(state, share, current, arns))
+        out.changes.extend(_updates(state, share, current, arns, updating))
 
 
 def _share_in_sync(state: DesiredState, share: ShareSpec, live: LiveShare, arns: Arns) -> bool:
@@ -100,14 +102,19 @@ def _create(state: DesiredState, share: ShareSpec, arns: Arns) -> Change:
                   "account", fields, params, needs, OPENING if needs else "")
 
 
-def _updates(state: DesiredState, share: ShareSpec, live: LiveShare, arns: Arns
-             ) -> Iterator[Change]:
+def _updates(state: DesiredState, share: ShareSpec, live: LiveShare, arns: Arns,
+             updating: frozenset[str]) -> Iterator[Change]:
     address = share_address(share.name)
     yield from _share_settings(share, live, address)
     permission = arns.permission(share.permission)
-    if live.permission_arns != (permission,):
-        yield Change(address, Action.SET_PERMISSION, f"permission is {_names(live.permission_arns)}"
-                     f", git says {share.permission}",
+    renewed = share.permission in updating
+    if live.permission_arns != (permission,) or live.permission_outdated or renewed:
+        reason = (f"permission is {_names(live.permission_arns)}, git says {share.permission}"
+                  if live.permission_arns != (permission,) else
+                  f"{share.permission} gets a new version: attach it to the share" if renewed
+                  else f"the share uses an older version of {share.permission}: attach the "
+                  "default")
+        yield Change(address, Action.SET_PERMISSION, reason,
                      (FieldChange("$.permission", _names(live.permission_arns), permission),),
                      {"share_arn": live.arn, "permission_arn": permission, "replace": True})
     yield from _associations(address, live, "resources", [arns.card(n) for n in
@@ -200,8 +207,7 @@ def diff_permissions(state: DesiredState, live: Mapping[str, LivePermission], ar
                 f"permission.{name}", Action.UPDATE_PERMISSION,
                 f"actions differ from git (live version {current.version})",
                 (FieldChange("$.actions", sorted(current.actions), actions),),
-                {"name": name, "arn": current.arn, "actions": actions,
-                 "share_tag": {own.tag_key: own.tag_value}}))
+                {"name": name, "arn": current.arn, "actions": actions}))
     return out
 
 

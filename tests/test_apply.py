@@ -355,9 +355,10 @@ def test_changed_permission_actions_reach_the_shares_that_use_it(
     code, report, _ = apply(cli, applied)
     assert code == 0
     assert steps(report) == [("permission.read-only", "update_permission", "done"),
+                             ("share.churn-prod", "set_permission", "done"),
                              ("share.churn-prod", "associate_resources", "done"),
                              ("share.churn-test", "associate_resources", "done")]
-    assert report["steps"][0]["detail"].endswith("; 1 share(s) moved to it")
+    assert report["steps"][0]["detail"] == "created version 2 of read-only (now the default)"
     in_force = aws("ram").list_resource_share_permissions(
         resourceShareArn=share_arn(aws, "churn-prod"))["permissions"]
     assert [(p["arn"], p["version"]) for p in in_force] == [(READ_ONLY, "2")]
@@ -379,7 +380,8 @@ def test_verify_reads_the_permission_version_a_share_uses_not_the_default(
     prod = consumer(checked, "prod")
     assert (prod["permission"], prod["actions"]) == ("read-only", [DESCRIBE, LIST_VERSIONS])
     code, report, _ = apply(cli, applied)
-    assert (code, steps(report)) == (0, [("permission.read-only", "update_permission", "done")])
+    assert (code, steps(report)) == (0, [("permission.read-only", "update_permission", "done"),
+                                         ("share.churn-prod", "set_permission", "done")])
     assert consumer(report, "prod")["actions"] == [DESCRIBE, LIST_VERSIONS]
 
 

@@ -164,7 +164,8 @@ def bare_repo(root: Path) -> Path:
 
 
 def test_import_all_writes_valid_files_and_the_plan_is_empty(
-        cli: Cli, tmp_path: Path, aws: Callable[..., Any], card_account_env: str) -> None:
+        cli: Cli, tmp_path: Path, aws: Callable[..., Any], card_account_env: str,
+        sandbox: Any) -> None:
     sagemaker = aws("sagemaker")
     long_text = "Scores applications for fraud risk. " * 6
     sagemaker.create_model_card(
@@ -181,6 +182,7 @@ def test_import_all_writes_valid_files_and_the_plan_is_empty(
     ram.create_resource_share(name="fraud-prod", principals=["444444444444"],
                               allowExternalPrincipals=False, resourceArns=[
                                   f"arn:aws:sagemaker:us-east-1:{OWNER}:model-card/Fraud-Card"])
+    sandbox.advance(5)  # the share's association settles
     repo = bare_repo(tmp_path / "repo")
     result = cli("import", "--all", "--shares", "--repo", str(repo))
     assert result.exit_code == 0, result.stderr

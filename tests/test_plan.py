@@ -277,3 +277,18 @@ def test_markdown_plan_for_a_pull_request(cli: Cli, live_example: Path) -> None:
     assert result.stdout.startswith("<!-- modelcard-reconciler:plan -->\n### Model card plan: "
                                     "0 to create, 2 to update")
     assert "<details><summary><code>share.churn-test</code>" in result.stdout
+
+
+def test_share_left_on_an_old_permission_version_is_planned_back(
+        cli: Cli, live_example: Path, aws: Callable[..., Any]) -> None:
+    policy = {"Effect": "Allow", "Action": ["sagemaker:DescribeModelCard",
+                                            "sagemaker:ListModelCardVersions"]}
+    aws("ram").create_permission_version(permissionArn=READ_ONLY,
+                                         policyTemplate=json.dumps(policy))
+    code, plan = plan_json(cli, live_example, "--detailed-exitcode")
+    assert code == 2
+    assert actions(plan) == [("share.churn-prod", "set_permission")]
+    assert "older version of read-only" in plan["changes"][0]["reason"]
+    applied = cli("apply", "--repo", str(live_example), "--auto-approve", "--no-verify")
+    assert applied.exit_code == 0, applied.stdout
+    assert plan_json(cli, live_example, "--detailed-exitcode")[0] == 0

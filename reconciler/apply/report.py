@@ -54,6 +54,7 @@ class ApplyReport:
     converged: bool | None = None  # None when the apply stopped before checking
     checks: tuple[AccountCheck, ...] = ()
     refused: tuple[str, ...] = ()  # safety refusals; nothing was applied
+    warnings: tuple[str, ...] = ()  # the plan's warnings, e.g. managed resources left in AWS
     context: dict[str, str] = field(default_factory=dict)
     kind: str = "apply"  # or "verify": only consumer checks
 

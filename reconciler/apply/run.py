@@ -53,7 +53,7 @@ def apply_run(request: ApplyRequest, hooks: ApplyHooks) -> tuple[ApplyReport, Pl
         raise PlanHasErrors(plan)
     if request.saved is not None:
         ensure_current(request.saved, plan)
-    report = ApplyReport(plan.checksum(), context=dict(plan.context))
+    report = ApplyReport(plan.checksum(), context=dict(plan.context), warnings=plan.warnings)
     blocked = refusals(plan, run.state.config.safety, request.flags)
     if blocked:
         return _with(report, refused=tuple(blocked)), run

@@ -11,7 +11,6 @@ from collections.abc import Iterator
 
 from reconciler.apply.context import StepContext
 from reconciler.apply.waits import associations_settled
-from reconciler.aws import pages
 from reconciler.plan import Change
 
 PER_CALL = 100  # RAM: "You can associate up to 100 resources per call."
@@ -46,26 +45,12 @@ def create_permission(ctx: StepContext, change: Change) -> str:
 
 
 def update_permission(ctx: StepContext, change: Change) -> str:
+    """A new default version; the plan re-attaches it to each share (set_permission)."""
     p = change.params
     version = ctx.ram.create_permission_version(
         permissionArn=p["arn"], policyTemplate=policy_template(p["actions"]),
         clientToken=ctx.token)["permission"]["version"]
-    moved = _to_default_version(ctx, p["arn"], p["share_tag"])
-    return f"created version {version} of {p['name']} (now the default); {moved}"
-
-
-def _to_default_version(ctx: StepContext, arn: str, share_tag: dict[str, str]) -> str:
-    """RAM leaves existing shares on the permission version they attached: move the managed
-    ones to the new default, so that what they grant follows git."""
-    filters = [{"tagKey": k, "tagValues": [v]} for k, v in share_tag.items()]
-    found = [s["resourceShareArn"] for s in pages(
-        ctx.ram.get_resource_shares, "resourceShares", "nextToken", resourceOwner="SELF",
-        permissionArn=arn, tagFilters=filters) if s["status"] == "ACTIVE"]
-    for i, share_arn in enumerate(found, start=1):
-        ctx.ram.associate_resource_share_permission(
-            resourceShareArn=share_arn, permissionArn=arn, replace=True,
-            clientToken=ctx.sub_token(i))
-    return f"{len(found)} share(s) moved to it"
+    return f"created version {version} of {p['name']} (now the default)"
 
 
 def create_share(ctx: StepContext, change: Change) -> str:

@@ -46,6 +46,7 @@ class LiveShare:
     resources: tuple[LiveAssociation, ...] = ()
     principals: tuple[LiveAssociation, ...] = ()
     permission_arns: tuple[str, ...] = ()
+    permission_outdated: bool = False  # attached in a version that is not the default
 
 
 @dataclass(frozen=True, eq=False)

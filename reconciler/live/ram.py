@@ -46,7 +46,7 @@ def read_shares(client: Any, ownership: Ownership, declared: frozenset[str] = fr
 
 def _share(raw: Mapping[str, Any], resources: Mapping[str, list[LiveAssociation]],
            principals: Mapping[str, list[LiveAssociation]],
-           permissions: Mapping[str, tuple[str, ...]]) -> LiveShare:
+           permissions: Mapping[str, tuple[tuple[str, ...], bool]]) -> LiveShare:
     arn = raw["resourceShareArn"]
     return LiveShare(
         name=raw["name"], arn=arn, status=raw["status"],
@@ -54,7 +54,8 @@ def _share(raw: Mapping[str, Any], resources: Mapping[str, list[LiveAssociation]
         tags=_tags(raw),
         resources=tuple(sorted(resources.get(arn, []), key=lambda a: a.entity)),
         principals=tuple(sorted(principals.get(arn, []), key=lambda a: a.entity)),
-        permission_arns=permissions.get(arn, ()),
+        permission_arns=permissions.get(arn, ((), False))[0],
+        permission_outdated=permissions.get(arn, ((), False))[1],
     )
 
 
@@ -81,13 +82,16 @@ def _association(item: Mapping[str, Any]) -> LiveAssociation:
                            status_message=item.get("statusMessage"))
 
 
-def _share_permissions(client: Any, share_arn: str) -> tuple[str, ...]:
+def _share_permissions(client: Any, share_arn: str) -> tuple[tuple[str, ...], bool]:
+    """The model card permission ARNs of a share, and whether one of them is attached in a
+    version that is no longer the permission's default (RAM keeps a share on the version
+    it attached until the permission is attached again)."""
     with aws_errors("listing permissions of a resource share"):
-        items = pages(client.list_resource_share_permissions, "permissions", "nextToken",
-                      resourceShareArn=share_arn)
-        return tuple(sorted(p["arn"] for p in items
-                            if p.get("resourceType", RESOURCE_TYPE).lower()
-                            == RESOURCE_TYPE.lower()))
+        items = [p for p in pages(client.list_resource_share_permissions, "permissions",
+                                  "nextToken", resourceShareArn=share_arn)
+                 if p.get("resourceType", RESOURCE_TYPE).lower() == RESOURCE_TYPE.lower()]
+    outdated = any(p.get("defaultVersion") is False for p in items)
+    return tuple(sorted(p["arn"] for p in items)), outdated
 
 
 def read_permissions(client: Any) -> dict[str, LivePermission]:

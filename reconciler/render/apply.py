@@ -44,6 +44,7 @@ def text(report: ApplyReport) -> str:
     body += [_step_line(s) for s in report.steps]
     body += [f"Still differs: {c.address} ({c.action.value}): {c.reason}"
              for c in report.remaining]
+    body += [f"Warning: {w}" for w in report.warnings]
     if report.checks:
         body += [*([""] if body else []), "Consumer accounts:", *map(_check_line, report.checks)]
     sections = [lines, ["", *body] if body else [], ["", outcome(report)]]
@@ -70,6 +71,7 @@ def _check_line(check: AccountCheck) -> str:
 def markdown(report: ApplyReport) -> str:
     lines = [f"### Model card {report.kind}: {outcome(report)}", ""]
     lines += [f"- ⛔ {r}" for r in report.refused]
+    lines += [f"> ⚠️ {_cell(w)}" for w in report.warnings]
     if report.steps:
         lines += ["| | Resource | Action | Result |", "|---|---|---|---|"]
         lines += [f"| {_MARK[s.status]} | `{s.address}` | {s.action} | {_cell(_result(s))} |"
@@ -103,6 +105,7 @@ def as_json(report: ApplyReport) -> str:
         "outcome": outcome(report),
         "failed": report.failed,
         "refused": list(report.refused),
+        "warnings": list(report.warnings),
         "steps": [{"address": s.address, "action": s.action, "status": s.status.value,
                    "detail": s.detail, "error_code": s.error_code,
                    "error_message": s.error_message} for s in report.steps],

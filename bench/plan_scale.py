@@ -150,7 +150,7 @@ def _report(args: argparse.Namespace, ours: list[tuple[float, CallStats]],
           f"median of {args.repeat} runs")
     print(f"{'':18}{'reconciler':>12}{'baseline':>12}{'baseline/reconciler':>22}")
     for label, mine, theirs in rows:
-        ratio = f"{theirs / mine:.1f}x" if mine else "-"
+        ratio = f"{theirs / mine:.1f}x" if mine and theirs else "-"
         print(f"{label:18}{mine:>12}{theirs:>12}{ratio:>22}")
     print(f"{'wall time (s)':18}{our_time:>12.2f}{base_time:>12.2f}"
           f"{base_time / our_time:>21.1f}x")

@@ -195,6 +195,7 @@ def card_account_credentials(endpoint: str) -> Iterator[None]:
 
 
 def copy_example(source: Path, target: Path) -> Path:
+    """Copy a repository's reconciler.yaml, cards/ and shares/ into ``target``."""
     for part in EXAMPLE_PARTS:
         src = source / part
         if src.is_dir():

@@ -6,7 +6,6 @@ entry point in-process and returns its exit code and output.
 
 from __future__ import annotations
 
-import shutil
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -16,6 +15,7 @@ from typing import Any
 import pytest
 
 from reconciler.cli import main
+from reconciler.demo import copy_example as copy_repository
 
 pytest_plugins = ["reconciler.sandbox.pytest_plugin"]
 
@@ -51,19 +51,10 @@ def project_root() -> Path:
     return PROJECT_ROOT
 
 
-EXAMPLE_PARTS = ("reconciler.yaml", "cards", "shares")
-
-
 def copy_example(target: Path) -> Path:
     """A copy of this repository's example (reconciler.yaml, cards/, shares/) at ``target``."""
     target.mkdir(parents=True, exist_ok=True)
-    for part in EXAMPLE_PARTS:
-        src = PROJECT_ROOT / part
-        if src.is_dir():
-            shutil.copytree(src, target / part)
-        else:
-            shutil.copy(src, target / part)
-    return target
+    return copy_repository(PROJECT_ROOT, target)
 
 
 @pytest.fixture

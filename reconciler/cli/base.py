@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 import sys
 import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
@@ -75,13 +77,21 @@ def _root(
         raise typer.Exit(EXIT_OK)
 
 
-def plan_for(repo: Path, endpoint_url: str | None, options: PlanOptions) -> PlanRun:
+@contextmanager
+def showing_problems(repo: Path) -> Iterator[None]:
+    """Announce the live read; if the repository is invalid, list its problems on stderr
+    before the error propagates to the exit point."""
     sys.stderr.write(f"Reading live state for {repo.resolve()} ...\n")
     try:
-        return plan_run(RunSettings(repo, endpoint_url), options)
+        yield
     except InvalidRepository as e:
         sys.stderr.write(DIAGNOSTICS.get("text")(ValidationReport(e.diagnostics, ())))
         raise
+
+
+def plan_for(repo: Path, endpoint_url: str | None, options: PlanOptions) -> PlanRun:
+    with showing_problems(repo):
+        return plan_run(RunSettings(repo, endpoint_url), options)
 
 
 def report_for(run: PlanRun, fmt: str, stats: bool) -> PlanReport:

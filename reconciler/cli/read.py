@@ -24,11 +24,11 @@ from reconciler.cli.base import (
     app,
     plan_for,
     report_for,
+    showing_problems,
     write_file,
 )
 from reconciler.diff import PlanOptions
 from reconciler.pipeline import (
-    InvalidRepository,
     RunSettings,
     drift_run,
     load_valid,
@@ -96,12 +96,8 @@ def drift(
     """Report every way live state differs from git, and who changed it.
 
     Exit 0 no drift, 2 drift, 1 error. Changes nothing."""
-    sys.stderr.write(f"Reading live state for {repo.resolve()} ...\n")
-    try:
+    with showing_problems(repo):
         report, _ = drift_run(RunSettings(repo, endpoint_url))
-    except InvalidRepository as e:
-        sys.stderr.write(DIAGNOSTICS.get("text")(ValidationReport(e.diagnostics, ())))
-        raise
     sys.stdout.write(DRIFT.get(fmt.value)(report))
     raise typer.Exit(EXIT_CHANGES if report.has_drift else EXIT_OK)
 

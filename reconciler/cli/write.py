@@ -19,11 +19,11 @@ from reconciler.cli.base import (
     RepoOption,
     app,
     plan_for,
+    showing_problems,
 )
 from reconciler.diff import PlanOptions
 from reconciler.errors import ReconcilerError
 from reconciler.pipeline import (
-    InvalidRepository,
     RunSettings,
 )
 from reconciler.plan import Plan
@@ -61,12 +61,10 @@ def apply(
                            saved, verify=not no_verify)
     hooks = ApplyHooks(confirm=lambda p: _confirm(p, auto_approve), progress=_progress)
     try:
-        report, _ = apply_run(request, hooks)
+        with showing_problems(repo):
+            report, _ = apply_run(request, hooks)
     except PlanHasErrors as e:
         sys.stderr.write(PLANS.get("text")(PlanReport(e.plan)))
-        raise
-    except InvalidRepository as e:
-        sys.stderr.write(DIAGNOSTICS.get("text")(ValidationReport(e.diagnostics, ())))
         raise
     sys.stdout.write(REPORTS.get(fmt.value)(report))
     raise typer.Exit(EXIT_ERROR if report.failed else EXIT_OK)

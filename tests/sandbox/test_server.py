@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import statistics
 import threading
-import time
 import urllib.request
 
 import pytest
@@ -23,26 +21,12 @@ def admin(sandbox: Sandbox, method: str, path: str, body: dict | None = None) ->
         return json.load(response)
 
 
-def test_start_is_fast_and_stop_frees_the_port() -> None:
-    started = time.perf_counter()
+def test_stop_frees_the_port() -> None:
     sb = Sandbox().start()
-    elapsed = time.perf_counter() - started
     endpoint = sb.endpoint
     sb.stop()
-    assert elapsed < 3.0
     with pytest.raises(OSError):
         urllib.request.urlopen(f"{endpoint}/_sandbox/health", timeout=1)
-
-
-def test_describe_takes_a_few_milliseconds(aws) -> None:
-    sm = aws("sagemaker")
-    sm.create_model_card(ModelCardName="c", Content="{}", ModelCardStatus="Draft")
-    samples = []
-    for _ in range(60):
-        started = time.perf_counter()
-        sm.describe_model_card(ModelCardName="c")
-        samples.append(time.perf_counter() - started)
-    assert statistics.median(samples) < 0.015
 
 
 def test_connections_are_kept_alive(sandbox) -> None:

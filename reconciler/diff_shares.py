@@ -14,6 +14,7 @@ from reconciler.diff_cards import adoption, tag_change, user_tags
 from reconciler.live.model import LivePermission, LiveShare, active_entities, is_managed
 from reconciler.model import DesiredState, ShareSpec
 from reconciler.plan import MISSING, Action, Change, FieldChange, PlanPart
+from reconciler.words import count
 
 OPENING = "it opens the share to principals outside the Organization"
 
@@ -170,7 +171,7 @@ def _associations(address: str, live: LiveShare, kind: str, desired: list[str]
 
 def _count(n: int, kind: str, what: str) -> str:
     noun = "card" if kind == "resources" else "principal"
-    return f"{n} {noun}{'s' if n != 1 else ''} {what}"
+    return f"{count(n, noun)} {what}"
 
 
 def _names(permission_arns: tuple[str, ...]) -> str:

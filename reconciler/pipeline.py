@@ -25,6 +25,7 @@ from reconciler.model import CardSpec, DesiredState
 from reconciler.normalize import without_paths
 from reconciler.plan import Action, Plan, PlanPart
 from reconciler.repo import load_repository
+from reconciler.words import count
 
 CARD_ACTIONS = frozenset({Action.CREATE_CARD, Action.REPLACE_CARD, Action.UPDATE_CONTENT,
                           Action.UPDATE_STATUS, Action.UPDATE_TAGS, Action.DELETE_CARD})
@@ -35,7 +36,7 @@ class InvalidRepository(ReconcilerError):
 
     def __init__(self, diagnostics: tuple[Diagnostic, ...]) -> None:
         errors = sum(1 for d in diagnostics if d.severity.value == "error")
-        super().__init__(f"the repository has {errors} error{'s' if errors != 1 else ''}",
+        super().__init__(f"the repository has {count(errors, 'error')}",
                          hint="fix them (see above, or run `reconciler validate`) and try again")
         self.diagnostics = diagnostics
 

@@ -15,6 +15,7 @@ from jsonschema.exceptions import ValidationError, best_match
 
 from reconciler.diagnostics import Diagnostic, json_path
 from reconciler.schemas import Kind, validator
+from reconciler.words import count
 from reconciler.yamlsource import PathKey, SourceDocument
 
 _TYPE_NAMES = {
@@ -71,7 +72,7 @@ def explain(error: ValidationError) -> str:
     if error.validator in ("anyOf", "oneOf") and error.context:
         best = best_match(error.context)
         others = len(error.context) - 1
-        tail = f" (and {others} other way{'s' if others != 1 else ''} it could match)"
+        tail = f" (and {count(others, 'other way')} it could match)"
         return explain(best) + (tail if others else "")
     render = _EXPLAINERS.get(str(error.validator))
     return render(error) if render else error.message

@@ -17,12 +17,13 @@ from reconciler.pipeline import PlanRun, RunSettings, plan_run
 from reconciler.plan import Plan
 from reconciler.saved_plan import SavedPlan, ensure_current
 from reconciler.verify import verify_consumers
+from reconciler.words import count
 
 
 class PlanHasErrors(ReconcilerError):
     def __init__(self, plan: Plan) -> None:
         n = len(plan.errors)
-        super().__init__(f"the plan has {n} error{'s' if n != 1 else ''}; nothing was applied",
+        super().__init__(f"the plan has {count(n, 'error')}; nothing was applied",
                          hint="fix them (see above) and plan again")
         self.plan = plan
 

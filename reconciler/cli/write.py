@@ -32,6 +32,7 @@ from reconciler.render.diagnostics import DIAGNOSTICS, ValidationReport
 from reconciler.render.plan_common import PLANS, PlanReport
 from reconciler.repo import load_repository
 from reconciler.saved_plan import read_saved_plan
+from reconciler.words import count
 
 
 @app.command()
@@ -146,5 +147,5 @@ def _finish_writing(repo: Path, written: list[str], skipped: list[str], verb: st
                                                                   loaded.files)))
         raise ReconcilerError("the written files do not validate", hint="fix them before "
                               "committing")
-    sys.stdout.write(f"{len(written)} file{'s' if len(written) != 1 else ''} {verb}; the "
+    sys.stdout.write(f"{count(len(written), 'file')} {verb}; the "
                      "repository validates. Review the diff, then plan.\n")

@@ -10,6 +10,7 @@ from typing import Any
 from reconciler.apply.report import AccountCheck, ApplyReport, Step, StepStatus
 from reconciler.plan import change_to_json
 from reconciler.render import Registry
+from reconciler.words import count
 
 FORMAT_VERSION = "1"
 REPORTS: Registry[ApplyReport] = Registry("apply reports")
@@ -23,8 +24,8 @@ def outcome(report: ApplyReport) -> str:
     failed = [s for s in report.steps if s.status is StepStatus.FAILED]
     if failed:
         skipped = sum(1 for s in report.steps if s.status is StepStatus.NOT_ATTEMPTED)
-        return (f"Failed at {failed[0].address} ({failed[0].action}); {skipped} later step"
-                f"{'s' if skipped != 1 else ''} not attempted. Run apply again to converge.")
+        return (f"Failed at {failed[0].address} ({failed[0].action}); "
+                f"{count(skipped, 'later step')} not attempted. Run apply again to converge.")
     if report.converged is False:
         return "Applied, but live state still differs from git (see remaining changes)."
     if any(not c.ok for c in report.checks):
@@ -32,7 +33,7 @@ def outcome(report: ApplyReport) -> str:
     if report.kind == "verify":
         return "Every consumer account sees what git declares."
     done = sum(1 for s in report.steps if s.status is StepStatus.DONE)
-    return f"Apply complete: {done} change{'s' if done != 1 else ''} made; live state matches " \
+    return f"Apply complete: {count(done, 'change')} made; live state matches " \
            "git." if done else "No changes. Live state matches git."
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from reconciler.diagnostics import Diagnostic, Severity
 from reconciler.render import Registry
+from reconciler.words import count
 
 FORMAT_VERSION = "1"
 
@@ -41,13 +42,12 @@ def _summary(report: ValidationReport) -> str:
     counts = Counter(d.severity for d in report.diagnostics)
     errors, warnings = counts[Severity.ERROR], counts[Severity.WARNING]
     files = len({d.file for d in report.diagnostics if d.severity is Severity.ERROR})
-    checked = f"{len(report.files)} file{'s' if len(report.files) != 1 else ''} checked"
+    checked = f"{count(len(report.files), 'file')} checked"
     if not errors:
-        tail = f", {warnings} warning{'s' if warnings != 1 else ''}" if warnings else ""
+        tail = f", {count(warnings, 'warning')}" if warnings else ""
         return f"valid: {checked}{tail}"
-    return (f"invalid: {errors} error{'s' if errors != 1 else ''} in {files} "
-            f"file{'s' if files != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}"
-            f" ({checked})")
+    return (f"invalid: {count(errors, 'error')} in {count(files, 'file')}, "
+            f"{count(warnings, 'warning')} ({checked})")
 
 
 @DIAGNOSTICS.register("json")

@@ -12,6 +12,7 @@ from reconciler.drift import FORMAT_VERSION, DriftItem, DriftReport
 from reconciler.plan import MISSING, FieldChange
 from reconciler.render import Registry
 from reconciler.render.plan_common import show
+from reconciler.words import count
 
 DRIFT: Registry[DriftReport] = Registry("drift reports")
 VALUE_LIMIT = 200
@@ -23,7 +24,7 @@ def _headline(report: DriftReport) -> str:
     if not report.has_drift:
         return f"No drift: live state matches git ({checked})."
     n = len(report.items)
-    return f"{n} difference{'s' if n != 1 else ''} from git ({checked})."
+    return f"{count(n, 'difference')} from git ({checked})."
 
 
 def _field(item: FieldChange) -> str:

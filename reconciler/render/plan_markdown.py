@@ -18,6 +18,7 @@ from reconciler.render.plan_common import (
     show,
     summary_line,
 )
+from reconciler.words import count
 
 GITHUB_LIMIT = 65_536
 RESERVE = 600  # room for the closing note
@@ -69,7 +70,7 @@ class _Budget:
 def _headline(report: PlanReport) -> str:
     plan = report.plan
     if plan.errors:
-        return f"❌ failed with {len(plan.errors)} error{'s' if len(plan.errors) != 1 else ''}"
+        return f"❌ failed with {count(len(plan.errors), 'error')}"
     return "no changes" if not plan.changes else summary_line(plan).removeprefix("Plan: ")
 
 
@@ -103,10 +104,10 @@ def _notes(report: PlanReport) -> list[str]:
 
 
 def _section(address: str, changes: list[Change]) -> str:
-    count = sum(len(c.fields) for c in changes)
+    fields = sum(len(c.fields) for c in changes)
     actions = ", ".join(action_label(c) for c in changes)
-    lines = [f"<details><summary><code>{html.escape(address)}</code>: {actions} ({count} "
-             f"field{'s' if count != 1 else ''})</summary>", "",
+    lines = [f"<details><summary><code>{html.escape(address)}</code>: {actions} "
+             f"({count(fields, 'field')})</summary>", "",
              "| Field | Before | After |", "|---|---|---|"]
     lines += [_row(f) for c in changes for f in c.fields]
     return "\n".join([*lines, "", "</details>", ""])

@@ -15,6 +15,7 @@ from reconciler.render.plan_common import (
     show,
     summary_line,
 )
+from reconciler.words import count
 
 VALUE_LIMIT = 300
 _COLORS = {"+": "32", "~": "33", "-": "31", "-/+": "35", "!": "31", "bold": "1"}
@@ -90,11 +91,11 @@ def _stats(report: PlanReport) -> list[str]:
 def _closing(plan: Plan, paint: _Paint) -> str:
     if plan.errors:
         n = len(plan.errors)
-        return paint(f"Plan failed: {n} error{'s' if n != 1 else ''}; nothing can be applied.",
+        return paint(f"Plan failed: {count(n, 'error')}; nothing can be applied.",
                      "!")
     if not plan.changes:
         adopt = len(plan.adoptions)
         return "No changes. Live state matches git." + (
-            f" {adopt} imported resource{'s' if adopt != 1 else ''} will be adopted on the "
+            f" {count(adopt, 'imported resource')} will be adopted on the "
             "next apply." if adopt else "")
     return paint(summary_line(plan), "bold")

@@ -96,7 +96,6 @@ class Change:
     params: Mapping[str, Any] = field(default_factory=dict)
     needs: tuple[str, ...] = ()  # flags that must be given to apply it: "force", "prune"
     guard: str = ""  # why the change needs --force, for the refusal message
-    drift: bool = False  # the live value was changed outside git
 
     @property
     def sort_key(self) -> tuple[int, str]:
@@ -164,7 +163,6 @@ def change_to_json(change: Change) -> dict[str, Any]:
         "address": change.address,
         "action": change.action.value,
         "reason": change.reason,
-        "drift": change.drift,
         "needs": list(change.needs),
         "guard": change.guard,
         "fields": [_field_to_json(f) for f in change.fields],

@@ -19,7 +19,6 @@ class PlanReport:
     stats: Mapping[str, Mapping[str, int]] | None = None  # {"calls": {...}, "attempts": {...}}
     color: bool = False
     full_plan_hint: str = "the JSON plan (reconciler plan --format json)"
-    title: str = "plan"
     extra: Mapping[str, Any] = field(default_factory=dict)
 
 

@@ -31,7 +31,7 @@ _EMOJI = {"+": "🟢", "~": "🟡", "-": "🔴", "-/+": "🟣"}
 def render(report: PlanReport, limit: int = GITHUB_LIMIT) -> str:
     plan = report.plan
     budget = _Budget(limit - RESERVE)
-    out = budget.take([MARKER, f"### Model card {report.title}: {_headline(report)}", "",
+    out = budget.take([MARKER, f"### Model card plan: {_headline(report)}", "",
                        f"Account `{plan.context.get('account', '?')}`, region "
                        f"`{plan.context.get('region', '?')}`.", ""])
     out += budget.take(_errors(report) + _notes(report))

@@ -32,7 +32,7 @@ class _Paint:
 @PLANS.register("text")
 def render(report: PlanReport) -> str:
     plan, paint = report.plan, _Paint(report.color)
-    lines = [paint(f"Model card {report.title} for account {plan.context.get('account', '?')} in "
+    lines = [paint(f"Model card plan for account {plan.context.get('account', '?')} in "
                    f"{plan.context.get('region', '?')}", "bold"), ""]
     for change in plan.changes:
         lines += _change(change, paint)

@@ -54,7 +54,7 @@ class Front:
     """The sandbox's WSGI application."""
 
     def __init__(self, *, identity: IdentityResolver, sagemaker: SageMakerService,
-                 ram: Callable[[], RamLike | None], faults: FaultInjector,
+                 ram: Callable[[], RamLike], faults: FaultInjector,
                  control: admin.Controlled, moto_app: WsgiApp) -> None:
         self.identity, self.sagemaker, self.ram = identity, sagemaker, ram
         self.faults, self.control, self.moto_app = faults, control, moto_app
@@ -117,12 +117,7 @@ class Front:
                 ) -> dict[str, Any]:
         if service == "sagemaker":
             return self.sagemaker.call(caller, operation, params)
-        ram = self.ram()
-        if ram is None:
-            raise AwsError("ServiceUnavailableException",
-                           "The sandbox's RAM service (reconciler.sandbox.ram) is not "
-                           "available in this build.", 503)
-        return ram.call(caller, operation, params)
+        return self.ram().call(caller, operation, params)
 
     def _to_moto(self, service: str, caller: Caller, environ: dict[str, Any],
                  start_response: Callable[..., Any]) -> Iterable[bytes]:

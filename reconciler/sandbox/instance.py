@@ -9,7 +9,6 @@ sandbox was constructed; client credentials stay valid across resets.
 from __future__ import annotations
 
 import copy
-import importlib
 import threading
 import time
 from collections.abc import Callable
@@ -25,22 +24,11 @@ from reconciler.sandbox.clock import SandboxClock
 from reconciler.sandbox.config import SandboxConfig
 from reconciler.sandbox.faults import FaultInjector, FaultSettings
 from reconciler.sandbox.identity import IdentityResolver
+from reconciler.sandbox.ram import RamService
 from reconciler.sandbox.sagemaker import SageMakerService
 from reconciler.sandbox.server import HttpServer
 
 DUMMY_KEY = "testing"
-
-
-def _load_ram(config: Callable[[], SandboxConfig], resources: SageMakerService,
-              clock: Callable[[], float]) -> Any:
-    """The RAM service, or None when this build has no ``reconciler.sandbox.ram``."""
-    try:
-        module = importlib.import_module("reconciler.sandbox.ram")
-    except ModuleNotFoundError as exc:
-        if exc.name != "reconciler.sandbox.ram":
-            raise
-        return None
-    return module.RamService(config, resources, clock)
 
 
 def _moto_app() -> Any:
@@ -69,7 +57,7 @@ class Sandbox:
         self.faults = FaultInjector(copy.deepcopy(self._initial_faults))
         self.identity = IdentityResolver(lambda: self._config)
         self.sagemaker = SageMakerService(lambda: self._config, self.clock, lambda: self.ram)
-        self.ram: Any = _load_ram(lambda: self._config, self.sagemaker, self.clock)
+        self.ram = RamService(lambda: self._config, self.sagemaker, self.clock)
         front = Front(identity=self.identity, sagemaker=self.sagemaker, ram=lambda: self.ram,
                       faults=self.faults, control=self, moto_app=_moto_app())
         self._host, self._port, self._verbose, self._front = host, port, verbose, front
@@ -118,8 +106,7 @@ class Sandbox:
         """Forget all state: cards, shares, moto's resources, clock offset, faults, config."""
         self._config = self._initial_config
         self.sagemaker.reset()
-        if self.ram is not None:
-            self.ram.reset()
+        self.ram.reset()
         reset_moto()
         self.clock.reset()
         self.faults.apply(copy.deepcopy(self._initial_faults))

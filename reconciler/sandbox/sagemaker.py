@@ -40,7 +40,8 @@ _TAG_OPS = frozenset({"AddTags", "ListTags", "DeleteTags"})
 class Authorizer(Protocol):
     """The part of the RAM service that SageMaker consults."""
 
-    def authorize(self, consumer_account: str, resource_arn: str, action: str) -> None: ...
+    def authorize(self, consumer_account: str, resource_arn: str, action: str,
+                  principal_arn: str | None = None) -> None: ...
     def on_resource_deleted(self, arn: str) -> None: ...
 
 
@@ -48,7 +49,7 @@ class SageMakerService:
     """Model cards of all accounts; one lock serialises calls from the threaded server."""
 
     def __init__(self, config: Callable[[], SandboxConfig], clock: Callable[[], float],
-                 ram: Callable[[], Authorizer | None]) -> None:
+                 ram: Callable[[], Authorizer]) -> None:
         self._config, self._clock, self._ram = config, clock, ram
         self._lock = threading.RLock()
         self.cards = CardStore(clock, config)
@@ -93,9 +94,7 @@ class SageMakerService:
             self.exports.progress()
         for card in self.cards.sweep():
             self.exports.drop_card(card)
-            ram = self._ram()
-            if ram is not None:
-                ram.on_resource_deleted(card.arn)
+            self._ram().on_resource_deleted(card.arn)
 
     def reset(self) -> None:
         with self._lock:
@@ -115,11 +114,7 @@ class SageMakerService:
         return self.cards.find(account, region, name)
 
     def _authorize(self, caller: Caller, arn: str, action: str) -> None:
-        ram = self._ram()
-        if ram is None:
-            raise access_denied(f"User: {caller.arn} is not authorized to perform: {action} "
-                                f"on resource: {arn} because no resource share allows it")
-        ram.authorize(caller.account_id, arn, action)
+        self._ram().authorize(caller.account_id, arn, action, principal_arn=caller.arn)
 
     def _own_card_by_arn(self, caller: Caller, arn: str, action: str) -> Card:
         match = _CARD_ARN.fullmatch(arn)

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+import yaml
 
 from reconciler.cli.base import (
     app,
@@ -38,8 +39,6 @@ def demo(
           "expected.")
 
 
-
-
 @app.command()
 def sandbox(
     host: Annotated[str, typer.Option(help="Address to listen on (loopback).")] = "127.0.0.1",
@@ -54,5 +53,9 @@ def sandbox(
     except ImportError as e:
         raise ReconcilerError("the sandbox is not installed",
                               hint="pip install 'modelcard-reconciler[sandbox]'") from e
-    config = load_config(accounts) if accounts else SandboxConfig()
+    try:
+        config = load_config(accounts) if accounts else SandboxConfig()
+    except (OSError, ValueError, TypeError, KeyError, yaml.YAMLError) as e:
+        raise ReconcilerError(f"cannot use the accounts file {accounts}: {e}",
+                              hint="see the README's sandbox section for its format") from e
     serve(host, port, config)

@@ -20,7 +20,8 @@ ISSUE_LIMIT = 65_000
 
 
 def _headline(report: DriftReport) -> str:
-    checked = f"{report.cards_checked} cards and {report.shares_checked} shares checked"
+    checked = (f"{count(report.cards_checked, 'card')} and "
+               f"{count(report.shares_checked, 'share')} checked")
     if not report.has_drift:
         return f"No drift: live state matches git ({checked})."
     n = len(report.items)

@@ -20,7 +20,12 @@ import boto3
 import botocore.loaders
 import botocore.session
 from botocore.config import Config as BotoConfig
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    EndpointConnectionError,
+    NoCredentialsError,
+)
 
 from reconciler.errors import ReconcilerError
 
@@ -99,8 +104,13 @@ class AwsSession:
             max_pool_connections=max(10, self.settings.max_workers * 2),
             user_agent_extra="modelcard-reconciler",
         )
-        client = self._session.client(service, endpoint_url=self.settings.endpoint_url,
-                                      config=config)
+        try:
+            client = self._session.client(service, endpoint_url=self.settings.endpoint_url,
+                                          config=config)
+        except ValueError as e:  # botocore's "Invalid endpoint: ..."
+            raise ReconcilerError(f"cannot use the endpoint: {e}",
+                                  hint="give a full URL such as http://127.0.0.1:4566 in "
+                                       "--endpoint-url or AWS_ENDPOINT_URL") from e
         self.stats.hook(client)
         return client
 
@@ -148,6 +158,14 @@ def aws_errors(doing: str) -> Iterator[None]:
         detail = e.response.get("Error", {})
         raise ReconcilerError(f"AWS refused {doing}: {detail.get('Code')}: "
                               f"{detail.get('Message')}", hint=_hint(error_code(e))) from e
+    except EndpointConnectionError as e:
+        raise ReconcilerError(f"{doing} failed: nothing answers at {e.kwargs.get('endpoint_url')}",
+                              hint="is the endpoint (or the sandbox) running? Check "
+                                   "AWS_ENDPOINT_URL or --endpoint-url") from e
+    except NoCredentialsError as e:
+        raise ReconcilerError(f"{doing} failed: no AWS credentials found",
+                              hint="set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, "
+                                   "or run where an instance or OIDC role provides them") from e
     except BotoCoreError as e:
         raise ReconcilerError(f"{doing} failed: {e}",
                               hint="check credentials, region and endpoint") from e

@@ -17,4 +17,8 @@ class ReconcilerError(Exception):
         self.hint = hint
 
     def __str__(self) -> str:
-        return f"{self.message}: {self.hint}" if self.hint else self.message
+        if not self.hint:
+            return self.message
+        # After a list of details the advice goes on its own line, where it is seen.
+        return f"{self.message}\n{self.hint}" if "\n" in self.message else \
+            f"{self.message}: {self.hint}"

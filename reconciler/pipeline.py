@@ -34,11 +34,12 @@ CARD_ACTIONS = frozenset({Action.CREATE_CARD, Action.REPLACE_CARD, Action.UPDATE
 class InvalidRepository(ReconcilerError):
     """The repository has errors; nothing was read from or written to AWS."""
 
-    def __init__(self, diagnostics: tuple[Diagnostic, ...]) -> None:
+    def __init__(self, diagnostics: tuple[Diagnostic, ...], files: tuple[str, ...]) -> None:
         errors = sum(1 for d in diagnostics if d.severity.value == "error")
         super().__init__(f"the repository has {count(errors, 'error')}",
-                         hint="fix them (see above, or run `reconciler validate`) and try again")
-        self.diagnostics = diagnostics
+                         hint="fix what is listed above (`reconciler validate` lists it "
+                              "too), then try again")
+        self.diagnostics, self.files = diagnostics, files
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ def load_valid(repo: Path) -> DesiredState:
     """The desired state, or InvalidRepository with every problem found."""
     loaded = load_repository(repo)
     if loaded.state is None:
-        raise InvalidRepository(loaded.diagnostics)
+        raise InvalidRepository(loaded.diagnostics, loaded.files)
     return loaded.state
 
 

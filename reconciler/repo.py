@@ -91,10 +91,17 @@ def load_repository(root: Path) -> RepoLoad:
 
 def _load_config(collector: _Collector) -> tuple[Config | None, SourceDocument | None]:
     path = collector.root / CONFIG_FILE
+    if not collector.root.is_dir():
+        what = "is not a folder" if collector.root.exists() else "does not exist"
+        collector.diagnostics.append(Diagnostic(
+            str(collector.root), START, "$", f"the repository folder {collector.root} {what}: "
+            "pass the folder that holds reconciler.yaml with --repo", "missing-repo"))
+        return None, None
     if not path.is_file():
         collector.diagnostics.append(Diagnostic(
             CONFIG_FILE, START, "$", f"{CONFIG_FILE} not found in {collector.root}: create it "
-            "(see the README for its format) or pass --repo", "missing-config"))
+            "(see the README for its format), or pass the folder that holds it with --repo",
+            "missing-config"))
         return None, None
     doc = collector.load(path, Kind.CONFIG)
     return (config_from(doc.data), doc) if doc else (None, None)

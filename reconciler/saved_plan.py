@@ -30,6 +30,9 @@ def read_saved_plan(path: Path) -> SavedPlan:
     except (OSError, json.JSONDecodeError) as e:
         raise ReconcilerError(f"cannot read the saved plan {path}: {e}",
                               hint="pass a file written by `reconciler plan --out`") from e
+    if not isinstance(body, dict) or "checksum" not in body:
+        raise ReconcilerError(f"{path} is not a saved plan",
+                              hint="pass a file written by `reconciler plan --out`")
     if body.get("format_version") != FORMAT_VERSION:
         raise ReconcilerError(f"{path} has plan format {body.get('format_version')!r}; this "
                               f"reconciler reads format {FORMAT_VERSION!r}",

@@ -127,7 +127,11 @@ def _mark(mark: yaml.Mark | None) -> Position:
 def _syntax_message(e: yaml.MarkedYAMLError) -> str:
     problem = e.problem or "invalid YAML"
     context = f" ({e.context})" if e.context else ""
-    return f"YAML syntax error: {problem}{context}"
+    if "'\\t'" in problem:
+        hint = "indent with spaces; YAML does not allow tabs"
+    else:
+        hint = "check the indentation, quotes and brackets on this line and the one before"
+    return f"YAML syntax error: {problem}{context}: {hint}"
 
 
 class _Builder:

@@ -182,7 +182,8 @@ def test_deep_nesting_is_an_error_not_a_crash(
 def test_missing_repository_folder_is_reported(cli: Cli, tmp_path: Path) -> None:
     result = cli("validate", "--repo", str(tmp_path / "nowhere"))
     assert result.exit_code == 1
-    assert "reconciler.yaml not found" in result.stdout
+    assert "the repository folder" in result.stdout and "does not exist" in result.stdout
+    assert "[missing-repo]" in result.stdout
 
 
 def test_unknown_format_is_a_usage_error(cli: Cli) -> None:

@@ -66,15 +66,20 @@ class ValidateFormat(str, Enum):
     github = "github"
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(__version__)
+        raise typer.Exit(EXIT_OK)
+
+
 @app.callback()
 def _root(
     debug: Annotated[bool, typer.Option("--debug", help="Show the cause chain of errors.")] = False,
-    version: Annotated[bool, typer.Option("--version", help="Print the version.")] = False,
+    version: Annotated[bool, typer.Option(
+        "--version", help="Print the version and exit.", callback=_print_version,
+        is_eager=True)] = False,
 ) -> None:
     State.debug = debug
-    if version:
-        typer.echo(__version__)
-        raise typer.Exit(EXIT_OK)
 
 
 @contextmanager
@@ -85,7 +90,7 @@ def showing_problems(repo: Path) -> Iterator[None]:
     try:
         yield
     except InvalidRepository as e:
-        sys.stderr.write(DIAGNOSTICS.get("text")(ValidationReport(e.diagnostics, ())))
+        sys.stderr.write(DIAGNOSTICS.get("text")(ValidationReport(e.diagnostics, e.files)))
         raise
 
 
@@ -130,7 +135,10 @@ def main() -> None:
 
 def _report(error: ReconcilerError) -> None:
     sys.stderr.write(f"error: {error}\n")
+    cause = error.__cause__
     if State.debug:
         traceback.print_exception(error, file=sys.stderr)
-    elif error.__cause__ is not None:
-        sys.stderr.write(f"  caused by: {error.__cause__}\n  (run with --debug for details)\n")
+    elif cause is not None and str(cause) not in str(error):
+        sys.stderr.write(f"  caused by: {cause}\n")
+    if cause is not None and not State.debug:
+        sys.stderr.write("  (for the full chain: reconciler --debug <command> ...)\n")

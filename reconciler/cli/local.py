@@ -29,6 +29,9 @@ def demo(
     except ImportError as e:
         raise ReconcilerError("the demo needs the sandbox",
                               hint="pip install 'modelcard-reconciler[sandbox]'") from e
+    if not (source / "reconciler.yaml").is_file():
+        raise ReconcilerError(f"{source} holds no reconciler.yaml",
+                              hint="run the demo from this repository's root, or pass --repo")
     started = time.monotonic()
     try:
         run_demo(source, lambda text: print(text, flush=True))
@@ -45,6 +48,7 @@ def sandbox(
     port: Annotated[int, typer.Option(help="Port; 0 picks a free one.")] = 4566,
     accounts: Annotated[Path | None, typer.Option(
         help="YAML file declaring the default account, an Organization and timings.")] = None,
+    verbose: Annotated[bool, typer.Option(help="Log every request.")] = False,
 ) -> None:
     """Run the local multi-account AWS sandbox in the foreground until Ctrl-C."""
     try:
@@ -58,4 +62,4 @@ def sandbox(
     except (OSError, ValueError, TypeError, KeyError, yaml.YAMLError) as e:
         raise ReconcilerError(f"cannot use the accounts file {accounts}: {e}",
                               hint="see the README's sandbox section for its format") from e
-    serve(host, port, config)
+    serve(host, port, config, verbose)

@@ -67,11 +67,23 @@ def _principal_problem(config: Config, share: ShareSpec, principal: str) -> str 
     if resolved == config.card_account_id:
         return f"'{principal}' is the card account itself, which already owns the cards"
     if is_external(config, principal) and not share.allow_external_principals:
-        where = "is marked external in reconciler.yaml" if kind == "name" else (
-            "is not declared under accounts: in reconciler.yaml")
-        return (f"account '{principal}' {where}, so it is outside the Organization: set "
-                "allow_external_principals: true on this share to send it an invitation")
+        if kind == "name":
+            return (f"account '{principal}' is marked external in reconciler.yaml, so it is "
+                    "outside the Organization: set allow_external_principals: true on this "
+                    "share to send it an invitation")
+        return (f"account '{principal}' is not declared under accounts: in reconciler.yaml"
+                f"{_similar_account(config, principal)}: declare it there, or set "
+                "allow_external_principals: true on this share to invite an account outside "
+                "the Organization")
     return None
+
+
+def _similar_account(config: Config, account_id: str) -> str:
+    """A hint for an ID one or two digits away from a declared account's ID."""
+    for name, account in sorted(config.accounts.items()):
+        if sum(a != b for a, b in zip(account.id, account_id, strict=True)) <= 2:
+            return f" (did you mean {account.id}, '{name}'?)"
+    return ""
 
 
 def cards_exist(data: RuleInput) -> Iterator[Diagnostic]:

@@ -53,19 +53,25 @@ class SandboxConfig:
 
 
 def load_config(path: Path) -> SandboxConfig:
-    """Read an accounts file (YAML) into a SandboxConfig; unknown keys are an error."""
+    """Read an accounts file (YAML) into a SandboxConfig; unknown keys are an error.
+
+    Raises ValueError with a sentence that names the problem."""
     raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if not isinstance(raw, dict):
+        raise ValueError("the file must be a YAML mapping of settings")
+    known = {f for f in SandboxConfig.__dataclass_fields__}
+    unknown = set(raw) - known
+    if unknown:
+        raise ValueError(f"unknown keys {sorted(unknown)}; allowed: {sorted(known)}")
     org_raw = raw.pop("organization", None)
     org = None
     if org_raw:
+        if "management_account" not in org_raw:
+            raise ValueError("organization needs management_account (a 12-digit account ID)")
         org = Organization(
             management_account=str(org_raw["management_account"]),
             members=frozenset(str(a) for a in org_raw.get("members", [])),
             ram_sharing_enabled=bool(org_raw.get("ram_sharing_enabled", True)),
             units={k: frozenset(str(a) for a in v) for k, v in org_raw.get("units", {}).items()},
         )
-    known = {f for f in SandboxConfig.__dataclass_fields__ if f != "organization"}
-    unknown = set(raw) - known
-    if unknown:
-        raise ValueError(f"{path}: unknown keys {sorted(unknown)}; allowed: {sorted(known)}")
     return SandboxConfig(organization=org, **{k: raw[k] for k in raw})

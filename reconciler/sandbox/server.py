@@ -145,17 +145,21 @@ class HttpServer:
         self._thread.join(timeout=5)
 
 
-def serve(host: str, port: int, config: SandboxConfig) -> None:
+def serve(host: str, port: int, config: SandboxConfig, verbose: bool = False) -> None:
     """Run the sandbox in the foreground until Ctrl-C, printing how to point clients at it."""
     from reconciler.sandbox.instance import Sandbox
 
-    with Sandbox(config=config, host=host, port=port, verbose=True) as sandbox:
+    with Sandbox(config=config, host=host, port=port, verbose=verbose) as sandbox:
         print(f"Sandbox for SageMaker model cards and AWS RAM listening on {sandbox.endpoint}")
         print("Point AWS SDKs and the CLI at it with:")
         print(f"  export AWS_ENDPOINT_URL={sandbox.endpoint}")
         print("  export AWS_ACCESS_KEY_ID=testing")
         print("  export AWS_SECRET_ACCESS_KEY=testing")
         print(f"  export AWS_DEFAULT_REGION={config.region}")
+        org = config.organization
+        print(f"Organization: managed by {org.management_account}, members "
+              f"{', '.join(sorted(org.members)) or 'none'}" if org else
+              "No Organization: every cross-account share goes through an invitation.")
         print(f"Default account {config.default_account}; act as another account by "
               "assuming arn:aws:iam::<account>:role/<any-name>. Ctrl-C stops.", flush=True)
         try:

@@ -128,9 +128,12 @@ def _from_change(change: Change, edits: Mapping[str, tuple[Edit, ...]]) -> Drift
 
 
 def _remedy(kind: str) -> str:
-    if kind in ("content", "status", "tags"):
+    if kind == "content":
         return "keep it: `reconciler pull` writes the live content into git for review; " \
                "undo it: `reconciler apply` restores git's value"
+    if kind in ("status", "tags"):
+        return f"keep it: change the card's {kind} in its YAML file; undo it: " \
+               "`reconciler apply` restores git's value"
     if kind == "not_in_git":
         return "`reconciler apply --prune` deletes it, or restore its file in git"
     return "`reconciler apply` restores what git declares"

@@ -28,7 +28,8 @@ from reconciler.yamlwrite import dump, styled
 @dataclass
 class ImportResult:
     written: list[str] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)  # "name: why"
+    skipped: list[str] = field(default_factory=list)  # "name: why" (nothing to do)
+    failed: list[str] = field(default_factory=list)  # "name: why" (named but impossible)
 
 
 def card_document(card: LiveCard, config: Config) -> dict[str, Any]:
@@ -114,7 +115,8 @@ def _cards_to_import(run: PlanRun, names: list[str], everything: bool,
     for name in wanted:
         reason = _why_not(name, live, state)
         if reason:
-            result.skipped.append(f"{name}: {reason}")
+            nothing_to_do = everything or reason.startswith("already declared")
+            (result.skipped if nothing_to_do else result.failed).append(f"{name}: {reason}")
         else:
             picked.append(live[name])
     return picked

@@ -15,13 +15,17 @@ from reconciler.live.model import is_managed
 from reconciler.normalize import without_paths
 from reconciler.pipeline import PlanRun
 from reconciler.plan import Action
+from reconciler.words import count
 from reconciler.yamlwrite import dump, load_roundtrip, update
+
+UP_TO_DATE = "live content already matches git"
 
 
 @dataclass
 class PullResult:
     written: list[str] = field(default_factory=list)  # "cards/X.yaml: N fields"
-    skipped: list[str] = field(default_factory=list)  # "name: why"
+    skipped: list[str] = field(default_factory=list)  # "name: why" (nothing to do)
+    failed: list[str] = field(default_factory=list)  # "name: why" (named but impossible)
 
 
 def pull_live(run: PlanRun, repo: Path, names: list[str], everything: bool) -> PullResult:
@@ -33,12 +37,13 @@ def pull_live(run: PlanRun, repo: Path, names: list[str], everything: bool) -> P
     for name in sorted(run.state.cards) if everything else names:
         reason = _why_not(run, name, drifted)
         if reason:
-            result.skipped.append(f"{name}: {reason}")
+            done = reason == UP_TO_DATE or everything
+            (result.skipped if done else result.failed).append(f"{name}: {reason}")
             continue
         card = run.state.cards[name]
         _rewrite(repo / card.file, without_paths(run.live.cards[name].content, card.ignore))
-        result.written.append(f"{card.file}: {drifted[name]} field(s) from live version "
-                              f"{run.live.cards[name].version}")
+        result.written.append(f"{card.file}: {count(drifted[name], 'field')} from live "
+                              f"version {run.live.cards[name].version}")
     return result
 
 
@@ -51,7 +56,7 @@ def _why_not(run: PlanRun, name: str, drifted: dict[str, int]) -> str | None:
     if not is_managed(live.tags, run.state.config.ownership):
         return "not managed by the reconciler"
     if name not in drifted:
-        return "live content already matches git"
+        return UP_TO_DATE
     return None
 
 

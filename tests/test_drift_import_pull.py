@@ -233,3 +233,11 @@ def test_unmanaged_card_that_differs_from_git_is_still_an_error(
 def test_import_never_overwrites_a_file(cli: Cli, applied: Path) -> None:
     result = cli("import", CARD, "--repo", str(applied))
     assert "skipped: Customer-Churn-Model-Card: already declared" in result.stderr
+
+
+def test_naming_a_card_that_does_not_exist_fails(cli: Cli, applied: Path) -> None:
+    pulled = cli("pull", "No-Such-Card", "--repo", str(applied))
+    imported = cli("import", "No-Such-Card", "--repo", str(applied))
+    assert (pulled.exit_code, imported.exit_code) == (1, 1)
+    assert "not updated: No-Such-Card: not declared in git" in pulled.stderr
+    assert "not imported: No-Such-Card: no such model card in the account" in imported.stderr

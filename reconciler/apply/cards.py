@@ -16,6 +16,7 @@ from reconciler.apply.waits import card_deleted
 from reconciler.aws import error_code
 from reconciler.normalize import content_json
 from reconciler.plan import Change
+from reconciler.words import count
 
 
 def create_card(ctx: StepContext, change: Change) -> str:
@@ -51,7 +52,7 @@ def update_content(ctx: StepContext, change: Change) -> str:
     name = change.params["name"]
     ctx.sagemaker.update_model_card(ModelCardName=name,
                                     Content=content_json(change.params["content"]))
-    return f"wrote content of {name} ({len(change.fields)} field(s) changed)"
+    return f"wrote content of {name} ({count(len(change.fields), 'field')} changed)"
 
 
 def update_status(ctx: StepContext, change: Change) -> str:
@@ -67,7 +68,7 @@ def update_tags(ctx: StepContext, change: Change) -> str:
                                Tags=[{"Key": k, "Value": v} for k, v in sorted(add.items())])
     if remove:
         ctx.sagemaker.delete_tags(ResourceArn=arn, TagKeys=list(remove))
-    return f"set {len(add)} tag(s), removed {len(remove)}"
+    return f"set {count(len(add), 'tag')}, removed {len(remove)}"
 
 
 def replace_card(ctx: StepContext, change: Change) -> str:

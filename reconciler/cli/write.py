@@ -109,7 +109,7 @@ def import_(
 
     run = plan_for(repo, endpoint_url, PlanOptions())
     result = import_live(run, repo, names or [], everything, shares)
-    _finish_writing(repo, result.written, result.skipped, "imported")
+    _finish_writing(repo, result.written, result.skipped, result.failed, "imported")
 
 
 @app.command()
@@ -127,7 +127,7 @@ def pull(
 
     run = plan_for(repo, endpoint_url, PlanOptions())
     result = pull_live(run, repo, names or [], everything)
-    _finish_writing(repo, result.written, result.skipped, "updated")
+    _finish_writing(repo, result.written, result.skipped, result.failed, "updated")
 
 
 def _require_selection(names: list[str] | None, everything: bool) -> None:
@@ -135,17 +135,23 @@ def _require_selection(names: list[str] | None, everything: bool) -> None:
         raise ReconcilerError("no cards selected", hint="name the cards, or pass --all")
 
 
-def _finish_writing(repo: Path, written: list[str], skipped: list[str], verb: str) -> None:
-    """Report the files written, then validate the repository with them."""
+def _finish_writing(repo: Path, written: list[str], skipped: list[str], failed: list[str],
+                    verb: str) -> None:
+    """Report what was written and why anything named was not, then validate the repository."""
     for line in written:
         sys.stdout.write(f"{verb}: {line}\n")
     for line in skipped:
         sys.stderr.write(f"skipped: {line}\n")
+    for line in failed:
+        sys.stderr.write(f"not {verb}: {line}\n")
     loaded = load_repository(repo)
     if not loaded.ok:
         sys.stderr.write(DIAGNOSTICS.get("text")(ValidationReport(loaded.diagnostics,
                                                                   loaded.files)))
         raise ReconcilerError("the written files do not validate", hint="fix them before "
                               "committing")
-    sys.stdout.write(f"{count(len(written), 'file')} {verb}; the "
-                     "repository validates. Review the diff, then plan.\n")
+    if failed:
+        raise ReconcilerError(f"{count(len(failed), 'named card')} could not be {verb} (see "
+                              "above)", hint="check the names against the account and git")
+    tail = "Review the diff, then plan." if written else "Nothing to change."
+    sys.stdout.write(f"{count(len(written), 'file')} {verb}; the repository validates. {tail}\n")

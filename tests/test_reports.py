@@ -32,12 +32,13 @@ def test_failed_apply_text_names_the_error_and_what_was_not_attempted() -> None:
     assert "  · not attempted share.t (create_share)" in text
     assert "Warning: card 'B' is managed but no longer in git" in text
     assert text.rstrip().endswith("Failed at share.s (create_share); 1 later step not "
-                                  "attempted. Run apply again to converge.")
+                                  "attempted. Once the cause is fixed, apply again: it picks "
+                                  "up where it stopped.")
 
 
 def test_apply_markdown_is_a_job_summary_with_escaped_cells() -> None:
     text = REPORTS.get("markdown")(FAILED)
-    assert text.startswith("### Model card apply: Failed at share.s")
+    assert text.startswith("### Model card apply\n\nFailed at share.s")
     assert "| ✗ | `share.s` | create_share | ServiceUnavailableException: Service unavailable " \
            "\\| retry later |" in text
     assert "> ⚠️ card 'B' is managed but no longer in git" in text

@@ -25,7 +25,8 @@ def outcome(report: ApplyReport) -> str:
     if failed:
         skipped = sum(1 for s in report.steps if s.status is StepStatus.NOT_ATTEMPTED)
         return (f"Failed at {failed[0].address} ({failed[0].action}); "
-                f"{count(skipped, 'later step')} not attempted. Run apply again to converge.")
+                f"{count(skipped, 'later step')} not attempted. Once the cause is fixed, "
+                "apply again: it picks up where it stopped.")
     if report.converged is False:
         return "Applied, but live state still differs from git (see remaining changes)."
     if any(not c.ok for c in report.checks):
@@ -70,7 +71,7 @@ def _check_line(check: AccountCheck) -> str:
 
 @REPORTS.register("markdown")
 def markdown(report: ApplyReport) -> str:
-    lines = [f"### Model card {report.kind}: {outcome(report)}", ""]
+    lines = [f"### Model card {report.kind}", "", outcome(report), ""]
     lines += [f"- ⛔ {r}" for r in report.refused]
     lines += [f"> ⚠️ {_cell(w)}" for w in report.warnings]
     if report.steps:

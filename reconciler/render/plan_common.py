@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from reconciler.plan import MISSING, Change, Plan
+from reconciler.plan import MISSING, Change, Plan, Unmanaged
 from reconciler.render import Registry
 
 
@@ -48,6 +48,11 @@ def summary_line(plan: Plan) -> str:
     counts = plan.summary()
     return ("Plan: " + ", ".join(f"{counts[k]} to {k}" for k in ("create", "update", "replace"))
             + f", {counts['delete']} to delete.")
+
+
+def unmanaged_address(item: Unmanaged) -> str:
+    """card.<name> or share.<name>, the address style of the rest of the plan."""
+    return f"{'card' if item.kind == 'model_card' else 'share'}.{item.name}"
 
 
 def needs_note(change: Change) -> str:

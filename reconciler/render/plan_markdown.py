@@ -6,9 +6,8 @@ character limit, saying what was left out and where the full plan is.
 from __future__ import annotations
 
 import html
-from itertools import groupby
 
-from reconciler.plan import MISSING, Change, FieldChange
+from reconciler.plan import MISSING, Change, FieldChange, Plan
 from reconciler.render.plan_common import (
     PLANS,
     SYMBOLS,
@@ -17,6 +16,7 @@ from reconciler.render.plan_common import (
     needs_note,
     show,
     summary_line,
+    unmanaged_address,
 )
 from reconciler.words import count
 
@@ -36,9 +36,8 @@ def render(report: PlanReport, limit: int = GITHUB_LIMIT) -> str:
                        f"`{plan.context.get('region', '?')}`.", ""])
     out += budget.take(_errors(report) + _notes(report))
     out += budget.take(_table(report), share=0.6)
-    sections = [_section(address, list(changes)) for address, changes in
-                groupby(sorted(plan.changes, key=lambda c: c.address), key=lambda c: c.address)]
-    out += budget.take(sections)
+    out += budget.take(_stats(report))
+    out += budget.take([_section(address, changes) for address, changes in _by_address(plan)])
     if budget.dropped:
         out.append(f"> ✂️ {budget.dropped} table rows or sections left out to stay under "
                    f"GitHub's {GITHUB_LIMIT:,}-character limit. The full plan is in "
@@ -65,6 +64,23 @@ class _Budget:
             allowance -= len(piece) + 1
             self.left -= len(piece) + 1
         return kept
+
+
+def _by_address(plan: Plan) -> list[tuple[str, list[Change]]]:
+    """Changes grouped per resource, in the order the plan first touches each one."""
+    groups: dict[str, list[Change]] = {}
+    for change in plan.changes:
+        groups.setdefault(change.address, []).append(change)
+    return list(groups.items())
+
+
+def _stats(report: PlanReport) -> list[str]:
+    if report.stats is None:
+        return []
+    calls = report.stats.get("calls", {})
+    rows = [f"| `{name}` | {n} |" for name, n in sorted(calls.items())]
+    return [f"<details><summary>API calls: {sum(calls.values())}</summary>", "",
+            "| Operation | Calls |", "|---|---|", *rows, "", "</details>", ""]
 
 
 def _headline(report: PlanReport) -> str:
@@ -98,7 +114,7 @@ def _notes(report: PlanReport) -> list[str]:
         names = ", ".join(f"`{a.address}`" for a in plan.adoptions)
         lines.append(f"Adopted on the next apply (ownership tags only): {names}")
     if plan.unmanaged:
-        names = ", ".join(f"`{u.name}`" for u in plan.unmanaged)
+        names = ", ".join(f"`{unmanaged_address(u)}`" for u in plan.unmanaged)
         lines.append(f"Unmanaged, never changed ({len(plan.unmanaged)}): {names}")
     return [*lines, ""] if lines else []
 

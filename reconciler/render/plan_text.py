@@ -14,6 +14,7 @@ from reconciler.render.plan_common import (
     needs_note,
     show,
     summary_line,
+    unmanaged_address,
 )
 from reconciler.words import count
 
@@ -75,7 +76,7 @@ def _notes(plan: Plan) -> list[str]:
     lines = [f"Warning: {w}" for w in plan.warnings]
     if plan.unmanaged:
         lines.append(f"Unmanaged (never changed): {len(plan.unmanaged)}")
-        lines += [f"  {u.kind} {u.name}" for u in plan.unmanaged]
+        lines += [f"  {unmanaged_address(u)} ({u.arn})" for u in plan.unmanaged]
     return [*lines, ""] if lines else []
 
 

@@ -192,3 +192,9 @@ def pages(call: Callable[..., dict[str, Any]], items_key: str, token_key: str,
         token = page.get(token_key)
         if not token:
             return
+
+
+def chunks(items: list[str], size: int) -> Iterator[list[str]]:
+    """``items`` in lists of at most ``size``, for APIs that cap the entries per call."""
+    for start in range(0, len(items), size):
+        yield items[start:start + size]

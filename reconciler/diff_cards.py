@@ -60,6 +60,7 @@ def _diff_one(state: DesiredState, card: CardSpec, live: Mapping[str, LiveCard],
     if current is None:
         out.changes.append(_create_or_replace(state, card, live, card_arn))
         return
+    out.changes.extend(_unfinished_rename(state, card, live))
     own = state.config.ownership
     if not is_managed(current.tags, own) and not options.adopt and _in_sync(card, current, own):
         out.adoptions.append(adoption(card_address(card.name), current.arn, "sagemaker",
@@ -73,6 +74,23 @@ def _diff_one(state: DesiredState, card: CardSpec, live: Mapping[str, LiveCard],
         out.changes.append(_replace_for_key(state, card, current))
         return
     out.changes.extend(_updates(state, card, current, out))
+
+
+def _unfinished_rename(state: DesiredState, card: CardSpec, live: Mapping[str, LiveCard]
+                       ) -> Iterator[Change]:
+    """A rename whose delete did not happen: the card exists under its new name and a
+    managed card is still live under an old one. Deleting it finishes the replacement."""
+    for old in card.previous_names:
+        leftover = live.get(old)
+        if leftover is None or not is_managed(leftover.tags, state.config.ownership):
+            continue
+        if leftover.processing_status:
+            continue
+        yield Change(card_address(old), Action.DELETE_CARD,
+                     f"renamed to '{card.name}', which exists: the old card is left over",
+                     (FieldChange("$.name", old, MISSING),),
+                     {"name": old, "arn": leftover.arn, "status": leftover.status}, ("force",),
+                     REPLACING)
 
 
 def _blocked(state: DesiredState, card: CardSpec, live: LiveCard,
@@ -117,11 +135,16 @@ def user_tags(tags: Mapping[str, str], own: Ownership) -> dict[str, str]:
             if k not in (own.tag_key, own.source_tag_key) and not k.startswith("aws:")}
 
 
+def same_content(card: CardSpec, content: Mapping[str, Any]) -> bool:
+    """True when ``content`` equals the card's content in git, ignored paths aside."""
+    return not content_fields(without_paths(content, card.ignore),
+                              without_paths(card.content, card.ignore))
+
+
 def _in_sync(card: CardSpec, live: LiveCard, own: Ownership) -> bool:
     """True when git declares exactly this live card (as after `reconciler import`)."""
-    same_content = not content_fields(without_paths(live.content, card.ignore),
-                                      without_paths(card.content, card.ignore))
-    return (same_content and live.status == card.status and live.kms_key_id == card.kms_key_id
+    return (same_content(card, live.content) and live.status == card.status
+            and live.kms_key_id == card.kms_key_id
             and user_tags(live.tags, own) == dict(card.tags) and not live.processing_status)
 
 
@@ -244,8 +267,8 @@ def tag_change(address: str, arn: str, desired: Mapping[str, str], live: Mapping
 
 def _removed(state: DesiredState, live: LiveCard, options: CardDiffOptions, out: PlanPart
              ) -> None:
-    if not is_managed(live.tags, state.config.ownership):
-        return
+    if not is_managed(live.tags, state.config.ownership) or live.processing_status:
+        return  # not ours, or already being deleted
     if not options.prune:
         out.warnings.append(f"card '{live.name}' is managed but no longer in git: plan with "
                             "--prune to delete it")

@@ -14,6 +14,7 @@ from reconciler.diff_cards import adoption, tag_change, user_tags
 from reconciler.live.model import LivePermission, LiveShare, active_entities, is_managed
 from reconciler.model import DesiredState, ShareSpec
 from reconciler.plan import MISSING, Action, Change, FieldChange, PlanPart
+from reconciler.rules.shares import is_external
 from reconciler.words import count
 
 OPENING = "it opens the share to principals outside the Organization"
@@ -120,7 +121,9 @@ def _updates(state: DesiredState, share: ShareSpec, live: LiveShare, arns: Arns,
                      {"share_arn": live.arn, "permission_arn": permission, "replace": True})
     yield from _associations(address, live, "resources", [arns.card(n) for n in
                                                             selected_cards(state, share)])
-    yield from _associations(address, live, "principals", resolved_principals(state, share))
+    principals = resolved_principals(state, share)
+    outside = frozenset(p for p in principals if is_external(state.config, p))
+    yield from _associations(address, live, "principals", principals, outside)
     tags = tag_change(address, live.arn, share_tags(state, share), live.tags)
     if tags:
         yield Change(address, Action.UPDATE_SHARE, tags.reason, tags.fields,
@@ -145,8 +148,10 @@ def _share_settings(share: ShareSpec, live: LiveShare, address: str) -> Iterator
                      OPENING if opening else "")
 
 
-def _associations(address: str, live: LiveShare, kind: str, desired: list[str]
-                  ) -> Iterator[Change]:
+def _associations(address: str, live: LiveShare, kind: str, desired: list[str],
+                  outside: frozenset[str] = frozenset()) -> Iterator[Change]:
+    """Associations to add and remove. Adding a principal from ``outside`` the Organization
+    that was never associated before opens the share further, so it needs --force."""
     current = list(getattr(live, kind))
     active = active_entities(tuple(current))
     failed = {a.entity: a for a in current if a.status not in ("ASSOCIATING", "ASSOCIATED")}
@@ -160,9 +165,11 @@ def _associations(address: str, live: LiveShare, kind: str, desired: list[str]
                                                 if failed[e].status_message else "")
                for e in add if e in failed]
         reason = _count(len(add), kind, "to add") + (f"; {'; '.join(why)}" if why else "")
+        opening = [e for e in add if e in outside and e not in failed]
         yield Change(address, associate, reason,
                      tuple(FieldChange(f"$.{kind}", after=e) for e in add),
-                     {"share_arn": live.arn, kind: add})
+                     {"share_arn": live.arn, kind: add}, ("force",) if opening else (),
+                     f"{OPENING} ({', '.join(opening)})" if opening else "")
     if remove:
         yield Change(address, dissociate, _count(len(remove), kind, "no longer selected in git"),
                      tuple(FieldChange(f"$.{kind}", before=e) for e in remove),

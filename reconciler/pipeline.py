@@ -4,25 +4,23 @@ diff, confirm what looks changed, and plan. Each step is a short call into its m
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
-from typing import Any
 
 from reconciler.aws import AwsSession, AwsSettings, CallStats
 from reconciler.diagnostics import Diagnostic
 from reconciler.diff import PlanOptions, build_plan, diff_all, unmanaged
-from reconciler.diff_cards import content_fields
+from reconciler.diff_cards import same_content
 from reconciler.drift import DriftReport, Edit, drift_report, edits_from, status_edit
 from reconciler.errors import ReconcilerError
 from reconciler.live import ram as live_ram
 from reconciler.live import sagemaker as live_sagemaker
 from reconciler.live.history import history_since
 from reconciler.live.model import LiveCard, LiveState
-from reconciler.model import CardSpec, DesiredState
-from reconciler.normalize import without_paths
+from reconciler.model import DesiredState
 from reconciler.plan import Action, Plan, PlanPart
 from reconciler.repo import load_repository
 from reconciler.words import count
@@ -150,11 +148,6 @@ def card_edits(run: PlanRun, found: PlanPart) -> dict[str, tuple[Edit, ...]]:
             edits[f"{change.address}:status"] = (status_edit(live),)
         if change.action is Action.UPDATE_CONTENT:
             card = run.state.cards[name]
-            newer, base = history_since(client, name, partial(_matches, card))
+            newer, base = history_since(client, name, partial(same_content, card))
             edits[f"{change.address}:content"] = edits_from(newer, base)
     return edits
-
-
-def _matches(card: CardSpec, content: Mapping[str, Any]) -> bool:
-    return not content_fields(without_paths(content, card.ignore),
-                              without_paths(card.content, card.ignore))

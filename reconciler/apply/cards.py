@@ -14,9 +14,14 @@ from botocore.exceptions import ClientError
 from reconciler.apply.context import StepContext
 from reconciler.apply.waits import card_deleted
 from reconciler.aws import error_code
-from reconciler.normalize import content_json
+from reconciler.normalize import content_json, parse_content
 from reconciler.plan import Change
 from reconciler.words import count
+
+
+def sagemaker_tags(tags: Mapping[str, str]) -> list[dict[str, str]]:
+    """SageMaker's tag list shape, sorted by key."""
+    return [{"Key": k, "Value": v} for k, v in sorted(tags.items())]
 
 
 def create_card(ctx: StepContext, change: Change) -> str:
@@ -27,7 +32,7 @@ def _create(ctx: StepContext, params: Mapping[str, Any]) -> str:
     request: dict[str, Any] = {
         "ModelCardName": params["name"], "ModelCardStatus": params["status"],
         "Content": content_json(params["content"]),
-        "Tags": [{"Key": k, "Value": v} for k, v in sorted(params["tags"].items())],
+        "Tags": sagemaker_tags(params["tags"]),
     }
     if params.get("kms_key_id"):
         request["SecurityConfig"] = {"KmsKeyId": params["kms_key_id"]}
@@ -44,7 +49,8 @@ def _created_before(ctx: StepContext, params: Mapping[str, Any]) -> bool:
     """After a retried create, the card may exist already: ours if content and tags match."""
     card = ctx.sagemaker.describe_model_card(ModelCardName=params["name"])
     tags = ctx.sagemaker.list_tags(ResourceArn=card["ModelCardArn"])["Tags"]
-    same_content = card.get("Content") == content_json(params["content"])
+    same_content = parse_content(card.get("Content")) == parse_content(
+        content_json(params["content"]))
     return same_content and {t["Key"]: t["Value"] for t in tags} == dict(params["tags"])
 
 
@@ -65,7 +71,7 @@ def update_tags(ctx: StepContext, change: Change) -> str:
     arn, add, remove = change.params["arn"], change.params["add"], change.params["remove"]
     if add:
         ctx.sagemaker.add_tags(ResourceArn=arn,
-                               Tags=[{"Key": k, "Value": v} for k, v in sorted(add.items())])
+                               Tags=sagemaker_tags(add))
     if remove:
         ctx.sagemaker.delete_tags(ResourceArn=arn, TagKeys=list(remove))
     return f"set {count(len(add), 'tag')}, removed {len(remove)}"

@@ -23,7 +23,9 @@ class StepContext:
         return self.token if part == 0 else str(uuid.uuid5(_NAMESPACE, f"{self.token}/{part}"))
 
 
-def client_token(plan_checksum: str, change_json: str) -> str:
-    """A RAM clientToken derived from the plan and the change: the same change of the same
-    plan always sends the same token, so a retried call cannot act twice."""
-    return str(uuid.uuid5(_NAMESPACE, f"{plan_checksum}\n{change_json}"))
+def client_token(run_id: str, change_json: str) -> str:
+    """A RAM clientToken derived from the change and the apply run: every retry of a step
+    within a run sends the same token, so it cannot act twice. A later run gets new tokens,
+    because RAM answers a known token with the old result and does nothing, which would
+    silently skip a change that repeats (a second re-invitation after an expiry)."""
+    return str(uuid.uuid5(_NAMESPACE, f"{run_id}\n{change_json}"))

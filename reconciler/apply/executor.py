@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import time
+import uuid
 from collections.abc import Callable
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -49,12 +50,12 @@ def execute(session: AwsSession, plan: Plan, waits: WaitSettings,
             progress: Callable[[Step], None] = lambda step: None) -> tuple[Step, ...]:
     """Run every change in order; after a failure the rest are not attempted."""
     sagemaker, ram = session.client("sagemaker"), session.client("ram")
-    checksum, steps, failed = plan.checksum(), [], False
+    run_id, steps, failed = f"{plan.checksum()}/{uuid.uuid4()}", [], False
     for change in (*plan.adoptions, *plan.changes):
         if failed:
             step = Step(change.address, change.action.value, StepStatus.NOT_ATTEMPTED)
         else:
-            token = client_token(checksum, json.dumps(change_to_json(change), sort_keys=True))
+            token = client_token(run_id, json.dumps(change_to_json(change), sort_keys=True))
             step = _run(StepContext(sagemaker, ram, token, waits), change)
             failed = step.status is StepStatus.FAILED
         steps.append(step)

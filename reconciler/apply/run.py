@@ -61,7 +61,9 @@ def apply_run(request: ApplyRequest, hooks: ApplyHooks) -> tuple[ApplyReport, Pl
     if not plan.changes and not plan.adoptions:
         return _with(report, converged=True), run
     if not hooks.confirm(plan):
-        raise ReconcilerError("apply cancelled; nothing was changed")
+        raise ReconcilerError("apply cancelled; nothing was changed",
+                              hint="answer 'yes' to apply, or review the plan first with "
+                                   "`reconciler plan`")
     steps = execute(run.session, plan, request.waits, hooks.progress)
     report = _with(report, steps=steps)
     if any(s.status is StepStatus.FAILED for s in steps):

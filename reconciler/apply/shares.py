@@ -7,10 +7,11 @@ asynchronous, so each handler that adds or removes them waits until they settle.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
+from reconciler.apply.cards import sagemaker_tags
 from reconciler.apply.context import StepContext
 from reconciler.apply.waits import associations_settled
+from reconciler.aws import chunks
 from reconciler.plan import Change
 
 PER_CALL = 100  # RAM: "You can associate up to 100 resources per call."
@@ -29,7 +30,7 @@ def adopt(ctx: StepContext, change: Change) -> str:
     arn, add = change.params["arn"], change.params["add"]
     if change.params["service"] == "sagemaker":
         ctx.sagemaker.add_tags(ResourceArn=arn,
-                               Tags=[{"Key": k, "Value": v} for k, v in sorted(add.items())])
+                               Tags=sagemaker_tags(add))
     else:
         ctx.ram.tag_resource(resourceShareArn=arn, tags=_ram_tags(add))
     return f"now managed: tagged {', '.join(sorted(add))}"
@@ -72,7 +73,7 @@ def create_share(ctx: StepContext, change: Change) -> str:
 
 def _associate(ctx: StepContext, arn: str, member: str, entities: list[str],
                offset: int = 0) -> None:
-    for i, chunk in enumerate(_chunks(entities)):
+    for i, chunk in enumerate(chunks(entities, PER_CALL)):
         ctx.ram.associate_resource_share(resourceShareArn=arn, **{member: chunk},
                                          clientToken=ctx.sub_token(offset + i))
 
@@ -123,7 +124,7 @@ def _change_members(ctx: StepContext, change: Change, key: str, member: str, kin
                     add: bool) -> str:
     arn, entities = change.params["share_arn"], list(change.params[key])
     call = ctx.ram.associate_resource_share if add else ctx.ram.disassociate_resource_share
-    for i, chunk in enumerate(_chunks(entities)):
+    for i, chunk in enumerate(chunks(entities, PER_CALL)):
         call(resourceShareArn=arn, **{member: chunk}, clientToken=ctx.sub_token(i))
     target = "ASSOCIATED" if add else "DISASSOCIATED"
     return associations_settled(ctx.ram, arn, kind, entities, target, ctx.waits)
@@ -133,9 +134,3 @@ def delete_share(ctx: StepContext, change: Change) -> str:
     ctx.ram.delete_resource_share(resourceShareArn=change.params["share_arn"],
                                   clientToken=ctx.token)
     return f"deleted {change.params['name']}"
-
-
-def _chunks(items: list[str]) -> Iterator[list[str]]:
-    for start in range(0, len(items), PER_CALL):
-        yield items[start:start + PER_CALL]
-

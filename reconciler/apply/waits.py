@@ -39,7 +39,9 @@ def poll(settings: WaitSettings, done: Callable[[], str | None], what: str) -> s
         if result is not None:
             return result
         if time.monotonic() >= deadline:
-            raise WaitFailed("Timeout", f"{what} did not finish within {settings.timeout:g} s")
+            raise WaitFailed("Timeout", f"{what} did not finish within {settings.timeout:g} s; "
+                             "apply again later, and if it repeats, check it in the AWS "
+                             "console")
         settings.sleep(delay * random.uniform(0.5, 1.0))
         delay = min(settings.max_delay, delay * 2)
 

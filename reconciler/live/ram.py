@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from reconciler.arns import RESOURCE_TYPE
-from reconciler.aws import aws_errors, pages
+from reconciler.aws import aws_errors, chunks, pages
 from reconciler.live.model import LiveAssociation, LivePermission, LiveShare, is_managed
 from reconciler.model import Ownership
 
@@ -41,7 +41,19 @@ def read_shares(client: Any, ownership: Ownership, declared: frozenset[str] = fr
     with ThreadPoolExecutor(max_workers=workers) as pool:
         permissions = dict(zip(arns, pool.map(lambda a: _share_permissions(client, a), arns),
                                strict=True))
-    return {s["name"]: _share(s, resources, principals, permissions) for s in raw}
+    shares = [_share(s, resources, principals, permissions) for s in raw]
+    return by_name(shares, ownership)
+
+
+def by_name(shares: list[LiveShare], ownership: Ownership) -> dict[str, LiveShare]:
+    """Shares keyed by name. RAM does not keep names unique: where several shares have one
+    name, the managed one keeps the name and each other is keyed by ``name (arn)``, so it
+    is still seen (as unmanaged, or as not in git) and never hides the managed share."""
+    ordered = sorted(shares, key=lambda s: (not is_managed(s.tags, ownership), s.arn))
+    keyed: dict[str, LiveShare] = {}
+    for share in ordered:
+        keyed[share.name if share.name not in keyed else f"{share.name} ({share.arn})"] = share
+    return keyed
 
 
 def _share(raw: Mapping[str, Any], resources: Mapping[str, list[LiveAssociation]],
@@ -67,7 +79,7 @@ def _associations(client: Any, share_arns: list[str], kind: str
                   ) -> dict[str, list[LiveAssociation]]:
     """Associations of one type for many shares, a few shares per call."""
     found: dict[str, list[LiveAssociation]] = defaultdict(list)
-    for chunk in _chunks(share_arns, ARNS_PER_CALL):
+    for chunk in chunks(share_arns, ARNS_PER_CALL):
         with aws_errors(f"reading {kind.lower()} associations of resource shares"):
             for item in pages(client.get_resource_share_associations,
                               "resourceShareAssociations", "nextToken", associationType=kind,
@@ -121,8 +133,3 @@ def policy_actions(template: str) -> Iterator[str]:
         if isinstance(statement, dict) and statement.get("Effect", "Allow") == "Allow":
             actions = statement.get("Action", [])
             yield from [actions] if isinstance(actions, str) else actions
-
-
-def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
-    for start in range(0, len(items), size):
-        yield items[start:start + size]

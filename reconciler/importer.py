@@ -18,7 +18,6 @@ from reconciler.arns import Arns
 from reconciler.diff_cards import user_tags
 from reconciler.errors import ReconcilerError
 from reconciler.live.model import LiveCard, LiveShare, active_entities
-from reconciler.live.sagemaker import describe_card
 from reconciler.model import AWS_MANAGED_PERMISSIONS, Config, DesiredState
 from reconciler.pipeline import PlanRun
 from reconciler.schemas import Kind, load_schema, resolve_ref
@@ -30,6 +29,7 @@ class ImportResult:
     written: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # "name: why" (nothing to do)
     failed: list[str] = field(default_factory=list)  # "name: why" (named but impossible)
+    notes: list[str] = field(default_factory=list)  # what the next plan will do with them
 
 
 def card_document(card: LiveCard, config: Config) -> dict[str, Any]:
@@ -95,16 +95,28 @@ def _permission_name(share: LiveShare, config: Config, arns: Arns) -> str:
 
 def import_live(run: PlanRun, repo: Path, names: list[str], everything: bool,
                 shares: bool) -> ImportResult:
-    """Write files for the selected live cards (and shares) that git does not declare."""
+    """Write files for the selected live cards (and shares) that git does not declare.
+
+    ``run.live`` must hold the cards as DescribeModelCard reported them (the pipeline
+    confirms them); this module only writes the repository."""
     result = ImportResult()
     for card in _cards_to_import(run, names, everything, result):
-        confirmed = describe_card(run.session.client("sagemaker"), card.name) or card
-        _write(repo / "cards" / f"{card.name}.yaml", card_document(confirmed, run.state.config),
-               f"# Imported from {card.arn} (version {confirmed.version}) on "
+        _write(repo / "cards" / f"{card.name}.yaml", card_document(card, run.state.config),
+               f"# Imported from {card.arn} (version {card.version}) on "
                f"{date.today().isoformat()}.\n", result)
+        result.notes += _joins(run.state, card)
     if shares:
         _import_shares(run, repo, result)
     return result
+
+
+def _joins(state: DesiredState, card: LiveCard) -> list[str]:
+    """The shares in git that will take the imported card in, by its status."""
+    joining = sorted(s.name for s in state.shares.values() if card.status in s.card_statuses)
+    if not joining:
+        return []
+    return [f"{card.name} ({card.status}) will join {', '.join(joining)}, which select "
+            f"{card.status} cards: the next plan shows the association"]
 
 
 def _cards_to_import(run: PlanRun, names: list[str], everything: bool,

@@ -126,6 +126,14 @@ def plan_run(settings: RunSettings, options: PlanOptions) -> PlanRun:
     return PlanRun(state, live, build_plan(state, live, options), stats, session)
 
 
+def import_candidates_run(settings: RunSettings, names: list[str]) -> PlanRun:
+    """A plan run whose live cards not in git (or the named ones) were confirmed with
+    DescribeModelCard, so files are written from what SageMaker says now."""
+    run = plan_run(settings, PlanOptions())
+    wanted = names or [n for n in run.live.cards if n not in run.state.cards]
+    return replace(run, live=confirm_cards(run.session, run.live, wanted))
+
+
 def drift_run(settings: RunSettings) -> tuple[DriftReport, PlanRun]:
     """Everything live that differs from git, with who edited each drifted card."""
     run = plan_run(settings, PlanOptions())

@@ -230,6 +230,16 @@ def test_unmanaged_card_that_differs_from_git_is_still_an_error(
     assert "differs from git: run `reconciler import Legacy`" in result.stdout
 
 
+def test_import_names_the_shares_an_imported_card_will_join(
+        cli: Cli, applied: Path, aws: Callable[..., Any]) -> None:
+    aws("sagemaker").create_model_card(ModelCardName="Legacy", ModelCardStatus="Approved",
+                                       Content="{}")
+    result = cli("import", "Legacy", "--repo", str(applied))
+    assert result.exit_code == 0
+    assert ("note: Legacy (Approved) will join churn-dev, churn-prod, churn-test, which "
+            "select Approved cards: the next plan shows the association") in result.stderr
+
+
 def test_import_never_overwrites_a_file(cli: Cli, applied: Path) -> None:
     result = cli("import", CARD, "--repo", str(applied))
     assert "skipped: Customer-Churn-Model-Card: already declared" in result.stderr

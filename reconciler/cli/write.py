@@ -25,6 +25,7 @@ from reconciler.diff import PlanOptions
 from reconciler.errors import ReconcilerError
 from reconciler.pipeline import (
     RunSettings,
+    import_candidates_run,
 )
 from reconciler.plan import Plan
 from reconciler.render.apply import REPORTS
@@ -107,8 +108,11 @@ def import_(
     _require_selection(names, everything or shares)
     from reconciler.importer import import_live
 
-    run = plan_for(repo, endpoint_url, PlanOptions())
+    with showing_problems(repo):
+        run = import_candidates_run(RunSettings(repo, endpoint_url), names or [])
     result = import_live(run, repo, names or [], everything, shares)
+    for note in result.notes:
+        sys.stderr.write(f"note: {note}\n")
     _finish_writing(repo, result.written, result.skipped, result.failed, "imported")
 
 

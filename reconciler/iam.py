@@ -51,9 +51,10 @@ Scoping decisions:
   allowed when the request carries the ownership tag (which also lets ``--adopt`` mark a
   share managed).
 - Customer-managed permissions: CreatePermission needs the ownership tag in the request and
-  ``ram:PermissionResourceType = sagemaker:ModelCard``; CreatePermissionVersion needs the
-  ownership tag on the permission. GetPermission and AssociateResourceSharePermission are
-  scoped to the card account's ``permission/*`` and the two AWS managed model card
+  ``ram:PermissionResourceType = sagemaker:ModelCard``; CreatePermissionVersion (and
+  ListPermissionVersions and DeletePermissionVersion, which make room at RAM's limit of five
+  versions) need the ownership tag on the permission. GetPermission and
+  AssociateResourceSharePermission are scoped to the card account's ``permission/*`` and the two AWS managed model card
   permissions (which carry no tags, so no tag condition there).
 - ``sts:AssumeRole``: exactly the consumer ``role_arn``s; no statement when there are none.
 - The consumer accepts invitations only from the card account
@@ -188,7 +189,9 @@ def permission_writes(s: Scope) -> list[Statement]:
     return [
         statement("CreateManagedPermissions", ["ram:CreatePermission"], "*",
                   s.tagged_request(**{"ram:PermissionResourceType": RESOURCE_TYPE})),
-        statement("VersionManagedPermissions", ["ram:CreatePermissionVersion"], s.permissions,
+        statement("VersionManagedPermissions", ["ram:CreatePermissionVersion",
+                                                "ram:DeletePermissionVersion",
+                                                "ram:ListPermissionVersions"], s.permissions,
                   s.owned()),
         statement("AttachModelCardPermissions", ["ram:AssociateResourceSharePermission"],
                   [s.permissions, *s.aws_permissions]),

@@ -92,3 +92,19 @@ def test_a_rename_whose_delete_failed_is_finished_by_the_next_apply(
     names = [c["ModelCardName"] for c in aws("sagemaker").list_model_cards()
              ["ModelCardSummaries"]]
     assert names == ["Churn-Card"]
+
+
+def test_a_permission_edited_six_times_keeps_working(
+        cli: Cli, applied: Path, aws: Callable[..., Any]) -> None:
+    config = applied / "reconciler.yaml"
+    both = "actions: [sagemaker:DescribeModelCard, sagemaker:ListModelCardVersions]"
+    one = "actions: [sagemaker:DescribeModelCard]"
+    for round_ in range(6):  # RAM keeps at most five versions of a permission
+        text = config.read_text()
+        config.write_text(text.replace(both, one) if both in text else text.replace(one, both))
+        code, report = apply(cli, applied)
+        assert code == 0, (round_, report)
+    arn = f"arn:aws:ram:us-east-1:{OWNER}:permission/read-only"
+    versions = aws("ram").list_permission_versions(permissionArn=arn)["permissions"]
+    assert len(versions) == 5
+    assert [v["version"] for v in versions if v["defaultVersion"]] == ["7"]

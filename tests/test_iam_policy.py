@@ -367,6 +367,17 @@ def second_round(repo: Path) -> None:
     (repo / "shares/churn-prod.yaml").unlink()
 
 
+def full_versions(ram: Any, arn: str) -> None:
+    """Bring a permission to RAM's five versions, so the next update must make room."""
+    template = ram.get_permission(permissionArn=arn)["permission"]["permission"]
+    while len(ram.list_permission_versions(permissionArn=arn)["permissions"]) < 5:
+        ram.create_permission_version(permissionArn=arn, policyTemplate=template)
+    for share in ram.get_resource_shares(resourceOwner="SELF", permissionArn=arn)[
+            "resourceShares"]:
+        ram.associate_resource_share_permission(resourceShareArn=share["resourceShareArn"],
+                                                permissionArn=arn, replace=True)
+
+
 def run(cli: Cli, recorder: Recorder, phase: str, *args: str) -> Any:
     recorder.phase = phase
     result = cli(*args)
@@ -396,6 +407,7 @@ def test_every_call_of_a_real_run_is_allowed(
     (repo / "shares/churn-dev-old.yaml").rename(repo / "shares/churn-dev.yaml")
     edit(repo, "shares/churn-dev.yaml", "name: churn-dev-old", "name: churn-dev")
     second_round(repo)
+    full_versions(aws("ram"), "arn:aws:ram:us-east-1:111111111111:permission/read-only")
     second = run(cli, recorder, "apply", "apply", *args, "--auto-approve", "--force",
                  "--prune")
     assert second["converged"] and not second.get("failed"), second

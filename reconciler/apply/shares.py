@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import json
 
+from botocore.exceptions import ClientError
+
 from reconciler.apply.cards import sagemaker_tags
 from reconciler.apply.context import StepContext
 from reconciler.apply.waits import associations_settled
-from reconciler.aws import chunks
+from reconciler.aws import chunks, error_code, pages
 from reconciler.plan import Change
 
 PER_CALL = 100  # RAM: "You can associate up to 100 resources per call."
+MAX_PERMISSION_VERSIONS = 5
 
 
 def policy_template(actions: list[str]) -> str:
@@ -48,10 +51,33 @@ def create_permission(ctx: StepContext, change: Change) -> str:
 def update_permission(ctx: StepContext, change: Change) -> str:
     """A new default version; the plan re-attaches it to each share (set_permission)."""
     p = change.params
+    made_room = _make_room(ctx, p["arn"])
     version = ctx.ram.create_permission_version(
         permissionArn=p["arn"], policyTemplate=policy_template(p["actions"]),
         clientToken=ctx.token)["permission"]["version"]
-    return f"created version {version} of {p['name']} (now the default)"
+    return f"{made_room}created version {version} of {p['name']} (now the default)"
+
+
+def _make_room(ctx: StepContext, arn: str) -> str:
+    """RAM keeps at most 5 versions of a permission: at the limit, delete the oldest version
+    that is neither the default nor attached to a share (RAM refuses those)."""
+    versions = list(pages(ctx.ram.list_permission_versions, "permissions", "nextToken",
+                          permissionArn=arn))
+    if len(versions) < MAX_PERMISSION_VERSIONS:
+        return ""
+    for item in sorted(versions, key=lambda v: int(v["version"])):
+        if item.get("defaultVersion"):
+            continue
+        try:
+            ctx.ram.delete_permission_version(permissionArn=arn,
+                                              permissionVersion=int(item["version"]),
+                                              clientToken=ctx.sub_token(int(item["version"])))
+        except ClientError as e:
+            if error_code(e) == "OperationNotPermittedException":
+                continue  # still attached to a share
+            raise
+        return f"deleted unused version {item['version']}; "
+    return ""
 
 
 def create_share(ctx: StepContext, change: Change) -> str:

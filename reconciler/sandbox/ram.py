@@ -51,6 +51,7 @@ IDEMPOTENT = frozenset(
         "CreatePermission",
         "CreatePermissionVersion",
         "DeletePermission",
+        "DeletePermissionVersion",
         "SetDefaultPermissionVersion",
     }
 )

@@ -224,6 +224,27 @@ def delete_permission(ctx: RamContext, caller: Caller, p: Mapping[str, Any]) -> 
     return {"returnValue": True, "permissionStatus": "DELETED"}
 
 
+def delete_permission_version(
+    ctx: RamContext, caller: Caller, p: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Per the API reference: the version must be neither the default nor attached to any
+    resource share."""
+    found = _mine(ctx, caller, req_str(p, "permissionArn"))
+    number = opt_int(p, "permissionVersion")
+    if number is None or found.version(number) is None:
+        raise unknown_resource(f"Version {number} of permission {found.arn} could not be found.")
+    if number == found.default_version:
+        raise not_permitted(f"Version {number} is the default version of {found.arn}; "
+                            "set another default first.")
+    users = [s.arn for s in ctx.state.shares.values()
+             if s.status != DELETED and (found.arn, number) in s.permissions.values()]
+    if users:
+        raise not_permitted(f"Version {number} of {found.arn} is attached to resource shares "
+                            f"{', '.join(users)}; attach another version there first.")
+    found.versions = [v for v in found.versions if v.version != number]
+    return {"returnValue": True, "permissionStatus": "DELETED"}
+
+
 def _new_version(ctx: RamContext, number: int, template: str) -> PermissionVersion:
     parsed = parse_template(template)
     return PermissionVersion(number, parsed, template, ctx.now())
@@ -238,4 +259,5 @@ HANDLERS = {
     "ListPermissionVersions": list_permission_versions,
     "SetDefaultPermissionVersion": set_default_permission_version,
     "DeletePermission": delete_permission,
+    "DeletePermissionVersion": delete_permission_version,
 }

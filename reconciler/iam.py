@@ -54,8 +54,9 @@ Scoping decisions:
   ``ram:PermissionResourceType = sagemaker:ModelCard``; CreatePermissionVersion (and
   ListPermissionVersions and DeletePermissionVersion, which make room at RAM's limit of five
   versions) need the ownership tag on the permission. GetPermission and
-  AssociateResourceSharePermission are scoped to the card account's ``permission/*`` and the two AWS managed model card
-  permissions (which carry no tags, so no tag condition there).
+  AssociateResourceSharePermission are scoped to the card account's ``permission/*`` and
+  the two AWS managed model card permissions (which carry no tags, so no tag condition
+  there).
 - ``sts:AssumeRole``: exactly the consumer ``role_arn``s; no statement when there are none.
 - The consumer accepts invitations only from the card account
   (``ram:ShareOwnerAccountId``), reads the card account's shares and permissions, and

@@ -126,7 +126,8 @@ def _mark(mark: yaml.Mark | None) -> Position:
 
 def _syntax_message(e: yaml.MarkedYAMLError) -> str:
     problem = e.problem or "invalid YAML"
-    context = f" ({e.context})" if e.context else ""
+    started = f" at line {e.context_mark.line + 1}" if e.context_mark else ""
+    context = f" ({e.context}{started})" if e.context else ""
     if "'\\t'" in problem:
         hint = "indent with spaces; YAML does not allow tabs"
     else:

@@ -84,8 +84,6 @@ def plan(
     raise typer.Exit(changed)
 
 
-
-
 @app.command()
 def drift(
     repo: RepoOption = Path("."),
@@ -100,8 +98,6 @@ def drift(
         report, _ = drift_run(RunSettings(repo, endpoint_url))
     sys.stdout.write(DRIFT.get(fmt.value)(report))
     raise typer.Exit(EXIT_CHANGES if report.has_drift else EXIT_OK)
-
-
 
 
 @app.command()
@@ -119,8 +115,6 @@ def verify(
     report = ApplyReport("", checks=checks, context=dict(run.plan.context), kind="verify")
     sys.stdout.write(REPORTS.get(fmt.value)(report))
     raise typer.Exit(EXIT_ERROR if report.failed else EXIT_OK)
-
-
 
 
 class Role(str, Enum):

@@ -88,8 +88,6 @@ def _progress(step: Step) -> None:
     sys.stderr.write(f"  {step.status.value:<13} {step.address} ({step.action})\n")
 
 
-
-
 NamesArgument = Annotated[list[str] | None, typer.Argument(help="Model card names.")]
 
 

@@ -43,15 +43,23 @@ def _string_problems(shape: Shape, value: Any, path: str) -> list[str]:
     meta = shape.metadata
     problems = []
     where = f"Value '{_shown(value)}' at '{path}' failed to satisfy constraint: Member must"
-    if "max" in meta and len(value) > meta["max"]:
-        problems.append(f"{where} have length less than or equal to {meta['max']}")
-    if "min" in meta and len(value) < meta["min"]:
-        problems.append(f"{where} have length greater than or equal to {meta['min']}")
+    problems += _length_problems(meta, len(value), where)
     pattern = _compiled(meta["pattern"]) if "pattern" in meta else None
     if pattern is not None and pattern.fullmatch(value) is None:
         problems.append(f"{where} satisfy regular expression pattern: {meta['pattern']}")
     if shape.enum and value not in shape.enum:
         problems.append(f"{where} satisfy enum value set: [{', '.join(shape.enum)}]")
+    return problems
+
+
+def _length_problems(meta: dict[str, Any], length: int, where: str, minimum: bool = True
+                     ) -> list[str]:
+    """Length limits from the model; lists are checked against their maximum only."""
+    problems = []
+    if "max" in meta and length > meta["max"]:
+        problems.append(f"{where} have length less than or equal to {meta['max']}")
+    if minimum and "min" in meta and length < meta["min"]:
+        problems.append(f"{where} have length greater than or equal to {meta['min']}")
     return problems
 
 
@@ -69,8 +77,7 @@ def _list_problems(shape: Shape, value: Any, path: str) -> list[str]:
     meta = shape.metadata
     problems = []
     where = f"Value '{_shown(value)}' at '{path}' failed to satisfy constraint: Member must"
-    if "max" in meta and len(value) > meta["max"]:
-        problems.append(f"{where} have length less than or equal to {meta['max']}")
+    problems += _length_problems(meta, len(value), where, minimum=False)
     for index, item in enumerate(value, start=1):
         problems += problems_in(shape.member, item, f"{path}.{index}.member")
     return problems

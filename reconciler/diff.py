@@ -48,7 +48,11 @@ def _after_replacements(shares: Mapping[str, LiveShare], card_changes: list[Chan
 
 def build_plan(state: DesiredState, live: LiveState, options: PlanOptions) -> Plan:
     """The changes that make ``live`` match ``state``, in execution order."""
-    found = diff_all(state, live, options)
+    return plan_from(state, live, diff_all(state, live, options))
+
+
+def plan_from(state: DesiredState, live: LiveState, found: PlanPart) -> Plan:
+    """The plan for a diff already made of ``state`` against ``live``."""
     own = state.config.ownership
     return Plan(
         # A plan with errors cannot be applied, so it lists no changes to mislead with.

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from reconciler.aws import AwsSession, AwsSettings, CallStats
 from reconciler.diagnostics import Diagnostic
-from reconciler.diff import PlanOptions, build_plan, diff_all, unmanaged
+from reconciler.diff import PlanOptions, diff_all, plan_from, unmanaged
 from reconciler.diff_cards import same_content
 from reconciler.drift import DriftReport, Edit, drift_report, edits_from, status_edit
 from reconciler.errors import ReconcilerError
@@ -54,6 +54,7 @@ class PlanRun:
     plan: Plan
     stats: CallStats
     session: AwsSession
+    found: PlanPart  # the whole diff behind ``plan``, errors or not (drift and pull read it)
 
 
 def load_valid(repo: Path) -> DesiredState:
@@ -120,10 +121,12 @@ def plan_run(settings: RunSettings, options: PlanOptions) -> PlanRun:
     stats = CallStats()
     session = open_session(state, settings, stats)
     live = read_live(session, state)
-    doubtful = suspects(state, live, diff_all(state, live, options))
+    found = diff_all(state, live, options)
+    doubtful = suspects(state, live, found)
     if doubtful:
         live = confirm_cards(session, live, doubtful)
-    return PlanRun(state, live, build_plan(state, live, options), stats, session)
+        found = diff_all(state, live, options)
+    return PlanRun(state, live, plan_from(state, live, found), stats, session, found)
 
 
 def import_candidates_run(settings: RunSettings, names: list[str]) -> PlanRun:
@@ -137,7 +140,7 @@ def import_candidates_run(settings: RunSettings, names: list[str]) -> PlanRun:
 def drift_run(settings: RunSettings) -> tuple[DriftReport, PlanRun]:
     """Everything live that differs from git, with who edited each drifted card."""
     run = plan_run(settings, PlanOptions())
-    found = diff_all(run.state, run.live, PlanOptions())
+    found = run.found
     edits = card_edits(run, found)
     counts = (len(run.live.cards), len(run.live.shares))
     report = drift_report(found, unmanaged(run.state, run.live, found.adoptions), edits,

@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reconciler.diff import PlanOptions, diff_all
 from reconciler.live.model import is_managed
 from reconciler.normalize import without_paths
 from reconciler.pipeline import PlanRun
@@ -29,10 +28,12 @@ class PullResult:
 
 
 def pull_live(run: PlanRun, repo: Path, names: list[str], everything: bool) -> PullResult:
-    """Rewrite the content of each selected card whose live content differs from git."""
+    """Rewrite the content of each selected card whose live content differs from git.
+
+    ``run`` must come from a plan with default options (no prune, no adopt)."""
     result = PullResult()
     drifted = {c.address.removeprefix("card."): len(c.fields)
-               for c in diff_all(run.state, run.live, PlanOptions()).changes
+               for c in run.found.changes
                if c.action is Action.UPDATE_CONTENT}
     for name in sorted(run.state.cards) if everything else names:
         reason = _why_not(run, name, drifted)

@@ -20,6 +20,7 @@ test: lint typecheck unit
 
 lint: $(STAMP)
 	$(BIN)/ruff check reconciler tests bench
+	$(BIN)/ruff format --check reconciler tests bench
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

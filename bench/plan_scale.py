@@ -51,7 +51,8 @@ def write_repo(root: Path, cards: int) -> None:
         name = f"Bench-Card-{i:04d}"
         (root / "cards" / f"{name}.yaml").write_text(
             f"name: {name}\nstatus: Approved\ncontent:\n  model_overview:\n"
-            f"    model_owner: team-{i % 7}\n    model_description: card number {i}\n")
+            f"    model_owner: team-{i % 7}\n    model_description: card number {i}\n"
+        )
 
 
 def seed(sandbox: Sandbox, root: Path, cards: int) -> None:
@@ -62,21 +63,39 @@ def seed(sandbox: Sandbox, root: Path, cards: int) -> None:
     arns = []
     for i in range(cards):
         name = f"Bench-Card-{i:04d}"
-        content = {"model_overview": {"model_owner": f"team-{i % 7}",
-                                      "model_description": f"card number {i}"}}
-        tags = [{"Key": "managed-by", "Value": "reconciler"},
-                {"Key": "reconciler-source", "Value": f"cards/{name}.yaml"}]
-        arns.append(sagemaker.create_model_card(ModelCardName=name, ModelCardStatus="Approved",
-                                                Content=content_json(content),
-                                                Tags=tags)["ModelCardArn"])
+        content = {
+            "model_overview": {
+                "model_owner": f"team-{i % 7}",
+                "model_description": f"card number {i}",
+            }
+        }
+        tags = [
+            {"Key": "managed-by", "Value": "reconciler"},
+            {"Key": "reconciler-source", "Value": f"cards/{name}.yaml"},
+        ]
+        arns.append(
+            sagemaker.create_model_card(
+                ModelCardName=name,
+                ModelCardStatus="Approved",
+                Content=content_json(content),
+                Tags=tags,
+            )["ModelCardArn"]
+        )
     share = ram.create_resource_share(
-        name="bench-test", principals=["333333333333"], resourceArns=arns[:100],
+        name="bench-test",
+        principals=["333333333333"],
+        resourceArns=arns[:100],
         allowExternalPrincipals=False,
-        tags=[{"key": "managed-by", "value": "reconciler"},
-              {"key": "reconciler-source", "value": "shares/bench-test.yaml"}])
+        tags=[
+            {"key": "managed-by", "value": "reconciler"},
+            {"key": "reconciler-source", "value": "shares/bench-test.yaml"},
+        ],
+    )
     for start in range(100, len(arns), 100):
-        ram.associate_resource_share(resourceShareArn=share["resourceShare"]["resourceShareArn"],
-                                     resourceArns=arns[start:start + 100])
+        ram.associate_resource_share(
+            resourceShareArn=share["resourceShare"]["resourceShareArn"],
+            resourceArns=arns[start : start + 100],
+        )
     sandbox.advance(60)
 
 
@@ -90,8 +109,10 @@ def reconciler_plan(root: Path, endpoint: str) -> CallStats:
     run = plan_run(RunSettings(root, endpoint), PlanOptions())
     if run.plan.changes or run.plan.errors:
         details = [(c.address, c.action.value, c.reason) for c in run.plan.changes[:3]]
-        raise SystemExit(f"expected a no-change plan, got {len(run.plan.changes)} changes: "
-                         f"{details} {[e.message for e in run.plan.errors]}")
+        raise SystemExit(
+            f"expected a no-change plan, got {len(run.plan.changes)} changes: "
+            f"{details} {[e.message for e in run.plan.errors]}"
+        )
     return run.stats
 
 
@@ -100,8 +121,9 @@ def baseline(sandbox: Sandbox) -> CallStats:
     stats = CallStats()
     client = sandbox.client("sagemaker", OWNER, retries=True)
     stats.hook(client)
-    for summary in pages(client.list_model_cards, "ModelCardSummaries", "NextToken",
-                         MaxResults=100):
+    for summary in pages(
+        client.list_model_cards, "ModelCardSummaries", "NextToken", MaxResults=100
+    ):
         client.describe_model_card(ModelCardName=summary["ModelCardName"])
         client.list_tags(ResourceArn=summary["ModelCardArn"])
     return stats
@@ -114,8 +136,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args(argv)
     faults = FaultSettings(latency={"*": args.latency_ms / 1000}) if args.latency_ms else None
-    config = SandboxConfig(default_account=OWNER, organization=Organization(
-        management_account=OWNER, members=frozenset({"333333333333"})))
+    config = SandboxConfig(
+        default_account=OWNER,
+        organization=Organization(management_account=OWNER, members=frozenset({"333333333333"})),
+    )
     with tempfile.TemporaryDirectory() as tmp, Sandbox(config, faults=faults) as sandbox:
         root = Path(tmp)
         write_repo(root, args.cards)
@@ -136,8 +160,11 @@ def _measure(repeat: int, root: Path, sandbox: Sandbox) -> tuple[Any, ...]:
     return ours, base
 
 
-def _report(args: argparse.Namespace, ours: list[tuple[float, CallStats]],
-            base: list[tuple[float, CallStats]]) -> None:
+def _report(
+    args: argparse.Namespace,
+    ours: list[tuple[float, CallStats]],
+    base: list[tuple[float, CallStats]],
+) -> None:
     our_time = statistics.median(t for t, _ in ours)
     base_time = statistics.median(t for t, _ in base)
     our_stats, base_stats = ours[0][1], base[0][1]
@@ -146,16 +173,19 @@ def _report(args: argparse.Namespace, ours: list[tuple[float, CallStats]],
         ("RAM calls", our_stats.total("ram"), base_stats.total("ram")),
         ("STS calls", our_stats.total("sts"), base_stats.total("sts")),
     ]
-    print(f"no-change plan of {args.cards} cards, latency {args.latency_ms:g} ms per call, "
-          f"median of {args.repeat} runs")
+    print(
+        f"no-change plan of {args.cards} cards, latency {args.latency_ms:g} ms per call, "
+        f"median of {args.repeat} runs"
+    )
     print(f"{'':18}{'reconciler':>12}{'baseline':>12}{'baseline/reconciler':>22}")
     for label, mine, theirs in rows:
         ratio = f"{theirs / mine:.1f}x" if mine and theirs else "-"
         print(f"{label:18}{mine:>12}{theirs:>12}{ratio:>22}")
-    print(f"{'wall time (s)':18}{our_time:>12.2f}{base_time:>12.2f}"
-          f"{base_time / our_time:>21.1f}x")
-    print("calls by operation (reconciler): " + ", ".join(
-        f"{k}={v}" for k, v in sorted(our_stats.calls.items())))
+    print(f"{'wall time (s)':18}{our_time:>12.2f}{base_time:>12.2f}{base_time / our_time:>21.1f}x")
+    print(
+        "calls by operation (reconciler): "
+        + ", ".join(f"{k}={v}" for k, v in sorted(our_stats.calls.items()))
+    )
 
 
 if __name__ == "__main__":

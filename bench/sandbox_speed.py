@@ -25,8 +25,9 @@ from reconciler.sandbox.instance import Sandbox
 def first_line_seconds(command: list[str]) -> float:
     """Seconds until ``command`` prints its first line (then it is stopped)."""
     started = time.perf_counter()
-    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                          text=True) as process:
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    ) as process:
         assert process.stdout is not None
         process.stdout.readline()
         elapsed = time.perf_counter() - started
@@ -53,9 +54,11 @@ def timings(call: Any, count: int) -> list[float]:
 
 def canned(client: Any) -> None:
     """Answer DescribeModelCard in-process, before anything is sent."""
-    body = (b'{"ModelCardArn":"arn:aws:sagemaker:us-east-1:111111111111:model-card/c",'
-            b'"ModelCardName":"c","ModelCardVersion":1,"Content":"{}",'
-            b'"ModelCardStatus":"Draft","CreationTime":0,"CreatedBy":{}}')
+    body = (
+        b'{"ModelCardArn":"arn:aws:sagemaker:us-east-1:111111111111:model-card/c",'
+        b'"ModelCardName":"c","ModelCardVersion":1,"Content":"{}",'
+        b'"ModelCardStatus":"Draft","CreationTime":0,"CreatedBy":{}}'
+    )
 
     class Raw:
         def stream(self, **_: Any) -> Any:
@@ -89,12 +92,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args(argv)
     ours, base = startup(args.repeat)
-    print(f"start-up to first line (median of {args.repeat}): sandbox {ours:.2f} s, "
-          f"python + import boto3 {base:.2f} s, ratio {ours / base:.1f}x")
+    print(
+        f"start-up to first line (median of {args.repeat}): sandbox {ours:.2f} s, "
+        f"python + import boto3 {base:.2f} s, ratio {ours / base:.1f}x"
+    )
     served, offline = latency(args.calls)
-    print(f"DescribeModelCard over loopback ({args.calls} calls): median {ms(served, 50):.2f} ms,"
-          f" p90 {ms(served, 90):.2f} ms; boto3 alone (canned answer): median "
-          f"{ms(offline, 50):.2f} ms; ratio {ms(served, 50) / ms(offline, 50):.1f}x")
+    print(
+        f"DescribeModelCard over loopback ({args.calls} calls): median {ms(served, 50):.2f} ms,"
+        f" p90 {ms(served, 90):.2f} ms; boto3 alone (canned answer): median "
+        f"{ms(offline, 50):.2f} ms; ratio {ms(served, 50) / ms(offline, 50):.1f}x"
+    )
     return 0
 
 

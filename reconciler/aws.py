@@ -80,8 +80,12 @@ def new_session(**credentials: str) -> boto3.session.Session:
 class AwsSession:
     """Clients for one identity (ambient credentials, or an assumed role) and region."""
 
-    def __init__(self, settings: AwsSettings, stats: CallStats | None = None,
-                 session: boto3.session.Session | None = None) -> None:
+    def __init__(
+        self,
+        settings: AwsSettings,
+        stats: CallStats | None = None,
+        session: boto3.session.Session | None = None,
+    ) -> None:
         self.settings = settings
         self.stats = stats or CallStats()
         self._session = session or new_session()
@@ -105,28 +109,39 @@ class AwsSession:
             user_agent_extra="modelcard-reconciler",
         )
         try:
-            client = self._session.client(service, endpoint_url=self.settings.endpoint_url,
-                                          config=config)
+            client = self._session.client(
+                service, endpoint_url=self.settings.endpoint_url, config=config
+            )
         except ValueError as e:  # botocore's "Invalid endpoint: ..."
-            raise ReconcilerError(f"cannot use the endpoint: {e}",
-                                  hint="give a full URL such as http://127.0.0.1:4566 in "
-                                       "--endpoint-url or AWS_ENDPOINT_URL") from e
+            raise ReconcilerError(
+                f"cannot use the endpoint: {e}",
+                hint="give a full URL such as http://127.0.0.1:4566 in "
+                "--endpoint-url or AWS_ENDPOINT_URL",
+            ) from e
         self.stats.hook(client)
         return client
 
     def assume(self, role_arn: str, session_name: str) -> AwsSession:
         """A session acting through ``role_arn``, sharing this session's call counts."""
-        settings = AwsSettings(self.settings.region, self.settings.endpoint_url, None,
-                               self.settings.max_attempts, self.settings.max_workers)
+        settings = AwsSettings(
+            self.settings.region,
+            self.settings.endpoint_url,
+            None,
+            self.settings.max_attempts,
+            self.settings.max_workers,
+        )
         return AwsSession(settings, self.stats, self._assumed(role_arn, session_name))
 
     def _assumed(self, role_arn: str, session_name: str) -> boto3.session.Session:
         with aws_errors(f"assuming role {role_arn}"):
-            creds = self.client("sts").assume_role(RoleArn=role_arn,
-                                                    RoleSessionName=session_name)["Credentials"]
-        return new_session(aws_access_key_id=creds["AccessKeyId"],
-                           aws_secret_access_key=creds["SecretAccessKey"],
-                           aws_session_token=creds["SessionToken"])
+            creds = self.client("sts").assume_role(RoleArn=role_arn, RoleSessionName=session_name)[
+                "Credentials"
+            ]
+        return new_session(
+            aws_access_key_id=creds["AccessKeyId"],
+            aws_secret_access_key=creds["SecretAccessKey"],
+            aws_session_token=creds["SessionToken"],
+        )
 
     def caller_account(self) -> str:
         with aws_errors("reading the caller identity (sts:GetCallerIdentity)"):
@@ -141,7 +156,8 @@ class AwsSession:
                 f"the credentials are for account {actual}, but reconciler.yaml says the card "
                 f"account is {expected}",
                 hint="use credentials (or card_account.role_arn) for the card account, "
-                     "or fix card_account.id")
+                "or fix card_account.id",
+            )
 
 
 def error_code(error: ClientError) -> str:
@@ -156,19 +172,26 @@ def aws_errors(doing: str) -> Iterator[None]:
         yield
     except ClientError as e:
         detail = e.response.get("Error", {})
-        raise ReconcilerError(f"AWS refused {doing}: {detail.get('Code')}: "
-                              f"{detail.get('Message')}", hint=_hint(error_code(e))) from e
+        raise ReconcilerError(
+            f"AWS refused {doing}: {detail.get('Code')}: {detail.get('Message')}",
+            hint=_hint(error_code(e)),
+        ) from e
     except EndpointConnectionError as e:
-        raise ReconcilerError(f"{doing} failed: nothing answers at {e.kwargs.get('endpoint_url')}",
-                              hint="is the endpoint (or the sandbox) running? Check "
-                                   "AWS_ENDPOINT_URL or --endpoint-url") from e
+        raise ReconcilerError(
+            f"{doing} failed: nothing answers at {e.kwargs.get('endpoint_url')}",
+            hint="is the endpoint (or the sandbox) running? Check "
+            "AWS_ENDPOINT_URL or --endpoint-url",
+        ) from e
     except NoCredentialsError as e:
-        raise ReconcilerError(f"{doing} failed: no AWS credentials found",
-                              hint="set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, "
-                                   "or run where an instance or OIDC role provides them") from e
+        raise ReconcilerError(
+            f"{doing} failed: no AWS credentials found",
+            hint="set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, "
+            "or run where an instance or OIDC role provides them",
+        ) from e
     except BotoCoreError as e:
-        raise ReconcilerError(f"{doing} failed: {e}",
-                              hint="check credentials, region and endpoint") from e
+        raise ReconcilerError(
+            f"{doing} failed: {e}", hint="check credentials, region and endpoint"
+        ) from e
 
 
 def _hint(code: str) -> str | None:
@@ -179,8 +202,9 @@ def _hint(code: str) -> str | None:
     return None
 
 
-def pages(call: Callable[..., dict[str, Any]], items_key: str, token_key: str,
-          **kwargs: Any) -> Iterator[Any]:
+def pages(
+    call: Callable[..., dict[str, Any]], items_key: str, token_key: str, **kwargs: Any
+) -> Iterator[Any]:
     """Every item of a paginated list call, looping until the token is empty.
 
     RAM may return an empty page before the end, so emptiness never stops the loop.
@@ -197,4 +221,4 @@ def pages(call: Callable[..., dict[str, Any]], items_key: str, token_key: str,
 def chunks(items: list[str], size: int) -> Iterator[list[str]]:
     """``items`` in lists of at most ``size``, for APIs that cap the entries per call."""
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]

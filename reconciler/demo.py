@@ -53,8 +53,15 @@ class Demo:
         self.card_arn = f"arn:aws:sagemaker:us-east-1:{CARD_ACCOUNT}:model-card/{CARD}"
 
     def run(self) -> None:
-        steps = [self.create_and_share, self.dev_accepts, self.dev_edits, self.drift_shows,
-                 self.promote_to_review, self.promote_to_approved, self.nothing_left]
+        steps = [
+            self.create_and_share,
+            self.dev_accepts,
+            self.dev_edits,
+            self.drift_shows,
+            self.promote_to_review,
+            self.promote_to_approved,
+            self.nothing_left,
+        ]
         for number, step in enumerate(steps, 1):
             self.say(f"\n━━ Step {number}/{len(steps)}: {(step.__doc__ or '').strip()}")
             step()
@@ -62,9 +69,11 @@ class Demo:
     def create_and_share(self) -> None:
         """the card account creates the Customer Churn card in Draft, shared with dev"""
         plan = self.show_plan()
-        expect([c.action.value for c in plan.changes] == [
-            "create_permission", "create_card", "create_share", "create_share",
-            "create_share"], "the first plan creates the permission, the card and 3 shares")
+        expect(
+            [c.action.value for c in plan.changes]
+            == ["create_permission", "create_card", "create_share", "create_share", "create_share"],
+            "the first plan creates the permission, the card and 3 shares",
+        )
         self.say("dev is outside the Organization, so its share needs --force.")
         report = self.apply(force=True, verify=False)
         expect(report.converged is True, "the first apply converges")
@@ -76,11 +85,14 @@ class Demo:
         pending = [i for i in invitations if i["status"] == "PENDING"]
         expect(len(pending) == 1, "dev has one pending invitation")
         ram.accept_resource_share_invitation(
-            resourceShareInvitationArn=pending[0]["resourceShareInvitationArn"])
+            resourceShareInvitationArn=pending[0]["resourceShareInvitationArn"]
+        )
         self.sandbox.advance(5)
         card = self.client("sagemaker", DEV).describe_model_card(ModelCardName=self.card_arn)
-        self.say(f"dev accepted '{pending[0]['resourceShareName']}' and reads {CARD}: status "
-                 f"{card['ModelCardStatus']}, version {card['ModelCardVersion']}")
+        self.say(
+            f"dev accepted '{pending[0]['resourceShareName']}' and reads {CARD}: status "
+            f"{card['ModelCardStatus']}, version {card['ModelCardVersion']}"
+        )
 
     def dev_edits(self) -> None:
         """a data scientist in dev updates the card's content through the SageMaker API"""
@@ -94,10 +106,14 @@ class Demo:
         """the card account's next plan shows that edit, field by field, as drift from git"""
         plan = self.show_plan()
         fields = [(f.path, f.before, f.after) for c in plan.changes for f in c.fields]
-        expect(fields == [("$.content.model_overview.model_owner", EDITED_OWNER, "model-owner")],
-               "the plan shows exactly the field dev edited, back to git's value")
-        expect(f"arn:aws:sts::{DEV}:assumed-role/DataScientist/" in plan.changes[0].reason,
-               "the plan names dev's data scientist as the last editor")
+        expect(
+            fields == [("$.content.model_overview.model_owner", EDITED_OWNER, "model-owner")],
+            "the plan shows exactly the field dev edited, back to git's value",
+        )
+        expect(
+            f"arn:aws:sts::{DEV}:assumed-role/DataScientist/" in plan.changes[0].reason,
+            "the plan names dev's data scientist as the last editor",
+        )
         self.say("The team accepts the edit: the YAML takes dev's value (a reviewed change).")
         self.edit_card("model_owner: model-owner", f"model_owner: {EDITED_OWNER}")
         expect(not self.plan().changes, "with the edit in git, nothing differs")
@@ -106,22 +122,28 @@ class Demo:
         """promoted to PendingReview in YAML: the status changes and the card goes to test"""
         self.edit_card("status: Draft", "status: PendingReview")
         plan = self.show_plan()
-        expect([(c.address, c.action.value) for c in plan.changes] == [
-            (f"card.{CARD}", "update_status"), ("share.churn-test", "associate_resources")],
-            "the plan changes the status and shares the card with test")
+        expect(
+            [(c.address, c.action.value) for c in plan.changes]
+            == [(f"card.{CARD}", "update_status"), ("share.churn-test", "associate_resources")],
+            "the plan changes the status and shares the card with test",
+        )
         self.apply()
 
     def promote_to_approved(self) -> None:
         """promoted to Approved: the prod share gets the card, read-only"""
         self.edit_card("status: PendingReview", "status: Approved")
         plan = self.show_plan()
-        expect([(c.address, c.action.value) for c in plan.changes] == [
-            (f"card.{CARD}", "update_status"), ("share.churn-prod", "associate_resources")],
-            "the plan changes the status and shares the card with prod")
+        expect(
+            [(c.address, c.action.value) for c in plan.changes]
+            == [(f"card.{CARD}", "update_status"), ("share.churn-prod", "associate_resources")],
+            "the plan changes the status and shares the card with prod",
+        )
         report = self.apply()
         prod = [c for c in report.checks if c.account == "prod"]
-        expect(bool(prod) and "sagemaker:UpdateModelCard" not in prod[0].actions,
-               "prod's permission in force has no UpdateModelCard")
+        expect(
+            bool(prod) and "sagemaker:UpdateModelCard" not in prod[0].actions,
+            "prod's permission in force has no UpdateModelCard",
+        )
         self.prove_read_only()
 
     def nothing_left(self) -> None:
@@ -132,8 +154,10 @@ class Demo:
     def prove_read_only(self) -> None:
         sagemaker = self.client("sagemaker", PROD)
         card = sagemaker.describe_model_card(ModelCardName=self.card_arn)
-        self.say(f"prod describes the card: {card['ModelCardStatus']}, "
-                 f"version {card['ModelCardVersion']}")
+        self.say(
+            f"prod describes the card: {card['ModelCardStatus']}, "
+            f"version {card['ModelCardVersion']}"
+        )
         try:
             sagemaker.update_model_card(ModelCardName=self.card_arn, ModelCardStatus="Draft")
         except ClientError as e:
@@ -158,8 +182,9 @@ class Demo:
         request = ApplyRequest(self.settings, PlanOptions(), Flags(force=force), verify=verify)
         report, _ = apply_run(request, ApplyHooks(confirm=lambda plan: True))
         flags = " --force" if force else ""
-        self.say(f"$ reconciler apply --auto-approve{flags}\n"
-                 + REPORTS.get("text")(report).rstrip())
+        self.say(
+            f"$ reconciler apply --auto-approve{flags}\n" + REPORTS.get("text")(report).rstrip()
+        )
         expect(not report.failed, "the apply succeeds and consumers see what git declares")
         return report
 
@@ -177,13 +202,25 @@ class Demo:
 @contextmanager
 def card_account_credentials(endpoint: str) -> Iterator[None]:
     """Ambient credentials of the sandbox's card account, for this process only."""
-    keys = ("AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
-            "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_REGION")
+    keys = (
+        "AWS_ENDPOINT_URL",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_PROFILE",
+        "AWS_DEFAULT_REGION",
+    )
     saved = {k: os.environ.get(k) for k in keys}
     for key in ("AWS_SESSION_TOKEN", "AWS_PROFILE"):
         os.environ.pop(key, None)
-    os.environ.update({"AWS_ENDPOINT_URL": endpoint, "AWS_ACCESS_KEY_ID": "testing",
-                       "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1"})
+    os.environ.update(
+        {
+            "AWS_ENDPOINT_URL": endpoint,
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_DEFAULT_REGION": "us-east-1",
+        }
+    )
     try:
         yield
     finally:
@@ -211,8 +248,13 @@ def run_demo(source: Path, say: Callable[[str], None]) -> None:
 
     org = Organization(management_account=CARD_ACCOUNT, members=frozenset({TEST, PROD}))
     config = SandboxConfig(default_account=CARD_ACCOUNT, organization=org)
-    with tempfile.TemporaryDirectory(prefix="reconciler-demo-") as tmp, \
-            Sandbox(config) as sandbox, card_account_credentials(sandbox.endpoint):
-        say(f"Sandbox at {sandbox.endpoint}: card account {CARD_ACCOUNT}; Organization "
-            f"members test {TEST} and prod {PROD}; dev {DEV} is outside.")
+    with (
+        tempfile.TemporaryDirectory(prefix="reconciler-demo-") as tmp,
+        Sandbox(config) as sandbox,
+        card_account_credentials(sandbox.endpoint),
+    ):
+        say(
+            f"Sandbox at {sandbox.endpoint}: card account {CARD_ACCOUNT}; Organization "
+            f"members test {TEST} and prod {PROD}; dev {DEV} is outside."
+        )
         Demo(sandbox, copy_example(source, Path(tmp)), say).run()

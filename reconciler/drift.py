@@ -22,8 +22,10 @@ KINDS: Mapping[Action, tuple[str, str]] = {
     Action.UPDATE_CONTENT: ("content", "content edited outside git"),
     Action.UPDATE_STATUS: ("status", "status changed outside git"),
     Action.UPDATE_TAGS: ("tags", "tags changed outside git"),
-    Action.CREATE_CARD: ("missing_card", "declared in git but missing in the account "
-                         "(deleted live, or never applied)"),
+    Action.CREATE_CARD: (
+        "missing_card",
+        "declared in git but missing in the account (deleted live, or never applied)",
+    ),
     Action.REPLACE_CARD: ("replaced", "KMS key or name differs from git"),
     Action.CREATE_PERMISSION: ("missing_permission", "permission missing in the account"),
     Action.UPDATE_PERMISSION: ("permission", "permission actions changed outside git"),
@@ -31,12 +33,18 @@ KINDS: Mapping[Action, tuple[str, str]] = {
     Action.UPDATE_SHARE: ("share_settings", "share settings or tags changed outside git"),
     Action.SET_PERMISSION: ("share_permission", "share permission changed outside git"),
     Action.ASSOCIATE_RESOURCES: ("share_resources", "cards missing from the share"),
-    Action.DISASSOCIATE_RESOURCES: ("share_resources", "cards in the share that git does not "
-                                    "select"),
-    Action.ASSOCIATE_PRINCIPALS: ("share_principals", "principals missing from the share "
-                                  "(removed, or an invitation expired or was rejected)"),
-    Action.DISASSOCIATE_PRINCIPALS: ("share_principals", "principals added to the share "
-                                     "outside git"),
+    Action.DISASSOCIATE_RESOURCES: (
+        "share_resources",
+        "cards in the share that git does not select",
+    ),
+    Action.ASSOCIATE_PRINCIPALS: (
+        "share_principals",
+        "principals missing from the share (removed, or an invitation expired or was rejected)",
+    ),
+    Action.DISASSOCIATE_PRINCIPALS: (
+        "share_principals",
+        "principals added to the share outside git",
+    ),
     Action.DELETE_SHARE: ("not_in_git", "managed share no longer in git"),
     Action.DELETE_CARD: ("not_in_git", "managed card no longer in git"),
 }
@@ -109,9 +117,13 @@ def status_edit(card: LiveCard) -> Edit:
     return Edit(who, account, card.last_modified_time, card.version, card.version)
 
 
-def drift_report(found: PlanPart, unmanaged: tuple[Unmanaged, ...],
-                 edits: Mapping[str, tuple[Edit, ...]], context: Mapping[str, str],
-                 counts: tuple[int, int]) -> DriftReport:
+def drift_report(
+    found: PlanPart,
+    unmanaged: tuple[Unmanaged, ...],
+    edits: Mapping[str, tuple[Edit, ...]],
+    context: Mapping[str, str],
+    counts: tuple[int, int],
+) -> DriftReport:
     """Every difference as a drift item: changes, blocked differences, unmanaged resources."""
     items = [_from_change(c, edits) for c in found.changes]
     items += [_from_error(e) for e in found.errors]
@@ -123,17 +135,28 @@ def drift_report(found: PlanPart, unmanaged: tuple[Unmanaged, ...],
 def _from_change(change: Change, edits: Mapping[str, tuple[Edit, ...]]) -> DriftItem:
     kind, summary = KINDS[change.action]
     key = f"{change.address}:{kind}"
-    return DriftItem(change.address, kind, summary, change.reason, change.fields,
-                     edits.get(key, ()), _remedy(kind))
+    return DriftItem(
+        change.address,
+        kind,
+        summary,
+        change.reason,
+        change.fields,
+        edits.get(key, ()),
+        _remedy(kind),
+    )
 
 
 def _remedy(kind: str) -> str:
     if kind == "content":
-        return "keep it: `reconciler pull` writes the live content into git for review; " \
-               "undo it: `reconciler apply` restores git's value"
+        return (
+            "keep it: `reconciler pull` writes the live content into git for review; "
+            "undo it: `reconciler apply` restores git's value"
+        )
     if kind in ("status", "tags"):
-        return f"keep it: change the card's {kind} in its YAML file; undo it: " \
-               "`reconciler apply` restores git's value"
+        return (
+            f"keep it: change the card's {kind} in its YAML file; undo it: "
+            "`reconciler apply` restores git's value"
+        )
     if kind == "not_in_git":
         return "`reconciler apply --prune` deletes it, or restore its file in git"
     return "`reconciler apply` restores what git declares"
@@ -142,15 +165,26 @@ def _remedy(kind: str) -> str:
 def _from_error(error: Diagnostic) -> DriftItem:
     prefix = "share" if error.file.startswith("shares/") else "card"
     address = f"{prefix}.{error.file.rsplit('/', 1)[-1].rsplit('.', 1)[0]}"
-    return DriftItem(address, "blocked", "differs from git in a way apply cannot undo",
-                     f"{error.file}:{error.line}:{error.column}: {error.message}",
-                     remedy="change git to match, or fix the card by hand")
+    return DriftItem(
+        address,
+        "blocked",
+        "differs from git in a way apply cannot undo",
+        f"{error.file}:{error.line}:{error.column}: {error.message}",
+        remedy="change git to match, or fix the card by hand",
+    )
 
 
 def _from_unmanaged(item: Unmanaged) -> DriftItem:
     prefix = "card" if item.kind == "model_card" else "share"
-    remedy = (f"`reconciler import {item.name}` brings it under git" if prefix == "card"
-              else "`reconciler import --shares` brings it under git")
-    return DriftItem(f"{prefix}.{item.name}", "unmanaged",
-                     f"{item.kind.replace('_', ' ')} not managed by the reconciler",
-                     item.arn, remedy=remedy)
+    remedy = (
+        f"`reconciler import {item.name}` brings it under git"
+        if prefix == "card"
+        else "`reconciler import --shares` brings it under git"
+    )
+    return DriftItem(
+        f"{prefix}.{item.name}",
+        "unmanaged",
+        f"{item.kind.replace('_', ' ')} not managed by the reconciler",
+        item.arn,
+        remedy=remedy,
+    )

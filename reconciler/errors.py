@@ -20,5 +20,8 @@ class ReconcilerError(Exception):
         if not self.hint:
             return self.message
         # After a list of details the advice goes on its own line, where it is seen.
-        return f"{self.message}\n{self.hint}" if "\n" in self.message else \
-            f"{self.message}: {self.hint}"
+        return (
+            f"{self.message}\n{self.hint}"
+            if "\n" in self.message
+            else f"{self.message}: {self.hint}"
+        )

@@ -96,13 +96,21 @@ class Scope:
     @classmethod
     def for_config(cls, config: Config) -> Scope:
         own = config.ownership
-        return cls(partition_for(config.region), config.region, config.card_account_id,
-                   own.tag_key, own.tag_value)
+        return cls(
+            partition_for(config.region),
+            config.region,
+            config.card_account_id,
+            own.tag_key,
+            own.tag_value,
+        )
 
-    def arn(self, service: str, resource: str, region: str | None = None,
-            account: str | None = None) -> str:
-        return (f"arn:{self.partition}:{service}:{self.region if region is None else region}:"
-                f"{self.account if account is None else account}:{resource}")
+    def arn(
+        self, service: str, resource: str, region: str | None = None, account: str | None = None
+    ) -> str:
+        return (
+            f"arn:{self.partition}:{service}:{self.region if region is None else region}:"
+            f"{self.account if account is None else account}:{resource}"
+        )
 
     @property
     def cards(self) -> str:
@@ -118,8 +126,10 @@ class Scope:
 
     @property
     def aws_permissions(self) -> list[str]:
-        return [self.arn("ram", f"permission/{name}", "", "aws")
-                for name in sorted(AWS_MANAGED_PERMISSIONS)]
+        return [
+            self.arn("ram", f"permission/{name}", "", "aws")
+            for name in sorted(AWS_MANAGED_PERMISSIONS)
+        ]
 
     @property
     def keys(self) -> str:
@@ -133,20 +143,28 @@ class Scope:
         return {"StringEquals": {f"aws:RequestTag/{self.tag_key}": self.tag_value, **more}}
 
     def via_sagemaker(self) -> Condition:
-        return {"StringEquals": {"kms:ViaService": f"sagemaker.{self.region}.amazonaws.com"},
-                "StringLike": {"kms:EncryptionContext:aws:sagemaker:model-card-arn":
-                               self.cards}}
+        return {
+            "StringEquals": {"kms:ViaService": f"sagemaker.{self.region}.amazonaws.com"},
+            "StringLike": {"kms:EncryptionContext:aws:sagemaker:model-card-arn": self.cards},
+        }
 
 
-def statement(sid: str, actions: Sequence[str], resources: str | Sequence[str],
-              condition: Condition | None = None) -> Statement:
+def statement(
+    sid: str,
+    actions: Sequence[str],
+    resources: str | Sequence[str],
+    condition: Condition | None = None,
+) -> Statement:
     """One Allow statement: actions sorted, one resource as a string, several sorted."""
-    resource: str | list[str] = (resources if isinstance(resources, str)
-                                 else sorted(resources))
+    resource: str | list[str] = resources if isinstance(resources, str) else sorted(resources)
     if isinstance(resource, list) and len(resource) == 1:
         resource = resource[0]
-    found: Statement = {"Sid": sid, "Effect": "Allow", "Action": sorted(actions),
-                        "Resource": resource}
+    found: Statement = {
+        "Sid": sid,
+        "Effect": "Allow",
+        "Action": sorted(actions),
+        "Resource": resource,
+    }
     if condition:
         found["Condition"] = condition
     return found
@@ -157,45 +175,82 @@ def read_statements(s: Scope) -> list[Statement]:
     return [
         statement("ReadCallerIdentity", ["sts:GetCallerIdentity"], "*"),
         statement("SearchModelCards", ["sagemaker:Search"], "*"),
-        statement("ReadModelCards", ["sagemaker:DescribeModelCard", "sagemaker:ListTags",
-                                     "sagemaker:ListModelCardVersions"], s.cards),
-        statement("ListSharesAndPermissions", ["ram:GetResourceShares",
-                                               "ram:GetResourceShareAssociations",
-                                               "ram:ListPermissions", "ram:ListResources"], "*"),
+        statement(
+            "ReadModelCards",
+            [
+                "sagemaker:DescribeModelCard",
+                "sagemaker:ListTags",
+                "sagemaker:ListModelCardVersions",
+            ],
+            s.cards,
+        ),
+        statement(
+            "ListSharesAndPermissions",
+            [
+                "ram:GetResourceShares",
+                "ram:GetResourceShareAssociations",
+                "ram:ListPermissions",
+                "ram:ListResources",
+            ],
+            "*",
+        ),
         statement("ReadSharePermissions", ["ram:ListResourceSharePermissions"], s.shares),
         statement("ReadCustomerManagedPermissions", ["ram:GetPermission"], s.permissions),
     ]
 
 
 def plan_statements(s: Scope, config: Config) -> list[Statement]:
-    return [*read_statements(s),
-            statement("DecryptModelCards", ["kms:Decrypt"], s.keys, s.via_sagemaker())]
+    return [
+        *read_statements(s),
+        statement("DecryptModelCards", ["kms:Decrypt"], s.keys, s.via_sagemaker()),
+    ]
 
 
 def card_writes(s: Scope) -> list[Statement]:
     """Model cards: created or adopted with the ownership tag, changed only with it."""
     return [
-        statement("CreateManagedModelCards", ["sagemaker:CreateModelCard"], s.cards,
-                  s.tagged_request()),
-        statement("TagModelCardsAsManaged", ["sagemaker:AddTags"], s.cards,
-                  s.tagged_request()),
-        statement("ChangeManagedModelCards", ["sagemaker:AddTags", "sagemaker:DeleteModelCard",
-                                              "sagemaker:DeleteTags",
-                                              "sagemaker:UpdateModelCard"], s.cards, s.owned()),
+        statement(
+            "CreateManagedModelCards", ["sagemaker:CreateModelCard"], s.cards, s.tagged_request()
+        ),
+        statement("TagModelCardsAsManaged", ["sagemaker:AddTags"], s.cards, s.tagged_request()),
+        statement(
+            "ChangeManagedModelCards",
+            [
+                "sagemaker:AddTags",
+                "sagemaker:DeleteModelCard",
+                "sagemaker:DeleteTags",
+                "sagemaker:UpdateModelCard",
+            ],
+            s.cards,
+            s.owned(),
+        ),
     ]
 
 
 def permission_writes(s: Scope) -> list[Statement]:
     """Customer-managed RAM permissions for model cards, and attaching permissions."""
     return [
-        statement("CreateManagedPermissions", ["ram:CreatePermission"], "*",
-                  s.tagged_request(**{"ram:PermissionResourceType": RESOURCE_TYPE})),
-        statement("VersionManagedPermissions", ["ram:CreatePermissionVersion",
-                                                "ram:DeletePermissionVersion",
-                                                "ram:ListPermissionVersions"], s.permissions,
-                  s.owned()),
-        statement("AttachModelCardPermissions", ["ram:AssociateResourceSharePermission"],
-                  [s.permissions, *s.aws_permissions]),
+        statement(
+            "CreateManagedPermissions",
+            ["ram:CreatePermission"],
+            "*",
+            s.tagged_request(**{"ram:PermissionResourceType": RESOURCE_TYPE}),
+        ),
+        statement(
+            "VersionManagedPermissions",
+            [
+                "ram:CreatePermissionVersion",
+                "ram:DeletePermissionVersion",
+                "ram:ListPermissionVersions",
+            ],
+            s.permissions,
+            s.owned(),
+        ),
+        statement(
+            "AttachModelCardPermissions",
+            ["ram:AssociateResourceSharePermission"],
+            [s.permissions, *s.aws_permissions],
+        ),
     ]
 
 
@@ -203,17 +258,36 @@ def share_writes(s: Scope) -> list[Statement]:
     """Resource shares: created with the ownership tag, changed only while they carry it."""
     model_cards = {"StringEqualsIfExists": {"ram:RequestedResourceType": RESOURCE_TYPE}}
     return [
-        statement("CreateManagedShares", ["ram:CreateResourceShare"], "*",
-                  {**s.tagged_request(), **model_cards}),
-        statement("TagSharesAndPermissionsOnCreate", ["ram:TagResource"],
-                  [s.shares, s.permissions], s.tagged_request()),
-        statement("ChangeManagedShares", ["ram:AssociateResourceSharePermission",
-                                          "ram:DeleteResourceShare", "ram:TagResource",
-                                          "ram:UntagResource", "ram:UpdateResourceShare"],
-                  s.shares, s.owned()),
-        statement("ShareModelCardsInManagedShares", ["ram:AssociateResourceShare",
-                                                     "ram:DisassociateResourceShare"],
-                  s.shares, {**s.owned(), **model_cards}),
+        statement(
+            "CreateManagedShares",
+            ["ram:CreateResourceShare"],
+            "*",
+            {**s.tagged_request(), **model_cards},
+        ),
+        statement(
+            "TagSharesAndPermissionsOnCreate",
+            ["ram:TagResource"],
+            [s.shares, s.permissions],
+            s.tagged_request(),
+        ),
+        statement(
+            "ChangeManagedShares",
+            [
+                "ram:AssociateResourceSharePermission",
+                "ram:DeleteResourceShare",
+                "ram:TagResource",
+                "ram:UntagResource",
+                "ram:UpdateResourceShare",
+            ],
+            s.shares,
+            s.owned(),
+        ),
+        statement(
+            "ShareModelCardsInManagedShares",
+            ["ram:AssociateResourceShare", "ram:DisassociateResourceShare"],
+            s.shares,
+            {**s.owned(), **model_cards},
+        ),
     ]
 
 
@@ -224,10 +298,19 @@ def consumer_roles(config: Config) -> list[str]:
 def apply_statements(s: Scope, config: Config) -> list[Statement]:
     roles = consumer_roles(config)
     assume = [statement("AssumeConsumerRoles", ["sts:AssumeRole"], roles)] if roles else []
-    return [*read_statements(s), *card_writes(s), *permission_writes(s), *share_writes(s),
-            *assume,
-            statement("EncryptAndDecryptModelCards", ["kms:Decrypt", "kms:GenerateDataKey"],
-                      s.keys, s.via_sagemaker())]
+    return [
+        *read_statements(s),
+        *card_writes(s),
+        *permission_writes(s),
+        *share_writes(s),
+        *assume,
+        statement(
+            "EncryptAndDecryptModelCards",
+            ["kms:Decrypt", "kms:GenerateDataKey"],
+            s.keys,
+            s.via_sagemaker(),
+        ),
+    ]
 
 
 def verify_statements(s: Scope, config: Config) -> list[Statement]:
@@ -235,11 +318,16 @@ def verify_statements(s: Scope, config: Config) -> list[Statement]:
     invitations = s.arn("ram", "resource-share-invitation/*", account="*")
     return [
         statement("ReadInvitations", ["ram:GetResourceShareInvitations"], "*"),
-        statement("AcceptCardAccountInvitations", ["ram:AcceptResourceShareInvitation"],
-                  invitations, {"StringEquals": {"ram:ShareOwnerAccountId": s.account}}),
+        statement(
+            "AcceptCardAccountInvitations",
+            ["ram:AcceptResourceShareInvitation"],
+            invitations,
+            {"StringEquals": {"ram:ShareOwnerAccountId": s.account}},
+        ),
         statement("ReadSharePermissions", ["ram:ListResourceSharePermissions"], s.shares),
-        statement("ReadSharedPermissions", ["ram:GetPermission"],
-                  [s.permissions, *s.aws_permissions]),
+        statement(
+            "ReadSharedPermissions", ["ram:GetPermission"], [s.permissions, *s.aws_permissions]
+        ),
         statement("DescribeSharedModelCards", ["sagemaker:DescribeModelCard"], s.cards),
         statement("DecryptSharedModelCards", ["kms:Decrypt"], s.keys, s.via_sagemaker()),
     ]
@@ -256,6 +344,5 @@ def policy_document(role: str, config: Config) -> dict[str, Any]:
     """The identity policy ``role`` (plan, apply or verify) needs for this configuration."""
     build = ROLES.get(role)
     if build is None:
-        raise ReconcilerError(f"unknown role '{role}'",
-                              hint=f"use one of {', '.join(ROLES)}")
+        raise ReconcilerError(f"unknown role '{role}'", hint=f"use one of {', '.join(ROLES)}")
     return {"Version": "2012-10-17", "Statement": build(Scope.for_config(config), config)}

@@ -56,8 +56,10 @@ def _order(value: Any, node: dict[str, Any], root: dict[str, Any]) -> Any:
         props = node.get("properties", {})
         keys = [k for k in props if k in value] + sorted(k for k in value if k not in props)
         extra = node.get("additionalProperties")
-        return {k: _order(value[k], props.get(k, extra if isinstance(extra, dict) else {}), root)
-                for k in keys}
+        return {
+            k: _order(value[k], props.get(k, extra if isinstance(extra, dict) else {}), root)
+            for k in keys
+        }
     if isinstance(value, list):
         items = node.get("items", {})
         return [_order(v, items if isinstance(items, dict) else {}, root) for v in value]
@@ -71,11 +73,16 @@ def share_document(share: LiveShare, config: Config, arns: Arns) -> dict[str, An
     prefix = arns.card("")
     cards = sorted(a.removeprefix(prefix) for a in active_entities(share.resources))
     if any(c.startswith("arn:") for c in cards):
-        raise ReconcilerError(f"share {share.name} holds resources that are not this "
-                              "account's model cards in this region")
-    doc: dict[str, Any] = {"name": share.name, "principals": principals,
-                           "cards": {"names": cards},
-                           "permission": _permission_name(share, config, arns)}
+        raise ReconcilerError(
+            f"share {share.name} holds resources that are not this "
+            "account's model cards in this region"
+        )
+    doc: dict[str, Any] = {
+        "name": share.name,
+        "principals": principals,
+        "cards": {"names": cards},
+        "permission": _permission_name(share, config, arns),
+    }
     if share.allow_external_principals:
         doc["allow_external_principals"] = True
     tags = user_tags(share.tags, config.ownership)
@@ -87,23 +94,28 @@ def share_document(share: LiveShare, config: Config, arns: Arns) -> dict[str, An
 def _permission_name(share: LiveShare, config: Config, arns: Arns) -> str:
     known = {arns.permission(n): n for n in (*AWS_MANAGED_PERMISSIONS, *config.permissions)}
     if len(share.permission_arns) != 1 or share.permission_arns[0] not in known:
-        raise ReconcilerError(f"share {share.name} uses permission "
-                              f"{', '.join(share.permission_arns) or 'none'}",
-                              hint="declare it under permissions: in reconciler.yaml first")
+        raise ReconcilerError(
+            f"share {share.name} uses permission {', '.join(share.permission_arns) or 'none'}",
+            hint="declare it under permissions: in reconciler.yaml first",
+        )
     return known[share.permission_arns[0]]
 
 
-def import_live(run: PlanRun, repo: Path, names: list[str], everything: bool,
-                shares: bool) -> ImportResult:
+def import_live(
+    run: PlanRun, repo: Path, names: list[str], everything: bool, shares: bool
+) -> ImportResult:
     """Write files for the selected live cards (and shares) that git does not declare.
 
     ``run.live`` must hold the cards as DescribeModelCard reported them (the pipeline
     confirms them); this module only writes the repository."""
     result = ImportResult()
     for card in _cards_to_import(run, names, everything, result):
-        _write(repo / "cards" / f"{card.name}.yaml", card_document(card, run.state.config),
-               f"# Imported from {card.arn} (version {card.version}) on "
-               f"{date.today().isoformat()}.\n", result)
+        _write(
+            repo / "cards" / f"{card.name}.yaml",
+            card_document(card, run.state.config),
+            f"# Imported from {card.arn} (version {card.version}) on {date.today().isoformat()}.\n",
+            result,
+        )
         result.notes += _joins(run.state, card)
     if shares:
         _import_shares(run, repo, result)
@@ -115,12 +127,15 @@ def _joins(state: DesiredState, card: LiveCard) -> list[str]:
     joining = sorted(s.name for s in state.shares.values() if card.status in s.card_statuses)
     if not joining:
         return []
-    return [f"{card.name} ({card.status}) will join {', '.join(joining)}, which select "
-            f"{card.status} cards: the next plan shows the association"]
+    return [
+        f"{card.name} ({card.status}) will join {', '.join(joining)}, which select "
+        f"{card.status} cards: the next plan shows the association"
+    ]
 
 
-def _cards_to_import(run: PlanRun, names: list[str], everything: bool,
-                     result: ImportResult) -> list[LiveCard]:
+def _cards_to_import(
+    run: PlanRun, names: list[str], everything: bool, result: ImportResult
+) -> list[LiveCard]:
     live, state = run.live.cards, run.state
     wanted = sorted(live) if everything else names
     picked = []
@@ -154,8 +169,12 @@ def _import_shares(run: PlanRun, repo: Path, result: ImportResult) -> None:
         except ReconcilerError as e:
             result.skipped.append(f"share {name}: {e}")
             continue
-        _write(repo / "shares" / f"{name}.yaml", doc,
-               f"# Imported from {share.arn} on {date.today().isoformat()}.\n", result)
+        _write(
+            repo / "shares" / f"{name}.yaml",
+            doc,
+            f"# Imported from {share.arn} on {date.today().isoformat()}.\n",
+            result,
+        )
 
 
 def _write(path: Path, doc: dict[str, Any], header: str, result: ImportResult) -> None:

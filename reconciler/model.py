@@ -15,27 +15,31 @@ from reconciler.yamlsource import SourceDocument
 
 STATUSES = ("Draft", "PendingReview", "Approved", "Archived")
 
-AWS_MANAGED_PERMISSIONS: Mapping[str, tuple[str, ...]] = MappingProxyType({
-    "AWSRAMPermissionSageMakerModelCards": (
-        "sagemaker:DescribeModelCard",
-        "sagemaker:ListModelCardVersions",
-        "sagemaker:UpdateModelCard",
-    ),
-    "AWSRAMPermissionSageMakerModelCardsAllowExport": (
-        "sagemaker:DescribeModelCard",
-        "sagemaker:ListModelCardVersions",
-        "sagemaker:UpdateModelCard",
-        "sagemaker:CreateModelCardExportJob",
-        "sagemaker:DescribeModelCardExportJob",
-    ),
-})
+AWS_MANAGED_PERMISSIONS: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "AWSRAMPermissionSageMakerModelCards": (
+            "sagemaker:DescribeModelCard",
+            "sagemaker:ListModelCardVersions",
+            "sagemaker:UpdateModelCard",
+        ),
+        "AWSRAMPermissionSageMakerModelCardsAllowExport": (
+            "sagemaker:DescribeModelCard",
+            "sagemaker:ListModelCardVersions",
+            "sagemaker:UpdateModelCard",
+            "sagemaker:CreateModelCardExportJob",
+            "sagemaker:DescribeModelCardExportJob",
+        ),
+    }
+)
 
-DEFAULT_TRANSITIONS: Mapping[str, frozenset[str]] = MappingProxyType({
-    "Draft": frozenset({"PendingReview"}),
-    "PendingReview": frozenset({"Approved", "Draft"}),
-    "Approved": frozenset({"Archived", "PendingReview"}),
-    "Archived": frozenset(),
-})
+DEFAULT_TRANSITIONS: Mapping[str, frozenset[str]] = MappingProxyType(
+    {
+        "Draft": frozenset({"PendingReview"}),
+        "PendingReview": frozenset({"Approved", "Draft"}),
+        "Approved": frozenset({"Archived", "PendingReview"}),
+        "Archived": frozenset(),
+    }
+)
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,17 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-SERVER_FIELDS = frozenset({
-    "ModelCardArn", "ModelCardVersion", "CreationTime", "CreatedBy", "LastModifiedTime",
-    "LastModifiedBy", "ModelCardProcessingStatus",
-})
+SERVER_FIELDS = frozenset(
+    {
+        "ModelCardArn",
+        "ModelCardVersion",
+        "CreationTime",
+        "CreatedBy",
+        "LastModifiedTime",
+        "LastModifiedBy",
+        "ModelCardProcessingStatus",
+    }
+)
 
 
 def parse_content(raw: str | None) -> dict[str, Any]:
@@ -49,8 +56,9 @@ def without_paths(content: Mapping[str, Any], dotted: tuple[str, ...]) -> dict[s
     return result
 
 
-def with_live_values(desired: Mapping[str, Any], live: Mapping[str, Any],
-                     dotted: tuple[str, ...]) -> dict[str, Any]:
+def with_live_values(
+    desired: Mapping[str, Any], live: Mapping[str, Any], dotted: tuple[str, ...]
+) -> dict[str, Any]:
     """The content to write: git's content plus the live values of the ignored paths.
 
     UpdateModelCard replaces the whole content, so ignored values must be carried over.

@@ -25,8 +25,16 @@ from reconciler.plan import Action, Plan, PlanPart
 from reconciler.repo import load_repository
 from reconciler.words import count
 
-CARD_ACTIONS = frozenset({Action.CREATE_CARD, Action.REPLACE_CARD, Action.UPDATE_CONTENT,
-                          Action.UPDATE_STATUS, Action.UPDATE_TAGS, Action.DELETE_CARD})
+CARD_ACTIONS = frozenset(
+    {
+        Action.CREATE_CARD,
+        Action.REPLACE_CARD,
+        Action.UPDATE_CONTENT,
+        Action.UPDATE_STATUS,
+        Action.UPDATE_TAGS,
+        Action.DELETE_CARD,
+    }
+)
 
 
 class InvalidRepository(ReconcilerError):
@@ -34,9 +42,10 @@ class InvalidRepository(ReconcilerError):
 
     def __init__(self, diagnostics: tuple[Diagnostic, ...], files: tuple[str, ...]) -> None:
         errors = sum(1 for d in diagnostics if d.severity.value == "error")
-        super().__init__(f"the repository has {count(errors, 'error')}",
-                         hint="fix what is listed above (`reconciler validate` lists it "
-                              "too), then try again")
+        super().__init__(
+            f"the repository has {count(errors, 'error')}",
+            hint="fix what is listed above (`reconciler validate` lists it too), then try again",
+        )
         self.diagnostics, self.files = diagnostics, files
 
 
@@ -68,8 +77,15 @@ def load_valid(repo: Path) -> DesiredState:
 def open_session(state: DesiredState, settings: RunSettings, stats: CallStats) -> AwsSession:
     """A session for the card account, refusing credentials for any other account."""
     config = state.config
-    session = AwsSession(AwsSettings(config.region, settings.endpoint_url, config.card_role_arn,
-                                     max_workers=settings.max_workers), stats)
+    session = AwsSession(
+        AwsSettings(
+            config.region,
+            settings.endpoint_url,
+            config.card_role_arn,
+            max_workers=settings.max_workers,
+        ),
+        stats,
+    )
     session.require_account(config.card_account_id)
     return session
 
@@ -80,8 +96,9 @@ def read_live(session: AwsSession, state: DesiredState) -> LiveState:
     workers = session.settings.max_workers
     with ThreadPoolExecutor(max_workers=3) as pool:
         cards = pool.submit(live_sagemaker.search_cards, sagemaker)
-        shares = pool.submit(live_ram.read_shares, ram, state.config.ownership,
-                             frozenset(state.shares), workers)
+        shares = pool.submit(
+            live_ram.read_shares, ram, state.config.ownership, frozenset(state.shares), workers
+        )
         permissions = pool.submit(live_ram.read_permissions, ram)
         return LiveState(cards.result(), shares.result(), permissions.result())
 
@@ -93,8 +110,13 @@ def confirm_cards(session: AwsSession, live: LiveState, names: Iterable[str]) ->
         return live
     client = session.client("sagemaker")
     with ThreadPoolExecutor(max_workers=session.settings.max_workers) as pool:
-        found = dict(zip(wanted, pool.map(lambda n: live_sagemaker.describe_card(client, n),
-                                          wanted), strict=True))
+        found = dict(
+            zip(
+                wanted,
+                pool.map(lambda n: live_sagemaker.describe_card(client, n), wanted),
+                strict=True,
+            )
+        )
     cards: dict[str, LiveCard] = dict(live.cards)
     for name, card in found.items():
         if card is None:
@@ -111,8 +133,9 @@ def suspects(state: DesiredState, live: LiveState, found: PlanPart) -> set[str]:
     missing = {n for n in state.cards if n not in live.cards}
     error_files = {e.file for e in found.errors}
     blocked = {c.name for c in state.cards.values() if c.file in error_files}
-    return {n for n in changed | missing | blocked
-            if not (n in live.cards and live.cards[n].confirmed)}
+    return {
+        n for n in changed | missing | blocked if not (n in live.cards and live.cards[n].confirmed)
+    }
 
 
 def plan_run(settings: RunSettings, options: PlanOptions) -> PlanRun:
@@ -143,8 +166,9 @@ def drift_run(settings: RunSettings) -> tuple[DriftReport, PlanRun]:
     found = run.found
     edits = card_edits(run, found)
     counts = (len(run.live.cards), len(run.live.shares))
-    report = drift_report(found, unmanaged(run.state, run.live, found.adoptions), edits,
-                          run.plan.context, counts)
+    report = drift_report(
+        found, unmanaged(run.state, run.live, found.adoptions), edits, run.plan.context, counts
+    )
     return report, run
 
 

@@ -146,9 +146,12 @@ class Plan:
 
     def checksum(self) -> str:
         """sha256 over the canonical JSON of every change: equal plans, equal checksums."""
-        body = json.dumps([change_to_json(c) for c in (*self.adoptions, *self.changes)],
-                          sort_keys=True,
-                          separators=(",", ":"), default=_json_default)
+        body = json.dumps(
+            [change_to_json(c) for c in (*self.adoptions, *self.changes)],
+            sort_keys=True,
+            separators=(",", ":"),
+            default=_json_default,
+        )
         return "sha256:" + hashlib.sha256(body.encode()).hexdigest()
 
 

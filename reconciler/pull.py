@@ -32,9 +32,11 @@ def pull_live(run: PlanRun, repo: Path, names: list[str], everything: bool) -> P
 
     ``run`` must come from a plan with default options (no prune, no adopt)."""
     result = PullResult()
-    drifted = {c.address.removeprefix("card."): len(c.fields)
-               for c in run.found.changes
-               if c.action is Action.UPDATE_CONTENT}
+    drifted = {
+        c.address.removeprefix("card."): len(c.fields)
+        for c in run.found.changes
+        if c.action is Action.UPDATE_CONTENT
+    }
     for name in sorted(run.state.cards) if everything else names:
         reason = _why_not(run, name, drifted)
         if reason:
@@ -43,8 +45,10 @@ def pull_live(run: PlanRun, repo: Path, names: list[str], everything: bool) -> P
             continue
         card = run.state.cards[name]
         _rewrite(repo / card.file, without_paths(run.live.cards[name].content, card.ignore))
-        result.written.append(f"{card.file}: {count(drifted[name], 'field')} from live "
-                              f"version {run.live.cards[name].version}")
+        result.written.append(
+            f"{card.file}: {count(drifted[name], 'field')} from live "
+            f"version {run.live.cards[name].version}"
+        )
     return result
 
 

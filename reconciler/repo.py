@@ -78,14 +78,24 @@ def load_repository(root: Path) -> RepoLoad:
     config, config_doc = _load_config(collector)
     cards = _load_all(collector, root / CARDS_DIR, Kind.CARD, card_from)
     shares = _load_all(collector, root / SHARES_DIR, Kind.SHARE, share_from)
-    rule_input = RuleInput(config, config_doc, tuple(cards), tuple(shares),
-                           collector.documents, _all_card_names(collector))
+    rule_input = RuleInput(
+        config,
+        config_doc,
+        tuple(cards),
+        tuple(shares),
+        collector.documents,
+        _all_card_names(collector),
+    )
     collector.diagnostics.extend(run_rules(rule_input))
     diagnostics = tuple(sorted(set(collector.diagnostics)))
     state = None
     if config is not None and not has_errors(diagnostics):
-        state = DesiredState(config, {c.name: c for c in cards}, {s.name: s for s in shares},
-                             dict(collector.documents))
+        state = DesiredState(
+            config,
+            {c.name: c for c in cards},
+            {s.name: s for s in shares},
+            dict(collector.documents),
+        )
     return RepoLoad(state, diagnostics, tuple(collector.files))
 
 
@@ -93,22 +103,36 @@ def _load_config(collector: _Collector) -> tuple[Config | None, SourceDocument |
     path = collector.root / CONFIG_FILE
     if not collector.root.is_dir():
         what = "is not a folder" if collector.root.exists() else "does not exist"
-        collector.diagnostics.append(Diagnostic(
-            str(collector.root), START, "$", f"the repository folder {collector.root} {what}: "
-            "pass the folder that holds reconciler.yaml with --repo", "missing-repo"))
+        collector.diagnostics.append(
+            Diagnostic(
+                str(collector.root),
+                START,
+                "$",
+                f"the repository folder {collector.root} {what}: "
+                "pass the folder that holds reconciler.yaml with --repo",
+                "missing-repo",
+            )
+        )
         return None, None
     if not path.is_file():
-        collector.diagnostics.append(Diagnostic(
-            CONFIG_FILE, START, "$", f"{CONFIG_FILE} not found in {collector.root}: create it "
-            "(see the README for its format), or pass the folder that holds it with --repo",
-            "missing-config"))
+        collector.diagnostics.append(
+            Diagnostic(
+                CONFIG_FILE,
+                START,
+                "$",
+                f"{CONFIG_FILE} not found in {collector.root}: create it "
+                "(see the README for its format), or pass the folder that holds it with --repo",
+                "missing-config",
+            )
+        )
         return None, None
     doc = collector.load(path, Kind.CONFIG)
     return (config_from(doc.data), doc) if doc else (None, None)
 
 
-def _load_all(collector: _Collector, folder: Path, kind: Kind,
-              build: Callable[[Any, str], T]) -> list[T]:
+def _load_all(
+    collector: _Collector, folder: Path, kind: Kind, build: Callable[[Any, str], T]
+) -> list[T]:
     items: list[T] = []
     for path in _yaml_files(folder):
         doc = collector.load(path, kind)

@@ -28,19 +28,28 @@ def read_saved_plan(path: Path) -> SavedPlan:
     try:
         body: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as e:
-        raise ReconcilerError(f"cannot read the saved plan {path}: {e}",
-                              hint="pass a file written by `reconciler plan --out`") from e
+        raise ReconcilerError(
+            f"cannot read the saved plan {path}: {e}",
+            hint="pass a file written by `reconciler plan --out`",
+        ) from e
     if not isinstance(body, dict) or "checksum" not in body:
-        raise ReconcilerError(f"{path} is not a saved plan",
-                              hint="pass a file written by `reconciler plan --out`")
+        raise ReconcilerError(
+            f"{path} is not a saved plan", hint="pass a file written by `reconciler plan --out`"
+        )
     if body.get("format_version") != FORMAT_VERSION:
-        raise ReconcilerError(f"{path} has plan format {body.get('format_version')!r}; this "
-                              f"reconciler reads format {FORMAT_VERSION!r}",
-                              hint="plan again with this version")
+        raise ReconcilerError(
+            f"{path} has plan format {body.get('format_version')!r}; this "
+            f"reconciler reads format {FORMAT_VERSION!r}",
+            hint="plan again with this version",
+        )
     options = body.get("options", {})
-    return SavedPlan(path, str(body.get("checksum")),
-                     tuple((c["address"], c["action"]) for c in body.get("changes", [])),
-                     bool(options.get("prune")), bool(options.get("adopt")))
+    return SavedPlan(
+        path,
+        str(body.get("checksum")),
+        tuple((c["address"], c["action"]) for c in body.get("changes", [])),
+        bool(options.get("prune")),
+        bool(options.get("adopt")),
+    )
 
 
 def ensure_current(saved: SavedPlan, plan: Plan) -> None:
@@ -53,6 +62,8 @@ def ensure_current(saved: SavedPlan, plan: Plan) -> None:
     lines += [f"  only in a plan made now: {a} ({b})" for a, b in sorted(now - then)]
     if not lines:
         lines = ["  the same resources change, but with different values"]
-    raise ReconcilerError("plan is stale: live state or git changed since "
-                          f"{saved.path} was written\n" + "\n".join(lines),
-                          hint="review a new plan and apply that")
+    raise ReconcilerError(
+        "plan is stale: live state or git changed since "
+        f"{saved.path} was written\n" + "\n".join(lines),
+        hint="review a new plan and apply that",
+    )

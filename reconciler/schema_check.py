@@ -19,8 +19,13 @@ from reconciler.words import count
 from reconciler.yamlsource import PathKey, SourceDocument
 
 _TYPE_NAMES = {
-    "string": "a string", "integer": "an integer", "number": "a number", "boolean": "true or false",
-    "object": "a mapping", "array": "a list", "null": "nothing",
+    "string": "a string",
+    "integer": "an integer",
+    "number": "a number",
+    "boolean": "true or false",
+    "object": "a mapping",
+    "array": "a list",
+    "null": "nothing",
 }
 
 
@@ -40,8 +45,9 @@ def _diagnostics(doc: SourceDocument, error: ValidationError) -> Iterator[Diagno
         # The error is about a key, not a value: point at the key itself.
         key_path = (*path, error.instance)
         message = f"key {_short(error.instance)}: {explain(error)}"
-        yield Diagnostic(doc.file, doc.locate(key_path, key=True), json_path(key_path), message,
-                         "schema")
+        yield Diagnostic(
+            doc.file, doc.locate(key_path, key=True), json_path(key_path), message, "schema"
+        )
         return
     yield Diagnostic(doc.file, doc.locate(path), json_path(path), explain(error), "schema")
 
@@ -138,11 +144,17 @@ _EXPLAINERS: dict[str, Callable[[ValidationError], str]] = {
     "required": lambda e: f"missing required field '{e.message.split(chr(39))[1]}'",
     "pattern": lambda e: f"{_short(e.instance)} does not match the pattern {e.validator_value}",
     "maxLength": _size("characters", len, "at most"),
-    "minLength": lambda e: "must not be empty" if e.validator_value == 1 else
-    f"has {len(_value(e.instance))} characters; at least {e.validator_value!s} required",
+    "minLength": lambda e: (
+        "must not be empty"
+        if e.validator_value == 1
+        else f"has {len(_value(e.instance))} characters; at least {e.validator_value!s} required"
+    ),
     "maxItems": _size("items", len, "at most"),
-    "minItems": lambda e: "must not be empty" if e.validator_value == 1 else
-    f"has {len(_value(e.instance))} items; at least {e.validator_value} required",
+    "minItems": lambda e: (
+        "must not be empty"
+        if e.validator_value == 1
+        else f"has {len(_value(e.instance))} items; at least {e.validator_value} required"
+    ),
     "maxProperties": _size("entries", len, "at most"),
     "minProperties": lambda e: "must not be empty",
     "uniqueItems": lambda e: "has duplicate items: list each value once",

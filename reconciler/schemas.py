@@ -47,8 +47,7 @@ def load_schema(kind: Kind) -> dict[str, Any]:
 def registry() -> Registry[Any]:
     """All schemas, addressable by their file name relative to BASE_URI."""
     resources = [
-        (BASE_URI + kind.value, Resource.from_contents(load_schema(kind), DRAFT7))
-        for kind in Kind
+        (BASE_URI + kind.value, Resource.from_contents(load_schema(kind), DRAFT7)) for kind in Kind
     ]
     return Registry().with_resources(resources)
 

@@ -27,8 +27,13 @@ from reconciler.model import AWS_MANAGED_PERMISSIONS, Account, DesiredState, Sha
 SESSION_NAME = "modelcard-reconciler-verify"
 
 
-def verify_consumers(session: AwsSession, state: DesiredState, live: LiveState,
-                     waits: WaitSettings, accept: bool = True) -> tuple[AccountCheck, ...]:
+def verify_consumers(
+    session: AwsSession,
+    state: DesiredState,
+    live: LiveState,
+    waits: WaitSettings,
+    accept: bool = True,
+) -> tuple[AccountCheck, ...]:
     """One check per (share, principal with a role) pair, sorted by share and account."""
     checks = []
     for share, account in _targets(state):
@@ -44,19 +49,34 @@ def verify_consumers(session: AwsSession, state: DesiredState, live: LiveState,
 def _targets(state: DesiredState) -> Iterator[tuple[ShareSpec, Account]]:
     for share in sorted(state.shares.values(), key=lambda s: s.name):
         for principal in share.principals:
-            account = state.config.accounts.get(principal) or state.config.account_by_id(
-                principal)
+            account = state.config.accounts.get(principal) or state.config.account_by_id(principal)
             if account is not None and account.role_arn:
                 yield share, account
 
 
 def _missing_share(account: Account, share: ShareSpec) -> AccountCheck:
-    return AccountCheck(account.name, account.id, share.name, "-", (), (), "-", (),
-                        (f"share {share.name} does not exist yet: run apply first",))
+    return AccountCheck(
+        account.name,
+        account.id,
+        share.name,
+        "-",
+        (),
+        (),
+        "-",
+        (),
+        (f"share {share.name} does not exist yet: run apply first",),
+    )
 
 
-def _check(consumer: AwsSession, state: DesiredState, account: Account, share: ShareSpec,
-           live: LiveShare, waits: WaitSettings, accept: bool) -> AccountCheck:
+def _check(
+    consumer: AwsSession,
+    state: DesiredState,
+    account: Account,
+    share: ShareSpec,
+    live: LiveShare,
+    waits: WaitSettings,
+    accept: bool,
+) -> AccountCheck:
     ram, sagemaker = consumer.client("ram"), consumer.client("sagemaker")
     problems: list[str] = []
     invitation = _invitation(ram, account, live, accept, problems)
@@ -69,25 +89,45 @@ def _check(consumer: AwsSession, state: DesiredState, account: Account, share: S
     cards = [(n, arns.card(n)) for n in names]
     visible = _visible(sagemaker, [(n, a, settling if a in held else once) for n, a in cards])
     missing = tuple(n for n in names if n not in visible)
-    problems += [f"cannot describe {n}" + ("" if arns.card(n) in held else
-                                           ": the share does not hold it; run apply")
-                 for n in missing]
+    problems += [
+        f"cannot describe {n}"
+        + ("" if arns.card(n) in held else ": the share does not hold it; run apply")
+        for n in missing
+    ]
     permission, actions = _permission(ram, live.arn, problems)
     expected = _declared_actions(state, share)
     if permission != "-" and (permission != share.permission or actions != expected):
-        problems.append(f"permission in force is {permission} ({', '.join(actions)}), "
-                        f"git declares {share.permission} ({', '.join(expected)})")
-    return AccountCheck(account.name, account.id, share.name, invitation, visible, missing,
-                        permission, actions, tuple(problems))
+        problems.append(
+            f"permission in force is {permission} ({', '.join(actions)}), "
+            f"git declares {share.permission} ({', '.join(expected)})"
+        )
+    return AccountCheck(
+        account.name,
+        account.id,
+        share.name,
+        invitation,
+        visible,
+        missing,
+        permission,
+        actions,
+        tuple(problems),
+    )
 
 
-def _invitation(ram: Any, account: Account, share: LiveShare, accept: bool,
-                problems: list[str]) -> str:
+def _invitation(
+    ram: Any, account: Account, share: LiveShare, accept: bool, problems: list[str]
+) -> str:
     with aws_errors(f"reading invitations as {account.name}"):
-        found = [i for i in pages(ram.get_resource_share_invitations,
-                                  "resourceShareInvitations", "nextToken",
-                                  resourceShareArns=[share.arn])
-                 if i.get("receiverAccountId") == account.id]
+        found = [
+            i
+            for i in pages(
+                ram.get_resource_share_invitations,
+                "resourceShareInvitations",
+                "nextToken",
+                resourceShareArns=[share.arn],
+            )
+            if i.get("receiverAccountId") == account.id
+        ]
     latest = max(found, key=lambda i: i.get("invitationTimestamp", 0), default=None)
     if latest is None:
         if account.external:
@@ -98,11 +138,15 @@ def _invitation(ram: Any, account: Account, share: LiveShare, accept: bool,
     if status == "PENDING" and accept:
         with aws_errors(f"accepting the invitation to {share.name} as {account.name}"):
             ram.accept_resource_share_invitation(
-                resourceShareInvitationArn=latest["resourceShareInvitationArn"])
+                resourceShareInvitationArn=latest["resourceShareInvitationArn"]
+            )
         return "accepted now"
     if status != "ACCEPTED":
-        problems.append(f"invitation is {status}: the next apply invites the account again"
-                        if status in ("EXPIRED", "REJECTED") else f"invitation is {status}")
+        problems.append(
+            f"invitation is {status}: the next apply invites the account again"
+            if status in ("EXPIRED", "REJECTED")
+            else f"invitation is {status}"
+        )
     return {"ACCEPTED": "already accepted"}.get(status, status.lower())
 
 
@@ -131,14 +175,21 @@ def _describe(sagemaker: Any, arn: str) -> str | None:
 
 def _permission(ram: Any, share_arn: str, problems: list[str]) -> tuple[str, tuple[str, ...]]:
     try:
-        listed = list(pages(ram.list_resource_share_permissions, "permissions", "nextToken",
-                            resourceShareArn=share_arn))
+        listed = list(
+            pages(
+                ram.list_resource_share_permissions,
+                "permissions",
+                "nextToken",
+                resourceShareArn=share_arn,
+            )
+        )
         if not listed:
             problems.append("no permission is attached to the share")
             return "-", ()
         # The version the share attached, which is not always the permission's default.
-        detail = ram.get_permission(permissionArn=listed[0]["arn"],
-                                    permissionVersion=int(listed[0]["version"]))["permission"]
+        detail = ram.get_permission(
+            permissionArn=listed[0]["arn"], permissionVersion=int(listed[0]["version"])
+        )["permission"]
     except ClientError as e:
         problems.append(f"cannot read the share's permission: {error_code(e)}")
         return "-", ()

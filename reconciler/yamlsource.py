@@ -37,8 +37,10 @@ class _AliasError(yaml.MarkedYAMLError):
 def _compose_node(loader: _Loader, parent: Node | None, index: int) -> Node | None:
     if loader.check_event(yaml.AliasEvent):
         event = loader.peek_event()  # type: ignore[no-untyped-call]
-        raise _AliasError(problem="YAML aliases (*name) are not supported: write the value "
-                          "out in full", problem_mark=event.start_mark)
+        raise _AliasError(
+            problem="YAML aliases (*name) are not supported: write the value out in full",
+            problem_mark=event.start_mark,
+        )
     return _BASE_COMPOSE(loader, parent, index)
 
 
@@ -83,13 +85,15 @@ def load_file(path: Path, display: str) -> LoadResult:
     except OSError as e:
         return _fail(display, START, f"cannot read file: {e.strerror}", "io")
     if len(raw) > MAX_BYTES:
-        return _fail(display, START, f"file is {len(raw):,} bytes; the limit is {MAX_BYTES:,}",
-                     "too-large")
+        return _fail(
+            display, START, f"file is {len(raw):,} bytes; the limit is {MAX_BYTES:,}", "too-large"
+        )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
-        return _fail(display, START, f"not UTF-8 text (byte {e.start}): save it as UTF-8",
-                     "encoding")
+        return _fail(
+            display, START, f"not UTF-8 text (byte {e.start}): save it as UTF-8", "encoding"
+        )
     return load_text(text, display)
 
 
@@ -106,8 +110,12 @@ def load_text(text: str, display: str) -> LoadResult:
     except RecursionError:
         return _fail(display, START, f"nesting is deeper than {MAX_DEPTH} levels", "too-deep")
     if len(nodes) > 1:
-        return _fail(display, _mark(nodes[1].start_mark),
-                     "more than one YAML document: keep one document per file", "yaml-syntax")
+        return _fail(
+            display,
+            _mark(nodes[1].start_mark),
+            "more than one YAML document: keep one document per file",
+            "yaml-syntax",
+        )
     builder = _Builder(display)
     data = builder.build(nodes[0], ()) if nodes else None
     if builder.diagnostics:
@@ -148,8 +156,9 @@ class _Builder:
     def build(self, node: Node, path: PathKey) -> Any:
         self.values[path] = _mark(node.start_mark)
         if len(path) > MAX_DEPTH:
-            return self._problem(node, path, f"nesting is deeper than {MAX_DEPTH} levels",
-                                 "too-deep")
+            return self._problem(
+                node, path, f"nesting is deeper than {MAX_DEPTH} levels", "too-deep"
+            )
         handler = _HANDLERS.get(type(node))
         return handler(self, node, path) if handler else None
 
@@ -178,8 +187,12 @@ class _Builder:
             child = (*path, key)
             if key in result:
                 first = self.keys[child]
-                self._problem(key_node, child, f"duplicate key '{key}' (first defined at line "
-                              f"{first.line}): remove one", "duplicate-key")
+                self._problem(
+                    key_node,
+                    child,
+                    f"duplicate key '{key}' (first defined at line {first.line}): remove one",
+                    "duplicate-key",
+                )
                 continue
             self.keys[child] = _mark(key_node.start_mark)
             result[key] = self.build(value_node, child)
@@ -191,8 +204,13 @@ class _Builder:
             return None
         value = self._scalar(node, path)
         if not isinstance(value, str):
-            self._problem(node, path, f"key {node.value!r} is read as {type(value).__name__}: "
-                          "quote it to make it a string", "key-type")
+            self._problem(
+                node,
+                path,
+                f"key {node.value!r} is read as {type(value).__name__}: "
+                "quote it to make it a string",
+                "key-type",
+            )
             return None
         return value
 

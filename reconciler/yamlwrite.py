@@ -47,14 +47,16 @@ def dump(data: Any, header: str = "", *, keep_lines: bool = False) -> str:
 
 def _without_directive(text: str) -> str:
     prefix = "%YAML 1.1\n---\n"
-    return text[len(prefix):] if text.startswith(prefix) else text
+    return text[len(prefix) :] if text.startswith(prefix) else text
 
 
 def check_reads_back(text: str, data: Any) -> None:
     loaded = load_text(text, "<written>")
     if loaded.document is None or loaded.document.data != plain(data):
-        raise ReconcilerError("internal error: written YAML does not read back as intended",
-                              hint="report this with --debug output")
+        raise ReconcilerError(
+            "internal error: written YAML does not read back as intended",
+            hint="report this with --debug output",
+        )
 
 
 def load_roundtrip(text: str) -> Any:

@@ -30,8 +30,9 @@ class CliResult:
 
 
 @pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-        ) -> Callable[..., CliResult]:
+def cli(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> Callable[..., CliResult]:
     """Run ``reconciler <args>`` through the real entry point."""
 
     def run(*args: str) -> CliResult:
@@ -78,8 +79,9 @@ def card_account_env(sandbox: Any, monkeypatch: pytest.MonkeyPatch) -> str:
     """
     from reconciler.sandbox.config import Organization
 
-    org = Organization(management_account="111111111111",
-                       members=frozenset({"333333333333", "444444444444"}))
+    org = Organization(
+        management_account="111111111111", members=frozenset({"333333333333", "444444444444"})
+    )
     sandbox.configure(replace(sandbox.config, organization=org))
     monkeypatch.setenv("AWS_ENDPOINT_URL", sandbox.endpoint)
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")

@@ -16,8 +16,9 @@ Cli = Callable[..., Any]
 
 
 def apply(cli: Cli, repo: Path, *flags: str) -> tuple[int, dict[str, Any]]:
-    result = cli("apply", "--repo", str(repo), "--auto-approve", "--no-verify", "--format",
-                 "json", *flags)
+    result = cli(
+        "apply", "--repo", str(repo), "--auto-approve", "--no-verify", "--format", "json", *flags
+    )
     return result.exit_code, json.loads(result.stdout) if result.stdout else {}
 
 
@@ -29,8 +30,8 @@ def dev_principal_status(aws: Callable[..., Any]) -> str:
     ram = aws("ram")
     share = ram.get_resource_shares(resourceOwner="SELF", name="churn-dev")["resourceShares"][0]
     found = ram.get_resource_share_associations(
-        associationType="PRINCIPAL", resourceShareArns=[share["resourceShareArn"]],
-        principal=DEV)["resourceShareAssociations"]
+        associationType="PRINCIPAL", resourceShareArns=[share["resourceShareArn"]], principal=DEV
+    )["resourceShareAssociations"]
     return str(max(found, key=lambda a: a["lastUpdatedTime"])["status"])
 
 
@@ -41,33 +42,38 @@ def applied(cli: Cli, example_repo: Path, card_account_env: str) -> Path:
 
 
 def test_adding_an_outside_account_to_an_open_share_needs_force(
-        cli: Cli, applied: Path, aws: Callable[..., Any]) -> None:
+    cli: Cli, applied: Path, aws: Callable[..., Any]
+) -> None:
     share = applied / "shares" / "churn-dev.yaml"
-    share.write_text(share.read_text().replace('principals: [dev]',
-                                               'principals: [dev, "999999999999"]'))
+    share.write_text(
+        share.read_text().replace("principals: [dev]", 'principals: [dev, "999999999999"]')
+    )
     code, report = apply(cli, applied)
     assert code == 1
     assert report["refused"] == [
         "share.churn-dev: it opens the share to principals outside the Organization "
-        "(999999999999): apply with --force to allow it"]
+        "(999999999999): apply with --force to allow it"
+    ]
     assert apply(cli, applied, "--force")[0] == 0
 
 
 def test_an_invitation_that_expires_twice_is_sent_twice(
-        cli: Cli, applied: Path, sandbox: Any, aws: Callable[..., Any]) -> None:
+    cli: Cli, applied: Path, sandbox: Any, aws: Callable[..., Any]
+) -> None:
     for _ in range(2):
         sandbox.advance(13 * 3600)  # nobody in dev accepts; the invitation expires
         assert dev_principal_status(aws) == "DISASSOCIATED"
         code, report = apply(cli, applied)  # re-inviting a declared account needs no --force
-        assert (code, steps(report)) == (0, [("share.churn-dev", "associate_principals",
-                                              "done")])
+        assert (code, steps(report)) == (0, [("share.churn-dev", "associate_principals", "done")])
         assert dev_principal_status(aws) == "ASSOCIATING"  # a fresh invitation is pending
 
 
 def test_a_hand_made_share_with_a_managed_name_does_not_hide_it(
-        cli: Cli, applied: Path, aws: Callable[..., Any]) -> None:
-    aws("ram").create_resource_share(name="churn-test", resourceArns=[CARD_ARN],
-                                     principals=["333333333333"])
+    cli: Cli, applied: Path, aws: Callable[..., Any]
+) -> None:
+    aws("ram").create_resource_share(
+        name="churn-test", resourceArns=[CARD_ARN], principals=["333333333333"]
+    )
     result = cli("plan", "--repo", str(applied), "--format", "json", "--detailed-exitcode")
     plan = json.loads(result.stdout)
     assert (result.exit_code, plan["changes"], plan["errors"]) == (0, [], [])
@@ -75,10 +81,12 @@ def test_a_hand_made_share_with_a_managed_name_does_not_hide_it(
 
 
 def test_a_rename_whose_delete_failed_is_finished_by_the_next_apply(
-        cli: Cli, applied: Path, sandbox: Any, aws: Callable[..., Any]) -> None:
+    cli: Cli, applied: Path, sandbox: Any, aws: Callable[..., Any]
+) -> None:
     old = applied / "cards" / f"{CARD}.yaml"
-    (applied / "cards" / "Churn-Card.yaml").write_text(old.read_text().replace(
-        f"name: {CARD}", f"name: Churn-Card\nprevious_names: [{CARD}]"))
+    (applied / "cards" / "Churn-Card.yaml").write_text(
+        old.read_text().replace(f"name: {CARD}", f"name: Churn-Card\nprevious_names: [{CARD}]")
+    )
     old.unlink()
     sandbox.faults.fail_next("DeleteModelCard", 1, "ValidationException")
     code, report = apply(cli, applied, "--force")
@@ -89,13 +97,13 @@ def test_a_rename_whose_delete_failed_is_finished_by_the_next_apply(
     code, report = apply(cli, applied, "--force")
     assert code == 0 and report["converged"] is True
     sandbox.advance(60)
-    names = [c["ModelCardName"] for c in aws("sagemaker").list_model_cards()
-             ["ModelCardSummaries"]]
+    names = [c["ModelCardName"] for c in aws("sagemaker").list_model_cards()["ModelCardSummaries"]]
     assert names == ["Churn-Card"]
 
 
 def test_a_permission_edited_six_times_keeps_working(
-        cli: Cli, applied: Path, aws: Callable[..., Any]) -> None:
+    cli: Cli, applied: Path, aws: Callable[..., Any]
+) -> None:
     config = applied / "reconciler.yaml"
     both = "actions: [sagemaker:DescribeModelCard, sagemaker:ListModelCardVersions]"
     one = "actions: [sagemaker:DescribeModelCard]"

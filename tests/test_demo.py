@@ -15,8 +15,9 @@ def test_demo_walks_every_step_and_succeeds(cli: Callable[..., Any], project_roo
     assert result.exit_code == 0, result.stderr
     steps = [line for line in result.stdout.splitlines() if line.startswith("━━ Step ")]
     assert len(steps) == 7
-    assert "~ $.content.model_overview.model_owner: \"churn-data-science\" → \"model-owner\"" \
+    assert (
+        '~ $.content.model_overview.model_owner: "churn-data-science" → "model-owner"'
         in result.stdout
+    )
     assert "prod tries to update it and AWS answers AccessDeniedException" in result.stdout
     assert result.stdout.rstrip().splitlines()[-1].startswith("✓ Demo complete in ")
-

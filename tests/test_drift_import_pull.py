@@ -48,8 +48,9 @@ def test_no_drift_after_apply(cli: Cli, applied: Path) -> None:
     assert report["format_version"] == "1"
 
 
-def test_consumer_edit_is_drift_with_attribution(cli: Cli, applied: Path,
-                                                 aws: Callable[..., Any]) -> None:
+def test_consumer_edit_is_drift_with_attribution(
+    cli: Cli, applied: Path, aws: Callable[..., Any]
+) -> None:
     dev_edit(aws, model_owner="dev-team", algorithm_type="LightGBM")
     code, report = drift_json(cli, applied)
     assert code == 2
@@ -57,49 +58,56 @@ def test_consumer_edit_is_drift_with_attribution(cli: Cli, applied: Path,
     assert (item["address"], item["kind"]) == (f"card.{CARD}", "content")
     assert [(f["path"], f["live"], f["git"]) for f in item["fields"]] == [
         ("$.content.model_overview.algorithm_type", "LightGBM", "XGBoost"),
-        ("$.content.model_overview.model_owner", "dev-team", "model-owner")]
+        ("$.content.model_overview.model_owner", "dev-team", "model-owner"),
+    ]
     edits = item["edits"]
     assert [(e["version_from"], e["version_to"], e["account"]) for e in edits] == [
-        (1, 2, DEV), (2, 3, DEV)]
+        (1, 2, DEV),
+        (2, 3, DEV),
+    ]
     assert edits[0]["identity"].startswith("assumed-role/DataScientist/")
-    assert edits[1]["sentence"].startswith(
-        f"edited by {edits[1]['identity']} in {DEV} at ")
+    assert edits[1]["sentence"].startswith(f"edited by {edits[1]['identity']} in {DEV} at ")
     assert edits[1]["sentence"].endswith(", version 2 → 3")
 
 
-def test_drift_markdown_is_an_issue_body(cli: Cli, applied: Path,
-                                         aws: Callable[..., Any]) -> None:
+def test_drift_markdown_is_an_issue_body(cli: Cli, applied: Path, aws: Callable[..., Any]) -> None:
     dev_edit(aws, model_owner="dev-team")
     result = cli("drift", "--repo", str(applied), "--format", "markdown")
     assert result.exit_code == 2
-    assert result.stdout.startswith("<!-- modelcard-reconciler:drift -->\n### Model card drift:"
-                                    " 1 difference from git")
+    assert result.stdout.startswith(
+        "<!-- modelcard-reconciler:drift -->\n### Model card drift: 1 difference from git"
+    )
     assert f"in {DEV} at " in result.stdout and "version 1 → 2" in result.stdout
 
 
 def test_status_tags_and_share_changes_in_the_console_are_drift(
-        cli: Cli, applied: Path, aws: Callable[..., Any]) -> None:
+    cli: Cli, applied: Path, aws: Callable[..., Any]
+) -> None:
     sagemaker, ram = aws("sagemaker"), aws("ram")
     sagemaker.update_model_card(ModelCardName=CARD, ModelCardStatus="PendingReview")
     sagemaker.add_tags(ResourceArn=CARD_ARN, Tags=[{"Key": "team", "Value": "fraud"}])
     share = ram.get_resource_shares(resourceOwner="SELF", name="churn-test")["resourceShares"][0]
-    ram.associate_resource_share(resourceShareArn=share["resourceShareArn"],
-                                 principals=["444444444444"])
+    ram.associate_resource_share(
+        resourceShareArn=share["resourceShareArn"], principals=["444444444444"]
+    )
     code, report = drift_json(cli, applied)
     kinds = sorted((i["address"], i["kind"]) for i in report["items"])
     assert code == 2
-    assert kinds == [(f"card.{CARD}", "status"), (f"card.{CARD}", "tags"),
-                     ("share.churn-test", "share_principals")]
+    assert kinds == [
+        (f"card.{CARD}", "status"),
+        (f"card.{CARD}", "tags"),
+        ("share.churn-test", "share_principals"),
+    ]
     status = next(i for i in report["items"] if i["kind"] == "status")
     assert status["edits"][0]["account"] == OWNER
 
 
 def test_card_deleted_live_and_unmanaged_card_appearing_are_drift(
-        cli: Cli, applied: Path, aws: Callable[..., Any], sandbox: Any) -> None:
+    cli: Cli, applied: Path, aws: Callable[..., Any], sandbox: Any
+) -> None:
     sagemaker = aws("sagemaker")
     sagemaker.delete_model_card(ModelCardName=CARD)
-    sagemaker.create_model_card(ModelCardName="Shadow-Card", Content="{}",
-                                ModelCardStatus="Draft")
+    sagemaker.create_model_card(ModelCardName="Shadow-Card", Content="{}", ModelCardStatus="Draft")
     sandbox.advance(60)
     code, report = drift_json(cli, applied)
     kinds = {(i["address"], i["kind"]) for i in report["items"]}
@@ -108,8 +116,9 @@ def test_card_deleted_live_and_unmanaged_card_appearing_are_drift(
     assert ("card.Shadow-Card", "unmanaged") in kinds
 
 
-def test_expired_invitation_is_drift(cli: Cli, example_repo: Path, card_account_env: str,
-                                     sandbox: Any) -> None:
+def test_expired_invitation_is_drift(
+    cli: Cli, example_repo: Path, card_account_env: str, sandbox: Any
+) -> None:
     cli("apply", "--repo", str(example_repo), "--auto-approve", "--force", "--no-verify")
     sandbox.advance(13 * 3600)
     code, report = drift_json(cli, example_repo)
@@ -120,15 +129,17 @@ def test_expired_invitation_is_drift(cli: Cli, example_repo: Path, card_account_
 
 
 def test_pull_keeps_comments_then_plan_and_drift_are_empty(
-        cli: Cli, applied: Path, aws: Callable[..., Any]) -> None:
+    cli: Cli, applied: Path, aws: Callable[..., Any]
+) -> None:
     card_file = applied / "cards" / f"{CARD}.yaml"
     before = card_file.read_text()
     dev_edit(aws, model_owner="dev-team")
     result = cli("pull", CARD, "--repo", str(applied))
     assert result.exit_code == 0, result.stderr
     after = card_file.read_text()
-    changed = [(a, b) for a, b in zip(before.splitlines(), after.splitlines(), strict=True)
-               if a != b]
+    changed = [
+        (a, b) for a, b in zip(before.splitlines(), after.splitlines(), strict=True) if a != b
+    ]
     assert changed == [("    model_owner: model-owner", "    model_owner: dev-team")]
     assert "# evaluation results are written by the training pipeline" in after
     plan = cli("plan", "--repo", str(applied), "--detailed-exitcode")
@@ -136,8 +147,9 @@ def test_pull_keeps_comments_then_plan_and_drift_are_empty(
     assert drift_json(cli, applied)[0] == 0
 
 
-def test_pull_leaves_ignored_paths_out_of_git(cli: Cli, applied: Path,
-                                              aws: Callable[..., Any]) -> None:
+def test_pull_leaves_ignored_paths_out_of_git(
+    cli: Cli, applied: Path, aws: Callable[..., Any]
+) -> None:
     sagemaker = aws("sagemaker")
     content = json.loads(sagemaker.describe_model_card(ModelCardName=CARD)["Content"])
     content["evaluation_details"] = [{"name": "holdout"}]
@@ -159,35 +171,44 @@ def bare_repo(root: Path) -> Path:
     (root / "shares").mkdir()
     (root / "reconciler.yaml").write_text(
         'region: us-east-1\ncard_account: {id: "111111111111"}\n'
-        'accounts:\n  prod: {id: "444444444444"}\n')
+        'accounts:\n  prod: {id: "444444444444"}\n'
+    )
     return root
 
 
 def test_import_all_writes_valid_files_and_the_plan_is_empty(
-        cli: Cli, tmp_path: Path, aws: Callable[..., Any], card_account_env: str,
-        sandbox: Any) -> None:
+    cli: Cli, tmp_path: Path, aws: Callable[..., Any], card_account_env: str, sandbox: Any
+) -> None:
     sagemaker = aws("sagemaker")
     long_text = "Scores applications for fraud risk. " * 6
     sagemaker.create_model_card(
-        ModelCardName="Fraud-Card", ModelCardStatus="Approved",
-        Content=json.dumps({"intended_uses": {"risk_rating": "High"},
-                            "model_overview": {"model_description": long_text.strip(),
-                                               "model_owner": "fraud"},
-                            "additional_information": {"caveats_and_recommendations":
-                                                       "Line one.\nLine two."}}),
-        Tags=[{"Key": "team", "Value": "fraud"}])
-    sagemaker.create_model_card(ModelCardName="Churn-Card", ModelCardStatus="Draft",
-                                Content="{}")
+        ModelCardName="Fraud-Card",
+        ModelCardStatus="Approved",
+        Content=json.dumps(
+            {
+                "intended_uses": {"risk_rating": "High"},
+                "model_overview": {"model_description": long_text.strip(), "model_owner": "fraud"},
+                "additional_information": {"caveats_and_recommendations": "Line one.\nLine two."},
+            }
+        ),
+        Tags=[{"Key": "team", "Value": "fraud"}],
+    )
+    sagemaker.create_model_card(ModelCardName="Churn-Card", ModelCardStatus="Draft", Content="{}")
     ram = aws("ram")
-    ram.create_resource_share(name="fraud-prod", principals=["444444444444"],
-                              allowExternalPrincipals=False, resourceArns=[
-                                  f"arn:aws:sagemaker:us-east-1:{OWNER}:model-card/Fraud-Card"])
+    ram.create_resource_share(
+        name="fraud-prod",
+        principals=["444444444444"],
+        allowExternalPrincipals=False,
+        resourceArns=[f"arn:aws:sagemaker:us-east-1:{OWNER}:model-card/Fraud-Card"],
+    )
     sandbox.advance(5)  # the share's association settles
     repo = bare_repo(tmp_path / "repo")
     result = cli("import", "--all", "--shares", "--repo", str(repo))
     assert result.exit_code == 0, result.stderr
-    assert sorted(p.name for p in (repo / "cards").iterdir()) == ["Churn-Card.yaml",
-                                                                  "Fraud-Card.yaml"]
+    assert sorted(p.name for p in (repo / "cards").iterdir()) == [
+        "Churn-Card.yaml",
+        "Fraud-Card.yaml",
+    ]
     fraud = (repo / "cards" / "Fraud-Card.yaml").read_text()
     assert fraud.index("model_overview:") < fraud.index("intended_uses:")  # schema order
     assert "caveats_and_recommendations: |-" in fraud
@@ -197,32 +218,43 @@ def test_import_all_writes_valid_files_and_the_plan_is_empty(
     body = json.loads(plan.stdout)
     assert (plan.exit_code, body["changes"], body["errors"]) == (0, [], []), body
     assert sorted(a["address"] for a in body["adoptions"]) == [
-        "card.Churn-Card", "card.Fraud-Card", "share.fraud-prod"]
+        "card.Churn-Card",
+        "card.Fraud-Card",
+        "share.fraud-prod",
+    ]
 
 
 def test_next_apply_adopts_imported_cards_and_changes_nothing_else(
-        cli: Cli, tmp_path: Path, aws: Callable[..., Any], card_account_env: str) -> None:
+    cli: Cli, tmp_path: Path, aws: Callable[..., Any], card_account_env: str
+) -> None:
     sagemaker = aws("sagemaker")
-    sagemaker.create_model_card(ModelCardName="Legacy", ModelCardStatus="Draft",
-                                Content='{"model_overview": {"model_owner": "ops"}}')
+    sagemaker.create_model_card(
+        ModelCardName="Legacy",
+        ModelCardStatus="Draft",
+        Content='{"model_overview": {"model_owner": "ops"}}',
+    )
     repo = bare_repo(tmp_path / "repo")
     assert cli("import", "Legacy", "--repo", str(repo)).exit_code == 0
     result = cli("apply", "--repo", str(repo), "--auto-approve", "--format", "json")
     report = json.loads(result.stdout)
     assert result.exit_code == 0
     assert [(s["address"], s["action"], s["status"]) for s in report["steps"]] == [
-        ("card.Legacy", "adopt", "done")]
+        ("card.Legacy", "adopt", "done")
+    ]
     versions = sagemaker.list_model_card_versions(ModelCardName="Legacy")
     assert len(versions["ModelCardVersionSummaryList"]) == 1
-    tags = sagemaker.list_tags(ResourceArn=report["steps"] and
-                               f"arn:aws:sagemaker:us-east-1:{OWNER}:model-card/Legacy")["Tags"]
+    tags = sagemaker.list_tags(
+        ResourceArn=report["steps"] and f"arn:aws:sagemaker:us-east-1:{OWNER}:model-card/Legacy"
+    )["Tags"]
     assert {"Key": "managed-by", "Value": "reconciler"} in tags
 
 
 def test_unmanaged_card_that_differs_from_git_is_still_an_error(
-        cli: Cli, tmp_path: Path, aws: Callable[..., Any], card_account_env: str) -> None:
-    aws("sagemaker").create_model_card(ModelCardName="Legacy", ModelCardStatus="Draft",
-                                       Content="{}")
+    cli: Cli, tmp_path: Path, aws: Callable[..., Any], card_account_env: str
+) -> None:
+    aws("sagemaker").create_model_card(
+        ModelCardName="Legacy", ModelCardStatus="Draft", Content="{}"
+    )
     repo = bare_repo(tmp_path / "repo")
     (repo / "cards" / "Legacy.yaml").write_text("name: Legacy\nstatus: Approved\ncontent: {}\n")
     result = cli("plan", "--repo", str(repo))
@@ -231,13 +263,17 @@ def test_unmanaged_card_that_differs_from_git_is_still_an_error(
 
 
 def test_import_names_the_shares_an_imported_card_will_join(
-        cli: Cli, applied: Path, aws: Callable[..., Any]) -> None:
-    aws("sagemaker").create_model_card(ModelCardName="Legacy", ModelCardStatus="Approved",
-                                       Content="{}")
+    cli: Cli, applied: Path, aws: Callable[..., Any]
+) -> None:
+    aws("sagemaker").create_model_card(
+        ModelCardName="Legacy", ModelCardStatus="Approved", Content="{}"
+    )
     result = cli("import", "Legacy", "--repo", str(applied))
     assert result.exit_code == 0
-    assert ("note: Legacy (Approved) will join churn-dev, churn-prod, churn-test, which "
-            "select Approved cards: the next plan shows the association") in result.stderr
+    assert (
+        "note: Legacy (Approved) will join churn-dev, churn-prod, churn-test, which "
+        "select Approved cards: the next plan shows the association"
+    ) in result.stderr
 
 
 def test_import_never_overwrites_a_file(cli: Cli, applied: Path) -> None:

@@ -35,11 +35,15 @@ OWNER = "111111111111"
 CARDS = f"arn:aws:sagemaker:us-east-1:{OWNER}:model-card/*"
 SHARES = f"arn:aws:ram:us-east-1:{OWNER}:resource-share/*"
 PERMISSIONS = f"arn:aws:ram:us-east-1:{OWNER}:permission/*"
-AWS_MANAGED = ["arn:aws:ram::aws:permission/AWSRAMPermissionSageMakerModelCards",
-               "arn:aws:ram::aws:permission/AWSRAMPermissionSageMakerModelCardsAllowExport"]
+AWS_MANAGED = [
+    "arn:aws:ram::aws:permission/AWSRAMPermissionSageMakerModelCards",
+    "arn:aws:ram::aws:permission/AWSRAMPermissionSageMakerModelCardsAllowExport",
+]
 KEYS = f"arn:aws:kms:us-east-1:{OWNER}:key/*"
-ROLE_ARNS = [f"arn:aws:iam::{a}:role/ModelCardReader"
-             for a in ("222222222222", "333333333333", "444444444444")]
+ROLE_ARNS = [
+    f"arn:aws:iam::{a}:role/ModelCardReader"
+    for a in ("222222222222", "333333333333", "444444444444")
+]
 ROLES = ("plan", "apply", "verify")
 SERVICES = ("sagemaker", "ram", "sts")
 PACKAGE = Path(__file__).resolve().parent.parent / "reconciler"
@@ -58,12 +62,13 @@ NOT_THIS_ROLE: dict[str, dict[str, str]] = {
     "plan": {"sts:AssumeRole": "made by the ambient identity, or by apply"},
 }
 # The parameter a module's generic ``client`` argument stands for.
-CLIENT_OF = {"live/ram.py": "ram", "live/sagemaker.py": "sagemaker",
-             "live/history.py": "sagemaker"}
-NOT_OPERATIONS = frozenset({"meta", "exceptions", "get_paginator", "get_waiter",
-                            "can_paginate"})
-KMS_ACTIONS = {"plan": ["kms:Decrypt"], "apply": ["kms:Decrypt", "kms:GenerateDataKey"],
-               "verify": ["kms:Decrypt"]}
+CLIENT_OF = {"live/ram.py": "ram", "live/sagemaker.py": "sagemaker", "live/history.py": "sagemaker"}
+NOT_OPERATIONS = frozenset({"meta", "exceptions", "get_paginator", "get_waiter", "can_paginate"})
+KMS_ACTIONS = {
+    "plan": ["kms:Decrypt"],
+    "apply": ["kms:Decrypt", "kms:GenerateDataKey"],
+    "verify": ["kms:Decrypt"],
+}
 
 
 def as_list(value: str | list[str]) -> list[str]:
@@ -87,22 +92,35 @@ def example_policy(cli: Cli, project_root: Path, role: str) -> dict[str, Any]:
 
 # -- (1) the printed policies ----------------------------------------------------------
 
+
 def test_plan_policy_only_reads(cli: Cli, project_root: Path) -> None:
     policy = example_policy(cli, project_root, "plan")
     found = statements(policy)
     assert policy["Version"] == "2012-10-17"
-    assert list(found) == ["ReadCallerIdentity", "SearchModelCards", "ReadModelCards",
-                           "ListSharesAndPermissions", "ReadSharePermissions",
-                           "ReadCustomerManagedPermissions", "DecryptModelCards"]
+    assert list(found) == [
+        "ReadCallerIdentity",
+        "SearchModelCards",
+        "ReadModelCards",
+        "ListSharesAndPermissions",
+        "ReadSharePermissions",
+        "ReadCustomerManagedPermissions",
+        "DecryptModelCards",
+    ]
     assert found["ReadModelCards"]["Action"] == [
-        "sagemaker:DescribeModelCard", "sagemaker:ListModelCardVersions", "sagemaker:ListTags"]
+        "sagemaker:DescribeModelCard",
+        "sagemaker:ListModelCardVersions",
+        "sagemaker:ListTags",
+    ]
     assert found["ReadModelCards"]["Resource"] == CARDS
     assert found["ReadSharePermissions"]["Resource"] == SHARES
     assert found["ReadCustomerManagedPermissions"]["Resource"] == PERMISSIONS
     assert found["DecryptModelCards"]["Condition"]["StringEquals"] == {
-        "kms:ViaService": "sagemaker.us-east-1.amazonaws.com"}
-    assert not any(re.search(r":(Create|Update|Delete|Add|Associate|Tag|Untag|Assume)", a)
-                   for a in policy_actions(policy))
+        "kms:ViaService": "sagemaker.us-east-1.amazonaws.com"
+    }
+    assert not any(
+        re.search(r":(Create|Update|Delete|Add|Associate|Tag|Untag|Assume)", a)
+        for a in policy_actions(policy)
+    )
 
 
 def test_apply_policy_writes_only_what_it_owns(cli: Cli, project_root: Path) -> None:
@@ -119,43 +137,69 @@ def test_apply_policy_writes_only_what_it_owns(cli: Cli, project_root: Path) -> 
     assert found["VersionManagedPermissions"]["Condition"] == owned
     assert found["CreateManagedShares"]["Resource"] == "*"
     assert found["CreateManagedShares"]["Condition"] == {
-        **tagged, "StringEqualsIfExists": {"ram:RequestedResourceType": "sagemaker:ModelCard"}}
+        **tagged,
+        "StringEqualsIfExists": {"ram:RequestedResourceType": "sagemaker:ModelCard"},
+    }
     assert found["ShareModelCardsInManagedShares"]["Condition"] == {
-        **owned, "StringEqualsIfExists": {"ram:RequestedResourceType": "sagemaker:ModelCard"}}
+        **owned,
+        "StringEqualsIfExists": {"ram:RequestedResourceType": "sagemaker:ModelCard"},
+    }
     assert found["CreateManagedPermissions"]["Condition"]["StringEquals"] == {
         "aws:RequestTag/managed-by": "reconciler",
-        "ram:PermissionResourceType": "sagemaker:ModelCard"}
+        "ram:PermissionResourceType": "sagemaker:ModelCard",
+    }
     assert found["AttachModelCardPermissions"]["Resource"] == sorted([PERMISSIONS, *AWS_MANAGED])
     assert found["EncryptAndDecryptModelCards"]["Resource"] == KEYS
 
 
 def test_verify_policy_reads_the_card_accounts_shares(cli: Cli, project_root: Path) -> None:
     found = statements(example_policy(cli, project_root, "verify"))
-    assert list(found) == ["ReadInvitations", "AcceptCardAccountInvitations",
-                           "ReadSharePermissions", "ReadSharedPermissions",
-                           "DescribeSharedModelCards", "DecryptSharedModelCards"]
+    assert list(found) == [
+        "ReadInvitations",
+        "AcceptCardAccountInvitations",
+        "ReadSharePermissions",
+        "ReadSharedPermissions",
+        "DescribeSharedModelCards",
+        "DecryptSharedModelCards",
+    ]
     assert found["AcceptCardAccountInvitations"]["Condition"] == {
-        "StringEquals": {"ram:ShareOwnerAccountId": OWNER}}
+        "StringEquals": {"ram:ShareOwnerAccountId": OWNER}
+    }
     assert found["DescribeSharedModelCards"] == {
-        "Sid": "DescribeSharedModelCards", "Effect": "Allow",
-        "Action": ["sagemaker:DescribeModelCard"], "Resource": CARDS}
+        "Sid": "DescribeSharedModelCards",
+        "Effect": "Allow",
+        "Action": ["sagemaker:DescribeModelCard"],
+        "Resource": CARDS,
+    }
     assert found["ReadSharedPermissions"]["Resource"] == sorted([PERMISSIONS, *AWS_MANAGED])
 
 
 def test_policies_follow_the_configuration() -> None:
-    config = Config("eu-west-1", "999999999999", ownership=Ownership("owner", "gitops"),
-                    accounts={"dev": Account("dev", "888888888888")})
+    config = Config(
+        "eu-west-1",
+        "999999999999",
+        ownership=Ownership("owner", "gitops"),
+        accounts={"dev": Account("dev", "888888888888")},
+    )
     apply = statements(policy_document("apply", config))
     assert "AssumeConsumerRoles" not in apply
     assert apply["ChangeManagedModelCards"] == {
-        "Sid": "ChangeManagedModelCards", "Effect": "Allow",
-        "Action": ["sagemaker:AddTags", "sagemaker:DeleteModelCard", "sagemaker:DeleteTags",
-                   "sagemaker:UpdateModelCard"],
+        "Sid": "ChangeManagedModelCards",
+        "Effect": "Allow",
+        "Action": [
+            "sagemaker:AddTags",
+            "sagemaker:DeleteModelCard",
+            "sagemaker:DeleteTags",
+            "sagemaker:UpdateModelCard",
+        ],
         "Resource": "arn:aws:sagemaker:eu-west-1:999999999999:model-card/*",
-        "Condition": {"StringEquals": {"aws:ResourceTag/owner": "gitops"}}}
+        "Condition": {"StringEquals": {"aws:ResourceTag/owner": "gitops"}},
+    }
     china = statements(policy_document("verify", replace(config, region="cn-north-1")))
-    assert china["DescribeSharedModelCards"]["Resource"] == \
-        "arn:aws-cn:sagemaker:cn-north-1:999999999999:model-card/*"
+    assert (
+        china["DescribeSharedModelCards"]["Resource"]
+        == "arn:aws-cn:sagemaker:cn-north-1:999999999999:model-card/*"
+    )
 
 
 def test_the_output_is_stable(cli: Cli, project_root: Path) -> None:
@@ -170,6 +214,7 @@ def test_an_unknown_role_is_refused(cli: Cli, project_root: Path) -> None:
 
 
 # -- (2) valid-looking IAM -------------------------------------------------------------
+
 
 @pytest.mark.parametrize("role", ROLES)
 def test_every_action_is_a_real_operation(cli: Cli, project_root: Path, role: str) -> None:
@@ -187,13 +232,15 @@ def test_every_action_is_a_real_operation(cli: Cli, project_root: Path, role: st
 
 # -- (3a) coverage, statically ---------------------------------------------------------
 
+
 @cache
 def operations_by_method() -> dict[str, dict[str, str]]:
     """Per service, boto3 method name → operation name (the reverse of xform_name)."""
     session = botocore.session.get_session()
-    return {service: {xform_name(op): op
-                      for op in session.get_service_model(service).operation_names}
-            for service in SERVICES}
+    return {
+        service: {xform_name(op): op for op in session.get_service_model(service).operation_names}
+        for service in SERVICES
+    }
 
 
 def receiver_service(node: ast.expr, default: str | None) -> str | None:
@@ -202,9 +249,14 @@ def receiver_service(node: ast.expr, default: str | None) -> str | None:
         return node.id if node.id in SERVICES else default if node.id == "client" else None
     if isinstance(node, ast.Attribute) and node.attr in SERVICES:
         return node.attr
-    if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-            and node.func.attr == "client" and node.args
-            and isinstance(node.args[0], ast.Constant) and node.args[0].value in SERVICES):
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "client"
+        and node.args
+        and isinstance(node.args[0], ast.Constant)
+        and node.args[0].value in SERVICES
+    ):
         return str(node.args[0].value)
     return None
 
@@ -238,7 +290,8 @@ def test_the_module_table_names_real_files() -> None:
 
 @pytest.mark.parametrize("role", ROLES)
 def test_each_policy_allows_exactly_what_the_code_calls(
-        cli: Cli, project_root: Path, role: str) -> None:
+    cli: Cli, project_root: Path, role: str
+) -> None:
     policy = example_policy(cli, project_root, role)
     allowed = {a for a in policy_actions(policy) if not a.startswith("kms:")}
     called = static_operations(role)
@@ -249,13 +302,25 @@ def test_each_policy_allows_exactly_what_the_code_calls(
 
 
 def test_the_static_scan_sees_the_calls() -> None:
-    assert {"sagemaker:Search", "sagemaker:ListModelCardVersions", "ram:GetPermission",
-            "sts:GetCallerIdentity"} <= static_operations("plan")
-    assert {"sagemaker:CreateModelCard", "ram:TagResource", "ram:CreatePermissionVersion",
-            "sts:AssumeRole"} <= static_operations("apply")
+    assert {
+        "sagemaker:Search",
+        "sagemaker:ListModelCardVersions",
+        "ram:GetPermission",
+        "sts:GetCallerIdentity",
+    } <= static_operations("plan")
+    assert {
+        "sagemaker:CreateModelCard",
+        "ram:TagResource",
+        "ram:CreatePermissionVersion",
+        "sts:AssumeRole",
+    } <= static_operations("apply")
     assert static_operations("verify") == {
-        "ram:GetResourceShareInvitations", "ram:AcceptResourceShareInvitation",
-        "ram:ListResourceSharePermissions", "ram:GetPermission", "sagemaker:DescribeModelCard"}
+        "ram:GetResourceShareInvitations",
+        "ram:AcceptResourceShareInvitation",
+        "ram:ListResourceSharePermissions",
+        "ram:GetPermission",
+        "sagemaker:DescribeModelCard",
+    }
 
 
 # -- (3b) coverage, dynamically --------------------------------------------------------
@@ -277,8 +342,9 @@ class Recorder:
         def recorded_client(session: AwsSession, service: str) -> Any:
             client = new_client(session, service)
             who = getattr(session, "_recorded_as", "card")
-            client.meta.events.register("before-parameter-build.*.*",
-                                        lambda **kw: recorder.record(who, service, **kw))
+            client.meta.events.register(
+                "before-parameter-build.*.*", lambda **kw: recorder.record(who, service, **kw)
+            )
             return client
 
         def recorded_assume(session: AwsSession, role_arn: str, name: str) -> AwsSession:
@@ -289,8 +355,7 @@ class Recorder:
         monkeypatch.setattr(AwsSession, "_new_client", recorded_client)
         monkeypatch.setattr(AwsSession, "assume", recorded_assume)
 
-    def record(self, who: str, service: str, params: dict[str, Any], model: Any,
-               **_: Any) -> None:
+    def record(self, who: str, service: str, params: dict[str, Any], model: Any, **_: Any) -> None:
         action = f"{service}:{model.name}"
         self.calls[(self.phase, who)].add((action, resources(action, params)))
 
@@ -300,8 +365,13 @@ def resources(action: str, params: dict[str, Any]) -> tuple[str, ...]:
     name = params.get("ModelCardName")
     if name is not None:
         return (name if name.startswith("arn:") else CARDS.replace("*", name),)
-    keys = ("ResourceArn", "resourceShareArn", "permissionArn", "resourceShareInvitationArn",
-            "RoleArn")
+    keys = (
+        "ResourceArn",
+        "resourceShareArn",
+        "permissionArn",
+        "resourceShareInvitationArn",
+        "RoleArn",
+    )
     if action in ("ram:CreateResourceShare", "ram:CreatePermission"):
         return ("*",)
     found = tuple(params[k] for k in keys if k in params)
@@ -309,13 +379,19 @@ def resources(action: str, params: dict[str, Any]) -> tuple[str, ...]:
 
 
 def allows(policy: dict[str, Any], action: str, arn: str) -> bool:
-    return any(action in s["Action"] and any(fnmatchcase(arn, r) for r in as_list(s["Resource"]))
-               for s in policy["Statement"])
+    return any(
+        action in s["Action"] and any(fnmatchcase(arn, r) for r in as_list(s["Resource"]))
+        for s in policy["Statement"]
+    )
 
 
 def denied(policy: dict[str, Any], calls: set[tuple[str, tuple[str, ...]]]) -> list[str]:
-    return sorted(f"{action} on {arn}" for action, arns in calls for arn in arns
-                  if not allows(policy, action, arn))
+    return sorted(
+        f"{action} on {arn}"
+        for action, arns in calls
+        for arn in arns
+        if not allows(policy, action, arn)
+    )
 
 
 @pytest.fixture(scope="module")
@@ -342,8 +418,10 @@ def edit(repo: Path, path: str, old: str, new: str) -> None:
 
 
 def card(name: str, status: str = "Draft", extra: str = "") -> str:
-    return (f"name: {name}\nstatus: {status}\n{extra}content:\n  model_overview:\n"
-            f"    model_owner: model-owner\n")
+    return (
+        f"name: {name}\nstatus: {status}\n{extra}content:\n  model_overview:\n"
+        f"    model_owner: model-owner\n"
+    )
 
 
 def second_round(repo: Path) -> None:
@@ -353,17 +431,32 @@ def second_round(repo: Path) -> None:
     edit(repo, churn, "status: Draft", "status: PendingReview")
     edit(repo, churn, "  cost-center: ml-platform\n", "  tier: gold\n")
     (repo / "cards/Fraud-Model-Card.yaml").unlink()
-    write(repo, "cards/Fraud-Model-Card-V2.yaml", card(
-        "Fraud-Model-Card-V2", "Archived", "previous_names: [Fraud-Model-Card]\n"))
+    write(
+        repo,
+        "cards/Fraud-Model-Card-V2.yaml",
+        card("Fraud-Model-Card-V2", "Archived", "previous_names: [Fraud-Model-Card]\n"),
+    )
     (repo / "cards/Spare-Model-Card.yaml").unlink()
-    edit(repo, "reconciler.yaml", "actions: [sagemaker:DescribeModelCard, ",
-         "actions: [sagemaker:DescribeModelCard, sagemaker:DescribeModelCardExportJob, ")
+    edit(
+        repo,
+        "reconciler.yaml",
+        "actions: [sagemaker:DescribeModelCard, ",
+        "actions: [sagemaker:DescribeModelCard, sagemaker:DescribeModelCardExportJob, ",
+    )
     edit(repo, test, "principals: [test]", "principals: [prod]")
-    edit(repo, test, "permission: AWSRAMPermissionSageMakerModelCards",
-         "permission: AWSRAMPermissionSageMakerModelCardsAllowExport")
+    edit(
+        repo,
+        test,
+        "permission: AWSRAMPermissionSageMakerModelCards",
+        "permission: AWSRAMPermissionSageMakerModelCardsAllowExport",
+    )
     edit(repo, test, "tags: {purpose: testing}", "tags: {stage: test}")
-    edit(repo, "shares/churn-dev.yaml", "principals: [dev]",
-         "principals: [dev]\nprevious_names: [churn-dev-old]")
+    edit(
+        repo,
+        "shares/churn-dev.yaml",
+        "principals: [dev]",
+        "principals: [dev]\nprevious_names: [churn-dev-old]",
+    )
     (repo / "shares/churn-prod.yaml").unlink()
 
 
@@ -372,10 +465,10 @@ def full_versions(ram: Any, arn: str) -> None:
     template = ram.get_permission(permissionArn=arn)["permission"]["permission"]
     while len(ram.list_permission_versions(permissionArn=arn)["permissions"]) < 5:
         ram.create_permission_version(permissionArn=arn, policyTemplate=template)
-    for share in ram.get_resource_shares(resourceOwner="SELF", permissionArn=arn)[
-            "resourceShares"]:
-        ram.associate_resource_share_permission(resourceShareArn=share["resourceShareArn"],
-                                                permissionArn=arn, replace=True)
+    for share in ram.get_resource_shares(resourceOwner="SELF", permissionArn=arn)["resourceShares"]:
+        ram.associate_resource_share_permission(
+            resourceShareArn=share["resourceShareArn"], permissionArn=arn, replace=True
+        )
 
 
 def run(cli: Cli, recorder: Recorder, phase: str, *args: str) -> Any:
@@ -386,10 +479,16 @@ def run(cli: Cli, recorder: Recorder, phase: str, *args: str) -> Any:
 
 
 def test_every_call_of_a_real_run_is_allowed(
-        cli: Cli, recorder: Recorder, example_repo: Path, card_account_env: str, sandbox: Any,
-        aws: Callable[..., Any]) -> None:
-    sandbox.configure(replace(sandbox.config, association_delay_seconds=0.02,
-                              deletion_delay_seconds=0.02))
+    cli: Cli,
+    recorder: Recorder,
+    example_repo: Path,
+    card_account_env: str,
+    sandbox: Any,
+    aws: Callable[..., Any],
+) -> None:
+    sandbox.configure(
+        replace(sandbox.config, association_delay_seconds=0.02, deletion_delay_seconds=0.02)
+    )
     repo, args = example_repo, ("--repo", str(example_repo), "--format", "json")
     # Archived, so in no share: a replaced card that is shared fails its disassociation
     # (the card is deleted before the share step runs).
@@ -401,15 +500,16 @@ def test_every_call_of_a_real_run_is_allowed(
     run(cli, recorder, "plan", "plan", *args)
     first = run(cli, recorder, "apply", "apply", *args, "--auto-approve", "--force")
     assert first["converged"], first
-    aws("sagemaker").update_model_card(ModelCardName="Spare-Model-Card", Content=content_json(
-        {"model_overview": {"model_owner": "someone-else"}}))
+    aws("sagemaker").update_model_card(
+        ModelCardName="Spare-Model-Card",
+        Content=content_json({"model_overview": {"model_owner": "someone-else"}}),
+    )
     run(cli, recorder, "plan", "drift", *args)
     (repo / "shares/churn-dev-old.yaml").rename(repo / "shares/churn-dev.yaml")
     edit(repo, "shares/churn-dev.yaml", "name: churn-dev-old", "name: churn-dev")
     second_round(repo)
     full_versions(aws("ram"), "arn:aws:ram:us-east-1:111111111111:permission/read-only")
-    second = run(cli, recorder, "apply", "apply", *args, "--auto-approve", "--force",
-                 "--prune")
+    second = run(cli, recorder, "apply", "apply", *args, "--auto-approve", "--force", "--prune")
     assert second["converged"] and not second.get("failed"), second
     run(cli, recorder, "verify", "verify", "--repo", str(repo), "--format", "json")
     assert_allowed(cli, recorder, example_repo)
@@ -419,12 +519,17 @@ def assert_allowed(cli: Cli, recorder: Recorder, repo: Path) -> None:
     policy = {role: example_policy(cli, repo, role) for role in ROLES}
     calls = recorder.calls
     # `reconciler verify` reads like plan and assumes the consumer roles: the apply policy.
-    roles = {("plan", "card"): "plan", ("apply", "card"): "apply",
-             ("verify", "card"): "apply", ("apply", CONSUMER): "verify",
-             ("verify", CONSUMER): "verify"}
+    roles = {
+        ("plan", "card"): "plan",
+        ("apply", "card"): "apply",
+        ("verify", "card"): "apply",
+        ("apply", CONSUMER): "verify",
+        ("verify", CONSUMER): "verify",
+    }
     assert set(calls) <= set(roles), set(calls)
     for key, role in roles.items():
         assert not denied(policy[role], calls[key]), (key, denied(policy[role], calls[key]))
     done = {action for key in roles for action, _ in calls[key]}
-    assert done >= static_operations("apply") | static_operations("verify"), \
-        sorted((static_operations("apply") | static_operations("verify")) - done)
+    assert done >= static_operations("apply") | static_operations("verify"), sorted(
+        (static_operations("apply") | static_operations("verify")) - done
+    )

@@ -25,8 +25,9 @@ READ_ONLY = f"arn:aws:ram:us-east-1:{OWNER}:permission/read-only"
 Cli = Callable[..., Any]
 
 
-def tags(source: str, extra: dict[str, str] | None = None, key: str = "Key",
-         value: str = "Value") -> list[dict[str, str]]:
+def tags(
+    source: str, extra: dict[str, str] | None = None, key: str = "Key", value: str = "Value"
+) -> list[dict[str, str]]:
     pairs = {**(extra or {}), "managed-by": "reconciler", "reconciler-source": source}
     return [{key: k, value: v} for k, v in sorted(pairs.items())]
 
@@ -35,21 +36,36 @@ def create_example_live(aws: Callable[..., Any], sandbox: Any, repo: Path) -> No
     """What applying the example repository leaves in the account, made with plain boto3."""
     card = yaml.safe_load((repo / "cards" / f"{CARD}.yaml").read_text())
     sagemaker, ram = aws("sagemaker"), aws("ram")
-    sagemaker.create_model_card(ModelCardName=CARD, ModelCardStatus=card["status"],
-                                Content=content_json(card["content"]),
-                                Tags=tags(f"cards/{CARD}.yaml", card["tags"]))
-    policy = {"Effect": "Allow", "Action": ["sagemaker:DescribeModelCard",
-                                            "sagemaker:ListModelCardVersions"]}
-    ram.create_permission(name="read-only", resourceType="sagemaker:ModelCard",
-                          policyTemplate=json.dumps(policy),
-                          tags=tags("reconciler.yaml", key="key", value="value"))
-    shares = [("churn-dev", DEV, [CARD_ARN], MANAGED, True, {"purpose": "development"}),
-              ("churn-test", TEST, [], MANAGED, False, {"purpose": "testing"}),
-              ("churn-prod", PROD, [], READ_ONLY, False, {"purpose": "production"})]
+    sagemaker.create_model_card(
+        ModelCardName=CARD,
+        ModelCardStatus=card["status"],
+        Content=content_json(card["content"]),
+        Tags=tags(f"cards/{CARD}.yaml", card["tags"]),
+    )
+    policy = {
+        "Effect": "Allow",
+        "Action": ["sagemaker:DescribeModelCard", "sagemaker:ListModelCardVersions"],
+    }
+    ram.create_permission(
+        name="read-only",
+        resourceType="sagemaker:ModelCard",
+        policyTemplate=json.dumps(policy),
+        tags=tags("reconciler.yaml", key="key", value="value"),
+    )
+    shares = [
+        ("churn-dev", DEV, [CARD_ARN], MANAGED, True, {"purpose": "development"}),
+        ("churn-test", TEST, [], MANAGED, False, {"purpose": "testing"}),
+        ("churn-prod", PROD, [], READ_ONLY, False, {"purpose": "production"}),
+    ]
     for name, principal, resources, permission, external, extra in shares:
-        ram.create_resource_share(name=name, principals=[principal], resourceArns=resources,
-                                  permissionArns=[permission], allowExternalPrincipals=external,
-                                  tags=tags(f"shares/{name}.yaml", extra, "key", "value"))
+        ram.create_resource_share(
+            name=name,
+            principals=[principal],
+            resourceArns=resources,
+            permissionArns=[permission],
+            allowExternalPrincipals=external,
+            tags=tags(f"shares/{name}.yaml", extra, "key", "value"),
+        )
     sandbox.advance(5)
 
 
@@ -69,14 +85,16 @@ def set_status(repo: Path, status: str) -> None:
 
 
 @pytest.fixture
-def live_example(aws: Callable[..., Any], sandbox: Any, example_repo: Path,
-                 card_account_env: str) -> Path:
+def live_example(
+    aws: Callable[..., Any], sandbox: Any, example_repo: Path, card_account_env: str
+) -> Path:
     create_example_live(aws, sandbox, example_repo)
     return example_repo
 
 
 def test_first_plan_creates_the_card_shares_and_permission(
-        cli: Cli, example_repo: Path, card_account_env: str) -> None:
+    cli: Cli, example_repo: Path, card_account_env: str
+) -> None:
     code, plan = plan_json(cli, example_repo, "--detailed-exitcode")
     assert code == 2
     assert actions(plan) == [
@@ -103,31 +121,40 @@ def test_applied_state_plans_no_changes(cli: Cli, live_example: Path) -> None:
 
 def test_one_field_edit_shows_exactly_that_field(cli: Cli, live_example: Path) -> None:
     path = live_example / "cards" / f"{CARD}.yaml"
-    path.write_text(path.read_text().replace("model_owner: model-owner",
-                                             "model_owner: churn-platform"))
+    path.write_text(
+        path.read_text().replace("model_owner: model-owner", "model_owner: churn-platform")
+    )
     code, plan = plan_json(cli, live_example, "--detailed-exitcode")
     assert code == 2
     assert actions(plan) == [(f"card.{CARD}", "update_content")]
-    assert plan["changes"][0]["fields"] == [{
-        "path": "$.content.model_overview.model_owner",
-        "before": "model-owner", "after": "churn-platform"}]
+    assert plan["changes"][0]["fields"] == [
+        {
+            "path": "$.content.model_overview.model_owner",
+            "before": "model-owner",
+            "after": "churn-platform",
+        }
+    ]
 
 
 def test_promotion_plans_status_change_and_the_test_share(cli: Cli, live_example: Path) -> None:
     set_status(live_example, "PendingReview")
     code, plan = plan_json(cli, live_example, "--detailed-exitcode")
     assert code == 2
-    assert actions(plan) == [(f"card.{CARD}", "update_status"),
-                             ("share.churn-test", "associate_resources")]
+    assert actions(plan) == [
+        (f"card.{CARD}", "update_status"),
+        ("share.churn-test", "associate_resources"),
+    ]
     assert plan["changes"][1]["params"]["resources"] == [CARD_ARN]
 
 
 def test_edit_by_another_account_shows_as_a_change_back_to_git(
-        cli: Cli, live_example: Path, aws: Callable[..., Any]) -> None:
+    cli: Cli, live_example: Path, aws: Callable[..., Any]
+) -> None:
     dev_ram, dev_sagemaker = aws("ram", DEV), aws("sagemaker", DEV)
     invitation = dev_ram.get_resource_share_invitations()["resourceShareInvitations"][0]
     dev_ram.accept_resource_share_invitation(
-        resourceShareInvitationArn=invitation["resourceShareInvitationArn"])
+        resourceShareInvitationArn=invitation["resourceShareInvitationArn"]
+    )
     card = json.loads(dev_sagemaker.describe_model_card(ModelCardName=CARD_ARN)["Content"])
     card["model_overview"]["model_owner"] = "data-science-dev"
     dev_sagemaker.update_model_card(ModelCardName=CARD_ARN, Content=json.dumps(card))
@@ -135,14 +162,20 @@ def test_edit_by_another_account_shows_as_a_change_back_to_git(
     change = plan["changes"][0]
     assert code == 2
     assert actions(plan) == [(f"card.{CARD}", "update_content")]
-    assert change["fields"] == [{"path": "$.content.model_overview.model_owner",
-                                 "before": "data-science-dev", "after": "model-owner"}]
+    assert change["fields"] == [
+        {
+            "path": "$.content.model_overview.model_owner",
+            "before": "data-science-dev",
+            "after": "model-owner",
+        }
+    ]
     assert f"arn:aws:sts::{DEV}:assumed-role/" in change["reason"]
     assert "live version 2" in change["reason"]
 
 
-def test_ignored_paths_are_never_reported(cli: Cli, live_example: Path,
-                                          aws: Callable[..., Any]) -> None:
+def test_ignored_paths_are_never_reported(
+    cli: Cli, live_example: Path, aws: Callable[..., Any]
+) -> None:
     sagemaker = aws("sagemaker")
     content = json.loads(sagemaker.describe_model_card(ModelCardName=CARD)["Content"])
     content["evaluation_details"] = [{"name": "holdout-2026-11", "evaluation_observation": "ok"}]
@@ -151,30 +184,39 @@ def test_ignored_paths_are_never_reported(cli: Cli, live_example: Path,
     assert (code, plan["changes"]) == (0, [])
 
 
-def test_illegal_transition_is_a_plan_error_at_the_status_line(cli: Cli,
-                                                                live_example: Path) -> None:
+def test_illegal_transition_is_a_plan_error_at_the_status_line(
+    cli: Cli, live_example: Path
+) -> None:
     set_status(live_example, "Approved")
     code, plan = plan_json(cli, live_example, "--detailed-exitcode")
     assert code == 1
     assert plan["changes"] == []
     assert [(e["file"], e["line"], e["column"], e["code"]) for e in plan["errors"]] == [
-        (f"cards/{CARD}.yaml", 3, 9, "illegal-transition")]
+        (f"cards/{CARD}.yaml", 3, 9, "illegal-transition")
+    ]
     assert "Draft → Approved is not an allowed transition" in plan["errors"][0]["message"]
 
 
 def test_unmanaged_cards_are_listed_and_never_changed(
-        cli: Cli, live_example: Path, aws: Callable[..., Any]) -> None:
-    aws("sagemaker").create_model_card(ModelCardName="Legacy-Fraud-Card", Content="{}",
-                                       ModelCardStatus="Approved")
+    cli: Cli, live_example: Path, aws: Callable[..., Any]
+) -> None:
+    aws("sagemaker").create_model_card(
+        ModelCardName="Legacy-Fraud-Card", Content="{}", ModelCardStatus="Approved"
+    )
     code, plan = plan_json(cli, live_example, "--detailed-exitcode", "--prune")
     assert (code, plan["changes"]) == (0, [])
-    assert plan["unmanaged"] == [{
-        "kind": "model_card", "name": "Legacy-Fraud-Card",
-        "arn": f"arn:aws:sagemaker:us-east-1:{OWNER}:model-card/Legacy-Fraud-Card"}]
+    assert plan["unmanaged"] == [
+        {
+            "kind": "model_card",
+            "name": "Legacy-Fraud-Card",
+            "arn": f"arn:aws:sagemaker:us-east-1:{OWNER}:model-card/Legacy-Fraud-Card",
+        }
+    ]
 
 
 def test_unmanaged_card_with_a_git_name_must_be_imported(
-        cli: Cli, example_repo: Path, aws: Callable[..., Any], card_account_env: str) -> None:
+    cli: Cli, example_repo: Path, aws: Callable[..., Any], card_account_env: str
+) -> None:
     aws("sagemaker").create_model_card(ModelCardName=CARD, Content="{}", ModelCardStatus="Draft")
     code, plan = plan_json(cli, example_repo)
     assert code == 1
@@ -185,34 +227,38 @@ def test_unmanaged_card_with_a_git_name_must_be_imported(
     assert (f"card.{CARD}", "update_tags") in actions(adopted)
 
 
-def test_managed_card_removed_from_git_needs_prune(
-        cli: Cli, live_example: Path) -> None:
+def test_managed_card_removed_from_git_needs_prune(cli: Cli, live_example: Path) -> None:
     (live_example / "cards" / f"{CARD}.yaml").unlink()
     for share in ("churn-dev", "churn-test", "churn-prod"):
         path = live_example / "shares" / f"{share}.yaml"
         path.write_text(path.read_text().replace("status: [", "status: [Archived, "))
     code, plan = plan_json(cli, live_example, "--detailed-exitcode")
     assert (code, [a for _, a in actions(plan)]) == (2, ["disassociate_resources"])
-    assert plan["warnings"] == [f"card '{CARD}' is managed but no longer in git: plan with "
-                                "--prune to delete it"]
+    assert plan["warnings"] == [
+        f"card '{CARD}' is managed but no longer in git: plan with --prune to delete it"
+    ]
     code, pruned = plan_json(cli, live_example, "--prune")
     assert actions(pruned)[-1] == (f"card.{CARD}", "delete_card")
     assert pruned["changes"][-1]["needs"] == ["prune"]
 
 
-def test_wrong_account_is_refused_with_both_ids(cli: Cli, example_repo: Path,
-                                                card_account_env: str) -> None:
+def test_wrong_account_is_refused_with_both_ids(
+    cli: Cli, example_repo: Path, card_account_env: str
+) -> None:
     config = example_repo / "reconciler.yaml"
     config.write_text(config.read_text().replace('id: "111111111111"', 'id: "999999999999"'))
     result = cli("plan", "--repo", str(example_repo))
     assert result.exit_code == 1
     assert result.stdout == ""
-    assert ("credentials are for account 111111111111, but reconciler.yaml says the card "
-            "account is 999999999999") in result.stderr
+    assert (
+        "credentials are for account 111111111111, but reconciler.yaml says the card "
+        "account is 999999999999"
+    ) in result.stderr
 
 
-def test_invalid_repository_makes_no_aws_call(cli: Cli, example_repo: Path,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_invalid_repository_makes_no_aws_call(
+    cli: Cli, example_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")  # nothing listens there
     set_status(example_repo, "Aproved")
     result = cli("plan", "--repo", str(example_repo))
@@ -221,9 +267,9 @@ def test_invalid_repository_makes_no_aws_call(cli: Cli, example_repo: Path,
     assert "the repository has 1 error" in result.stderr
 
 
-def test_out_writes_a_stable_json_plan_with_checksum(cli: Cli, example_repo: Path,
-                                                     card_account_env: str,
-                                                     tmp_path: Path) -> None:
+def test_out_writes_a_stable_json_plan_with_checksum(
+    cli: Cli, example_repo: Path, card_account_env: str, tmp_path: Path
+) -> None:
     first, second = tmp_path / "a.json", tmp_path / "b.json"
     cli("plan", "--repo", str(example_repo), "--out", str(first))
     cli("plan", "--repo", str(example_repo), "--out", str(second))
@@ -233,8 +279,8 @@ def test_out_writes_a_stable_json_plan_with_checksum(cli: Cli, example_repo: Pat
 
 
 def test_cards_missing_from_the_search_index_are_confirmed_by_describe(
-        cli: Cli, sandbox: Any, aws: Callable[..., Any], example_repo: Path,
-        card_account_env: str) -> None:
+    cli: Cli, sandbox: Any, aws: Callable[..., Any], example_repo: Path, card_account_env: str
+) -> None:
     sandbox.configure(replace(sandbox.config, search_index_delay_seconds=3600))
     create_example_live(aws, sandbox, example_repo)
     code, plan = plan_json(cli, example_repo, "--detailed-exitcode", "--stats")
@@ -243,16 +289,21 @@ def test_cards_missing_from_the_search_index_are_confirmed_by_describe(
 
 
 def test_unchanged_cards_cost_one_search_call_per_hundred(
-        cli: Cli, aws: Callable[..., Any], sandbox: Any, example_repo: Path,
-        card_account_env: str) -> None:
+    cli: Cli, aws: Callable[..., Any], sandbox: Any, example_repo: Path, card_account_env: str
+) -> None:
     create_example_live(aws, sandbox, example_repo)
     sagemaker = aws("sagemaker")
     for i in range(149):
         name = f"Card-{i:03d}"
         (example_repo / "cards" / f"{name}.yaml").write_text(
-            f"name: {name}\nstatus: Archived\ncontent: {{}}\n")  # in no share
-        sagemaker.create_model_card(ModelCardName=name, Content="{}", ModelCardStatus="Archived",
-                                    Tags=tags(f"cards/{name}.yaml"))
+            f"name: {name}\nstatus: Archived\ncontent: {{}}\n"
+        )  # in no share
+        sagemaker.create_model_card(
+            ModelCardName=name,
+            Content="{}",
+            ModelCardStatus="Archived",
+            Tags=tags(f"cards/{name}.yaml"),
+        )
     code, plan = plan_json(cli, example_repo, "--detailed-exitcode", "--stats")
     calls = plan["stats"]["calls"]
     assert (code, actions(plan)) == (0, [])
@@ -260,8 +311,7 @@ def test_unchanged_cards_cost_one_search_call_per_hundred(
     assert "sagemaker.DescribeModelCard" not in calls
 
 
-def test_expired_invitation_is_invited_again(cli: Cli, live_example: Path,
-                                             sandbox: Any) -> None:
+def test_expired_invitation_is_invited_again(cli: Cli, live_example: Path, sandbox: Any) -> None:
     sandbox.advance(13 * 3600)  # dev never accepted; the 12-hour invitation expires
     code, plan = plan_json(cli, live_example, "--detailed-exitcode")
     assert code == 2
@@ -274,17 +324,20 @@ def test_markdown_plan_for_a_pull_request(cli: Cli, live_example: Path) -> None:
     set_status(live_example, "PendingReview")
     result = cli("plan", "--repo", str(live_example), "--format", "markdown")
     assert result.exit_code == 0
-    assert result.stdout.startswith("<!-- modelcard-reconciler:plan -->\n### Model card plan: "
-                                    "0 to create, 2 to update")
+    assert result.stdout.startswith(
+        "<!-- modelcard-reconciler:plan -->\n### Model card plan: 0 to create, 2 to update"
+    )
     assert "<details><summary><code>share.churn-test</code>" in result.stdout
 
 
 def test_share_left_on_an_old_permission_version_is_planned_back(
-        cli: Cli, live_example: Path, aws: Callable[..., Any]) -> None:
-    policy = {"Effect": "Allow", "Action": ["sagemaker:DescribeModelCard",
-                                            "sagemaker:ListModelCardVersions"]}
-    aws("ram").create_permission_version(permissionArn=READ_ONLY,
-                                         policyTemplate=json.dumps(policy))
+    cli: Cli, live_example: Path, aws: Callable[..., Any]
+) -> None:
+    policy = {
+        "Effect": "Allow",
+        "Action": ["sagemaker:DescribeModelCard", "sagemaker:ListModelCardVersions"],
+    }
+    aws("ram").create_permission_version(permissionArn=READ_ONLY, policyTemplate=json.dumps(policy))
     code, plan = plan_json(cli, live_example, "--detailed-exitcode")
     assert code == 2
     assert actions(plan) == [("share.churn-prod", "set_permission")]

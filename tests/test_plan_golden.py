@@ -37,6 +37,7 @@ def example() -> DesiredState:
 
 def with_card(state: DesiredState, **changes: object) -> DesiredState:
     from dataclasses import replace
+
     card = replace(state.cards[CARD], **changes)  # type: ignore[arg-type]
     return replace(state, cards={**state.cards, CARD: card})
 
@@ -45,48 +46,77 @@ def applied(state: DesiredState) -> LiveState:
     """The live state right after the example repository was applied."""
     arns = Arns.for_config(state.config)
     card = state.cards[CARD]
-    live_card = LiveCard(CARD, arns.card(CARD), card.status, 1, dict(card.content),
-                         {**card.tags, **OWN, "reconciler-source": card.file}, confirmed=True,
-                         last_modified_by="arn:aws:sts::111111111111:assumed-role/Deploy/ci",
-                         last_modified_time="2026-11-20T10:00:00+00:00")
+    live_card = LiveCard(
+        CARD,
+        arns.card(CARD),
+        card.status,
+        1,
+        dict(card.content),
+        {**card.tags, **OWN, "reconciler-source": card.file},
+        confirmed=True,
+        last_modified_by="arn:aws:sts::111111111111:assumed-role/Deploy/ci",
+        last_modified_time="2026-11-20T10:00:00+00:00",
+    )
     shares = {}
     for share in state.shares.values():
         members = [arns.card(CARD)] if card.status in share.card_statuses else []
         principal = state.config.accounts[share.principals[0]].id
         shares[share.name] = LiveShare(
-            share.name, f"arn:aws:ram:us-east-1:111111111111:resource-share/{share.name}",
-            "ACTIVE", share.allow_external_principals,
+            share.name,
+            f"arn:aws:ram:us-east-1:111111111111:resource-share/{share.name}",
+            "ACTIVE",
+            share.allow_external_principals,
             {**share.tags, **OWN, "reconciler-source": share.file},
             tuple(LiveAssociation(m, "ASSOCIATED") for m in members),
-            (LiveAssociation(principal, "ASSOCIATED"),), (arns.permission(share.permission),))
-    permission = LivePermission("read-only", arns.permission("read-only"), "1",
-                                ("sagemaker:DescribeModelCard",
-                                 "sagemaker:ListModelCardVersions"),
-                                {**OWN, "reconciler-source": "reconciler.yaml"})
+            (LiveAssociation(principal, "ASSOCIATED"),),
+            (arns.permission(share.permission),),
+        )
+    permission = LivePermission(
+        "read-only",
+        arns.permission("read-only"),
+        "1",
+        ("sagemaker:DescribeModelCard", "sagemaker:ListModelCardVersions"),
+        {**OWN, "reconciler-source": "reconciler.yaml"},
+    )
     return LiveState({CARD: live_card}, shares, {"read-only": permission})
 
 
 def edited_live(state: DesiredState) -> LiveState:
     live = applied(state)
     card = live.cards[CARD]
-    content = {**card.content, "model_overview": {**card.content["model_overview"],
-                                                  "model_owner": "data-science-dev"}}
+    content = {
+        **card.content,
+        "model_overview": {**card.content["model_overview"], "model_owner": "data-science-dev"},
+    }
     from dataclasses import replace
-    edited = replace(card, content=content, version=2,
-                     last_modified_by="arn:aws:sts::222222222222:assumed-role/DataScientist/ana")
+
+    edited = replace(
+        card,
+        content=content,
+        version=2,
+        last_modified_by="arn:aws:sts::222222222222:assumed-role/DataScientist/ana",
+    )
     return replace(live, cards={CARD: edited})
 
 
 def unmanaged_live(state: DesiredState) -> LiveState:
     live = applied(state)
-    legacy = LiveCard("Legacy-Fraud-Card", Arns.for_config(state.config).card("Legacy-Fraud-Card"),
-                      "Approved", 4, {}, {"team": "fraud"})
+    legacy = LiveCard(
+        "Legacy-Fraud-Card",
+        Arns.for_config(state.config).card("Legacy-Fraud-Card"),
+        "Approved",
+        4,
+        {},
+        {"team": "fraud"},
+    )
     from dataclasses import replace
+
     return replace(live, cards={**live.cards, legacy.name: legacy})
 
 
 def empty_repo() -> DesiredState:
     from dataclasses import replace
+
     state = example()
     return replace(state, cards={}, shares={})
 
@@ -96,15 +126,21 @@ SCENARIOS: dict[str, Callable[[], Plan]] = {
     "first-apply": lambda: build_plan(example(), EMPTY, PlanOptions()),
     "no-changes": lambda: build_plan(example(), applied(example()), PlanOptions()),
     "content-edit": lambda: build_plan(
-        with_card(example(), content={**example().cards[CARD].content,
-                                      "intended_uses": {"risk_rating": "Medium"}}),
-        applied(example()), PlanOptions()),
+        with_card(
+            example(),
+            content={**example().cards[CARD].content, "intended_uses": {"risk_rating": "Medium"}},
+        ),
+        applied(example()),
+        PlanOptions(),
+    ),
     "live-edit": lambda: build_plan(example(), edited_live(example()), PlanOptions()),
-    "promotion": lambda: build_plan(with_card(example(), status="PendingReview"),
-                                    applied(example()), PlanOptions()),
+    "promotion": lambda: build_plan(
+        with_card(example(), status="PendingReview"), applied(example()), PlanOptions()
+    ),
     "unmanaged-card": lambda: build_plan(example(), unmanaged_live(example()), PlanOptions()),
-    "illegal-transition": lambda: build_plan(with_card(example(), status="Approved"),
-                                             applied(example()), PlanOptions()),
+    "illegal-transition": lambda: build_plan(
+        with_card(example(), status="Approved"), applied(example()), PlanOptions()
+    ),
 }
 FORMATS = {"text": "txt", "markdown": "md", "json": "json"}
 
@@ -129,9 +165,14 @@ def test_colour_codes_only_when_asked() -> None:
 
 def test_markdown_stays_under_the_github_limit_and_says_what_was_left_out() -> None:
     from dataclasses import replace
+
     plan = SCENARIOS["first-apply"]()
-    big = replace(plan, changes=tuple(
-        replace(c, address=f"{c.address}-{i:04d}") for i in range(400) for c in plan.changes))
+    big = replace(
+        plan,
+        changes=tuple(
+            replace(c, address=f"{c.address}-{i:04d}") for i in range(400) for c in plan.changes
+        ),
+    )
     text = PLANS.get("markdown")(PlanReport(big, full_plan_hint="the plan.json artifact"))
     assert len(text) <= 65_536
     assert "left out to stay under GitHub's 65,536-character limit" in text

@@ -18,8 +18,9 @@ Cli = Callable[..., Any]
 
 
 def apply(cli: Cli, repo: Path, *flags: str) -> dict[str, Any]:
-    result = cli("apply", "--repo", str(repo), "--auto-approve", "--no-verify", "--format",
-                 "json", *flags)
+    result = cli(
+        "apply", "--repo", str(repo), "--auto-approve", "--no-verify", "--format", "json", *flags
+    )
     report: dict[str, Any] = json.loads(result.stdout)
     assert result.exit_code == 0, (result.stderr, report)
     return report
@@ -29,20 +30,26 @@ def dev_shared_arns(aws: Callable[..., Any]) -> list[str]:
     ram = aws("ram")
     share = ram.get_resource_shares(resourceOwner="SELF", name="churn-dev")["resourceShares"][0]
     associations = ram.get_resource_share_associations(
-        associationType="RESOURCE", resourceShareArns=[share["resourceShareArn"]],
-        associationStatus="ASSOCIATED")["resourceShareAssociations"]
+        associationType="RESOURCE",
+        resourceShareArns=[share["resourceShareArn"]],
+        associationStatus="ASSOCIATED",
+    )["resourceShareAssociations"]
     return sorted(a["associatedEntity"] for a in associations)
 
 
 def test_new_kms_key_replaces_the_card_and_keeps_it_shared(
-        cli: Cli, example_repo: Path, card_account_env: str, aws: Callable[..., Any]) -> None:
+    cli: Cli, example_repo: Path, card_account_env: str, aws: Callable[..., Any]
+) -> None:
     apply(cli, example_repo, "--force")
     card = example_repo / "cards" / f"{CARD}.yaml"
-    card.write_text(card.read_text().replace("status: Draft", "status: Draft\n"
-                                             "kms_key_id: alias/model-cards"))
+    card.write_text(
+        card.read_text().replace("status: Draft", "status: Draft\nkms_key_id: alias/model-cards")
+    )
     plan = json.loads(cli("plan", "--repo", str(example_repo), "--format", "json").stdout)
     assert [(c["address"], c["action"]) for c in plan["changes"]] == [
-        (f"card.{CARD}", "replace_card"), ("share.churn-dev", "associate_resources")]
+        (f"card.{CARD}", "replace_card"),
+        ("share.churn-dev", "associate_resources"),
+    ]
     refused = cli("apply", "--repo", str(example_repo), "--auto-approve", "--no-verify")
     assert refused.exit_code == 1
     assert "version history" in refused.stdout
@@ -54,17 +61,19 @@ def test_new_kms_key_replaces_the_card_and_keeps_it_shared(
 
 
 def test_rename_creates_the_new_card_shares_it_and_deletes_the_old(
-        cli: Cli, example_repo: Path, card_account_env: str, aws: Callable[..., Any]) -> None:
+    cli: Cli, example_repo: Path, card_account_env: str, aws: Callable[..., Any]
+) -> None:
     apply(cli, example_repo, "--force")
     old = example_repo / "cards" / f"{CARD}.yaml"
     new_name = "Churn-Model-Card"
-    text = old.read_text().replace(f"name: {CARD}", f"name: {new_name}\n"
-                                                    f"previous_names: [{CARD}]")
+    text = old.read_text().replace(f"name: {CARD}", f"name: {new_name}\nprevious_names: [{CARD}]")
     old.unlink()
     (example_repo / "cards" / f"{new_name}.yaml").write_text(text)
     plan = json.loads(cli("plan", "--repo", str(example_repo), "--format", "json").stdout)
     assert [(c["address"], c["action"]) for c in plan["changes"]] == [
-        (f"card.{new_name}", "replace_card"), ("share.churn-dev", "associate_resources")]
+        (f"card.{new_name}", "replace_card"),
+        ("share.churn-dev", "associate_resources"),
+    ]
     report = apply(cli, example_repo, "--force")
     assert report["converged"] is True
     names = [c["ModelCardName"] for c in aws("sagemaker").list_model_cards()["ModelCardSummaries"]]

@@ -18,64 +18,109 @@ from reconciler.saved_plan import ensure_current, read_saved_plan
 CONTEXT = {"account": "111111111111", "region": "us-east-1"}
 FAILED = ApplyReport(
     "sha256:x",
-    steps=(Step("card.A", "update_content", StepStatus.DONE, "wrote content of A"),
-           Step("share.s", "create_share", StepStatus.FAILED, "CreateResourceShare failed",
-                "ServiceUnavailableException", "Service unavailable | retry later"),
-           Step("share.t", "create_share", StepStatus.NOT_ATTEMPTED)),
-    context=CONTEXT, warnings=("card 'B' is managed but no longer in git",))
+    steps=(
+        Step("card.A", "update_content", StepStatus.DONE, "wrote content of A"),
+        Step(
+            "share.s",
+            "create_share",
+            StepStatus.FAILED,
+            "CreateResourceShare failed",
+            "ServiceUnavailableException",
+            "Service unavailable | retry later",
+        ),
+        Step("share.t", "create_share", StepStatus.NOT_ATTEMPTED),
+    ),
+    context=CONTEXT,
+    warnings=("card 'B' is managed but no longer in git",),
+)
 
 
 def test_failed_apply_text_names_the_error_and_what_was_not_attempted() -> None:
     text = REPORTS.get("text")(FAILED)
-    assert "  ✗ failed        share.s (create_share): ServiceUnavailableException: Service " \
-           "unavailable | retry later" in text
+    assert (
+        "  ✗ failed        share.s (create_share): ServiceUnavailableException: Service "
+        "unavailable | retry later" in text
+    )
     assert "  · not attempted share.t (create_share)" in text
     assert "Warning: card 'B' is managed but no longer in git" in text
-    assert text.rstrip().endswith("Failed at share.s (create_share); 1 later step not "
-                                  "attempted. Once the cause is fixed, apply again: it picks "
-                                  "up where it stopped.")
+    assert text.rstrip().endswith(
+        "Failed at share.s (create_share); 1 later step not "
+        "attempted. Once the cause is fixed, apply again: it picks "
+        "up where it stopped."
+    )
 
 
 def test_apply_markdown_is_a_job_summary_with_escaped_cells() -> None:
     text = REPORTS.get("markdown")(FAILED)
     assert text.startswith("### Model card apply\n\nFailed at share.s")
-    assert "| ✗ | `share.s` | create_share | ServiceUnavailableException: Service unavailable " \
-           "\\| retry later |" in text
+    assert (
+        "| ✗ | `share.s` | create_share | ServiceUnavailableException: Service unavailable "
+        "\\| retry later |" in text
+    )
     assert "> ⚠️ card 'B' is managed but no longer in git" in text
 
 
 def test_verify_markdown_lists_each_consumer() -> None:
-    check = AccountCheck("prod", "444444444444", "churn-prod", "not needed (same Organization)",
-                         ("A",), ("B",), "read-only", ("sagemaker:DescribeModelCard",),
-                         ("cannot describe B",))
+    check = AccountCheck(
+        "prod",
+        "444444444444",
+        "churn-prod",
+        "not needed (same Organization)",
+        ("A",),
+        ("B",),
+        "read-only",
+        ("sagemaker:DescribeModelCard",),
+        ("cannot describe B",),
+    )
     report = ApplyReport("", checks=(check,), context=CONTEXT, kind="verify")
     text = REPORTS.get("markdown")(report)
-    assert "| prod | churn-prod | not needed (same Organization) | 1/2 | read-only | " \
-           "cannot describe B |" in text
+    assert (
+        "| prod | churn-prod | not needed (same Organization) | 1/2 | read-only | "
+        "cannot describe B |" in text
+    )
     assert json.loads(REPORTS.get("json")(report))["failed"] is True
 
 
 def test_refused_apply_says_nothing_was_applied() -> None:
-    report = ApplyReport("sha256:x", refused=("card.A: it archives an Approved card: apply "
-                                              "with --force to allow it",), context=CONTEXT)
+    report = ApplyReport(
+        "sha256:x",
+        refused=("card.A: it archives an Approved card: apply with --force to allow it",),
+        context=CONTEXT,
+    )
     assert REPORTS.get("text")(report).splitlines()[2:] == [
-        "Refused: card.A: it archives an Approved card: apply with --force to allow it", "",
-        "Refused: nothing was applied."]
+        "Refused: card.A: it archives an Approved card: apply with --force to allow it",
+        "",
+        "Refused: nothing was applied.",
+    ]
 
 
 def test_drift_text_shows_edits_fields_details_and_remedies() -> None:
-    report = DriftReport((
-        DriftItem("card.A", "content", "content edited outside git", "",
-                  (FieldChange("$.content.x", "live", "git"),),
-                  (Edit("assumed-role/Dev/ana", "222222222222", "2026-11-26T10:00:00", 1, 2),),
-                  "pull or apply"),
-        DriftItem("card.S", "unmanaged", "model card not managed by the reconciler",
-                  "arn:aws:sagemaker:us-east-1:111111111111:model-card/S", remedy="import it"),
-    ), CONTEXT, 2, 1)
+    report = DriftReport(
+        (
+            DriftItem(
+                "card.A",
+                "content",
+                "content edited outside git",
+                "",
+                (FieldChange("$.content.x", "live", "git"),),
+                (Edit("assumed-role/Dev/ana", "222222222222", "2026-11-26T10:00:00", 1, 2),),
+                "pull or apply",
+            ),
+            DriftItem(
+                "card.S",
+                "unmanaged",
+                "model card not managed by the reconciler",
+                "arn:aws:sagemaker:us-east-1:111111111111:model-card/S",
+                remedy="import it",
+            ),
+        ),
+        CONTEXT,
+        2,
+        1,
+    )
     assert DRIFT.get("text")(report).splitlines()[2:] == [
         "! card.A [content]: content edited outside git",
-        "    edited by assumed-role/Dev/ana in 222222222222 at 2026-11-26T10:00:00, "
-        "version 1 → 2",
+        "    edited by assumed-role/Dev/ana in 222222222222 at 2026-11-26T10:00:00, version 1 → 2",
         '    $.content.x: live "live", git "git"',
         "    remedy: pull or apply",
         "",
@@ -88,15 +133,18 @@ def test_drift_text_shows_edits_fields_details_and_remedies() -> None:
 
 
 def test_no_drift_text() -> None:
-    assert DRIFT.get("text")(DriftReport((), CONTEXT, 3, 2)).splitlines()[-1] == \
-        "No drift: live state matches git (3 cards and 2 shares checked)."
+    assert (
+        DRIFT.get("text")(DriftReport((), CONTEXT, 3, 2)).splitlines()[-1]
+        == "No drift: live state matches git (3 cards and 2 shares checked)."
+    )
 
 
 def test_saved_plan_of_another_format_is_refused(tmp_path: Path) -> None:
     saved = tmp_path / "p.json"
     saved.write_text(json.dumps({"format_version": "0", "checksum": "sha256:x"}))
-    with pytest.raises(ReconcilerError, match="has plan format '0'; this reconciler reads "
-                                              "format '1'"):
+    with pytest.raises(
+        ReconcilerError, match="has plan format '0'; this reconciler reads format '1'"
+    ):
         read_saved_plan(saved)
 
 
@@ -109,7 +157,6 @@ def test_unreadable_saved_plan_is_refused(tmp_path: Path) -> None:
 
 def test_stale_plan_with_the_same_resources_says_values_differ(tmp_path: Path) -> None:
     saved = tmp_path / "p.json"
-    saved.write_text(json.dumps({"format_version": "1", "checksum": "sha256:old",
-                                 "changes": []}))
+    saved.write_text(json.dumps({"format_version": "1", "checksum": "sha256:old", "changes": []}))
     with pytest.raises(ReconcilerError, match="with different values"):
         ensure_current(read_saved_plan(saved), Plan(changes=()))

@@ -33,7 +33,12 @@ def test_card_schema_applies_the_content_schema_through_its_reference() -> None:
 
 
 def test_share_schema_reuses_the_card_tag_rules() -> None:
-    share = {"name": "s", "principals": ["dev"], "cards": {"status": ["Draft"]},
-             "permission": "p", "tags": {"k": "v" * 257}}
+    share = {
+        "name": "s",
+        "principals": ["dev"],
+        "cards": {"status": ["Draft"]},
+        "permission": "p",
+        "tags": {"k": "v" * 257},
+    }
     errors = list(validator(Kind.SHARE).iter_errors(share))
     assert [e.validator for e in errors] == ["maxLength"]

@@ -27,8 +27,7 @@ def _cases(kind: str) -> list[Path]:
     return sorted(p for p in (FIXTURES / kind).iterdir() if p.is_dir())
 
 
-def build_repo(copy_repo: Copier, target: Path, overlay: Path | None = None
-               ) -> Path:
+def build_repo(copy_repo: Copier, target: Path, overlay: Path | None = None) -> Path:
     """Copy the example repository to ``target`` and lay ``overlay`` over it."""
     copy_repo(target)
     if overlay is None:
@@ -61,22 +60,25 @@ def _validate_json(cli: Cli, repo: Path) -> tuple[int, dict[str, Any]]:
 
 @pytest.mark.parametrize("case", _cases("invalid"), ids=lambda p: p.name)
 def test_invalid_repository_reports_each_expected_error(
-        case: Path, cli: Cli, copy_repo: Copier, tmp_path: Path) -> None:
+    case: Path, cli: Cli, copy_repo: Copier, tmp_path: Path
+) -> None:
     repo = build_repo(copy_repo, tmp_path / "repo", case)
     exit_code, report = _validate_json(cli, repo)
     errors = [p for p in report["problems"] if p["severity"] == "error"]
     assert exit_code == 1
     assert report["valid"] is False
     for file, line, col, fragment in _expectations(case):
-        matches = [p for p in errors if (p["file"], p["line"], p["column"]) == (file, line, col)
-                   and fragment in p["message"]]
+        matches = [
+            p
+            for p in errors
+            if (p["file"], p["line"], p["column"]) == (file, line, col) and fragment in p["message"]
+        ]
         assert matches, f"expected {file}:{line}:{col}: {fragment!r}; got {errors}"
     assert len(errors) == len(_expectations(case)), errors
 
 
 @pytest.mark.parametrize("case", _cases("valid"), ids=lambda p: p.name)
-def test_valid_variant_passes(case: Path, cli: Cli, copy_repo: Copier,
-                              tmp_path: Path) -> None:
+def test_valid_variant_passes(case: Path, cli: Cli, copy_repo: Copier, tmp_path: Path) -> None:
     repo = build_repo(copy_repo, tmp_path / "repo", case)
     exit_code, report = _validate_json(cli, repo)
     assert (exit_code, report["problems"]) == (0, [])
@@ -89,7 +91,8 @@ def test_example_repository_is_valid(cli: Cli, project_root: Path) -> None:
 
 
 def test_text_format_names_file_line_column_path_and_summary(
-        cli: Cli, copy_repo: Copier, tmp_path: Path) -> None:
+    cli: Cli, copy_repo: Copier, tmp_path: Path
+) -> None:
     repo = build_repo(copy_repo, tmp_path / "repo", FIXTURES / "invalid" / "status-enum")
     result = cli("validate", "--repo", str(repo))
     assert result.exit_code == 1
@@ -101,68 +104,76 @@ def test_text_format_names_file_line_column_path_and_summary(
 
 
 def test_github_format_prints_escaped_annotations(
-        cli: Cli, copy_repo: Copier, tmp_path: Path) -> None:
+    cli: Cli, copy_repo: Copier, tmp_path: Path
+) -> None:
     repo = build_repo(copy_repo, tmp_path / "repo", FIXTURES / "invalid" / "principals")
     result = cli("validate", "--repo", str(repo), "--format", "github")
     first = result.stdout.splitlines()[0]
     assert result.exit_code == 1
-    assert first == ("::error file=shares/churn-test.yaml,line=3,col=5,title=principal::"
-                     "$.principals[0]: unknown principal 'tset': did you mean 'test'?")
+    assert first == (
+        "::error file=shares/churn-test.yaml,line=3,col=5,title=principal::"
+        "$.principals[0]: unknown principal 'tset': did you mean 'test'?"
+    )
 
 
-def test_warning_alone_keeps_repository_valid(
-        cli: Cli, copy_repo: Copier, tmp_path: Path) -> None:
+def test_warning_alone_keeps_repository_valid(cli: Cli, copy_repo: Copier, tmp_path: Path) -> None:
     repo = build_repo(copy_repo, tmp_path / "repo")
     (repo / "shares" / "nothing.yaml").write_text(
         "name: nothing\nprincipals: [test]\ncards: {names: []}\n"
-        "permission: AWSRAMPermissionSageMakerModelCards\n")
+        "permission: AWSRAMPermissionSageMakerModelCards\n"
+    )
     exit_code, report = _validate_json(cli, repo)
     assert exit_code == 0
     assert [(p["severity"], p["code"], p["line"]) for p in report["problems"]] == [
-        ("warning", "empty-share", 3)]
+        ("warning", "empty-share", 3)
+    ]
 
 
 def test_content_over_100000_characters_is_refused(
-        cli: Cli, copy_repo: Copier, tmp_path: Path) -> None:
+    cli: Cli, copy_repo: Copier, tmp_path: Path
+) -> None:
     repo = build_repo(copy_repo, tmp_path / "repo")
     details = "\n".join(f"      k{i:03d}: {'x' * 1000}" for i in range(110))
     (repo / "cards" / "Big.yaml").write_text(
         "name: Big\nstatus: Draft\ncontent:\n  additional_information:\n"
-        f"    custom_details:\n{details}\n")
+        f"    custom_details:\n{details}\n"
+    )
     exit_code, report = _validate_json(cli, repo)
     assert exit_code == 1
     assert [(p["file"], p["line"], p["code"]) for p in report["problems"]] == [
-        ("cards/Big.yaml", 4, "content-size")]
+        ("cards/Big.yaml", 4, "content-size")
+    ]
     assert "content is 111,147 characters as JSON" in report["problems"][0]["message"]
 
 
-def test_more_than_48_tags_is_refused(
-        cli: Cli, copy_repo: Copier, tmp_path: Path) -> None:
+def test_more_than_48_tags_is_refused(cli: Cli, copy_repo: Copier, tmp_path: Path) -> None:
     repo = build_repo(copy_repo, tmp_path / "repo")
     tags = "\n".join(f"  t{i}: v" for i in range(49))
     (repo / "cards" / "Tagged.yaml").write_text(
-        f"name: Tagged\nstatus: Draft\ntags:\n{tags}\ncontent: {{}}\n")
+        f"name: Tagged\nstatus: Draft\ntags:\n{tags}\ncontent: {{}}\n"
+    )
     exit_code, report = _validate_json(cli, repo)
     assert exit_code == 1
     assert [(p["line"], p["message"]) for p in report["problems"]] == [
-        (4, "has 49 tags; at most 48 allowed (2 of AWS's 50 are kept for ownership tags)")]
+        (4, "has 49 tags; at most 48 allowed (2 of AWS's 50 are kept for ownership tags)")
+    ]
 
 
-def test_more_than_50_tags_fails_the_schema(
-        cli: Cli, copy_repo: Copier, tmp_path: Path) -> None:
+def test_more_than_50_tags_fails_the_schema(cli: Cli, copy_repo: Copier, tmp_path: Path) -> None:
     repo = build_repo(copy_repo, tmp_path / "repo")
     tags = ", ".join(f"t{i}: v" for i in range(51))
     (repo / "shares" / "many.yaml").write_text(
         "name: many\nprincipals: [test]\ncards: {status: [Approved]}\n"
-        f"permission: read-only\ntags: {{{tags}}}\n")
+        f"permission: read-only\ntags: {{{tags}}}\n"
+    )
     exit_code, report = _validate_json(cli, repo)
     assert exit_code == 1
     assert [(p["line"], p["message"]) for p in report["problems"]] == [
-        (5, "has 51 entries; at most 50 allowed")]
+        (5, "has 51 entries; at most 50 allowed")
+    ]
 
 
-def test_huge_file_is_refused_before_parsing(
-        cli: Cli, copy_repo: Copier, tmp_path: Path) -> None:
+def test_huge_file_is_refused_before_parsing(cli: Cli, copy_repo: Copier, tmp_path: Path) -> None:
     repo = build_repo(copy_repo, tmp_path / "repo")
     (repo / "cards" / "Huge.yaml").write_text("name: Huge\n# " + "x" * 1_000_001 + "\n")
     exit_code, report = _validate_json(cli, repo)
@@ -170,8 +181,7 @@ def test_huge_file_is_refused_before_parsing(
     assert report["problems"][0]["code"] == "too-large"
 
 
-def test_deep_nesting_is_an_error_not_a_crash(
-        cli: Cli, copy_repo: Copier, tmp_path: Path) -> None:
+def test_deep_nesting_is_an_error_not_a_crash(cli: Cli, copy_repo: Copier, tmp_path: Path) -> None:
     repo = build_repo(copy_repo, tmp_path / "repo")
     (repo / "cards" / "Deep.yaml").write_text("content: " + "[" * 5000 + "]" * 5000 + "\n")
     exit_code, report = _validate_json(cli, repo)

@@ -35,7 +35,9 @@ PIN_LINE = re.compile(r"uses:\s*(?P<ref>\S+)(?P<comment>.*)$")
 VERSION_COMMENT = re.compile(r"^\s+# v\d+\.\d+\.\d+$")
 STORED_KEYS = re.compile(
     r"secrets\.\w*AWS|aws-access-key-id|aws-secret-access-key|AWS_ACCESS_KEY_ID|"
-    r"AWS_SECRET_ACCESS_KEY|AWS_SESSION_TOKEN", re.IGNORECASE)
+    r"AWS_SECRET_ACCESS_KEY|AWS_SESSION_TOKEN",
+    re.IGNORECASE,
+)
 
 AWS_CREDENTIALS = "aws-actions/configure-aws-credentials"
 # A write scope is granted to a job only when one of its steps uses an action that needs it.
@@ -91,9 +93,14 @@ def _linter() -> str:
 def test_jactionlint_reports_nothing() -> None:
     result = subprocess.run(
         [_linter(), "--oneline", "--no-color", "--strict-exit", *map(str, WORKFLOWS)],
-        capture_output=True, text=True, timeout=120, check=False)
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert result.returncode == 0 and not result.stdout.strip(), (
-        f"jactionlint findings:\n{result.stdout}{result.stderr}")
+        f"jactionlint findings:\n{result.stdout}{result.stderr}"
+    )
 
 
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
@@ -105,8 +112,7 @@ def test_third_party_actions_are_pinned_with_a_version_comment(path: Path) -> No
             continue
         if not PIN.match(match["ref"]) or not VERSION_COMMENT.match(match["comment"]):
             problems.append(f"{path.name}:{number}: {line.strip()}")
-    assert not problems, "not pinned as 'owner/repo@<40-hex sha> # vX.Y.Z':\n" + "\n".join(
-        problems)
+    assert not problems, "not pinned as 'owner/repo@<40-hex sha> # vX.Y.Z':\n" + "\n".join(problems)
 
 
 def test_one_sha_and_version_per_action_across_workflows() -> None:
@@ -129,7 +135,8 @@ def test_token_permissions_are_explicit_and_least(path: Path) -> None:
         for scope, level in permissions.items():
             if level == "write":
                 assert actions & WRITE_SCOPES.get(scope, set()), (
-                    f"{path.name}: job {name} has {scope}: write but no step that needs it")
+                    f"{path.name}: job {name} has {scope}: write but no step that needs it"
+                )
         if AWS_CREDENTIALS in actions:
             assert permissions.get("id-token") == "write", f"{path.name}: {name} needs OIDC"
 
@@ -176,7 +183,7 @@ def _invocations(script: str) -> Iterator[list[str]]:
         if word != "reconciler" or (index and words[index - 1] not in {*SHELL_SEPARATORS, "\n"}):
             continue
         command: list[str] = []
-        for following in words[index + 1:]:
+        for following in words[index + 1 :]:
             if following == "\n" or set(following) <= set("|&;<>()"):
                 break
             command.append(following)
@@ -229,10 +236,13 @@ def test_run_steps_call_only_registered_commands_and_options() -> None:
                 problems += [f"{where}: {e}" for e in _check_options(root, [words.pop(0)])]
             command = root.commands.get(words[0]) if words else None
             if command is None:
-                problems.append(f"{where}: 'reconciler {' '.join(words)}' is not a command "
-                                f"(registered: {', '.join(sorted(root.commands))})")
+                problems.append(
+                    f"{where}: 'reconciler {' '.join(words)}' is not a command "
+                    f"(registered: {', '.join(sorted(root.commands))})"
+                )
                 continue
-            problems += [f"{where}: reconciler {words[0]}: {e}"
-                         for e in _check_options(command, words[1:])]
+            problems += [
+                f"{where}: reconciler {words[0]}: {e}" for e in _check_options(command, words[1:])
+            ]
     assert calls >= 5, "the workflows should call the reconciler"
     assert not problems, "\n".join(problems)

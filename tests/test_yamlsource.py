@@ -24,8 +24,13 @@ def test_positions_of_values_and_keys_are_recorded() -> None:
 def test_timestamps_stay_strings_and_other_scalars_keep_their_types() -> None:
     doc = load_text("d: 2024-01-02\nt: 2024-01-02T03:04:05Z\nn: 1.5\nb: true\nz: ~\n", "f.yaml")
     assert doc.document is not None
-    assert doc.document.data == {"d": "2024-01-02", "t": "2024-01-02T03:04:05Z", "n": 1.5,
-                                 "b": True, "z": None}
+    assert doc.document.data == {
+        "d": "2024-01-02",
+        "t": "2024-01-02T03:04:05Z",
+        "n": 1.5,
+        "b": True,
+        "z": None,
+    }
 
 
 def test_billion_laughs_is_refused_at_the_first_alias() -> None:
@@ -55,10 +60,14 @@ def test_unreadable_path_is_reported(tmp_path: Path) -> None:
 
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.text(max_size=20)
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.text(max_size=20)
     | st.floats(allow_nan=False, allow_infinity=False),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner,
-                                                                 max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
     max_leaves=20,
 )
 
@@ -83,9 +92,36 @@ def test_loader_builds_the_same_data_as_pyyaml_itself(value: object) -> None:
 
 
 structured_yaml = st.lists(
-    st.sampled_from(["a:", " b:", "  - c", "- ", "{", "}", "[", "]", ": ", "&x ", "*x", "!!str ",
-                     "!!python/name:os.system", "\n", "  ", "'q'", '"\\u0000"', "? ", "---\n",
-                     "%YAML 1.1\n", "|\n  text", "<<: ", "~", "0x1F", "2024-01-01", "1e3"]),
+    st.sampled_from(
+        [
+            "a:",
+            " b:",
+            "  - c",
+            "- ",
+            "{",
+            "}",
+            "[",
+            "]",
+            ": ",
+            "&x ",
+            "*x",
+            "!!str ",
+            "!!python/name:os.system",
+            "\n",
+            "  ",
+            "'q'",
+            '"\\u0000"',
+            "? ",
+            "---\n",
+            "%YAML 1.1\n",
+            "|\n  text",
+            "<<: ",
+            "~",
+            "0x1F",
+            "2024-01-01",
+            "1e3",
+        ]
+    ),
     max_size=40,
 ).map("".join)
 

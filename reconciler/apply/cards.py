@@ -30,7 +30,8 @@ def create_card(ctx: StepContext, change: Change) -> str:
 
 def _create(ctx: StepContext, params: Mapping[str, Any]) -> str:
     request: dict[str, Any] = {
-        "ModelCardName": params["name"], "ModelCardStatus": params["status"],
+        "ModelCardName": params["name"],
+        "ModelCardStatus": params["status"],
         "Content": content_json(params["content"]),
         "Tags": sagemaker_tags(params["tags"]),
     }
@@ -50,14 +51,16 @@ def _created_before(ctx: StepContext, params: Mapping[str, Any]) -> bool:
     card = ctx.sagemaker.describe_model_card(ModelCardName=params["name"])
     tags = ctx.sagemaker.list_tags(ResourceArn=card["ModelCardArn"])["Tags"]
     same_content = parse_content(card.get("Content")) == parse_content(
-        content_json(params["content"]))
+        content_json(params["content"])
+    )
     return same_content and {t["Key"]: t["Value"] for t in tags} == dict(params["tags"])
 
 
 def update_content(ctx: StepContext, change: Change) -> str:
     name = change.params["name"]
-    ctx.sagemaker.update_model_card(ModelCardName=name,
-                                    Content=content_json(change.params["content"]))
+    ctx.sagemaker.update_model_card(
+        ModelCardName=name, Content=content_json(change.params["content"])
+    )
     return f"wrote content of {name} ({count(len(change.fields), 'field')} changed)"
 
 
@@ -70,8 +73,7 @@ def update_status(ctx: StepContext, change: Change) -> str:
 def update_tags(ctx: StepContext, change: Change) -> str:
     arn, add, remove = change.params["arn"], change.params["add"], change.params["remove"]
     if add:
-        ctx.sagemaker.add_tags(ResourceArn=arn,
-                               Tags=sagemaker_tags(add))
+        ctx.sagemaker.add_tags(ResourceArn=arn, Tags=sagemaker_tags(add))
     if remove:
         ctx.sagemaker.delete_tags(ResourceArn=arn, TagKeys=list(remove))
     return f"set {count(len(add), 'tag')}, removed {len(remove)}"

@@ -46,8 +46,12 @@ HANDLERS: dict[Action, Handler] = {
 }
 
 
-def execute(session: AwsSession, plan: Plan, waits: WaitSettings,
-            progress: Callable[[Step], None] = lambda step: None) -> tuple[Step, ...]:
+def execute(
+    session: AwsSession,
+    plan: Plan,
+    waits: WaitSettings,
+    progress: Callable[[Step], None] = lambda step: None,
+) -> tuple[Step, ...]:
     """Run every change in order; after a failure the rest are not attempted."""
     sagemaker, ram = session.client("sagemaker"), session.client("ram")
     run_id, steps, failed = f"{plan.checksum()}/{uuid.uuid4()}", [], False
@@ -70,14 +74,27 @@ def _run(ctx: StepContext, change: Change) -> Step:
         detail = HANDLERS[change.action](ctx, change)
     except ClientError as e:
         error = e.response.get("Error", {})
-        return Step(*base, StepStatus.FAILED, _call_of(e), error.get("Code", "Unknown"),
-                    error.get("Message", str(e)), time.monotonic() - start)
+        return Step(
+            *base,
+            StepStatus.FAILED,
+            _call_of(e),
+            error.get("Code", "Unknown"),
+            error.get("Message", str(e)),
+            time.monotonic() - start,
+        )
     except WaitFailed as e:
-        return Step(*base, StepStatus.FAILED, "waiting for AWS", e.code, e.message,
-                    time.monotonic() - start)
+        return Step(
+            *base, StepStatus.FAILED, "waiting for AWS", e.code, e.message, time.monotonic() - start
+        )
     except BotoCoreError as e:
-        return Step(*base, StepStatus.FAILED, "calling AWS", type(e).__name__, str(e),
-                    time.monotonic() - start)
+        return Step(
+            *base,
+            StepStatus.FAILED,
+            "calling AWS",
+            type(e).__name__,
+            str(e),
+            time.monotonic() - start,
+        )
     return Step(*base, StepStatus.DONE, detail, seconds=time.monotonic() - start)
 
 

@@ -60,5 +60,9 @@ class ApplyReport:
 
     @property
     def failed(self) -> bool:
-        return bool(self.refused) or any(s.status is StepStatus.FAILED for s in self.steps) \
-            or self.converged is False or any(not c.ok for c in self.checks)
+        return (
+            bool(self.refused)
+            or any(s.status is StepStatus.FAILED for s in self.steps)
+            or self.converged is False
+            or any(not c.ok for c in self.checks)
+        )

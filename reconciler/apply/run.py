@@ -23,8 +23,10 @@ from reconciler.words import count
 class PlanHasErrors(ReconcilerError):
     def __init__(self, plan: Plan) -> None:
         n = len(plan.errors)
-        super().__init__(f"the plan has {count(n, 'error')}; nothing was applied",
-                         hint="fix them (see above) and plan again")
+        super().__init__(
+            f"the plan has {count(n, 'error')}; nothing was applied",
+            hint="fix them (see above) and plan again",
+        )
         self.plan = plan
 
 
@@ -61,9 +63,10 @@ def apply_run(request: ApplyRequest, hooks: ApplyHooks) -> tuple[ApplyReport, Pl
     if not plan.changes and not plan.adoptions:
         return _with(report, converged=True), run
     if not hooks.confirm(plan):
-        raise ReconcilerError("apply cancelled; nothing was changed",
-                              hint="answer 'yes' to apply, or review the plan first with "
-                                   "`reconciler plan`")
+        raise ReconcilerError(
+            "apply cancelled; nothing was changed",
+            hint="answer 'yes' to apply, or review the plan first with `reconciler plan`",
+        )
     steps = execute(run.session, plan, request.waits, hooks.progress)
     report = _with(report, steps=steps)
     if any(s.status is StepStatus.FAILED for s in steps):

@@ -32,8 +32,7 @@ def adopt(ctx: StepContext, change: Change) -> str:
     """Add the ownership tags to a live card or share that already matches git."""
     arn, add = change.params["arn"], change.params["add"]
     if change.params["service"] == "sagemaker":
-        ctx.sagemaker.add_tags(ResourceArn=arn,
-                               Tags=sagemaker_tags(add))
+        ctx.sagemaker.add_tags(ResourceArn=arn, Tags=sagemaker_tags(add))
     else:
         ctx.ram.tag_resource(resourceShareArn=arn, tags=_ram_tags(add))
     return f"now managed: tagged {', '.join(sorted(add))}"
@@ -41,10 +40,13 @@ def adopt(ctx: StepContext, change: Change) -> str:
 
 def create_permission(ctx: StepContext, change: Change) -> str:
     p = change.params
-    arn = ctx.ram.create_permission(name=p["name"], resourceType=p["resource_type"],
-                                    policyTemplate=policy_template(p["actions"]),
-                                    tags=_ram_tags(p["tags"]),
-                                    clientToken=ctx.token)["permission"]["arn"]
+    arn = ctx.ram.create_permission(
+        name=p["name"],
+        resourceType=p["resource_type"],
+        policyTemplate=policy_template(p["actions"]),
+        tags=_ram_tags(p["tags"]),
+        clientToken=ctx.token,
+    )["permission"]["arn"]
     return f"created {arn}"
 
 
@@ -53,25 +55,28 @@ def update_permission(ctx: StepContext, change: Change) -> str:
     p = change.params
     made_room = _make_room(ctx, p["arn"])
     version = ctx.ram.create_permission_version(
-        permissionArn=p["arn"], policyTemplate=policy_template(p["actions"]),
-        clientToken=ctx.token)["permission"]["version"]
+        permissionArn=p["arn"], policyTemplate=policy_template(p["actions"]), clientToken=ctx.token
+    )["permission"]["version"]
     return f"{made_room}created version {version} of {p['name']} (now the default)"
 
 
 def _make_room(ctx: StepContext, arn: str) -> str:
     """RAM keeps at most 5 versions of a permission: at the limit, delete the oldest version
     that is neither the default nor attached to a share (RAM refuses those)."""
-    versions = list(pages(ctx.ram.list_permission_versions, "permissions", "nextToken",
-                          permissionArn=arn))
+    versions = list(
+        pages(ctx.ram.list_permission_versions, "permissions", "nextToken", permissionArn=arn)
+    )
     if len(versions) < MAX_PERMISSION_VERSIONS:
         return ""
     for item in sorted(versions, key=lambda v: int(v["version"])):
         if item.get("defaultVersion"):
             continue
         try:
-            ctx.ram.delete_permission_version(permissionArn=arn,
-                                              permissionVersion=int(item["version"]),
-                                              clientToken=ctx.sub_token(int(item["version"])))
+            ctx.ram.delete_permission_version(
+                permissionArn=arn,
+                permissionVersion=int(item["version"]),
+                clientToken=ctx.sub_token(int(item["version"])),
+            )
         except ClientError as e:
             if error_code(e) == "OperationNotPermittedException":
                 continue  # still attached to a share
@@ -84,34 +89,45 @@ def create_share(ctx: StepContext, change: Change) -> str:
     p = change.params
     resources, principals = list(p["resource_arns"]), list(p["principals"])
     share = ctx.ram.create_resource_share(
-        name=p["name"], resourceArns=resources[:PER_CALL], principals=principals[:PER_CALL],
-        permissionArns=[p["permission_arn"]], tags=_ram_tags(p["tags"]),
-        allowExternalPrincipals=p["allow_external_principals"], clientToken=ctx.token,
+        name=p["name"],
+        resourceArns=resources[:PER_CALL],
+        principals=principals[:PER_CALL],
+        permissionArns=[p["permission_arn"]],
+        tags=_ram_tags(p["tags"]),
+        allowExternalPrincipals=p["allow_external_principals"],
+        clientToken=ctx.token,
     )["resourceShare"]
     arn = share["resourceShareArn"]
     _associate(ctx, arn, "resourceArns", resources[PER_CALL:], offset=1)
     _associate(ctx, arn, "principals", principals[PER_CALL:], offset=1000)
-    settled = [associations_settled(ctx.ram, arn, kind, entities, "ASSOCIATED", ctx.waits)
-               for kind, entities in (("RESOURCE", resources), ("PRINCIPAL", principals))
-               if entities]
+    settled = [
+        associations_settled(ctx.ram, arn, kind, entities, "ASSOCIATED", ctx.waits)
+        for kind, entities in (("RESOURCE", resources), ("PRINCIPAL", principals))
+        if entities
+    ]
     return f"created {arn}" + (f"; {'; '.join(settled)}" if settled else "")
 
 
-def _associate(ctx: StepContext, arn: str, member: str, entities: list[str],
-               offset: int = 0) -> None:
+def _associate(
+    ctx: StepContext, arn: str, member: str, entities: list[str], offset: int = 0
+) -> None:
     for i, chunk in enumerate(chunks(entities, PER_CALL)):
-        ctx.ram.associate_resource_share(resourceShareArn=arn, **{member: chunk},
-                                         clientToken=ctx.sub_token(offset + i))
+        ctx.ram.associate_resource_share(
+            resourceShareArn=arn, **{member: chunk}, clientToken=ctx.sub_token(offset + i)
+        )
 
 
 def update_share(ctx: StepContext, change: Change) -> str:
     p, done = change.params, []
-    settings = {k: p[v] for k, v in (("name", "name"),
-                                     ("allowExternalPrincipals", "allow_external_principals"))
-                if v in p}
+    settings = {
+        k: p[v]
+        for k, v in (("name", "name"), ("allowExternalPrincipals", "allow_external_principals"))
+        if v in p
+    }
     if settings:
-        ctx.ram.update_resource_share(resourceShareArn=p["share_arn"], clientToken=ctx.token,
-                                      **settings)
+        ctx.ram.update_resource_share(
+            resourceShareArn=p["share_arn"], clientToken=ctx.token, **settings
+        )
         done.append("updated " + ", ".join(sorted(settings)))
     if p.get("tags_add"):
         ctx.ram.tag_resource(resourceShareArn=p["share_arn"], tags=_ram_tags(p["tags_add"]))
@@ -125,8 +141,11 @@ def update_share(ctx: StepContext, change: Change) -> str:
 def set_permission(ctx: StepContext, change: Change) -> str:
     p = change.params
     ctx.ram.associate_resource_share_permission(
-        resourceShareArn=p["share_arn"], permissionArn=p["permission_arn"], replace=True,
-        clientToken=ctx.token)
+        resourceShareArn=p["share_arn"],
+        permissionArn=p["permission_arn"],
+        replace=True,
+        clientToken=ctx.token,
+    )
     return f"permission set to {p['permission_arn']}"
 
 
@@ -146,8 +165,9 @@ def disassociate_principals(ctx: StepContext, change: Change) -> str:
     return _change_members(ctx, change, "principals", "principals", "PRINCIPAL", False)
 
 
-def _change_members(ctx: StepContext, change: Change, key: str, member: str, kind: str,
-                    add: bool) -> str:
+def _change_members(
+    ctx: StepContext, change: Change, key: str, member: str, kind: str, add: bool
+) -> str:
     arn, entities = change.params["share_arn"], list(change.params[key])
     call = ctx.ram.associate_resource_share if add else ctx.ram.disassociate_resource_share
     for i, chunk in enumerate(chunks(entities, PER_CALL)):
@@ -157,6 +177,7 @@ def _change_members(ctx: StepContext, change: Change, key: str, member: str, kin
 
 
 def delete_share(ctx: StepContext, change: Change) -> str:
-    ctx.ram.delete_resource_share(resourceShareArn=change.params["share_arn"],
-                                  clientToken=ctx.token)
+    ctx.ram.delete_resource_share(
+        resourceShareArn=change.params["share_arn"], clientToken=ctx.token
+    )
     return f"deleted {change.params['name']}"

@@ -39,20 +39,25 @@ def poll(settings: WaitSettings, done: Callable[[], str | None], what: str) -> s
         if result is not None:
             return result
         if time.monotonic() >= deadline:
-            raise WaitFailed("Timeout", f"{what} did not finish within {settings.timeout:g} s; "
-                             "apply again later, and if it repeats, check it in the AWS "
-                             "console")
+            raise WaitFailed(
+                "Timeout",
+                f"{what} did not finish within {settings.timeout:g} s; "
+                "apply again later, and if it repeats, check it in the AWS "
+                "console",
+            )
         settings.sleep(delay * random.uniform(0.5, 1.0))
         delay = min(settings.max_delay, delay * 2)
 
 
-def associations_settled(ram: Any, share_arn: str, kind: str, entities: list[str],
-                         target: str, settings: WaitSettings) -> str:
+def associations_settled(
+    ram: Any, share_arn: str, kind: str, entities: list[str], target: str, settings: WaitSettings
+) -> str:
     """Wait until each entity reaches ``target`` (ASSOCIATED or DISASSOCIATED).
 
     A principal outside the Organization stays ASSOCIATING until it accepts the invitation;
     for the owner that is the end state, reported as "invitation sent".
     """
+
     def check() -> str | None:
         status = _statuses(ram, share_arn, kind)
         pending = []
@@ -72,14 +77,22 @@ def associations_settled(ram: Any, share_arn: str, kind: str, entities: list[str
 
 
 def _statuses(ram: Any, share_arn: str, kind: str) -> dict[str, tuple[str, bool, str | None]]:
-    items = pages(ram.get_resource_share_associations, "resourceShareAssociations", "nextToken",
-                  associationType=kind, resourceShareArns=[share_arn])
-    return {i["associatedEntity"]: (i["status"], bool(i.get("external")), i.get("statusMessage"))
-            for i in items}
+    items = pages(
+        ram.get_resource_share_associations,
+        "resourceShareAssociations",
+        "nextToken",
+        associationType=kind,
+        resourceShareArns=[share_arn],
+    )
+    return {
+        i["associatedEntity"]: (i["status"], bool(i.get("external")), i.get("statusMessage"))
+        for i in items
+    }
 
 
 def card_deleted(sagemaker: Any, name: str, settings: WaitSettings) -> str:
     """Wait until DescribeModelCard says the card no longer exists."""
+
     def check() -> str | None:
         try:
             card = sagemaker.describe_model_card(ModelCardName=name)

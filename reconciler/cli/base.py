@@ -56,8 +56,12 @@ class PlanFormat(str, Enum):
     json = "json"
 
 
-EndpointOption = Annotated[str | None, typer.Option(
-    "--endpoint-url", help="AWS endpoint (the sandbox's); defaults to AWS_ENDPOINT_URL or AWS.")]
+EndpointOption = Annotated[
+    str | None,
+    typer.Option(
+        "--endpoint-url", help="AWS endpoint (the sandbox's); defaults to AWS_ENDPOINT_URL or AWS."
+    ),
+]
 
 
 class ValidateFormat(str, Enum):
@@ -75,9 +79,12 @@ def _print_version(value: bool) -> None:
 @app.callback()
 def _root(
     debug: Annotated[bool, typer.Option("--debug", help="Show the cause chain of errors.")] = False,
-    version: Annotated[bool, typer.Option(
-        "--version", help="Print the version and exit.", callback=_print_version,
-        is_eager=True)] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="Print the version and exit.", callback=_print_version, is_eager=True
+        ),
+    ] = False,
 ) -> None:
     State.debug = debug
 
@@ -109,8 +116,9 @@ def write_file(path: Path, text: str) -> None:
     try:
         path.write_text(text, encoding="utf-8")
     except OSError as e:
-        raise ReconcilerError(f"cannot write {path}: {e.strerror}",
-                              hint="choose a writable path for --out") from e
+        raise ReconcilerError(
+            f"cannot write {path}: {e.strerror}", hint="choose a writable path for --out"
+        ) from e
 
 
 def main() -> None:

@@ -17,9 +17,10 @@ from reconciler.errors import ReconcilerError
 
 @app.command()
 def demo(
-    source: Annotated[Path, typer.Option(
-        "--repo", help="Example repository to start from (copied; never changed).")] =
-    Path("."),
+    source: Annotated[
+        Path,
+        typer.Option("--repo", help="Example repository to start from (copied; never changed)."),
+    ] = Path("."),
 ) -> None:
     """Walk the card lifecycle end to end on an embedded sandbox.
 
@@ -27,27 +28,34 @@ def demo(
     try:
         from reconciler.demo import DemoFailed, run_demo
     except ImportError as e:
-        raise ReconcilerError("the demo needs the sandbox",
-                              hint="pip install 'modelcard-reconciler[sandbox]'") from e
+        raise ReconcilerError(
+            "the demo needs the sandbox", hint="pip install 'modelcard-reconciler[sandbox]'"
+        ) from e
     if not (source / "reconciler.yaml").is_file():
-        raise ReconcilerError(f"{source} holds no reconciler.yaml",
-                              hint="run the demo from this repository's root, or pass --repo")
+        raise ReconcilerError(
+            f"{source} holds no reconciler.yaml",
+            hint="run the demo from this repository's root, or pass --repo",
+        )
     started = time.monotonic()
     try:
         run_demo(source, lambda text: print(text, flush=True))
     except DemoFailed as e:
-        raise ReconcilerError(f"demo step failed: expected that {e}",
-                              hint="run with --debug and report it") from e
-    print(f"\n✓ Demo complete in {time.monotonic() - started:.1f} s: every step behaved as "
-          "expected.")
+        raise ReconcilerError(
+            f"demo step failed: expected that {e}", hint="run with --debug and report it"
+        ) from e
+    print(
+        f"\n✓ Demo complete in {time.monotonic() - started:.1f} s: every step behaved as expected."
+    )
 
 
 @app.command()
 def sandbox(
     host: Annotated[str, typer.Option(help="Address to listen on (loopback).")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port; 0 picks a free one.")] = 4566,
-    accounts: Annotated[Path | None, typer.Option(
-        help="YAML file declaring the default account, an Organization and timings.")] = None,
+    accounts: Annotated[
+        Path | None,
+        typer.Option(help="YAML file declaring the default account, an Organization and timings."),
+    ] = None,
     verbose: Annotated[bool, typer.Option(help="Log every request.")] = False,
 ) -> None:
     """Run the local multi-account AWS sandbox in the foreground until Ctrl-C."""
@@ -55,11 +63,14 @@ def sandbox(
         from reconciler.sandbox.config import SandboxConfig, load_config
         from reconciler.sandbox.server import serve
     except ImportError as e:
-        raise ReconcilerError("the sandbox is not installed",
-                              hint="pip install 'modelcard-reconciler[sandbox]'") from e
+        raise ReconcilerError(
+            "the sandbox is not installed", hint="pip install 'modelcard-reconciler[sandbox]'"
+        ) from e
     try:
         config = load_config(accounts) if accounts else SandboxConfig()
     except (OSError, ValueError, TypeError, KeyError, yaml.YAMLError) as e:
-        raise ReconcilerError(f"cannot use the accounts file {accounts}: {e}",
-                              hint="see the README's sandbox section for its format") from e
+        raise ReconcilerError(
+            f"cannot use the accounts file {accounts}: {e}",
+            hint="see the README's sandbox section for its format",
+        ) from e
     serve(host, port, config, verbose)

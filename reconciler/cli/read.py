@@ -44,8 +44,9 @@ from reconciler.verify import verify_consumers
 @app.command()
 def validate(
     repo: RepoOption = Path("."),
-    fmt: Annotated[ValidateFormat, typer.Option("--format", help="Output format.")] =
-    ValidateFormat.text,
+    fmt: Annotated[
+        ValidateFormat, typer.Option("--format", help="Output format.")
+    ] = ValidateFormat.text,
 ) -> None:
     """Check every file of the repository; exit 0 when valid, 1 otherwise. No AWS call."""
     loaded = load_repository(repo)
@@ -58,15 +59,18 @@ def validate(
 def plan(
     repo: RepoOption = Path("."),
     fmt: Annotated[PlanFormat, typer.Option("--format", help="Output format.")] = PlanFormat.text,
-    out: Annotated[Path | None, typer.Option(help="Also write the JSON plan to this file.")] =
-    None,
-    detailed_exitcode: Annotated[bool, typer.Option(
-        "--detailed-exitcode", help="Exit 0 with no changes, 2 with changes.")] = False,
+    out: Annotated[Path | None, typer.Option(help="Also write the JSON plan to this file.")] = None,
+    detailed_exitcode: Annotated[
+        bool, typer.Option("--detailed-exitcode", help="Exit 0 with no changes, 2 with changes.")
+    ] = False,
     stats: Annotated[bool, typer.Option(help="Show API calls per operation.")] = False,
-    prune: Annotated[bool, typer.Option(
-        help="Plan deletion of managed cards and shares no longer in git.")] = False,
-    adopt: Annotated[bool, typer.Option(
-        help="Take over live cards git declares that the reconciler did not create.")] = False,
+    prune: Annotated[
+        bool, typer.Option(help="Plan deletion of managed cards and shares no longer in git.")
+    ] = False,
+    adopt: Annotated[
+        bool,
+        typer.Option(help="Take over live cards git declares that the reconciler did not create."),
+    ] = False,
     endpoint_url: EndpointOption = None,
 ) -> None:
     """Show what apply would change to make AWS match git. Changes nothing."""
@@ -74,8 +78,9 @@ def plan(
     run = plan_for(repo, endpoint_url, options)
     report = report_for(run, fmt.value, stats)
     if out is not None:
-        saved = replace(report_for(run, "json", stats),
-                        extra={"options": {"prune": prune, "adopt": adopt}})
+        saved = replace(
+            report_for(run, "json", stats), extra={"options": {"prune": prune, "adopt": adopt}}
+        )
         write_file(out, PLANS.get("json")(saved))
     sys.stdout.write(PLANS.get(fmt.value)(report))
     if run.plan.errors:
@@ -87,8 +92,7 @@ def plan(
 @app.command()
 def drift(
     repo: RepoOption = Path("."),
-    fmt: Annotated[PlanFormat, typer.Option("--format", help="Output format.")] =
-    PlanFormat.text,
+    fmt: Annotated[PlanFormat, typer.Option("--format", help="Output format.")] = PlanFormat.text,
     endpoint_url: EndpointOption = None,
 ) -> None:
     """Report every way live state differs from git, and who changed it.
@@ -103,8 +107,7 @@ def drift(
 @app.command()
 def verify(
     repo: RepoOption = Path("."),
-    fmt: Annotated[PlanFormat, typer.Option("--format", help="Report format.")] =
-    PlanFormat.text,
+    fmt: Annotated[PlanFormat, typer.Option("--format", help="Report format.")] = PlanFormat.text,
     endpoint_url: EndpointOption = None,
 ) -> None:
     """Check what each share target account sees, through its role_arn.

@@ -39,28 +39,37 @@ from reconciler.words import count
 @app.command()
 def apply(
     repo: RepoOption = Path("."),
-    plan_file: Annotated[Path | None, typer.Option(
-        "--plan", help="Apply only if live state still gives this saved plan.")] = None,
-    auto_approve: Annotated[bool, typer.Option(
-        "--auto-approve", help="Apply without asking (CI).")] = False,
-    prune: Annotated[bool, typer.Option(
-        help="Delete managed cards and shares no longer in git.")] = False,
-    force: Annotated[bool, typer.Option(
-        help="Allow guarded changes and exceed the safety thresholds.")] = False,
-    adopt: Annotated[bool, typer.Option(
-        help="Take over live cards git declares that the reconciler did not create.")] = False,
-    fmt: Annotated[PlanFormat, typer.Option("--format", help="Report format.")] =
-    PlanFormat.text,
-    no_verify: Annotated[bool, typer.Option(
-        "--no-verify", help="Skip the consumer-side verification.")] = False,
+    plan_file: Annotated[
+        Path | None,
+        typer.Option("--plan", help="Apply only if live state still gives this saved plan."),
+    ] = None,
+    auto_approve: Annotated[
+        bool, typer.Option("--auto-approve", help="Apply without asking (CI).")
+    ] = False,
+    prune: Annotated[
+        bool, typer.Option(help="Delete managed cards and shares no longer in git.")
+    ] = False,
+    force: Annotated[
+        bool, typer.Option(help="Allow guarded changes and exceed the safety thresholds.")
+    ] = False,
+    adopt: Annotated[
+        bool,
+        typer.Option(help="Take over live cards git declares that the reconciler did not create."),
+    ] = False,
+    fmt: Annotated[PlanFormat, typer.Option("--format", help="Report format.")] = PlanFormat.text,
+    no_verify: Annotated[
+        bool, typer.Option("--no-verify", help="Skip the consumer-side verification.")
+    ] = False,
     endpoint_url: EndpointOption = None,
 ) -> None:
     """Make AWS match git: plan, check safety, confirm, apply in order, verify."""
     saved = read_saved_plan(plan_file) if plan_file else None
-    options = PlanOptions(adopt=adopt or bool(saved and saved.adopt),
-                          prune=prune or bool(saved and saved.prune))
-    request = ApplyRequest(RunSettings(repo, endpoint_url), options, Flags(force, prune),
-                           saved, verify=not no_verify)
+    options = PlanOptions(
+        adopt=adopt or bool(saved and saved.adopt), prune=prune or bool(saved and saved.prune)
+    )
+    request = ApplyRequest(
+        RunSettings(repo, endpoint_url), options, Flags(force, prune), saved, verify=not no_verify
+    )
     hooks = ApplyHooks(confirm=lambda p: _confirm(p, auto_approve), progress=_progress)
     try:
         with showing_problems(repo):
@@ -76,8 +85,10 @@ def _confirm(plan: Plan, auto_approve: bool) -> bool:
     if auto_approve:
         return True
     if not sys.stdin.isatty():
-        raise ReconcilerError("apply needs a confirmation and there is no terminal to ask on",
-                              hint="review the plan, then pass --auto-approve")
+        raise ReconcilerError(
+            "apply needs a confirmation and there is no terminal to ask on",
+            hint="review the plan, then pass --auto-approve",
+        )
     sys.stderr.write(PLANS.get("text")(PlanReport(plan, color=sys.stderr.isatty())))
     sys.stderr.write("\nApply these changes? Only 'yes' is accepted: ")
     sys.stderr.flush()
@@ -94,8 +105,7 @@ NamesArgument = Annotated[list[str] | None, typer.Argument(help="Model card name
 @app.command("import")
 def import_(
     names: NamesArgument = None,
-    everything: Annotated[bool, typer.Option("--all", help="Every live card not in git.")] =
-    False,
+    everything: Annotated[bool, typer.Option("--all", help="Every live card not in git.")] = False,
     shares: Annotated[bool, typer.Option(help="Also import live shares not in git.")] = False,
     repo: RepoOption = Path("."),
     endpoint_url: EndpointOption = None,
@@ -137,8 +147,9 @@ def _require_selection(names: list[str] | None, everything: bool) -> None:
         raise ReconcilerError("no cards selected", hint="name the cards, or pass --all")
 
 
-def _finish_writing(repo: Path, written: list[str], skipped: list[str], failed: list[str],
-                    verb: str) -> None:
+def _finish_writing(
+    repo: Path, written: list[str], skipped: list[str], failed: list[str], verb: str
+) -> None:
     """Report what was written and why anything named was not, then validate the repository."""
     for line in written:
         sys.stdout.write(f"{verb}: {line}\n")
@@ -148,12 +159,16 @@ def _finish_writing(repo: Path, written: list[str], skipped: list[str], failed: 
         sys.stderr.write(f"not {verb}: {line}\n")
     loaded = load_repository(repo)
     if not loaded.ok:
-        sys.stderr.write(DIAGNOSTICS.get("text")(ValidationReport(loaded.diagnostics,
-                                                                  loaded.files)))
-        raise ReconcilerError("the written files do not validate", hint="fix them before "
-                              "committing")
+        sys.stderr.write(
+            DIAGNOSTICS.get("text")(ValidationReport(loaded.diagnostics, loaded.files))
+        )
+        raise ReconcilerError(
+            "the written files do not validate", hint="fix them before committing"
+        )
     if failed:
-        raise ReconcilerError(f"{count(len(failed), 'named card')} could not be {verb} (see "
-                              "above)", hint="check the names against the account and git")
+        raise ReconcilerError(
+            f"{count(len(failed), 'named card')} could not be {verb} (see above)",
+            hint="check the names against the account and git",
+        )
     tail = "Review the diff, then plan." if written else "Nothing to change."
     sys.stdout.write(f"{count(len(written), 'file')} {verb}; the repository validates. {tail}\n")

@@ -25,14 +25,24 @@ class Version:
     content: Mapping[str, Any]
 
 
-def history_since(client: Any, name: str, matches_git: Callable[[Mapping[str, Any]], bool]
-                  ) -> tuple[tuple[Version, ...], Version | None]:
+def history_since(
+    client: Any, name: str, matches_git: Callable[[Mapping[str, Any]], bool]
+) -> tuple[tuple[Version, ...], Version | None]:
     """The versions after the newest one whose content matches git (newest first), and
     that matching version (None when no version within MAX_VERSIONS matches)."""
     with aws_errors(f"reading the version history of model card {name}"):
-        numbers = [v["ModelCardVersion"] for v in pages(
-            client.list_model_card_versions, "ModelCardVersionSummaryList", "NextToken",
-            ModelCardName=name, SortBy="Version", SortOrder="Descending", MaxResults=100)]
+        numbers = [
+            v["ModelCardVersion"]
+            for v in pages(
+                client.list_model_card_versions,
+                "ModelCardVersionSummaryList",
+                "NextToken",
+                ModelCardName=name,
+                SortBy="Version",
+                SortOrder="Descending",
+                MaxResults=100,
+            )
+        ]
         newer: list[Version] = []
         for number in numbers[:MAX_VERSIONS]:
             version = _describe(client, name, number)
@@ -45,7 +55,10 @@ def history_since(client: Any, name: str, matches_git: Callable[[Mapping[str, An
 def _describe(client: Any, name: str, number: int) -> Version:
     card = client.describe_model_card(ModelCardName=name, ModelCardVersion=number)
     modified = card.get("LastModifiedTime") or card.get("CreationTime")
-    return Version(number, card.get("ModelCardStatus", ""),
-                   identity(card.get("LastModifiedBy") or card.get("CreatedBy")),
-                   modified.isoformat() if modified is not None else None,
-                   parse_content(card.get("Content")))
+    return Version(
+        number,
+        card.get("ModelCardStatus", ""),
+        identity(card.get("LastModifiedBy") or card.get("CreatedBy")),
+        modified.isoformat() if modified is not None else None,
+        parse_content(card.get("Content")),
+    )

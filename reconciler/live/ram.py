@@ -23,24 +23,41 @@ GONE = frozenset({"DELETING", "DELETED"})
 ARNS_PER_CALL = 20
 
 
-def read_shares(client: Any, ownership: Ownership, declared: frozenset[str] = frozenset(),
-                workers: int = 4) -> dict[str, LiveShare]:
+def read_shares(
+    client: Any, ownership: Ownership, declared: frozenset[str] = frozenset(), workers: int = 4
+) -> dict[str, LiveShare]:
     """The account's model card shares (not deleted), by name, with associations and
     permissions. ``declared``: share names git declares."""
     with aws_errors("listing resource shares (ram:GetResourceShares, ram:ListResources)"):
-        holding = {r["resourceShareArn"] for r in pages(
-            client.list_resources, "resources", "nextToken", resourceOwner="SELF",
-            resourceType=RESOURCE_TYPE)}
-        raw = [s for s in pages(client.get_resource_shares, "resourceShares", "nextToken",
-                                resourceOwner="SELF")
-               if s["status"] not in GONE and (is_managed(_tags(s), ownership) or s["name"]
-                                               in declared or s["resourceShareArn"] in holding)]
+        holding = {
+            r["resourceShareArn"]
+            for r in pages(
+                client.list_resources,
+                "resources",
+                "nextToken",
+                resourceOwner="SELF",
+                resourceType=RESOURCE_TYPE,
+            )
+        }
+        raw = [
+            s
+            for s in pages(
+                client.get_resource_shares, "resourceShares", "nextToken", resourceOwner="SELF"
+            )
+            if s["status"] not in GONE
+            and (
+                is_managed(_tags(s), ownership)
+                or s["name"] in declared
+                or s["resourceShareArn"] in holding
+            )
+        ]
     arns = [s["resourceShareArn"] for s in raw]
     resources = _associations(client, arns, "RESOURCE")
     principals = _associations(client, arns, "PRINCIPAL")
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        permissions = dict(zip(arns, pool.map(lambda a: _share_permissions(client, a), arns),
-                               strict=True))
+        permissions = dict(
+            zip(arns, pool.map(lambda a: _share_permissions(client, a), arns), strict=True)
+        )
     shares = [_share(s, resources, principals, permissions) for s in raw]
     return by_name(shares, ownership)
 
@@ -56,12 +73,17 @@ def by_name(shares: list[LiveShare], ownership: Ownership) -> dict[str, LiveShar
     return keyed
 
 
-def _share(raw: Mapping[str, Any], resources: Mapping[str, list[LiveAssociation]],
-           principals: Mapping[str, list[LiveAssociation]],
-           permissions: Mapping[str, tuple[tuple[str, ...], bool]]) -> LiveShare:
+def _share(
+    raw: Mapping[str, Any],
+    resources: Mapping[str, list[LiveAssociation]],
+    principals: Mapping[str, list[LiveAssociation]],
+    permissions: Mapping[str, tuple[tuple[str, ...], bool]],
+) -> LiveShare:
     arn = raw["resourceShareArn"]
     return LiveShare(
-        name=raw["name"], arn=arn, status=raw["status"],
+        name=raw["name"],
+        arn=arn,
+        status=raw["status"],
         allow_external_principals=bool(raw.get("allowExternalPrincipals", True)),
         tags=_tags(raw),
         resources=tuple(sorted(resources.get(arn, []), key=lambda a: a.entity)),
@@ -75,23 +97,31 @@ def _tags(raw: Mapping[str, Any]) -> dict[str, str]:
     return {t["key"]: t.get("value", "") for t in raw.get("tags", [])}
 
 
-def _associations(client: Any, share_arns: list[str], kind: str
-                  ) -> dict[str, list[LiveAssociation]]:
+def _associations(
+    client: Any, share_arns: list[str], kind: str
+) -> dict[str, list[LiveAssociation]]:
     """Associations of one type for many shares, a few shares per call."""
     found: dict[str, list[LiveAssociation]] = defaultdict(list)
     for chunk in chunks(share_arns, ARNS_PER_CALL):
         with aws_errors(f"reading {kind.lower()} associations of resource shares"):
-            for item in pages(client.get_resource_share_associations,
-                              "resourceShareAssociations", "nextToken", associationType=kind,
-                              resourceShareArns=chunk):
+            for item in pages(
+                client.get_resource_share_associations,
+                "resourceShareAssociations",
+                "nextToken",
+                associationType=kind,
+                resourceShareArns=chunk,
+            ):
                 found[item["resourceShareArn"]].append(_association(item))
     return found
 
 
 def _association(item: Mapping[str, Any]) -> LiveAssociation:
-    return LiveAssociation(entity=item["associatedEntity"], status=item["status"],
-                           external=bool(item.get("external", False)),
-                           status_message=item.get("statusMessage"))
+    return LiveAssociation(
+        entity=item["associatedEntity"],
+        status=item["status"],
+        external=bool(item.get("external", False)),
+        status_message=item.get("statusMessage"),
+    )
 
 
 def _share_permissions(client: Any, share_arn: str) -> tuple[tuple[str, ...], bool]:
@@ -99,9 +129,16 @@ def _share_permissions(client: Any, share_arn: str) -> tuple[tuple[str, ...], bo
     version that is no longer the permission's default (RAM keeps a share on the version
     it attached until the permission is attached again)."""
     with aws_errors("listing permissions of a resource share"):
-        items = [p for p in pages(client.list_resource_share_permissions, "permissions",
-                                  "nextToken", resourceShareArn=share_arn)
-                 if p.get("resourceType", RESOURCE_TYPE).lower() == RESOURCE_TYPE.lower()]
+        items = [
+            p
+            for p in pages(
+                client.list_resource_share_permissions,
+                "permissions",
+                "nextToken",
+                resourceShareArn=share_arn,
+            )
+            if p.get("resourceType", RESOURCE_TYPE).lower() == RESOURCE_TYPE.lower()
+        ]
     outdated = any(p.get("defaultVersion") is False for p in items)
     return tuple(sorted(p["arn"] for p in items)), outdated
 
@@ -109,17 +146,27 @@ def _share_permissions(client: Any, share_arn: str) -> tuple[tuple[str, ...], bo
 def read_permissions(client: Any) -> dict[str, LivePermission]:
     """Customer-managed permissions for model cards, with their actions, by name."""
     with aws_errors("listing customer-managed RAM permissions"):
-        listed = list(pages(client.list_permissions, "permissions", "nextToken",
-                            resourceType=RESOURCE_TYPE, permissionType="CUSTOMER_MANAGED"))
+        listed = list(
+            pages(
+                client.list_permissions,
+                "permissions",
+                "nextToken",
+                resourceType=RESOURCE_TYPE,
+                permissionType="CUSTOMER_MANAGED",
+            )
+        )
         return {p["name"]: _permission(client, p) for p in listed}
 
 
 def _permission(client: Any, summary: Mapping[str, Any]) -> LivePermission:
     detail = client.get_permission(permissionArn=summary["arn"])["permission"]
-    return LivePermission(name=summary["name"], arn=summary["arn"],
-                          version=str(detail.get("version", summary.get("version", ""))),
-                          actions=tuple(sorted(policy_actions(detail.get("permission", "")))),
-                          tags=_tags(summary))
+    return LivePermission(
+        name=summary["name"],
+        arn=summary["arn"],
+        version=str(detail.get("version", summary.get("version", ""))),
+        actions=tuple(sorted(policy_actions(detail.get("permission", "")))),
+        tags=_tags(summary),
+    )
 
 
 def policy_actions(template: str) -> Iterator[str]:

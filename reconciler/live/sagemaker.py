@@ -24,8 +24,9 @@ SEARCH_PAGE = 100
 def search_cards(client: Any) -> dict[str, LiveCard]:
     """Every card of the account as the Search index has it, by name."""
     with aws_errors("searching model cards (sagemaker:Search)"):
-        records = pages(client.search, "Results", "NextToken", Resource="ModelCard",
-                        MaxResults=SEARCH_PAGE)
+        records = pages(
+            client.search, "Results", "NextToken", Resource="ModelCard", MaxResults=SEARCH_PAGE
+        )
         cards = [_from_record(r["ModelCard"]) for r in records if "ModelCard" in r]
     return {c.name: c for c in cards}
 
@@ -39,8 +40,15 @@ def describe_card(client: Any, name: str) -> LiveCard | None:
             if error_code(e) == "ResourceNotFound":
                 return None
             raise
-        tags = list(pages(client.list_tags, "Tags", "NextToken", ResourceArn=card["ModelCardArn"],
-                          MaxResults=100))
+        tags = list(
+            pages(
+                client.list_tags,
+                "Tags",
+                "NextToken",
+                ResourceArn=card["ModelCardArn"],
+                MaxResults=100,
+            )
+        )
     return _from_record({**card, "Tags": tags}, confirmed=True)
 
 

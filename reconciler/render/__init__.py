@@ -33,5 +33,6 @@ class Registry(Generic[R]):
         try:
             return self._renderers[name]
         except KeyError:
-            raise ValueError(f"unknown format '{name}' for {self.what}: use one of "
-                             f"{', '.join(self.names())}") from None
+            raise ValueError(
+                f"unknown format '{name}' for {self.what}: use one of {', '.join(self.names())}"
+            ) from None

@@ -24,9 +24,11 @@ def outcome(report: ApplyReport) -> str:
     failed = [s for s in report.steps if s.status is StepStatus.FAILED]
     if failed:
         skipped = sum(1 for s in report.steps if s.status is StepStatus.NOT_ATTEMPTED)
-        return (f"Failed at {failed[0].address} ({failed[0].action}); "
-                f"{count(skipped, 'later step')} not attempted. Once the cause is fixed, "
-                "apply again: it picks up where it stopped.")
+        return (
+            f"Failed at {failed[0].address} ({failed[0].action}); "
+            f"{count(skipped, 'later step')} not attempted. Once the cause is fixed, "
+            "apply again: it picks up where it stopped."
+        )
     if report.converged is False:
         return "Applied, but live state still differs from git (see remaining changes)."
     if any(not c.ok for c in report.checks):
@@ -34,18 +36,22 @@ def outcome(report: ApplyReport) -> str:
     if report.kind == "verify":
         return "Every consumer account sees what git declares."
     done = sum(1 for s in report.steps if s.status is StepStatus.DONE)
-    return f"Apply complete: {count(done, 'change')} made; live state matches " \
-           "git." if done else "No changes. Live state matches git."
+    return (
+        f"Apply complete: {count(done, 'change')} made; live state matches git."
+        if done
+        else "No changes. Live state matches git."
+    )
 
 
 @REPORTS.register("text")
 def text(report: ApplyReport) -> str:
-    lines = [f"Model card {report.kind} for account {report.context.get('account', '?')} in "
-             f"{report.context.get('region', '?')}"]
+    lines = [
+        f"Model card {report.kind} for account {report.context.get('account', '?')} in "
+        f"{report.context.get('region', '?')}"
+    ]
     body = [f"Refused: {r}" for r in report.refused]
     body += [_step_line(s) for s in report.steps]
-    body += [f"Still differs: {c.address} ({c.action.value}): {c.reason}"
-             for c in report.remaining]
+    body += [f"Still differs: {c.address} ({c.action.value}): {c.reason}" for c in report.remaining]
     body += [f"Warning: {w}" for w in report.warnings]
     if report.checks:
         body += [*([""] if body else []), "Consumer accounts:", *map(_check_line, report.checks)]
@@ -64,9 +70,11 @@ def _check_line(check: AccountCheck) -> str:
     mark = "✓" if check.ok else "✗"
     cards = f"{len(check.visible)}/{len(check.visible) + len(check.missing)} cards visible"
     tail = f"; problems: {'; '.join(check.problems)}" if check.problems else ""
-    return (f"  {mark} {check.account} ({check.account_id}) via {check.share}: invitation "
-            f"{check.invitation}; {cards}; permission {check.permission}"
-            f" [{', '.join(a.removeprefix('sagemaker:') for a in check.actions)}]{tail}")
+    return (
+        f"  {mark} {check.account} ({check.account_id}) via {check.share}: invitation "
+        f"{check.invitation}; {cards}; permission {check.permission}"
+        f" [{', '.join(a.removeprefix('sagemaker:') for a in check.actions)}]{tail}"
+    )
 
 
 @REPORTS.register("markdown")
@@ -76,14 +84,22 @@ def markdown(report: ApplyReport) -> str:
     lines += [f"> ⚠️ {_cell(w)}" for w in report.warnings]
     if report.steps:
         lines += ["| | Resource | Action | Result |", "|---|---|---|---|"]
-        lines += [f"| {_MARK[s.status]} | `{s.address}` | {s.action} | {_cell(_result(s))} |"
-                  for s in report.steps]
+        lines += [
+            f"| {_MARK[s.status]} | `{s.address}` | {s.action} | {_cell(_result(s))} |"
+            for s in report.steps
+        ]
     if report.checks:
-        lines += ["", "| Account | Share | Invitation | Cards visible | Permission | Problems |",
-                  "|---|---|---|---|---|---|"]
-        lines += [f"| {c.account} | {c.share} | {c.invitation} | {len(c.visible)}/"
-                  f"{len(c.visible) + len(c.missing)} | {c.permission} | "
-                  f"{_cell('; '.join(c.problems)) or '—'} |" for c in report.checks]
+        lines += [
+            "",
+            "| Account | Share | Invitation | Cards visible | Permission | Problems |",
+            "|---|---|---|---|---|---|",
+        ]
+        lines += [
+            f"| {c.account} | {c.share} | {c.invitation} | {len(c.visible)}/"
+            f"{len(c.visible) + len(c.missing)} | {c.permission} | "
+            f"{_cell('; '.join(c.problems)) or '—'} |"
+            for c in report.checks
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -108,15 +124,33 @@ def as_json(report: ApplyReport) -> str:
         "failed": report.failed,
         "refused": list(report.refused),
         "warnings": list(report.warnings),
-        "steps": [{"address": s.address, "action": s.action, "status": s.status.value,
-                   "detail": s.detail, "error_code": s.error_code,
-                   "error_message": s.error_message} for s in report.steps],
+        "steps": [
+            {
+                "address": s.address,
+                "action": s.action,
+                "status": s.status.value,
+                "detail": s.detail,
+                "error_code": s.error_code,
+                "error_message": s.error_message,
+            }
+            for s in report.steps
+        ],
         "converged": report.converged,
         "remaining": [change_to_json(c) for c in report.remaining],
-        "consumers": [{"account": c.account, "account_id": c.account_id, "share": c.share,
-                       "invitation": c.invitation, "visible": list(c.visible),
-                       "missing": list(c.missing), "permission": c.permission,
-                       "actions": list(c.actions), "problems": list(c.problems), "ok": c.ok}
-                      for c in report.checks],
+        "consumers": [
+            {
+                "account": c.account,
+                "account_id": c.account_id,
+                "share": c.share,
+                "invitation": c.invitation,
+                "visible": list(c.visible),
+                "missing": list(c.missing),
+                "permission": c.permission,
+                "actions": list(c.actions),
+                "problems": list(c.problems),
+                "ok": c.ok,
+            }
+            for c in report.checks
+        ],
     }
     return json.dumps(body, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n"

@@ -32,8 +32,10 @@ DIAGNOSTICS: Registry[ValidationReport] = Registry("validation reports")
 
 @DIAGNOSTICS.register("text")
 def text(report: ValidationReport) -> str:
-    lines = [f"{d.file}:{d.line}:{d.column}: {d.severity.value}: {d.path}: {d.message} [{d.code}]"
-             for d in report.diagnostics]
+    lines = [
+        f"{d.file}:{d.line}:{d.column}: {d.severity.value}: {d.path}: {d.message} [{d.code}]"
+        for d in report.diagnostics
+    ]
     lines.append(_summary(report))
     return "\n".join(lines) + "\n"
 
@@ -46,8 +48,10 @@ def _summary(report: ValidationReport) -> str:
     if not errors:
         tail = f", {count(warnings, 'warning')}" if warnings else ""
         return f"valid: {checked}{tail}"
-    return (f"invalid: {count(errors, 'error')} in {count(files, 'file')}, "
-            f"{count(warnings, 'warning')} ({checked})")
+    return (
+        f"invalid: {count(errors, 'error')} in {count(files, 'file')}, "
+        f"{count(warnings, 'warning')} ({checked})"
+    )
 
 
 @DIAGNOSTICS.register("json")
@@ -57,8 +61,15 @@ def as_json(report: ValidationReport) -> str:
         "valid": report.valid,
         "files": list(report.files),
         "problems": [
-            {"file": d.file, "line": d.line, "column": d.column, "path": d.path,
-             "severity": d.severity.value, "code": d.code, "message": d.message}
+            {
+                "file": d.file,
+                "line": d.line,
+                "column": d.column,
+                "path": d.path,
+                "severity": d.severity.value,
+                "code": d.code,
+                "message": d.message,
+            }
             for d in report.diagnostics
         ],
     }

@@ -20,8 +20,9 @@ ISSUE_LIMIT = 65_000
 
 
 def _headline(report: DriftReport) -> str:
-    checked = (f"{count(report.cards_checked, 'card')} and "
-               f"{count(report.shares_checked, 'share')} checked")
+    checked = (
+        f"{count(report.cards_checked, 'card')} and {count(report.shares_checked, 'share')} checked"
+    )
     if not report.has_drift:
         return f"No drift: live state matches git ({checked})."
     n = len(report.items)
@@ -36,8 +37,11 @@ def _field(item: FieldChange) -> str:
 
 @DRIFT.register("text")
 def text(report: DriftReport) -> str:
-    lines = [f"Model card drift for account {report.context.get('account', '?')} in "
-             f"{report.context.get('region', '?')}", ""]
+    lines = [
+        f"Model card drift for account {report.context.get('account', '?')} in "
+        f"{report.context.get('region', '?')}",
+        "",
+    ]
     for item in report.items:
         lines.append(f"! {item.address} [{item.kind}]: {item.summary}")
         lines += [f"    {e.sentence()}" for e in item.edits]
@@ -50,10 +54,14 @@ def text(report: DriftReport) -> str:
 
 @DRIFT.register("markdown")
 def markdown(report: DriftReport) -> str:
-    head = ["<!-- modelcard-reconciler:drift -->",
-            f"### Model card drift: {_headline(report)}", "",
-            f"Account `{report.context.get('account', '?')}`, region "
-            f"`{report.context.get('region', '?')}`.", ""]
+    head = [
+        "<!-- modelcard-reconciler:drift -->",
+        f"### Model card drift: {_headline(report)}",
+        "",
+        f"Account `{report.context.get('account', '?')}`, region "
+        f"`{report.context.get('region', '?')}`.",
+        "",
+    ]
     sections = [_section(item) for item in report.items]
     body, used, left = list(head), sum(len(x) + 1 for x in head), 0
     for section in sections:
@@ -63,8 +71,10 @@ def markdown(report: DriftReport) -> str:
         body.append(section)
         used += len(section) + 1
     if left:
-        body.append(f"> ✂️ {left} more differences left out to fit a GitHub issue; run "
-                    "`reconciler drift --format json` for all of them.")
+        body.append(
+            f"> ✂️ {left} more differences left out to fit a GitHub issue; run "
+            "`reconciler drift --format json` for all of them."
+        )
     return "\n".join(body) + "\n"
 
 
@@ -109,8 +119,22 @@ def _item(item: DriftItem) -> dict[str, Any]:
         if f.after is not MISSING:
             entry["git"] = f.after
         fields.append(entry)
-    return {"address": item.address, "kind": item.kind, "summary": item.summary,
-            "detail": item.detail, "remedy": item.remedy, "fields": fields,
-            "edits": [{"identity": e.identity, "account": e.account, "time": e.time,
-                       "version_from": e.version_from, "version_to": e.version_to,
-                       "sentence": e.sentence()} for e in item.edits]}
+    return {
+        "address": item.address,
+        "kind": item.kind,
+        "summary": item.summary,
+        "detail": item.detail,
+        "remedy": item.remedy,
+        "fields": fields,
+        "edits": [
+            {
+                "identity": e.identity,
+                "account": e.account,
+                "time": e.time,
+                "version_from": e.version_from,
+                "version_to": e.version_to,
+                "sentence": e.sentence(),
+            }
+            for e in item.edits
+        ],
+    }

@@ -25,8 +25,12 @@ class PlanReport:
 PLANS: Registry[PlanReport] = Registry("plans")
 
 SYMBOLS = {"create": "+", "update": "~", "replace": "-/+", "delete": "-"}
-VERBS = {"create": "will be created", "update": "will be updated",
-         "replace": "will be replaced", "delete": "will be deleted"}
+VERBS = {
+    "create": "will be created",
+    "update": "will be updated",
+    "replace": "will be replaced",
+    "delete": "will be deleted",
+}
 
 
 def action_label(change: Change) -> str:
@@ -46,8 +50,11 @@ def show(value: Any, limit: int) -> str:
 
 def summary_line(plan: Plan) -> str:
     counts = plan.summary()
-    return ("Plan: " + ", ".join(f"{counts[k]} to {k}" for k in ("create", "update", "replace"))
-            + f", {counts['delete']} to delete.")
+    return (
+        "Plan: "
+        + ", ".join(f"{counts[k]} to {k}" for k in ("create", "update", "replace"))
+        + f", {counts['delete']} to delete."
+    )
 
 
 def unmanaged_address(item: Unmanaged) -> str:

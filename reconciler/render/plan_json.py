@@ -27,8 +27,17 @@ def plan_document(report: PlanReport) -> dict[str, Any]:
         "changes": [change_to_json(c) for c in plan.changes],
         "adoptions": [change_to_json(c) for c in plan.adoptions],
         "unmanaged": [{"kind": u.kind, "name": u.name, "arn": u.arn} for u in plan.unmanaged],
-        "errors": [{"file": e.file, "line": e.line, "column": e.column, "path": e.path,
-                    "code": e.code, "message": e.message} for e in plan.errors],
+        "errors": [
+            {
+                "file": e.file,
+                "line": e.line,
+                "column": e.column,
+                "path": e.path,
+                "code": e.code,
+                "message": e.message,
+            }
+            for e in plan.errors
+        ],
         "warnings": list(plan.warnings),
     }
     if report.stats is not None:
@@ -39,8 +48,12 @@ def plan_document(report: PlanReport) -> dict[str, Any]:
 
 @PLANS.register("json")
 def render(report: PlanReport) -> str:
-    return json.dumps(plan_document(report), indent=2, sort_keys=True, ensure_ascii=False,
-                      default=_default) + "\n"
+    return (
+        json.dumps(
+            plan_document(report), indent=2, sort_keys=True, ensure_ascii=False, default=_default
+        )
+        + "\n"
+    )
 
 
 def _default(value: Any) -> Any:

@@ -31,17 +31,26 @@ _EMOJI = {"+": "🟢", "~": "🟡", "-": "🔴", "-/+": "🟣"}
 def render(report: PlanReport, limit: int = GITHUB_LIMIT) -> str:
     plan = report.plan
     budget = _Budget(limit - RESERVE)
-    out = budget.take([MARKER, f"### Model card plan: {_headline(report)}", "",
-                       f"Account `{plan.context.get('account', '?')}`, region "
-                       f"`{plan.context.get('region', '?')}`.", ""])
+    out = budget.take(
+        [
+            MARKER,
+            f"### Model card plan: {_headline(report)}",
+            "",
+            f"Account `{plan.context.get('account', '?')}`, region "
+            f"`{plan.context.get('region', '?')}`.",
+            "",
+        ]
+    )
     out += budget.take(_errors(report) + _notes(report))
     out += budget.take(_table(report), share=0.6)
     out += budget.take(_stats(report))
     out += budget.take([_section(address, changes) for address, changes in _by_address(plan)])
     if budget.dropped:
-        out.append(f"> ✂️ {budget.dropped} table rows or sections left out to stay under "
-                   f"GitHub's {GITHUB_LIMIT:,}-character limit. The full plan is in "
-                   f"{_text(report.full_plan_hint)}.")
+        out.append(
+            f"> ✂️ {budget.dropped} table rows or sections left out to stay under "
+            f"GitHub's {GITHUB_LIMIT:,}-character limit. The full plan is in "
+            f"{_text(report.full_plan_hint)}."
+        )
     return "\n".join(out) + "\n"
 
 
@@ -79,8 +88,16 @@ def _stats(report: PlanReport) -> list[str]:
         return []
     calls = report.stats.get("calls", {})
     rows = [f"| `{name}` | {n} |" for name, n in sorted(calls.items())]
-    return [f"<details><summary>API calls: {sum(calls.values())}</summary>", "",
-            "| Operation | Calls |", "|---|---|", *rows, "", "</details>", ""]
+    return [
+        f"<details><summary>API calls: {sum(calls.values())}</summary>",
+        "",
+        "| Operation | Calls |",
+        "|---|---|",
+        *rows,
+        "",
+        "</details>",
+        "",
+    ]
 
 
 def _headline(report: PlanReport) -> str:
@@ -91,8 +108,10 @@ def _headline(report: PlanReport) -> str:
 
 
 def _errors(report: PlanReport) -> list[str]:
-    lines = [f"- ❌ `{e.file}:{e.line}:{e.column}` `{e.path}`: {_text(e.message)}"
-             for e in report.plan.errors]
+    lines = [
+        f"- ❌ `{e.file}:{e.line}:{e.column}` `{e.path}`: {_text(e.message)}"
+        for e in report.plan.errors
+    ]
     return [*lines, ""] if lines else []
 
 
@@ -102,8 +121,10 @@ def _table(report: PlanReport) -> list[str]:
     rows = ["| | Resource | Action | Reason |", "|---|---|---|---|"]
     for change in report.plan.changes:
         emoji = _EMOJI[SYMBOLS[change.action.kind]]
-        rows.append(f"| {emoji} | `{change.address}` | {action_label(change)}"
-                    f"{needs_note(change)} | {_text(change.reason)} |")
+        rows.append(
+            f"| {emoji} | `{change.address}` | {action_label(change)}"
+            f"{needs_note(change)} | {_text(change.reason)} |"
+        )
     return [*rows, ""]
 
 
@@ -122,9 +143,13 @@ def _notes(report: PlanReport) -> list[str]:
 def _section(address: str, changes: list[Change]) -> str:
     fields = sum(len(c.fields) for c in changes)
     actions = ", ".join(action_label(c) for c in changes)
-    lines = [f"<details><summary><code>{html.escape(address)}</code>: {actions} "
-             f"({count(fields, 'field')})</summary>", "",
-             "| Field | Before | After |", "|---|---|---|"]
+    lines = [
+        f"<details><summary><code>{html.escape(address)}</code>: {actions} "
+        f"({count(fields, 'field')})</summary>",
+        "",
+        "| Field | Before | After |",
+        "|---|---|---|",
+    ]
     lines += [_row(f) for c in changes for f in c.fields]
     return "\n".join([*lines, "", "</details>", ""])
 

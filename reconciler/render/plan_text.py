@@ -33,8 +33,14 @@ class _Paint:
 @PLANS.register("text")
 def render(report: PlanReport) -> str:
     plan, paint = report.plan, _Paint(report.color)
-    lines = [paint(f"Model card plan for account {plan.context.get('account', '?')} in "
-                   f"{plan.context.get('region', '?')}", "bold"), ""]
+    lines = [
+        paint(
+            f"Model card plan for account {plan.context.get('account', '?')} in "
+            f"{plan.context.get('region', '?')}",
+            "bold",
+        ),
+        "",
+    ]
     for change in plan.changes:
         lines += _change(change, paint)
     lines += _adoptions(plan) + _errors(plan, paint) + _notes(plan) + _stats(report)
@@ -44,8 +50,10 @@ def render(report: PlanReport) -> str:
 
 def _change(change: Change, paint: _Paint) -> list[str]:
     symbol = SYMBOLS[change.action.kind]
-    head = (f"  # {change.address} {VERBS[change.action.kind]} ({action_label(change)})"
-            f"{needs_note(change)}: {change.reason}")
+    head = (
+        f"  # {change.address} {VERBS[change.action.kind]} ({action_label(change)})"
+        f"{needs_note(change)}: {change.reason}"
+    )
     lines = [head, f"  {paint(symbol, symbol)} {change.address}"]
     lines += [f"      {_field(f, paint)}" for f in change.fields]
     return [*lines, ""]
@@ -56,8 +64,10 @@ def _field(item: FieldChange, paint: _Paint) -> str:
         return f"{paint('+', '+')} {item.path}: {show(item.after, VALUE_LIMIT)}"
     if item.after is MISSING:
         return f"{paint('-', '-')} {item.path}: {show(item.before, VALUE_LIMIT)}"
-    return (f"{paint('~', '~')} {item.path}: {show(item.before, VALUE_LIMIT)} → "
-            f"{show(item.after, VALUE_LIMIT)}")
+    return (
+        f"{paint('~', '~')} {item.path}: {show(item.before, VALUE_LIMIT)} → "
+        f"{show(item.after, VALUE_LIMIT)}"
+    )
 
 
 def _adoptions(plan: Plan) -> list[str]:
@@ -68,8 +78,10 @@ def _adoptions(plan: Plan) -> list[str]:
 
 
 def _errors(plan: Plan, paint: _Paint) -> list[str]:
-    return [f"{paint('Error', '!')}: {e.file}:{e.line}:{e.column}: {e.path}: {e.message}"
-            for e in plan.errors] + ([""] if plan.errors else [])
+    return [
+        f"{paint('Error', '!')}: {e.file}:{e.line}:{e.column}: {e.path}: {e.message}"
+        for e in plan.errors
+    ] + ([""] if plan.errors else [])
 
 
 def _notes(plan: Plan) -> list[str]:
@@ -92,11 +104,12 @@ def _stats(report: PlanReport) -> list[str]:
 def _closing(plan: Plan, paint: _Paint) -> str:
     if plan.errors:
         n = len(plan.errors)
-        return paint(f"Plan failed: {count(n, 'error')}; nothing can be applied.",
-                     "!")
+        return paint(f"Plan failed: {count(n, 'error')}; nothing can be applied.", "!")
     if not plan.changes:
         adopt = len(plan.adoptions)
         return "No changes. Live state matches git." + (
-            f" {count(adopt, 'imported resource')} will be adopted on the "
-            "next apply." if adopt else "")
+            f" {count(adopt, 'imported resource')} will be adopted on the next apply."
+            if adopt
+            else ""
+        )
     return paint(summary_line(plan), "bold")

@@ -29,8 +29,14 @@ class RuleInput:
 Rule = Callable[[RuleInput], Iterator[Diagnostic]]
 
 
-def at(doc: SourceDocument, path: PathKey, message: str, code: str, *, key: bool = False,
-       severity: Severity = Severity.ERROR) -> Diagnostic:
+def at(
+    doc: SourceDocument,
+    path: PathKey,
+    message: str,
+    code: str,
+    *,
+    key: bool = False,
+    severity: Severity = Severity.ERROR,
+) -> Diagnostic:
     """A diagnostic on the value (or key) at ``path`` of ``doc``."""
-    return Diagnostic(doc.file, doc.locate(path, key=key), json_path(path), message, code,
-                      severity)
+    return Diagnostic(doc.file, doc.locate(path, key=key), json_path(path), message, code, severity)

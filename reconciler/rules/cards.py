@@ -25,22 +25,32 @@ def file_names_match(data: RuleInput) -> Iterator[Diagnostic]:
     for item in items:
         stem = PurePosixPath(item.file).stem
         if stem != item.name:
-            yield at(data.documents[item.file], ("name",),
-                      f"name '{item.name}' does not match the file name '{stem}': rename the "
-                      f"file to {item.name}.yaml or change the name", "file-name")
+            yield at(
+                data.documents[item.file],
+                ("name",),
+                f"name '{item.name}' does not match the file name '{stem}': rename the "
+                f"file to {item.name}.yaml or change the name",
+                "file-name",
+            )
 
 
 def names_unique(data: RuleInput) -> Iterator[Diagnostic]:
     """Card names and share names are each unique across the repository."""
     groups: tuple[tuple[str, tuple[CardSpec | ShareSpec, ...]], ...] = (
-        ("card", data.cards), ("share", data.shares))
+        ("card", data.cards),
+        ("share", data.shares),
+    )
     for kind, items in groups:
         first: dict[str, str] = {}
         for item in sorted(items, key=lambda i: i.file):
             if item.name in first:
-                yield at(data.documents[item.file], ("name",),
-                          f"{kind} '{item.name}' is also declared in {first[item.name]}: "
-                          "keep one file per name", "duplicate-name")
+                yield at(
+                    data.documents[item.file],
+                    ("name",),
+                    f"{kind} '{item.name}' is also declared in {first[item.name]}: "
+                    "keep one file per name",
+                    "duplicate-name",
+                )
             first.setdefault(item.name, item.file)
 
 
@@ -49,10 +59,13 @@ def content_size(data: RuleInput) -> Iterator[Diagnostic]:
     for card in data.cards:
         size = len(json.dumps(card.content, separators=(",", ":"), ensure_ascii=False))
         if size > MAX_CONTENT_CHARS:
-            yield at(data.documents[card.file], ("content",),
-                      f"content is {size:,} characters as JSON; SageMaker accepts at most "
-                      f"{MAX_CONTENT_CHARS:,}: shorten it or move detail to linked documents",
-                      "content-size")
+            yield at(
+                data.documents[card.file],
+                ("content",),
+                f"content is {size:,} characters as JSON; SageMaker accepts at most "
+                f"{MAX_CONTENT_CHARS:,}: shorten it or move detail to linked documents",
+                "content-size",
+            )
 
 
 def tags_valid(data: RuleInput) -> Iterator[Diagnostic]:
@@ -70,26 +83,48 @@ def _reserved_tag_keys(config: Config | None) -> tuple[str, ...]:
     return (config.ownership.tag_key, config.ownership.source_tag_key)
 
 
-def _tag_problems(doc: SourceDocument, tags: Mapping[str, str],
-                  reserved: tuple[str, ...]) -> Iterator[Diagnostic]:
+def _tag_problems(
+    doc: SourceDocument, tags: Mapping[str, str], reserved: tuple[str, ...]
+) -> Iterator[Diagnostic]:
     limit = MAX_TAGS - len(reserved)
     if len(tags) > limit:
-        yield at(doc, ("tags",), f"has {len(tags)} tags; at most {limit} allowed "
-                  f"({len(reserved)} of AWS's {MAX_TAGS} are kept for ownership tags)", "tags")
+        yield at(
+            doc,
+            ("tags",),
+            f"has {len(tags)} tags; at most {limit} allowed "
+            f"({len(reserved)} of AWS's {MAX_TAGS} are kept for ownership tags)",
+            "tags",
+        )
     for key, value in tags.items():
         path = ("tags", key)
         if key.lower().startswith("aws:"):
-            yield at(doc, path, f"tag key '{key}' uses the reserved prefix 'aws:'", "tags",
-                      key=True)
+            yield at(
+                doc, path, f"tag key '{key}' uses the reserved prefix 'aws:'", "tags", key=True
+            )
         elif key in reserved:
-            yield at(doc, path, f"tag key '{key}' is set by the reconciler to mark what it "
-                      "manages: choose another key", "tags", key=True)
+            yield at(
+                doc,
+                path,
+                f"tag key '{key}' is set by the reconciler to mark what it "
+                "manages: choose another key",
+                "tags",
+                key=True,
+            )
         elif not _tag_text_ok(key):
-            yield at(doc, path, f"tag key '{key}' may contain only letters, digits, spaces "
-                      "and _ . : / = + - @", "tags", key=True)
+            yield at(
+                doc,
+                path,
+                f"tag key '{key}' may contain only letters, digits, spaces and _ . : / = + - @",
+                "tags",
+                key=True,
+            )
         if not _tag_text_ok(value):
-            yield at(doc, path, f"tag value {value!r} may contain only letters, digits, "
-                      "spaces and _ . : / = + - @", "tags")
+            yield at(
+                doc,
+                path,
+                f"tag value {value!r} may contain only letters, digits, spaces and _ . : / = + - @",
+                "tags",
+            )
 
 
 def _tag_text_ok(text: str) -> bool:
@@ -103,17 +138,26 @@ def ignore_paths_valid(data: RuleInput) -> Iterator[Diagnostic]:
         for i, dotted in enumerate(card.ignore):
             parts = dotted.split(".")
             if not _content_schema_has(tuple(parts)):
-                yield at(doc, ("ignore", i), f"'{dotted}' is not a field of model card content"
-                          + _content_suggestion(parts), "ignore-path")
+                yield at(
+                    doc,
+                    ("ignore", i),
+                    f"'{dotted}' is not a field of model card content" + _content_suggestion(parts),
+                    "ignore-path",
+                )
             elif _get(card.content, parts) is not None:
-                yield at(doc, ("content", *parts), f"'{dotted}' is listed under ignore (owned "
-                          "outside git) but also set here: remove it from one of them",
-                          "ignore-path")
+                yield at(
+                    doc,
+                    ("content", *parts),
+                    f"'{dotted}' is listed under ignore (owned "
+                    "outside git) but also set here: remove it from one of them",
+                    "ignore-path",
+                )
 
 
 def _content_schema_has(parts: tuple[str, ...]) -> bool:
     return _schema_properties(parts[:-1]) is not None and parts[-1] in (
-        _schema_properties(parts[:-1]) or {})
+        _schema_properties(parts[:-1]) or {}
+    )
 
 
 @cache
@@ -143,5 +187,3 @@ def _get(content: Mapping[str, object], parts: list[str]) -> object:
             return None
         node = node.get(part)
     return node
-
-

@@ -27,9 +27,14 @@ def region_known(data: RuleInput) -> Iterator[Diagnostic]:
     if data.config is None or data.config_doc is None:
         return
     if data.config.region not in known_regions():
-        yield at(data.config_doc, ("region",), f"'{data.config.region}' is not a region where "
-                 "SageMaker is available (per the installed botocore): check the spelling, "
-                 "or upgrade boto3 if the region is new", "region")
+        yield at(
+            data.config_doc,
+            ("region",),
+            f"'{data.config.region}' is not a region where "
+            "SageMaker is available (per the installed botocore): check the spelling, "
+            "or upgrade boto3 if the region is new",
+            "region",
+        )
 
 
 def roles_match_accounts(data: RuleInput) -> Iterator[Diagnostic]:
@@ -38,12 +43,18 @@ def roles_match_accounts(data: RuleInput) -> Iterator[Diagnostic]:
     if config is None or doc is None:
         return
     owners: list[tuple[tuple[str, ...], str, str | None]] = [
-        (("card_account",), config.card_account_id, config.card_role_arn)]
+        (("card_account",), config.card_account_id, config.card_role_arn)
+    ]
     owners += [(("accounts", a.name), a.id, a.role_arn) for a in config.accounts.values()]
     for path, account_id, role in owners:
         if role and role.split(":")[4] != account_id:
-            yield at(doc, (*path, "role_arn"), f"role {role} is in account {role.split(':')[4]}, "
-                     f"not {account_id}: use a role of account {account_id}", "role-account")
+            yield at(
+                doc,
+                (*path, "role_arn"),
+                f"role {role} is in account {role.split(':')[4]}, "
+                f"not {account_id}: use a role of account {account_id}",
+                "role-account",
+            )
 
 
 def account_ids_unique(data: RuleInput) -> Iterator[Diagnostic]:
@@ -54,9 +65,13 @@ def account_ids_unique(data: RuleInput) -> Iterator[Diagnostic]:
     seen = {config.card_account_id: "card_account"}
     for account in config.accounts.values():
         if account.id in seen:
-            yield at(doc, ("accounts", account.name, "id"), f"account {account.id} is already "
-                     f"declared as '{seen[account.id]}': give each account one name",
-                     "account-id")
+            yield at(
+                doc,
+                ("accounts", account.name, "id"),
+                f"account {account.id} is already "
+                f"declared as '{seen[account.id]}': give each account one name",
+                "account-id",
+            )
         seen.setdefault(account.id, account.name)
 
 
@@ -67,9 +82,13 @@ def permission_names_free(data: RuleInput) -> Iterator[Diagnostic]:
         return
     for name in config.permissions:
         if name in AWS_MANAGED_PERMISSIONS:
-            yield at(doc, ("permissions", name), f"'{name}' is the name of an AWS managed "
-                     "permission: choose another name", "permission-name", key=True)
+            yield at(
+                doc,
+                ("permissions", name),
+                f"'{name}' is the name of an AWS managed permission: choose another name",
+                "permission-name",
+                key=True,
+            )
 
 
-RULES: list[Rule] = [region_known, roles_match_accounts, account_ids_unique,
-                     permission_names_free]
+RULES: list[Rule] = [region_known, roles_match_accounts, account_ids_unique, permission_names_free]

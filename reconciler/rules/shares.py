@@ -59,22 +59,31 @@ def _principal_problem(config: Config, share: ShareSpec, principal: str) -> str 
         return f"'{principal}' would share publicly: list accounts, OUs or an organization"
     if kind == "invalid":
         close = difflib.get_close_matches(principal, list(config.accounts), n=1)
-        hint = f": did you mean '{close[0]}'?" if close else (
-            ": use an account name from reconciler.yaml, a 12-digit account ID, or an "
-            "organization or OU ARN")
+        hint = (
+            f": did you mean '{close[0]}'?"
+            if close
+            else (
+                ": use an account name from reconciler.yaml, a 12-digit account ID, or an "
+                "organization or OU ARN"
+            )
+        )
         return f"unknown principal '{principal}'{hint}"
     resolved = config.accounts[principal].id if kind == "name" else principal
     if resolved == config.card_account_id:
         return f"'{principal}' is the card account itself, which already owns the cards"
     if is_external(config, principal) and not share.allow_external_principals:
         if kind == "name":
-            return (f"account '{principal}' is marked external in reconciler.yaml, so it is "
-                    "outside the Organization: set allow_external_principals: true on this "
-                    "share to send it an invitation")
-        return (f"account '{principal}' is not declared under accounts: in reconciler.yaml"
-                f"{_similar_account(config, principal)}: declare it there, or set "
-                "allow_external_principals: true on this share to invite an account outside "
-                "the Organization")
+            return (
+                f"account '{principal}' is marked external in reconciler.yaml, so it is "
+                "outside the Organization: set allow_external_principals: true on this "
+                "share to send it an invitation"
+            )
+        return (
+            f"account '{principal}' is not declared under accounts: in reconciler.yaml"
+            f"{_similar_account(config, principal)}: declare it there, or set "
+            "allow_external_principals: true on this share to invite an account outside "
+            "the Organization"
+        )
     return None
 
 
@@ -92,18 +101,30 @@ def cards_exist(data: RuleInput) -> Iterator[Diagnostic]:
         for i, name in enumerate(share.card_names):
             if name not in data.all_card_names:
                 close = difflib.get_close_matches(name, sorted(data.all_card_names), n=1)
-                hint = f": did you mean '{close[0]}'?" if close else (
-                    f": add cards/{name}.yaml or remove it from the share")
-                yield at(data.documents[share.file], ("cards", "names", i),
-                         f"unknown card '{name}'{hint}", "unknown-card")
+                hint = (
+                    f": did you mean '{close[0]}'?"
+                    if close
+                    else (f": add cards/{name}.yaml or remove it from the share")
+                )
+                yield at(
+                    data.documents[share.file],
+                    ("cards", "names", i),
+                    f"unknown card '{name}'{hint}",
+                    "unknown-card",
+                )
 
 
 def selects_something(data: RuleInput) -> Iterator[Diagnostic]:
     """A share that names no card and no status can never hold a card."""
     for share in data.shares:
         if not share.card_names and not share.card_statuses:
-            yield at(data.documents[share.file], ("cards",), "selects no card: list card names "
-                     "or statuses under cards:", "empty-share", severity=Severity.WARNING)
+            yield at(
+                data.documents[share.file],
+                ("cards",),
+                "selects no card: list card names or statuses under cards:",
+                "empty-share",
+                severity=Severity.WARNING,
+            )
 
 
 def permission_resolves(data: RuleInput) -> Iterator[Diagnostic]:
@@ -115,8 +136,12 @@ def permission_resolves(data: RuleInput) -> Iterator[Diagnostic]:
         if share.permission not in known:
             close = difflib.get_close_matches(share.permission, known, n=1)
             hint = f": did you mean '{close[0]}'?" if close else f"; known: {', '.join(known)}"
-            yield at(data.documents[share.file], ("permission",),
-                     f"unknown permission '{share.permission}'{hint}", "unknown-permission")
+            yield at(
+                data.documents[share.file],
+                ("permission",),
+                f"unknown permission '{share.permission}'{hint}",
+                "unknown-permission",
+            )
 
 
 RULES: list[Rule] = [principals_valid, cards_exist, selects_something, permission_resolves]

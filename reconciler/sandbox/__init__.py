@@ -27,6 +27,7 @@ def __getattr__(name: str) -> object:
         return Sandbox
     raise AttributeError(f"module 'reconciler.sandbox' has no attribute {name!r}")
 
+
 __all__ = [
     "AwsError",
     "Caller",

@@ -56,9 +56,13 @@ def config_from_dict(raw: Mapping[str, Any]) -> SandboxConfig:
         raise ValueError(f"unknown config keys {unknown}; allowed: {sorted(known)}")
     org = None
     if org_raw:
-        org = Organization(**{**org_raw, "members": frozenset(org_raw.get("members", [])),
-                              "units": {k: frozenset(v) for k, v in
-                                        org_raw.get("units", {}).items()}})
+        org = Organization(
+            **{
+                **org_raw,
+                "members": frozenset(org_raw.get("members", [])),
+                "units": {k: frozenset(v) for k, v in org_raw.get("units", {}).items()},
+            }
+        )
     return SandboxConfig(organization=org, **data)
 
 
@@ -98,10 +102,11 @@ def _routes(target: Controlled) -> dict[tuple[str, str], Callable[[dict[str, Any
 
 def handle(target: Controlled, method: str, path: str, body: bytes) -> Response:
     """Answer one admin request; bad input is a 400 that says what was wrong."""
-    route = _routes(target).get((method.upper(), path[len(PREFIX):].strip("/")))
+    route = _routes(target).get((method.upper(), path[len(PREFIX) :].strip("/")))
     if route is None:
-        return _json({"error": f"no admin route {method} {path}; see reconciler.sandbox.admin"},
-                     404)
+        return _json(
+            {"error": f"no admin route {method} {path}; see reconciler.sandbox.admin"}, 404
+        )
     try:
         return _json(route(_body(body)))
     except (ValueError, KeyError, TypeError) as exc:

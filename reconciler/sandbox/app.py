@@ -53,14 +53,22 @@ def read_body(environ: dict[str, Any]) -> bytes:
 class Front:
     """The sandbox's WSGI application."""
 
-    def __init__(self, *, identity: IdentityResolver, sagemaker: SageMakerService,
-                 ram: Callable[[], RamLike], faults: FaultInjector,
-                 control: admin.Controlled, moto_app: WsgiApp) -> None:
+    def __init__(
+        self,
+        *,
+        identity: IdentityResolver,
+        sagemaker: SageMakerService,
+        ram: Callable[[], RamLike],
+        faults: FaultInjector,
+        control: admin.Controlled,
+        moto_app: WsgiApp,
+    ) -> None:
         self.identity, self.sagemaker, self.ram = identity, sagemaker, ram
         self.faults, self.control, self.moto_app = faults, control, moto_app
 
-    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]
-                 ) -> Iterable[bytes]:
+    def __call__(
+        self, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
         body = read_body(environ)
         path = environ.get("PATH_INFO", "")
         if path.startswith(admin.PREFIX):
@@ -74,8 +82,9 @@ class Front:
             return owned(environ, start_response)
         return self._to_moto(service, caller, environ, start_response)
 
-    def _owned(self, service: str, caller: Caller, environ: dict[str, Any], body: bytes
-               ) -> Response | None:
+    def _owned(
+        self, service: str, caller: Caller, environ: dict[str, Any], body: bytes
+    ) -> Response | None:
         if service not in _PROTOCOL:
             return None
         protocol = _PROTOCOL[service]
@@ -92,8 +101,9 @@ class Front:
             traceback.print_exc(file=sys.stderr)
             return wire.render_error(protocol, AwsError(_INTERNAL[service], repr(exc), 500))
 
-    def _parse(self, service: str, environ: dict[str, Any], body: bytes
-               ) -> tuple[str, dict[str, Any]] | None:
+    def _parse(
+        self, service: str, environ: dict[str, Any], body: bytes
+    ) -> tuple[str, dict[str, Any]] | None:
         if service == "sagemaker":
             operation = wire.json_operation(environ)
             if operation is None:
@@ -113,14 +123,20 @@ class Front:
         if fault.error is not None:
             raise fault.error
 
-    def _answer(self, service: str, caller: Caller, operation: str, params: dict[str, Any]
-                ) -> dict[str, Any]:
+    def _answer(
+        self, service: str, caller: Caller, operation: str, params: dict[str, Any]
+    ) -> dict[str, Any]:
         if service == "sagemaker":
             return self.sagemaker.call(caller, operation, params)
         return self.ram().call(caller, operation, params)
 
-    def _to_moto(self, service: str, caller: Caller, environ: dict[str, Any],
-                 start_response: Callable[..., Any]) -> Iterable[bytes]:
+    def _to_moto(
+        self,
+        service: str,
+        caller: Caller,
+        environ: dict[str, Any],
+        start_response: Callable[..., Any],
+    ) -> Iterable[bytes]:
         if service in _PROTOCOL:  # moto's other SageMaker operations are faulted too
             fault = self.faults.decide(service, wire.json_operation(environ) or "")
             if fault.delay:

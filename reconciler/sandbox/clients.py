@@ -15,8 +15,13 @@ from reconciler.sandbox.instance import Sandbox
 CHECKED_SERVICES = frozenset({"sagemaker", "ram"})
 
 
-def checked_client(sandbox: Sandbox, service: str, account: str | None = None,
-                   role: str = "SandboxAdmin", **kwargs: Any) -> Any:
+def checked_client(
+    sandbox: Sandbox,
+    service: str,
+    account: str | None = None,
+    role: str = "SandboxAdmin",
+    **kwargs: Any,
+) -> Any:
     """``sandbox.client(...)`` plus contract checks for the services the sandbox owns."""
     client = sandbox.client(service, account, role, **kwargs)
     if service in CHECKED_SERVICES:

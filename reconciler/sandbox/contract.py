@@ -18,11 +18,20 @@ from typing import Any
 from botocore.model import OperationModel, Shape
 
 # Codes AWS JSON services return without modelling them (aws-facts §1.2, §5).
-UNMODELED_ERRORS = frozenset({
-    "ValidationException", "ThrottlingException", "AccessDeniedException", "InternalFailure",
-    "ServiceUnavailable", "SerializationException", "UnknownOperationException",
-    "UnrecognizedClientException", "IncompleteSignature", "MissingAuthenticationToken",
-})
+UNMODELED_ERRORS = frozenset(
+    {
+        "ValidationException",
+        "ThrottlingException",
+        "AccessDeniedException",
+        "InternalFailure",
+        "ServiceUnavailable",
+        "SerializationException",
+        "UnknownOperationException",
+        "UnrecognizedClientException",
+        "IncompleteSignature",
+        "MissingAuthenticationToken",
+    }
+)
 
 _NUMBER = (int, float)
 
@@ -44,8 +53,14 @@ def _type_ok(kind: str, value: Any) -> bool:
         return isinstance(value, int) and not isinstance(value, bool)
     if kind in ("float", "double", "timestamp"):
         return isinstance(value, _NUMBER) and not isinstance(value, bool)
-    expected = {"string": str, "blob": str, "boolean": bool, "structure": dict, "map": dict,
-                "list": list}.get(kind)
+    expected = {
+        "string": str,
+        "blob": str,
+        "boolean": bool,
+        "structure": dict,
+        "map": dict,
+        "list": list,
+    }.get(kind)
     return expected is None or isinstance(value, expected)
 
 
@@ -59,8 +74,9 @@ def shape_problems(shape: Shape, value: Any, path: str = "$") -> list[str]:
         return _structure_problems(shape, value, path)
     if shape.type_name == "list":
         member = shape.member
-        return [p for i, item in enumerate(value) for p in shape_problems(member, item,
-                                                                           f"{path}[{i}]")]
+        return [
+            p for i, item in enumerate(value) for p in shape_problems(member, item, f"{path}[{i}]")
+        ]
     if shape.type_name == "map":
         val_shape = shape.value
         return [p for k, v in value.items() for p in shape_problems(val_shape, v, f"{path}.{k}")]
@@ -69,8 +85,11 @@ def shape_problems(shape: Shape, value: Any, path: str = "$") -> list[str]:
 
 def _structure_problems(shape: Shape, value: dict[str, Any], path: str) -> list[str]:
     members = shape.members
-    problems = [f"{path}.{name}: required member missing" for name in shape.required_members
-                if value.get(name) is None]
+    problems = [
+        f"{path}.{name}: required member missing"
+        for name in shape.required_members
+        if value.get(name) is None
+    ]
     for name, item in value.items():
         if name not in members:
             problems.append(f"{path}.{name}: not a member of {shape.name}")
@@ -103,8 +122,10 @@ def check_response(op: OperationModel, raw: RawResponse) -> list[str]:
     if raw.status >= 300:
         code = error_code(raw.headers, raw.body)
         if code not in allowed_error_codes(op):
-            return [f"{op.name}: error code {code!r} (HTTP {raw.status}) is neither modeled "
-                    f"for the operation nor a documented unmodeled code"]
+            return [
+                f"{op.name}: error code {code!r} (HTTP {raw.status}) is neither modeled "
+                f"for the operation nor a documented unmodeled code"
+            ]
         return []
     try:
         body = json.loads(raw.body) if raw.body.strip() else {}
@@ -122,10 +143,15 @@ def attach(client: Any, strict: bool = True) -> list[RawResponse]:
     """
     seen: list[RawResponse] = []
 
-    def on_response(operation_model: OperationModel, response_dict: dict[str, Any],
-                    **_: Any) -> None:
-        raw = RawResponse(operation_model.name, response_dict["status_code"],
-                          dict(response_dict["headers"]), response_dict["body"] or b"")
+    def on_response(
+        operation_model: OperationModel, response_dict: dict[str, Any], **_: Any
+    ) -> None:
+        raw = RawResponse(
+            operation_model.name,
+            response_dict["status_code"],
+            dict(response_dict["headers"]),
+            response_dict["body"] or b"",
+        )
         seen.append(raw)
         problems = check_response(operation_model, raw)
         if problems and strict:

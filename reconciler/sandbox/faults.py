@@ -111,10 +111,17 @@ def _parse_fail_next(text: str) -> list[FailNext]:
     return result
 
 
-_RAM_CODES = {"InternalFailure": "ServerInternalException",
-              "ServiceUnavailable": "ServiceUnavailableException"}
-_STATUS = {"ThrottlingException": 400, "InternalFailure": 500, "ServerInternalException": 500,
-           "ServiceUnavailable": 503, "ServiceUnavailableException": 503}
+_RAM_CODES = {
+    "InternalFailure": "ServerInternalException",
+    "ServiceUnavailable": "ServiceUnavailableException",
+}
+_STATUS = {
+    "ThrottlingException": 400,
+    "InternalFailure": 500,
+    "ServerInternalException": 500,
+    "ServiceUnavailable": 503,
+    "ServiceUnavailableException": 503,
+}
 
 
 def _error(service: str, code: str, message: str, status: int | None = None) -> AwsError:

@@ -47,9 +47,16 @@ def reset_moto() -> None:
 class Sandbox:
     """A local multi-account AWS for model cards and RAM, served over real HTTP."""
 
-    def __init__(self, config: SandboxConfig | None = None, *,
-                 faults: FaultSettings | None = None, host: str = "127.0.0.1", port: int = 0,
-                 clock: Callable[[], float] = time.time, verbose: bool = False) -> None:
+    def __init__(
+        self,
+        config: SandboxConfig | None = None,
+        *,
+        faults: FaultSettings | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        clock: Callable[[], float] = time.time,
+        verbose: bool = False,
+    ) -> None:
         selftest.check()
         self._initial_config = self._config = config or SandboxConfig()
         self._initial_faults = faults if faults is not None else FaultSettings.from_env()
@@ -58,8 +65,14 @@ class Sandbox:
         self.identity = IdentityResolver(lambda: self._config)
         self.sagemaker = SageMakerService(lambda: self._config, self.clock, lambda: self.ram)
         self.ram = RamService(lambda: self._config, self.sagemaker, self.clock)
-        front = Front(identity=self.identity, sagemaker=self.sagemaker, ram=lambda: self.ram,
-                      faults=self.faults, control=self, moto_app=_moto_app())
+        front = Front(
+            identity=self.identity,
+            sagemaker=self.sagemaker,
+            ram=lambda: self.ram,
+            faults=self.faults,
+            control=self,
+            moto_app=_moto_app(),
+        )
         self._host, self._port, self._verbose, self._front = host, port, verbose, front
         self._server: HttpServer | None = None
         self._session = boto3.session.Session()
@@ -82,8 +95,9 @@ class Sandbox:
     def __enter__(self) -> Sandbox:
         return self.start()
 
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.stop()
 
     @property
@@ -122,8 +136,16 @@ class Sandbox:
 
     # -- clients ------------------------------------------------------------------
 
-    def client(self, service: str, account: str | None = None, role: str = "SandboxAdmin",
-               *, region: str | None = None, retries: bool = False, **kwargs: Any) -> Any:
+    def client(
+        self,
+        service: str,
+        account: str | None = None,
+        role: str = "SandboxAdmin",
+        *,
+        region: str | None = None,
+        retries: bool = False,
+        **kwargs: Any,
+    ) -> Any:
         """A boto3 client acting as ``account`` through STS AssumeRole into ``role``.
 
         Retries are off unless ``retries=True`` (then botocore's defaults apply), so a
@@ -131,11 +153,18 @@ class Sandbox:
         """
         creds = self.credentials(account or self._config.default_account, role)
         config = kwargs.pop("config", None) or (
-            None if retries else Config(retries={"mode": "standard", "total_max_attempts": 1}))
+            None if retries else Config(retries={"mode": "standard", "total_max_attempts": 1})
+        )
         return self._session.client(
-            service, endpoint_url=self.endpoint, region_name=region or self._config.region,
-            aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
-            aws_session_token=creds["SessionToken"], config=config, **kwargs)
+            service,
+            endpoint_url=self.endpoint,
+            region_name=region or self._config.region,
+            aws_access_key_id=creds["AccessKeyId"],
+            aws_secret_access_key=creds["SecretAccessKey"],
+            aws_session_token=creds["SessionToken"],
+            config=config,
+            **kwargs,
+        )
 
     def credentials(self, account: str, role: str = "SandboxAdmin") -> dict[str, str]:
         """STS credentials for a role in ``account`` (obtained once per sandbox)."""
@@ -144,10 +173,15 @@ class Sandbox:
         if cached is not None:
             return cached
         sts = self._session.client(
-            "sts", endpoint_url=self.endpoint, region_name=self._config.region,
-            aws_access_key_id=DUMMY_KEY, aws_secret_access_key=DUMMY_KEY)
-        creds = sts.assume_role(RoleArn=f"arn:aws:iam::{account}:role/{role}",
-                                RoleSessionName="sandbox")["Credentials"]
+            "sts",
+            endpoint_url=self.endpoint,
+            region_name=self._config.region,
+            aws_access_key_id=DUMMY_KEY,
+            aws_secret_access_key=DUMMY_KEY,
+        )
+        creds = sts.assume_role(
+            RoleArn=f"arn:aws:iam::{account}:role/{role}", RoleSessionName="sandbox"
+        )["Credentials"]
         self.identity.resolve(creds["AccessKeyId"])  # remember it before any reset
         with self._lock:
             self._credentials[(account, role)] = creds

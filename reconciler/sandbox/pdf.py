@@ -18,7 +18,7 @@ def _escape(line: str) -> str:
 def _wrap(lines: list[str]) -> list[str]:
     out: list[str] = []
     for line in lines:
-        out += [line[i:i + _WIDTH] for i in range(0, max(len(line), 1), _WIDTH)]
+        out += [line[i : i + _WIDTH] for i in range(0, max(len(line), 1), _WIDTH)]
     return out
 
 
@@ -37,9 +37,10 @@ def _objects(pages: list[list[str]]) -> list[bytes]:
     ]
     for i, lines in enumerate(pages):
         stream = _page_stream(lines)
-        objects.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
-                       f"/Resources << /Font << /F1 3 0 R >> >> /Contents {5 + 2 * i} 0 R >>"
-                       .encode())
+        objects.append(
+            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+            f"/Resources << /Font << /F1 3 0 R >> >> /Contents {5 + 2 * i} 0 R >>".encode()
+        )
         objects.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
     return objects
 
@@ -47,7 +48,7 @@ def _objects(pages: list[list[str]]) -> list[bytes]:
 def render(title: str, lines: list[str]) -> bytes:
     """A PDF document with ``title`` and ``lines`` (wrapped and paginated)."""
     text = _wrap([title, "", *lines])
-    pages = [text[i:i + LINES_PER_PAGE] for i in range(0, len(text), LINES_PER_PAGE)]
+    pages = [text[i : i + LINES_PER_PAGE] for i in range(0, len(text), LINES_PER_PAGE)]
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for number, obj in enumerate(_objects(pages), start=1):
@@ -57,5 +58,7 @@ def render(title: str, lines: list[str]) -> bytes:
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(offsets) + 1)
     out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(offsets) + 1, xref)
+        len(offsets) + 1,
+        xref,
+    )
     return bytes(out)

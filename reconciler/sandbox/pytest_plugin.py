@@ -34,8 +34,9 @@ def sandbox(sandbox_session: Sandbox) -> Iterator[Sandbox]:
 
 @pytest.fixture
 def aws(sandbox: Sandbox) -> Callable[..., Any]:
-    def make(service: str, account: str | None = None, role: str = "SandboxAdmin",
-             **kwargs: Any) -> Any:
+    def make(
+        service: str, account: str | None = None, role: str = "SandboxAdmin", **kwargs: Any
+    ) -> Any:
         return checked_client(sandbox, service, account, role, **kwargs)
 
     return make

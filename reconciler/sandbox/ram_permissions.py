@@ -234,13 +234,19 @@ def delete_permission_version(
     if number is None or found.version(number) is None:
         raise unknown_resource(f"Version {number} of permission {found.arn} could not be found.")
     if number == found.default_version:
-        raise not_permitted(f"Version {number} is the default version of {found.arn}; "
-                            "set another default first.")
-    users = [s.arn for s in ctx.state.shares.values()
-             if s.status != DELETED and (found.arn, number) in s.permissions.values()]
+        raise not_permitted(
+            f"Version {number} is the default version of {found.arn}; set another default first."
+        )
+    users = [
+        s.arn
+        for s in ctx.state.shares.values()
+        if s.status != DELETED and (found.arn, number) in s.permissions.values()
+    ]
     if users:
-        raise not_permitted(f"Version {number} of {found.arn} is attached to resource shares "
-                            f"{', '.join(users)}; attach another version there first.")
+        raise not_permitted(
+            f"Version {number} of {found.arn} is attached to resource shares "
+            f"{', '.join(users)}; attach another version there first."
+        )
     found.versions = [v for v in found.versions if v.version != number]
     return {"returnValue": True, "permissionStatus": "DELETED"}
 

@@ -27,29 +27,48 @@ from reconciler.sandbox.validation import check_input
 from reconciler.sandbox.wire import service_model
 
 _CARD_ARN = re.compile(r"arn:aws[a-z\-]*:sagemaker:([a-z0-9\-]*):(\d{12}):model-card/(.*)")
-_JOB_ARN = re.compile(r"arn:aws[a-z\-]*:sagemaker:([a-z0-9\-]*):(\d{12}):"
-                      r"model-card/([^/]+)/export-job/([^/]+)")
-_CARD_OPS = frozenset({
-    "CreateModelCard", "DescribeModelCard", "UpdateModelCard", "DeleteModelCard",
-    "ListModelCards", "ListModelCardVersions", "CreateModelCardExportJob",
-    "DescribeModelCardExportJob", "ListModelCardExportJobs",
-})
+_JOB_ARN = re.compile(
+    r"arn:aws[a-z\-]*:sagemaker:([a-z0-9\-]*):(\d{12}):"
+    r"model-card/([^/]+)/export-job/([^/]+)"
+)
+_CARD_OPS = frozenset(
+    {
+        "CreateModelCard",
+        "DescribeModelCard",
+        "UpdateModelCard",
+        "DeleteModelCard",
+        "ListModelCards",
+        "ListModelCardVersions",
+        "CreateModelCardExportJob",
+        "DescribeModelCardExportJob",
+        "ListModelCardExportJobs",
+    }
+)
 _TAG_OPS = frozenset({"AddTags", "ListTags", "DeleteTags"})
 
 
 class Authorizer(Protocol):
     """The part of the RAM service that SageMaker consults."""
 
-    def authorize(self, consumer_account: str, resource_arn: str, action: str,
-                  principal_arn: str | None = None) -> None: ...
+    def authorize(
+        self,
+        consumer_account: str,
+        resource_arn: str,
+        action: str,
+        principal_arn: str | None = None,
+    ) -> None: ...
     def on_resource_deleted(self, arn: str) -> None: ...
 
 
 class SageMakerService:
     """Model cards of all accounts; one lock serialises calls from the threaded server."""
 
-    def __init__(self, config: Callable[[], SandboxConfig], clock: Callable[[], float],
-                 ram: Callable[[], Authorizer]) -> None:
+    def __init__(
+        self,
+        config: Callable[[], SandboxConfig],
+        clock: Callable[[], float],
+        ram: Callable[[], Authorizer],
+    ) -> None:
         self._config, self._clock, self._ram = config, clock, ram
         self._lock = threading.RLock()
         self.cards = CardStore(clock, config)
@@ -122,8 +141,9 @@ class SageMakerService:
             raise validation(f"Resource {arn} is not a model card ARN.")
         region, account, name = match.groups()
         if account != caller.account_id:
-            raise access_denied(f"User: {caller.arn} is not authorized to perform: {action} "
-                                f"on resource: {arn}")
+            raise access_denied(
+                f"User: {caller.arn} is not authorized to perform: {action} on resource: {arn}"
+            )
         card = self.cards.cards.get((account, region, name))
         if card is None or region != caller.region:
             raise validation(f"Resource {arn} does not exist.")
@@ -140,8 +160,10 @@ class SageMakerService:
         card = self._resolve(caller, params["ModelCardName"], "sagemaker:DescribeModelCard")
         version = card.version(params.get("ModelCardVersion"))
         if version is None:
-            raise AwsError("ResourceNotFound", f"Model card {card.name} version "
-                           f"{params.get('ModelCardVersion')} does not exist.")
+            raise AwsError(
+                "ResourceNotFound",
+                f"Model card {card.name} version {params.get('ModelCardVersion')} does not exist.",
+            )
         out = describe(card, version, self.cards.stage(card))
         if params.get("IncludedData") == "MetadataOnly":
             out["Content"] = metadata_only(version.content)
@@ -168,34 +190,43 @@ class SageMakerService:
 
     # -- export jobs ------------------------------------------------------------
 
-    def _create_model_card_export_job(self, caller: Caller, params: dict[str, Any]
-                                      ) -> dict[str, Any]:
-        card = self._resolve(caller, params["ModelCardName"],
-                             "sagemaker:CreateModelCardExportJob")
+    def _create_model_card_export_job(
+        self, caller: Caller, params: dict[str, Any]
+    ) -> dict[str, Any]:
+        card = self._resolve(caller, params["ModelCardName"], "sagemaker:CreateModelCardExportJob")
         if card.deleted_at is not None:
             raise AwsError("ConflictException", f"Model card {card.name} is being deleted.")
         version = card.version(params.get("ModelCardVersion"))
         if version is None:
-            raise AwsError("ResourceNotFound", f"Model card {card.name} version "
-                           f"{params.get('ModelCardVersion')} does not exist.")
-        job = self.exports.create(card, params["ModelCardExportJobName"], version.number,
-                                  params["OutputConfig"]["S3OutputPath"])
+            raise AwsError(
+                "ResourceNotFound",
+                f"Model card {card.name} version {params.get('ModelCardVersion')} does not exist.",
+            )
+        job = self.exports.create(
+            card,
+            params["ModelCardExportJobName"],
+            version.number,
+            params["OutputConfig"]["S3OutputPath"],
+        )
         return {"ModelCardExportJobArn": job.arn}
 
-    def _describe_model_card_export_job(self, caller: Caller, params: dict[str, Any]
-                                        ) -> dict[str, Any]:
+    def _describe_model_card_export_job(
+        self, caller: Caller, params: dict[str, Any]
+    ) -> dict[str, Any]:
         arn = params["ModelCardExportJobArn"]
         match = _JOB_ARN.fullmatch(arn)
         if match is None or match.group(1) != caller.region:
             raise AwsError("ResourceNotFound", f"Model card export job {arn} does not exist.")
         region, account, card_name, _ = match.groups()
         if account != caller.account_id:
-            self._authorize(caller, card_arn(region, account, card_name),
-                            "sagemaker:DescribeModelCardExportJob")
+            self._authorize(
+                caller, card_arn(region, account, card_name), "sagemaker:DescribeModelCardExportJob"
+            )
         return self.exports.find(arn).describe()
 
-    def _list_model_card_export_jobs(self, caller: Caller, params: dict[str, Any]
-                                     ) -> dict[str, Any]:
+    def _list_model_card_export_jobs(
+        self, caller: Caller, params: dict[str, Any]
+    ) -> dict[str, Any]:
         card = self.cards.cards.get((caller.account_id, caller.region, params["ModelCardName"]))
         return self.exports.list_jobs([card] if card else [], params)
 

@@ -89,15 +89,25 @@ class CardStore:
             doing = "is being deleted" if existing.deleted_at is not None else "already exists"
             raise AwsError("ConflictException", f"Model card {name} {doing}.")
         if len(self.in_region(caller.account_id, caller.region)) >= self.quotas.cards_per_region:
-            raise AwsError("ResourceLimitExceeded",
-                           f"You have reached the limit of {self.quotas.cards_per_region} "
-                           "model cards in this Region; delete unused cards.")
+            raise AwsError(
+                "ResourceLimitExceeded",
+                f"You have reached the limit of {self.quotas.cards_per_region} "
+                "model cards in this Region; delete unused cards.",
+            )
         parse_content(params["Content"])
         now, who = self._clock(), user_context(caller)
-        card = Card(caller.account_id, caller.region, name, now, who,
-                    params.get("SecurityConfig") or None, tags=tags)
-        card.versions.append(CardVersion(1, params["Content"], params["ModelCardStatus"],
-                                         now, now, who))
+        card = Card(
+            caller.account_id,
+            caller.region,
+            name,
+            now,
+            who,
+            params.get("SecurityConfig") or None,
+            tags=tags,
+        )
+        card.versions.append(
+            CardVersion(1, params["Content"], params["ModelCardStatus"], now, now, who)
+        )
         self.cards[key] = card
         return card
 
@@ -105,8 +115,10 @@ class CardStore:
         """Apply an UpdateModelCard; return whether anything changed."""
         content, status = params.get("Content"), params.get("ModelCardStatus")
         if content is not None and status is not None:
-            raise validation("You cannot update both model card content and model card "
-                             "status in a single call; send two UpdateModelCard requests.")
+            raise validation(
+                "You cannot update both model card content and model card "
+                "status in a single call; send two UpdateModelCard requests."
+            )
         self._check_updatable(card)
         if content is not None:
             return self._new_version(card, caller, content)
@@ -128,12 +140,17 @@ class CardStore:
         if parse_content(content) == parse_content(card.latest.content):
             return False
         if len(card.versions) >= self.quotas.versions_per_card:
-            raise AwsError("ResourceLimitExceeded",
-                           f"Model card {card.name} has the maximum of "
-                           f"{self.quotas.versions_per_card} versions.")
+            raise AwsError(
+                "ResourceLimitExceeded",
+                f"Model card {card.name} has the maximum of "
+                f"{self.quotas.versions_per_card} versions.",
+            )
         now = self._clock()
-        card.versions.append(CardVersion(card.latest.number + 1, content, card.latest.status,
-                                         now, now, user_context(caller)))
+        card.versions.append(
+            CardVersion(
+                card.latest.number + 1, content, card.latest.status, now, now, user_context(caller)
+            )
+        )
         return True
 
     def delete(self, card: Card) -> None:
@@ -142,18 +159,22 @@ class CardStore:
         card.deleted_at = self._clock()
 
     def list_cards(self, caller: Caller, params: dict[str, Any]) -> dict[str, Any]:
-        cards = [c for c in self.in_region(caller.account_id, caller.region)
-                 if _card_matches(c, params)]
+        cards = [
+            c for c in self.in_region(caller.account_id, caller.region) if _card_matches(c, params)
+        ]
         by_name = params.get("SortBy") == "Name"
-        cards.sort(key=(lambda c: c.name) if by_name else (lambda c: c.created),
-                   reverse=params.get("SortOrder", "Descending") == "Descending")
+        cards.sort(
+            key=(lambda c: c.name) if by_name else (lambda c: c.created),
+            reverse=params.get("SortOrder", "Descending") == "Descending",
+        )
         items, extra = page(cards, params, params.get("MaxResults", DEFAULT_PAGE))
         return {"ModelCardSummaries": [summary(c) for c in items], **extra}
 
     def list_versions(self, card: Card, params: dict[str, Any]) -> dict[str, Any]:
         versions = [v for v in card.versions if _version_matches(v, params)]
-        versions.sort(key=lambda v: v.number,
-                      reverse=params.get("SortOrder", "Descending") == "Descending")
+        versions.sort(
+            key=lambda v: v.number, reverse=params.get("SortOrder", "Descending") == "Descending"
+        )
         items, extra = page(versions, params, params.get("MaxResults", DEFAULT_PAGE))
         return {"ModelCardVersionSummaryList": [version_summary(card, v) for v in items], **extra}
 
@@ -166,9 +187,11 @@ def _in_window(when: float, params: dict[str, Any]) -> bool:
 def _card_matches(card: Card, params: dict[str, Any]) -> bool:
     contains = params.get("NameContains")
     status = params.get("ModelCardStatus")
-    return ((contains is None or contains.lower() in card.name.lower())
-            and (status is None or card.latest.status == status)
-            and _in_window(card.created, params))
+    return (
+        (contains is None or contains.lower() in card.name.lower())
+        and (status is None or card.latest.status == status)
+        and _in_window(card.created, params)
+    )
 
 
 def _version_matches(version: CardVersion, params: dict[str, Any]) -> bool:

@@ -22,7 +22,9 @@ from reconciler.sandbox.paging import page
 from reconciler.sandbox.sagemaker_model import Card, ExportJob
 
 _SORT_KEYS: dict[str, Callable[[ExportJob], Any]] = {
-    "Name": lambda j: j.name, "CreationTime": lambda j: j.created, "Status": lambda j: j.status,
+    "Name": lambda j: j.name,
+    "CreationTime": lambda j: j.created,
+    "Status": lambda j: j.status,
 }
 
 
@@ -40,8 +42,12 @@ def _pdf_for(job: ExportJob) -> bytes:
         lines = json.dumps(json.loads(content), indent=2).splitlines()
     except ValueError:
         lines = content.splitlines()
-    header = [f"ARN: {job.card.arn}", f"Version: {job.version}",
-              f"Status: {version.status if version else ''}", ""]
+    header = [
+        f"ARN: {job.card.arn}",
+        f"Version: {job.version}",
+        f"Status: {version.status if version else ''}",
+        "",
+    ]
     return pdf.render(f"Model card {job.card.name}", header + lines)
 
 
@@ -56,8 +62,9 @@ class ExportJobs:
     def create(self, card: Card, name: str, version: int, output_path: str) -> ExportJob:
         job = ExportJob(card, name, version, output_path, self._clock())
         if job.arn in self.jobs:
-            raise AwsError("ConflictException",
-                           f"Export job {name} already exists for model card {card.name}.")
+            raise AwsError(
+                "ConflictException", f"Export job {name} already exists for model card {card.name}."
+            )
         self.jobs[job.arn] = job
         return job
 
@@ -100,8 +107,10 @@ class ExportJobs:
 
     def list_jobs(self, cards: list[Card], params: dict[str, Any]) -> dict[str, Any]:
         jobs = [j for j in self.jobs.values() if j.card in cards and _job_matches(j, params)]
-        jobs.sort(key=_SORT_KEYS[params.get("SortBy", "CreationTime")],
-                  reverse=params.get("SortOrder", "Descending") == "Descending")
+        jobs.sort(
+            key=_SORT_KEYS[params.get("SortBy", "CreationTime")],
+            reverse=params.get("SortOrder", "Descending") == "Descending",
+        )
         items, extra = page(jobs, params, params.get("MaxResults", 10))
         return {"ModelCardExportJobSummaries": [j.summary() for j in items], **extra}
 
@@ -109,8 +118,10 @@ class ExportJobs:
 def _job_matches(job: ExportJob, params: dict[str, Any]) -> bool:
     contains = params.get("ModelCardExportJobNameContains")
     after, before = params.get("CreationTimeAfter"), params.get("CreationTimeBefore")
-    return ((contains is None or contains.lower() in job.name.lower())
-            and params.get("StatusEquals") in (None, job.status)
-            and params.get("ModelCardVersion") in (None, job.version)
-            and (after is None or job.created > float(after))
-            and (before is None or job.created < float(before)))
+    return (
+        (contains is None or contains.lower() in job.name.lower())
+        and params.get("StatusEquals") in (None, job.status)
+        and params.get("ModelCardVersion") in (None, job.version)
+        and (after is None or job.created > float(after))
+        and (before is None or job.created < float(before))
+    )

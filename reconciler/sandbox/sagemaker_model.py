@@ -12,8 +12,13 @@ from typing import Any
 
 from reconciler.sandbox.caller import Caller
 
-DELETION_STAGES = ("DeletePending", "DeleteInProgress", "ContentDeleted",
-                   "ExportJobsDeleted", "DeleteCompleted")
+DELETION_STAGES = (
+    "DeletePending",
+    "DeleteInProgress",
+    "ContentDeleted",
+    "ExportJobsDeleted",
+    "DeleteCompleted",
+)
 
 
 def user_context(caller: Caller) -> dict[str, Any]:
@@ -121,10 +126,13 @@ def version_summary(card: Card, version: CardVersion) -> dict[str, Any]:
 
 
 # The only Content paths DescribeModelCard keeps with IncludedData=MetadataOnly (botocore doc).
-METADATA_PATHS = (("model_overview", "model_id"), ("model_overview", "model_name"),
-                  ("intended_uses", "risk_rating"),
-                  ("model_package_details", "model_package_group_name"),
-                  ("model_package_details", "model_package_arn"))
+METADATA_PATHS = (
+    ("model_overview", "model_id"),
+    ("model_overview", "model_name"),
+    ("intended_uses", "risk_rating"),
+    ("model_package_details", "model_package_group_name"),
+    ("model_package_details", "model_package_arn"),
+)
 
 
 def _content_value(content: Any, path: tuple[str, str]) -> Any:
@@ -153,8 +161,9 @@ def search_record(card: Card) -> dict[str, Any]:
         "ModelId": _content_value(parsed, ("model_overview", "model_id"))
         or _content_value(parsed, ("model_package_details", "model_package_arn")),
         "RiskRating": _content_value(parsed, ("intended_uses", "risk_rating")),
-        "ModelPackageGroupName": _content_value(parsed, ("model_package_details",
-                                                         "model_package_group_name")),
+        "ModelPackageGroupName": _content_value(
+            parsed, ("model_package_details", "model_package_group_name")
+        ),
     }
     out.update({k: v for k, v in derived.items() if isinstance(v, str)})
     return out

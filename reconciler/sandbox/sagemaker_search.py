@@ -19,8 +19,16 @@ from reconciler.sandbox.errors import validation
 from reconciler.sandbox.paging import page
 from reconciler.sandbox.sagemaker_model import Card, search_record
 
-_NEEDS_VALUE = {"Equals", "NotEquals", "GreaterThan", "GreaterThanOrEqualTo", "LessThan",
-                "LessThanOrEqualTo", "Contains", "In"}
+_NEEDS_VALUE = {
+    "Equals",
+    "NotEquals",
+    "GreaterThan",
+    "GreaterThanOrEqualTo",
+    "LessThan",
+    "LessThanOrEqualTo",
+    "Contains",
+    "In",
+}
 _MISSING = object()
 
 
@@ -52,7 +60,7 @@ class SearchIndex:
 
 def _lookup(record: dict[str, Any], name: str) -> Any:
     if name.startswith("Tags."):
-        key = name[len("Tags."):]
+        key = name[len("Tags.") :]
         return next((t["Value"] for t in record.get("Tags", []) if t["Key"] == key), _MISSING)
     value: Any = record
     for part in name.split("."):
@@ -78,13 +86,21 @@ def _compare(actual: Any, op: str, value: str) -> bool:
         return str(actual) in [v.strip() for v in value.split(",")]
     if op == "Contains":
         return value in str(actual)
-    left, right = ((float(actual), _as_number(value)) if isinstance(actual, (int, float))
-                   else (str(actual), value))
-    return {
-        "Equals": left == right, "NotEquals": left != right,
-        "GreaterThan": left > right, "GreaterThanOrEqualTo": left >= right,  # type: ignore[operator]
-        "LessThan": left < right, "LessThanOrEqualTo": left <= right,  # type: ignore[operator]
+    if isinstance(actual, (int, float)):
+        return _ordered(float(actual), _as_number(value), op)
+    return _ordered(str(actual), value, op)
+
+
+def _ordered(left: Any, right: Any, op: str) -> bool:
+    result: bool = {
+        "Equals": left == right,
+        "NotEquals": left != right,
+        "GreaterThan": left > right,
+        "GreaterThanOrEqualTo": left >= right,
+        "LessThan": left < right,
+        "LessThanOrEqualTo": left <= right,
     }[op]
+    return result
 
 
 def _filter_matches(record: dict[str, Any], flt: dict[str, Any]) -> bool:
@@ -106,8 +122,10 @@ def matches(record: dict[str, Any], expression: dict[str, Any] | None) -> bool:
     if not expression:
         return True
     if expression.get("NestedFilters"):
-        raise validation("NestedFilters are not supported for Resource ModelCard; use "
-                         "Filters and SubExpressions.")
+        raise validation(
+            "NestedFilters are not supported for Resource ModelCard; use "
+            "Filters and SubExpressions."
+        )
     results = [_filter_matches(record, f) for f in expression.get("Filters", [])]
     results += [matches(record, sub) for sub in expression.get("SubExpressions", [])]
     if expression.get("Operator", "And") == "Or":
@@ -122,9 +140,14 @@ def search(records: list[dict[str, Any]], params: dict[str, Any]) -> dict[str, A
     sort_by = params.get("SortBy", "LastModifiedTime")
     present = [r for r in hits if _lookup(r, sort_by) is not _MISSING]
     absent = [r for r in hits if _lookup(r, sort_by) is _MISSING]
-    present.sort(key=lambda r: _lookup(r, sort_by),
-                 reverse=params.get("SortOrder", "Descending") == "Descending")
+    present.sort(
+        key=lambda r: _lookup(r, sort_by),
+        reverse=params.get("SortOrder", "Descending") == "Descending",
+    )
     ordered = present + sorted(absent, key=lambda r: r["ModelCardName"])
     items, extra = page(ordered, params, params.get("MaxResults", 10))
-    return {"Results": [{"ModelCard": r} for r in items],
-            "TotalHits": {"Value": len(hits), "Relation": "EqualTo"}, **extra}
+    return {
+        "Results": [{"ModelCard": r} for r in items],
+        "TotalHits": {"Value": len(hits), "Relation": "EqualTo"},
+        **extra,
+    }

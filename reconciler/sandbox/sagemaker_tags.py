@@ -23,11 +23,13 @@ def _allowed(text: str) -> bool:
 
 def _check_tag(key: str, value: str) -> None:
     if not 1 <= len(key) <= 128 or not _allowed(key):
-        raise validation(f"Tag key '{key}' is invalid: use 1-128 letters, digits, spaces "
-                         "or _.:/=+-@")
+        raise validation(
+            f"Tag key '{key}' is invalid: use 1-128 letters, digits, spaces or _.:/=+-@"
+        )
     if len(value) > 256 or not _allowed(value):
-        raise validation(f"Tag value for key '{key}' is invalid: use 0-256 letters, digits, "
-                         "spaces or _.:/=+-@")
+        raise validation(
+            f"Tag value for key '{key}' is invalid: use 0-256 letters, digits, spaces or _.:/=+-@"
+        )
     if key.lower().startswith("aws:"):
         raise validation(f"Tag key '{key}' uses the reserved prefix 'aws:'.")
 
@@ -46,8 +48,10 @@ def add_tags(current: dict[str, str], raw: list[dict[str, Any]]) -> dict[str, st
     """Merged tags after AddTags (existing keys are overwritten)."""
     merged = {**current, **parse_tags(raw)}
     if len(merged) > MAX_TAGS:
-        raise validation(f"A resource can have at most {MAX_TAGS} tags; this request "
-                         f"would leave {len(merged)}. Delete tags first.")
+        raise validation(
+            f"A resource can have at most {MAX_TAGS} tags; this request "
+            f"would leave {len(merged)}. Delete tags first."
+        )
     return merged
 
 

@@ -48,13 +48,20 @@ def _missing(module_name: str, path: str) -> str | None:
 @lru_cache(maxsize=1)
 def check() -> None:
     """Raise ``SeamMissing`` listing every moved seam; cached after the first success."""
-    problems = [f"{msg} — needed for {why}" for mod, path, why in SEAMS
-                if (msg := _missing(mod, path)) is not None]
+    problems = [
+        f"{msg} — needed for {why}"
+        for mod, path, why in SEAMS
+        if (msg := _missing(mod, path)) is not None
+    ]
     s3_models = importlib.import_module("moto.s3.models")
     if not hasattr(getattr(s3_models, "s3_backends", None), "bucket_accounts"):
-        problems.append("moto.s3.models.s3_backends.bucket_accounts is gone — needed to find "
-                        "the account that owns an export bucket")
+        problems.append(
+            "moto.s3.models.s3_backends.bucket_accounts is gone — needed to find "
+            "the account that owns an export bucket"
+        )
     if problems:
-        raise SeamMissing("The sandbox needs moto==5.2.5 internals that moved:\n  "
-                          + "\n  ".join(problems)
-                          + "\nPin moto==5.2.5 (the 'sandbox' extra) or update the sandbox.")
+        raise SeamMissing(
+            "The sandbox needs moto==5.2.5 internals that moved:\n  "
+            + "\n  ".join(problems)
+            + "\nPin moto==5.2.5 (the 'sandbox' extra) or update the sandbox."
+        )

@@ -64,8 +64,9 @@ class _Handler(MotoRequestHandler):
         started: list[Any] = []
         chunks: list[bytes] = []
 
-        def start_response(status: str, headers: list[tuple[str, str]], exc: Any = None
-                           ) -> Callable[[bytes], None]:
+        def start_response(
+            status: str, headers: list[tuple[str, str]], exc: Any = None
+        ) -> Callable[[bytes], None]:
             started[:] = [status, headers]
             return chunks.append
 
@@ -86,7 +87,8 @@ class _Handler(MotoRequestHandler):
         for key, value in headers:
             lower = key.lower()
             if lower in ("connection", "transfer-encoding") or (
-                    lower == "content-length" and not passthrough):
+                lower == "content-length" and not passthrough
+            ):
                 continue
             self.send_header(key, value)
         if not passthrough:
@@ -124,11 +126,13 @@ class _Server(ThreadedWSGIServer):
 class HttpServer:
     """A WSGI app served on a background thread; ``port=0`` picks a free port."""
 
-    def __init__(self, app: WsgiApp, host: str = "127.0.0.1", port: int = 0,
-                 verbose: bool = False) -> None:
+    def __init__(
+        self, app: WsgiApp, host: str = "127.0.0.1", port: int = 0, verbose: bool = False
+    ) -> None:
         self._server = _Server(host, port, app, verbose)
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,),
-                                        name="sandbox-http", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.05,), name="sandbox-http", daemon=True
+        )
 
     @property
     def endpoint(self) -> str:
@@ -157,11 +161,17 @@ def serve(host: str, port: int, config: SandboxConfig, verbose: bool = False) ->
         print("  export AWS_SECRET_ACCESS_KEY=testing")
         print(f"  export AWS_DEFAULT_REGION={config.region}")
         org = config.organization
-        print(f"Organization: managed by {org.management_account}, members "
-              f"{', '.join(sorted(org.members)) or 'none'}" if org else
-              "No Organization: every cross-account share goes through an invitation.")
-        print(f"Default account {config.default_account}; act as another account by "
-              "assuming arn:aws:iam::<account>:role/<any-name>. Ctrl-C stops.", flush=True)
+        print(
+            f"Organization: managed by {org.management_account}, members "
+            f"{', '.join(sorted(org.members)) or 'none'}"
+            if org
+            else "No Organization: every cross-account share goes through an invitation."
+        )
+        print(
+            f"Default account {config.default_account}; act as another account by "
+            "assuming arn:aws:iam::<account>:role/<any-name>. Ctrl-C stops.",
+            flush=True,
+        )
         try:
             while True:
                 time.sleep(3600)

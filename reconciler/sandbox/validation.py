@@ -52,8 +52,9 @@ def _string_problems(shape: Shape, value: Any, path: str) -> list[str]:
     return problems
 
 
-def _length_problems(meta: dict[str, Any], length: int, where: str, minimum: bool = True
-                     ) -> list[str]:
+def _length_problems(
+    meta: dict[str, Any], length: int, where: str, minimum: bool = True
+) -> list[str]:
     """Length limits from the model; lists are checked against their maximum only."""
     problems = []
     if "max" in meta and length > meta["max"]:
@@ -87,8 +88,10 @@ def _structure_problems(shape: Shape, value: Any, path: str) -> list[str]:
     problems = []
     for name in shape.required_members:
         if value.get(name) is None:
-            problems.append(f"Value null at '{_wire_path(path, name)}' failed to satisfy "
-                            "constraint: Member must not be null")
+            problems.append(
+                f"Value null at '{_wire_path(path, name)}' failed to satisfy "
+                "constraint: Member must not be null"
+            )
     for name, member in shape.members.items():
         if value.get(name) is not None:
             problems += problems_in(member, value[name], _wire_path(path, name))

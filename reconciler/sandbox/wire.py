@@ -73,7 +73,7 @@ def rest_params(op: OperationModel, body: bytes, query_string: str) -> dict[str,
         raise AwsError("SerializationException", "The request body must be a JSON object.")
     query = parse_qs(query_string, keep_blank_values=True)
     shape = op.input_shape
-    for member, member_shape in (shape.members.items() if shape else []):
+    for member, member_shape in shape.members.items() if shape else []:
         if member_shape.serialization.get("location") != "querystring":
             continue
         values = query.get(member_shape.serialization.get("name", member))

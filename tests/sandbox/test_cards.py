@@ -30,8 +30,11 @@ def test_create_then_describe_returns_every_field(sm) -> None:
     arn = create(sm, SecurityConfig={"KmsKeyId": "alias/k"})["ModelCardArn"]
     card = sm.describe_model_card(ModelCardName="card-a")
     assert arn == f"arn:aws:sagemaker:us-east-1:{OWNER}:model-card/card-a"
-    assert (card["ModelCardVersion"], card["Content"], card["ModelCardStatus"]) == (1, CONTENT,
-                                                                                    "Draft")
+    assert (card["ModelCardVersion"], card["Content"], card["ModelCardStatus"]) == (
+        1,
+        CONTENT,
+        "Draft",
+    )
     assert card["SecurityConfig"] == {"KmsKeyId": "alias/k"}
     who = card["CreatedBy"]["IamIdentity"]
     assert who["Arn"] == f"arn:aws:sts::{OWNER}:assumed-role/SandboxAdmin/sandbox"
@@ -89,7 +92,10 @@ def test_content_update_adds_version_and_carries_status(sm) -> None:
     sm.update_model_card(ModelCardName="card-a", Content=CONTENT_2)
     card = sm.describe_model_card(ModelCardName="card-a")
     assert (card["ModelCardVersion"], card["Content"], card["ModelCardStatus"]) == (
-        2, CONTENT_2, "PendingReview")
+        2,
+        CONTENT_2,
+        "PendingReview",
+    )
     assert sm.describe_model_card(ModelCardName="card-a", ModelCardVersion=1)["Content"] == CONTENT
 
 
@@ -99,15 +105,17 @@ def test_status_update_keeps_version_and_content(sm) -> None:
     sm.update_model_card(ModelCardName="card-a", ModelCardStatus="Approved")
     card = sm.describe_model_card(ModelCardName="card-a")
     assert (card["ModelCardVersion"], card["Content"], card["ModelCardStatus"]) == (
-        1, CONTENT, "Approved")
+        1,
+        CONTENT,
+        "Approved",
+    )
     assert card["LastModifiedTime"] >= before["LastModifiedTime"]
 
 
 def test_noop_updates_add_no_version(sm) -> None:
     create(sm)
     sm.update_model_card(ModelCardName="card-a")
-    sm.update_model_card(ModelCardName="card-a", Content=json.dumps(json.loads(CONTENT),
-                                                                    indent=4))
+    sm.update_model_card(ModelCardName="card-a", Content=json.dumps(json.loads(CONTENT), indent=4))
     sm.update_model_card(ModelCardName="card-a", ModelCardStatus="Draft")
     versions = sm.list_model_card_versions(ModelCardName="card-a")["ModelCardVersionSummaryList"]
     assert [v["ModelCardVersion"] for v in versions] == [1]
@@ -151,8 +159,13 @@ def test_delete_walks_processing_states_then_is_gone(sandbox, sm) -> None:
     for _ in range(5):
         seen.append(sm.describe_model_card(ModelCardName="card-a")["ModelCardProcessingStatus"])
         sandbox.advance(20)
-    assert seen == ["DeletePending", "DeleteInProgress", "ContentDeleted", "ExportJobsDeleted",
-                    "DeleteCompleted"]
+    assert seen == [
+        "DeletePending",
+        "DeleteInProgress",
+        "ContentDeleted",
+        "ExportJobsDeleted",
+        "DeleteCompleted",
+    ]
     with pytest.raises(ClientError) as exc:
         sm.describe_model_card(ModelCardName="card-a")
     assert code(exc) == "ResourceNotFound"
@@ -162,9 +175,11 @@ def test_delete_walks_processing_states_then_is_gone(sandbox, sm) -> None:
 def test_name_is_taken_while_deleting(sm) -> None:
     create(sm)
     sm.delete_model_card(ModelCardName="card-a")
-    for call in (lambda: create(sm), lambda: sm.update_model_card(ModelCardName="card-a",
-                                                                  Content=CONTENT_2),
-                 lambda: sm.delete_model_card(ModelCardName="card-a")):
+    for call in (
+        lambda: create(sm),
+        lambda: sm.update_model_card(ModelCardName="card-a", Content=CONTENT_2),
+        lambda: sm.delete_model_card(ModelCardName="card-a"),
+    ):
         with pytest.raises(ClientError) as exc:
             call()
         assert code(exc) == "ConflictException"
@@ -196,12 +211,16 @@ def test_cards_are_private_to_their_account(aws) -> None:
 
 
 def test_metadata_only_keeps_the_documented_fields(sm) -> None:
-    content = {"model_overview": {"model_id": "m-1", "model_description": "secret"},
-               "intended_uses": {"risk_rating": "Low", "purpose_of_model": "p"}}
+    content = {
+        "model_overview": {"model_id": "m-1", "model_description": "secret"},
+        "intended_uses": {"risk_rating": "Low", "purpose_of_model": "p"},
+    }
     sm.create_model_card(ModelCardName="c", Content=json.dumps(content), ModelCardStatus="Draft")
     card = sm.describe_model_card(ModelCardName="c", IncludedData="MetadataOnly")
-    assert json.loads(card["Content"]) == {"model_overview": {"model_id": "m-1"},
-                                           "intended_uses": {"risk_rating": "Low"}}
+    assert json.loads(card["Content"]) == {
+        "model_overview": {"model_id": "m-1"},
+        "intended_uses": {"risk_rating": "Low"},
+    }
     full = sm.describe_model_card(ModelCardName="c", IncludedData="AllData")
     assert json.loads(full["Content"]) == content
 
@@ -218,4 +237,5 @@ def test_injected_clock_stamps_every_time() -> None:
         sb.advance(60)
         sm.update_model_card(ModelCardName="c", ModelCardStatus="Approved")
         assert sm.describe_model_card(ModelCardName="c")["LastModifiedTime"].timestamp() == (
-            1_700_000_060.0)
+            1_700_000_060.0
+        )

@@ -12,9 +12,18 @@ from reconciler.sandbox.wire import service_model
 
 SM = service_model("sagemaker")
 OWNED_OPERATIONS = {
-    "CreateModelCard", "DescribeModelCard", "UpdateModelCard", "DeleteModelCard",
-    "ListModelCards", "ListModelCardVersions", "CreateModelCardExportJob",
-    "DescribeModelCardExportJob", "ListModelCardExportJobs", "AddTags", "ListTags", "DeleteTags",
+    "CreateModelCard",
+    "DescribeModelCard",
+    "UpdateModelCard",
+    "DeleteModelCard",
+    "ListModelCards",
+    "ListModelCardVersions",
+    "CreateModelCardExportJob",
+    "DescribeModelCardExportJob",
+    "ListModelCardExportJobs",
+    "AddTags",
+    "ListTags",
+    "DeleteTags",
     "Search",
 }
 
@@ -25,8 +34,15 @@ def raw(op: str, body: dict | bytes, status: int = 200, headers: dict | None = N
 
 
 def describe_body(**override) -> dict:
-    body = {"ModelCardArn": "arn", "ModelCardName": "n", "ModelCardVersion": 1, "Content": "{}",
-            "ModelCardStatus": "Draft", "CreationTime": 1.0, "CreatedBy": {}}
+    body = {
+        "ModelCardArn": "arn",
+        "ModelCardName": "n",
+        "ModelCardVersion": 1,
+        "Content": "{}",
+        "ModelCardStatus": "Draft",
+        "CreationTime": 1.0,
+        "CreatedBy": {},
+    }
     body.update(override)
     return {k: v for k, v in body.items() if v is not None}
 
@@ -35,24 +51,34 @@ def test_conforming_body_passes() -> None:
     assert raw("DescribeModelCard", describe_body()) == []
 
 
-@pytest.mark.parametrize(("override", "expected"), [
-    ({"Content": None}, "$.Content: required member missing"),
-    ({"ModelCardVersion": "1"}, "$.ModelCardVersion: expected integer"),
-    ({"ModelCardStatus": "Bogus"}, "is not one of ModelCardStatus"),
-    ({"CreationTime": "yesterday"}, "$.CreationTime: expected timestamp"),
-    ({"Tags": []}, "$.Tags: not a member"),
-    ({"CreatedBy": {"IamIdentity": {"Arn": 5}}}, "$.CreatedBy.IamIdentity.Arn: expected string"),
-])
+@pytest.mark.parametrize(
+    ("override", "expected"),
+    [
+        ({"Content": None}, "$.Content: required member missing"),
+        ({"ModelCardVersion": "1"}, "$.ModelCardVersion: expected integer"),
+        ({"ModelCardStatus": "Bogus"}, "is not one of ModelCardStatus"),
+        ({"CreationTime": "yesterday"}, "$.CreationTime: expected timestamp"),
+        ({"Tags": []}, "$.Tags: not a member"),
+        (
+            {"CreatedBy": {"IamIdentity": {"Arn": 5}}},
+            "$.CreatedBy.IamIdentity.Arn: expected string",
+        ),
+    ],
+)
 def test_each_kind_of_problem_is_reported(override: dict, expected: str) -> None:
     problems = raw("DescribeModelCard", describe_body(**override))
     assert any(expected in p for p in problems), problems
 
 
 def test_nested_list_items_are_checked() -> None:
-    body = {"ModelCardSummaries": [{"ModelCardName": "n", "ModelCardArn": "a",
-                                    "ModelCardStatus": "Draft"}]}
-    assert raw("ListModelCards", body) == ["ListModelCards $.ModelCardSummaries[0].CreationTime: "
-                                           "required member missing"]
+    body = {
+        "ModelCardSummaries": [
+            {"ModelCardName": "n", "ModelCardArn": "a", "ModelCardStatus": "Draft"}
+        ]
+    }
+    assert raw("ListModelCards", body) == [
+        "ListModelCards $.ModelCardSummaries[0].CreationTime: required member missing"
+    ]
 
 
 def test_error_codes_must_be_modeled_or_documented() -> None:
@@ -64,8 +90,12 @@ def test_error_codes_must_be_modeled_or_documented() -> None:
 
 def test_rest_json_error_header_is_read() -> None:
     op = service_model("ram").operation_model("GetResourceShares")
-    ok = RawResponse("GetResourceShares", 400, {"x-amzn-ErrorType": "UnknownResourceException"},
-                     b'{"message": "m"}')
+    ok = RawResponse(
+        "GetResourceShares",
+        400,
+        {"x-amzn-ErrorType": "UnknownResourceException"},
+        b'{"message": "m"}',
+    )
     bad = RawResponse("GetResourceShares", 400, {"x-amzn-ErrorType": "NoSuchThing"}, b"{}")
     assert check_response(op, ok) == [] and check_response(op, bad) != []
 
@@ -85,15 +115,22 @@ def test_attach_raises_on_a_violation(sandbox) -> None:
 def test_every_owned_operation_conforms_on_the_wire(sandbox, aws) -> None:
     sm, s3 = aws("sagemaker"), aws("s3")
     s3.create_bucket(Bucket="contract-bucket")
-    arn = sm.create_model_card(ModelCardName="c", Content="{}", ModelCardStatus="Draft",
-                               SecurityConfig={"KmsKeyId": "k"},
-                               Tags=[{"Key": "a", "Value": "b"}])["ModelCardArn"]
+    arn = sm.create_model_card(
+        ModelCardName="c",
+        Content="{}",
+        ModelCardStatus="Draft",
+        SecurityConfig={"KmsKeyId": "k"},
+        Tags=[{"Key": "a", "Value": "b"}],
+    )["ModelCardArn"]
     sm.update_model_card(ModelCardName=arn, Content='{"x": 1}')
     sm.describe_model_card(ModelCardName="c")
     sm.list_model_cards(MaxResults=1)
     sm.list_model_card_versions(ModelCardName="c", MaxResults=1)
-    job = sm.create_model_card_export_job(ModelCardName="c", ModelCardExportJobName="j",
-                                          OutputConfig={"S3OutputPath": "s3://contract-bucket/"})
+    job = sm.create_model_card_export_job(
+        ModelCardName="c",
+        ModelCardExportJobName="j",
+        OutputConfig={"S3OutputPath": "s3://contract-bucket/"},
+    )
     sandbox.advance(1)
     sm.describe_model_card_export_job(ModelCardExportJobArn=job["ModelCardExportJobArn"])
     sm.list_model_card_export_jobs(ModelCardName="c")

@@ -14,19 +14,22 @@ EXPORT_PERMISSION = "arn:aws:ram::aws:permission/AWSRAMPermissionSageMakerModelC
 @pytest.fixture
 def card(account) -> str:
     owner = account(OWNER)
-    return owner.sagemaker.create_model_card(ModelCardName="card-a", Content='{"v": 1}',
-                                             ModelCardStatus="Draft")["ModelCardArn"]
+    return owner.sagemaker.create_model_card(
+        ModelCardName="card-a", Content='{"v": 1}', ModelCardStatus="Draft"
+    )["ModelCardArn"]
 
 
 def share(sandbox, account, arn: str, permission: str | None = None) -> None:
     extra = {"permissionArns": [permission]} if permission else {}
-    account(OWNER).ram.create_resource_share(name="s", resourceArns=[arn],
-                                             principals=[CONSUMER], **extra)
+    account(OWNER).ram.create_resource_share(
+        name="s", resourceArns=[arn], principals=[CONSUMER], **extra
+    )
     sandbox.advance(sandbox.config.association_delay_seconds + 1)
     ram = account(CONSUMER).ram
     invitation = ram.get_resource_share_invitations()["resourceShareInvitations"][0]
     ram.accept_resource_share_invitation(
-        resourceShareInvitationArn=invitation["resourceShareInvitationArn"])
+        resourceShareInvitationArn=invitation["resourceShareInvitationArn"]
+    )
     sandbox.advance(sandbox.config.association_delay_seconds + 1)
 
 
@@ -45,7 +48,8 @@ def test_shared_card_can_be_read_listed_and_updated(sandbox, account, card) -> N
     assert [v["ModelCardVersion"] for v in versions] == [2, 1]
     latest = account(OWNER).sagemaker.describe_model_card(ModelCardName="card-a")
     assert latest["LastModifiedBy"]["IamIdentity"]["Arn"].startswith(
-        f"arn:aws:sts::{CONSUMER}:assumed-role/")
+        f"arn:aws:sts::{CONSUMER}:assumed-role/"
+    )
     assert latest["CreatedBy"]["IamIdentity"]["Arn"].startswith(f"arn:aws:sts::{OWNER}:")
 
 
@@ -64,8 +68,10 @@ def test_default_permission_does_not_allow_export(sandbox, account, card) -> Non
     share(sandbox, account, card)
     with pytest.raises(ClientError) as exc:
         account(CONSUMER).sagemaker.create_model_card_export_job(
-            ModelCardName=card, ModelCardExportJobName="j",
-            OutputConfig={"S3OutputPath": "s3://consumer-bucket/x"})
+            ModelCardName=card,
+            ModelCardExportJobName="j",
+            OutputConfig={"S3OutputPath": "s3://consumer-bucket/x"},
+        )
     assert exc.value.response["Error"]["Code"] == "AccessDeniedException"
 
 
@@ -74,12 +80,15 @@ def test_export_by_consumer_belongs_to_owner(sandbox, account, card) -> None:
     account(CONSUMER).s3.create_bucket(Bucket="consumer-bucket")
     consumer = account(CONSUMER).sagemaker
     arn = consumer.create_model_card_export_job(
-        ModelCardName=card, ModelCardExportJobName="j",
-        OutputConfig={"S3OutputPath": "s3://consumer-bucket/x"})["ModelCardExportJobArn"]
+        ModelCardName=card,
+        ModelCardExportJobName="j",
+        OutputConfig={"S3OutputPath": "s3://consumer-bucket/x"},
+    )["ModelCardExportJobArn"]
     assert f":{OWNER}:model-card/card-a/export-job/j" in arn
     sandbox.advance(sandbox.config.export_delay_seconds + 1)
-    assert consumer.describe_model_card_export_job(ModelCardExportJobArn=arn)[
-        "Status"] == "Completed"
+    assert (
+        consumer.describe_model_card_export_job(ModelCardExportJobArn=arn)["Status"] == "Completed"
+    )
     jobs = account(OWNER).sagemaker.list_model_card_export_jobs(ModelCardName="card-a")
     assert [j["ModelCardExportJobArn"] for j in jobs["ModelCardExportJobSummaries"]] == [arn]
     pdf = account(CONSUMER).s3.get_object(Bucket="consumer-bucket", Key="x/card-a/j/card-a.pdf")
@@ -97,8 +106,7 @@ def test_same_organization_needs_no_invitation(sandbox, account, card) -> None:
     org = Organization(management_account=OWNER, members=frozenset({CONSUMER}))
     sandbox.configure(type(sandbox.config)(organization=org))
     account(OWNER).ram.enable_sharing_with_aws_organization()
-    account(OWNER).ram.create_resource_share(name="s", resourceArns=[card],
-                                             principals=[CONSUMER])
+    account(OWNER).ram.create_resource_share(name="s", resourceArns=[card], principals=[CONSUMER])
     sandbox.advance(sandbox.config.association_delay_seconds + 1)
     consumer = account(CONSUMER).sagemaker
     assert consumer.describe_model_card(ModelCardName=card)["ModelCardVersion"] == 1

@@ -13,16 +13,20 @@ BUCKET = "exports-bucket"
 @pytest.fixture
 def owner(aws):
     sm, s3 = aws("sagemaker"), aws("s3")
-    sm.create_model_card(ModelCardName="card-a", Content='{"model_overview": {}}',
-                         ModelCardStatus="Approved")
+    sm.create_model_card(
+        ModelCardName="card-a", Content='{"model_overview": {}}', ModelCardStatus="Approved"
+    )
     s3.create_bucket(Bucket=BUCKET)
     return sm, s3
 
 
 def export(sm, job: str = "job-1", path: str = f"s3://{BUCKET}/out", **kw) -> str:
-    return sm.create_model_card_export_job(ModelCardName="card-a", ModelCardExportJobName=job,
-                                           OutputConfig={"S3OutputPath": path}, **kw)[
-        "ModelCardExportJobArn"]
+    return sm.create_model_card_export_job(
+        ModelCardName="card-a",
+        ModelCardExportJobName=job,
+        OutputConfig={"S3OutputPath": path},
+        **kw,
+    )["ModelCardExportJobArn"]
 
 
 def test_job_completes_and_writes_a_pdf(sandbox, owner) -> None:
@@ -47,7 +51,7 @@ def test_pdf_cross_reference_offsets_are_exact() -> None:
     xref = int(doc.rsplit(b"startxref\n", 1)[1].split(b"\n")[0])
     table = doc[xref:].split(b"\n")
     count = int(table[1].split()[1])
-    for number, entry in enumerate(table[3: 2 + count], start=1):
+    for number, entry in enumerate(table[3 : 2 + count], start=1):
         offset = int(entry.split()[0])
         assert doc[offset:].startswith(b"%d 0 obj" % number)
     assert b"/Count 3" in doc
@@ -88,10 +92,12 @@ def test_list_jobs_filters_sorts_and_pages(sandbox, owner) -> None:
     assert listed(ModelCardExportJobNameContains="JOB-A") == ["job-a"]
     assert listed(StatusEquals="Completed") == ["job-c", "job-a", "job-b"]
     pages = sm.get_paginator("list_model_card_export_jobs").paginate(
-        ModelCardName="card-a", PaginationConfig={"PageSize": 3})
+        ModelCardName="card-a", PaginationConfig={"PageSize": 3}
+    )
     assert [len(p["ModelCardExportJobSummaries"]) for p in pages] == [3, 1]
-    assert sm.list_model_card_export_jobs(ModelCardName="other")[
-        "ModelCardExportJobSummaries"] == []
+    assert (
+        sm.list_model_card_export_jobs(ModelCardName="other")["ModelCardExportJobSummaries"] == []
+    )
 
 
 def test_list_jobs_takes_a_name_only(owner) -> None:

@@ -86,19 +86,24 @@ def test_sts_and_admin_are_never_faulted(sandbox, aws) -> None:
 
 
 def test_env_variables_parse() -> None:
-    settings = FaultSettings.from_env({
-        "SANDBOX_FAULT_SEED": "7",
-        "SANDBOX_FAULT_LATENCY": "0.05",
-        "SANDBOX_FAULT_THROTTLE_RATE": "DescribeModelCard=0.5,*=0.1",
-        "SANDBOX_FAULT_ERROR_RATE": "ram:*=0.2",
-        "SANDBOX_FAULT_FAIL_NEXT": "UpdateModelCard:2:ThrottlingException;ram:GetResourceShares:1:"
-                                   "ServiceUnavailable",
-    })
+    settings = FaultSettings.from_env(
+        {
+            "SANDBOX_FAULT_SEED": "7",
+            "SANDBOX_FAULT_LATENCY": "0.05",
+            "SANDBOX_FAULT_THROTTLE_RATE": "DescribeModelCard=0.5,*=0.1",
+            "SANDBOX_FAULT_ERROR_RATE": "ram:*=0.2",
+            "SANDBOX_FAULT_FAIL_NEXT": (
+                "UpdateModelCard:2:ThrottlingException;ram:GetResourceShares:1:ServiceUnavailable"
+            ),
+        }
+    )
     assert settings.seed == 7 and settings.latency == {"*": 0.05}
     assert settings.throttle_rate == {"DescribeModelCard": 0.5, "*": 0.1}
     assert settings.error_rate == {"ram:*": 0.2}
-    assert settings.fail_next == [FailNext("UpdateModelCard", 2, "ThrottlingException"),
-                                  FailNext("ram:GetResourceShares", 1, "ServiceUnavailable")]
+    assert settings.fail_next == [
+        FailNext("UpdateModelCard", 2, "ThrottlingException"),
+        FailNext("ram:GetResourceShares", 1, "ServiceUnavailable"),
+    ]
 
 
 def test_env_variables_reach_a_new_sandbox(monkeypatch) -> None:
@@ -113,17 +118,18 @@ def test_env_variables_reach_a_new_sandbox(monkeypatch) -> None:
 
 
 def test_admin_endpoint_sets_and_clears_faults(sandbox, aws) -> None:
-    body = json.dumps({"fail_next": [{"operation": "ListModelCards", "count": 1,
-                                      "code": "ServiceUnavailable"}]}).encode()
-    request = urllib.request.Request(f"{sandbox.endpoint}/_sandbox/faults", data=body,
-                                     method="PUT")
+    body = json.dumps(
+        {"fail_next": [{"operation": "ListModelCards", "count": 1, "code": "ServiceUnavailable"}]}
+    ).encode()
+    request = urllib.request.Request(f"{sandbox.endpoint}/_sandbox/faults", data=body, method="PUT")
     with urllib.request.urlopen(request) as response:
         assert json.load(response)["fail_next"][0]["count"] == 1
     with pytest.raises(ClientError) as exc:
         aws("sagemaker").list_model_cards()
     assert error(exc) == ("ServiceUnavailable", 503)
-    urllib.request.urlopen(urllib.request.Request(f"{sandbox.endpoint}/_sandbox/faults",
-                                                  method="DELETE")).close()
+    urllib.request.urlopen(
+        urllib.request.Request(f"{sandbox.endpoint}/_sandbox/faults", method="DELETE")
+    ).close()
     assert sandbox.faults.settings.fail_next == []
 
 

@@ -6,8 +6,13 @@ import boto3
 
 
 def plain_client(sandbox, service: str, key: str = "testing", secret: str = "testing"):
-    return boto3.client(service, endpoint_url=sandbox.endpoint, region_name="us-east-1",
-                        aws_access_key_id=key, aws_secret_access_key=secret)
+    return boto3.client(
+        service,
+        endpoint_url=sandbox.endpoint,
+        region_name="us-east-1",
+        aws_access_key_id=key,
+        aws_secret_access_key=secret,
+    )
 
 
 def test_unknown_key_is_the_default_account_root(sandbox) -> None:
@@ -21,8 +26,9 @@ def test_unknown_key_is_the_default_account_root(sandbox) -> None:
 
 def test_assumed_role_acts_in_the_role_account(sandbox) -> None:
     sm = sandbox.client("sagemaker", "555555555555", role="Publisher")
-    arn = sm.create_model_card(ModelCardName="c", Content="{}",
-                               ModelCardStatus="Draft")["ModelCardArn"]
+    arn = sm.create_model_card(ModelCardName="c", Content="{}", ModelCardStatus="Draft")[
+        "ModelCardArn"
+    ]
     assert ":555555555555:" in arn
     who = sm.describe_model_card(ModelCardName="c")["CreatedBy"]["IamIdentity"]
     assert who["Arn"] == "arn:aws:sts::555555555555:assumed-role/Publisher/sandbox"
@@ -50,6 +56,7 @@ def test_iam_user_keys_act_as_the_user(sandbox) -> None:
 def test_credentials_survive_reset(sandbox) -> None:
     sm = sandbox.client("sagemaker", "888888888888")
     sandbox.reset()
-    arn = sm.create_model_card(ModelCardName="c", Content="{}",
-                               ModelCardStatus="Draft")["ModelCardArn"]
+    arn = sm.create_model_card(ModelCardName="c", Content="{}", ModelCardStatus="Draft")[
+        "ModelCardArn"
+    ]
     assert ":888888888888:" in arn

@@ -28,7 +28,10 @@ def test_default_sort_is_newest_first_and_name_sort_works(sandbox, sm) -> None:
         sandbox.advance(1)
     assert names(sm.list_model_cards()) == ["c-card", "a-card", "b-card"]
     assert names(sm.list_model_cards(SortBy="Name", SortOrder="Ascending")) == [
-        "a-card", "b-card", "c-card"]
+        "a-card",
+        "b-card",
+        "c-card",
+    ]
 
 
 def test_name_contains_is_case_insensitive(sm) -> None:

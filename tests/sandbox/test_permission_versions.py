@@ -13,8 +13,9 @@ POLICY = json.dumps({"Effect": "Allow", "Action": ["sagemaker:DescribeModelCard"
 
 def test_delete_permission_version_rules(aws: Any) -> None:
     ram = aws("ram")
-    arn = ram.create_permission(name="ro", resourceType="sagemaker:ModelCard",
-                                policyTemplate=POLICY)["permission"]["arn"]
+    arn = ram.create_permission(
+        name="ro", resourceType="sagemaker:ModelCard", policyTemplate=POLICY
+    )["permission"]["arn"]
     ram.create_resource_share(name="s", permissionArns=[arn])  # attaches version 1
     ram.create_permission_version(permissionArn=arn, policyTemplate=POLICY)  # default 2
     with pytest.raises(ClientError) as default:

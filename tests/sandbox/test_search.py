@@ -16,8 +16,9 @@ def sm(aws):
 
 def make(sm, name: str, status: str = "Draft", team: str | None = None) -> None:
     tags = [{"Key": "team", "Value": team}] if team else []
-    sm.create_model_card(ModelCardName=name, Content=json.dumps({"n": name}),
-                         ModelCardStatus=status, Tags=tags)
+    sm.create_model_card(
+        ModelCardName=name, Content=json.dumps({"n": name}), ModelCardStatus=status, Tags=tags
+    )
 
 
 def search(sm, *filters: dict, operator: str = "And", **kw) -> list[str]:
@@ -39,15 +40,17 @@ def test_filters_by_name_status_and_tags(sm) -> None:
     make(sm, "card-b", status="Approved", team="ops")
     make(sm, "other")
     assert search(sm, {"Name": "ModelCardName", "Operator": "Equals", "Value": "card-a"}) == [
-        "card-a"]
+        "card-a"
+    ]
     assert search(sm, {"Name": "ModelCardStatus", "Operator": "NotEquals", "Value": "Draft"}) == [
-        "card-b"]
-    assert sorted(search(sm, {"Name": "ModelCardName", "Operator": "Contains", "Value": "card"})
-                  ) == ["card-a", "card-b"]
+        "card-b"
+    ]
+    assert sorted(
+        search(sm, {"Name": "ModelCardName", "Operator": "Contains", "Value": "card"})
+    ) == ["card-a", "card-b"]
     assert sorted(search(sm, {"Name": "Tags.team", "Operator": "Exists"})) == ["card-a", "card-b"]
     assert search(sm, {"Name": "Tags.team", "Operator": "NotExists"}) == ["other"]
-    assert search(sm, {"Name": "Tags.team", "Operator": "In", "Value": "ops,finance"}) == [
-        "card-b"]
+    assert search(sm, {"Name": "Tags.team", "Operator": "In", "Value": "ops,finance"}) == ["card-b"]
 
 
 def test_and_or_and_sub_expressions(sm) -> None:
@@ -69,11 +72,14 @@ def test_sort_and_pagination(sandbox, sm) -> None:
         sandbox.advance(1)
     assert search(sm) == ["a", "c", "b"]  # default: LastModifiedTime, Descending
     assert search(sm, SortBy="ModelCardName", SortOrder="Ascending") == ["a", "b", "c"]
-    pages = sm.get_paginator("search").paginate(Resource="ModelCard",
-                                                PaginationConfig={"PageSize": 2})
+    pages = sm.get_paginator("search").paginate(
+        Resource="ModelCard", PaginationConfig={"PageSize": 2}
+    )
     assert [len(p["Results"]) for p in pages] == [2, 1]
-    assert sm.search(Resource="ModelCard", MaxResults=1)["TotalHits"] == {"Value": 3,
-                                                                          "Relation": "EqualTo"}
+    assert sm.search(Resource="ModelCard", MaxResults=1)["TotalHits"] == {
+        "Value": 3,
+        "Relation": "EqualTo",
+    }
 
 
 def test_max_results_over_100_is_rejected(sm) -> None:
@@ -119,10 +125,13 @@ def test_other_resources_still_reach_moto(sm) -> None:
 
 
 def test_derived_model_id_and_risk_rating_are_searchable(sm) -> None:
-    content = {"model_overview": {"model_id": "arn:aws:sagemaker:us-east-1:1:model/m"},
-               "intended_uses": {"risk_rating": "High"}}
-    sm.create_model_card(ModelCardName="linked", Content=json.dumps(content),
-                         ModelCardStatus="Draft")
+    content = {
+        "model_overview": {"model_id": "arn:aws:sagemaker:us-east-1:1:model/m"},
+        "intended_uses": {"risk_rating": "High"},
+    }
+    sm.create_model_card(
+        ModelCardName="linked", Content=json.dumps(content), ModelCardStatus="Draft"
+    )
     make(sm, "plain")
     model = {"Name": "ModelId", "Value": "arn:aws:sagemaker:us-east-1:1:model/m"}
     assert search(sm, model) == ["linked"]

@@ -13,8 +13,9 @@ def test_current_moto_passes() -> None:
 
 
 def test_a_moved_seam_is_named(monkeypatch) -> None:
-    monkeypatch.setattr(selftest, "SEAMS", (*selftest.SEAMS,
-                                            ("moto.sts.models", "STSBackend.gone_method", "x")))
+    monkeypatch.setattr(
+        selftest, "SEAMS", (*selftest.SEAMS, ("moto.sts.models", "STSBackend.gone_method", "x"))
+    )
     selftest.check.cache_clear()
     with pytest.raises(selftest.SeamMissing, match=r"STSBackend\.gone_method"):
         selftest.check()

@@ -15,8 +15,9 @@ from reconciler.sandbox.config import Organization
 
 def admin(sandbox: Sandbox, method: str, path: str, body: dict | None = None) -> dict:
     data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(f"{sandbox.endpoint}/_sandbox/{path}", data=data,
-                                     method=method)
+    request = urllib.request.Request(
+        f"{sandbox.endpoint}/_sandbox/{path}", data=data, method=method
+    )
     with urllib.request.urlopen(request) as response:
         return json.load(response)
 
@@ -105,8 +106,9 @@ def test_concurrent_clients(sandbox) -> None:
         sm = sandbox.client("sagemaker")
         try:
             for j in range(10):
-                sm.create_model_card(ModelCardName=f"c-{index}-{j}", Content="{}",
-                                     ModelCardStatus="Draft")
+                sm.create_model_card(
+                    ModelCardName=f"c-{index}-{j}", Content="{}", ModelCardStatus="Draft"
+                )
         except ClientError as exc:  # pragma: no cover - reported below
             errors.append(exc)
 

@@ -9,8 +9,12 @@ from botocore.exceptions import ClientError
 @pytest.fixture
 def card(aws) -> tuple:
     sm = aws("sagemaker")
-    arn = sm.create_model_card(ModelCardName="card-a", Content="{}", ModelCardStatus="Draft",
-                               Tags=[{"Key": "team", "Value": "risk"}])["ModelCardArn"]
+    arn = sm.create_model_card(
+        ModelCardName="card-a",
+        Content="{}",
+        ModelCardStatus="Draft",
+        Tags=[{"Key": "team", "Value": "risk"}],
+    )["ModelCardArn"]
     return sm, arn
 
 
@@ -20,8 +24,9 @@ def tags(sm, arn: str) -> dict[str, str]:
 
 def test_add_overwrites_and_delete_removes(card) -> None:
     sm, arn = card
-    out = sm.add_tags(ResourceArn=arn, Tags=[{"Key": "team", "Value": "ops"},
-                                             {"Key": "tier", "Value": "1"}])
+    out = sm.add_tags(
+        ResourceArn=arn, Tags=[{"Key": "team", "Value": "ops"}, {"Key": "tier", "Value": "1"}]
+    )
     assert out["Tags"] == [{"Key": "team", "Value": "ops"}, {"Key": "tier", "Value": "1"}]
     assert tags(sm, arn) == {"team": "ops", "tier": "1"}
     sm.delete_tags(ResourceArn=arn, TagKeys=["team"])
@@ -30,8 +35,9 @@ def test_add_overwrites_and_delete_removes(card) -> None:
 
 def test_card_created_without_tags_can_be_tagged(aws) -> None:
     sm = aws("sagemaker")
-    arn = sm.create_model_card(ModelCardName="bare", Content="{}",
-                               ModelCardStatus="Draft")["ModelCardArn"]
+    arn = sm.create_model_card(ModelCardName="bare", Content="{}", ModelCardStatus="Draft")[
+        "ModelCardArn"
+    ]
     assert tags(sm, arn) == {}
     sm.add_tags(ResourceArn=arn, Tags=[{"Key": "k", "Value": "v"}])
     assert tags(sm, arn) == {"k": "v"}
@@ -45,8 +51,15 @@ def test_at_most_50_tags(card) -> None:
     assert exc.value.response["Error"]["Code"] == "ValidationException"
 
 
-@pytest.mark.parametrize("tag", [{"Key": "k" * 129, "Value": "v"}, {"Key": "k", "Value": "v" * 257},
-                                 {"Key": "bad#key", "Value": "v"}, {"Key": "aws:x", "Value": "v"}])
+@pytest.mark.parametrize(
+    "tag",
+    [
+        {"Key": "k" * 129, "Value": "v"},
+        {"Key": "k", "Value": "v" * 257},
+        {"Key": "bad#key", "Value": "v"},
+        {"Key": "aws:x", "Value": "v"},
+    ],
+)
 def test_key_and_value_limits(card, tag: dict) -> None:
     sm, arn = card
     with pytest.raises(ClientError) as exc:
@@ -73,6 +86,7 @@ def test_unknown_card_arn_is_a_validation_error(card) -> None:
 def test_consumer_cannot_tag_owner_card(aws, card) -> None:
     _, arn = card
     with pytest.raises(ClientError) as exc:
-        aws("sagemaker", "222222222222").add_tags(ResourceArn=arn,
-                                                  Tags=[{"Key": "k", "Value": "v"}])
+        aws("sagemaker", "222222222222").add_tags(
+            ResourceArn=arn, Tags=[{"Key": "k", "Value": "v"}]
+        )
     assert exc.value.response["Error"]["Code"] == "AccessDeniedException"

@@ -22,8 +22,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from reconciler.aws import CallStats, pages
-from reconciler.diff import PlanOptions
+from reconciler.aws.session import CallStats, pages
+from reconciler.diff.compose import PlanOptions
 from reconciler.pipeline import RunSettings, plan_run
 from reconciler.sandbox.config import Organization, SandboxConfig
 from reconciler.sandbox.faults import FaultSettings

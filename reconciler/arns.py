@@ -7,7 +7,7 @@ from functools import cache
 
 import boto3
 
-from reconciler.model import AWS_MANAGED_PERMISSIONS, Config
+from reconciler.load.desired import AWS_MANAGED_PERMISSIONS, Config
 
 RESOURCE_TYPE = "sagemaker:ModelCard"
 

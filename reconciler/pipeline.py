@@ -10,19 +10,19 @@ from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
-from reconciler.aws import AwsSession, AwsSettings, CallStats
+from reconciler.aws.session import AwsSession, AwsSettings, CallStats
+from reconciler.commands.drift import DriftReport, Edit, drift_report, edits_from, status_edit
 from reconciler.diagnostics import Diagnostic
-from reconciler.diff import PlanOptions, diff_all, plan_from, unmanaged
-from reconciler.diff_cards import same_content
-from reconciler.drift import DriftReport, Edit, drift_report, edits_from, status_edit
+from reconciler.diff.cards import same_content
+from reconciler.diff.compose import PlanOptions, diff_all, plan_from, unmanaged
 from reconciler.errors import ReconcilerError
 from reconciler.live import ram as live_ram
 from reconciler.live import sagemaker as live_sagemaker
 from reconciler.live.history import history_since
 from reconciler.live.model import LiveCard, LiveState
-from reconciler.model import DesiredState
-from reconciler.plan import Action, Plan, PlanPart
-from reconciler.repo import load_repository
+from reconciler.load.desired import DesiredState
+from reconciler.load.repo import load_repository
+from reconciler.plan.model import Action, Plan, PlanPart
 from reconciler.words import count
 
 CARD_ACTIONS = frozenset(

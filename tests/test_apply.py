@@ -23,7 +23,7 @@ from botocore.exceptions import ClientError
 from botocore.loaders import Loader, create_loader
 from botocore.retries.standard import ExponentialBackoff
 
-import reconciler.verify
+import reconciler.commands.verify
 from reconciler.sandbox.faults import FaultSettings
 
 OWNER, DEV, TEST, PROD = "111111111111", "222222222222", "333333333333", "444444444444"
@@ -771,14 +771,14 @@ def test_verify_does_not_wait_for_cards_git_declares_but_no_apply_has_shared(
     assert apply(cli, repo, "--force", "--no-verify")[0] == 0
     add_card(repo, "Next-Model-Card")  # merged, not applied yet
     waited: list[str] = []  # what verify was willing to wait for (a non-zero timeout)
-    real_poll = reconciler.verify.poll
+    real_poll = reconciler.commands.verify.poll
 
     def poll(settings: Any, done: Any, what: str) -> Any:
         if settings.timeout > 0:
             waited.append(what)
         return real_poll(settings, done, what)
 
-    monkeypatch.setattr(reconciler.verify, "poll", poll)
+    monkeypatch.setattr(reconciler.commands.verify, "poll", poll)
     code, checked = verify(cli, repo)
     assert not [what for what in waited if "Next-Model-Card" in what]
     assert code == 1

@@ -25,10 +25,10 @@ import pytest
 from botocore import xform_name
 from botocore.loaders import Loader, create_loader
 
-from reconciler.aws import AwsSession
+from reconciler.aws.session import AwsSession
+from reconciler.commands.iam_policy import policy_document
 from reconciler.errors import ReconcilerError
-from reconciler.iam import policy_document
-from reconciler.model import Account, Config, Ownership
+from reconciler.load.desired import Account, Config, Ownership
 from reconciler.normalize import content_json
 
 OWNER = "111111111111"
@@ -52,9 +52,9 @@ Cli = Callable[..., Any]
 # Which code runs as which role: the modules (globs under reconciler/) whose AWS calls the
 # role makes, and the calls in them that another identity makes instead.
 ROLE_MODULES: dict[str, tuple[str, ...]] = {
-    "plan": ("aws.py", "pipeline.py", "live/*.py", "drift.py"),
-    "apply": ("aws.py", "pipeline.py", "live/*.py", "drift.py", "apply/*.py"),
-    "verify": ("verify.py",),
+    "plan": ("aws/*.py", "pipeline.py", "live/*.py", "commands/drift.py"),
+    "apply": ("aws/*.py", "pipeline.py", "live/*.py", "commands/drift.py", "apply/*.py"),
+    "verify": ("commands/verify.py",),
 }
 NOT_THIS_ROLE: dict[str, dict[str, str]] = {
     # aws.py assumes card_account.role_arn with the ambient credentials (not the plan

@@ -14,13 +14,13 @@ from pathlib import Path
 import pytest
 
 from reconciler.arns import Arns
-from reconciler.diff import PlanOptions, build_plan
+from reconciler.diff.compose import PlanOptions, build_plan
 from reconciler.live.model import LiveAssociation, LiveCard, LivePermission, LiveShare, LiveState
-from reconciler.model import DesiredState
-from reconciler.plan import Plan
+from reconciler.load.desired import DesiredState
+from reconciler.load.repo import load_repository
+from reconciler.plan.model import Plan
 from reconciler.render import plan_json, plan_markdown, plan_text  # noqa: F401
 from reconciler.render.plan_common import PLANS, PlanReport
-from reconciler.repo import load_repository
 
 GOLDEN = Path(__file__).parent / "golden" / "plan"
 ROOT = Path(__file__).resolve().parent.parent

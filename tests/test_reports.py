@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 
 from reconciler.apply.report import AccountCheck, ApplyReport, Step, StepStatus
-from reconciler.drift import DriftItem, DriftReport, Edit
+from reconciler.commands.drift import DriftItem, DriftReport, Edit
 from reconciler.errors import ReconcilerError
-from reconciler.plan import FieldChange, Plan
+from reconciler.plan.model import FieldChange, Plan
+from reconciler.plan.saved import ensure_current, read_saved_plan
 from reconciler.render.apply import REPORTS
 from reconciler.render.drift import DRIFT
-from reconciler.saved_plan import ensure_current, read_saved_plan
 
 CONTEXT = {"account": "111111111111", "region": "us-east-1"}
 FAILED = ApplyReport(

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from jsonschema import validators
 
-from reconciler.schemas import Kind, load_schema, schema_files, validator
+from reconciler.load.schemas import Kind, load_schema, schema_files, validator
 
 
 @pytest.mark.parametrize("path", schema_files(), ids=lambda p: p.name)

@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reconciler.diagnostics import Position
-from reconciler.yamlsource import MAX_DEPTH, load_file, load_text
-from reconciler.yamlsource import _Loader as TextTimestampLoader
+from reconciler.load.yamlsource import MAX_DEPTH, load_file, load_text
+from reconciler.load.yamlsource import _Loader as TextTimestampLoader
 
 
 def test_positions_of_values_and_keys_are_recorded() -> None:

@@ -12,10 +12,10 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from reconciler.apply.context import StepContext
-from reconciler.apply.waits import card_deleted
-from reconciler.aws import error_code
+from reconciler.aws.session import error_code
+from reconciler.aws.waits import card_deleted
 from reconciler.normalize import content_json, parse_content
-from reconciler.plan import Change
+from reconciler.plan.model import Change
 from reconciler.words import count
 
 

@@ -19,9 +19,9 @@ from botocore.exceptions import BotoCoreError, ClientError
 from reconciler.apply import cards, shares
 from reconciler.apply.context import StepContext, client_token
 from reconciler.apply.report import Step, StepStatus
-from reconciler.apply.waits import WaitFailed, WaitSettings
-from reconciler.aws import AwsSession
-from reconciler.plan import Action, Change, Plan, change_to_json
+from reconciler.aws.session import AwsSession
+from reconciler.aws.waits import WaitFailed, WaitSettings
+from reconciler.plan.model import Action, Change, Plan, change_to_json
 
 Handler = Callable[[StepContext, Change], str]
 

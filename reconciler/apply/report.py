@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
-from reconciler.plan import Change
+from reconciler.plan.model import Change
 
 
 class StepStatus(str, Enum):

@@ -10,13 +10,13 @@ from dataclasses import dataclass, field, replace
 from reconciler.apply.executor import execute
 from reconciler.apply.report import ApplyReport, Step, StepStatus
 from reconciler.apply.safety import Flags, refusals
-from reconciler.apply.waits import WaitSettings
-from reconciler.diff import PlanOptions
+from reconciler.aws.waits import WaitSettings
+from reconciler.commands.verify import verify_consumers
+from reconciler.diff.compose import PlanOptions
 from reconciler.errors import ReconcilerError
 from reconciler.pipeline import PlanRun, RunSettings, plan_run
-from reconciler.plan import Plan
-from reconciler.saved_plan import SavedPlan, ensure_current
-from reconciler.verify import verify_consumers
+from reconciler.plan.model import Plan
+from reconciler.plan.saved import SavedPlan, ensure_current
 from reconciler.words import count
 
 

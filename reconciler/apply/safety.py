@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reconciler.model import Safety
-from reconciler.plan import Action, Plan
+from reconciler.load.desired import Safety
+from reconciler.plan.model import Action, Plan
 
 UPDATES = frozenset({Action.UPDATE_CONTENT, Action.UPDATE_STATUS, Action.UPDATE_TAGS})
 DELETES = frozenset({Action.DELETE_CARD, Action.REPLACE_CARD})

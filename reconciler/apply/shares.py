@@ -12,9 +12,9 @@ from botocore.exceptions import ClientError
 
 from reconciler.apply.cards import sagemaker_tags
 from reconciler.apply.context import StepContext
-from reconciler.apply.waits import associations_settled
-from reconciler.aws import chunks, error_code, pages
-from reconciler.plan import Change
+from reconciler.aws.session import chunks, error_code, pages
+from reconciler.aws.waits import associations_settled
+from reconciler.plan.model import Change
 
 PER_CALL = 100  # RAM: "You can associate up to 100 resources per call."
 MAX_PERMISSION_VERSIONS = 5

@@ -21,7 +21,7 @@ import typer
 from typer.exceptions import TyperException
 
 from reconciler import __version__
-from reconciler.diff import PlanOptions
+from reconciler.diff.compose import PlanOptions
 from reconciler.errors import ReconcilerError
 from reconciler.pipeline import (
     InvalidRepository,

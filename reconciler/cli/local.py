@@ -26,7 +26,7 @@ def demo(
 
     Exit 0 when every step behaved as expected."""
     try:
-        from reconciler.demo import DemoFailed, run_demo
+        from reconciler.commands.demo import DemoFailed, run_demo
     except ImportError as e:
         raise ReconcilerError(
             "the demo needs the sandbox", hint="pip install 'modelcard-reconciler[sandbox]'"

@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from reconciler.apply.report import ApplyReport
-from reconciler.apply.waits import WaitSettings
+from reconciler.aws.waits import WaitSettings
 from reconciler.cli.base import (
     EXIT_CHANGES,
     EXIT_ERROR,
@@ -27,7 +27,9 @@ from reconciler.cli.base import (
     showing_problems,
     write_file,
 )
-from reconciler.diff import PlanOptions
+from reconciler.commands.verify import verify_consumers
+from reconciler.diff.compose import PlanOptions
+from reconciler.load.repo import load_repository
 from reconciler.pipeline import (
     RunSettings,
     drift_run,
@@ -37,8 +39,6 @@ from reconciler.render.apply import REPORTS
 from reconciler.render.diagnostics import DIAGNOSTICS, ValidationReport
 from reconciler.render.drift import DRIFT
 from reconciler.render.plan_common import PLANS
-from reconciler.repo import load_repository
-from reconciler.verify import verify_consumers
 
 
 @app.command()
@@ -134,7 +134,7 @@ def iam_policy(
     """Print the least-privilege IAM policy (JSON) a role needs.
 
     plan and apply run in the card account, verify in each target account. No AWS call."""
-    from reconciler.iam import policy_document
+    from reconciler.commands.iam_policy import policy_document
 
     state = load_valid(repo)
     sys.stdout.write(json.dumps(policy_document(role.value, state.config), indent=2) + "\n")

@@ -21,18 +21,18 @@ from reconciler.cli.base import (
     plan_for,
     showing_problems,
 )
-from reconciler.diff import PlanOptions
+from reconciler.diff.compose import PlanOptions
 from reconciler.errors import ReconcilerError
+from reconciler.load.repo import load_repository
 from reconciler.pipeline import (
     RunSettings,
     import_candidates_run,
 )
-from reconciler.plan import Plan
+from reconciler.plan.model import Plan
+from reconciler.plan.saved import read_saved_plan
 from reconciler.render.apply import REPORTS
 from reconciler.render.diagnostics import DIAGNOSTICS, ValidationReport
 from reconciler.render.plan_common import PLANS, PlanReport
-from reconciler.repo import load_repository
-from reconciler.saved_plan import read_saved_plan
 from reconciler.words import count
 
 
@@ -114,7 +114,7 @@ def import_(
 
     Writes nothing to AWS: the next apply adopts them by adding the ownership tags."""
     _require_selection(names, everything or shares)
-    from reconciler.importer import import_live
+    from reconciler.commands.importer import import_live
 
     with showing_problems(repo):
         run = import_candidates_run(RunSettings(repo, endpoint_url), names or [])
@@ -135,7 +135,7 @@ def pull(
 
     Keeps comments and key order. Writes nothing to AWS."""
     _require_selection(names, everything)
-    from reconciler.pull import pull_live
+    from reconciler.commands.pull import pull_live
 
     run = plan_for(repo, endpoint_url, PlanOptions())
     result = pull_live(run, repo, names or [], everything)

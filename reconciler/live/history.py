@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from reconciler.aws import aws_errors, pages
+from reconciler.aws.session import aws_errors, pages
 from reconciler.live.sagemaker import identity
 from reconciler.normalize import parse_content
 

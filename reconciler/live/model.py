@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from reconciler.model import Ownership
+from reconciler.load.desired import Ownership
 
 
 @dataclass(frozen=True, eq=False)

@@ -15,9 +15,9 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from reconciler.arns import RESOURCE_TYPE
-from reconciler.aws import aws_errors, chunks, pages
+from reconciler.aws.session import aws_errors, chunks, pages
 from reconciler.live.model import LiveAssociation, LivePermission, LiveShare, is_managed
-from reconciler.model import Ownership
+from reconciler.load.desired import Ownership
 
 GONE = frozenset({"DELETING", "DELETED"})
 ARNS_PER_CALL = 20

@@ -14,7 +14,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from reconciler.aws import aws_errors, error_code, pages
+from reconciler.aws.session import aws_errors, error_code, pages
 from reconciler.live.model import LiveCard
 from reconciler.normalize import parse_content
 

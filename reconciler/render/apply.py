@@ -8,7 +8,7 @@ import json
 from typing import Any
 
 from reconciler.apply.report import AccountCheck, ApplyReport, Step, StepStatus
-from reconciler.plan import change_to_json
+from reconciler.plan.model import change_to_json
 from reconciler.render import Registry
 from reconciler.words import count
 

@@ -8,8 +8,8 @@ import html
 import json
 from typing import Any
 
-from reconciler.drift import FORMAT_VERSION, DriftItem, DriftReport
-from reconciler.plan import MISSING, FieldChange
+from reconciler.commands.drift import FORMAT_VERSION, DriftItem, DriftReport
+from reconciler.plan.model import MISSING, FieldChange
 from reconciler.render import Registry
 from reconciler.render.plan_common import show
 from reconciler.words import count

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from reconciler.plan import MISSING, Change, Plan, Unmanaged
+from reconciler.plan.model import MISSING, Change, Plan, Unmanaged
 from reconciler.render import Registry
 
 

@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from reconciler import __version__
-from reconciler.plan import FORMAT_VERSION, change_to_json
+from reconciler.plan.model import FORMAT_VERSION, change_to_json
 from reconciler.render.plan_common import PLANS, PlanReport
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import html
 
-from reconciler.plan import MISSING, Change, FieldChange, Plan
+from reconciler.plan.model import MISSING, Change, FieldChange, Plan
 from reconciler.render.plan_common import (
     PLANS,
     SYMBOLS,

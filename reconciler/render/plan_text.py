@@ -4,7 +4,7 @@ address, the reason, the field diffs and a summary line. Colour only when asked 
 
 from __future__ import annotations
 
-from reconciler.plan import MISSING, Change, FieldChange, Plan
+from reconciler.plan.model import MISSING, Change, FieldChange, Plan
 from reconciler.render.plan_common import (
     PLANS,
     SYMBOLS,

@@ -9,10 +9,10 @@ from functools import cache
 from pathlib import PurePosixPath
 
 from reconciler.diagnostics import Diagnostic
-from reconciler.model import CardSpec, Config, ShareSpec
-from reconciler.rules.base import RuleInput, at
-from reconciler.schemas import Kind, load_schema, resolve_ref
-from reconciler.yamlsource import SourceDocument
+from reconciler.load.desired import CardSpec, Config, ShareSpec
+from reconciler.load.rules.base import RuleInput, at
+from reconciler.load.schemas import Kind, load_schema, resolve_ref
+from reconciler.load.yamlsource import SourceDocument
 
 MAX_CONTENT_CHARS = 100_000
 MAX_TAGS = 50

@@ -16,10 +16,10 @@ from deepdiff import DeepDiff
 
 from reconciler.diagnostics import Diagnostic, json_path
 from reconciler.live.model import LiveCard, is_managed
-from reconciler.model import CardSpec, DesiredState, Ownership
+from reconciler.load.desired import CardSpec, DesiredState, Ownership
+from reconciler.load.yamlsource import PathKey
 from reconciler.normalize import canonical, with_live_values, without_paths
-from reconciler.plan import MISSING, Action, Change, FieldChange, PlanPart
-from reconciler.yamlsource import PathKey
+from reconciler.plan.model import MISSING, Action, Change, FieldChange, PlanPart
 
 REPLACING = "replacing a card deletes it, and its version history, before creating it anew"
 _DIFF_KINDS = (

@@ -17,7 +17,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 
 from reconciler.errors import ReconcilerError
-from reconciler.yamlsource import load_text
+from reconciler.load.yamlsource import load_text
 
 WIDTH = 100
 KEEP_WIDTH = 100_000

@@ -15,13 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from reconciler.arns import Arns
-from reconciler.diff_cards import user_tags
+from reconciler.diff.cards import user_tags
 from reconciler.errors import ReconcilerError
 from reconciler.live.model import LiveCard, LiveShare, active_entities
-from reconciler.model import AWS_MANAGED_PERMISSIONS, Config, DesiredState
+from reconciler.load.desired import AWS_MANAGED_PERMISSIONS, Config, DesiredState
+from reconciler.load.schemas import Kind, load_schema, resolve_ref
+from reconciler.load.yamlwrite import dump, styled
 from reconciler.pipeline import PlanRun
-from reconciler.schemas import Kind, load_schema, resolve_ref
-from reconciler.yamlwrite import dump, styled
 
 
 @dataclass

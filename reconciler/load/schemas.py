@@ -18,7 +18,7 @@ from jsonschema.protocols import Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7
 
-SCHEMA_DIR = Path(__file__).resolve().parent / "_schema"
+SCHEMA_DIR = Path(__file__).resolve().parent.parent / "_schema"
 BASE_URI = "https://modelcard-reconciler.local/schema/"
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from reconciler.diagnostics import Diagnostic
-from reconciler.rules import cards, config, shares
-from reconciler.rules.base import Rule, RuleInput
+from reconciler.load.rules import cards, config, shares
+from reconciler.load.rules.base import Rule, RuleInput
 
 RULES: list[Rule] = [
     cards.file_names_match,

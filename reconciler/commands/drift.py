@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from reconciler.diagnostics import Diagnostic
 from reconciler.live.history import Version
 from reconciler.live.model import LiveCard
-from reconciler.plan import Action, Change, FieldChange, PlanPart, Unmanaged
+from reconciler.plan.model import Action, Change, FieldChange, PlanPart, Unmanaged
 
 FORMAT_VERSION = "1"
 

@@ -16,13 +16,13 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from reconciler.apply.report import AccountCheck
-from reconciler.apply.waits import WaitFailed, WaitSettings, poll
 from reconciler.arns import Arns
-from reconciler.aws import AwsSession, aws_errors, error_code, pages
-from reconciler.diff_shares import selected_cards
+from reconciler.aws.session import AwsSession, aws_errors, error_code, pages
+from reconciler.aws.waits import WaitFailed, WaitSettings, poll
+from reconciler.diff.shares import selected_cards
 from reconciler.live.model import LiveShare, LiveState, active_entities, is_managed
 from reconciler.live.ram import policy_actions
-from reconciler.model import AWS_MANAGED_PERMISSIONS, Account, DesiredState, ShareSpec
+from reconciler.load.desired import AWS_MANAGED_PERMISSIONS, Account, DesiredState, ShareSpec
 
 SESSION_NAME = "modelcard-reconciler-verify"
 

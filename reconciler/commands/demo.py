@@ -22,9 +22,9 @@ from botocore.exceptions import ClientError
 from reconciler.apply.report import ApplyReport
 from reconciler.apply.run import ApplyHooks, ApplyRequest, apply_run
 from reconciler.apply.safety import Flags
-from reconciler.diff import PlanOptions
+from reconciler.diff.compose import PlanOptions
 from reconciler.pipeline import RunSettings, plan_run
-from reconciler.plan import Plan
+from reconciler.plan.model import Plan
 from reconciler.render import plan_text  # noqa: F401 (registers the text renderer)
 from reconciler.render.apply import REPORTS
 from reconciler.render.plan_common import PLANS, PlanReport

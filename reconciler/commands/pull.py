@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reconciler.live.model import is_managed
+from reconciler.load.yamlwrite import dump, load_roundtrip, update
 from reconciler.normalize import without_paths
 from reconciler.pipeline import PlanRun
-from reconciler.plan import Action
+from reconciler.plan.model import Action
 from reconciler.words import count
-from reconciler.yamlwrite import dump, load_roundtrip, update
 
 UP_TO_DATE = "live content already matches git"
 

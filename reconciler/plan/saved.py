@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from reconciler.errors import ReconcilerError
-from reconciler.plan import FORMAT_VERSION, Plan
+from reconciler.plan.model import FORMAT_VERSION, Plan
 
 
 @dataclass(frozen=True)

@@ -77,7 +77,7 @@ from typing import Any
 
 from reconciler.arns import RESOURCE_TYPE, partition_for
 from reconciler.errors import ReconcilerError
-from reconciler.model import AWS_MANAGED_PERMISSIONS, Config
+from reconciler.load.desired import AWS_MANAGED_PERMISSIONS, Config
 
 Statement = dict[str, Any]
 Condition = dict[str, dict[str, Any]]

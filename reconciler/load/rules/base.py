@@ -10,8 +10,8 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
 from reconciler.diagnostics import Diagnostic, Severity, json_path
-from reconciler.model import CardSpec, Config, ShareSpec
-from reconciler.yamlsource import PathKey, SourceDocument
+from reconciler.load.desired import CardSpec, Config, ShareSpec
+from reconciler.load.yamlsource import PathKey, SourceDocument
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,8 @@ import re
 from collections.abc import Iterator
 
 from reconciler.diagnostics import Diagnostic, Severity
-from reconciler.model import AWS_MANAGED_PERMISSIONS, Config, ShareSpec
-from reconciler.rules.base import Rule, RuleInput, at
+from reconciler.load.desired import AWS_MANAGED_PERMISSIONS, Config, ShareSpec
+from reconciler.load.rules.base import Rule, RuleInput, at
 
 ORG_ARN = re.compile(r"^arn:aws[a-z-]*:organizations::[0-9]{12}:organization/o-[a-z0-9]{10,32}$")
 OU_ARN = re.compile(

@@ -8,8 +8,8 @@ from functools import cache
 import boto3
 
 from reconciler.diagnostics import Diagnostic
-from reconciler.model import AWS_MANAGED_PERMISSIONS
-from reconciler.rules.base import Rule, RuleInput, at
+from reconciler.load.desired import AWS_MANAGED_PERMISSIONS
+from reconciler.load.rules.base import Rule, RuleInput, at
 
 
 @cache

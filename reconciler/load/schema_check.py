@@ -14,9 +14,9 @@ from typing import Any
 from jsonschema.exceptions import ValidationError, best_match
 
 from reconciler.diagnostics import Diagnostic, json_path
-from reconciler.schemas import Kind, validator
+from reconciler.load.schemas import Kind, validator
+from reconciler.load.yamlsource import PathKey, SourceDocument
 from reconciler.words import count
-from reconciler.yamlsource import PathKey, SourceDocument
 
 _TYPE_NAMES = {
     "string": "a string",

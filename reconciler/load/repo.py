@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from reconciler.diagnostics import START, Diagnostic, has_errors
-from reconciler.model import (
+from reconciler.load.desired import (
     CardSpec,
     Config,
     DesiredState,
@@ -22,10 +22,10 @@ from reconciler.model import (
     config_from,
     share_from,
 )
-from reconciler.rules import RuleInput, run_rules
-from reconciler.schema_check import check
-from reconciler.schemas import Kind
-from reconciler.yamlsource import SourceDocument, load_file
+from reconciler.load.rules import RuleInput, run_rules
+from reconciler.load.schema_check import check
+from reconciler.load.schemas import Kind
+from reconciler.load.yamlsource import SourceDocument, load_file
 
 CONFIG_FILE = "reconciler.yaml"
 CARDS_DIR = "cards"

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from reconciler.yamlsource import SourceDocument
+from reconciler.load.yamlsource import SourceDocument
 
 STATUSES = ("Draft", "PendingReview", "Approved", "Archived")
 

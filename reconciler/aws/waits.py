@@ -12,7 +12,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from reconciler.aws import error_code, pages
+from reconciler.aws.session import error_code, pages
 
 
 class WaitFailed(Exception):

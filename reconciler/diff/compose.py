@@ -6,11 +6,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from reconciler.arns import Arns
-from reconciler.diff_cards import CardDiffOptions, diff_cards
-from reconciler.diff_shares import diff_permissions, diff_shares
+from reconciler.diff.cards import CardDiffOptions, diff_cards
+from reconciler.diff.shares import diff_permissions, diff_shares
 from reconciler.live.model import LiveShare, LiveState, is_managed
-from reconciler.model import DesiredState
-from reconciler.plan import Action, Change, Plan, PlanPart, Unmanaged, ordered
+from reconciler.load.desired import DesiredState
+from reconciler.plan.model import Action, Change, Plan, PlanPart, Unmanaged, ordered
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,11 @@ from collections.abc import Iterator, Mapping
 
 from reconciler.arns import RESOURCE_TYPE, Arns
 from reconciler.diagnostics import Diagnostic, json_path
-from reconciler.diff_cards import adoption, tag_change, user_tags
+from reconciler.diff.cards import adoption, tag_change, user_tags
 from reconciler.live.model import LivePermission, LiveShare, active_entities, is_managed
-from reconciler.model import DesiredState, ShareSpec
-from reconciler.plan import MISSING, Action, Change, FieldChange, PlanPart
-from reconciler.rules.shares import is_external
+from reconciler.load.desired import DesiredState, ShareSpec
+from reconciler.load.rules.shares import is_external
+from reconciler.plan.model import MISSING, Action, Change, FieldChange, PlanPart
 from reconciler.words import count
 
 OPENING = "it opens the share to principals outside the Organization"

@@ -24,7 +24,7 @@ from typing import Any
 
 from reconciler.aws.session import CallStats, pages
 from reconciler.diff.compose import PlanOptions
-from reconciler.pipeline import RunSettings, plan_run
+from reconciler.pipeline import RunSettings, connect, plan_run
 from reconciler.sandbox.config import Organization, SandboxConfig
 from reconciler.sandbox.faults import FaultSettings
 from reconciler.sandbox.instance import Sandbox
@@ -106,14 +106,15 @@ def timed(run: Callable[[], CallStats]) -> tuple[float, CallStats]:
 
 
 def reconciler_plan(root: Path, endpoint: str) -> CallStats:
-    run = plan_run(RunSettings(root, endpoint), PlanOptions())
+    target = connect(RunSettings(repo=root, endpoint_url=endpoint))
+    run = plan_run(target, PlanOptions())
     if run.plan.changes or run.plan.errors:
-        details = [(c.address, c.action.value, c.reason) for c in run.plan.changes[:3]]
+        details = [(c.address, c.action.value, c.detail) for c in run.plan.changes[:3]]
         raise SystemExit(
             f"expected a no-change plan, got {len(run.plan.changes)} changes: "
             f"{details} {[e.message for e in run.plan.errors]}"
         )
-    return run.stats
+    return target.session.stats
 
 
 def baseline(sandbox: Sandbox) -> CallStats:

@@ -1,9 +1,18 @@
-"""Normalisation before comparison, in one place.
+"""Normalisation: the one stage that makes desired and live state comparable. Pure.
 
-Live model cards carry server fields (ARN, version, times, who created or modified them)
-and a ``Content`` JSON string. Comparison uses only what git declares: parsed content with
-the card's ignored paths removed, the status, tags and KMS key. Ignored paths are declared
-per card (``ignore:``); the server fields are never part of ``LiveCard.content``.
+The pipeline calls ``normalise`` once, after reading live state and before the diff; the
+diff compares what it returns and never calls back here. What it does, in one place:
+
+- content: parsed (the live reader hands over parsed ``Content``), each card's ``ignore:``
+  paths removed on both sides, keys in canonical order;
+- tags: AWS system tags (``aws:``) dropped from live resources, since nobody may change
+  them; ownership tags added to what git declares, and split from the tags people set;
+- the content to write for a card that exists: git's content plus the live values of its
+  ignored paths (UpdateModelCard replaces the whole content).
+
+Server fields (ARN, version, times, who modified) are typed attributes of ``LiveCard``,
+shown in reports and never compared. ``Content`` as sent and received (``content_json``,
+``parse_content``) is defined here too, so both directions agree on the canonical form.
 """
 
 from __future__ import annotations
@@ -11,19 +20,110 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
-SERVER_FIELDS = frozenset(
-    {
-        "ModelCardArn",
-        "ModelCardVersion",
-        "CreationTime",
-        "CreatedBy",
-        "LastModifiedTime",
-        "LastModifiedBy",
-        "ModelCardProcessingStatus",
+from reconciler.live.model import LiveState
+from reconciler.load.desired import CardSpec, DesiredState, Ownership, ShareSpec
+
+AWS_TAG_PREFIX = "aws:"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Tags:
+    """Tags as compared: ``all`` (ownership tags included, no ``aws:`` tags) and ``user``
+    (only the tags people set)."""
+
+    all: Mapping[str, str]
+    user: Mapping[str, str]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Comparable:
+    """A card's compared values on one side: content without its ignored paths, and tags."""
+
+    content: Mapping[str, Any]
+    tags: Tags
+
+
+@dataclass(frozen=True, kw_only=True)
+class Normalised:
+    """Desired and live state with everything the diff compares made comparable."""
+
+    state: DesiredState
+    live: LiveState
+    cards: Mapping[str, Comparable]  # git's cards, by name
+    live_cards: Mapping[str, Comparable]  # live cards, under the ignore paths of git's card
+    write_content: Mapping[str, Mapping[str, Any]]  # for cards both in git and live
+    share_tags: Mapping[str, Tags]  # git's shares, by name
+    live_share_tags: Mapping[str, Tags]  # live shares, by their key in ``live.shares``
+
+
+def normalise(state: DesiredState, live: LiveState) -> Normalised:
+    """Both sides of the diff, comparable."""
+    own = state.config.ownership
+    ignored = {name: card.ignore for name, card in state.cards.items()}
+    return Normalised(
+        state=state,
+        live=live,
+        cards={n: desired_card(c, own) for n, c in state.cards.items()},
+        live_cards={
+            n: _comparable(c.content, ignored.get(n, ()), c.tags, own)
+            for n, c in live.cards.items()
+        },
+        write_content={
+            n: with_live_values(c.content, live.cards[n].content, c.ignore)
+            for n, c in state.cards.items()
+            if n in live.cards
+        },
+        share_tags={n: _tags(share_tags(s, own), own) for n, s in state.shares.items()},
+        live_share_tags={n: _tags(s.tags, own) for n, s in live.shares.items()},
+    )
+
+
+def desired_card(card: CardSpec, own: Ownership) -> Comparable:
+    """A card of git as the diff compares it."""
+    return _comparable(card.content, card.ignore, card_tags(card, own), own)
+
+
+def compared_content(content: Mapping[str, Any], ignore: tuple[str, ...]) -> dict[str, Any]:
+    """Content as compared: without the ignored paths, keys in canonical order."""
+    return canonical(without_paths(content, ignore))  # type: ignore[no-any-return]
+
+
+def matches_git(card: CardSpec, content: Mapping[str, Any]) -> bool:
+    """True when ``content`` (any version of the card) equals git's, ignored paths aside."""
+    return compared_content(content, card.ignore) == compared_content(card.content, card.ignore)
+
+
+def card_tags(card: CardSpec, own: Ownership) -> dict[str, str]:
+    """The card's tags plus the ownership tags the reconciler keeps on what it manages."""
+    return {**card.tags, own.tag_key: own.tag_value, own.source_tag_key: card.file}
+
+
+def share_tags(share: ShareSpec, own: Ownership) -> dict[str, str]:
+    """The share's tags plus the ownership tags."""
+    return {**share.tags, own.tag_key: own.tag_value, own.source_tag_key: share.file}
+
+
+def user_tags(tags: Mapping[str, str], own: Ownership) -> dict[str, str]:
+    """Tags a person set: without the ownership tags and AWS system tags."""
+    return {
+        k: v
+        for k, v in tags.items()
+        if k not in (own.tag_key, own.source_tag_key) and not k.startswith(AWS_TAG_PREFIX)
     }
-)
+
+
+def _comparable(
+    content: Mapping[str, Any], ignore: tuple[str, ...], tags: Mapping[str, str], own: Ownership
+) -> Comparable:
+    return Comparable(content=compared_content(content, ignore), tags=_tags(tags, own))
+
+
+def _tags(tags: Mapping[str, str], own: Ownership) -> Tags:
+    kept = {k: v for k, v in sorted(tags.items()) if not k.startswith(AWS_TAG_PREFIX)}
+    return Tags(all=kept, user=user_tags(kept, own))
 
 
 def parse_content(raw: str | None) -> dict[str, Any]:

@@ -1,20 +1,32 @@
-"""The steps of a run, composed: load the repository, check the account, read live state,
-diff, confirm what looks changed, and plan. Each step is a short call into its module.
+"""The orchestrator: every run (plan, apply, drift, verify, import) is composed here from
+the pipeline's stages, and nowhere else.
+
+load → validate → desired state ─┐
+AWS → live readers ─► live state ─┴► normalise ─► diff ─► plan ─► (safety ─► execute)
+
+A ``Target`` is what a run works on: the valid desired state and the AWS session of the
+card account, opened once and passed explicitly to every stage that calls AWS.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
-from reconciler.aws.session import AwsSession, AwsSettings, CallStats
+from reconciler.apply.executor import execute
+from reconciler.apply.report import ApplyReport, Step, StepStatus
+from reconciler.apply.safety import Flags, refusals
+from reconciler.arns import Arns
+from reconciler.aws.session import AwsSession, AwsSettings
+from reconciler.aws.waits import WaitSettings
+from reconciler.commands.consumers import VerifyReport
 from reconciler.commands.drift import DriftReport, Edit, drift_report, edits_from, status_edit
+from reconciler.commands.verify import verify_consumers
 from reconciler.diagnostics import Diagnostic
-from reconciler.diff.cards import same_content
-from reconciler.diff.compose import PlanOptions, diff_all, plan_from, unmanaged
+from reconciler.diff.compose import PlanOptions, card_changes, diff_all, plan_from, unmanaged
 from reconciler.errors import ReconcilerError
 from reconciler.live import ram as live_ram
 from reconciler.live import sagemaker as live_sagemaker
@@ -22,19 +34,11 @@ from reconciler.live.history import history_since
 from reconciler.live.model import LiveCard, LiveState
 from reconciler.load.desired import DesiredState
 from reconciler.load.repo import load_repository
+from reconciler.normalize import Normalised, matches_git, normalise
+from reconciler.plan.codec import checksum
 from reconciler.plan.model import Action, Plan, PlanPart
+from reconciler.plan.saved import SavedPlan, ensure_current
 from reconciler.words import count
-
-CARD_ACTIONS = frozenset(
-    {
-        Action.CREATE_CARD,
-        Action.REPLACE_CARD,
-        Action.UPDATE_CONTENT,
-        Action.UPDATE_STATUS,
-        Action.UPDATE_TAGS,
-        Action.DELETE_CARD,
-    }
-)
 
 
 class InvalidRepository(ReconcilerError):
@@ -49,21 +53,40 @@ class InvalidRepository(ReconcilerError):
         self.diagnostics, self.files = diagnostics, files
 
 
-@dataclass(frozen=True)
+class PlanHasErrors(ReconcilerError):
+    def __init__(self, plan: Plan) -> None:
+        n = len(plan.errors)
+        super().__init__(
+            f"the plan has {count(n, 'error')}; nothing was applied",
+            hint="fix them (see above) and plan again",
+        )
+        self.plan = plan
+
+
+@dataclass(frozen=True, kw_only=True)
 class RunSettings:
     repo: Path
     endpoint_url: str | None = None
     max_workers: int = 8
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
+class Target:
+    """The desired state and the card account's session a run works on."""
+
+    state: DesiredState
+    session: AwsSession
+
+
+@dataclass(frozen=True, kw_only=True)
 class PlanRun:
+    """One pass of the pipeline: what was read, how it compares, and the plan."""
+
     state: DesiredState
     live: LiveState
-    plan: Plan
-    stats: CallStats
-    session: AwsSession
+    normalised: Normalised
     found: PlanPart  # the whole diff behind ``plan``, errors or not (drift and pull read it)
+    plan: Plan
 
 
 def load_valid(repo: Path) -> DesiredState:
@@ -74,31 +97,30 @@ def load_valid(repo: Path) -> DesiredState:
     return loaded.state
 
 
-def open_session(state: DesiredState, settings: RunSettings, stats: CallStats) -> AwsSession:
-    """A session for the card account, refusing credentials for any other account."""
+def connect(settings: RunSettings) -> Target:
+    """Load the repository and open the card account's session, refusing credentials for
+    any other account. No AWS call is made for an invalid repository."""
+    state = load_valid(settings.repo)
     config = state.config
-    session = AwsSession(
-        AwsSettings(
-            config.region,
-            settings.endpoint_url,
-            config.card_role_arn,
-            max_workers=settings.max_workers,
-        ),
-        stats,
+    aws = AwsSettings(
+        region=config.region,
+        endpoint_url=settings.endpoint_url,
+        role_arn=config.card_role_arn,
+        max_workers=settings.max_workers,
     )
+    session = AwsSession(aws)
     session.require_account(config.card_account_id)
-    return session
+    return Target(state=state, session=session)
 
 
 def read_live(session: AwsSession, state: DesiredState) -> LiveState:
     """Cards, shares and permissions, read concurrently."""
     sagemaker, ram = session.client("sagemaker"), session.client("ram")
     workers = session.settings.max_workers
+    own, declared = state.config.ownership, frozenset(state.shares)
     with ThreadPoolExecutor(max_workers=3) as pool:
         cards = pool.submit(live_sagemaker.search_cards, sagemaker)
-        shares = pool.submit(
-            live_ram.read_shares, ram, state.config.ownership, frozenset(state.shares), workers
-        )
+        shares = pool.submit(live_ram.read_shares, ram, own, declared, workers)
         permissions = pool.submit(live_ram.read_permissions, ram)
         return LiveState(cards.result(), shares.result(), permissions.result())
 
@@ -109,14 +131,9 @@ def confirm_cards(session: AwsSession, live: LiveState, names: Iterable[str]) ->
     if not wanted:
         return live
     client = session.client("sagemaker")
+    describe = partial(live_sagemaker.describe_card, client)
     with ThreadPoolExecutor(max_workers=session.settings.max_workers) as pool:
-        found = dict(
-            zip(
-                wanted,
-                pool.map(lambda n: live_sagemaker.describe_card(client, n), wanted),
-                strict=True,
-            )
-        )
+        found = dict(zip(wanted, pool.map(describe, wanted), strict=True))
     cards: dict[str, LiveCard] = dict(live.cards)
     for name, card in found.items():
         if card is None:
@@ -128,61 +145,151 @@ def confirm_cards(session: AwsSession, live: LiveState, names: Iterable[str]) ->
 
 def suspects(state: DesiredState, live: LiveState, found: PlanPart) -> set[str]:
     """Cards whose Search view may be stale: seen to change, or missing from the index."""
-    changed = {c.address.split(".", 1)[1] for c in found.changes if c.action in CARD_ACTIONS}
-    changed |= {c.params["delete_name"] for c in found.changes if "delete_name" in c.params}
     missing = {n for n in state.cards if n not in live.cards}
     error_files = {e.file for e in found.errors}
     blocked = {c.name for c in state.cards.values() if c.file in error_files}
     return {
-        n for n in changed | missing | blocked if not (n in live.cards and live.cards[n].confirmed)
+        n
+        for n in card_changes(found) | missing | blocked
+        if not (n in live.cards and live.cards[n].confirmed)
     }
 
 
-def plan_run(settings: RunSettings, options: PlanOptions) -> PlanRun:
-    """Load, read, diff, confirm and plan: everything `reconciler plan` does."""
-    state = load_valid(settings.repo)
-    stats = CallStats()
-    session = open_session(state, settings, stats)
-    live = read_live(session, state)
-    found = diff_all(state, live, options)
-    doubtful = suspects(state, live, found)
+def compare(state: DesiredState, live: LiveState, options: PlanOptions) -> PlanRun:
+    """The pure part of a run: normalise, diff and plan."""
+    normalised = normalise(state, live)
+    found = diff_all(normalised, Arns.for_config(state.config), options)
+    return PlanRun(
+        state=state,
+        live=live,
+        normalised=normalised,
+        found=found,
+        plan=plan_from(normalised, found),
+    )
+
+
+def build_plan(state: DesiredState, live: LiveState, options: PlanOptions) -> Plan:
+    """The changes that make ``live`` match ``state``, in execution order."""
+    return compare(state, live, options).plan
+
+
+def plan_run(target: Target, options: PlanOptions) -> PlanRun:
+    """Read, normalise, diff, confirm and plan: everything `reconciler plan` does."""
+    live = read_live(target.session, target.state)
+    run = compare(target.state, live, options)
+    doubtful = suspects(target.state, live, run.found)
     if doubtful:
-        live = confirm_cards(session, live, doubtful)
-        found = diff_all(state, live, options)
-    return PlanRun(state, live, plan_from(state, live, found), stats, session, found)
+        run = compare(target.state, confirm_cards(target.session, live, doubtful), options)
+    return run
 
 
-def import_candidates_run(settings: RunSettings, names: list[str]) -> PlanRun:
+# -- apply ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class ApplyRequest:
+    options: PlanOptions
+    flags: Flags
+    saved: SavedPlan | None = None
+    waits: WaitSettings = field(default_factory=WaitSettings)
+    verify: bool = True
+
+
+@dataclass(frozen=True, kw_only=True)
+class ApplyHooks:
+    """How the caller takes part: confirming the plan, and hearing about each step."""
+
+    confirm: Callable[[Plan], bool]
+    progress: Callable[[Step], None] = lambda step: None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ApplyOutcome:
+    report: ApplyReport
+    verification: VerifyReport | None  # None when nothing was applied or --no-verify
+    run: PlanRun  # the last plan run: after the apply, when one happened
+
+    @property
+    def failed(self) -> bool:
+        return self.report.failed or bool(self.verification and self.verification.failed)
+
+
+def apply_run(target: Target, request: ApplyRequest, hooks: ApplyHooks) -> ApplyOutcome:
+    """Apply what git declares; the report says what happened, step by step."""
+    run = plan_run(target, request.options)
+    plan = run.plan
+    if plan.errors:
+        raise PlanHasErrors(plan)
+    if request.saved is not None:
+        ensure_current(request.saved, plan)
+    report = ApplyReport(checksum=checksum(plan), context=plan.context, warnings=plan.warnings)
+    blocked = refusals(plan, target.state.config.safety, request.flags)
+    if blocked:
+        return ApplyOutcome(
+            report=replace(report, refused=tuple(blocked)), verification=None, run=run
+        )
+    if not plan.changes and not plan.adoptions:
+        return ApplyOutcome(report=replace(report, converged=True), verification=None, run=run)
+    if not hooks.confirm(plan):
+        raise ReconcilerError(
+            "apply cancelled; nothing was changed",
+            hint="answer 'yes' to apply, or review the plan first with `reconciler plan`",
+        )
+    steps = execute(target.session, plan, request.waits, hooks.progress)
+    report = replace(report, steps=steps)
+    if any(s.status is StepStatus.FAILED for s in steps):
+        return ApplyOutcome(report=report, verification=None, run=run)
+    return _after(target, request, report)
+
+
+def _after(target: Target, request: ApplyRequest, report: ApplyReport) -> ApplyOutcome:
+    """Re-read live state: the plan must now be empty. Then check the consumers."""
+    again = plan_run(target, request.options)
+    remaining = (*again.plan.adoptions, *again.plan.changes)
+    report = replace(report, remaining=remaining, converged=not remaining)
+    verification = verify_run(target, again, request.waits) if request.verify else None
+    return ApplyOutcome(report=report, verification=verification, run=again)
+
+
+# -- verify, drift, import -----------------------------------------------------------
+
+
+def verify_run(target: Target, run: PlanRun, waits: WaitSettings) -> VerifyReport:
+    """What each consumer account sees of the shares in ``run``."""
+    checks = verify_consumers(target.session, run.state, run.live, waits)
+    return VerifyReport(checks=checks, context=run.plan.context)
+
+
+def import_candidates_run(target: Target, names: list[str]) -> PlanRun:
     """A plan run whose live cards not in git (or the named ones) were confirmed with
     DescribeModelCard, so files are written from what SageMaker says now."""
-    run = plan_run(settings, PlanOptions())
+    run = plan_run(target, PlanOptions())
     wanted = names or [n for n in run.live.cards if n not in run.state.cards]
-    return replace(run, live=confirm_cards(run.session, run.live, wanted))
+    live = confirm_cards(target.session, run.live, wanted)
+    return compare(run.state, live, PlanOptions())
 
 
-def drift_run(settings: RunSettings) -> tuple[DriftReport, PlanRun]:
+def drift_run(target: Target) -> tuple[DriftReport, PlanRun]:
     """Everything live that differs from git, with who edited each drifted card."""
-    run = plan_run(settings, PlanOptions())
-    found = run.found
-    edits = card_edits(run, found)
+    run = plan_run(target, PlanOptions())
+    edits = card_edits(target.session, run)
     counts = (len(run.live.cards), len(run.live.shares))
-    report = drift_report(
-        found, unmanaged(run.state, run.live, found.adoptions), edits, run.plan.context, counts
-    )
+    found_unmanaged = unmanaged(run.state, run.live, run.found.adoptions)
+    report = drift_report(run.found, found_unmanaged, edits, run.plan.context, counts)
     return report, run
 
 
-def card_edits(run: PlanRun, found: PlanPart) -> dict[str, tuple[Edit, ...]]:
+def card_edits(session: AwsSession, run: PlanRun) -> dict[str, tuple[Edit, ...]]:
     """Attribution of content and status drift, keyed '<address>:<kind>'."""
-    client = run.session.client("sagemaker")
+    client = session.client("sagemaker")
     edits: dict[str, tuple[Edit, ...]] = {}
-    for change in found.changes:
+    for change in run.found.changes:
         name = change.address.removeprefix("card.")
         live = run.live.cards.get(name)
         if change.action is Action.UPDATE_STATUS and live is not None:
             edits[f"{change.address}:status"] = (status_edit(live),)
         if change.action is Action.UPDATE_CONTENT:
             card = run.state.cards[name]
-            newer, base = history_since(client, name, partial(same_content, card))
+            newer, base = history_since(client, name, partial(matches_git, card))
             edits[f"{change.address}:content"] = edits_from(newer, base)
     return edits

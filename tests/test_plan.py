@@ -105,10 +105,10 @@ def test_first_plan_creates_the_card_shares_and_permission(
         ("share.churn-test", "create_share"),
     ]
     dev = plan["changes"][2]
-    assert dev["params"]["resource_arns"] == [CARD_ARN]
-    assert dev["params"]["principals"] == [DEV]
+    assert dev["payload"]["resource_arns"] == [CARD_ARN]
+    assert dev["payload"]["principals"] == [DEV]
     assert dev["needs"] == ["force"]  # opens the share to an account outside the Organization
-    assert plan["changes"][3]["params"]["permission_arn"] == READ_ONLY
+    assert plan["changes"][3]["payload"]["permission_arn"] == READ_ONLY
 
 
 def test_applied_state_plans_no_changes(cli: Cli, live_example: Path) -> None:
@@ -144,7 +144,7 @@ def test_promotion_plans_status_change_and_the_test_share(cli: Cli, live_example
         (f"card.{CARD}", "update_status"),
         ("share.churn-test", "associate_resources"),
     ]
-    assert plan["changes"][1]["params"]["resources"] == [CARD_ARN]
+    assert plan["changes"][1]["payload"]["entities"] == [CARD_ARN]
 
 
 def test_edit_by_another_account_shows_as_a_change_back_to_git(
@@ -169,8 +169,9 @@ def test_edit_by_another_account_shows_as_a_change_back_to_git(
             "after": "model-owner",
         }
     ]
-    assert f"arn:aws:sts::{DEV}:assumed-role/" in change["reason"]
-    assert "live version 2" in change["reason"]
+    assert f"arn:aws:sts::{DEV}:assumed-role/" in change["detail"]
+    assert "live version 2" in change["detail"]
+    assert change["reason"] == "content_differs"
 
 
 def test_ignored_paths_are_never_reported(
@@ -274,7 +275,7 @@ def test_out_writes_a_stable_json_plan_with_checksum(
     cli("plan", "--repo", str(example_repo), "--out", str(first))
     cli("plan", "--repo", str(example_repo), "--out", str(second))
     a, b = json.loads(first.read_text()), json.loads(second.read_text())
-    assert a["format_version"] == "1"
+    assert a["format_version"] == "2"
     assert a["checksum"].startswith("sha256:") and a["checksum"] == b["checksum"]
 
 
@@ -316,8 +317,8 @@ def test_expired_invitation_is_invited_again(cli: Cli, live_example: Path, sandb
     code, plan = plan_json(cli, live_example, "--detailed-exitcode")
     assert code == 2
     assert actions(plan) == [("share.churn-dev", "associate_principals")]
-    assert plan["changes"][0]["params"]["principals"] == [DEV]
-    assert "DISASSOCIATED" in plan["changes"][0]["reason"]
+    assert plan["changes"][0]["payload"]["entities"] == [DEV]
+    assert "DISASSOCIATED" in plan["changes"][0]["detail"]
 
 
 def test_markdown_plan_for_a_pull_request(cli: Cli, live_example: Path) -> None:
@@ -341,7 +342,8 @@ def test_share_left_on_an_old_permission_version_is_planned_back(
     code, plan = plan_json(cli, live_example, "--detailed-exitcode")
     assert code == 2
     assert actions(plan) == [("share.churn-prod", "set_permission")]
-    assert "older version of read-only" in plan["changes"][0]["reason"]
+    assert "older version of read-only" in plan["changes"][0]["detail"]
+    assert plan["changes"][0]["reason"] == "permission_outdated"
     applied = cli("apply", "--repo", str(live_example), "--auto-approve", "--no-verify")
     assert applied.exit_code == 0, applied.stdout
     assert plan_json(cli, live_example, "--detailed-exitcode")[0] == 0

@@ -14,10 +14,12 @@ from pathlib import Path
 import pytest
 
 from reconciler.arns import Arns
-from reconciler.diff.compose import PlanOptions, build_plan
+from reconciler.diff.compose import PlanOptions
 from reconciler.live.model import LiveAssociation, LiveCard, LivePermission, LiveShare, LiveState
 from reconciler.load.desired import DesiredState
 from reconciler.load.repo import load_repository
+from reconciler.pipeline import build_plan
+from reconciler.plan.codec import checksum
 from reconciler.plan.model import Plan
 from reconciler.render import plan_json, plan_markdown, plan_text  # noqa: F401
 from reconciler.render.plan_common import PLANS, PlanReport
@@ -182,5 +184,5 @@ def test_markdown_stays_under_the_github_limit_and_says_what_was_left_out() -> N
 def test_checksum_is_stable_and_sensitive_to_every_change() -> None:
     first, again = SCENARIOS["promotion"](), SCENARIOS["promotion"]()
     other = SCENARIOS["content-edit"]()
-    assert first.checksum() == again.checksum()
-    assert first.checksum() != other.checksum()
+    assert checksum(first) == checksum(again)
+    assert checksum(first) != checksum(other)

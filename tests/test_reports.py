@@ -7,31 +7,41 @@ from pathlib import Path
 
 import pytest
 
-from reconciler.apply.report import AccountCheck, ApplyReport, Step, StepStatus
+from reconciler.apply.report import ApplyReport, Step, StepStatus
+from reconciler.commands.consumers import AccountCheck, VerifyReport
 from reconciler.commands.drift import DriftItem, DriftReport, Edit
 from reconciler.errors import ReconcilerError
 from reconciler.plan.model import FieldChange, Plan
 from reconciler.plan.saved import ensure_current, read_saved_plan
-from reconciler.render.apply import REPORTS
+from reconciler.render.apply import REPORTS, RunReport
 from reconciler.render.drift import DRIFT
 
 CONTEXT = {"account": "111111111111", "region": "us-east-1"}
-FAILED = ApplyReport(
-    "sha256:x",
-    steps=(
-        Step("card.A", "update_content", StepStatus.DONE, "wrote content of A"),
-        Step(
-            "share.s",
-            "create_share",
-            StepStatus.FAILED,
-            "CreateResourceShare failed",
-            "ServiceUnavailableException",
-            "Service unavailable | retry later",
+FAILED = RunReport(
+    kind="apply",
+    apply=ApplyReport(
+        checksum="sha256:x",
+        steps=(
+            Step(
+                address="card.A",
+                action="update_content",
+                status=StepStatus.DONE,
+                detail="wrote content of A",
+            ),
+            Step(
+                address="share.s",
+                action="create_share",
+                status=StepStatus.FAILED,
+                detail="CreateResourceShare failed",
+                error_code="ServiceUnavailableException",
+                error_message="Service unavailable | retry later",
+            ),
+            Step(address="share.t", action="create_share", status=StepStatus.NOT_ATTEMPTED),
         ),
-        Step("share.t", "create_share", StepStatus.NOT_ATTEMPTED),
+        context=CONTEXT,
+        warnings=("card 'B' is managed but no longer in git",),
     ),
     context=CONTEXT,
-    warnings=("card 'B' is managed but no longer in git",),
 )
 
 
@@ -62,17 +72,18 @@ def test_apply_markdown_is_a_job_summary_with_escaped_cells() -> None:
 
 def test_verify_markdown_lists_each_consumer() -> None:
     check = AccountCheck(
-        "prod",
-        "444444444444",
-        "churn-prod",
-        "not needed (same Organization)",
-        ("A",),
-        ("B",),
-        "read-only",
-        ("sagemaker:DescribeModelCard",),
-        ("cannot describe B",),
+        account="prod",
+        account_id="444444444444",
+        share="churn-prod",
+        invitation="not needed (same Organization)",
+        visible=("A",),
+        missing=("B",),
+        permission="read-only",
+        actions=("sagemaker:DescribeModelCard",),
+        problems=("cannot describe B",),
     )
-    report = ApplyReport("", checks=(check,), context=CONTEXT, kind="verify")
+    verification = VerifyReport(checks=(check,), context=CONTEXT)
+    report = RunReport(kind="verify", verification=verification, context=CONTEXT)
     text = REPORTS.get("markdown")(report)
     assert (
         "| prod | churn-prod | not needed (same Organization) | 1/2 | read-only | "
@@ -82,9 +93,13 @@ def test_verify_markdown_lists_each_consumer() -> None:
 
 
 def test_refused_apply_says_nothing_was_applied() -> None:
-    report = ApplyReport(
-        "sha256:x",
-        refused=("card.A: it archives an Approved card: apply with --force to allow it",),
+    report = RunReport(
+        kind="apply",
+        apply=ApplyReport(
+            checksum="sha256:x",
+            refused=("card.A: it archives an Approved card: apply with --force to allow it",),
+            context=CONTEXT,
+        ),
         context=CONTEXT,
     )
     assert REPORTS.get("text")(report).splitlines()[2:] == [
@@ -143,7 +158,7 @@ def test_saved_plan_of_another_format_is_refused(tmp_path: Path) -> None:
     saved = tmp_path / "p.json"
     saved.write_text(json.dumps({"format_version": "0", "checksum": "sha256:x"}))
     with pytest.raises(
-        ReconcilerError, match="has plan format '0'; this reconciler reads format '1'"
+        ReconcilerError, match="has plan format '0'; this reconciler reads format '2'"
     ):
         read_saved_plan(saved)
 
@@ -157,6 +172,14 @@ def test_unreadable_saved_plan_is_refused(tmp_path: Path) -> None:
 
 def test_stale_plan_with_the_same_resources_says_values_differ(tmp_path: Path) -> None:
     saved = tmp_path / "p.json"
-    saved.write_text(json.dumps({"format_version": "1", "checksum": "sha256:old", "changes": []}))
+    saved.write_text(json.dumps({"format_version": "2", "checksum": "sha256:old", "changes": []}))
     with pytest.raises(ReconcilerError, match="with different values"):
         ensure_current(read_saved_plan(saved), Plan(changes=()))
+
+
+def test_saved_plan_of_format_1_is_refused_with_the_reason(tmp_path: Path) -> None:
+    saved = tmp_path / "p.json"
+    saved.write_text(json.dumps({"format_version": "1", "checksum": "sha256:x", "changes": []}))
+    with pytest.raises(ReconcilerError, match="format 1 plans carry untyped params") as caught:
+        read_saved_plan(saved)
+    assert caught.value.hint == "plan again with this version"

@@ -15,7 +15,14 @@ from reconciler.apply.context import StepContext
 from reconciler.aws.session import error_code
 from reconciler.aws.waits import card_deleted
 from reconciler.normalize import content_json, parse_content
-from reconciler.plan.model import Change
+from reconciler.plan.payloads import (
+    CreateCard,
+    DeleteCard,
+    ReplaceCard,
+    UpdateContent,
+    UpdateStatus,
+    UpdateTags,
+)
 from reconciler.words import count
 
 
@@ -24,75 +31,64 @@ def sagemaker_tags(tags: Mapping[str, str]) -> list[dict[str, str]]:
     return [{"Key": k, "Value": v} for k, v in sorted(tags.items())]
 
 
-def create_card(ctx: StepContext, change: Change) -> str:
-    return _create(ctx, change.params)
-
-
-def _create(ctx: StepContext, params: Mapping[str, Any]) -> str:
+def create_card(ctx: StepContext, card: CreateCard) -> str:
     request: dict[str, Any] = {
-        "ModelCardName": params["name"],
-        "ModelCardStatus": params["status"],
-        "Content": content_json(params["content"]),
-        "Tags": sagemaker_tags(params["tags"]),
+        "ModelCardName": card.name,
+        "ModelCardStatus": card.status,
+        "Content": content_json(card.content),
+        "Tags": sagemaker_tags(card.tags),
     }
-    if params.get("kms_key_id"):
-        request["SecurityConfig"] = {"KmsKeyId": params["kms_key_id"]}
+    if card.kms_key_id:
+        request["SecurityConfig"] = {"KmsKeyId": card.kms_key_id}
     try:
         arn = ctx.sagemaker.create_model_card(**request)["ModelCardArn"]
     except ClientError as e:
-        if error_code(e) == "ConflictException" and _created_before(ctx, params):
-            return f"{params['name']} already exists with this content (an earlier attempt)"
+        if error_code(e) == "ConflictException" and _created_before(ctx, card):
+            return f"{card.name} already exists with this content (an earlier attempt)"
         raise
-    return f"created {arn} ({params['status']})"
+    return f"created {arn} ({card.status})"
 
 
-def _created_before(ctx: StepContext, params: Mapping[str, Any]) -> bool:
+def _created_before(ctx: StepContext, card: CreateCard) -> bool:
     """After a retried create, the card may exist already: ours if content and tags match."""
-    card = ctx.sagemaker.describe_model_card(ModelCardName=params["name"])
-    tags = ctx.sagemaker.list_tags(ResourceArn=card["ModelCardArn"])["Tags"]
-    same_content = parse_content(card.get("Content")) == parse_content(
-        content_json(params["content"])
-    )
-    return same_content and {t["Key"]: t["Value"] for t in tags} == dict(params["tags"])
+    live = ctx.sagemaker.describe_model_card(ModelCardName=card.name)
+    tags = ctx.sagemaker.list_tags(ResourceArn=live["ModelCardArn"])["Tags"]
+    same_content = parse_content(live.get("Content")) == parse_content(content_json(card.content))
+    return same_content and {t["Key"]: t["Value"] for t in tags} == dict(card.tags)
 
 
-def update_content(ctx: StepContext, change: Change) -> str:
-    name = change.params["name"]
-    ctx.sagemaker.update_model_card(
-        ModelCardName=name, Content=content_json(change.params["content"])
-    )
-    return f"wrote content of {name} ({count(len(change.fields), 'field')} changed)"
+def update_content(ctx: StepContext, update: UpdateContent, *, fields: int) -> str:
+    ctx.sagemaker.update_model_card(ModelCardName=update.name, Content=content_json(update.content))
+    return f"wrote content of {update.name} ({count(fields, 'field')} changed)"
 
 
-def update_status(ctx: StepContext, change: Change) -> str:
-    name, status = change.params["name"], change.params["status"]
-    ctx.sagemaker.update_model_card(ModelCardName=name, ModelCardStatus=status)
-    return f"{name}: {change.params['from_status']} → {status}"
+def update_status(ctx: StepContext, update: UpdateStatus) -> str:
+    ctx.sagemaker.update_model_card(ModelCardName=update.name, ModelCardStatus=update.status)
+    return f"{update.name}: {update.from_status} → {update.status}"
 
 
-def update_tags(ctx: StepContext, change: Change) -> str:
-    arn, add, remove = change.params["arn"], change.params["add"], change.params["remove"]
-    if add:
-        ctx.sagemaker.add_tags(ResourceArn=arn, Tags=sagemaker_tags(add))
-    if remove:
-        ctx.sagemaker.delete_tags(ResourceArn=arn, TagKeys=list(remove))
-    return f"set {count(len(add), 'tag')}, removed {len(remove)}"
+def update_tags(ctx: StepContext, update: UpdateTags) -> str:
+    if update.add:
+        ctx.sagemaker.add_tags(ResourceArn=update.arn, Tags=sagemaker_tags(update.add))
+    if update.remove:
+        ctx.sagemaker.delete_tags(ResourceArn=update.arn, TagKeys=list(update.remove))
+    return f"set {count(len(update.add), 'tag')}, removed {len(update.remove)}"
 
 
-def replace_card(ctx: StepContext, change: Change) -> str:
+def replace_card(ctx: StepContext, replacement: ReplaceCard) -> str:
     """Same name (new KMS key): delete, wait, create. New name: create, then delete."""
-    params, old = change.params, change.params["delete_name"]
-    if old == params["name"]:
-        _delete(ctx, old)
-        return f"deleted and {_create(ctx, params)}"
-    created = _create(ctx, params)
-    _delete(ctx, old)
-    return f"{created}; deleted {old}"
+    new, old = replacement.create, replacement.delete
+    if old.name == new.name:
+        _delete(ctx, old.name)
+        return f"deleted and {create_card(ctx, new)}"
+    created = create_card(ctx, new)
+    _delete(ctx, old.name)
+    return f"{created}; deleted {old.name}"
 
 
-def delete_card(ctx: StepContext, change: Change) -> str:
-    _delete(ctx, change.params["name"])
-    return f"deleted {change.params['name']}"
+def delete_card(ctx: StepContext, card: DeleteCard) -> str:
+    _delete(ctx, card.name)
+    return f"deleted {card.name}"
 
 
 def _delete(ctx: StepContext, name: str) -> None:

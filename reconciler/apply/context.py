@@ -11,7 +11,7 @@ from reconciler.aws.waits import WaitSettings
 _NAMESPACE = uuid.UUID("6f1d5a3e-57a4-4b4e-9f0e-2b8f6d1c7a90")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class StepContext:
     sagemaker: Any
     ram: Any

@@ -13,37 +13,72 @@ import json
 import time
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 
 from botocore.exceptions import BotoCoreError, ClientError
+from typing_extensions import assert_never
 
 from reconciler.apply import cards, shares
 from reconciler.apply.context import StepContext, client_token
 from reconciler.apply.report import Step, StepStatus
 from reconciler.aws.session import AwsSession
 from reconciler.aws.waits import WaitFailed, WaitSettings
-from reconciler.plan.model import Action, Change, Plan, change_to_json
+from reconciler.plan.codec import change_to_json, checksum
+from reconciler.plan.model import Action, Change, Plan
+from reconciler.plan.payloads import (
+    Adopt,
+    ChangeMembers,
+    CreateCard,
+    CreatePermission,
+    CreateShare,
+    DeleteCard,
+    DeleteShare,
+    ReplaceCard,
+    SetPermission,
+    UpdateContent,
+    UpdatePermission,
+    UpdateShare,
+    UpdateStatus,
+    UpdateTags,
+)
 
-Handler = Callable[[StepContext, Change], str]
+ASSOCIATING = frozenset({Action.ASSOCIATE_RESOURCES, Action.ASSOCIATE_PRINCIPALS})
 
-HANDLERS: dict[Action, Handler] = {
-    Action.ADOPT: shares.adopt,
-    Action.CREATE_PERMISSION: shares.create_permission,
-    Action.UPDATE_PERMISSION: shares.update_permission,
-    Action.CREATE_CARD: cards.create_card,
-    Action.REPLACE_CARD: cards.replace_card,
-    Action.UPDATE_CONTENT: cards.update_content,
-    Action.UPDATE_STATUS: cards.update_status,
-    Action.UPDATE_TAGS: cards.update_tags,
-    Action.CREATE_SHARE: shares.create_share,
-    Action.UPDATE_SHARE: shares.update_share,
-    Action.SET_PERMISSION: shares.set_permission,
-    Action.ASSOCIATE_RESOURCES: shares.associate_resources,
-    Action.ASSOCIATE_PRINCIPALS: shares.associate_principals,
-    Action.DISASSOCIATE_PRINCIPALS: shares.disassociate_principals,
-    Action.DISASSOCIATE_RESOURCES: shares.disassociate_resources,
-    Action.DELETE_SHARE: shares.delete_share,
-    Action.DELETE_CARD: cards.delete_card,
-}
+
+def dispatch(ctx: StepContext, change: Change) -> str:
+    """Run one change's payload through its handler; returns what was done."""
+    payload = change.payload
+    match payload:
+        case Adopt():
+            return shares.adopt(ctx, payload)
+        case CreatePermission():
+            return shares.create_permission(ctx, payload)
+        case UpdatePermission():
+            return shares.update_permission(ctx, payload)
+        case CreateCard():
+            return cards.create_card(ctx, payload)
+        case ReplaceCard():
+            return cards.replace_card(ctx, payload)
+        case UpdateContent():
+            return cards.update_content(ctx, payload, fields=len(change.fields))
+        case UpdateStatus():
+            return cards.update_status(ctx, payload)
+        case UpdateTags():
+            return cards.update_tags(ctx, payload)
+        case CreateShare():
+            return shares.create_share(ctx, payload)
+        case UpdateShare():
+            return shares.update_share(ctx, payload)
+        case SetPermission():
+            return shares.set_permission(ctx, payload)
+        case ChangeMembers():
+            return shares.change_members(ctx, payload, add=change.action in ASSOCIATING)
+        case DeleteShare():
+            return shares.delete_share(ctx, payload)
+        case DeleteCard():
+            return cards.delete_card(ctx, payload)
+        case _:
+            assert_never(payload)
 
 
 def execute(
@@ -54,49 +89,48 @@ def execute(
 ) -> tuple[Step, ...]:
     """Run every change in order; after a failure the rest are not attempted."""
     sagemaker, ram = session.client("sagemaker"), session.client("ram")
-    run_id, steps, failed = f"{plan.checksum()}/{uuid.uuid4()}", [], False
+    run_id, steps, failed = f"{checksum(plan)}/{uuid.uuid4()}", [], False
     for change in (*plan.adoptions, *plan.changes):
         if failed:
-            step = Step(change.address, change.action.value, StepStatus.NOT_ATTEMPTED)
+            step = _step(change, StepStatus.NOT_ATTEMPTED)
         else:
             token = client_token(run_id, json.dumps(change_to_json(change), sort_keys=True))
-            step = _run(StepContext(sagemaker, ram, token, waits), change)
+            step = _run(StepContext(sagemaker=sagemaker, ram=ram, token=token, waits=waits), change)
             failed = step.status is StepStatus.FAILED
         steps.append(step)
         progress(step)
     return tuple(steps)
 
 
+def _step(change: Change, status: StepStatus) -> Step:
+    return Step(address=change.address, action=change.action.value, status=status)
+
+
 def _run(ctx: StepContext, change: Change) -> Step:
     start = time.monotonic()
-    base = (change.address, change.action.value)
     try:
-        detail = HANDLERS[change.action](ctx, change)
+        detail = dispatch(ctx, change)
     except ClientError as e:
         error = e.response.get("Error", {})
-        return Step(
-            *base,
-            StepStatus.FAILED,
-            _call_of(e),
+        return _failed(
+            change,
+            start,
+            f"{e.operation_name} failed",
             error.get("Code", "Unknown"),
             error.get("Message", str(e)),
-            time.monotonic() - start,
         )
     except WaitFailed as e:
-        return Step(
-            *base, StepStatus.FAILED, "waiting for AWS", e.code, e.message, time.monotonic() - start
-        )
+        return _failed(change, start, "waiting for AWS", e.code, e.message)
     except BotoCoreError as e:
-        return Step(
-            *base,
-            StepStatus.FAILED,
-            "calling AWS",
-            type(e).__name__,
-            str(e),
-            time.monotonic() - start,
-        )
-    return Step(*base, StepStatus.DONE, detail, seconds=time.monotonic() - start)
+        return _failed(change, start, "calling AWS", type(e).__name__, str(e))
+    return replace(_step(change, StepStatus.DONE), detail=detail, seconds=time.monotonic() - start)
 
 
-def _call_of(error: ClientError) -> str:
-    return f"{error.operation_name} failed"
+def _failed(change: Change, start: float, detail: str, code: str, message: str) -> Step:
+    return replace(
+        _step(change, StepStatus.FAILED),
+        detail=detail,
+        error_code=code,
+        error_message=message,
+        seconds=time.monotonic() - start,
+    )

@@ -10,41 +10,46 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from typing_extensions import assert_never
+
 from reconciler.load.desired import Safety
-from reconciler.plan.model import Action, Plan
+from reconciler.plan.model import Action, Change, Flag, Guard, Plan
 
 UPDATES = frozenset({Action.UPDATE_CONTENT, Action.UPDATE_STATUS, Action.UPDATE_TAGS})
 DELETES = frozenset({Action.DELETE_CARD, Action.REPLACE_CARD})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Flags:
     force: bool = False
     prune: bool = False
+
+    def given(self, flag: Flag) -> bool:
+        match flag:
+            case Flag.FORCE:
+                return self.force
+            case Flag.PRUNE:
+                return self.prune
+            case _:
+                assert_never(flag)
 
 
 def refusals(plan: Plan, safety: Safety, flags: Flags) -> list[str]:
     """Why the plan may not be applied with these flags; empty when it may."""
     found = [
-        _needs(address, need, why)
-        for address, need, why in _guarded(plan)
-        if not getattr(flags, need)
+        _refusal(change, guard)
+        for change in plan.changes
+        for guard in change.guards
+        if not flags.given(guard.flag)
     ]
     if not flags.force:
         found += _thresholds(plan, safety)
     return found
 
 
-def _guarded(plan: Plan) -> list[tuple[str, str, str]]:
-    return [
-        (c.address, need, c.guard if need == "force" else "it deletes a resource")
-        for c in plan.changes
-        for need in c.needs
-    ]
-
-
-def _needs(address: str, need: str, why: str) -> str:
-    return f"{address}: {why}: apply with --{need} to allow it"
+def _refusal(change: Change, guard: Guard) -> str:
+    why = f"{guard.text} ({change.guard_note})" if change.guard_note else guard.text
+    return f"{change.address}: {why}: apply with --{guard.flag.value} to allow it"
 
 
 def _thresholds(plan: Plan, safety: Safety) -> list[str]:

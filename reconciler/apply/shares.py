@@ -7,6 +7,7 @@ asynchronous, so each handler that adds or removes them waits until they settle.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 
 from botocore.exceptions import ClientError
 
@@ -14,50 +15,60 @@ from reconciler.apply.cards import sagemaker_tags
 from reconciler.apply.context import StepContext
 from reconciler.aws.session import chunks, error_code, pages
 from reconciler.aws.waits import associations_settled
-from reconciler.plan.model import Change
+from reconciler.plan.payloads import (
+    Adopt,
+    ChangeMembers,
+    CreatePermission,
+    CreateShare,
+    DeleteShare,
+    MemberKind,
+    Service,
+    SetPermission,
+    UpdatePermission,
+    UpdateShare,
+)
 
 PER_CALL = 100  # RAM: "You can associate up to 100 resources per call."
 MAX_PERMISSION_VERSIONS = 5
 
 
-def policy_template(actions: list[str]) -> str:
+def policy_template(actions: tuple[str, ...]) -> str:
     return json.dumps({"Effect": "Allow", "Action": sorted(actions)}, separators=(",", ":"))
 
 
-def _ram_tags(tags: dict[str, str]) -> list[dict[str, str]]:
+def _ram_tags(tags: Mapping[str, str]) -> list[dict[str, str]]:
     return [{"key": k, "value": v} for k, v in sorted(tags.items())]
 
 
-def adopt(ctx: StepContext, change: Change) -> str:
+def adopt(ctx: StepContext, adoption: Adopt) -> str:
     """Add the ownership tags to a live card or share that already matches git."""
-    arn, add = change.params["arn"], change.params["add"]
-    if change.params["service"] == "sagemaker":
-        ctx.sagemaker.add_tags(ResourceArn=arn, Tags=sagemaker_tags(add))
+    if adoption.service is Service.SAGEMAKER:
+        ctx.sagemaker.add_tags(ResourceArn=adoption.arn, Tags=sagemaker_tags(adoption.tags))
     else:
-        ctx.ram.tag_resource(resourceShareArn=arn, tags=_ram_tags(add))
-    return f"now managed: tagged {', '.join(sorted(add))}"
+        ctx.ram.tag_resource(resourceShareArn=adoption.arn, tags=_ram_tags(adoption.tags))
+    return f"now managed: tagged {', '.join(sorted(adoption.tags))}"
 
 
-def create_permission(ctx: StepContext, change: Change) -> str:
-    p = change.params
+def create_permission(ctx: StepContext, permission: CreatePermission) -> str:
     arn = ctx.ram.create_permission(
-        name=p["name"],
-        resourceType=p["resource_type"],
-        policyTemplate=policy_template(p["actions"]),
-        tags=_ram_tags(p["tags"]),
+        name=permission.name,
+        resourceType=permission.resource_type,
+        policyTemplate=policy_template(permission.actions),
+        tags=_ram_tags(permission.tags),
         clientToken=ctx.token,
     )["permission"]["arn"]
     return f"created {arn}"
 
 
-def update_permission(ctx: StepContext, change: Change) -> str:
+def update_permission(ctx: StepContext, permission: UpdatePermission) -> str:
     """A new default version; the plan re-attaches it to each share (set_permission)."""
-    p = change.params
-    made_room = _make_room(ctx, p["arn"])
+    made_room = _make_room(ctx, permission.arn)
     version = ctx.ram.create_permission_version(
-        permissionArn=p["arn"], policyTemplate=policy_template(p["actions"]), clientToken=ctx.token
+        permissionArn=permission.arn,
+        policyTemplate=policy_template(permission.actions),
+        clientToken=ctx.token,
     )["permission"]["version"]
-    return f"{made_room}created version {version} of {p['name']} (now the default)"
+    return f"{made_room}created version {version} of {permission.name} (now the default)"
 
 
 def _make_room(ctx: StepContext, arn: str) -> str:
@@ -85,99 +96,89 @@ def _make_room(ctx: StepContext, arn: str) -> str:
     return ""
 
 
-def create_share(ctx: StepContext, change: Change) -> str:
-    p = change.params
-    resources, principals = list(p["resource_arns"]), list(p["principals"])
-    share = ctx.ram.create_resource_share(
-        name=p["name"],
+def create_share(ctx: StepContext, share: CreateShare) -> str:
+    resources, principals = list(share.resource_arns), list(share.principals)
+    created = ctx.ram.create_resource_share(
+        name=share.name,
         resourceArns=resources[:PER_CALL],
         principals=principals[:PER_CALL],
-        permissionArns=[p["permission_arn"]],
-        tags=_ram_tags(p["tags"]),
-        allowExternalPrincipals=p["allow_external_principals"],
+        permissionArns=[share.permission_arn],
+        tags=_ram_tags(share.tags),
+        allowExternalPrincipals=share.allow_external_principals,
         clientToken=ctx.token,
     )["resourceShare"]
-    arn = share["resourceShareArn"]
-    _associate(ctx, arn, "resourceArns", resources[PER_CALL:], offset=1)
-    _associate(ctx, arn, "principals", principals[PER_CALL:], offset=1000)
+    arn = created["resourceShareArn"]
+    _associate(ctx, arn, MemberKind.RESOURCE, resources[PER_CALL:], offset=1)
+    _associate(ctx, arn, MemberKind.PRINCIPAL, principals[PER_CALL:], offset=1000)
     settled = [
-        associations_settled(ctx.ram, arn, kind, entities, "ASSOCIATED", ctx.waits)
-        for kind, entities in (("RESOURCE", resources), ("PRINCIPAL", principals))
+        associations_settled(ctx.ram, arn, kind.value, entities, "ASSOCIATED", ctx.waits)
+        for kind, entities in ((MemberKind.RESOURCE, resources), (MemberKind.PRINCIPAL, principals))
         if entities
     ]
     return f"created {arn}" + (f"; {'; '.join(settled)}" if settled else "")
 
 
+def _member(kind: MemberKind) -> str:
+    """The AssociateResourceShare parameter for entities of ``kind``."""
+    return "resourceArns" if kind is MemberKind.RESOURCE else "principals"
+
+
 def _associate(
-    ctx: StepContext, arn: str, member: str, entities: list[str], offset: int = 0
+    ctx: StepContext, arn: str, kind: MemberKind, entities: list[str], offset: int = 0
 ) -> None:
     for i, chunk in enumerate(chunks(entities, PER_CALL)):
         ctx.ram.associate_resource_share(
-            resourceShareArn=arn, **{member: chunk}, clientToken=ctx.sub_token(offset + i)
+            resourceShareArn=arn, **{_member(kind): chunk}, clientToken=ctx.sub_token(offset + i)
         )
 
 
-def update_share(ctx: StepContext, change: Change) -> str:
-    p, done = change.params, []
-    settings = {
-        k: p[v]
-        for k, v in (("name", "name"), ("allowExternalPrincipals", "allow_external_principals"))
-        if v in p
-    }
+def update_share(ctx: StepContext, update: UpdateShare) -> str:
+    done = []
+    settings: dict[str, object] = {}
+    if update.name is not None:
+        settings["name"] = update.name
+    if update.allow_external_principals is not None:
+        settings["allowExternalPrincipals"] = update.allow_external_principals
     if settings:
         ctx.ram.update_resource_share(
-            resourceShareArn=p["share_arn"], clientToken=ctx.token, **settings
+            resourceShareArn=update.share_arn, clientToken=ctx.token, **settings
         )
         done.append("updated " + ", ".join(sorted(settings)))
-    if p.get("tags_add"):
-        ctx.ram.tag_resource(resourceShareArn=p["share_arn"], tags=_ram_tags(p["tags_add"]))
-        done.append(f"set {len(p['tags_add'])} tag(s)")
-    if p.get("tags_remove"):
-        ctx.ram.untag_resource(resourceShareArn=p["share_arn"], tagKeys=list(p["tags_remove"]))
-        done.append(f"removed {len(p['tags_remove'])} tag(s)")
+    if update.tags_add:
+        ctx.ram.tag_resource(resourceShareArn=update.share_arn, tags=_ram_tags(update.tags_add))
+        done.append(f"set {len(update.tags_add)} tag(s)")
+    if update.tags_remove:
+        ctx.ram.untag_resource(resourceShareArn=update.share_arn, tagKeys=list(update.tags_remove))
+        done.append(f"removed {len(update.tags_remove)} tag(s)")
     return "; ".join(done)
 
 
-def set_permission(ctx: StepContext, change: Change) -> str:
-    p = change.params
+def set_permission(ctx: StepContext, attach: SetPermission) -> str:
     ctx.ram.associate_resource_share_permission(
-        resourceShareArn=p["share_arn"],
-        permissionArn=p["permission_arn"],
+        resourceShareArn=attach.share_arn,
+        permissionArn=attach.permission_arn,
         replace=True,
         clientToken=ctx.token,
     )
-    return f"permission set to {p['permission_arn']}"
+    return f"permission set to {attach.permission_arn}"
 
 
-def associate_resources(ctx: StepContext, change: Change) -> str:
-    return _change_members(ctx, change, "resources", "resourceArns", "RESOURCE", True)
-
-
-def associate_principals(ctx: StepContext, change: Change) -> str:
-    return _change_members(ctx, change, "principals", "principals", "PRINCIPAL", True)
-
-
-def disassociate_resources(ctx: StepContext, change: Change) -> str:
-    return _change_members(ctx, change, "resources", "resourceArns", "RESOURCE", False)
-
-
-def disassociate_principals(ctx: StepContext, change: Change) -> str:
-    return _change_members(ctx, change, "principals", "principals", "PRINCIPAL", False)
-
-
-def _change_members(
-    ctx: StepContext, change: Change, key: str, member: str, kind: str, add: bool
-) -> str:
-    arn, entities = change.params["share_arn"], list(change.params[key])
+def change_members(ctx: StepContext, members: ChangeMembers, *, add: bool) -> str:
+    """Associate (``add``) or disassociate entities, then wait until they settle."""
     call = ctx.ram.associate_resource_share if add else ctx.ram.disassociate_resource_share
+    entities = list(members.entities)
     for i, chunk in enumerate(chunks(entities, PER_CALL)):
-        call(resourceShareArn=arn, **{member: chunk}, clientToken=ctx.sub_token(i))
+        call(
+            resourceShareArn=members.share_arn,
+            **{_member(members.kind): chunk},
+            clientToken=ctx.sub_token(i),
+        )
     target = "ASSOCIATED" if add else "DISASSOCIATED"
-    return associations_settled(ctx.ram, arn, kind, entities, target, ctx.waits)
-
-
-def delete_share(ctx: StepContext, change: Change) -> str:
-    ctx.ram.delete_resource_share(
-        resourceShareArn=change.params["share_arn"], clientToken=ctx.token
+    return associations_settled(
+        ctx.ram, members.share_arn, members.kind.value, entities, target, ctx.waits
     )
-    return f"deleted {change.params['name']}"
+
+
+def delete_share(ctx: StepContext, share: DeleteShare) -> str:
+    ctx.ram.delete_resource_share(resourceShareArn=share.share_arn, clientToken=ctx.token)
+    return f"deleted {share.name}"

@@ -27,6 +27,8 @@ from reconciler.pipeline import (
     InvalidRepository,
     PlanRun,
     RunSettings,
+    Target,
+    connect,
     plan_run,
 )
 from reconciler.render import plan_json, plan_markdown, plan_text  # noqa: F401 (registers)
@@ -101,13 +103,19 @@ def showing_problems(repo: Path) -> Iterator[None]:
         raise
 
 
-def plan_for(repo: Path, endpoint_url: str | None, options: PlanOptions) -> PlanRun:
+def target_for(repo: Path, endpoint_url: str | None) -> Target:
+    """The repository loaded and the card account's session opened, or the problems shown."""
     with showing_problems(repo):
-        return plan_run(RunSettings(repo, endpoint_url), options)
+        return connect(RunSettings(repo=repo, endpoint_url=endpoint_url))
 
 
-def report_for(run: PlanRun, fmt: str, stats: bool) -> PlanReport:
-    counts = {"calls": dict(run.stats.calls), "attempts": dict(run.stats.attempts)}
+def plan_for(target: Target, options: PlanOptions) -> PlanRun:
+    return plan_run(target, options)
+
+
+def report_for(target: Target, run: PlanRun, fmt: str, stats: bool) -> PlanReport:
+    calls = target.session.stats
+    counts = {"calls": dict(calls.calls), "attempts": dict(calls.attempts)}
     color = fmt == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     return PlanReport(run.plan, counts if stats else None, color)
 

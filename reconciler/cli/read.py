@@ -11,7 +11,6 @@ from typing import Annotated
 
 import typer
 
-from reconciler.apply.report import ApplyReport
 from reconciler.aws.waits import WaitSettings
 from reconciler.cli.base import (
     EXIT_CHANGES,
@@ -25,17 +24,13 @@ from reconciler.cli.base import (
     plan_for,
     report_for,
     showing_problems,
+    target_for,
     write_file,
 )
-from reconciler.commands.verify import verify_consumers
 from reconciler.diff.compose import PlanOptions
 from reconciler.load.repo import load_repository
-from reconciler.pipeline import (
-    RunSettings,
-    drift_run,
-    load_valid,
-)
-from reconciler.render.apply import REPORTS
+from reconciler.pipeline import RunSettings, connect, drift_run, load_valid, verify_run
+from reconciler.render.apply import REPORTS, RunReport
 from reconciler.render.diagnostics import DIAGNOSTICS, ValidationReport
 from reconciler.render.drift import DRIFT
 from reconciler.render.plan_common import PLANS
@@ -75,11 +70,13 @@ def plan(
 ) -> None:
     """Show what apply would change to make AWS match git. Changes nothing."""
     options = PlanOptions(adopt=adopt, prune=prune)
-    run = plan_for(repo, endpoint_url, options)
-    report = report_for(run, fmt.value, stats)
+    target = target_for(repo, endpoint_url)
+    run = plan_for(target, options)
+    report = report_for(target, run, fmt.value, stats)
     if out is not None:
         saved = replace(
-            report_for(run, "json", stats), extra={"options": {"prune": prune, "adopt": adopt}}
+            report_for(target, run, "json", stats),
+            extra={"options": {"prune": prune, "adopt": adopt}},
         )
         write_file(out, PLANS.get("json")(saved))
     sys.stdout.write(PLANS.get(fmt.value)(report))
@@ -99,7 +96,7 @@ def drift(
 
     Exit 0 no drift, 2 drift, 1 error. Changes nothing."""
     with showing_problems(repo):
-        report, _ = drift_run(RunSettings(repo, endpoint_url))
+        report, _ = drift_run(connect(RunSettings(repo=repo, endpoint_url=endpoint_url)))
     sys.stdout.write(DRIFT.get(fmt.value)(report))
     raise typer.Exit(EXIT_CHANGES if report.has_drift else EXIT_OK)
 
@@ -113,9 +110,9 @@ def verify(
     """Check what each share target account sees, through its role_arn.
 
     Writes nothing except accepting pending invitations to shares the reconciler manages."""
-    run = plan_for(repo, endpoint_url, PlanOptions())
-    checks = verify_consumers(run.session, run.state, run.live, WaitSettings())
-    report = ApplyReport("", checks=checks, context=dict(run.plan.context), kind="verify")
+    target = target_for(repo, endpoint_url)
+    verification = verify_run(target, plan_for(target, PlanOptions()), WaitSettings())
+    report = RunReport(kind="verify", verification=verification, context=verification.context)
     sys.stdout.write(REPORTS.get(fmt.value)(report))
     raise typer.Exit(EXIT_ERROR if report.failed else EXIT_OK)
 

@@ -9,7 +9,6 @@ from typing import Annotated
 import typer
 
 from reconciler.apply.report import Step
-from reconciler.apply.run import ApplyHooks, ApplyRequest, PlanHasErrors, apply_run
 from reconciler.apply.safety import Flags
 from reconciler.cli.base import (
     EXIT_ERROR,
@@ -20,17 +19,23 @@ from reconciler.cli.base import (
     app,
     plan_for,
     showing_problems,
+    target_for,
 )
 from reconciler.diff.compose import PlanOptions
 from reconciler.errors import ReconcilerError
 from reconciler.load.repo import load_repository
 from reconciler.pipeline import (
+    ApplyHooks,
+    ApplyRequest,
+    PlanHasErrors,
     RunSettings,
+    apply_run,
+    connect,
     import_candidates_run,
 )
 from reconciler.plan.model import Plan
 from reconciler.plan.saved import read_saved_plan
-from reconciler.render.apply import REPORTS
+from reconciler.render.apply import REPORTS, RunReport
 from reconciler.render.diagnostics import DIAGNOSTICS, ValidationReport
 from reconciler.render.plan_common import PLANS, PlanReport
 from reconciler.words import count
@@ -68,15 +73,26 @@ def apply(
         adopt=adopt or bool(saved and saved.adopt), prune=prune or bool(saved and saved.prune)
     )
     request = ApplyRequest(
-        RunSettings(repo, endpoint_url), options, Flags(force, prune), saved, verify=not no_verify
+        options=options,
+        flags=Flags(force=force, prune=prune),
+        saved=saved,
+        verify=not no_verify,
     )
     hooks = ApplyHooks(confirm=lambda p: _confirm(p, auto_approve), progress=_progress)
     try:
         with showing_problems(repo):
-            report, _ = apply_run(request, hooks)
+            outcome = apply_run(
+                connect(RunSettings(repo=repo, endpoint_url=endpoint_url)), request, hooks
+            )
     except PlanHasErrors as e:
         sys.stderr.write(PLANS.get("text")(PlanReport(e.plan)))
         raise
+    report = RunReport(
+        kind="apply",
+        apply=outcome.report,
+        verification=outcome.verification,
+        context=outcome.report.context,
+    )
     sys.stdout.write(REPORTS.get(fmt.value)(report))
     raise typer.Exit(EXIT_ERROR if report.failed else EXIT_OK)
 
@@ -117,7 +133,8 @@ def import_(
     from reconciler.commands.importer import import_live
 
     with showing_problems(repo):
-        run = import_candidates_run(RunSettings(repo, endpoint_url), names or [])
+        target = connect(RunSettings(repo=repo, endpoint_url=endpoint_url))
+        run = import_candidates_run(target, names or [])
     result = import_live(run, repo, names or [], everything, shares)
     for note in result.notes:
         sys.stderr.write(f"note: {note}\n")
@@ -137,7 +154,7 @@ def pull(
     _require_selection(names, everything)
     from reconciler.commands.pull import pull_live
 
-    run = plan_for(repo, endpoint_url, PlanOptions())
+    run = plan_for(target_for(repo, endpoint_url), PlanOptions())
     result = pull_live(run, repo, names or [], everything)
     _finish_writing(repo, result.written, result.skipped, result.failed, "updated")
 

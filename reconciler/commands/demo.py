@@ -19,14 +19,20 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from reconciler.apply.report import ApplyReport
-from reconciler.apply.run import ApplyHooks, ApplyRequest, apply_run
 from reconciler.apply.safety import Flags
 from reconciler.diff.compose import PlanOptions
-from reconciler.pipeline import RunSettings, plan_run
+from reconciler.pipeline import (
+    ApplyHooks,
+    ApplyOutcome,
+    ApplyRequest,
+    RunSettings,
+    apply_run,
+    connect,
+    plan_run,
+)
 from reconciler.plan.model import Plan
 from reconciler.render import plan_text  # noqa: F401 (registers the text renderer)
-from reconciler.render.apply import REPORTS
+from reconciler.render.apply import REPORTS, RunReport
 from reconciler.render.plan_common import PLANS, PlanReport
 
 CARD_ACCOUNT, DEV, TEST, PROD = "111111111111", "222222222222", "333333333333", "444444444444"
@@ -49,7 +55,7 @@ class Demo:
 
     def __init__(self, sandbox: Any, repo: Path, say: Callable[[str], None]) -> None:
         self.sandbox, self.repo, self.say = sandbox, repo, say
-        self.settings = RunSettings(repo, sandbox.endpoint)
+        self.settings = RunSettings(repo=repo, endpoint_url=sandbox.endpoint)
         self.card_arn = f"arn:aws:sagemaker:us-east-1:{CARD_ACCOUNT}:model-card/{CARD}"
 
     def run(self) -> None:
@@ -76,7 +82,7 @@ class Demo:
         )
         self.say("dev is outside the Organization, so its share needs --force.")
         report = self.apply(force=True, verify=False)
-        expect(report.converged is True, "the first apply converges")
+        expect(report.report.converged is True, "the first apply converges")
 
     def dev_accepts(self) -> None:
         """dev, outside the Organization, accepts the invitation and reads the card"""
@@ -111,7 +117,7 @@ class Demo:
             "the plan shows exactly the field dev edited, back to git's value",
         )
         expect(
-            f"arn:aws:sts::{DEV}:assumed-role/DataScientist/" in plan.changes[0].reason,
+            f"arn:aws:sts::{DEV}:assumed-role/DataScientist/" in plan.changes[0].detail,
             "the plan names dev's data scientist as the last editor",
         )
         self.say("The team accepts the edit: the YAML takes dev's value (a reviewed change).")
@@ -139,7 +145,8 @@ class Demo:
             "the plan changes the status and shares the card with prod",
         )
         report = self.apply()
-        prod = [c for c in report.checks if c.account == "prod"]
+        checks = report.verification.checks if report.verification else ()
+        prod = [c for c in checks if c.account == "prod"]
         expect(
             bool(prod) and "sagemaker:UpdateModelCard" not in prod[0].actions,
             "prod's permission in force has no UpdateModelCard",
@@ -149,7 +156,10 @@ class Demo:
     def nothing_left(self) -> None:
         """a second apply changes nothing"""
         report = self.apply()
-        expect(not report.steps and report.converged is True, "the second apply is a no-op")
+        expect(
+            not report.report.steps and report.report.converged is True,
+            "the second apply is a no-op",
+        )
 
     def prove_read_only(self) -> None:
         sagemaker = self.client("sagemaker", PROD)
@@ -170,7 +180,7 @@ class Demo:
     # -- helpers --------------------------------------------------------------------
 
     def plan(self) -> Plan:
-        return plan_run(self.settings, PlanOptions()).plan
+        return plan_run(connect(self.settings), PlanOptions()).plan
 
     def show_plan(self) -> Plan:
         plan = self.plan()
@@ -178,15 +188,21 @@ class Demo:
         expect(not plan.errors, "the plan has no errors")
         return plan
 
-    def apply(self, force: bool = False, verify: bool = True) -> ApplyReport:
-        request = ApplyRequest(self.settings, PlanOptions(), Flags(force=force), verify=verify)
-        report, _ = apply_run(request, ApplyHooks(confirm=lambda plan: True))
+    def apply(self, force: bool = False, verify: bool = True) -> ApplyOutcome:
+        request = ApplyRequest(options=PlanOptions(), flags=Flags(force=force), verify=verify)
+        outcome = apply_run(connect(self.settings), request, ApplyHooks(confirm=lambda plan: True))
+        report = RunReport(
+            kind="apply",
+            apply=outcome.report,
+            verification=outcome.verification,
+            context=outcome.report.context,
+        )
         flags = " --force" if force else ""
         self.say(
             f"$ reconciler apply --auto-approve{flags}\n" + REPORTS.get("text")(report).rstrip()
         )
         expect(not report.failed, "the apply succeeds and consumers see what git declares")
-        return report
+        return outcome
 
     def edit_card(self, old: str, new: str) -> None:
         path = self.repo / "cards" / f"{CARD}.yaml"

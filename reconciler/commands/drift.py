@@ -139,7 +139,7 @@ def _from_change(change: Change, edits: Mapping[str, tuple[Edit, ...]]) -> Drift
         change.address,
         kind,
         summary,
-        change.reason,
+        change.detail,
         change.fields,
         edits.get(key, ()),
         _remedy(kind),

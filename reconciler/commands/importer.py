@@ -15,12 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from reconciler.arns import Arns
-from reconciler.diff.cards import user_tags
 from reconciler.errors import ReconcilerError
 from reconciler.live.model import LiveCard, LiveShare, active_entities
 from reconciler.load.desired import AWS_MANAGED_PERMISSIONS, Config, DesiredState
 from reconciler.load.schemas import Kind, load_schema, resolve_ref
 from reconciler.load.yamlwrite import dump, styled
+from reconciler.normalize import user_tags
 from reconciler.pipeline import PlanRun
 
 

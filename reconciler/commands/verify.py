@@ -15,10 +15,10 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from reconciler.apply.report import AccountCheck
 from reconciler.arns import Arns
 from reconciler.aws.session import AwsSession, aws_errors, error_code, pages
 from reconciler.aws.waits import WaitFailed, WaitSettings, poll
+from reconciler.commands.consumers import AccountCheck
 from reconciler.diff.shares import selected_cards
 from reconciler.live.model import LiveShare, LiveState, active_entities, is_managed
 from reconciler.live.ram import policy_actions
@@ -56,15 +56,11 @@ def _targets(state: DesiredState) -> Iterator[tuple[ShareSpec, Account]]:
 
 def _missing_share(account: Account, share: ShareSpec) -> AccountCheck:
     return AccountCheck(
-        account.name,
-        account.id,
-        share.name,
-        "-",
-        (),
-        (),
-        "-",
-        (),
-        (f"share {share.name} does not exist yet: run apply first",),
+        account=account.name,
+        account_id=account.id,
+        share=share.name,
+        invitation=None,
+        problems=(f"share {share.name} does not exist yet: run apply first",),
     )
 
 
@@ -96,21 +92,21 @@ def _check(
     ]
     permission, actions = _permission(ram, live.arn, problems)
     expected = _declared_actions(state, share)
-    if permission != "-" and (permission != share.permission or actions != expected):
+    if permission is not None and (permission != share.permission or actions != expected):
         problems.append(
             f"permission in force is {permission} ({', '.join(actions)}), "
             f"git declares {share.permission} ({', '.join(expected)})"
         )
     return AccountCheck(
-        account.name,
-        account.id,
-        share.name,
-        invitation,
-        visible,
-        missing,
-        permission,
-        actions,
-        tuple(problems),
+        account=account.name,
+        account_id=account.id,
+        share=share.name,
+        invitation=invitation,
+        visible=visible,
+        missing=missing,
+        permission=permission,
+        actions=actions,
+        problems=tuple(problems),
     )
 
 
@@ -173,7 +169,9 @@ def _describe(sagemaker: Any, arn: str) -> str | None:
     return "visible"
 
 
-def _permission(ram: Any, share_arn: str, problems: list[str]) -> tuple[str, tuple[str, ...]]:
+def _permission(
+    ram: Any, share_arn: str, problems: list[str]
+) -> tuple[str | None, tuple[str, ...]]:
     try:
         listed = list(
             pages(
@@ -185,14 +183,14 @@ def _permission(ram: Any, share_arn: str, problems: list[str]) -> tuple[str, tup
         )
         if not listed:
             problems.append("no permission is attached to the share")
-            return "-", ()
+            return None, ()
         # The version the share attached, which is not always the permission's default.
         detail = ram.get_permission(
             permissionArn=listed[0]["arn"], permissionVersion=int(listed[0]["version"])
         )["permission"]
     except ClientError as e:
         problems.append(f"cannot read the share's permission: {error_code(e)}")
-        return "-", ()
+        return None, ()
     return detail["name"], tuple(sorted(policy_actions(detail.get("permission", ""))))
 
 

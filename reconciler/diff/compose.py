@@ -1,35 +1,40 @@
-"""Compose the card, permission and share diffs into one plan. Pure: no I/O."""
+"""Compose the card, permission and share diffs into one plan. Pure: no I/O.
+
+Takes state that ``normalize`` already made comparable, and ARNs bound to the card
+account; returns every change, error and warning, then the plan that may be shown.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from reconciler.arns import Arns
 from reconciler.diff.cards import CardDiffOptions, diff_cards
-from reconciler.diff.shares import diff_permissions, diff_shares
+from reconciler.diff.permissions import diff_permissions
+from reconciler.diff.shares import diff_shares
 from reconciler.live.model import LiveShare, LiveState, is_managed
 from reconciler.load.desired import DesiredState
-from reconciler.plan.model import Action, Change, Plan, PlanPart, Unmanaged, ordered
+from reconciler.normalize import Normalised
+from reconciler.plan.model import Change, Plan, PlanPart, Unmanaged, ordered
+from reconciler.plan.payloads import Adopt, ReplaceCard, UpdatePermission
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PlanOptions:
     adopt: bool = False  # take over unmanaged live cards that git declares
     prune: bool = False  # plan deletion of managed resources no longer in git
 
 
-def diff_all(state: DesiredState, live: LiveState, options: PlanOptions) -> PlanPart:
+def diff_all(n: Normalised, arns: Arns, options: PlanOptions) -> PlanPart:
     """Every change, error and warning, before a plan decides what it may show."""
-    arns = Arns.for_config(state.config)
-    cards = diff_cards(state, live.cards, arns.card, CardDiffOptions(options.adopt, options.prune))
-    permissions = diff_permissions(state, live.permissions, arns)
+    card_options = CardDiffOptions(adopt=options.adopt, prune=options.prune)
+    cards = diff_cards(n, arns.card, card_options)
+    permissions = diff_permissions(n.state, n.live.permissions, arns)
     updating = frozenset(
-        c.params["name"] for c in permissions.changes if c.action is Action.UPDATE_PERMISSION
+        c.payload.name for c in permissions.changes if isinstance(c.payload, UpdatePermission)
     )
-    shares = diff_shares(
-        state, _after_replacements(live.shares, cards.changes), arns, options.prune, updating
-    )
+    after = replace(n, live=replace(n.live, shares=_after_replacements(n.live, cards.changes)))
+    shares = diff_shares(after, arns, options.prune, updating)
     parts = (cards, permissions, shares)
     return PlanPart(
         list(ordered([c for p in parts for c in p.changes])),
@@ -39,26 +44,20 @@ def diff_all(state: DesiredState, live: LiveState, options: PlanOptions) -> Plan
     )
 
 
-def _after_replacements(
-    shares: Mapping[str, LiveShare], card_changes: list[Change]
-) -> dict[str, LiveShare]:
+def _after_replacements(live: LiveState, card_changes: list[Change]) -> dict[str, LiveShare]:
     """Shares as they will be once replaced cards are deleted: RAM drops a deleted card
     from every share, so its old ARN needs no disassociation (and a card replaced under
     the same name must be associated again)."""
-    gone = {c.params["delete_arn"] for c in card_changes if c.action is Action.REPLACE_CARD}
+    gone = {c.payload.delete.arn for c in card_changes if isinstance(c.payload, ReplaceCard)}
     return {
         name: replace(share, resources=tuple(a for a in share.resources if a.entity not in gone))
-        for name, share in shares.items()
+        for name, share in live.shares.items()
     }
 
 
-def build_plan(state: DesiredState, live: LiveState, options: PlanOptions) -> Plan:
-    """The changes that make ``live`` match ``state``, in execution order."""
-    return plan_from(state, live, diff_all(state, live, options))
-
-
-def plan_from(state: DesiredState, live: LiveState, found: PlanPart) -> Plan:
-    """The plan for a diff already made of ``state`` against ``live``."""
+def plan_from(n: Normalised, found: PlanPart) -> Plan:
+    """The plan for a diff already made of desired against live state."""
+    state, live = n.state, n.live
     own = state.config.ownership
     return Plan(
         # A plan with errors cannot be applied, so it lists no changes to mislead with.
@@ -77,7 +76,7 @@ def unmanaged(
 ) -> tuple[Unmanaged, ...]:
     """Live resources without the ownership tag, except those about to be adopted."""
     own = state.config.ownership
-    adopting = {a.params["arn"] for a in adoptions}
+    adopting = {a.payload.arn for a in adoptions if isinstance(a.payload, Adopt)}
     found = [
         Unmanaged("model_card", c.name, c.arn)
         for c in live.cards.values()
@@ -91,3 +90,11 @@ def unmanaged(
     return tuple(
         sorted((u for u in found if u.arn not in adopting), key=lambda u: (u.kind, u.name))
     )
+
+
+def card_changes(found: PlanPart) -> set[str]:
+    """Names of the cards a diff changes, or deletes as part of a replacement."""
+    names = {c.address.split(".", 1)[1] for c in found.changes if c.address.startswith("card.")}
+    return names | {
+        c.payload.delete.name for c in found.changes if isinstance(c.payload, ReplaceCard)
+    }

@@ -1,62 +1,36 @@
-"""The plan: a closed set of actions, each with a display-only reason, in a fixed order.
+"""The plan: a closed set of actions on resources, in a fixed order.
 
-A ``Plan`` is a value. ``diff`` builds it, renderers show it, ``apply`` executes its
-``params`` (never its ``reason``). Its checksum covers every change, so a saved plan that
-no longer matches live state can be refused.
+A ``Plan`` is a value. The diff builds it, renderers show it, and the executor runs each
+change's typed ``payload`` (never its ``detail``, which is display text only). The
+checksum (``plan.codec``) covers each change's address, action, reason, guards and
+payload, so rewording a message never makes a saved plan stale.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import Enum
 from typing import Any
 
 from reconciler.diagnostics import Diagnostic
+from reconciler.plan.actions import Action, Flag, Guard, Reason
+from reconciler.plan.payloads import Payload, payload_type
 
-FORMAT_VERSION = "1"
-
-
-class Action(str, Enum):
-    """Everything the reconciler can do. Declared in execution order."""
-
-    ADOPT = "adopt"
-    CREATE_PERMISSION = "create_permission"
-    UPDATE_PERMISSION = "update_permission"
-    CREATE_CARD = "create_card"
-    REPLACE_CARD = "replace_card"
-    UPDATE_CONTENT = "update_content"
-    UPDATE_STATUS = "update_status"
-    UPDATE_TAGS = "update_tags"
-    CREATE_SHARE = "create_share"
-    UPDATE_SHARE = "update_share"
-    SET_PERMISSION = "set_permission"
-    ASSOCIATE_RESOURCES = "associate_resources"
-    ASSOCIATE_PRINCIPALS = "associate_principals"
-    DISASSOCIATE_PRINCIPALS = "disassociate_principals"
-    DISASSOCIATE_RESOURCES = "disassociate_resources"
-    DELETE_SHARE = "delete_share"
-    DELETE_CARD = "delete_card"
-
-    @property
-    def kind(self) -> str:
-        """'adopt', 'create', 'update', 'replace' or 'delete', for summaries and symbols."""
-        if self is Action.ADOPT:
-            return "adopt"
-        if self in (Action.CREATE_CARD, Action.CREATE_SHARE, Action.CREATE_PERMISSION):
-            return "create"
-        if self is Action.REPLACE_CARD:
-            return "replace"
-        if self in (Action.DELETE_CARD, Action.DELETE_SHARE):
-            return "delete"
-        return "update"
-
-    @property
-    def order(self) -> int:
-        return list(Action).index(self)
+__all__ = [
+    "MISSING",
+    "Action",
+    "Change",
+    "FieldChange",
+    "Flag",
+    "Guard",
+    "Missing",
+    "Plan",
+    "PlanPart",
+    "Reason",
+    "Unmanaged",
+    "ordered",
+]
 
 
 class Missing:
@@ -85,17 +59,33 @@ class FieldChange:
     after: Any = MISSING
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, kw_only=True, eq=False)
 class Change:
-    """One action on one resource. ``params`` is what the executor needs, and all it uses."""
+    """One action on one resource. ``payload`` is what the executor needs, and all it uses;
+    ``detail`` and ``fields`` are for people."""
 
     address: str  # e.g. card.Customer-Churn-Model-Card, share.churn-dev, permission.read-only
     action: Action
-    reason: str
+    reason: Reason
+    payload: Payload
+    detail: str = ""  # the reason as a sentence, with what only the live state knows
     fields: tuple[FieldChange, ...] = ()
-    params: Mapping[str, Any] = field(default_factory=dict)
-    needs: tuple[str, ...] = ()  # flags that must be given to apply it: "force", "prune"
-    guard: str = ""  # why the change needs --force, for the refusal message
+    guards: tuple[Guard, ...] = ()  # what makes it need a flag
+    guard_note: str = ""  # display: which principals open the share, for the refusal
+
+    def __post_init__(self) -> None:
+        expected = payload_type(self.action)
+        if not isinstance(self.payload, expected):
+            raise TypeError(
+                f"{self.action.value} carries {expected.__name__}, "
+                f"not {type(self.payload).__name__}"
+            )
+
+    @property
+    def needs(self) -> tuple[Flag, ...]:
+        """The flags apply must be given to run this change, in display order."""
+        wanted = {g.flag for g in self.guards}
+        return tuple(f for f in Flag if f in wanted)
 
     @property
     def sort_key(self) -> tuple[int, str]:
@@ -121,7 +111,7 @@ class Unmanaged:
     arn: str
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, kw_only=True, eq=False)
 class Plan:
     """Changes to make, and adoptions: live resources that already match git and only get
     the ownership tags on the next apply (after ``reconciler import``). Adoptions are not
@@ -144,47 +134,7 @@ class Plan:
         counts = Counter(c.action.kind for c in self.changes)
         return {k: counts.get(k, 0) for k in ("create", "update", "replace", "delete")}
 
-    def checksum(self) -> str:
-        """sha256 over the canonical JSON of every change: equal plans, equal checksums."""
-        body = json.dumps(
-            [change_to_json(c) for c in (*self.adoptions, *self.changes)],
-            sort_keys=True,
-            separators=(",", ":"),
-            default=_json_default,
-        )
-        return "sha256:" + hashlib.sha256(body.encode()).hexdigest()
-
 
 def ordered(changes: list[Change]) -> tuple[Change, ...]:
     """Changes in execution order: by action, then address."""
     return tuple(sorted(changes, key=lambda c: c.sort_key))
-
-
-def change_to_json(change: Change) -> dict[str, Any]:
-    """The JSON form of one change, as in the versioned plan format."""
-    return {
-        "address": change.address,
-        "action": change.action.value,
-        "reason": change.reason,
-        "needs": list(change.needs),
-        "guard": change.guard,
-        "fields": [_field_to_json(f) for f in change.fields],
-        "params": dict(change.params),
-    }
-
-
-def _field_to_json(item: FieldChange) -> dict[str, Any]:
-    out: dict[str, Any] = {"path": item.path}
-    if item.before is not MISSING:
-        out["before"] = item.before
-    if item.after is not MISSING:
-        out["after"] = item.after
-    return out
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, tuple | frozenset | set):
-        return sorted(value) if isinstance(value, frozenset | set) else list(value)
-    if isinstance(value, Mapping):
-        return dict(value)
-    raise TypeError(f"cannot serialise {type(value).__name__} in a plan")

@@ -12,52 +12,49 @@ from pathlib import Path
 from typing import Any
 
 from reconciler.errors import ReconcilerError
-from reconciler.plan.model import FORMAT_VERSION, Plan
+from reconciler.plan.codec import PlanFormatError, changes_from_document, checksum
+from reconciler.plan.model import Change, Plan
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class SavedPlan:
     path: Path
     checksum: str
-    changes: tuple[tuple[str, str], ...]  # (address, action)
+    changes: tuple[Change, ...]
     prune: bool
     adopt: bool
 
 
 def read_saved_plan(path: Path) -> SavedPlan:
+    hint = "pass a file written by `reconciler plan --out`"
     try:
         body: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as e:
-        raise ReconcilerError(
-            f"cannot read the saved plan {path}: {e}",
-            hint="pass a file written by `reconciler plan --out`",
-        ) from e
+        raise ReconcilerError(f"cannot read the saved plan {path}: {e}", hint=hint) from e
     if not isinstance(body, dict) or "checksum" not in body:
+        raise ReconcilerError(f"{path} is not a saved plan", hint=hint)
+    try:
+        changes = changes_from_document(body)
+    except PlanFormatError as e:
         raise ReconcilerError(
-            f"{path} is not a saved plan", hint="pass a file written by `reconciler plan --out`"
-        )
-    if body.get("format_version") != FORMAT_VERSION:
-        raise ReconcilerError(
-            f"{path} has plan format {body.get('format_version')!r}; this "
-            f"reconciler reads format {FORMAT_VERSION!r}",
-            hint="plan again with this version",
-        )
+            f"{path} cannot be read: {e}", hint="plan again with this version"
+        ) from e
     options = body.get("options", {})
     return SavedPlan(
-        path,
-        str(body.get("checksum")),
-        tuple((c["address"], c["action"]) for c in body.get("changes", [])),
-        bool(options.get("prune")),
-        bool(options.get("adopt")),
+        path=path,
+        checksum=str(body.get("checksum")),
+        changes=changes,
+        prune=bool(options.get("prune")),
+        adopt=bool(options.get("adopt")),
     )
 
 
 def ensure_current(saved: SavedPlan, plan: Plan) -> None:
     """Refuse with what differs when live state no longer gives the saved plan."""
-    if saved.checksum == plan.checksum():
+    if saved.checksum == checksum(plan):
         return
     now = {(c.address, c.action.value) for c in plan.changes}
-    then = set(saved.changes)
+    then = {(c.address, c.action.value) for c in saved.changes}
     lines = [f"  only in the saved plan: {a} ({b})" for a, b in sorted(then - now)]
     lines += [f"  only in a plan made now: {a} ({b})" for a, b in sorted(now - then)]
     if not lines:

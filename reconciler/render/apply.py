@@ -5,20 +5,50 @@ summary, JSON for machines (shape in docs/formats.md, versioned by format_versio
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
-from reconciler.apply.report import AccountCheck, ApplyReport, Step, StepStatus
-from reconciler.plan.model import change_to_json
+from reconciler.apply.report import ApplyReport, Step, StepStatus
+from reconciler.commands.consumers import AccountCheck, VerifyReport
+from reconciler.plan.codec import change_to_json
 from reconciler.render import Registry
 from reconciler.words import count
 
-FORMAT_VERSION = "1"
-REPORTS: Registry[ApplyReport] = Registry("apply reports")
+FORMAT_VERSION = "2"
 _MARK = {StepStatus.DONE: "✓", StepStatus.FAILED: "✗", StepStatus.NOT_ATTEMPTED: "·"}
 
 
-def outcome(report: ApplyReport) -> str:
+@dataclass(frozen=True, kw_only=True)
+class RunReport:
+    """What the renderers show: an apply (with its verification) or a verify alone."""
+
+    kind: str  # "apply" or "verify"
+    apply: ApplyReport | None = None
+    verification: VerifyReport | None = None
+    context: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def steps(self) -> tuple[Step, ...]:
+        return self.apply.steps if self.apply else ()
+
+    @property
+    def checks(self) -> tuple[AccountCheck, ...]:
+        return self.verification.checks if self.verification else ()
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.apply and self.apply.failed) or bool(
+            self.verification and self.verification.failed
+        )
+
+
+REPORTS: Registry[RunReport] = Registry("apply reports")
+
+
+def outcome(run: RunReport) -> str:
     """One sentence: what happened overall."""
+    report = run.apply or ApplyReport(checksum="")
     if report.refused:
         return "Refused: nothing was applied."
     failed = [s for s in report.steps if s.status is StepStatus.FAILED]
@@ -31,9 +61,9 @@ def outcome(report: ApplyReport) -> str:
         )
     if report.converged is False:
         return "Applied, but live state still differs from git (see remaining changes)."
-    if any(not c.ok for c in report.checks):
+    if any(not c.ok for c in run.checks):
         return "Applied; consumer verification found problems."
-    if report.kind == "verify":
+    if run.kind == "verify":
         return "Every consumer account sees what git declares."
     done = sum(1 for s in report.steps if s.status is StepStatus.DONE)
     return (
@@ -44,18 +74,19 @@ def outcome(report: ApplyReport) -> str:
 
 
 @REPORTS.register("text")
-def text(report: ApplyReport) -> str:
+def text(run: RunReport) -> str:
+    report = run.apply or ApplyReport(checksum="")
     lines = [
-        f"Model card {report.kind} for account {report.context.get('account', '?')} in "
-        f"{report.context.get('region', '?')}"
+        f"Model card {run.kind} for account {run.context.get('account', '?')} in "
+        f"{run.context.get('region', '?')}"
     ]
     body = [f"Refused: {r}" for r in report.refused]
     body += [_step_line(s) for s in report.steps]
-    body += [f"Still differs: {c.address} ({c.action.value}): {c.reason}" for c in report.remaining]
+    body += [f"Still differs: {c.address} ({c.action.value}): {c.detail}" for c in report.remaining]
     body += [f"Warning: {w}" for w in report.warnings]
-    if report.checks:
-        body += [*([""] if body else []), "Consumer accounts:", *map(_check_line, report.checks)]
-    sections = [lines, ["", *body] if body else [], ["", outcome(report)]]
+    if run.checks:
+        body += [*([""] if body else []), "Consumer accounts:", *map(_check_line, run.checks)]
+    sections = [lines, ["", *body] if body else [], ["", outcome(run)]]
     return "\n".join(line for part in sections for line in part) + "\n"
 
 
@@ -72,14 +103,15 @@ def _check_line(check: AccountCheck) -> str:
     tail = f"; problems: {'; '.join(check.problems)}" if check.problems else ""
     return (
         f"  {mark} {check.account} ({check.account_id}) via {check.share}: invitation "
-        f"{check.invitation}; {cards}; permission {check.permission}"
+        f"{check.invitation or 'unknown'}; {cards}; permission {check.permission or 'unknown'}"
         f" [{', '.join(a.removeprefix('sagemaker:') for a in check.actions)}]{tail}"
     )
 
 
 @REPORTS.register("markdown")
-def markdown(report: ApplyReport) -> str:
-    lines = [f"### Model card {report.kind}", "", outcome(report), ""]
+def markdown(run: RunReport) -> str:
+    report = run.apply or ApplyReport(checksum="")
+    lines = [f"### Model card {run.kind}", "", outcome(run), ""]
     lines += [f"- ⛔ {r}" for r in report.refused]
     lines += [f"> ⚠️ {_cell(w)}" for w in report.warnings]
     if report.steps:
@@ -88,17 +120,17 @@ def markdown(report: ApplyReport) -> str:
             f"| {_MARK[s.status]} | `{s.address}` | {s.action} | {_cell(_result(s))} |"
             for s in report.steps
         ]
-    if report.checks:
+    if run.checks:
         lines += [
             "",
             "| Account | Share | Invitation | Cards visible | Permission | Problems |",
             "|---|---|---|---|---|---|",
         ]
         lines += [
-            f"| {c.account} | {c.share} | {c.invitation} | {len(c.visible)}/"
-            f"{len(c.visible) + len(c.missing)} | {c.permission} | "
+            f"| {c.account} | {c.share} | {c.invitation or '—'} | {len(c.visible)}/"
+            f"{len(c.visible) + len(c.missing)} | {c.permission or '—'} | "
             f"{_cell('; '.join(c.problems)) or '—'} |"
-            for c in report.checks
+            for c in run.checks
         ]
     return "\n".join(lines) + "\n"
 
@@ -114,14 +146,15 @@ def _cell(text: str) -> str:
 
 
 @REPORTS.register("json")
-def as_json(report: ApplyReport) -> str:
+def as_json(run: RunReport) -> str:
+    report = run.apply or ApplyReport(checksum="")
     body: dict[str, Any] = {
         "format_version": FORMAT_VERSION,
-        "kind": report.kind,
+        "kind": run.kind,
         "plan_checksum": report.checksum,
-        "context": report.context,
-        "outcome": outcome(report),
-        "failed": report.failed,
+        "context": dict(run.context),
+        "outcome": outcome(run),
+        "failed": run.failed,
         "refused": list(report.refused),
         "warnings": list(report.warnings),
         "steps": [
@@ -150,7 +183,7 @@ def as_json(report: ApplyReport) -> str:
                 "problems": list(c.problems),
                 "ok": c.ok,
             }
-            for c in report.checks
+            for c in run.checks
         ],
     }
     return json.dumps(body, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n"

@@ -63,5 +63,5 @@ def unmanaged_address(item: Unmanaged) -> str:
 
 
 def needs_note(change: Change) -> str:
-    flags = " and ".join(f"--{n}" for n in change.needs)
+    flags = " and ".join(f"--{n.value}" for n in change.needs)
     return f" (needs {flags})" if flags else ""

@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from reconciler import __version__
-from reconciler.plan.model import FORMAT_VERSION, change_to_json
+from reconciler.plan.codec import FORMAT_VERSION, change_to_json, checksum
 from reconciler.render.plan_common import PLANS, PlanReport
 
 
@@ -20,7 +20,7 @@ def plan_document(report: PlanReport) -> dict[str, Any]:
     body: dict[str, Any] = {
         "format_version": FORMAT_VERSION,
         "reconciler_version": __version__,
-        "checksum": plan.checksum(),
+        "checksum": checksum(plan),
         "context": dict(plan.context),
         "summary": plan.summary(),
         "has_changes": plan.has_changes,

@@ -123,7 +123,7 @@ def _table(report: PlanReport) -> list[str]:
         emoji = _EMOJI[SYMBOLS[change.action.kind]]
         rows.append(
             f"| {emoji} | `{change.address}` | {action_label(change)}"
-            f"{needs_note(change)} | {_text(change.reason)} |"
+            f"{needs_note(change)} | {_text(change.detail)} |"
         )
     return [*rows, ""]
 

@@ -52,7 +52,7 @@ def _change(change: Change, paint: _Paint) -> list[str]:
     symbol = SYMBOLS[change.action.kind]
     head = (
         f"  # {change.address} {VERBS[change.action.kind]} ({action_label(change)})"
-        f"{needs_note(change)}: {change.reason}"
+        f"{needs_note(change)}: {change.detail}"
     )
     lines = [head, f"  {paint(symbol, symbol)} {change.address}"]
     lines += [f"      {_field(f, paint)}" for f in change.fields]

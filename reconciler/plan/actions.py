@@ -1,0 +1,112 @@
+"""The closed sets a plan is made of: actions, why a change is planned, which guards it
+trips, and the flags that allow it. Display text is derived from these values; only the
+values themselves are part of a plan's checksum.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from typing_extensions import assert_never
+
+
+class Action(str, Enum):
+    """Everything the reconciler can do. Declared in execution order."""
+
+    ADOPT = "adopt"
+    CREATE_PERMISSION = "create_permission"
+    UPDATE_PERMISSION = "update_permission"
+    CREATE_CARD = "create_card"
+    REPLACE_CARD = "replace_card"
+    UPDATE_CONTENT = "update_content"
+    UPDATE_STATUS = "update_status"
+    UPDATE_TAGS = "update_tags"
+    CREATE_SHARE = "create_share"
+    UPDATE_SHARE = "update_share"
+    SET_PERMISSION = "set_permission"
+    ASSOCIATE_RESOURCES = "associate_resources"
+    ASSOCIATE_PRINCIPALS = "associate_principals"
+    DISASSOCIATE_PRINCIPALS = "disassociate_principals"
+    DISASSOCIATE_RESOURCES = "disassociate_resources"
+    DELETE_SHARE = "delete_share"
+    DELETE_CARD = "delete_card"
+
+    @property
+    def kind(self) -> str:
+        """'adopt', 'create', 'update', 'replace' or 'delete', for summaries and symbols."""
+        if self is Action.ADOPT:
+            return "adopt"
+        if self in (Action.CREATE_CARD, Action.CREATE_SHARE, Action.CREATE_PERMISSION):
+            return "create"
+        if self is Action.REPLACE_CARD:
+            return "replace"
+        if self in (Action.DELETE_CARD, Action.DELETE_SHARE):
+            return "delete"
+        return "update"
+
+    @property
+    def order(self) -> int:
+        return _ORDER[self]
+
+
+_ORDER = {action: i for i, action in enumerate(Action)}
+
+
+class Flag(str, Enum):
+    """Command-line flags a change may need before apply runs it. In display order."""
+
+    PRUNE = "prune"
+    FORCE = "force"
+
+
+class Guard(str, Enum):
+    """Why a change needs a flag: each guard names the flag that allows it."""
+
+    DELETES = "deletes"
+    REPLACES_CARD = "replaces_card"
+    ARCHIVES_APPROVED = "archives_approved"
+    DELETES_APPROVED = "deletes_approved"
+    OPENS_SHARE = "opens_share"
+
+    @property
+    def flag(self) -> Flag:
+        return Flag.PRUNE if self is Guard.DELETES else Flag.FORCE
+
+    @property
+    def text(self) -> str:
+        match self:
+            case Guard.DELETES:
+                return "it deletes a resource"
+            case Guard.REPLACES_CARD:
+                return (
+                    "replacing a card deletes it, and its version history, before creating it anew"
+                )
+            case Guard.ARCHIVES_APPROVED:
+                return "it archives an Approved card"
+            case Guard.DELETES_APPROVED:
+                return "it deletes an Approved card"
+            case Guard.OPENS_SHARE:
+                return "it opens the share to principals outside the Organization"
+            case _:
+                assert_never(self)
+
+
+class Reason(str, Enum):
+    """Why a change is planned. The plan shows a sentence built for each change beside it."""
+
+    NOT_IN_ACCOUNT = "not_in_account"
+    RENAMED = "renamed"
+    RENAME_LEFTOVER = "rename_leftover"
+    KMS_KEY_CHANGED = "kms_key_changed"
+    IMPORTED = "imported"
+    CONTENT_DIFFERS = "content_differs"
+    STATUS_DIFFERS = "status_differs"
+    TAGS_DIFFER = "tags_differ"
+    SETTINGS_DIFFER = "settings_differ"
+    ACTIONS_DIFFER = "actions_differ"
+    PERMISSION_DIFFERS = "permission_differs"
+    PERMISSION_RENEWED = "permission_renewed"
+    PERMISSION_OUTDATED = "permission_outdated"
+    MEMBERS_MISSING = "members_missing"
+    MEMBERS_NOT_SELECTED = "members_not_selected"
+    NOT_IN_GIT = "not_in_git"

@@ -1,0 +1,221 @@
+"""What the executor needs for each action: one frozen, keyword-only payload class per
+action, and nothing else. The diff builds them; the executor reads their fields; the codec
+writes them into the JSON plan. No payload carries display text.
+
+``payload_type`` ties each action to its payload class. A new action makes mypy point at
+that match (and at the executor's dispatch) until both know it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+from typing_extensions import assert_never
+
+from reconciler.plan.actions import Action
+
+
+class Service(str, Enum):
+    """Which API tags a resource: SageMaker (model cards) or RAM (resource shares)."""
+
+    SAGEMAKER = "sagemaker"
+    RAM = "ram"
+
+
+class MemberKind(str, Enum):
+    """The two kinds of RAM share association."""
+
+    RESOURCE = "RESOURCE"
+    PRINCIPAL = "PRINCIPAL"
+
+    @property
+    def noun(self) -> str:
+        return "card" if self is MemberKind.RESOURCE else "principal"
+
+    @property
+    def plural(self) -> str:
+        """The plan's field name: resources or principals."""
+        return "resources" if self is MemberKind.RESOURCE else "principals"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Adopt:
+    """Add the ownership tags to a live resource that already matches git."""
+
+    arn: str
+    service: Service
+    tags: Mapping[str, str]
+
+
+@dataclass(frozen=True, kw_only=True)
+class CreatePermission:
+    name: str
+    arn: str
+    actions: tuple[str, ...]
+    resource_type: str
+    tags: Mapping[str, str]
+
+
+@dataclass(frozen=True, kw_only=True)
+class UpdatePermission:
+    """A new default version with these actions."""
+
+    name: str
+    arn: str
+    actions: tuple[str, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class CreateCard:
+    name: str
+    arn: str
+    status: str
+    content: Mapping[str, Any]
+    tags: Mapping[str, str]
+    kms_key_id: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class DeleteCard:
+    name: str
+    arn: str
+    status: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReplaceCard:
+    """Create one card and delete another (same name: delete first; a rename: create first)."""
+
+    create: CreateCard
+    delete: DeleteCard
+
+
+@dataclass(frozen=True, kw_only=True)
+class UpdateContent:
+    """The whole content to write: git's, plus the live values of ignored paths."""
+
+    name: str
+    arn: str
+    content: Mapping[str, Any]
+
+
+@dataclass(frozen=True, kw_only=True)
+class UpdateStatus:
+    name: str
+    arn: str
+    status: str
+    from_status: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class UpdateTags:
+    """Tags to set and keys to remove on a model card."""
+
+    arn: str
+    add: Mapping[str, str]
+    remove: tuple[str, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class CreateShare:
+    name: str
+    principals: tuple[str, ...]
+    resource_arns: tuple[str, ...]
+    permission_arn: str
+    tags: Mapping[str, str]
+    allow_external_principals: bool
+
+
+@dataclass(frozen=True, kw_only=True)
+class UpdateShare:
+    """Settings (``None``: unchanged) and tags of a share."""
+
+    share_arn: str
+    name: str | None = None
+    allow_external_principals: bool | None = None
+    tags_add: Mapping[str, str] | None = None
+    tags_remove: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class SetPermission:
+    """Attach the permission's default version to the share, replacing what it has."""
+
+    share_arn: str
+    permission_arn: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChangeMembers:
+    """Entities to associate with, or disassociate from, a share."""
+
+    share_arn: str
+    kind: MemberKind
+    entities: tuple[str, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class DeleteShare:
+    share_arn: str
+    name: str
+
+
+Payload = (
+    Adopt
+    | CreatePermission
+    | UpdatePermission
+    | CreateCard
+    | ReplaceCard
+    | UpdateContent
+    | UpdateStatus
+    | UpdateTags
+    | CreateShare
+    | UpdateShare
+    | SetPermission
+    | ChangeMembers
+    | DeleteShare
+    | DeleteCard
+)
+
+
+def payload_type(action: Action) -> type[Payload]:
+    """The payload class an action carries."""
+    match action:
+        case Action.ADOPT:
+            return Adopt
+        case Action.CREATE_PERMISSION:
+            return CreatePermission
+        case Action.UPDATE_PERMISSION:
+            return UpdatePermission
+        case Action.CREATE_CARD:
+            return CreateCard
+        case Action.REPLACE_CARD:
+            return ReplaceCard
+        case Action.UPDATE_CONTENT:
+            return UpdateContent
+        case Action.UPDATE_STATUS:
+            return UpdateStatus
+        case Action.UPDATE_TAGS:
+            return UpdateTags
+        case Action.CREATE_SHARE:
+            return CreateShare
+        case Action.UPDATE_SHARE:
+            return UpdateShare
+        case Action.SET_PERMISSION:
+            return SetPermission
+        case (
+            Action.ASSOCIATE_RESOURCES
+            | Action.ASSOCIATE_PRINCIPALS
+            | Action.DISASSOCIATE_PRINCIPALS
+            | Action.DISASSOCIATE_RESOURCES
+        ):
+            return ChangeMembers
+        case Action.DELETE_SHARE:
+            return DeleteShare
+        case Action.DELETE_CARD:
+            return DeleteCard
+        case _:
+            assert_never(action)

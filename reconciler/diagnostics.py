@@ -28,7 +28,7 @@ class Position:
 START = Position(1, 1)
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, kw_only=True)
 class Diagnostic:
     """One problem in one file. Sorted by file, then position, then path."""
 

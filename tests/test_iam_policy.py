@@ -176,10 +176,10 @@ def test_verify_policy_reads_the_card_accounts_shares(cli: Cli, project_root: Pa
 
 def test_policies_follow_the_configuration() -> None:
     config = Config(
-        "eu-west-1",
-        "999999999999",
+        region="eu-west-1",
+        card_account_id="999999999999",
         ownership=Ownership("owner", "gitops"),
-        accounts={"dev": Account("dev", "888888888888")},
+        accounts={"dev": Account(name="dev", id="888888888888")},
     )
     apply = statements(policy_document("apply", config))
     assert "AssumeConsumerRoles" not in apply
@@ -210,7 +210,7 @@ def test_the_output_is_stable(cli: Cli, project_root: Path) -> None:
 def test_an_unknown_role_is_refused(cli: Cli, project_root: Path) -> None:
     assert cli("iam-policy", "--role", "admin", "--repo", str(project_root)).exit_code == 1
     with pytest.raises(ReconcilerError, match="use one of plan, apply, verify"):
-        policy_document("admin", Config("us-east-1", OWNER))
+        policy_document("admin", Config(region="us-east-1", card_account_id=OWNER))
 
 
 # -- (2) valid-looking IAM -------------------------------------------------------------

@@ -49,12 +49,12 @@ def applied(state: DesiredState) -> LiveState:
     arns = Arns.for_config(state.config)
     card = state.cards[CARD]
     live_card = LiveCard(
-        CARD,
-        arns.card(CARD),
-        card.status,
-        1,
-        dict(card.content),
-        {**card.tags, **OWN, "reconciler-source": card.file},
+        name=CARD,
+        arn=arns.card(CARD),
+        status=card.status,
+        version=1,
+        content=dict(card.content),
+        tags={**card.tags, **OWN, "reconciler-source": card.file},
         confirmed=True,
         last_modified_by="arn:aws:sts::111111111111:assumed-role/Deploy/ci",
         last_modified_time="2026-11-20T10:00:00+00:00",
@@ -64,21 +64,21 @@ def applied(state: DesiredState) -> LiveState:
         members = [arns.card(CARD)] if card.status in share.card_statuses else []
         principal = state.config.accounts[share.principals[0]].id
         shares[share.name] = LiveShare(
-            share.name,
-            f"arn:aws:ram:us-east-1:111111111111:resource-share/{share.name}",
-            "ACTIVE",
-            share.allow_external_principals,
-            {**share.tags, **OWN, "reconciler-source": share.file},
-            tuple(LiveAssociation(m, "ASSOCIATED") for m in members),
-            (LiveAssociation(principal, "ASSOCIATED"),),
-            (arns.permission(share.permission),),
+            name=share.name,
+            arn=f"arn:aws:ram:us-east-1:111111111111:resource-share/{share.name}",
+            status="ACTIVE",
+            allow_external_principals=share.allow_external_principals,
+            tags={**share.tags, **OWN, "reconciler-source": share.file},
+            resources=tuple(LiveAssociation(entity=m, status="ASSOCIATED") for m in members),
+            principals=(LiveAssociation(entity=principal, status="ASSOCIATED"),),
+            permission_arns=(arns.permission(share.permission),),
         )
     permission = LivePermission(
-        "read-only",
-        arns.permission("read-only"),
-        "1",
-        ("sagemaker:DescribeModelCard", "sagemaker:ListModelCardVersions"),
-        {**OWN, "reconciler-source": "reconciler.yaml"},
+        name="read-only",
+        arn=arns.permission("read-only"),
+        version="1",
+        actions=("sagemaker:DescribeModelCard", "sagemaker:ListModelCardVersions"),
+        tags={**OWN, "reconciler-source": "reconciler.yaml"},
     )
     return LiveState({CARD: live_card}, shares, {"read-only": permission})
 
@@ -104,12 +104,12 @@ def edited_live(state: DesiredState) -> LiveState:
 def unmanaged_live(state: DesiredState) -> LiveState:
     live = applied(state)
     legacy = LiveCard(
-        "Legacy-Fraud-Card",
-        Arns.for_config(state.config).card("Legacy-Fraud-Card"),
-        "Approved",
-        4,
-        {},
-        {"team": "fraud"},
+        name="Legacy-Fraud-Card",
+        arn=Arns.for_config(state.config).card("Legacy-Fraud-Card"),
+        status="Approved",
+        version=4,
+        content={},
+        tags={"team": "fraud"},
     )
     from dataclasses import replace
 
@@ -150,7 +150,7 @@ FORMATS = {"text": "txt", "markdown": "md", "json": "json"}
 @pytest.mark.parametrize("fmt", sorted(FORMATS))
 @pytest.mark.parametrize("scenario", sorted(SCENARIOS))
 def test_rendering_matches_golden_file(scenario: str, fmt: str) -> None:
-    rendered = PLANS.get(fmt)(PlanReport(SCENARIOS[scenario]()))
+    rendered = PLANS.get(fmt)(PlanReport(plan=SCENARIOS[scenario]()))
     golden = GOLDEN / f"{scenario}.{FORMATS[fmt]}"
     if os.environ.get("UPDATE_GOLDEN") == "1":
         golden.write_text(rendered, encoding="utf-8")
@@ -159,8 +159,8 @@ def test_rendering_matches_golden_file(scenario: str, fmt: str) -> None:
 
 def test_colour_codes_only_when_asked() -> None:
     plan = SCENARIOS["promotion"]()
-    plain = PLANS.get("text")(PlanReport(plan))
-    coloured = PLANS.get("text")(PlanReport(plan, color=True))
+    plain = PLANS.get("text")(PlanReport(plan=plan))
+    coloured = PLANS.get("text")(PlanReport(plan=plan, color=True))
     assert "\033[" not in plain
     assert "\033[33m~\033[0m card.Customer-Churn-Model-Card" in coloured
 
@@ -175,7 +175,7 @@ def test_markdown_stays_under_the_github_limit_and_says_what_was_left_out() -> N
             replace(c, address=f"{c.address}-{i:04d}") for i in range(400) for c in plan.changes
         ),
     )
-    text = PLANS.get("markdown")(PlanReport(big, full_plan_hint="the plan.json artifact"))
+    text = PLANS.get("markdown")(PlanReport(plan=big, full_plan_hint="the plan.json artifact"))
     assert len(text) <= 65_536
     assert "left out to stay under GitHub's 65,536-character limit" in text
     assert "the plan.json artifact" in text

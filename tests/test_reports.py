@@ -111,27 +111,35 @@ def test_refused_apply_says_nothing_was_applied() -> None:
 
 def test_drift_text_shows_edits_fields_details_and_remedies() -> None:
     report = DriftReport(
-        (
+        items=(
             DriftItem(
-                "card.A",
-                "content",
-                "content edited outside git",
-                "",
-                (FieldChange("$.content.x", "live", "git"),),
-                (Edit("assumed-role/Dev/ana", "222222222222", "2026-11-26T10:00:00", 1, 2),),
-                "pull or apply",
+                address="card.A",
+                kind="content",
+                summary="content edited outside git",
+                detail="",
+                fields=(FieldChange("$.content.x", "live", "git"),),
+                edits=(
+                    Edit(
+                        identity="assumed-role/Dev/ana",
+                        account="222222222222",
+                        time="2026-11-26T10:00:00",
+                        version_from=1,
+                        version_to=2,
+                    ),
+                ),
+                remedy="pull or apply",
             ),
             DriftItem(
-                "card.S",
-                "unmanaged",
-                "model card not managed by the reconciler",
-                "arn:aws:sagemaker:us-east-1:111111111111:model-card/S",
+                address="card.S",
+                kind="unmanaged",
+                summary="model card not managed by the reconciler",
+                detail="arn:aws:sagemaker:us-east-1:111111111111:model-card/S",
                 remedy="import it",
             ),
         ),
-        CONTEXT,
-        2,
-        1,
+        context=CONTEXT,
+        cards_checked=2,
+        shares_checked=1,
     )
     assert DRIFT.get("text")(report).splitlines()[2:] == [
         "! card.A [content]: content edited outside git",
@@ -149,7 +157,9 @@ def test_drift_text_shows_edits_fields_details_and_remedies() -> None:
 
 def test_no_drift_text() -> None:
     assert (
-        DRIFT.get("text")(DriftReport((), CONTEXT, 3, 2)).splitlines()[-1]
+        DRIFT.get("text")(
+            DriftReport(items=(), context=CONTEXT, cards_checked=3, shares_checked=2)
+        ).splitlines()[-1]
         == "No drift: live state matches git (3 cards and 2 shares checked)."
     )
 

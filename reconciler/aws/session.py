@@ -30,7 +30,7 @@ from botocore.exceptions import (
 from reconciler.errors import ReconcilerError
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class AwsSettings:
     region: str
     endpoint_url: str | None = None
@@ -124,11 +124,11 @@ class AwsSession:
     def assume(self, role_arn: str, session_name: str) -> AwsSession:
         """A session acting through ``role_arn``, sharing this session's call counts."""
         settings = AwsSettings(
-            self.settings.region,
-            self.settings.endpoint_url,
-            None,
-            self.settings.max_attempts,
-            self.settings.max_workers,
+            region=self.settings.region,
+            endpoint_url=self.settings.endpoint_url,
+            role_arn=None,
+            max_attempts=self.settings.max_attempts,
+            max_workers=self.settings.max_workers,
         )
         return AwsSession(settings, self.stats, self._assumed(role_arn, session_name))
 

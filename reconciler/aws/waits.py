@@ -23,7 +23,7 @@ class WaitFailed(Exception):
         self.code, self.message = code, message
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class WaitSettings:
     timeout: float = 300.0
     first_delay: float = 0.1

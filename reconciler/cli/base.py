@@ -117,7 +117,7 @@ def report_for(target: Target, run: PlanRun, fmt: str, stats: bool) -> PlanRepor
     calls = target.session.stats
     counts = {"calls": dict(calls.calls), "attempts": dict(calls.attempts)}
     color = fmt == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    return PlanReport(run.plan, counts if stats else None, color)
+    return PlanReport(plan=run.plan, stats=counts if stats else None, color=color)
 
 
 def write_file(path: Path, text: str) -> None:

@@ -85,7 +85,7 @@ def apply(
                 connect(RunSettings(repo=repo, endpoint_url=endpoint_url)), request, hooks
             )
     except PlanHasErrors as e:
-        sys.stderr.write(PLANS.get("text")(PlanReport(e.plan)))
+        sys.stderr.write(PLANS.get("text")(PlanReport(plan=e.plan)))
         raise
     report = RunReport(
         kind="apply",
@@ -105,7 +105,7 @@ def _confirm(plan: Plan, auto_approve: bool) -> bool:
             "apply needs a confirmation and there is no terminal to ask on",
             hint="review the plan, then pass --auto-approve",
         )
-    sys.stderr.write(PLANS.get("text")(PlanReport(plan, color=sys.stderr.isatty())))
+    sys.stderr.write(PLANS.get("text")(PlanReport(plan=plan, color=sys.stderr.isatty())))
     sys.stderr.write("\nApply these changes? Only 'yes' is accepted: ")
     sys.stderr.flush()
     return sys.stdin.readline().strip() == "yes"

@@ -184,7 +184,7 @@ class Demo:
 
     def show_plan(self) -> Plan:
         plan = self.plan()
-        self.say("$ reconciler plan\n" + PLANS.get("text")(PlanReport(plan)).rstrip())
+        self.say("$ reconciler plan\n" + PLANS.get("text")(PlanReport(plan=plan)).rstrip())
         expect(not plan.errors, "the plan has no errors")
         return plan
 

@@ -50,7 +50,7 @@ KINDS: Mapping[Action, tuple[str, str]] = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Edit:
     """One recorded change to a card made outside git."""
 
@@ -69,7 +69,7 @@ class Edit:
         return f"edited by {who}{where}{when}, version {self.version_from} → {self.version_to}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class DriftItem:
     address: str
     kind: str
@@ -80,7 +80,7 @@ class DriftItem:
     remedy: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class DriftReport:
     items: tuple[DriftItem, ...]
     context: Mapping[str, str] = field(default_factory=dict)
@@ -107,14 +107,28 @@ def edits_from(history: tuple[Version, ...], base: Version | None) -> tuple[Edit
     for version in sorted(history, key=lambda v: v.number):
         who, account = split_identity(version.modified_by)
         start = previous if previous is not None else version.number - 1
-        edits.append(Edit(who, account, version.modified_at, start, version.number))
+        edits.append(
+            Edit(
+                identity=who,
+                account=account,
+                time=version.modified_at,
+                version_from=start,
+                version_to=version.number,
+            )
+        )
         previous = version.number
     return tuple(edits)
 
 
 def status_edit(card: LiveCard) -> Edit:
     who, account = split_identity(card.last_modified_by)
-    return Edit(who, account, card.last_modified_time, card.version, card.version)
+    return Edit(
+        identity=who,
+        account=account,
+        time=card.last_modified_time,
+        version_from=card.version,
+        version_to=card.version,
+    )
 
 
 def drift_report(
@@ -129,20 +143,23 @@ def drift_report(
     items += [_from_error(e) for e in found.errors]
     items += [_from_unmanaged(u) for u in unmanaged]
     items.sort(key=lambda i: (i.address, i.kind))
-    return DriftReport(tuple(items), dict(context), *counts)
+    cards, shares = counts
+    return DriftReport(
+        items=tuple(items), context=dict(context), cards_checked=cards, shares_checked=shares
+    )
 
 
 def _from_change(change: Change, edits: Mapping[str, tuple[Edit, ...]]) -> DriftItem:
     kind, summary = KINDS[change.action]
     key = f"{change.address}:{kind}"
     return DriftItem(
-        change.address,
-        kind,
-        summary,
-        change.detail,
-        change.fields,
-        edits.get(key, ()),
-        _remedy(kind),
+        address=change.address,
+        kind=kind,
+        summary=summary,
+        detail=change.detail,
+        fields=change.fields,
+        edits=edits.get(key, ()),
+        remedy=_remedy(kind),
     )
 
 
@@ -166,10 +183,10 @@ def _from_error(error: Diagnostic) -> DriftItem:
     prefix = "share" if error.file.startswith("shares/") else "card"
     address = f"{prefix}.{error.file.rsplit('/', 1)[-1].rsplit('.', 1)[0]}"
     return DriftItem(
-        address,
-        "blocked",
-        "differs from git in a way apply cannot undo",
-        f"{error.file}:{error.line}:{error.column}: {error.message}",
+        address=address,
+        kind="blocked",
+        summary="differs from git in a way apply cannot undo",
+        detail=f"{error.file}:{error.line}:{error.column}: {error.message}",
         remedy="change git to match, or fix the card by hand",
     )
 
@@ -182,9 +199,9 @@ def _from_unmanaged(item: Unmanaged) -> DriftItem:
         else "`reconciler import --shares` brings it under git"
     )
     return DriftItem(
-        f"{prefix}.{item.name}",
-        "unmanaged",
-        f"{item.kind.replace('_', ' ')} not managed by the reconciler",
-        item.arn,
+        address=f"{prefix}.{item.name}",
+        kind="unmanaged",
+        summary=f"{item.kind.replace('_', ' ')} not managed by the reconciler",
+        detail=item.arn,
         remedy=remedy,
     )

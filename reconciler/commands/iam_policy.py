@@ -83,7 +83,7 @@ Statement = dict[str, Any]
 Condition = dict[str, dict[str, Any]]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Scope:
     """ARN patterns and condition values for one card account, region and ownership tag."""
 
@@ -97,11 +97,11 @@ class Scope:
     def for_config(cls, config: Config) -> Scope:
         own = config.ownership
         return cls(
-            partition_for(config.region),
-            config.region,
-            config.card_account_id,
-            own.tag_key,
-            own.tag_value,
+            partition=partition_for(config.region),
+            region=config.region,
+            account=config.card_account_id,
+            tag_key=own.tag_key,
+            tag_value=own.tag_value,
         )
 
     def arn(

@@ -24,7 +24,7 @@ from reconciler.normalize import user_tags
 from reconciler.pipeline import PlanRun
 
 
-@dataclass
+@dataclass(kw_only=True)
 class ImportResult:
     written: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # "name: why" (nothing to do)

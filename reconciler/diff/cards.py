@@ -305,4 +305,6 @@ def _removed(n: Normalised, live: LiveCard, options: CardDiffOptions, out: PlanP
 
 def _error(n: Normalised, card: CardSpec, path: PathKey, message: str, code: str) -> Diagnostic:
     doc = n.state.documents[card.file]
-    return Diagnostic(card.file, doc.locate(path), json_path(path), message, code)
+    return Diagnostic(
+        file=card.file, position=doc.locate(path), path=json_path(path), message=message, code=code
+    )

@@ -37,10 +37,10 @@ def diff_all(n: Normalised, arns: Arns, options: PlanOptions) -> PlanPart:
     shares = diff_shares(after, arns, options.prune, updating)
     parts = (cards, permissions, shares)
     return PlanPart(
-        list(ordered([c for p in parts for c in p.changes])),
-        sorted(e for p in parts for e in p.errors),
-        [w for p in parts for w in p.warnings],
-        list(ordered([a for p in parts for a in p.adoptions])),
+        changes=list(ordered([c for p in parts for c in p.changes])),
+        errors=sorted(e for p in parts for e in p.errors),
+        warnings=[w for p in parts for w in p.warnings],
+        adoptions=list(ordered([a for p in parts for a in p.adoptions])),
     )
 
 

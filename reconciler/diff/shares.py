@@ -81,13 +81,13 @@ def _diff_one(
         doc = n.state.documents[share.file]
         out.errors.append(
             Diagnostic(
-                share.file,
-                doc.locate(("name",)),
-                json_path(("name",)),
-                f"resource share '{current.name}' exists in the account but"
+                file=share.file,
+                position=doc.locate(("name",)),
+                path=json_path(("name",)),
+                message=f"resource share '{current.name}' exists in the account but"
                 " is not managed by the reconciler and differs from git: run"
                 " `reconciler import --shares` to write it to git",
-                "unmanaged-share",
+                code="unmanaged-share",
             )
         )
     else:

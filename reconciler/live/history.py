@@ -16,7 +16,7 @@ from reconciler.normalize import parse_content
 MAX_VERSIONS = 50
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Version:
     number: int
     status: str
@@ -56,9 +56,9 @@ def _describe(client: Any, name: str, number: int) -> Version:
     card = client.describe_model_card(ModelCardName=name, ModelCardVersion=number)
     modified = card.get("LastModifiedTime") or card.get("CreationTime")
     return Version(
-        number,
-        card.get("ModelCardStatus", ""),
-        identity(card.get("LastModifiedBy") or card.get("CreatedBy")),
-        modified.isoformat() if modified is not None else None,
-        parse_content(card.get("Content")),
+        number=number,
+        status=card.get("ModelCardStatus", ""),
+        modified_by=identity(card.get("LastModifiedBy") or card.get("CreatedBy")),
+        modified_at=modified.isoformat() if modified is not None else None,
+        content=parse_content(card.get("Content")),
     )

@@ -13,7 +13,7 @@ from typing import Any
 from reconciler.load.desired import Ownership
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, kw_only=True)
 class LiveCard:
     name: str
     arn: str
@@ -28,7 +28,7 @@ class LiveCard:
     confirmed: bool = False  # read with DescribeModelCard, not only from the Search index
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class LiveAssociation:
     entity: str  # a card ARN, an account ID or an organization/OU ARN
     status: str
@@ -36,7 +36,7 @@ class LiveAssociation:
     status_message: str | None = None
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, kw_only=True)
 class LiveShare:
     name: str
     arn: str
@@ -49,7 +49,7 @@ class LiveShare:
     permission_outdated: bool = False  # attached in a version that is not the default
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, kw_only=True)
 class LivePermission:
     name: str
     arn: str

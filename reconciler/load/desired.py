@@ -42,7 +42,7 @@ DEFAULT_TRANSITIONS: Mapping[str, frozenset[str]] = MappingProxyType(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Account:
     name: str
     id: str
@@ -71,7 +71,7 @@ class Ownership:
     source_tag_key: str = "reconciler-source"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Config:
     region: str
     card_account_id: str
@@ -86,7 +86,7 @@ class Config:
         return next((a for a in self.accounts.values() if a.id == account_id), None)
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, kw_only=True)
 class CardSpec:
     name: str
     status: str
@@ -98,7 +98,7 @@ class CardSpec:
     previous_names: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, kw_only=True)
 class ShareSpec:
     name: str
     principals: tuple[str, ...]
@@ -111,7 +111,7 @@ class ShareSpec:
     previous_names: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, kw_only=True)
 class DesiredState:
     """Everything the repository declares, with the source documents for positions."""
 
@@ -125,7 +125,12 @@ def config_from(data: Mapping[str, Any]) -> Config:
     """Build a Config from a schema-valid reconciler.yaml document."""
     card = data["card_account"]
     accounts = {
-        name: Account(name, a["id"], a.get("role_arn"), bool(a.get("external", False)))
+        name: Account(
+            name=name,
+            id=a["id"],
+            role_arn=a.get("role_arn"),
+            external=bool(a.get("external", False)),
+        )
         for name, a in (data.get("accounts") or {}).items()
     }
     permissions = {

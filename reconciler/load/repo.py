@@ -79,22 +79,22 @@ def load_repository(root: Path) -> RepoLoad:
     cards = _load_all(collector, root / CARDS_DIR, Kind.CARD, card_from)
     shares = _load_all(collector, root / SHARES_DIR, Kind.SHARE, share_from)
     rule_input = RuleInput(
-        config,
-        config_doc,
-        tuple(cards),
-        tuple(shares),
-        collector.documents,
-        _all_card_names(collector),
+        config=config,
+        config_doc=config_doc,
+        cards=tuple(cards),
+        shares=tuple(shares),
+        documents=collector.documents,
+        all_card_names=_all_card_names(collector),
     )
     collector.diagnostics.extend(run_rules(rule_input))
     diagnostics = tuple(sorted(set(collector.diagnostics)))
     state = None
     if config is not None and not has_errors(diagnostics):
         state = DesiredState(
-            config,
-            {c.name: c for c in cards},
-            {s.name: s for s in shares},
-            dict(collector.documents),
+            config=config,
+            cards={c.name: c for c in cards},
+            shares={s.name: s for s in shares},
+            documents=dict(collector.documents),
         )
     return RepoLoad(state, diagnostics, tuple(collector.files))
 
@@ -105,24 +105,24 @@ def _load_config(collector: _Collector) -> tuple[Config | None, SourceDocument |
         what = "is not a folder" if collector.root.exists() else "does not exist"
         collector.diagnostics.append(
             Diagnostic(
-                str(collector.root),
-                START,
-                "$",
-                f"the repository folder {collector.root} {what}: "
+                file=str(collector.root),
+                position=START,
+                path="$",
+                message=f"the repository folder {collector.root} {what}: "
                 "pass the folder that holds reconciler.yaml with --repo",
-                "missing-repo",
+                code="missing-repo",
             )
         )
         return None, None
     if not path.is_file():
         collector.diagnostics.append(
             Diagnostic(
-                CONFIG_FILE,
-                START,
-                "$",
-                f"{CONFIG_FILE} not found in {collector.root}: create it "
+                file=CONFIG_FILE,
+                position=START,
+                path="$",
+                message=f"{CONFIG_FILE} not found in {collector.root}: create it "
                 "(see the README for its format), or pass the folder that holds it with --repo",
-                "missing-config",
+                code="missing-config",
             )
         )
         return None, None

@@ -46,10 +46,20 @@ def _diagnostics(doc: SourceDocument, error: ValidationError) -> Iterator[Diagno
         key_path = (*path, error.instance)
         message = f"key {_short(error.instance)}: {explain(error)}"
         yield Diagnostic(
-            doc.file, doc.locate(key_path, key=True), json_path(key_path), message, "schema"
+            file=doc.file,
+            position=doc.locate(key_path, key=True),
+            path=json_path(key_path),
+            message=message,
+            code="schema",
         )
         return
-    yield Diagnostic(doc.file, doc.locate(path), json_path(path), explain(error), "schema")
+    yield Diagnostic(
+        file=doc.file,
+        position=doc.locate(path),
+        path=json_path(path),
+        message=explain(error),
+        code="schema",
+    )
 
 
 def _unknown_fields(doc: SourceDocument, error: ValidationError) -> Iterator[Diagnostic]:
@@ -60,7 +70,13 @@ def _unknown_fields(doc: SourceDocument, error: ValidationError) -> Iterator[Dia
     for key in sorted(set(instance) - set(allowed)):
         path = (*parent, key)
         message = f"unknown field '{key}'" + _suggest(key, allowed, "field")
-        yield Diagnostic(doc.file, doc.locate(path, key=True), json_path(path), message, "schema")
+        yield Diagnostic(
+            file=doc.file,
+            position=doc.locate(path, key=True),
+            path=json_path(path),
+            message=message,
+            code="schema",
+        )
 
 
 def _suggest(value: str, choices: list[str], noun: str) -> str:

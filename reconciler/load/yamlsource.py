@@ -53,7 +53,7 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class SourceDocument:
     """A loaded file: its data, and the positions of its values and keys by path."""
 
@@ -120,12 +120,16 @@ def load_text(text: str, display: str) -> LoadResult:
     data = builder.build(nodes[0], ()) if nodes else None
     if builder.diagnostics:
         return LoadResult(None, tuple(builder.diagnostics))
-    doc = SourceDocument(display, data, builder.values, builder.keys)
+    doc = SourceDocument(
+        file=display, data=data, value_positions=builder.values, key_positions=builder.keys
+    )
     return LoadResult(doc, ())
 
 
 def _fail(file: str, pos: Position, message: str, code: str) -> LoadResult:
-    return LoadResult(None, (Diagnostic(file, pos, "$", message, code),))
+    return LoadResult(
+        None, (Diagnostic(file=file, position=pos, path="$", message=message, code=code),)
+    )
 
 
 def _mark(mark: yaml.Mark | None) -> Position:
@@ -220,7 +224,11 @@ class _Builder:
 
     def _problem(self, node: Node, path: PathKey, message: str, code: str) -> None:
         pos = _mark(node.start_mark)
-        self.diagnostics.append(Diagnostic(self.file, pos, json_path(path), message, code))
+        self.diagnostics.append(
+            Diagnostic(
+                file=self.file, position=pos, path=json_path(path), message=message, code=code
+            )
+        )
 
 
 _HANDLERS: dict[type[Node], Callable[[_Builder, Node, PathKey], Any]] = {

@@ -92,7 +92,7 @@ class Change:
         return (self.action.order, self.address)
 
 
-@dataclass
+@dataclass(kw_only=True)
 class PlanPart:
     """What one diff (cards, shares, permissions) contributes to a plan."""
 

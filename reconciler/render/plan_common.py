@@ -11,7 +11,7 @@ from reconciler.plan.model import MISSING, Change, Plan, Unmanaged
 from reconciler.render import Registry
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PlanReport:
     """A plan with what its renderings may show beside it."""
 

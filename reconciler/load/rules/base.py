@@ -14,7 +14,7 @@ from reconciler.load.desired import CardSpec, Config, ShareSpec
 from reconciler.load.yamlsource import PathKey, SourceDocument
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class RuleInput:
     """The repository as loaded so far. ``all_card_names`` includes cards that failed schema."""
 
@@ -39,4 +39,11 @@ def at(
     severity: Severity = Severity.ERROR,
 ) -> Diagnostic:
     """A diagnostic on the value (or key) at ``path`` of ``doc``."""
-    return Diagnostic(doc.file, doc.locate(path, key=key), json_path(path), message, code, severity)
+    return Diagnostic(
+        file=doc.file,
+        position=doc.locate(path, key=key),
+        path=json_path(path),
+        message=message,
+        code=code,
+        severity=severity,
+    )

@@ -15,16 +15,15 @@ import threading
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from reconciler.sandbox import sagemaker_tags as tags
 from reconciler.sandbox.caller import Caller
 from reconciler.sandbox.config import SandboxConfig
 from reconciler.sandbox.errors import AwsError, access_denied, validation
-from reconciler.sandbox.sagemaker_cards import CardStore, not_found
-from reconciler.sandbox.sagemaker_export import ExportJobs
-from reconciler.sandbox.sagemaker_model import Card, card_arn, describe, metadata_only
-from reconciler.sandbox.sagemaker_search import SearchIndex, search
-from reconciler.sandbox.validation import check_input
-from reconciler.sandbox.wire import service_model
+from reconciler.sandbox.sagemaker import tags
+from reconciler.sandbox.sagemaker.cards import CardStore, not_found
+from reconciler.sandbox.sagemaker.export import ExportJobs
+from reconciler.sandbox.sagemaker.model import Card, card_arn, describe, metadata_only
+from reconciler.sandbox.sagemaker.search import SearchIndex, search
+from reconciler.sandbox.validation import check_input, service_model
 
 _CARD_ARN = re.compile(r"arn:aws[a-z\-]*:sagemaker:([a-z0-9\-]*):(\d{12}):model-card/(.*)")
 _JOB_ARN = re.compile(

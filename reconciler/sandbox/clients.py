@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from reconciler.sandbox import contract
+from reconciler.sandbox.http import contract
 from reconciler.sandbox.instance import Sandbox
 
 CHECKED_SERVICES = frozenset({"sagemaker", "ram"})

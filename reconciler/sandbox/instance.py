@@ -19,14 +19,14 @@ import boto3
 from botocore.config import Config
 
 from reconciler.sandbox import selftest
-from reconciler.sandbox.app import Front
 from reconciler.sandbox.clock import SandboxClock
 from reconciler.sandbox.config import SandboxConfig
 from reconciler.sandbox.faults import FaultInjector, FaultSettings
+from reconciler.sandbox.http.app import Front
+from reconciler.sandbox.http.server import HttpServer
 from reconciler.sandbox.identity import IdentityResolver
-from reconciler.sandbox.ram import RamService
-from reconciler.sandbox.sagemaker import SageMakerService
-from reconciler.sandbox.server import HttpServer
+from reconciler.sandbox.ram.service import RamService
+from reconciler.sandbox.sagemaker.service import SageMakerService
 
 DUMMY_KEY = "testing"
 

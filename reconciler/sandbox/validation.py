@@ -1,20 +1,29 @@
-"""Server-side input validation against botocore's model, with AWS's message format.
+"""botocore's service models, and server-side input validation against them.
 
-botocore checks only ``required`` and ``min`` before sending; AWS itself also enforces
-``max``, ``pattern`` and ``enum`` and answers ``ValidationException`` with messages like
-``1 validation error detected: Value 'x' at 'modelCardName' failed to satisfy
-constraint: ...``. This module reproduces that for any operation's input shape.
+``service_model`` loads a service's model once, for the services and the wire format
+alike. botocore checks only ``required`` and ``min`` before sending; AWS itself also
+enforces ``max``, ``pattern`` and ``enum`` and answers ``ValidationException`` with
+messages like ``1 validation error detected: Value 'x' at 'modelCardName' failed to
+satisfy constraint: ...``. ``check_input`` reproduces that for any operation's input
+shape.
 """
 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
-from botocore.model import OperationModel, Shape
+import botocore.session
+from botocore.model import OperationModel, ServiceModel, Shape
 
 from reconciler.sandbox.errors import validation
+
+
+@cache
+def service_model(name: str) -> ServiceModel:
+    """botocore's model of a service (loaded once; botocore's loader is slow)."""
+    return botocore.session.get_session().get_service_model(name)
 
 
 @lru_cache(maxsize=512)

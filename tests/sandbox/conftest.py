@@ -10,7 +10,7 @@ import pytest
 
 from reconciler.sandbox.caller import Caller
 from reconciler.sandbox.config import Organization, SandboxConfig
-from reconciler.sandbox.ram import RamService
+from reconciler.sandbox.ram.service import RamService
 
 OWNER, DEV, PROD, OTHER = "111111111111", "222222222222", "444444444444", "555555555555"
 REGION = "us-east-1"

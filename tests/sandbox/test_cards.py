@@ -192,7 +192,7 @@ def test_delete_unknown_card_is_not_found(sm) -> None:
 
 
 def test_card_quota_answers_resource_limit_exceeded(sandbox, sm) -> None:
-    from reconciler.sandbox.sagemaker_cards import Quotas
+    from reconciler.sandbox.sagemaker.cards import Quotas
 
     sandbox.sagemaker.cards.quotas = Quotas(cards_per_region=1)
     create(sm)

@@ -7,8 +7,8 @@ import json
 import pytest
 from botocore.exceptions import ClientError
 
-from reconciler.sandbox.contract import ContractViolation, RawResponse, attach, check_response
-from reconciler.sandbox.wire import service_model
+from reconciler.sandbox.http.contract import ContractViolation, RawResponse, attach, check_response
+from reconciler.sandbox.validation import service_model
 
 SM = service_model("sagemaker")
 OWNED_OPERATIONS = {

@@ -45,7 +45,7 @@ def test_job_completes_and_writes_a_pdf(sandbox, owner) -> None:
 
 
 def test_pdf_cross_reference_offsets_are_exact() -> None:
-    from reconciler.sandbox.pdf import render
+    from reconciler.sandbox.sagemaker.pdf import render
 
     doc = render("Model card x", [f"line {i} (with parens)" for i in range(150)])
     xref = int(doc.rsplit(b"startxref\n", 1)[1].split(b"\n")[0])

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from reconciler.sandbox.contract import error_code
+from reconciler.sandbox.http.contract import error_code
 
 OWNER, DEV = "111111111111", "222222222222"
 CONTENT = json.dumps({"model_overview": {"model_description": "churn model"}})

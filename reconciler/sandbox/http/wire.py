@@ -15,19 +15,13 @@ from functools import cache
 from typing import Any
 from urllib.parse import parse_qs
 
-import botocore.session
-from botocore.model import OperationModel, ServiceModel
+from botocore.model import OperationModel
 from werkzeug.wrappers import Response
 
 from reconciler.sandbox.errors import AwsError
+from reconciler.sandbox.validation import service_model
 
 _SCOPE = re.compile(r"Credential=([^/,\s]+)/\d{8}/([^/]+)/([^/]+)/aws4_request")
-
-
-@cache
-def service_model(name: str) -> ServiceModel:
-    """botocore's model of a service (loaded once; botocore's loader is slow)."""
-    return botocore.session.get_session().get_service_model(name)
 
 
 def credential_scope(environ: Mapping[str, Any]) -> tuple[str, str, str] | None:

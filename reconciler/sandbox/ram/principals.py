@@ -14,13 +14,13 @@ import re
 from dataclasses import dataclass
 
 from reconciler.sandbox.config import Organization
-from reconciler.sandbox.ram_errors import (
+from reconciler.sandbox.ram.errors import (
     ONLY_WITHIN_ORG,
     invalid_parameter,
     not_permitted,
     unknown_resource,
 )
-from reconciler.sandbox.ram_state import RamContext
+from reconciler.sandbox.ram.state import RamContext
 
 ACCOUNT = re.compile(r"^\d{12}$")
 ORG_ARN = re.compile(r"^arn:aws[a-z-]*:organizations::(\d{12}):organization/(o-[a-z0-9]+)$")

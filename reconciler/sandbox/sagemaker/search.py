@@ -17,7 +17,7 @@ from typing import Any
 
 from reconciler.sandbox.errors import validation
 from reconciler.sandbox.paging import page
-from reconciler.sandbox.sagemaker_model import Card, search_record
+from reconciler.sandbox.sagemaker.model import Card, search_record
 
 _NEEDS_VALUE = {
     "Equals",

@@ -1,4 +1,4 @@
-"""The sandbox's SageMaker model-card service: operation dispatch and who may touch which card.
+"""The sandbox's SageMaker model-card service: its operation table and who may touch which card.
 
 Owns CreateModelCard … ListModelCardExportJobs, ``Search`` with ``Resource=ModelCard``
 and AddTags/ListTags/DeleteTags on model-card ARNs; every other SageMaker call goes to
@@ -15,35 +15,22 @@ import threading
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from reconciler.sandbox import sagemaker_tags as tags
 from reconciler.sandbox.caller import Caller
 from reconciler.sandbox.config import SandboxConfig
 from reconciler.sandbox.errors import AwsError, access_denied, validation
-from reconciler.sandbox.sagemaker_cards import CardStore, not_found
-from reconciler.sandbox.sagemaker_export import ExportJobs
-from reconciler.sandbox.sagemaker_model import Card, card_arn, describe, metadata_only
-from reconciler.sandbox.sagemaker_search import SearchIndex, search
-from reconciler.sandbox.validation import check_input
-from reconciler.sandbox.wire import service_model
+from reconciler.sandbox.sagemaker import tags
+from reconciler.sandbox.sagemaker.cards import CardStore, not_found
+from reconciler.sandbox.sagemaker.export import ExportJobs
+from reconciler.sandbox.sagemaker.model import Card, card_arn, describe, metadata_only
+from reconciler.sandbox.sagemaker.search import SearchIndex, search
+from reconciler.sandbox.validation import check_input, service_model
 
 _CARD_ARN = re.compile(r"arn:aws[a-z\-]*:sagemaker:([a-z0-9\-]*):(\d{12}):model-card/(.*)")
 _JOB_ARN = re.compile(
     r"arn:aws[a-z\-]*:sagemaker:([a-z0-9\-]*):(\d{12}):"
     r"model-card/([^/]+)/export-job/([^/]+)"
 )
-_CARD_OPS = frozenset(
-    {
-        "CreateModelCard",
-        "DescribeModelCard",
-        "UpdateModelCard",
-        "DeleteModelCard",
-        "ListModelCards",
-        "ListModelCardVersions",
-        "CreateModelCardExportJob",
-        "DescribeModelCardExportJob",
-        "ListModelCardExportJobs",
-    }
-)
+# Tag operations are the sandbox's only on model-card ARNs; other resources' tags are moto's.
 _TAG_OPS = frozenset({"AddTags", "ListTags", "DeleteTags"})
 
 
@@ -77,19 +64,23 @@ class SageMakerService:
 
     def handles(self, operation: str, params: dict[str, Any]) -> bool:
         """Whether this service answers the call (else it belongs to moto)."""
-        if operation in _CARD_OPS:
-            return True
         if operation == "Search":
             return params.get("Resource") == "ModelCard"
-        return operation in _TAG_OPS and ":model-card/" in str(params.get("ResourceArn", ""))
+        if operation in _TAG_OPS:
+            return ":model-card/" in str(params.get("ResourceArn", ""))
+        return operation in HANDLERS
 
     def call(self, caller: Caller, operation: str, params: dict[str, Any]) -> dict[str, Any]:
+        """Run one operation for ``caller``; return the wire response or raise AwsError."""
         check_input(service_model("sagemaker").operation_model(operation), params)
-        handler = getattr(self, "_" + re.sub(r"(?<!^)(?=[A-Z])", "_", operation).lower())
+        handler = HANDLERS.get(operation)
+        if handler is None:
+            # The front never gets here (``handles`` sends such calls to moto); a direct
+            # call fails as a missing method would, before any state moves.
+            raise AttributeError(f"SageMakerService has no handler for {operation}")
         with self._lock:
             self._tick()
-            result: dict[str, Any] = handler(caller, params)
-            return result
+            return handler(self, caller, params)
 
     def card_exists(self, arn: str) -> bool:
         """ResourceDirectory for RAM: a live card (not being deleted) with this ARN."""
@@ -251,3 +242,22 @@ class SageMakerService:
         card.tags = {k: v for k, v in card.tags.items() if k not in set(params["TagKeys"])}
         self.index.record(card, self._clock())
         return {}
+
+
+# Every operation this service answers; ``handles`` narrows Search and the tag calls.
+Handler = Callable[[SageMakerService, Caller, dict[str, Any]], dict[str, Any]]
+HANDLERS: dict[str, Handler] = {
+    "CreateModelCard": SageMakerService._create_model_card,
+    "DescribeModelCard": SageMakerService._describe_model_card,
+    "UpdateModelCard": SageMakerService._update_model_card,
+    "DeleteModelCard": SageMakerService._delete_model_card,
+    "ListModelCards": SageMakerService._list_model_cards,
+    "ListModelCardVersions": SageMakerService._list_model_card_versions,
+    "CreateModelCardExportJob": SageMakerService._create_model_card_export_job,
+    "DescribeModelCardExportJob": SageMakerService._describe_model_card_export_job,
+    "ListModelCardExportJobs": SageMakerService._list_model_card_export_jobs,
+    "Search": SageMakerService._search,
+    "AddTags": SageMakerService._add_tags,
+    "ListTags": SageMakerService._list_tags,
+    "DeleteTags": SageMakerService._delete_tags,
+}

@@ -15,11 +15,11 @@ from typing import Any
 
 from moto.s3.models import s3_backends
 
-from reconciler.sandbox import pdf
 from reconciler.sandbox.config import SandboxConfig
 from reconciler.sandbox.errors import AwsError
 from reconciler.sandbox.paging import page
-from reconciler.sandbox.sagemaker_model import Card, ExportJob
+from reconciler.sandbox.sagemaker import pdf
+from reconciler.sandbox.sagemaker.model import Card, ExportJob
 
 _SORT_KEYS: dict[str, Callable[[ExportJob], Any]] = {
     "Name": lambda j: j.name,

@@ -12,14 +12,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from reconciler.sandbox.caller import Caller
-from reconciler.sandbox.ram_errors import (
+from reconciler.sandbox.ram.errors import (
     invalid_parameter,
     invalid_state,
     not_permitted,
     ram_error,
     unknown_resource,
 )
-from reconciler.sandbox.ram_membership import (
+from reconciler.sandbox.ram.membership import (
     add_principal,
     add_resource,
     check_batch,
@@ -27,7 +27,7 @@ from reconciler.sandbox.ram_membership import (
     check_resource,
     end_all,
 )
-from reconciler.sandbox.ram_model import (
+from reconciler.sandbox.ram.model import (
     ASSOCIATED,
     ASSOCIATING,
     DELETED,
@@ -36,11 +36,11 @@ from reconciler.sandbox.ram_model import (
     Share,
     new_share_arn,
 )
-from reconciler.sandbox.ram_params import enum, opt_bool, opt_int, opt_str, page, req_str, str_list
-from reconciler.sandbox.ram_permissions import lookup
-from reconciler.sandbox.ram_principals import plan
-from reconciler.sandbox.ram_render import share as render_share
-from reconciler.sandbox.ram_state import RamContext, share_arn_filter
+from reconciler.sandbox.ram.params import enum, opt_bool, opt_int, opt_str, page, req_str, str_list
+from reconciler.sandbox.ram.permissions import lookup
+from reconciler.sandbox.ram.principals import plan
+from reconciler.sandbox.ram.render import share as render_share
+from reconciler.sandbox.ram.state import RamContext, share_arn_filter
 
 MAX_TAGS = 50
 STATUSES = ("PENDING", "ACTIVE", "FAILED", "DELETING", "DELETED")

@@ -15,13 +15,13 @@ which withdraws the invitation.
 from __future__ import annotations
 
 from reconciler.sandbox.caller import Caller
-from reconciler.sandbox.ram_errors import (
+from reconciler.sandbox.ram.errors import (
     invalid_state,
     malformed_arn,
     ram_error,
     unknown_resource,
 )
-from reconciler.sandbox.ram_model import (
+from reconciler.sandbox.ram.model import (
     ANY_ARN,
     ASSOCIATED,
     ASSOCIATING,
@@ -40,9 +40,9 @@ from reconciler.sandbox.ram_model import (
     Timeline,
     new_invitation_arn,
 )
-from reconciler.sandbox.ram_permissions import DEFAULT_ARN
-from reconciler.sandbox.ram_principals import plan
-from reconciler.sandbox.ram_state import RamContext
+from reconciler.sandbox.ram.permissions import DEFAULT_ARN
+from reconciler.sandbox.ram.principals import plan
+from reconciler.sandbox.ram.state import RamContext
 
 MAX_RESOURCES_PER_CALL = 100
 EXPIRED_MESSAGE = "The invitation expired before the principal accepted it."

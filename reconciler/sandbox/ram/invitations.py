@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from reconciler.sandbox.caller import Caller
-from reconciler.sandbox.ram_errors import invitation_not_found, malformed_arn, ram_error
-from reconciler.sandbox.ram_model import (
+from reconciler.sandbox.ram.errors import invitation_not_found, malformed_arn, ram_error
+from reconciler.sandbox.ram.model import (
     ACCEPTED,
     ASSOCIATED,
     DISASSOCIATED,
@@ -27,10 +27,10 @@ from reconciler.sandbox.ram_model import (
     Invitation,
     Share,
 )
-from reconciler.sandbox.ram_params import page, req_str, str_list
-from reconciler.sandbox.ram_render import invitation as render_invitation
-from reconciler.sandbox.ram_render import resource
-from reconciler.sandbox.ram_state import RamContext
+from reconciler.sandbox.ram.params import page, req_str, str_list
+from reconciler.sandbox.ram.render import invitation as render_invitation
+from reconciler.sandbox.ram.render import resource
+from reconciler.sandbox.ram.state import RamContext
 
 _ANSWERED = {
     ACCEPTED: ("ResourceShareInvitationAlreadyAcceptedException", "already accepted"),

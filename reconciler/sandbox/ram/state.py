@@ -14,8 +14,8 @@ from typing import Any, Protocol
 
 from reconciler.sandbox.caller import Caller
 from reconciler.sandbox.config import Organization, SandboxConfig
-from reconciler.sandbox.ram_errors import malformed_arn, unknown_share
-from reconciler.sandbox.ram_model import (
+from reconciler.sandbox.ram.errors import malformed_arn, unknown_share
+from reconciler.sandbox.ram.model import (
     ACTIVE,
     ASSOCIATED,
     PRINCIPAL,
@@ -24,7 +24,7 @@ from reconciler.sandbox.ram_model import (
     Permission,
     Share,
 )
-from reconciler.sandbox.ram_params import str_list
+from reconciler.sandbox.ram.params import str_list
 
 
 class ResourceDirectory(Protocol):

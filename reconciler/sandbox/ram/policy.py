@@ -14,7 +14,7 @@ import json
 from typing import Any
 
 from reconciler.sandbox.errors import AwsError
-from reconciler.sandbox.ram_errors import ram_error
+from reconciler.sandbox.ram.errors import ram_error
 
 # Model-card actions a RAM permission can grant (the AllowExport managed permission's set).
 SUPPORTED = (

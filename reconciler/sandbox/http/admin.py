@@ -2,7 +2,7 @@
 
 - ``GET  /_sandbox/health``                 → ``{"ok": true}``
 - ``POST /_sandbox/reset``                  → clear all sandbox and moto state
-- ``GET|PUT|DELETE /_sandbox/faults``       → fault settings (see ``faults``)
+- ``GET|PUT|DELETE /_sandbox/faults``       → fault settings (see ``reconciler.sandbox.faults``)
 - ``GET|PUT /_sandbox/config``              → accounts, Organization, delays (JSON form of
   ``SandboxConfig``; PUT replaces it, omitted keys take their defaults)
 - ``GET  /_sandbox/clock``                  → ``{"now": …, "offset": …}``
@@ -105,7 +105,7 @@ def handle(target: Controlled, method: str, path: str, body: bytes) -> Response:
     route = _routes(target).get((method.upper(), path[len(PREFIX) :].strip("/")))
     if route is None:
         return _json(
-            {"error": f"no admin route {method} {path}; see reconciler.sandbox.admin"}, 404
+            {"error": f"no admin route {method} {path}; see reconciler.sandbox.http.admin"}, 404
         )
     try:
         return _json(route(_body(body)))

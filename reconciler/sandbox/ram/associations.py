@@ -15,8 +15,8 @@ from typing import Any
 
 from reconciler.sandbox.caller import Caller
 from reconciler.sandbox.errors import AwsError
-from reconciler.sandbox.ram_errors import invalid_parameter, not_permitted, ram_error
-from reconciler.sandbox.ram_membership import (
+from reconciler.sandbox.ram.errors import invalid_parameter, not_permitted, ram_error
+from reconciler.sandbox.ram.membership import (
     add_principal,
     add_resource,
     check_batch,
@@ -24,7 +24,7 @@ from reconciler.sandbox.ram_membership import (
     check_resource,
     remove,
 )
-from reconciler.sandbox.ram_model import (
+from reconciler.sandbox.ram.model import (
     ASSOCIATED,
     ASSOCIATING,
     DELETED,
@@ -34,10 +34,10 @@ from reconciler.sandbox.ram_model import (
     Association,
     Share,
 )
-from reconciler.sandbox.ram_params import enum, opt_str, page, req_str, str_list
-from reconciler.sandbox.ram_principals import plan
-from reconciler.sandbox.ram_render import association, principal, resource
-from reconciler.sandbox.ram_state import RamContext, share_arn_filter
+from reconciler.sandbox.ram.params import enum, opt_str, page, req_str, str_list
+from reconciler.sandbox.ram.principals import plan
+from reconciler.sandbox.ram.render import association, principal, resource
+from reconciler.sandbox.ram.state import RamContext, share_arn_filter
 
 ASSOCIATION_STATUSES = (
     "ASSOCIATING",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from reconciler.sandbox.ram_model import (
+from reconciler.sandbox.ram.model import (
     MODEL_CARD_TYPE,
     Association,
     Invitation,

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 from reconciler.sandbox import paging
 from reconciler.sandbox.errors import AwsError
-from reconciler.sandbox.ram_errors import invalid_parameter, ram_error
+from reconciler.sandbox.ram.errors import invalid_parameter, ram_error
 
 T = TypeVar("T")
 MAX_RESULTS_LIMIT = 500

@@ -14,13 +14,13 @@ from typing import Any
 
 from reconciler.sandbox.caller import Caller
 from reconciler.sandbox.errors import AwsError
-from reconciler.sandbox.ram_errors import invalid_parameter, invalid_state
-from reconciler.sandbox.ram_membership import LIVE, check_open
-from reconciler.sandbox.ram_model import RESOURCE, Share
-from reconciler.sandbox.ram_params import opt_bool, opt_int, page, req_str
-from reconciler.sandbox.ram_permissions import MANAGED, lookup
-from reconciler.sandbox.ram_render import permission_summary
-from reconciler.sandbox.ram_state import RamContext
+from reconciler.sandbox.ram.errors import invalid_parameter, invalid_state
+from reconciler.sandbox.ram.membership import LIVE, check_open
+from reconciler.sandbox.ram.model import RESOURCE, Share
+from reconciler.sandbox.ram.params import opt_bool, opt_int, page, req_str
+from reconciler.sandbox.ram.permissions import MANAGED, lookup
+from reconciler.sandbox.ram.render import permission_summary
+from reconciler.sandbox.ram.state import RamContext
 
 
 def associate_resource_share_permission(

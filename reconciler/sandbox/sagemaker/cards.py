@@ -19,7 +19,7 @@ from reconciler.sandbox.caller import Caller
 from reconciler.sandbox.config import SandboxConfig
 from reconciler.sandbox.errors import AwsError, validation
 from reconciler.sandbox.paging import page
-from reconciler.sandbox.sagemaker_model import (
+from reconciler.sandbox.sagemaker.model import (
     Card,
     CardVersion,
     deletion_done,

@@ -14,22 +14,22 @@ from typing import Any
 
 from reconciler.sandbox.caller import Caller
 from reconciler.sandbox.errors import AwsError
-from reconciler.sandbox.ram_errors import (
+from reconciler.sandbox.ram.errors import (
     invalid_parameter,
     malformed_arn,
     not_permitted,
     ram_error,
     unknown_resource,
 )
-from reconciler.sandbox.ram_model import DELETED, MODEL_CARD_TYPE, Permission, PermissionVersion
-from reconciler.sandbox.ram_params import enum, opt_int, page, req_str
-from reconciler.sandbox.ram_policy import parse_template
-from reconciler.sandbox.ram_render import (
+from reconciler.sandbox.ram.model import DELETED, MODEL_CARD_TYPE, Permission, PermissionVersion
+from reconciler.sandbox.ram.params import enum, opt_int, page, req_str
+from reconciler.sandbox.ram.policy import parse_template
+from reconciler.sandbox.ram.render import (
     permission_detail,
     permission_summary,
     policy_template,
 )
-from reconciler.sandbox.ram_state import RamContext
+from reconciler.sandbox.ram.state import RamContext
 
 READ_ACTIONS = (
     "sagemaker:DescribeModelCard",

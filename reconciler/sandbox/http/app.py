@@ -21,12 +21,13 @@ from typing import Any, Protocol
 from werkzeug.wrappers import Response
 from werkzeug.wsgi import get_input_stream
 
-from reconciler.sandbox import admin, wire
 from reconciler.sandbox.caller import Caller
 from reconciler.sandbox.errors import AwsError
 from reconciler.sandbox.faults import FaultInjector
+from reconciler.sandbox.http import admin, wire
 from reconciler.sandbox.identity import IdentityResolver
-from reconciler.sandbox.sagemaker import SageMakerService
+from reconciler.sandbox.sagemaker.service import SageMakerService
+from reconciler.sandbox.validation import service_model
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 DRAINED = "sandbox.body_drained"
@@ -113,7 +114,7 @@ class Front:
         operation = wire.rest_operation("ram", environ["REQUEST_METHOD"], environ["PATH_INFO"])
         if operation is None:
             raise AwsError("UnknownOperationException", "The requested operation is unknown.", 404)
-        op_model = wire.service_model("ram").operation_model(operation)
+        op_model = service_model("ram").operation_model(operation)
         return operation, wire.rest_params(op_model, body, environ.get("QUERY_STRING", ""))
 
     def _inject(self, service: str, operation: str) -> None:

@@ -4,7 +4,7 @@ The project owns RAM entirely (moto's RAM is not used): the WSGI front maps a re
 request to its botocore operation name and wire members and calls ``RamService.call``;
 SageMaker asks ``authorize`` before letting another account use a card, and tells RAM
 when a card is deleted. This module dispatches operations and applies ``clientToken``
-idempotency; the ``ram_*`` modules own the operations themselves.
+idempotency; the other modules of this package own the operations themselves.
 """
 
 from __future__ import annotations
@@ -18,15 +18,15 @@ from typing import Any
 
 from reconciler.sandbox.caller import Caller
 from reconciler.sandbox.config import SandboxConfig
-from reconciler.sandbox.ram_access import authorize
-from reconciler.sandbox.ram_associations import HANDLERS as ASSOCIATION_HANDLERS
-from reconciler.sandbox.ram_errors import not_permitted, ram_error
-from reconciler.sandbox.ram_invitations import HANDLERS as INVITATION_HANDLERS
-from reconciler.sandbox.ram_model import DISASSOCIATED, RESOURCE
-from reconciler.sandbox.ram_permissions import HANDLERS as PERMISSION_HANDLERS
-from reconciler.sandbox.ram_share_permissions import HANDLERS as SHARE_PERMISSION_HANDLERS
-from reconciler.sandbox.ram_shares import HANDLERS as SHARE_HANDLERS
-from reconciler.sandbox.ram_state import RamContext, RamState, ResourceDirectory
+from reconciler.sandbox.ram.access import authorize
+from reconciler.sandbox.ram.associations import HANDLERS as ASSOCIATION_HANDLERS
+from reconciler.sandbox.ram.errors import not_permitted, ram_error
+from reconciler.sandbox.ram.invitations import HANDLERS as INVITATION_HANDLERS
+from reconciler.sandbox.ram.model import DISASSOCIATED, RESOURCE
+from reconciler.sandbox.ram.permissions import HANDLERS as PERMISSION_HANDLERS
+from reconciler.sandbox.ram.share_permissions import HANDLERS as SHARE_PERMISSION_HANDLERS
+from reconciler.sandbox.ram.shares import HANDLERS as SHARE_HANDLERS
+from reconciler.sandbox.ram.state import RamContext, RamState, ResourceDirectory
 
 Handler = Callable[[RamContext, Caller, Mapping[str, Any]], dict[str, Any]]
 HANDLERS: dict[str, Handler] = {

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 
 from reconciler.sandbox.errors import AwsError, access_denied
-from reconciler.sandbox.ram_model import (
+from reconciler.sandbox.ram.model import (
     ACTIVE,
     ASSOCIATED,
     MODEL_CARD_ARN,
@@ -25,8 +25,8 @@ from reconciler.sandbox.ram_model import (
     RESOURCE,
     Share,
 )
-from reconciler.sandbox.ram_permissions import actions
-from reconciler.sandbox.ram_state import RamContext
+from reconciler.sandbox.ram.permissions import actions
+from reconciler.sandbox.ram.state import RamContext
 
 
 def authorize(

@@ -1,4 +1,7 @@
-"""The `reconciler` command line: each command registers itself on ``app``."""
+"""The `reconciler` command line: each command registers itself on ``app``. The only
+place that parses options, prints and exits. It may import anything; the sandbox only
+lazily, in ``local`` (the `sandbox` and `demo` commands).
+"""
 
 from reconciler.cli import read  # noqa: I001 - registration order is the help order
 from reconciler.cli import write

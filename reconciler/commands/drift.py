@@ -12,8 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from reconciler.diagnostics import Diagnostic
-from reconciler.live.history import Version
-from reconciler.live.model import LiveCard
+from reconciler.live.model import LiveCard, Version
 from reconciler.plan.model import Action, Change, FieldChange, PlanPart, Unmanaged
 
 FORMAT_VERSION = "1"

@@ -1,0 +1,11 @@
+"""The diff: desired against live state, both already normalised, as plan changes. Pure:
+no I/O, no AWS, no files.
+
+``cards``, ``shares`` and ``permissions`` diff one kind of resource each; ``ownership``
+holds adoption and tag changes; ``fields`` turns value differences into plan fields;
+``compose`` puts them together into a plan.
+
+May import: ``plan``, ``normalize``, ``live.model``, ``load.desired``, ``load.yamlsource``
+(positions), ``load.rules`` (pure predicates on the config), ``diagnostics``, ``arns``,
+``words`` and itself.
+"""

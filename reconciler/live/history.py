@@ -6,23 +6,14 @@ once costs one list call and two describes.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from reconciler.aws.session import aws_errors, pages
+from reconciler.live.model import Version
 from reconciler.live.sagemaker import identity
 from reconciler.normalize import parse_content
 
 MAX_VERSIONS = 50
-
-
-@dataclass(frozen=True, kw_only=True)
-class Version:
-    number: int
-    status: str
-    modified_by: str | None
-    modified_at: str | None
-    content: Mapping[str, Any]
 
 
 def history_since(

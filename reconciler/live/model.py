@@ -29,6 +29,17 @@ class LiveCard:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Version:
+    """One version of a card from its history (ListModelCardVersions, DescribeModelCard)."""
+
+    number: int
+    status: str
+    modified_by: str | None
+    modified_at: str | None
+    content: Mapping[str, Any]
+
+
+@dataclass(frozen=True, kw_only=True)
 class LiveAssociation:
     entity: str  # a card ARN, an account ID or an organization/OU ARN
     status: str

@@ -1,0 +1,9 @@
+"""The plan: the typed contract between the diff and the executor.
+
+``actions`` holds the closed sets (Action, Reason, Guard, Flag); ``payloads`` one frozen
+payload class per action; ``model`` the Change and Plan values; ``codec`` the versioned
+JSON form and the checksum; ``saved`` reading a saved plan back.
+
+May import: ``diagnostics``, ``errors`` and itself. Nothing that performs I/O except
+``saved``, which reads the file it is given.
+"""

@@ -2,6 +2,10 @@
 
 Each result type has its own registry (``DIAGNOSTICS`` for validation reports, more for
 plans and apply reports); a renderer is a pure function from the result to a string.
+
+May import: ``plan``, the report records (``apply.report``, ``commands.consumers``,
+``commands.drift``), ``diagnostics``, ``words`` and itself. Never AWS, files or the
+pipeline.
 """
 
 from __future__ import annotations

@@ -11,42 +11,61 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from typing_extensions import assert_never
+
 from reconciler.diagnostics import Diagnostic
 from reconciler.live.model import LiveCard, Version
 from reconciler.plan.model import Action, Change, FieldChange, PlanPart, Unmanaged
 
 FORMAT_VERSION = "1"
 
-KINDS: Mapping[Action, tuple[str, str]] = {
-    Action.UPDATE_CONTENT: ("content", "content edited outside git"),
-    Action.UPDATE_STATUS: ("status", "status changed outside git"),
-    Action.UPDATE_TAGS: ("tags", "tags changed outside git"),
-    Action.CREATE_CARD: (
-        "missing_card",
-        "declared in git but missing in the account (deleted live, or never applied)",
-    ),
-    Action.REPLACE_CARD: ("replaced", "KMS key or name differs from git"),
-    Action.CREATE_PERMISSION: ("missing_permission", "permission missing in the account"),
-    Action.UPDATE_PERMISSION: ("permission", "permission actions changed outside git"),
-    Action.CREATE_SHARE: ("missing_share", "share declared in git but missing in the account"),
-    Action.UPDATE_SHARE: ("share_settings", "share settings or tags changed outside git"),
-    Action.SET_PERMISSION: ("share_permission", "share permission changed outside git"),
-    Action.ASSOCIATE_RESOURCES: ("share_resources", "cards missing from the share"),
-    Action.DISASSOCIATE_RESOURCES: (
-        "share_resources",
-        "cards in the share that git does not select",
-    ),
-    Action.ASSOCIATE_PRINCIPALS: (
-        "share_principals",
-        "principals missing from the share (removed, or an invitation expired or was rejected)",
-    ),
-    Action.DISASSOCIATE_PRINCIPALS: (
-        "share_principals",
-        "principals added to the share outside git",
-    ),
-    Action.DELETE_SHARE: ("not_in_git", "managed share no longer in git"),
-    Action.DELETE_CARD: ("not_in_git", "managed card no longer in git"),
-}
+
+def drift_kind(action: Action) -> tuple[str, str]:
+    """The drift kind and its summary for a change the plan would make to undo it."""
+    match action:
+        case Action.ADOPT:
+            return ("unmanaged", "matches git but not managed yet (imported)")
+        case Action.UPDATE_CONTENT:
+            return ("content", "content edited outside git")
+        case Action.UPDATE_STATUS:
+            return ("status", "status changed outside git")
+        case Action.UPDATE_TAGS:
+            return ("tags", "tags changed outside git")
+        case Action.CREATE_CARD:
+            return (
+                "missing_card",
+                "declared in git but missing in the account (deleted live, or never applied)",
+            )
+        case Action.REPLACE_CARD:
+            return ("replaced", "KMS key or name differs from git")
+        case Action.CREATE_PERMISSION:
+            return ("missing_permission", "permission missing in the account")
+        case Action.UPDATE_PERMISSION:
+            return ("permission", "permission actions changed outside git")
+        case Action.CREATE_SHARE:
+            return ("missing_share", "share declared in git but missing in the account")
+        case Action.UPDATE_SHARE:
+            return ("share_settings", "share settings or tags changed outside git")
+        case Action.SET_PERMISSION:
+            return ("share_permission", "share permission changed outside git")
+        case Action.ASSOCIATE_RESOURCES:
+            return ("share_resources", "cards missing from the share")
+        case Action.DISASSOCIATE_RESOURCES:
+            return ("share_resources", "cards in the share that git does not select")
+        case Action.ASSOCIATE_PRINCIPALS:
+            return (
+                "share_principals",
+                "principals missing from the share (removed, or an invitation expired or was "
+                "rejected)",
+            )
+        case Action.DISASSOCIATE_PRINCIPALS:
+            return ("share_principals", "principals added to the share outside git")
+        case Action.DELETE_SHARE:
+            return ("not_in_git", "managed share no longer in git")
+        case Action.DELETE_CARD:
+            return ("not_in_git", "managed card no longer in git")
+        case _:
+            assert_never(action)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -149,7 +168,7 @@ def drift_report(
 
 
 def _from_change(change: Change, edits: Mapping[str, tuple[Edit, ...]]) -> DriftItem:
-    kind, summary = KINDS[change.action]
+    kind, summary = drift_kind(change.action)
     key = f"{change.address}:{kind}"
     return DriftItem(
         address=change.address,

@@ -24,11 +24,12 @@ import botocore.session
 import pytest
 from botocore import xform_name
 from botocore.loaders import Loader, create_loader
+from policy_sentry.querying.actions import get_action_data
 
 from reconciler.aws.session import AwsSession
 from reconciler.commands.iam_policy import policy_document
 from reconciler.errors import ReconcilerError
-from reconciler.load.desired import Account, Config, Ownership
+from reconciler.load.desired import Account, Config, DesiredState, Ownership
 from reconciler.normalize import content_json
 
 OWNER = "111111111111"
@@ -45,6 +46,7 @@ ROLE_ARNS = [
     for a in ("222222222222", "333333333333", "444444444444")
 ]
 ROLES = ("plan", "apply", "verify")
+PRINCIPALS = ["222222222222", "333333333333", "444444444444"]
 SERVICES = ("sagemaker", "ram", "sts")
 PACKAGE = Path(__file__).resolve().parent.parent / "reconciler"
 Cli = Callable[..., Any]
@@ -131,19 +133,42 @@ def test_apply_policy_writes_only_what_it_owns(cli: Cli, project_root: Path) -> 
     assert found["ChangeManagedModelCards"]["Condition"] == owned
     assert found["ChangeManagedModelCards"]["Resource"] == CARDS
     assert found["CreateManagedModelCards"]["Condition"] == tagged
-    assert found["TagModelCardsAsManaged"]["Condition"] == tagged
+    assert found["TagModelCardsOnCreate"]["Condition"] == {
+        "StringEquals": {
+            "aws:RequestTag/managed-by": "reconciler",
+            "sagemaker:TaggingAction": "CreateModelCard",
+        }
+    }
+    adopting = {
+        **tagged,
+        "Null": {"aws:ResourceTag/managed-by": "true"},
+        "ForAllValues:StringEquals": {"aws:TagKeys": ["managed-by", "reconciler-source"]},
+    }
+    assert found["AdoptModelCards"]["Condition"] == adopting
+    assert found["AdoptShares"]["Condition"] == adopting
+    assert found["TagPermissionsOnCreate"]["Condition"] == adopting
+    # The example's dev share allows external principals, so opening stays possible.
     assert found["ChangeManagedShares"]["Condition"] == owned
     assert found["ChangeManagedShares"]["Resource"] == SHARES
     assert found["VersionManagedPermissions"]["Condition"] == owned
+    assert found["ListPermissionVersions"]["Resource"] == "*"
+    assert "Condition" not in found["ListPermissionVersions"]
+    declared = {"ForAllValues:StringEquals": {"ram:Principal": PRINCIPALS}}
+    model_cards = {"StringEqualsIfExists": {"ram:RequestedResourceType": "sagemaker:ModelCard"}}
     assert found["CreateManagedShares"]["Resource"] == "*"
-    assert found["CreateManagedShares"]["Condition"] == {
-        **tagged,
-        "StringEqualsIfExists": {"ram:RequestedResourceType": "sagemaker:ModelCard"},
-    }
-    assert found["ShareModelCardsInManagedShares"]["Condition"] == {
+    assert found["CreateManagedShares"]["Condition"] == {**tagged, **model_cards, **declared}
+    assert found["ShareModelCardsWithDeclaredPrincipals"]["Condition"] == {
         **owned,
-        "StringEqualsIfExists": {"ram:RequestedResourceType": "sagemaker:ModelCard"},
+        **model_cards,
+        **declared,
     }
+    assert found["UnshareFromManagedShares"]["Condition"] == {**owned, **model_cards}
+    assert found["LetRamManageModelCardPolicies"]["Resource"] == "*"
+    assert found["LetRamManageModelCardPolicies"]["Action"] == [
+        "sagemaker:DeleteResourcePolicy",
+        "sagemaker:GetResourcePolicy",
+        "sagemaker:PutResourcePolicy",
+    ]
     assert found["CreateManagedPermissions"]["Condition"]["StringEquals"] == {
         "aws:RequestTag/managed-by": "reconciler",
         "ram:PermissionResourceType": "sagemaker:ModelCard",
@@ -174,14 +199,26 @@ def test_verify_policy_reads_the_card_accounts_shares(cli: Cli, project_root: Pa
     assert found["ReadSharedPermissions"]["Resource"] == sorted([PERMISSIONS, *AWS_MANAGED])
 
 
+def repository(config: Config) -> DesiredState:
+    return DesiredState(config=config, cards={}, shares={}, documents={})
+
+
 def test_policies_follow_the_configuration() -> None:
     config = Config(
         region="eu-west-1",
         card_account_id="999999999999",
-        ownership=Ownership("owner", "gitops"),
+        ownership=Ownership(tag_key="owner", tag_value="gitops"),
         accounts={"dev": Account(name="dev", id="888888888888")},
     )
-    apply = statements(policy_document("apply", config))
+    apply = statements(policy_document("apply", repository(config)))
+    # No share in git: no principal may be named, and no share may be opened.
+    assert apply["CreateManagedShares"]["Condition"]["Null"] == {"ram:Principal": "true"}
+    assert apply["CreateManagedShares"]["Condition"]["Bool"] == {
+        "ram:RequestedAllowsExternalPrincipals": "false"
+    }
+    assert apply["ChangeManagedShares"]["Condition"]["BoolIfExists"] == {
+        "ram:RequestedAllowsExternalPrincipals": "false"
+    }
     assert "AssumeConsumerRoles" not in apply
     assert apply["ChangeManagedModelCards"] == {
         "Sid": "ChangeManagedModelCards",
@@ -195,7 +232,7 @@ def test_policies_follow_the_configuration() -> None:
         "Resource": "arn:aws:sagemaker:eu-west-1:999999999999:model-card/*",
         "Condition": {"StringEquals": {"aws:ResourceTag/owner": "gitops"}},
     }
-    china = statements(policy_document("verify", replace(config, region="cn-north-1")))
+    china = statements(policy_document("verify", repository(replace(config, region="cn-north-1"))))
     assert (
         china["DescribeSharedModelCards"]["Resource"]
         == "arn:aws-cn:sagemaker:cn-north-1:999999999999:model-card/*"
@@ -210,7 +247,7 @@ def test_the_output_is_stable(cli: Cli, project_root: Path) -> None:
 def test_an_unknown_role_is_refused(cli: Cli, project_root: Path) -> None:
     assert cli("iam-policy", "--role", "admin", "--repo", str(project_root)).exit_code == 1
     with pytest.raises(ReconcilerError, match="use one of plan, apply, verify"):
-        policy_document("admin", Config(region="us-east-1", card_account_id=OWNER))
+        policy_document("admin", repository(Config(region="us-east-1", card_account_id=OWNER)))
 
 
 # -- (2) valid-looking IAM -------------------------------------------------------------
@@ -219,10 +256,9 @@ def test_an_unknown_role_is_refused(cli: Cli, project_root: Path) -> None:
 @pytest.mark.parametrize("role", ROLES)
 def test_every_action_is_a_real_operation(cli: Cli, project_root: Path, role: str) -> None:
     policy = example_policy(cli, project_root, role)
-    session = botocore.session.get_session()
     for action in policy_actions(policy):
-        service, operation = action.split(":")
-        assert operation in session.get_service_model(service).operation_names, action
+        service, name = action.split(":")
+        assert get_action_data(service, name), f"{action} is not in the SAR"
     sids = [s["Sid"] for s in policy["Statement"]]
     assert len(sids) == len(set(sids)) and all(re.fullmatch(r"[A-Za-z0-9]+", s) for s in sids)
     for s in policy["Statement"]:
@@ -276,9 +312,29 @@ def client_calls(path: Path) -> Iterator[str]:
         yield f"{service}:{methods[service][node.attr]}"
 
 
+# Permissions RAM checks on the caller's behalf when a share gains or loses a model card
+# (SAR: "[permission only] Grants AWS Resource Access Manager permission to ... a resource
+# policy on a SageMaker resource that supports cross-account sharing").
+RAM_DEPENDS_ON = {
+    "ram:CreateResourceShare": ("sagemaker:PutResourcePolicy", "sagemaker:GetResourcePolicy"),
+    "ram:AssociateResourceShare": ("sagemaker:PutResourcePolicy", "sagemaker:GetResourcePolicy"),
+    "ram:DisassociateResourceShare": ("sagemaker:DeleteResourcePolicy",),
+    "ram:DeleteResourceShare": ("sagemaker:DeleteResourcePolicy",),
+}
+
+
+def implied(action: str) -> set[str]:
+    """What IAM also checks for ``action``: SAR's dependent actions, and RAM's."""
+    service, name = action.split(":")
+    rows = get_action_data(service, name).get(service, [])
+    found = {d for row in rows for d in row.get("dependent_actions") or []}
+    return found | set(RAM_DEPENDS_ON.get(action, ()))
+
+
 def static_operations(role: str) -> set[str]:
     paths = {p for pattern in ROLE_MODULES[role] for p in PACKAGE.glob(pattern)}
     found = {op for path in sorted(paths) for op in client_calls(path)}
+    found |= {d for op in found for d in implied(op)}
     return found - set(NOT_THIS_ROLE.get(role, {}))
 
 
@@ -530,6 +586,7 @@ def assert_allowed(cli: Cli, recorder: Recorder, repo: Path) -> None:
     for key, role in roles.items():
         assert not denied(policy[role], calls[key]), (key, denied(policy[role], calls[key]))
     done = {action for key in roles for action, _ in calls[key]}
+    done |= {d for action in done for d in implied(action)}
     assert done >= static_operations("apply") | static_operations("verify"), sorted(
         (static_operations("apply") | static_operations("verify")) - done
     )

@@ -226,6 +226,13 @@ def test_unmanaged_card_with_a_git_name_must_be_imported(
     code, adopted = plan_json(cli, example_repo, "--adopt")
     assert code == 0
     assert (f"card.{CARD}", "update_tags") in actions(adopted)
+    # The ownership tags come first, as an adoption, so every change after it is made to a
+    # card that is already managed (what the apply role's IAM policy requires).
+    [adoption] = adopted["adoptions"]
+    assert adoption["address"] == f"card.{CARD}"
+    assert sorted(adoption["payload"]["tags"]) == ["managed-by", "reconciler-source"]
+    tags = next(c for c in adopted["changes"] if c["action"] == "update_tags")
+    assert "managed-by" not in tags["payload"]["add"]
 
 
 def test_managed_card_removed_from_git_needs_prune(cli: Cli, live_example: Path) -> None:

@@ -134,4 +134,4 @@ def iam_policy(
     from reconciler.commands.iam_policy import policy_document
 
     state = load_valid(repo)
-    sys.stdout.write(json.dumps(policy_document(role.value, state.config), indent=2) + "\n")
+    sys.stdout.write(json.dumps(policy_document(role.value, state), indent=2) + "\n")

@@ -1,5 +1,6 @@
 """Least-privilege IAM policies for the three identities the reconciler runs as. Pure: the
-policies are built from reconciler.yaml alone, with no AWS call.
+policies are built from the repository (reconciler.yaml, and the principals the shares
+name), with no AWS call.
 
 - ``plan``: the card account identity (ambient credentials, or ``card_account.role_arn``)
   for ``plan`` and ``drift``. Reads only.
@@ -36,24 +37,41 @@ Scoping decisions:
   DeleteTags) also need the ownership tag, ``aws:ResourceTag/<tag_key> = <tag_value>``, as
   the reconciler only ever changes what it owns.
 - CreateModelCard needs ``aws:RequestTag/<tag_key> = <tag_value>``, so every card it creates
-  is born managed. Tags on create are authorised as ``sagemaker:AddTags`` too (a dependent
-  action); a separate statement allows AddTags on any card of the account when the request
-  carries the ownership tag. That covers tags on create and adoption (``--adopt`` first
-  tags the card, then changes it), and it is the only way an untagged card becomes
-  changeable: by a request that marks it managed.
+  is born managed. SAR lists ``sagemaker:AddTags`` as a dependent action of CreateModelCard;
+  that AddTags is allowed only with ``sagemaker:TaggingAction = CreateModelCard`` (the key
+  SAR documents for "the API operation that creates a taggable resource").
+- Adoption (``reconciler import``, then apply) tags a live card or share that matches git
+  with the ownership tags and nothing else. Its statements allow AddTags / TagResource
+  only on resources that carry no ownership tag yet (``Null``), with the ownership tag in
+  the request, and with no tag keys but the two ownership keys (``ForAllValues`` on
+  ``aws:TagKeys``). The trade-off that remains: IAM cannot tell a card git declares from
+  any other unmanaged card of the account, so this role can mark any unmanaged card or
+  share as managed, after which it may change it. The reconciler itself only adopts what
+  git declares and what matches git; review of the repository is what guards the rest.
+  Customer-managed permissions are tagged on create the same way (CreatePermission depends
+  on ``ram:TagResource`` in SAR, and RAM has no tagging-action key).
 - RAM resource shares are scoped to the card account's ``resource-share/*``; changing one
-  (update, delete, (dis)associate, tag, untag, set its permission) needs the ownership tag
+  (update, delete, disassociate, tag, untag, set its permission) needs the ownership tag
   on it. CreateResourceShare needs the ownership tag in the request and
   ``ram:RequestedResourceType = sagemaker:ModelCard``; (dis)associations need the same type.
   The type key is matched with ``IfExists``, because a share created or changed with
   principals only carries no resource type.
-- RAM tags on create are authorised as ``ram:TagResource`` on the new share or permission,
-  allowed when the request carries the ownership tag (which also lets ``--adopt`` mark a
-  share managed).
+- Sharing is limited to the principals the shares in git name (``ram:Principal`` with
+  ``ForAllValues:StringEquals`` on CreateResourceShare and AssociateResourceShare), so
+  sharing with a new account needs this policy to be printed and attached again, outside
+  any pull request. When no share in git allows external principals,
+  ``ram:RequestedAllowsExternalPrincipals`` must be false on CreateResourceShare and
+  UpdateResourceShare.
+- RAM creates, reads and deletes a resource policy on each model card it shares, with the
+  caller's permissions: SAR lists ``sagemaker:PutResourcePolicy``, ``GetResourcePolicy``
+  and ``DeleteResourcePolicy`` as "[permission only] Grants AWS Resource Access Manager
+  permission to ... a resource policy on a SageMaker resource that supports cross-account
+  sharing", with no resource type, so they are granted on ``"*"``.
 - Customer-managed permissions: CreatePermission needs the ownership tag in the request and
-  ``ram:PermissionResourceType = sagemaker:ModelCard``; CreatePermissionVersion (and
-  ListPermissionVersions and DeletePermissionVersion, which make room at RAM's limit of five
-  versions) need the ownership tag on the permission. GetPermission and
+  ``ram:PermissionResourceType = sagemaker:ModelCard``; CreatePermissionVersion and
+  DeletePermissionVersion (which makes room at RAM's limit of five versions) need the
+  ownership tag on the permission. ListPermissionVersions supports no resource type and no
+  condition key in SAR, so only ``"*"`` matches it. GetPermission and
   AssociateResourceSharePermission are scoped to the card account's ``permission/*`` and
   the two AWS managed model card permissions (which carry no tags, so no tag condition
   there).
@@ -76,8 +94,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from reconciler.arns import RESOURCE_TYPE, partition_for
+from reconciler.diff.shares import resolved_principals
 from reconciler.errors import ReconcilerError
-from reconciler.load.desired import AWS_MANAGED_PERMISSIONS, Config
+from reconciler.load.desired import AWS_MANAGED_PERMISSIONS, Config, DesiredState
 
 Statement = dict[str, Any]
 Condition = dict[str, dict[str, Any]]
@@ -92,16 +111,23 @@ class Scope:
     account: str
     tag_key: str
     tag_value: str
+    source_tag_key: str
+    principals: tuple[str, ...] = ()  # every principal some share in git names, as RAM has it
+    external: bool = False  # some share in git allows principals outside the Organization
 
     @classmethod
-    def for_config(cls, config: Config) -> Scope:
-        own = config.ownership
+    def for_state(cls, state: DesiredState) -> Scope:
+        config, own = state.config, state.config.ownership
+        shares = state.shares.values()
         return cls(
             partition=partition_for(config.region),
             region=config.region,
             account=config.card_account_id,
             tag_key=own.tag_key,
             tag_value=own.tag_value,
+            source_tag_key=own.source_tag_key,
+            principals=tuple(sorted({p for s in shares for p in resolved_principals(state, s)})),
+            external=any(s.allow_external_principals for s in shares),
         )
 
     def arn(
@@ -141,6 +167,29 @@ class Scope:
     def tagged_request(self, **more: str) -> Condition:
         """The request carries the ownership tag (plus ``more`` exact values)."""
         return {"StringEquals": {f"aws:RequestTag/{self.tag_key}": self.tag_value, **more}}
+
+    def untagged(self) -> Condition:
+        """The resource does not carry the ownership tag yet (adoption)."""
+        return {"Null": {f"aws:ResourceTag/{self.tag_key}": "true"}}
+
+    def ownership_tags_only(self) -> Condition:
+        return {"ForAllValues:StringEquals": {"aws:TagKeys": [self.tag_key, self.source_tag_key]}}
+
+    def declared_principals(self) -> Condition:
+        """Only principals some share in git names; none when no share names any."""
+        if not self.principals:
+            return {"Null": {"ram:Principal": "true"}}
+        return {"ForAllValues:StringEquals": {"ram:Principal": list(self.principals)}}
+
+    def external_sharing(self, if_exists: bool = False) -> Condition:
+        """Opening a share to outside principals only when some share in git does."""
+        if self.external:
+            return {}
+        return {
+            "BoolIfExists" if if_exists else "Bool": {
+                "ram:RequestedAllowsExternalPrincipals": "false"
+            }
+        }
 
     def via_sagemaker(self) -> Condition:
         return {
@@ -199,7 +248,7 @@ def read_statements(s: Scope) -> list[Statement]:
     ]
 
 
-def plan_statements(s: Scope, config: Config) -> list[Statement]:
+def plan_statements(s: Scope, state: DesiredState) -> list[Statement]:
     return [
         *read_statements(s),
         statement("DecryptModelCards", ["kms:Decrypt"], s.keys, s.via_sagemaker()),
@@ -212,7 +261,18 @@ def card_writes(s: Scope) -> list[Statement]:
         statement(
             "CreateManagedModelCards", ["sagemaker:CreateModelCard"], s.cards, s.tagged_request()
         ),
-        statement("TagModelCardsAsManaged", ["sagemaker:AddTags"], s.cards, s.tagged_request()),
+        statement(
+            "TagModelCardsOnCreate",
+            ["sagemaker:AddTags"],
+            s.cards,
+            s.tagged_request(**{"sagemaker:TaggingAction": "CreateModelCard"}),
+        ),
+        statement(
+            "AdoptModelCards",
+            ["sagemaker:AddTags"],
+            s.cards,
+            {**s.tagged_request(), **s.untagged(), **s.ownership_tags_only()},
+        ),
         statement(
             "ChangeManagedModelCards",
             [
@@ -237,15 +297,19 @@ def permission_writes(s: Scope) -> list[Statement]:
             s.tagged_request(**{"ram:PermissionResourceType": RESOURCE_TYPE}),
         ),
         statement(
+            "TagPermissionsOnCreate",
+            ["ram:TagResource"],
+            s.permissions,
+            {**s.tagged_request(), **s.untagged(), **s.ownership_tags_only()},
+        ),
+        statement(
             "VersionManagedPermissions",
-            [
-                "ram:CreatePermissionVersion",
-                "ram:DeletePermissionVersion",
-                "ram:ListPermissionVersions",
-            ],
+            ["ram:CreatePermissionVersion", "ram:DeletePermissionVersion"],
             s.permissions,
             s.owned(),
         ),
+        # SAR: ListPermissionVersions has no resource type and no condition key.
+        statement("ListPermissionVersions", ["ram:ListPermissionVersions"], "*"),
         statement(
             "AttachModelCardPermissions",
             ["ram:AssociateResourceSharePermission"],
@@ -255,20 +319,26 @@ def permission_writes(s: Scope) -> list[Statement]:
 
 
 def share_writes(s: Scope) -> list[Statement]:
-    """Resource shares: created with the ownership tag, changed only while they carry it."""
+    """Resource shares: created with the ownership tag, changed only while they carry it, and
+    shared only with principals git names (outside the Organization only if git allows)."""
     model_cards = {"StringEqualsIfExists": {"ram:RequestedResourceType": RESOURCE_TYPE}}
     return [
         statement(
             "CreateManagedShares",
             ["ram:CreateResourceShare"],
             "*",
-            {**s.tagged_request(), **model_cards},
+            {
+                **s.tagged_request(),
+                **model_cards,
+                **s.declared_principals(),
+                **s.external_sharing(),
+            },
         ),
         statement(
-            "TagSharesAndPermissionsOnCreate",
+            "AdoptShares",
             ["ram:TagResource"],
-            [s.shares, s.permissions],
-            s.tagged_request(),
+            s.shares,
+            {**s.tagged_request(), **s.untagged(), **s.ownership_tags_only()},
         ),
         statement(
             "ChangeManagedShares",
@@ -280,13 +350,31 @@ def share_writes(s: Scope) -> list[Statement]:
                 "ram:UpdateResourceShare",
             ],
             s.shares,
-            s.owned(),
+            {**s.owned(), **s.external_sharing(if_exists=True)},
         ),
         statement(
-            "ShareModelCardsInManagedShares",
-            ["ram:AssociateResourceShare", "ram:DisassociateResourceShare"],
+            "ShareModelCardsWithDeclaredPrincipals",
+            ["ram:AssociateResourceShare"],
+            s.shares,
+            {**s.owned(), **model_cards, **s.declared_principals()},
+        ),
+        statement(
+            "UnshareFromManagedShares",
+            ["ram:DisassociateResourceShare"],
             s.shares,
             {**s.owned(), **model_cards},
+        ),
+        # SAR: "[permission only] Grants AWS Resource Access Manager permission to create /
+        # retrieve / delete a resource policy on a SageMaker resource that supports
+        # cross-account sharing"; no resource type, so only "*" matches.
+        statement(
+            "LetRamManageModelCardPolicies",
+            [
+                "sagemaker:DeleteResourcePolicy",
+                "sagemaker:GetResourcePolicy",
+                "sagemaker:PutResourcePolicy",
+            ],
+            "*",
         ),
     ]
 
@@ -295,8 +383,8 @@ def consumer_roles(config: Config) -> list[str]:
     return sorted({a.role_arn for a in config.accounts.values() if a.role_arn})
 
 
-def apply_statements(s: Scope, config: Config) -> list[Statement]:
-    roles = consumer_roles(config)
+def apply_statements(s: Scope, state: DesiredState) -> list[Statement]:
+    roles = consumer_roles(state.config)
     assume = [statement("AssumeConsumerRoles", ["sts:AssumeRole"], roles)] if roles else []
     return [
         *read_statements(s),
@@ -313,7 +401,7 @@ def apply_statements(s: Scope, config: Config) -> list[Statement]:
     ]
 
 
-def verify_statements(s: Scope, config: Config) -> list[Statement]:
+def verify_statements(s: Scope, state: DesiredState) -> list[Statement]:
     """The consumer role in a target account, acting on the card account's resources."""
     invitations = s.arn("ram", "resource-share-invitation/*", account="*")
     return [
@@ -333,16 +421,16 @@ def verify_statements(s: Scope, config: Config) -> list[Statement]:
     ]
 
 
-ROLES: dict[str, Callable[[Scope, Config], list[Statement]]] = {
+ROLES: dict[str, Callable[[Scope, DesiredState], list[Statement]]] = {
     "plan": plan_statements,
     "apply": apply_statements,
     "verify": verify_statements,
 }
 
 
-def policy_document(role: str, config: Config) -> dict[str, Any]:
-    """The identity policy ``role`` (plan, apply or verify) needs for this configuration."""
+def policy_document(role: str, state: DesiredState) -> dict[str, Any]:
+    """The identity policy ``role`` (plan, apply or verify) needs for this repository."""
     build = ROLES.get(role)
     if build is None:
         raise ReconcilerError(f"unknown role '{role}'", hint=f"use one of {', '.join(ROLES)}")
-    return {"Version": "2012-10-17", "Statement": build(Scope.for_config(config), config)}
+    return {"Version": "2012-10-17", "Statement": build(Scope.for_state(state), state)}

@@ -9,11 +9,11 @@ diagnostics placed on the line of the card file that causes them.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from reconciler.diagnostics import Diagnostic, json_path
 from reconciler.diff.fields import content_fields, leaves
-from reconciler.diff.ownership import adoption, tag_delta
+from reconciler.diff.ownership import adoption, ownership_tags, tag_delta
 from reconciler.live.model import LiveCard, is_managed
 from reconciler.load.desired import CardSpec
 from reconciler.load.yamlsource import PathKey
@@ -62,11 +62,9 @@ def _diff_one(
         out.changes.append(_create_or_replace(n, card, card_arn))
         return
     out.changes.extend(_unfinished_rename(n, card))
-    own = n.state.config.ownership
-    if not is_managed(current.tags, own) and not options.adopt and _in_sync(n, card, current):
-        desired, live = n.cards[card.name].tags, n.live_cards[card.name].tags
-        address = card_address(card.name)
-        out.adoptions.append(adoption(address, current.arn, Service.SAGEMAKER, desired, live))
+    managed = is_managed(current.tags, n.state.config.ownership)
+    if not managed and not options.adopt and _in_sync(n, card, current):
+        out.adoptions.append(_adopt(n, card, current))
         return
     problem = _blocked(n, card, current, options)
     if problem:
@@ -75,7 +73,14 @@ def _diff_one(
     if current.kms_key_id != card.kms_key_id:
         out.changes.append(_replace_for_key(n, card, current, card_arn))
         return
+    if not managed:  # --adopt: the ownership tags first, then the changes
+        out.adoptions.append(_adopt(n, card, current))
     out.changes.extend(_updates(n, card, current, out))
+
+
+def _adopt(n: Normalised, card: CardSpec, live: LiveCard) -> Change:
+    desired, tags = n.cards[card.name].tags, n.live_cards[card.name].tags
+    return adoption(card_address(card.name), live.arn, Service.SAGEMAKER, desired, tags)
 
 
 def _delete(live: LiveCard) -> DeleteCard:
@@ -268,7 +273,11 @@ def _status_change(
 
 
 def _tag_change(n: Normalised, card: CardSpec, live: LiveCard) -> Change | None:
-    delta = tag_delta(n.cards[card.name].tags, n.live_cards[card.name].tags)
+    desired, current = n.cards[card.name].tags, n.live_cards[card.name].tags
+    if not is_managed(live.tags, n.state.config.ownership):
+        # --adopt: the adoption planned before this change sets the ownership tags.
+        current = replace(current, all={**current.all, **ownership_tags(desired, current)})
+    delta = tag_delta(desired, current)
     if not delta:
         return None
     return Change(

@@ -36,9 +36,15 @@ def tag_delta(desired: Tags, live: Tags) -> TagDelta:
     return TagDelta(add=add, remove=remove, live=live.all)
 
 
+def ownership_tags(desired: Tags, live: Tags) -> dict[str, str]:
+    """The ownership tags ``live`` lacks (never a tag people set)."""
+    return {k: v for k, v in tag_delta(desired, live).add.items() if k not in desired.user}
+
+
 def adoption(address: str, arn: str, service: Service, desired: Tags, live: Tags) -> Change:
-    """Take over a live resource that matches git: only the ownership tags are added."""
-    add = tag_delta(desired, live).add
+    """Take over a live resource: only the ownership tags are added, before anything else
+    changes, so every later change is made to a resource that is already managed."""
+    add = ownership_tags(desired, live)
     return Change(
         address=address,
         action=Action.ADOPT,

@@ -25,7 +25,6 @@ from reconciler.aws.waits import WaitSettings
 from reconciler.commands.consumers import VerifyReport
 from reconciler.commands.drift import DriftReport, Edit, drift_report, edits_from, status_edit
 from reconciler.commands.verify import verify_consumers
-from reconciler.diagnostics import Diagnostic
 from reconciler.diff.compose import PlanOptions, card_changes, diff_all, plan_from, unmanaged
 from reconciler.errors import ReconcilerError
 from reconciler.live import ram as live_ram
@@ -33,24 +32,12 @@ from reconciler.live import sagemaker as live_sagemaker
 from reconciler.live.history import history_since
 from reconciler.live.model import LiveCard, LiveState
 from reconciler.load.desired import DesiredState
-from reconciler.load.repo import load_repository
+from reconciler.load.repo import InvalidRepository, load_repository
 from reconciler.normalize import Normalised, matches_git, normalise
 from reconciler.plan.codec import checksum
 from reconciler.plan.model import Action, Plan, PlanPart
 from reconciler.plan.saved import SavedPlan, ensure_current
 from reconciler.words import count
-
-
-class InvalidRepository(ReconcilerError):
-    """The repository has errors; nothing was read from or written to AWS."""
-
-    def __init__(self, diagnostics: tuple[Diagnostic, ...], files: tuple[str, ...]) -> None:
-        errors = sum(1 for d in diagnostics if d.severity.value == "error")
-        super().__init__(
-            f"the repository has {count(errors, 'error')}",
-            hint="fix what is listed above (`reconciler validate` lists it too), then try again",
-        )
-        self.diagnostics, self.files = diagnostics, files
 
 
 class PlanHasErrors(ReconcilerError):

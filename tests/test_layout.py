@@ -138,7 +138,7 @@ def test_pure_stages_do_no_io_and_renderers_never_call_aws(module: str, path: Pa
     banned = IO_MODULES if within(module, PURE) else ("boto3", "botocore")
     exceptions = {
         # Region names come from botocore's bundled endpoint data; no client is made.
-        "load.rules.config": ("boto3",),
+        "load.rules.config": ("botocore",),
         # The repository and saved plans are files by definition.
         "load.repo": ("pathlib",),
         "load.yamlsource": ("pathlib",),

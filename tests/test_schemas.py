@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from jsonschema import validators
 
-from reconciler.load.schemas import Kind, load_schema, schema_files, validator
+from reconciler.load.schemas import Kind, fast_validator, load_schema, schema_files, validator
+from reconciler.load.yamlsource import load_text
 
 
 @pytest.mark.parametrize("path", schema_files(), ids=lambda p: p.name)
@@ -42,3 +43,32 @@ def test_share_schema_reuses_the_card_tag_rules() -> None:
     }
     errors = list(validator(Kind.SHARE).iter_errors(share))
     assert [e.validator for e in errors] == ["maxLength"]
+
+
+# -- the compiled validator agrees with jsonschema -------------------------------------
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def documents() -> list[tuple[str, Kind, object]]:
+    """Every fixture document with its kind: content files and repository files."""
+    found: list[tuple[str, Kind, object]] = [
+        (str(p.relative_to(FIXTURES)), Kind.CONTENT, json.loads(p.read_text()))
+        for p in sorted((FIXTURES / "content").rglob("*.json"))
+    ]
+    for path in sorted((FIXTURES / "repos").rglob("*.yaml")):
+        kind = (
+            Kind.CONFIG
+            if path.name == "reconciler.yaml"
+            else {"cards": Kind.CARD, "shares": Kind.SHARE}.get(path.parent.name)
+        )
+        doc = load_text(path.read_text(encoding="utf-8", errors="replace"), path.name).document
+        if kind is not None and doc is not None:
+            found.append((str(path.relative_to(FIXTURES)), kind, doc.data))
+    return found
+
+
+@pytest.mark.parametrize(("name", "kind", "data"), documents(), ids=lambda v: str(v)[:60])
+def test_compiled_validator_agrees_with_jsonschema(name: str, kind: Kind, data: object) -> None:
+    expected = not any(True for _ in validator(kind).iter_errors(data))
+    assert fast_validator(kind)(data) == expected, name

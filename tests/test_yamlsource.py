@@ -4,12 +4,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reconciler.diagnostics import Position
-from reconciler.load.yamlsource import MAX_DEPTH, load_file, load_text
+from reconciler.load.yamlsource import (
+    _UNUSUAL,
+    MAX_DEPTH,
+    LoadResult,
+    _careful_load,
+    _fast_data,
+    load_file,
+    load_text,
+)
 from reconciler.load.yamlsource import _Loader as TextTimestampLoader
 
 
@@ -72,7 +81,7 @@ json_values = st.recursive(
 )
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(max_size=300))
 def test_any_text_gives_data_or_diagnostics_never_an_exception(text: str) -> None:
     result = load_text(text, "fuzz.yaml")
@@ -131,3 +140,47 @@ structured_yaml = st.lists(
 def test_yaml_shaped_noise_never_crashes_the_loader(text: str) -> None:
     result = load_text(text, "noise.yaml")
     assert (result.document is None) == bool(result.diagnostics)
+
+
+def careful(text: str) -> LoadResult:
+    return _careful_load(text, "f.yaml")
+
+
+@settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(structured_yaml, st.text(max_size=200)))
+def test_the_fast_path_gives_the_careful_paths_data_or_steps_aside(text: str) -> None:
+    """Where both paths read a document, they read the same data."""
+    fast = _fast_data(text)
+    result = careful(text)
+    if fast is _UNUSUAL or result.document is None:
+        return  # steps aside, or an exotic form only libyaml reads (the module says which)
+    assert fast == result.document.data
+    load_text(text, "f.yaml").document.locate(("a", 0))  # positions never raise
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: &x 1\nb: *x\n",  # alias
+        "a: 1\na: 2\n",  # duplicate key
+        "1: one\n",  # non-string key
+        "a: !!binary aGk=\n",  # tag
+        "a: 1\n---\nb: 2\n",  # two documents
+        "a: [" * 200 + "]" * 200 + "\n",  # deep flow nesting
+        "a:\n\tb: 1\n",  # tab
+        "when: 2026-11-30\n",  # timestamp stays text: not unusual, same data
+    ],
+)
+def test_the_fast_path_steps_aside_for_what_needs_explaining(text: str) -> None:
+    fast = _fast_data(text)
+    result = careful(text)
+    if result.diagnostics:
+        assert fast is _UNUSUAL
+    else:
+        assert result.document is not None and fast == result.document.data
+
+
+def test_positions_are_found_from_the_text_when_asked() -> None:
+    doc = load_text("a:\n  b: [1, 2]\n", "f.yaml").document
+    assert doc is not None and "_positions" not in doc.__dict__  # the fast path kept none
+    assert doc.locate(("a", "b", 1)) == Position(2, 10)

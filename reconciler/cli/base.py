@@ -15,25 +15,21 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from typer.exceptions import TyperException
 
 from reconciler import __version__
-from reconciler.diff.compose import PlanOptions
 from reconciler.errors import ReconcilerError
-from reconciler.pipeline import (
-    InvalidRepository,
-    PlanRun,
-    RunSettings,
-    Target,
-    connect,
-    plan_run,
-)
+from reconciler.load.repo import InvalidRepository
 from reconciler.render import plan_json, plan_markdown, plan_text  # noqa: F401 (registers)
 from reconciler.render.diagnostics import DIAGNOSTICS, ValidationReport
 from reconciler.render.plan_common import PlanReport
+
+if TYPE_CHECKING:  # the pipeline (boto3, deepdiff) loads only for commands that use AWS
+    from reconciler.diff.compose import PlanOptions
+    from reconciler.pipeline import PlanRun, Target
 
 EXIT_OK, EXIT_ERROR, EXIT_CHANGES = 0, 1, 2
 
@@ -105,11 +101,15 @@ def showing_problems(repo: Path) -> Iterator[None]:
 
 def target_for(repo: Path, endpoint_url: str | None) -> Target:
     """The repository loaded and the card account's session opened, or the problems shown."""
+    from reconciler.pipeline import RunSettings, connect
+
     with showing_problems(repo):
         return connect(RunSettings(repo=repo, endpoint_url=endpoint_url))
 
 
 def plan_for(target: Target, options: PlanOptions) -> PlanRun:
+    from reconciler.pipeline import plan_run
+
     return plan_run(target, options)
 
 

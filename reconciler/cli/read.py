@@ -11,7 +11,6 @@ from typing import Annotated
 
 import typer
 
-from reconciler.aws.waits import WaitSettings
 from reconciler.cli.base import (
     EXIT_CHANGES,
     EXIT_ERROR,
@@ -27,12 +26,8 @@ from reconciler.cli.base import (
     target_for,
     write_file,
 )
-from reconciler.diff.compose import PlanOptions
 from reconciler.load.repo import load_repository
-from reconciler.pipeline import RunSettings, connect, drift_run, load_valid, verify_run
-from reconciler.render.apply import REPORTS, RunReport
 from reconciler.render.diagnostics import DIAGNOSTICS, ValidationReport
-from reconciler.render.drift import DRIFT
 from reconciler.render.plan_common import PLANS
 
 
@@ -69,6 +64,8 @@ def plan(
     endpoint_url: EndpointOption = None,
 ) -> None:
     """Show what apply would change to make AWS match git. Changes nothing."""
+    from reconciler.diff.compose import PlanOptions
+
     options = PlanOptions(adopt=adopt, prune=prune)
     target = target_for(repo, endpoint_url)
     run = plan_for(target, options)
@@ -95,6 +92,9 @@ def drift(
     """Report every way live state differs from git, and who changed it.
 
     Exit 0 no drift, 2 drift, 1 error. Changes nothing."""
+    from reconciler.pipeline import RunSettings, connect, drift_run
+    from reconciler.render.drift import DRIFT
+
     with showing_problems(repo):
         report, _ = drift_run(connect(RunSettings(repo=repo, endpoint_url=endpoint_url)))
     sys.stdout.write(DRIFT.get(fmt.value)(report))
@@ -111,6 +111,11 @@ def verify(
 
     Writes nothing except accepting pending invitations to shares the reconciler manages."""
     target = target_for(repo, endpoint_url)
+    from reconciler.aws.waits import WaitSettings
+    from reconciler.diff.compose import PlanOptions
+    from reconciler.pipeline import verify_run
+    from reconciler.render.apply import REPORTS, RunReport
+
     verification = verify_run(target, plan_for(target, PlanOptions()), WaitSettings())
     report = RunReport(kind="verify", verification=verification, context=verification.context)
     sys.stdout.write(REPORTS.get(fmt.value)(report))
@@ -132,6 +137,7 @@ def iam_policy(
 
     plan and apply run in the card account, verify in each target account. No AWS call."""
     from reconciler.commands.iam_policy import policy_document
+    from reconciler.pipeline import load_valid
 
     state = load_valid(repo)
     sys.stdout.write(json.dumps(policy_document(role.value, state), indent=2) + "\n")

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from reconciler.apply.report import Step
-from reconciler.apply.safety import Flags
 from reconciler.cli.base import (
     EXIT_ERROR,
     EXIT_OK,
@@ -21,24 +19,15 @@ from reconciler.cli.base import (
     showing_problems,
     target_for,
 )
-from reconciler.diff.compose import PlanOptions
 from reconciler.errors import ReconcilerError
 from reconciler.load.repo import load_repository
-from reconciler.pipeline import (
-    ApplyHooks,
-    ApplyRequest,
-    PlanHasErrors,
-    RunSettings,
-    apply_run,
-    connect,
-    import_candidates_run,
-)
-from reconciler.plan.model import Plan
-from reconciler.plan.saved import read_saved_plan
-from reconciler.render.apply import REPORTS, RunReport
 from reconciler.render.diagnostics import DIAGNOSTICS, ValidationReport
 from reconciler.render.plan_common import PLANS, PlanReport
 from reconciler.words import count
+
+if TYPE_CHECKING:  # the pipeline (boto3, deepdiff) loads only when a command runs
+    from reconciler.apply.report import Step
+    from reconciler.plan.model import Plan
 
 
 @app.command()
@@ -68,6 +57,19 @@ def apply(
     endpoint_url: EndpointOption = None,
 ) -> None:
     """Make AWS match git: plan, check safety, confirm, apply in order, verify."""
+    from reconciler.apply.safety import Flags
+    from reconciler.diff.compose import PlanOptions
+    from reconciler.pipeline import (
+        ApplyHooks,
+        ApplyRequest,
+        PlanHasErrors,
+        RunSettings,
+        apply_run,
+        connect,
+    )
+    from reconciler.plan.saved import read_saved_plan
+    from reconciler.render.apply import REPORTS, RunReport
+
     saved = read_saved_plan(plan_file) if plan_file else None
     options = PlanOptions(
         adopt=adopt or bool(saved and saved.adopt), prune=prune or bool(saved and saved.prune)
@@ -133,6 +135,8 @@ def import_(
     from reconciler.commands.importer import import_live
 
     with showing_problems(repo):
+        from reconciler.pipeline import RunSettings, connect, import_candidates_run
+
         target = connect(RunSettings(repo=repo, endpoint_url=endpoint_url))
         run = import_candidates_run(target, names or [])
     result = import_live(run, repo, names or [], everything, shares)
@@ -153,6 +157,7 @@ def pull(
     Keeps comments and key order. Writes nothing to AWS."""
     _require_selection(names, everything)
     from reconciler.commands.pull import pull_live
+    from reconciler.diff.compose import PlanOptions
 
     run = plan_for(target_for(repo, endpoint_url), PlanOptions())
     result = pull_live(run, repo, names or [], everything)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from reconciler.diagnostics import START, Diagnostic, has_errors
+from reconciler.errors import ReconcilerError
 from reconciler.load.desired import (
     CardSpec,
     Config,
@@ -26,6 +27,7 @@ from reconciler.load.rules import RuleInput, run_rules
 from reconciler.load.schema_check import check
 from reconciler.load.schemas import Kind
 from reconciler.load.yamlsource import SourceDocument, load_file
+from reconciler.words import count
 
 CONFIG_FILE = "reconciler.yaml"
 CARDS_DIR = "cards"
@@ -158,3 +160,15 @@ def _all_card_names(collector: _Collector) -> frozenset[str]:
 
 
 __all__ = ["CardSpec", "RepoLoad", "ShareSpec", "load_repository"]
+
+
+class InvalidRepository(ReconcilerError):
+    """The repository has errors; nothing was read from or written to AWS."""
+
+    def __init__(self, diagnostics: tuple[Diagnostic, ...], files: tuple[str, ...]) -> None:
+        errors = sum(1 for d in diagnostics if d.severity.value == "error")
+        super().__init__(
+            f"the repository has {count(errors, 'error')}",
+            hint="fix what is listed above (`reconciler validate` lists it too), then try again",
+        )
+        self.diagnostics, self.files = diagnostics, files

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Iterator
-from typing import Any
-
-from jsonschema.exceptions import ValidationError, best_match
+from typing import TYPE_CHECKING, Any
 
 from reconciler.diagnostics import Diagnostic, json_path
-from reconciler.load.schemas import Kind, validator
+from reconciler.load.schemas import Kind, fast_validator, validator
 from reconciler.load.yamlsource import PathKey, SourceDocument
 from reconciler.words import count
+
+if TYPE_CHECKING:  # jsonschema loads only when a document is invalid
+    from jsonschema.exceptions import ValidationError
 
 _TYPE_NAMES = {
     "string": "a string",
@@ -31,6 +32,8 @@ _TYPE_NAMES = {
 
 def check(doc: SourceDocument, kind: Kind) -> list[Diagnostic]:
     """Every schema problem of ``doc``, sorted by position."""
+    if fast_validator(kind)(doc.data):
+        return []
     errors = validator(kind).iter_errors(doc.data)
     found = [d for error in errors for d in _diagnostics(doc, error)]
     return sorted(set(found))
@@ -92,6 +95,8 @@ def _suggest(value: str, choices: list[str], noun: str) -> str:
 def explain(error: ValidationError) -> str:
     """A sentence for one schema error."""
     if error.validator in ("anyOf", "oneOf") and error.context:
+        from jsonschema.exceptions import best_match
+
         best = best_match(error.context)
         others = len(error.context) - 1
         tail = f" (and {count(others, 'other way')} it could match)"

@@ -2,21 +2,28 @@
 
 Schemas live in the repository's ``schema/`` folder (shipped inside the package as
 ``reconciler/_schema``). They reference each other by relative URI, so all of them are
-registered in one ``referencing`` registry.
+registered in one registry.
+
+Two validators per kind: ``fast_validator`` (jsonschema-rs, compiled Rust) answers "is this
+document valid?" for every file; ``validator`` (jsonschema) runs only on a document the
+fast one rejects, because its error model is what ``schema_check`` turns into sentences.
+Formats are not asserted by either (jsonschema's default).
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from enum import Enum
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jsonschema import validators
-from jsonschema.protocols import Validator
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT7
+import jsonschema_rs
+
+if TYPE_CHECKING:
+    from jsonschema.protocols import Validator
+    from referencing import Registry
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "_schema"
 BASE_URI = "https://modelcard-reconciler.local/schema/"
@@ -46,6 +53,9 @@ def load_schema(kind: Kind) -> dict[str, Any]:
 @cache
 def registry() -> Registry[Any]:
     """All schemas, addressable by their file name relative to BASE_URI."""
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT7
+
     resources = [
         (BASE_URI + kind.value, Resource.from_contents(load_schema(kind), DRAFT7)) for kind in Kind
     ]
@@ -54,7 +64,10 @@ def registry() -> Registry[Any]:
 
 @cache
 def validator(kind: Kind) -> Validator:
-    """A compiled validator for one kind, built once and reused for every file."""
+    """A compiled validator for one kind, built once and reused for every file (imported
+    only when a document is invalid, or by the tests)."""
+    from jsonschema import validators
+
     schema = load_schema(kind)
     cls = validators.validator_for(schema)
     cls.check_schema(schema)
@@ -70,3 +83,21 @@ def resolve_ref(root: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
             target = target.get(key, {}) if isinstance(target, dict) else {}
         node = target if isinstance(target, dict) else {}
     return node
+
+
+@cache
+def _fast_registry() -> jsonschema_rs.Registry:
+    return jsonschema_rs.Registry([(BASE_URI + kind.value, load_schema(kind)) for kind in Kind])
+
+
+@cache
+def fast_validator(kind: Kind) -> Callable[[Any], bool]:
+    """``is_valid`` of a compiled validator for one kind, built once per process."""
+    compiled = jsonschema_rs.validator_for(
+        load_schema(kind),
+        registry=_fast_registry(),
+        base_uri=BASE_URI + kind.value,
+        validate_formats=False,
+    )
+    is_valid: Callable[[Any], bool] = compiled.is_valid
+    return is_valid

@@ -4,12 +4,25 @@ The loader composes the YAML node tree and converts it to plain JSON-like data i
 that it can record the position of every key and value, refuse duplicate keys, aliases and
 non-string keys, keep timestamps as strings, and bound the size and depth of the input.
 Problems come back as diagnostics; a malformed file never raises.
+
+Two paths give the same data. The fast one composes with libyaml and converts the nodes
+without recording positions; it gives up at the first thing out of the ordinary (a syntax
+error, an alias, a tag, a duplicate or non-string key, deep nesting, many flow brackets,
+a tab, something that looks like a tag).
+Then the careful pure-Python path runs, which records every position and says exactly
+what is wrong. Positions of a document that took the fast path are computed from its text
+the first time something asks where a value is (an error to report), so a valid
+repository never pays for them. libyaml is the reference parser; in a few exotic forms
+(a block scalar header followed directly by ``#``) it reads what PyYAML's own scanner
+refused, and such a file is read as libyaml reads it.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -53,20 +66,31 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False)
 class SourceDocument:
-    """A loaded file: its data, and the positions of its values and keys by path."""
+    """A loaded file: its data, its text, and the positions of its values and keys by path
+    (computed from the text on first use)."""
 
     file: str
     data: Any
-    value_positions: dict[PathKey, Position] = field(default_factory=dict)
-    key_positions: dict[PathKey, Position] = field(default_factory=dict)
+    text: str = ""
+
+    @cached_property
+    def _positions(self) -> tuple[dict[PathKey, Position], dict[PathKey, Position]]:
+        builder = _Builder(self.file)
+        try:
+            for node in yaml.compose_all(self.text, Loader=_Loader):
+                builder.build(node, ())
+        except (yaml.YAMLError, RecursionError):
+            pass  # a form only libyaml reads: every value is placed at the file's start
+        return builder.values, builder.keys
 
     def locate(self, path: PathKey, *, key: bool = False) -> Position:
         """Position of the value (or its key) at ``path``, else of the nearest ancestor."""
-        table = self.key_positions if key else self.value_positions
+        values, keys = self._positions
+        table = keys if key else values
         for end in range(len(path), -1, -1):
-            found = table.get(path[:end]) or self.value_positions.get(path[:end])
+            found = table.get(path[:end]) or values.get(path[:end])
             if found:
                 return found
         return START
@@ -99,6 +123,13 @@ def load_file(path: Path, display: str) -> LoadResult:
 
 def load_text(text: str, display: str) -> LoadResult:
     """Parse YAML text into a SourceDocument, or diagnostics saying why it cannot be."""
+    data = _fast_data(text)
+    if data is not _UNUSUAL:
+        return LoadResult(SourceDocument(file=display, data=data, text=text), ())
+    return _careful_load(text, display)
+
+
+def _careful_load(text: str, display: str) -> LoadResult:
     try:
         nodes = list(yaml.compose_all(text, Loader=_Loader))
     except _AliasError as e:
@@ -120,9 +151,8 @@ def load_text(text: str, display: str) -> LoadResult:
     data = builder.build(nodes[0], ()) if nodes else None
     if builder.diagnostics:
         return LoadResult(None, tuple(builder.diagnostics))
-    doc = SourceDocument(
-        file=display, data=data, value_positions=builder.values, key_positions=builder.keys
-    )
+    doc = SourceDocument(file=display, data=data, text=text)
+    doc.__dict__["_positions"] = (builder.values, builder.keys)  # already known
     return LoadResult(doc, ())
 
 
@@ -240,3 +270,80 @@ _HANDLERS: dict[type[Node], Callable[[_Builder, Node, PathKey], Any]] = {
 
 def _tag_name(tag: str) -> str:
     return tag.replace("tag:yaml.org,2002:", "!!")
+
+
+# -- the fast path ---------------------------------------------------------------------
+
+
+class _CLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """libyaml's parser with the same implicit types as ``_Loader``."""
+
+    yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
+
+
+class _Unusual(Exception):
+    """Something the careful path should look at and explain."""
+
+
+_UNUSUAL: Any = object()
+_MAX_FLOW_BRACKETS = 128  # libyaml composes flow nesting recursively: keep it shallow
+_TAG_LIKE = re.compile(r"(?:^|[\s,\[{])!")
+
+
+def _fast_data(text: str) -> Any:
+    """The document's data through libyaml, or ``_UNUSUAL``."""
+    if (
+        text.count("[") + text.count("{") > _MAX_FLOW_BRACKETS
+        or "\t" in text  # libyaml accepts some tabs PyYAML refuses
+        or _TAG_LIKE.search(text)  # libyaml and PyYAML read some tag forms differently
+    ):
+        return _UNUSUAL
+    try:
+        nodes = list(yaml.compose_all(text, Loader=_CLoader))
+        if len(nodes) > 1:
+            return _UNUSUAL
+        return _Lean().build(nodes[0], 0) if nodes else None
+    except (yaml.YAMLError, _Unusual, RecursionError, ValueError):
+        return _UNUSUAL
+
+
+class _Lean:
+    """Nodes to data with the careful path's rules, but no positions: gives up (``_Unusual``)
+    wherever the careful path would report a problem."""
+
+    def __init__(self) -> None:
+        self._seen: set[int] = set()
+        constructor = _Loader("")
+        self._scalars: dict[str, Callable[[ScalarNode], Any]] = {
+            "tag:yaml.org,2002:str": lambda node: node.value,
+            "tag:yaml.org,2002:int": constructor.construct_yaml_int,
+            "tag:yaml.org,2002:float": constructor.construct_yaml_float,
+            "tag:yaml.org,2002:bool": constructor.construct_yaml_bool,
+            "tag:yaml.org,2002:null": lambda node: None,
+        }
+
+    def build(self, node: Node, depth: int) -> Any:
+        if depth > MAX_DEPTH or id(node) in self._seen:  # too deep, or an alias
+            raise _Unusual
+        self._seen.add(id(node))
+        if isinstance(node, ScalarNode):
+            convert = self._scalars.get(node.tag)
+            if convert is None:
+                raise _Unusual
+            return convert(node)
+        if isinstance(node, SequenceNode) and node.tag == "tag:yaml.org,2002:seq":
+            return [self.build(item, depth + 1) for item in node.value]
+        if isinstance(node, MappingNode) and node.tag == "tag:yaml.org,2002:map":
+            return self._mapping(node, depth)
+        raise _Unusual
+
+    def _mapping(self, node: MappingNode, depth: int) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
+                raise _Unusual
+            key = key_node.value
+            if key in result:
+                raise _Unusual
+            result[key] = self.build(value_node, depth + 1)
+        return result

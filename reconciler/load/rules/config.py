@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from functools import cache
 
-import boto3
+from botocore.loaders import create_loader
+from botocore.regions import EndpointResolver
 
 from reconciler.diagnostics import Diagnostic
 from reconciler.load.desired import AWS_MANAGED_PERMISSIONS
@@ -15,10 +16,11 @@ from reconciler.load.rules.base import Rule, RuleInput, at
 @cache
 def known_regions() -> frozenset[str]:
     """Regions where botocore knows SageMaker, from its bundled endpoint data (no network)."""
-    session = boto3.session.Session()
+    resolver = EndpointResolver(create_loader().load_data("endpoints"))
     names: set[str] = set()
-    for partition in session.get_available_partitions():
-        names.update(session.get_available_regions("sagemaker", partition_name=partition))
+    for partition in resolver.get_available_partitions():
+        # SageMaker's endpoint prefix in botocore's service model is "api.sagemaker".
+        names.update(resolver.get_available_endpoints("api.sagemaker", partition_name=partition))
     return frozenset(names)
 
 

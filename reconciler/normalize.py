@@ -73,6 +73,8 @@ def normalise(state: DesiredState, live: LiveState) -> Normalised:
         },
         write_content={
             n: with_live_values(c.content, live.cards[n].content, c.ignore)
+            if c.ignore
+            else canonical(c.content)
             for n, c in state.cards.items()
             if n in live.cards
         },
@@ -88,7 +90,8 @@ def desired_card(card: CardSpec, own: Ownership) -> Comparable:
 
 def compared_content(content: Mapping[str, Any], ignore: tuple[str, ...]) -> dict[str, Any]:
     """Content as compared: without the ignored paths, keys in canonical order."""
-    return canonical(without_paths(content, ignore))  # type: ignore[no-any-return]
+    trimmed = without_paths(content, ignore) if ignore else content
+    return canonical(trimmed)  # type: ignore[no-any-return]
 
 
 def matches_git(card: CardSpec, content: Mapping[str, Any]) -> bool:

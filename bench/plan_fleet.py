@@ -1,0 +1,192 @@
+"""A no-change plan at fleet scale, against the parse floor of the same repository.
+
+Writes N cards with SDK-shaped content (tests/fixtures/content/valid/full_card.json, each
+card's description made unique) and one status-selected share, creates them in the
+sandbox as the reconciler would have, then measures in the same run:
+- `reconciler plan --stats --format json` in a fresh process: wall time, peak memory
+  (the child's maximum resident set), and its SageMaker calls;
+- the floor: a fresh process that only parses the same files with libyaml.
+and prints both, their ratio, and the SageMaker calls against ceil(N/100) + 2.
+
+    .venv/bin/python bench/plan_fleet.py [--cards 10000] [--repeat 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import yaml
+
+from reconciler.normalize import content_json
+from reconciler.sandbox.config import Organization, SandboxConfig
+from reconciler.sandbox.instance import Sandbox
+
+ROOT = Path(__file__).resolve().parent.parent
+OWNER = "111111111111"
+CONTENT = json.loads((ROOT / "tests/fixtures/content/valid/full_card.json").read_text())
+CONFIG = f"""region: us-east-1
+card_account: {{id: "{OWNER}"}}
+accounts:
+  test: {{id: "333333333333"}}
+"""
+SHARE = """name: bench-test
+principals: [test]
+cards: {status: [Approved]}
+permission: AWSRAMPermissionSageMakerModelCards
+"""
+FLOOR = """
+import sys, yaml
+from pathlib import Path
+for path in sorted(Path(sys.argv[1]).glob("**/*.yaml")):
+    yaml.load(path.read_bytes(), Loader=yaml.CSafeLoader)
+"""
+
+
+def card_content(i: int) -> dict[str, object]:
+    overview = {**CONTENT.get("model_overview", {}), "model_description": f"card number {i}"}
+    return {**CONTENT, "model_overview": overview}
+
+
+def write_repo(root: Path, cards: int) -> int:
+    (root / "cards").mkdir(parents=True)
+    (root / "shares").mkdir()
+    (root / "reconciler.yaml").write_text(CONFIG)
+    (root / "shares" / "bench-test.yaml").write_text(SHARE)
+    size = 0
+    for i in range(cards):
+        name = f"Bench-Card-{i:05d}"
+        body = {"name": name, "status": "Approved", "content": card_content(i)}
+        text = yaml.safe_dump(body, sort_keys=False, allow_unicode=True)
+        (root / "cards" / f"{name}.yaml").write_text(text)
+        size += len(text)
+    return size // max(cards, 1)
+
+
+def seed(sandbox: Sandbox, cards: int) -> None:
+    """Create the cards and the share with plain boto3, as an apply would leave them."""
+    sagemaker, ram = sandbox.client("sagemaker", OWNER), sandbox.client("ram", OWNER)
+
+    def create(i: int) -> str:
+        name = f"Bench-Card-{i:05d}"
+        tags = [
+            {"Key": "managed-by", "Value": "reconciler"},
+            {"Key": "reconciler-source", "Value": f"cards/{name}.yaml"},
+        ]
+        return str(
+            sagemaker.create_model_card(
+                ModelCardName=name,
+                ModelCardStatus="Approved",
+                Content=content_json(card_content(i)),
+                Tags=tags,
+            )["ModelCardArn"]
+        )
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        arns = list(pool.map(create, range(cards)))
+    share = ram.create_resource_share(
+        name="bench-test",
+        principals=["333333333333"],
+        resourceArns=arns[:100],
+        allowExternalPrincipals=False,
+        tags=[
+            {"key": "managed-by", "value": "reconciler"},
+            {"key": "reconciler-source", "value": "shares/bench-test.yaml"},
+        ],
+    )["resourceShare"]["resourceShareArn"]
+    for start in range(100, len(arns), 100):
+        ram.associate_resource_share(resourceShareArn=share, resourceArns=arns[start : start + 100])
+    sandbox.advance(60)
+
+
+def run(command: list[str], env: dict[str, str]) -> tuple[float, str]:
+    start = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(
+            f"{' '.join(command[:4])} … failed:\n{done.stdout[-2000:]}{done.stderr[-2000:]}"
+        )
+    return elapsed, done.stdout
+
+
+def peak_mb(command: list[str], env: dict[str, str]) -> float:
+    """The maximum resident set of ``command``, measured in a child of its own."""
+    probe = (
+        "import resource, subprocess, sys\n"
+        "subprocess.run(sys.argv[1:], capture_output=True, check=True)\n"
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    )
+    _, out = run([sys.executable, "-c", probe, *command], env)
+    return int(out.split()[-1]) / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cards", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=1)
+    args = parser.parse_args()
+    config = SandboxConfig(
+        default_account=OWNER,
+        organization=Organization(management_account=OWNER, members=frozenset({"333333333333"})),
+    )
+    with tempfile.TemporaryDirectory() as tmp, Sandbox(config) as sandbox:
+        repo = Path(tmp) / "repo"
+        average = write_repo(repo, args.cards)
+        began = time.perf_counter()
+        seed(sandbox, args.cards)
+        print(
+            f"seeded {args.cards:,} cards in {time.perf_counter() - began:.0f} s", file=sys.stderr
+        )
+        env = {
+            **os.environ,
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_DEFAULT_REGION": "us-east-1",
+            "AWS_ENDPOINT_URL": sandbox.endpoint,
+        }
+        plan = [
+            sys.executable,
+            "-m",
+            "reconciler",
+            "plan",
+            "--stats",
+            "--format",
+            "json",
+            "--detailed-exitcode",
+            "--repo",
+            str(repo),
+        ]
+        floor = [sys.executable, "-c", FLOOR, str(repo)]
+        run(floor, env)  # warm the file cache
+        timings, output = [], ""
+        for _ in range(args.repeat):
+            elapsed, output = run(plan, env)
+            timings.append(elapsed)
+        ours = statistics.median(timings)
+        base = statistics.median(run(floor, env)[0] for _ in range(args.repeat))
+        memory = peak_mb(plan, env)
+    stats = json.loads(output)["stats"]["calls"]
+    sagemaker = sum(v for k, v in stats.items() if k.startswith("sagemaker."))
+    budget = math.ceil(args.cards / 100) + 2
+    print(
+        f"no-change plan of {args.cards:,} cards ({average:,} bytes of YAML each), "
+        f"median of {args.repeat}:"
+    )
+    print(f"  reconciler plan:       {ours:7.2f} s, peak {memory:,.0f} MB")
+    print(f"  libyaml parse floor:   {base:7.2f} s")
+    print(f"  ratio:                 {ours / base:7.1f}x")
+    print(f"  SageMaker calls:       {sagemaker} (budget ceil(N/100) + 2 = {budget})")
+
+
+if __name__ == "__main__":
+    main()

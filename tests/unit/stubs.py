@@ -16,6 +16,7 @@ import boto3
 from botocore.config import Config
 from botocore.stub import Stubber
 
+from reconciler.apply import executor
 from reconciler.apply.context import StepContext
 from reconciler.aws.waits import WaitSettings
 from reconciler.normalize import content_json
@@ -109,6 +110,11 @@ class Stubbed:
             else:
                 stub.add_response(call.method, call.response, call.params)
 
+    def dispatch(self, change: Change, *calls: Call) -> str:
+        """Run ``change``'s step, which must make ``calls`` in order; what it says it did."""
+        self.expect(*calls)
+        return executor.dispatch(self.ctx, change)
+
     def done(self) -> None:
         """Every expected call was made."""
         for stub in self.stubbers.values():
@@ -123,6 +129,11 @@ def stubbed(timeout: float = 1) -> Iterator[Stubbed]:
     ctx = StepContext(sagemaker=sagemaker, ram=ram, token=TOKEN, waits=waits)
     with Stubber(sagemaker) as sm, Stubber(ram) as rm:
         yield Stubbed(stubbers={"sagemaker": sm, "ram": rm}, ctx=ctx, sleeps=sleeps)
+
+
+def payload_types(cases: list[Any]) -> set[type[Payload]]:
+    """The payload classes of the steps in a table of ``pytest.param(change, ...)``."""
+    return {type(case.values[0].payload) for case in cases}
 
 
 def sub_token(part: int) -> str:

@@ -9,7 +9,6 @@ from dataclasses import replace
 import pytest
 from botocore.exceptions import ClientError
 
-from reconciler.apply.executor import dispatch
 from reconciler.plan.model import Action, Change
 from reconciler.plan.payloads import (
     Adopt,
@@ -21,7 +20,7 @@ from reconciler.plan.payloads import (
     UpdateStatus,
     UpdateTags,
 )
-from tests.unit.stubs import SAGEMAKER_STEPS, Call, Stubbed, card_arn, describe, step
+from tests.unit.stubs import SAGEMAKER_STEPS, Call, Stubbed, card_arn, describe, payload_types, step
 
 CARD = "Churn"
 ARN = card_arn(CARD)
@@ -159,18 +158,17 @@ CASES = [
 def test_each_card_step_makes_these_calls(
     stubs: Stubbed, change: Change, calls: list[Call], detail: str
 ) -> None:
-    stubs.expect(*calls)
-    assert dispatch(stubs.ctx, change) == detail
+    assert stubs.dispatch(change, *calls) == detail
 
 
 def test_deletion_is_polled_with_backoff_until_the_card_is_gone(stubs: Stubbed) -> None:
-    stubs.expect(
+    stubs.dispatch(
+        step(Action.DELETE_CARD, OLD),
         deleted("Old"),
         describe("Old", ModelCardProcessingStatus="DeletePending"),
         describe("Old", ModelCardProcessingStatus="DeleteInProgress"),
         describe("Old", gone=True),
     )
-    dispatch(stubs.ctx, step(Action.DELETE_CARD, OLD))
     first, second = stubs.sleeps  # 0.01 s, then 0.02 s, each jittered down to half at most
     assert 0.005 <= first <= 0.01 <= second <= 0.02
 
@@ -186,16 +184,14 @@ def found_after_a_conflict(content: str) -> list[Call]:
 
 def test_a_create_that_an_earlier_attempt_made_is_done(stubs: Stubbed) -> None:
     """A retried create finds the card: it is ours when content and tags match."""
-    stubs.expect(*found_after_a_conflict(SENT))
-    detail = dispatch(stubs.ctx, step(Action.CREATE_CARD, NEW))
+    detail = stubs.dispatch(step(Action.CREATE_CARD, NEW), *found_after_a_conflict(SENT))
     assert detail == f"{CARD} already exists with this content (an earlier attempt)"
 
 
 def test_a_create_conflicting_with_another_card_fails(stubs: Stubbed) -> None:
-    stubs.expect(*found_after_a_conflict('{"other":1}'))
     with pytest.raises(ClientError, match="ConflictException"):
-        dispatch(stubs.ctx, step(Action.CREATE_CARD, NEW))
+        stubs.dispatch(step(Action.CREATE_CARD, NEW), *found_after_a_conflict('{"other":1}'))
 
 
 def test_every_payload_of_these_steps_has_a_case() -> None:
-    assert {type(case.values[0].payload) for case in CASES} == SAGEMAKER_STEPS  # type: ignore[union-attr]
+    assert payload_types(CASES) == SAGEMAKER_STEPS

@@ -9,7 +9,6 @@ import json
 
 import pytest
 
-from reconciler.apply.executor import dispatch
 from reconciler.plan.model import Action, Change
 from reconciler.plan.payloads import (
     Adopt,
@@ -34,6 +33,7 @@ from tests.unit.stubs import (
     Stubbed,
     associations,
     card_arn,
+    payload_types,
     poll,
     step,
     sub_token,
@@ -260,13 +260,14 @@ CASES = [
 def test_each_ram_step_makes_these_calls(
     stubs: Stubbed, change: Change, calls: list[Call], detail: str
 ) -> None:
-    stubs.expect(*calls)
-    assert dispatch(stubs.ctx, change) == detail
+    assert stubs.dispatch(change, *calls) == detail
 
 
 def test_more_than_a_hundred_cards_are_associated_a_hundred_a_call(stubs: Stubbed) -> None:
     cards = [card_arn(f"Card-{i:03d}") for i in range(150)]
-    stubs.expect(
+    change = step(Action.ASSOCIATE_RESOURCES, members(MemberKind.RESOURCE, *cards))
+    detail = stubs.dispatch(
+        change,
         ram(
             "associate_resource_share",
             resourceShareArn=SHARE,
@@ -281,9 +282,8 @@ def test_more_than_a_hundred_cards_are_associated_a_hundred_a_call(stubs: Stubbe
         ),
         poll("RESOURCE", associations("RESOURCE", *cards)),
     )
-    change = step(Action.ASSOCIATE_RESOURCES, members(MemberKind.RESOURCE, *cards))
-    assert dispatch(stubs.ctx, change) == "associated"
+    assert detail == "associated"
 
 
 def test_every_payload_of_these_steps_has_a_case() -> None:
-    assert {type(case.values[0].payload) for case in CASES} == RAM_STEPS  # type: ignore[union-attr]
+    assert payload_types(CASES) == RAM_STEPS

@@ -1,0 +1,107 @@
+"""`reconciler verify` (and the verification after apply) as each consumer account sees
+the shares: invitations accepted for managed shares only, expired ones re-sent by the next
+apply, and cards git declares but no apply has shared yet reported without waiting.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import reconciler.commands.verify
+from tests.apply.helpers import (
+    CARD,
+    DEV,
+    Aws,
+    Cli,
+    add_card,
+    apply,
+    card_arn,
+    consumer,
+    invitations,
+    members,
+    steps,
+    verify,
+)
+
+
+def test_verify_accepts_the_pending_invitation_of_a_managed_share(
+    cli: Cli, repo: Path, aws: Aws
+) -> None:
+    code, report, _ = apply(cli, repo, "--force", "--no-verify")
+    assert (code, report["consumers"]) == (0, [])
+    assert invitations(aws, DEV) == {"churn-dev": "PENDING"}
+    code, checked = verify(cli, repo)
+    assert code == 0
+    assert checked["kind"] == "verify"
+    assert checked["steps"] == []
+    dev = consumer(checked, "dev")
+    assert (dev["invitation"], dev["visible"], dev["ok"]) == ("accepted now", [CARD], True)
+    assert invitations(aws, DEV) == {"churn-dev": "ACCEPTED"}
+    assert consumer(verify(cli, repo)[1], "dev")["invitation"] == "already accepted"
+
+
+def test_expired_invitation_is_a_problem_and_the_next_apply_invites_again(
+    cli: Cli, repo: Path, aws: Aws, sandbox: Any
+) -> None:
+    assert apply(cli, repo, "--force", "--no-verify")[0] == 0
+    sandbox.advance(13 * 3600)
+    code, checked = verify(cli, repo)
+    assert (code, checked["failed"]) == (1, True)
+    dev = consumer(checked, "dev")
+    assert dev["ok"] is False
+    assert "invitation is EXPIRED: the next apply invites the account again" in dev["problems"]
+    assert invitations(aws, DEV) == {"churn-dev": "EXPIRED"}
+
+    code, report, _ = apply(cli, repo)
+    assert code == 0
+    assert steps(report) == [("share.churn-dev", "associate_principals", "done")]
+    assert consumer(report, "dev")["invitation"] == "accepted now"
+    assert invitations(aws, DEV) == {"churn-dev": "ACCEPTED"}
+    assert members(aws, "churn-dev", "PRINCIPAL") == [DEV]
+
+
+def test_verify_never_accepts_an_invitation_to_an_unmanaged_share(
+    cli: Cli, repo: Path, aws: Aws
+) -> None:
+    assert apply(cli, repo, "--force", "--no-verify")[0] == 0
+    aws("ram").create_resource_share(
+        name="hand-made-dev",
+        principals=[DEV],
+        resourceArns=[card_arn()],
+        allowExternalPrincipals=True,
+    )
+    assert invitations(aws, DEV) == {"churn-dev": "PENDING", "hand-made-dev": "PENDING"}
+    code, _ = verify(cli, repo)
+    assert code == 0
+    assert invitations(aws, DEV) == {"churn-dev": "ACCEPTED", "hand-made-dev": "PENDING"}
+
+
+def test_verify_does_not_wait_for_cards_git_declares_but_no_apply_has_shared(
+    cli: Cli, repo: Path, aws: Aws, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert apply(cli, repo, "--force", "--no-verify")[0] == 0
+    add_card(repo, "Next-Model-Card")  # merged, not applied yet
+    waited: list[str] = []  # what verify was willing to wait for (a non-zero timeout)
+    real_poll = reconciler.commands.verify.poll
+
+    def poll(settings: Any, done: Any, what: str) -> Any:
+        if settings.timeout > 0:
+            waited.append(what)
+        return real_poll(settings, done, what)
+
+    monkeypatch.setattr(reconciler.commands.verify, "poll", poll)
+    code, checked = verify(cli, repo)
+    assert not [what for what in waited if "Next-Model-Card" in what]
+    assert code == 1
+    dev = consumer(checked, "dev")
+    assert (dev["invitation"], dev["visible"], dev["missing"]) == (
+        "accepted now",
+        [CARD],
+        ["Next-Model-Card"],
+    )
+    assert dev["problems"] == [
+        "cannot describe Next-Model-Card: the share does not hold it; run apply"
+    ]

@@ -1,0 +1,104 @@
+"""AWS failing under apply: a step that fails after botocore's retries stops the run and
+the next apply converges without twins; throttling is retried with backoff; a validation
+error fails the step on its first attempt.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from reconciler.sandbox.faults import FaultSettings
+from tests.apply.helpers import (
+    CARD,
+    Aws,
+    Cli,
+    Retry,
+    apply,
+    consumer,
+    edit_owner,
+    shares,
+    steps,
+    versions,
+)
+
+
+def test_failed_step_stops_the_run_and_the_next_apply_converges_without_twins(
+    cli: Cli, repo: Path, aws: Aws, sandbox: Any, retries: list[Retry]
+) -> None:
+    later = {n: (repo / "shares" / f"{n}.yaml").read_text() for n in ("churn-prod", "churn-test")}
+    for name in later:
+        (repo / "shares" / f"{name}.yaml").unlink()
+    assert apply(cli, repo, "--force")[0] == 0
+    for name, text in later.items():
+        (repo / "shares" / f"{name}.yaml").write_text(text)
+    edit_owner(repo, "churn-platform")
+
+    sandbox.faults.fail_next("CreateResourceShare", 10, "ServiceUnavailable")
+    code, report, _ = apply(cli, repo)
+    assert code == 1
+    assert (report["failed"], report["converged"]) == (True, None)
+    assert steps(report) == [
+        (f"card.{CARD}", "update_content", "done"),
+        ("share.churn-prod", "create_share", "failed"),
+        ("share.churn-test", "create_share", "not attempted"),
+    ]
+    failed = report["steps"][1]
+    assert (failed["detail"], failed["error_code"]) == (
+        "CreateResourceShare failed",
+        "ServiceUnavailableException",
+    )
+    attempts = [r.attempt for r in retries if r.operation == "CreateResourceShare"]
+    assert attempts == [1, 2, 3, 4, 5, 6, 7]  # eight attempts in all, then the step fails
+    assert sorted(shares(aws)) == ["churn-dev"]
+    assert versions(aws) == 2
+
+    sandbox.faults.apply(FaultSettings())
+    code, report, _ = apply(cli, repo)
+    assert (code, report["converged"]) == (0, True)
+    assert steps(report) == [
+        ("share.churn-prod", "create_share", "done"),
+        ("share.churn-test", "create_share", "done"),
+    ]
+    assert {n: len(s) for n, s in shares(aws).items()} == {
+        "churn-dev": 1,
+        "churn-prod": 1,
+        "churn-test": 1,
+    }
+    assert versions(aws) == 2
+    assert apply(cli, repo)[1]["steps"] == []
+
+
+def test_apply_converges_under_throttling(
+    cli: Cli, repo: Path, aws: Aws, sandbox: Any, retries: list[Retry]
+) -> None:
+    sandbox.faults.apply(FaultSettings(seed=7, throttle_rate={"sagemaker:*": 0.3, "ram:*": 0.3}))
+    code, report, stderr = apply(cli, repo, "--force")
+    assert code == 0, stderr
+    assert (report["converged"], len(report["steps"])) == (True, 5)
+    assert consumer(report, "dev")["invitation"] == "accepted now"
+    throttled = [r for r in retries if r.code == "ThrottlingException"]
+    assert {r.service for r in throttled} == {"sagemaker", "ram"}
+    assert all(r.delay > 0 for r in throttled)  # botocore backed off before each retry
+    sandbox.faults.apply(FaultSettings())
+    assert apply(cli, repo)[1]["steps"] == []
+    assert versions(aws) == 1
+    assert {n: len(s) for n, s in shares(aws).items()} == {
+        "churn-dev": 1,
+        "churn-prod": 1,
+        "churn-test": 1,
+    }
+
+
+def test_validation_error_fails_the_step_on_the_first_attempt(
+    cli: Cli, applied: Path, aws: Aws, sandbox: Any, retries: list[Retry]
+) -> None:
+    edit_owner(applied, "churn-platform")
+    sandbox.faults.fail_next("UpdateModelCard", 2, "ValidationException")
+    code, report, _ = apply(cli, applied)
+    assert code == 1
+    assert steps(report) == [(f"card.{CARD}", "update_content", "failed")]
+    assert report["steps"][0]["error_code"] == "ValidationException"
+    assert [rule.count for rule in sandbox.faults.settings.fail_next] == [1]  # one call made
+    assert [r for r in retries if r.operation == "UpdateModelCard"] == []
+    assert versions(aws) == 1

@@ -1,0 +1,289 @@
+"""The executor's RAM steps against stubbed RAM: permissions, shares and their members.
+Each payload makes exactly these calls, with its clientToken, and waits for associations
+to settle where RAM makes them asynchronously.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from reconciler.plan.model import Action, Change
+from reconciler.plan.payloads import (
+    Adopt,
+    ChangeMembers,
+    CreatePermission,
+    CreateShare,
+    DeleteShare,
+    MemberKind,
+    Service,
+    SetPermission,
+    UpdatePermission,
+    UpdateShare,
+)
+from tests.unit.stubs import (
+    DEV,
+    PERMISSION,
+    RAM_STEPS,
+    SHARE,
+    TEST,
+    TOKEN,
+    Call,
+    Stubbed,
+    associations,
+    card_arn,
+    payload_types,
+    poll,
+    step,
+    sub_token,
+)
+
+CARD = card_arn("Churn")
+ACTIONS = ("sagemaker:ListModelCardVersions", "sagemaker:DescribeModelCard")
+POLICY = json.dumps({"Effect": "Allow", "Action": sorted(ACTIONS)}, separators=(",", ":"))
+OWNED = {"managed-by": "reconciler"}
+SENT_TAGS = [{"key": "managed-by", "value": "reconciler"}]
+SUB = [sub_token(i) for i in range(3)]  # the clientTokens of a step's calls; SUB[0] is TOKEN
+
+
+def ram(method: str, response: dict[str, object] | None = None, **params: object) -> Call:
+    return Call(service="ram", method=method, params=params, response=response or {})
+
+
+def versions(*numbers: int, default: int) -> Call:
+    found = [
+        {"arn": PERMISSION, "version": str(n), "defaultVersion": n == default} for n in numbers
+    ]
+    return ram("list_permission_versions", {"permissions": found}, permissionArn=PERMISSION)
+
+
+def new_version(number: int) -> Call:
+    return ram(
+        "create_permission_version",
+        {"permission": {"arn": PERMISSION, "version": str(number)}},
+        permissionArn=PERMISSION,
+        policyTemplate=POLICY,
+        clientToken=TOKEN,
+    )
+
+
+def members(kind: MemberKind, *entities: str) -> ChangeMembers:
+    return ChangeMembers(share_arn=SHARE, kind=kind, entities=entities)
+
+
+UPDATE = UpdatePermission(name="read-only", arn=PERMISSION, actions=ACTIONS)
+
+CASES = [
+    pytest.param(
+        step(Action.ADOPT, Adopt(arn=SHARE, service=Service.RAM, tags=OWNED)),
+        [ram("tag_resource", resourceShareArn=SHARE, tags=SENT_TAGS)],
+        "now managed: tagged managed-by",
+        id="adopt-a-share-tags-it",
+    ),
+    pytest.param(
+        step(
+            Action.CREATE_PERMISSION,
+            CreatePermission(
+                name="read-only",
+                arn=PERMISSION,
+                actions=ACTIONS,
+                resource_type="sagemaker:ModelCard",
+                tags=OWNED,
+            ),
+        ),
+        [
+            ram(
+                "create_permission",
+                {"permission": {"arn": PERMISSION, "version": "1"}},
+                name="read-only",
+                resourceType="sagemaker:ModelCard",
+                policyTemplate=POLICY,
+                tags=SENT_TAGS,
+                clientToken=TOKEN,
+            )
+        ],
+        f"created {PERMISSION}",
+        id="create-permission-with-a-sorted-policy",
+    ),
+    pytest.param(
+        step(Action.UPDATE_PERMISSION, UPDATE),
+        [versions(1, 2, default=2), new_version(3)],
+        "created version 3 of read-only (now the default)",
+        id="new-permission-version",
+    ),
+    pytest.param(
+        step(Action.UPDATE_PERMISSION, UPDATE),
+        [
+            versions(1, 2, 3, 4, 5, default=5),
+            Call(
+                service="ram",
+                method="delete_permission_version",
+                params={"permissionArn": PERMISSION, "permissionVersion": 1, "clientToken": SUB[1]},
+                error="OperationNotPermittedException",  # still attached to a share
+            ),
+            ram(
+                "delete_permission_version",
+                {"returnValue": True},
+                permissionArn=PERMISSION,
+                permissionVersion=2,
+                clientToken=SUB[2],
+            ),
+            new_version(6),
+        ],
+        "deleted unused version 2; created version 6 of read-only (now the default)",
+        id="at-five-versions-the-oldest-unused-one-goes-first",
+    ),
+    pytest.param(
+        step(
+            Action.CREATE_SHARE,
+            CreateShare(
+                name="churn-dev",
+                principals=(DEV,),
+                resource_arns=(CARD,),
+                permission_arn=PERMISSION,
+                tags=OWNED,
+                allow_external_principals=True,
+            ),
+        ),
+        [
+            ram(
+                "create_resource_share",
+                {"resourceShare": {"resourceShareArn": SHARE, "name": "churn-dev"}},
+                name="churn-dev",
+                resourceArns=[CARD],
+                principals=[DEV],
+                permissionArns=[PERMISSION],
+                tags=SENT_TAGS,
+                allowExternalPrincipals=True,
+                clientToken=TOKEN,
+            ),
+            poll("RESOURCE", associations("RESOURCE", CARD)),
+            poll("PRINCIPAL", associations("PRINCIPAL", DEV, status="ASSOCIATING", external=True)),
+        ],
+        f"created {SHARE}; associated; invitation sent to {DEV}",
+        id="create-share-then-wait-for-its-associations",
+    ),
+    pytest.param(
+        step(
+            Action.UPDATE_SHARE,
+            UpdateShare(
+                share_arn=SHARE,
+                name="churn-staging",
+                allow_external_principals=False,
+                tags_add={"purpose": "qa"},
+                tags_remove=("owner",),
+            ),
+        ),
+        [
+            ram(
+                "update_resource_share",
+                resourceShareArn=SHARE,
+                clientToken=TOKEN,
+                name="churn-staging",
+                allowExternalPrincipals=False,
+            ),
+            ram("tag_resource", resourceShareArn=SHARE, tags=[{"key": "purpose", "value": "qa"}]),
+            ram("untag_resource", resourceShareArn=SHARE, tagKeys=["owner"]),
+        ],
+        "updated allowExternalPrincipals, name; set 1 tag(s); removed 1 tag(s)",
+        id="update-share-settings-and-tags",
+    ),
+    pytest.param(
+        step(Action.UPDATE_SHARE, UpdateShare(share_arn=SHARE, tags_add={"purpose": "qa"})),
+        [ram("tag_resource", resourceShareArn=SHARE, tags=[{"key": "purpose", "value": "qa"}])],
+        "set 1 tag(s)",
+        id="update-share-tags-only",
+    ),
+    pytest.param(
+        step(Action.SET_PERMISSION, SetPermission(share_arn=SHARE, permission_arn=PERMISSION)),
+        [
+            ram(
+                "associate_resource_share_permission",
+                {"returnValue": True},
+                resourceShareArn=SHARE,
+                permissionArn=PERMISSION,
+                replace=True,
+                clientToken=TOKEN,
+            )
+        ],
+        f"permission set to {PERMISSION}",
+        id="set-permission-replaces-the-attached-one",
+    ),
+    pytest.param(
+        step(Action.ASSOCIATE_PRINCIPALS, members(MemberKind.PRINCIPAL, TEST)),
+        [
+            ram(
+                "associate_resource_share",
+                resourceShareArn=SHARE,
+                principals=[TEST],
+                clientToken=TOKEN,
+            ),
+            poll("PRINCIPAL", associations("PRINCIPAL", TEST, status="ASSOCIATING")),
+            poll("PRINCIPAL", associations("PRINCIPAL", TEST)),
+        ],
+        "associated",
+        id="add-a-principal-then-poll-until-associated",
+    ),
+    pytest.param(
+        step(Action.DISASSOCIATE_RESOURCES, members(MemberKind.RESOURCE, CARD)),
+        [
+            ram(
+                "disassociate_resource_share",
+                resourceShareArn=SHARE,
+                resourceArns=[CARD],
+                clientToken=TOKEN,
+            ),
+            poll("RESOURCE", associations("RESOURCE", CARD, status="DISASSOCIATING")),
+            poll("RESOURCE", associations("RESOURCE")),
+        ],
+        "disassociated",
+        id="remove-a-card-then-poll-until-gone",
+    ),
+    pytest.param(
+        step(Action.DELETE_SHARE, DeleteShare(share_arn=SHARE, name="churn-dev")),
+        [
+            ram(
+                "delete_resource_share",
+                {"returnValue": True},
+                resourceShareArn=SHARE,
+                clientToken=TOKEN,
+            )
+        ],
+        "deleted churn-dev",
+        id="delete-share",
+    ),
+]
+
+
+@pytest.mark.parametrize(("change", "calls", "detail"), CASES)
+def test_each_ram_step_makes_these_calls(
+    stubs: Stubbed, change: Change, calls: list[Call], detail: str
+) -> None:
+    assert stubs.dispatch(change, *calls) == detail
+
+
+def test_more_than_a_hundred_cards_are_associated_a_hundred_a_call(stubs: Stubbed) -> None:
+    cards = [card_arn(f"Card-{i:03d}") for i in range(150)]
+    change = step(Action.ASSOCIATE_RESOURCES, members(MemberKind.RESOURCE, *cards))
+    detail = stubs.dispatch(
+        change,
+        ram(
+            "associate_resource_share",
+            resourceShareArn=SHARE,
+            resourceArns=cards[:100],
+            clientToken=SUB[0],
+        ),
+        ram(
+            "associate_resource_share",
+            resourceShareArn=SHARE,
+            resourceArns=cards[100:],
+            clientToken=SUB[1],
+        ),
+        poll("RESOURCE", associations("RESOURCE", *cards)),
+    )
+    assert detail == "associated"
+
+
+def test_every_payload_of_these_steps_has_a_case() -> None:
+    assert payload_types(CASES) == RAM_STEPS

@@ -25,51 +25,11 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import yaml
+from fixtures import FLOOR, OWNER, card_content, card_name, write_repo
 
 from reconciler.normalize import content_json
 from reconciler.sandbox.config import Organization, SandboxConfig
 from reconciler.sandbox.instance import Sandbox
-
-ROOT = Path(__file__).resolve().parent.parent
-OWNER = "111111111111"
-CONTENT = json.loads((ROOT / "tests/fixtures/content/valid/full_card.json").read_text())
-CONFIG = f"""region: us-east-1
-card_account: {{id: "{OWNER}"}}
-accounts:
-  test: {{id: "333333333333"}}
-"""
-SHARE = """name: bench-test
-principals: [test]
-cards: {status: [Approved]}
-permission: AWSRAMPermissionSageMakerModelCards
-"""
-FLOOR = """
-import sys, yaml
-from pathlib import Path
-for path in sorted(Path(sys.argv[1]).glob("**/*.yaml")):
-    yaml.load(path.read_bytes(), Loader=yaml.CSafeLoader)
-"""
-
-
-def card_content(i: int) -> dict[str, object]:
-    overview = {**CONTENT.get("model_overview", {}), "model_description": f"card number {i}"}
-    return {**CONTENT, "model_overview": overview}
-
-
-def write_repo(root: Path, cards: int) -> int:
-    (root / "cards").mkdir(parents=True)
-    (root / "shares").mkdir()
-    (root / "reconciler.yaml").write_text(CONFIG)
-    (root / "shares" / "bench-test.yaml").write_text(SHARE)
-    size = 0
-    for i in range(cards):
-        name = f"Bench-Card-{i:05d}"
-        body = {"name": name, "status": "Approved", "content": card_content(i)}
-        text = yaml.safe_dump(body, sort_keys=False, allow_unicode=True)
-        (root / "cards" / f"{name}.yaml").write_text(text)
-        size += len(text)
-    return size // max(cards, 1)
 
 
 def seed(sandbox: Sandbox, cards: int) -> None:
@@ -77,7 +37,7 @@ def seed(sandbox: Sandbox, cards: int) -> None:
     sagemaker, ram = sandbox.client("sagemaker", OWNER), sandbox.client("ram", OWNER)
 
     def create(i: int) -> str:
-        name = f"Bench-Card-{i:05d}"
+        name = card_name(i)
         tags = [
             {"Key": "managed-by", "Value": "reconciler"},
             {"Key": "reconciler-source", "Value": f"cards/{name}.yaml"},

@@ -22,24 +22,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from fixtures import CONFIG, OWNER, SHARE
+
 from reconciler.aws.session import CallStats, pages
 from reconciler.diff.compose import PlanOptions
 from reconciler.pipeline import RunSettings, connect, plan_run
 from reconciler.sandbox.config import Organization, SandboxConfig
 from reconciler.sandbox.faults import FaultSettings
 from reconciler.sandbox.instance import Sandbox
-
-OWNER = "111111111111"
-CONFIG = f"""region: us-east-1
-card_account: {{id: "{OWNER}"}}
-accounts:
-  test: {{id: "333333333333"}}
-"""
-SHARE = """name: bench-test
-principals: [test]
-cards: {status: [Approved]}
-permission: AWSRAMPermissionSageMakerModelCards
-"""
 
 
 def write_repo(root: Path, cards: int) -> None:

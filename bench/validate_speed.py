@@ -14,7 +14,6 @@ and prints both times (median of --repeat) and their ratio.
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import subprocess
 import sys
@@ -22,51 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-import yaml
-
-ROOT = Path(__file__).resolve().parent.parent
-CONTENT = json.loads((ROOT / "tests/fixtures/content/valid/full_card.json").read_text())
-CONFIG = """region: us-east-1
-card_account: {id: "111111111111"}
-accounts:
-  test: {id: "333333333333"}
-"""
-SHARE = """name: bench-test
-principals: [test]
-cards: {status: [Approved]}
-permission: AWSRAMPermissionSageMakerModelCards
-"""
-FLOOR = """
-import sys, yaml
-from pathlib import Path
-for path in sorted(Path(sys.argv[1]).glob("**/*.yaml")):
-    yaml.load(path.read_bytes(), Loader=yaml.CSafeLoader)
-"""
-
-
-def write_repo(root: Path, cards: int) -> int:
-    (root / "cards").mkdir(parents=True)
-    (root / "shares").mkdir()
-    (root / "reconciler.yaml").write_text(CONFIG)
-    (root / "shares" / "bench-test.yaml").write_text(SHARE)
-    size = 0
-    for i in range(cards):
-        name = f"Bench-Card-{i:04d}"
-        content = {
-            **CONTENT,
-            "model_overview": {
-                **CONTENT.get("model_overview", {}),
-                "model_description": f"card number {i}",
-            },
-        }
-        text = yaml.safe_dump(
-            {"name": name, "status": "Approved", "content": content},
-            sort_keys=False,
-            allow_unicode=True,
-        )
-        (root / "cards" / f"{name}.yaml").write_text(text)
-        size += len(text)
-    return size // max(cards, 1)
+from fixtures import FLOOR, write_repo
 
 
 def timed(command: list[str]) -> float:

@@ -7,8 +7,8 @@ diff compares what it returns and never calls back here. What it does, in one pl
   paths removed on both sides, keys in canonical order;
 - tags: AWS system tags (``aws:``) dropped from live resources, since nobody may change
   them; ownership tags added to what git declares, and split from the tags people set;
-- the content to write for a card that exists: git's content plus the live values of its
-  ignored paths (UpdateModelCard replaces the whole content).
+- the content to write for a card that exists (or that a new card replaces): git's content
+  plus the live values of its ignored paths (UpdateModelCard replaces the whole content).
 
 Server fields (ARN, version, times, who modified) are typed attributes of ``LiveCard``,
 shown in reports and never compared. ``Content`` as sent and received (``content_json``,
@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from reconciler.live.model import LiveState
+from reconciler.live.model import LiveCard, LiveState
 from reconciler.load.desired import CardSpec, DesiredState, Ownership, ShareSpec
 
 AWS_TAG_PREFIX = "aws:"
@@ -54,7 +54,8 @@ class Normalised:
     live: LiveState
     cards: Mapping[str, Comparable]  # git's cards, by name
     live_cards: Mapping[str, Comparable]  # live cards, under the ignore paths of git's card
-    write_content: Mapping[str, Mapping[str, Any]]  # for cards both in git and live
+    create_content: Mapping[str, Mapping[str, Any]]  # git's content of every card, to create
+    write_content: Mapping[str, Mapping[str, Any]]  # for git's cards live, or renaming one
     share_tags: Mapping[str, Tags]  # git's shares, by name
     live_share_tags: Mapping[str, Tags]  # live shares, by their key in ``live.shares``
 
@@ -71,16 +72,23 @@ def normalise(state: DesiredState, live: LiveState) -> Normalised:
             n: _comparable(c.content, ignored.get(n, ()), c.tags, own)
             for n, c in live.cards.items()
         },
+        create_content={n: canonical(c.content) for n, c in state.cards.items()},
         write_content={
-            n: with_live_values(c.content, live.cards[n].content, c.ignore)
+            n: with_live_values(c.content, source.content, c.ignore)
             if c.ignore
             else canonical(c.content)
             for n, c in state.cards.items()
-            if n in live.cards
+            if (source := _stands_for(c, live)) is not None
         },
         share_tags={n: _tags(share_tags(s, own), own) for n, s in state.shares.items()},
         live_share_tags={n: _tags(s.tags, own) for n, s in live.shares.items()},
     )
+
+
+def _stands_for(card: CardSpec, live: LiveState) -> LiveCard | None:
+    """The live card git's card is written over: its own, or the one it renames."""
+    names = (card.name, *card.previous_names)
+    return next((live.cards[n] for n in names if n in live.cards), None)
 
 
 def desired_card(card: CardSpec, own: Ownership) -> Comparable:
@@ -147,15 +155,25 @@ def canonical(value: Any) -> Any:
 
 
 def without_paths(content: Mapping[str, Any], dotted: tuple[str, ...]) -> dict[str, Any]:
-    """``content`` with each dotted path removed (paths owned outside git)."""
+    """``content`` with each dotted path removed (paths owned outside git), and with any
+    section the removal leaves empty removed too: a parent that held only ignored values
+    is not a difference from git leaving it out."""
     result = copy.deepcopy(dict(content))
     for path in dotted:
         *parents, leaf = path.split(".")
-        node: Any = result
+        chain: list[dict[str, Any]] = [result]
         for part in parents:
-            node = node.get(part) if isinstance(node, dict) else None
-        if isinstance(node, dict):
-            node.pop(leaf, None)
+            child = chain[-1].get(part)
+            if not isinstance(child, dict):
+                break
+            chain.append(child)
+        else:
+            if leaf in chain[-1]:
+                chain[-1].pop(leaf)
+                for parent, key in zip(reversed(chain[:-1]), reversed(parents), strict=True):
+                    if parent[key]:
+                        break
+                    parent.pop(key)
     return result
 
 

@@ -134,9 +134,10 @@ def _blocked(
 
 
 def _create_or_replace(n: Normalised, card: CardSpec, card_arn: CardArn) -> Change:
-    create = _create(n, card, card_arn)
     old = next((n.live.cards[p] for p in card.previous_names if p in n.live.cards), None)
     if old is not None and is_managed(old.tags, n.state.config.ownership):
+        # The new card carries the old card's live values at ignored paths.
+        create = _create(n, card, card_arn)
         return Change(
             address=card_address(card.name),
             action=Action.REPLACE_CARD,
@@ -157,7 +158,7 @@ def _create_or_replace(n: Normalised, card: CardSpec, card_arn: CardArn) -> Chan
         reason=Reason.NOT_IN_ACCOUNT,
         detail="declared in git, not in the account",
         fields=fields,
-        payload=create,
+        payload=replace(_create(n, card, card_arn), content=n.create_content[card.name]),
     )
 
 
@@ -167,7 +168,7 @@ def _create(n: Normalised, card: CardSpec, card_arn: CardArn) -> CreateCard:
         name=card.name,
         arn=card_arn(card.name),
         status=card.status,
-        content=n.write_content.get(card.name, compared.content),
+        content=n.write_content.get(card.name, n.create_content[card.name]),
         tags=compared.tags.all,
         kms_key_id=card.kms_key_id,
     )

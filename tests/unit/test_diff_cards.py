@@ -152,13 +152,6 @@ CHANGES = [
         NONE,
         [],
         id="nested-ignored-path-set-live-under-a-parent-git-lacks",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="normalize.without_paths removes the ignored leaf but keeps its emptied "
-            "parent, so live content compares as training_details: {} against git's absent "
-            "training_details: every plan updates the content (writing the same live value "
-            "back) and apply never converges",
-        ),
     ),
     pytest.param(
         with_card(GIT, status="PendingReview"),
@@ -242,15 +235,6 @@ CHANGES = [
         NONE,
         [replacement(Reason.RENAMED, replace(RENAMED_CARD, content=WITH_EVALUATION), CARD_DELETED)],
         id="rename-keeps-the-ignored-values-of-the-old-card",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="diff.cards._create takes the content to write from "
-            "Normalised.write_content, which only has cards live under their git name; a "
-            "rename creates the new card from git's content alone, so the old card's live "
-            "values at ignored paths (evaluation_details) are lost when it is deleted, "
-            "although README says their live values are kept when content is written "
-            "(a KMS replacement keeps them)",
-        ),
     ),
     pytest.param(
         GIT_RENAMED,
@@ -272,20 +256,6 @@ CHANGES = [
             )
         ],
         id="rename-from-an-unmanaged-card-creates-and-leaves-it",
-    ),
-    pytest.param(
-        GIT,
-        live_card(LIVE, tags=UNMANAGED, content=OWNER_EDIT),
-        ADOPT,
-        [content_update(CONTENT), tags_update(owned(CARD_FILE))],
-        id="adopt-flag-takes-over-a-differing-unmanaged-card",
-    ),
-    pytest.param(
-        GIT,
-        live_card(LIVE, tags=UNMANAGED),
-        ADOPT,
-        [tags_update(owned(CARD_FILE))],
-        id="adopt-flag-tags-an-unmanaged-card-in-sync",
     ),
     pytest.param(
         GIT,
@@ -431,3 +401,25 @@ def test_an_unmanaged_card_with_another_status_is_not_adopted() -> None:
     found = cards_diff(GIT, live_card(LIVE, tags=UNMANAGED, status="PendingReview"), NONE)
     assert found.adoptions == []
     assert [e.code for e in found.errors] == ["unmanaged-card"]
+
+
+@pytest.mark.parametrize(
+    ("live", "changes"),
+    [
+        pytest.param(
+            live_card(LIVE, tags=UNMANAGED, content=OWNER_EDIT),
+            [content_update(CONTENT)],
+            id="differing-card",
+        ),
+        pytest.param(live_card(LIVE, tags=UNMANAGED), [], id="card-in-sync"),
+    ],
+)
+def test_adopt_flag_tags_a_card_as_managed_before_changing_it(
+    live: LiveState, changes: list[Planned]
+) -> None:
+    """--adopt: the ownership tags are an adoption (the executor runs adoptions first), so
+    no change is made to a card the apply role does not own yet."""
+    found = cards_diff(GIT, live, ADOPT)
+    adopt = Adopt(arn=CARD_ARN, service=Service.SAGEMAKER, tags=owned(CARD_FILE))
+    assert [planned(a) for a in found.adoptions] == [change(Action.ADOPT, Reason.IMPORTED, adopt)]
+    assert [planned(c) for c in found.changes] == changes

@@ -1,0 +1,55 @@
+"""What the benchmarks share: a repository of N cards, and the libyaml parse floor."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+OWNER = "111111111111"
+CONTENT = json.loads((ROOT / "tests/fixtures/content/valid/full_card.json").read_text())
+CONFIG = f"""region: us-east-1
+card_account: {{id: "{OWNER}"}}
+accounts:
+  test: {{id: "333333333333"}}
+"""
+SHARE = """name: bench-test
+principals: [test]
+cards: {status: [Approved]}
+permission: AWSRAMPermissionSageMakerModelCards
+"""
+# A process that only parses every YAML file of a repository with libyaml: the floor.
+FLOOR = """
+import sys, yaml
+from pathlib import Path
+for path in sorted(Path(sys.argv[1]).glob("**/*.yaml")):
+    yaml.load(path.read_bytes(), Loader=yaml.CSafeLoader)
+"""
+
+
+def card_name(i: int) -> str:
+    return f"Bench-Card-{i:05d}"
+
+
+def card_content(i: int) -> dict[str, object]:
+    """SDK-shaped content (tests/fixtures/content/valid/full_card.json), unique per card."""
+    overview = {**CONTENT.get("model_overview", {}), "model_description": f"card number {i}"}
+    return {**CONTENT, "model_overview": overview}
+
+
+def write_repo(root: Path, cards: int) -> int:
+    """reconciler.yaml, one share selecting Approved cards, and N full cards; returns the
+    average size of a card file in bytes."""
+    (root / "cards").mkdir(parents=True)
+    (root / "shares").mkdir()
+    (root / "reconciler.yaml").write_text(CONFIG)
+    (root / "shares" / "bench-test.yaml").write_text(SHARE)
+    size = 0
+    for i in range(cards):
+        body = {"name": card_name(i), "status": "Approved", "content": card_content(i)}
+        text = yaml.safe_dump(body, sort_keys=False, allow_unicode=True)
+        (root / "cards" / f"{card_name(i)}.yaml").write_text(text)
+        size += len(text)
+    return size // max(cards, 1)

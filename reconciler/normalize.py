@@ -4,7 +4,8 @@ The pipeline calls ``normalise`` once, after reading live state and before the d
 diff compares what it returns and never calls back here. What it does, in one place:
 
 - content: parsed (the live reader hands over parsed ``Content``), each card's ``ignore:``
-  paths removed on both sides, keys in canonical order;
+  paths removed on both sides (copied only then: at fleet scale a copy per card is what
+  memory is made of);
 - tags: AWS system tags (``aws:``) dropped from live resources, since nobody may change
   them; ownership tags added to what git declares, and split from the tags people set;
 - the content to write for a card that exists (or that a new card replaces): git's content
@@ -72,11 +73,9 @@ def normalise(state: DesiredState, live: LiveState) -> Normalised:
             n: _comparable(c.content, ignored.get(n, ()), c.tags, own)
             for n, c in live.cards.items()
         },
-        create_content={n: canonical(c.content) for n, c in state.cards.items()},
+        create_content={n: c.content for n, c in state.cards.items()},
         write_content={
-            n: with_live_values(c.content, source.content, c.ignore)
-            if c.ignore
-            else canonical(c.content)
+            n: with_live_values(c.content, source.content, c.ignore) if c.ignore else c.content
             for n, c in state.cards.items()
             if (source := _stands_for(c, live)) is not None
         },
@@ -97,9 +96,9 @@ def desired_card(card: CardSpec, own: Ownership) -> Comparable:
 
 
 def compared_content(content: Mapping[str, Any], ignore: tuple[str, ...]) -> dict[str, Any]:
-    """Content as compared: without the ignored paths, keys in canonical order."""
-    trimmed = without_paths(content, ignore) if ignore else content
-    return canonical(trimmed)  # type: ignore[no-any-return]
+    """Content as compared: without the ignored paths. Not copied when nothing is ignored:
+    equality does not depend on key order, and every rendering sorts keys itself."""
+    return without_paths(content, ignore) if ignore else dict(content)
 
 
 def matches_git(card: CardSpec, content: Mapping[str, Any]) -> bool:
@@ -201,4 +200,4 @@ def with_live_values(
 
 def content_json(content: Mapping[str, Any]) -> str:
     """The ``Content`` string to send: canonical key order, compact separators."""
-    return json.dumps(canonical(content), separators=(",", ":"), ensure_ascii=False)
+    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)

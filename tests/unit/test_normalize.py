@@ -51,11 +51,13 @@ def test_a_dotted_ignored_path_removes_only_that_leaf() -> None:
     assert n.cards[CARD].content == n.live_cards[CARD].content
 
 
-def test_content_keys_are_in_canonical_order() -> None:
-    n = normalise(GIT, LIVE)
-    content = n.cards[CARD].content
-    assert list(content) == sorted(content)
-    assert list(content["model_overview"]) == sorted(content["model_overview"])
+def test_key_order_makes_no_difference_and_content_is_sent_in_canonical_order() -> None:
+    reordered = {k: GIT.cards[CARD].content[k] for k in reversed(list(GIT.cards[CARD].content))}
+    n = normalise(GIT, live_card(LIVE, content=reordered))
+    assert n.cards[CARD].content == n.live_cards[CARD].content
+    sent = json.loads(content_json(n.write_content[CARD]))
+    assert list(sent) == sorted(sent)
+    assert list(sent["model_overview"]) == sorted(sent["model_overview"])
 
 
 def test_aws_system_tags_are_dropped_from_live_cards_and_shares() -> None:

@@ -4,9 +4,9 @@ Keys that moto STS issued by ``AssumeRole`` belong to the role's account and act
 ``arn:aws:sts::<acct>:assumed-role/<role>/<session>``; keys of IAM users created in
 the sandbox act as that user; any other key (e.g. ``testing``) acts as the root of
 ``config.default_account`` (``arn:aws:iam::<acct>:root``, user id = the account id).
-Resolved keys are remembered for the sandbox's lifetime, so a client keeps its identity
-across ``reset()`` (which wipes moto's STS records), just as real credentials outlive
-the resources they touched.
+Resolved keys, and at each ``reset()`` every key moto's STS has issued, are remembered
+for the sandbox's lifetime, so a client keeps its identity across ``reset()`` (which
+wipes moto's STS records), just as real credentials outlive the resources they touched.
 
 Role ids: a role keeps the ``AROA…`` id IAM gave it at creation, and an assumed-role
 session is ``<role id>:<session name>`` everywhere (AssumeRole's ``AssumedRoleId``,
@@ -91,6 +91,16 @@ class IdentityResolver:
         with self._lock:
             self._known[access_key or ""] = found
         return found
+
+    def remember_issued(self) -> None:
+        """Remember every session moto's STS has issued, so its keys outlive a moto reset."""
+        region = self._config().region
+        for account, regional in list(sts_backends.items()):
+            for backend in list(regional.values()):
+                for role in list(backend.assumed_roles):
+                    caller = Caller(account, role.arn, region, role.user_id, role.role_arn)
+                    with self._lock:
+                        self._known.setdefault(role.access_key_id, caller)
 
 
 def _in_region(caller: Caller, region: str) -> Caller:

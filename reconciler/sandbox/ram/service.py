@@ -3,8 +3,10 @@
 The project owns RAM entirely (moto's RAM is not used): the WSGI front maps a rest-json
 request to its botocore operation name and wire members and calls ``RamService.call``;
 SageMaker asks ``authorize`` before letting another account use a card, and tells RAM
-when a card is deleted. This module dispatches operations and applies ``clientToken``
-idempotency; the other modules of this package own the operations themselves.
+when a card is deleted. Every call is first put to the caller's identity policies
+(``authz``); that is in addition to ``authorize``, which is RAM's resource-side grant.
+This module dispatches operations and applies ``clientToken`` idempotency; the other
+modules of this package own the operations themselves.
 """
 
 from __future__ import annotations

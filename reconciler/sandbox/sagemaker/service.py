@@ -5,7 +5,8 @@ and AddTags/ListTags/DeleteTags on model-card ARNs; every other SageMaker call g
 moto. ``ModelCardName`` takes a name or an ARN exactly where botocore's shape is
 ``ModelCardNameOrArn``. An ARN of another account is a cross-account call: RAM decides
 (``authorize``), then the call acts on the owner's card. An ARN of another Region, or a
-name that is not in the caller's own account, is ``ResourceNotFound``.
+name that is not in the caller's own account, is ``ResourceNotFound``. Before any of
+that, the caller's identity policies are asked (``authz``): a denied call changes nothing.
 """
 
 from __future__ import annotations

@@ -156,3 +156,28 @@ def test_consumer_role_needs_identity_permission_on_the_owner_card(sandbox, role
     message = denied(reader.sagemaker.describe_model_card, ModelCardName=arn)
     assert "because no identity-based policy allows" in message
     reader.sagemaker.list_model_card_versions(ModelCardName=arn)
+
+
+def test_a_permissions_boundary_caps_what_policies_allow(sandbox, role) -> None:
+    import json
+
+    iam = sandbox.client("iam", OWNER)
+    boundary = iam.create_policy(
+        PolicyName="describe-only",
+        PolicyDocument=json.dumps(
+            {"Version": "2012-10-17", "Statement": [allow("sagemaker:DescribeModelCard")]}
+        ),
+    )["Policy"]["Arn"]
+    scoped = role(allow("sagemaker:*"))
+    iam.put_role_permissions_boundary(RoleName="Scoped", PermissionsBoundary=boundary)
+    message = denied(create, scoped.sagemaker)
+    assert message.endswith(
+        "because no permissions boundary allows the sagemaker:CreateModelCard action"
+    )
+
+
+def test_removing_the_last_policy_restores_allow_all(sandbox, role) -> None:
+    scoped = role(allow("sagemaker:DescribeModelCard", CARDS))
+    denied(create, scoped.sagemaker)
+    sandbox.client("iam", OWNER).delete_role_policy(RoleName="Scoped", PolicyName="inline")
+    create(scoped.sagemaker)

@@ -33,7 +33,7 @@ def role_id(role_arn: str) -> str:
     """The unique id of the role: IAM's if moto holds the role, else derived from its ARN."""
     parts = role_arn.split(":")
     if len(parts) == 6 and parts[4].isdigit():
-        for role in iam_backends[parts[4]]["aws"].get_roles():
+        for role in list(iam_backends[parts[4]]["aws"].get_roles()):
             if role.arn == role_arn:
                 return str(role.id)
     digest = base64.b32encode(hashlib.sha256(role_arn.encode()).digest()).decode()
@@ -43,7 +43,7 @@ def role_id(role_arn: str) -> str:
 def current_role_id(account: str, role_name: str) -> str | None:
     """The id of the role moto holds under this name, or None."""
     backend = iam_backends[account]["aws"]
-    return next((str(r.id) for r in backend.get_roles() if r.name == role_name), None)
+    return next((str(r.id) for r in list(backend.get_roles()) if r.name == role_name), None)
 
 
 def _session_user_id(self: AssumedRole) -> str:

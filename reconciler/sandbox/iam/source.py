@@ -32,7 +32,8 @@ def _role(role_arn: str) -> Any | None:
     account = role_arn.split(":")[4]
     name = role_arn.rsplit("/", 1)[-1]
     backend = iam_backends[account]["aws"]
-    return next((r for r in backend.get_roles() if r.name == name), None)
+    # list() copies in one step under the GIL: the server's threads may be writing to IAM.
+    return next((r for r in list(backend.get_roles()) if r.name == name), None)
 
 
 def _managed_document(policy: Any) -> str:
@@ -53,8 +54,8 @@ def _load(role_arn: str) -> RolePolicies | None:
     role = _role(role_arn)
     if role is None:
         return None
-    documents = [*role.policies.values()]
-    documents += [_managed_document(p) for p in role.managed_policies.values()]
+    documents = list(role.policies.values())
+    documents += [_managed_document(p) for p in list(role.managed_policies.values())]
     boundary = _boundary(role)
     if not documents and boundary is None:
         return None

@@ -4,17 +4,21 @@
 ``sb.reset()``, ``sb.configure(...)``, ``sb.advance(...)``); ``SandboxConfig`` describes
 accounts, the Organization and delays; ``FaultSettings`` injects latency and errors.
 Model-card and RAM calls are answered by the sandbox's own services, everything else
-by moto. Never imported by the reconciler's core.
+by moto. A caller that assumed a role with identity policies is held to them on every
+model-card and RAM call (``iam``; roles without policies and root keys are allow-all).
+Never imported by the reconciler's core.
 
 Layout, lowest layer first; a module imports only from its own layer and those below:
 
-1. The shared core, at the top of this package: ``config``, ``caller``, ``clock``,
-   ``errors``, ``faults``, ``identity``, ``paging``, ``validation``. It imports no
-   subpackage. It sits here rather than in a ``core/`` subpackage because code outside
+1. The shared core, at the top of this package: ``authz``, ``config``, ``caller``,
+   ``clock``, ``errors``, ``faults``, ``identity``, ``paging``, ``validation``. It
+   imports no subpackage. It sits here rather than in a ``core/`` subpackage because code outside
    the sandbox (the CLI, the demo, benchmarks, tests) imports ``config`` and ``faults``
    at these paths, and one flat core reads better than a core split in two places.
-2. The services ``ram`` and ``sagemaker``: each imports the core only, never the other
-   service (they meet through protocols that ``instance`` wires) and never ``http``.
+2. The services ``ram`` and ``sagemaker``, and ``iam`` (identity policies): each imports
+   the core only, never another of them (they meet through protocols that ``instance``
+   wires: services ask ``authz.IdentityPolicies``, which ``iam`` implements) and never
+   ``http``.
 3. ``http``: the WSGI front, wire format, HTTP server, control API and contract checks;
    imports the core and the services.
 4. Assembly: ``instance`` (``Sandbox``), ``server`` (``reconciler sandbox``),

@@ -1,7 +1,9 @@
 """What a sandbox run is configured with: accounts, the Organization, timings.
 
 Loaded from the ``--accounts`` YAML file or built in code by tests. By default no
-Organization exists, so every cross-account share needs an invitation, as in AWS.
+Organization exists, so every cross-account share needs an invitation, as in AWS. Every
+field is also a key of the YAML file (``iam_enforcement: false`` turns identity-policy
+enforcement off).
 """
 
 from __future__ import annotations
@@ -50,6 +52,13 @@ class SandboxConfig:
     search_index_delay_seconds: float = 0.0
     deletion_delay_seconds: float = 0.2
     export_delay_seconds: float = 0.2
+    # Identity policies (reconciler.sandbox.iam): a role with at least one policy is
+    # held to IAM's evaluation logic; False restores allow-all for every caller.
+    iam_enforcement: bool = True
+    # Undocumented by AWS: whether RAM also needs sagemaker:GetResourcePolicy wherever it
+    # needs sagemaker:PutResourcePolicy or DeleteResourcePolicy (it reads the card's
+    # resource policy before it rewrites it). True is the stricter choice.
+    iam_ram_needs_get_resource_policy: bool = True
 
 
 def load_config(path: Path) -> SandboxConfig:

@@ -3,28 +3,63 @@
 Keys that moto STS issued by ``AssumeRole`` belong to the role's account and act as
 ``arn:aws:sts::<acct>:assumed-role/<role>/<session>``; keys of IAM users created in
 the sandbox act as that user; any other key (e.g. ``testing``) acts as the root of
-``config.default_account``. Resolved keys are remembered for the sandbox's lifetime,
-so a client keeps its identity across ``reset()`` (which wipes moto's STS records),
-just as real credentials outlive the resources they touched.
+``config.default_account`` (``arn:aws:iam::<acct>:root``, user id = the account id).
+Resolved keys, and at each ``reset()`` every key moto's STS has issued, are remembered
+for the sandbox's lifetime, so a client keeps its identity across ``reset()`` (which
+wipes moto's STS records), just as real credentials outlive the resources they touched.
+
+Role ids: a role keeps the ``AROA…`` id IAM gave it at creation, and an assumed-role
+session is ``<role id>:<session name>`` everywhere (AssumeRole's ``AssumedRoleId``,
+GetCallerIdentity's ``UserId``, a card's ``CreatedBy``). moto invents a new random id
+on every read for a role it does not hold; ``install_stable_role_ids`` makes that id a
+fixed function of the role ARN instead.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import threading
 from collections.abc import Callable
 
 from moto.iam.models import get_account_id_from, iam_backends
-from moto.sts.models import sts_backends
+from moto.sts.models import AssumedRole, sts_backends
 
 from reconciler.sandbox.caller import Caller
 from reconciler.sandbox.config import SandboxConfig
+
+
+def role_id(role_arn: str) -> str:
+    """The unique id of the role: IAM's if moto holds the role, else derived from its ARN."""
+    parts = role_arn.split(":")
+    if len(parts) == 6 and parts[4].isdigit():
+        for role in list(iam_backends[parts[4]]["aws"].get_roles()):
+            if role.arn == role_arn:
+                return str(role.id)
+    digest = base64.b32encode(hashlib.sha256(role_arn.encode()).digest()).decode()
+    return "AROA" + digest[:17]
+
+
+def current_role_id(account: str, role_name: str) -> str | None:
+    """The id of the role moto holds under this name, or None."""
+    backend = iam_backends[account]["aws"]
+    return next((str(r.id) for r in list(backend.get_roles()) if r.name == role_name), None)
+
+
+def _session_user_id(self: AssumedRole) -> str:
+    return f"{role_id(self.role_arn)}:{self.session_name}"
+
+
+def install_stable_role_ids() -> None:
+    """Make moto's ``AssumedRole.user_id`` stable (idempotent)."""
+    AssumedRole.user_id = property(_session_user_id)  # type: ignore[method-assign,assignment]
 
 
 def _from_moto(access_key: str, region: str) -> Caller | None:
     account = get_account_id_from(access_key)
     role = sts_backends[account]["aws"].get_assumed_role_from_access_key(access_key)
     if role is not None:
-        return Caller(account, role.arn, region, role.user_id)
+        return Caller(account, role.arn, region, role.user_id, role.role_arn)
     user = iam_backends[account]["aws"].get_user_from_access_key_id(access_key)
     if user is not None:
         return Caller(account, user.arn, region, user.id)
@@ -57,6 +92,16 @@ class IdentityResolver:
             self._known[access_key or ""] = found
         return found
 
+    def remember_issued(self) -> None:
+        """Remember every session moto's STS has issued, so its keys outlive a moto reset."""
+        region = self._config().region
+        for account, regional in list(sts_backends.items()):
+            for backend in list(regional.values()):
+                for role in list(backend.assumed_roles):
+                    caller = Caller(account, role.arn, region, role.user_id, role.role_arn)
+                    with self._lock:
+                        self._known.setdefault(role.access_key_id, caller)
+
 
 def _in_region(caller: Caller, region: str) -> Caller:
-    return Caller(caller.account_id, caller.arn, region, caller.principal_id)
+    return Caller(caller.account_id, caller.arn, region, caller.principal_id, caller.role_arn)

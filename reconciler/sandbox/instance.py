@@ -24,7 +24,9 @@ from reconciler.sandbox.config import SandboxConfig
 from reconciler.sandbox.faults import FaultInjector, FaultSettings
 from reconciler.sandbox.http.app import Front
 from reconciler.sandbox.http.server import HttpServer
-from reconciler.sandbox.identity import IdentityResolver
+from reconciler.sandbox.iam.enforcer import IamEnforcer
+from reconciler.sandbox.iam.source import PolicySource
+from reconciler.sandbox.identity import IdentityResolver, current_role_id, install_stable_role_ids
 from reconciler.sandbox.ram.service import RamService
 from reconciler.sandbox.sagemaker.service import SageMakerService
 
@@ -58,13 +60,18 @@ class Sandbox:
         verbose: bool = False,
     ) -> None:
         selftest.check()
+        install_stable_role_ids()
         self._initial_config = self._config = config or SandboxConfig()
         self._initial_faults = faults if faults is not None else FaultSettings.from_env()
         self.clock = SandboxClock(clock)
         self.faults = FaultInjector(copy.deepcopy(self._initial_faults))
         self.identity = IdentityResolver(lambda: self._config)
-        self.sagemaker = SageMakerService(lambda: self._config, self.clock, lambda: self.ram)
-        self.ram = RamService(lambda: self._config, self.sagemaker, self.clock)
+        self.policies = PolicySource()
+        self.iam = IamEnforcer(lambda: self._config, self.policies)
+        self.sagemaker = SageMakerService(
+            lambda: self._config, self.clock, lambda: self.ram, lambda: self.iam
+        )
+        self.ram = RamService(lambda: self._config, self.sagemaker, self.clock, lambda: self.iam)
         front = Front(
             identity=self.identity,
             sagemaker=self.sagemaker,
@@ -72,11 +79,12 @@ class Sandbox:
             faults=self.faults,
             control=self,
             moto_app=_moto_app(),
+            on_iam_write=self.policies.invalidate,
         )
         self._host, self._port, self._verbose, self._front = host, port, verbose, front
         self._server: HttpServer | None = None
         self._session = boto3.session.Session()
-        self._credentials: dict[tuple[str, str], dict[str, str]] = {}
+        self._credentials: dict[tuple[str, str, str | None], dict[str, str]] = {}
         self._lock = threading.Lock()
 
     # -- lifecycle ----------------------------------------------------------------
@@ -121,7 +129,9 @@ class Sandbox:
         self._config = self._initial_config
         self.sagemaker.reset()
         self.ram.reset()
+        self.identity.remember_issued()
         reset_moto()
+        self.policies.invalidate()
         self.clock.reset()
         self.faults.apply(copy.deepcopy(self._initial_faults))
 
@@ -167,9 +177,11 @@ class Sandbox:
         )
 
     def credentials(self, account: str, role: str = "SandboxAdmin") -> dict[str, str]:
-        """STS credentials for a role in ``account`` (obtained once per sandbox)."""
+        """STS credentials for a role in ``account`` (obtained once per incarnation of the
+        role: a role deleted and created again, e.g. by another test, gets new ones)."""
+        key = (account, role, current_role_id(account, role))
         with self._lock:
-            cached = self._credentials.get((account, role))
+            cached = self._credentials.get(key)
         if cached is not None:
             return cached
         sts = self._session.client(
@@ -184,5 +196,5 @@ class Sandbox:
         )["Credentials"]
         self.identity.resolve(creds["AccessKeyId"])  # remember it before any reset
         with self._lock:
-            self._credentials[(account, role)] = creds
+            self._credentials[key] = creds
         return dict(creds)

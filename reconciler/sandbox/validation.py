@@ -5,7 +5,7 @@ alike. botocore checks only ``required`` and ``min`` before sending; AWS itself 
 enforces ``max``, ``pattern`` and ``enum`` and answers ``ValidationException`` with
 messages like ``1 validation error detected: Value 'x' at 'modelCardName' failed to
 satisfy constraint: ...``. ``check_input`` reproduces that for any operation's input
-shape.
+shape, leaving out values botocore marks ``sensitive`` (``Value at 'content' ...``).
 """
 
 from __future__ import annotations
@@ -48,10 +48,17 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 100 else text[:100] + "..."
 
 
+def _where(shape: Shape, value: Any, path: str) -> str:
+    """How AWS opens a constraint message; a ``sensitive`` value (model card Content) is
+    never echoed, as Smithy's sensitive trait requires: the message names the member only."""
+    shown = "" if shape.metadata.get("sensitive") else f" '{_shown(value)}'"
+    return f"Value{shown} at '{path}' failed to satisfy constraint: Member must"
+
+
 def _string_problems(shape: Shape, value: Any, path: str) -> list[str]:
     meta = shape.metadata
     problems = []
-    where = f"Value '{_shown(value)}' at '{path}' failed to satisfy constraint: Member must"
+    where = _where(shape, value, path)
     problems += _length_problems(meta, len(value), where)
     pattern = _compiled(meta["pattern"]) if "pattern" in meta else None
     if pattern is not None and pattern.fullmatch(value) is None:
@@ -75,7 +82,7 @@ def _length_problems(
 
 def _number_problems(shape: Shape, value: Any, path: str) -> list[str]:
     meta = shape.metadata
-    where = f"Value '{value}' at '{path}' failed to satisfy constraint: Member must"
+    where = _where(shape, value, path)
     if "max" in meta and value > meta["max"]:
         return [f"{where} have value less than or equal to {meta['max']}"]
     if "min" in meta and value < meta["min"]:
@@ -86,7 +93,7 @@ def _number_problems(shape: Shape, value: Any, path: str) -> list[str]:
 def _list_problems(shape: Shape, value: Any, path: str) -> list[str]:
     meta = shape.metadata
     problems = []
-    where = f"Value '{_shown(value)}' at '{path}' failed to satisfy constraint: Member must"
+    where = _where(shape, value, path)
     problems += _length_problems(meta, len(value), where, minimum=False)
     for index, item in enumerate(value, start=1):
         problems += problems_in(shape.member, item, f"{path}.{index}.member")

@@ -1,7 +1,8 @@
-"""Fixtures for testing the sandbox's RAM service directly: fake cards, a manual clock."""
+"""Fixtures for the sandbox tests: RAM with fake cards and a manual clock; roles with policies."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -88,3 +89,55 @@ def org_world() -> RamWorld:
         units={"ou-sb01-prod0001": frozenset({PROD})},
     )
     return make_world(SandboxConfig(organization=org, association_delay_seconds=1.0))
+
+
+# -- identity policies ----------------------------------------------------------------
+
+TRUST = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}],
+}
+
+
+def statement(effect: str, action: Any, resource: Any = "*", **extra: Any) -> dict[str, Any]:
+    """One policy statement; ``not_action=`` / ``not_resource=`` / ``condition=`` as extras."""
+    found: dict[str, Any] = {"Effect": effect}
+    found["NotAction" if extra.pop("not_action", False) else "Action"] = action
+    found["NotResource" if extra.pop("not_resource", False) else "Resource"] = resource
+    if "condition" in extra:
+        found["Condition"] = extra.pop("condition")
+    return found
+
+
+def allow(action: Any, resource: Any = "*", **extra: Any) -> dict[str, Any]:
+    return statement("Allow", action, resource, **extra)
+
+
+def deny(action: Any, resource: Any = "*", **extra: Any) -> dict[str, Any]:
+    return statement("Deny", action, resource, **extra)
+
+
+@pytest.fixture
+def role(sandbox: Any) -> Callable[..., Any]:
+    """``role(*statements, account=, name=, managed=)``: a role holding those statements
+    (inline, or as an attached customer-managed policy) and clients acting as it."""
+    from reconciler.sandbox.clients import AccountClients
+
+    def make(
+        *statements: dict[str, Any],
+        account: str = OWNER,
+        name: str = "Scoped",
+        managed: bool = False,
+    ) -> AccountClients:
+        iam = sandbox.client("iam", account)
+        iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(TRUST))
+        if statements:
+            document = json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
+            if managed:
+                arn = iam.create_policy(PolicyName=f"{name}-policy", PolicyDocument=document)
+                iam.attach_role_policy(RoleName=name, PolicyArn=arn["Policy"]["Arn"])
+            else:
+                iam.put_role_policy(RoleName=name, PolicyName="inline", PolicyDocument=document)
+        return AccountClients(sandbox, account, role=name)
+
+    return make

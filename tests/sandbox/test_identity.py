@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import re
+
 import boto3
+import pytest
+from botocore.exceptions import ClientError
 
 
 def plain_client(sandbox, service: str, key: str = "testing", secret: str = "testing"):
@@ -60,3 +65,93 @@ def test_credentials_survive_reset(sandbox) -> None:
         "ModelCardArn"
     ]
     assert ":888888888888:" in arn
+
+
+ROLE_ID = re.compile(r"AROA[A-Z0-9]{17}")
+
+
+def assume(sandbox, role_arn: str, session: str = "s1") -> dict:
+    sts = plain_client(sandbox, "sts")
+    return sts.assume_role(RoleArn=role_arn, RoleSessionName=session)
+
+
+def as_session(sandbox, service: str, creds: dict):
+    return boto3.client(
+        service,
+        endpoint_url=sandbox.endpoint,
+        region_name="us-east-1",
+        aws_access_key_id=creds["AccessKeyId"],
+        aws_secret_access_key=creds["SecretAccessKey"],
+        aws_session_token=creds["SessionToken"],
+    )
+
+
+def test_a_created_role_has_one_id_everywhere(sandbox) -> None:
+    iam = plain_client(sandbox, "iam")
+    role = iam.create_role(RoleName="Publisher", AssumeRolePolicyDocument="{}")["Role"]
+    assert ROLE_ID.fullmatch(role["RoleId"])
+    assumed = assume(sandbox, role["Arn"])
+    session_id = f"{role['RoleId']}:s1"
+    assert assumed["AssumedRoleUser"]["AssumedRoleId"] == session_id
+    who = as_session(sandbox, "sts", assumed["Credentials"]).get_caller_identity()
+    assert (who["UserId"], who["Arn"]) == (
+        session_id,
+        "arn:aws:sts::111111111111:assumed-role/Publisher/s1",
+    )
+    sm = as_session(sandbox, "sagemaker", assumed["Credentials"])
+    sm.create_model_card(ModelCardName="c", Content="{}", ModelCardStatus="Draft")
+    sm.update_model_card(ModelCardName="c", ModelCardStatus="PendingReview")
+    card = sm.describe_model_card(ModelCardName="c")
+    for context in (card["CreatedBy"], card["LastModifiedBy"]):
+        assert context["UserProfileName"] == session_id
+        assert context["IamIdentity"] == {"Arn": who["Arn"], "PrincipalId": session_id}
+
+
+def test_a_role_never_created_keeps_one_id_per_arn(sandbox) -> None:
+    arn = "arn:aws:iam::222222222222:role/AdHoc"
+    first = assume(sandbox, arn)["AssumedRoleUser"]["AssumedRoleId"]
+    again = assume(sandbox, arn, "s2")
+    assert ROLE_ID.fullmatch(first.split(":")[0])
+    assert again["AssumedRoleUser"]["AssumedRoleId"] == first.replace(":s1", ":s2")
+    sandbox.reset()
+    who = as_session(sandbox, "sts", again["Credentials"]).get_caller_identity()
+    assert who["UserId"] == first.replace(":s1", ":s2")
+    assert who["Arn"] == "arn:aws:sts::222222222222:assumed-role/AdHoc/s2"
+    other = assume(sandbox, "arn:aws:iam::222222222222:role/Other")
+    assert other["AssumedRoleUser"]["AssumedRoleId"].split(":")[0] != first.split(":")[0]
+
+
+def test_root_keys_report_the_account_root(sandbox) -> None:
+    who = plain_client(sandbox, "sts").get_caller_identity()
+    assert who == {
+        "UserId": "111111111111",
+        "Account": "111111111111",
+        "Arn": "arn:aws:iam::111111111111:root",
+        "ResponseMetadata": who["ResponseMetadata"],
+    }
+    sm = plain_client(sandbox, "sagemaker")
+    sm.create_model_card(ModelCardName="c", Content="{}", ModelCardStatus="Draft")
+    created = sm.describe_model_card(ModelCardName="c")["CreatedBy"]
+    assert created["UserProfileName"] == "111111111111"
+    assert created["IamIdentity"]["PrincipalId"] == "111111111111"
+    assert ":user/" not in json.dumps(created)
+
+
+def test_sandbox_clients_keep_their_identity_across_reset(sandbox) -> None:
+    sts = sandbox.client("sts", "333333333333", role="Reader")
+    before = sts.get_caller_identity()
+    sandbox.reset()
+    after = sts.get_caller_identity()
+    assert (after["Arn"], after["UserId"]) == (before["Arn"], before["UserId"])
+    assert after["Arn"] == "arn:aws:sts::333333333333:assumed-role/Reader/sandbox"
+
+
+def test_validation_errors_never_echo_card_content(sandbox) -> None:
+    sm = plain_client(sandbox, "sagemaker")
+    secret = "TOP-SECRET " * 10_000
+    with pytest.raises(ClientError) as caught:
+        sm.create_model_card(ModelCardName="c", Content=secret, ModelCardStatus="Bogus")
+    text = caught.value.response["Error"]["Message"]
+    assert "TOP-SECRET" not in text
+    assert "Value at 'content' failed to satisfy constraint: Member must have length less " in text
+    assert "Value 'Bogus' at 'modelCardStatus'" in text

@@ -2,7 +2,8 @@
 
 ``app`` (``Front``) routes each request to the SageMaker or RAM service or to moto and
 applies faults; ``wire`` parses requests and renders responses in each service's
-protocol; ``server`` serves the front with HTTP/1.1 keep-alive; ``admin`` answers the
+protocol; ``sts`` answers GetCallerIdentity from the resolved caller; ``server`` serves
+the front with HTTP/1.1 keep-alive; ``admin`` answers the
 sandbox's own ``/_sandbox/`` API; ``contract`` checks, client-side, that every response
 matches botocore's model.
 

@@ -5,8 +5,11 @@ operation (``X-Amz-Target`` for SageMaker, method + path from botocore's model f
 RAM). Model-card operations and all of RAM are answered here; everything else (STS,
 IAM, S3, KMS, Organizations, other SageMaker calls) goes to moto's own WSGI app with
 ``x-moto-account-id`` set, so moto sees the same account the sandbox resolved.
-Faults apply to SageMaker and RAM only. The request body is read in full up front,
-which also lets the server keep the connection alive safely.
+Faults apply to SageMaker and RAM only. STS ``GetCallerIdentity`` is answered here from
+the resolved caller (``sts``), and every IAM call other than a Get/List tells the
+identity-policy cache (``on_iam_write``) that policies may have changed. The request
+body is read in full up front, which also lets the server keep the connection alive
+safely.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from werkzeug.wsgi import get_input_stream
 from reconciler.sandbox.caller import Caller
 from reconciler.sandbox.errors import AwsError
 from reconciler.sandbox.faults import FaultInjector
-from reconciler.sandbox.http import admin, wire
+from reconciler.sandbox.http import admin, sts, wire
 from reconciler.sandbox.identity import IdentityResolver
 from reconciler.sandbox.sagemaker.service import SageMakerService
 from reconciler.sandbox.validation import service_model
@@ -63,9 +66,11 @@ class Front:
         faults: FaultInjector,
         control: admin.Controlled,
         moto_app: WsgiApp,
+        on_iam_write: Callable[[], None] = lambda: None,
     ) -> None:
         self.identity, self.sagemaker, self.ram = identity, sagemaker, ram
         self.faults, self.control, self.moto_app = faults, control, moto_app
+        self.on_iam_write = on_iam_write
 
     def __call__(
         self, environ: dict[str, Any], start_response: Callable[..., Any]
@@ -78,10 +83,25 @@ class Front:
         scope = wire.credential_scope(environ)
         caller = self.identity.resolve(*(scope[:2] if scope else (None, None)))
         service = scope[2] if scope else ""
-        owned = self._owned(service, caller, environ, body)
+        owned = self._owned(service, caller, environ, body) or self._identity(
+            service, caller, environ, body
+        )
         if owned is not None:
             return owned(environ, start_response)
         return self._to_moto(service, caller, environ, start_response)
+
+    def _identity(
+        self, service: str, caller: Caller, environ: dict[str, Any], body: bytes
+    ) -> Response | None:
+        """STS GetCallerIdentity answered here; IAM writes invalidate cached policies."""
+        if service not in ("sts", "iam"):
+            return None
+        action = sts.query_action(body, environ.get("QUERY_STRING", "")) or ""
+        if service == "sts":
+            return sts.caller_identity(caller) if action == "GetCallerIdentity" else None
+        if not action.startswith(("Get", "List")):
+            self.on_iam_write()
+        return None
 
     def _owned(
         self, service: str, caller: Caller, environ: dict[str, Any], body: bytes

@@ -6,9 +6,11 @@ calls. One module per group of operations (``shares``, ``associations``,
 ``share_permissions``, ``invitations``, ``permissions``) applies AWS's rules with the
 help of ``membership``, ``principals``, ``access`` and ``policy``; ``model`` holds the
 records, ``state`` their store and shared look-ups, ``params`` reads requests,
-``render`` writes responses and ``errors`` names RAM's error codes.
+``render`` writes responses, ``errors`` names RAM's error codes and ``authz`` says what
+each operation asks IAM (identity policies are checked before any operation runs).
 
-May import the shared core at the top of ``reconciler.sandbox`` (``caller``, ``config``,
-``errors``, ``paging``) and nothing else of the sandbox: not ``sagemaker`` (cards are
-seen through the ``ResourceDirectory`` protocol) and never ``http``.
+May import the shared core at the top of ``reconciler.sandbox`` (``authz``, ``caller``,
+``config``, ``errors``, ``paging``) and nothing else of the sandbox: not ``sagemaker``
+(cards are seen through the ``ResourceDirectory`` protocol), not ``iam`` (asked through
+``authz.IdentityPolicies``) and never ``http``.
 """

@@ -3,8 +3,10 @@
 The project owns RAM entirely (moto's RAM is not used): the WSGI front maps a rest-json
 request to its botocore operation name and wire members and calls ``RamService.call``;
 SageMaker asks ``authorize`` before letting another account use a card, and tells RAM
-when a card is deleted. This module dispatches operations and applies ``clientToken``
-idempotency; the other modules of this package own the operations themselves.
+when a card is deleted. Every call is first put to the caller's identity policies
+(``authz``); that is in addition to ``authorize``, which is RAM's resource-side grant.
+This module dispatches operations and applies ``clientToken`` idempotency; the other
+modules of this package own the operations themselves.
 """
 
 from __future__ import annotations
@@ -16,10 +18,12 @@ import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from reconciler.sandbox.authz import ALLOW_ALL, IdentityPolicies
 from reconciler.sandbox.caller import Caller
 from reconciler.sandbox.config import SandboxConfig
 from reconciler.sandbox.ram.access import authorize
 from reconciler.sandbox.ram.associations import HANDLERS as ASSOCIATION_HANDLERS
+from reconciler.sandbox.ram.authz import requests_for
 from reconciler.sandbox.ram.errors import not_permitted, ram_error
 from reconciler.sandbox.ram.invitations import HANDLERS as INVITATION_HANDLERS
 from reconciler.sandbox.ram.model import DISASSOCIATED, RESOURCE
@@ -67,8 +71,10 @@ class RamService:
         config: Callable[[], SandboxConfig],
         resources: ResourceDirectory,
         clock: Callable[[], float] = time.time,
+        iam: Callable[[], IdentityPolicies] = lambda: ALLOW_ALL,
     ) -> None:
         self._ctx = RamContext(config=config, resources=resources, clock=clock)
+        self._iam = iam
 
     def call(self, caller: Caller, operation: str, params: dict[str, Any]) -> dict[str, Any]:
         """Run one RAM operation for ``caller``; return the wire response or raise AwsError."""
@@ -76,6 +82,11 @@ class RamService:
         if handler is None:
             raise not_permitted(f"The sandbox does not implement the RAM operation {operation}.")
         with self._ctx.lock:
+            # Identity policies first, against state as it is: a denied call changes nothing.
+            needs_get = self._ctx.config().iam_ram_needs_get_resource_policy
+            self._iam().authorize(
+                caller, requests_for(self._ctx, caller, operation, params, needs_get)
+            )
             if operation not in IDEMPOTENT:
                 return handler(self._ctx, caller, params)
             return self._idempotent(handler, caller, operation, params)

@@ -7,6 +7,7 @@ plus card-level facts: name, ARN, creation, KMS key, tags and deletion progress.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,8 +23,17 @@ DELETION_STAGES = (
 
 
 def user_context(caller: Caller) -> dict[str, Any]:
-    """SageMaker's ``UserContext`` for an API caller (no Studio user profile)."""
-    return {"IamIdentity": {"Arn": caller.arn, "PrincipalId": caller.principal_id}}
+    """SageMaker's ``UserContext`` for an API caller: the IAM identity, and as the user
+    profile name its principal id (``<role id>:<session>``; the account id for the root),
+    as GetCallerIdentity's ``UserId`` says it."""
+    return {
+        "UserProfileName": caller.principal_id,
+        "IamIdentity": {"Arn": caller.arn, "PrincipalId": caller.principal_id},
+    }
+
+
+# A model-card ARN as ModelCardNameOrArn allows it: (region, account, name).
+CARD_ARN = re.compile(r"arn:aws[a-z\-]*:sagemaker:([a-z0-9\-]*):(\d{12}):model-card/(.*)")
 
 
 def card_arn(region: str, account: str, name: str) -> str:

@@ -5,7 +5,8 @@ and AddTags/ListTags/DeleteTags on model-card ARNs; every other SageMaker call g
 moto. ``ModelCardName`` takes a name or an ARN exactly where botocore's shape is
 ``ModelCardNameOrArn``. An ARN of another account is a cross-account call: RAM decides
 (``authorize``), then the call acts on the owner's card. An ARN of another Region, or a
-name that is not in the caller's own account, is ``ResourceNotFound``.
+name that is not in the caller's own account, is ``ResourceNotFound``. Before any of
+that, the caller's identity policies are asked (``authz``): a denied call changes nothing.
 """
 
 from __future__ import annotations
@@ -15,17 +16,18 @@ import threading
 from collections.abc import Callable
 from typing import Any, Protocol
 
+from reconciler.sandbox.authz import ALLOW_ALL, IdentityPolicies
 from reconciler.sandbox.caller import Caller
 from reconciler.sandbox.config import SandboxConfig
 from reconciler.sandbox.errors import AwsError, access_denied, validation
 from reconciler.sandbox.sagemaker import tags
+from reconciler.sandbox.sagemaker.authz import requests_for
 from reconciler.sandbox.sagemaker.cards import CardStore, not_found
 from reconciler.sandbox.sagemaker.export import ExportJobs
-from reconciler.sandbox.sagemaker.model import Card, card_arn, describe, metadata_only
+from reconciler.sandbox.sagemaker.model import CARD_ARN, Card, card_arn, describe, metadata_only
 from reconciler.sandbox.sagemaker.search import SearchIndex, search
 from reconciler.sandbox.validation import check_input, service_model
 
-_CARD_ARN = re.compile(r"arn:aws[a-z\-]*:sagemaker:([a-z0-9\-]*):(\d{12}):model-card/(.*)")
 _JOB_ARN = re.compile(
     r"arn:aws[a-z\-]*:sagemaker:([a-z0-9\-]*):(\d{12}):"
     r"model-card/([^/]+)/export-job/([^/]+)"
@@ -55,8 +57,9 @@ class SageMakerService:
         config: Callable[[], SandboxConfig],
         clock: Callable[[], float],
         ram: Callable[[], Authorizer],
+        iam: Callable[[], IdentityPolicies] = lambda: ALLOW_ALL,
     ) -> None:
-        self._config, self._clock, self._ram = config, clock, ram
+        self._config, self._clock, self._ram, self._iam = config, clock, ram, iam
         self._lock = threading.RLock()
         self.cards = CardStore(clock, config)
         self.exports = ExportJobs(clock, config)
@@ -80,11 +83,13 @@ class SageMakerService:
             raise AttributeError(f"SageMakerService has no handler for {operation}")
         with self._lock:
             self._tick()
+            # Identity policies first, against state as it is: a denied call changes nothing.
+            self._iam().authorize(caller, requests_for(self.cards.cards, caller, operation, params))
             return handler(self, caller, params)
 
     def card_exists(self, arn: str) -> bool:
         """ResourceDirectory for RAM: a live card (not being deleted) with this ARN."""
-        match = _CARD_ARN.fullmatch(arn)
+        match = CARD_ARN.fullmatch(arn)
         if match is None:
             return False
         region, account, name = match.groups()
@@ -108,12 +113,12 @@ class SageMakerService:
 
     def reset(self) -> None:
         with self._lock:
-            self.__init__(self._config, self._clock, self._ram)  # type: ignore[misc]
+            self.__init__(self._config, self._clock, self._ram, self._iam)  # type: ignore[misc]
 
     # -- resolution -------------------------------------------------------------
 
     def _resolve(self, caller: Caller, name_or_arn: str, action: str) -> Card:
-        match = _CARD_ARN.fullmatch(name_or_arn)
+        match = CARD_ARN.fullmatch(name_or_arn)
         if match is None:
             return self.cards.find(caller.account_id, caller.region, name_or_arn)
         region, account, name = match.groups()
@@ -127,7 +132,7 @@ class SageMakerService:
         self._ram().authorize(caller.account_id, arn, action, principal_arn=caller.arn)
 
     def _own_card_by_arn(self, caller: Caller, arn: str, action: str) -> Card:
-        match = _CARD_ARN.fullmatch(arn)
+        match = CARD_ARN.fullmatch(arn)
         if match is None or "/" in match.group(3):
             raise validation(f"Resource {arn} is not a model card ARN.")
         region, account, name = match.groups()

@@ -1,10 +1,10 @@
 """`reconciler iam-policy`: the printed policies, their validity, and coverage both ways.
 
-Coverage is checked twice. Statically, every client call in the modules each role runs is
-mapped to its botocore operation, and the role's policy must allow exactly those (nothing
-missing, nothing extra). Dynamically, plan, drift, apply (with replace, delete, tag,
-permission and principal changes) and verify run against the sandbox while every call is
-recorded per identity, and each call, with the ARNs it names, must be allowed.
+Coverage is checked twice. Statically here: every client call in the modules each role
+runs is mapped to its botocore operation, plus the dependent actions the SAR and RAM name,
+and the role's policy must allow exactly those (nothing missing, nothing extra).
+Dynamically in tests/test_iam_enforced.py: every command runs under the printed policies
+with the sandbox enforcing IAM, and every statement and action is shown to be needed.
 """
 
 from __future__ import annotations
@@ -12,10 +12,8 @@ from __future__ import annotations
 import ast
 import json
 import re
-from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import replace
-from fnmatch import fnmatchcase
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -23,15 +21,12 @@ from typing import Any
 import botocore.session
 import pytest
 from botocore import xform_name
-from botocore.loaders import Loader, create_loader
 from parliament import analyze_policy_string
 from policy_sentry.querying.actions import get_action_data
 
-from reconciler.aws.session import AwsSession
 from reconciler.commands.iam_policy import policy_document
 from reconciler.errors import ReconcilerError
 from reconciler.load.desired import Account, Config, DesiredState, Ownership
-from reconciler.normalize import content_json
 
 OWNER = "111111111111"
 CARDS = f"arn:aws:sagemaker:us-east-1:{OWNER}:model-card/*"
@@ -56,7 +51,8 @@ Cli = Callable[..., Any]
 # role makes, and the calls in them that another identity makes instead.
 ROLE_MODULES: dict[str, tuple[str, ...]] = {
     "plan": ("aws/*.py", "pipeline.py", "live/*.py", "commands/drift.py"),
-    "apply": ("aws/*.py", "pipeline.py", "live/*.py", "commands/drift.py", "apply/*.py"),
+    # apply does not run drift: no version history
+    "apply": ("aws/*.py", "pipeline.py", "live/sagemaker.py", "live/ram.py", "apply/*.py"),
     "verify": ("commands/verify.py",),
 }
 NOT_THIS_ROLE: dict[str, dict[str, str]] = {
@@ -64,6 +60,8 @@ NOT_THIS_ROLE: dict[str, dict[str, str]] = {
     # role), and consumer roles only for apply and verify.
     "plan": {"sts:AssumeRole": "made by the ambient identity, or by apply"},
 }
+# STS: "No permissions are required to perform this operation" (GetCallerIdentity).
+NEEDS_NO_PERMISSION = frozenset({"sts:GetCallerIdentity"})
 # The parameter a module's generic ``client`` argument stands for.
 CLIENT_OF = {"live/ram.py": "ram", "live/sagemaker.py": "sagemaker", "live/history.py": "sagemaker"}
 NOT_OPERATIONS = frozenset({"meta", "exceptions", "get_paginator", "get_waiter", "can_paginate"})
@@ -101,7 +99,6 @@ def test_plan_policy_only_reads(cli: Cli, project_root: Path) -> None:
     found = statements(policy)
     assert policy["Version"] == "2012-10-17"
     assert list(found) == [
-        "ReadCallerIdentity",
         "SearchModelCards",
         "ReadModelCards",
         "ListSharesAndPermissions",
@@ -336,7 +333,7 @@ def static_operations(role: str) -> set[str]:
     paths = {p for pattern in ROLE_MODULES[role] for p in PACKAGE.glob(pattern)}
     found = {op for path in sorted(paths) for op in client_calls(path)}
     found |= {d for op in found for d in implied(op)}
-    return found - set(NOT_THIS_ROLE.get(role, {}))
+    return found - set(NOT_THIS_ROLE.get(role, {})) - NEEDS_NO_PERMISSION
 
 
 def test_the_module_table_names_real_files() -> None:
@@ -363,8 +360,8 @@ def test_the_static_scan_sees_the_calls() -> None:
         "sagemaker:Search",
         "sagemaker:ListModelCardVersions",
         "ram:GetPermission",
-        "sts:GetCallerIdentity",
     } <= static_operations("plan")
+    assert "sagemaker:ListModelCardVersions" not in static_operations("apply")
     assert {
         "sagemaker:CreateModelCard",
         "ram:TagResource",
@@ -380,217 +377,8 @@ def test_the_static_scan_sees_the_calls() -> None:
     }
 
 
-# -- (3b) coverage, dynamically --------------------------------------------------------
-
-CONSUMER = "consumer"
-
-
-class Recorder:
-    """Every call each identity makes while the CLI runs, with the ARNs it names."""
-
-    def __init__(self) -> None:
-        self.phase = ""
-        self.calls: dict[tuple[str, str], set[tuple[str, tuple[str, ...]]]] = defaultdict(set)
-
-    def install(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        new_client, assume = AwsSession._new_client, AwsSession.assume
-        recorder = self
-
-        def recorded_client(session: AwsSession, service: str) -> Any:
-            client = new_client(session, service)
-            who = getattr(session, "_recorded_as", "card")
-            client.meta.events.register(
-                "before-parameter-build.*.*", lambda **kw: recorder.record(who, service, **kw)
-            )
-            return client
-
-        def recorded_assume(session: AwsSession, role_arn: str, name: str) -> AwsSession:
-            consumer = assume(session, role_arn, name)
-            consumer._recorded_as = CONSUMER  # type: ignore[attr-defined]
-            return consumer
-
-        monkeypatch.setattr(AwsSession, "_new_client", recorded_client)
-        monkeypatch.setattr(AwsSession, "assume", recorded_assume)
-
-    def record(self, who: str, service: str, params: dict[str, Any], model: Any, **_: Any) -> None:
-        action = f"{service}:{model.name}"
-        self.calls[(self.phase, who)].add((action, resources(action, params)))
-
-
-def resources(action: str, params: dict[str, Any]) -> tuple[str, ...]:
-    """The ARNs IAM authorises a call against ("*" when the action has none)."""
-    name = params.get("ModelCardName")
-    if name is not None:
-        return (name if name.startswith("arn:") else CARDS.replace("*", name),)
-    keys = (
-        "ResourceArn",
-        "resourceShareArn",
-        "permissionArn",
-        "resourceShareInvitationArn",
-        "RoleArn",
-    )
-    if action in ("ram:CreateResourceShare", "ram:CreatePermission"):
-        return ("*",)
-    found = tuple(params[k] for k in keys if k in params)
-    return found or ("*",)
-
-
-def allows(policy: dict[str, Any], action: str, arn: str) -> bool:
-    return any(
-        action in s["Action"] and any(fnmatchcase(arn, r) for r in as_list(s["Resource"]))
-        for s in policy["Statement"]
-    )
-
-
-def denied(policy: dict[str, Any], calls: set[tuple[str, tuple[str, ...]]]) -> list[str]:
-    return sorted(
-        f"{action} on {arn}"
-        for action, arns in calls
-        for arn in arns
-        if not allows(policy, action, arn)
-    )
-
-
-@pytest.fixture(scope="module")
-def shared_loader() -> Loader:
-    return create_loader()
-
-
-@pytest.fixture
-def recorder(monkeypatch: pytest.MonkeyPatch, shared_loader: Loader) -> Recorder:
-    monkeypatch.setattr(botocore.session, "create_loader", lambda *_: shared_loader)
-    found = Recorder()
-    found.install(monkeypatch)
-    return found
-
-
-def write(repo: Path, path: str, text: str) -> None:
-    (repo / path).write_text(text, encoding="utf-8")
-
-
-def edit(repo: Path, path: str, old: str, new: str) -> None:
-    text = (repo / path).read_text(encoding="utf-8")
-    assert old in text, (path, old)
-    write(repo, path, text.replace(old, new))
-
-
-def card(name: str, status: str = "Draft", extra: str = "") -> str:
-    return (
-        f"name: {name}\nstatus: {status}\n{extra}content:\n  model_overview:\n"
-        f"    model_owner: model-owner\n"
-    )
-
-
-def second_round(repo: Path) -> None:
-    """Changes that exercise every kind of apply step."""
-    churn, test = "cards/Customer-Churn-Model-Card.yaml", "shares/churn-test.yaml"
-    edit(repo, churn, "model_owner: model-owner", "model_owner: churn-owner")
-    edit(repo, churn, "status: Draft", "status: PendingReview")
-    edit(repo, churn, "  cost-center: ml-platform\n", "  tier: gold\n")
-    (repo / "cards/Fraud-Model-Card.yaml").unlink()
-    write(
-        repo,
-        "cards/Fraud-Model-Card-V2.yaml",
-        card("Fraud-Model-Card-V2", "Archived", "previous_names: [Fraud-Model-Card]\n"),
-    )
-    (repo / "cards/Spare-Model-Card.yaml").unlink()
-    edit(
-        repo,
-        "reconciler.yaml",
-        "actions: [sagemaker:DescribeModelCard, ",
-        "actions: [sagemaker:DescribeModelCard, sagemaker:DescribeModelCardExportJob, ",
-    )
-    edit(repo, test, "principals: [test]", "principals: [prod]")
-    edit(
-        repo,
-        test,
-        "permission: AWSRAMPermissionSageMakerModelCards",
-        "permission: AWSRAMPermissionSageMakerModelCardsAllowExport",
-    )
-    edit(repo, test, "tags: {purpose: testing}", "tags: {stage: test}")
-    edit(
-        repo,
-        "shares/churn-dev.yaml",
-        "principals: [dev]",
-        "principals: [dev]\nprevious_names: [churn-dev-old]",
-    )
-    (repo / "shares/churn-prod.yaml").unlink()
-
-
-def full_versions(ram: Any, arn: str) -> None:
-    """Bring a permission to RAM's five versions, so the next update must make room."""
-    template = ram.get_permission(permissionArn=arn)["permission"]["permission"]
-    while len(ram.list_permission_versions(permissionArn=arn)["permissions"]) < 5:
-        ram.create_permission_version(permissionArn=arn, policyTemplate=template)
-    for share in ram.get_resource_shares(resourceOwner="SELF", permissionArn=arn)["resourceShares"]:
-        ram.associate_resource_share_permission(
-            resourceShareArn=share["resourceShareArn"], permissionArn=arn, replace=True
-        )
-
-
-def run(cli: Cli, recorder: Recorder, phase: str, *args: str) -> Any:
-    recorder.phase = phase
-    result = cli(*args)
-    assert result.exit_code in (0, 2), f"{phase}: {result.stderr}{result.stdout}"
-    return json.loads(result.stdout)
-
-
-def test_every_call_of_a_real_run_is_allowed(
-    cli: Cli,
-    recorder: Recorder,
-    example_repo: Path,
-    card_account_env: str,
-    sandbox: Any,
-    aws: Callable[..., Any],
-) -> None:
-    sandbox.configure(
-        replace(sandbox.config, association_delay_seconds=0.02, deletion_delay_seconds=0.02)
-    )
-    repo, args = example_repo, ("--repo", str(example_repo), "--format", "json")
-    # Archived, so in no share: a replaced card that is shared fails its disassociation
-    # (the card is deleted before the share step runs).
-    write(repo, "cards/Fraud-Model-Card.yaml", card("Fraud-Model-Card", "Archived"))
-    write(repo, "cards/Spare-Model-Card.yaml", card("Spare-Model-Card"))
-    edit(repo, "shares/churn-dev.yaml", "name: churn-dev", "name: churn-dev-old")
-    write(repo, "shares/churn-dev-old.yaml", (repo / "shares/churn-dev.yaml").read_text())
-    (repo / "shares/churn-dev.yaml").unlink()
-    run(cli, recorder, "plan", "plan", *args)
-    first = run(cli, recorder, "apply", "apply", *args, "--auto-approve", "--force")
-    assert first["converged"], first
-    aws("sagemaker").update_model_card(
-        ModelCardName="Spare-Model-Card",
-        Content=content_json({"model_overview": {"model_owner": "someone-else"}}),
-    )
-    run(cli, recorder, "plan", "drift", *args)
-    (repo / "shares/churn-dev-old.yaml").rename(repo / "shares/churn-dev.yaml")
-    edit(repo, "shares/churn-dev.yaml", "name: churn-dev-old", "name: churn-dev")
-    second_round(repo)
-    full_versions(aws("ram"), "arn:aws:ram:us-east-1:111111111111:permission/read-only")
-    second = run(cli, recorder, "apply", "apply", *args, "--auto-approve", "--force", "--prune")
-    assert second["converged"] and not second.get("failed"), second
-    run(cli, recorder, "verify", "verify", "--repo", str(repo), "--format", "json")
-    assert_allowed(cli, recorder, example_repo)
-
-
-def assert_allowed(cli: Cli, recorder: Recorder, repo: Path) -> None:
-    policy = {role: example_policy(cli, repo, role) for role in ROLES}
-    calls = recorder.calls
-    # `reconciler verify` reads like plan and assumes the consumer roles: the apply policy.
-    roles = {
-        ("plan", "card"): "plan",
-        ("apply", "card"): "apply",
-        ("verify", "card"): "apply",
-        ("apply", CONSUMER): "verify",
-        ("verify", CONSUMER): "verify",
-    }
-    assert set(calls) <= set(roles), set(calls)
-    for key, role in roles.items():
-        assert not denied(policy[role], calls[key]), (key, denied(policy[role], calls[key]))
-    done = {action for key in roles for action, _ in calls[key]}
-    done |= {d for action in done for d in implied(action)}
-    assert done >= static_operations("apply") | static_operations("verify"), sorted(
-        (static_operations("apply") | static_operations("verify")) - done
-    )
+# -- (3b) coverage, dynamically: tests/test_iam_enforced.py runs every command under these
+# policies with the sandbox enforcing IAM.
 
 
 # -- (4) a maintained linter -------------------------------------------------------------

@@ -20,6 +20,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from reconciler.apply.safety import Flags
+from reconciler.commands.iam_policy import policy_document
 from reconciler.diff.compose import PlanOptions
 from reconciler.pipeline import (
     ApplyHooks,
@@ -28,6 +29,7 @@ from reconciler.pipeline import (
     RunSettings,
     apply_run,
     connect,
+    load_valid,
     plan_run,
 )
 from reconciler.plan.model import Plan
@@ -37,6 +39,7 @@ from reconciler.render.plan_common import PLANS, PlanReport
 
 CARD_ACCOUNT, DEV, TEST, PROD = "111111111111", "222222222222", "333333333333", "444444444444"
 CARD = "Customer-Churn-Model-Card"
+APPLY_ROLE, READER_ROLE = "ReconcilerApply", "ModelCardReader"
 EDITED_OWNER = "churn-data-science"
 EXAMPLE_PARTS = ("reconciler.yaml", "cards", "shares")
 
@@ -59,6 +62,7 @@ class Demo:
         self.card_arn = f"arn:aws:sagemaker:us-east-1:{CARD_ACCOUNT}:model-card/{CARD}"
 
     def run(self) -> None:
+        self.least_privilege()
         steps = [
             self.create_and_share,
             self.dev_accepts,
@@ -71,6 +75,42 @@ class Demo:
         for number, step in enumerate(steps, 1):
             self.say(f"\n━━ Step {number}/{len(steps)}: {(step.__doc__ or '').strip()}")
             step()
+
+    def least_privilege(self) -> None:
+        """Roles made the way users make them, with exactly what `iam-policy` prints: the
+        card account's steps run as the apply role, which the sandbox holds to its policy."""
+        state = load_valid(self.repo)
+        roles = [(CARD_ACCOUNT, APPLY_ROLE, "apply")]
+        roles += [(account, READER_ROLE, "verify") for account in (DEV, TEST, PROD)]
+        for account, name, role in roles:
+            iam = self.client("iam", account)
+            trust = {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Principal": {"AWS": f"arn:aws:iam::{CARD_ACCOUNT}:root"},
+                        "Action": "sts:AssumeRole",
+                    }
+                ],
+            }
+            iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))
+            iam.put_role_policy(
+                RoleName=name,
+                PolicyName="reconciler",
+                PolicyDocument=json.dumps(policy_document(role, state)),
+            )
+        config = self.repo / "reconciler.yaml"
+        anchor = f'  id: "{CARD_ACCOUNT}"'
+        text = config.read_text(encoding="utf-8")
+        expect(anchor in text, "reconciler.yaml names the card account")
+        role_arn = f"arn:aws:iam::{CARD_ACCOUNT}:role/{APPLY_ROLE}"
+        config.write_text(text.replace(anchor, f'{anchor}\n  role_arn: "{role_arn}"', 1))
+        self.say(
+            f"The card account acts as {APPLY_ROLE}, holding exactly `reconciler iam-policy "
+            f"--role apply`; each target account's {READER_ROLE} holds `--role verify`. "
+            "The sandbox enforces both."
+        )
 
     def create_and_share(self) -> None:
         """the card account creates the Customer Churn card in Draft, shared with dev"""

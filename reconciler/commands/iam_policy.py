@@ -3,8 +3,9 @@ policies are built from the repository (reconciler.yaml, and the principals the 
 name), with no AWS call.
 
 - ``plan``: the card account identity (ambient credentials, or ``card_account.role_arn``)
-  for ``plan`` and ``drift``. Reads only.
-- ``apply``: the card account identity for ``apply``: everything ``plan`` reads, the writes
+  for ``plan``, ``drift``, ``import`` and ``pull``. Reads only.
+- ``apply``: the card account identity for ``apply``: what ``plan`` reads except card
+  version history (only ``drift`` reads it), the writes
   of ``reconciler/apply/``, and ``sts:AssumeRole`` on exactly the consumer ``role_arn``s of
   reconciler.yaml, through which apply verifies what each account sees. ``reconciler
   verify`` needs the same reads and the same AssumeRole, so it runs with this policy too.
@@ -26,8 +27,9 @@ service models for the operations.
 
 Scoping decisions:
 
-- Actions without resource-level permissions get ``"*"``: ``sts:GetCallerIdentity`` (AWS
-  needs no permission for it; listed so the policy says what runs), ``sagemaker:Search``,
+- ``sts:GetCallerIdentity``, which checks the account, is not listed: STS documents that
+  it needs no permission (and cannot be denied).
+- Actions without resource-level permissions get ``"*"``: ``sagemaker:Search``,
   ``ram:GetResourceShares``, ``ram:GetResourceShareAssociations``, ``ram:ListPermissions``,
   ``ram:ListResources``,
   ``ram:GetResourceShareInvitations``, ``ram:CreatePermission`` and
@@ -219,18 +221,15 @@ def statement(
     return found
 
 
-def read_statements(s: Scope) -> list[Statement]:
-    """What plan and drift read in the card account."""
+def read_statements(s: Scope, *, history: bool) -> list[Statement]:
+    """What plan reads in the card account; ``history``: also the version history that
+    drift reads to say who changed a card."""
+    card_reads = ["sagemaker:DescribeModelCard", "sagemaker:ListTags"]
     return [
-        statement("ReadCallerIdentity", ["sts:GetCallerIdentity"], "*"),
         statement("SearchModelCards", ["sagemaker:Search"], "*"),
         statement(
             "ReadModelCards",
-            [
-                "sagemaker:DescribeModelCard",
-                "sagemaker:ListTags",
-                "sagemaker:ListModelCardVersions",
-            ],
+            [*card_reads, *(["sagemaker:ListModelCardVersions"] if history else [])],
             s.cards,
         ),
         statement(
@@ -250,7 +249,7 @@ def read_statements(s: Scope) -> list[Statement]:
 
 def plan_statements(s: Scope, state: DesiredState) -> list[Statement]:
     return [
-        *read_statements(s),
+        *read_statements(s, history=True),
         statement("DecryptModelCards", ["kms:Decrypt"], s.keys, s.via_sagemaker()),
     ]
 
@@ -387,7 +386,7 @@ def apply_statements(s: Scope, state: DesiredState) -> list[Statement]:
     roles = consumer_roles(state.config)
     assume = [statement("AssumeConsumerRoles", ["sts:AssumeRole"], roles)] if roles else []
     return [
-        *read_statements(s),
+        *read_statements(s, history=False),
         *card_writes(s),
         *permission_writes(s),
         *share_writes(s),

@@ -17,6 +17,7 @@ are not evaluated. A denial is ``AccessDeniedException`` worded as IAM words it.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 
 from reconciler.sandbox.authz import AccessRequest
 from reconciler.sandbox.caller import Caller
@@ -78,11 +79,24 @@ def _verdict(policies: RolePolicies, action: str, resource: str, context: Contex
     return None
 
 
+@dataclass(frozen=True, kw_only=True)
+class Evaluation:
+    """One evaluation IAM made of a role's policies, and whether it allowed the call."""
+
+    role_arn: str
+    action: str
+    resource: str
+    context: Context
+    allowed: bool
+
+
 class IamEnforcer:
-    """``IdentityPolicies`` for the running sandbox."""
+    """``IdentityPolicies`` for the running sandbox. ``recorded``, when a list, receives
+    every evaluation, so a test can replay a run's requests against other policies."""
 
     def __init__(self, config: Callable[[], SandboxConfig], source: PolicySource) -> None:
         self._config, self.source = config, source
+        self.recorded: list[Evaluation] | None = None
 
     def authorize(self, caller: Caller, requests: Sequence[AccessRequest]) -> None:
         if caller.role_arn is None or not self._config().iam_enforcement:
@@ -93,5 +107,20 @@ class IamEnforcer:
         for request in requests:
             for resource, context in evaluations(caller, request):
                 why = _verdict(policies, request.action, resource, context)
+                self._record(caller.role_arn, request.action, resource, context, why is None)
                 if why is not None:
                     raise denied(caller, request.action, resource, why)
+
+    def _record(
+        self, role_arn: str, action: str, resource: str, context: Context, allowed: bool
+    ) -> None:
+        if self.recorded is not None:
+            self.recorded.append(
+                Evaluation(
+                    role_arn=role_arn,
+                    action=action,
+                    resource=resource,
+                    context=dict(context),
+                    allowed=allowed,
+                )
+            )

@@ -282,17 +282,7 @@ def test_every_statement_and_every_action_is_needed(
         for left_out, reduced in without(readers[0])
         if not needed(reduced, reader_evaluations)
     ]
-    assert sorted(unneeded) == sorted(NOT_EVALUATED), unneeded
-
-
-# Statements the sandbox cannot show to be needed, because it does not evaluate them.
-NOT_EVALUATED = [
-    # STS passes through to moto, which checks no identity policy on AssumeRole. AWS does:
-    # assuming a role in another account needs sts:AssumeRole in the caller's identity
-    # policy as well as the role's trust policy (IAM User Guide, "Granting a user
-    # permissions to switch roles").
-    "ReconcilerApply: AssumeConsumerRoles",
-]
+    assert not unneeded, unneeded
 
 
 @pytest.mark.parametrize(
@@ -318,3 +308,20 @@ def test_a_policy_without_a_statement_fails_naming_the_missing_action(
     )
     assert "AccessDeniedException" in result.stdout
     assert f"is not authorized to perform: {action}" in result.stdout
+
+
+def test_with_a_card_account_role_every_call_is_made_as_that_role(
+    card_account_env: str, sandbox: Any
+) -> None:
+    """The STS client that assumed card_account.role_arn belongs to the ambient identity:
+    the account check, and assuming consumer roles, must use the role's own."""
+    from reconciler.aws.session import AwsSession, AwsSettings
+
+    role = f"arn:aws:iam::{TARGETS[1]}:role/CardAccountDeployer"
+    session = AwsSession(
+        AwsSettings(region="us-east-1", endpoint_url=sandbox.endpoint, role_arn=role)
+    )
+    assert session.caller_account() == TARGETS[1]
+    consumer = session.assume(f"arn:aws:iam::{TARGETS[2]}:role/{READER}", "verify")
+    who = consumer.client("sts").get_caller_identity()["Arn"]
+    assert who == f"arn:aws:sts::{TARGETS[2]}:assumed-role/{READER}/verify"

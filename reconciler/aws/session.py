@@ -93,6 +93,7 @@ class AwsSession:
         self._lock = threading.Lock()
         if settings.role_arn:
             self._session = self._assumed(settings.role_arn, "modelcard-reconciler")
+            self._clients.clear()  # the STS client that assumed the role is the caller's
 
     def client(self, service: str) -> Any:
         """One shared client per service (boto3 clients are thread-safe)."""

@@ -80,6 +80,7 @@ class Sandbox:
             control=self,
             moto_app=_moto_app(),
             on_iam_write=self.policies.invalidate,
+            iam=self.iam,
         )
         self._host, self._port, self._verbose, self._front = host, port, verbose, front
         self._server: HttpServer | None = None

@@ -181,3 +181,17 @@ def test_removing_the_last_policy_restores_allow_all(sandbox, role) -> None:
     denied(create, scoped.sagemaker)
     sandbox.client("iam", OWNER).delete_role_policy(RoleName="Scoped", PolicyName="inline")
     create(scoped.sagemaker)
+
+
+def test_assuming_a_role_needs_sts_assume_role_in_the_callers_policy(role, account) -> None:
+    """A role that holds policies may assume another only where they allow sts:AssumeRole
+    on it (cross-account, AWS also needs the target's trust policy, not evaluated here)."""
+    target = "arn:aws:iam::222222222222:role/Reader"
+    limited = role(allow("sagemaker:DescribeModelCard"))
+    with pytest.raises(ClientError) as caught:
+        limited.sts.assume_role(RoleArn=target, RoleSessionName="ss")
+    error = caught.value.response["Error"]
+    assert error["Code"] == "AccessDenied"
+    assert f"is not authorized to perform: sts:AssumeRole on resource: {target}" in error["Message"]
+    allowed = role(allow("sts:AssumeRole", target), name="Assumer")
+    assert allowed.sts.assume_role(RoleArn=target, RoleSessionName="ss")["AssumedRoleUser"]

@@ -24,6 +24,7 @@ from typing import Any, Protocol
 from werkzeug.wrappers import Response
 from werkzeug.wsgi import get_input_stream
 
+from reconciler.sandbox.authz import ALLOW_ALL, IdentityPolicies
 from reconciler.sandbox.caller import Caller
 from reconciler.sandbox.errors import AwsError
 from reconciler.sandbox.faults import FaultInjector
@@ -67,10 +68,11 @@ class Front:
         control: admin.Controlled,
         moto_app: WsgiApp,
         on_iam_write: Callable[[], None] = lambda: None,
+        iam: IdentityPolicies = ALLOW_ALL,
     ) -> None:
         self.identity, self.sagemaker, self.ram = identity, sagemaker, ram
         self.faults, self.control, self.moto_app = faults, control, moto_app
-        self.on_iam_write = on_iam_write
+        self.on_iam_write, self.iam = on_iam_write, iam
 
     def __call__(
         self, environ: dict[str, Any], start_response: Callable[..., Any]
@@ -97,6 +99,8 @@ class Front:
         if service not in ("sts", "iam"):
             return None
         action = sts.query_action(body, environ.get("QUERY_STRING", "")) or ""
+        if service == "sts" and action == "AssumeRole":
+            return sts.refused(self.iam, caller, body, environ.get("QUERY_STRING", ""))
         if service == "sts":
             return sts.caller_identity(caller) if action == "GetCallerIdentity" else None
         if not action.startswith(("Get", "List")):

@@ -45,6 +45,7 @@ KEPT: dict[str, tuple[tuple[str, ...] | None, frozenset[str] | None]] = {
     "sagemaker": (SAGEMAKER_ACTIONS, frozenset({"model-card", "model-card-export-job"})),
     "kms": (("Decrypt", "GenerateDataKey"), frozenset({"key"})),
     "iam": (("CreateServiceLinkedRole",), frozenset({"role"})),
+    "sts": (("AssumeRole",), frozenset({"role"})),
     "organizations": (("DescribeOrganization", "EnableAWSServiceAccess"), frozenset()),
 }
 

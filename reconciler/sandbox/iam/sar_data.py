@@ -66,6 +66,7 @@ ACTIONS: dict[str, Any] = json.loads(
     "kms:Decrypt": {"keys": ["kms:CallerAccount", "kms:EncryptionAlgorithm", "kms:EncryptionContext:${EncryptionContextKey}", "kms:EncryptionContextKeys", "kms:RequestAlias", "kms:ViaService"], "resources": {"key": []}, "dependent": []},
     "kms:GenerateDataKey": {"keys": ["kms:CallerAccount", "kms:EncryptionAlgorithm", "kms:EncryptionContext:${EncryptionContextKey}", "kms:EncryptionContextKeys", "kms:RequestAlias", "kms:ViaService"], "resources": {"key": []}, "dependent": []},
     "iam:CreateServiceLinkedRole": {"keys": ["iam:AWSServiceName"], "resources": {"role": []}, "dependent": []},
+    "sts:AssumeRole": {"keys": ["accounts.google.com:aud", "accounts.google.com:sub", "aws:RequestTag/${TagKey}", "aws:TagKeys", "cognito-identity.amazonaws.com:amr", "cognito-identity.amazonaws.com:aud", "cognito-identity.amazonaws.com:sub", "graph.facebook.com:app_id", "graph.facebook.com:id", "iam:ResourceTag/${TagKey}", "saml:namequalifier", "saml:sub", "saml:sub_type", "sts:ExternalId", "sts:RoleSessionName", "sts:SourceIdentity", "sts:TransitiveTagKeys", "www.amazon.com:app_id", "www.amazon.com:user_id"], "resources": {"role": []}, "dependent": []},
     "organizations:DescribeOrganization": {"keys": [], "resources": {}, "dependent": []},
     "organizations:EnableAWSServiceAccess": {"keys": ["organizations:ServicePrincipal"], "resources": {}, "dependent": []}
 }"""
@@ -80,6 +81,7 @@ RESOURCES: dict[str, Any] = json.loads(
     "sagemaker:model-card": {"arn": "arn:${Partition}:sagemaker:${Region}:${Account}:model-card/${ModelCardName}", "keys": ["aws:ResourceTag/${TagKey}", "sagemaker:ResourceTag/${TagKey}"]},
     "sagemaker:model-card-export-job": {"arn": "arn:${Partition}:sagemaker:${Region}:${Account}:model-card/${ModelCardName}/export-job/${ExportJobName}", "keys": ["aws:ResourceTag/${TagKey}", "sagemaker:ResourceTag/${TagKey}"]},
     "kms:key": {"arn": "arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}", "keys": ["aws:ResourceTag/${TagKey}", "kms:KeyOrigin", "kms:KeySpec", "kms:KeyUsage", "kms:MultiRegion", "kms:MultiRegionKeyType", "kms:ResourceAliases"]},
-    "iam:role": {"arn": "arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}", "keys": ["aws:ResourceTag/${TagKey}", "iam:ResourceTag/${TagKey}"]}
+    "iam:role": {"arn": "arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}", "keys": ["aws:ResourceTag/${TagKey}", "iam:ResourceTag/${TagKey}"]},
+    "sts:role": {"arn": "arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}", "keys": ["aws:ResourceTag/${TagKey}", "iam:ResourceTag/${TagKey}"]}
 }"""
 )

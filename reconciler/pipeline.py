@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
-from reconciler.apply.executor import execute
+from reconciler.apply.executor import DEFAULT_PARALLELISM, execute
 from reconciler.apply.report import ApplyReport, Step, StepStatus
 from reconciler.apply.safety import Flags, refusals
 from reconciler.arns import Arns
@@ -89,7 +89,9 @@ def connect(settings: RunSettings) -> Target:
     any other account. No AWS call is made for an invalid repository."""
     state = load_valid(settings.repo)
     config = state.config
-    aws = AwsSettings(
+    aws = AwsSettings.resolved(
+        retry_mode=config.retry_mode,
+        max_attempts=config.max_attempts,
         region=config.region,
         endpoint_url=settings.endpoint_url,
         role_arn=config.card_role_arn,
@@ -113,14 +115,22 @@ def read_live(session: AwsSession, state: DesiredState) -> LiveState:
 
 
 def confirm_cards(session: AwsSession, live: LiveState, names: Iterable[str]) -> LiveState:
-    """Replace the Search view of ``names`` with what DescribeModelCard says now."""
+    """Replace the Search view of ``names`` with what SageMaker says now: DescribeModelCard
+    for each, except that cards the index lacks are first looked up in ListModelCards when
+    that costs fewer calls (a first apply of many new cards)."""
     wanted = sorted(set(names))
     if not wanted:
         return live
     client = session.client("sagemaker")
+    unseen = [n for n in wanted if n not in live.cards]
+    absent: set[str] = set()
+    if len(unseen) > len(live.cards) // 100 + 1:
+        listed = live_sagemaker.card_names(client)
+        absent = {n for n in unseen if n not in listed}
     describe = partial(live_sagemaker.describe_card, client)
+    described = [n for n in wanted if n not in absent]
     with ThreadPoolExecutor(max_workers=session.settings.max_workers) as pool:
-        found = dict(zip(wanted, pool.map(describe, wanted), strict=True))
+        found = dict(zip(described, pool.map(describe, described), strict=True))
     cards: dict[str, LiveCard] = dict(live.cards)
     for name, card in found.items():
         if card is None:
@@ -180,6 +190,7 @@ class ApplyRequest:
     saved: SavedPlan | None = None
     waits: WaitSettings = field(default_factory=WaitSettings)
     verify: bool = True
+    parallelism: int | None = None  # --parallelism; else reconciler.yaml; else the default
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -222,7 +233,8 @@ def apply_run(target: Target, request: ApplyRequest, hooks: ApplyHooks) -> Apply
             "apply cancelled; nothing was changed",
             hint="answer 'yes' to apply, or review the plan first with `reconciler plan`",
         )
-    steps = execute(target.session, plan, request.waits, hooks.progress)
+    parallelism = request.parallelism or target.state.config.parallelism or DEFAULT_PARALLELISM
+    steps = execute(target.session, plan, request.waits, hooks.progress, parallelism)
     report = replace(report, steps=steps)
     if any(s.status is StepStatus.FAILED for s in steps):
         return ApplyOutcome(report=report, verification=None, run=run)

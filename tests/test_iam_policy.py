@@ -99,7 +99,7 @@ def test_plan_policy_only_reads(cli: Cli, project_root: Path) -> None:
     found = statements(policy)
     assert policy["Version"] == "2012-10-17"
     assert list(found) == [
-        "SearchModelCards",
+        "SearchAndListModelCards",
         "ReadModelCards",
         "ListSharesAndPermissions",
         "ReadSharePermissions",

@@ -1,4 +1,5 @@
-"""Execute a plan's changes in order, stopping at the first failure.
+"""Execute a plan's changes: each payload through its handler, in the order and with the
+parallelism ``schedule`` decides, stopping at the first failure.
 
 Each change is one step. A step is done, failed (with the AWS error code and message) or
 not attempted; nothing after a failure runs, and running apply again converges because
@@ -21,6 +22,7 @@ from typing_extensions import assert_never
 from reconciler.apply import cards, shares
 from reconciler.apply.context import StepContext, client_token
 from reconciler.apply.report import Step, StepStatus
+from reconciler.apply.schedule import run_in_order
 from reconciler.aws.session import AwsSession
 from reconciler.aws.waits import WaitFailed, WaitSettings
 from reconciler.plan.codec import change_to_json, checksum
@@ -42,6 +44,7 @@ from reconciler.plan.payloads import (
     UpdateTags,
 )
 
+DEFAULT_PARALLELISM = 10
 ASSOCIATING = frozenset({Action.ASSOCIATE_RESOURCES, Action.ASSOCIATE_PRINCIPALS})
 
 
@@ -86,20 +89,18 @@ def execute(
     plan: Plan,
     waits: WaitSettings,
     progress: Callable[[Step], None] = lambda step: None,
+    parallelism: int = DEFAULT_PARALLELISM,
 ) -> tuple[Step, ...]:
-    """Run every change in order; after a failure the rest are not attempted."""
+    """Run every change in its phase (``schedule``); after a failure nothing new starts."""
     sagemaker, ram = session.client("sagemaker"), session.client("ram")
-    run_id, steps, failed = f"{checksum(plan)}/{uuid.uuid4()}", [], False
-    for change in (*plan.adoptions, *plan.changes):
-        if failed:
-            step = _step(change, StepStatus.NOT_ATTEMPTED)
-        else:
-            token = client_token(run_id, json.dumps(change_to_json(change), sort_keys=True))
-            step = _run(StepContext(sagemaker=sagemaker, ram=ram, token=token, waits=waits), change)
-            failed = step.status is StepStatus.FAILED
-        steps.append(step)
-        progress(step)
-    return tuple(steps)
+    run_id = f"{checksum(plan)}/{uuid.uuid4()}"
+
+    def work(change: Change) -> Step:
+        token = client_token(run_id, json.dumps(change_to_json(change), sort_keys=True))
+        return _run(StepContext(sagemaker=sagemaker, ram=ram, token=token, waits=waits), change)
+
+    changes = (*plan.adoptions, *plan.changes)
+    return run_in_order(changes, work, parallelism, progress)
 
 
 def _step(change: Change, status: StepStatus) -> Step:

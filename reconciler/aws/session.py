@@ -1,18 +1,25 @@
 """boto3 sessions and clients, configured the same way against AWS and the sandbox.
 
-Retries use botocore's ``standard`` mode with an explicit attempt count, never the
-environment's default. Every API call and every HTTP attempt is counted per operation so
-``--stats`` can show what a run cost. ``AWS_ENDPOINT_URL`` is honoured by botocore itself;
+Retries use botocore's ``standard`` (or ``adaptive``, client-side rate limiting) mode with
+an explicit attempt count: ``aws:`` in reconciler.yaml, overridden by ``AWS_RETRY_MODE`` and
+``AWS_MAX_ATTEMPTS`` when set. Every client decides retries with botocore's own standard
+conditions and jittered exponential backoff, but without botocore's retry quota (500
+tokens per client, five per throttled retry, 14 per 5xx): a long burst of throttling then
+slows a run down instead of failing calls that still had attempts left.
+
+Every API call and every HTTP attempt is counted per operation so ``--stats`` can show
+what a run cost. ``AWS_ENDPOINT_URL`` is honoured by botocore itself;
 ``endpoint_url`` overrides it.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
@@ -26,8 +33,22 @@ from botocore.exceptions import (
     EndpointConnectionError,
     NoCredentialsError,
 )
+from botocore.retries.quota import RetryQuota
+from botocore.retries.standard import (
+    ExponentialBackoff,
+    RetryEventAdapter,
+    RetryHandler,
+    RetryPolicy,
+    RetryQuotaChecker,
+    StandardRetryConditions,
+    ThrottlingErrorDetector,
+)
 
 from reconciler.errors import ReconcilerError
+
+RETRY_MODES = ("standard", "adaptive")
+_DEEP_QUOTA = 10**9  # retries are bounded by the attempt count, not by a shared budget
+DEFAULT_MAX_ATTEMPTS = 10
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -35,8 +56,22 @@ class AwsSettings:
     region: str
     endpoint_url: str | None = None
     role_arn: str | None = None
-    max_attempts: int = 8
+    retry_mode: str = "standard"
+    max_attempts: int = DEFAULT_MAX_ATTEMPTS
     max_workers: int = 8
+
+    @classmethod
+    def resolved(
+        cls, *, retry_mode: str | None, max_attempts: int | None, **fields: Any
+    ) -> AwsSettings:
+        """Settings where ``AWS_RETRY_MODE`` / ``AWS_MAX_ATTEMPTS``, when set, override
+        reconciler.yaml's ``aws:`` (an operator's run-time choice), which overrides the
+        defaults."""
+        env_mode = os.environ.get("AWS_RETRY_MODE")
+        env_attempts = os.environ.get("AWS_MAX_ATTEMPTS")
+        mode = env_mode if env_mode in RETRY_MODES else retry_mode or "standard"
+        attempts = int(env_attempts) if env_attempts and env_attempts.isdigit() else max_attempts
+        return cls(retry_mode=mode, max_attempts=attempts or DEFAULT_MAX_ATTEMPTS, **fields)
 
 
 class CallStats:
@@ -91,6 +126,7 @@ class AwsSession:
         self._session = session or new_session()
         self._clients: dict[str, Any] = {}
         self._lock = threading.Lock()
+
         if settings.role_arn:
             self._session = self._assumed(settings.role_arn, "modelcard-reconciler")
             self._clients.clear()  # the STS client that assumed the role is the caller's
@@ -105,7 +141,10 @@ class AwsSession:
     def _new_client(self, service: str) -> Any:
         config = BotoConfig(
             region_name=self.settings.region,
-            retries={"mode": "standard", "total_max_attempts": self.settings.max_attempts},
+            retries={
+                "mode": self.settings.retry_mode,
+                "total_max_attempts": self.settings.max_attempts,
+            },
             max_pool_connections=max(10, self.settings.max_workers * 2),
             user_agent_extra="modelcard-reconciler",
         )
@@ -120,17 +159,12 @@ class AwsSession:
                 "--endpoint-url or AWS_ENDPOINT_URL",
             ) from e
         self.stats.hook(client)
+        _without_retry_quota(client, self.settings.max_attempts)
         return client
 
     def assume(self, role_arn: str, session_name: str) -> AwsSession:
         """A session acting through ``role_arn``, sharing this session's call counts."""
-        settings = AwsSettings(
-            region=self.settings.region,
-            endpoint_url=self.settings.endpoint_url,
-            role_arn=None,
-            max_attempts=self.settings.max_attempts,
-            max_workers=self.settings.max_workers,
-        )
+        settings = replace(self.settings, role_arn=None)
         return AwsSession(settings, self.stats, self._assumed(role_arn, session_name))
 
     def _assumed(self, role_arn: str, session_name: str) -> boto3.session.Session:
@@ -159,6 +193,27 @@ class AwsSession:
                 hint="use credentials (or card_account.role_arn) for the card account, "
                 "or fix card_account.id",
             )
+
+
+def _without_retry_quota(client: Any, max_attempts: int) -> None:
+    """Replace the client's standard retry handler with the same one (botocore's conditions
+    and backoff: 1 s base for throttling, 50 ms otherwise, full jitter, at most 20 s) whose
+    retry quota never runs dry."""
+    name = client.meta.service_model.service_id.hyphenize()
+    events = RetryEventAdapter()
+    throttling = ThrottlingErrorDetector(events)
+    handler = RetryHandler(
+        retry_policy=RetryPolicy(
+            retry_checker=StandardRetryConditions(max_attempts=max_attempts),
+            retry_backoff=ExponentialBackoff(service_name=name, throttling_detector=throttling),
+        ),
+        retry_event_adapter=events,
+        retry_quota=RetryQuotaChecker(RetryQuota(initial_capacity=_DEEP_QUOTA), throttling),
+        service_name=name,
+    )
+    event, unique_id = f"needs-retry.{name}", f"retry-config-{name}"
+    client.meta.events.unregister(event, unique_id=unique_id)
+    client.meta.events.register(event, handler.needs_retry, unique_id=unique_id)
 
 
 def error_code(error: ClientError) -> str:

@@ -54,6 +54,14 @@ def apply(
     no_verify: Annotated[
         bool, typer.Option("--no-verify", help="Skip the consumer-side verification.")
     ] = False,
+    parallelism: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            max=64,
+            help="Changes made at once (default: apply.parallelism in reconciler.yaml, or 10).",
+        ),
+    ] = None,
     endpoint_url: EndpointOption = None,
 ) -> None:
     """Make AWS match git: plan, check safety, confirm, apply in order, verify."""
@@ -79,6 +87,7 @@ def apply(
         flags=Flags(force=force, prune=prune),
         saved=saved,
         verify=not no_verify,
+        parallelism=parallelism,
     )
     hooks = ApplyHooks(confirm=lambda p: _confirm(p, auto_approve), progress=_progress)
     try:

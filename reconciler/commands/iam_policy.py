@@ -30,6 +30,7 @@ Scoping decisions:
 - ``sts:GetCallerIdentity``, which checks the account, is not listed: STS documents that
   it needs no permission (and cannot be denied).
 - Actions without resource-level permissions get ``"*"``: ``sagemaker:Search``,
+  ``sagemaker:ListModelCards`` (a first apply of many cards confirms they are new with it),
   ``ram:GetResourceShares``, ``ram:GetResourceShareAssociations``, ``ram:ListPermissions``,
   ``ram:ListResources``,
   ``ram:GetResourceShareInvitations``, ``ram:CreatePermission`` and
@@ -226,7 +227,7 @@ def read_statements(s: Scope, *, history: bool) -> list[Statement]:
     drift reads to say who changed a card."""
     card_reads = ["sagemaker:DescribeModelCard", "sagemaker:ListTags"]
     return [
-        statement("SearchModelCards", ["sagemaker:Search"], "*"),
+        statement("SearchAndListModelCards", ["sagemaker:ListModelCards", "sagemaker:Search"], "*"),
         statement(
             "ReadModelCards",
             [*card_reads, *(["sagemaker:ListModelCardVersions"] if history else [])],

@@ -1,4 +1,5 @@
-"""Read model cards from SageMaker: Search in bulk, DescribeModelCard to confirm.
+"""Read model cards from SageMaker: Search in bulk, DescribeModelCard (or, for many cards
+missing from the index, ListModelCards) to confirm.
 
 Search returns content and tags for 100 cards a call, so an unchanged repository costs
 about N/100 calls. The Search index is eventually consistent, so a card that looks
@@ -29,6 +30,19 @@ def search_cards(client: Any) -> dict[str, LiveCard]:
         )
         cards = [_from_record(r["ModelCard"]) for r in records if "ModelCard" in r]
     return {c.name: c for c in cards}
+
+
+def card_names(client: Any) -> frozenset[str]:
+    """Every card name of the account, from ListModelCards (100 a call): the card store,
+    not the Search index. How fast a new card shows there is not documented, so a create
+    that meets ConflictException is still resolved by the executor."""
+    with aws_errors("listing model cards (sagemaker:ListModelCards)"):
+        return frozenset(
+            c["ModelCardName"]
+            for c in pages(
+                client.list_model_cards, "ModelCardSummaries", "NextToken", MaxResults=100
+            )
+        )
 
 
 def describe_card(client: Any, name: str) -> LiveCard | None:

@@ -81,6 +81,9 @@ class Config:
     safety: Safety = Safety()
     ownership: Ownership = Ownership()
     transitions: Mapping[str, frozenset[str]] = field(default_factory=lambda: DEFAULT_TRANSITIONS)
+    parallelism: int | None = None  # apply.parallelism
+    retry_mode: str | None = None  # aws.retry_mode
+    max_attempts: int | None = None  # aws.max_attempts
 
     def account_by_id(self, account_id: str) -> Account | None:
         return next((a for a in self.accounts.values() if a.id == account_id), None)
@@ -147,6 +150,9 @@ def config_from(data: Mapping[str, Any]) -> Config:
         safety=Safety(**(data.get("safety") or {})),
         ownership=Ownership(**(data.get("ownership") or {})),
         transitions=_transitions(transitions) if transitions is not None else DEFAULT_TRANSITIONS,
+        parallelism=(data.get("apply") or {}).get("parallelism"),
+        retry_mode=(data.get("aws") or {}).get("retry_mode"),
+        max_attempts=(data.get("aws") or {}).get("max_attempts"),
     )
 
 

@@ -35,7 +35,7 @@ def test_failed_step_stops_the_run_and_the_next_apply_converges_without_twins(
     edit_owner(repo, "churn-platform")
 
     sandbox.faults.fail_next("CreateResourceShare", 10, "ServiceUnavailable")
-    code, report, _ = apply(cli, repo)
+    code, report, _ = apply(cli, repo, "--parallelism", "1")  # one share after the other
     assert code == 1
     assert (report["failed"], report["converged"]) == (True, None)
     assert steps(report) == [
@@ -49,7 +49,7 @@ def test_failed_step_stops_the_run_and_the_next_apply_converges_without_twins(
         "ServiceUnavailableException",
     )
     attempts = [r.attempt for r in retries if r.operation == "CreateResourceShare"]
-    assert attempts == [1, 2, 3, 4, 5, 6, 7]  # eight attempts in all, then the step fails
+    assert attempts == [1, 2, 3, 4, 5, 6, 7, 8, 9]  # ten attempts in all, then it fails
     assert sorted(shares(aws)) == ["churn-dev"]
     assert versions(aws) == 2
 

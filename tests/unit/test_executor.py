@@ -72,10 +72,16 @@ class Session:
 
 
 def run(stubs: Stubbed, plan: Plan, waits: WaitSettings | None = None) -> tuple[Step, ...]:
-    """Execute ``plan``; every step reported to ``progress`` is one of those returned."""
+    """Execute ``plan`` one change at a time (the stubs expect calls in order); every step
+    reported to ``progress`` is one of those returned. tests/unit/test_schedule.py covers
+    the order and parallelism."""
     seen: list[Step] = []
     steps = execute(
-        cast(AwsSession, Session(stubs)), plan, waits or stubs.ctx.waits, progress=seen.append
+        cast(AwsSession, Session(stubs)),
+        plan,
+        waits or stubs.ctx.waits,
+        progress=seen.append,
+        parallelism=1,
     )
     assert seen == list(steps)
     return steps
@@ -164,7 +170,8 @@ def test_an_association_that_fails_while_waiting_fails_the_step(stubs: Stubbed) 
             associations("PRINCIPAL", DEV, status="FAILED", statusMessage="invitation rejected"),
         ),
     )
-    (failed, later) = run(stubs, Plan(changes=(change, STATUS)))
+    later_phase = step(Action.DELETE_CARD, DeleteCard(name=CARD, arn=ARN, status="Draft"))
+    (failed, later) = run(stubs, Plan(changes=(change, later_phase)))
     assert (failed.status, failed.detail, failed.error_code, failed.error_message) == (
         StepStatus.FAILED,
         "waiting for AWS",

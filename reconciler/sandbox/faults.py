@@ -1,7 +1,8 @@
 """Fault injection for the services the sandbox owns (SageMaker and RAM).
 
-Faults: added latency, a throttling rate, a 5xx rate and "fail the next N calls of
-operation X with code Y". Decisions come from one seeded ``random.Random``, so a
+Faults: added latency, a throttling rate, a 5xx rate, a lost-answer rate (the call takes
+effect, then the caller gets a 5xx instead of the answer: a retry must not act twice) and
+"fail the next N calls of operation X with code Y". Decisions come from one seeded ``random.Random``, so a
 single-threaded run is reproducible. Admin calls (``/_sandbox/``), STS and the other
 pass-through services are never faulted.
 
@@ -13,6 +14,7 @@ or ``*`` (most specific wins). Set them in code (``FaultSettings``), over HTTP
 - ``SANDBOX_FAULT_LATENCY``: seconds, e.g. ``0.05`` or ``DescribeModelCard=0.2,*=0.01``.
 - ``SANDBOX_FAULT_THROTTLE_RATE``: probability 0..1, same syntax.
 - ``SANDBOX_FAULT_ERROR_RATE``: probability 0..1 of a 5xx (500 or 503), same syntax.
+- ``SANDBOX_FAULT_LOSE_RATE``: probability 0..1 that a call that took effect answers 503.
 - ``SANDBOX_FAULT_FAIL_NEXT``: ``Operation:count:Code`` items separated by ``;``,
   e.g. ``UpdateModelCard:2:ThrottlingException;ram:GetResourceShares:1:ServiceUnavailable``.
 
@@ -52,6 +54,7 @@ class FaultSettings:
     throttle_rate: dict[str, float] = field(default_factory=dict)
     error_rate: dict[str, float] = field(default_factory=dict)
     fail_next: list[FailNext] = field(default_factory=list)
+    lose_rate: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -60,12 +63,20 @@ class FaultSettings:
             "throttle_rate": dict(self.throttle_rate),
             "error_rate": dict(self.error_rate),
             "fail_next": [vars(f).copy() for f in self.fail_next],
+            "lose_rate": dict(self.lose_rate),
         }
 
     @classmethod
     def from_dict(cls, raw: Mapping[str, Any]) -> FaultSettings:
         """Settings from JSON; a bare number for a rate or latency means ``*``."""
-        unknown = set(raw) - {"seed", "latency", "throttle_rate", "error_rate", "fail_next"}
+        unknown = set(raw) - {
+            "seed",
+            "latency",
+            "throttle_rate",
+            "error_rate",
+            "fail_next",
+            "lose_rate",
+        }
         if unknown:
             raise ValueError(f"unknown fault settings {sorted(unknown)}")
         return cls(
@@ -74,6 +85,7 @@ class FaultSettings:
             throttle_rate=_keyed(raw.get("throttle_rate")),
             error_rate=_keyed(raw.get("error_rate")),
             fail_next=[FailNext(**item) for item in raw.get("fail_next", [])],
+            lose_rate=_keyed(raw.get("lose_rate")),
         )
 
     @classmethod
@@ -84,6 +96,7 @@ class FaultSettings:
             throttle_rate=_parse_keyed(env.get("SANDBOX_FAULT_THROTTLE_RATE", "")),
             error_rate=_parse_keyed(env.get("SANDBOX_FAULT_ERROR_RATE", "")),
             fail_next=_parse_fail_next(env.get("SANDBOX_FAULT_FAIL_NEXT", "")),
+            lose_rate=_parse_keyed(env.get("SANDBOX_FAULT_LOSE_RATE", "")),
         )
 
 
@@ -165,6 +178,16 @@ class FaultInjector:
             keys = (f"{service}:{operation}", operation, f"{service}:*", "*")
             delay = _lookup(self._settings.latency, keys)
             return Fault(delay, self._scheduled(service, keys) or self._random_error(service, keys))
+
+    def lost(self, service: str, operation: str) -> AwsError | None:
+        """After a call took effect: the 5xx its caller gets instead of the answer, if any."""
+        with self._lock:
+            keys = (f"{service}:{operation}", operation, f"{service}:*", "*")
+            rate = _lookup(self._settings.lose_rate, keys)
+            if rate and self._random.random() < rate:
+                message = "We encountered an internal error. Please try again."
+                return _error(service, "ServiceUnavailable", message)
+            return None
 
     def _scheduled(self, service: str, keys: tuple[str, ...]) -> AwsError | None:
         for rule in self._settings.fail_next:

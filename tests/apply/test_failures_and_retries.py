@@ -14,9 +14,11 @@ from tests.apply.helpers import (
     Aws,
     Cli,
     Retry,
+    add_card,
     apply,
     consumer,
     edit_owner,
+    members,
     shares,
     steps,
     versions,
@@ -102,3 +104,33 @@ def test_validation_error_fails_the_step_on_the_first_attempt(
     assert [rule.count for rule in sandbox.faults.settings.fail_next] == [1]  # one call made
     assert [r for r in retries if r.operation == "UpdateModelCard"] == []
     assert versions(aws) == 1
+
+
+def test_apply_converges_when_answers_are_lost_after_the_call_took_effect(
+    cli: Cli, repo: Path, aws: Aws, sandbox: Any, retries: list[Retry]
+) -> None:
+    """30 % throttling and 10 % of answers lost (the call acted, the caller got a 503):
+    the first apply converges, in parallel, and nothing exists twice."""
+    names = [f"Card-{i:02d}" for i in range(12)]
+    for name in names:
+        add_card(repo, name, "Approved")
+    faults = {"sagemaker:*": 0.3, "ram:*": 0.3}
+    lost = {"sagemaker:*": 0.1, "ram:*": 0.1}
+    sandbox.faults.apply(FaultSettings(seed=11, throttle_rate=faults, lose_rate=lost))
+    code, report, stderr = apply(cli, repo, "--force", "--no-verify")
+    assert code == 0, stderr
+    assert report["converged"] is True
+    codes = {r.code for r in retries}
+    assert "ThrottlingException" in codes
+    assert codes & {"ServiceUnavailable", "ServiceUnavailableException"}  # answers were lost
+    sandbox.faults.apply(FaultSettings())
+    assert apply(cli, repo, "--no-verify")[1]["steps"] == []
+    listed = aws("sagemaker").list_model_cards(MaxResults=100)["ModelCardSummaries"]
+    assert sorted(c["ModelCardName"] for c in listed) == sorted([CARD, *names])
+    assert {name: versions(aws, name) for name in names} == {name: 1 for name in names}
+    assert {n: len(s) for n, s in shares(aws).items()} == {
+        "churn-dev": 1,
+        "churn-prod": 1,
+        "churn-test": 1,
+    }
+    assert len(members(aws, "churn-prod", "RESOURCE")) == len(names)

@@ -119,7 +119,11 @@ class Front:
                 return None
             operation, params = call
             self._inject(service, operation)
-            return wire.render_result(protocol, self._answer(service, caller, operation, params))
+            answer = self._answer(service, caller, operation, params)
+            lost = self.faults.lost(service, operation)
+            if lost is not None:
+                raise lost
+            return wire.render_result(protocol, answer)
         except AwsError as error:
             return wire.render_error(protocol, error)
         except Exception as exc:  # a sandbox bug must still look like an AWS 500

@@ -198,6 +198,7 @@ class ApplyHooks:
     """How the caller takes part: confirming the plan, and hearing about each step."""
 
     confirm: Callable[[Plan], bool]
+    starting: Callable[[int], None] = lambda total: None  # how many steps are about to run
     progress: Callable[[Step], None] = lambda step: None
 
 
@@ -234,6 +235,7 @@ def apply_run(target: Target, request: ApplyRequest, hooks: ApplyHooks) -> Apply
             hint="answer 'yes' to apply, or review the plan first with `reconciler plan`",
         )
     parallelism = request.parallelism or target.state.config.parallelism or DEFAULT_PARALLELISM
+    hooks.starting(len(plan.adoptions) + len(plan.changes))
     steps = execute(target.session, plan, request.waits, hooks.progress, parallelism)
     report = replace(report, steps=steps)
     if any(s.status is StepStatus.FAILED for s in steps):

@@ -26,7 +26,6 @@ from reconciler.render.plan_common import PLANS, PlanReport
 from reconciler.words import count
 
 if TYPE_CHECKING:  # the pipeline (boto3, deepdiff) loads only when a command runs
-    from reconciler.apply.report import Step
     from reconciler.plan.model import Plan
 
 
@@ -66,6 +65,7 @@ def apply(
 ) -> None:
     """Make AWS match git: plan, check safety, confirm, apply in order, verify."""
     from reconciler.apply.safety import Flags
+    from reconciler.cli.progress import ApplyProgress
     from reconciler.diff.compose import PlanOptions
     from reconciler.pipeline import (
         ApplyHooks,
@@ -89,7 +89,10 @@ def apply(
         verify=not no_verify,
         parallelism=parallelism,
     )
-    hooks = ApplyHooks(confirm=lambda p: _confirm(p, auto_approve), progress=_progress)
+    progress = ApplyProgress()
+    hooks = ApplyHooks(
+        confirm=lambda p: _confirm(p, auto_approve), starting=progress.start, progress=progress
+    )
     try:
         with showing_problems(repo):
             outcome = apply_run(
@@ -120,10 +123,6 @@ def _confirm(plan: Plan, auto_approve: bool) -> bool:
     sys.stderr.write("\nApply these changes? Only 'yes' is accepted: ")
     sys.stderr.flush()
     return sys.stdin.readline().strip() == "yes"
-
-
-def _progress(step: Step) -> None:
-    sys.stderr.write(f"  {step.status.value:<13} {step.address} ({step.action})\n")
 
 
 NamesArgument = Annotated[list[str] | None, typer.Argument(help="Model card names.")]

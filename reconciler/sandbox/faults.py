@@ -2,9 +2,9 @@
 
 Faults: added latency, a throttling rate, a 5xx rate, a lost-answer rate (the call takes
 effect, then the caller gets a 5xx instead of the answer: a retry must not act twice) and
-"fail the next N calls of operation X with code Y". Decisions come from one seeded ``random.Random``, so a
-single-threaded run is reproducible. Admin calls (``/_sandbox/``), STS and the other
-pass-through services are never faulted.
+"fail the next N calls of operation X with code Y". Decisions come from one seeded
+``random.Random``, so a single-threaded run is reproducible. Admin calls
+(``/_sandbox/``), STS and the other pass-through services are never faulted.
 
 Rates and latencies are keyed by ``Operation``, ``service:Operation``, ``service:*``
 or ``*`` (most specific wins). Set them in code (``FaultSettings``), over HTTP

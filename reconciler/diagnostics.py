@@ -57,13 +57,17 @@ def json_path(parts: Iterable[str | int]) -> str:
     """Render path parts as a JSONPath string: ``$.a.b[0]``; odd keys are quoted."""
     out = "$"
     for part in parts:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        elif part.replace("_", "a").replace("-", "a").isalnum():
-            out += f".{part}"
-        else:
-            out += "[" + _quote(part) + "]"
+        out = extend_path(out, part)
     return out
+
+
+def extend_path(path: str, part: str | int) -> str:
+    """``path`` (a JSONPath string) one step further down."""
+    if isinstance(part, int):
+        return f"{path}[{part}]"
+    if part.replace("_", "a").replace("-", "a").isalnum():
+        return f"{path}.{part}"
+    return f"{path}[{_quote(part)}]"
 
 
 def _quote(key: str) -> str:

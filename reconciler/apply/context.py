@@ -23,9 +23,11 @@ class StepContext:
         return self.token if part == 0 else str(uuid.uuid5(_NAMESPACE, f"{self.token}/{part}"))
 
 
-def client_token(run_id: str, change_json: str) -> str:
-    """A RAM clientToken derived from the change and the apply run: every retry of a step
-    within a run sends the same token, so it cannot act twice. A later run gets new tokens,
-    because RAM answers a known token with the old result and does nothing, which would
-    silently skip a change that repeats (a second re-invitation after an expiry)."""
-    return str(uuid.uuid5(_NAMESPACE, f"{run_id}\n{change_json}"))
+def client_token(run_id: str, change_key: str) -> str:
+    """A RAM clientToken derived from the change (its place in the plan, address and action)
+    and the apply run (the plan's checksum and a random id):
+    every retry of a step within a run sends the same token, so it cannot act twice. A
+    later run gets new tokens, because RAM answers a known token with the old result and
+    does nothing, which would silently skip a change that repeats (a second re-invitation
+    after an expiry)."""
+    return str(uuid.uuid5(_NAMESPACE, f"{run_id}\n{change_key}"))

@@ -10,7 +10,6 @@ fails; validation errors are not retried.
 
 from __future__ import annotations
 
-import json
 import time
 import uuid
 from collections.abc import Callable
@@ -25,7 +24,7 @@ from reconciler.apply.report import Step, StepStatus
 from reconciler.apply.schedule import run_in_order
 from reconciler.aws.session import AwsSession
 from reconciler.aws.waits import WaitFailed, WaitSettings
-from reconciler.plan.codec import change_to_json, checksum
+from reconciler.plan.codec import checksum
 from reconciler.plan.model import Action, Change, Plan
 from reconciler.plan.payloads import (
     Adopt,
@@ -95,11 +94,14 @@ def execute(
     sagemaker, ram = session.client("sagemaker"), session.client("ram")
     run_id = f"{checksum(plan)}/{uuid.uuid4()}"
 
+    changes = (*plan.adoptions, *plan.changes)
+    position = {id(change): index for index, change in enumerate(changes)}
+
     def work(change: Change) -> Step:
-        token = client_token(run_id, json.dumps(change_to_json(change), sort_keys=True))
+        key = f"{position[id(change)]}\n{change.address}\n{change.action.value}"
+        token = client_token(run_id, key)
         return _run(StepContext(sagemaker=sagemaker, ram=ram, token=token, waits=waits), change)
 
-    changes = (*plan.adoptions, *plan.changes)
     return run_in_order(changes, work, parallelism, progress)
 
 

@@ -53,6 +53,9 @@ def apply(
     no_verify: Annotated[
         bool, typer.Option("--no-verify", help="Skip the consumer-side verification.")
     ] = False,
+    stats: Annotated[
+        bool, typer.Option("--stats", help="Add API call counts to the report.")
+    ] = False,
     parallelism: Annotated[
         int | None,
         typer.Option(
@@ -95,17 +98,18 @@ def apply(
     )
     try:
         with showing_problems(repo):
-            outcome = apply_run(
-                connect(RunSettings(repo=repo, endpoint_url=endpoint_url)), request, hooks
-            )
+            target = connect(RunSettings(repo=repo, endpoint_url=endpoint_url))
+            outcome = apply_run(target, request, hooks)
     except PlanHasErrors as e:
         sys.stderr.write(PLANS.get("text")(PlanReport(plan=e.plan)))
         raise
+    calls = target.session.stats
     report = RunReport(
         kind="apply",
         apply=outcome.report,
         verification=outcome.verification,
         context=outcome.report.context,
+        stats={"calls": dict(calls.calls), "attempts": dict(calls.attempts)} if stats else None,
     )
     sys.stdout.write(REPORTS.get(fmt.value)(report))
     raise typer.Exit(EXIT_ERROR if report.failed else EXIT_OK)

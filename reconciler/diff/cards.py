@@ -150,7 +150,7 @@ def _create_or_replace(n: Normalised, card: CardSpec, card_arn: CardArn) -> Chan
         )
     fields = (
         FieldChange("$.status", after=card.status),
-        *leaves(n.cards[card.name].content, ("content",)),
+        *leaves(n.cards[card.name].content, "$.content"),
     )
     return Change(
         address=card_address(card.name),

@@ -7,7 +7,7 @@ from typing import Any
 
 from deepdiff import DeepDiff
 
-from reconciler.diagnostics import json_path
+from reconciler.diagnostics import extend_path, json_path
 from reconciler.load.yamlsource import PathKey
 from reconciler.plan.model import MISSING, FieldChange
 
@@ -37,13 +37,13 @@ def _side(value: Any) -> Any:
     return MISSING if type(value).__name__ == "NotPresent" else value
 
 
-def leaves(value: Any, path: PathKey) -> Iterator[FieldChange]:
-    """One added field per scalar or list inside new content."""
+def leaves(value: Any, path: str) -> Iterator[FieldChange]:
+    """One added field per scalar or list inside new content; ``path`` is its JSONPath."""
     if isinstance(value, Mapping) and value:
         for key in sorted(value):
-            yield from leaves(value[key], (*path, key))
+            yield from leaves(value[key], extend_path(path, key))
     else:
-        yield FieldChange(json_path(path), after=value)
+        yield FieldChange(path, after=value)
 
 
 def tag_fields(

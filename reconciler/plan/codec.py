@@ -91,8 +91,14 @@ def checksum(plan: Plan) -> str:
 
 
 def _identity(change: Change) -> dict[str, Any]:
-    full = change_to_json(change)
-    return {k: full[k] for k in ("address", "action", "reason", "guards", "payload")}
+    """What a change does, without what it says: the part the checksum covers."""
+    return {
+        "address": change.address,
+        "action": change.action.value,
+        "reason": change.reason.value,
+        "guards": [g.value for g in change.guards],
+        "payload": _CONVERTER.unstructure(change.payload),
+    }
 
 
 def changes_from_document(body: Mapping[str, Any], key: str = "changes") -> tuple[Change, ...]:

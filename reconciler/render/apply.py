@@ -13,6 +13,7 @@ from reconciler.apply.report import ApplyReport, Step, StepStatus
 from reconciler.commands.consumers import AccountCheck, VerifyReport
 from reconciler.plan.codec import change_to_json
 from reconciler.render import Registry
+from reconciler.render.plan_common import stats_lines
 from reconciler.words import count
 
 FORMAT_VERSION = "2"
@@ -27,6 +28,7 @@ class RunReport:
     apply: ApplyReport | None = None
     verification: VerifyReport | None = None
     context: Mapping[str, str] = field(default_factory=dict)
+    stats: Mapping[str, Mapping[str, int]] | None = None  # with --stats: calls per operation
 
     @property
     def steps(self) -> tuple[Step, ...]:
@@ -86,6 +88,8 @@ def text(run: RunReport) -> str:
     body += [f"Warning: {w}" for w in report.warnings]
     if run.checks:
         body += [*([""] if body else []), "Consumer accounts:", *map(_check_line, run.checks)]
+    if run.stats is not None:
+        body += [*([""] if body else []), *stats_lines(run.stats)[:-1]]
     sections = [lines, ["", *body] if body else [], ["", outcome(run)]]
     return "\n".join(line for part in sections for line in part) + "\n"
 
@@ -155,6 +159,11 @@ def as_json(run: RunReport) -> str:
         "context": dict(run.context),
         "outcome": outcome(run),
         "failed": run.failed,
+        **(
+            {"stats": {k: dict(sorted(v.items())) for k, v in run.stats.items()}}
+            if run.stats
+            else {}
+        ),
         "refused": list(report.refused),
         "warnings": list(report.warnings),
         "steps": [

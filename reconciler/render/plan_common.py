@@ -62,6 +62,16 @@ def unmanaged_address(item: Unmanaged) -> str:
     return f"{'card' if item.kind == 'model_card' else 'share'}.{item.name}"
 
 
+def stats_lines(stats: Mapping[str, Mapping[str, int]] | None) -> list[str]:
+    """``API calls: N`` and one line per operation, then a blank line; none without stats."""
+    if stats is None:
+        return []
+    calls = stats.get("calls", {})
+    lines = [f"API calls: {sum(calls.values())}"]
+    lines += [f"  {name}: {number}" for name, number in sorted(calls.items())]
+    return [*lines, ""]
+
+
 def needs_note(change: Change) -> str:
     flags = " and ".join(f"--{n.value}" for n in change.needs)
     return f" (needs {flags})" if flags else ""

@@ -13,6 +13,7 @@ from reconciler.render.plan_common import (
     action_label,
     needs_note,
     show,
+    stats_lines,
     summary_line,
     unmanaged_address,
 )
@@ -43,7 +44,7 @@ def render(report: PlanReport) -> str:
     ]
     for change in plan.changes:
         lines += _change(change, paint)
-    lines += _adoptions(plan) + _errors(plan, paint) + _notes(plan) + _stats(report)
+    lines += _adoptions(plan) + _errors(plan, paint) + _notes(plan) + stats_lines(report.stats)
     lines.append(_closing(plan, paint))
     return "\n".join(lines) + "\n"
 
@@ -90,15 +91,6 @@ def _notes(plan: Plan) -> list[str]:
         lines.append(f"Unmanaged (never changed): {len(plan.unmanaged)}")
         lines += [f"  {unmanaged_address(u)} ({u.arn})" for u in plan.unmanaged]
     return [*lines, ""] if lines else []
-
-
-def _stats(report: PlanReport) -> list[str]:
-    if report.stats is None:
-        return []
-    calls = report.stats.get("calls", {})
-    lines = [f"API calls: {sum(calls.values())}"]
-    lines += [f"  {name}: {count}" for name, count in sorted(calls.items())]
-    return [*lines, ""]
 
 
 def _closing(plan: Plan, paint: _Paint) -> str:

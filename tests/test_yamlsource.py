@@ -184,3 +184,11 @@ def test_positions_are_found_from_the_text_when_asked() -> None:
     doc = load_text("a:\n  b: [1, 2]\n", "f.yaml").document
     assert doc is not None and "_positions" not in doc.__dict__  # the fast path kept none
     assert doc.locate(("a", "b", 1)) == Position(2, 10)
+
+
+def test_an_integer_python_will_not_convert_is_a_clear_error() -> None:
+    result = load_text("a: " + "9" * 5000 + "\n", "f.yaml")
+    assert result.document is None
+    (problem,) = result.diagnostics
+    assert (problem.line, problem.column, problem.path) == (1, 4, "$.a")
+    assert problem.message == "a number of 5,000 characters is too long: quote it if it is text"

@@ -13,7 +13,8 @@ Formats are not asserted by either (jsonschema's default).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterator
 from enum import Enum
 from functools import cache
 from pathlib import Path
@@ -69,10 +70,30 @@ def validator(kind: Kind) -> Validator:
     from jsonschema import validators
 
     schema = load_schema(kind)
-    cls = validators.validator_for(schema)
+    base = validators.validator_for(schema)
+    cls = validators.extend(base, {"pattern": _whole_pattern})  # type: ignore[no-untyped-call]
     cls.check_schema(schema)
     instance: Validator = cls(schema, registry=registry())
     return instance
+
+
+def _whole_pattern(
+    validator: Validator, pattern: str, instance: Any, schema: dict[str, Any]
+) -> Iterator[Any]:
+    """``pattern`` as ECMA-262 reads it: ``$`` is the end of the text. Python's ``$`` also
+    matches before a final newline, which would let ``"222222222222\n"`` pass as an
+    account ID."""
+    from jsonschema.exceptions import ValidationError
+
+    if validator.is_type(instance, "string") and not re.search(_ecma_end(pattern), instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+def _ecma_end(pattern: str) -> str:
+    r"""A trailing ``$`` anchor (not an escaped dollar sign) becomes ``\Z``."""
+    if pattern.endswith("$") and not pattern.endswith("\\$"):
+        return pattern[:-1] + r"\Z"
+    return pattern
 
 
 def resolve_ref(root: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:

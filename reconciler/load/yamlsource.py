@@ -204,6 +204,12 @@ class _Builder:
             return self._constructor.construct_object(node, deep=True)
         except yaml.YAMLError as e:
             return self._problem(node, path, f"invalid value: {e}", "yaml-syntax")
+        except ValueError:  # Python refuses integers of more than 4,300 digits
+            message = (
+                f"a number of {len(str(node.value)):,} characters is too long: quote it if "
+                "it is text"
+            )
+            return self._problem(node, path, message, "yaml-syntax")
 
     def _sequence(self, node: Node, path: PathKey) -> list[Any]:
         assert isinstance(node, SequenceNode)

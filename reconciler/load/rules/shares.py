@@ -22,11 +22,11 @@ def principal_kind(config: Config, principal: str) -> str:
     """'name', 'account', 'organization', 'ou' or 'invalid' for a share principal."""
     if principal in config.accounts:
         return "name"
-    if ACCOUNT_ID.match(principal):
+    if ACCOUNT_ID.fullmatch(principal):
         return "account"
-    if ORG_ARN.match(principal):
+    if ORG_ARN.fullmatch(principal):
         return "organization"
-    if OU_ARN.match(principal):
+    if OU_ARN.fullmatch(principal):
         return "ou"
     return "invalid"
 
@@ -67,7 +67,7 @@ def _principal_problem(config: Config, share: ShareSpec, principal: str) -> str 
                 "organization or OU ARN"
             )
         )
-        return f"unknown principal '{principal}'{hint}"
+        return f"unknown principal {principal!r}{hint}"
     resolved = config.accounts[principal].id if kind == "name" else principal
     if resolved == config.card_account_id:
         return f"'{principal}' is the card account itself, which already owns the cards"

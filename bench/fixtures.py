@@ -33,13 +33,18 @@ def card_name(i: int) -> str:
     return f"Bench-Card-{i:05d}"
 
 
-def card_content(i: int) -> dict[str, object]:
+# Sections left out of a "small" card (about 2.9 KB of YAML instead of 5 KB).
+SMALL_DROPS = ("evaluation_details", "additional_information")
+
+
+def card_content(i: int, small: bool = False) -> dict[str, object]:
     """SDK-shaped content (tests/fixtures/content/valid/full_card.json), unique per card."""
     overview = {**CONTENT.get("model_overview", {}), "model_description": f"card number {i}"}
-    return {**CONTENT, "model_overview": overview}
+    sections = {k: v for k, v in CONTENT.items() if not (small and k in SMALL_DROPS)}
+    return {**sections, "model_overview": overview}
 
 
-def write_repo(root: Path, cards: int) -> int:
+def write_repo(root: Path, cards: int, small: bool = False) -> int:
     """reconciler.yaml, one share selecting Approved cards, and N full cards; returns the
     average size of a card file in bytes."""
     (root / "cards").mkdir(parents=True)
@@ -48,7 +53,7 @@ def write_repo(root: Path, cards: int) -> int:
     (root / "shares" / "bench-test.yaml").write_text(SHARE)
     size = 0
     for i in range(cards):
-        body = {"name": card_name(i), "status": "Approved", "content": card_content(i)}
+        body = {"name": card_name(i), "status": "Approved", "content": card_content(i, small)}
         text = yaml.safe_dump(body, sort_keys=False, allow_unicode=True)
         (root / "cards" / f"{card_name(i)}.yaml").write_text(text)
         size += len(text)

@@ -8,7 +8,7 @@ sandbox as the reconciler would have, then measures in the same run:
 - the floor: a fresh process that only parses the same files with libyaml.
 and prints both, their ratio, and the SageMaker calls against ceil(N/100) + 2.
 
-    .venv/bin/python bench/plan_fleet.py [--cards 10000] [--repeat 1]
+    .venv/bin/python bench/plan_fleet.py [--cards 10000] [--repeat 1] [--small]
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from reconciler.sandbox.config import Organization, SandboxConfig
 from reconciler.sandbox.instance import Sandbox
 
 
-def seed(sandbox: Sandbox, cards: int) -> None:
+def seed(sandbox: Sandbox, cards: int, small: bool = False) -> None:
     """Create the cards and the share with plain boto3, as an apply would leave them."""
     sagemaker, ram = sandbox.client("sagemaker", OWNER), sandbox.client("ram", OWNER)
 
@@ -46,7 +46,7 @@ def seed(sandbox: Sandbox, cards: int) -> None:
             sagemaker.create_model_card(
                 ModelCardName=name,
                 ModelCardStatus="Approved",
-                Content=content_json(card_content(i)),
+                Content=content_json(card_content(i, small)),
                 Tags=tags,
             )["ModelCardArn"]
         )
@@ -94,6 +94,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cards", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument(
+        "--small", action="store_true", help="cards of about 2.9 KB of YAML instead of 5 KB"
+    )
     args = parser.parse_args()
     config = SandboxConfig(
         default_account=OWNER,
@@ -101,9 +104,9 @@ def main() -> None:
     )
     with tempfile.TemporaryDirectory() as tmp, Sandbox(config) as sandbox:
         repo = Path(tmp) / "repo"
-        average = write_repo(repo, args.cards)
+        average = write_repo(repo, args.cards, args.small)
         began = time.perf_counter()
-        seed(sandbox, args.cards)
+        seed(sandbox, args.cards, args.small)
         print(
             f"seeded {args.cards:,} cards in {time.perf_counter() - began:.0f} s", file=sys.stderr
         )

@@ -107,8 +107,9 @@ def read_live(session: AwsSession, state: DesiredState) -> LiveState:
     sagemaker, ram = session.client("sagemaker"), session.client("ram")
     workers = session.settings.max_workers
     own, declared = state.config.ownership, frozenset(state.shares)
+    known = {name: card.content for name, card in state.cards.items()}
     with ThreadPoolExecutor(max_workers=3) as pool:
-        cards = pool.submit(live_sagemaker.search_cards, sagemaker)
+        cards = pool.submit(live_sagemaker.search_cards, sagemaker, known)
         shares = pool.submit(live_ram.read_shares, ram, own, declared, workers)
         permissions = pool.submit(live_ram.read_permissions, ram)
         return LiveState(cards.result(), shares.result(), permissions.result())

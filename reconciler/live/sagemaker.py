@@ -22,13 +22,17 @@ from reconciler.normalize import parse_content
 SEARCH_PAGE = 100
 
 
-def search_cards(client: Any) -> dict[str, LiveCard]:
-    """Every card of the account as the Search index has it, by name."""
+def search_cards(
+    client: Any, known: Mapping[str, Mapping[str, Any]] | None = None
+) -> dict[str, LiveCard]:
+    """Every card of the account as the Search index has it, by name. ``known``: contents
+    already in memory (git's), by card name; a live content equal to one is kept as that
+    same object, so an unchanged fleet is not held in memory twice."""
     with aws_errors("searching model cards (sagemaker:Search)"):
         records = pages(
             client.search, "Results", "NextToken", Resource="ModelCard", MaxResults=SEARCH_PAGE
         )
-        cards = [_from_record(r["ModelCard"]) for r in records if "ModelCard" in r]
+        cards = [_from_record(r["ModelCard"], known=known) for r in records if "ModelCard" in r]
     return {c.name: c for c in cards}
 
 
@@ -66,13 +70,19 @@ def describe_card(client: Any, name: str) -> LiveCard | None:
     return _from_record({**card, "Tags": tags}, confirmed=True)
 
 
-def _from_record(record: Mapping[str, Any], confirmed: bool = False) -> LiveCard:
+def _from_record(
+    record: Mapping[str, Any],
+    confirmed: bool = False,
+    known: Mapping[str, Mapping[str, Any]] | None = None,
+) -> LiveCard:
+    content = parse_content(record.get("Content"))
+    same = (known or {}).get(record["ModelCardName"])
     return LiveCard(
         name=record["ModelCardName"],
         arn=record["ModelCardArn"],
         status=record.get("ModelCardStatus", ""),
         version=int(record.get("ModelCardVersion", 0)),
-        content=parse_content(record.get("Content")),
+        content=same if same is not None and same == content else content,
         tags={t["Key"]: t.get("Value", "") for t in record.get("Tags", [])},
         kms_key_id=(record.get("SecurityConfig") or {}).get("KmsKeyId"),
         last_modified_time=_time(record.get("LastModifiedTime")),

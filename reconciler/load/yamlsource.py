@@ -20,6 +20,7 @@ refused, and such a file is read as libyaml reads it.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
@@ -348,7 +349,7 @@ class _Lean:
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
                 raise _Unusual
-            key = key_node.value
+            key = sys.intern(key_node.value)  # the same few keys in every card: one copy
             if key in result:
                 raise _Unusual
             result[key] = self.build(value_node, depth + 1)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from reconciler.sandbox.faults import FaultSettings
+from reconciler.sandbox.faults import FailNext, FaultSettings
 from tests.apply.helpers import (
     CARD,
     Aws,
@@ -134,3 +134,40 @@ def test_apply_converges_when_answers_are_lost_after_the_call_took_effect(
         "churn-test": 1,
     }
     assert len(members(aws, "churn-prod", "RESOURCE")) == len(names)
+
+
+def test_a_failure_in_a_parallel_batch_stops_new_work_and_the_next_apply_converges(
+    cli: Cli, repo: Path, aws: Aws, sandbox: Any, retries: list[Retry]
+) -> None:
+    """Cards created ten at a time; one create is refused: cards already being created
+    finish, no new one starts, shares are not attempted, and the next apply creates
+    exactly what is missing."""
+    names = [f"Card-{i:02d}" for i in range(30)]
+    for name in names:
+        add_card(repo, name, "Approved")
+    sandbox.faults.apply(
+        FaultSettings(
+            fail_next=[FailNext(operation="CreateModelCard", count=1, code="ValidationException")]
+        )
+    )
+    code, report, _ = apply(cli, repo, "--force", "--no-verify", "--parallelism", "10")
+    assert code == 1
+    by_status: dict[str, list[str]] = {}
+    for address, action, status in steps(report):
+        by_status.setdefault(status, []).append(f"{address}:{action}")
+    assert len(by_status["failed"]) == 1
+    assert "not attempted" in by_status  # the rest of the batch, and every share
+    assert all(s.startswith("share.") or ":create_card" in s for s in by_status["not attempted"])
+    created = sum(1 for s in by_status.get("done", []) if s.endswith(":create_card"))
+    assert created < len(names) + 1  # those already running finished; no new one started
+    code, report, _ = apply(cli, repo, "--force", "--no-verify")
+    assert (code, report["converged"]) == (0, True)
+    done = [s for s in steps(report) if s[1] == "create_card"]
+    assert len(done) == len(names) + 1 - created  # exactly the cards still missing
+    listed = aws("sagemaker").list_model_cards(MaxResults=100)["ModelCardSummaries"]
+    assert sorted(c["ModelCardName"] for c in listed) == sorted([CARD, *names])
+    assert {n: len(s) for n, s in shares(aws).items()} == {
+        "churn-dev": 1,
+        "churn-prod": 1,
+        "churn-test": 1,
+    }

@@ -29,6 +29,9 @@ class WaitSettings:
     first_delay: float = 0.1
     max_delay: float = 10.0
     sleep: Callable[[float], None] = time.sleep
+    # An account still ASSOCIATING after this long has an invitation to accept, even in the
+    # Organization (RAM sharing with the Organization may be off): stop waiting for it.
+    invitation_grace: float = 15.0
 
 
 def poll(settings: WaitSettings, done: Callable[[], str | None], what: str) -> str:
@@ -55,11 +58,16 @@ def associations_settled(
     """Wait until each entity reaches ``target`` (ASSOCIATED or DISASSOCIATED).
 
     A principal outside the Organization stays ASSOCIATING until it accepts the invitation;
-    for the owner that is the end state, reported as "invitation sent".
+    for the owner that is the end state, reported as "invitation sent". So is an account in
+    the Organization that is still ASSOCIATING after ``invitation_grace``: with RAM sharing
+    with the Organization off, it gets an invitation too, and RAM's ``external`` says no.
     """
+
+    started = time.monotonic()
 
     def check() -> str | None:
         status = _statuses(ram, share_arn, kind)
+        graced = time.monotonic() - started >= settings.invitation_grace
         pending = []
         for entity in entities:
             state, external, message = status.get(entity, ("DISASSOCIATED", False, None))
@@ -67,7 +75,8 @@ def associations_settled(
                 raise WaitFailed("AssociationFailed", f"{entity}: {message or 'no message'}")
             if state == target:
                 continue
-            if target == "ASSOCIATED" and state == "ASSOCIATING" and external:
+            invited = external or (graced and kind == "PRINCIPAL" and entity.isdigit())
+            if target == "ASSOCIATED" and state == "ASSOCIATING" and invited:
                 pending.append(entity)
                 continue
             return None

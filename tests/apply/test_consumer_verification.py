@@ -105,3 +105,41 @@ def test_verify_does_not_wait_for_cards_git_declares_but_no_apply_has_shared(
     assert dev["problems"] == [
         "cannot describe Next-Model-Card: the share does not hold it; run apply"
     ]
+
+
+def test_accounts_in_the_organization_are_invited_when_organization_sharing_is_off(
+    repo: Path, aws: Aws, sandbox: Any
+) -> None:
+    """With RAM sharing with the Organization off, shares must allow external principals,
+    and test and prod get invitations although RAM does not call them external: apply
+    reports the invitation instead of waiting five minutes and timing out, and verify
+    accepts it."""
+    from dataclasses import replace
+
+    from reconciler.apply.safety import Flags
+    from reconciler.aws.waits import WaitSettings
+    from reconciler.diff.compose import PlanOptions
+    from reconciler.pipeline import ApplyHooks, ApplyRequest, RunSettings, apply_run, connect
+
+    for share in ("churn-test", "churn-prod"):
+        path = repo / "shares" / f"{share}.yaml"
+        path.write_text(path.read_text() + "allow_external_principals: true\n")
+    org = replace(sandbox.config.organization, ram_sharing_enabled=False)
+    sandbox.configure(replace(sandbox.config, organization=org))
+    request = ApplyRequest(
+        options=PlanOptions(),
+        flags=Flags(force=True),
+        waits=WaitSettings(timeout=20, invitation_grace=0.3),
+    )
+    target = connect(RunSettings(repo=repo, endpoint_url=sandbox.endpoint))
+    outcome = apply_run(target, request, ApplyHooks(confirm=lambda plan: True))
+    created = {s.address: s.detail for s in outcome.report.steps if s.action == "create_share"}
+    assert "invitation sent to 333333333333" in created["share.churn-test"]
+    assert "invitation sent to 444444444444" in created["share.churn-prod"]
+    assert outcome.report.converged is True
+    checks = {c.account: c for c in (outcome.verification.checks if outcome.verification else ())}
+    assert {name: (c.invitation, c.ok) for name, c in checks.items()} == {
+        "dev": ("accepted now", True),
+        "test": ("accepted now", True),
+        "prod": ("accepted now", True),
+    }

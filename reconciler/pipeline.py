@@ -130,6 +130,8 @@ def confirm_cards(session: AwsSession, live: LiveState, names: Iterable[str]) ->
         absent = {n for n in unseen if n not in listed}
     describe = partial(live_sagemaker.describe_card, client)
     described = [n for n in wanted if n not in absent]
+    if not described:
+        return live  # every card in doubt is absent, as Search said
     with ThreadPoolExecutor(max_workers=session.settings.max_workers) as pool:
         found = dict(zip(described, pool.map(describe, described), strict=True))
     cards: dict[str, LiveCard] = dict(live.cards)
@@ -176,9 +178,8 @@ def plan_run(target: Target, options: PlanOptions) -> PlanRun:
     live = read_live(target.session, target.state)
     run = compare(target.state, live, options)
     doubtful = suspects(target.state, live, run.found)
-    if doubtful:
-        run = compare(target.state, confirm_cards(target.session, live, doubtful), options)
-    return run
+    confirmed = confirm_cards(target.session, live, doubtful)
+    return run if confirmed is live else compare(target.state, confirmed, options)
 
 
 # -- apply ---------------------------------------------------------------------------
@@ -222,7 +223,8 @@ def apply_run(target: Target, request: ApplyRequest, hooks: ApplyHooks) -> Apply
         raise PlanHasErrors(plan)
     if request.saved is not None:
         ensure_current(request.saved, plan)
-    report = ApplyReport(checksum=checksum(plan), context=plan.context, warnings=plan.warnings)
+    plan_checksum = checksum(plan)
+    report = ApplyReport(checksum=plan_checksum, context=plan.context, warnings=plan.warnings)
     blocked = refusals(plan, target.state.config.safety, request.flags)
     if blocked:
         return ApplyOutcome(
@@ -237,7 +239,7 @@ def apply_run(target: Target, request: ApplyRequest, hooks: ApplyHooks) -> Apply
         )
     parallelism = request.parallelism or target.state.config.parallelism or DEFAULT_PARALLELISM
     hooks.starting(len(plan.adoptions) + len(plan.changes))
-    steps = execute(target.session, plan, request.waits, hooks.progress, parallelism)
+    steps = execute(target.session, plan, request.waits, hooks.progress, parallelism, plan_checksum)
     report = replace(report, steps=steps)
     if any(s.status is StepStatus.FAILED for s in steps):
         return ApplyOutcome(report=report, verification=None, run=run)

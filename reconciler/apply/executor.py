@@ -89,10 +89,11 @@ def execute(
     waits: WaitSettings,
     progress: Callable[[Step], None] = lambda step: None,
     parallelism: int = DEFAULT_PARALLELISM,
+    plan_checksum: str | None = None,
 ) -> tuple[Step, ...]:
     """Run every change in its phase (``schedule``); after a failure nothing new starts."""
     sagemaker, ram = session.client("sagemaker"), session.client("ram")
-    run_id = f"{checksum(plan)}/{uuid.uuid4()}"
+    run_id = f"{plan_checksum or checksum(plan)}/{uuid.uuid4()}"
 
     changes = (*plan.adoptions, *plan.changes)
     position = {id(change): index for index, change in enumerate(changes)}

@@ -200,3 +200,24 @@ def test_unknown_format_is_a_usage_error(cli: Cli) -> None:
     result = cli("validate", "--format", "yaml")
     assert result.exit_code == 1
     assert "'yaml' is not one of 'text', 'json', 'github'" in result.stderr
+
+
+def test_an_outside_account_that_would_edit_the_cards_is_a_warning(
+    cli: Cli, copy_repo: Copier, tmp_path: Path
+) -> None:
+    repo = copy_repo(tmp_path / "repo")
+    share = repo / "shares" / "churn-dev.yaml"
+    share.write_text(share.read_text().replace("allow_external_edits: true", ""))
+    result = cli("validate", "--repo", str(repo), "--format", "json")
+    assert result.exit_code == 0  # a warning does not make the repository invalid
+    (warning,) = json.loads(result.stdout)["problems"]
+    assert (warning["file"], warning["line"], warning["code"], warning["severity"]) == (
+        "shares/churn-dev.yaml",
+        6,
+        "external-edits",
+        "warning",
+    )
+    assert warning["message"].startswith(
+        "dev outside the Organization would get sagemaker:UpdateModelCard through "
+        "AWSRAMPermissionSageMakerModelCards: give the share a read-only"
+    )

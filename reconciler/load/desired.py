@@ -110,6 +110,7 @@ class ShareSpec:
     permission: str
     file: str
     allow_external_principals: bool = False
+    allow_external_edits: bool = False
     tags: Mapping[str, str] = field(default_factory=dict)
     previous_names: tuple[str, ...] = ()
 
@@ -185,6 +186,7 @@ def share_from(data: Mapping[str, Any], file: str) -> ShareSpec:
         permission=data["permission"],
         file=file,
         allow_external_principals=bool(data.get("allow_external_principals", False)),
+        allow_external_edits=bool(data.get("allow_external_edits", False)),
         tags=dict(data.get("tags") or {}),
         previous_names=tuple(data.get("previous_names") or ()),
     )

@@ -144,4 +144,48 @@ def permission_resolves(data: RuleInput) -> Iterator[Diagnostic]:
             )
 
 
-RULES: list[Rule] = [principals_valid, cards_exist, selects_something, permission_resolves]
+WRITE_ACTIONS = frozenset(
+    {
+        "sagemaker:UpdateModelCard",
+        "sagemaker:CreateModelCardExportJob",
+        "sagemaker:DescribeModelCardExportJob",
+    }
+)
+
+
+def outside_accounts_read_only(data: RuleInput) -> Iterator[Diagnostic]:
+    """Accounts outside the Organization that would update or export the cards: a warning
+    with the read-only alternative, unless the share says so on purpose."""
+    if data.config is None:
+        return
+    config = data.config
+    for share in data.shares:
+        custom = config.permissions.get(share.permission)
+        actions = custom.actions if custom else AWS_MANAGED_PERMISSIONS.get(share.permission, ())
+        writes = sorted(WRITE_ACTIONS & set(actions))
+        outside = [
+            p
+            for p in share.principals
+            if principal_kind(config, p) in ("name", "account") and is_external(config, p)
+        ]
+        if writes and outside and not share.allow_external_edits:
+            yield at(
+                data.documents[share.file],
+                ("permission",),
+                f"{', '.join(outside)} outside the Organization would get "
+                f"{', '.join(writes)} through {share.permission}: give the share a read-only "
+                "customer-managed permission (under permissions: in reconciler.yaml, "
+                "actions [sagemaker:DescribeModelCard, sagemaker:ListModelCardVersions]), or "
+                "set allow_external_edits: true on the share to keep it",
+                "external-edits",
+                severity=Severity.WARNING,
+            )
+
+
+RULES: list[Rule] = [
+    principals_valid,
+    cards_exist,
+    selects_something,
+    permission_resolves,
+    outside_accounts_read_only,
+]

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from botocore.exceptions import ClientError
 
 from reconciler.normalize import content_json
 from reconciler.sandbox.iam.enforcer import Evaluation
@@ -325,3 +326,44 @@ def test_with_a_card_account_role_every_call_is_made_as_that_role(
     consumer = session.assume(f"arn:aws:iam::{TARGETS[2]}:role/{READER}", "verify")
     who = consumer.client("sts").get_caller_identity()["Arn"]
     assert who == f"arn:aws:sts::{TARGETS[2]}:assumed-role/{READER}/verify"
+
+
+def test_the_consumer_guard_keeps_shared_cards_read_only_whatever_the_share_allows(
+    cli: Cli, example_repo: Path, card_account_env: str, aws: Callable[..., Any]
+) -> None:
+    """churn-test shares with AWSRAMPermissionSageMakerModelCards, which allows updates; the
+    guard printed for test, attached as a permissions boundary, denies them there."""
+    edit(example_repo, f"cards/{CARD}.yaml", "status: Draft", "status: PendingReview")
+    assert cli("apply", "--repo", str(example_repo), "--auto-approve", "--force").exit_code == 0
+    guard = json.loads(
+        cli(
+            "iam-policy",
+            "--role",
+            "consumer-guard",
+            "--account",
+            "test",
+            "--repo",
+            str(example_repo),
+        ).stdout
+    )
+    iam = aws("iam", account=TARGETS[1])
+    everything = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "sagemaker:*", "Resource": "*"}],
+    }
+    for name in ("Editor", "GuardedEditor"):
+        iam.create_role(RoleName=name, AssumeRolePolicyDocument=trust(f"arn:aws:iam::{OWNER}:root"))
+        iam.put_role_policy(RoleName=name, PolicyName="all", PolicyDocument=json.dumps(everything))
+    arn = iam.create_policy(PolicyName="guard", PolicyDocument=json.dumps(guard))["Policy"]["Arn"]
+    iam.put_role_permissions_boundary(RoleName="GuardedEditor", PermissionsBoundary=arn)
+    card = f"arn:aws:sagemaker:us-east-1:{OWNER}:model-card/{CARD}"
+    new = content_json({"model_overview": {"model_owner": "someone"}})
+    aws("sagemaker", account=TARGETS[1], role="Editor").update_model_card(
+        ModelCardName=card, Content=new
+    )  # the share's permission allows it
+    guarded = aws("sagemaker", account=TARGETS[1], role="GuardedEditor")
+    assert guarded.describe_model_card(ModelCardName=card)["ModelCardStatus"] == "PendingReview"
+    with pytest.raises(ClientError) as denied:
+        guarded.update_model_card(ModelCardName=card, Content=content_json({}))
+    message = denied.value.response["Error"]["Message"]
+    assert "sagemaker:UpdateModelCard" in message and "explicit deny" in message

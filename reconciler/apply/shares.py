@@ -49,14 +49,30 @@ def adopt(ctx: StepContext, adoption: Adopt) -> str:
     return f"now managed: tagged {', '.join(sorted(adoption.tags))}"
 
 
+REFUSED_TYPE = frozenset(
+    {"InvalidParameterException", "OperationNotPermittedException", "UnknownResourceException"}
+)
+
+
 def create_permission(ctx: StepContext, permission: CreatePermission) -> str:
-    arn = ctx.ram.create_permission(
-        name=permission.name,
-        resourceType=permission.resource_type,
-        policyTemplate=policy_template(permission.actions),
-        tags=_ram_tags(permission.tags),
-        clientToken=ctx.token,
-    )["permission"]["arn"]
+    try:
+        arn = ctx.ram.create_permission(
+            name=permission.name,
+            resourceType=permission.resource_type,
+            policyTemplate=policy_template(permission.actions),
+            tags=_ram_tags(permission.tags),
+            clientToken=ctx.token,
+        )["permission"]["arn"]
+    except ClientError as e:
+        if error_code(e) in REFUSED_TYPE:
+            error = e.response.setdefault("Error", {})
+            error["Message"] = (
+                f"RAM refused a customer-managed permission for {permission.resource_type} "
+                f"({error.get('Message', '')}); AWS documents only its managed permissions "
+                "for model cards, so keep production read-only with the consumer guard: "
+                "reconciler iam-policy --role consumer-guard --account <name> (docs/iam.md)"
+            )
+        raise
     return f"created {arn}"
 
 

@@ -126,18 +126,29 @@ class Role(str, Enum):
     plan = "plan"
     apply = "apply"
     verify = "verify"
+    consumer_guard = "consumer-guard"
 
 
 @app.command("iam-policy")
 def iam_policy(
     role: Annotated[Role, typer.Option("--role", help="The role to print a policy for.")],
+    account: Annotated[
+        str | None,
+        typer.Option(help="For consumer-guard: the target account (a name in reconciler.yaml)."),
+    ] = None,
     repo: RepoOption = Path("."),
 ) -> None:
     """Print the least-privilege IAM policy (JSON) a role needs.
 
-    plan and apply run in the card account, verify in each target account. No AWS call."""
-    from reconciler.commands.iam_policy import policy_document
+    plan and apply run in the card account, verify in each target account; consumer-guard
+    is a service control policy or permissions boundary for a target account that keeps
+    the card account's cards read-only there. No AWS call."""
+    from reconciler.commands.iam_policy import guard_document, policy_document
     from reconciler.pipeline import load_valid
 
     state = load_valid(repo)
-    sys.stdout.write(json.dumps(policy_document(role.value, state), indent=2) + "\n")
+    if role is Role.consumer_guard:
+        document = guard_document(state, account)
+    else:
+        document = policy_document(role.value, state)
+    sys.stdout.write(json.dumps(document, indent=2) + "\n")

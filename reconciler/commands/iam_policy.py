@@ -434,3 +434,42 @@ def policy_document(role: str, state: DesiredState) -> dict[str, Any]:
     if build is None:
         raise ReconcilerError(f"unknown role '{role}'", hint=f"use one of {', '.join(ROLES)}")
     return {"Version": "2012-10-17", "Statement": build(Scope.for_state(state), state)}
+
+
+GUARDED_ACTIONS = (
+    "sagemaker:CreateModelCardExportJob",
+    "sagemaker:DeleteModelCard",
+    "sagemaker:UpdateModelCard",
+)
+
+
+def guard_document(state: DesiredState, account: str | None) -> dict[str, Any]:
+    """A policy for a target account (``account``, a name in reconciler.yaml) that denies
+    changing or exporting the card account's model cards there, whatever the RAM share's
+    permission says: read-only production that does not rest on customer-managed RAM
+    permissions alone. Its Allow of everything else makes it usable both as a service
+    control policy and as a permissions boundary (a boundary without an Allow allows
+    nothing)."""
+    accounts = state.config.accounts
+    if account is None or account not in accounts:
+        known = ", ".join(sorted(accounts)) or "none declared"
+        raise ReconcilerError(
+            f"--role consumer-guard needs --account with an account of reconciler.yaml; "
+            f"got {account!r}",
+            hint=f"use one of: {known}",
+        )
+    s = Scope.for_state(state)
+    cards = s.arn("sagemaker", "model-card/*")
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "KeepCardAccountModelCardsReadOnly",
+                "Effect": "Deny",
+                "Action": list(GUARDED_ACTIONS),
+                "Resource": [cards, f"{cards}/*"],
+                "Condition": {"StringEquals": {"aws:PrincipalAccount": accounts[account].id}},
+            },
+            {"Sid": "AllowEverythingElse", "Effect": "Allow", "Action": "*", "Resource": "*"},
+        ],
+    }

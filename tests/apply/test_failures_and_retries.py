@@ -171,3 +171,17 @@ def test_a_failure_in_a_parallel_batch_stops_new_work_and_the_next_apply_converg
         "churn-prod": 1,
         "churn-test": 1,
     }
+
+
+def test_a_refused_customer_managed_permission_points_to_the_consumer_guard(
+    cli: Cli, repo: Path, sandbox: Any
+) -> None:
+    sandbox.faults.fail_next("CreatePermission", 1, "OperationNotPermittedException")
+    code, report, _ = apply(cli, repo, "--force", "--no-verify")
+    assert code == 1
+    (failed,) = [s for s in report["steps"] if s["status"] == "failed"]
+    assert (failed["action"], failed["error_code"]) == (
+        "create_permission",
+        "OperationNotPermittedException",
+    )
+    assert "reconciler iam-policy --role consumer-guard --account" in failed["error_message"]

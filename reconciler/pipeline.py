@@ -37,17 +37,6 @@ from reconciler.normalize import Normalised, matches_git, normalise
 from reconciler.plan.codec import checksum
 from reconciler.plan.model import Action, Plan, PlanPart
 from reconciler.plan.saved import SavedPlan, ensure_current
-from reconciler.words import count
-
-
-class PlanHasErrors(ReconcilerError):
-    def __init__(self, plan: Plan) -> None:
-        n = len(plan.errors)
-        super().__init__(
-            f"the plan has {count(n, 'error')}; nothing was applied",
-            hint="fix them (see above) and plan again",
-        )
-        self.plan = plan
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -158,13 +147,14 @@ def suspects(state: DesiredState, live: LiveState, found: PlanPart) -> set[str]:
 def compare(state: DesiredState, live: LiveState, options: PlanOptions) -> PlanRun:
     """The pure part of a run: normalise, diff and plan."""
     normalised = normalise(state, live)
-    found = diff_all(normalised, Arns.for_config(state.config), options)
+    arns = Arns.for_config(state.config)
+    found = diff_all(normalised, arns, options)
     return PlanRun(
         state=state,
         live=live,
         normalised=normalised,
         found=found,
-        plan=plan_from(normalised, found),
+        plan=plan_from(normalised, found, arns),
     )
 
 
@@ -219,12 +209,15 @@ def apply_run(target: Target, request: ApplyRequest, hooks: ApplyHooks) -> Apply
     """Apply what git declares; the report says what happened, step by step."""
     run = plan_run(target, request.options)
     plan = run.plan
-    if plan.errors:
-        raise PlanHasErrors(plan)
     if request.saved is not None:
         ensure_current(request.saved, plan)
     plan_checksum = checksum(plan)
-    report = ApplyReport(checksum=plan_checksum, context=plan.context, warnings=plan.warnings)
+    report = ApplyReport(
+        checksum=plan_checksum,
+        context=plan.context,
+        warnings=plan.warnings,
+        blocked=tuple(f"{e.file}:{e.line}:{e.column}: {e.message}" for e in plan.errors),
+    )
     blocked = refusals(plan, target.state.config.safety, request.flags)
     if blocked:
         return ApplyOutcome(

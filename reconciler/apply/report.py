@@ -35,6 +35,7 @@ class ApplyReport:
     remaining: tuple[Change, ...] = ()  # what a plan after the apply still wants to change
     converged: bool | None = None  # None when the apply stopped before checking
     refused: tuple[str, ...] = ()  # safety refusals; nothing was applied
+    blocked: tuple[str, ...] = ()  # plan errors: their resources were held back
     warnings: tuple[str, ...] = ()  # the plan's warnings, e.g. managed resources left in AWS
     context: Mapping[str, str] = field(default_factory=dict)
 
@@ -42,6 +43,7 @@ class ApplyReport:
     def failed(self) -> bool:
         return (
             bool(self.refused)
+            or bool(self.blocked)
             or any(s.status is StepStatus.FAILED for s in self.steps)
             or self.converged is False
         )

@@ -73,7 +73,6 @@ def apply(
     from reconciler.pipeline import (
         ApplyHooks,
         ApplyRequest,
-        PlanHasErrors,
         RunSettings,
         apply_run,
         connect,
@@ -100,9 +99,8 @@ def apply(
         with showing_problems(repo):
             target = connect(RunSettings(repo=repo, endpoint_url=endpoint_url))
             outcome = apply_run(target, request, hooks)
-    except PlanHasErrors as e:
-        sys.stderr.write(PLANS.get("text")(PlanReport(plan=e.plan)))
-        raise
+    finally:
+        progress.close()
     calls = target.session.stats
     report = RunReport(
         kind="apply",

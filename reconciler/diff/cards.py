@@ -257,7 +257,8 @@ def _status_change(
                 f"{live.status} → {card.status} is "
                 f"not an allowed transition; from {live.status} a card may "
                 f"move to: {options}. Change the status one step at a time, "
-                "or allow it under lifecycle.transitions in reconciler.yaml",
+                "or allow it under lifecycle.transitions in reconciler.yaml"
+                + _who(live),
                 "illegal-transition",
             )
         )
@@ -274,6 +275,14 @@ def _status_change(
         ),
         guards=(Guard.ARCHIVES_APPROVED,) if archiving else (),
     )
+
+
+def _who(live: LiveCard) -> str:
+    """Who last changed the live card, where SageMaker records it."""
+    if not live.last_modified_by:
+        return ""
+    when = f" at {live.last_modified_time}" if live.last_modified_time else ""
+    return f" (the card was last changed by {live.last_modified_by}{when})"
 
 
 def _tag_change(n: Normalised, card: CardSpec, live: LiveCard) -> Change | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from reconciler.arns import Arns
+from reconciler.diff.blocked import blocked_addresses, without_blocked
 from reconciler.diff.cards import CardDiffOptions, diff_cards
 from reconciler.diff.permissions import diff_permissions
 from reconciler.diff.shares import diff_shares
@@ -55,14 +56,16 @@ def _after_replacements(live: LiveState, card_changes: list[Change]) -> dict[str
     }
 
 
-def plan_from(n: Normalised, found: PlanPart) -> Plan:
-    """The plan for a diff already made of desired against live state."""
+def plan_from(n: Normalised, found: PlanPart, arns: Arns) -> Plan:
+    """The plan for a diff already made of desired against live state. An error holds back
+    only the card or share it is on (``blocked``); every other change stays."""
     state, live = n.state, n.live
     own = state.config.ownership
+    blocked = blocked_addresses(state, found.errors)
+    cards = frozenset(arns.card(a.removeprefix("card.")) for a in blocked if a.startswith("card."))
     return Plan(
-        # A plan with errors cannot be applied, so it lists no changes to mislead with.
-        changes=() if found.errors else tuple(found.changes),
-        adoptions=() if found.errors else tuple(found.adoptions),
+        changes=tuple(without_blocked(found.changes, blocked, cards)),
+        adoptions=tuple(without_blocked(found.adoptions, blocked, cards)),
         unmanaged=unmanaged(state, live, found.adoptions),
         errors=tuple(found.errors),
         warnings=tuple(found.warnings),

@@ -13,7 +13,7 @@ from reconciler.apply.report import ApplyReport, Step, StepStatus
 from reconciler.commands.consumers import AccountCheck, VerifyReport
 from reconciler.plan.codec import change_to_json
 from reconciler.render import Registry
-from reconciler.render.plan_common import stats_lines
+from reconciler.render.plan_common import held_back, stats_lines
 from reconciler.words import count
 
 FORMAT_VERSION = "2"
@@ -63,6 +63,11 @@ def outcome(run: RunReport) -> str:
         )
     if report.converged is False:
         return "Applied, but live state still differs from git (see remaining changes)."
+    if report.blocked:
+        return (
+            f"Applied everything else; {held_back(len(report.blocked))} (see above): fix it, "
+            "then apply again."
+        )
     if any(not c.ok for c in run.checks):
         return "Applied; consumer verification found problems."
     if run.kind == "verify":
@@ -83,6 +88,7 @@ def text(run: RunReport) -> str:
         f"{run.context.get('region', '?')}"
     ]
     body = [f"Refused: {r}" for r in report.refused]
+    body += [f"Held back: {b}" for b in report.blocked]
     body += [_step_line(s) for s in report.steps]
     body += [f"Still differs: {c.address} ({c.action.value}): {c.detail}" for c in report.remaining]
     body += [f"Warning: {w}" for w in report.warnings]
@@ -117,6 +123,7 @@ def markdown(run: RunReport) -> str:
     report = run.apply or ApplyReport(checksum="")
     lines = [f"### Model card {run.kind}", "", outcome(run), ""]
     lines += [f"- ⛔ {r}" for r in report.refused]
+    lines += [f"- ❌ held back: {_cell(b)}" for b in report.blocked]
     lines += [f"> ⚠️ {_cell(w)}" for w in report.warnings]
     if report.steps:
         lines += ["| | Resource | Action | Result |", "|---|---|---|---|"]
@@ -165,6 +172,7 @@ def as_json(run: RunReport) -> str:
             else {}
         ),
         "refused": list(report.refused),
+        "blocked": list(report.blocked),
         "warnings": list(report.warnings),
         "steps": [
             {

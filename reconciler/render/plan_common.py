@@ -72,6 +72,13 @@ def stats_lines(stats: Mapping[str, Mapping[str, int]] | None) -> list[str]:
     return [*lines, ""]
 
 
+def held_back(errors: int) -> str:
+    """'1 error holds back the resource it is on' / 'N errors hold back the resources …'."""
+    if errors == 1:
+        return "1 error holds back the resource it is on"
+    return f"{errors} errors hold back the resources they are on"
+
+
 def needs_note(change: Change) -> str:
     flags = " and ".join(f"--{n.value}" for n in change.needs)
     return f" (needs {flags})" if flags else ""

@@ -13,6 +13,7 @@ from reconciler.render.plan_common import (
     SYMBOLS,
     PlanReport,
     action_label,
+    held_back,
     needs_note,
     show,
     summary_line,
@@ -103,7 +104,8 @@ def _stats(report: PlanReport) -> list[str]:
 def _headline(report: PlanReport) -> str:
     plan = report.plan
     if plan.errors:
-        return f"❌ failed with {count(len(plan.errors), 'error')}"
+        rest = summary_line(plan).removeprefix("Plan: ") if plan.changes else "nothing else changes"
+        return f"❌ {held_back(len(plan.errors))}; {rest}"
     return "no changes" if not plan.changes else summary_line(plan).removeprefix("Plan: ")
 
 

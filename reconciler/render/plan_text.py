@@ -11,6 +11,7 @@ from reconciler.render.plan_common import (
     VERBS,
     PlanReport,
     action_label,
+    held_back,
     needs_note,
     show,
     stats_lines,
@@ -95,8 +96,8 @@ def _notes(plan: Plan) -> list[str]:
 
 def _closing(plan: Plan, paint: _Paint) -> str:
     if plan.errors:
-        n = len(plan.errors)
-        return paint(f"Plan failed: {count(n, 'error')}; nothing can be applied.", "!")
+        rest = summary_line(plan) if plan.changes else "Nothing else changes."
+        return paint(f"{held_back(len(plan.errors))}. {rest}", "!")
     if not plan.changes:
         adopt = len(plan.adoptions)
         return "No changes. Live state matches git." + (

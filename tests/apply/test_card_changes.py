@@ -12,13 +12,16 @@ from tests.apply.helpers import (
     CARD,
     CARD_FILE,
     DESCRIBE,
+    DEV,
     PROD,
     READER,
     UPDATE,
     Aws,
     Cli,
+    add_card,
     apply,
     card_arn,
+    card_exists,
     consumer,
     edit_owner,
     error_code,
@@ -101,14 +104,40 @@ def test_promotions_add_the_card_to_test_then_prod_read_only_and_demotion_remove
     )
 
 
-def test_illegal_transition_is_refused_before_any_write(cli: Cli, applied: Path, aws: Aws) -> None:
+def test_an_illegal_transition_holds_back_its_card_and_nothing_else(
+    cli: Cli, applied: Path, aws: Aws
+) -> None:
     set_status(applied, "Approved")
+    add_card(applied, "Fraud-Model-Card")
     result = cli("apply", "--repo", str(applied), "--auto-approve")
-    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.exit_code == 1
     assert (
-        f"{CARD_FILE}:3:9: $.status: Draft → Approved is not an allowed transition" in result.stderr
+        f"Held back: {CARD_FILE}:3:9: Draft → Approved is not an allowed transition"
+        in result.stdout
     )
-    assert "nothing was applied" in result.stderr
+    assert "Applied everything else; 1 error holds back the resource it is on" in (result.stdout)
     card = aws("sagemaker").describe_model_card(ModelCardName=CARD)
     assert (card["ModelCardStatus"], versions(aws)) == ("Draft", 1)
-    assert members(aws, "churn-prod", "RESOURCE") == []
+    assert members(aws, "churn-prod", "RESOURCE") == []  # not associated while held back
+    assert card_exists(aws, "Fraud-Model-Card")  # the rest of the plan was applied
+
+
+def test_a_card_archived_by_a_consumer_is_reported_and_the_rest_is_applied(
+    cli: Cli, applied: Path, aws: Aws
+) -> None:
+    """dev (outside the Organization, with a permission that includes UpdateModelCard)
+    archives the shared card; the card is held back with who did it, and another card's
+    content update in the same run is applied."""
+    add_card(applied, "Fraud-Model-Card")
+    assert apply(cli, applied, "--no-verify")[0] == 0
+    aws("sagemaker", account=DEV).update_model_card(
+        ModelCardName=card_arn(), ModelCardStatus="Archived"
+    )
+    edit_owner(applied, "fraud-team", name="Fraud-Model-Card")
+    code, report, _ = apply(cli, applied, "--no-verify")
+    assert code == 1
+    assert steps(report) == [("card.Fraud-Model-Card", "update_content", "done")]
+    (held,) = report["blocked"]
+    assert held.startswith(f"{CARD_FILE}:3:9: Archived → Draft is not an allowed transition")
+    assert f"last changed by arn:aws:sts::{DEV}:assumed-role/" in held
+    assert live_content(aws, "Fraud-Model-Card")["model_overview"]["model_owner"] == "fraud-team"

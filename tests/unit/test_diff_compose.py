@@ -65,13 +65,13 @@ def test_a_new_permission_version_is_attached_to_the_shares_that_use_it() -> Non
     ]
 
 
-def test_a_plan_with_errors_shows_no_changes_but_keeps_errors_and_warnings() -> None:
+def test_an_error_holds_back_the_changes_of_its_card_and_keeps_errors_and_warnings() -> None:
     live = live_with(LIVE, cards=(card_as_applied(GIT.cards[CARD], name="Old-Card"),))
     git = with_card(GIT, status="Approved", content={})
     n = normalise(git, live)
     found = diff_all(n, ARNS, PlanOptions())
     assert found.changes  # the content change was found
-    plan = plan_from(n, found)
+    plan = plan_from(n, found, ARNS)
     assert (plan.changes, plan.adoptions) == ((), ())
     assert [e.code for e in plan.errors] == ["illegal-transition"]
     assert plan.warnings == (
@@ -88,7 +88,7 @@ def test_a_plan_lists_unmanaged_resources_except_those_it_adopts() -> None:
     )
     live = live_share(live, "churn-test", tags={"purpose": "testing"})
     n = normalise(GIT, live)
-    plan = plan_from(n, diff_all(n, ARNS, PlanOptions()))
+    plan = plan_from(n, diff_all(n, ARNS, PlanOptions()), ARNS)
     assert [(a.address, a.action) for a in plan.adoptions] == [
         (f"card.{CARD}", Action.ADOPT),
         ("share.churn-test", Action.ADOPT),

@@ -257,8 +257,7 @@ def _status_change(
                 f"{live.status} → {card.status} is "
                 f"not an allowed transition; from {live.status} a card may "
                 f"move to: {options}. Change the status one step at a time, "
-                "or allow it under lifecycle.transitions in reconciler.yaml"
-                + _who(live),
+                "or allow it under lifecycle.transitions in reconciler.yaml" + _who(live),
                 "illegal-transition",
             )
         )

@@ -246,3 +246,42 @@ def test_run_steps_call_only_registered_commands_and_options() -> None:
             ]
     assert calls >= 5, "the workflows should call the reconciler"
     assert not problems, "\n".join(problems)
+
+
+def test_no_job_holding_aws_credentials_runs_the_pull_requests_code() -> None:
+    """plan.yml: the job that can assume the plan role installs and runs the base branch's
+    reconciler; from the pull request it copies data files only. The comment job holds no
+    AWS credentials and runs nothing."""
+    jobs = _jobs(WORKFLOWS_DIR / "plan.yml")
+    for name, job in jobs.items():
+        steps = _steps(job)
+        if job["permissions"].get("id-token") != "write":
+            assert not [s for s in steps if _action(s) == "actions/checkout"], name
+            assert not [s for s in steps if "run" in s], f"{name} runs commands"
+            continue
+        checkouts = {
+            s["with"]["path"]: s["with"]["ref"] for s in steps if _action(s) == "actions/checkout"
+        }
+        assert checkouts == {
+            "trusted": "${{ github.event.pull_request.base.sha }}",
+            "proposed": "${{ github.event.pull_request.head.sha }}",
+        }
+        for step in steps:
+            for line in (part.strip() for part in step.get("run", "").splitlines()):
+                if "pip install" in line:
+                    assert "proposed" not in line, line
+                    assert "--require-hashes" in line or "--no-deps ./trusted" in line, line
+                if "proposed/" in line:
+                    expected = "cp -R proposed/cards proposed/shares proposed/reconciler.yaml repo/"
+                    assert line == expected, line
+                if line.startswith("reconciler "):
+                    assert "--repo repo" in line, line
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_every_install_is_from_the_hash_locked_dependencies(path: Path) -> None:
+    for job in _jobs(path).values():
+        for step in _steps(job):
+            for line in step.get("run", "").splitlines():
+                if "pip install" in line:
+                    assert "--require-hashes -r" in line or "--no-deps" in line, (path.name, line)

@@ -76,6 +76,12 @@ def _check(
     ram, sagemaker = consumer.client("ram"), consumer.client("sagemaker")
     problems: list[str] = []
     invitation = _invitation(ram, account, live, accept, problems)
+    association = next((a for a in live.principals if a.entity == account.id), None)
+    if association is not None and association.external and not account.external:
+        problems.append(
+            f"RAM says {account.id} is outside the Organization, but reconciler.yaml does "
+            "not mark it external"
+        )
     names = selected_cards(state, share)
     arns = Arns.for_config(state.config)
     # Right after an invitation is accepted the association may still be settling; only

@@ -91,7 +91,10 @@ def _diff_one(
             )
         )
     else:
-        out.changes.extend(_updates(n, share, key, arns, updating))
+        mismatches = list(external_mismatches(n, share, key))
+        out.errors.extend(mismatches)
+        if not mismatches:
+            out.changes.extend(_updates(n, share, key, arns, updating))
 
 
 def _share_in_sync(n: Normalised, share: ShareSpec, key: str, arns: Arns) -> bool:
@@ -148,7 +151,7 @@ def _updates(
     cards = [arns.card(c) for c in selected_cards(state, share)]
     yield from _associations(address, live, MemberKind.RESOURCE, cards)
     principals = resolved_principals(state, share)
-    outside = frozenset(p for p in principals if is_external(state.config, p))
+    outside = _not_known_inside(n, share, principals)
     yield from _associations(address, live, MemberKind.PRINCIPAL, principals, outside)
     delta = tag_delta(n.share_tags[share.name], n.live_share_tags[key])
     if delta:
@@ -160,6 +163,50 @@ def _updates(
             fields=delta.fields,
             payload=UpdateShare(share_arn=live.arn, tags_add=delta.add, tags_remove=delta.remove),
         )
+
+
+def inside_by_facts(n: Normalised) -> frozenset[str]:
+    """Accounts AWS has shown to be in the card account's Organization: RAM associated
+    them with a share and did not call them external."""
+    return frozenset(
+        a.entity
+        for s in n.live.shares.values()
+        for a in s.principals
+        if a.status == "ASSOCIATED" and not a.external and a.entity.isdigit()
+    )
+
+
+def _not_known_inside(n: Normalised, share: ShareSpec, principals: list[str]) -> frozenset[str]:
+    """Principals that would open the share further: on a share that allows outside
+    principals, every account not shown to be inside the Organization by AWS itself (what
+    reconciler.yaml says of an account is not enough: the same pull request can change it)."""
+    if not share.allow_external_principals:
+        return frozenset()  # RAM refuses outside accounts on such a share
+    inside = inside_by_facts(n)
+    return frozenset(
+        p for p in principals if is_external(n.state.config, p) or (p.isdigit() and p not in inside)
+    )
+
+
+def external_mismatches(n: Normalised, share: ShareSpec, key: str) -> Iterator[Diagnostic]:
+    """An account RAM calls external that reconciler.yaml does not mark external: an error on
+    the principal, naming the account."""
+    config, doc = n.state.config, n.state.documents[share.file]
+    by_id = {a.entity: a for a in n.live.shares[key].principals}
+    for i, principal in enumerate(share.principals):
+        account = config.accounts.get(principal) or config.account_by_id(principal)
+        live = by_id.get(account.id) if account else None
+        if account and live and live.external and not account.external:
+            yield Diagnostic(
+                file=share.file,
+                position=doc.locate(("principals", i)),
+                path=json_path(("principals", i)),
+                message=f"RAM says account '{account.name}' ({account.id}) is outside the "
+                "card account's Organization, but reconciler.yaml does not mark it "
+                f"external: set external: true under accounts.{account.name} if that is "
+                "right, or find out why RAM sees it outside",
+                code="external-mismatch",
+            )
 
 
 def _permission(

@@ -16,6 +16,7 @@ from tests.apply.helpers import (
     card_arn,
     card_exists,
     edit_owner,
+    invitations,
     members,
     shares,
     steps,
@@ -122,3 +123,36 @@ def test_prune_deletes_a_managed_share_removed_from_git_and_never_an_unmanaged_o
     assert steps(report) == [("share.churn-test", "delete_share", "done")]
     assert sorted(shares(aws)) == ["churn-dev", "churn-prod", "hand-made-test"]
     assert apply(cli, applied, "--prune")[1]["steps"] == []
+
+
+def test_an_account_called_internal_only_by_reconciler_yaml_still_needs_force(
+    cli: Cli, applied: Path, aws: Aws
+) -> None:
+    """The attack: declare a partner account without external: true and add it to a share
+    that already allows outside principals. Nothing AWS knows shows it inside the
+    Organization, so the invitation needs --force; once RAM calls it external, plan and
+    drift report the mismatch (verify does too, for accounts with a role_arn)."""
+    config = applied / "reconciler.yaml"
+    config.write_text(
+        config.read_text().replace("  test: {", '  partner: {id: "999999999999"}\n  test: {', 1)
+    )
+    share = applied / "shares" / "churn-dev.yaml"
+    share.write_text(share.read_text().replace("principals: [dev]", "principals: [dev, partner]"))
+    code, report, _ = apply(cli, applied)  # what CI runs: no --force
+    assert code == 1
+    assert report["refused"] == [
+        "share.churn-dev: it opens the share to principals outside the Organization "
+        "(999999999999): apply with --force to allow it"
+    ]
+    assert invitations(aws, "999999999999") == {}
+    code, report, _ = apply(cli, applied, "--force", "--no-verify")
+    assert code == 0
+    assert invitations(aws, "999999999999") == {"churn-dev": "PENDING"}
+    planned = cli("plan", "--repo", str(applied))
+    assert planned.exit_code == 1
+    assert "RAM says account 'partner' (999999999999) is outside the card account's" in (
+        planned.stdout
+    )
+    drift = cli("drift", "--repo", str(applied))
+    assert drift.exit_code == 2
+    assert "RAM says account 'partner' (999999999999)" in drift.stdout

@@ -81,6 +81,7 @@ class Config:
     safety: Safety = Safety()
     ownership: Ownership = Ownership()
     transitions: Mapping[str, frozenset[str]] = field(default_factory=lambda: DEFAULT_TRANSITIONS)
+    organization_id: str | None = None  # organization.id
     parallelism: int | None = None  # apply.parallelism
     retry_mode: str | None = None  # aws.retry_mode
     max_attempts: int | None = None  # aws.max_attempts
@@ -151,6 +152,7 @@ def config_from(data: Mapping[str, Any]) -> Config:
         safety=Safety(**(data.get("safety") or {})),
         ownership=Ownership(**(data.get("ownership") or {})),
         transitions=_transitions(transitions) if transitions is not None else DEFAULT_TRANSITIONS,
+        organization_id=(data.get("organization") or {}).get("id"),
         parallelism=(data.get("apply") or {}).get("parallelism"),
         retry_mode=(data.get("aws") or {}).get("retry_mode"),
         max_attempts=(data.get("aws") or {}).get("max_attempts"),

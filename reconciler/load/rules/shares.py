@@ -68,6 +68,8 @@ def _principal_problem(config: Config, share: ShareSpec, principal: str) -> str 
             )
         )
         return f"unknown principal {principal!r}{hint}"
+    if kind in ("organization", "ou"):
+        return _organization_problem(config, principal)
     resolved = config.accounts[principal].id if kind == "name" else principal
     if resolved == config.card_account_id:
         return f"'{principal}' is the card account itself, which already owns the cards"
@@ -83,6 +85,23 @@ def _principal_problem(config: Config, share: ShareSpec, principal: str) -> str 
             f"{_similar_account(config, principal)}: declare it there, or set "
             "allow_external_principals: true on this share to invite an account outside "
             "the Organization"
+        )
+    return None
+
+
+def _organization_problem(config: Config, principal: str) -> str | None:
+    """An Organization or OU principal must be in the card account's Organization: any
+    other organization's ARN would share outside it, while looking like an inside one."""
+    org_id = principal.split("/")[1]
+    if config.organization_id is None:
+        return (
+            f"'{principal}' names an Organization: declare the card account's under "
+            f"organization: in reconciler.yaml (id: {org_id}) so that only it is used"
+        )
+    if org_id != config.organization_id:
+        return (
+            f"'{principal}' belongs to Organization {org_id}, not to the card account's "
+            f"{config.organization_id} (organization.id in reconciler.yaml)"
         )
     return None
 

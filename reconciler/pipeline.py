@@ -31,6 +31,7 @@ from reconciler.live import ram as live_ram
 from reconciler.live import sagemaker as live_sagemaker
 from reconciler.live.history import history_since
 from reconciler.live.model import LiveCard, LiveState
+from reconciler.live.organization import read_organization
 from reconciler.load.desired import DesiredState
 from reconciler.load.repo import InvalidRepository, load_repository
 from reconciler.normalize import Normalised, matches_git, normalise
@@ -97,11 +98,21 @@ def read_live(session: AwsSession, state: DesiredState) -> LiveState:
     workers = session.settings.max_workers
     own, declared = state.config.ownership, frozenset(state.shares)
     known = {name: card.content for name, card in state.cards.items()}
-    with ThreadPoolExecutor(max_workers=3) as pool:
+    with ThreadPoolExecutor(max_workers=4) as pool:
         cards = pool.submit(live_sagemaker.search_cards, sagemaker, known)
         shares = pool.submit(live_ram.read_shares, ram, own, declared, workers)
         permissions = pool.submit(live_ram.read_permissions, ram)
-        return LiveState(cards.result(), shares.result(), permissions.result())
+        organization = (
+            pool.submit(read_organization, session.client("organizations"))
+            if state.config.organization_id
+            else None
+        )
+        return LiveState(
+            cards.result(),
+            shares.result(),
+            permissions.result(),
+            organization.result() if organization else None,
+        )
 
 
 def confirm_cards(session: AwsSession, live: LiveState, names: Iterable[str]) -> LiveState:

@@ -174,6 +174,12 @@ def lifecycle(
         "cards/Secret-Model-Card.yaml",
         card("Secret-Model-Card", "Draft", "kms_key_id: alias/model-cards\n"),
     )
+    edit(  # the sandbox's Organization: plan and apply check it (organizations:Describe…)
+        repo,
+        "reconciler.yaml",
+        "safety:",
+        'organization: {id: "o-sandbox0001"}\nsafety:',
+    )
     edit(repo, "shares/churn-dev.yaml", "name: churn-dev", "name: churn-dev-old")
     write(repo, "shares/churn-dev-old.yaml", (repo / "shares/churn-dev.yaml").read_text())
     (repo / "shares/churn-dev.yaml").unlink()

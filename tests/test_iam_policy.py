@@ -43,7 +43,7 @@ ROLE_ARNS = [
 ]
 ROLES = ("plan", "apply", "verify")
 PRINCIPALS = ["222222222222", "333333333333", "444444444444"]
-SERVICES = ("sagemaker", "ram", "sts")
+SERVICES = ("sagemaker", "ram", "sts", "organizations")
 PACKAGE = Path(__file__).resolve().parent.parent / "reconciler"
 Cli = Callable[..., Any]
 
@@ -52,7 +52,14 @@ Cli = Callable[..., Any]
 ROLE_MODULES: dict[str, tuple[str, ...]] = {
     "plan": ("aws/*.py", "pipeline.py", "live/*.py", "commands/drift.py"),
     # apply does not run drift: no version history
-    "apply": ("aws/*.py", "pipeline.py", "live/sagemaker.py", "live/ram.py", "apply/*.py"),
+    "apply": (
+        "aws/*.py",
+        "pipeline.py",
+        "live/sagemaker.py",
+        "live/ram.py",
+        "live/organization.py",
+        "apply/*.py",
+    ),
     "verify": ("commands/verify.py",),
 }
 NOT_THIS_ROLE: dict[str, dict[str, str]] = {
@@ -63,7 +70,15 @@ NOT_THIS_ROLE: dict[str, dict[str, str]] = {
 # STS: "No permissions are required to perform this operation" (GetCallerIdentity).
 NEEDS_NO_PERMISSION = frozenset({"sts:GetCallerIdentity"})
 # The parameter a module's generic ``client`` argument stands for.
-CLIENT_OF = {"live/ram.py": "ram", "live/sagemaker.py": "sagemaker", "live/history.py": "sagemaker"}
+CLIENT_OF = {
+    "live/ram.py": "ram",
+    "live/sagemaker.py": "sagemaker",
+    "live/history.py": "sagemaker",
+    "live/organization.py": "organizations",
+}
+# Calls made, and printed, only when reconciler.yaml declares something (the example
+# repository does not): checking organization.id needs an organization.id.
+ONLY_WITH_ORGANIZATION = frozenset({"organizations:DescribeOrganization"})
 NOT_OPERATIONS = frozenset({"meta", "exceptions", "get_paginator", "get_waiter", "can_paginate"})
 KMS_ACTIONS = {
     "plan": ["kms:Decrypt"],
@@ -333,7 +348,7 @@ def static_operations(role: str) -> set[str]:
     paths = {p for pattern in ROLE_MODULES[role] for p in PACKAGE.glob(pattern)}
     found = {op for path in sorted(paths) for op in client_calls(path)}
     found |= {d for op in found for d in implied(op)}
-    return found - set(NOT_THIS_ROLE.get(role, {})) - NEEDS_NO_PERMISSION
+    return found - set(NOT_THIS_ROLE.get(role, {})) - NEEDS_NO_PERMISSION - ONLY_WITH_ORGANIZATION
 
 
 def test_the_module_table_names_real_files() -> None:
@@ -417,3 +432,13 @@ def test_parliament_would_catch_a_broken_policy() -> None:
         ],
     }
     assert lint(broken) - ACCEPTED_FINDINGS
+
+
+@pytest.mark.parametrize("role", ["plan", "apply"])
+def test_an_organization_id_adds_reading_the_organization(role: str) -> None:
+    config = Config(region="us-east-1", card_account_id=OWNER, organization_id="o-abcdefghij")
+    found = statements(policy_document(role, repository(config)))
+    assert found["ReadOrganization"]["Action"] == ["organizations:DescribeOrganization"]
+    assert found["ReadOrganization"]["Resource"] == "*"
+    plain = statements(policy_document(role, repository(replace(config, organization_id=None))))
+    assert "ReadOrganization" not in plain

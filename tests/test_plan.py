@@ -354,3 +354,26 @@ def test_share_left_on_an_old_permission_version_is_planned_back(
     applied = cli("apply", "--repo", str(live_example), "--auto-approve", "--no-verify")
     assert applied.exit_code == 0, applied.stdout
     assert plan_json(cli, live_example, "--detailed-exitcode")[0] == 0
+
+
+def test_an_organization_principal_waits_until_organizations_confirms_the_organization(
+    cli: Cli, example_repo: Path, card_account_env: str
+) -> None:
+    """reconciler.yaml and the share agree on an Organization, but Organizations says the
+    card account is in another one: the share is held back with the reason; the rest of
+    the plan stands."""
+    config = example_repo / "reconciler.yaml"
+    config.write_text(
+        config.read_text().replace("safety:", 'organization: {id: "o-otherorg123"}\nsafety:')
+    )
+    (example_repo / "shares" / "org-wide.yaml").write_text(
+        "name: org-wide\nprincipals: [arn:aws:organizations::111111111111:organization/"
+        "o-otherorg123]\ncards: {status: [Approved]}\npermission: read-only\n"
+    )
+    code, plan = plan_json(cli, example_repo)
+    assert code == 1
+    (error,) = plan["errors"]
+    assert (error["file"], error["code"]) == ("shares/org-wide.yaml", "organization-mismatch")
+    assert "Organizations says the card account is in o-sandbox0001" in error["message"]
+    assert "share.org-wide" not in {c["address"] for c in plan["changes"]}
+    assert "card.Customer-Churn-Model-Card" in {c["address"] for c in plan["changes"]}

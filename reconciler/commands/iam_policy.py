@@ -248,9 +248,17 @@ def read_statements(s: Scope, *, history: bool) -> list[Statement]:
     ]
 
 
+def organization_statements(state: DesiredState) -> list[Statement]:
+    """Checking organization.id against Organizations, when reconciler.yaml names one."""
+    if state.config.organization_id is None:
+        return []
+    return [statement("ReadOrganization", ["organizations:DescribeOrganization"], "*")]
+
+
 def plan_statements(s: Scope, state: DesiredState) -> list[Statement]:
     return [
         *read_statements(s, history=True),
+        *organization_statements(state),
         statement("DecryptModelCards", ["kms:Decrypt"], s.keys, s.via_sagemaker()),
     ]
 
@@ -388,6 +396,7 @@ def apply_statements(s: Scope, state: DesiredState) -> list[Statement]:
     assume = [statement("AssumeConsumerRoles", ["sts:AssumeRole"], roles)] if roles else []
     return [
         *read_statements(s, history=False),
+        *organization_statements(state),
         *card_writes(s),
         *permission_writes(s),
         *share_writes(s),

@@ -53,7 +53,16 @@ def diff_shares(
     state, live = n.state, n.live.shares
     renamed = {old for s in state.shares.values() for old in s.previous_names}
     for share in sorted(state.shares.values(), key=lambda s: s.name):
-        _diff_one(n, share, arns, out, updating)
+        wrong_organization = list(organization_mismatches(n, share))
+        out.errors.extend(wrong_organization)
+        if not wrong_organization:
+            _diff_one(n, share, arns, out, updating)
+    fact = n.live.organization
+    if state.config.organization_id and fact is not None and not fact.readable:
+        out.warnings.append(
+            f"organization.id {state.config.organization_id} was not checked: the identity "
+            "may not call organizations:DescribeOrganization"
+        )
     for name in sorted(set(live) - set(state.shares) - renamed):
         _removed(n, live[name], prune, out)
     return out
@@ -186,6 +195,29 @@ def _not_known_inside(n: Normalised, share: ShareSpec, principals: list[str]) ->
     return frozenset(
         p for p in principals if is_external(n.state.config, p) or (p.isdigit() and p not in inside)
     )
+
+
+def organization_mismatches(n: Normalised, share: ShareSpec) -> Iterator[Diagnostic]:
+    """Organization and OU principals of a share when Organizations says the card account
+    is not in the Organization reconciler.yaml names: errors on those principals."""
+    config, fact = n.state.config, n.live.organization
+    if config.organization_id is None or fact is None or not fact.readable:
+        return
+    if fact.id == config.organization_id:
+        return
+    actual = f"in {fact.id}" if fact.id else "in no Organization"
+    doc = n.state.documents[share.file]
+    for i, principal in enumerate(share.principals):
+        if principal.startswith("arn:") and ":organizations::" in principal:
+            yield Diagnostic(
+                file=share.file,
+                position=doc.locate(("principals", i)),
+                path=json_path(("principals", i)),
+                message=f"reconciler.yaml names Organization {config.organization_id}, but "
+                f"Organizations says the card account is {actual}: correct organization.id "
+                "before sharing with an Organization or OU",
+                code="organization-mismatch",
+            )
 
 
 def external_mismatches(n: Normalised, share: ShareSpec, key: str) -> Iterator[Diagnostic]:

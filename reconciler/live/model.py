@@ -69,11 +69,21 @@ class LivePermission:
     tags: Mapping[str, str] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class OrganizationFact:
+    """What Organizations said of the card account: ``readable`` is False when the
+    identity may not ask; ``id`` is None when the account is in no Organization."""
+
+    readable: bool
+    id: str | None
+
+
 @dataclass(frozen=True, eq=False)
 class LiveState:
     cards: Mapping[str, LiveCard]
     shares: Mapping[str, LiveShare]  # by share name; shares in DELETING/DELETED are left out
     permissions: Mapping[str, LivePermission]
+    organization: OrganizationFact | None = None  # read only when reconciler.yaml names one
 
 
 def is_managed(tags: Mapping[str, str], ownership: Ownership) -> bool:

@@ -81,6 +81,7 @@ class Sandbox:
             moto_app=_moto_app(),
             on_iam_write=self.policies.invalidate,
             iam=self.iam,
+            config=lambda: self._config,
         )
         self._host, self._port, self._verbose, self._front = host, port, verbose, front
         self._server: HttpServer | None = None

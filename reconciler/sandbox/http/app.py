@@ -26,9 +26,10 @@ from werkzeug.wsgi import get_input_stream
 
 from reconciler.sandbox.authz import ALLOW_ALL, IdentityPolicies
 from reconciler.sandbox.caller import Caller
+from reconciler.sandbox.config import SandboxConfig
 from reconciler.sandbox.errors import AwsError
 from reconciler.sandbox.faults import FaultInjector
-from reconciler.sandbox.http import admin, sts, wire
+from reconciler.sandbox.http import admin, organizations, sts, wire
 from reconciler.sandbox.identity import IdentityResolver
 from reconciler.sandbox.sagemaker.service import SageMakerService
 from reconciler.sandbox.validation import service_model
@@ -69,10 +70,11 @@ class Front:
         moto_app: WsgiApp,
         on_iam_write: Callable[[], None] = lambda: None,
         iam: IdentityPolicies = ALLOW_ALL,
+        config: Callable[[], SandboxConfig] = SandboxConfig,
     ) -> None:
         self.identity, self.sagemaker, self.ram = identity, sagemaker, ram
         self.faults, self.control, self.moto_app = faults, control, moto_app
-        self.on_iam_write, self.iam = on_iam_write, iam
+        self.on_iam_write, self.iam, self.config = on_iam_write, iam, config
 
     def __call__(
         self, environ: dict[str, Any], start_response: Callable[..., Any]
@@ -95,7 +97,10 @@ class Front:
     def _identity(
         self, service: str, caller: Caller, environ: dict[str, Any], body: bytes
     ) -> Response | None:
-        """STS GetCallerIdentity answered here; IAM writes invalidate cached policies."""
+        """STS GetCallerIdentity and Organizations DescribeOrganization answered here; IAM
+        writes invalidate cached policies."""
+        if service == "organizations":
+            return organizations.describe(environ, self.config(), self.iam, caller)
         if service not in ("sts", "iam"):
             return None
         action = sts.query_action(body, environ.get("QUERY_STRING", "")) or ""

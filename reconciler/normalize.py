@@ -141,7 +141,9 @@ def parse_content(raw: str | None) -> dict[str, Any]:
     if not raw:
         return {}
     parsed = json.loads(raw)
-    return parsed if isinstance(parsed, dict) else {}
+    if not isinstance(parsed, dict):
+        raise ValueError("model card Content is not a JSON object")
+    return parsed
 
 
 def canonical(value: Any) -> Any:

@@ -6,6 +6,7 @@ the plan orders content before status.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -53,7 +54,10 @@ def _created_before(ctx: StepContext, card: CreateCard) -> bool:
     """After a retried create, the card may exist already: ours if content and tags match."""
     live = ctx.sagemaker.describe_model_card(ModelCardName=card.name)
     tags = ctx.sagemaker.list_tags(ResourceArn=live["ModelCardArn"])["Tags"]
-    same_content = parse_content(live.get("Content")) == parse_content(content_json(card.content))
+    try:
+        same_content = parse_content(live.get("Content")) == json.loads(content_json(card.content))
+    except ValueError:  # not JSON: not what this apply wrote
+        return False
     return same_content and {t["Key"]: t["Value"] for t in tags} == dict(card.tags)
 
 

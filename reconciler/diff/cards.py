@@ -121,6 +121,16 @@ def _blocked(
             "to make it match git",
             "unmanaged-card",
         )
+    if live.unreadable:
+        return _error(
+            n,
+            card,
+            ("content",),
+            f"the live content of card '{card.name}' is not a JSON object, so it cannot be "
+            f"compared with git{_who(live)}: look at the card in the console, or write git's "
+            "content over it with UpdateModelCard",
+            "unreadable-content",
+        )
     if live.processing_status:
         return _error(
             n,

@@ -51,5 +51,13 @@ def _describe(client: Any, name: str, number: int) -> Version:
         status=card.get("ModelCardStatus", ""),
         modified_by=identity(card.get("LastModifiedBy") or card.get("CreatedBy")),
         modified_at=modified.isoformat() if modified is not None else None,
-        content=parse_content(card.get("Content")),
+        content=_content(card.get("Content")),
     )
+
+
+def _content(raw: str | None) -> dict[str, Any]:
+    """A version's content; one that is not a JSON object matches nothing in git."""
+    try:
+        return parse_content(raw)
+    except ValueError:
+        return {}

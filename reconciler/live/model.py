@@ -26,6 +26,7 @@ class LiveCard:
     last_modified_by: str | None = None
     processing_status: str | None = None
     confirmed: bool = False  # read with DescribeModelCard, not only from the Search index
+    unreadable: bool = False  # its Content is not a JSON object (``content`` is then empty)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -75,7 +75,10 @@ def _from_record(
     confirmed: bool = False,
     known: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> LiveCard:
-    content = parse_content(record.get("Content"))
+    try:
+        content, unreadable = parse_content(record.get("Content")), False
+    except ValueError:  # not JSON: the card is held back, the rest of the plan goes on
+        content, unreadable = {}, True
     same = (known or {}).get(record["ModelCardName"])
     return LiveCard(
         name=record["ModelCardName"],
@@ -83,6 +86,7 @@ def _from_record(
         status=record.get("ModelCardStatus", ""),
         version=int(record.get("ModelCardVersion", 0)),
         content=same if same is not None and same == content else content,
+        unreadable=unreadable,
         tags={t["Key"]: t.get("Value", "") for t in record.get("Tags", [])},
         kms_key_id=(record.get("SecurityConfig") or {}).get("KmsKeyId"),
         last_modified_time=_time(record.get("LastModifiedTime")),

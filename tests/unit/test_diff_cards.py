@@ -423,3 +423,25 @@ def test_adopt_flag_tags_a_card_as_managed_before_changing_it(
     adopt = Adopt(arn=CARD_ARN, service=Service.SAGEMAKER, tags=owned(CARD_FILE))
     assert [planned(a) for a in found.adoptions] == [change(Action.ADOPT, Reason.IMPORTED, adopt)]
     assert [planned(c) for c in found.changes] == changes
+
+
+def test_a_card_whose_live_content_is_not_json_is_held_back_with_who_changed_it() -> None:
+    from reconciler.live.sagemaker import _from_record
+
+    record = {
+        "ModelCardName": CARD,
+        "ModelCardArn": CARD_ARN,
+        "ModelCardStatus": "Draft",
+        "ModelCardVersion": 3,
+        "Content": "{not json",
+        "Tags": [{"Key": k, "Value": v} for k, v in owned(CARD_FILE, UNMANAGED).items()],
+        "LastModifiedBy": {"IamIdentity": {"Arn": "arn:aws:sts::222222222222:assumed-role/X/y"}},
+    }
+    live_card_record = _from_record(record)
+    assert (live_card_record.unreadable, dict(live_card_record.content)) == (True, {})
+    live = live_with(LIVE, cards=(live_card_record,))
+    found = cards_diff(GIT, live, NONE)
+    assert [c.address for c in found.changes if c.address == f"card.{CARD}"] == []
+    (error,) = found.errors
+    assert (error.code, error.path) == ("unreadable-content", "$.content")
+    assert "last changed by arn:aws:sts::222222222222:assumed-role/X/y" in error.message

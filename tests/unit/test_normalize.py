@@ -138,4 +138,7 @@ def test_content_is_sent_canonical_and_read_back_equal() -> None:
     sent = content_json({"b": {"d": 1, "c": "é"}, "a": []})
     assert sent == '{"a":[],"b":{"c":"é","d":1}}'
     assert parse_content(sent) == {"a": [], "b": {"c": "é", "d": 1}}
-    assert parse_content(None) == parse_content("") == parse_content("[1]") == {}
+    assert parse_content(None) == parse_content("") == {}
+    for unreadable in ("[1]", "{not json"):  # the live reader holds such a card back
+        with pytest.raises(ValueError):
+            parse_content(unreadable)

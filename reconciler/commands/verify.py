@@ -22,7 +22,7 @@ from reconciler.commands.consumers import AccountCheck
 from reconciler.diff.shares import selected_cards
 from reconciler.live.model import LiveShare, LiveState, active_entities, is_managed
 from reconciler.live.ram import policy_actions
-from reconciler.load.desired import AWS_MANAGED_PERMISSIONS, Account, DesiredState, ShareSpec
+from reconciler.load.desired import Account, DesiredState, ShareSpec
 
 SESSION_NAME = "modelcard-reconciler-verify"
 
@@ -97,7 +97,7 @@ def _check(
         for n in missing
     ]
     permission, actions = _permission(ram, live.arn, problems)
-    expected = _declared_actions(state, share)
+    expected = state.config.permission_actions(share.permission)
     if permission is not None and (permission != share.permission or actions != expected):
         problems.append(
             f"permission in force is {permission} ({', '.join(actions)}), "
@@ -198,9 +198,3 @@ def _permission(
         problems.append(f"cannot read the share's permission: {error_code(e)}")
         return None, ()
     return detail["name"], tuple(sorted(policy_actions(detail.get("permission", ""))))
-
-
-def _declared_actions(state: DesiredState, share: ShareSpec) -> tuple[str, ...]:
-    custom = state.config.permissions.get(share.permission)
-    actions = custom.actions if custom else AWS_MANAGED_PERMISSIONS.get(share.permission, ())
-    return tuple(sorted(actions))

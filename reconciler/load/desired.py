@@ -89,6 +89,12 @@ class Config:
     def account_by_id(self, account_id: str) -> Account | None:
         return next((a for a in self.accounts.values() if a.id == account_id), None)
 
+    def permission_actions(self, name: str) -> tuple[str, ...]:
+        """The actions a share's permission grants: a customer-managed one of
+        reconciler.yaml, else an AWS managed one (none for an unknown name), sorted."""
+        custom = self.permissions.get(name)
+        return tuple(sorted(custom.actions if custom else AWS_MANAGED_PERMISSIONS.get(name, ())))
+
 
 @dataclass(frozen=True, eq=False, kw_only=True)
 class CardSpec:

@@ -179,9 +179,7 @@ def outside_accounts_read_only(data: RuleInput) -> Iterator[Diagnostic]:
         return
     config = data.config
     for share in data.shares:
-        custom = config.permissions.get(share.permission)
-        actions = custom.actions if custom else AWS_MANAGED_PERMISSIONS.get(share.permission, ())
-        writes = sorted(WRITE_ACTIONS & set(actions))
+        writes = sorted(WRITE_ACTIONS & set(config.permission_actions(share.permission)))
         outside = [
             p
             for p in share.principals

@@ -13,7 +13,7 @@ from reconciler.diagnostics import Diagnostic, json_path
 from reconciler.diff.ownership import adoption, tag_delta
 from reconciler.live.model import LiveShare, active_entities, is_managed
 from reconciler.load.desired import DesiredState, ShareSpec
-from reconciler.load.rules.shares import is_external
+from reconciler.load.rules.shares import is_external, principal_kind
 from reconciler.normalize import Normalised
 from reconciler.plan.model import MISSING, Action, Change, FieldChange, Guard, PlanPart, Reason
 from reconciler.plan.payloads import (
@@ -174,24 +174,13 @@ def _updates(
         )
 
 
-def inside_by_facts(n: Normalised) -> frozenset[str]:
-    """Accounts AWS has shown to be in the card account's Organization: RAM associated
-    them with a share and did not call them external."""
-    return frozenset(
-        a.entity
-        for s in n.live.shares.values()
-        for a in s.principals
-        if a.status == "ASSOCIATED" and not a.external and a.entity.isdigit()
-    )
-
-
 def _not_known_inside(n: Normalised, share: ShareSpec, principals: list[str]) -> frozenset[str]:
     """Principals that would open the share further: on a share that allows outside
     principals, every account not shown to be inside the Organization by AWS itself (what
     reconciler.yaml says of an account is not enough: the same pull request can change it)."""
     if not share.allow_external_principals:
         return frozenset()  # RAM refuses outside accounts on such a share
-    inside = inside_by_facts(n)
+    inside = n.live.accounts_inside_organization
     return frozenset(
         p for p in principals if is_external(n.state.config, p) or (p.isdigit() and p not in inside)
     )
@@ -208,7 +197,7 @@ def organization_mismatches(n: Normalised, share: ShareSpec) -> Iterator[Diagnos
     actual = f"in {fact.id}" if fact.id else "in no Organization"
     doc = n.state.documents[share.file]
     for i, principal in enumerate(share.principals):
-        if principal.startswith("arn:") and ":organizations::" in principal:
+        if principal_kind(config, principal) in ("organization", "ou"):
             yield Diagnostic(
                 file=share.file,
                 position=doc.locate(("principals", i)),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from reconciler.load.desired import Ownership
@@ -85,6 +86,17 @@ class LiveState:
     shares: Mapping[str, LiveShare]  # by share name; shares in DELETING/DELETED are left out
     permissions: Mapping[str, LivePermission]
     organization: OrganizationFact | None = None  # read only when reconciler.yaml names one
+
+    @cached_property
+    def accounts_inside_organization(self) -> frozenset[str]:
+        """Accounts AWS has shown to be in the card account's Organization: RAM associated
+        them with a share and did not call them external."""
+        return frozenset(
+            a.entity
+            for s in self.shares.values()
+            for a in s.principals
+            if a.status == "ASSOCIATED" and not a.external and a.entity.isdigit()
+        )
 
 
 def is_managed(tags: Mapping[str, str], ownership: Ownership) -> bool:

@@ -55,7 +55,6 @@ class Normalised:
     live: LiveState
     cards: Mapping[str, Comparable]  # git's cards, by name
     live_cards: Mapping[str, Comparable]  # live cards, under the ignore paths of git's card
-    create_content: Mapping[str, Mapping[str, Any]]  # git's content of every card, to create
     write_content: Mapping[str, Mapping[str, Any]]  # for git's cards live, or renaming one
     share_tags: Mapping[str, Tags]  # git's shares, by name
     live_share_tags: Mapping[str, Tags]  # live shares, by their key in ``live.shares``
@@ -73,7 +72,6 @@ def normalise(state: DesiredState, live: LiveState) -> Normalised:
             n: _comparable(c.content, ignored.get(n, ()), c.tags, own)
             for n, c in live.cards.items()
         },
-        create_content={n: c.content for n, c in state.cards.items()},
         write_content={
             n: with_live_values(c.content, source.content, c.ignore) if c.ignore else c.content
             for n, c in state.cards.items()
@@ -144,6 +142,15 @@ def parse_content(raw: str | None) -> dict[str, Any]:
     if not isinstance(parsed, dict):
         raise ValueError("model card Content is not a JSON object")
     return parsed
+
+
+def readable_content(raw: str | None) -> dict[str, Any] | None:
+    """``parse_content``, or None when the string is not a JSON object (a card edited
+    outside git into something no reader can compare)."""
+    try:
+        return parse_content(raw)
+    except ValueError:
+        return None
 
 
 def canonical(value: Any) -> Any:

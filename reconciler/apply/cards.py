@@ -6,7 +6,6 @@ the plan orders content before status.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -15,7 +14,7 @@ from botocore.exceptions import ClientError
 from reconciler.apply.context import StepContext
 from reconciler.aws.session import error_code
 from reconciler.aws.waits import card_deleted
-from reconciler.normalize import content_json, parse_content
+from reconciler.normalize import content_json, parse_content, readable_content
 from reconciler.plan.payloads import (
     CreateCard,
     DeleteCard,
@@ -54,11 +53,9 @@ def _created_before(ctx: StepContext, card: CreateCard) -> bool:
     """After a retried create, the card may exist already: ours if content and tags match."""
     live = ctx.sagemaker.describe_model_card(ModelCardName=card.name)
     tags = ctx.sagemaker.list_tags(ResourceArn=live["ModelCardArn"])["Tags"]
-    try:
-        same_content = parse_content(live.get("Content")) == json.loads(content_json(card.content))
-    except ValueError:  # not JSON: not what this apply wrote
-        return False
-    return same_content and {t["Key"]: t["Value"] for t in tags} == dict(card.tags)
+    sent = parse_content(content_json(card.content))
+    same_tags = {t["Key"]: t["Value"] for t in tags} == dict(card.tags)
+    return readable_content(live.get("Content")) == sent and same_tags
 
 
 def update_content(ctx: StepContext, update: UpdateContent, *, fields: int) -> str:

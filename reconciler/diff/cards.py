@@ -168,7 +168,7 @@ def _create_or_replace(n: Normalised, card: CardSpec, card_arn: CardArn) -> Chan
         reason=Reason.NOT_IN_ACCOUNT,
         detail="declared in git, not in the account",
         fields=fields,
-        payload=replace(_create(n, card, card_arn), content=n.create_content[card.name]),
+        payload=replace(_create(n, card, card_arn), content=card.content),
     )
 
 
@@ -178,7 +178,7 @@ def _create(n: Normalised, card: CardSpec, card_arn: CardArn) -> CreateCard:
         name=card.name,
         arn=card_arn(card.name),
         status=card.status,
-        content=n.write_content.get(card.name, n.create_content[card.name]),
+        content=n.write_content.get(card.name, card.content),
         tags=compared.tags.all,
         kms_key_id=card.kms_key_id,
     )

@@ -11,7 +11,7 @@ from typing import Any
 from reconciler.aws.session import aws_errors, pages
 from reconciler.live.model import Version
 from reconciler.live.sagemaker import identity
-from reconciler.normalize import parse_content
+from reconciler.normalize import readable_content
 
 MAX_VERSIONS = 50
 
@@ -51,13 +51,5 @@ def _describe(client: Any, name: str, number: int) -> Version:
         status=card.get("ModelCardStatus", ""),
         modified_by=identity(card.get("LastModifiedBy") or card.get("CreatedBy")),
         modified_at=modified.isoformat() if modified is not None else None,
-        content=_content(card.get("Content")),
+        content=readable_content(card.get("Content")) or {},  # unreadable: matches nothing
     )
-
-
-def _content(raw: str | None) -> dict[str, Any]:
-    """A version's content; one that is not a JSON object matches nothing in git."""
-    try:
-        return parse_content(raw)
-    except ValueError:
-        return {}

@@ -17,7 +17,7 @@ from botocore.exceptions import ClientError
 
 from reconciler.aws.session import aws_errors, error_code, pages
 from reconciler.live.model import LiveCard
-from reconciler.normalize import parse_content
+from reconciler.normalize import readable_content
 
 SEARCH_PAGE = 100
 
@@ -75,10 +75,8 @@ def _from_record(
     confirmed: bool = False,
     known: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> LiveCard:
-    try:
-        content, unreadable = parse_content(record.get("Content")), False
-    except ValueError:  # not JSON: the card is held back, the rest of the plan goes on
-        content, unreadable = {}, True
+    readable = readable_content(record.get("Content"))
+    content = readable if readable is not None else {}  # unreadable: the card is held back
     same = (known or {}).get(record["ModelCardName"])
     return LiveCard(
         name=record["ModelCardName"],
@@ -86,7 +84,7 @@ def _from_record(
         status=record.get("ModelCardStatus", ""),
         version=int(record.get("ModelCardVersion", 0)),
         content=same if same is not None and same == content else content,
-        unreadable=unreadable,
+        unreadable=readable is None,
         tags={t["Key"]: t.get("Value", "") for t in record.get("Tags", [])},
         kms_key_id=(record.get("SecurityConfig") or {}).get("KmsKeyId"),
         last_modified_time=_time(record.get("LastModifiedTime")),

@@ -28,17 +28,14 @@ class PlanFormatError(ValueError):
 
 
 def change_to_json(change: Change) -> dict[str, Any]:
-    """The JSON form of one change, as in the versioned plan format."""
+    """The JSON form of one change, as in the versioned plan format: what it does
+    (``_identity``, which the checksum covers) and what it says to people."""
     return {
-        "address": change.address,
-        "action": change.action.value,
-        "reason": change.reason.value,
+        **_identity(change),
         "detail": change.detail,
         "needs": [f.value for f in change.needs],
-        "guards": [g.value for g in change.guards],
         "guard_note": change.guard_note,
         "fields": [_field_to_json(f) for f in change.fields],
-        "payload": _CONVERTER.unstructure(change.payload),
     }
 
 

@@ -31,8 +31,9 @@ class RunReport:
     stats: Mapping[str, Mapping[str, int]] | None = None  # with --stats: calls per operation
 
     @property
-    def steps(self) -> tuple[Step, ...]:
-        return self.apply.steps if self.apply else ()
+    def applied(self) -> ApplyReport:
+        """The apply report, or an empty one for a verify."""
+        return self.apply or ApplyReport(checksum="")
 
     @property
     def checks(self) -> tuple[AccountCheck, ...]:
@@ -50,7 +51,7 @@ REPORTS: Registry[RunReport] = Registry("apply reports")
 
 def outcome(run: RunReport) -> str:
     """One sentence: what happened overall."""
-    report = run.apply or ApplyReport(checksum="")
+    report = run.applied
     if report.refused:
         return "Refused: nothing was applied."
     failed = [s for s in report.steps if s.status is StepStatus.FAILED]
@@ -82,7 +83,7 @@ def outcome(run: RunReport) -> str:
 
 @REPORTS.register("text")
 def text(run: RunReport) -> str:
-    report = run.apply or ApplyReport(checksum="")
+    report = run.applied
     lines = [
         f"Model card {run.kind} for account {run.context.get('account', '?')} in "
         f"{run.context.get('region', '?')}"
@@ -120,7 +121,7 @@ def _check_line(check: AccountCheck) -> str:
 
 @REPORTS.register("markdown")
 def markdown(run: RunReport) -> str:
-    report = run.apply or ApplyReport(checksum="")
+    report = run.applied
     lines = [f"### Model card {run.kind}", "", outcome(run), ""]
     lines += [f"- ⛔ {r}" for r in report.refused]
     lines += [f"- ❌ held back: {_cell(b)}" for b in report.blocked]
@@ -158,7 +159,7 @@ def _cell(text: str) -> str:
 
 @REPORTS.register("json")
 def as_json(run: RunReport) -> str:
-    report = run.apply or ApplyReport(checksum="")
+    report = run.applied
     body: dict[str, Any] = {
         "format_version": FORMAT_VERSION,
         "kind": run.kind,

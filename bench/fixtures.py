@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -58,3 +61,41 @@ def write_repo(root: Path, cards: int, small: bool = False) -> int:
         (root / "cards" / f"{card_name(i)}.yaml").write_text(text)
         size += len(text)
     return size // max(cards, 1)
+
+
+def seed(sandbox: Any, cards: Sequence[tuple[str, Mapping[str, Any]]]) -> None:
+    """Create ``cards`` (name, content), all Approved, and the bench-test share holding
+    them, with plain boto3, as an apply of the repository would leave them."""
+    from reconciler.normalize import content_json
+
+    sagemaker, ram = sandbox.client("sagemaker", OWNER), sandbox.client("ram", OWNER)
+
+    def create(card: tuple[str, Mapping[str, Any]]) -> str:
+        name, content = card
+        tags = [
+            {"Key": "managed-by", "Value": "reconciler"},
+            {"Key": "reconciler-source", "Value": f"cards/{name}.yaml"},
+        ]
+        response = sagemaker.create_model_card(
+            ModelCardName=name,
+            ModelCardStatus="Approved",
+            Content=content_json(content),
+            Tags=tags,
+        )
+        return str(response["ModelCardArn"])
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        arns = list(pool.map(create, cards))
+    share = ram.create_resource_share(
+        name="bench-test",
+        principals=["333333333333"],
+        resourceArns=arns[:100],
+        allowExternalPrincipals=False,
+        tags=[
+            {"key": "managed-by", "value": "reconciler"},
+            {"key": "reconciler-source", "value": "shares/bench-test.yaml"},
+        ],
+    )["resourceShare"]["resourceShareArn"]
+    for start in range(100, len(arns), 100):
+        ram.associate_resource_share(resourceShareArn=share, resourceArns=arns[start : start + 100])
+    sandbox.advance(60)

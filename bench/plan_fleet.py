@@ -22,50 +22,12 @@ import subprocess
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from fixtures import FLOOR, OWNER, card_content, card_name, write_repo
+from fixtures import FLOOR, OWNER, card_content, card_name, seed, write_repo
 
-from reconciler.normalize import content_json
 from reconciler.sandbox.config import Organization, SandboxConfig
 from reconciler.sandbox.instance import Sandbox
-
-
-def seed(sandbox: Sandbox, cards: int, small: bool = False) -> None:
-    """Create the cards and the share with plain boto3, as an apply would leave them."""
-    sagemaker, ram = sandbox.client("sagemaker", OWNER), sandbox.client("ram", OWNER)
-
-    def create(i: int) -> str:
-        name = card_name(i)
-        tags = [
-            {"Key": "managed-by", "Value": "reconciler"},
-            {"Key": "reconciler-source", "Value": f"cards/{name}.yaml"},
-        ]
-        return str(
-            sagemaker.create_model_card(
-                ModelCardName=name,
-                ModelCardStatus="Approved",
-                Content=content_json(card_content(i, small)),
-                Tags=tags,
-            )["ModelCardArn"]
-        )
-
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        arns = list(pool.map(create, range(cards)))
-    share = ram.create_resource_share(
-        name="bench-test",
-        principals=["333333333333"],
-        resourceArns=arns[:100],
-        allowExternalPrincipals=False,
-        tags=[
-            {"key": "managed-by", "value": "reconciler"},
-            {"key": "reconciler-source", "value": "shares/bench-test.yaml"},
-        ],
-    )["resourceShare"]["resourceShareArn"]
-    for start in range(100, len(arns), 100):
-        ram.associate_resource_share(resourceShareArn=share, resourceArns=arns[start : start + 100])
-    sandbox.advance(60)
 
 
 def run(command: list[str], env: dict[str, str]) -> tuple[float, str]:
@@ -106,7 +68,7 @@ def main() -> None:
         repo = Path(tmp) / "repo"
         average = write_repo(repo, args.cards, args.small)
         began = time.perf_counter()
-        seed(sandbox, args.cards, args.small)
+        seed(sandbox, [(card_name(i), card_content(i, args.small)) for i in range(args.cards)])
         print(
             f"seeded {args.cards:,} cards in {time.perf_counter() - began:.0f} s", file=sys.stderr
         )

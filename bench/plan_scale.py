@@ -22,7 +22,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from fixtures import CONFIG, OWNER, SHARE
+import yaml
+from fixtures import CONFIG, OWNER, SHARE, seed
 
 from reconciler.aws.session import CallStats, pages
 from reconciler.diff.compose import PlanOptions
@@ -32,61 +33,21 @@ from reconciler.sandbox.faults import FaultSettings
 from reconciler.sandbox.instance import Sandbox
 
 
+def small_card(i: int) -> tuple[str, dict[str, Any]]:
+    """A card with a two-field model overview: name and content."""
+    overview = {"model_owner": f"team-{i % 7}", "model_description": f"card number {i}"}
+    return f"Bench-Card-{i:04d}", {"model_overview": overview}
+
+
 def write_repo(root: Path, cards: int) -> None:
     (root / "cards").mkdir(parents=True)
     (root / "shares").mkdir()
     (root / "reconciler.yaml").write_text(CONFIG)
     (root / "shares" / "bench-test.yaml").write_text(SHARE)
     for i in range(cards):
-        name = f"Bench-Card-{i:04d}"
-        (root / "cards" / f"{name}.yaml").write_text(
-            f"name: {name}\nstatus: Approved\ncontent:\n  model_overview:\n"
-            f"    model_owner: team-{i % 7}\n    model_description: card number {i}\n"
-        )
-
-
-def seed(sandbox: Sandbox, root: Path, cards: int) -> None:
-    """Apply the repository with plain boto3, as the reconciler would leave it."""
-    from reconciler.normalize import content_json
-
-    sagemaker, ram = sandbox.client("sagemaker", OWNER), sandbox.client("ram", OWNER)
-    arns = []
-    for i in range(cards):
-        name = f"Bench-Card-{i:04d}"
-        content = {
-            "model_overview": {
-                "model_owner": f"team-{i % 7}",
-                "model_description": f"card number {i}",
-            }
-        }
-        tags = [
-            {"Key": "managed-by", "Value": "reconciler"},
-            {"Key": "reconciler-source", "Value": f"cards/{name}.yaml"},
-        ]
-        arns.append(
-            sagemaker.create_model_card(
-                ModelCardName=name,
-                ModelCardStatus="Approved",
-                Content=content_json(content),
-                Tags=tags,
-            )["ModelCardArn"]
-        )
-    share = ram.create_resource_share(
-        name="bench-test",
-        principals=["333333333333"],
-        resourceArns=arns[:100],
-        allowExternalPrincipals=False,
-        tags=[
-            {"key": "managed-by", "value": "reconciler"},
-            {"key": "reconciler-source", "value": "shares/bench-test.yaml"},
-        ],
-    )
-    for start in range(100, len(arns), 100):
-        ram.associate_resource_share(
-            resourceShareArn=share["resourceShare"]["resourceShareArn"],
-            resourceArns=arns[start : start + 100],
-        )
-    sandbox.advance(60)
+        name, content = small_card(i)
+        body = {"name": name, "status": "Approved", "content": content}
+        (root / "cards" / f"{name}.yaml").write_text(yaml.safe_dump(body, sort_keys=False))
 
 
 def timed(run: Callable[[], CallStats]) -> tuple[float, CallStats]:
@@ -135,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
         root = Path(tmp)
         write_repo(root, args.cards)
         t0 = time.perf_counter()
-        seed(sandbox, root, args.cards)
+        seed(sandbox, [small_card(i) for i in range(args.cards)])
         print(f"seeded {args.cards} cards in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
         _report(args, *_measure(args.repeat, root, sandbox))
     return 0

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from deepdiff import DeepDiff
@@ -37,13 +38,26 @@ def _side(value: Any) -> Any:
     return MISSING if type(value).__name__ == "NotPresent" else value
 
 
-def leaves(value: Any, path: str) -> Iterator[FieldChange]:
-    """One added field per scalar or list inside new content; ``path`` is its JSONPath."""
-    if isinstance(value, Mapping) and value:
+def leaves(value: Any, path: str) -> list[FieldChange]:
+    """One added field per scalar or list inside new content; ``path`` is its JSONPath.
+    A first apply lists every field of every new card, so this is one flat walk."""
+    found: list[FieldChange] = []
+    _leaves(value, path, found)
+    return found
+
+
+def _leaves(value: Any, path: str, found: list[FieldChange]) -> None:
+    if isinstance(value, dict) and value:  # content is JSON data: objects are dicts
         for key in sorted(value):
-            yield from leaves(value[key], extend_path(path, key))
+            _leaves(value[key], _step(path, key), found)
     else:
-        yield FieldChange(path, after=value)
+        found.append(FieldChange(path, after=value))
+
+
+@lru_cache(maxsize=4096)
+def _step(path: str, key: str) -> str:
+    """``extend_path``, remembered: every card repeats the same few hundred paths."""
+    return extend_path(path, key)
 
 
 def tag_fields(

@@ -23,10 +23,11 @@ from reconciler.load.desired import (
     config_from,
     share_from,
 )
+from reconciler.load.parallel import load_files
 from reconciler.load.rules import RuleInput, run_rules
 from reconciler.load.schema_check import check
 from reconciler.load.schemas import Kind
-from reconciler.load.yamlsource import SourceDocument, load_file
+from reconciler.load.yamlsource import LoadResult, SourceDocument, load_file
 from reconciler.words import count
 
 CONFIG_FILE = "reconciler.yaml"
@@ -59,11 +60,18 @@ class _Collector:
         self.diagnostics: list[Diagnostic] = []
         self.files: list[str] = []
 
-    def load(self, path: Path, kind: Kind) -> SourceDocument | None:
-        """Load and schema-check one file; the document when it is schema-valid."""
-        display = path.relative_to(self.root).as_posix()
+    def display(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()
+
+    def load(
+        self, path: Path, kind: Kind, result: LoadResult | None = None
+    ) -> SourceDocument | None:
+        """Schema-check one file (loading it unless ``result`` is its loaded form); the
+        document when it is schema-valid."""
+        display = self.display(path)
         self.files.append(display)
-        result = load_file(path, display)
+        if result is None:
+            result = load_file(path, display)
         self.diagnostics.extend(result.diagnostics)
         doc = result.document
         if doc is None:
@@ -136,8 +144,10 @@ def _load_all(
     collector: _Collector, folder: Path, kind: Kind, build: Callable[[Any, str], T]
 ) -> list[T]:
     items: list[T] = []
-    for path in _yaml_files(folder):
-        doc = collector.load(path, kind)
+    paths = list(_yaml_files(folder))
+    loaded = load_files([(path, collector.display(path)) for path in paths])
+    for path, result in zip(paths, loaded, strict=True):
+        doc = collector.load(path, kind, result)
         if doc is not None:
             items.append(build(doc.data, doc.file))
     return items

@@ -8,8 +8,11 @@ diff compares what it returns and never calls back here. What it does, in one pl
   memory is made of);
 - tags: AWS system tags (``aws:``) dropped from live resources, since nobody may change
   them; ownership tags added to what git declares, and split from the tags people set;
-- the content to write for a card that exists (or that a new card replaces): git's content
-  plus the live values of its ignored paths (UpdateModelCard replaces the whole content).
+- the content to write, by the rule of Terraform's ``ignore_changes``: a value git sets at
+  an ignored path seeds the card when it is created (and when it is replaced, where the card
+  it replaces holds no value there); afterwards the live value is kept. An update writes
+  git's content with the live values of the ignored paths and never git's own values there
+  (UpdateModelCard replaces the whole content); a replacement carries the old card's values.
 
 Server fields (ARN, version, times, who modified) are typed attributes of ``LiveCard``,
 shown in reports and never compared. ``Content`` as sent and received (``content_json``,
@@ -55,7 +58,8 @@ class Normalised:
     live: LiveState
     cards: Mapping[str, Comparable]  # git's cards, by name
     live_cards: Mapping[str, Comparable]  # live cards, under the ignore paths of git's card
-    write_content: Mapping[str, Mapping[str, Any]]  # for git's cards live, or renaming one
+    write_content: Mapping[str, Mapping[str, Any]]  # updates of git's cards that exist live
+    seed_content: Mapping[str, Mapping[str, Any]]  # creating one that replaces a live card
     share_tags: Mapping[str, Tags]  # git's shares, by name
     live_share_tags: Mapping[str, Tags]  # live shares, by their key in ``live.shares``
 
@@ -73,6 +77,11 @@ def normalise(state: DesiredState, live: LiveState) -> Normalised:
             for n, c in live.cards.items()
         },
         write_content={
+            n: kept_live(c.content, live.cards[n].content, c.ignore)
+            for n, c in state.cards.items()
+            if n in live.cards
+        },
+        seed_content={
             n: with_live_values(c.content, source.content, c.ignore) if c.ignore else c.content
             for n, c in state.cards.items()
             if (source := _stands_for(c, live)) is not None
@@ -185,12 +194,22 @@ def without_paths(content: Mapping[str, Any], dotted: tuple[str, ...]) -> dict[s
     return result
 
 
+def kept_live(
+    desired: Mapping[str, Any], live: Mapping[str, Any], dotted: tuple[str, ...]
+) -> Mapping[str, Any]:
+    """The content an update writes: git's, where each ignored path holds the live value
+    (or nothing, when the live card has none), never git's seed value."""
+    if not dotted:
+        return desired
+    return with_live_values(without_paths(desired, dotted), live, dotted)
+
+
 def with_live_values(
     desired: Mapping[str, Any], live: Mapping[str, Any], dotted: tuple[str, ...]
 ) -> dict[str, Any]:
-    """The content to write: git's content plus the live values of the ignored paths.
-
-    UpdateModelCard replaces the whole content, so ignored values must be carried over.
+    """``desired`` with the values ``live`` holds at the dotted paths (those it lacks stay
+    as in ``desired``). UpdateModelCard replaces the whole content, so ignored values must
+    be carried over; ``pull`` uses it the other way round, to keep git's ignored values.
     """
     result = copy.deepcopy(dict(desired))
     for path in dotted:

@@ -2,7 +2,8 @@
 so an edit made in a shared account becomes a reviewed pull request.
 
 Only the changed values are rewritten; comments, key order and everything else in the file
-stay as they were. Paths under the card's ``ignore:`` stay out of git.
+stay as they were. Paths under the card's ``ignore:`` stay as they are in git: live values
+there are never pulled, and a value git sets there (a seed) is kept.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from pathlib import Path
 
 from reconciler.live.model import is_managed
 from reconciler.load.yamlwrite import dump, load_roundtrip, update
-from reconciler.normalize import without_paths
+from reconciler.normalize import with_live_values, without_paths
 from reconciler.pipeline import PlanRun
 from reconciler.plan.model import Action
 from reconciler.words import count
@@ -44,7 +45,8 @@ def pull_live(run: PlanRun, repo: Path, names: list[str], everything: bool) -> P
             (result.skipped if done else result.failed).append(f"{name}: {reason}")
             continue
         card = run.state.cards[name]
-        _rewrite(repo / card.file, without_paths(run.live.cards[name].content, card.ignore))
+        live = without_paths(run.live.cards[name].content, card.ignore)
+        _rewrite(repo / card.file, with_live_values(live, card.content, card.ignore))
         result.written.append(
             f"{card.file}: {count(drifted[name], 'field')} from live "
             f"version {run.live.cards[name].version}"

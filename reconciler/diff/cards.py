@@ -178,7 +178,7 @@ def _create(n: Normalised, card: CardSpec, card_arn: CardArn) -> CreateCard:
         name=card.name,
         arn=card_arn(card.name),
         status=card.status,
-        content=n.write_content.get(card.name, card.content),
+        content=n.seed_content.get(card.name, card.content),
         tags=compared.tags.all,
         kms_key_id=card.kms_key_id,
     )

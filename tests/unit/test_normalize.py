@@ -121,6 +121,12 @@ def test_write_content_is_only_for_cards_that_exist_live() -> None:
     assert normalise(GIT, EMPTY).write_content == {}
 
 
+def test_a_git_value_at_an_ignored_path_seeds_creation_and_is_never_written_after() -> None:
+    git = with_card(GIT, content={**CONTENT, "evaluation_details": EVALUATION})
+    assert normalise(git, EMPTY).seed_content == {}
+    assert normalise(git, live_card(LIVE, content=CONTENT)).write_content[CARD] == CONTENT
+
+
 @pytest.mark.parametrize(
     ("content", "expected"),
     [

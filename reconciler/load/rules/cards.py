@@ -132,7 +132,8 @@ def _tag_text_ok(text: str) -> bool:
 
 
 def ignore_paths_valid(data: RuleInput) -> Iterator[Diagnostic]:
-    """Each ``ignore`` path names a content field, and git does not also set it."""
+    """Each ``ignore`` path names a content field. Git may also set it: that value seeds
+    the card's creation, and the live value is kept afterwards (``normalize``)."""
     for card in data.cards:
         doc = data.documents[card.file]
         for i, dotted in enumerate(card.ignore):
@@ -142,14 +143,6 @@ def ignore_paths_valid(data: RuleInput) -> Iterator[Diagnostic]:
                     doc,
                     ("ignore", i),
                     f"'{dotted}' is not a field of model card content" + _content_suggestion(parts),
-                    "ignore-path",
-                )
-            elif _get(card.content, parts) is not None:
-                yield at(
-                    doc,
-                    ("content", *parts),
-                    f"'{dotted}' is listed under ignore (owned "
-                    "outside git) but also set here: remove it from one of them",
                     "ignore-path",
                 )
 
@@ -178,12 +171,3 @@ def _content_suggestion(parts: list[str]) -> str:
     known = list(_schema_properties(tuple(parts[:-1])) or {})
     close = difflib.get_close_matches(parts[-1], known, n=1)
     return f": did you mean '{'.'.join([*parts[:-1], close[0]])}'?" if close else ""
-
-
-def _get(content: Mapping[str, object], parts: list[str]) -> object:
-    node: object = content
-    for part in parts:
-        if not isinstance(node, Mapping):
-            return None
-        node = node.get(part)
-    return node

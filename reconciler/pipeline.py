@@ -270,9 +270,13 @@ def verify_run(target: Target, run: PlanRun, waits: WaitSettings) -> VerifyRepor
 
 def import_candidates_run(target: Target, names: list[str]) -> PlanRun:
     """A plan run whose live cards not in git (or the named ones) were confirmed with
-    DescribeModelCard, so files are written from what SageMaker says now."""
+    DescribeModelCard, so files are written from what SageMaker says now. Cards that
+    reconciler.yaml keeps out of git (``unmanaged.cards``) are candidates only by name."""
     run = plan_run(target, PlanOptions())
-    wanted = names or [n for n in run.live.cards if n not in run.state.cards]
+    config = run.state.config
+    wanted = names or [
+        n for n in run.live.cards if n not in run.state.cards and config.kept_out_of_git(n) is None
+    ]
     live = confirm_cards(target.session, run.live, wanted)
     return compare(run.state, live, PlanOptions())
 

@@ -154,6 +154,9 @@ def _why_not(name: str, live: Mapping[str, LiveCard], state: DesiredState) -> st
         return f"already declared in {state.cards[name].file}"
     if name not in live:
         return "no such model card in the account"
+    pattern = state.config.kept_out_of_git(name)
+    if pattern is not None:
+        return f"kept out of git by reconciler.yaml (unmanaged.cards: '{pattern}')"
     if live[name].processing_status:
         return f"being deleted ({live[name].processing_status})"
     return None

@@ -77,13 +77,15 @@ def plan_from(n: Normalised, found: PlanPart, arns: Arns) -> Plan:
 def unmanaged(
     state: DesiredState, live: LiveState, adoptions: list[Change]
 ) -> tuple[Unmanaged, ...]:
-    """Live resources without the ownership tag, except those about to be adopted."""
-    own = state.config.ownership
+    """Live resources without the ownership tag, except those about to be adopted and
+    the cards reconciler.yaml keeps out of git on purpose (``unmanaged.cards``)."""
+    config = state.config
+    own = config.ownership
     adopting = {a.payload.arn for a in adoptions if isinstance(a.payload, Adopt)}
     found = [
         Unmanaged("model_card", c.name, c.arn)
         for c in live.cards.values()
-        if not is_managed(c.tags, own)
+        if not is_managed(c.tags, own) and config.kept_out_of_git(c.name) is None
     ]
     found += [
         Unmanaged("resource_share", s.name, s.arn)

@@ -6,6 +6,7 @@ and apply defaults; the meaning-level checks live in ``rules``.
 
 from __future__ import annotations
 
+import fnmatch
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -85,9 +86,14 @@ class Config:
     parallelism: int | None = None  # apply.parallelism
     retry_mode: str | None = None  # aws.retry_mode
     max_attempts: int | None = None  # aws.max_attempts
+    unmanaged_cards: tuple[str, ...] = ()  # unmanaged.cards: names or globs kept out of git
 
     def account_by_id(self, account_id: str) -> Account | None:
         return next((a for a in self.accounts.values() if a.id == account_id), None)
+
+    def kept_out_of_git(self, card_name: str) -> str | None:
+        """The ``unmanaged.cards`` pattern that names this card, if one does."""
+        return next((p for p in self.unmanaged_cards if fnmatch.fnmatchcase(card_name, p)), None)
 
     def permission_actions(self, name: str) -> tuple[str, ...]:
         """The actions a share's permission grants: a customer-managed one of
@@ -162,6 +168,7 @@ def config_from(data: Mapping[str, Any]) -> Config:
         parallelism=(data.get("apply") or {}).get("parallelism"),
         retry_mode=(data.get("aws") or {}).get("retry_mode"),
         max_attempts=(data.get("aws") or {}).get("max_attempts"),
+        unmanaged_cards=tuple((data.get("unmanaged") or {}).get("cards") or ()),
     )
 
 

@@ -12,6 +12,7 @@ RULES: list[Rule] = [
     cards.content_size,
     cards.tags_valid,
     cards.ignore_paths_valid,
+    cards.not_kept_out_of_git,
     *config.RULES,
     *shares.RULES,
 ]

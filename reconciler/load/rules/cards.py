@@ -131,6 +131,23 @@ def _tag_text_ok(text: str) -> bool:
     return all(ch.isalnum() or ch.isspace() or ch in _TAG_PUNCTUATION for ch in text)
 
 
+def not_kept_out_of_git(data: RuleInput) -> Iterator[Diagnostic]:
+    """A card in git is managed: no ``unmanaged.cards`` pattern of reconciler.yaml may
+    name it."""
+    if data.config is None:
+        return
+    for card in data.cards:
+        pattern = data.config.kept_out_of_git(card.name)
+        if pattern is not None:
+            yield at(
+                data.documents[card.file],
+                ("name",),
+                f"card '{card.name}' is in git but reconciler.yaml lists it as unmanaged "
+                f"('{pattern}' under unmanaged.cards): remove the file or narrow the pattern",
+                "unmanaged-listed",
+            )
+
+
 def ignore_paths_valid(data: RuleInput) -> Iterator[Diagnostic]:
     """Each ``ignore`` path names a content field. Git may also set it: that value seeds
     the card's creation, and the live value is kept afterwards (``normalize``)."""

@@ -226,6 +226,7 @@ def apply_run(target: Target, request: ApplyRequest, hooks: ApplyHooks) -> Apply
     report = ApplyReport(
         checksum=plan_checksum,
         context=plan.context,
+        names=plan.names,
         warnings=plan.warnings,
         blocked=tuple(f"{e.file}:{e.line}:{e.column}: {e.message}" for e in plan.errors),
     )
@@ -287,7 +288,9 @@ def drift_run(target: Target) -> tuple[DriftReport, PlanRun]:
     edits = card_edits(target.session, run)
     counts = (len(run.live.cards), len(run.live.shares))
     found_unmanaged = unmanaged(run.state, run.live, run.found.adoptions)
-    report = drift_report(run.found, found_unmanaged, edits, run.plan.context, counts)
+    report = drift_report(
+        run.found, found_unmanaged, edits, run.plan.context, counts, run.plan.names
+    )
     return report, run
 
 

@@ -44,6 +44,21 @@ def with_card(state: DesiredState, **changes: object) -> DesiredState:
     return replace(state, cards={**state.cards, CARD: card})
 
 
+def reworded(state: DesiredState) -> DesiredState:
+    """The card's description reworded in git, and the test share opened to prod too."""
+    from dataclasses import replace
+
+    content = dict(state.cards[CARD].content)
+    overview = dict(content["model_overview"])
+    overview["model_description"] = (
+        "Gradient-boosted trees predicting which subscribers will cancel in the next 60 days, "
+        "retrained every week."
+    )
+    content["model_overview"] = overview
+    share = replace(state.shares["churn-test"], principals=("test", "prod"))
+    return replace(with_card(state, content=content), shares={**state.shares, "churn-test": share})
+
+
 def applied(state: DesiredState) -> LiveState:
     """The live state right after the example repository was applied."""
     arns = Arns.for_config(state.config)
@@ -134,6 +149,9 @@ SCENARIOS: dict[str, Callable[[], Plan]] = {
         ),
         applied(example()),
         PlanOptions(),
+    ),
+    "long-text-and-names": lambda: build_plan(
+        reworded(example()), applied(example()), PlanOptions()
     ),
     "live-edit": lambda: build_plan(example(), edited_live(example()), PlanOptions()),
     "promotion": lambda: build_plan(

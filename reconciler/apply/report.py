@@ -38,6 +38,7 @@ class ApplyReport:
     blocked: tuple[str, ...] = ()  # plan errors: their resources were held back
     warnings: tuple[str, ...] = ()  # the plan's warnings, e.g. managed resources left in AWS
     context: Mapping[str, str] = field(default_factory=dict)
+    names: Mapping[str, str] = field(default_factory=dict)  # the plan's display names
 
     @property
     def failed(self) -> bool:

@@ -104,6 +104,7 @@ class DriftReport:
     context: Mapping[str, str] = field(default_factory=dict)
     cards_checked: int = 0
     shares_checked: int = 0
+    names: Mapping[str, str] = field(default_factory=dict)  # the plan's display names
 
     @property
     def has_drift(self) -> bool:
@@ -155,6 +156,7 @@ def drift_report(
     edits: Mapping[str, tuple[Edit, ...]],
     context: Mapping[str, str],
     counts: tuple[int, int],
+    names: Mapping[str, str],
 ) -> DriftReport:
     """Every difference as a drift item: changes, blocked differences, unmanaged resources."""
     items = [_from_change(c, edits) for c in found.changes]
@@ -163,7 +165,11 @@ def drift_report(
     items.sort(key=lambda i: (i.address, i.kind))
     cards, shares = counts
     return DriftReport(
-        items=tuple(items), context=dict(context), cards_checked=cards, shares_checked=shares
+        items=tuple(items),
+        context=dict(context),
+        cards_checked=cards,
+        shares_checked=shares,
+        names=dict(names),
     )
 
 
@@ -220,6 +226,6 @@ def _from_unmanaged(item: Unmanaged) -> DriftItem:
         address=f"{prefix}.{item.name}",
         kind="unmanaged",
         summary=f"{item.kind.replace('_', ' ')} not managed by the reconciler",
-        detail=item.arn,
+        detail=item.arn if prefix == "share" else "",
         remedy=remedy,
     )

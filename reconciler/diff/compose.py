@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from reconciler.arns import Arns
 from reconciler.diff.blocked import blocked_addresses, without_blocked
 from reconciler.diff.cards import CardDiffOptions, diff_cards
+from reconciler.diff.names import display_names
 from reconciler.diff.permissions import diff_permissions
 from reconciler.diff.shares import diff_shares
 from reconciler.live.model import LiveShare, LiveState, is_managed
@@ -63,14 +64,16 @@ def plan_from(n: Normalised, found: PlanPart, arns: Arns) -> Plan:
     own = state.config.ownership
     blocked = blocked_addresses(state, found.errors)
     cards = frozenset(arns.card(a.removeprefix("card.")) for a in blocked if a.startswith("card."))
+    changes = tuple(without_blocked(found.changes, blocked, cards))
     return Plan(
-        changes=tuple(without_blocked(found.changes, blocked, cards)),
+        changes=changes,
         adoptions=tuple(without_blocked(found.adoptions, blocked, cards)),
         unmanaged=unmanaged(state, live, found.adoptions),
         errors=tuple(found.errors),
         warnings=tuple(found.warnings),
         context={"region": state.config.region, "account": state.config.card_account_id},
         managed_cards=sum(1 for c in live.cards.values() if is_managed(c.tags, own)),
+        names=display_names(state.config, arns, found.changes),
     )
 
 

@@ -124,6 +124,7 @@ class Plan:
     context: Mapping[str, str] = field(default_factory=dict)  # region, account
     managed_cards: int = 0
     adoptions: tuple[Change, ...] = ()
+    names: Mapping[str, str] = field(default_factory=dict)  # display names of IDs and ARNs
 
     @property
     def has_changes(self) -> bool:

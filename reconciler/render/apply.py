@@ -13,6 +13,7 @@ from reconciler.apply.report import ApplyReport, Step, StepStatus
 from reconciler.commands.consumers import AccountCheck, VerifyReport
 from reconciler.plan.codec import change_to_json
 from reconciler.render import Registry
+from reconciler.render.labels import labelled_text
 from reconciler.render.plan_common import held_back, stats_lines
 from reconciler.words import count
 
@@ -90,8 +91,11 @@ def text(run: RunReport) -> str:
     ]
     body = [f"Refused: {r}" for r in report.refused]
     body += [f"Held back: {b}" for b in report.blocked]
-    body += [_step_line(s) for s in report.steps]
-    body += [f"Still differs: {c.address} ({c.action.value}): {c.detail}" for c in report.remaining]
+    body += [_step_line(s, report.names) for s in report.steps]
+    body += [
+        f"Still differs: {c.address} ({c.action.value}): {labelled_text(c.detail, report.names)}"
+        for c in report.remaining
+    ]
     body += [f"Warning: {w}" for w in report.warnings]
     if run.checks:
         body += [*([""] if body else []), "Consumer accounts:", *map(_check_line, run.checks)]
@@ -101,11 +105,11 @@ def text(run: RunReport) -> str:
     return "\n".join(line for part in sections for line in part) + "\n"
 
 
-def _step_line(step: Step) -> str:
+def _step_line(step: Step, names: Mapping[str, str]) -> str:
     line = f"  {_MARK[step.status]} {step.status.value:<13} {step.address} ({step.action})"
     if step.status is StepStatus.FAILED:
         return f"{line}: {step.error_code}: {step.error_message}"
-    return f"{line}: {step.detail}" if step.detail else line
+    return f"{line}: {labelled_text(step.detail, names)}" if step.detail else line
 
 
 def _check_line(check: AccountCheck) -> str:
@@ -129,7 +133,8 @@ def markdown(run: RunReport) -> str:
     if report.steps:
         lines += ["| | Resource | Action | Result |", "|---|---|---|---|"]
         lines += [
-            f"| {_MARK[s.status]} | `{s.address}` | {s.action} | {_cell(_result(s))} |"
+            f"| {_MARK[s.status]} | `{s.address}` | {s.action} | "
+            f"{_cell(labelled_text(_result(s), report.names))} |"
             for s in report.steps
         ]
     if run.checks:
@@ -186,6 +191,7 @@ def as_json(run: RunReport) -> str:
             }
             for s in report.steps
         ],
+        "names": dict(report.names),
         "converged": report.converged,
         "remaining": [change_to_json(c) for c in report.remaining],
         "consumers": [

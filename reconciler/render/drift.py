@@ -6,12 +6,16 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from reconciler.commands.drift import FORMAT_VERSION, DriftItem, DriftReport
 from reconciler.plan.model import MISSING, FieldChange
 from reconciler.render import Registry
+from reconciler.render.labels import labelled, labelled_text
 from reconciler.render.plan_common import show
+from reconciler.render.plan_markdown import word_diffs
+from reconciler.render.worddiff import inline, is_long
 from reconciler.words import count
 
 DRIFT: Registry[DriftReport] = Registry("drift reports")
@@ -29,9 +33,12 @@ def _headline(report: DriftReport) -> str:
     return f"{count(n, 'difference')} from git ({checked})."
 
 
-def _field(item: FieldChange) -> str:
-    live = "(absent)" if item.before is MISSING else show(item.before, VALUE_LIMIT)
-    git = "(absent)" if item.after is MISSING else show(item.after, VALUE_LIMIT)
+def _field(item: FieldChange, names: Mapping[str, str]) -> str:
+    if is_long(item.after, item.before):
+        return f"{item.path}: from git to live: {inline(item.after, item.before, None)}"
+    before, after = (labelled(item.path, v, names) for v in (item.before, item.after))
+    live = "(absent)" if item.before is MISSING else show(before, VALUE_LIMIT)
+    git = "(absent)" if item.after is MISSING else show(after, VALUE_LIMIT)
     return f"{item.path}: live {live}, git {git}"
 
 
@@ -45,8 +52,9 @@ def text(report: DriftReport) -> str:
     for item in report.items:
         lines.append(f"! {item.address} [{item.kind}]: {item.summary}")
         lines += [f"    {e.sentence()}" for e in item.edits]
-        lines += [f"    {_field(f)}" for f in item.fields]
-        lines += [f"    {item.detail}"] if item.detail and not item.fields else []
+        lines += [f"    {_field(f, report.names)}" for f in item.fields]
+        detail = labelled_text(item.detail, report.names)
+        lines += [f"    {detail}"] if detail and not item.fields else []
         lines += [f"    remedy: {item.remedy}", ""] if item.remedy else [""]
     lines.append(_headline(report))
     return "\n".join(lines) + "\n"
@@ -62,7 +70,7 @@ def markdown(report: DriftReport) -> str:
         f"`{report.context.get('region', '?')}`.",
         "",
     ]
-    sections = [_section(item) for item in report.items]
+    sections = [_section(item, report.names) for item in report.items]
     body, used, left = list(head), sum(len(x) + 1 for x in head), 0
     for section in sections:
         if used + len(section) > ISSUE_LIMIT:
@@ -78,17 +86,25 @@ def markdown(report: DriftReport) -> str:
     return "\n".join(body) + "\n"
 
 
-def _section(item: DriftItem) -> str:
+def _section(item: DriftItem, names: Mapping[str, str]) -> str:
     lines = [f"#### `{item.address}`: {html.escape(item.summary, quote=False)}", ""]
     lines += [f"- {html.escape(e.sentence(), quote=False)}" for e in item.edits]
     if item.fields:
         lines += ["", "| Field | Live | Git |", "|---|---|---|"]
-        lines += [f"| `{f.path}` | {_code(f.before)} | {_code(f.after)} |" for f in item.fields]
+        lines += [_row(f, names) for f in item.fields]
+        lines += word_diffs(list(item.fields), reverse=True)
     elif item.detail:
-        lines.append(f"- {html.escape(item.detail, quote=False)}")
+        lines.append(f"- {html.escape(labelled_text(item.detail, names), quote=False)}")
     if item.remedy:
         lines += ["", f"Remedy: {item.remedy}"]
     return "\n".join([*lines, ""])
+
+
+def _row(item: FieldChange, names: Mapping[str, str]) -> str:
+    if is_long(item.after, item.before):
+        return f"| `{item.path}` | *(words changed from git: below)* | |"
+    live, git = (labelled(item.path, v, names) for v in (item.before, item.after))
+    return f"| `{item.path}` | {_code(live)} | {_code(git)} |"
 
 
 def _code(value: Any) -> str:
@@ -106,6 +122,7 @@ def as_json(report: DriftReport) -> str:
         "cards_checked": report.cards_checked,
         "shares_checked": report.shares_checked,
         "items": [_item(i) for i in report.items],
+        "names": dict(report.names),
     }
     return json.dumps(body, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n"
 

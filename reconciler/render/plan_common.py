@@ -62,6 +62,12 @@ def unmanaged_address(item: Unmanaged) -> str:
     return f"{'card' if item.kind == 'model_card' else 'share'}.{item.name}"
 
 
+def arn_note(item: Unmanaged) -> str:
+    """' (ARN)' where the ARN tells more than the name: a share's ID; nothing for a card,
+    whose ARN is its name in the account and region the report names already."""
+    return "" if item.kind == "model_card" else f" ({item.arn})"
+
+
 def stats_lines(stats: Mapping[str, Mapping[str, int]] | None) -> list[str]:
     """``API calls: N`` and one line per operation, then a blank line; none without stats."""
     if stats is None:

@@ -39,6 +39,7 @@ def plan_document(report: PlanReport) -> dict[str, Any]:
             for e in plan.errors
         ],
         "warnings": list(plan.warnings),
+        "names": dict(plan.names),
     }
     if report.stats is not None:
         body["stats"] = {k: dict(sorted(v.items())) for k, v in report.stats.items()}

@@ -6,8 +6,10 @@ character limit, saying what was left out and where the full plan is.
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
 
 from reconciler.plan.model import MISSING, Change, FieldChange, Plan
+from reconciler.render.labels import labelled, labelled_text
 from reconciler.render.plan_common import (
     PLANS,
     SYMBOLS,
@@ -19,6 +21,7 @@ from reconciler.render.plan_common import (
     summary_line,
     unmanaged_address,
 )
+from reconciler.render.worddiff import diff_block, is_long
 from reconciler.words import count
 
 GITHUB_LIMIT = 65_536
@@ -45,7 +48,9 @@ def render(report: PlanReport, limit: int = GITHUB_LIMIT) -> str:
     out += budget.take(_errors(report) + _notes(report))
     out += budget.take(_table(report), share=0.6)
     out += budget.take(_stats(report))
-    out += budget.take([_section(address, changes) for address, changes in _by_address(plan)])
+    out += budget.take(
+        [_section(address, changes, plan.names) for address, changes in _by_address(plan)]
+    )
     if budget.dropped:
         out.append(
             f"> ✂️ {budget.dropped} table rows or sections left out to stay under "
@@ -125,7 +130,7 @@ def _table(report: PlanReport) -> list[str]:
         emoji = _EMOJI[SYMBOLS[change.action.kind]]
         rows.append(
             f"| {emoji} | `{change.address}` | {action_label(change)}"
-            f"{needs_note(change)} | {_text(change.detail)} |"
+            f"{needs_note(change)} | {_text(labelled_text(change.detail, report.plan.names))} |"
         )
     return [*rows, ""]
 
@@ -142,24 +147,40 @@ def _notes(report: PlanReport) -> list[str]:
     return [*lines, ""] if lines else []
 
 
-def _section(address: str, changes: list[Change]) -> str:
-    fields = sum(len(c.fields) for c in changes)
+def _section(address: str, changes: list[Change], names: Mapping[str, str]) -> str:
+    items = [f for c in changes for f in c.fields]
     actions = ", ".join(action_label(c) for c in changes)
     lines = [
         f"<details><summary><code>{html.escape(address)}</code>: {actions} "
-        f"({count(fields, 'field')})</summary>",
+        f"({count(len(items), 'field')})</summary>",
         "",
         "| Field | Before | After |",
         "|---|---|---|",
     ]
-    lines += [_row(f) for c in changes for f in c.fields]
+    lines += [_row(f, names) for f in items]
+    lines += word_diffs(items)
     return "\n".join([*lines, "", "</details>", ""])
 
 
-def _row(item: FieldChange) -> str:
-    before = "" if item.before is MISSING else _code(show(item.before, VALUE_LIMIT))
-    after = "" if item.after is MISSING else _code(show(item.after, VALUE_LIMIT))
-    return f"| {_code(item.path)} | {before} | {after} |"
+def word_diffs(items: list[FieldChange], *, reverse: bool = False) -> list[str]:
+    """A ```diff block per long text change, after the table: what changed inside it
+    (``reverse`` reads after → before, as drift does: from git to live)."""
+    lines: list[str] = []
+    for item in items:
+        old, new = (item.after, item.before) if reverse else (item.before, item.after)
+        if is_long(old, new):
+            lines += ["", f"Words changed in <code>{html.escape(item.path)}</code>:", ""]
+            lines += diff_block(old, new)
+    return lines
+
+
+def _row(item: FieldChange, names: Mapping[str, str]) -> str:
+    if is_long(item.before, item.after):
+        return f"| {_code(item.path)} | *(words changed: below)* | |"
+    before, after = (labelled(item.path, v, names) for v in (item.before, item.after))
+    old = "" if item.before is MISSING else _code(show(before, VALUE_LIMIT))
+    new = "" if item.after is MISSING else _code(show(after, VALUE_LIMIT))
+    return f"| {_code(item.path)} | {old} | {new} |"
 
 
 def _code(text: str) -> str:

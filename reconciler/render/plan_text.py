@@ -4,13 +4,17 @@ address, the reason, the field diffs and a summary line. Colour only when asked 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from reconciler.plan.model import MISSING, Change, FieldChange, Plan
+from reconciler.render.labels import labelled, labelled_text
 from reconciler.render.plan_common import (
     PLANS,
     SYMBOLS,
     VERBS,
     PlanReport,
     action_label,
+    arn_note,
     held_back,
     needs_note,
     show,
@@ -18,6 +22,7 @@ from reconciler.render.plan_common import (
     summary_line,
     unmanaged_address,
 )
+from reconciler.render.worddiff import inline, is_long
 from reconciler.words import count
 
 VALUE_LIMIT = 300
@@ -44,31 +49,34 @@ def render(report: PlanReport) -> str:
         "",
     ]
     for change in plan.changes:
-        lines += _change(change, paint)
+        lines += _change(change, paint, plan.names)
     lines += _adoptions(plan) + _errors(plan, paint) + _notes(plan) + stats_lines(report.stats)
     lines.append(_closing(plan, paint))
     return "\n".join(lines) + "\n"
 
 
-def _change(change: Change, paint: _Paint) -> list[str]:
+def _change(change: Change, paint: _Paint, names: Mapping[str, str]) -> list[str]:
     symbol = SYMBOLS[change.action.kind]
     head = (
         f"  # {change.address} {VERBS[change.action.kind]} ({action_label(change)})"
-        f"{needs_note(change)}: {change.detail}"
+        f"{needs_note(change)}: {labelled_text(change.detail, names)}"
     )
     lines = [head, f"  {paint(symbol, symbol)} {change.address}"]
-    lines += [f"      {_field(f, paint)}" for f in change.fields]
+    lines += [f"      {_field(f, paint, names)}" for f in change.fields]
     return [*lines, ""]
 
 
-def _field(item: FieldChange, paint: _Paint) -> str:
+def _field(item: FieldChange, paint: _Paint, names: Mapping[str, str]) -> str:
+    before, after = (labelled(item.path, v, names) for v in (item.before, item.after))
     if item.before is MISSING:
-        return f"{paint('+', '+')} {item.path}: {show(item.after, VALUE_LIMIT)}"
+        return f"{paint('+', '+')} {item.path}: {show(after, VALUE_LIMIT)}"
     if item.after is MISSING:
-        return f"{paint('-', '-')} {item.path}: {show(item.before, VALUE_LIMIT)}"
+        return f"{paint('-', '-')} {item.path}: {show(before, VALUE_LIMIT)}"
+    if is_long(before, after):
+        words = inline(before, after, paint if paint.enabled else None)
+        return f"{paint('~', '~')} {item.path}:\n          {words}"
     return (
-        f"{paint('~', '~')} {item.path}: {show(item.before, VALUE_LIMIT)} → "
-        f"{show(item.after, VALUE_LIMIT)}"
+        f"{paint('~', '~')} {item.path}: {show(before, VALUE_LIMIT)} → {show(after, VALUE_LIMIT)}"
     )
 
 
@@ -90,7 +98,7 @@ def _notes(plan: Plan) -> list[str]:
     lines = [f"Warning: {w}" for w in plan.warnings]
     if plan.unmanaged:
         lines.append(f"Unmanaged (never changed): {len(plan.unmanaged)}")
-        lines += [f"  {unmanaged_address(u)} ({u.arn})" for u in plan.unmanaged]
+        lines += [f"  {unmanaged_address(u)}{arn_note(u)}" for u in plan.unmanaged]
     return [*lines, ""] if lines else []
 
 

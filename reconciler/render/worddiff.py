@@ -1,0 +1,92 @@
+"""What changed inside a long text value, word by word (difflib, standard library).
+
+A text field change is *long* when either side is longer than ``LONG`` characters or holds
+a line break: two full strings side by side would hide a one-word edit. Shorter values,
+and values that are not both text, are shown before → after as usual.
+
+Three renderings: a ```` ```diff ```` block for Markdown (one line per run of words:
+``-`` removed, ``+`` added, unchanged context shortened to ``CONTEXT`` words each side), and
+one line for a terminal, coloured (removed red, added green) or, without colour, marked as
+``git diff --word-diff=plain`` marks it: ``[-removed-]{+added+}``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable
+from typing import Any
+
+LONG = 80  # characters
+CONTEXT = 6  # unchanged words kept on each side of a change in the Markdown block
+_TOKENS = re.compile(r"\s+|[^\s]+")
+
+
+def is_long(before: Any, after: Any) -> bool:
+    """True when both values are text and one is long (see the module docstring)."""
+    if not (isinstance(before, str) and isinstance(after, str)):
+        return False
+    return any(len(v) > LONG or "\n" in v for v in (before, after))
+
+
+def runs(before: str, after: str) -> list[tuple[str, str]]:
+    """The change as runs of words: ('=', kept), ('-', removed), ('+', added). Changes
+    separated only by spaces are one change ("30 days." → "60 days, weekly")."""
+    old, new = _TOKENS.findall(before), _TOKENS.findall(after)
+    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    opcodes = matcher.get_opcodes()
+    out: list[tuple[str, str]] = []
+    removed, added = "", ""
+    for index, (tag, i1, i2, j1, j2) in enumerate(opcodes):
+        kept = "".join(old[i1:i2])
+        between = 0 < index < len(opcodes) - 1
+        if tag == "equal" and not (between and not kept.strip()):
+            out += [*_flush(removed, added), ("=", kept)]
+            removed, added = "", ""
+            continue
+        removed += "".join(old[i1:i2])
+        added += "".join(new[j1:j2])
+    return out + _flush(removed, added)
+
+
+def _flush(removed: str, added: str) -> list[tuple[str, str]]:
+    return [(tag, text) for tag, text in (("-", removed), ("+", added)) if text]
+
+
+def diff_block(before: str, after: str) -> list[str]:
+    """A Markdown ```diff block of the change, one line per run of words."""
+    lines = ["```diff"]
+    items = runs(before, after)
+    for index, (tag, text) in enumerate(items):
+        if tag == "=":
+            text = _context(text, first=index == 0, last=index == len(items) - 1)
+        for line in text.strip().splitlines() or [""]:
+            if line.strip() or tag != "=":
+                lines.append(f"{' ' if tag == '=' else tag} {line.strip()}")
+    return [*lines, "```"]
+
+
+def inline(before: str, after: str, paint: Callable[[str, str], str] | None) -> str:
+    """One line: removed and added words coloured by ``paint`` (key '-' or '+'), or
+    marked ``[-…-]`` and ``{+…+}`` without it. Line breaks are shown as ⏎."""
+    parts = []
+    for tag, text in runs(before, after):
+        if tag == "=":
+            parts.append(text)
+        elif paint is not None:
+            parts.append(paint(text, tag))
+        else:
+            parts.append(f"[-{text}-]" if tag == "-" else f"{{+{text}+}}")
+    return "".join(parts).replace("\n", "⏎ ")
+
+
+def _context(text: str, *, first: bool, last: bool) -> str:
+    """Unchanged words around a change, shortened to ``CONTEXT`` words on each side."""
+    words = text.split()
+    keep_head = 0 if first else CONTEXT
+    keep_tail = 0 if last else CONTEXT
+    if len(words) <= keep_head + keep_tail + 1:
+        return text
+    head = " ".join(words[:keep_head])
+    tail = " ".join(words[len(words) - keep_tail :] if keep_tail else [])
+    return " ".join(p for p in (head, "…", tail) if p)

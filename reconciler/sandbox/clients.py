@@ -12,7 +12,7 @@ from typing import Any
 from reconciler.sandbox.http import contract
 from reconciler.sandbox.instance import Sandbox
 
-CHECKED_SERVICES = frozenset({"sagemaker", "ram"})
+CHECKED_SERVICES = frozenset({"sagemaker", "ram", "cloudtrail"})
 
 
 def checked_client(

@@ -59,6 +59,10 @@ class SandboxConfig:
     # needs sagemaker:PutResourcePolicy or DeleteResourcePolicy (it reads the card's
     # resource policy before it rewrites it). True is the stricter choice.
     iam_ram_needs_get_resource_policy: bool = True
+    # Documented by CloudTrail for KMS keys, not for SageMaker or RAM: a call that names a
+    # resource of another account is recorded in both accounts' event history
+    # (``reconciler.sandbox.cloudtrail.trail``). False keeps it in the caller's only.
+    cloudtrail_cross_account_events: bool = True
 
 
 def load_config(path: Path) -> SandboxConfig:

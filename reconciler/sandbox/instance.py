@@ -20,6 +20,7 @@ from botocore.config import Config
 
 from reconciler.sandbox import selftest
 from reconciler.sandbox.clock import SandboxClock
+from reconciler.sandbox.cloudtrail.trail import Trail
 from reconciler.sandbox.config import SandboxConfig
 from reconciler.sandbox.faults import FaultInjector, FaultSettings
 from reconciler.sandbox.http.app import Front
@@ -72,6 +73,7 @@ class Sandbox:
             lambda: self._config, self.clock, lambda: self.ram, lambda: self.iam
         )
         self.ram = RamService(lambda: self._config, self.sagemaker, self.clock, lambda: self.iam)
+        self.trail = Trail(self.clock, lambda: self._config.cloudtrail_cross_account_events)
         front = Front(
             identity=self.identity,
             sagemaker=self.sagemaker,
@@ -82,6 +84,7 @@ class Sandbox:
             on_iam_write=self.policies.invalidate,
             iam=self.iam,
             config=lambda: self._config,
+            trail=self.trail,
         )
         self._host, self._port, self._verbose, self._front = host, port, verbose, front
         self._server: HttpServer | None = None
@@ -131,6 +134,7 @@ class Sandbox:
         self._config = self._initial_config
         self.sagemaker.reset()
         self.ram.reset()
+        self.trail.reset()
         self.identity.remember_issued()
         reset_moto()
         self.policies.invalidate()

@@ -19,6 +19,7 @@ import sys
 import time
 import traceback
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import Any, Protocol
 
 from werkzeug.wrappers import Response
@@ -26,6 +27,9 @@ from werkzeug.wsgi import get_input_stream
 
 from reconciler.sandbox.authz import ALLOW_ALL, IdentityPolicies
 from reconciler.sandbox.caller import Caller
+from reconciler.sandbox.cloudtrail.lookup import OPERATION as LOOKUP_EVENTS
+from reconciler.sandbox.cloudtrail.lookup import lookup_events
+from reconciler.sandbox.cloudtrail.trail import Call, Trail
 from reconciler.sandbox.config import SandboxConfig
 from reconciler.sandbox.errors import AwsError
 from reconciler.sandbox.faults import FaultInjector
@@ -71,10 +75,12 @@ class Front:
         on_iam_write: Callable[[], None] = lambda: None,
         iam: IdentityPolicies = ALLOW_ALL,
         config: Callable[[], SandboxConfig] = SandboxConfig,
+        trail: Trail | None = None,
     ) -> None:
         self.identity, self.sagemaker, self.ram = identity, sagemaker, ram
         self.faults, self.control, self.moto_app = faults, control, moto_app
         self.on_iam_write, self.iam, self.config = on_iam_write, iam, config
+        self.trail = trail or Trail(lambda: 0.0, lambda: False)
 
     def __call__(
         self, environ: dict[str, Any], start_response: Callable[..., Any]
@@ -87,8 +93,11 @@ class Front:
         scope = wire.credential_scope(environ)
         caller = self.identity.resolve(*(scope[:2] if scope else (None, None)))
         service = scope[2] if scope else ""
-        owned = self._owned(service, caller, environ, body) or self._identity(
-            service, caller, environ, body
+        key = scope[0] if scope else ""
+        owned = (
+            self._owned(service, caller, key, environ, body)
+            or self._identity(service, caller, environ, body)
+            or self._cloudtrail(service, caller, environ, body)
         )
         if owned is not None:
             return owned(environ, start_response)
@@ -112,19 +121,39 @@ class Front:
             self.on_iam_write()
         return None
 
-    def _owned(
+    def _cloudtrail(
         self, service: str, caller: Caller, environ: dict[str, Any], body: bytes
+    ) -> Response | None:
+        """CloudTrail LookupEvents over the sandbox's trail; other CloudTrail calls: moto."""
+        if service != "cloudtrail" or wire.json_operation(environ) != LOOKUP_EVENTS:
+            return None
+        try:
+            answer = lookup_events(self.trail, self.iam, caller, wire.json_params(body))
+        except AwsError as error:
+            return wire.render_error("json", error)
+        return wire.render_result("json", answer)
+
+    def _owned(
+        self, service: str, caller: Caller, key: str, environ: dict[str, Any], body: bytes
     ) -> Response | None:
         if service not in _PROTOCOL:
             return None
         protocol = _PROTOCOL[service]
         try:
-            call = self._parse(service, environ, body)
-            if call is None:
+            parsed = self._parse(service, environ, body)
+            if parsed is None:
                 return None
-            operation, params = call
+            operation, params = parsed
             self._inject(service, operation)
-            answer = self._answer(service, caller, operation, params)
+            answer = self._recorded(
+                Call(
+                    caller=caller,
+                    access_key=key,
+                    service=service,
+                    operation=operation,
+                    params=params,
+                )
+            )
             lost = self.faults.lost(service, operation)
             if lost is not None:
                 raise lost
@@ -156,6 +185,16 @@ class Front:
             time.sleep(fault.delay)
         if fault.error is not None:
             raise fault.error
+
+    def _recorded(self, call: Call) -> dict[str, Any]:
+        """The service's answer to ``call``; the trail records the call either way."""
+        try:
+            answer = self._answer(call.service, call.caller, call.operation, dict(call.params))
+        except AwsError as error:
+            self.trail.record(replace(call, error=(error.code, error.message)))
+            raise
+        self.trail.record(replace(call, response=answer))
+        return answer
 
     def _answer(
         self, service: str, caller: Caller, operation: str, params: dict[str, Any]

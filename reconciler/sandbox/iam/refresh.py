@@ -9,7 +9,7 @@ Only what the sandbox authorises is kept: every RAM action, the SageMaker action
 model-card operations (with only the ``model-card`` and ``model-card-export-job``
 resource types), the two KMS actions a KMS-encrypted card needs (without the
 ``kms:RecipientAttestation:*`` keys, which only Nitro enclaves send), and the actions
-``EnableSharingWithAwsOrganization`` depends on.
+``EnableSharingWithAwsOrganization`` depends on, and CloudTrail's ``LookupEvents``.
 """
 
 from __future__ import annotations
@@ -47,6 +47,7 @@ KEPT: dict[str, tuple[tuple[str, ...] | None, frozenset[str] | None]] = {
     "iam": (("CreateServiceLinkedRole",), frozenset({"role"})),
     "sts": (("AssumeRole",), frozenset({"role"})),
     "organizations": (("DescribeOrganization", "EnableAWSServiceAccess"), frozenset()),
+    "cloudtrail": (("LookupEvents",), frozenset()),
 }
 
 

@@ -68,7 +68,8 @@ ACTIONS: dict[str, Any] = json.loads(
     "iam:CreateServiceLinkedRole": {"keys": ["iam:AWSServiceName"], "resources": {"role": []}, "dependent": []},
     "sts:AssumeRole": {"keys": ["accounts.google.com:aud", "accounts.google.com:sub", "aws:RequestTag/${TagKey}", "aws:TagKeys", "cognito-identity.amazonaws.com:amr", "cognito-identity.amazonaws.com:aud", "cognito-identity.amazonaws.com:sub", "graph.facebook.com:app_id", "graph.facebook.com:id", "iam:ResourceTag/${TagKey}", "saml:namequalifier", "saml:sub", "saml:sub_type", "sts:ExternalId", "sts:RoleSessionName", "sts:SourceIdentity", "sts:TransitiveTagKeys", "www.amazon.com:app_id", "www.amazon.com:user_id"], "resources": {"role": []}, "dependent": []},
     "organizations:DescribeOrganization": {"keys": [], "resources": {}, "dependent": []},
-    "organizations:EnableAWSServiceAccess": {"keys": ["organizations:ServicePrincipal"], "resources": {}, "dependent": []}
+    "organizations:EnableAWSServiceAccess": {"keys": ["organizations:ServicePrincipal"], "resources": {}, "dependent": []},
+    "cloudtrail:LookupEvents": {"keys": [], "resources": {}, "dependent": []}
 }"""
 )
 

@@ -7,7 +7,8 @@ diff compares what it returns and never calls back here. What it does, in one pl
   paths removed on both sides (copied only then: at fleet scale a copy per card is what
   memory is made of);
 - tags: AWS system tags (``aws:``) dropped from live resources, since nobody may change
-  them; ownership tags added to what git declares, and split from the tags people set;
+  them, and so is the time apply last changed a share (``ownership.applied_tag_key``);
+  ownership tags added to what git declares, and split from the tags people set;
 - the content to write, by the rule of Terraform's ``ignore_changes``: a value git sets at
   an ignored path seeds the card when it is created (and when it is replaced, where the card
   it replaces holds no value there); afterwards the live value is kept. An update writes
@@ -128,7 +129,8 @@ def user_tags(tags: Mapping[str, str], own: Ownership) -> dict[str, str]:
     return {
         k: v
         for k, v in tags.items()
-        if k not in (own.tag_key, own.source_tag_key) and not k.startswith(AWS_TAG_PREFIX)
+        if k not in (own.tag_key, own.source_tag_key, own.applied_tag_key)
+        and not k.startswith(AWS_TAG_PREFIX)
     }
 
 
@@ -139,7 +141,11 @@ def _comparable(
 
 
 def _tags(tags: Mapping[str, str], own: Ownership) -> Tags:
-    kept = {k: v for k, v in sorted(tags.items()) if not k.startswith(AWS_TAG_PREFIX)}
+    kept = {
+        k: v
+        for k, v in sorted(tags.items())
+        if not k.startswith(AWS_TAG_PREFIX) and k != own.applied_tag_key
+    }
     return Tags(all=kept, user=user_tags(kept, own))
 
 

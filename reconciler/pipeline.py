@@ -13,26 +13,41 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta, timezone
 from functools import partial
 from pathlib import Path
 
 from reconciler.apply.executor import DEFAULT_PARALLELISM, execute
 from reconciler.apply.report import ApplyReport, Step, StepStatus
 from reconciler.apply.safety import Flags, refusals
+from reconciler.apply.shares import stamp_applied
 from reconciler.arns import Arns
 from reconciler.aws.session import AwsSession, AwsSettings
 from reconciler.aws.waits import WaitSettings
 from reconciler.commands.consumers import VerifyReport
-from reconciler.commands.drift import DriftReport, Edit, drift_report, edits_from, status_edit
+from reconciler.commands.drift import (
+    Attribution,
+    DriftReport,
+    Edit,
+    Findings,
+    ShareScope,
+    attributable,
+    attribute,
+    drift_report,
+    edits_from,
+    status_edit,
+    trail_key,
+)
 from reconciler.commands.verify import verify_consumers
 from reconciler.diff.compose import PlanOptions, card_changes, diff_all, plan_from, unmanaged
 from reconciler.errors import ReconcilerError
 from reconciler.live import ram as live_ram
 from reconciler.live import sagemaker as live_sagemaker
+from reconciler.live.cloudtrail import RETENTION_DAYS, ram_events
 from reconciler.live.history import history_since
-from reconciler.live.model import LiveCard, LiveState
+from reconciler.live.model import LiveCard, LiveShare, LiveState
 from reconciler.live.organization import read_organization
-from reconciler.load.desired import DesiredState
+from reconciler.load.desired import DesiredState, Ownership
 from reconciler.load.repo import InvalidRepository, load_repository
 from reconciler.normalize import Normalised, matches_git, normalise
 from reconciler.plan.codec import checksum
@@ -252,12 +267,31 @@ def apply_run(target: Target, request: ApplyRequest, hooks: ApplyHooks) -> Apply
 
 
 def _after(target: Target, request: ApplyRequest, report: ApplyReport) -> ApplyOutcome:
-    """Re-read live state: the plan must now be empty. Then check the consumers."""
+    """Re-read live state: the plan must now be empty. Record on each share changed when
+    apply changed it. Then check the consumers."""
     again = plan_run(target, request.options)
     remaining = (*again.plan.adoptions, *again.plan.changes)
     report = replace(report, remaining=remaining, converged=not remaining)
+    report = replace(report, warnings=(*report.warnings, *_stamp(target, report, again)))
     verification = verify_run(target, again, request.waits) if request.verify else None
     return ApplyOutcome(report=report, verification=verification, run=again)
+
+
+def utc_now() -> str:
+    """Now, as the time apply records on shares: UTC, ISO 8601, to the second."""
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _stamp(target: Target, report: ApplyReport, run: PlanRun) -> list[str]:
+    """Tag the shares this apply changed with the time (``ownership.applied_tag_key``)."""
+    done = {
+        s.address.removeprefix("share.")
+        for s in report.steps
+        if s.status is StepStatus.DONE and s.address.startswith("share.")
+    }
+    arns = [run.live.shares[name].arn for name in sorted(done) if name in run.live.shares]
+    key = target.state.config.ownership.applied_tag_key
+    return stamp_applied(target.session.client("ram"), arns, key, utc_now())
 
 
 # -- verify, drift, import -----------------------------------------------------------
@@ -283,15 +317,65 @@ def import_candidates_run(target: Target, names: list[str]) -> PlanRun:
 
 
 def drift_run(target: Target) -> tuple[DriftReport, PlanRun]:
-    """Everything live that differs from git, with who edited each drifted card."""
+    """Everything live that differs from git, with who edited each drifted card (version
+    history) and who changed each drifted share (CloudTrail)."""
     run = plan_run(target, PlanOptions())
-    edits = card_edits(target.session, run)
+    findings = Findings(edits=card_edits(target.session, run), trails=share_trails(target, run))
     counts = (len(run.live.cards), len(run.live.shares))
     found_unmanaged = unmanaged(run.state, run.live, run.found.adoptions)
     report = drift_report(
-        run.found, found_unmanaged, edits, run.plan.context, counts, run.plan.names
+        run.found, found_unmanaged, findings, run.plan.context, counts, run.plan.names
     )
     return report, run
+
+
+def share_trails(target: Target, run: PlanRun) -> dict[str, Attribution]:
+    """Who made each share drift, from CloudTrail's RAM events in the card account since
+    the last apply that changed the share (its ``ownership.applied_tag_key`` tag), or over
+    CloudTrail's 90 days. One lookup serves every share; none without share drift."""
+    drifted = [
+        c
+        for c in run.found.changes
+        if attributable(c.action) and c.address.removeprefix("share.") in run.live.shares
+    ]
+    if not drifted:
+        return {}
+    own = run.state.config.ownership
+    scopes = {c.address: share_scope(run.live.shares[c.address[6:]], own) for c in drifted}
+    since = min(_utc(s.after) for s in scopes.values())
+    trail = ram_events(target.session.client("cloudtrail"), since)
+    return {trail_key(c): attribute(c, scopes[c.address], trail) for c in drifted}
+
+
+def share_scope(share: LiveShare, own: Ownership) -> ShareScope:
+    oldest = datetime.now(timezone.utc) - timedelta(days=RETENTION_DAYS)
+    stamp = share.tags.get(own.applied_tag_key)
+    try:
+        applied = _utc(stamp) if stamp else None
+    except ValueError:
+        applied = None
+    if applied is not None and applied > oldest:
+        after = applied.strftime("%Y-%m-%dT%H:%M:%SZ")
+        return ShareScope(
+            arn=share.arn,
+            after=after,
+            bound=f"since the last apply that changed the share ({after})",
+            applied_tag_key=own.applied_tag_key,
+            whole_history=False,
+        )
+    return ShareScope(
+        arn=share.arn,
+        after=oldest.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        bound="in CloudTrail's 90 days"
+        + (f" (the last apply that changed the share was at {stamp})" if stamp else ""),
+        applied_tag_key=own.applied_tag_key,
+        whole_history=True,
+    )
+
+
+def _utc(text: str) -> datetime:
+    parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
 def card_edits(session: AwsSession, run: PlanRun) -> dict[str, tuple[Edit, ...]]:

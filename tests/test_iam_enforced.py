@@ -205,6 +205,13 @@ def lifecycle(
             ModelCardName="Secret-Model-Card",
             Content=content_json({"model_overview": {"model_owner": "someone-else"}}),
         )
+        # Someone disassociates test in the console; drift asks CloudTrail who.
+        sandbox.advance(2)
+        test_share = aws("ram").get_resource_shares(resourceOwner="SELF", name="churn-test")
+        aws("ram", role="ConsoleAdmin").disassociate_resource_share(
+            resourceShareArn=test_share["resourceShares"][0]["resourceShareArn"],
+            principals=[TARGETS[1]],
+        )
         run("ReconcilerPlan", "drift")
         run("ReconcilerPlan", "pull", "--all", ok=(0,))
         # A card made by hand, imported into git, then adopted by the next apply.

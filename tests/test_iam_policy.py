@@ -43,7 +43,7 @@ ROLE_ARNS = [
 ]
 ROLES = ("plan", "apply", "verify")
 PRINCIPALS = ["222222222222", "333333333333", "444444444444"]
-SERVICES = ("sagemaker", "ram", "sts", "organizations")
+SERVICES = ("sagemaker", "ram", "sts", "organizations", "cloudtrail")
 PACKAGE = Path(__file__).resolve().parent.parent / "reconciler"
 Cli = Callable[..., Any]
 
@@ -75,6 +75,7 @@ CLIENT_OF = {
     "live/sagemaker.py": "sagemaker",
     "live/history.py": "sagemaker",
     "live/organization.py": "organizations",
+    "live/cloudtrail.py": "cloudtrail",
 }
 # Calls made, and printed, only when reconciler.yaml declares something (the example
 # repository does not): checking organization.id needs an organization.id.
@@ -120,7 +121,14 @@ def test_plan_policy_only_reads(cli: Cli, project_root: Path) -> None:
         "ReadSharePermissions",
         "ReadCustomerManagedPermissions",
         "DecryptModelCards",
+        "LookUpWhoChangedShares",
     ]
+    assert found["LookUpWhoChangedShares"] == {
+        "Sid": "LookUpWhoChangedShares",
+        "Effect": "Allow",
+        "Action": ["cloudtrail:LookupEvents"],
+        "Resource": "*",
+    }
     assert found["ReadModelCards"]["Action"] == [
         "sagemaker:DescribeModelCard",
         "sagemaker:ListModelCardVersions",

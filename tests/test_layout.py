@@ -49,7 +49,7 @@ ALLOWED: dict[str, frozenset[str]] = {
             "words",
         }
     ),
-    "commands.drift": frozenset({"diagnostics", "live.model", "plan.model"}),
+    "commands.drift": frozenset({"diagnostics", "live.model", "plan.model", "plan.payloads"}),
     "commands.consumers": frozenset(),
 }
 # Third-party imports that mean I/O, forbidden where the stage is pure.

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from typing import Any
 
 from botocore.exceptions import ClientError
 
@@ -198,3 +199,19 @@ def change_members(ctx: StepContext, members: ChangeMembers, *, add: bool) -> st
 def delete_share(ctx: StepContext, share: DeleteShare) -> str:
     ctx.ram.delete_resource_share(resourceShareArn=share.share_arn, clientToken=ctx.token)
     return f"deleted {share.name}"
+
+
+def stamp_applied(ram: Any, share_arns: list[str], key: str, when: str) -> list[str]:
+    """Tag each share apply changed with the time it did (``key``: ``when``), so drift
+    looks in CloudTrail only after it. Best effort: returns a warning per share that could
+    not be tagged (drift then looks back CloudTrail's whole 90 days for that share)."""
+    warnings = []
+    for arn in share_arns:
+        try:
+            ram.tag_resource(resourceShareArn=arn, tags=_ram_tags({key: when}))
+        except ClientError as e:
+            warnings.append(
+                f"could not record the apply time on {arn} ({error_code(e)}): drift will look "
+                "for who changed this share over CloudTrail's 90 days"
+            )
+    return warnings

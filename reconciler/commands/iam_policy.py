@@ -29,7 +29,8 @@ Scoping decisions:
 
 - ``sts:GetCallerIdentity``, which checks the account, is not listed: STS documents that
   it needs no permission (and cannot be denied).
-- Actions without resource-level permissions get ``"*"``: ``sagemaker:Search``,
+- Actions without resource-level permissions get ``"*"``: ``cloudtrail:LookupEvents``
+  (drift: who changed a share outside git), ``sagemaker:Search``,
   ``sagemaker:ListModelCards`` (a first apply of many cards confirms they are new with it),
   ``ram:GetResourceShares``, ``ram:GetResourceShareAssociations``, ``ram:ListPermissions``,
   ``ram:ListResources``,
@@ -260,6 +261,9 @@ def plan_statements(s: Scope, state: DesiredState) -> list[Statement]:
         *read_statements(s, history=True),
         *organization_statements(state),
         statement("DecryptModelCards", ["kms:Decrypt"], s.keys, s.via_sagemaker()),
+        # SAR: LookupEvents has no resource types, so only "*" matches. drift reads RAM's
+        # events to say who changed a share outside git.
+        statement("LookUpWhoChangedShares", ["cloudtrail:LookupEvents"], "*"),
     ]
 
 

@@ -42,6 +42,29 @@ class Version:
 
 
 @dataclass(frozen=True, kw_only=True)
+class TrailEvent:
+    """One CloudTrail management event (LookupEvents' ``CloudTrailEvent``, parsed)."""
+
+    name: str  # eventName, e.g. DisassociateResourceShare
+    source: str  # eventSource, e.g. ram.amazonaws.com
+    time: str  # eventTime, ISO 8601
+    identity: str | None  # userIdentity.arn
+    account: str | None  # userIdentity.accountId: the account the caller belongs to
+    parameters: Mapping[str, Any]  # requestParameters
+    response: Mapping[str, Any]  # responseElements ({} when absent)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Trail:
+    """What CloudTrail said about RAM writes since ``since``: its events, newest first, or
+    why it could not say (``problem``: e.g. the lookup was not permitted)."""
+
+    since: str  # ISO 8601: the start of the lookup
+    events: tuple[TrailEvent, ...] = ()
+    problem: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
 class LiveAssociation:
     entity: str  # a card ARN, an account ID or an organization/OU ARN
     status: str

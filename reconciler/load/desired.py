@@ -70,6 +70,7 @@ class Ownership:
     tag_key: str = "managed-by"
     tag_value: str = "reconciler"
     source_tag_key: str = "reconciler-source"
+    applied_tag_key: str = "reconciler-applied-at"  # on shares: when apply last changed them
 
 
 @dataclass(frozen=True, kw_only=True)

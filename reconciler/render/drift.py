@@ -52,6 +52,8 @@ def text(report: DriftReport) -> str:
     for item in report.items:
         lines.append(f"! {item.address} [{item.kind}]: {item.summary}")
         lines += [f"    {e.sentence()}" for e in item.edits]
+        lines += [f"    {labelled_text(e.sentence(), report.names)}" for e in item.trail.edits]
+        lines += [f"    {labelled_text(item.trail.note, report.names)}"] if item.trail.note else []
         lines += [f"    {_field(f, report.names)}" for f in item.fields]
         detail = labelled_text(item.detail, report.names)
         lines += [f"    {detail}"] if detail and not item.fields else []
@@ -89,6 +91,8 @@ def markdown(report: DriftReport) -> str:
 def _section(item: DriftItem, names: Mapping[str, str]) -> str:
     lines = [f"#### `{item.address}`: {html.escape(item.summary, quote=False)}", ""]
     lines += [f"- {html.escape(e.sentence(), quote=False)}" for e in item.edits]
+    lines += [f"- {_prose(e.sentence(), names)}" for e in item.trail.edits]
+    lines += [f"- {_prose(item.trail.note, names)}"] if item.trail.note else []
     if item.fields:
         lines += ["", "| Field | Live | Git |", "|---|---|---|"]
         lines += [_row(f, names) for f in item.fields]
@@ -98,6 +102,10 @@ def _section(item: DriftItem, names: Mapping[str, str]) -> str:
     if item.remedy:
         lines += ["", f"Remedy: {item.remedy}"]
     return "\n".join([*lines, ""])
+
+
+def _prose(text: str, names: Mapping[str, str]) -> str:
+    return html.escape(labelled_text(text, names), quote=False)
 
 
 def _row(item: FieldChange, names: Mapping[str, str]) -> str:
@@ -154,4 +162,16 @@ def _item(item: DriftItem) -> dict[str, Any]:
             }
             for e in item.edits
         ],
+        "trail": [
+            {
+                "identity": e.identity,
+                "account": e.account,
+                "time": e.time,
+                "call": e.call,
+                "subject": e.subject,
+                "sentence": e.sentence(),
+            }
+            for e in item.trail.edits
+        ],
+        "trail_note": item.trail.note or None,
     }

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from functools import partial
 from pathlib import Path
 
@@ -30,24 +30,22 @@ from reconciler.commands.drift import (
     DriftReport,
     Edit,
     Findings,
-    ShareScope,
-    attributable,
-    attribute,
     drift_report,
     edits_from,
     status_edit,
     trail_key,
 )
+from reconciler.commands.trail import attributable, attribute, share_scope, utc
 from reconciler.commands.verify import verify_consumers
 from reconciler.diff.compose import PlanOptions, card_changes, diff_all, plan_from, unmanaged
 from reconciler.errors import ReconcilerError
 from reconciler.live import ram as live_ram
 from reconciler.live import sagemaker as live_sagemaker
-from reconciler.live.cloudtrail import RETENTION_DAYS, ram_events
+from reconciler.live.cloudtrail import ram_events
 from reconciler.live.history import history_since
-from reconciler.live.model import LiveCard, LiveShare, LiveState
+from reconciler.live.model import LiveCard, LiveState
 from reconciler.live.organization import read_organization
-from reconciler.load.desired import DesiredState, Ownership
+from reconciler.load.desired import DesiredState
 from reconciler.load.repo import InvalidRepository, load_repository
 from reconciler.normalize import Normalised, matches_git, normalise
 from reconciler.plan.codec import checksum
@@ -340,42 +338,11 @@ def share_trails(target: Target, run: PlanRun) -> dict[str, Attribution]:
     ]
     if not drifted:
         return {}
-    own = run.state.config.ownership
-    scopes = {c.address: share_scope(run.live.shares[c.address[6:]], own) for c in drifted}
-    since = min(_utc(s.after) for s in scopes.values())
+    own, now = run.state.config.ownership, datetime.now(timezone.utc)
+    scopes = {c.address: share_scope(run.live.shares[c.address[6:]], own, now) for c in drifted}
+    since = min(utc(s.after) for s in scopes.values())
     trail = ram_events(target.session.client("cloudtrail"), since)
     return {trail_key(c): attribute(c, scopes[c.address], trail) for c in drifted}
-
-
-def share_scope(share: LiveShare, own: Ownership) -> ShareScope:
-    oldest = datetime.now(timezone.utc) - timedelta(days=RETENTION_DAYS)
-    stamp = share.tags.get(own.applied_tag_key)
-    try:
-        applied = _utc(stamp) if stamp else None
-    except ValueError:
-        applied = None
-    if applied is not None and applied > oldest:
-        after = applied.strftime("%Y-%m-%dT%H:%M:%SZ")
-        return ShareScope(
-            arn=share.arn,
-            after=after,
-            bound=f"since the last apply that changed the share ({after})",
-            applied_tag_key=own.applied_tag_key,
-            whole_history=False,
-        )
-    return ShareScope(
-        arn=share.arn,
-        after=oldest.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        bound="in CloudTrail's 90 days"
-        + (f" (the last apply that changed the share was at {stamp})" if stamp else ""),
-        applied_tag_key=own.applied_tag_key,
-        whole_history=True,
-    )
-
-
-def _utc(text: str) -> datetime:
-    parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
 def card_edits(session: AwsSession, run: PlanRun) -> dict[str, tuple[Edit, ...]]:

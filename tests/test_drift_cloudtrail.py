@@ -17,6 +17,8 @@ from typing import Any
 
 import pytest
 
+from tests.test_iam_enforced import create_role
+
 OWNER, DEV, TEST = "111111111111", "222222222222", "333333333333"
 DAY = 24 * 3600
 Cli = Callable[..., Any]
@@ -119,21 +121,8 @@ def test_a_role_without_lookup_events_gets_a_note_not_a_failure(
     cli: Cli, applied: Path, aws: Callable[..., Any]
 ) -> None:
     console_disassociates_test(aws)
-    iam = aws("iam")
-    trust = {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Principal": {"AWS": f"arn:aws:iam::{OWNER}:root"},
-                "Action": "sts:AssumeRole",
-            }
-        ],
-    }
-    iam.create_role(RoleName="NoTrail", AssumeRolePolicyDocument=json.dumps(trust))
     reads = {"Effect": "Allow", "Action": ["sagemaker:*", "ram:*"], "Resource": "*"}
-    policy = {"Version": "2012-10-17", "Statement": [reads]}
-    iam.put_role_policy(RoleName="NoTrail", PolicyName="p", PolicyDocument=json.dumps(policy))
+    create_role(aws, OWNER, "NoTrail", {"Version": "2012-10-17", "Statement": [reads]})
     config = applied / "reconciler.yaml"
     config.write_text(
         config.read_text().replace(

@@ -49,13 +49,25 @@ ALLOWED: dict[str, frozenset[str]] = {
             "words",
         }
     ),
-    "commands.drift": frozenset({"diagnostics", "live.model", "plan.model", "plan.payloads"}),
+    "commands.drift": frozenset({"diagnostics", "live.model", "plan.model"}),
+    "commands.trail": frozenset(
+        {"commands.drift", "live.model", "load.desired", "plan.model", "plan.payloads"}
+    ),
     "commands.consumers": frozenset(),
 }
 # Third-party imports that mean I/O, forbidden where the stage is pure.
 IO_MODULES = ("boto3", "botocore", "pathlib", "urllib", "socket", "subprocess")
 PURE = ("diff", "normalize", "plan.model", "plan.payloads", "plan.actions", "plan.codec")
-NO_AWS = ("render", "load", "plan", "diff", "normalize", "commands.drift", "commands.consumers")
+NO_AWS = (
+    "render",
+    "load",
+    "plan",
+    "diff",
+    "normalize",
+    "commands.drift",
+    "commands.trail",
+    "commands.consumers",
+)
 # Only the commands that run the sandbox import it, and only inside a function.
 SANDBOX_USERS = frozenset({"cli.local", "commands.demo"})
 # Modules the orchestration layers may not import.

@@ -19,7 +19,6 @@ from reconciler.aws.session import error_code, pages
 from reconciler.live.model import Trail, TrailEvent
 
 SOURCE = "ram.amazonaws.com"
-RETENTION_DAYS = 90
 
 
 def ram_events(client: Any, since: datetime) -> Trail:

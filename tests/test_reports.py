@@ -193,3 +193,32 @@ def test_saved_plan_of_format_1_is_refused_with_the_reason(tmp_path: Path) -> No
     with pytest.raises(ReconcilerError, match="format 1 plans carry untyped params") as caught:
         read_saved_plan(saved)
     assert caught.value.hint == "plan again with this version"
+
+
+def test_drift_shows_a_long_text_edit_word_by_word_and_accounts_by_name() -> None:
+    git = "Not validated for business customers; retrain every quarter with fresh data."
+    live = "Not validated for small business customers; retrain every quarter with fresh data."
+    report = DriftReport(
+        items=(
+            DriftItem(
+                address="card.A",
+                kind="content",
+                summary="content edited outside git",
+                fields=(FieldChange("$.content.caveats", live, git),),
+            ),
+            DriftItem(
+                address="share.s",
+                kind="share_principals",
+                summary="principals missing from the share",
+                fields=(FieldChange("$.principals", after="222222222222"),),
+            ),
+        ),
+        context=CONTEXT,
+        names={"222222222222": "dev (222222222222)"},
+    )
+    markdown = DRIFT.get("markdown")(report)
+    assert "```diff\n  Not validated for\n+ small\n  business customers;" in markdown
+    assert "<code>&quot;dev (222222222222)&quot;</code>" in markdown
+    text = DRIFT.get("text")(report)
+    assert "$.content.caveats: from git to live: Not validated for {+small+} business" in text
+    assert 'live (absent), git "dev (222222222222)"' in text

@@ -89,7 +89,7 @@ def text(run: RunReport) -> str:
         f"Model card {run.kind} for account {run.context.get('account', '?')} in "
         f"{run.context.get('region', '?')}"
     ]
-    body = [f"Refused: {r}" for r in report.refused]
+    body = [f"Refused: {labelled_text(r, report.names)}" for r in report.refused]
     body += [f"Held back: {b}" for b in report.blocked]
     body += [_step_line(s, report.names) for s in report.steps]
     body += [
@@ -127,7 +127,7 @@ def _check_line(check: AccountCheck) -> str:
 def markdown(run: RunReport) -> str:
     report = run.applied
     lines = [f"### Model card {run.kind}", "", outcome(run), ""]
-    lines += [f"- ⛔ {r}" for r in report.refused]
+    lines += [f"- ⛔ {labelled_text(r, report.names)}" for r in report.refused]
     lines += [f"- ❌ held back: {_cell(b)}" for b in report.blocked]
     lines += [f"> ⚠️ {_cell(w)}" for w in report.warnings]
     if report.steps:

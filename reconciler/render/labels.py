@@ -28,7 +28,17 @@ def labelled_text(text: str, names: Mapping[str, str]) -> str:
     """A sentence with the IDs and ARNs it mentions shown by name."""
     if not names or not text:
         return text
-    return _pattern(tuple(names)).sub(lambda m: names[m.group(0)], text)
+    return _pattern(tuple(names)).sub(lambda m: _label(m, names), text)
+
+
+def _label(match: re.Match[str], names: Mapping[str, str]) -> str:
+    """The name for the match, unless the text already names it: 'dev (222222222222)'."""
+    key, before = match.group(0), match.string[: match.start()]
+    label = names[key]
+    name = label.removesuffix(f" ({key})")
+    if name != label and re.search(rf"{re.escape(name)}['\"]? \($", before):
+        return key
+    return label
 
 
 _CACHE: dict[tuple[str, ...], re.Pattern[str]] = {}
@@ -39,5 +49,5 @@ def _pattern(keys: tuple[str, ...]) -> re.Pattern[str]:
     if keys not in _CACHE:
         alternatives = "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True))
         _CACHE.clear()
-        _CACHE[keys] = re.compile(rf"(?<![\w:/(-])(?:{alternatives})(?![\w/-])")
+        _CACHE[keys] = re.compile(rf"(?<![\w:/-])(?:{alternatives})(?![\w/-])")
     return _CACHE[keys]

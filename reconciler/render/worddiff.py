@@ -19,7 +19,7 @@ from typing import Any
 
 LONG = 80  # characters
 CONTEXT = 6  # unchanged words kept on each side of a change in the Markdown block
-_TOKENS = re.compile(r"\s+|[^\s]+")
+_TOKENS = re.compile(r"^\s+|\S+\s*")  # a word with the spaces after it
 
 
 def is_long(before: Any, after: Any) -> bool:
@@ -50,7 +50,14 @@ def runs(before: str, after: str) -> list[tuple[str, str]]:
 
 
 def _flush(removed: str, added: str) -> list[tuple[str, str]]:
-    return [(tag, text) for tag, text in (("-", removed), ("+", added)) if text]
+    """The runs of one change; spaces that end every side of it are kept text after it."""
+    sides = [s for s in (removed, added) if s]
+    if not sides:
+        return []
+    spaces = min((s[len(s.rstrip()) :] for s in sides), key=len)
+    cut = len(spaces) if all(s.endswith(spaces) for s in sides) else 0
+    runs = [(t, s[: len(s) - cut]) for t, s in (("-", removed), ("+", added)) if s]
+    return runs + ([("=", spaces)] if cut else [])
 
 
 def diff_block(before: str, after: str) -> list[str]:

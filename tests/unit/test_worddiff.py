@@ -27,7 +27,7 @@ def test_long_means_over_the_limit_or_multiline(
 
 
 def test_runs_name_only_the_words_that_changed() -> None:
-    assert [r for r in runs(BEFORE, AFTER) if r[0] != "="] == [("+", "great ")]
+    assert [r for r in runs(BEFORE, AFTER) if r[0] != "="] == [("+", "great")]
 
 
 def test_inline_marks_words_without_colour_and_colours_them_with_it() -> None:
@@ -51,3 +51,11 @@ def test_labels_name_ids_but_never_touch_content() -> None:
         "invitation sent to dev (222222222222)"
     )
     assert labelled_text("'dev' (222222222222)", names) == "'dev' (222222222222)"
+
+
+def test_an_id_in_parentheses_is_named_once() -> None:
+    names = {"222222222222": "dev (222222222222)"}
+    assert labelled_text("outside the Organization (222222222222)", names) == (
+        "outside the Organization (dev (222222222222))"
+    )
+    assert labelled_text("to dev (222222222222)", names) == "to dev (222222222222)"

@@ -43,6 +43,8 @@ def live_content(aws: Callable[..., Any]) -> dict[str, Any]:
 def created(cli: Cli, example_repo: Path, card_account_env: str) -> Path:
     repo = seeded(example_repo)
     assert cli("validate", "--repo", str(repo)).exit_code == 0
+    plan = cli("plan", "--repo", str(repo))
+    assert "+ $.content.evaluation_details: [" in plan.stdout  # the plan shows the seed
     result = cli("apply", "--repo", str(repo), "--auto-approve", "--force", "--no-verify")
     assert result.exit_code == 0, result.stdout + result.stderr
     return repo

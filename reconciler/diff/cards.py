@@ -160,7 +160,7 @@ def _create_or_replace(n: Normalised, card: CardSpec, card_arn: CardArn) -> Chan
         )
     fields = (
         FieldChange("$.status", after=card.status),
-        *leaves(n.cards[card.name].content, "$.content"),
+        *leaves(card.content, "$.content"),  # all of it: ignored paths are seeded too
     )
     return Change(
         address=card_address(card.name),

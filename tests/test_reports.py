@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -222,3 +223,5 @@ def test_drift_shows_a_long_text_edit_word_by_word_and_accounts_by_name() -> Non
     text = DRIFT.get("text")(report)
     assert "$.content.caveats: from git to live: Not validated for {+small+} business" in text
     assert 'live (absent), git "dev (222222222222)"' in text
+    coloured = DRIFT.get("text")(replace(report, color=True))
+    assert "Not validated for \033[32msmall\033[0m business" in coloured

@@ -116,8 +116,12 @@ def plan_for(target: Target, options: PlanOptions) -> PlanRun:
 def report_for(target: Target, run: PlanRun, fmt: str, stats: bool) -> PlanReport:
     calls = target.session.stats
     counts = {"calls": dict(calls.calls), "attempts": dict(calls.attempts)}
-    color = fmt == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    return PlanReport(plan=run.plan, stats=counts if stats else None, color=color)
+    return PlanReport(plan=run.plan, stats=counts if stats else None, color=terminal_color(fmt))
+
+
+def terminal_color(fmt: str) -> bool:
+    """Colour text output only on a terminal, and never when NO_COLOR is set."""
+    return fmt == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
 
 
 def write_file(path: Path, text: str) -> None:

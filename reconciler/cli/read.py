@@ -24,6 +24,7 @@ from reconciler.cli.base import (
     report_for,
     showing_problems,
     target_for,
+    terminal_color,
     write_file,
 )
 from reconciler.load.repo import load_repository
@@ -97,7 +98,8 @@ def drift(
 
     with showing_problems(repo):
         report, _ = drift_run(connect(RunSettings(repo=repo, endpoint_url=endpoint_url)))
-    sys.stdout.write(DRIFT.get(fmt.value)(report))
+    shown = replace(report, color=terminal_color(fmt.value))
+    sys.stdout.write(DRIFT.get(fmt.value)(shown))
     raise typer.Exit(EXIT_CHANGES if report.has_drift else EXIT_OK)
 
 

@@ -131,6 +131,7 @@ class DriftReport:
     cards_checked: int = 0
     shares_checked: int = 0
     names: Mapping[str, str] = field(default_factory=dict)  # the plan's display names
+    color: bool = False  # display: colour word diffs (a terminal, NO_COLOR unset)
 
     @property
     def has_drift(self) -> bool:

@@ -15,7 +15,7 @@ from reconciler.render import Registry
 from reconciler.render.labels import labelled, labelled_text
 from reconciler.render.plan_common import show
 from reconciler.render.plan_markdown import word_diffs
-from reconciler.render.worddiff import inline, is_long
+from reconciler.render.worddiff import ansi, inline, is_long
 from reconciler.words import count
 
 DRIFT: Registry[DriftReport] = Registry("drift reports")
@@ -33,9 +33,10 @@ def _headline(report: DriftReport) -> str:
     return f"{count(n, 'difference')} from git ({checked})."
 
 
-def _field(item: FieldChange, names: Mapping[str, str]) -> str:
+def _field(item: FieldChange, report: DriftReport) -> str:
+    names, paint = report.names, ansi if report.color else None
     if is_long(item.after, item.before):
-        return f"{item.path}: from git to live: {inline(item.after, item.before, None)}"
+        return f"{item.path}: from git to live: {inline(item.after, item.before, paint)}"
     before, after = (labelled(item.path, v, names) for v in (item.before, item.after))
     live = "(absent)" if item.before is MISSING else show(before, VALUE_LIMIT)
     git = "(absent)" if item.after is MISSING else show(after, VALUE_LIMIT)
@@ -54,7 +55,7 @@ def text(report: DriftReport) -> str:
         lines += [f"    {e.sentence()}" for e in item.edits]
         lines += [f"    {labelled_text(e.sentence(), report.names)}" for e in item.trail.edits]
         lines += [f"    {labelled_text(item.trail.note, report.names)}"] if item.trail.note else []
-        lines += [f"    {_field(f, report.names)}" for f in item.fields]
+        lines += [f"    {_field(f, report)}" for f in item.fields]
         detail = labelled_text(item.detail, report.names)
         lines += [f"    {detail}"] if detail and not item.fields else []
         lines += [f"    remedy: {item.remedy}", ""] if item.remedy else [""]

@@ -87,6 +87,11 @@ def inline(before: str, after: str, paint: Callable[[str, str], str] | None) -> 
     return "".join(parts).replace("\n", "⏎ ")
 
 
+def ansi(text: str, tag: str) -> str:
+    """``text`` in red (``-``, removed) or green (``+``, added) for a terminal."""
+    return f"\033[{'31' if tag == '-' else '32'}m{text}\033[0m"
+
+
 def _context(text: str, *, first: bool, last: bool) -> str:
     """Unchanged words around a change, shortened to ``CONTEXT`` words on each side."""
     words = text.split()

@@ -28,26 +28,25 @@ def labelled_text(text: str, names: Mapping[str, str]) -> str:
     """A sentence with the IDs and ARNs it mentions shown by name."""
     if not names or not text:
         return text
-    return _pattern(tuple(names)).sub(lambda m: _label(m, names), text)
+    return _CANDIDATES.sub(lambda m: _label(m, names), text)
+
+
+# What may be an ID or ARN in a sentence: each is looked up, so the cost does not grow with
+# the number of names (a first apply names every card it creates).
+_CANDIDATES = re.compile(r"(?<![\w:/-])(?:arn:[\w+=.@:/-]+|\d{12})(?![\w/-])")
 
 
 def _label(match: re.Match[str], names: Mapping[str, str]) -> str:
-    """The name for the match, unless the text already names it: 'dev (222222222222)'."""
-    key, before = match.group(0), match.string[: match.start()]
-    label = names[key]
+    """The name for the match (a full stop after an ARN ends the sentence, not the ARN),
+    unless the text names it already: 'dev (222222222222)'."""
+    text, before = match.group(0), match.string[: match.start()]
+    key = text if text in names else text.rstrip(".")
+    label = names.get(key)
+    if label is None or _named_already(before, key, label):
+        return text
+    return label + text[len(key) :]
+
+
+def _named_already(before: str, key: str, label: str) -> bool:
     name = label.removesuffix(f" ({key})")
-    if name != label and re.search(rf"{re.escape(name)}['\"]? \($", before):
-        return key
-    return label
-
-
-_CACHE: dict[tuple[str, ...], re.Pattern[str]] = {}
-
-
-def _pattern(keys: tuple[str, ...]) -> re.Pattern[str]:
-    """Any of ``keys`` as a whole token (longest first, so an ARN wins over an ID in it)."""
-    if keys not in _CACHE:
-        alternatives = "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True))
-        _CACHE.clear()
-        _CACHE[keys] = re.compile(rf"(?<![\w:/-])(?:{alternatives})(?![\w/-])")
-    return _CACHE[keys]
+    return name != label and re.search(rf"{re.escape(name)}['\"]? \($", before) is not None

@@ -59,3 +59,9 @@ def test_an_id_in_parentheses_is_named_once() -> None:
         "outside the Organization (dev (222222222222))"
     )
     assert labelled_text("to dev (222222222222)", names) == "to dev (222222222222)"
+
+
+def test_a_full_stop_after_an_arn_stays() -> None:
+    arn = "arn:aws:sagemaker:us-east-1:111111111111:model-card/A"
+    assert labelled_text(f"created {arn}.", {arn: "A"}) == "created A."
+    assert labelled_text("unknown arn:aws:x.", {arn: "A"}) == "unknown arn:aws:x."

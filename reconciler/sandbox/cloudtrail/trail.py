@@ -31,6 +31,7 @@ from __future__ import annotations
 import json
 import threading
 import uuid
+from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -94,7 +95,7 @@ class Trail:
 
     def __init__(self, clock: Callable[[], float], cross_account: Callable[[], bool]) -> None:
         self._clock, self._cross_account = clock, cross_account
-        self._events: list[Event] = []
+        self._events: deque[Event] = deque()  # oldest first: the clock only moves forward
         self._lock = threading.Lock()
 
     def record(self, call: Call) -> None:
@@ -111,8 +112,9 @@ class Trail:
             for account in accounts
         ]
         with self._lock:
-            self._events = [e for e in self._events if e.time >= now - RETENTION_SECONDS]
-            self._events += events
+            while self._events and self._events[0].time < now - RETENTION_SECONDS:
+                self._events.popleft()
+            self._events.extend(events)
 
     def events(self, account: str, region: str) -> list[Event]:
         """The account's events in the region within the retention period, newest first."""
@@ -127,7 +129,7 @@ class Trail:
 
     def reset(self) -> None:
         with self._lock:
-            self._events = []
+            self._events.clear()
 
 
 def _owner(call: Call) -> str | None:

@@ -8,7 +8,6 @@ stderr.
 
 from __future__ import annotations
 
-import os
 import sys
 import traceback
 from collections.abc import Iterator
@@ -21,6 +20,7 @@ import typer
 from typer.exceptions import TyperException
 
 from reconciler import __version__
+from reconciler.cli.options import choice, colour_on
 from reconciler.errors import ReconcilerError
 from reconciler.load.repo import InvalidRepository
 from reconciler.render import plan_json, plan_markdown, plan_text  # noqa: F401 (registers)
@@ -37,7 +37,7 @@ app = typer.Typer(
     name="reconciler",
     help="GitOps for Amazon SageMaker Model Cards and their AWS RAM shares.",
     no_args_is_help=True,
-    add_completion=False,
+    rich_markup_mode=None,
     pretty_exceptions_enable=False,
 )
 
@@ -53,6 +53,8 @@ class PlanFormat(str, Enum):
     markdown = "markdown"
     json = "json"
 
+
+PlanFormatOption = Annotated[PlanFormat, choice(PlanFormat, "--format", help="Output format.")]
 
 EndpointOption = Annotated[
     str | None,
@@ -116,7 +118,7 @@ def plan_for(target: Target, options: PlanOptions) -> PlanRun:
 def report_for(target: Target, run: PlanRun, fmt: str, stats: bool) -> PlanReport:
     calls = target.session.stats
     counts = {"calls": dict(calls.calls), "attempts": dict(calls.attempts)}
-    color = fmt == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    color = fmt == "text" and colour_on(sys.stdout)
     return PlanReport(plan=run.plan, stats=counts if stats else None, color=color)
 
 

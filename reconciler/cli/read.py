@@ -26,6 +26,7 @@ from reconciler.cli.base import (
     target_for,
     write_file,
 )
+from reconciler.cli.options import choice
 from reconciler.load.repo import load_repository
 from reconciler.render.diagnostics import DIAGNOSTICS, ValidationReport
 from reconciler.render.plan_common import PLANS
@@ -35,7 +36,7 @@ from reconciler.render.plan_common import PLANS
 def validate(
     repo: RepoOption = Path("."),
     fmt: Annotated[
-        ValidateFormat, typer.Option("--format", help="Output format.")
+        ValidateFormat, choice(ValidateFormat, "--format", help="Output format.")
     ] = ValidateFormat.text,
 ) -> None:
     """Check every file of the repository; exit 0 when valid, 1 otherwise. No AWS call."""
@@ -48,7 +49,9 @@ def validate(
 @app.command()
 def plan(
     repo: RepoOption = Path("."),
-    fmt: Annotated[PlanFormat, typer.Option("--format", help="Output format.")] = PlanFormat.text,
+    fmt: Annotated[
+        PlanFormat, choice(PlanFormat, "--format", help="Output format.")
+    ] = PlanFormat.text,
     out: Annotated[Path | None, typer.Option(help="Also write the JSON plan to this file.")] = None,
     detailed_exitcode: Annotated[
         bool, typer.Option("--detailed-exitcode", help="Exit 0 with no changes, 2 with changes.")
@@ -86,7 +89,9 @@ def plan(
 @app.command()
 def drift(
     repo: RepoOption = Path("."),
-    fmt: Annotated[PlanFormat, typer.Option("--format", help="Output format.")] = PlanFormat.text,
+    fmt: Annotated[
+        PlanFormat, choice(PlanFormat, "--format", help="Output format.")
+    ] = PlanFormat.text,
     endpoint_url: EndpointOption = None,
 ) -> None:
     """Report every way live state differs from git, and who changed it.
@@ -104,7 +109,9 @@ def drift(
 @app.command()
 def verify(
     repo: RepoOption = Path("."),
-    fmt: Annotated[PlanFormat, typer.Option("--format", help="Report format.")] = PlanFormat.text,
+    fmt: Annotated[
+        PlanFormat, choice(PlanFormat, "--format", help="Report format.")
+    ] = PlanFormat.text,
     endpoint_url: EndpointOption = None,
 ) -> None:
     """Check what each share target account sees, through its role_arn.
@@ -131,7 +138,7 @@ class Role(str, Enum):
 
 @app.command("iam-policy")
 def iam_policy(
-    role: Annotated[Role, typer.Option("--role", help="The role to print a policy for.")],
+    role: Annotated[Role, choice(Role, "--role", help="The role to print a policy for.")],
     account: Annotated[
         str | None,
         typer.Option(help="For consumer-guard: the target account (a name in reconciler.yaml)."),

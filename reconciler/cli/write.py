@@ -19,6 +19,7 @@ from reconciler.cli.base import (
     showing_problems,
     target_for,
 )
+from reconciler.cli.options import choice, colour_on
 from reconciler.errors import ReconcilerError
 from reconciler.load.repo import load_repository
 from reconciler.render.diagnostics import DIAGNOSTICS, ValidationReport
@@ -49,7 +50,9 @@ def apply(
         bool,
         typer.Option(help="Take over live cards git declares that the reconciler did not create."),
     ] = False,
-    fmt: Annotated[PlanFormat, typer.Option("--format", help="Report format.")] = PlanFormat.text,
+    fmt: Annotated[
+        PlanFormat, choice(PlanFormat, "--format", help="Report format.")
+    ] = PlanFormat.text,
     no_verify: Annotated[
         bool, typer.Option("--no-verify", help="Skip the consumer-side verification.")
     ] = False,
@@ -121,7 +124,7 @@ def _confirm(plan: Plan, auto_approve: bool) -> bool:
             "apply needs a confirmation and there is no terminal to ask on",
             hint="review the plan, then pass --auto-approve",
         )
-    sys.stderr.write(PLANS.get("text")(PlanReport(plan=plan, color=sys.stderr.isatty())))
+    sys.stderr.write(PLANS.get("text")(PlanReport(plan=plan, color=colour_on(sys.stderr))))
     sys.stderr.write("\nApply these changes? Only 'yes' is accepted: ")
     sys.stderr.flush()
     return sys.stdin.readline().strip() == "yes"

@@ -27,6 +27,7 @@ from reconciler.commands.drift import DriftReport, Edit, drift_report, edits_fro
 from reconciler.commands.verify import verify_consumers
 from reconciler.diff.compose import PlanOptions, card_changes, diff_all, plan_from, unmanaged
 from reconciler.errors import ReconcilerError
+from reconciler.graph.build import drift_change
 from reconciler.live import ram as live_ram
 from reconciler.live import sagemaker as live_sagemaker
 from reconciler.live.history import history_since
@@ -284,6 +285,7 @@ def drift_run(target: Target) -> tuple[DriftReport, PlanRun]:
     counts = (len(run.live.cards), len(run.live.shares))
     found_unmanaged = unmanaged(run.state, run.live, run.found.adoptions)
     report = drift_report(run.found, found_unmanaged, edits, run.plan.context, counts)
+    report = replace(report, topology=drift_change(run.state, run.live))
     return report, run
 
 

@@ -46,16 +46,27 @@ ALLOWED: dict[str, frozenset[str]] = {
             "commands.consumers",
             "commands.drift",
             "diagnostics",
+            "graph",
             "words",
         }
     ),
-    "commands.drift": frozenset({"diagnostics", "live.model", "plan.model"}),
+    "commands.drift": frozenset({"diagnostics", "graph.model", "live.model", "plan.model"}),
     "commands.consumers": frozenset(),
+    "graph": frozenset({"load.desired", "load.rules", "live.model", "diff.shares"}),
 }
 # Third-party imports that mean I/O, forbidden where the stage is pure.
 IO_MODULES = ("boto3", "botocore", "pathlib", "urllib", "socket", "subprocess")
-PURE = ("diff", "normalize", "plan.model", "plan.payloads", "plan.actions", "plan.codec")
-NO_AWS = ("render", "load", "plan", "diff", "normalize", "commands.drift", "commands.consumers")
+PURE = ("diff", "graph", "normalize", "plan.model", "plan.payloads", "plan.actions", "plan.codec")
+NO_AWS = (
+    "render",
+    "graph",
+    "load",
+    "plan",
+    "diff",
+    "normalize",
+    "commands.drift",
+    "commands.consumers",
+)
 # Only the commands that run the sandbox import it, and only inside a function.
 SANDBOX_USERS = frozenset({"cli.local", "commands.demo"})
 # Modules the orchestration layers may not import.

@@ -119,7 +119,12 @@ def report_for(target: Target, run: PlanRun, fmt: str, stats: bool) -> PlanRepor
     calls = target.session.stats
     counts = {"calls": dict(calls.calls), "attempts": dict(calls.attempts)}
     color = fmt == "text" and colour_on(sys.stdout)
-    return PlanReport(plan=run.plan, stats=counts if stats else None, color=color)
+    from reconciler.graph.build import plan_change
+
+    topology = plan_change(run.state, run.live)
+    return PlanReport(
+        plan=run.plan, stats=counts if stats else None, color=color, topology=topology
+    )
 
 
 def write_file(path: Path, text: str) -> None:

@@ -129,6 +129,42 @@ def verify(
     raise typer.Exit(EXIT_ERROR if report.failed else EXIT_OK)
 
 
+class GraphFormat(str, Enum):
+    mermaid = "mermaid"
+    dot = "dot"
+    json = "json"
+
+
+@app.command()
+def graph(
+    repo: RepoOption = Path("."),
+    fmt: Annotated[
+        GraphFormat, choice(GraphFormat, "--format", help="Output format.")
+    ] = GraphFormat.mermaid,
+    live: Annotated[
+        bool, typer.Option("--live", help="Draw what AWS has instead of what git declares.")
+    ] = False,
+    endpoint_url: EndpointOption = None,
+) -> None:
+    """Draw who sees which card: cards (with status) → shares (with permission) → accounts.
+
+    From git by default (no AWS call); with --live, from the card account."""
+    from reconciler.graph.build import from_git, from_live
+    from reconciler.pipeline import load_valid
+    from reconciler.render.graph import GRAPHS, GraphReport
+
+    if live:
+        from reconciler.diff.compose import PlanOptions
+
+        run = plan_for(target_for(repo, endpoint_url), PlanOptions())
+        report = GraphReport(
+            graph=from_live(run.live, run.state.config), source="live", context=run.plan.context
+        )
+    else:
+        report = GraphReport(graph=from_git(load_valid(repo)), source="git")
+    sys.stdout.write(GRAPHS.get(fmt.value)(report))
+
+
 class Role(str, Enum):
     plan = "plan"
     apply = "apply"

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing_extensions import assert_never
 
 from reconciler.diagnostics import Diagnostic
+from reconciler.graph.model import GraphChange
 from reconciler.live.model import LiveCard, Version
 from reconciler.plan.model import Action, Change, FieldChange, PlanPart, Unmanaged
 
@@ -104,6 +105,7 @@ class DriftReport:
     context: Mapping[str, str] = field(default_factory=dict)
     cards_checked: int = 0
     shares_checked: int = 0
+    topology: GraphChange | None = None  # the sharing that changed outside git, if any
 
     @property
     def has_drift(self) -> bool:

@@ -1,0 +1,109 @@
+"""`reconciler graph` and the sharing picture in Markdown plans and drift reports, through
+the real CLI: golden files for the example repository, the live graph after an apply, a
+promotion that shows the share it joins, and no picture when only content changes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import PROJECT_ROOT
+
+GOLDEN = Path(__file__).parent / "golden" / "graph"
+CARD = "Customer-Churn-Model-Card"
+CARD_FILE = f"cards/{CARD}.yaml"
+OWNER, TEST = "111111111111", "333333333333"
+Cli = Callable[..., Any]
+
+
+@pytest.mark.parametrize("fmt", ["mermaid", "dot", "json"])
+def test_the_example_repository_graph_matches_its_golden_file(cli: Cli, fmt: str) -> None:
+    result = cli("graph", "--repo", str(PROJECT_ROOT), "--format", fmt)
+    assert result.exit_code == 0, result.stderr
+    golden = GOLDEN / f"example.{fmt}"
+    if os.environ.get("UPDATE_GOLDEN") == "1":
+        golden.write_text(result.stdout, encoding="utf-8")
+    assert result.stdout == golden.read_text(encoding="utf-8")
+
+
+def test_the_graph_of_an_invalid_repository_is_refused(cli: Cli, example_repo: Path) -> None:
+    card = example_repo / CARD_FILE
+    card.write_text(card.read_text(encoding="utf-8").replace("status: Draft", "status: Done"))
+    result = cli("graph", "--repo", str(example_repo))
+    assert result.exit_code == 1
+    assert result.stdout == ""
+
+
+def _set_status(repo: Path, status: str) -> None:
+    card = repo / CARD_FILE
+    text = card.read_text(encoding="utf-8")
+    assert "\nstatus: Draft" in text
+    card.write_text(text.replace("\nstatus: Draft", f"\nstatus: {status}"), encoding="utf-8")
+
+
+@pytest.fixture
+def applied(cli: Cli, example_repo: Path, card_account_env: str) -> Path:
+    result = cli("apply", "--repo", str(example_repo), "--auto-approve", "--force")
+    assert result.exit_code == 0, result.stdout + result.stderr
+    return example_repo
+
+
+def _shape(text: str) -> dict[str, Any]:
+    body = json.loads(text)
+    return {k: body[k] for k in ("cards", "shares", "principals")}
+
+
+def test_the_live_graph_after_apply_is_the_git_graph(cli: Cli, applied: Path) -> None:
+    git = cli("graph", "--repo", str(applied), "--format", "json")
+    live = cli("graph", "--repo", str(applied), "--format", "json", "--live")
+    assert live.exit_code == 0, live.stderr
+    assert json.loads(live.stdout)["source"] == "live"
+    assert json.loads(live.stdout)["context"]["account"] == OWNER
+    assert _shape(live.stdout) == _shape(git.stdout)
+
+
+def test_a_promotion_plan_pictures_the_share_the_card_joins(cli: Cli, applied: Path) -> None:
+    _set_status(applied, "PendingReview")
+    result = cli("plan", "--repo", str(applied), "--format", "markdown")
+    assert result.exit_code == 0, result.stderr
+    shown = result.stdout
+    picture = shown[shown.index("```mermaid\n") : shown.index("```\n", shown.index("```mermaid"))]
+    assert f'c1["{CARD}<br/>Draft → PendingReview"]' in picture
+    assert 's2(["churn-test<br/>AWSRAMPermissionSageMakerModelCards"])' in picture
+    assert f'a2{{{{"test ({TEST})"}}}}' in picture
+    assert "  c1 --> s1\n" in picture  # still in churn-dev
+    assert "  c1 -->|added| s2\n" in picture
+    assert "  linkStyle 1 stroke:#1a7f37" in picture
+    assert "|removed|" not in picture
+    assert shown.index("#### Who sees which card") < shown.index("<details>")
+
+
+def test_a_content_only_plan_has_no_picture(cli: Cli, applied: Path) -> None:
+    card = applied / CARD_FILE
+    text = card.read_text(encoding="utf-8")
+    card.write_text(text.replace("model_owner: ", "model_owner: new-", 1), encoding="utf-8")
+    result = cli("plan", "--repo", str(applied), "--format", "markdown")
+    assert result.exit_code == 0, result.stderr
+    assert "update content" in result.stdout
+    assert "```mermaid" not in result.stdout
+    assert "Who sees which card" not in result.stdout
+
+
+def test_a_principal_removed_outside_git_is_pictured_in_the_drift_report(
+    cli: Cli, applied: Path, aws: Callable[..., Any]
+) -> None:
+    ram = aws("ram", OWNER)
+    [share] = ram.get_resource_shares(resourceOwner="SELF", name="churn-test")["resourceShares"]
+    ram.disassociate_resource_share(resourceShareArn=share["resourceShareArn"], principals=[TEST])
+    result = cli("drift", "--repo", str(applied), "--format", "markdown")
+    assert result.exit_code == 2, result.stderr
+    picture = result.stdout[result.stdout.index("```mermaid") :]
+    assert 's1(["churn-test<br/>AWSRAMPermissionSageMakerModelCards"])' in picture
+    assert "  s1 -.->|removed| a1\n" in picture
+    assert "stroke-dasharray:5 5" in picture

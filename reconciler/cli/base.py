@@ -64,6 +64,14 @@ EndpointOption = Annotated[
 ]
 
 
+class WriteFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+WriteFormatOption = Annotated[WriteFormat, choice(WriteFormat, "--format", help="Output format.")]
+
+
 class ValidateFormat(str, Enum):
     text = "text"
     json = "json"

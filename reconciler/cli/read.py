@@ -17,6 +17,7 @@ from reconciler.cli.base import (
     EXIT_OK,
     EndpointOption,
     PlanFormat,
+    PlanFormatOption,
     RepoOption,
     ValidateFormat,
     app,
@@ -49,9 +50,7 @@ def validate(
 @app.command()
 def plan(
     repo: RepoOption = Path("."),
-    fmt: Annotated[
-        PlanFormat, choice(PlanFormat, "--format", help="Output format.")
-    ] = PlanFormat.text,
+    fmt: PlanFormatOption = PlanFormat.text,
     out: Annotated[Path | None, typer.Option(help="Also write the JSON plan to this file.")] = None,
     detailed_exitcode: Annotated[
         bool, typer.Option("--detailed-exitcode", help="Exit 0 with no changes, 2 with changes.")
@@ -89,9 +88,7 @@ def plan(
 @app.command()
 def drift(
     repo: RepoOption = Path("."),
-    fmt: Annotated[
-        PlanFormat, choice(PlanFormat, "--format", help="Output format.")
-    ] = PlanFormat.text,
+    fmt: PlanFormatOption = PlanFormat.text,
     endpoint_url: EndpointOption = None,
 ) -> None:
     """Report every way live state differs from git, and who changed it.
@@ -109,9 +106,7 @@ def drift(
 @app.command()
 def verify(
     repo: RepoOption = Path("."),
-    fmt: Annotated[
-        PlanFormat, choice(PlanFormat, "--format", help="Report format.")
-    ] = PlanFormat.text,
+    fmt: PlanFormatOption = PlanFormat.text,
     endpoint_url: EndpointOption = None,
 ) -> None:
     """Check what each share target account sees, through its role_arn.
@@ -165,6 +160,11 @@ def graph(
     sys.stdout.write(GRAPHS.get(fmt.value)(report))
 
 
+class PolicyFormat(str, Enum):
+    policy = "policy"
+    json = "json"
+
+
 class Role(str, Enum):
     plan = "plan"
     apply = "apply"
@@ -180,6 +180,14 @@ def iam_policy(
         typer.Option(help="For consumer-guard: the target account (a name in reconciler.yaml)."),
     ] = None,
     repo: RepoOption = Path("."),
+    fmt: Annotated[
+        PolicyFormat,
+        choice(
+            PolicyFormat,
+            "--format",
+            help="policy: the bare policy document; json: it with its role, versioned.",
+        ),
+    ] = PolicyFormat.policy,
 ) -> None:
     """Print the least-privilege IAM policy (JSON) a role needs.
 
@@ -188,10 +196,15 @@ def iam_policy(
     the card account's cards read-only there. No AWS call."""
     from reconciler.commands.iam_policy import guard_document, policy_document
     from reconciler.pipeline import load_valid
+    from reconciler.render.written import PolicyReport, policy_json
 
     state = load_valid(repo)
     if role is Role.consumer_guard:
         document = guard_document(state, account)
     else:
         document = policy_document(role.value, state)
-    sys.stdout.write(json.dumps(document, indent=2) + "\n")
+    if fmt is PolicyFormat.json:
+        report = PolicyReport(role=role.value, account=account, policy=document)
+        sys.stdout.write(policy_json(report))
+    else:
+        sys.stdout.write(json.dumps(document, indent=2) + "\n")

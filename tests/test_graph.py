@@ -13,7 +13,10 @@ from typing import Any
 
 import pytest
 
+from reconciler.graph.model import Edge, Graph, GraphChange, Kind, Node, compare
+from reconciler.render.plan_common import PLANS, PlanReport
 from tests.conftest import PROJECT_ROOT
+from tests.test_plan_golden import SCENARIOS
 
 GOLDEN = Path(__file__).parent / "golden" / "graph"
 CARD = "Customer-Churn-Model-Card"
@@ -107,3 +110,23 @@ def test_a_principal_removed_outside_git_is_pictured_in_the_drift_report(
     assert 's1(["churn-test<br/>AWSRAMPermissionSageMakerModelCards"])' in picture
     assert "  s1 -.->|removed| a1\n" in picture
     assert "stroke-dasharray:5 5" in picture
+
+
+def _many_cards(n: int) -> GraphChange:
+    share = Node(kind=Kind.SHARE, name="churn-prod", detail="read-only")
+    cards = [Node(kind=Kind.CARD, name=f"Card-{i:05d}", detail="Approved") for i in range(n)]
+    before = Graph.of([share, *cards], [])
+    after = Graph.of([share, *cards], [Edge(c.key, share.key) for c in cards])
+    change = compare(before, after)
+    assert change is not None
+    return change
+
+
+@pytest.mark.parametrize(("cards", "pictured"), [(20, True), (5000, False)])
+def test_the_picture_counts_within_the_comment_budget(cards: int, pictured: bool) -> None:
+    plan = SCENARIOS["promotion"]()
+    report = PlanReport(plan=plan, topology=_many_cards(cards))
+    shown = PLANS.get("markdown")(report)
+    assert len(shown) <= 65_536
+    assert ("```mermaid" in shown) is pictured
+    assert ("left out to stay under GitHub's 65,536-character limit" in shown) is not pictured

@@ -59,7 +59,9 @@ PlanFormatOption = Annotated[PlanFormat, choice(PlanFormat, "--format", help="Ou
 EndpointOption = Annotated[
     str | None,
     typer.Option(
-        "--endpoint-url", help="AWS endpoint (the sandbox's); defaults to AWS_ENDPOINT_URL or AWS."
+        "--endpoint-url",
+        metavar="<url>",
+        help="AWS endpoint (the sandbox's); defaults to AWS_ENDPOINT_URL or AWS.",
     ),
 ]
 

@@ -67,6 +67,7 @@ def apply(
         typer.Option(
             min=1,
             max=64,
+            metavar="<n>",
             help="Changes made at once (default: apply.parallelism in reconciler.yaml, or 10).",
         ),
     ] = None,

@@ -130,3 +130,9 @@ def test_the_picture_counts_within_the_comment_budget(cards: int, pictured: bool
     assert len(shown) <= 65_536
     assert ("```mermaid" in shown) is pictured
     assert ("left out to stay under GitHub's 65,536-character limit" in shown) is not pictured
+
+
+def test_the_readme_shows_the_example_graph_as_the_command_draws_it() -> None:
+    drawn = (GOLDEN / "example.mermaid").read_text(encoding="utf-8")
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"```mermaid\n{drawn}```\n" in readme

@@ -136,3 +136,17 @@ def test_the_readme_shows_the_example_graph_as_the_command_draws_it() -> None:
     drawn = (GOLDEN / "example.mermaid").read_text(encoding="utf-8")
     readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
     assert f"```mermaid\n{drawn}```\n" in readme
+
+
+def test_a_share_left_out_of_git_is_pictured_as_removed_only_with_prune(
+    cli: Cli, applied: Path
+) -> None:
+    (applied / "shares" / "churn-dev.yaml").unlink()
+    kept = cli("plan", "--repo", str(applied), "--format", "markdown")
+    assert kept.exit_code == 0, kept.stderr
+    assert "```mermaid" not in kept.stdout
+    pruned = cli("plan", "--repo", str(applied), "--format", "markdown", "--prune")
+    assert pruned.exit_code == 0, pruned.stderr
+    picture = pruned.stdout[pruned.stdout.index("```mermaid") :]
+    assert "  c1 -.->|removed| s1\n" in picture
+    assert "  s1 -.->|removed| a1\n" in picture

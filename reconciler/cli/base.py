@@ -125,13 +125,15 @@ def plan_for(target: Target, options: PlanOptions) -> PlanRun:
     return plan_run(target, options)
 
 
-def report_for(target: Target, run: PlanRun, fmt: str, stats: bool) -> PlanReport:
+def report_for(
+    target: Target, run: PlanRun, fmt: str, stats: bool, prune: bool = False
+) -> PlanReport:
     calls = target.session.stats
     counts = {"calls": dict(calls.calls), "attempts": dict(calls.attempts)}
     color = fmt == "text" and colour_on(sys.stdout)
     from reconciler.graph.build import plan_change
 
-    topology = plan_change(run.state, run.live)
+    topology = plan_change(run.state, run.live, prune)
     return PlanReport(
         plan=run.plan, stats=counts if stats else None, color=color, topology=topology
     )

@@ -71,7 +71,7 @@ def plan(
     options = PlanOptions(adopt=adopt, prune=prune)
     target = target_for(repo, endpoint_url)
     run = plan_for(target, options)
-    report = report_for(target, run, fmt.value, stats)
+    report = report_for(target, run, fmt.value, stats, prune)
     if out is not None:
         saved = replace(
             report_for(target, run, "json", stats),

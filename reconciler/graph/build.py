@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from reconciler.diff.shares import resolved_principals, selected_cards
 from reconciler.graph.model import Edge, Graph, GraphChange, Kind, Node, compare
 from reconciler.live.model import LiveShare, LiveState, active_entities, is_managed
@@ -24,14 +26,16 @@ def from_git(state: DesiredState) -> Graph:
     return Graph.of(nodes, edges)
 
 
-def from_live(live: LiveState, config: Config, only: frozenset[str] | None = None) -> Graph:
-    """The same graph as AWS has it; with ``only``, just the shares the reconciler manages
-    or git names (what a plan compares), else every share in the card account."""
+def from_live(
+    live: LiveState, config: Config, keep: Callable[[LiveShare], bool] = lambda _: True
+) -> Graph:
+    """The same graph as AWS has it: every share in the card account, or those ``keep``
+    accepts (what a plan or drift compares)."""
     names = {c.arn: c.name for c in live.cards.values()}
     nodes = [Node(kind=Kind.CARD, name=c.name, detail=c.status) for c in live.cards.values()]
     edges: list[Edge] = []
     for share in live.shares.values():
-        if only is not None and share.name not in only and not managed(share, config):
+        if not keep(share):
             continue
         node = Node(kind=Kind.SHARE, name=share.name, detail=permission_names(share))
         external = {a.entity for a in share.principals if a.external}
@@ -42,10 +46,6 @@ def from_live(live: LiveState, config: Config, only: frozenset[str] | None = Non
         edges += [Edge(f"{Kind.CARD.value}:{card}", node.key) for card in cards]
         edges += [Edge(node.key, p.key) for p in principals]
     return Graph.of(nodes, edges)
-
-
-def managed(share: LiveShare, config: Config) -> bool:
-    return is_managed(share.tags, config.ownership)
 
 
 def permission_names(share: LiveShare) -> str:
@@ -66,15 +66,23 @@ def principal(config: Config, entity: str, live: bool | None = None) -> Node:
     )
 
 
-def plan_change(state: DesiredState, live: LiveState) -> GraphChange | None:
-    """What a plan changes in the graph: from live (the shares it may touch) to git."""
-    return compare(_live_for(state, live), from_git(state))
+def plan_change(state: DesiredState, live: LiveState, prune: bool) -> GraphChange | None:
+    """What a plan changes in the graph, from live to git: the shares git declares, and
+    with ``prune`` also the managed shares it deletes. Other shares the plan never touches."""
+    return compare(_live_for(state, live, managed_too=prune), from_git(state))
 
 
 def drift_change(state: DesiredState, live: LiveState) -> GraphChange | None:
-    """What changed outside git: from git to live (the shares git or the reconciler owns)."""
-    return compare(from_git(state), _live_for(state, live))
+    """What changed outside git, from git to live: the shares git declares and the managed
+    shares it no longer does (drift reports those too)."""
+    return compare(from_git(state), _live_for(state, live, managed_too=True))
 
 
-def _live_for(state: DesiredState, live: LiveState) -> Graph:
-    return from_live(live, state.config, only=frozenset(state.shares))
+def _live_for(state: DesiredState, live: LiveState, managed_too: bool) -> Graph:
+    ownership = state.config.ownership
+
+    def keep(share: LiveShare) -> bool:
+        in_git = share.name in state.shares
+        return in_git or (managed_too and is_managed(share.tags, ownership))
+
+    return from_live(live, state.config, keep)

@@ -41,6 +41,7 @@ def test_the_graph_of_an_invalid_repository_is_refused(cli: Cli, example_repo: P
     result = cli("graph", "--repo", str(example_repo))
     assert result.exit_code == 1
     assert result.stdout == ""
+    assert f"{CARD_FILE}:3:9: error: $.status: 'Done' is not allowed" in result.stderr
 
 
 def _set_status(repo: Path, status: str) -> None:

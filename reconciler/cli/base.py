@@ -104,6 +104,14 @@ def showing_problems(repo: Path) -> Iterator[None]:
     """Announce the live read; if the repository is invalid, list its problems on stderr
     before the error propagates to the exit point."""
     sys.stderr.write(f"Reading live state for {repo.resolve()} ...\n")
+    with listing_problems():
+        yield
+
+
+@contextmanager
+def listing_problems() -> Iterator[None]:
+    """If the repository is invalid, list its problems on stderr before the error
+    propagates to the exit point."""
     try:
         yield
     except InvalidRepository as e:

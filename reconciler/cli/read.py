@@ -21,6 +21,7 @@ from reconciler.cli.base import (
     RepoOption,
     ValidateFormat,
     app,
+    listing_problems,
     plan_for,
     report_for,
     showing_problems,
@@ -156,7 +157,8 @@ def graph(
             graph=from_live(run.live, run.state.config), source="live", context=run.plan.context
         )
     else:
-        report = GraphReport(graph=from_git(load_valid(repo)), source="git")
+        with listing_problems():
+            report = GraphReport(graph=from_git(load_valid(repo)), source="git")
     sys.stdout.write(GRAPHS.get(fmt.value)(report))
 
 
@@ -198,7 +200,8 @@ def iam_policy(
     from reconciler.pipeline import load_valid
     from reconciler.render.written import PolicyReport, policy_json
 
-    state = load_valid(repo)
+    with listing_problems():
+        state = load_valid(repo)
     if role is Role.consumer_guard:
         document = guard_document(state, account)
     else:

@@ -1,10 +1,11 @@
-"""The pre-commit hook a card repository adds (`.pre-commit-hooks.yaml`), run through
-pre-commit itself: `pre-commit try-repo` installs this repository into a fresh virtualenv
-as pre-commit does for any user, then runs the hook on a card repository with one invalid
-card, and again after the fix.
+"""The pre-commit hooks a card repository adds (`.pre-commit-hooks.yaml`), run through
+pre-commit itself: `pre-commit try-repo` runs each hook on a card repository with one
+invalid card, and again after the fix.
 
-pre-commit installs the hook's environment with pip from the package index (~25 s the
-first time); the environment lives in a temporary PRE_COMMIT_HOME for this test only.
+`reconciler-validate` is what most repositories use: pre-commit installs this repository
+into a fresh virtualenv with pip from the package index (about half a minute; the
+environment lives in a temporary PRE_COMMIT_HOME for this test only).
+`reconciler-validate-system` runs the `reconciler` already on PATH (here, this test's).
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from tests.conftest import PROJECT_ROOT, copy_example
 
@@ -23,7 +26,7 @@ def _git(repo: Path, *args: str) -> None:
     subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True)
 
 
-def _try_repo(repo: Path, home: Path) -> subprocess.CompletedProcess[str]:
+def _try_repo(repo: Path, home: Path, hook: str) -> subprocess.CompletedProcess[str]:
     env = {
         **os.environ,
         "PRE_COMMIT_HOME": str(home),
@@ -33,9 +36,11 @@ def _try_repo(repo: Path, home: Path) -> subprocess.CompletedProcess[str]:
         "GIT_COMMITTER_NAME": "card author",
         "GIT_COMMITTER_EMAIL": "author@example.com",
     }
+    if hook.endswith("-system"):  # the reconciler this test runs, found on PATH
+        env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env["PATH"]])
     command = [sys.executable, "-m", "pre_commit", "try-repo", str(PROJECT_ROOT)]
     return subprocess.run(
-        [*command, "reconciler-validate", "--all-files"],
+        [*command, hook, "--all-files"],
         cwd=repo,
         env=env,
         capture_output=True,
@@ -45,8 +50,9 @@ def _try_repo(repo: Path, home: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.parametrize("hook", ["reconciler-validate", "reconciler-validate-system"])
 def test_the_hook_fails_on_an_invalid_card_with_its_position_then_passes(
-    tmp_path: Path,
+    tmp_path: Path, hook: str
 ) -> None:
     repo = copy_example(tmp_path / "cards-repo")
     _git(repo, "init", "-q")
@@ -59,7 +65,7 @@ def test_the_hook_fails_on_an_invalid_card_with_its_position_then_passes(
     card.write_text("".join(lines), encoding="utf-8")
     _git(repo, "add", "-A")
 
-    failed = _try_repo(repo, tmp_path / "pre-commit-home")
+    failed = _try_repo(repo, tmp_path / "pre-commit-home", hook)
     assert failed.returncode == 1, failed.stdout + failed.stderr
     assert "reconciler validate" in failed.stdout
     assert "Failed" in failed.stdout
@@ -68,6 +74,6 @@ def test_the_hook_fails_on_an_invalid_card_with_its_position_then_passes(
 
     card.write_text(valid, encoding="utf-8")
     _git(repo, "add", "-A")
-    passed = _try_repo(repo, tmp_path / "pre-commit-home")
+    passed = _try_repo(repo, tmp_path / "pre-commit-home", hook)
     assert passed.returncode == 0, passed.stdout + passed.stderr
     assert "Passed" in passed.stdout

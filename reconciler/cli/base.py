@@ -1,6 +1,6 @@
 """The command line's shared parts: the app, common options, and the one exit point.
 
-Commands live in ``read`` (validate, plan, drift, verify, iam-policy), ``write`` (apply,
+Commands live in ``read`` (validate, plan, drift, verify, graph, iam-policy), ``write`` (apply,
 import, pull) and ``local`` (demo, sandbox). This package is the only place that parses
 options, prints and exits; stdout carries only the product, progress and errors go to
 stderr.

@@ -1,4 +1,4 @@
-"""Commands that only read: validate, plan, drift, verify, iam-policy."""
+"""Commands that only read: validate, plan, drift, verify, graph, iam-policy."""
 
 from __future__ import annotations
 

@@ -39,6 +39,7 @@ from reconciler.commands.trail import attributable, attribute, share_scope, utc
 from reconciler.commands.verify import verify_consumers
 from reconciler.diff.compose import PlanOptions, card_changes, diff_all, plan_from, unmanaged
 from reconciler.errors import ReconcilerError
+from reconciler.graph.build import drift_change
 from reconciler.live import ram as live_ram
 from reconciler.live import sagemaker as live_sagemaker
 from reconciler.live.cloudtrail import ram_events
@@ -324,6 +325,7 @@ def drift_run(target: Target) -> tuple[DriftReport, PlanRun]:
     report = drift_report(
         run.found, found_unmanaged, findings, run.plan.context, counts, run.plan.names
     )
+    report = replace(report, topology=drift_change(run.state, run.live))
     return report, run
 
 

@@ -196,6 +196,7 @@ def lifecycle(
     try:
         run("ReconcilerPlan", "plan")
         run("ReconcilerApply", "apply", "--auto-approve", "--force", ok=(0,))
+        run("ReconcilerPlan", "graph", "--live", ok=(0,))
         # A data scientist in dev edits the shared card; drift names the edit.
         aws("sagemaker", account=TARGETS[0]).update_model_card(
             ModelCardName=f"arn:aws:sagemaker:us-east-1:{OWNER}:model-card/{CARD}",

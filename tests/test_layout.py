@@ -46,20 +46,23 @@ ALLOWED: dict[str, frozenset[str]] = {
             "commands.consumers",
             "commands.drift",
             "diagnostics",
+            "graph",
             "words",
         }
     ),
-    "commands.drift": frozenset({"diagnostics", "live.model", "plan.model"}),
+    "commands.drift": frozenset({"diagnostics", "graph.model", "live.model", "plan.model"}),
     "commands.trail": frozenset(
         {"commands.drift", "live.model", "load.desired", "plan.model", "plan.payloads"}
     ),
     "commands.consumers": frozenset(),
+    "graph": frozenset({"load.desired", "load.rules", "live.model", "diff.shares"}),
 }
 # Third-party imports that mean I/O, forbidden where the stage is pure.
 IO_MODULES = ("boto3", "botocore", "pathlib", "urllib", "socket", "subprocess")
-PURE = ("diff", "normalize", "plan.model", "plan.payloads", "plan.actions", "plan.codec")
+PURE = ("diff", "graph", "normalize", "plan.model", "plan.payloads", "plan.actions", "plan.codec")
 NO_AWS = (
     "render",
+    "graph",
     "load",
     "plan",
     "diff",

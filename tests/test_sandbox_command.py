@@ -81,6 +81,7 @@ def test_every_command_has_help(flag: str) -> None:
         "apply",
         "demo",
         "drift",
+        "graph",
         "iam-policy",
         "import",
         "plan",

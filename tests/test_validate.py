@@ -199,7 +199,7 @@ def test_missing_repository_folder_is_reported(cli: Cli, tmp_path: Path) -> None
 def test_unknown_format_is_a_usage_error(cli: Cli) -> None:
     result = cli("validate", "--format", "yaml")
     assert result.exit_code == 1
-    assert "'yaml' is not one of 'text', 'json', 'github'" in result.stderr
+    assert "'yaml' is not one of: text, json, github" in result.stderr
 
 
 def test_an_outside_account_that_would_edit_the_cards_is_a_warning(

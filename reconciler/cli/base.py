@@ -1,6 +1,6 @@
 """The command line's shared parts: the app, common options, and the one exit point.
 
-Commands live in ``read`` (validate, plan, drift, verify, iam-policy), ``write`` (apply,
+Commands live in ``read`` (validate, plan, drift, verify, graph, iam-policy), ``write`` (apply,
 import, pull) and ``local`` (demo, sandbox). This package is the only place that parses
 options, prints and exits; stdout carries only the product, progress and errors go to
 stderr.
@@ -8,7 +8,6 @@ stderr.
 
 from __future__ import annotations
 
-import os
 import sys
 import traceback
 from collections.abc import Iterator
@@ -21,6 +20,7 @@ import typer
 from typer.exceptions import TyperException
 
 from reconciler import __version__
+from reconciler.cli.options import choice, colour_on
 from reconciler.errors import ReconcilerError
 from reconciler.load.repo import InvalidRepository
 from reconciler.render import plan_json, plan_markdown, plan_text  # noqa: F401 (registers)
@@ -37,7 +37,7 @@ app = typer.Typer(
     name="reconciler",
     help="GitOps for Amazon SageMaker Model Cards and their AWS RAM shares.",
     no_args_is_help=True,
-    add_completion=False,
+    rich_markup_mode=None,
     pretty_exceptions_enable=False,
 )
 
@@ -54,12 +54,24 @@ class PlanFormat(str, Enum):
     json = "json"
 
 
+PlanFormatOption = Annotated[PlanFormat, choice(PlanFormat, "--format", help="Output format.")]
+
 EndpointOption = Annotated[
     str | None,
     typer.Option(
-        "--endpoint-url", help="AWS endpoint (the sandbox's); defaults to AWS_ENDPOINT_URL or AWS."
+        "--endpoint-url",
+        metavar="<url>",
+        help="AWS endpoint (the sandbox's); defaults to AWS_ENDPOINT_URL or AWS.",
     ),
 ]
+
+
+class WriteFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+WriteFormatOption = Annotated[WriteFormat, choice(WriteFormat, "--format", help="Output format.")]
 
 
 class ValidateFormat(str, Enum):
@@ -92,6 +104,14 @@ def showing_problems(repo: Path) -> Iterator[None]:
     """Announce the live read; if the repository is invalid, list its problems on stderr
     before the error propagates to the exit point."""
     sys.stderr.write(f"Reading live state for {repo.resolve()} ...\n")
+    with listing_problems():
+        yield
+
+
+@contextmanager
+def listing_problems() -> Iterator[None]:
+    """If the repository is invalid, list its problems on stderr before the error
+    propagates to the exit point."""
     try:
         yield
     except InvalidRepository as e:
@@ -113,15 +133,26 @@ def plan_for(target: Target, options: PlanOptions) -> PlanRun:
     return plan_run(target, options)
 
 
-def report_for(target: Target, run: PlanRun, fmt: str, stats: bool) -> PlanReport:
+def report_for(
+    target: Target, run: PlanRun, fmt: str, stats: bool, prune: bool = False
+) -> PlanReport:
     calls = target.session.stats
     counts = {"calls": dict(calls.calls), "attempts": dict(calls.attempts)}
-    return PlanReport(plan=run.plan, stats=counts if stats else None, color=terminal_color(fmt))
+    from reconciler.graph.build import plan_change
+
+    topology = plan_change(run.state, run.live, prune)
+    return PlanReport(
+        plan=run.plan,
+        stats=counts if stats else None,
+        color=terminal_color(fmt),
+        topology=topology,
+    )
 
 
 def terminal_color(fmt: str) -> bool:
-    """Colour text output only on a terminal, and never when NO_COLOR is set."""
-    return fmt == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    """Colour text output only under the one colour rule (``colour_on``: a terminal, and
+    no NO_COLOR)."""
+    return fmt == "text" and colour_on(sys.stdout)
 
 
 def write_file(path: Path, text: str) -> None:

@@ -8,13 +8,13 @@ always printed at once, with its error.
 
 from __future__ import annotations
 
-import os
 import sys
 import threading
 import time
 from typing import IO, Any
 
 from reconciler.apply.report import Step, StepStatus
+from reconciler.cli.options import colour_on
 from reconciler.words import count
 
 QUIET_SECONDS = 2.0
@@ -26,7 +26,7 @@ class ApplyProgress:
     def __init__(self, stream: IO[str] | None = None, clock: Any = time.monotonic) -> None:
         self.stream = stream or sys.stderr
         self.clock = clock
-        self.fancy = self.stream.isatty() and "NO_COLOR" not in os.environ
+        self.fancy = colour_on(self.stream)
         self.total = self.done = self.failed = 0
         self.started = self.last = 0.0
         self._bar: Any = None

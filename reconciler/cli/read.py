@@ -1,4 +1,4 @@
-"""Commands that only read: validate, plan, drift, verify, iam-policy."""
+"""Commands that only read: validate, plan, drift, verify, graph, iam-policy."""
 
 from __future__ import annotations
 
@@ -17,9 +17,11 @@ from reconciler.cli.base import (
     EXIT_OK,
     EndpointOption,
     PlanFormat,
+    PlanFormatOption,
     RepoOption,
     ValidateFormat,
     app,
+    listing_problems,
     plan_for,
     report_for,
     showing_problems,
@@ -27,6 +29,7 @@ from reconciler.cli.base import (
     terminal_color,
     write_file,
 )
+from reconciler.cli.options import choice
 from reconciler.load.repo import load_repository
 from reconciler.render.diagnostics import DIAGNOSTICS, ValidationReport
 from reconciler.render.plan_common import PLANS
@@ -36,7 +39,7 @@ from reconciler.render.plan_common import PLANS
 def validate(
     repo: RepoOption = Path("."),
     fmt: Annotated[
-        ValidateFormat, typer.Option("--format", help="Output format.")
+        ValidateFormat, choice(ValidateFormat, "--format", help="Output format.")
     ] = ValidateFormat.text,
 ) -> None:
     """Check every file of the repository; exit 0 when valid, 1 otherwise. No AWS call."""
@@ -49,7 +52,7 @@ def validate(
 @app.command()
 def plan(
     repo: RepoOption = Path("."),
-    fmt: Annotated[PlanFormat, typer.Option("--format", help="Output format.")] = PlanFormat.text,
+    fmt: PlanFormatOption = PlanFormat.text,
     out: Annotated[Path | None, typer.Option(help="Also write the JSON plan to this file.")] = None,
     detailed_exitcode: Annotated[
         bool, typer.Option("--detailed-exitcode", help="Exit 0 with no changes, 2 with changes.")
@@ -70,7 +73,7 @@ def plan(
     options = PlanOptions(adopt=adopt, prune=prune)
     target = target_for(repo, endpoint_url)
     run = plan_for(target, options)
-    report = report_for(target, run, fmt.value, stats)
+    report = report_for(target, run, fmt.value, stats, prune)
     if out is not None:
         saved = replace(
             report_for(target, run, "json", stats),
@@ -87,7 +90,7 @@ def plan(
 @app.command()
 def drift(
     repo: RepoOption = Path("."),
-    fmt: Annotated[PlanFormat, typer.Option("--format", help="Output format.")] = PlanFormat.text,
+    fmt: PlanFormatOption = PlanFormat.text,
     endpoint_url: EndpointOption = None,
 ) -> None:
     """Report every way live state differs from git, and who changed it.
@@ -106,7 +109,7 @@ def drift(
 @app.command()
 def verify(
     repo: RepoOption = Path("."),
-    fmt: Annotated[PlanFormat, typer.Option("--format", help="Report format.")] = PlanFormat.text,
+    fmt: PlanFormatOption = PlanFormat.text,
     endpoint_url: EndpointOption = None,
 ) -> None:
     """Check what each share target account sees, through its role_arn.
@@ -124,6 +127,48 @@ def verify(
     raise typer.Exit(EXIT_ERROR if report.failed else EXIT_OK)
 
 
+class GraphFormat(str, Enum):
+    mermaid = "mermaid"
+    dot = "dot"
+    json = "json"
+
+
+@app.command()
+def graph(
+    repo: RepoOption = Path("."),
+    fmt: Annotated[
+        GraphFormat, choice(GraphFormat, "--format", help="Output format.")
+    ] = GraphFormat.mermaid,
+    live: Annotated[
+        bool, typer.Option("--live", help="Draw what AWS has instead of what git declares.")
+    ] = False,
+    endpoint_url: EndpointOption = None,
+) -> None:
+    """Draw who sees which card: cards (with status) → shares (with permission) → accounts.
+
+    From git by default (no AWS call); with --live, from the card account."""
+    from reconciler.graph.build import from_git, from_live
+    from reconciler.pipeline import load_valid
+    from reconciler.render.graph import GRAPHS, GraphReport
+
+    if live:
+        from reconciler.diff.compose import PlanOptions
+
+        run = plan_for(target_for(repo, endpoint_url), PlanOptions())
+        report = GraphReport(
+            graph=from_live(run.live, run.state.config), source="live", context=run.plan.context
+        )
+    else:
+        with listing_problems():
+            report = GraphReport(graph=from_git(load_valid(repo)), source="git")
+    sys.stdout.write(GRAPHS.get(fmt.value)(report))
+
+
+class PolicyFormat(str, Enum):
+    policy = "policy"
+    json = "json"
+
+
 class Role(str, Enum):
     plan = "plan"
     apply = "apply"
@@ -133,12 +178,20 @@ class Role(str, Enum):
 
 @app.command("iam-policy")
 def iam_policy(
-    role: Annotated[Role, typer.Option("--role", help="The role to print a policy for.")],
+    role: Annotated[Role, choice(Role, "--role", help="The role to print a policy for.")],
     account: Annotated[
         str | None,
         typer.Option(help="For consumer-guard: the target account (a name in reconciler.yaml)."),
     ] = None,
     repo: RepoOption = Path("."),
+    fmt: Annotated[
+        PolicyFormat,
+        choice(
+            PolicyFormat,
+            "--format",
+            help="policy: the bare policy document; json: it with its role, versioned.",
+        ),
+    ] = PolicyFormat.policy,
 ) -> None:
     """Print the least-privilege IAM policy (JSON) a role needs.
 
@@ -147,10 +200,16 @@ def iam_policy(
     the card account's cards read-only there. No AWS call."""
     from reconciler.commands.iam_policy import guard_document, policy_document
     from reconciler.pipeline import load_valid
+    from reconciler.render.written import PolicyReport, policy_json
 
-    state = load_valid(repo)
+    with listing_problems():
+        state = load_valid(repo)
     if role is Role.consumer_guard:
         document = guard_document(state, account)
     else:
         document = policy_document(role.value, state)
-    sys.stdout.write(json.dumps(document, indent=2) + "\n")
+    if fmt is PolicyFormat.json:
+        report = PolicyReport(role=role.value, account=account, policy=document)
+        sys.stdout.write(policy_json(report))
+    else:
+        sys.stdout.write(json.dumps(document, indent=2) + "\n")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -13,16 +14,21 @@ from reconciler.cli.base import (
     EXIT_OK,
     EndpointOption,
     PlanFormat,
+    PlanFormatOption,
     RepoOption,
+    WriteFormat,
+    WriteFormatOption,
     app,
     plan_for,
     showing_problems,
     target_for,
 )
+from reconciler.cli.options import colour_on
 from reconciler.errors import ReconcilerError
 from reconciler.load.repo import load_repository
 from reconciler.render.diagnostics import DIAGNOSTICS, ValidationReport
 from reconciler.render.plan_common import PLANS, PlanReport
+from reconciler.render.written import WrittenReport, written_json
 from reconciler.words import count
 
 if TYPE_CHECKING:  # the pipeline (boto3, deepdiff) loads only when a command runs
@@ -49,7 +55,7 @@ def apply(
         bool,
         typer.Option(help="Take over live cards git declares that the reconciler did not create."),
     ] = False,
-    fmt: Annotated[PlanFormat, typer.Option("--format", help="Report format.")] = PlanFormat.text,
+    fmt: PlanFormatOption = PlanFormat.text,
     no_verify: Annotated[
         bool, typer.Option("--no-verify", help="Skip the consumer-side verification.")
     ] = False,
@@ -61,6 +67,7 @@ def apply(
         typer.Option(
             min=1,
             max=64,
+            metavar="<n>",
             help="Changes made at once (default: apply.parallelism in reconciler.yaml, or 10).",
         ),
     ] = None,
@@ -121,12 +128,13 @@ def _confirm(plan: Plan, auto_approve: bool) -> bool:
             "apply needs a confirmation and there is no terminal to ask on",
             hint="review the plan, then pass --auto-approve",
         )
-    sys.stderr.write(PLANS.get("text")(PlanReport(plan=plan, color=sys.stderr.isatty())))
+    sys.stderr.write(PLANS.get("text")(PlanReport(plan=plan, color=colour_on(sys.stderr))))
     sys.stderr.write("\nApply these changes? Only 'yes' is accepted: ")
     sys.stderr.flush()
     return sys.stdin.readline().strip() == "yes"
 
 
+_VERBS = {"import": "imported", "pull": "updated"}
 NamesArgument = Annotated[list[str] | None, typer.Argument(help="Model card names.")]
 
 
@@ -136,6 +144,7 @@ def import_(
     everything: Annotated[bool, typer.Option("--all", help="Every live card not in git.")] = False,
     shares: Annotated[bool, typer.Option(help="Also import live shares not in git.")] = False,
     repo: RepoOption = Path("."),
+    fmt: WriteFormatOption = WriteFormat.text,
     endpoint_url: EndpointOption = None,
 ) -> None:
     """Write live cards (and shares) that git does not have into YAML files.
@@ -150,9 +159,17 @@ def import_(
         target = connect(RunSettings(repo=repo, endpoint_url=endpoint_url))
         run = import_candidates_run(target, names or [])
     result = import_live(run, repo, names or [], everything, shares)
-    for note in result.notes:
-        sys.stderr.write(f"note: {note}\n")
-    _finish_writing(repo, result.written, result.skipped, result.failed, "imported")
+    if fmt is WriteFormat.text:
+        for note in result.notes:
+            sys.stderr.write(f"note: {note}\n")
+    report = WrittenReport(
+        command="import",
+        written=tuple(result.written),
+        skipped=tuple(result.skipped),
+        failed=tuple(result.failed),
+        notes=tuple(result.notes),
+    )
+    _finish_writing(repo, report, fmt)
 
 
 @app.command()
@@ -160,6 +177,7 @@ def pull(
     names: NamesArgument = None,
     everything: Annotated[bool, typer.Option("--all", help="Every managed card.")] = False,
     repo: RepoOption = Path("."),
+    fmt: WriteFormatOption = WriteFormat.text,
     endpoint_url: EndpointOption = None,
 ) -> None:
     """Bring live content edits of managed cards into their YAML files.
@@ -171,7 +189,13 @@ def pull(
 
     run = plan_for(target_for(repo, endpoint_url), PlanOptions())
     result = pull_live(run, repo, names or [], everything)
-    _finish_writing(repo, result.written, result.skipped, result.failed, "updated")
+    report = WrittenReport(
+        command="pull",
+        written=tuple(result.written),
+        skipped=tuple(result.skipped),
+        failed=tuple(result.failed),
+    )
+    _finish_writing(repo, report, fmt)
 
 
 def _require_selection(names: list[str] | None, everything: bool) -> None:
@@ -179,17 +203,16 @@ def _require_selection(names: list[str] | None, everything: bool) -> None:
         raise ReconcilerError("no cards selected", hint="name the cards, or pass --all")
 
 
-def _finish_writing(
-    repo: Path, written: list[str], skipped: list[str], failed: list[str], verb: str
-) -> None:
+def _finish_writing(repo: Path, report: WrittenReport, fmt: WriteFormat) -> None:
     """Report what was written and why anything named was not, then validate the repository."""
-    for line in written:
-        sys.stdout.write(f"{verb}: {line}\n")
-    for line in skipped:
-        sys.stderr.write(f"skipped: {line}\n")
-    for line in failed:
-        sys.stderr.write(f"not {verb}: {line}\n")
+    verb, written, failed = _VERBS[report.command], report.written, report.failed
     loaded = load_repository(repo)
+    if fmt is WriteFormat.json:
+        sys.stdout.write(written_json(replace(report, valid=loaded.ok)))
+    else:
+        sys.stdout.writelines(f"{verb}: {line}\n" for line in written)
+        sys.stderr.writelines(f"skipped: {line}\n" for line in report.skipped)
+        sys.stderr.writelines(f"not {verb}: {line}\n" for line in failed)
     if not loaded.ok:
         sys.stderr.write(
             DIAGNOSTICS.get("text")(ValidationReport(loaded.diagnostics, loaded.files))
@@ -203,4 +226,7 @@ def _finish_writing(
             hint="check the names against the account and git",
         )
     tail = "Review the diff, then plan." if written else "Nothing to change."
-    sys.stdout.write(f"{count(len(written), 'file')} {verb}; the repository validates. {tail}\n")
+    if fmt is WriteFormat.text:
+        sys.stdout.write(
+            f"{count(len(written), 'file')} {verb}; the repository validates. {tail}\n"
+        )

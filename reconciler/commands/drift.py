@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing_extensions import assert_never
 
 from reconciler.diagnostics import Diagnostic
+from reconciler.graph.model import GraphChange
 from reconciler.live.model import LiveCard, Version
 from reconciler.plan.model import Action, Change, FieldChange, PlanPart, Unmanaged
 
@@ -132,6 +133,7 @@ class DriftReport:
     shares_checked: int = 0
     names: Mapping[str, str] = field(default_factory=dict)  # the plan's display names
     color: bool = False  # display: colour word diffs (a terminal, NO_COLOR unset)
+    topology: GraphChange | None = None  # the sharing that changed outside git, if any
 
     @property
     def has_drift(self) -> bool:

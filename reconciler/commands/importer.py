@@ -186,4 +186,4 @@ def _write(path: Path, doc: dict[str, Any], header: str, result: ImportResult) -
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(dump(styled(doc), header), encoding="utf-8")
-    result.written.append(path.as_posix())
+    result.written.append(f"{path.parent.name}/{path.name}")  # relative to the repository

@@ -12,6 +12,7 @@ from typing import Any
 from reconciler.commands.drift import FORMAT_VERSION, DriftItem, DriftReport
 from reconciler.plan.model import MISSING, FieldChange
 from reconciler.render import Registry
+from reconciler.render.graph import mermaid_change
 from reconciler.render.labels import labelled, labelled_text
 from reconciler.render.plan_common import show
 from reconciler.render.plan_markdown import word_diffs
@@ -74,6 +75,7 @@ def markdown(report: DriftReport) -> str:
         "",
     ]
     sections = [_section(item, report.names) for item in report.items]
+    head += _topology(report)
     body, used, left = list(head), sum(len(x) + 1 for x in head), 0
     for section in sections:
         if used + len(section) > ISSUE_LIMIT:
@@ -87,6 +89,19 @@ def markdown(report: DriftReport) -> str:
             "`reconciler drift --format json` for all of them."
         )
     return "\n".join(body) + "\n"
+
+
+def _topology(report: DriftReport) -> list[str]:
+    """The sharing that changed outside git, when it fits in a quarter of the issue."""
+    if report.topology is None:
+        return []
+    legend = (
+        "Green and *added*: access live has that git does not declare; red, dashed and "
+        "*removed*: access git declares that live lacks; a changed status or permission "
+        "reads git → live."
+    )
+    block = mermaid_change(report.topology, "#### Who sees which card", legend)
+    return [block] if len(block) <= ISSUE_LIMIT // 4 else []
 
 
 def _section(item: DriftItem, names: Mapping[str, str]) -> str:

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from reconciler.graph.model import GraphChange
 from reconciler.plan.model import MISSING, Change, Plan, Unmanaged
 from reconciler.render import Registry
 
@@ -20,6 +21,7 @@ class PlanReport:
     color: bool = False
     full_plan_hint: str = "the JSON plan (reconciler plan --format json)"
     extra: Mapping[str, Any] = field(default_factory=dict)
+    topology: GraphChange | None = None  # the sharing the plan changes, if any
 
 
 PLANS: Registry[PlanReport] = Registry("plans")

@@ -9,6 +9,7 @@ import html
 from collections.abc import Mapping
 
 from reconciler.plan.model import MISSING, Change, FieldChange, Plan
+from reconciler.render.graph import mermaid_change
 from reconciler.render.labels import labelled, labelled_text
 from reconciler.render.plan_common import (
     PLANS,
@@ -27,6 +28,7 @@ from reconciler.words import count
 GITHUB_LIMIT = 65_536
 RESERVE = 600  # room for the closing note
 VALUE_LIMIT = 120
+TOPOLOGY_SHARE = 0.25  # at most this part of what is left goes to the sharing diagram
 MARKER = "<!-- modelcard-reconciler:plan -->"
 _EMOJI = {"+": "🟢", "~": "🟡", "-": "🔴", "-/+": "🟣"}
 
@@ -47,6 +49,7 @@ def render(report: PlanReport, limit: int = GITHUB_LIMIT) -> str:
     )
     out += budget.take(_errors(report) + _notes(report))
     out += budget.take(_table(report), share=0.6)
+    out += budget.take(_topology(report), share=TOPOLOGY_SHARE)
     out += budget.take(_stats(report))
     out += budget.take(
         [_section(address, changes, plan.names) for address, changes in _by_address(plan)]
@@ -79,6 +82,16 @@ class _Budget:
             allowance -= len(piece) + 1
             self.left -= len(piece) + 1
         return kept
+
+
+def _topology(report: PlanReport) -> list[str]:
+    if report.topology is None:
+        return []
+    legend = (
+        "Green and *added*: access this plan grants; red, dashed and *removed*: access it "
+        "takes away; a status or permission that changes reads before → after."
+    )
+    return [mermaid_change(report.topology, "#### Who sees which card", legend)]
 
 
 def _by_address(plan: Plan) -> list[tuple[str, list[Change]]]:

@@ -1,0 +1,88 @@
+"""The sharing graph from git (the desired state) or from live state, read the same way."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from reconciler.diff.shares import resolved_principals, selected_cards
+from reconciler.graph.model import Edge, Graph, GraphChange, Kind, Node, compare
+from reconciler.live.model import LiveShare, LiveState, active_entities, is_managed
+from reconciler.load.desired import Config, DesiredState
+from reconciler.load.rules.shares import is_external
+
+
+def from_git(state: DesiredState) -> Graph:
+    """Cards with their status in git, the shares that select them, and their principals."""
+    config = state.config
+    nodes = [Node(kind=Kind.CARD, name=c.name, detail=c.status) for c in state.cards.values()]
+    edges: list[Edge] = []
+    for share in state.shares.values():
+        node = Node(kind=Kind.SHARE, name=share.name, detail=share.permission)
+        principals = [principal(config, p) for p in resolved_principals(state, share)]
+        cards = [f"{Kind.CARD.value}:{c}" for c in selected_cards(state, share)]
+        nodes += [node, *principals]
+        edges += [Edge(card, node.key) for card in cards]
+        edges += [Edge(node.key, p.key) for p in principals]
+    return Graph.of(nodes, edges)
+
+
+def from_live(
+    live: LiveState, config: Config, keep: Callable[[LiveShare], bool] = lambda _: True
+) -> Graph:
+    """The same graph as AWS has it: every share in the card account, or those ``keep``
+    accepts (what a plan or drift compares)."""
+    names = {c.arn: c.name for c in live.cards.values()}
+    nodes = [Node(kind=Kind.CARD, name=c.name, detail=c.status) for c in live.cards.values()]
+    edges: list[Edge] = []
+    for share in live.shares.values():
+        if not keep(share):
+            continue
+        node = Node(kind=Kind.SHARE, name=share.name, detail=permission_names(share))
+        external = {a.entity for a in share.principals if a.external}
+        entities = sorted(active_entities(share.principals))
+        principals = [principal(config, p, live=p in external) for p in entities]
+        cards = [names.get(arn, arn.rsplit("/", 1)[-1]) for arn in active_entities(share.resources)]
+        nodes += [node, *principals]
+        edges += [Edge(f"{Kind.CARD.value}:{card}", node.key) for card in cards]
+        edges += [Edge(node.key, p.key) for p in principals]
+    return Graph.of(nodes, edges)
+
+
+def permission_names(share: LiveShare) -> str:
+    return ", ".join(sorted(a.rsplit("/", 1)[-1] for a in share.permission_arns)) or "none"
+
+
+def principal(config: Config, entity: str, live: bool | None = None) -> Node:
+    """A principal node: an account ID (named when reconciler.yaml knows it), or an
+    Organization or OU ARN. Outside the Organization: as reconciler.yaml has it for git;
+    live, when RAM calls the association external (``live``) or reconciler.yaml does."""
+    account = config.account_by_id(entity)
+    if live is None:
+        outside = is_external(config, entity)
+    else:
+        outside = live or bool(account and account.external)
+    return Node(
+        kind=Kind.ACCOUNT, name=entity, detail=account.name if account else None, outside=outside
+    )
+
+
+def plan_change(state: DesiredState, live: LiveState, prune: bool) -> GraphChange | None:
+    """What a plan changes in the graph, from live to git: the shares git declares, and
+    with ``prune`` also the managed shares it deletes. Other shares the plan never touches."""
+    return compare(_live_for(state, live, managed_too=prune), from_git(state))
+
+
+def drift_change(state: DesiredState, live: LiveState) -> GraphChange | None:
+    """What changed outside git, from git to live: the shares git declares and the managed
+    shares it no longer does (drift reports those too)."""
+    return compare(from_git(state), _live_for(state, live, managed_too=True))
+
+
+def _live_for(state: DesiredState, live: LiveState, managed_too: bool) -> Graph:
+    ownership = state.config.ownership
+
+    def keep(share: LiveShare) -> bool:
+        in_git = share.name in state.shares
+        return in_git or (managed_too and is_managed(share.tags, ownership))
+
+    return from_live(live, state.config, keep)

@@ -17,7 +17,9 @@ from reconciler.plan.model import Change
 
 def display_names(config: Config, arns: Arns, changes: Iterable[Change]) -> dict[str, str]:
     """Account IDs as reconciler.yaml names them, permission ARNs by name, and the card
-    ARNs that ``changes`` touch or show, by card name."""
+    ARNs that ``changes`` touch or show, by card name. Only the fields of share and
+    permission changes are searched for card ARNs: a card's own fields are its content,
+    which is shown as git has it (and a first apply lists every value of every card)."""
     names = {a.id: f"{a.name} ({a.id})" for a in config.accounts.values()}
     names.update({arns.permission(p): p for p in (*AWS_MANAGED_PERMISSIONS, *config.permissions)})
     prefix = arns.card("")
@@ -25,6 +27,7 @@ def display_names(config: Config, arns: Arns, changes: Iterable[Change]) -> dict
         if change.address.startswith("card."):
             name = change.address.removeprefix("card.")
             names[arns.card(name)] = name
+            continue
         for item in change.fields:
             for text in _strings((item.before, item.after)):
                 if text.startswith(prefix):

@@ -4,13 +4,16 @@ the pipeline's stages, and nowhere else.
 load → validate → desired state ─┐
 AWS → live readers ─► live state ─┴► normalise ─► diff ─► plan ─► (safety ─► execute)
 
-A ``Target`` is what a run works on: the valid desired state and the AWS session of the
-card account, opened once and passed explicitly to every stage that calls AWS.
+A ``Target`` is what a run works on: the valid desired state of one target (a card
+account in a region; a repository without ``targets:`` has one) and the AWS session of its
+card account, opened once and passed explicitly to every stage that calls AWS. A hub also
+holds a session for each of its spokes, whose live cards it replicates. ``fanout`` runs
+these functions for every target of a repository.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
@@ -46,8 +49,10 @@ from reconciler.live.cloudtrail import ram_events
 from reconciler.live.history import history_since
 from reconciler.live.model import LiveCard, LiveState
 from reconciler.live.organization import read_organization
-from reconciler.load.desired import DesiredState
+from reconciler.live.replicas import read_replicas
+from reconciler.load.desired import Config, DesiredState, TargetSpec
 from reconciler.load.repo import InvalidRepository, load_repository
+from reconciler.load.targets import for_target
 from reconciler.normalize import Normalised, matches_git, normalise
 from reconciler.plan.codec import checksum
 from reconciler.plan.model import Action, Plan, PlanPart
@@ -59,6 +64,8 @@ class RunSettings:
     repo: Path
     endpoint_url: str | None = None
     max_workers: int = 8
+    target: str | None = None  # which target of the repository; None: its only one
+    reads_only: bool = False  # plan, drift, import, pull: a target's plan_role_arn, if set
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -67,6 +74,11 @@ class Target:
 
     state: DesiredState
     session: AwsSession
+    spokes: Mapping[str, AwsSession] = field(default_factory=dict)  # a hub's, by target name
+
+    @property
+    def name(self) -> str:
+        return self.state.config.target
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -92,18 +104,42 @@ def connect(settings: RunSettings) -> Target:
     """Load the repository and open the card account's session, refusing credentials for
     any other account. No AWS call is made for an invalid repository."""
     state = load_valid(settings.repo)
+    name = settings.target or only_target(state.config)
+    return open_target(for_target(state, name), settings)
+
+
+def only_target(config: Config) -> str:
+    """The repository's one target; naming one is needed when it declares several."""
+    if len(config.targets) > 1:
+        raise ReconcilerError(
+            f"reconciler.yaml declares {len(config.targets)} targets",
+            hint=f"name one with --target ({', '.join(sorted(config.targets))})",
+        )
+    return next(iter(config.targets))
+
+
+def open_target(state: DesiredState, settings: RunSettings) -> Target:
+    """The sessions of one target's card account and, for a hub, of its spokes, each
+    refusing credentials for any other account."""
     config = state.config
+    session = card_session(config, config.targets[config.target], settings)
+    spokes = {s.name: card_session(config, s, settings) for s in config.spokes_of(config.target)}
+    return Target(state=state, session=session, spokes=spokes)
+
+
+def card_session(config: Config, target: TargetSpec, settings: RunSettings) -> AwsSession:
+    """A session in ``target``'s card account and region (its role_arn, or ambient)."""
     aws = AwsSettings.resolved(
         retry_mode=config.retry_mode,
         max_attempts=config.max_attempts,
-        region=config.region,
+        region=target.region,
         endpoint_url=settings.endpoint_url,
-        role_arn=config.card_role_arn,
+        role_arn=(settings.reads_only and target.plan_role_arn) or target.card_role_arn,
         max_workers=settings.max_workers,
     )
     session = AwsSession(aws)
-    session.require_account(config.card_account_id)
-    return Target(state=state, session=session)
+    session.require_account(target.card_account_id)
+    return session
 
 
 def read_live(session: AwsSession, state: DesiredState) -> LiveState:
@@ -159,7 +195,7 @@ def confirm_cards(session: AwsSession, live: LiveState, names: Iterable[str]) ->
 
 def suspects(state: DesiredState, live: LiveState, found: PlanPart) -> set[str]:
     """Cards whose Search view may be stale: seen to change, or missing from the index."""
-    missing = {n for n in state.cards if n not in live.cards}
+    missing = {n for n in (*state.cards, *state.replicas) if n not in live.cards}
     error_files = {e.file for e in found.errors}
     blocked = {c.name for c in state.cards.values() if c.file in error_files}
     return {
@@ -189,12 +225,19 @@ def build_plan(state: DesiredState, live: LiveState, options: PlanOptions) -> Pl
 
 
 def plan_run(target: Target, options: PlanOptions) -> PlanRun:
-    """Read, normalise, diff, confirm and plan: everything `reconciler plan` does."""
-    live = read_live(target.session, target.state)
-    run = compare(target.state, live, options)
-    doubtful = suspects(target.state, live, run.found)
+    """Read, normalise, diff, confirm and plan: everything `reconciler plan` does. A hub
+    first reads its spokes' live cards: what its replicas must hold."""
+    state = with_replicas(target.state, target.spokes)
+    live = read_live(target.session, state)
+    run = compare(state, live, options)
+    doubtful = suspects(state, live, run.found)
     confirmed = confirm_cards(target.session, live, doubtful)
-    return run if confirmed is live else compare(target.state, confirmed, options)
+    return run if confirmed is live else compare(state, confirmed, options)
+
+
+def with_replicas(state: DesiredState, spokes: Mapping[str, AwsSession]) -> DesiredState:
+    """A hub's desired state: its own cards plus a replica of each spoke's live card."""
+    return replace(state, replicas=read_replicas(state.config, spokes)) if spokes else state
 
 
 # -- apply ---------------------------------------------------------------------------

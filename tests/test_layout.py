@@ -76,6 +76,7 @@ SANDBOX_USERS = frozenset({"cli.local", "commands.demo"})
 # Modules the orchestration layers may not import.
 NOT_BELOW: dict[str, frozenset[str]] = {
     "pipeline": frozenset({"cli", "render"}),
+    "fanout": frozenset({"cli", "render"}),
     "commands": frozenset({"cli"}),
 }
 

@@ -87,6 +87,7 @@ def test_every_command_has_help(flag: str) -> None:
         "plan",
         "pull",
         "sandbox",
+        "targets",
         "validate",
         "verify",
     ]

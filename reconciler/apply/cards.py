@@ -19,6 +19,7 @@ from reconciler.plan.payloads import (
     CreateCard,
     DeleteCard,
     ReplaceCard,
+    ReplicateCard,
     UpdateContent,
     UpdateStatus,
     UpdateTags,
@@ -74,6 +75,27 @@ def update_tags(ctx: StepContext, update: UpdateTags) -> str:
     if update.remove:
         ctx.sagemaker.delete_tags(ResourceArn=update.arn, TagKeys=list(update.remove))
     return f"set {count(len(update.add), 'tag')}, removed {len(update.remove)}"
+
+
+def replicate_card(ctx: StepContext, replica: ReplicateCard) -> str:
+    """Create the replica, or write its content, status and provenance tags. Content goes
+    before status (an archived card refuses content), unless the replica is the one
+    archived: then its status goes first."""
+    if replica.create is not None:
+        return create_card(ctx, replica.create)
+    done: list[str] = []
+    unarchive = replica.status is not None and replica.status.from_status == "Archived"
+    if unarchive and replica.status is not None:
+        done.append(update_status(ctx, replica.status))
+    if replica.content is not None:
+        update_content(ctx, replica.content, fields=0)
+        done.append(f"wrote content of {replica.content.name}")
+    if replica.status is not None and not unarchive:
+        done.append(update_status(ctx, replica.status))
+    if replica.tags is not None:
+        update_tags(ctx, replica.tags)
+        done.append("set its provenance tags")
+    return "; ".join(done)
 
 
 def replace_card(ctx: StepContext, replacement: ReplaceCard) -> str:

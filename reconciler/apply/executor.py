@@ -35,6 +35,7 @@ from reconciler.plan.payloads import (
     DeleteCard,
     DeleteShare,
     ReplaceCard,
+    ReplicateCard,
     SetPermission,
     UpdateContent,
     UpdatePermission,
@@ -67,6 +68,8 @@ def dispatch(ctx: StepContext, change: Change) -> str:
             return cards.update_status(ctx, payload)
         case UpdateTags():
             return cards.update_tags(ctx, payload)
+        case ReplicateCard():
+            return cards.replicate_card(ctx, payload)
         case CreateShare():
             return shares.create_share(ctx, payload)
         case UpdateShare():

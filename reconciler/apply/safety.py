@@ -15,7 +15,9 @@ from typing_extensions import assert_never
 from reconciler.load.desired import Safety
 from reconciler.plan.model import Action, Change, Flag, Guard, Plan
 
-UPDATES = frozenset({Action.UPDATE_CONTENT, Action.UPDATE_STATUS, Action.UPDATE_TAGS})
+UPDATES = frozenset(
+    {Action.UPDATE_CONTENT, Action.UPDATE_STATUS, Action.UPDATE_TAGS, Action.REPLICATE_CARD}
+)
 DELETES = frozenset({Action.DELETE_CARD, Action.REPLACE_CARD})
 
 

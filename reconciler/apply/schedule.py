@@ -38,6 +38,7 @@ def phase(action: Action) -> int:
             | Action.UPDATE_CONTENT
             | Action.UPDATE_STATUS
             | Action.UPDATE_TAGS
+            | Action.REPLICATE_CARD
         ):
             return 2
         case (

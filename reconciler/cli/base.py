@@ -119,12 +119,13 @@ def listing_problems() -> Iterator[None]:
         raise
 
 
-def target_for(repo: Path, endpoint_url: str | None) -> Target:
-    """The repository loaded and the card account's session opened, or the problems shown."""
+def target_for(repo: Path, endpoint_url: str | None, target: str | None = None) -> Target:
+    """The repository loaded and one target's session opened (its only target, unless
+    ``target`` names one), or the problems shown."""
     from reconciler.pipeline import RunSettings, connect
 
     with showing_problems(repo):
-        return connect(RunSettings(repo=repo, endpoint_url=endpoint_url))
+        return connect(RunSettings(repo=repo, endpoint_url=endpoint_url, target=target))
 
 
 def plan_for(target: Target, options: PlanOptions) -> PlanRun:

@@ -1,4 +1,4 @@
-"""Commands that only read: validate, plan, drift, verify, graph, iam-policy."""
+"""Commands that only read: validate, plan, drift, verify, graph, iam-policy, targets."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import sys
 from dataclasses import replace
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -24,15 +24,18 @@ from reconciler.cli.base import (
     listing_problems,
     plan_for,
     report_for,
-    showing_problems,
     target_for,
     terminal_color,
     write_file,
 )
 from reconciler.cli.options import choice
+from reconciler.cli.targets import Output, TargetOption, run_for_targets
 from reconciler.load.repo import load_repository
 from reconciler.render.diagnostics import DIAGNOSTICS, ValidationReport
 from reconciler.render.plan_common import PLANS
+
+if TYPE_CHECKING:  # the pipeline (boto3, deepdiff) loads only when a command runs
+    from reconciler.pipeline import Target
 
 
 @app.command()
@@ -65,66 +68,78 @@ def plan(
         bool,
         typer.Option(help="Take over live cards git declares that the reconciler did not create."),
     ] = False,
+    target: TargetOption = None,
     endpoint_url: EndpointOption = None,
 ) -> None:
     """Show what apply would change to make AWS match git. Changes nothing."""
     from reconciler.diff.compose import PlanOptions
 
     options = PlanOptions(adopt=adopt, prune=prune)
-    target = target_for(repo, endpoint_url)
-    run = plan_for(target, options)
-    report = report_for(target, run, fmt.value, stats, prune)
-    if out is not None:
-        saved = replace(
-            report_for(target, run, "json", stats),
-            extra={"options": {"prune": prune, "adopt": adopt}},
-        )
-        write_file(out, PLANS.get("json")(saved))
-    sys.stdout.write(PLANS.get(fmt.value)(report))
-    if run.plan.errors:
-        raise typer.Exit(EXIT_ERROR)
-    changed = EXIT_CHANGES if detailed_exitcode and run.plan.has_changes else EXIT_OK
-    raise typer.Exit(changed)
+
+    def work(one: Target) -> Output:
+        run = plan_for(one, options)
+        report = report_for(one, run, fmt.value, stats, prune)
+        if out is not None:
+            saved = replace(
+                report_for(one, run, "json", stats),
+                extra={"options": {"prune": prune, "adopt": adopt}},
+            )
+            write_file(out, PLANS.get("json")(saved))
+        changed = EXIT_CHANGES if detailed_exitcode and run.plan.has_changes else EXIT_OK
+        code = EXIT_ERROR if run.plan.errors else changed
+        return Output(body=PLANS.get(fmt.value)(report), code=code)
+
+    only = "--out" if out is not None else None
+    raise typer.Exit(
+        run_for_targets(repo, endpoint_url, target, fmt.value, work, only, reads_only=True)
+    )
 
 
 @app.command()
 def drift(
     repo: RepoOption = Path("."),
     fmt: PlanFormatOption = PlanFormat.text,
+    target: TargetOption = None,
     endpoint_url: EndpointOption = None,
 ) -> None:
     """Report every way live state differs from git, and who changed it.
 
     Exit 0 no drift, 2 drift, 1 error. Changes nothing."""
-    from reconciler.pipeline import RunSettings, connect, drift_run
+    from reconciler.pipeline import drift_run
     from reconciler.render.drift import DRIFT
 
-    with showing_problems(repo):
-        report, _ = drift_run(connect(RunSettings(repo=repo, endpoint_url=endpoint_url)))
-    shown = replace(report, color=terminal_color(fmt.value))
-    sys.stdout.write(DRIFT.get(fmt.value)(shown))
-    raise typer.Exit(EXIT_CHANGES if report.has_drift else EXIT_OK)
+    def work(one: Target) -> Output:
+        report, _ = drift_run(one)
+        shown = replace(report, color=terminal_color(fmt.value))
+        code = EXIT_CHANGES if report.has_drift else EXIT_OK
+        return Output(body=DRIFT.get(fmt.value)(shown), code=code)
+
+    raise typer.Exit(run_for_targets(repo, endpoint_url, target, fmt.value, work, reads_only=True))
 
 
 @app.command()
 def verify(
     repo: RepoOption = Path("."),
     fmt: PlanFormatOption = PlanFormat.text,
+    target: TargetOption = None,
     endpoint_url: EndpointOption = None,
 ) -> None:
     """Check what each share target account sees, through its role_arn.
 
     Writes nothing except accepting pending invitations to shares the reconciler manages."""
-    target = target_for(repo, endpoint_url)
     from reconciler.aws.waits import WaitSettings
     from reconciler.diff.compose import PlanOptions
     from reconciler.pipeline import verify_run
     from reconciler.render.apply import REPORTS, RunReport
 
-    verification = verify_run(target, plan_for(target, PlanOptions()), WaitSettings())
-    report = RunReport(kind="verify", verification=verification, context=verification.context)
-    sys.stdout.write(REPORTS.get(fmt.value)(report))
-    raise typer.Exit(EXIT_ERROR if report.failed else EXIT_OK)
+    def work(one: Target) -> Output:
+        verification = verify_run(one, plan_for(one, PlanOptions()), WaitSettings())
+        report = RunReport(kind="verify", verification=verification, context=verification.context)
+        return Output(
+            body=REPORTS.get(fmt.value)(report), code=EXIT_ERROR if report.failed else EXIT_OK
+        )
+
+    raise typer.Exit(run_for_targets(repo, endpoint_url, target, fmt.value, work))
 
 
 class GraphFormat(str, Enum):
@@ -142,6 +157,10 @@ def graph(
     live: Annotated[
         bool, typer.Option("--live", help="Draw what AWS has instead of what git declares.")
     ] = False,
+    target: Annotated[
+        str | None,
+        typer.Option(help="With --live and targets: in reconciler.yaml, the target to draw."),
+    ] = None,
     endpoint_url: EndpointOption = None,
 ) -> None:
     """Draw who sees which card: cards (with status) → shares (with permission) → accounts.
@@ -154,7 +173,7 @@ def graph(
     if live:
         from reconciler.diff.compose import PlanOptions
 
-        run = plan_for(target_for(repo, endpoint_url), PlanOptions())
+        run = plan_for(target_for(repo, endpoint_url, target), PlanOptions())
         report = GraphReport(
             graph=from_live(run.live, run.state.config), source="live", context=run.plan.context
         )
@@ -192,6 +211,10 @@ def iam_policy(
             help="policy: the bare policy document; json: it with its role, versioned.",
         ),
     ] = PolicyFormat.policy,
+    target: Annotated[
+        str | None,
+        typer.Option(help="The target of reconciler.yaml whose card account the role is in."),
+    ] = None,
 ) -> None:
     """Print the least-privilege IAM policy (JSON) a role needs.
 
@@ -199,11 +222,14 @@ def iam_policy(
     is a service control policy or permissions boundary for a target account that keeps
     the card account's cards read-only there. No AWS call."""
     from reconciler.commands.iam_policy import guard_document, policy_document
-    from reconciler.pipeline import load_valid
+    from reconciler.load.targets import for_target, selected
+    from reconciler.pipeline import load_valid, only_target
     from reconciler.render.written import PolicyReport, policy_json
 
     with listing_problems():
-        state = load_valid(repo)
+        whole = load_valid(repo)
+    name = selected(whole.config, [target])[0] if target else only_target(whole.config)
+    state = for_target(whole, name)
     if role is Role.consumer_guard:
         document = guard_document(state, account)
     else:
@@ -213,3 +239,54 @@ def iam_policy(
         sys.stdout.write(policy_json(report))
     else:
         sys.stdout.write(json.dumps(document, indent=2) + "\n")
+
+
+class MatrixFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+class Wave(str, Enum):
+    first = "first"
+    hubs = "hubs"
+
+
+@app.command()
+def targets(
+    repo: RepoOption = Path("."),
+    fmt: Annotated[
+        MatrixFormat, choice(MatrixFormat, "--format", help="json: a GitHub Actions matrix.")
+    ] = MatrixFormat.text,
+    wave: Annotated[
+        Wave | None,
+        choice(
+            Wave,
+            "--wave",
+            help="Only 'first' (every target that is not a hub) or 'hubs' (run after them).",
+        ),
+    ] = None,
+) -> None:
+    """List the targets of reconciler.yaml, in run order. No AWS call.
+
+    --format json prints {"include": [{"target", "account", "region", "hub"}, ...]} for
+    a workflow's strategy.matrix."""
+    from reconciler.load.targets import selected, waves
+    from reconciler.pipeline import load_valid
+
+    with listing_problems():
+        config = load_valid(repo).config
+    first, hubs = waves(config)
+    chosen = {None: first + hubs, Wave.first: first, Wave.hubs: hubs}[wave]
+    rows = [config.targets[n] for n in selected(config, None) if n in chosen]
+    if fmt is MatrixFormat.json:
+        include = [
+            {"target": t.name, "account": t.card_account_id, "region": t.region, "hub": t.hub or ""}
+            for t in rows
+        ]
+        sys.stdout.write(json.dumps({"include": include}, sort_keys=True) + "\n")
+    else:
+        for t in rows:
+            role = f" (spoke of {t.hub})" if t.hub else ""
+            role = " (hub)" if config.spokes_of(t.name) else role
+            sys.stdout.write(f"{t.name}: account {t.card_account_id}, {t.region}{role}\n")
+    raise typer.Exit(EXIT_OK)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import sys
+import threading
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any, Protocol
 
 import typer
 
@@ -20,10 +22,9 @@ from reconciler.cli.base import (
     WriteFormatOption,
     app,
     plan_for,
-    showing_problems,
-    target_for,
 )
 from reconciler.cli.options import colour_on
+from reconciler.cli.targets import Output, TargetOption, results_for_targets, run_for_targets
 from reconciler.errors import ReconcilerError
 from reconciler.load.repo import load_repository
 from reconciler.render.diagnostics import DIAGNOSTICS, ValidationReport
@@ -32,6 +33,8 @@ from reconciler.render.written import WrittenReport, written_json
 from reconciler.words import count
 
 if TYPE_CHECKING:  # the pipeline (boto3, deepdiff) loads only when a command runs
+    from reconciler.fanout import TargetResult
+    from reconciler.pipeline import Target
     from reconciler.plan.model import Plan
 
 
@@ -71,19 +74,14 @@ def apply(
             help="Changes made at once (default: apply.parallelism in reconciler.yaml, or 10).",
         ),
     ] = None,
+    target: TargetOption = None,
     endpoint_url: EndpointOption = None,
 ) -> None:
     """Make AWS match git: plan, check safety, confirm, apply in order, verify."""
     from reconciler.apply.safety import Flags
     from reconciler.cli.progress import ApplyProgress
     from reconciler.diff.compose import PlanOptions
-    from reconciler.pipeline import (
-        ApplyHooks,
-        ApplyRequest,
-        RunSettings,
-        apply_run,
-        connect,
-    )
+    from reconciler.pipeline import ApplyHooks, ApplyRequest, apply_run
     from reconciler.plan.saved import read_saved_plan
     from reconciler.render.apply import REPORTS, RunReport
 
@@ -99,25 +97,51 @@ def apply(
         parallelism=parallelism,
     )
     progress = ApplyProgress()
-    hooks = ApplyHooks(
-        confirm=lambda p: _confirm(p, auto_approve), starting=progress.start, progress=progress
-    )
+    asking = threading.Lock()  # one question at a time when targets run together
+
+    def confirm(plan: Plan, name: str | None) -> bool:
+        with asking:
+            if name is not None and not auto_approve:
+                sys.stderr.write(f"\nTarget {name}:\n")
+            return _confirm(plan, auto_approve)
+
+    def work(one: Target) -> Output:
+        name = one.name if one.state.config.declares_targets else None
+        hooks = (
+            ApplyHooks(
+                confirm=lambda p: confirm(p, None), starting=progress.start, progress=progress
+            )
+            if name is None
+            else ApplyHooks(confirm=lambda p: confirm(p, name), starting=_announce(name))
+        )
+        outcome = apply_run(one, request, hooks)
+        calls = one.session.stats
+        report = RunReport(
+            kind="apply",
+            apply=outcome.report,
+            verification=outcome.verification,
+            context=outcome.report.context,
+            stats={"calls": dict(calls.calls), "attempts": dict(calls.attempts)} if stats else None,
+        )
+        return Output(
+            body=REPORTS.get(fmt.value)(report), code=EXIT_ERROR if report.failed else EXIT_OK
+        )
+
+    only = "--plan" if plan_file else None
     try:
-        with showing_problems(repo):
-            target = connect(RunSettings(repo=repo, endpoint_url=endpoint_url))
-            outcome = apply_run(target, request, hooks)
+        code = run_for_targets(repo, endpoint_url, target, fmt.value, work, only)
     finally:
         progress.close()
-    calls = target.session.stats
-    report = RunReport(
-        kind="apply",
-        apply=outcome.report,
-        verification=outcome.verification,
-        context=outcome.report.context,
-        stats={"calls": dict(calls.calls), "attempts": dict(calls.attempts)} if stats else None,
-    )
-    sys.stdout.write(REPORTS.get(fmt.value)(report))
-    raise typer.Exit(EXIT_ERROR if report.failed else EXIT_OK)
+    raise typer.Exit(code)
+
+
+def _announce(name: str) -> Callable[[int], None]:
+    """Progress of one target among several: a line on stderr when it starts applying."""
+
+    def starting(total: int) -> None:
+        sys.stderr.write(f"target {name}: applying {count(total, 'change')}\n")
+
+    return starting
 
 
 def _confirm(plan: Plan, auto_approve: bool) -> bool:
@@ -145,6 +169,7 @@ def import_(
     shares: Annotated[bool, typer.Option(help="Also import live shares not in git.")] = False,
     repo: RepoOption = Path("."),
     fmt: WriteFormatOption = WriteFormat.text,
+    target: TargetOption = None,
     endpoint_url: EndpointOption = None,
 ) -> None:
     """Write live cards (and shares) that git does not have into YAML files.
@@ -152,23 +177,24 @@ def import_(
     Writes nothing to AWS: the next apply adopts them by adding the ownership tags."""
     _require_selection(names, everything or shares)
     from reconciler.commands.importer import import_live
+    from reconciler.pipeline import import_candidates_run
 
-    with showing_problems(repo):
-        from reconciler.pipeline import RunSettings, connect, import_candidates_run
-
-        target = connect(RunSettings(repo=repo, endpoint_url=endpoint_url))
-        run = import_candidates_run(target, names or [])
-    result = import_live(run, repo, names or [], everything, shares)
-    if fmt is WriteFormat.text:
-        for note in result.notes:
-            sys.stderr.write(f"note: {note}\n")
-    report = WrittenReport(
-        command="import",
-        written=tuple(result.written),
-        skipped=tuple(result.skipped),
-        failed=tuple(result.failed),
-        notes=tuple(result.notes),
+    declared, results = results_for_targets(
+        repo,
+        endpoint_url,
+        target,
+        lambda one: import_candidates_run(one, names or []),
+        reads_only=True,
     )
+    report = WrittenReport(command="import", written=(), failed=_failed_targets(results))
+    for r in results:  # one after another: the files are the repository's
+        if r.value is None:
+            continue
+        result = import_live(r.value, repo, names or [], everything, shares)
+        report = _add(report, _in(r.name, declared), result, result.notes)
+    if fmt is WriteFormat.text:
+        for note in report.notes:
+            sys.stderr.write(f"note: {note}\n")
     _finish_writing(repo, report, fmt)
 
 
@@ -178,6 +204,7 @@ def pull(
     everything: Annotated[bool, typer.Option("--all", help="Every managed card.")] = False,
     repo: RepoOption = Path("."),
     fmt: WriteFormatOption = WriteFormat.text,
+    target: TargetOption = None,
     endpoint_url: EndpointOption = None,
 ) -> None:
     """Bring live content edits of managed cards into their YAML files.
@@ -187,15 +214,44 @@ def pull(
     from reconciler.commands.pull import pull_live
     from reconciler.diff.compose import PlanOptions
 
-    run = plan_for(target_for(repo, endpoint_url), PlanOptions())
-    result = pull_live(run, repo, names or [], everything)
-    report = WrittenReport(
-        command="pull",
-        written=tuple(result.written),
-        skipped=tuple(result.skipped),
-        failed=tuple(result.failed),
+    declared, results = results_for_targets(
+        repo, endpoint_url, target, lambda one: plan_for(one, PlanOptions()), reads_only=True
     )
+    report = WrittenReport(command="pull", written=(), failed=_failed_targets(results))
+    for r in results:  # one after another: a card of several targets is one file
+        if r.value is None:
+            continue
+        result = pull_live(r.value, repo, names or [], everything)
+        report = _add(report, _in(r.name, declared), result, [])
     _finish_writing(repo, report, fmt)
+
+
+def _in(name: str, declared: bool) -> str:
+    return f"target {name}: " if declared else ""
+
+
+def _failed_targets(results: Sequence[TargetResult[Any]]) -> tuple[str, ...]:
+    return tuple(f"target {r.name}: {r.error}" for r in results if r.error is not None)
+
+
+class _Written(Protocol):
+    written: list[str]
+    skipped: list[str]
+    failed: list[str]
+
+
+def _add(
+    report: WrittenReport, where: str, result: _Written, notes: Sequence[str]
+) -> WrittenReport:
+    """``report`` with one target's written, skipped and failed files (and notes) added;
+    ``where`` names the target when there are several."""
+    return replace(
+        report,
+        written=(*report.written, *result.written),
+        skipped=(*report.skipped, *(where + s for s in result.skipped)),
+        failed=(*report.failed, *(where + f for f in result.failed)),
+        notes=(*report.notes, *(where + n for n in notes)),
+    )
 
 
 def _require_selection(names: list[str] | None, everything: bool) -> None:

@@ -32,6 +32,12 @@ def drift_kind(action: Action) -> tuple[str, str]:
             return ("status", "status changed outside git")
         case Action.UPDATE_TAGS:
             return ("tags", "tags changed outside git")
+        case Action.REPLICATE_CARD:
+            return (
+                "replica",
+                "hub replica differs from its spoke card (new or changed in the spoke, or "
+                "edited in the hub)",
+            )
         case Action.CREATE_CARD:
             return (
                 "missing_card",
@@ -243,12 +249,16 @@ def _remedy(kind: str) -> str:
         )
     if kind == "not_in_git":
         return "`reconciler apply --prune` deletes it, or restore its file in git"
+    if kind == "replica":
+        return "`reconciler apply` on the hub makes the replica hold its spoke card again"
     return "`reconciler apply` restores what git declares"
 
 
 def _from_error(error: Diagnostic) -> DriftItem:
     prefix = "share" if error.file.startswith("shares/") else "card"
     address = f"{prefix}.{error.file.rsplit('/', 1)[-1].rsplit('.', 1)[0]}"
+    if "/" not in error.file:  # reconciler.yaml: a hub's replica of a spoke card
+        address = f"{error.file}:{error.path}"
     return DriftItem(
         address=address,
         kind="blocked",

@@ -2,8 +2,10 @@
 policies are built from the repository (reconciler.yaml, and the principals the shares
 name), with no AWS call.
 
-- ``plan``: the card account identity (ambient credentials, or ``card_account.role_arn``)
-  for ``plan``, ``drift``, ``import`` and ``pull``. Reads only.
+- ``plan``: the card account identity (ambient credentials, ``card_account.role_arn``, or
+  ``card_account.plan_role_arn`` when set) for ``plan``, ``drift``, ``import`` and
+  ``pull``. Reads only. With ``targets:``, each target's card account has its own
+  (``--target``); a hub reads its spokes through theirs.
 - ``apply``: the card account identity for ``apply``: what ``plan`` reads except card
   version history (only ``drift`` reads it), the writes
   of ``reconciler/apply/``, and ``sts:AssumeRole`` on exactly the consumer ``role_arn``s of

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from reconciler.arns import Arns
+from reconciler.diff.replicas import REPLICA_OF, is_replica
 from reconciler.errors import ReconcilerError
 from reconciler.live.model import LiveCard, LiveShare, active_entities
 from reconciler.load.desired import AWS_MANAGED_PERMISSIONS, Config, DesiredState
@@ -34,7 +35,7 @@ class ImportResult:
 
 def card_document(card: LiveCard, config: Config) -> dict[str, Any]:
     """A card file's data, in the card schema's key order."""
-    doc: dict[str, Any] = {"name": card.name, "status": card.status}
+    doc: dict[str, Any] = {"name": card.name, **_targets(config), "status": card.status}
     if card.kms_key_id:
         doc["kms_key_id"] = card.kms_key_id
     tags = user_tags(card.tags, config.ownership)
@@ -42,6 +43,11 @@ def card_document(card: LiveCard, config: Config) -> dict[str, Any]:
         doc["tags"] = dict(sorted(tags.items()))
     doc["content"] = schema_ordered(card.content)
     return doc
+
+
+def _targets(config: Config) -> dict[str, list[str]]:
+    """With targets: in reconciler.yaml, an imported file belongs to the target read."""
+    return {"targets": [config.target]} if config.declares_targets else {}
 
 
 def schema_ordered(content: Mapping[str, Any]) -> Any:
@@ -79,6 +85,7 @@ def share_document(share: LiveShare, config: Config, arns: Arns) -> dict[str, An
         )
     doc: dict[str, Any] = {
         "name": share.name,
+        **_targets(config),
         "principals": principals,
         "cards": {"names": cards},
         "permission": _permission_name(share, config, arns),
@@ -159,6 +166,8 @@ def _why_not(name: str, live: Mapping[str, LiveCard], state: DesiredState) -> st
         return f"kept out of git by reconciler.yaml (unmanaged.cards: '{pattern}')"
     if live[name].processing_status:
         return f"being deleted ({live[name].processing_status})"
+    if is_replica(live[name], state.config.ownership):
+        return f"a replica of {live[name].tags[REPLICA_OF]}, kept from its spoke"
     return None
 
 
@@ -181,7 +190,7 @@ def _import_shares(run: PlanRun, repo: Path, result: ImportResult) -> None:
 
 
 def _write(path: Path, doc: dict[str, Any], header: str, result: ImportResult) -> None:
-    if path.exists():
+    if path.exists():  # e.g. another target's card of the same name
         result.skipped.append(f"{path.name}: file exists; not overwritten")
         return
     path.parent.mkdir(parents=True, exist_ok=True)

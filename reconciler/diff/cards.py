@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from reconciler.diagnostics import Diagnostic, json_path
 from reconciler.diff.fields import content_fields, leaves
 from reconciler.diff.ownership import adoption, ownership_tags, tag_delta
+from reconciler.diff.replicas import is_replica
 from reconciler.live.model import LiveCard, is_managed
 from reconciler.load.desired import CardSpec
 from reconciler.load.yamlsource import PathKey
@@ -49,7 +50,7 @@ def diff_cards(n: Normalised, card_arn: CardArn, options: CardDiffOptions) -> Pl
     renamed = {old for card in state.cards.values() for old in card.previous_names}
     for card in sorted(state.cards.values(), key=lambda c: c.name):
         _diff_one(n, card, card_arn, options, result)
-    for name in sorted(set(live) - set(state.cards) - renamed):
+    for name in sorted(set(live) - set(state.cards) - renamed - set(state.replicas)):
         _removed(n, live[name], options, result)
     return result
 
@@ -315,6 +316,8 @@ def _tag_change(n: Normalised, card: CardSpec, live: LiveCard) -> Change | None:
 def _removed(n: Normalised, live: LiveCard, options: CardDiffOptions, out: PlanPart) -> None:
     if not is_managed(live.tags, n.state.config.ownership) or live.processing_status:
         return  # not ours, or already being deleted
+    if is_replica(live, n.state.config.ownership):
+        return  # a hub's replica: ``replicas`` owns it
     if not options.prune:
         out.warnings.append(
             f"card '{live.name}' is managed but no longer in git: plan with --prune to delete it"

@@ -13,6 +13,7 @@ from reconciler.diff.blocked import blocked_addresses, without_blocked
 from reconciler.diff.cards import CardDiffOptions, diff_cards
 from reconciler.diff.names import display_names
 from reconciler.diff.permissions import diff_permissions
+from reconciler.diff.replicas import diff_replicas
 from reconciler.diff.shares import diff_shares
 from reconciler.live.model import LiveShare, LiveState, is_managed
 from reconciler.load.desired import DesiredState
@@ -31,13 +32,14 @@ def diff_all(n: Normalised, arns: Arns, options: PlanOptions) -> PlanPart:
     """Every change, error and warning, before a plan decides what it may show."""
     card_options = CardDiffOptions(adopt=options.adopt, prune=options.prune)
     cards = diff_cards(n, arns.card, card_options)
+    replicas = diff_replicas(n, arns.card, options.prune)
     permissions = diff_permissions(n.state, n.live.permissions, arns)
     updating = frozenset(
         c.payload.name for c in permissions.changes if isinstance(c.payload, UpdatePermission)
     )
     after = replace(n, live=replace(n.live, shares=_after_replacements(n.live, cards.changes)))
     shares = diff_shares(after, arns, options.prune, updating)
-    parts = (cards, permissions, shares)
+    parts = (cards, replicas, permissions, shares)
     return PlanPart(
         changes=list(ordered([c for p in parts for c in p.changes])),
         errors=sorted(e for p in parts for e in p.errors),

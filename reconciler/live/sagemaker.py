@@ -49,8 +49,9 @@ def card_names(client: Any) -> frozenset[str]:
         )
 
 
-def describe_card(client: Any, name: str) -> LiveCard | None:
-    """The card as SageMaker has it now, or None when it does not exist."""
+def describe_card(client: Any, name: str, *, tags: bool = True) -> LiveCard | None:
+    """The card as SageMaker has it now (with its tags unless ``tags`` is False), or None
+    when it does not exist."""
     with aws_errors(f"describing model card {name}"):
         try:
             card = client.describe_model_card(ModelCardName=name)
@@ -58,16 +59,20 @@ def describe_card(client: Any, name: str) -> LiveCard | None:
             if error_code(e) == "ResourceNotFound":
                 return None
             raise
-        tags = list(
-            pages(
-                client.list_tags,
-                "Tags",
-                "NextToken",
-                ResourceArn=card["ModelCardArn"],
-                MaxResults=100,
+        found = (
+            list(
+                pages(
+                    client.list_tags,
+                    "Tags",
+                    "NextToken",
+                    ResourceArn=card["ModelCardArn"],
+                    MaxResults=100,
+                )
             )
+            if tags
+            else []
         )
-    return _from_record({**card, "Tags": tags}, confirmed=True)
+    return _from_record({**card, "Tags": found}, confirmed=True)
 
 
 def _from_record(

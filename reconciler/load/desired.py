@@ -7,6 +7,7 @@ and apply defaults; the meaning-level checks live in ``rules``.
 from __future__ import annotations
 
 import fnmatch
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -73,11 +74,42 @@ class Ownership:
     applied_tag_key: str = "reconciler-applied-at"  # on shares: when apply last changed them
 
 
+IMPLICIT_TARGET = "default"  # the one target of a repository without targets:
+REPLICA_NAME = "{spoke}-{card}"  # how a hub names a spoke's replicas, by default
+
+
+@dataclass(frozen=True, kw_only=True)
+class TargetSpec:
+    """One card account in one region, and where in reconciler.yaml it is declared
+    (``path``; empty for the implicit target of a repository without ``targets:``)."""
+
+    name: str
+    region: str
+    card_account_id: str
+    card_role_arn: str | None = None
+    plan_role_arn: str | None = None  # for the commands that only read
+    hub: str | None = None  # this target is a spoke of that hub target
+    replica_name: str = REPLICA_NAME
+    path: tuple[str, ...] = ()
+
+    def replica_of(self, card: str) -> str:
+        """The name of this spoke's ``card`` replicated in its hub."""
+        return self.replica_name.replace("{spoke}", self.name).replace("{card}", card)
+
+    def replica_source(self, replica: str) -> str | None:
+        """The card of this spoke that ``replica`` would be the replica of, if any."""
+        pattern = re.escape(self.replica_name.replace("{spoke}", self.name))
+        found = re.fullmatch(pattern.replace(re.escape("{card}"), "(.+)", 1), replica)
+        return found.group(1) if found else None
+
+
 @dataclass(frozen=True, kw_only=True)
 class Config:
     region: str
     card_account_id: str
     card_role_arn: str | None = None
+    targets: Mapping[str, TargetSpec] = field(default_factory=dict)  # declared or implicit
+    target: str = IMPLICIT_TARGET  # the target region and card account above belong to
     accounts: Mapping[str, Account] = field(default_factory=dict)
     permissions: Mapping[str, CustomPermission] = field(default_factory=dict)
     safety: Safety = Safety()
@@ -88,6 +120,15 @@ class Config:
     retry_mode: str | None = None  # aws.retry_mode
     max_attempts: int | None = None  # aws.max_attempts
     unmanaged_cards: tuple[str, ...] = ()  # unmanaged.cards: names or globs kept out of git
+
+    @property
+    def declares_targets(self) -> bool:
+        """True when reconciler.yaml has ``targets:`` (a single-target repository has not)."""
+        return any(t.path for t in self.targets.values())
+
+    def spokes_of(self, hub: str) -> tuple[TargetSpec, ...]:
+        """The targets whose hub is ``hub``, by name."""
+        return tuple(t for _, t in sorted(self.targets.items()) if t.hub == hub)
 
     def account_by_id(self, account_id: str) -> Account | None:
         return next((a for a in self.accounts.values() if a.id == account_id), None)
@@ -113,6 +154,7 @@ class CardSpec:
     tags: Mapping[str, str] = field(default_factory=dict)
     ignore: tuple[str, ...] = ()
     previous_names: tuple[str, ...] = ()
+    targets: tuple[str, ...] = ()  # empty: every target
 
 
 @dataclass(frozen=True, eq=False, kw_only=True)
@@ -127,6 +169,20 @@ class ShareSpec:
     allow_external_edits: bool = False
     tags: Mapping[str, str] = field(default_factory=dict)
     previous_names: tuple[str, ...] = ()
+    targets: tuple[str, ...] = ()  # empty: every target
+
+
+@dataclass(frozen=True, eq=False, kw_only=True)
+class ReplicaSpec:
+    """A spoke's live card as its hub holds it: the spoke's content and status, and the
+    source card's ARN and version (kept in tags, so provenance never changes content)."""
+
+    name: str  # the replica's name in the hub
+    spoke: str  # the spoke target's name
+    source_arn: str
+    source_version: int
+    status: str
+    content: Mapping[str, Any]
 
 
 @dataclass(frozen=True, eq=False, kw_only=True)
@@ -137,11 +193,15 @@ class DesiredState:
     cards: Mapping[str, CardSpec]
     shares: Mapping[str, ShareSpec]
     documents: Mapping[str, SourceDocument]
+    replicas: Mapping[str, ReplicaSpec] = field(default_factory=dict)  # a hub's, by name
 
 
 def config_from(data: Mapping[str, Any]) -> Config:
-    """Build a Config from a schema-valid reconciler.yaml document."""
-    card = data["card_account"]
+    """Build a Config from a schema-valid reconciler.yaml document. With ``targets:``, the
+    top-level region and card account are the first target's until ``for_target`` (in
+    ``load.targets``) picks one."""
+    targets = _targets(data)
+    first = targets[min(targets)]
     accounts = {
         name: Account(
             name=name,
@@ -157,9 +217,11 @@ def config_from(data: Mapping[str, Any]) -> Config:
     }
     transitions = (data.get("lifecycle") or {}).get("transitions")
     return Config(
-        region=data["region"],
-        card_account_id=card["id"],
-        card_role_arn=card.get("role_arn"),
+        region=first.region,
+        card_account_id=first.card_account_id,
+        card_role_arn=first.card_role_arn,
+        targets=targets,
+        target=first.name,
         accounts=accounts,
         permissions=permissions,
         safety=Safety(**(data.get("safety") or {})),
@@ -171,6 +233,34 @@ def config_from(data: Mapping[str, Any]) -> Config:
         max_attempts=(data.get("aws") or {}).get("max_attempts"),
         unmanaged_cards=tuple((data.get("unmanaged") or {}).get("cards") or ()),
     )
+
+
+def _targets(data: Mapping[str, Any]) -> dict[str, TargetSpec]:
+    """The declared targets, or the one implicit target of region and card_account."""
+    declared = data.get("targets")
+    if not declared:
+        card = data["card_account"]
+        implicit = TargetSpec(
+            name=IMPLICIT_TARGET,
+            region=data["region"],
+            card_account_id=card["id"],
+            card_role_arn=card.get("role_arn"),
+            plan_role_arn=card.get("plan_role_arn"),
+        )
+        return {IMPLICIT_TARGET: implicit}
+    return {
+        name: TargetSpec(
+            name=name,
+            region=t["region"],
+            card_account_id=t["card_account"]["id"],
+            card_role_arn=t["card_account"].get("role_arn"),
+            plan_role_arn=t["card_account"].get("plan_role_arn"),
+            hub=t.get("hub"),
+            replica_name=t.get("replica_name", REPLICA_NAME),
+            path=("targets", name),
+        )
+        for name, t in declared.items()
+    }
 
 
 def _transitions(raw: Mapping[str, list[str]]) -> Mapping[str, frozenset[str]]:
@@ -188,6 +278,7 @@ def card_from(data: Mapping[str, Any], file: str) -> CardSpec:
         tags=dict(data.get("tags") or {}),
         ignore=tuple(data.get("ignore") or ()),
         previous_names=tuple(data.get("previous_names") or ()),
+        targets=tuple(data.get("targets") or ()),
     )
 
 
@@ -205,4 +296,5 @@ def share_from(data: Mapping[str, Any], file: str) -> ShareSpec:
         allow_external_edits=bool(data.get("allow_external_edits", False)),
         tags=dict(data.get("tags") or {}),
         previous_names=tuple(data.get("previous_names") or ()),
+        targets=tuple(data.get("targets") or ()),
     )

@@ -21,6 +21,7 @@ class Action(str, Enum):
     UPDATE_CONTENT = "update_content"
     UPDATE_STATUS = "update_status"
     UPDATE_TAGS = "update_tags"
+    REPLICATE_CARD = "replicate_card"
     CREATE_SHARE = "create_share"
     UPDATE_SHARE = "update_share"
     SET_PERMISSION = "set_permission"
@@ -110,3 +111,8 @@ class Reason(str, Enum):
     MEMBERS_MISSING = "members_missing"
     MEMBERS_NOT_SELECTED = "members_not_selected"
     NOT_IN_GIT = "not_in_git"
+    SOURCE_NEW = "source_new"  # a spoke card the hub holds no replica of
+    SOURCE_UPDATED = "source_updated"  # the spoke card has a version the replica lacks
+    SOURCE_STATUS = "source_status"  # the spoke card has another status than its replica
+    REPLICA_EDITED = "replica_edited"  # the replica differs from the version it records
+    SOURCE_GONE = "source_gone"  # the replica's spoke card no longer exists

@@ -120,6 +120,17 @@ class UpdateTags:
 
 
 @dataclass(frozen=True, kw_only=True)
+class ReplicateCard:
+    """Make a hub's replica hold its spoke card: create it, or write what differs (content,
+    then status, then the provenance tags; ``None``: already as the source has it)."""
+
+    create: CreateCard | None = None
+    content: UpdateContent | None = None
+    status: UpdateStatus | None = None
+    tags: UpdateTags | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
 class CreateShare:
     name: str
     principals: tuple[str, ...]
@@ -172,6 +183,7 @@ Payload = (
     | UpdateContent
     | UpdateStatus
     | UpdateTags
+    | ReplicateCard
     | CreateShare
     | UpdateShare
     | SetPermission
@@ -200,6 +212,8 @@ def payload_type(action: Action) -> type[Payload]:
             return UpdateStatus
         case Action.UPDATE_TAGS:
             return UpdateTags
+        case Action.REPLICATE_CARD:
+            return ReplicateCard
         case Action.CREATE_SHARE:
             return CreateShare
         case Action.UPDATE_SHARE:

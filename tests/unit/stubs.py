@@ -31,6 +31,7 @@ from reconciler.plan.payloads import (
     DeleteShare,
     Payload,
     ReplaceCard,
+    ReplicateCard,
     SetPermission,
     UpdateContent,
     UpdatePermission,
@@ -47,7 +48,16 @@ PERMISSION = f"arn:aws:ram:us-east-1:{OWNER}:permission/read-only"
 # The payloads whose steps test_executor_cards and test_executor_shares stub; together,
 # every payload class (test_executor checks), so a new payload needs a stubbed case.
 SAGEMAKER_STEPS = frozenset(
-    {Adopt, CreateCard, UpdateContent, UpdateStatus, UpdateTags, ReplaceCard, DeleteCard}
+    {
+        Adopt,
+        CreateCard,
+        UpdateContent,
+        UpdateStatus,
+        UpdateTags,
+        ReplicateCard,
+        ReplaceCard,
+        DeleteCard,
+    }
 )
 RAM_STEPS = frozenset(
     {

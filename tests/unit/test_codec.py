@@ -31,6 +31,7 @@ from reconciler.plan.payloads import (
     MemberKind,
     Payload,
     ReplaceCard,
+    ReplicateCard,
     Service,
     SetPermission,
     UpdateContent,
@@ -88,6 +89,14 @@ SAMPLES: dict[Action, tuple[Reason, Payload]] = {
     Action.UPDATE_TAGS: (
         Reason.TAGS_DIFFER,
         UpdateTags(arn=CARD, add={"team": "churn"}, remove=("owner",)),
+    ),
+    Action.REPLICATE_CARD: (
+        Reason.SOURCE_UPDATED,
+        ReplicateCard(
+            content=UpdateContent(name="eu-Churn", arn=CARD, content=CONTENT),
+            status=UpdateStatus(name="eu-Churn", arn=CARD, status="Approved", from_status="Draft"),
+            tags=UpdateTags(arn=CARD, add={"reconciler-replica-version": "3"}, remove=()),
+        ),
     ),
     Action.CREATE_SHARE: (
         Reason.NOT_IN_ACCOUNT,

@@ -15,6 +15,7 @@ from reconciler.plan.payloads import (
     CreateCard,
     DeleteCard,
     ReplaceCard,
+    ReplicateCard,
     Service,
     UpdateContent,
     UpdateStatus,
@@ -130,6 +131,58 @@ CASES = [
         [created(), deleted("Old"), describe("Old", gone=True)],
         f"created {ARN} (Draft); deleted Old",
         id="rename-creates-then-deletes-the-old-card",
+    ),
+    pytest.param(
+        step(Action.REPLICATE_CARD, ReplicateCard(create=NEW)),
+        [created()],
+        f"created {ARN} (Draft)",
+        id="replicate-a-new-spoke-card-creates-its-replica",
+    ),
+    pytest.param(
+        step(
+            Action.REPLICATE_CARD,
+            ReplicateCard(
+                content=UpdateContent(name=CARD, arn=ARN, content=CONTENT),
+                status=UpdateStatus(name=CARD, arn=ARN, status="Approved", from_status="Draft"),
+                tags=UpdateTags(arn=ARN, add={"reconciler-replica-version": "4"}, remove=()),
+            ),
+        ),
+        [
+            sagemaker("update_model_card", {"ModelCardArn": ARN}, ModelCardName=CARD, Content=SENT),
+            sagemaker(
+                "update_model_card",
+                {"ModelCardArn": ARN},
+                ModelCardName=CARD,
+                ModelCardStatus="Approved",
+            ),
+            sagemaker(
+                "add_tags",
+                ResourceArn=ARN,
+                Tags=[{"Key": "reconciler-replica-version", "Value": "4"}],
+            ),
+        ],
+        f"wrote content of {CARD}; {CARD}: Draft → Approved; set its provenance tags",
+        id="replicate-writes-content-then-status-then-provenance",
+    ),
+    pytest.param(
+        step(
+            Action.REPLICATE_CARD,
+            ReplicateCard(
+                content=UpdateContent(name=CARD, arn=ARN, content=CONTENT),
+                status=UpdateStatus(name=CARD, arn=ARN, status="Draft", from_status="Archived"),
+            ),
+        ),
+        [
+            sagemaker(
+                "update_model_card",
+                {"ModelCardArn": ARN},
+                ModelCardName=CARD,
+                ModelCardStatus="Draft",
+            ),
+            sagemaker("update_model_card", {"ModelCardArn": ARN}, ModelCardName=CARD, Content=SENT),
+        ],
+        f"{CARD}: Archived → Draft; wrote content of {CARD}",
+        id="replicate-an-archived-replica-sets-its-status-first",
     ),
     pytest.param(
         step(Action.DELETE_CARD, OLD),

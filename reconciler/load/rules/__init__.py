@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from reconciler.diagnostics import Diagnostic
-from reconciler.load.rules import cards, config, shares
+from reconciler.load.rules import cards, config, shares, targets
 from reconciler.load.rules.base import Rule, RuleInput
 
 RULES: list[Rule] = [
@@ -15,6 +15,7 @@ RULES: list[Rule] = [
     cards.not_kept_out_of_git,
     *config.RULES,
     *shares.RULES,
+    *targets.RULES,
 ]
 
 

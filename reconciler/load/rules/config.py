@@ -25,18 +25,19 @@ def known_regions() -> frozenset[str]:
 
 
 def region_known(data: RuleInput) -> Iterator[Diagnostic]:
-    """The region must be one where SageMaker exists."""
+    """Each target's region must be one where SageMaker exists."""
     if data.config is None or data.config_doc is None:
         return
-    if data.config.region not in known_regions():
-        yield at(
-            data.config_doc,
-            ("region",),
-            f"'{data.config.region}' is not a region where "
-            "SageMaker is available (per the installed botocore): check the spelling, "
-            "or upgrade boto3 if the region is new",
-            "region",
-        )
+    for target in data.config.targets.values():
+        if target.region not in known_regions():
+            yield at(
+                data.config_doc,
+                (*target.path, "region"),
+                f"'{target.region}' is not a region where "
+                "SageMaker is available (per the installed botocore): check the spelling, "
+                "or upgrade boto3 if the region is new",
+                "region",
+            )
 
 
 def roles_match_accounts(data: RuleInput) -> Iterator[Diagnostic]:
@@ -45,14 +46,18 @@ def roles_match_accounts(data: RuleInput) -> Iterator[Diagnostic]:
     if config is None or doc is None:
         return
     owners: list[tuple[tuple[str, ...], str, str | None]] = [
-        (("card_account",), config.card_account_id, config.card_role_arn)
+        ((*t.path, "card_account", key), t.card_account_id, role)
+        for t in config.targets.values()
+        for key, role in (("role_arn", t.card_role_arn), ("plan_role_arn", t.plan_role_arn))
     ]
-    owners += [(("accounts", a.name), a.id, a.role_arn) for a in config.accounts.values()]
+    owners += [
+        (("accounts", a.name, "role_arn"), a.id, a.role_arn) for a in config.accounts.values()
+    ]
     for path, account_id, role in owners:
         if role and role.split(":")[4] != account_id:
             yield at(
                 doc,
-                (*path, "role_arn"),
+                path,
                 f"role {role} is in account {role.split(':')[4]}, "
                 f"not {account_id}: use a role of account {account_id}",
                 "role-account",
@@ -60,11 +65,12 @@ def roles_match_accounts(data: RuleInput) -> Iterator[Diagnostic]:
 
 
 def account_ids_unique(data: RuleInput) -> Iterator[Diagnostic]:
-    """Each account ID is named once, and the card account is not a share target."""
+    """Each account ID is named once, and the card account is not a share target (with
+    targets:, a share target may be another target's card account)."""
     config, doc = data.config, data.config_doc
     if config is None or doc is None:
         return
-    seen = {config.card_account_id: "card_account"}
+    seen = {} if config.declares_targets else {config.card_account_id: "card_account"}
     for account in config.accounts.values():
         if account.id in seen:
             yield at(

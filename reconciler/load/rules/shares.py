@@ -7,8 +7,9 @@ import re
 from collections.abc import Iterator
 
 from reconciler.diagnostics import Diagnostic, Severity
-from reconciler.load.desired import AWS_MANAGED_PERMISSIONS, Config, ShareSpec
+from reconciler.load.desired import AWS_MANAGED_PERMISSIONS, Config, ShareSpec, TargetSpec
 from reconciler.load.rules.base import Rule, RuleInput, at
+from reconciler.load.targets import belongs, bound
 
 ORG_ARN = re.compile(r"^arn:aws[a-z-]*:organizations::[0-9]{12}:organization/o-[a-z0-9]{10,32}$")
 OU_ARN = re.compile(
@@ -47,9 +48,10 @@ def principals_valid(data: RuleInput) -> Iterator[Diagnostic]:
     if data.config is None:
         return
     for share in data.shares:
+        configs = [bound(data.config, t) for t in share_targets(data.config, share)]
         for i, principal in enumerate(share.principals):
-            problem = _principal_problem(data.config, share, principal)
-            if problem:
+            problems = dict.fromkeys(_principal_problem(c, share, principal) for c in configs)
+            for problem in filter(None, problems):
                 yield at(data.documents[share.file], ("principals", i), problem, "principal")
 
 
@@ -72,7 +74,8 @@ def _principal_problem(config: Config, share: ShareSpec, principal: str) -> str 
         return _organization_problem(config, principal)
     resolved = config.accounts[principal].id if kind == "name" else principal
     if resolved == config.card_account_id:
-        return f"'{principal}' is the card account itself, which already owns the cards"
+        where = f" of target '{config.target}'" if config.declares_targets else ""
+        return f"'{principal}' is the card account{where} itself, which already owns the cards"
     if is_external(config, principal) and not share.allow_external_principals:
         if kind == "name":
             return (
@@ -114,11 +117,25 @@ def _similar_account(config: Config, account_id: str) -> str:
     return ""
 
 
+def share_targets(config: Config, share: ShareSpec) -> list[TargetSpec]:
+    """The targets a share belongs to (unknown names left out: another rule reports them)."""
+    return [t for n, t in sorted(config.targets.items()) if belongs(share, n)]
+
+
+def names_replica(data: RuleInput, share: ShareSpec, name: str) -> bool:
+    """True when ``name`` fits the name of a replica in a hub the share belongs to."""
+    if data.config is None:
+        return False
+    hubs = {t.name for t in share_targets(data.config, share)}
+    spokes = [t for t in data.config.targets.values() if t.hub in hubs]
+    return any(s.replica_source(name) for s in spokes)
+
+
 def cards_exist(data: RuleInput) -> Iterator[Diagnostic]:
     """Cards named by a share are declared in cards/."""
     for share in data.shares:
         for i, name in enumerate(share.card_names):
-            if name not in data.all_card_names:
+            if name not in data.all_card_names and not names_replica(data, share, name):
                 close = difflib.get_close_matches(name, sorted(data.all_card_names), n=1)
                 hint = (
                     f": did you mean '{close[0]}'?"

@@ -1,0 +1,216 @@
+"""Diff a hub's replicas against its spokes' live cards. Pure.
+
+A replica carries its spoke card's content and status; its provenance (the source card's
+ARN and version) is in tags, so recording it never changes the content. One
+``replicate_card`` change creates a replica, or writes what differs: content (a newer
+version in the spoke, or an edit made to the replica in the hub), status, tags. A managed
+replica whose source is gone is deleted only with ``--prune``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from reconciler.diagnostics import START, Diagnostic, json_path
+from reconciler.diff.fields import content_fields, leaves
+from reconciler.diff.ownership import tag_delta
+from reconciler.live.model import LiveCard, is_managed
+from reconciler.load.desired import Ownership, ReplicaSpec
+from reconciler.load.rules.targets import replica_problem
+from reconciler.normalize import Normalised, Tags, user_tags
+from reconciler.plan.model import MISSING, Action, Change, FieldChange, Guard, PlanPart, Reason
+from reconciler.plan.payloads import (
+    CreateCard,
+    DeleteCard,
+    ReplicateCard,
+    UpdateContent,
+    UpdateStatus,
+    UpdateTags,
+)
+
+REPLICA_OF = "reconciler-replica-of"  # the source card's ARN
+REPLICA_VERSION = "reconciler-replica-version"  # the source card's version the replica holds
+CONFIG_FILE = "reconciler.yaml"  # where spokes and hubs are declared
+
+CardArn = Callable[[str], str]
+
+
+def replica_tags(replica: ReplicaSpec, own: Ownership) -> dict[str, str]:
+    """The tags a replica carries: ownership and provenance."""
+    return {
+        own.tag_key: own.tag_value,
+        own.source_tag_key: CONFIG_FILE,
+        REPLICA_OF: replica.source_arn,
+        REPLICA_VERSION: str(replica.source_version),
+    }
+
+
+def is_replica(card: LiveCard, own: Ownership) -> bool:
+    """True for a managed card that records the spoke card it replicates."""
+    return is_managed(card.tags, own) and REPLICA_OF in card.tags
+
+
+def diff_replicas(n: Normalised, card_arn: CardArn, prune: bool) -> PlanPart:
+    """Every change that makes the hub's replicas hold their spokes' cards."""
+    out = PlanPart()
+    own = n.state.config.ownership
+    for replica in sorted(n.state.replicas.values(), key=lambda r: r.name):
+        problem = _name_problem(n, replica)
+        if problem:
+            out.errors.append(problem)
+            continue
+        live = n.live.cards.get(replica.name)
+        if live is None:
+            out.changes.append(_create(replica, card_arn, own))
+        elif not is_replica(live, own):
+            out.errors.append(_error(n, replica, _in_the_way(replica)))
+        elif not live.processing_status:
+            change = _update(n, replica, live)
+            if change:
+                out.changes.append(change)
+    for live in sorted(n.live.cards.values(), key=lambda c: c.name):
+        if _orphan(n, live):
+            _gone(live, prune, out)
+    return out
+
+
+def _name_problem(n: Normalised, replica: ReplicaSpec) -> Diagnostic | None:
+    spoke = n.state.config.targets[replica.spoke]
+    source = replica.source_arn.rsplit("/", 1)[-1]
+    taken = {name: f"the hub's card '{name}'" for name in n.state.cards}
+    problem = replica_problem(spoke, source, n.state.config.target, taken)
+    return _error(n, replica, f"spoke card {replica.source_arn}: {problem}") if problem else None
+
+
+def _in_the_way(replica: ReplicaSpec) -> str:
+    return (
+        f"the hub has a card named '{replica.name}' that is not the reconciler's replica of "
+        f"{replica.source_arn}: rename or delete it in the hub, or set replica_name for "
+        f"target '{replica.spoke}'"
+    )
+
+
+def _error(n: Normalised, replica: ReplicaSpec, message: str) -> Diagnostic:
+    path = ("targets", replica.spoke)
+    doc = n.state.documents.get(CONFIG_FILE)
+    return Diagnostic(
+        file=CONFIG_FILE,
+        position=doc.locate(path, key=True) if doc else START,
+        path=json_path(path),
+        message=message,
+        code="replica",
+    )
+
+
+def _create(replica: ReplicaSpec, card_arn: CardArn, own: Ownership) -> Change:
+    create = CreateCard(
+        name=replica.name,
+        arn=card_arn(replica.name),
+        status=replica.status,
+        content=replica.content,
+        tags=replica_tags(replica, own),
+    )
+    return Change(
+        address=f"card.{replica.name}",
+        action=Action.REPLICATE_CARD,
+        reason=Reason.SOURCE_NEW,
+        detail=f"new in spoke '{replica.spoke}': {replica.source_arn} "
+        f"(version {replica.source_version})",
+        fields=(
+            FieldChange("$.status", after=replica.status),
+            *leaves(replica.content, "$.content"),
+        ),
+        payload=ReplicateCard(create=create),
+    )
+
+
+def _update(n: Normalised, replica: ReplicaSpec, live: LiveCard) -> Change | None:
+    own = n.state.config.ownership
+    wanted = replica_tags(replica, own)
+    current = n.live_cards[live.name]
+    delta = tag_delta(Tags(all=wanted, user=user_tags(wanted, own)), current.tags)
+    content = content_fields(current.content, replica.content)
+    status = live.status != replica.status
+    if not (content or status or delta):
+        return None
+    recorded = live.tags.get(REPLICA_VERSION)
+    payload = ReplicateCard(
+        content=UpdateContent(name=live.name, arn=live.arn, content=replica.content)
+        if content
+        else None,
+        status=UpdateStatus(
+            name=live.name, arn=live.arn, status=replica.status, from_status=live.status
+        )
+        if status
+        else None,
+        tags=UpdateTags(arn=live.arn, add=delta.add, remove=delta.remove) if delta else None,
+    )
+    status_field = (FieldChange("$.status", live.status, replica.status),) if status else ()
+    reason = _reason(recorded, replica, bool(content), status)
+    return Change(
+        address=f"card.{live.name}",
+        action=Action.REPLICATE_CARD,
+        reason=reason,
+        detail=_detail(reason, replica, recorded),
+        fields=(*content, *status_field, *delta.fields),
+        payload=payload,
+    )
+
+
+def _reason(recorded: str | None, replica: ReplicaSpec, content: bool, status: bool) -> Reason:
+    newer = recorded != str(replica.source_version)
+    if content:
+        return Reason.SOURCE_UPDATED if newer else Reason.REPLICA_EDITED
+    if status:
+        return Reason.SOURCE_STATUS
+    return Reason.SOURCE_UPDATED if newer else Reason.REPLICA_EDITED
+
+
+_DETAILS: Mapping[Reason, str] = {
+    Reason.SOURCE_UPDATED: "spoke '{spoke}' has version {version} of {arn} (the replica holds "
+    "version {recorded})",
+    Reason.REPLICA_EDITED: "edited in the hub: the replica differs from version {version} of "
+    "{arn}, which it records",
+    Reason.SOURCE_STATUS: "the status differs from that of {arn} in spoke '{spoke}'",
+}
+
+
+def _detail(reason: Reason, replica: ReplicaSpec, recorded: str | None) -> str:
+    return _DETAILS[reason].format(
+        spoke=replica.spoke,
+        version=replica.source_version,
+        arn=replica.source_arn,
+        recorded=recorded or "none",
+    )
+
+
+def _orphan(n: Normalised, live: LiveCard) -> bool:
+    """A managed replica no spoke card stands for (and that git does not declare)."""
+    return (
+        is_replica(live, n.state.config.ownership)
+        and live.name not in n.state.replicas
+        and live.name not in n.state.cards
+        and not live.processing_status
+    )
+
+
+def _gone(live: LiveCard, prune: bool, out: PlanPart) -> None:
+    source = live.tags.get(REPLICA_OF, "?")
+    if not prune:
+        out.warnings.append(
+            f"replica '{live.name}' stands for {source}, which is gone: plan with --prune "
+            "to delete it"
+        )
+        return
+    approved = live.status == "Approved"
+    out.changes.append(
+        Change(
+            address=f"card.{live.name}",
+            action=Action.DELETE_CARD,
+            reason=Reason.SOURCE_GONE,
+            detail=f"its source {source} is gone (status {live.status}, version {live.version})",
+            fields=(FieldChange("$.name", live.name, MISSING),),
+            payload=DeleteCard(name=live.name, arn=live.arn, status=live.status),
+            guards=(Guard.DELETES, Guard.DELETES_APPROVED) if approved else (Guard.DELETES,),
+        )
+    )

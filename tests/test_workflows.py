@@ -156,13 +156,44 @@ def test_aws_access_is_oidc_only(path: Path) -> None:
 
 
 def test_apply_runs_one_at_a_time_behind_the_production_environment() -> None:
+    """One run at a time; each target's apply in its own concurrency group, never
+    cancelled; every job that can write to AWS held by the production environment; hubs
+    after the other targets."""
     path = WORKFLOWS_DIR / "apply.yml"
     assert _load(path)["concurrency"] == {"group": "reconciler-apply", "cancel-in-progress": False}
-    for name, job in _jobs(path).items():
+    jobs = _jobs(path)
+    for name, job in jobs.items():
+        if job["permissions"].get("id-token") != "write":
+            continue
         environment = job.get("environment")
         if isinstance(environment, dict):
             environment = environment.get("name")
         assert environment == "production", f"apply.yml: job {name} is not gated"
+        assert job["concurrency"] == {
+            "group": "reconciler-apply-${{ matrix.target }}",
+            "cancel-in-progress": False,
+        }, name
+    assert "apply" in jobs["apply-hubs"]["needs"]
+
+
+def test_jobs_with_aws_credentials_fan_out_over_the_targets_matrix() -> None:
+    """Each job that holds AWS credentials runs one target of `reconciler targets --format
+    json`, and every reconciler call in it names that target."""
+    for path in (WORKFLOWS_DIR / n for n in ("plan.yml", "apply.yml", "drift.yml")):
+        jobs = _jobs(path)
+        producer = "\n".join(s.get("run", "") for s in _steps(jobs["targets"]))
+        assert "reconciler targets" in producer and "--format json" in producer, path.name
+        for name, job in jobs.items():
+            if job["permissions"].get("id-token") != "write":
+                continue
+            matrix = job["strategy"]["matrix"]
+            assert matrix.startswith("${{ fromJSON(needs.targets.outputs."), (path.name, name)
+            for step in _steps(job):
+                for words in _invocations(step.get("run", "")):
+                    if words and words[0] != "validate":
+                        assert "--target" in words, (path.name, name, words)
+                        assert words[words.index("--target") + 1] == "$TARGET", words
+                        assert step["env"]["TARGET"] == "${{ matrix.target }}", (path.name, name)
 
 
 def _run_scripts() -> Iterator[tuple[str, str]]:
@@ -249,13 +280,18 @@ def test_run_steps_call_only_registered_commands_and_options() -> None:
 
 
 def test_no_job_holding_aws_credentials_runs_the_pull_requests_code() -> None:
-    """plan.yml: the job that can assume the plan role installs and runs the base branch's
-    reconciler; from the pull request it copies data files only. The comment job holds no
-    AWS credentials and runs nothing."""
+    """plan.yml: every job that runs the reconciler installs and runs the base branch's
+    reconciler, and from the pull request copies data files only; only the plan jobs hold
+    AWS credentials. The comment job holds a write token, no AWS credentials, and runs
+    nothing."""
     jobs = _jobs(WORKFLOWS_DIR / "plan.yml")
+    holding = {n for n, j in jobs.items() if j["permissions"].get("id-token") == "write"}
+    assert holding == {"plan"}
     for name, job in jobs.items():
         steps = _steps(job)
-        if job["permissions"].get("id-token") != "write":
+        writes = {k for k, v in job["permissions"].items() if v == "write"} - {"id-token"}
+        if writes:
+            assert name not in holding, name
             assert not [s for s in steps if _action(s) == "actions/checkout"], name
             assert not [s for s in steps if "run" in s], f"{name} runs commands"
             continue
@@ -274,8 +310,8 @@ def test_no_job_holding_aws_credentials_runs_the_pull_requests_code() -> None:
                 if "proposed/" in line:
                     expected = "cp -R proposed/cards proposed/shares proposed/reconciler.yaml repo/"
                     assert line == expected, line
-                if line.startswith("reconciler "):
-                    assert "--repo repo" in line, line
+                for words in _invocations(line):
+                    assert words[words.index("--repo") + 1] == "repo", line
 
 
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)

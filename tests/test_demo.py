@@ -20,4 +20,7 @@ def test_demo_walks_every_step_and_succeeds(cli: Callable[..., Any], project_roo
         in result.stdout
     )
     assert "prod tries to update it and AWS answers AccessDeniedException" in result.stdout
+    assert "━━ Hub and spoke:" in result.stdout
+    assert "# card.eu-Credit-Risk will be updated (replicate card)" in result.stdout
+    assert "reconciler-replica-version=2" in result.stdout
     assert result.stdout.rstrip().splitlines()[-1].startswith("✓ Demo complete in ")

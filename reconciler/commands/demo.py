@@ -20,6 +20,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from reconciler.apply.safety import Flags
+from reconciler.commands.demo_hub import HubDemo
 from reconciler.commands.iam_policy import policy_document
 from reconciler.diff.compose import PlanOptions
 from reconciler.pipeline import (
@@ -314,3 +315,8 @@ def run_demo(source: Path, say: Callable[[str], None]) -> None:
             f"members test {TEST} and prod {PROD}; dev {DEV} is outside."
         )
         Demo(sandbox, copy_example(source, Path(tmp)), say).run()
+        say(
+            "\n━━ Hub and spoke: two spoke accounts keep their own cards; the card account, "
+            "their hub, holds a replica of each"
+        )
+        HubDemo(sandbox, Path(tmp) / "hub-and-spoke", say, expect).run()

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import io
+import json
 import re
 
 import pytest
 from botocore.exceptions import ClientError
+from pypdf import PdfReader
 
 BUCKET = "exports-bucket"
 
@@ -41,20 +44,41 @@ def test_job_completes_and_writes_a_pdf(sandbox, owner) -> None:
     uri = job["ExportArtifacts"]["S3ExportArtifacts"]
     assert uri == f"s3://{BUCKET}/out/card-a/job-1/card-a.pdf"
     body = s3.get_object(Bucket=BUCKET, Key="out/card-a/job-1/card-a.pdf")["Body"].read()
-    assert body.startswith(b"%PDF-1.4") and body.rstrip().endswith(b"%%EOF")
+    assert body.startswith(b"%PDF-") and body.rstrip().endswith(b"%%EOF")
 
 
-def test_pdf_cross_reference_offsets_are_exact() -> None:
-    from reconciler.sandbox.sagemaker.pdf import render
-
-    doc = render("Model card x", [f"line {i} (with parens)" for i in range(150)])
-    xref = int(doc.rsplit(b"startxref\n", 1)[1].split(b"\n")[0])
-    table = doc[xref:].split(b"\n")
-    count = int(table[1].split()[1])
-    for number, entry in enumerate(table[3 : 2 + count], start=1):
-        offset = int(entry.split()[0])
-        assert doc[offset:].startswith(b"%d 0 obj" % number)
-    assert b"/Count 3" in doc
+def test_pdf_text_reads_back_with_every_section(sandbox, aws) -> None:
+    sm, s3 = aws("sagemaker"), aws("s3")
+    content = {
+        "model_overview": {"model_description": "Predicts churn (weekly)", "model_owner": "risk"},
+        "intended_uses": {"purpose_of_model": "Retention offers"},
+        "evaluation_details": [{"name": "holdout", "metric_groups": []}],
+    }
+    sm.create_model_card(
+        ModelCardName="card-p", Content=json.dumps(content), ModelCardStatus="PendingReview"
+    )
+    s3.create_bucket(Bucket=BUCKET)
+    arn = sm.create_model_card_export_job(
+        ModelCardName="card-p",
+        ModelCardExportJobName="pdf",
+        OutputConfig={"S3OutputPath": f"s3://{BUCKET}/p"},
+    )["ModelCardExportJobArn"]
+    sandbox.advance(sandbox.config.export_delay_seconds)
+    assert sm.describe_model_card_export_job(ModelCardExportJobArn=arn)["Status"] == "Completed"
+    body = s3.get_object(Bucket=BUCKET, Key="p/card-p/pdf/card-p.pdf")["Body"].read()
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(body)).pages)
+    for expected in (
+        "Model card card-p",
+        "Version: 1",
+        "Status: PendingReview",
+        "model_overview",
+        "model_description: Predicts churn (weekly)",
+        "intended_uses",
+        "purpose_of_model: Retention offers",
+        "evaluation_details",
+        "[0].name: holdout",
+    ):
+        assert expected in text
 
 
 def test_missing_bucket_fails_the_job(sandbox, owner) -> None:

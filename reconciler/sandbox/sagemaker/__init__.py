@@ -4,7 +4,7 @@
 operation table and who may touch which card. ``cards`` stores cards and runs their
 lifecycle, ``model`` holds the records and their wire shapes, ``search`` answers
 ``Search(Resource="ModelCard")``, ``tags`` applies AWS's tag rules, ``export`` runs
-export jobs, ``pdf`` writes the PDF they leave in S3 and ``authz`` says what each
+export jobs, ``pdf`` renders (with fpdf2) the PDF they leave in S3 and ``authz`` says what each
 operation asks IAM (identity policies are checked before any operation runs).
 
 May import the shared core at the top of ``reconciler.sandbox`` (``authz``, ``caller``,

@@ -9,7 +9,6 @@ them (aws-facts §4.1) and disappear with their card.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -37,18 +36,15 @@ def split_s3(uri: str) -> tuple[str, str]:
 
 def _pdf_for(job: ExportJob) -> bytes:
     version = job.card.version(job.version)
-    content = version.content if version else "{}"
-    try:
-        lines = json.dumps(json.loads(content), indent=2).splitlines()
-    except ValueError:
-        lines = content.splitlines()
-    header = [
-        f"ARN: {job.card.arn}",
-        f"Version: {job.version}",
-        f"Status: {version.status if version else ''}",
-        "",
-    ]
-    return pdf.render(f"Model card {job.card.name}", header + lines)
+    return pdf.render(
+        pdf.CardPage(
+            name=job.card.name,
+            arn=job.card.arn,
+            version=job.version,
+            status=version.status if version else "",
+            content=version.content if version else "{}",
+        )
+    )
 
 
 class ExportJobs:

@@ -1,64 +1,73 @@
-"""A minimal, valid PDF writer for model-card exports (text only, Helvetica, A4 pages).
+"""The PDF an export job leaves in S3: a readable rendering of one card version (fpdf2).
 
-Export jobs must leave a real PDF in S3; this avoids a PDF library dependency. The
-output has a correct cross-reference table, so PDF readers and ``pypdf`` open it.
+The document opens with the card's name, then its ARN, version and status, then one
+heading per top-level content section (``model_overview``, ``intended_uses`` …) with
+that section's fields as "path: value" lines; nested objects are flattened with dots
+and lists with their index. AWS's own layout is a designed report; auditors and tests
+need the same facts in text that a PDF reader extracts, which this keeps.
 """
 
 from __future__ import annotations
 
-LINES_PER_PAGE = 60
-_WIDTH = 110
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
 
 
-def _escape(line: str) -> str:
-    text = line.encode("latin-1", "replace").decode("latin-1")
-    return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+@dataclass(frozen=True, kw_only=True)
+class CardPage:
+    """What the PDF shows of one card version."""
+
+    name: str
+    arn: str
+    version: int
+    status: str
+    content: str
 
 
-def _wrap(lines: list[str]) -> list[str]:
-    out: list[str] = []
-    for line in lines:
-        out += [line[i : i + _WIDTH] for i in range(0, max(len(line), 1), _WIDTH)]
-    return out
+def _latin1(text: str) -> str:
+    # The core fonts cover Latin-1; other characters print as "?" rather than failing.
+    return text.encode("latin-1", "replace").decode("latin-1")
 
 
-def _page_stream(lines: list[str]) -> bytes:
-    body = "".join(f"({_escape(line)}) Tj T*\n" for line in lines)
-    return f"BT /F1 9 Tf 11 TL 40 800 Td\n{body}ET".encode("latin-1")
+def _lines(value: Any, path: str = "") -> list[str]:
+    if isinstance(value, dict):
+        return [line for k, v in value.items() for line in _lines(v, f"{path}.{k}" if path else k)]
+    if isinstance(value, list):
+        return [line for i, v in enumerate(value) for line in _lines(v, f"{path}[{i}]")]
+    shown = value if isinstance(value, str) else json.dumps(value)
+    return [f"{path}: {shown}" if path else str(shown)]
 
 
-def _objects(pages: list[list[str]]) -> list[bytes]:
-    count = len(pages)
-    kids = " ".join(f"{4 + 2 * i} 0 R" for i in range(count))
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        f"<< /Type /Pages /Kids [{kids}] /Count {count} >>".encode(),
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    for i, lines in enumerate(pages):
-        stream = _page_stream(lines)
-        objects.append(
-            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
-            f"/Resources << /Font << /F1 3 0 R >> >> /Contents {5 + 2 * i} 0 R >>".encode()
-        )
-        objects.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
-    return objects
+def _sections(content: str) -> list[tuple[str, list[str]]]:
+    try:
+        parsed = json.loads(content)
+    except ValueError:
+        return [("content", content.splitlines())]
+    if not isinstance(parsed, dict):
+        return [("content", _lines(parsed))]
+    return [(key, _lines(value)) for key, value in parsed.items()]
 
 
-def render(title: str, lines: list[str]) -> bytes:
-    """A PDF document with ``title`` and ``lines`` (wrapped and paginated)."""
-    text = _wrap([title, "", *lines])
-    pages = [text[i : i + LINES_PER_PAGE] for i in range(0, len(text), LINES_PER_PAGE)]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, obj in enumerate(_objects(pages), start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + obj + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(offsets) + 1)
-    out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(offsets) + 1,
-        xref,
-    )
-    return bytes(out)
+def _write(doc: FPDF, text: str, *, size: int, bold: bool = False) -> None:
+    doc.set_font("Helvetica", "B" if bold else "", size)
+    doc.multi_cell(0, size * 0.55, _latin1(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+
+def render(card: CardPage) -> bytes:
+    """The PDF of ``card``: a title, its metadata, and each content section."""
+    doc = FPDF(format="A4")
+    doc.set_title(_latin1(f"Model card {card.name}"))
+    doc.add_page()
+    _write(doc, f"Model card {card.name}", size=18, bold=True)
+    for label, value in (("ARN", card.arn), ("Version", card.version), ("Status", card.status)):
+        _write(doc, f"{label}: {value}", size=10)
+    for heading, lines in _sections(card.content):
+        doc.ln(3)
+        _write(doc, heading, size=13, bold=True)
+        for line in lines:
+            _write(doc, line, size=9)
+    return bytes(doc.output())

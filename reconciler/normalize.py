@@ -7,8 +7,9 @@ diff compares what it returns and never calls back here. What it does, in one pl
   paths removed on both sides (copied only then: at fleet scale a copy per card is what
   memory is made of);
 - tags: AWS system tags (``aws:``) dropped from live resources, since nobody may change
-  them, and so is the time apply last changed a share (``ownership.applied_tag_key``);
-  ownership tags added to what git declares, and split from the tags people set;
+  them, and so are the time apply last changed a share (``ownership.applied_tag_key``) and
+  the audit trail's commit tags (``TRACE_TAG_KEYS``, written by apply), which git does not
+  declare; ownership tags added to what git declares, and split from the tags people set;
 - the content to write, by the rule of Terraform's ``ignore_changes``: a value git sets at
   an ignored path seeds the card when it is created (and when it is replaced, where the card
   it replaces holds no value there); afterwards the live value is kept. An update writes
@@ -32,6 +33,13 @@ from reconciler.live.model import LiveCard, LiveState
 from reconciler.load.desired import CardSpec, DesiredState, Ownership, ShareSpec
 
 AWS_TAG_PREFIX = "aws:"
+COMMIT_TAG = "reconciler-commit"  # the commit of the latest apply that wrote the card
+VERSIONS_TAG = "reconciler-versions"  # version numbers → short commits
+TRACE_TAG_KEYS = frozenset({COMMIT_TAG, VERSIONS_TAG})
+
+
+def _kept(key: str) -> bool:
+    return not key.startswith(AWS_TAG_PREFIX) and key not in TRACE_TAG_KEYS
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -129,8 +137,7 @@ def user_tags(tags: Mapping[str, str], own: Ownership) -> dict[str, str]:
     return {
         k: v
         for k, v in tags.items()
-        if k not in (own.tag_key, own.source_tag_key, own.applied_tag_key)
-        and not k.startswith(AWS_TAG_PREFIX)
+        if k not in (own.tag_key, own.source_tag_key, own.applied_tag_key) and _kept(k)
     }
 
 
@@ -141,11 +148,7 @@ def _comparable(
 
 
 def _tags(tags: Mapping[str, str], own: Ownership) -> Tags:
-    kept = {
-        k: v
-        for k, v in sorted(tags.items())
-        if not k.startswith(AWS_TAG_PREFIX) and k != own.applied_tag_key
-    }
+    kept = {k: v for k, v in sorted(tags.items()) if _kept(k) and k != own.applied_tag_key}
     return Tags(all=kept, user=user_tags(kept, own))
 
 

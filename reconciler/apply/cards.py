@@ -11,10 +11,11 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from reconciler.apply.audit import record_commit
 from reconciler.apply.context import StepContext
 from reconciler.aws.session import error_code
 from reconciler.aws.waits import card_deleted
-from reconciler.normalize import content_json, parse_content, readable_content
+from reconciler.normalize import TRACE_TAG_KEYS, content_json, parse_content, readable_content
 from reconciler.plan.payloads import (
     CreateCard,
     DeleteCard,
@@ -45,27 +46,33 @@ def create_card(ctx: StepContext, card: CreateCard) -> str:
         arn = ctx.sagemaker.create_model_card(**request)["ModelCardArn"]
     except ClientError as e:
         if error_code(e) == "ConflictException" and _created_before(ctx, card):
+            record_commit(ctx, card.name)
             return f"{card.name} already exists with this content (an earlier attempt)"
         raise
+    record_commit(ctx, card.name)
     return f"created {arn} ({card.status})"
 
 
 def _created_before(ctx: StepContext, card: CreateCard) -> bool:
-    """After a retried create, the card may exist already: ours if content and tags match."""
+    """After a retried create, the card may exist already: ours if content and tags match
+    (the audit trail's commit tags aside)."""
     live = ctx.sagemaker.describe_model_card(ModelCardName=card.name)
     tags = ctx.sagemaker.list_tags(ResourceArn=live["ModelCardArn"])["Tags"]
     sent = parse_content(content_json(card.content))
-    same_tags = {t["Key"]: t["Value"] for t in tags} == dict(card.tags)
+    kept = {t["Key"]: t["Value"] for t in tags if t["Key"] not in TRACE_TAG_KEYS}
+    same_tags = kept == dict(card.tags)
     return readable_content(live.get("Content")) == sent and same_tags
 
 
 def update_content(ctx: StepContext, update: UpdateContent, *, fields: int) -> str:
     ctx.sagemaker.update_model_card(ModelCardName=update.name, Content=content_json(update.content))
+    record_commit(ctx, update.name)
     return f"wrote content of {update.name} ({count(fields, 'field')} changed)"
 
 
 def update_status(ctx: StepContext, update: UpdateStatus) -> str:
     ctx.sagemaker.update_model_card(ModelCardName=update.name, ModelCardStatus=update.status)
+    record_commit(ctx, update.name)
     return f"{update.name}: {update.from_status} → {update.status}"
 
 

@@ -17,6 +17,7 @@ class StepContext:
     ram: Any
     token: str
     waits: WaitSettings
+    commit: str | None = None  # the git commit being applied, for the audit trail
 
     def sub_token(self, part: int) -> str:
         """A distinct, repeatable token for the ``part``-th call of a multi-call step."""

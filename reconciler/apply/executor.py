@@ -18,7 +18,7 @@ from dataclasses import replace
 from botocore.exceptions import BotoCoreError, ClientError
 from typing_extensions import assert_never
 
-from reconciler.apply import cards, shares
+from reconciler.apply import audit, cards, shares
 from reconciler.apply.context import StepContext, client_token
 from reconciler.apply.report import Step, StepStatus
 from reconciler.apply.schedule import run_in_order
@@ -34,10 +34,12 @@ from reconciler.plan.payloads import (
     CreateShare,
     DeleteCard,
     DeleteShare,
+    ExportCard,
     ReplaceCard,
     ReplicateCard,
     SetPermission,
     UpdateContent,
+    UpdatePackageApproval,
     UpdatePermission,
     UpdateShare,
     UpdateStatus,
@@ -70,6 +72,10 @@ def dispatch(ctx: StepContext, change: Change) -> str:
             return cards.update_tags(ctx, payload)
         case ReplicateCard():
             return cards.replicate_card(ctx, payload)
+        case UpdatePackageApproval():
+            return audit.update_package_approval(ctx, payload)
+        case ExportCard():
+            return audit.export_card(ctx, payload)
         case CreateShare():
             return shares.create_share(ctx, payload)
         case UpdateShare():
@@ -93,6 +99,7 @@ def execute(
     progress: Callable[[Step], None] = lambda step: None,
     parallelism: int = DEFAULT_PARALLELISM,
     plan_checksum: str | None = None,
+    commit: str | None = None,
 ) -> tuple[Step, ...]:
     """Run every change in its phase (``schedule``); after a failure nothing new starts."""
     sagemaker, ram = session.client("sagemaker"), session.client("ram")
@@ -104,7 +111,8 @@ def execute(
     def work(change: Change) -> Step:
         key = f"{position[id(change)]}\n{change.address}\n{change.action.value}"
         token = client_token(run_id, key)
-        return _run(StepContext(sagemaker=sagemaker, ram=ram, token=token, waits=waits), change)
+        ctx = StepContext(sagemaker=sagemaker, ram=ram, token=token, waits=waits, commit=commit)
+        return _run(ctx, change)
 
     return run_in_order(changes, work, parallelism, progress)
 

@@ -39,6 +39,8 @@ def phase(action: Action) -> int:
             | Action.UPDATE_STATUS
             | Action.UPDATE_TAGS
             | Action.REPLICATE_CARD
+            | Action.UPDATE_PACKAGE_APPROVAL
+            | Action.EXPORT_CARD
         ):
             return 2
         case (

@@ -1,5 +1,6 @@
-"""Bounded polling with backoff and jitter for RAM's asynchronous associations and
-SageMaker's asynchronous card deletion. No waiters exist in botocore for either.
+"""Bounded polling with backoff and jitter for RAM's asynchronous associations,
+SageMaker's asynchronous card deletion and model-card export jobs. No waiters exist in
+botocore for any of them.
 """
 
 from __future__ import annotations
@@ -114,3 +115,18 @@ def card_deleted(sagemaker: Any, name: str, settings: WaitSettings) -> str:
         return None
 
     return poll(settings, check, f"deletion of model card {name}")
+
+
+def export_finished(sagemaker: Any, job_arn: str, settings: WaitSettings) -> str:
+    """Wait until a model-card export job completes; its PDF's S3 URI. A failed job raises
+    WaitFailed with SageMaker's FailureReason."""
+
+    def check() -> str | None:
+        job = sagemaker.describe_model_card_export_job(ModelCardExportJobArn=job_arn)
+        if job["Status"] == "Failed":
+            raise WaitFailed("ExportFailed", job.get("FailureReason") or "no reason given")
+        if job["Status"] == "Completed":
+            return str(job.get("ExportArtifacts", {}).get("S3ExportArtifacts", ""))
+        return None
+
+    return poll(settings, check, f"model card export job {job_arn}")

@@ -71,6 +71,10 @@ def drift_kind(action: Action) -> tuple[str, str]:
             return ("not_in_git", "managed share no longer in git")
         case Action.DELETE_CARD:
             return ("not_in_git", "managed card no longer in git")
+        case Action.EXPORT_CARD:
+            return ("missing_export", "the card's current version has no PDF export in S3")
+        case Action.UPDATE_PACKAGE_APPROVAL:
+            return ("package_approval", "the model package's approval does not follow the card")
         case _:
             assert_never(action)
 

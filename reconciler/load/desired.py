@@ -104,6 +104,37 @@ class TargetSpec:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Exports:
+    """reconciler.yaml's ``exports``: which cards have a PDF in S3, and where."""
+
+    bucket: str
+    prefix: str = "model-cards"
+    statuses: tuple[str, ...] = ("Approved",)
+
+    @property
+    def output_path(self) -> str:
+        """The S3OutputPath every export job gets; the job adds ``<card>/<job>/``."""
+        return f"s3://{self.bucket}/{self.prefix}"
+
+
+DEFAULT_APPROVAL_MAPPING: Mapping[str, str | None] = MappingProxyType(
+    {"PendingReview": "PendingManualApproval", "Approved": "Approved", "Archived": None}
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Registry:
+    """reconciler.yaml's ``registry``: whether a card's model package approval follows it."""
+
+    sync_approval: bool = False
+    mapping: Mapping[str, str | None] = field(default_factory=lambda: DEFAULT_APPROVAL_MAPPING)
+
+    def approval_for(self, status: str) -> str | None:
+        """The ModelApprovalStatus a card status asks for (None: leave the package as is)."""
+        return self.mapping.get(status)
+
+
+@dataclass(frozen=True, kw_only=True)
 class Config:
     region: str
     card_account_id: str
@@ -120,6 +151,8 @@ class Config:
     retry_mode: str | None = None  # aws.retry_mode
     max_attempts: int | None = None  # aws.max_attempts
     unmanaged_cards: tuple[str, ...] = ()  # unmanaged.cards: names or globs kept out of git
+    exports: Exports | None = None
+    registry: Registry = field(default_factory=Registry)
 
     @property
     def declares_targets(self) -> bool:
@@ -232,6 +265,23 @@ def config_from(data: Mapping[str, Any]) -> Config:
         retry_mode=(data.get("aws") or {}).get("retry_mode"),
         max_attempts=(data.get("aws") or {}).get("max_attempts"),
         unmanaged_cards=tuple((data.get("unmanaged") or {}).get("cards") or ()),
+        exports=_exports(data.get("exports")),
+        registry=_registry(data.get("registry")),
+    )
+
+
+def _exports(raw: Mapping[str, Any] | None) -> Exports | None:
+    if raw is None:
+        return None
+    statuses = tuple(raw.get("statuses") or ("Approved",))
+    return Exports(bucket=raw["bucket"], prefix=raw.get("prefix", "model-cards"), statuses=statuses)
+
+
+def _registry(raw: Mapping[str, Any] | None) -> Registry:
+    raw = raw or {}
+    mapping = {**DEFAULT_APPROVAL_MAPPING, **(raw.get("mapping") or {})}
+    return Registry(
+        sync_approval=bool(raw.get("sync_approval", False)), mapping=MappingProxyType(mapping)
     )
 
 

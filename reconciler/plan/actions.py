@@ -22,6 +22,8 @@ class Action(str, Enum):
     UPDATE_STATUS = "update_status"
     UPDATE_TAGS = "update_tags"
     REPLICATE_CARD = "replicate_card"
+    UPDATE_PACKAGE_APPROVAL = "update_package_approval"
+    EXPORT_CARD = "export_card"
     CREATE_SHARE = "create_share"
     UPDATE_SHARE = "update_share"
     SET_PERMISSION = "set_permission"
@@ -116,3 +118,5 @@ class Reason(str, Enum):
     SOURCE_STATUS = "source_status"  # the spoke card has another status than its replica
     REPLICA_EDITED = "replica_edited"  # the replica differs from the version it records
     SOURCE_GONE = "source_gone"  # the replica's spoke card no longer exists
+    EXPORT_MISSING = "export_missing"
+    APPROVAL_DIFFERS = "approval_differs"

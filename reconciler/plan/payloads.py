@@ -8,6 +8,7 @@ that match (and at the executor's dispatch) until both know it.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
@@ -131,6 +132,39 @@ class ReplicateCard:
 
 
 @dataclass(frozen=True, kw_only=True)
+class ExportCard:
+    """Export one card version as a PDF into ``output_path`` (an S3 URI). ``version`` None:
+    the version this apply writes (read after the card's updates). ``attempt`` counts the
+    exports of that version already made, so a re-export gets a new job name."""
+
+    name: str
+    version: int | None
+    output_path: str
+    attempt: int = 1
+
+    def job_name(self, version: int) -> str:
+        """The export job's name, derived from card, version and attempt: a retried step
+        finds its own job instead of exporting twice. Long card names are shortened with
+        a digest to fit the 63 characters SageMaker allows."""
+        suffix = f"-v{version}" + (f"-{self.attempt}" if self.attempt > 1 else "")
+        name = self.name
+        if len(name) + len(suffix) > 63:
+            digest = hashlib.sha256(name.encode()).hexdigest()[:8]
+            name = f"{name[: 63 - len(suffix) - 9].rstrip('-')}-{digest}"
+        return name + suffix
+
+
+@dataclass(frozen=True, kw_only=True)
+class UpdatePackageApproval:
+    """Set a model package's ModelApprovalStatus to follow its card's status."""
+
+    package_arn: str
+    card_name: str
+    approval: str
+    from_approval: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class CreateShare:
     name: str
     principals: tuple[str, ...]
@@ -184,6 +218,8 @@ Payload = (
     | UpdateStatus
     | UpdateTags
     | ReplicateCard
+    | UpdatePackageApproval
+    | ExportCard
     | CreateShare
     | UpdateShare
     | SetPermission
@@ -214,6 +250,10 @@ def payload_type(action: Action) -> type[Payload]:
             return UpdateTags
         case Action.REPLICATE_CARD:
             return ReplicateCard
+        case Action.UPDATE_PACKAGE_APPROVAL:
+            return UpdatePackageApproval
+        case Action.EXPORT_CARD:
+            return ExportCard
         case Action.CREATE_SHARE:
             return CreateShare
         case Action.UPDATE_SHARE:

@@ -29,11 +29,13 @@ from reconciler.plan.payloads import (
     CreateShare,
     DeleteCard,
     DeleteShare,
+    ExportCard,
     Payload,
     ReplaceCard,
     ReplicateCard,
     SetPermission,
     UpdateContent,
+    UpdatePackageApproval,
     UpdatePermission,
     UpdateShare,
     UpdateStatus,
@@ -45,7 +47,7 @@ TOKEN = "token-of-this-step"  # the step's clientToken; its later calls use sub_
 SHARE = f"arn:aws:ram:us-east-1:{OWNER}:resource-share/churn-dev"
 PERMISSION = f"arn:aws:ram:us-east-1:{OWNER}:permission/read-only"
 
-# The payloads whose steps test_executor_cards and test_executor_shares stub; together,
+# The payloads whose steps test_executor_cards, _shares and _audit stub; together,
 # every payload class (test_executor checks), so a new payload needs a stubbed case.
 SAGEMAKER_STEPS = frozenset(
     {
@@ -59,6 +61,7 @@ SAGEMAKER_STEPS = frozenset(
         DeleteCard,
     }
 )
+AUDIT_STEPS = frozenset({ExportCard, UpdatePackageApproval})  # test_executor_audit
 RAM_STEPS = frozenset(
     {
         Adopt,

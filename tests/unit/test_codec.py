@@ -28,6 +28,7 @@ from reconciler.plan.payloads import (
     CreateShare,
     DeleteCard,
     DeleteShare,
+    ExportCard,
     MemberKind,
     Payload,
     ReplaceCard,
@@ -35,6 +36,7 @@ from reconciler.plan.payloads import (
     Service,
     SetPermission,
     UpdateContent,
+    UpdatePackageApproval,
     UpdatePermission,
     UpdateShare,
     UpdateStatus,
@@ -97,6 +99,19 @@ SAMPLES: dict[Action, tuple[Reason, Payload]] = {
             status=UpdateStatus(name="eu-Churn", arn=CARD, status="Approved", from_status="Draft"),
             tags=UpdateTags(arn=CARD, add={"reconciler-replica-version": "3"}, remove=()),
         ),
+    ),
+    Action.UPDATE_PACKAGE_APPROVAL: (
+        Reason.APPROVAL_DIFFERS,
+        UpdatePackageApproval(
+            package_arn="arn:aws:sagemaker:us-east-1:111111111111:model-package/churn/1",
+            card_name="Churn",
+            approval="Approved",
+            from_approval="PendingManualApproval",
+        ),
+    ),
+    Action.EXPORT_CARD: (
+        Reason.EXPORT_MISSING,
+        ExportCard(name="Churn", version=None, output_path="s3://audit/model-cards", attempt=2),
     ),
     Action.CREATE_SHARE: (
         Reason.NOT_IN_ACCOUNT,

@@ -32,6 +32,7 @@ from reconciler.plan.payloads import (
     payload_type,
 )
 from tests.unit.stubs import (
+    AUDIT_STEPS,
     DEV,
     PERMISSION,
     RAM_STEPS,
@@ -232,9 +233,9 @@ def test_each_call_of_a_step_has_its_own_repeatable_token(stubs: Stubbed) -> Non
 
 def test_every_payload_class_has_a_stubbed_step() -> None:
     payloads: set[type[Payload]] = set(get_args(Payload))
-    assert payloads == SAGEMAKER_STEPS | RAM_STEPS
+    assert payloads == SAGEMAKER_STEPS | RAM_STEPS | AUDIT_STEPS
 
 
 @pytest.mark.parametrize("action", list(Action), ids=lambda a: a.value)
 def test_every_action_has_a_step_for_its_payload(action: Action) -> None:
-    assert payload_type(action) in SAGEMAKER_STEPS | RAM_STEPS
+    assert payload_type(action) in SAGEMAKER_STEPS | RAM_STEPS | AUDIT_STEPS

@@ -1,0 +1,106 @@
+"""Step handlers for the audit trail: PDF exports of card versions, model package approval
+that follows the card, and the commit each written card version came from.
+
+The commit goes into two card tags (AddTags creates no card version): ``reconciler-commit``
+holds the commit of the latest apply; ``reconciler-versions`` maps version numbers to
+short commits ("1=0123456789ab 2-3=89abcdef0123"), newest last, dropping the oldest
+entries when the value would pass AWS's 256 characters.
+"""
+
+from __future__ import annotations
+
+from botocore.exceptions import ClientError
+
+from reconciler.apply.context import StepContext
+from reconciler.aws.session import error_code
+from reconciler.aws.waits import export_finished
+from reconciler.normalize import COMMIT_TAG, VERSIONS_TAG
+from reconciler.plan.payloads import ExportCard, UpdatePackageApproval
+
+SHORT = 12
+TAG_VALUE_LIMIT = 256
+
+
+def current_version(ctx: StepContext, name: str) -> tuple[str, int]:
+    """The card's ARN and latest version number, as SageMaker says now."""
+    card = ctx.sagemaker.describe_model_card(ModelCardName=name)
+    return card["ModelCardArn"], int(card["ModelCardVersion"])
+
+
+def export_card(ctx: StepContext, export: ExportCard) -> str:
+    """Start the export job (or find the one an earlier attempt started), wait for it."""
+    card_arn, latest = current_version(ctx, export.name)
+    version = export.version or latest
+    job = export.job_name(version)
+    try:
+        arn = ctx.sagemaker.create_model_card_export_job(
+            ModelCardName=export.name,
+            ModelCardVersion=version,
+            ModelCardExportJobName=job,
+            OutputConfig={"S3OutputPath": export.output_path},
+        )["ModelCardExportJobArn"]
+    except ClientError as e:
+        if error_code(e) != "ConflictException":
+            raise
+        arn = f"{card_arn}/export-job/{job}"  # this job ran before: wait for its result
+    uri = export_finished(ctx.sagemaker, arn, ctx.waits)
+    return f"exported {export.name} version {version} to {uri}"
+
+
+def update_package_approval(ctx: StepContext, update: UpdatePackageApproval) -> str:
+    _, version = current_version(ctx, update.card_name)
+    origin = f"commit {ctx.commit}" if ctx.commit else "a checkout outside git"
+    ctx.sagemaker.update_model_package(
+        ModelPackageArn=update.package_arn,
+        ModelApprovalStatus=update.approval,
+        ApprovalDescription=(
+            f"Model card {update.card_name} version {version}, applied from {origin}"
+        )[:1024],
+    )
+    return f"{update.package_arn}: {update.from_approval} → {update.approval}"
+
+
+def record_commit(ctx: StepContext, name: str) -> None:
+    """Tag the card with the commit that wrote its latest version (nothing outside git)."""
+    if not ctx.commit:
+        return
+    arn, version = current_version(ctx, name)
+    tags = {t["Key"]: t["Value"] for t in ctx.sagemaker.list_tags(ResourceArn=arn)["Tags"]}
+    mapping = parse_versions(tags.get(VERSIONS_TAG, ""))
+    mapping[version] = ctx.commit[:SHORT]
+    ctx.sagemaker.add_tags(
+        ResourceArn=arn,
+        Tags=[
+            {"Key": COMMIT_TAG, "Value": ctx.commit},
+            {"Key": VERSIONS_TAG, "Value": format_versions(mapping)},
+        ],
+    )
+
+
+def parse_versions(value: str) -> dict[int, str]:
+    """The version → short commit mapping of a ``reconciler-versions`` tag value."""
+    out: dict[int, str] = {}
+    for entry in value.split():
+        numbers, _, commit = entry.partition("=")
+        first, _, last = numbers.partition("-")
+        if not (first.isdigit() and (last or first).isdigit() and commit):
+            continue  # not ours: a hand edit of the tag is ignored, not fatal
+        for number in range(int(first), int(last or first) + 1):
+            out[number] = commit
+    return out
+
+
+def format_versions(mapping: dict[int, str]) -> str:
+    """Runs of consecutive versions with one commit as ``a-b=commit``; the oldest entries
+    are dropped until the value fits in a tag."""
+    entries: list[str] = []
+    runs: list[tuple[int, int, str]] = []
+    for number in sorted(mapping):
+        if runs and runs[-1][1] == number - 1 and runs[-1][2] == mapping[number]:
+            runs[-1] = (runs[-1][0], number, mapping[number])
+        else:
+            runs.append((number, number, mapping[number]))
+    entries = [f"{a}={c}" if a == b else f"{a}-{b}={c}" for a, b, c in runs]
+    while len(" ".join(entries)) > TAG_VALUE_LIMIT:
+        entries.pop(0)
+    return " ".join(entries)

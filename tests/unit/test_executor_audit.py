@@ -1,0 +1,162 @@
+"""The audit trail's steps against stubbed SageMaker: export jobs (started, found again
+after a retry, failed), model package approval, and the commit tags written after a card
+write."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from reconciler.apply.audit import format_versions, parse_versions
+from reconciler.apply.executor import _run
+from reconciler.plan.model import Action
+from reconciler.plan.payloads import ExportCard, UpdatePackageApproval, UpdateStatus
+from tests.unit.stubs import Call, Stubbed, card_arn, describe, step
+
+CARD = "Churn"
+ARN = card_arn(CARD)
+JOB = f"{ARN}/export-job/Churn-v3"
+OUT = "s3://audit/model-cards"
+PACKAGE = "arn:aws:sagemaker:us-east-1:111111111111:model-package/churn/1"
+COMMIT = "0123456789abcdef0123456789abcdef01234567"
+
+
+def sagemaker(method: str, response: dict[str, Any] | None = None, **params: Any) -> Call:
+    return Call(service="sagemaker", method=method, params=params, response=response or {})
+
+
+def create_job(version: int, name: str, error: str | None = None) -> Call:
+    return Call(
+        service="sagemaker",
+        method="create_model_card_export_job",
+        params={
+            "ModelCardName": CARD,
+            "ModelCardVersion": version,
+            "ModelCardExportJobName": name,
+            "OutputConfig": {"S3OutputPath": OUT},
+        },
+        response={} if error else {"ModelCardExportJobArn": f"{ARN}/export-job/{name}"},
+        error=error,
+    )
+
+
+def job_state(status: str, arn: str = JOB, **extra: Any) -> Call:
+    return sagemaker(
+        "describe_model_card_export_job",
+        {
+            "ModelCardExportJobName": arn.rsplit("/", 1)[1],
+            "ModelCardExportJobArn": arn,
+            "Status": status,
+            "ModelCardName": CARD,
+            "ModelCardVersion": 3,
+            "OutputConfig": {"S3OutputPath": OUT},
+            "CreatedAt": 1,
+            "LastModifiedAt": 1,
+            **extra,
+        },
+        ModelCardExportJobArn=arn,
+    )
+
+
+def test_export_of_the_version_just_written_waits_for_the_pdf(stubs: Stubbed) -> None:
+    change = step(Action.EXPORT_CARD, ExportCard(name=CARD, version=None, output_path=OUT))
+    done = stubs.dispatch(
+        change,
+        describe(CARD, ModelCardVersion=3),
+        create_job(3, "Churn-v3"),
+        job_state("InProgress"),
+        job_state("Completed", ExportArtifacts={"S3ExportArtifacts": f"{OUT}/x.pdf"}),
+    )
+    assert done == f"exported {CARD} version 3 to {OUT}/x.pdf"
+    assert len(stubs.sleeps) == 1
+    stubs.done()
+
+
+def test_a_retried_export_finds_its_job_and_a_failed_job_says_why(stubs: Stubbed) -> None:
+    export = ExportCard(name=CARD, version=3, output_path=OUT, attempt=2)
+    arn = f"{ARN}/export-job/Churn-v3-2"
+    stubs.expect(
+        describe(CARD, ModelCardVersion=4),
+        create_job(3, "Churn-v3-2", error="ConflictException"),
+        job_state("Failed", arn, FailureReason="bucket audit does not exist"),
+    )
+    failed = _run(stubs.ctx, step(Action.EXPORT_CARD, export))
+    assert (failed.error_code, failed.error_message) == (
+        "ExportFailed",
+        "bucket audit does not exist",
+    )
+    stubs.done()
+
+
+def test_job_names_fit_sagemaker_and_differ_per_version_and_attempt() -> None:
+    long = ExportCard(name="x" * 63, version=None, output_path=OUT, attempt=12)
+    assert len(long.job_name(123)) <= 63 and long.job_name(123).endswith("-v123-12")
+    short = ExportCard(name=CARD, version=None, output_path=OUT)
+    assert {short.job_name(1), short.job_name(2), replace(short, attempt=2).job_name(1)} == {
+        "Churn-v1",
+        "Churn-v2",
+        "Churn-v1-2",
+    }
+
+
+def test_package_approval_names_the_card_version_and_commit(stubs: Stubbed) -> None:
+    stubs = Stubbed(
+        stubbers=stubs.stubbers, ctx=replace(stubs.ctx, commit=COMMIT), sleeps=stubs.sleeps
+    )
+    update = UpdatePackageApproval(
+        package_arn=PACKAGE, card_name=CARD, approval="Approved", from_approval="Pending"
+    )
+    done = stubs.dispatch(
+        step(Action.UPDATE_PACKAGE_APPROVAL, update),
+        describe(CARD, ModelCardVersion=5),
+        sagemaker(
+            "update_model_package",
+            {"ModelPackageArn": PACKAGE},
+            ModelPackageArn=PACKAGE,
+            ModelApprovalStatus="Approved",
+            ApprovalDescription=f"Model card {CARD} version 5, applied from commit {COMMIT}",
+        ),
+    )
+    assert done == f"{PACKAGE}: Pending → Approved"
+    stubs.done()
+
+
+def test_a_card_write_records_its_commit_in_tags(stubs: Stubbed) -> None:
+    stubs = Stubbed(
+        stubbers=stubs.stubbers, ctx=replace(stubs.ctx, commit=COMMIT), sleeps=stubs.sleeps
+    )
+    update = UpdateStatus(name=CARD, arn=ARN, status="Approved", from_status="PendingReview")
+    stubs.dispatch(
+        step(Action.UPDATE_STATUS, update),
+        sagemaker(
+            "update_model_card",
+            {"ModelCardArn": ARN},
+            ModelCardName=CARD,
+            ModelCardStatus="Approved",
+        ),
+        describe(CARD, ModelCardVersion=3),
+        sagemaker(
+            "list_tags",
+            {"Tags": [{"Key": "reconciler-versions", "Value": "1-2=aaaaaaaaaaaa"}]},
+            ResourceArn=ARN,
+        ),
+        sagemaker(
+            "add_tags",
+            {"Tags": []},
+            ResourceArn=ARN,
+            Tags=[
+                {"Key": "reconciler-commit", "Value": COMMIT},
+                {"Key": "reconciler-versions", "Value": "1-2=aaaaaaaaaaaa 3=0123456789ab"},
+            ],
+        ),
+    )
+    stubs.done()
+
+
+def test_version_mapping_round_trips_and_stays_within_a_tag_value() -> None:
+    mapping = {n: f"{n // 3:012x}" for n in range(1, 200)}
+    value = format_versions(mapping)
+    assert len(value) <= 256
+    parsed = parse_versions(value)
+    assert max(parsed) == 199 and all(parsed[n] == mapping[n] for n in parsed)
+    assert parse_versions("junk 2=abc x-y=z") == {2: "abc"}

@@ -33,7 +33,7 @@ from reconciler.sandbox.cloudtrail.trail import Call, Trail
 from reconciler.sandbox.config import SandboxConfig
 from reconciler.sandbox.errors import AwsError
 from reconciler.sandbox.faults import FaultInjector
-from reconciler.sandbox.http import admin, organizations, sts, wire
+from reconciler.sandbox.http import admin, organizations, s3, sts, wire
 from reconciler.sandbox.identity import IdentityResolver
 from reconciler.sandbox.sagemaker.service import SageMakerService
 from reconciler.sandbox.validation import service_model
@@ -218,6 +218,11 @@ class Front:
                 return wire.render_error(_PROTOCOL[service], fault.error)(environ, start_response)
         if service == "s3":
             self.sagemaker.tick()  # an export PDF due by now must be readable
+            try:
+                self.iam.authorize(caller, s3.requests_for(environ))
+            except AwsError as error:
+                denied = s3.render_denied(error, environ.get("REQUEST_METHOD", ""))
+                return denied(environ, start_response)
         if wire.credential_scope(environ) is not None:
             environ["HTTP_X_MOTO_ACCOUNT_ID"] = caller.account_id
         return self.moto_app(environ, start_response)

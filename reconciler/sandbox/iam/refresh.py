@@ -6,10 +6,12 @@ line). ``tests/sandbox/test_iam_sar.py`` fails while the committed file differs 
 what this command would write, so the data is never edited by hand.
 
 Only what the sandbox authorises is kept: every RAM action, the SageMaker actions of the
-model-card operations (with only the ``model-card`` and ``model-card-export-job``
-resource types), the two KMS actions a KMS-encrypted card needs (without the
-``kms:RecipientAttestation:*`` keys, which only Nitro enclaves send), and the actions
-``EnableSharingWithAwsOrganization`` depends on, and CloudTrail's ``LookupEvents``.
+model-card and Model Registry operations (with only the ``model-card``,
+``model-card-export-job``, ``model-package`` and ``model-package-group`` resource types),
+the S3 object and bucket actions that exports and their download need, the two KMS
+actions a KMS-encrypted card needs (without the ``kms:RecipientAttestation:*`` keys,
+which only Nitro enclaves send), the actions ``EnableSharingWithAwsOrganization``
+depends on, and CloudTrail's ``LookupEvents``.
 """
 
 from __future__ import annotations
@@ -25,11 +27,14 @@ SAGEMAKER_ACTIONS = (
     "AddTags",
     "CreateModelCard",
     "CreateModelCardExportJob",
+    "CreateModelPackage",
+    "CreateModelPackageGroup",
     "DeleteModelCard",
     "DeleteResourcePolicy",
     "DeleteTags",
     "DescribeModelCard",
     "DescribeModelCardExportJob",
+    "DescribeModelPackage",
     "GetResourcePolicy",
     "ListModelCardExportJobs",
     "ListModelCardVersions",
@@ -38,11 +43,19 @@ SAGEMAKER_ACTIONS = (
     "PutResourcePolicy",
     "Search",
     "UpdateModelCard",
+    "UpdateModelPackage",
 )
 # service -> (actions, resource types kept); None keeps every action or type.
 KEPT: dict[str, tuple[tuple[str, ...] | None, frozenset[str] | None]] = {
     "ram": (None, None),
-    "sagemaker": (SAGEMAKER_ACTIONS, frozenset({"model-card", "model-card-export-job"})),
+    "sagemaker": (
+        SAGEMAKER_ACTIONS,
+        frozenset({"model-card", "model-card-export-job", "model-package", "model-package-group"}),
+    ),
+    "s3": (
+        ("GetObject", "PutObject", "ListBucket", "CreateBucket"),
+        frozenset({"bucket", "object"}),
+    ),
     "kms": (("Decrypt", "GenerateDataKey"), frozenset({"key"})),
     "iam": (("CreateServiceLinkedRole",), frozenset({"role"})),
     "sts": (("AssumeRole",), frozenset({"role"})),

@@ -21,6 +21,7 @@ from typing import Any
 from reconciler.sandbox.authz import AccessRequest, request_tag_facts, tag_facts
 from reconciler.sandbox.caller import Caller
 from reconciler.sandbox.sagemaker.model import CARD_ARN, Card, card_arn
+from reconciler.sandbox.sagemaker.registry import group_arn, package_arn
 
 Cards = Mapping[tuple[str, str, str], Card]
 CONTEXT_KEY = "aws:sagemaker:model-card-arn"  # SageMaker's encryption context for a card
@@ -33,6 +34,9 @@ _NAME_OR_ARN = {
 }
 _NAME_ONLY = ("DeleteModelCard", "ListModelCardExportJobs")
 _TAG_OPS = ("AddTags", "ListTags", "DeleteTags")
+REGISTRY_OPERATIONS = frozenset(
+    {"CreateModelPackageGroup", "CreateModelPackage", "DescribeModelPackage", "UpdateModelPackage"}
+)
 
 
 def _target(caller: Caller, name_or_arn: str) -> str:
@@ -124,6 +128,26 @@ def _tagging(cards: Cards, operation: str, params: dict[str, Any]) -> list[Acces
     return [AccessRequest(f"sagemaker:{operation}", {"model-card": arn}, facts)]
 
 
+def _registry(caller: Caller, operation: str, params: dict[str, Any]) -> list[AccessRequest]:
+    """Model Registry calls: the package (or group) by ARN, the requested approval status
+    as ``sagemaker:ModelApprovalStatus``."""
+    action = f"sagemaker:{operation}"
+    if operation == "CreateModelPackageGroup":
+        arn = group_arn(caller.region, caller.account_id, str(params["ModelPackageGroupName"]))
+        return [AccessRequest(action, {"model-package-group": arn})]
+    named = params.get("ModelPackageArn") or params.get("ModelPackageName")
+    named = named or params.get("ModelPackageGroupName")
+    arn = (
+        str(named)
+        if str(named).startswith("arn:")
+        else package_arn(caller.region, caller.account_id, str(named))
+    )
+    facts = {}
+    if params.get("ModelApprovalStatus"):
+        facts["sagemaker:ModelApprovalStatus"] = (str(params["ModelApprovalStatus"]),)
+    return [AccessRequest(action, {"model-package": arn}, facts)]
+
+
 def requests_for(
     cards: Cards, caller: Caller, operation: str, params: dict[str, Any]
 ) -> list[AccessRequest]:
@@ -134,6 +158,8 @@ def requests_for(
         return _on_card(cards, caller, operation, params)
     if operation in _TAG_OPS:
         return _tagging(cards, operation, params)
+    if operation in REGISTRY_OPERATIONS:
+        return _registry(caller, operation, params)
     if operation == "DescribeModelCardExportJob":
         arn = str(params.get("ModelCardExportJobArn"))
         return [AccessRequest(f"sagemaker:{operation}", {"model-card-export-job": arn})]

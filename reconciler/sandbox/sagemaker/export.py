@@ -3,7 +3,12 @@
 Completing a job renders the card version to a PDF and stores it in the sandbox's S3
 (moto) at ``<S3OutputPath>/<card>/<job>/<card>.pdf``, in the account that owns the
 bucket (S3 bucket names are global). A missing bucket fails the job with a
-FailureReason. Jobs belong to the card's owner account even when a consumer created
+FailureReason. The job writes with its creator's permissions (the source IAM template
+grants the exporting role ``s3:PutObject`` on the output path): a creator whose
+identity policies do not allow ``s3:PutObject`` on the PDF's key gets a job that fails
+with the access denial as its FailureReason (AWS does not document when it checks;
+checking at creation and failing the job, not the call, is this sandbox's choice).
+Jobs belong to the card's owner account even when a consumer created
 them (aws-facts §4.1) and disappear with their card.
 """
 
@@ -34,6 +39,13 @@ def split_s3(uri: str) -> tuple[str, str]:
     return bucket, prefix.strip("/")
 
 
+def artifact_key(job: ExportJob) -> tuple[str, str]:
+    """(bucket, key) of the PDF a job writes: ``<S3OutputPath>/<card>/<job>/<card>.pdf``."""
+    bucket, prefix = split_s3(job.output_path)
+    parts = (prefix, job.card.name, job.name, f"{job.card.name}.pdf")
+    return bucket, "/".join(p for p in parts if p)
+
+
 def _pdf_for(job: ExportJob) -> bytes:
     version = job.card.version(job.version)
     return pdf.render(
@@ -55,12 +67,22 @@ class ExportJobs:
         self._config = config
         self.jobs: dict[str, ExportJob] = {}
 
-    def create(self, card: Card, name: str, version: int, output_path: str) -> ExportJob:
+    def create(
+        self,
+        card: Card,
+        name: str,
+        version: int,
+        output_path: str,
+        may_write: Callable[[ExportJob], str | None] = lambda job: None,
+    ) -> ExportJob:
+        """A new InProgress job. ``may_write`` says why the caller may not write the PDF
+        (None: it may); the job then fails with that reason when it runs."""
         job = ExportJob(card, name, version, output_path, self._clock())
         if job.arn in self.jobs:
             raise AwsError(
                 "ConflictException", f"Export job {name} already exists for model card {card.name}."
             )
+        job.denied = may_write(job)
         self.jobs[job.arn] = job
         return job
 
@@ -81,14 +103,16 @@ class ExportJobs:
                 self._finish(job)
 
     def _finish(self, job: ExportJob) -> None:
-        bucket, prefix = split_s3(job.output_path)
+        bucket, key = artifact_key(job)
         job.modified = self._clock()
         owner = s3_backends.bucket_accounts.get(bucket)
         if owner is None:
             job.status = "Failed"
             job.failure = f"The S3 bucket {bucket} does not exist or is not accessible."
             return
-        key = "/".join(p for p in (prefix, job.card.name, job.name, f"{job.card.name}.pdf") if p)
+        if job.denied:
+            job.status, job.failure = "Failed", job.denied
+            return
         partition, account = owner
         try:
             s3_backends[account][partition].put_object(bucket, key, _pdf_for(job))

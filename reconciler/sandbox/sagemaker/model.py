@@ -36,8 +36,13 @@ def user_context(caller: Caller) -> dict[str, Any]:
 CARD_ARN = re.compile(r"arn:aws[a-z\-]*:sagemaker:([a-z0-9\-]*):(\d{12}):model-card/(.*)")
 
 
+def sagemaker_arn(region: str, account: str, resource: str) -> str:
+    """The ARN of a SageMaker resource given as ``<type>/<name>``."""
+    return f"arn:aws:sagemaker:{region}:{account}:{resource}"
+
+
 def card_arn(region: str, account: str, name: str) -> str:
-    return f"arn:aws:sagemaker:{region}:{account}:model-card/{name}"
+    return sagemaker_arn(region, account, f"model-card/{name}")
 
 
 @dataclass
@@ -190,6 +195,7 @@ class ExportJob:
     modified: float = 0.0
     failure: str | None = None
     artifact: str | None = None
+    denied: str | None = None  # why the creator may not write the PDF (fails the job)
 
     @property
     def arn(self) -> str:

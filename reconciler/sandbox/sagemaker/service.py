@@ -1,6 +1,7 @@
 """The sandbox's SageMaker model-card service: its operation table and who may touch which card.
 
-Owns CreateModelCard … ListModelCardExportJobs, ``Search`` with ``Resource=ModelCard``
+Owns CreateModelCard … ListModelCardExportJobs, the Model Registry calls a card's
+package approval needs (``registry``), ``Search`` with ``Resource=ModelCard``
 and AddTags/ListTags/DeleteTags on model-card ARNs; every other SageMaker call goes to
 moto. ``ModelCardName`` takes a name or an ARN exactly where botocore's shape is
 ``ModelCardNameOrArn``. An ARN of another account is a cross-account call: RAM decides
@@ -16,15 +17,23 @@ import threading
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from reconciler.sandbox.authz import ALLOW_ALL, IdentityPolicies
+from reconciler.sandbox.authz import ALLOW_ALL, AccessRequest, IdentityPolicies
 from reconciler.sandbox.caller import Caller
 from reconciler.sandbox.config import SandboxConfig
 from reconciler.sandbox.errors import AwsError, access_denied, validation
 from reconciler.sandbox.sagemaker import tags
 from reconciler.sandbox.sagemaker.authz import requests_for
 from reconciler.sandbox.sagemaker.cards import CardStore, not_found
-from reconciler.sandbox.sagemaker.export import ExportJobs
-from reconciler.sandbox.sagemaker.model import CARD_ARN, Card, card_arn, describe, metadata_only
+from reconciler.sandbox.sagemaker.export import ExportJobs, artifact_key
+from reconciler.sandbox.sagemaker.model import (
+    CARD_ARN,
+    Card,
+    ExportJob,
+    card_arn,
+    describe,
+    metadata_only,
+)
+from reconciler.sandbox.sagemaker.registry import ModelRegistry
 from reconciler.sandbox.sagemaker.search import SearchIndex, search
 from reconciler.sandbox.validation import check_input, service_model
 
@@ -63,6 +72,7 @@ class SageMakerService:
         self._lock = threading.RLock()
         self.cards = CardStore(clock, config)
         self.exports = ExportJobs(clock, config)
+        self.registry = ModelRegistry(clock)
         self.index = SearchIndex()
 
     def handles(self, operation: str, params: dict[str, Any]) -> bool:
@@ -203,8 +213,18 @@ class SageMakerService:
             params["ModelCardExportJobName"],
             version.number,
             params["OutputConfig"]["S3OutputPath"],
+            may_write=lambda job: self._may_write(caller, job),
         )
         return {"ModelCardExportJobArn": job.arn}
+
+    def _may_write(self, caller: Caller, job: ExportJob) -> str | None:
+        bucket, key = artifact_key(job)
+        request = AccessRequest("s3:PutObject", {"object": f"arn:aws:s3:::{bucket}/{key}"})
+        try:
+            self._iam().authorize(caller, [request])
+        except AwsError as denial:
+            return denial.message
+        return None
 
     def _describe_model_card_export_job(
         self, caller: Caller, params: dict[str, Any]
@@ -225,6 +245,20 @@ class SageMakerService:
     ) -> dict[str, Any]:
         card = self.cards.cards.get((caller.account_id, caller.region, params["ModelCardName"]))
         return self.exports.list_jobs([card] if card else [], params)
+
+    # -- model registry ---------------------------------------------------------
+
+    def _create_model_package_group(self, caller: Caller, params: dict[str, Any]) -> dict[str, Any]:
+        return self.registry.create_group(caller, params)
+
+    def _create_model_package(self, caller: Caller, params: dict[str, Any]) -> dict[str, Any]:
+        return self.registry.create_package(caller, params)
+
+    def _describe_model_package(self, caller: Caller, params: dict[str, Any]) -> dict[str, Any]:
+        return self.registry.describe_package(caller, params)
+
+    def _update_model_package(self, caller: Caller, params: dict[str, Any]) -> dict[str, Any]:
+        return self.registry.update_package(caller, params)
 
     # -- search and tags --------------------------------------------------------
 
@@ -261,6 +295,10 @@ HANDLERS: dict[str, Handler] = {
     "CreateModelCardExportJob": SageMakerService._create_model_card_export_job,
     "DescribeModelCardExportJob": SageMakerService._describe_model_card_export_job,
     "ListModelCardExportJobs": SageMakerService._list_model_card_export_jobs,
+    "CreateModelPackageGroup": SageMakerService._create_model_package_group,
+    "CreateModelPackage": SageMakerService._create_model_package,
+    "DescribeModelPackage": SageMakerService._describe_model_package,
+    "UpdateModelPackage": SageMakerService._update_model_package,
     "Search": SageMakerService._search,
     "AddTags": SageMakerService._add_tags,
     "ListTags": SageMakerService._list_tags,

@@ -1,0 +1,60 @@
+"""What an S3 request asks IAM before moto answers it (moto keeps S3's data).
+
+Path-style requests (the sandbox's endpoint is an IP address, so botocore never uses
+virtual hosts): ``/<bucket>`` and ``/<bucket>/<key>``. Authorised, per the Service
+Authorization Reference: GetObject and HeadObject (``s3:GetObject`` on the object),
+PutObject (``s3:PutObject``), ListObjects/ListObjectsV2 (``s3:ListBucket`` on the
+bucket, with ``s3:prefix``) and CreateBucket (``s3:CreateBucket``). Other S3 calls go to
+moto unchecked: the reconciler makes none of them. Bucket policies are not evaluated:
+each account reaches only its own buckets' objects through identity policies.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import parse_qs, unquote
+
+from werkzeug.wrappers import Response
+
+from reconciler.sandbox.authz import AccessRequest
+from reconciler.sandbox.errors import AwsError
+
+
+def object_arn(bucket: str, key: str) -> str:
+    return f"arn:aws:s3:::{bucket}/{key}"
+
+
+def requests_for(environ: dict[str, Any]) -> list[AccessRequest]:
+    """The access requests of one S3 call (none for calls the sandbox leaves unchecked)."""
+    method = environ.get("REQUEST_METHOD", "GET")
+    bucket, _, key = unquote(environ.get("PATH_INFO", "")).lstrip("/").partition("/")
+    query = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
+    if not bucket:
+        return []
+    if key:
+        if method in ("GET", "HEAD") and not set(query) & {"acl", "tagging", "uploads"}:
+            return [AccessRequest("s3:GetObject", {"object": object_arn(bucket, key)})]
+        if method == "PUT" and not set(query) & {"acl", "tagging", "partNumber"}:
+            return [AccessRequest("s3:PutObject", {"object": object_arn(bucket, key)})]
+        return []
+    if method == "GET" and not set(query) - {"list-type", "prefix", "delimiter", "max-keys",
+                                             "continuation-token", "start-after", "marker",
+                                             "encoding-type", "fetch-owner"}:  # fmt: skip
+        facts = {"s3:prefix": tuple(query.get("prefix", [""]))}
+        return [AccessRequest("s3:ListBucket", {"bucket": f"arn:aws:s3:::{bucket}"}, facts)]
+    if method == "PUT" and not query:
+        return [AccessRequest("s3:CreateBucket", {"bucket": f"arn:aws:s3:::{bucket}"})]
+    return []
+
+
+def render_denied(error: AwsError, method: str) -> Response:
+    """S3's own error shape: XML, ``AccessDenied`` with 403 (HEAD has no body)."""
+    body = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f"<Error><Code>AccessDenied</Code><Message>{_xml(error.message)}</Message></Error>"
+    )
+    return Response("" if method == "HEAD" else body, status=403, content_type="application/xml")
+
+
+def _xml(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

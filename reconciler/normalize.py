@@ -238,3 +238,42 @@ def with_live_values(
 def content_json(content: Mapping[str, Any]) -> str:
     """The ``Content`` string to send: canonical key order, compact separators."""
     return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def package_arn_of(content: Mapping[str, Any]) -> str | None:
+    """The model package a card's content names (as the SageMaker SDK writes it)."""
+    details = content.get("model_package_details")
+    arn = details.get("model_package_arn") if isinstance(details, Mapping) else None
+    return arn if isinstance(arn, str) and arn else None
+
+
+TAG_VALUE_LIMIT = 256  # characters AWS allows in a tag value
+
+
+def parse_versions(value: str) -> dict[int, str]:
+    """The version → short commit mapping of a ``reconciler-versions`` tag value."""
+    out: dict[int, str] = {}
+    for entry in value.split():
+        numbers, _, commit = entry.partition("=")
+        first, _, last = numbers.partition("-")
+        if not (first.isdigit() and (last or first).isdigit() and commit):
+            continue  # not ours: a hand edit of the tag is ignored, not fatal
+        for number in range(int(first), int(last or first) + 1):
+            out[number] = commit
+    return out
+
+
+def format_versions(mapping: dict[int, str]) -> str:
+    """Runs of consecutive versions with one commit as ``a-b=commit``; the oldest entries
+    are dropped until the value fits in a tag."""
+    entries: list[str] = []
+    runs: list[tuple[int, int, str]] = []
+    for number in sorted(mapping):
+        if runs and runs[-1][1] == number - 1 and runs[-1][2] == mapping[number]:
+            runs[-1] = (runs[-1][0], number, mapping[number])
+        else:
+            runs.append((number, number, mapping[number]))
+    entries = [f"{a}={c}" if a == b else f"{a}-{b}={c}" for a, b, c in runs]
+    while len(" ".join(entries)) > TAG_VALUE_LIMIT:
+        entries.pop(0)
+    return " ".join(entries)

@@ -43,6 +43,7 @@ from reconciler.commands.verify import verify_consumers
 from reconciler.diff.compose import PlanOptions, card_changes, diff_all, plan_from, unmanaged
 from reconciler.errors import ReconcilerError
 from reconciler.graph.build import drift_change
+from reconciler.live import audit as live_audit
 from reconciler.live import ram as live_ram
 from reconciler.live import sagemaker as live_sagemaker
 from reconciler.live.cloudtrail import ram_events
@@ -50,6 +51,7 @@ from reconciler.live.history import history_since
 from reconciler.live.model import LiveCard, LiveState
 from reconciler.live.organization import read_organization
 from reconciler.live.replicas import read_replicas
+from reconciler.load.commit import current_commit
 from reconciler.load.desired import Config, DesiredState, TargetSpec
 from reconciler.load.repo import InvalidRepository, load_repository
 from reconciler.load.targets import for_target
@@ -79,6 +81,8 @@ class Target:
     @property
     def name(self) -> str:
         return self.state.config.target
+
+    commit: str | None = None  # the git commit being applied (audit trail)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -124,7 +128,8 @@ def open_target(state: DesiredState, settings: RunSettings) -> Target:
     config = state.config
     session = card_session(config, config.targets[config.target], settings)
     spokes = {s.name: card_session(config, s, settings) for s in config.spokes_of(config.target)}
-    return Target(state=state, session=session, spokes=spokes)
+    commit = current_commit(settings.repo)
+    return Target(state=state, session=session, spokes=spokes, commit=commit)
 
 
 def card_session(config: Config, target: TargetSpec, settings: RunSettings) -> AwsSession:
@@ -232,7 +237,8 @@ def plan_run(target: Target, options: PlanOptions) -> PlanRun:
     run = compare(state, live, options)
     doubtful = suspects(state, live, run.found)
     confirmed = confirm_cards(target.session, live, doubtful)
-    return run if confirmed is live else compare(state, confirmed, options)
+    audited = live_audit.read_audit(target.session, state, confirmed)
+    return run if audited is live else compare(state, audited, options)
 
 
 def with_replicas(state: DesiredState, spokes: Mapping[str, AwsSession]) -> DesiredState:
@@ -301,7 +307,15 @@ def apply_run(target: Target, request: ApplyRequest, hooks: ApplyHooks) -> Apply
         )
     parallelism = request.parallelism or target.state.config.parallelism or DEFAULT_PARALLELISM
     hooks.starting(len(plan.adoptions) + len(plan.changes))
-    steps = execute(target.session, plan, request.waits, hooks.progress, parallelism, plan_checksum)
+    steps = execute(
+        target.session,
+        plan,
+        request.waits,
+        hooks.progress,
+        parallelism,
+        plan_checksum,
+        commit=target.commit,
+    )
     report = replace(report, steps=steps)
     if any(s.status is StepStatus.FAILED for s in steps):
         return ApplyOutcome(report=report, verification=None, run=run)

@@ -43,7 +43,7 @@ ROLE_ARNS = [
 ]
 ROLES = ("plan", "apply", "verify")
 PRINCIPALS = ["222222222222", "333333333333", "444444444444"]
-SERVICES = ("sagemaker", "ram", "sts", "organizations", "cloudtrail")
+SERVICES = ("sagemaker", "ram", "sts", "organizations", "cloudtrail", "s3")
 PACKAGE = Path(__file__).resolve().parent.parent / "reconciler"
 Cli = Callable[..., Any]
 
@@ -58,6 +58,7 @@ ROLE_MODULES: dict[str, tuple[str, ...]] = {
         "live/sagemaker.py",
         "live/ram.py",
         "live/organization.py",
+        "live/audit.py",
         "apply/*.py",
     ),
     "verify": ("commands/verify.py",),
@@ -80,6 +81,18 @@ CLIENT_OF = {
 # Calls made, and printed, only when reconciler.yaml declares something (the example
 # repository does not): checking organization.id needs an organization.id.
 ONLY_WITH_ORGANIZATION = frozenset({"organizations:DescribeOrganization"})
+# Calls of the audit trail, printed only when reconciler.yaml declares exports or registry
+# sync, or a card names a model package (test_iam_audit covers them).
+ONLY_WITH_AUDIT = frozenset(
+    {
+        "sagemaker:ListModelCardExportJobs",
+        "sagemaker:DescribeModelCardExportJob",
+        "sagemaker:CreateModelCardExportJob",
+        "sagemaker:DescribeModelPackage",
+        "sagemaker:UpdateModelPackage",
+        "s3:HeadObject",
+    }
+)
 NOT_OPERATIONS = frozenset({"meta", "exceptions", "get_paginator", "get_waiter", "can_paginate"})
 KMS_ACTIONS = {
     "plan": ["kms:Decrypt"],
@@ -356,7 +369,8 @@ def static_operations(role: str) -> set[str]:
     paths = {p for pattern in ROLE_MODULES[role] for p in PACKAGE.glob(pattern)}
     found = {op for path in sorted(paths) for op in client_calls(path)}
     found |= {d for op in found for d in implied(op)}
-    return found - set(NOT_THIS_ROLE.get(role, {})) - NEEDS_NO_PERMISSION - ONLY_WITH_ORGANIZATION
+    conditional = ONLY_WITH_ORGANIZATION | ONLY_WITH_AUDIT
+    return found - set(NOT_THIS_ROLE.get(role, {})) - NEEDS_NO_PERMISSION - conditional
 
 
 def test_the_module_table_names_real_files() -> None:

@@ -14,11 +14,10 @@ from botocore.exceptions import ClientError
 from reconciler.apply.context import StepContext
 from reconciler.aws.session import error_code
 from reconciler.aws.waits import export_finished
-from reconciler.normalize import COMMIT_TAG, VERSIONS_TAG
+from reconciler.normalize import COMMIT_TAG, VERSIONS_TAG, format_versions, parse_versions
 from reconciler.plan.payloads import ExportCard, UpdatePackageApproval
 
 SHORT = 12
-TAG_VALUE_LIMIT = 256
 
 
 def current_version(ctx: StepContext, name: str) -> tuple[str, int]:
@@ -75,32 +74,3 @@ def record_commit(ctx: StepContext, name: str) -> None:
             {"Key": VERSIONS_TAG, "Value": format_versions(mapping)},
         ],
     )
-
-
-def parse_versions(value: str) -> dict[int, str]:
-    """The version → short commit mapping of a ``reconciler-versions`` tag value."""
-    out: dict[int, str] = {}
-    for entry in value.split():
-        numbers, _, commit = entry.partition("=")
-        first, _, last = numbers.partition("-")
-        if not (first.isdigit() and (last or first).isdigit() and commit):
-            continue  # not ours: a hand edit of the tag is ignored, not fatal
-        for number in range(int(first), int(last or first) + 1):
-            out[number] = commit
-    return out
-
-
-def format_versions(mapping: dict[int, str]) -> str:
-    """Runs of consecutive versions with one commit as ``a-b=commit``; the oldest entries
-    are dropped until the value fits in a tag."""
-    entries: list[str] = []
-    runs: list[tuple[int, int, str]] = []
-    for number in sorted(mapping):
-        if runs and runs[-1][1] == number - 1 and runs[-1][2] == mapping[number]:
-            runs[-1] = (runs[-1][0], number, mapping[number])
-        else:
-            runs.append((number, number, mapping[number]))
-    entries = [f"{a}={c}" if a == b else f"{a}-{b}={c}" for a, b, c in runs]
-    while len(" ".join(entries)) > TAG_VALUE_LIMIT:
-        entries.pop(0)
-    return " ".join(entries)

@@ -27,6 +27,9 @@ the SageMaker Developer Guide "Set up cross-account support for Amazon SageMaker
 Cards" (model-cards-xaccount.html) for the KMS actions and encryption context; botocore's
 service models for the operations.
 
+Exports and the Model Registry add their statements only where the repository uses them
+(``commands/iam_audit``).
+
 Scoping decisions:
 
 - ``sts:GetCallerIdentity``, which checks the account, is not listed: STS documents that
@@ -100,6 +103,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from reconciler.arns import RESOURCE_TYPE, partition_for
+from reconciler.commands.iam_audit import audit_reads, audit_writes
 from reconciler.diff.shares import resolved_principals
 from reconciler.errors import ReconcilerError
 from reconciler.load.desired import AWS_MANAGED_PERMISSIONS, Config, DesiredState
@@ -147,6 +151,10 @@ class Scope:
     @property
     def cards(self) -> str:
         return self.arn("sagemaker", "model-card/*")
+
+    @property
+    def packages(self) -> str:
+        return self.arn("sagemaker", "model-package/*")
 
     @property
     def shares(self) -> str:
@@ -262,6 +270,7 @@ def plan_statements(s: Scope, state: DesiredState) -> list[Statement]:
     return [
         *read_statements(s, history=True),
         *organization_statements(state),
+        *audit_reads(s, state),
         statement("DecryptModelCards", ["kms:Decrypt"], s.keys, s.via_sagemaker()),
         # SAR: LookupEvents has no resource types, so only "*" matches. drift reads RAM's
         # events to say who changed a share outside git.
@@ -403,7 +412,9 @@ def apply_statements(s: Scope, state: DesiredState) -> list[Statement]:
     return [
         *read_statements(s, history=False),
         *organization_statements(state),
+        *audit_reads(s, state),
         *card_writes(s),
+        *audit_writes(s, state),
         *permission_writes(s),
         *share_writes(s),
         *assume,

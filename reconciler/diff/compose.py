@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from reconciler.arns import Arns
+from reconciler.diff.audit import diff_audit
 from reconciler.diff.blocked import blocked_addresses, without_blocked
 from reconciler.diff.cards import CardDiffOptions, diff_cards
 from reconciler.diff.names import display_names
@@ -39,7 +40,8 @@ def diff_all(n: Normalised, arns: Arns, options: PlanOptions) -> PlanPart:
     )
     after = replace(n, live=replace(n.live, shares=_after_replacements(n.live, cards.changes)))
     shares = diff_shares(after, arns, options.prune, updating)
-    parts = (cards, replicas, permissions, shares)
+    audit = diff_audit(n, cards.changes, [a.address for a in cards.adoptions])
+    parts = (cards, replicas, audit, permissions, shares)
     return PlanPart(
         changes=list(ordered([c for p in parts for c in p.changes])),
         errors=sorted(e for p in parts for e in p.errors),

@@ -1,6 +1,7 @@
-"""Read a card's version history, newest first, to say who changed it since git last
-matched it. Stops at the first version the caller's predicate accepts, so a card edited
-once costs one list call and two describes.
+"""Read a card's version history, newest first: to say who changed it since git last
+matched it (``history_since``: stops at the first version the caller's predicate accepts,
+so a card edited once costs one list call and two describes), and every version with the
+commit that wrote it (``card_versions``, from the ``reconciler-versions`` tag).
 """
 
 from __future__ import annotations
@@ -9,9 +10,9 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from reconciler.aws.session import aws_errors, pages
-from reconciler.live.model import Version
-from reconciler.live.sagemaker import identity
-from reconciler.normalize import readable_content
+from reconciler.live.model import TracedVersion, Version
+from reconciler.live.sagemaker import identity, time_text
+from reconciler.normalize import COMMIT_TAG, VERSIONS_TAG, parse_versions, readable_content
 
 MAX_VERSIONS = 50
 
@@ -52,4 +53,52 @@ def _describe(client: Any, name: str, number: int) -> Version:
         modified_by=identity(card.get("LastModifiedBy") or card.get("CreatedBy")),
         modified_at=modified.isoformat() if modified is not None else None,
         content=readable_content(card.get("Content")) or {},  # unreadable: matches nothing
+    )
+
+
+def card_versions(sagemaker: Any, name: str) -> tuple[TracedVersion, ...]:
+    """Every live version of a card (newest first) with the commit that wrote it, if any."""
+    with aws_errors(f"reading the versions of model card {name}"):
+        card = sagemaker.describe_model_card(ModelCardName=name)
+        tags = {
+            t["Key"]: t["Value"]
+            for t in sagemaker.list_tags(ResourceArn=card["ModelCardArn"])["Tags"]
+        }
+        summaries = list(
+            pages(
+                sagemaker.list_model_card_versions,
+                "ModelCardVersionSummaryList",
+                "NextToken",
+                ModelCardName=name,
+                SortBy="Version",
+                SortOrder="Descending",
+                MaxResults=100,
+            )
+        )
+        commits = parse_versions(tags.get(VERSIONS_TAG, ""))
+        latest = tags.get(COMMIT_TAG)
+        return tuple(_traced(sagemaker, name, s, commits, latest) for s in summaries)
+
+
+def _traced(
+    sagemaker: Any,
+    name: str,
+    summary: Mapping[str, Any],
+    commits: dict[int, str],
+    latest: str | None,
+) -> TracedVersion:
+    number = int(summary["ModelCardVersion"])
+    card = sagemaker.describe_model_card(
+        ModelCardName=name, ModelCardVersion=number, IncludedData="MetadataOnly"
+    )
+    commit = commits.get(number)
+    if commit and latest and latest.startswith(commit):
+        commit = latest  # the full commit of the latest apply
+    when = summary.get("LastModifiedTime") or summary.get("CreationTime")
+    return TracedVersion(
+        number=number,
+        status=str(summary.get("ModelCardStatus", "")),
+        modified_at=time_text(when),
+        modified_by=identity(card.get("LastModifiedBy") or card.get("CreatedBy")),
+        commit=commit,
     )

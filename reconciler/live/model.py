@@ -65,6 +65,37 @@ class Trail:
 
 
 @dataclass(frozen=True, kw_only=True)
+class LiveExport:
+    """The PDF export of a card's current version: ``uri`` of the PDF when one exists in
+    S3; ``jobs`` export jobs of this version so far; ``running`` while one is."""
+
+    version: int
+    uri: str | None
+    jobs: int = 0
+    running: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class LivePackage:
+    """A model package a card names, as the Model Registry has it."""
+
+    arn: str
+    approval: str
+    modified_by: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class TracedVersion:
+    """One live card version and the commit that wrote it (None: not from git)."""
+
+    number: int
+    status: str
+    modified_at: str | None
+    modified_by: str | None
+    commit: str | None
+
+
+@dataclass(frozen=True, kw_only=True)
 class LiveAssociation:
     entity: str  # a card ARN, an account ID or an organization/OU ARN
     status: str
@@ -109,6 +140,8 @@ class LiveState:
     shares: Mapping[str, LiveShare]  # by share name; shares in DELETING/DELETED are left out
     permissions: Mapping[str, LivePermission]
     organization: OrganizationFact | None = None  # read only when reconciler.yaml names one
+    exports: Mapping[str, LiveExport] = field(default_factory=dict)  # by card name
+    packages: Mapping[str, LivePackage | None] = field(default_factory=dict)  # by ARN
 
     @cached_property
     def accounts_inside_organization(self) -> frozenset[str]:

@@ -92,7 +92,7 @@ def _from_record(
         unreadable=readable is None,
         tags={t["Key"]: t.get("Value", "") for t in record.get("Tags", [])},
         kms_key_id=(record.get("SecurityConfig") or {}).get("KmsKeyId"),
-        last_modified_time=_time(record.get("LastModifiedTime")),
+        last_modified_time=time_text(record.get("LastModifiedTime")),
         last_modified_by=identity(record.get("LastModifiedBy")),
         processing_status=_deleting(record.get("ModelCardProcessingStatus")),
         confirmed=confirmed,
@@ -107,7 +107,7 @@ def identity(user: Mapping[str, Any] | None) -> str | None:
     return iam.get("Arn") or user.get("UserProfileName") or user.get("UserProfileArn")
 
 
-def _time(value: Any) -> str | None:
+def time_text(value: Any) -> str | None:
     return value.isoformat() if isinstance(value, datetime) else None
 
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from reconciler.apply.audit import format_versions, parse_versions
 from reconciler.apply.executor import _run
+from reconciler.normalize import format_versions, parse_versions
 from reconciler.plan.model import Action
 from reconciler.plan.payloads import ExportCard, UpdatePackageApproval, UpdateStatus
 from tests.unit.stubs import Call, Stubbed, card_arn, describe, step

@@ -1,0 +1,124 @@
+"""Diff the audit trail: PDF exports of cards and the approval of the model packages
+cards document. Pure; runs after the card diff, whose changes it reads.
+
+Exports: a managed card whose git status is one of ``exports.statuses`` needs a PDF of
+its current version. When the plan writes the card (create, replace, content or status),
+the export follows that write, of the version it makes; otherwise the live export of the
+current version decides (none, or its PDF gone from S3: export again, under a new job
+name). Packages: a card naming a model package that does not exist is a plan error on
+that line; with ``registry.sync_approval`` the package's approval follows the card's
+status through ``registry.mapping``, else a mismatch is a warning.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from reconciler.diagnostics import Diagnostic, json_path
+from reconciler.live.model import LiveCard, is_managed
+from reconciler.load.desired import CardSpec
+from reconciler.normalize import Normalised, package_arn_of
+from reconciler.plan.model import Action, Change, FieldChange, PlanPart, Reason
+from reconciler.plan.payloads import ExportCard, UpdatePackageApproval
+
+# Actions after which the card has a new version.
+WRITES_VERSION = frozenset(
+    {Action.CREATE_CARD, Action.REPLACE_CARD, Action.UPDATE_CONTENT, Action.UPDATE_STATUS}
+)
+PACKAGE_PATH = ("content", "model_package_details", "model_package_arn")
+
+
+def diff_audit(n: Normalised, card_changes: Iterable[Change], adopted: Iterable[str]) -> PlanPart:
+    """Export and package-approval changes, errors and warnings for every card in git.
+    ``adopted``: addresses of cards the plan adopts (they count as managed)."""
+    out = PlanPart()
+    changes = list(card_changes)
+    writing = {c.address for c in changes if c.action in WRITES_VERSION}
+    planned = {c.address for c in changes}
+    owned = set(adopted)
+    for card in sorted(n.state.cards.values(), key=lambda c: c.name):
+        address = f"card.{card.name}"
+        live = n.live.cards.get(card.name)
+        unmanaged = live is not None and not is_managed(live.tags, n.state.config.ownership)
+        if unmanaged and address not in owned | planned:
+            continue  # not ours: reported as unmanaged, never touched
+        _package(n, card, out)
+        export = _export(n, card, live, address in writing)
+        if export is not None:
+            out.changes.append(export)
+    return out
+
+
+def _export(n: Normalised, card: CardSpec, live: LiveCard | None, writes: bool) -> Change | None:
+    exports = n.state.config.exports
+    if exports is None or card.status not in exports.statuses:
+        return None
+    if writes or live is None:
+        payload = ExportCard(name=card.name, version=None, output_path=exports.output_path)
+        detail = f"export the version this apply writes to {exports.output_path}/"
+    else:
+        found = n.live.exports.get(card.name)
+        if found is None or found.uri or found.running:
+            return None
+        attempt = found.jobs + 1
+        payload = ExportCard(
+            name=card.name, version=live.version, output_path=exports.output_path, attempt=attempt
+        )
+        gone = " (its earlier PDF is gone from S3)" if found.jobs else ""
+        detail = f"version {live.version} has no PDF export{gone}"
+    return Change(
+        address=f"card.{card.name}",
+        action=Action.EXPORT_CARD,
+        reason=Reason.EXPORT_MISSING,
+        detail=detail,
+        payload=payload,
+    )
+
+
+def _package(n: Normalised, card: CardSpec, out: PlanPart) -> None:
+    arn = package_arn_of(card.content)
+    if arn is None or arn not in n.live.packages:
+        return
+    package = n.live.packages[arn]
+    if package is None:
+        out.errors.append(_missing(n, card, arn))
+        return
+    registry = n.state.config.registry
+    wanted = registry.approval_for(card.status)
+    if wanted is None or package.approval == wanted:
+        return
+    if not registry.sync_approval:
+        out.warnings.append(
+            f"card '{card.name}' is {card.status} but its model package {arn} is "
+            f"{package.approval or 'without approval status'} (expected {wanted}): set "
+            "registry.sync_approval in reconciler.yaml to keep them in step, or approve "
+            "the package in the Model Registry"
+        )
+        return
+    out.changes.append(
+        Change(
+            address=f"card.{card.name}",
+            action=Action.UPDATE_PACKAGE_APPROVAL,
+            reason=Reason.APPROVAL_DIFFERS,
+            detail=f"model package approval {package.approval} → {wanted} (card {card.status})",
+            fields=(FieldChange("$.ModelApprovalStatus", package.approval, wanted),),
+            payload=UpdatePackageApproval(
+                package_arn=arn,
+                card_name=card.name,
+                approval=wanted,
+                from_approval=package.approval,
+            ),
+        )
+    )
+
+
+def _missing(n: Normalised, card: CardSpec, arn: str) -> Diagnostic:
+    doc = n.state.documents[card.file]
+    return Diagnostic(
+        file=card.file,
+        position=doc.locate(PACKAGE_PATH),
+        path=json_path(PACKAGE_PATH),
+        message=f"model package {arn} does not exist (DescribeModelPackage): register the "
+        "model in the Model Registry first, or correct the ARN",
+        code="missing-package",
+    )

@@ -1,0 +1,121 @@
+"""Read what the audit trail depends on: the PDF export of each exported card's current
+version (ListModelCardExportJobs, then HeadObject of the newest completed job's PDF), the
+model packages cards name (DescribeModelPackage).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from reconciler.aws.session import AwsSession, aws_errors, error_code, pages
+from reconciler.live.model import LiveCard, LiveExport, LivePackage, LiveState
+from reconciler.live.sagemaker import identity
+from reconciler.load.desired import DesiredState
+from reconciler.normalize import package_arn_of
+
+MISSING_PACKAGE = ("ValidationException", "ResourceNotFound")
+
+
+def read_exports(
+    sagemaker: Any, s3: Any, cards: Iterable[LiveCard], workers: int
+) -> dict[str, LiveExport]:
+    """The export of each card's current version, by card name."""
+    wanted = list(cards)
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        found = pool.map(lambda card: _export_of(sagemaker, s3, card), wanted)
+        return {card.name: export for card, export in zip(wanted, found, strict=True)}
+
+
+def _export_of(sagemaker: Any, s3: Any, card: LiveCard) -> LiveExport:
+    with aws_errors(f"listing the export jobs of model card {card.name}"):
+        jobs = list(
+            pages(
+                sagemaker.list_model_card_export_jobs,
+                "ModelCardExportJobSummaries",
+                "NextToken",
+                ModelCardName=card.name,
+                ModelCardVersion=card.version,
+                SortBy="CreationTime",
+                SortOrder="Descending",
+                MaxResults=100,
+            )
+        )
+    running = any(j["Status"] == "InProgress" for j in jobs)
+    done = [j for j in jobs if j["Status"] == "Completed"]
+    uri = _artifact(sagemaker, s3, done[0]["ModelCardExportJobArn"]) if done else None
+    return LiveExport(version=card.version, uri=uri, jobs=len(jobs), running=running)
+
+
+def _artifact(sagemaker: Any, s3: Any, job_arn: str) -> str | None:
+    """The job's PDF URI if the object is still there."""
+    with aws_errors(f"reading export job {job_arn}"):
+        job = sagemaker.describe_model_card_export_job(ModelCardExportJobArn=job_arn)
+    uri = str(job.get("ExportArtifacts", {}).get("S3ExportArtifacts", ""))
+    return uri if uri and object_exists(s3, uri) else None
+
+
+def split_uri(uri: str) -> tuple[str, str]:
+    """(bucket, key) of an ``s3://`` URI."""
+    bucket, _, key = uri.removeprefix("s3://").partition("/")
+    return bucket, key
+
+
+def object_exists(s3: Any, uri: str) -> bool:
+    bucket, key = split_uri(uri)
+    with aws_errors(f"checking {uri} (s3:GetObject)"):
+        try:
+            s3.head_object(Bucket=bucket, Key=key)
+        except ClientError as e:
+            if error_code(e) in ("404", "NoSuchKey", "NotFound"):
+                return False
+            raise
+    return True
+
+
+def read_packages(sagemaker: Any, arns: Iterable[str]) -> dict[str, LivePackage | None]:
+    """Each named package (None: it does not exist), by ARN."""
+    return {arn: _package(sagemaker, arn) for arn in sorted(set(arns))}
+
+
+def _package(sagemaker: Any, arn: str) -> LivePackage | None:
+    with aws_errors(f"describing model package {arn}"):
+        try:
+            package = sagemaker.describe_model_package(ModelPackageName=arn)
+        except ClientError as e:
+            if error_code(e) in MISSING_PACKAGE and "not exist" in str(e).lower():
+                return None
+            raise
+    return LivePackage(
+        arn=arn,
+        approval=package.get("ModelApprovalStatus", ""),
+        modified_by=identity(package.get("LastModifiedBy") or package.get("CreatedBy")),
+    )
+
+
+def read_audit(session: AwsSession, state: DesiredState, live: LiveState) -> LiveState:
+    """Add what the audit trail needs to ``live``: the export of each card git wants
+    exported whose live status already matches, and every model package cards name."""
+    exports = state.config.exports
+    exported = [
+        live.cards[name]
+        for name, card in sorted(state.cards.items())
+        if exports is not None
+        and card.status in exports.statuses
+        and name in live.cards
+        and live.cards[name].status == card.status
+    ]
+    packages = {a for c in state.cards.values() if (a := package_arn_of(c.content))}
+    if not exported and not packages:
+        return live
+    sagemaker, workers = session.client("sagemaker"), session.settings.max_workers
+    found = read_exports(sagemaker, session.client("s3"), exported, workers)
+    return replace(
+        live,
+        exports=found if exported else {},
+        packages=read_packages(sagemaker, packages),
+    )

@@ -24,6 +24,7 @@ shown in reports and never compared. ``Content`` as sent and received (``content
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -245,6 +246,25 @@ def package_arn_of(content: Mapping[str, Any]) -> str | None:
     details = content.get("model_package_details")
     arn = details.get("model_package_arn") if isinstance(details, Mapping) else None
     return arn if isinstance(arn, str) and arn else None
+
+
+def export_job_name(card: str, version: int, status: str, attempt: int = 1) -> str:
+    """The name of the job that exports ``card`` at ``version`` in ``status``: the same
+    inputs always give the same name (so a retry finds its job), a re-export of the same
+    version and status counts up ``attempt``. Long card names are shortened with a digest
+    to fit the 63 characters SageMaker allows."""
+    base = f"-v{version}-{status.lower()}"
+    room = 63 - len(base) - 4  # the card's part is the same for attempts up to 999
+    if len(card) > room:
+        digest = hashlib.sha256(card.encode()).hexdigest()[:8]
+        card = f"{card[: room - 9].rstrip('-')}-{digest}"
+    return card + base + (f"-{attempt}" if attempt > 1 else "")
+
+
+def is_export_of(job: str, card: str, version: int, status: str) -> bool:
+    """Whether ``job`` is one of the names ``export_job_name`` gives these inputs."""
+    first = export_job_name(card, version, status)
+    return job == first or (job.startswith(f"{first}-") and job[len(first) + 1 :].isdigit())
 
 
 TAG_VALUE_LIMIT = 256  # characters AWS allows in a tag value

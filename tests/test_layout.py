@@ -45,6 +45,7 @@ ALLOWED: dict[str, frozenset[str]] = {
             "apply.report",
             "commands.consumers",
             "commands.drift",
+            "commands.audit_reports",
             "diagnostics",
             "graph",
             "words",
@@ -54,6 +55,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "commands.trail": frozenset(
         {"commands.drift", "live.model", "load.desired", "plan.model", "plan.payloads"}
     ),
+    "commands.audit_reports": frozenset({"live.model"}),
     "commands.consumers": frozenset(),
     "graph": frozenset({"load.desired", "load.rules", "live.model", "diff.shares"}),
 }
@@ -70,6 +72,7 @@ NO_AWS = (
     "commands.drift",
     "commands.trail",
     "commands.consumers",
+    "commands.audit_reports",
 )
 # Only the commands that run the sandbox import it, and only inside a function.
 SANDBOX_USERS = frozenset({"cli.local", "commands.demo"})

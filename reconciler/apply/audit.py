@@ -14,7 +14,13 @@ from botocore.exceptions import ClientError
 from reconciler.apply.context import StepContext
 from reconciler.aws.session import error_code
 from reconciler.aws.waits import export_finished
-from reconciler.normalize import COMMIT_TAG, VERSIONS_TAG, format_versions, parse_versions
+from reconciler.normalize import (
+    COMMIT_TAG,
+    VERSIONS_TAG,
+    export_job_name,
+    format_versions,
+    parse_versions,
+)
 from reconciler.plan.payloads import ExportCard, UpdatePackageApproval
 
 SHORT = 12
@@ -27,10 +33,16 @@ def current_version(ctx: StepContext, name: str) -> tuple[str, int]:
 
 
 def export_card(ctx: StepContext, export: ExportCard) -> str:
-    """Start the export job (or find the one an earlier attempt started), wait for it."""
+    version, uri = run_export(ctx, export)
+    return f"exported {export.name} version {version} to {uri}"
+
+
+def run_export(ctx: StepContext, export: ExportCard) -> tuple[int, str]:
+    """Start the export job (or find the one an earlier attempt started) and wait for it:
+    the version exported and the PDF's S3 URI. A failed job raises WaitFailed."""
     card_arn, latest = current_version(ctx, export.name)
     version = export.version or latest
-    job = export.job_name(version)
+    job = export_job_name(export.name, version, export.status, export.attempt)
     try:
         arn = ctx.sagemaker.create_model_card_export_job(
             ModelCardName=export.name,
@@ -42,8 +54,7 @@ def export_card(ctx: StepContext, export: ExportCard) -> str:
         if error_code(e) != "ConflictException":
             raise
         arn = f"{card_arn}/export-job/{job}"  # this job ran before: wait for its result
-    uri = export_finished(ctx.sagemaker, arn, ctx.waits)
-    return f"exported {export.name} version {version} to {uri}"
+    return version, export_finished(ctx.sagemaker, arn, ctx.waits)
 
 
 def update_package_approval(ctx: StepContext, update: UpdatePackageApproval) -> str:

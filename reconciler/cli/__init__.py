@@ -5,7 +5,8 @@ lazily, in ``local`` (the `sandbox` and `demo` commands).
 
 from reconciler.cli import read  # noqa: I001 - registration order is the help order
 from reconciler.cli import write
+from reconciler.cli import audit
 from reconciler.cli import local
 from reconciler.cli.base import app, main
 
-__all__ = ["app", "local", "main", "read", "write"]
+__all__ = ["app", "audit", "local", "main", "read", "write"]

@@ -54,7 +54,9 @@ def _export(n: Normalised, card: CardSpec, live: LiveCard | None, writes: bool) 
     if exports is None or card.status not in exports.statuses:
         return None
     if writes or live is None:
-        payload = ExportCard(name=card.name, version=None, output_path=exports.output_path)
+        payload = ExportCard(
+            name=card.name, version=None, status=card.status, output_path=exports.output_path
+        )
         detail = f"export the version this apply writes to {exports.output_path}/"
     else:
         found = n.live.exports.get(card.name)
@@ -62,7 +64,11 @@ def _export(n: Normalised, card: CardSpec, live: LiveCard | None, writes: bool) 
             return None
         attempt = found.jobs + 1
         payload = ExportCard(
-            name=card.name, version=live.version, output_path=exports.output_path, attempt=attempt
+            name=card.name,
+            version=live.version,
+            status=card.status,
+            output_path=exports.output_path,
+            attempt=attempt,
         )
         gone = " (its earlier PDF is gone from S3)" if found.jobs else ""
         detail = f"version {live.version} has no PDF export{gone}"

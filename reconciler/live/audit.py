@@ -16,7 +16,7 @@ from reconciler.aws.session import AwsSession, aws_errors, error_code, pages
 from reconciler.live.model import LiveCard, LiveExport, LivePackage, LiveState
 from reconciler.live.sagemaker import identity
 from reconciler.load.desired import DesiredState
-from reconciler.normalize import package_arn_of
+from reconciler.normalize import is_export_of, package_arn_of
 
 MISSING_PACKAGE = ("ValidationException", "ResourceNotFound")
 
@@ -32,6 +32,8 @@ def read_exports(
 
 
 def _export_of(sagemaker: Any, s3: Any, card: LiveCard) -> LiveExport:
+    """The export of the card's version in its status (jobs named by ``export_job_name``;
+    jobs someone else started do not count)."""
     with aws_errors(f"listing the export jobs of model card {card.name}"):
         jobs = list(
             pages(
@@ -45,6 +47,11 @@ def _export_of(sagemaker: Any, s3: Any, card: LiveCard) -> LiveExport:
                 MaxResults=100,
             )
         )
+    jobs = [
+        j
+        for j in jobs
+        if is_export_of(j["ModelCardExportJobName"], card.name, card.version, card.status)
+    ]
     running = any(j["Status"] == "InProgress" for j in jobs)
     done = [j for j in jobs if j["Status"] == "Completed"]
     uri = _artifact(sagemaker, s3, done[0]["ModelCardExportJobArn"]) if done else None

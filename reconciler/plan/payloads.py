@@ -8,7 +8,6 @@ that match (and at the executor's dispatch) until both know it.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
@@ -133,25 +132,17 @@ class ReplicateCard:
 
 @dataclass(frozen=True, kw_only=True)
 class ExportCard:
-    """Export one card version as a PDF into ``output_path`` (an S3 URI). ``version`` None:
-    the version this apply writes (read after the card's updates). ``attempt`` counts the
-    exports of that version already made, so a re-export gets a new job name."""
+    """Export one card version, in ``status``, as a PDF into ``output_path`` (an S3 URI).
+    ``version`` None: the version this apply writes (read after the card's updates).
+    ``attempt`` counts the exports of that version and status already made, so a
+    re-export gets a new job name. (A status change keeps the version number in
+    SageMaker, so the status is part of what is exported.)"""
 
     name: str
     version: int | None
+    status: str
     output_path: str
     attempt: int = 1
-
-    def job_name(self, version: int) -> str:
-        """The export job's name, derived from card, version and attempt: a retried step
-        finds its own job instead of exporting twice. Long card names are shortened with
-        a digest to fit the 63 characters SageMaker allows."""
-        suffix = f"-v{version}" + (f"-{self.attempt}" if self.attempt > 1 else "")
-        name = self.name
-        if len(name) + len(suffix) > 63:
-            digest = hashlib.sha256(name.encode()).hexdigest()[:8]
-            name = f"{name[: 63 - len(suffix) - 9].rstrip('-')}-{digest}"
-        return name + suffix
 
 
 @dataclass(frozen=True, kw_only=True)

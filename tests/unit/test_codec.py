@@ -111,7 +111,13 @@ SAMPLES: dict[Action, tuple[Reason, Payload]] = {
     ),
     Action.EXPORT_CARD: (
         Reason.EXPORT_MISSING,
-        ExportCard(name="Churn", version=None, output_path="s3://audit/model-cards", attempt=2),
+        ExportCard(
+            name="Churn",
+            version=None,
+            status="Approved",
+            output_path="s3://audit/model-cards",
+            attempt=2,
+        ),
     ),
     Action.CREATE_SHARE: (
         Reason.NOT_IN_ACCOUNT,

@@ -8,14 +8,14 @@ from dataclasses import replace
 from typing import Any
 
 from reconciler.apply.executor import _run
-from reconciler.normalize import format_versions, parse_versions
+from reconciler.normalize import export_job_name, format_versions, is_export_of, parse_versions
 from reconciler.plan.model import Action
 from reconciler.plan.payloads import ExportCard, UpdatePackageApproval, UpdateStatus
 from tests.unit.stubs import Call, Stubbed, card_arn, describe, step
 
 CARD = "Churn"
 ARN = card_arn(CARD)
-JOB = f"{ARN}/export-job/Churn-v3"
+JOB = f"{ARN}/export-job/Churn-v3-approved"
 OUT = "s3://audit/model-cards"
 PACKAGE = "arn:aws:sagemaker:us-east-1:111111111111:model-package/churn/1"
 COMMIT = "0123456789abcdef0123456789abcdef01234567"
@@ -59,11 +59,12 @@ def job_state(status: str, arn: str = JOB, **extra: Any) -> Call:
 
 
 def test_export_of_the_version_just_written_waits_for_the_pdf(stubs: Stubbed) -> None:
-    change = step(Action.EXPORT_CARD, ExportCard(name=CARD, version=None, output_path=OUT))
+    export = ExportCard(name=CARD, version=None, status="Approved", output_path=OUT)
+    change = step(Action.EXPORT_CARD, export)
     done = stubs.dispatch(
         change,
         describe(CARD, ModelCardVersion=3),
-        create_job(3, "Churn-v3"),
+        create_job(3, "Churn-v3-approved"),
         job_state("InProgress"),
         job_state("Completed", ExportArtifacts={"S3ExportArtifacts": f"{OUT}/x.pdf"}),
     )
@@ -73,11 +74,11 @@ def test_export_of_the_version_just_written_waits_for_the_pdf(stubs: Stubbed) ->
 
 
 def test_a_retried_export_finds_its_job_and_a_failed_job_says_why(stubs: Stubbed) -> None:
-    export = ExportCard(name=CARD, version=3, output_path=OUT, attempt=2)
-    arn = f"{ARN}/export-job/Churn-v3-2"
+    export = ExportCard(name=CARD, version=3, status="Approved", output_path=OUT, attempt=2)
+    arn = f"{ARN}/export-job/Churn-v3-approved-2"
     stubs.expect(
         describe(CARD, ModelCardVersion=4),
-        create_job(3, "Churn-v3-2", error="ConflictException"),
+        create_job(3, "Churn-v3-approved-2", error="ConflictException"),
         job_state("Failed", arn, FailureReason="bucket audit does not exist"),
     )
     failed = _run(stubs.ctx, step(Action.EXPORT_CARD, export))
@@ -88,15 +89,21 @@ def test_a_retried_export_finds_its_job_and_a_failed_job_says_why(stubs: Stubbed
     stubs.done()
 
 
-def test_job_names_fit_sagemaker_and_differ_per_version_and_attempt() -> None:
-    long = ExportCard(name="x" * 63, version=None, output_path=OUT, attempt=12)
-    assert len(long.job_name(123)) <= 63 and long.job_name(123).endswith("-v123-12")
-    short = ExportCard(name=CARD, version=None, output_path=OUT)
-    assert {short.job_name(1), short.job_name(2), replace(short, attempt=2).job_name(1)} == {
-        "Churn-v1",
-        "Churn-v2",
-        "Churn-v1-2",
+def test_job_names_fit_sagemaker_and_differ_per_version_status_and_attempt() -> None:
+    long = export_job_name("x" * 63, 123, "PendingReview", 12)
+    assert len(long) <= 63 and long.endswith("-v123-pendingreview-12")
+    assert is_export_of(long, "x" * 63, 123, "PendingReview")
+    names = {
+        export_job_name(CARD, 1, "Approved"),
+        export_job_name(CARD, 2, "Approved"),
+        export_job_name(CARD, 1, "Approved", 2),
+        export_job_name(CARD, 1, "PendingReview"),
     }
+    assert names == {"Churn-v1-approved", "Churn-v2-approved", "Churn-v1-approved-2",
+                     "Churn-v1-pendingreview"}  # fmt: skip
+    assert is_export_of("Churn-v1-approved-2", CARD, 1, "Approved")
+    assert not is_export_of("Churn-v1-approved-x", CARD, 1, "Approved")
+    assert not is_export_of("Churn-v12-approved", CARD, 1, "Approved")
 
 
 def test_package_approval_names_the_card_version_and_commit(stubs: Stubbed) -> None:

@@ -1,0 +1,70 @@
+"""The audit trail's commands: `history` (read only) and `export` (downloads a card
+version's PDF, exporting it first if S3 has none)."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from reconciler.cli.base import EXIT_OK, EndpointOption, RepoOption, app, target_for
+
+
+class ReportFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+FormatOption = Annotated[ReportFormat, typer.Option("--format", help="Output format.")]
+
+
+@app.command()
+def history(
+    name: Annotated[str, typer.Argument(help="The model card's name.")],
+    repo: RepoOption = Path("."),
+    fmt: FormatOption = ReportFormat.text,
+    endpoint_url: EndpointOption = None,
+) -> None:
+    """Show every live version of a card and the commit behind it. Changes nothing.
+
+    Per version: number, status, time, who made it (as SageMaker records it), and the
+    commit that produced it, or "not from git"."""
+    from reconciler.commands.audit import card_history
+    from reconciler.render.audit import HISTORY
+
+    target = target_for(repo, endpoint_url)
+    report = card_history(target.session, target.state, name)
+    sys.stdout.write(HISTORY.get(fmt.value)(report))
+    raise typer.Exit(EXIT_OK)
+
+
+@app.command()
+def export(
+    name: Annotated[str, typer.Argument(help="The model card's name.")],
+    version: Annotated[
+        int | None, typer.Option(help="The card version (default: the current one).", min=1)
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Where to save the PDF (default: <name>-v<N>.pdf).")
+    ] = None,
+    repo: RepoOption = Path("."),
+    fmt: FormatOption = ReportFormat.text,
+    endpoint_url: EndpointOption = None,
+) -> None:
+    """Download the PDF of a card version, exporting it first if S3 has none.
+
+    The PDF comes from the exports bucket of reconciler.yaml; a version without one gets
+    a SageMaker export job first."""
+    from reconciler.aws.waits import WaitSettings
+    from reconciler.commands.audit import export_pdf
+    from reconciler.render.audit import EXPORTS
+
+    target = target_for(repo, endpoint_url)
+    report = export_pdf(
+        target.session, target.state, name, version=version, out=out, waits=WaitSettings()
+    )
+    sys.stdout.write(EXPORTS.get(fmt.value)(report))
+    raise typer.Exit(EXIT_OK)

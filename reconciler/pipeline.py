@@ -47,8 +47,8 @@ from reconciler.live import audit as live_audit
 from reconciler.live import ram as live_ram
 from reconciler.live import sagemaker as live_sagemaker
 from reconciler.live.cloudtrail import ram_events
-from reconciler.live.history import history_since
-from reconciler.live.model import LiveCard, LiveState
+from reconciler.live.history import card_versions, history_since
+from reconciler.live.model import LiveCard, LiveState, TracedVersion, is_managed
 from reconciler.live.organization import read_organization
 from reconciler.live.replicas import read_replicas
 from reconciler.load.commit import current_commit
@@ -376,7 +376,11 @@ def drift_run(target: Target) -> tuple[DriftReport, PlanRun]:
     """Everything live that differs from git, with who edited each drifted card (version
     history) and who changed each drifted share (CloudTrail)."""
     run = plan_run(target, PlanOptions())
-    findings = Findings(edits=card_edits(target.session, run), trails=share_trails(target, run))
+    findings = Findings(
+        edits=card_edits(target.session, run),
+        trails=share_trails(target, run),
+        versions=card_traces(target.session, run),
+    )
     counts = (len(run.live.cards), len(run.live.shares))
     found_unmanaged = unmanaged(run.state, run.live, run.found.adoptions)
     report = drift_report(
@@ -402,6 +406,17 @@ def share_trails(target: Target, run: PlanRun) -> dict[str, Attribution]:
     since = min(utc(s.after) for s in scopes.values())
     trail = ram_events(target.session.client("cloudtrail"), since)
     return {trail_key(c): attribute(c, scopes[c.address], trail) for c in drifted}
+
+
+def card_traces(session: AwsSession, run: PlanRun) -> dict[str, tuple[TracedVersion, ...]]:
+    """Every live version, with its commit, of each managed card that drifted."""
+    own = run.state.config.ownership
+    names = {c.address.removeprefix("card.") for c in run.found.changes}
+    drifted = sorted(
+        n for n in names if n in run.live.cards and is_managed(run.live.cards[n].tags, own)
+    )
+    client = session.client("sagemaker")
+    return {f"card.{name}": card_versions(client, name) for name in drifted}
 
 
 def card_edits(session: AwsSession, run: PlanRun) -> dict[str, tuple[Edit, ...]]:

@@ -9,13 +9,13 @@ apply (a card archived live that git still has Approved) are drift too, not erro
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from typing_extensions import assert_never
 
 from reconciler.diagnostics import Diagnostic
 from reconciler.graph.model import GraphChange
-from reconciler.live.model import LiveCard, Version
+from reconciler.live.model import LiveCard, TracedVersion, Version
 from reconciler.plan.model import Action, Change, FieldChange, PlanPart, Unmanaged
 
 FORMAT_VERSION = "1"
@@ -133,6 +133,8 @@ class DriftItem:
     edits: tuple[Edit, ...] = ()
     remedy: str = ""
     trail: Attribution = Attribution()
+    # Every live version of the card with the commit behind it (on a card's first item).
+    versions: tuple[TracedVersion, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -144,6 +146,7 @@ class DriftReport:
     names: Mapping[str, str] = field(default_factory=dict)  # the plan's display names
     color: bool = False  # display: colour word diffs (a terminal, NO_COLOR unset)
     topology: GraphChange | None = None  # the sharing that changed outside git, if any
+    warnings: tuple[str, ...] = ()
 
     @property
     def has_drift(self) -> bool:
@@ -196,6 +199,8 @@ class Findings:
 
     edits: Mapping[str, tuple[Edit, ...]] = field(default_factory=dict)
     trails: Mapping[str, Attribution] = field(default_factory=dict)
+    # Every live version of each drifted managed card with its commit, by card address.
+    versions: Mapping[str, tuple[TracedVersion, ...]] = field(default_factory=dict)
 
 
 def trail_key(change: Change) -> str:
@@ -210,11 +215,18 @@ def drift_report(
     counts: tuple[int, int],
     names: Mapping[str, str],
 ) -> DriftReport:
-    """Every difference as a drift item: changes, blocked differences, unmanaged resources."""
+    """Every difference as a drift item: changes, blocked differences, unmanaged resources;
+    each drifted card's live versions go on its first item; plan warnings too."""
     items = [_from_change(c, findings) for c in found.changes]
     items += [_from_error(e) for e in found.errors]
     items += [_from_unmanaged(u) for u in unmanaged]
     items.sort(key=lambda i: (i.address, i.kind))
+    shown: set[str] = set()
+    for index, item in enumerate(items):
+        traced = findings.versions.get(item.address)
+        if traced and item.address not in shown:
+            items[index] = replace(item, versions=traced)
+            shown.add(item.address)
     cards, shares = counts
     return DriftReport(
         items=tuple(items),
@@ -222,6 +234,7 @@ def drift_report(
         cards_checked=cards,
         shares_checked=shares,
         names=dict(names),
+        warnings=tuple(found.warnings),
     )
 
 

@@ -9,6 +9,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from reconciler.commands.audit_reports import origin, version_json
 from reconciler.commands.drift import FORMAT_VERSION, DriftItem, DriftReport
 from reconciler.plan.model import MISSING, FieldChange
 from reconciler.render import Registry
@@ -59,9 +60,22 @@ def text(report: DriftReport) -> str:
         lines += [f"    {_field(f, report)}" for f in item.fields]
         detail = labelled_text(item.detail, report.names)
         lines += [f"    {detail}"] if detail and not item.fields else []
-        lines += [f"    remedy: {item.remedy}", ""] if item.remedy else [""]
+        lines += [f"    remedy: {item.remedy}"] if item.remedy else []
+        lines += _versions(item)
+        lines.append("")
+    lines += [f"warning: {w}" for w in report.warnings]
     lines.append(_headline(report))
     return "\n".join(lines) + "\n"
+
+
+def _versions(item: DriftItem) -> list[str]:
+    if not item.versions:
+        return []
+    return ["    live versions:"] + [
+        f"      v{v.number} {v.status} at {v.modified_at or '?'} by "
+        f"{v.modified_by or 'an unknown identity'}: {origin(v)}"
+        for v in item.versions
+    ]
 
 
 @DRIFT.register("markdown")
@@ -73,6 +87,8 @@ def markdown(report: DriftReport) -> str:
         f"Account `{report.context.get('account', '?')}`, region "
         f"`{report.context.get('region', '?')}`.",
         "",
+        *[f"> ⚠️ {html.escape(w, quote=False)}" for w in report.warnings],
+        *([""] if report.warnings else []),
     ]
     sections = [_section(item, report.names) for item in report.items]
     head += _topology(report)
@@ -117,6 +133,13 @@ def _section(item: DriftItem, names: Mapping[str, str]) -> str:
         lines.append(f"- {html.escape(labelled_text(item.detail, names), quote=False)}")
     if item.remedy:
         lines += ["", f"Remedy: {item.remedy}"]
+    if item.versions:
+        lines += ["", "| Version | Status | Time | Who | Commit |", "|---|---|---|---|---|"]
+        lines += [
+            f"| {v.number} | {v.status} | {v.modified_at or ''} | "
+            f"{html.escape(v.modified_by or '', quote=False)} | {origin(v)} |"
+            for v in item.versions
+        ]
     return "\n".join([*lines, ""])
 
 
@@ -147,6 +170,7 @@ def as_json(report: DriftReport) -> str:
         "shares_checked": report.shares_checked,
         "items": [_item(i) for i in report.items],
         "names": dict(report.names),
+        "warnings": list(report.warnings),
     }
     return json.dumps(body, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n"
 
@@ -167,6 +191,7 @@ def _item(item: DriftItem) -> dict[str, Any]:
         "detail": item.detail,
         "remedy": item.remedy,
         "fields": fields,
+        "versions": [version_json(v) for v in item.versions],
         "edits": [
             {
                 "identity": e.identity,

@@ -2,8 +2,10 @@
 
 A shared-services account owns the Customer Churn card and shares it as it moves from
 Draft to Approved; a data scientist in dev edits it through the SageMaker API; the card
-account sees that edit as drift. Every step runs the real plan and apply code against the
-sandbox over HTTP and checks what happened; the demo fails at the first surprise.
+account sees that edit as drift. Approval exports the card as a PDF to S3 and approves the
+model package the card documents in the Model Registry. Every step runs the real plan and
+apply code against the sandbox over HTTP and checks what happened; the demo fails at the
+first surprise.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from reconciler.apply.safety import Flags
+from reconciler.aws.waits import WaitSettings
+from reconciler.commands.audit import export_pdf
 from reconciler.commands.demo_hub import HubDemo
 from reconciler.commands.iam_policy import policy_document
 from reconciler.diff.compose import PlanOptions
@@ -36,12 +40,15 @@ from reconciler.pipeline import (
 from reconciler.plan.model import Plan
 from reconciler.render import plan_text  # noqa: F401 (registers the text renderer)
 from reconciler.render.apply import REPORTS, RunReport
+from reconciler.render.audit import EXPORTS
 from reconciler.render.plan_common import PLANS, PlanReport
 
 CARD_ACCOUNT, DEV, TEST, PROD = "111111111111", "222222222222", "333333333333", "444444444444"
 CARD = "Customer-Churn-Model-Card"
 APPLY_ROLE, READER_ROLE = "ReconcilerApply", "ModelCardReader"
 EDITED_OWNER = "churn-data-science"
+EXPORT_BUCKET = "model-card-exports"
+PACKAGE_GROUP = "customer-churn"
 EXAMPLE_PARTS = ("reconciler.yaml", "cards", "shares")
 
 
@@ -55,7 +62,7 @@ def expect(condition: bool, what: str) -> None:
 
 
 class Demo:
-    """The seven steps, each narrated through ``say`` and checked."""
+    """The eight steps, each narrated through ``say`` and checked."""
 
     def __init__(self, sandbox: Any, repo: Path, say: Callable[[str], None]) -> None:
         self.sandbox, self.repo, self.say = sandbox, repo, say
@@ -63,6 +70,7 @@ class Demo:
         self.card_arn = f"arn:aws:sagemaker:us-east-1:{CARD_ACCOUNT}:model-card/{CARD}"
 
     def run(self) -> None:
+        self.audit_trail()
         self.least_privilege()
         steps = [
             self.create_and_share,
@@ -71,11 +79,34 @@ class Demo:
             self.drift_shows,
             self.promote_to_review,
             self.promote_to_approved,
+            self.exported_and_registered,
             self.nothing_left,
         ]
         for number, step in enumerate(steps, 1):
             self.say(f"\n━━ Step {number}/{len(steps)}: {(step.__doc__ or '').strip()}")
             step()
+
+    def audit_trail(self) -> None:
+        """The card documents a model package in the registry, and approved cards are
+        exported as PDFs: a bucket, a package awaiting approval, and reconciler.yaml
+        declaring both."""
+        self.client("s3", CARD_ACCOUNT).create_bucket(Bucket=EXPORT_BUCKET)
+        sagemaker = self.client("sagemaker", CARD_ACCOUNT)
+        sagemaker.create_model_package_group(ModelPackageGroupName=PACKAGE_GROUP)
+        self.package_arn = sagemaker.create_model_package(ModelPackageGroupName=PACKAGE_GROUP)[
+            "ModelPackageArn"
+        ]
+        with (self.repo / "reconciler.yaml").open("a", encoding="utf-8") as config:
+            config.write(
+                f"exports: {{bucket: {EXPORT_BUCKET}, prefix: model-cards}}\n"
+                "registry: {sync_approval: true}\n"
+            )
+        with (self.repo / "cards" / f"{CARD}.yaml").open("a", encoding="utf-8") as card:
+            card.write(f"  model_package_details:\n    model_package_arn: {self.package_arn}\n")
+        self.say(
+            f"The card documents model package {self.package_arn} (PendingManualApproval); "
+            f"approved cards are exported to s3://{EXPORT_BUCKET}/model-cards."
+        )
 
     def least_privilege(self) -> None:
         """Roles made the way users make them, with exactly what `iam-policy` prints: the
@@ -182,8 +213,14 @@ class Demo:
         plan = self.show_plan()
         expect(
             [(c.address, c.action.value) for c in plan.changes]
-            == [(f"card.{CARD}", "update_status"), ("share.churn-prod", "associate_resources")],
-            "the plan changes the status and shares the card with prod",
+            == [
+                (f"card.{CARD}", "update_status"),
+                (f"card.{CARD}", "update_package_approval"),
+                (f"card.{CARD}", "export_card"),
+                ("share.churn-prod", "associate_resources"),
+            ],
+            "the plan approves the card and its model package, exports the card as a PDF "
+            "and shares the card with prod",
         )
         report = self.apply()
         checks = report.verification.checks if report.verification else ()
@@ -193,6 +230,37 @@ class Demo:
             "prod's permission in force has no UpdateModelCard",
         )
         self.prove_read_only()
+
+    def exported_and_registered(self) -> None:
+        """the approved card is exported to S3 and the registry's model package is approved"""
+        from pypdf import PdfReader  # the sandbox extra's PDF reader
+
+        target = connect(self.settings)
+        with tempfile.TemporaryDirectory(prefix="reconciler-export-") as folder:
+            pdf = Path(folder) / f"{CARD}.pdf"
+            report = export_pdf(
+                target.session,
+                target.state,
+                CARD,
+                version=None,
+                out=pdf,
+                waits=WaitSettings(),
+            )
+            text = "\n".join(page.extract_text() or "" for page in PdfReader(pdf).pages)
+        self.say(f"$ reconciler export {CARD}\n{EXPORTS.get('text')(report).rstrip()}")
+        expect(not report.exported, "apply exported the approved version already")
+        expect(
+            f"Model card {CARD}" in text and "Status: Approved" in text,
+            "the PDF shows the approved card",
+        )
+        package = self.client("sagemaker", CARD_ACCOUNT).describe_model_package(
+            ModelPackageName=self.package_arn
+        )
+        self.say(
+            f"The model package is {package['ModelApprovalStatus']}: "
+            f"{package.get('ApprovalDescription', '')}"
+        )
+        expect(package["ModelApprovalStatus"] == "Approved", "the model package is approved")
 
     def nothing_left(self) -> None:
         """a second apply changes nothing"""

@@ -15,7 +15,7 @@ def test_demo_walks_every_step_and_succeeds(cli: Callable[..., Any], project_roo
     assert result.exit_code == 0, result.stderr
     steps = [line for line in result.stdout.splitlines() if line.startswith("━━ Step ")]
     assert len(steps) == 8
-    assert "exported and the registry's model package is approved" in steps[6]
+    assert "exported to S3 and the registry's model package is approved" in steps[6]
     assert "The model package is Approved: Model card Customer-Churn-Model-Card" in result.stdout
     assert (
         '~ $.content.model_overview.model_owner: "churn-data-science" → "model-owner"'

@@ -82,11 +82,11 @@ def test_s3_reads_and_listing_need_identity_permissions(aws, role) -> None:
     s3.create_bucket(Bucket="audit")
     s3.put_object(Bucket="audit", Key="cards/a/x.pdf", Body=b"pdf")
     s3.put_object(Bucket="audit", Key="other/y", Body=b"no")
+    cards_only = {"StringLike": {"s3:prefix": "cards/*"}}
     scoped = role(
         allow("s3:GetObject", "arn:aws:s3:::audit/cards/*"),
-        allow("s3:ListBucket", "arn:aws:s3:::audit",
-              condition={"StringLike": {"s3:prefix": "cards/*"}}),
-    ).s3  # fmt: skip
+        allow("s3:ListBucket", "arn:aws:s3:::audit", condition=cards_only),
+    ).s3
     assert scoped.get_object(Bucket="audit", Key="cards/a/x.pdf")["Body"].read() == b"pdf"
     assert scoped.head_object(Bucket="audit", Key="cards/a/x.pdf")["ContentLength"] == 3
     listed = scoped.list_objects_v2(Bucket="audit", Prefix="cards/")["Contents"]

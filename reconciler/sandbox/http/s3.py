@@ -20,6 +20,22 @@ from reconciler.sandbox.authz import AccessRequest
 from reconciler.sandbox.errors import AwsError
 
 
+# Query parameters of ListObjects and ListObjectsV2 (any other makes another bucket call).
+_LIST_PARAMETERS = frozenset(
+    {
+        "list-type",
+        "prefix",
+        "delimiter",
+        "max-keys",
+        "continuation-token",
+        "start-after",
+        "marker",
+        "encoding-type",
+        "fetch-owner",
+    }
+)
+
+
 def object_arn(bucket: str, key: str) -> str:
     return f"arn:aws:s3:::{bucket}/{key}"
 
@@ -37,9 +53,7 @@ def requests_for(environ: dict[str, Any]) -> list[AccessRequest]:
         if method == "PUT" and not set(query) & {"acl", "tagging", "partNumber"}:
             return [AccessRequest("s3:PutObject", {"object": object_arn(bucket, key)})]
         return []
-    if method == "GET" and not set(query) - {"list-type", "prefix", "delimiter", "max-keys",
-                                             "continuation-token", "start-after", "marker",
-                                             "encoding-type", "fetch-owner"}:  # fmt: skip
+    if method == "GET" and not set(query) - _LIST_PARAMETERS:
         facts = {"s3:prefix": tuple(query.get("prefix", [""]))}
         return [AccessRequest("s3:ListBucket", {"bucket": f"arn:aws:s3:::{bucket}"}, facts)]
     if method == "PUT" and not query:

@@ -42,7 +42,7 @@ class PackageGroup:
     versions: int = 0
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Package:
     arn: str
     name: str
@@ -120,18 +120,31 @@ class ModelRegistry:
             group.versions += 1
             arn = package_arn(caller.region, caller.account_id, f"{group.name}/{group.versions}")
             package = Package(
-                arn, group.name, group.name, group.versions, now, who,
-                params.get("ModelApprovalStatus", "PendingManualApproval"),
-                params.get("ModelPackageDescription"), extra=extra,
-            )  # fmt: skip
+                arn=arn,
+                name=group.name,
+                group=group.name,
+                version=group.versions,
+                created=now,
+                created_by=who,
+                approval=params.get("ModelApprovalStatus", "PendingManualApproval"),
+                description=params.get("ModelPackageDescription"),
+                extra=extra,
+            )
         else:
             arn = package_arn(caller.region, caller.account_id, str(name))
             if arn in self.packages:
                 raise validation(f"Model Package already exists: {arn}")
             package = Package(
-                arn, str(name), None, None, now, who, params.get("ModelApprovalStatus", ""),
-                params.get("ModelPackageDescription"), extra=extra,
-            )  # fmt: skip
+                arn=arn,
+                name=str(name),
+                group=None,
+                version=None,
+                created=now,
+                created_by=who,
+                approval=params.get("ModelApprovalStatus", ""),
+                description=params.get("ModelPackageDescription"),
+                extra=extra,
+            )
         self.packages[arn] = package
         return {"ModelPackageArn": arn}
 

@@ -19,7 +19,6 @@ from werkzeug.wrappers import Response
 from reconciler.sandbox.authz import AccessRequest
 from reconciler.sandbox.errors import AwsError
 
-
 # Query parameters of ListObjects and ListObjectsV2 (any other makes another bucket call).
 _LIST_PARAMETERS = frozenset(
     {

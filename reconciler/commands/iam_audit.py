@@ -10,7 +10,7 @@ names a model package), so a repository without them keeps its policies as they 
 - Exports, apply: ``sagemaker:CreateModelCardExportJob`` on the managed cards, and
   ``s3:PutObject`` on ``arn:aws:s3:::<bucket>/<prefix>/<card name>/*`` for each card in
   git, exactly as the source architecture's template scopes it per card: SageMaker writes
-  the PDF with the permissions of the identity that created the export job (docs/exports.md).
+  the PDF with the permissions of the identity that created the export job (docs/audit-trail.md).
 - Registry, plan: ``sagemaker:DescribeModelPackage`` on the card account's
   ``model-package/*`` (versioned packages are ``model-package/<group>/<version>``).
 - Registry, apply with ``sync_approval``: ``sagemaker:UpdateModelPackage`` on the same

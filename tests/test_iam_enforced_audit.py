@@ -73,10 +73,14 @@ def audited(
             run("ReconcilerApply", "apply", "--auto-approve", "--no-verify", ok=(0,))
         run("ReconcilerPlan", "drift", ok=(0,))
         run("ReconcilerPlan", "history", CARD, ok=(0,))
+        # The PDF deleted: drift reads the card's export jobs to find it missing, and the
+        # export command exports it again; then it only downloads.
+        aws("s3").delete_object(Bucket=BUCKET, Key=_only_key(aws))
+        run("ReconcilerPlan", "drift", ok=(2,))
         pdf = tmp_path / "card.pdf"
         run("ReconcilerApply", "export", CARD, "--out", str(pdf), ok=(0,))
-        aws("s3").delete_object(Bucket=BUCKET, Key=_only_key(aws))
         run("ReconcilerApply", "export", CARD, "--out", str(pdf), ok=(0,))
+        run("ReconcilerPlan", "drift", ok=(0,))
     finally:
         sandbox.iam.recorded = None
     assert sm.describe_model_package(ModelPackageName=package)["ModelApprovalStatus"] == "Approved"
@@ -98,6 +102,7 @@ def test_the_audit_trail_runs_under_the_printed_policies_and_needs_all_of_them(
         "sagemaker:DescribeModelPackage",
         "sagemaker:UpdateModelPackage",
         "s3:GetObject",
+        "s3:ListBucket",
         "s3:PutObject",
     } <= {e.action for e in recorded}
     unneeded = []
@@ -112,6 +117,7 @@ def test_the_audit_trail_runs_under_the_printed_policies_and_needs_all_of_them(
         "ListModelCardExports",
         "ReadModelCardExportJobs",
         "ReadModelCardPdfs",
+        "ListModelCardPdfs",
         "ReadModelPackages",
         "ExportManagedModelCards",
         "WriteModelCardPdfs",

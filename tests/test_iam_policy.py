@@ -91,6 +91,7 @@ ONLY_WITH_AUDIT = frozenset(
         "sagemaker:DescribeModelPackage",
         "sagemaker:UpdateModelPackage",
         "s3:HeadObject",
+        "s3:ListObjectsV2",
     }
 )
 NOT_OPERATIONS = frozenset({"meta", "exceptions", "get_paginator", "get_waiter", "can_paginate"})

@@ -65,7 +65,8 @@ def export_pdf(
         )
     number = version or live.version
     at_version = replace(live, version=number, status=_status_of(sagemaker, live, number))
-    found = live_audit.read_exports(sagemaker, s3, [at_version], session.settings.max_workers)[name]
+    workers = session.settings.max_workers
+    found = live_audit.read_exports(sagemaker, s3, [at_version], workers, exports)[name]
     uri, exported = found.uri, False
     if uri is None:
         uri, exported = _export(sagemaker, exports.output_path, at_version, found.jobs, waits)

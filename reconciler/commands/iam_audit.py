@@ -6,7 +6,8 @@ names a model package), so a repository without them keeps its policies as they 
   the card account's cards, ``sagemaker:DescribeModelCardExportJob`` on their export jobs
   (SAR's ``model-card-export-job``: ``model-card/<name>/export-job/<job>``), and
   ``s3:GetObject`` on ``arn:aws:s3:::<bucket>/<prefix>/*`` (HeadObject of the PDF;
-  ``reconciler export`` downloads it with the same action).
+  ``reconciler export`` downloads it with the same action), and ``s3:ListBucket`` on the
+  bucket for keys under ``<prefix>/`` only (``s3:prefix``): one listing finds every PDF.
 - Exports, apply: ``sagemaker:CreateModelCardExportJob`` on the managed cards, and
   ``s3:PutObject`` on ``arn:aws:s3:::<bucket>/<prefix>/<card name>/*`` for each card in
   git, exactly as the source architecture's template scopes it per card: SageMaker writes
@@ -52,6 +53,12 @@ def audit_reads(s: Scope, state: DesiredState) -> list[Statement]:
                 "ReadModelCardPdfs",
                 ["s3:GetObject"],
                 f"arn:{s.partition}:s3:::{exports.bucket}/{exports.prefix}/*",
+            ),
+            statement(
+                "ListModelCardPdfs",
+                ["s3:ListBucket"],
+                f"arn:{s.partition}:s3:::{exports.bucket}",
+                {"StringLike": {"s3:prefix": f"{exports.prefix}/*"}},
             ),
         ]
     if uses_registry(state):

@@ -1,6 +1,13 @@
 """Read what the audit trail depends on: the PDF export of each exported card's current
-version (ListModelCardExportJobs, then HeadObject of the newest completed job's PDF), the
-model packages cards name (DescribeModelPackage).
+version, and the model packages cards name (DescribeModelPackage).
+
+Exports are read in bulk first: one ListObjectsV2 of the exports prefix (1,000 keys a
+call) finds every PDF whose key holds the name of a job the reconciler derives for the
+card's version and status (``<prefix>/<card>/<job>/…``, as the sandbox writes them). Only a
+card with no such PDF is read one by one: ListModelCardExportJobs for its version, then
+HeadObject of the newest completed job's PDF. A key layout without job names costs the
+one-by-one read for every card, never a wrong answer: a listed key counts only when it
+names one of the card's own job names.
 """
 
 from __future__ import annotations
@@ -15,20 +22,62 @@ from botocore.exceptions import ClientError
 from reconciler.aws.session import AwsSession, aws_errors, error_code, pages
 from reconciler.live.model import LiveCard, LiveExport, LivePackage, LiveState
 from reconciler.live.sagemaker import identity
-from reconciler.load.desired import DesiredState
+from reconciler.load.desired import DesiredState, Exports
 from reconciler.normalize import is_export_of, package_arn_of
 
 MISSING_PACKAGE = ("ValidationException", "ResourceNotFound")
 
 
 def read_exports(
-    sagemaker: Any, s3: Any, cards: Iterable[LiveCard], workers: int
+    sagemaker: Any, s3: Any, cards: Iterable[LiveCard], workers: int, exports: Exports
 ) -> dict[str, LiveExport]:
-    """The export of each card's current version, by card name."""
+    """The export of each card's current version (in its status), by card name."""
     wanted = list(cards)
+    listed = listed_pdfs(s3, exports)
+    found = {card.name: _listed_export(card, listed, exports.bucket) for card in wanted}
+    unseen = [card for card in wanted if found[card.name] is None]
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        found = pool.map(lambda card: _export_of(sagemaker, s3, card), wanted)
-        return {card.name: export for card, export in zip(wanted, found, strict=True)}
+        read = pool.map(lambda card: _export_of(sagemaker, s3, card), unseen)
+        by_name = {card.name: export for card, export in zip(unseen, read, strict=True)}
+    return {name: export or by_name[name] for name, export in found.items()}
+
+
+def listed_pdfs(s3: Any, exports: Exports) -> dict[str, dict[str, str]]:
+    """Keys under the exports prefix, as {card folder: {job folder: key}}."""
+    prefix = f"{exports.prefix}/"
+    with aws_errors(f"listing s3://{exports.bucket}/{prefix} (s3:ListBucket)"):
+        try:
+            keys = [
+                o["Key"]
+                for o in pages(
+                    s3.list_objects_v2,
+                    "Contents",
+                    "NextContinuationToken",
+                    Bucket=exports.bucket,
+                    Prefix=prefix,
+                )
+            ]
+        except ClientError as e:
+            if error_code(e) == "NoSuchBucket":
+                return {}  # nothing exported yet; export jobs say why they fail
+            raise
+    found: dict[str, dict[str, str]] = {}
+    for key in keys:
+        parts = key[len(prefix) :].split("/")
+        if len(parts) >= 3:
+            found.setdefault(parts[0], {}).setdefault(parts[1], key)
+    return found
+
+
+def _listed_export(
+    card: LiveCard, listed: dict[str, dict[str, str]], bucket: str
+) -> LiveExport | None:
+    jobs = listed.get(card.name, {})
+    mine = [j for j in jobs if is_export_of(j, card.name, card.version, card.status)]
+    if not mine:
+        return None
+    newest = max(mine, key=lambda j: (len(j), j))  # "-2" after none, "-10" after "-9"
+    return LiveExport(version=card.version, uri=f"s3://{bucket}/{jobs[newest]}", jobs=len(mine))
 
 
 def _export_of(sagemaker: Any, s3: Any, card: LiveCard) -> LiveExport:
@@ -120,9 +169,13 @@ def read_audit(session: AwsSession, state: DesiredState, live: LiveState) -> Liv
     if not exported and not packages:
         return live
     sagemaker, workers = session.client("sagemaker"), session.settings.max_workers
-    found = read_exports(sagemaker, session.client("s3"), exported, workers)
+    found = (
+        read_exports(sagemaker, session.client("s3"), exported, workers, exports)
+        if exports is not None and exported
+        else {}
+    )
     return replace(
         live,
-        exports=found if exported else {},
+        exports=found,
         packages=read_packages(sagemaker, packages),
     )

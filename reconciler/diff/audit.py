@@ -2,11 +2,12 @@
 cards document. Pure; runs after the card diff, whose changes it reads.
 
 Exports: a managed card whose git status is one of ``exports.statuses`` needs a PDF of
-its current version. When the plan writes the card (create, replace, content or status),
-the export follows that write, of the version it makes; otherwise the live export of the
-current version decides (none, or its PDF gone from S3: export again, under a new job
-name). Packages: a card naming a model package that does not exist is a plan error on
-that line; with ``registry.sync_approval`` the package's approval follows the card's
+its current version in that status. When the plan makes a new version (create, replace,
+content), the export follows that write, of the version it makes; otherwise the live
+export of the current version in git's status decides (none, or its PDF gone from S3:
+export again, under a new job name), also when only the status changes, since a status
+change keeps the version. Packages: a card naming a model package that does not exist is
+a plan error on that line; with ``registry.sync_approval`` the package's approval follows the card's
 status through ``registry.mapping``, else a mismatch is a warning.
 """
 
@@ -21,10 +22,8 @@ from reconciler.normalize import Normalised, package_arn_of
 from reconciler.plan.model import Action, Change, FieldChange, PlanPart, Reason
 from reconciler.plan.payloads import ExportCard, UpdatePackageApproval
 
-# Actions after which the card has a new version.
-WRITES_VERSION = frozenset(
-    {Action.CREATE_CARD, Action.REPLACE_CARD, Action.UPDATE_CONTENT, Action.UPDATE_STATUS}
-)
+# Actions after which the card has a new version (a status change keeps the version).
+NEW_VERSION = frozenset({Action.CREATE_CARD, Action.REPLACE_CARD, Action.UPDATE_CONTENT})
 PACKAGE_PATH = ("content", "model_package_details", "model_package_arn")
 
 
@@ -33,7 +32,7 @@ def diff_audit(n: Normalised, card_changes: Iterable[Change], adopted: Iterable[
     ``adopted``: addresses of cards the plan adopts (they count as managed)."""
     out = PlanPart()
     changes = list(card_changes)
-    writing = {c.address for c in changes if c.action in WRITES_VERSION}
+    writing = {c.address for c in changes if c.action in NEW_VERSION}
     planned = {c.address for c in changes}
     owned = set(adopted)
     for card in sorted(n.state.cards.values(), key=lambda c: c.name):
@@ -53,14 +52,16 @@ def _export(n: Normalised, card: CardSpec, live: LiveCard | None, writes: bool) 
     exports = n.state.config.exports
     if exports is None or card.status not in exports.statuses:
         return None
-    if writes or live is None:
+    found = n.live.exports.get(card.name)
+    if writes or live is None or found is None:
+        if not writes and live is not None and live.status == card.status:
+            return None  # no export read for it: nothing is known to be missing
         payload = ExportCard(
             name=card.name, version=None, status=card.status, output_path=exports.output_path
         )
         detail = f"export the version this apply writes to {exports.output_path}/"
     else:
-        found = n.live.exports.get(card.name)
-        if found is None or found.uri or found.running:
+        if found.uri or found.running:
             return None
         attempt = found.jobs + 1
         payload = ExportCard(
@@ -71,7 +72,7 @@ def _export(n: Normalised, card: CardSpec, live: LiveCard | None, writes: bool) 
             attempt=attempt,
         )
         gone = " (its earlier PDF is gone from S3)" if found.jobs else ""
-        detail = f"version {live.version} has no PDF export{gone}"
+        detail = f"version {live.version} has no PDF export as {card.status}{gone}"
     return Change(
         address=f"card.{card.name}",
         action=Action.EXPORT_CARD,

@@ -154,16 +154,15 @@ def _package(sagemaker: Any, arn: str) -> LivePackage | None:
 
 
 def read_audit(session: AwsSession, state: DesiredState, live: LiveState) -> LiveState:
-    """Add what the audit trail needs to ``live``: the export of each card git wants
-    exported whose live status already matches, and every model package cards name."""
+    """Add what the audit trail needs to ``live``: the export of the current version, in
+    git's status, of each card git wants exported, and every model package cards name."""
     exports = state.config.exports
+    # In the status git wants: a status change keeps the version, so approving a version
+    # already exported as Approved (and since sent back to review) needs no new PDF.
     exported = [
-        live.cards[name]
+        replace(live.cards[name], status=card.status)
         for name, card in sorted(state.cards.items())
-        if exports is not None
-        and card.status in exports.statuses
-        and name in live.cards
-        and live.cards[name].status == card.status
+        if exports is not None and card.status in exports.statuses and name in live.cards
     ]
     packages = {a for c in state.cards.values() if (a := package_arn_of(c.content))}
     if not exported and not packages:

@@ -144,3 +144,14 @@ def test_export_command_downloads_or_exports_a_version(
     assert f"Model card {CARD}" in PdfReader(again).pages[0].extract_text()
     missing = cli("export", CARD, "--repo", str(exporting), "--version", "7")
     assert missing.exit_code == 1 and "has no version 7" in missing.stderr
+
+
+def test_reapproving_an_unchanged_version_keeps_its_pdf(
+    cli: Cli, exporting: Path, aws: Aws
+) -> None:
+    approve(cli, exporting)
+    for status in ("PendingReview", "Approved"):  # a status change keeps the version
+        set_status(exporting, status)
+        code, report, _ = apply(cli, exporting)
+        assert code == 0 and report["converged"] and not exports_of(report)
+    assert len(pdfs(aws)) == 1

@@ -82,6 +82,24 @@ def payloads(part: PlanPart) -> list[object]:
             id="pdf-deleted",
         ),
         pytest.param(git("PendingReview"), live("PendingReview"), [], id="not-exported-status"),
+        pytest.param(  # approved again, same version: its Approved PDF is still there
+            git(),
+            live("PendingReview", export=LiveExport(version=4, uri=f"{OUT}/x.pdf", jobs=1)),
+            [],
+            id="reapproval-same-version",
+        ),
+        pytest.param(  # approved again, same version, its PDF gone: exported anew
+            git(),
+            live("PendingReview", export=LiveExport(version=4, uri=None, jobs=1)),
+            [ExportCard(name=CARD, version=4, status="Approved", output_path=OUT, attempt=2)],
+            id="reapproval-pdf-gone",
+        ),
+        pytest.param(  # a content edit makes a new version: exported whatever came before
+            with_card(git(), content={**git().cards[CARD].content, "x": {"y": 1}}),
+            live(export=LiveExport(version=4, uri=f"{OUT}/x.pdf", jobs=1)),
+            [ExportCard(name=CARD, version=None, status="Approved", output_path=OUT)],
+            id="content-edit",
+        ),
     ],
 )
 def test_exports(state: DesiredState, current: LiveState, expected: list[object]) -> None:

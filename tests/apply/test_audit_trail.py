@@ -5,7 +5,6 @@ with the card, and every live version traced to its commit."""
 from __future__ import annotations
 
 import io
-import json
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,7 @@ import pytest
 from pypdf import PdfReader
 
 from tests.apply.helpers import CARD, Aws, Cli, apply, edit_owner, set_status
+from tests.test_output_schemas import conforms
 
 BUCKET = "audit-exports"
 PREFIX = "model-cards"
@@ -100,7 +100,7 @@ def test_a_deleted_pdf_is_drift_and_exported_again(cli: Cli, exporting: Path, aw
     aws("s3").delete_object(Bucket=BUCKET, Key=key)
     drift = cli("drift", "--repo", str(exporting), "--format", "json")
     assert drift.exit_code == 2
-    kinds = {i["kind"] for i in json.loads(drift.stdout)["items"]}
+    kinds = {i["kind"] for i in conforms("drift", drift.stdout)["items"]}
     assert "missing_export" in kinds
     code, report, _ = apply(cli, exporting)
     assert code == 0 and report["converged"]
@@ -132,7 +132,7 @@ def test_export_command_downloads_or_exports_a_version(
     out = tmp_path / "approved.pdf"
     result = cli("export", CARD, "--repo", str(exporting), "--out", str(out), "--format", "json")
     assert result.exit_code == 0, result.stderr
-    report = json.loads(result.stdout)
+    report = conforms("export", result.stdout)
     assert report["exported"] is False and report["file"] == str(out)
     assert "Status: Approved" in PdfReader(out).pages[0].extract_text()
     # Without its PDF in S3, the version is exported first (a new job), then downloaded.

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from tests.apply.helpers import CARD, CARD_FILE, OWNER, Aws, Cli, apply, edit_owner, set_status
+from tests.test_output_schemas import conforms
 
 GROUP = "churn-models"
 
@@ -66,7 +67,7 @@ def test_package_approval_follows_the_card_both_ways(cli: Cli, repo: Path, aws: 
     assert "update_package_approval" not in {s["action"] for s in report["steps"]}
     set_status(repo, "Approved")
     plan = cli("plan", "--repo", str(repo), "--format", "json")
-    changes = json.loads(plan.stdout)["changes"]
+    changes = conforms("plan", plan.stdout)["changes"]
     actions = [(c["address"], c["action"]) for c in changes if c["address"].startswith("card.")]
     assert actions == [
         (f"card.{CARD}", "update_status"),
@@ -98,7 +99,7 @@ def test_without_sync_a_mismatch_is_a_warning(cli: Cli, repo: Path, aws: Aws) ->
     plan = cli("plan", "--repo", str(repo), "--detailed-exitcode")
     assert plan.exit_code == 0 and "registry.sync_approval" in plan.stdout
     drift = cli("drift", "--repo", str(repo), "--format", "json")
-    warnings = json.loads(drift.stdout)["warnings"]
+    warnings = conforms("drift", drift.stdout)["warnings"]
     assert drift.exit_code == 0 and any(arn in w and "Approved" in w for w in warnings)
 
 
@@ -130,12 +131,12 @@ def test_history_names_the_commits_and_an_edit_outside_git(
     sm.update_model_card(ModelCardName=CARD, Content=json.dumps(live))
     result = cli("history", CARD, "--repo", str(in_git), "--format", "json")
     assert result.exit_code == 0, result.stderr
-    versions = {v["version"]: v for v in json.loads(result.stdout)["versions"]}
+    versions = {v["version"]: v for v in conforms("history", result.stdout)["versions"]}
     assert versions[1]["commit"] == first[:12]
     assert versions[2]["commit"] == second
     assert versions[3]["commit"] is None and versions[3]["modified_by"].startswith("arn:aws:")
     text = cli("history", CARD, "--repo", str(in_git)).stdout
     assert "not from git" in text and second in text
-    drift = json.loads(cli("drift", "--repo", str(in_git), "--format", "json").stdout)
+    drift = conforms("drift", cli("drift", "--repo", str(in_git), "--format", "json").stdout)
     (content,) = [i for i in drift["items"] if i["kind"] == "content"]
     assert [v["commit"] for v in content["versions"]] == [None, second, first[:12]]

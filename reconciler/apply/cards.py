@@ -7,6 +7,7 @@ the plan orders content before status.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -87,7 +88,9 @@ def update_tags(ctx: StepContext, update: UpdateTags) -> str:
 def replicate_card(ctx: StepContext, replica: ReplicateCard) -> str:
     """Create the replica, or write its content, status and provenance tags. Content goes
     before status (an archived card refuses content), unless the replica is the one
-    archived: then its status goes first."""
+    archived: then its status goes first. A replica's versions come from its spoke card,
+    not from git: no commit is recorded on it."""
+    ctx = replace(ctx, commit=None)
     if replica.create is not None:
         return create_card(ctx, replica.create)
     done: list[str] = []

@@ -19,6 +19,12 @@ class ReportFormat(str, Enum):
 
 
 FormatOption = Annotated[ReportFormat, typer.Option("--format", help="Output format.")]
+OneTarget = Annotated[
+    str | None,
+    typer.Option(
+        "--target", help="The target of reconciler.yaml the card is in (needed with several)."
+    ),
+]
 
 
 @app.command()
@@ -27,6 +33,7 @@ def history(
     repo: RepoOption = Path("."),
     fmt: FormatOption = ReportFormat.text,
     endpoint_url: EndpointOption = None,
+    target: OneTarget = None,
 ) -> None:
     """Show every live version of a card and the commit behind it. Changes nothing.
 
@@ -35,8 +42,8 @@ def history(
     from reconciler.commands.audit import card_history
     from reconciler.render.audit import HISTORY
 
-    target = target_for(repo, endpoint_url)
-    report = card_history(target.session, target.state, name)
+    one = target_for(repo, endpoint_url, target)
+    report = card_history(one.session, one.state, name)
     sys.stdout.write(HISTORY.get(fmt.value)(report))
     raise typer.Exit(EXIT_OK)
 
@@ -53,6 +60,7 @@ def export(
     repo: RepoOption = Path("."),
     fmt: FormatOption = ReportFormat.text,
     endpoint_url: EndpointOption = None,
+    target: OneTarget = None,
 ) -> None:
     """Download the PDF of a card version, exporting it first if S3 has none.
 
@@ -62,9 +70,9 @@ def export(
     from reconciler.commands.audit import export_pdf
     from reconciler.render.audit import EXPORTS
 
-    target = target_for(repo, endpoint_url)
+    one = target_for(repo, endpoint_url, target)
     report = export_pdf(
-        target.session, target.state, name, version=version, out=out, waits=WaitSettings()
+        one.session, one.state, name, version=version, out=out, waits=WaitSettings()
     )
     sys.stdout.write(EXPORTS.get(fmt.value)(report))
     raise typer.Exit(EXIT_OK)

@@ -28,7 +28,7 @@ from typing import Any
 
 import boto3
 from botocore.config import Config
-from fixtures import OWNER, card_content, card_name, write_repo
+from fixtures import OWNER, add_package, card_content, card_name, write_repo
 
 from reconciler.normalize import content_json
 from reconciler.sandbox.config import Organization, SandboxConfig
@@ -117,6 +117,7 @@ def fresh(sandbox: Sandbox, latency: float) -> None:
             association_delay_seconds=0.05,
         )
     )
+    add_package(sandbox)
     sandbox.faults.apply(FaultSettings(latency={"*": latency}))
 
 

@@ -13,6 +13,14 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 OWNER = "111111111111"
 CONTENT = json.loads((ROOT / "tests/fixtures/content/valid/full_card.json").read_text())
+# The cards document a model package of the card account, which ``add_package`` creates:
+# plan describes it, and reports a card whose package is missing as an error.
+PACKAGE_GROUP = "churn-models"
+CONTENT["model_package_details"] = {
+    **CONTENT["model_package_details"],
+    "model_package_arn": f"arn:aws:sagemaker:us-east-1:{OWNER}:model-package/{PACKAGE_GROUP}/1",
+    "model_package_version": 1,
+}
 CONFIG = f"""region: us-east-1
 card_account: {{id: "{OWNER}"}}
 accounts:
@@ -63,11 +71,20 @@ def write_repo(root: Path, cards: int, small: bool = False) -> int:
     return size // max(cards, 1)
 
 
+def add_package(sandbox: Any) -> None:
+    """The model package group and the package (version 1) that the cards document."""
+    sagemaker = sandbox.client("sagemaker", OWNER)
+    sagemaker.create_model_package_group(ModelPackageGroupName=PACKAGE_GROUP)
+    sagemaker.create_model_package(ModelPackageGroupName=PACKAGE_GROUP)
+
+
 def seed(sandbox: Any, cards: Sequence[tuple[str, Mapping[str, Any]]]) -> None:
-    """Create ``cards`` (name, content), all Approved, and the bench-test share holding
-    them, with plain boto3, as an apply of the repository would leave them."""
+    """Create the model package, ``cards`` (name, content), all Approved, and the
+    bench-test share holding them, with plain boto3, as an apply of the repository would
+    leave them."""
     from reconciler.normalize import content_json
 
+    add_package(sandbox)
     sagemaker, ram = sandbox.client("sagemaker", OWNER), sandbox.client("ram", OWNER)
 
     def create(card: tuple[str, Mapping[str, Any]]) -> str:

@@ -148,12 +148,12 @@ def card_session(config: Config, target: TargetSpec, settings: RunSettings) -> A
 
 
 def read_live(session: AwsSession, state: DesiredState) -> LiveState:
-    """Cards, shares and permissions, read concurrently."""
+    """Cards, shares, permissions and the model packages cards name, read concurrently."""
     sagemaker, ram = session.client("sagemaker"), session.client("ram")
     workers = session.settings.max_workers
     own, declared = state.config.ownership, frozenset(state.shares)
     known = {name: card.content for name, card in state.cards.items()}
-    with ThreadPoolExecutor(max_workers=4) as pool:
+    with ThreadPoolExecutor(max_workers=5) as pool:
         cards = pool.submit(live_sagemaker.search_cards, sagemaker, known)
         shares = pool.submit(live_ram.read_shares, ram, own, declared, workers)
         permissions = pool.submit(live_ram.read_permissions, ram)
@@ -162,11 +162,13 @@ def read_live(session: AwsSession, state: DesiredState) -> LiveState:
             if state.config.organization_id
             else None
         )
+        packages = pool.submit(live_audit.read_packages, sagemaker, live_audit.package_arns(state))
         return LiveState(
             cards.result(),
             shares.result(),
             permissions.result(),
             organization.result() if organization else None,
+            packages=packages.result(),
         )
 
 

@@ -154,27 +154,26 @@ def _package(sagemaker: Any, arn: str) -> LivePackage | None:
 
 
 def read_audit(session: AwsSession, state: DesiredState, live: LiveState) -> LiveState:
-    """Add what the audit trail needs to ``live``: the export of the current version, in
-    git's status, of each card git wants exported, and every model package cards name."""
+    """Add to ``live`` the export of the current version, in git's status, of each card
+    git wants exported (``live`` itself when there is none to read). The model packages
+    cards name are read with the rest of live state (``package_arns``)."""
     exports = state.config.exports
+    if exports is None:
+        return live
     # In the status git wants: a status change keeps the version, so approving a version
     # already exported as Approved (and since sent back to review) needs no new PDF.
     exported = [
         replace(live.cards[name], status=card.status)
         for name, card in sorted(state.cards.items())
-        if exports is not None and card.status in exports.statuses and name in live.cards
+        if card.status in exports.statuses and name in live.cards
     ]
-    packages = {a for c in state.cards.values() if (a := package_arn_of(c.content))}
-    if not exported and not packages:
+    if not exported:
         return live
     sagemaker, workers = session.client("sagemaker"), session.settings.max_workers
-    found = (
-        read_exports(sagemaker, session.client("s3"), exported, workers, exports)
-        if exports is not None and exported
-        else {}
-    )
-    return replace(
-        live,
-        exports=found,
-        packages=read_packages(sagemaker, packages),
-    )
+    found = read_exports(sagemaker, session.client("s3"), exported, workers, exports)
+    return replace(live, exports=found)
+
+
+def package_arns(state: DesiredState) -> set[str]:
+    """The model packages git's cards name."""
+    return {a for c in state.cards.values() if (a := package_arn_of(c.content))}

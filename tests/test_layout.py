@@ -80,6 +80,7 @@ SANDBOX_USERS = frozenset({"cli.local", "commands.demo"})
 NOT_BELOW: dict[str, frozenset[str]] = {
     "pipeline": frozenset({"cli", "render"}),
     "fanout": frozenset({"cli", "render"}),
+    "drift_run": frozenset({"cli", "render"}),
     "commands": frozenset({"cli"}),
 }
 

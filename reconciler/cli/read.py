@@ -105,7 +105,7 @@ def drift(
     """Report every way live state differs from git, and who changed it.
 
     Exit 0 no drift, 2 drift, 1 error. Changes nothing."""
-    from reconciler.pipeline import drift_run
+    from reconciler.drift_run import drift_run
     from reconciler.render.drift import DRIFT
 
     def work(one: Target) -> Output:

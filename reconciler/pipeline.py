@@ -14,7 +14,7 @@ these functions for every target of a repository.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from functools import partial
@@ -133,14 +133,16 @@ def card_session(config: Config, target: TargetSpec, settings: RunSettings) -> A
     return session
 
 
-def read_live(session: AwsSession, state: DesiredState) -> LiveState:
-    """Cards, shares, permissions and the model packages cards name, read concurrently."""
+def read_live(
+    session: AwsSession, state: DesiredState, cards: Future[dict[str, LiveCard]] | None = None
+) -> LiveState:
+    """Cards, shares, permissions and the model packages cards name, read concurrently.
+    ``cards``: the cards, when their read has already started (``read_cards``)."""
     sagemaker, ram = session.client("sagemaker"), session.client("ram")
     workers = session.settings.max_workers
     own, declared = state.config.ownership, frozenset(state.shares)
-    known = {name: card.content for name, card in state.cards.items()}
     with ThreadPoolExecutor(max_workers=5) as pool:
-        cards = pool.submit(live_sagemaker.search_cards, sagemaker, known)
+        cards = cards if cards is not None else pool.submit(read_cards, session, state)
         shares = pool.submit(live_ram.read_shares, ram, own, declared, workers)
         permissions = pool.submit(live_ram.read_permissions, ram)
         organization = (
@@ -156,6 +158,13 @@ def read_live(session: AwsSession, state: DesiredState) -> LiveState:
             organization.result() if organization else None,
             packages=packages.result(),
         )
+
+
+def read_cards(session: AwsSession, state: DesiredState) -> dict[str, LiveCard]:
+    """Every card of the account as the Search index has it; content equal to git's is
+    shared with git's (``known``), so a large account is held in memory once."""
+    known = {name: card.content for name, card in state.cards.items()}
+    return live_sagemaker.search_cards(session.client("sagemaker"), known)
 
 
 def confirm_cards(session: AwsSession, live: LiveState, names: Iterable[str]) -> LiveState:
@@ -217,11 +226,14 @@ def build_plan(state: DesiredState, live: LiveState, options: PlanOptions) -> Pl
     return compare(state, live, options).plan
 
 
-def plan_run(target: Target, options: PlanOptions) -> PlanRun:
+def plan_run(
+    target: Target, options: PlanOptions, cards: Future[dict[str, LiveCard]] | None = None
+) -> PlanRun:
     """Read, normalise, diff, confirm and plan: everything `reconciler plan` does. A hub
-    first reads its spokes' live cards: what its replicas must hold."""
+    first reads its spokes' live cards: what its replicas must hold. ``cards``: the live
+    cards, when their read has already started."""
     state = with_replicas(target.state, target.spokes)
-    live = read_live(target.session, state)
+    live = read_live(target.session, state, cards)
     run = compare(state, live, options)
     doubtful = suspects(state, live, run.found)
     confirmed = confirm_cards(target.session, live, doubtful)
@@ -295,25 +307,34 @@ def apply_run(target: Target, request: ApplyRequest, hooks: ApplyHooks) -> Apply
         )
     parallelism = request.parallelism or target.state.config.parallelism or DEFAULT_PARALLELISM
     hooks.starting(len(plan.adoptions) + len(plan.changes))
-    steps = execute(
-        target.session,
-        plan,
-        request.waits,
-        hooks.progress,
-        parallelism,
-        plan_checksum,
-        commit=target.commit,
-    )
-    report = replace(report, steps=steps)
-    if any(s.status is StepStatus.FAILED for s in steps):
-        return ApplyOutcome(report=report, verification=None, run=run)
-    return _after(target, request, report)
+    with ThreadPoolExecutor(max_workers=1) as early:
+        # The re-plan's card read starts as soon as only RAM changes are left to run.
+        cards: list[Future[dict[str, LiveCard]]] = []
+        steps = execute(
+            target.session,
+            plan,
+            request.waits,
+            hooks.progress,
+            parallelism,
+            plan_checksum,
+            commit=target.commit,
+            cards_final=lambda: cards.append(early.submit(read_cards, target.session, run.state)),
+        )
+        report = replace(report, steps=steps)
+        if any(s.status is StepStatus.FAILED for s in steps):
+            return ApplyOutcome(report=report, verification=None, run=run)
+        return _after(target, request, report, cards[0] if cards else None)
 
 
-def _after(target: Target, request: ApplyRequest, report: ApplyReport) -> ApplyOutcome:
+def _after(
+    target: Target,
+    request: ApplyRequest,
+    report: ApplyReport,
+    cards: Future[dict[str, LiveCard]] | None,
+) -> ApplyOutcome:
     """Re-read live state: the plan must now be empty. Record on each share changed when
     apply changed it. Then check the consumers."""
-    again = plan_run(target, request.options)
+    again = plan_run(target, request.options, cards)
     remaining = (*again.plan.adoptions, *again.plan.changes)
     report = replace(report, remaining=remaining, converged=not remaining)
     report = replace(report, warnings=(*report.warnings, *_stamp(target, report, again)))

@@ -100,8 +100,10 @@ def execute(
     parallelism: int = DEFAULT_PARALLELISM,
     plan_checksum: str | None = None,
     commit: str | None = None,
+    cards_final: Callable[[], None] = lambda: None,
 ) -> tuple[Step, ...]:
-    """Run every change in its phase (``schedule``); after a failure nothing new starts."""
+    """Run every change in its phase (``schedule``); after a failure nothing new starts.
+    ``cards_final``: called once the remaining phases change only RAM."""
     sagemaker, ram = session.client("sagemaker"), session.client("ram")
     run_id = f"{plan_checksum or checksum(plan)}/{uuid.uuid4()}"
 
@@ -114,7 +116,7 @@ def execute(
         ctx = StepContext(sagemaker=sagemaker, ram=ram, token=token, waits=waits, commit=commit)
         return _run(ctx, change)
 
-    return run_in_order(changes, work, parallelism, progress)
+    return run_in_order(changes, work, parallelism, progress, cards_final)
 
 
 def _step(change: Change, status: StepStatus) -> Step:

@@ -63,6 +63,34 @@ def phase(action: Action) -> int:
             assert_never(action)
 
 
+# Actions that change RAM only (shares, their members, permissions): once no later phase
+# holds anything else, the cards are as this apply leaves them. Any other action, including
+# one added later, counts as writing cards.
+RAM_ONLY = frozenset(
+    {
+        Action.CREATE_PERMISSION,
+        Action.UPDATE_PERMISSION,
+        Action.CREATE_SHARE,
+        Action.UPDATE_SHARE,
+        Action.SET_PERMISSION,
+        Action.ASSOCIATE_RESOURCES,
+        Action.ASSOCIATE_PRINCIPALS,
+        Action.DISASSOCIATE_PRINCIPALS,
+        Action.DISASSOCIATE_RESOURCES,
+        Action.DELETE_SHARE,
+    }
+)
+
+
+def cards_final_after(changes: Sequence[Change]) -> int | None:
+    """How many phases (of ``lanes``) must end before no card changes any more, when
+    phases that change only RAM still follow; otherwise None."""
+    numbers = sorted({phase(c.action) for c in changes})
+    writing = [phase(c.action) for c in changes if c.action not in RAM_ONLY]
+    last = numbers.index(max(writing)) + 1 if writing else 0
+    return last if last < len(numbers) else None
+
+
 def lanes(changes: Sequence[Change]) -> list[list[list[int]]]:
     """Per phase, in order, its lanes: the indexes of one resource's changes."""
     phases: dict[int, dict[str, list[int]]] = {}
@@ -77,8 +105,11 @@ def run_in_order(
     work: Callable[[Change], Step],
     parallelism: int,
     progress: Callable[[Step], None] = lambda step: None,
+    cards_final: Callable[[], None] = lambda: None,
 ) -> tuple[Step, ...]:
-    """Every change run by ``work`` in its phase; the steps in plan order."""
+    """Every change run by ``work`` in its phase; the steps in plan order. ``cards_final``
+    is called once no step will change a card any more, while phases that change only RAM
+    are still to run, and only when nothing has failed."""
     steps: list[Step | None] = [None] * len(changes)
     stop = threading.Event()
     lock = threading.Lock()
@@ -95,10 +126,13 @@ def run_in_order(
                 stop.set()
                 return
 
+    final_after = cards_final_after(changes)
     with ThreadPoolExecutor(max_workers=max(1, parallelism)) as pool:
-        for phase_lanes in lanes(changes):
+        for number, phase_lanes in enumerate(lanes(changes)):
             if stop.is_set():
                 break
+            if number == final_after:
+                cards_final()
             list(pool.map(lane, phase_lanes))
     skipped = [
         (index, Step(address=c.address, action=c.action.value, status=StepStatus.NOT_ATTEMPTED))

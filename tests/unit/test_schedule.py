@@ -11,7 +11,7 @@ from collections.abc import Callable
 import pytest
 
 from reconciler.apply.report import Step, StepStatus
-from reconciler.apply.schedule import lanes, phase, run_in_order
+from reconciler.apply.schedule import cards_final_after, lanes, phase, run_in_order
 from reconciler.plan.model import Action, Change, Reason
 from reconciler.plan.payloads import (
     ChangeMembers,
@@ -174,3 +174,32 @@ def test_steps_come_back_in_plan_order_whatever_order_they_finish_in() -> None:
     work: Callable[[Change], Step] = backwards
     steps = run_in_order((content("A"), content("B")), work, parallelism=2)
     assert [s.address for s in steps] == ["card.A", "card.B"]
+
+
+def test_cards_are_final_once_only_ram_changes_are_left() -> None:
+    shares_only = (associate("prod", "A"), associate("test", "B"))
+    assert cards_final_after(PLAN) is None  # a card is deleted in the last phase
+    assert cards_final_after(PLAN[:-1]) == 2  # after permissions and cards
+    assert cards_final_after((permission("p"), *shares_only)) == 0  # RAM only: at once
+    assert cards_final_after((content("A"), status("A"))) is None  # nothing after cards
+
+
+def test_cards_final_is_called_between_the_last_card_phase_and_the_shares() -> None:
+    work = Recorder()
+
+    def mark() -> None:
+        with work.lock:
+            work.log.append(("cards final", ""))
+
+    run_in_order(PLAN[:-1], work, parallelism=10, cards_final=mark)
+    final = work.index("cards final", "")
+    assert work.index("end", "card.A:update_status") < final
+    assert final < work.index("start", "share.prod:associate_resources")
+    assert work.log.count(("cards final", "")) == 1
+
+
+def test_cards_final_is_not_called_after_a_failure() -> None:
+    called: list[bool] = []
+    failing = Recorder(fail=frozenset({"card.B:update_content"}))
+    run_in_order(PLAN[:-1], failing, parallelism=10, cards_final=lambda: called.append(True))
+    assert called == []

@@ -9,7 +9,9 @@ changes of one resource run one after another in plan order (a card's content be
 status); different resources run in parallel, at most ``parallelism`` at a time.
 
 On the first failure nothing new starts; steps already running finish and are reported as
-they end; everything else is reported as not attempted. Pure scheduling: the work itself
+they end; everything else is reported as not attempted. Once only phases that change RAM
+are left, the caller hears of it (``cards_final``): the cards are as this apply leaves
+them, so the re-plan that proves convergence may start reading them. Pure scheduling: the work itself
 is a function handed in.
 """
 

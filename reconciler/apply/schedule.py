@@ -11,8 +11,8 @@ status); different resources run in parallel, at most ``parallelism`` at a time.
 On the first failure nothing new starts; steps already running finish and are reported as
 they end; everything else is reported as not attempted. Once only phases that change RAM
 are left, the caller hears of it (``cards_final``): the cards are as this apply leaves
-them, so the re-plan that proves convergence may start reading them. Pure scheduling: the work itself
-is a function handed in.
+them, so the re-plan that proves convergence may start reading them. Pure scheduling:
+the work itself is a function handed in.
 """
 
 from __future__ import annotations

@@ -26,6 +26,9 @@ def test_help_shows_flags_bare_and_each_choice_once(
     assert result.exit_code == 0
     assert result.stdout.startswith("Usage: reconciler")
     assert "<bool>" not in result.stdout
+    options = [line for line in result.stdout.splitlines() if line.lstrip().startswith("--")]
+    for internal in ("<str>", "<int", "<list[", "range>"):  # Python types, not what to type
+        assert not [line for line in options if internal in line]
     assert "\x1b[" not in result.stdout
     for line in result.stdout.splitlines():
         if "|" in line and "<" in line:

@@ -22,7 +22,9 @@ FormatOption = Annotated[ReportFormat, typer.Option("--format", help="Output for
 OneTarget = Annotated[
     str | None,
     typer.Option(
-        "--target", help="The target of reconciler.yaml the card is in (needed with several)."
+        "--target",
+        metavar="<name>",
+        help="The target of reconciler.yaml the card is in (needed with several).",
     ),
 ]
 
@@ -52,7 +54,8 @@ def history(
 def export(
     name: Annotated[str, typer.Argument(help="The model card's name.")],
     version: Annotated[
-        int | None, typer.Option(help="The card version (default: the current one).", min=1)
+        int | None,
+        typer.Option(metavar="<n>", help="The card version (default: the current one).", min=1),
     ] = None,
     out: Annotated[
         Path | None, typer.Option(help="Where to save the PDF (default: <name>-v<N>.pdf).")

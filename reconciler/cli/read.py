@@ -159,7 +159,10 @@ def graph(
     ] = False,
     target: Annotated[
         str | None,
-        typer.Option(help="With --live and targets: in reconciler.yaml, the target to draw."),
+        typer.Option(
+            metavar="<name>",
+            help="With --live and targets: in reconciler.yaml, the target to draw.",
+        ),
     ] = None,
     endpoint_url: EndpointOption = None,
 ) -> None:
@@ -200,7 +203,10 @@ def iam_policy(
     role: Annotated[Role, choice(Role, "--role", help="The role to print a policy for.")],
     account: Annotated[
         str | None,
-        typer.Option(help="For consumer-guard: the target account (a name in reconciler.yaml)."),
+        typer.Option(
+            metavar="<name>",
+            help="For consumer-guard: the target account (a name in reconciler.yaml).",
+        ),
     ] = None,
     repo: RepoOption = Path("."),
     fmt: Annotated[
@@ -213,7 +219,10 @@ def iam_policy(
     ] = PolicyFormat.policy,
     target: Annotated[
         str | None,
-        typer.Option(help="The target of reconciler.yaml whose card account the role is in."),
+        typer.Option(
+            metavar="<name>",
+            help="The target of reconciler.yaml whose card account the role is in.",
+        ),
     ] = None,
 ) -> None:
     """Print the least-privilege IAM policy (JSON) a role needs.

@@ -25,6 +25,7 @@ TargetOption = Annotated[
     list[str] | None,
     typer.Option(
         "--target",
+        metavar="<name>",
         help="Only this target of reconciler.yaml (repeatable); default: every target.",
     ),
 ]

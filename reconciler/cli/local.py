@@ -50,8 +50,10 @@ def demo(
 
 @app.command()
 def sandbox(
-    host: Annotated[str, typer.Option(help="Address to listen on (loopback).")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port; 0 picks a free one.")] = 4566,
+    host: Annotated[
+        str, typer.Option(metavar="<address>", help="Address to listen on (loopback).")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(metavar="<port>", help="Port; 0 picks a free one.")] = 4566,
     accounts: Annotated[
         Path | None,
         typer.Option(help="YAML file declaring the default account, an Organization and timings."),

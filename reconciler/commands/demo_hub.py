@@ -16,7 +16,8 @@ from typing import Any
 
 from reconciler.apply.safety import Flags
 from reconciler.diff.compose import PlanOptions
-from reconciler.diff.replicas import REPLICA_OF, REPLICA_VERSION
+from reconciler.diff.ownership import REPLICA_OF
+from reconciler.diff.replicas import REPLICA_VERSION
 from reconciler.fanout import for_each_target
 from reconciler.pipeline import (
     ApplyHooks,

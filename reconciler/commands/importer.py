@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from reconciler.arns import Arns
-from reconciler.diff.replicas import REPLICA_OF, is_replica
+from reconciler.diff.ownership import REPLICA_OF, is_replica
 from reconciler.errors import ReconcilerError
 from reconciler.live.model import LiveCard, LiveShare, active_entities
 from reconciler.load.desired import AWS_MANAGED_PERMISSIONS, Config, DesiredState

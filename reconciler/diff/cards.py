@@ -13,8 +13,7 @@ from dataclasses import dataclass, replace
 
 from reconciler.diagnostics import Diagnostic, json_path
 from reconciler.diff.fields import content_fields, leaves
-from reconciler.diff.ownership import adoption, ownership_tags, tag_delta
-from reconciler.diff.replicas import is_replica
+from reconciler.diff.ownership import adoption, is_replica, ownership_tags, tag_delta
 from reconciler.live.model import LiveCard, is_managed
 from reconciler.load.desired import CardSpec
 from reconciler.load.yamlsource import PathKey
@@ -323,17 +322,21 @@ def _removed(n: Normalised, live: LiveCard, options: CardDiffOptions, out: PlanP
             f"card '{live.name}' is managed but no longer in git: plan with --prune to delete it"
         )
         return
+    out.changes.append(card_deletion(live, Reason.NOT_IN_GIT, "no longer in git"))
+
+
+def card_deletion(live: LiveCard, reason: Reason, why: str) -> Change:
+    """Delete a managed live card, guarded as a deletion (and as the deletion of an
+    Approved card when it is one)."""
     approved = live.status == "Approved"
-    out.changes.append(
-        Change(
-            address=card_address(live.name),
-            action=Action.DELETE_CARD,
-            reason=Reason.NOT_IN_GIT,
-            detail=f"no longer in git (status {live.status}, version {live.version})",
-            fields=(FieldChange("$.name", live.name, MISSING),),
-            payload=_delete(live),
-            guards=(Guard.DELETES, Guard.DELETES_APPROVED) if approved else (Guard.DELETES,),
-        )
+    return Change(
+        address=card_address(live.name),
+        action=Action.DELETE_CARD,
+        reason=reason,
+        detail=f"{why} (status {live.status}, version {live.version})",
+        fields=(FieldChange("$.name", live.name, MISSING),),
+        payload=_delete(live),
+        guards=(Guard.DELETES, Guard.DELETES_APPROVED) if approved else (Guard.DELETES,),
     )
 
 

@@ -12,23 +12,22 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from reconciler.diagnostics import START, Diagnostic, json_path
+from reconciler.diff.cards import card_deletion
 from reconciler.diff.fields import content_fields, leaves
-from reconciler.diff.ownership import tag_delta
-from reconciler.live.model import LiveCard, is_managed
+from reconciler.diff.ownership import REPLICA_OF, is_replica, tag_delta
+from reconciler.live.model import LiveCard
 from reconciler.load.desired import Ownership, ReplicaSpec
 from reconciler.load.rules.targets import replica_problem
 from reconciler.normalize import Normalised, Tags, user_tags
-from reconciler.plan.model import MISSING, Action, Change, FieldChange, Guard, PlanPart, Reason
+from reconciler.plan.model import Action, Change, FieldChange, PlanPart, Reason
 from reconciler.plan.payloads import (
     CreateCard,
-    DeleteCard,
     ReplicateCard,
     UpdateContent,
     UpdateStatus,
     UpdateTags,
 )
 
-REPLICA_OF = "reconciler-replica-of"  # the source card's ARN
 REPLICA_VERSION = "reconciler-replica-version"  # the source card's version the replica holds
 CONFIG_FILE = "reconciler.yaml"  # where spokes and hubs are declared
 
@@ -43,11 +42,6 @@ def replica_tags(replica: ReplicaSpec, own: Ownership) -> dict[str, str]:
         REPLICA_OF: replica.source_arn,
         REPLICA_VERSION: str(replica.source_version),
     }
-
-
-def is_replica(card: LiveCard, own: Ownership) -> bool:
-    """True for a managed card that records the spoke card it replicates."""
-    return is_managed(card.tags, own) and REPLICA_OF in card.tags
 
 
 def diff_replicas(n: Normalised, card_arn: CardArn, prune: bool) -> PlanPart:
@@ -202,15 +196,4 @@ def _gone(live: LiveCard, prune: bool, out: PlanPart) -> None:
             "to delete it"
         )
         return
-    approved = live.status == "Approved"
-    out.changes.append(
-        Change(
-            address=f"card.{live.name}",
-            action=Action.DELETE_CARD,
-            reason=Reason.SOURCE_GONE,
-            detail=f"its source {source} is gone (status {live.status}, version {live.version})",
-            fields=(FieldChange("$.name", live.name, MISSING),),
-            payload=DeleteCard(name=live.name, arn=live.arn, status=live.status),
-            guards=(Guard.DELETES, Guard.DELETES_APPROVED) if approved else (Guard.DELETES,),
-        )
-    )
+    out.changes.append(card_deletion(live, Reason.SOURCE_GONE, f"its source {source} is gone"))

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from reconciler.arns import Arns
-from reconciler.diff.replicas import REPLICA_OF, REPLICA_VERSION, diff_replicas, replica_tags
+from reconciler.diff.ownership import REPLICA_OF
+from reconciler.diff.replicas import REPLICA_VERSION, diff_replicas, replica_tags
 from reconciler.live.model import LiveCard, LiveState
 from reconciler.load.desired import Config, DesiredState, ReplicaSpec, TargetSpec
 from reconciler.load.targets import for_target, selected, waves

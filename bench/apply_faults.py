@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -21,7 +20,7 @@ import time
 from pathlib import Path
 
 from apply_first import fresh
-from fixtures import write_repo
+from fixtures import cli_env, write_repo
 
 from reconciler.aws.session import pages
 from reconciler.sandbox.faults import FaultSettings
@@ -95,13 +94,7 @@ def main() -> None:
         rates = {"sagemaker:*": args.throttle, "ram:*": args.throttle}
         lost = {"sagemaker:*": args.lost, "ram:*": args.lost}
         sandbox.faults.apply(FaultSettings(seed=args.seed, throttle_rate=rates, lose_rate=lost))
-        env = {
-            **os.environ,
-            "AWS_ACCESS_KEY_ID": "testing",
-            "AWS_SECRET_ACCESS_KEY": "testing",
-            "AWS_DEFAULT_REGION": "us-east-1",
-            "AWS_ENDPOINT_URL": sandbox.endpoint,
-        }
+        env = cli_env(sandbox.endpoint)
         command = [
             sys.executable,
             "-m",

@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
 import subprocess
 import sys
 import tempfile
@@ -28,9 +27,16 @@ from typing import Any
 
 import boto3
 from botocore.config import Config
-from fixtures import OWNER, add_package, card_content, card_name, write_repo
+from fixtures import (
+    OWNER,
+    add_package,
+    card_content,
+    card_name,
+    cli_env,
+    create_card,
+    write_repo,
+)
 
-from reconciler.normalize import content_json
 from reconciler.sandbox.config import Organization, SandboxConfig
 from reconciler.sandbox.faults import FaultSettings
 from reconciler.sandbox.instance import Sandbox
@@ -53,18 +59,7 @@ def script(sandbox: Sandbox, cards: int) -> None:
     sagemaker, ram = plain_client(sandbox, "sagemaker"), plain_client(sandbox, "ram")
 
     def create(i: int) -> str:
-        name = card_name(i)
-        tags = [
-            {"Key": "managed-by", "Value": "reconciler"},
-            {"Key": "reconciler-source", "Value": f"cards/{name}.yaml"},
-        ]
-        response = sagemaker.create_model_card(
-            ModelCardName=name,
-            ModelCardStatus="Approved",
-            Content=content_json(card_content(i)),
-            Tags=tags,
-        )
-        return str(response["ModelCardArn"])
+        return create_card(sagemaker, card_name(i), card_content(i))
 
     with ThreadPoolExecutor(max_workers=10) as pool:
         arns = list(pool.map(create, range(cards)))
@@ -90,13 +85,7 @@ def script(sandbox: Sandbox, cards: int) -> None:
 
 
 def reconciler(repo: Path, endpoint: str) -> tuple[float, dict[str, Any]]:
-    env = {
-        **os.environ,
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_ENDPOINT_URL": endpoint,
-    }
+    env = cli_env(endpoint)
     command = [sys.executable, "-m", "reconciler", "apply", "--auto-approve", "--no-verify"]
     command += ["--stats", "--format", "json", "--repo", str(repo)]
     start = time.perf_counter()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -78,28 +79,40 @@ def add_package(sandbox: Any) -> None:
     sagemaker.create_model_package(ModelPackageGroupName=PACKAGE_GROUP)
 
 
+def cli_env(endpoint: str) -> dict[str, str]:
+    """The environment of a `reconciler` process that talks to the sandbox at ``endpoint``."""
+    return {
+        **os.environ,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_ENDPOINT_URL": endpoint,
+    }
+
+
+def create_card(sagemaker: Any, name: str, content: Mapping[str, Any]) -> str:
+    """Create an Approved card with the tags an apply gives it, as a script would; its ARN."""
+    from reconciler.normalize import content_json
+
+    tags = [
+        {"Key": "managed-by", "Value": "reconciler"},
+        {"Key": "reconciler-source", "Value": f"cards/{name}.yaml"},
+    ]
+    response = sagemaker.create_model_card(
+        ModelCardName=name, ModelCardStatus="Approved", Content=content_json(content), Tags=tags
+    )
+    return str(response["ModelCardArn"])
+
+
 def seed(sandbox: Any, cards: Sequence[tuple[str, Mapping[str, Any]]]) -> None:
     """Create the model package, ``cards`` (name, content), all Approved, and the
     bench-test share holding them, with plain boto3, as an apply of the repository would
     leave them."""
-    from reconciler.normalize import content_json
-
     add_package(sandbox)
     sagemaker, ram = sandbox.client("sagemaker", OWNER), sandbox.client("ram", OWNER)
 
     def create(card: tuple[str, Mapping[str, Any]]) -> str:
-        name, content = card
-        tags = [
-            {"Key": "managed-by", "Value": "reconciler"},
-            {"Key": "reconciler-source", "Value": f"cards/{name}.yaml"},
-        ]
-        response = sagemaker.create_model_card(
-            ModelCardName=name,
-            ModelCardStatus="Approved",
-            Content=content_json(content),
-            Tags=tags,
-        )
-        return str(response["ModelCardArn"])
+        return create_card(sagemaker, *card)
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         arns = list(pool.map(create, cards))

@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
 import statistics
 import subprocess
 import sys
@@ -24,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from fixtures import FLOOR, OWNER, card_content, card_name, seed, write_repo
+from fixtures import FLOOR, OWNER, card_content, card_name, cli_env, seed, write_repo
 
 from reconciler.sandbox.config import Organization, SandboxConfig
 from reconciler.sandbox.instance import Sandbox
@@ -72,13 +71,7 @@ def main() -> None:
         print(
             f"seeded {args.cards:,} cards in {time.perf_counter() - began:.0f} s", file=sys.stderr
         )
-        env = {
-            **os.environ,
-            "AWS_ACCESS_KEY_ID": "testing",
-            "AWS_SECRET_ACCESS_KEY": "testing",
-            "AWS_DEFAULT_REGION": "us-east-1",
-            "AWS_ENDPOINT_URL": sandbox.endpoint,
-        }
+        env = cli_env(sandbox.endpoint)
         plan = [
             sys.executable,
             "-m",

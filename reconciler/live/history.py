@@ -6,7 +6,7 @@ commit that wrote it (``card_versions``, from the ``reconciler-versions`` tag).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from reconciler.aws.session import aws_errors, pages
@@ -23,18 +23,7 @@ def history_since(
     """The versions after the newest one whose content matches git (newest first), and
     that matching version (None when no version within MAX_VERSIONS matches)."""
     with aws_errors(f"reading the version history of model card {name}"):
-        numbers = [
-            v["ModelCardVersion"]
-            for v in pages(
-                client.list_model_card_versions,
-                "ModelCardVersionSummaryList",
-                "NextToken",
-                ModelCardName=name,
-                SortBy="Version",
-                SortOrder="Descending",
-                MaxResults=100,
-            )
-        ]
+        numbers = [v["ModelCardVersion"] for v in _summaries(client, name)]
         newer: list[Version] = []
         for number in numbers[:MAX_VERSIONS]:
             version = _describe(client, name, number)
@@ -44,14 +33,26 @@ def history_since(
     return tuple(newer), None
 
 
+def _summaries(client: Any, name: str) -> Iterator[Mapping[str, Any]]:
+    """The card's version summaries, newest first."""
+    return pages(
+        client.list_model_card_versions,
+        "ModelCardVersionSummaryList",
+        "NextToken",
+        ModelCardName=name,
+        SortBy="Version",
+        SortOrder="Descending",
+        MaxResults=100,
+    )
+
+
 def _describe(client: Any, name: str, number: int) -> Version:
     card = client.describe_model_card(ModelCardName=name, ModelCardVersion=number)
-    modified = card.get("LastModifiedTime") or card.get("CreationTime")
     return Version(
         number=number,
         status=card.get("ModelCardStatus", ""),
         modified_by=identity(card.get("LastModifiedBy") or card.get("CreatedBy")),
-        modified_at=modified.isoformat() if modified is not None else None,
+        modified_at=time_text(card.get("LastModifiedTime") or card.get("CreationTime")),
         content=readable_content(card.get("Content")) or {},  # unreadable: matches nothing
     )
 
@@ -64,17 +65,7 @@ def card_versions(sagemaker: Any, name: str) -> tuple[TracedVersion, ...]:
             t["Key"]: t["Value"]
             for t in sagemaker.list_tags(ResourceArn=card["ModelCardArn"])["Tags"]
         }
-        summaries = list(
-            pages(
-                sagemaker.list_model_card_versions,
-                "ModelCardVersionSummaryList",
-                "NextToken",
-                ModelCardName=name,
-                SortBy="Version",
-                SortOrder="Descending",
-                MaxResults=100,
-            )
-        )
+        summaries = list(_summaries(sagemaker, name))
         commits = parse_versions(tags.get(VERSIONS_TAG, ""))
         latest = tags.get(COMMIT_TAG)
         return tuple(_traced(sagemaker, name, s, commits, latest) for s in summaries)

@@ -10,6 +10,13 @@ import boto3
 from reconciler.load.desired import AWS_MANAGED_PERMISSIONS, Config
 
 RESOURCE_TYPE = "sagemaker:ModelCard"
+CARD_RESOURCE = ":model-card/"  # arn:<partition>:sagemaker:<region>:<account>:model-card/<name>
+
+
+def card_name(arn: str) -> str | None:
+    """The name of the model card an ARN names; None for any other ARN (or a principal)."""
+    head, found, name = arn.partition(CARD_RESOURCE)
+    return name if found and head.startswith("arn:") and "/" not in name else None
 
 
 @cache
@@ -32,7 +39,7 @@ class Arns:
         return cls(partition_for(config.region), config.region, config.card_account_id)
 
     def card(self, name: str) -> str:
-        return f"arn:{self.partition}:sagemaker:{self.region}:{self.account}:model-card/{name}"
+        return f"arn:{self.partition}:sagemaker:{self.region}:{self.account}{CARD_RESOURCE}{name}"
 
     def permission(self, name: str) -> str:
         """AWS managed names resolve to the global managed ARN, others to the account's."""

@@ -283,32 +283,34 @@ def apply_run(target: Target, request: ApplyRequest, hooks: ApplyHooks) -> Apply
     """Apply what git declares; the report says what happened, step by step."""
     run = plan_run(target, request.options)
     plan = run.plan
-    if request.saved is not None:
-        ensure_current(request.saved, plan)
-    plan_checksum = checksum(plan)
-    report = ApplyReport(
-        checksum=plan_checksum,
-        context=plan.context,
-        names=plan.names,
-        warnings=plan.warnings,
-        blocked=tuple(f"{e.file}:{e.line}:{e.column}: {e.message}" for e in plan.errors),
-    )
-    blocked = refusals(plan, target.state.config.safety, request.flags)
-    if blocked:
-        return ApplyOutcome(
-            report=replace(report, refused=tuple(blocked)), verification=None, run=run
+    with ThreadPoolExecutor(max_workers=2) as beside:
+        # The checksum is needed only for the report (and a saved plan's check), so it is
+        # worked out while the steps run; the re-plan's card read starts as soon as only
+        # RAM changes are left to run.
+        summed = beside.submit(checksum, plan)
+        if request.saved is not None:
+            ensure_current(request.saved, plan, summed.result())
+        report = ApplyReport(
+            checksum="",
+            context=plan.context,
+            names=plan.names,
+            warnings=plan.warnings,
+            blocked=tuple(f"{e.file}:{e.line}:{e.column}: {e.message}" for e in plan.errors),
         )
-    if not plan.changes and not plan.adoptions:
-        return ApplyOutcome(report=replace(report, converged=True), verification=None, run=run)
-    if not hooks.confirm(plan):
-        raise ReconcilerError(
-            "apply cancelled; nothing was changed",
-            hint="answer 'yes' to apply, or review the plan first with `reconciler plan`",
-        )
-    parallelism = request.parallelism or target.state.config.parallelism or DEFAULT_PARALLELISM
-    hooks.starting(len(plan.adoptions) + len(plan.changes))
-    with ThreadPoolExecutor(max_workers=1) as early:
-        # The re-plan's card read starts as soon as only RAM changes are left to run.
+        blocked = refusals(plan, target.state.config.safety, request.flags)
+        if blocked:
+            report = replace(report, checksum=summed.result(), refused=tuple(blocked))
+            return ApplyOutcome(report=report, verification=None, run=run)
+        if not plan.changes and not plan.adoptions:
+            report = replace(report, checksum=summed.result(), converged=True)
+            return ApplyOutcome(report=report, verification=None, run=run)
+        if not hooks.confirm(plan):
+            raise ReconcilerError(
+                "apply cancelled; nothing was changed",
+                hint="answer 'yes' to apply, or review the plan first with `reconciler plan`",
+            )
+        parallelism = request.parallelism or target.state.config.parallelism or DEFAULT_PARALLELISM
+        hooks.starting(len(plan.adoptions) + len(plan.changes))
         cards: list[Future[dict[str, LiveCard]]] = []
         steps = execute(
             target.session,
@@ -316,11 +318,10 @@ def apply_run(target: Target, request: ApplyRequest, hooks: ApplyHooks) -> Apply
             request.waits,
             hooks.progress,
             parallelism,
-            plan_checksum,
             commit=target.commit,
-            cards_final=lambda: cards.append(early.submit(read_cards, target.session, run.state)),
+            cards_final=lambda: cards.append(beside.submit(read_cards, target.session, run.state)),
         )
-        report = replace(report, steps=steps)
+        report = replace(report, checksum=summed.result(), steps=steps)
         if any(s.status is StepStatus.FAILED for s in steps):
             return ApplyOutcome(report=report, verification=None, run=run)
         return _after(target, request, report, cards[0] if cards else None)

@@ -37,7 +37,7 @@ ALLOWED: dict[str, frozenset[str]] = {
             "words",
         }
     ),
-    "apply": frozenset({"plan", "aws", "normalize", "load.desired", "words", "errors"}),
+    "apply": frozenset({"plan", "aws", "arns", "normalize", "load.desired", "words", "errors"}),
     "render": frozenset(
         {
             "reconciler",

@@ -1,4 +1,5 @@
-"""What a step handler gets: the clients, its idempotency token and the wait settings."""
+"""What a step handler gets: the clients, its idempotency token, the wait settings, and
+the gate that says which cards are ready to associate."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from reconciler.apply.schedule import OPEN, Gate
 from reconciler.aws.waits import WaitSettings
 
 _NAMESPACE = uuid.UUID("6f1d5a3e-57a4-4b4e-9f0e-2b8f6d1c7a90")
@@ -18,6 +20,7 @@ class StepContext:
     token: str
     waits: WaitSettings
     commit: str | None = None  # the git commit being applied, for the audit trail
+    ready: Gate = OPEN  # hands out cards to associate once this apply has written them
 
     def sub_token(self, part: int) -> str:
         """A distinct, repeatable token for the ``part``-th call of a multi-call step."""
@@ -26,7 +29,7 @@ class StepContext:
 
 def client_token(run_id: str, change_key: str) -> str:
     """A RAM clientToken derived from the change (its place in the plan, address and action)
-    and the apply run (the plan's checksum and a random id):
+    and the apply run (a random id):
     every retry of a step within a run sends the same token, so it cannot act twice. A
     later run gets new tokens, because RAM answers a known token with the old result and
     does nothing, which would silently skip a change that repeats (a second re-invitation

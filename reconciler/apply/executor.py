@@ -21,10 +21,9 @@ from typing_extensions import assert_never
 from reconciler.apply import audit, cards, shares
 from reconciler.apply.context import StepContext, client_token
 from reconciler.apply.report import Step, StepStatus
-from reconciler.apply.schedule import run_in_order
+from reconciler.apply.schedule import Gate, Stopped, run_in_order
 from reconciler.aws.session import AwsSession
 from reconciler.aws.waits import WaitFailed, WaitSettings
-from reconciler.plan.codec import checksum
 from reconciler.plan.model import Action, Change, Plan
 from reconciler.plan.payloads import (
     Adopt,
@@ -98,22 +97,23 @@ def execute(
     waits: WaitSettings,
     progress: Callable[[Step], None] = lambda step: None,
     parallelism: int = DEFAULT_PARALLELISM,
-    plan_checksum: str | None = None,
     commit: str | None = None,
     cards_final: Callable[[], None] = lambda: None,
 ) -> tuple[Step, ...]:
     """Run every change in its phase (``schedule``); after a failure nothing new starts.
     ``cards_final``: called once the remaining phases change only RAM."""
     sagemaker, ram = session.client("sagemaker"), session.client("ram")
-    run_id = f"{plan_checksum or checksum(plan)}/{uuid.uuid4()}"
+    run_id = str(uuid.uuid4())
 
     changes = (*plan.adoptions, *plan.changes)
     position = {id(change): index for index, change in enumerate(changes)}
 
-    def work(change: Change) -> Step:
+    def work(change: Change, gate: Gate) -> Step:
         key = f"{position[id(change)]}\n{change.address}\n{change.action.value}"
         token = client_token(run_id, key)
-        ctx = StepContext(sagemaker=sagemaker, ram=ram, token=token, waits=waits, commit=commit)
+        ctx = StepContext(
+            sagemaker=sagemaker, ram=ram, token=token, waits=waits, commit=commit, ready=gate
+        )
         return _run(ctx, change)
 
     return run_in_order(changes, work, parallelism, progress, cards_final)
@@ -140,6 +140,14 @@ def _run(ctx: StepContext, change: Change) -> Step:
         return _failed(change, start, "waiting for AWS", e.code, e.message)
     except BotoCoreError as e:
         return _failed(change, start, "calling AWS", type(e).__name__, str(e))
+    except Stopped as e:
+        if not e.associated:
+            return _step(change, StepStatus.NOT_ATTEMPTED)
+        message = (
+            f"an earlier step failed while this one waited for cards: {e.associated} of "
+            f"{e.total} were associated; apply again to associate the rest"
+        )
+        return _failed(change, start, "stopped", "StoppedByEarlierFailure", message)
     return replace(_step(change, StepStatus.DONE), detail=detail, seconds=time.monotonic() - start)
 
 

@@ -1,13 +1,14 @@
 """Step handlers for RAM: customer-managed permissions and resource shares.
 
-Every mutating call carries a clientToken derived from the change. Associations are
+Every mutating call carries a clientToken derived from the change. Cards are associated
+as the apply finishes writing them (``StepContext.ready``), 100 a call. Associations are
 asynchronous, so each handler that adds or removes them waits until they settle.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -114,10 +115,14 @@ def _make_room(ctx: StepContext, arn: str) -> str:
 
 
 def create_share(ctx: StepContext, share: CreateShare) -> str:
+    """Create the share with its first cards and principals, then associate the rest of
+    its cards as this apply finishes writing them (``ctx.ready``), and wait until every
+    association has settled."""
     resources, principals = list(share.resource_arns), list(share.principals)
+    batches = ctx.ready.batches(resources, PER_CALL)
     created = ctx.ram.create_resource_share(
         name=share.name,
-        resourceArns=resources[:PER_CALL],
+        resourceArns=next(batches, []),
         principals=principals[:PER_CALL],
         permissionArns=[share.permission_arn],
         tags=_ram_tags(share.tags),
@@ -125,8 +130,8 @@ def create_share(ctx: StepContext, share: CreateShare) -> str:
         clientToken=ctx.token,
     )["resourceShare"]
     arn = created["resourceShareArn"]
-    _associate(ctx, arn, MemberKind.RESOURCE, resources[PER_CALL:], offset=1)
-    _associate(ctx, arn, MemberKind.PRINCIPAL, principals[PER_CALL:], offset=1000)
+    _associate(ctx, arn, MemberKind.RESOURCE, batches, offset=1)
+    _associate(ctx, arn, MemberKind.PRINCIPAL, chunks(principals[PER_CALL:], PER_CALL), 1000)
     settled = [
         associations_settled(ctx.ram, arn, kind.value, entities, "ASSOCIATED", ctx.waits)
         for kind, entities in ((MemberKind.RESOURCE, resources), (MemberKind.PRINCIPAL, principals))
@@ -141,12 +146,18 @@ def _member(kind: MemberKind) -> str:
 
 
 def _associate(
-    ctx: StepContext, arn: str, kind: MemberKind, entities: list[str], offset: int = 0
+    ctx: StepContext,
+    arn: str,
+    kind: MemberKind,
+    groups: Iterable[list[str]],
+    offset: int = 0,
+    *,
+    add: bool = True,
 ) -> None:
-    for i, chunk in enumerate(chunks(entities, PER_CALL)):
-        ctx.ram.associate_resource_share(
-            resourceShareArn=arn, **{_member(kind): chunk}, clientToken=ctx.sub_token(offset + i)
-        )
+    """Associate (``add``) or disassociate each group of entities, one call each."""
+    call = ctx.ram.associate_resource_share if add else ctx.ram.disassociate_resource_share
+    for i, group in enumerate(groups):
+        call(resourceShareArn=arn, **{_member(kind): group}, clientToken=ctx.sub_token(offset + i))
 
 
 def update_share(ctx: StepContext, update: UpdateShare) -> str:
@@ -181,15 +192,11 @@ def set_permission(ctx: StepContext, attach: SetPermission) -> str:
 
 
 def change_members(ctx: StepContext, members: ChangeMembers, *, add: bool) -> str:
-    """Associate (``add``) or disassociate entities, then wait until they settle."""
-    call = ctx.ram.associate_resource_share if add else ctx.ram.disassociate_resource_share
+    """Associate (``add``; each card once this apply has written it) or disassociate
+    entities, then wait until they settle."""
     entities = list(members.entities)
-    for i, chunk in enumerate(chunks(entities, PER_CALL)):
-        call(
-            resourceShareArn=members.share_arn,
-            **{_member(members.kind): chunk},
-            clientToken=ctx.sub_token(i),
-        )
+    groups = ctx.ready.batches(entities, PER_CALL)
+    _associate(ctx, members.share_arn, members.kind, groups, add=add)
     target = "ASSOCIATED" if add else "DISASSOCIATED"
     return associations_settled(
         ctx.ram, members.share_arn, members.kind.value, entities, target, ctx.waits

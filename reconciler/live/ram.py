@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -27,9 +27,49 @@ def read_shares(
     client: Any, ownership: Ownership, declared: frozenset[str] = frozenset(), workers: int = 4
 ) -> dict[str, LiveShare]:
     """The account's model card shares (not deleted), by name, with associations and
-    permissions. ``declared``: share names git declares."""
-    with aws_errors("listing resource shares (ram:GetResourceShares, ram:ListResources)"):
-        holding = {
+    permissions. ``declared``: share names git declares. Calls that do not need each
+    other's answers run at once: the members of managed and declared shares are read
+    while ListResources finds the other shares that hold a model card."""
+    with ThreadPoolExecutor(max_workers=max(4, workers)) as pool:
+        holding = pool.submit(_holding_cards, client)
+        with aws_errors("listing resource shares (ram:GetResourceShares)"):
+            listed = [
+                s
+                for s in pages(
+                    client.get_resource_shares, "resourceShares", "nextToken", resourceOwner="SELF"
+                )
+                if s["status"] not in GONE
+            ]
+        ours = [s for s in listed if is_managed(_tags(s), ownership) or s["name"] in declared]
+        reading = [_with_members(pool, client, ours)]
+        holders = holding.result() - {s["resourceShareArn"] for s in ours}
+        others = [s for s in listed if s["resourceShareArn"] in holders]
+        reading.append(_with_members(pool, client, others))
+        shares = [share for read in reading for share in read()]
+    return by_name(shares, ownership)
+
+
+def _with_members(
+    pool: ThreadPoolExecutor, client: Any, raw: list[dict[str, Any]]
+) -> Callable[[], list[LiveShare]]:
+    """Start reading the associations and permissions of the shares ``raw``; the function
+    returned waits for them and gives the shares."""
+    arns = [s["resourceShareArn"] for s in raw]
+    resources = pool.submit(_associations, client, arns, "RESOURCE")
+    principals = pool.submit(_associations, client, arns, "PRINCIPAL")
+    permissions = [pool.submit(_share_permissions, client, arn) for arn in arns]
+
+    def shares() -> list[LiveShare]:
+        attached = {arn: p.result() for arn, p in zip(arns, permissions, strict=True)}
+        return [_share(s, resources.result(), principals.result(), attached) for s in raw]
+
+    return shares
+
+
+def _holding_cards(client: Any) -> set[str]:
+    """The ARNs of the account's shares that hold a model card."""
+    with aws_errors("listing resource shares (ram:ListResources)"):
+        return {
             r["resourceShareArn"]
             for r in pages(
                 client.list_resources,
@@ -39,27 +79,6 @@ def read_shares(
                 resourceType=RESOURCE_TYPE,
             )
         }
-        raw = [
-            s
-            for s in pages(
-                client.get_resource_shares, "resourceShares", "nextToken", resourceOwner="SELF"
-            )
-            if s["status"] not in GONE
-            and (
-                is_managed(_tags(s), ownership)
-                or s["name"] in declared
-                or s["resourceShareArn"] in holding
-            )
-        ]
-    arns = [s["resourceShareArn"] for s in raw]
-    resources = _associations(client, arns, "RESOURCE")
-    principals = _associations(client, arns, "PRINCIPAL")
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        permissions = dict(
-            zip(arns, pool.map(lambda a: _share_permissions(client, a), arns), strict=True)
-        )
-    shares = [_share(s, resources, principals, permissions) for s in raw]
-    return by_name(shares, ownership)
 
 
 def by_name(shares: list[LiveShare], ownership: Ownership) -> dict[str, LiveShare]:

@@ -2,14 +2,21 @@
 missing from the index, ListModelCards) to confirm.
 
 Search returns content and tags for 100 cards a call, so an unchanged repository costs
-about N/100 calls. The Search index is eventually consistent, so a card that looks
-changed, or is missing from it, is confirmed with DescribeModelCard (plus ListTags, since
-Describe carries no tags) before the plan reports it.
+about N/100 calls. Pages follow one another (each needs the last one's NextToken), so a
+large account is read from both ends at once, sorted by name: ascending from the first
+card and descending from the last, until together they hold every card Search counts
+(``TotalHits``), or, when Search gives only a lower bound, until they meet (a card seen
+from both ends; this needs no knowledge of how Search orders names). That halves the wait
+for about the same number of calls. The Search index is eventually consistent, so a card
+that looks changed, or is missing from it, is confirmed with DescribeModelCard (plus
+ListTags, since Describe carries no tags) before the plan reports it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
 
@@ -29,11 +36,85 @@ def search_cards(
     already in memory (git's), by card name; a live content equal to one is kept as that
     same object, so an unchanged fleet is not held in memory twice."""
     with aws_errors("searching model cards (sagemaker:Search)"):
-        records = pages(
-            client.search, "Results", "NextToken", Resource="ModelCard", MaxResults=SEARCH_PAGE
+        return _BothEnds(client, lambda r: _from_record(r, known=known)).read()
+
+
+ASCENDING, DESCENDING = "Ascending", "Descending"
+
+
+class _BothEnds:
+    """One read of every card, from both ends of the name order at once."""
+
+    def __init__(self, client: Any, convert: Callable[[Mapping[str, Any]], LiveCard]) -> None:
+        self.sagemaker, self.convert = client, convert
+        self.found: dict[str, LiveCard] = {}
+        self.seen: dict[str, set[str]] = {ASCENDING: set(), DESCENDING: set()}
+        self.total: int | None = None  # what TotalHits says, when it is exact
+        self.in_flight = 0
+        self.complete = False
+        self.lock = threading.Lock()
+
+    def read(self) -> dict[str, LiveCard]:
+        first = self._page(ASCENDING, None)
+        hits = first.get("TotalHits") or {}
+        if hits.get("Relation") == "EqualTo" and isinstance(hits.get("Value"), int):
+            self.total = hits["Value"]
+        token = self._take(ASCENDING, first)
+        if token is None:
+            return self.found
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            other = pool.submit(self._stream, DESCENDING, None)
+            self._stream(ASCENDING, token)
+            other.result()
+        return self.found
+
+    def _page(self, order: str, token: str | None) -> dict[str, Any]:
+        page: dict[str, Any] = self.sagemaker.search(
+            Resource="ModelCard",
+            SortBy="ModelCardName",
+            SortOrder=order,
+            MaxResults=SEARCH_PAGE,
+            **({"NextToken": token} if token else {}),
         )
-        cards = [_from_record(r["ModelCard"], known=known) for r in records if "ModelCard" in r]
-    return {c.name: c for c in cards}
+        return page
+
+    def _stream(self, order: str, token: str | None) -> None:
+        """Pages in ``order`` until the cards are complete; ``token`` None: from the start."""
+        first = token is None
+        while first or token:
+            first = False
+            with self.lock:
+                if self._enough():
+                    return
+                self.in_flight += 1
+            try:
+                page = self._page(order, token)
+            finally:
+                with self.lock:
+                    self.in_flight -= 1
+            token = self._take(order, page)
+
+    def _enough(self) -> bool:
+        """Whether the cards read, and the pages on their way, hold every card."""
+        if self.complete:
+            return True
+        return self.total is not None and len(self.found) + SEARCH_PAGE * self.in_flight >= (
+            self.total
+        )
+
+    def _take(self, order: str, page: Mapping[str, Any]) -> str | None:
+        """Keep a page's cards; its NextToken, or None once this order reached its end or
+        met the other one."""
+        cards = [self.convert(r["ModelCard"]) for r in page.get("Results", []) if "ModelCard" in r]
+        other = self.seen[DESCENDING if order == ASCENDING else ASCENDING]
+        token = page.get("NextToken")
+        with self.lock:
+            met = any(c.name in other for c in cards)
+            self.seen[order].update(c.name for c in cards)
+            self.found.update((c.name, c) for c in cards)
+            if met or not token:
+                self.complete = True
+            return None if self.complete else token
 
 
 def card_names(client: Any) -> frozenset[str]:

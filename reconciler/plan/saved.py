@@ -49,9 +49,10 @@ def read_saved_plan(path: Path) -> SavedPlan:
     )
 
 
-def ensure_current(saved: SavedPlan, plan: Plan) -> None:
-    """Refuse with what differs when live state no longer gives the saved plan."""
-    if saved.checksum == checksum(plan):
+def ensure_current(saved: SavedPlan, plan: Plan, summed: str | None = None) -> None:
+    """Refuse with what differs when live state no longer gives the saved plan.
+    ``summed``: the plan's checksum, when already worked out."""
+    if saved.checksum == (summed if summed is not None else checksum(plan)):
         return
     now = {(c.address, c.action.value) for c in plan.changes}
     then = {(c.address, c.action.value) for c in saved.changes}

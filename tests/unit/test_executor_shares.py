@@ -6,9 +6,14 @@ to settle where RAM makes them asynchronously.
 from __future__ import annotations
 
 import json
+import threading
+from dataclasses import replace
 
 import pytest
 
+from reconciler.apply import executor
+from reconciler.apply.report import StepStatus
+from reconciler.apply.schedule import Gate
 from reconciler.plan.model import Action, Change
 from reconciler.plan.payloads import (
     Adopt,
@@ -287,3 +292,51 @@ def test_more_than_a_hundred_cards_are_associated_a_hundred_a_call(stubs: Stubbe
 
 def test_every_payload_of_these_steps_has_a_case() -> None:
     assert payload_types(CASES) == RAM_STEPS
+
+
+def _share_of(cards: list[str]) -> Change:
+    payload = CreateShare(
+        name="churn-dev",
+        principals=(DEV,),
+        resource_arns=tuple(cards),
+        permission_arn=PERMISSION,
+        tags=OWNED,
+        allow_external_principals=False,
+    )
+    return step(Action.CREATE_SHARE, payload)
+
+
+def test_a_share_step_stopped_before_any_call_was_not_attempted(stubs: Stubbed) -> None:
+    """Its cards are still being written when another step fails: no call is made."""
+    gate = Gate(pending={"card.New"})
+    gate.stop()
+    done = executor._run(replace(stubs.ctx, ready=gate), _share_of([card_arn("New")]))
+    assert done.status is StepStatus.NOT_ATTEMPTED
+    stubs.done()
+
+
+def test_a_share_step_stopped_between_batches_says_how_far_it_got(stubs: Stubbed) -> None:
+    """100 cards are ready and go with CreateResourceShare; the step then waits for the
+    card this apply is still writing, and another step fails: no further call."""
+    ready = [card_arn(f"Old-{i:03d}") for i in range(100)]
+    stubs.expect(
+        ram(
+            "create_resource_share",
+            {"resourceShare": {"resourceShareArn": SHARE, "name": "churn-dev"}},
+            name="churn-dev",
+            resourceArns=ready,
+            principals=[DEV],
+            permissionArns=[PERMISSION],
+            tags=SENT_TAGS,
+            allowExternalPrincipals=False,
+            clientToken=TOKEN,
+        )
+    )
+    gate = Gate(pending={"card.New"})
+    stopping = threading.Timer(0.05, gate.stop)
+    stopping.start()
+    done = executor._run(replace(stubs.ctx, ready=gate), _share_of([*ready, card_arn("New")]))
+    stopping.join()
+    assert (done.status, done.error_code) == (StepStatus.FAILED, "StoppedByEarlierFailure")
+    assert "100 of 101 were associated" in str(done.error_message)
+    stubs.done()

@@ -1,0 +1,82 @@
+"""live.sagemaker.search_cards reads every card from both ends of the name order at once:
+the same cards a one-way read gives, in about the same number of Search calls, whether
+Search counts its hits exactly or gives only a lower bound."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+import pytest
+
+from reconciler.live.sagemaker import search_cards
+
+OWNER = "111111111111"
+
+
+def create(sandbox: Any, names: list[str]) -> Any:
+    client = sandbox.client("sagemaker", OWNER)
+    for name in names:
+        client.create_model_card(
+            ModelCardName=name,
+            Content=json.dumps({"model_overview": {"model_description": name}}),
+            ModelCardStatus="Draft",
+        )
+    return client
+
+
+def searches(client: Any) -> list[dict[str, Any]]:
+    """Every Search request the client makes from now on."""
+    seen: list[dict[str, Any]] = []
+    client.meta.events.register(
+        "provide-client-params.sagemaker.Search", lambda params, **_: seen.append(dict(params))
+    )
+    return seen
+
+
+@pytest.mark.parametrize("count", [0, 1, 100, 101, 250])
+def test_every_card_is_read_once_in_about_n_over_100_calls(sandbox: Any, count: int) -> None:
+    names = [f"card-{i:03d}" for i in range(count)]
+    client = create(sandbox, names)
+    made = searches(client)
+    cards = search_cards(client)
+    assert sorted(cards) == names
+    assert all(cards[n].content == {"model_overview": {"model_description": n}} for n in names)
+    assert len(made) <= max(1, math.ceil(count / 100)) + 1
+    assert {(m["SortBy"], m["SortOrder"]) for m in made} <= {
+        ("ModelCardName", "Ascending"),
+        ("ModelCardName", "Descending"),
+    }
+
+
+class LowerBound:
+    """A Search over ``names`` that, like a large index, counts its hits only as a lower
+    bound, and hands out pages of 100 by an offset token."""
+
+    def __init__(self, names: list[str]) -> None:
+        self.names, self.calls = sorted(names), 0
+
+    def search(self, **params: Any) -> dict[str, Any]:
+        self.calls += 1
+        ordered = self.names if params["SortOrder"] == "Ascending" else self.names[::-1]
+        start = int(params.get("NextToken", 0))
+        page = ordered[start : start + params["MaxResults"]]
+        found = {
+            "Results": [
+                {"ModelCard": {"ModelCardName": n, "ModelCardArn": f"arn:{n}", "Content": "{}"}}
+                for n in page
+            ],
+            "TotalHits": {"Value": 100, "Relation": "GreaterThanOrEqualTo"},
+        }
+        if start + len(page) < len(ordered):
+            found["NextToken"] = str(start + len(page))
+        return found
+
+
+@pytest.mark.parametrize("count", [150, 1000, 1234])
+def test_without_an_exact_count_the_two_reads_stop_where_they_meet(count: int) -> None:
+    names = [f"card-{i:04d}" for i in range(count)]
+    client = LowerBound(names)
+    assert sorted(search_cards(client)) == names
+    assert client.calls <= math.ceil(count / 100) + 2  # the last pages may overlap

@@ -134,7 +134,7 @@ def main() -> None:
         f"{report['converged']})"
     )
     print(f"  10-thread boto3 script: {base:7.2f} s")
-    print(f"  ratio:                  {ours / base:7.1f}x")
+    print(f"  ratio:                  {ours / base:7.2f}x")
     print(f"  SageMaker calls:        {sagemaker:,} (budget N + ceil(N/100) + 5 = {budget:,})")
     print("  calls: " + ", ".join(f"{k}={v}" for k, v in sorted(calls.items())))
 

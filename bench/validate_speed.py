@@ -53,7 +53,7 @@ def main() -> None:
     )
     print(f"  reconciler validate:        {ours:6.2f} s")
     print(f"  libyaml parse floor:        {base:6.2f} s")
-    print(f"  ratio:                      {ours / base:6.1f}x")
+    print(f"  ratio:                      {ours / base:6.2f}x")
 
 
 if __name__ == "__main__":

@@ -7,16 +7,18 @@ workers parse the others, and the results come back in the files' order, exactly
 ``load_file`` gives one by one. Forking is only done with a single thread because a fork
 copies locks that other threads may hold; any other process (a test run beside an
 in-process emulator, a command that already opened AWS clients) reads the files itself.
+The cards of a run from the command line have usually been parsed in part already, by a
+process forked at start-up (``early``).
 """
 
 from __future__ import annotations
 
 import multiprocessing
-import os
 import threading
 from collections.abc import Sequence
 from pathlib import Path
 
+from reconciler.load.early import cpus, take
 from reconciler.load.yamlsource import LoadResult, load_file
 
 MIN_FILES = 200  # below this, starting a worker costs more than it saves
@@ -25,6 +27,9 @@ MAX_WORKERS = 4
 
 def load_files(files: Sequence[tuple[Path, str]]) -> list[LoadResult]:
     """``load_file(path, display)`` for each item, in order."""
+    early = take(files, load_file)
+    if early is not None:
+        return early
     workers = _workers(len(files))
     if workers < 2:
         return _load_slice(files)
@@ -47,5 +52,4 @@ def _workers(files: int) -> int:
         return 1
     if "fork" not in multiprocessing.get_all_start_methods():
         return 1
-    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return max(1, min(cpus or 1, MAX_WORKERS, files // (MIN_FILES // 2)))
+    return max(1, min(cpus(), MAX_WORKERS, files // (MIN_FILES // 2)))

@@ -14,7 +14,9 @@ from reconciler.load.parallel import MIN_FILES, load_files
 from reconciler.load.yamlsource import LoadResult
 
 
-def _files(root: Path, count: int) -> list[tuple[Path, str]]:
+def card_files(root: Path, count: int) -> list[tuple[Path, str]]:
+    """``count`` card files in ``root``, every 97th with a YAML error, named as a
+    repository's ``cards/`` folder names them."""
     files = []
     for i in range(count):
         path = root / f"card-{i:04d}.yaml"
@@ -26,7 +28,7 @@ def _files(root: Path, count: int) -> list[tuple[Path, str]]:
     return files
 
 
-def _summary(results: list[LoadResult]) -> list[tuple[object, ...]]:
+def summary(results: list[LoadResult]) -> list[tuple[object, ...]]:
     return [
         (
             r.document.file if r.document else None,
@@ -38,7 +40,7 @@ def _summary(results: list[LoadResult]) -> list[tuple[object, ...]]:
 
 
 def test_forked_workers_match_one_process(tmp_path: Path) -> None:
-    files = _files(tmp_path, MIN_FILES + 51)
+    files = card_files(tmp_path, MIN_FILES + 51)
     out = tmp_path / "parallel.pickle"
     # A fresh process has a single thread, so it forks; this test process does not.
     code = (
@@ -53,7 +55,7 @@ def test_forked_workers_match_one_process(tmp_path: Path) -> None:
     (tmp_path / "files.pickle").write_bytes(pickle.dumps(files))
     subprocess.run([sys.executable, "-c", code], check=True)
     forked = pickle.loads(out.read_bytes())
-    assert _summary(forked) == _summary(parallel._load_slice(files))
+    assert summary(forked) == summary(parallel._load_slice(files))
     assert [r.document is None for r in forked].count(True) == 3  # the broken files
 
 
@@ -63,7 +65,7 @@ def test_no_fork_beside_other_threads(tmp_path: Path) -> None:
     other.start()
     try:
         assert parallel._workers(MIN_FILES * 4) == 1
-        assert len(load_files(_files(tmp_path, 3))) == 3
+        assert len(load_files(card_files(tmp_path, 3))) == 3
     finally:
         stop.set()
         other.join()

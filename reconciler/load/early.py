@@ -1,0 +1,191 @@
+"""Parsing a large repository's cards while the command line is still starting.
+
+A run spends its first few hundred milliseconds importing Python modules on one CPU,
+while a second one idles. When the `reconciler` command will load a repository, its entry
+point forks a process first thing, while this one still has a single thread and has
+imported almost nothing; the fork parses the card files from the last one backwards while
+this process imports and reads its options. When loading reaches the cards, this process
+parses from the first file forwards until the two meet, then takes the rest from the fork.
+The files are split into chunks; two shared counters say which chunks each side has taken
+(a chunk both take at the same moment is parsed twice, never skipped).
+
+The results are exactly what ``load_file`` gives, file by file. They are used only for the
+same files, under the same names, unchanged since the fork read them (size and
+modification time); anything else is parsed again here. Without ``fork``, with one CPU,
+or for a small repository, nothing is started and loading works as before.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+import pickle
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+MIN_FILES = 200  # below this, a fork costs more than it saves
+CHUNK = 20
+COMMANDS = frozenset({"validate", "plan", "apply", "drift"})  # those that load a repository
+SUFFIXES = (".yaml", ".yml")  # as load.repo reads them
+
+
+@dataclass
+class _Fork:
+    pid: int
+    reading: int  # the pipe the fork writes its results to
+    files: list[tuple[str, str]]  # (absolute path, display name), in load order
+    counters: Any  # shared: [chunks this process took from the front, first chunk of the fork's]
+
+
+_fork: _Fork | None = None
+
+
+def start_for(argv: Sequence[str]) -> None:
+    """Start the early parse when ``argv`` (without the program name) runs a command that
+    loads a repository."""
+    command = next((a for a in argv if not a.startswith("-")), None)
+    if command in COMMANDS:
+        start(Path(_repo_option(argv) or "."))
+
+
+def _repo_option(argv: Sequence[str]) -> str | None:
+    for i, arg in enumerate(argv):
+        if arg == "--repo" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--repo="):
+            return arg.removeprefix("--repo=")
+    return None
+
+
+def start(repo: Path) -> None:
+    """Fork the process that parses ``repo``'s cards, when it is worth it and safe."""
+    global _fork
+    if _fork is not None or "fork" not in multiprocessing.get_all_start_methods():
+        return
+    if cpus() < 2 or threading.active_count() != 1:
+        return
+    folder = repo / "cards"
+    try:
+        names = sorted(
+            e.name for e in os.scandir(folder) if e.name.endswith(SUFFIXES) and e.is_file()
+        )
+    except OSError:
+        return
+    if len(names) < MIN_FILES:
+        return
+    files = [(os.path.abspath(folder / n), f"cards/{n}") for n in names]
+    chunks = -(-len(files) // CHUNK)
+    counters = multiprocessing.get_context("fork").Array("i", [0, chunks])
+    reading, writing = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the fork: parse, hand the results over, and leave without cleaning up
+        os.close(reading)
+        code = 0
+        try:
+            _parse_backwards(files, counters, writing)
+        except BaseException:
+            code = 1
+        os._exit(code)
+    os.close(writing)
+    _fork = _Fork(pid=pid, reading=reading, files=files, counters=counters)
+
+
+def cpus() -> int:
+    """The CPUs this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def _parse_backwards(files: list[tuple[str, str]], counters: Any, writing: int) -> None:
+    gc.disable()  # a short life that builds only acyclic data: nothing for it to collect
+    from reconciler.load.yamlsource import load_file
+
+    done: dict[int, list[tuple[tuple[int, int], Any]]] = {}
+    while (chunk := _take(counters, back=True)) is not None:
+        done[chunk] = [_parsed(load_file, path, display) for path, display in _chunk(files, chunk)]
+    with os.fdopen(writing, "wb") as out:
+        pickle.dump(done, out, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _parsed(load_file: Any, path: str, display: str) -> tuple[tuple[int, int], Any]:
+    """The file's size and modification time, as read before parsing it, and its result."""
+    return _stamp(path), load_file(Path(path), display)
+
+
+def _stamp(path: str) -> tuple[int, int]:
+    try:
+        found = os.stat(path)
+    except OSError:
+        return (-1, -1)
+    return (found.st_size, found.st_mtime_ns)
+
+
+def _chunk(files: list[tuple[str, str]], chunk: int) -> list[tuple[str, str]]:
+    return files[chunk * CHUNK : (chunk + 1) * CHUNK]
+
+
+def _take(counters: Any, *, back: bool) -> int | None:
+    """Take the next chunk from the back (the fork) or the front (this process)."""
+    with counters.get_lock():
+        front, first_back = counters[0], counters[1]
+        if front >= first_back:
+            return None
+        if back:
+            counters[1] = first_back - 1
+            return int(first_back - 1)
+        counters[0] = front + 1
+        return int(front)
+
+
+def take(files: Sequence[tuple[Path, str]], load_file: Any) -> list[Any] | None:
+    """What ``load_file`` gives for each of ``files``, parsed with the early process when it
+    parsed exactly these files; None when there is none (or it parsed others)."""
+    global _fork
+    fork, _fork = _fork, None
+    if fork is None:
+        return None
+    wanted = [(os.path.abspath(path), display) for path, display in files]
+    if wanted != fork.files:
+        _stop(fork)
+        return None
+    mine: dict[int, list[Any]] = {}
+    while (chunk := _take(fork.counters, back=False)) is not None:
+        mine[chunk] = [load_file(Path(p), d) for p, d in _chunk(fork.files, chunk)]
+    theirs = _results(fork)
+    results: list[Any] = []
+    for chunk in range(-(-len(fork.files) // CHUNK)):
+        part = _chunk(fork.files, chunk)
+        if chunk in mine:
+            results.extend(mine[chunk])
+        elif chunk in theirs:
+            results.extend(
+                result if stamp == _stamp(path) else load_file(Path(path), display)
+                for (stamp, result), (path, display) in zip(theirs[chunk], part, strict=True)
+            )
+        else:  # the fork failed before it handed this chunk over
+            results.extend(load_file(Path(p), d) for p, d in part)
+    return results
+
+
+def _results(fork: _Fork) -> dict[int, list[tuple[tuple[int, int], Any]]]:
+    with os.fdopen(fork.reading, "rb") as pipe:
+        data = pipe.read()
+    os.waitpid(fork.pid, 0)
+    try:
+        found: dict[int, list[tuple[tuple[int, int], Any]]] = pickle.loads(data)
+    except Exception:  # the fork failed: its chunks are parsed here
+        return {}
+    return found
+
+
+def _stop(fork: _Fork) -> None:
+    """The early parse is of no use: end it."""
+    with fork.counters.get_lock():
+        fork.counters[1] = fork.counters[0]
+    os.close(fork.reading)
+    os.waitpid(fork.pid, 0)

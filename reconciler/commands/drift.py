@@ -246,7 +246,7 @@ def _from_change(change: Change, findings: Findings) -> DriftItem:
         kind=kind,
         summary=summary,
         detail=change.detail,
-        fields=change.fields,
+        fields=tuple(change.fields),
         edits=findings.edits.get(key, ()),
         remedy=_remedy(kind),
         trail=findings.trails.get(trail_key(change), Attribution()),

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
 from reconciler.diagnostics import Diagnostic, json_path
-from reconciler.diff.fields import content_fields, leaves
+from reconciler.diff.fields import content_fields, new_card_fields
 from reconciler.diff.ownership import adoption, is_replica, ownership_tags, tag_delta
 from reconciler.live.model import LiveCard, is_managed
 from reconciler.load.desired import CardSpec
@@ -158,16 +158,12 @@ def _create_or_replace(n: Normalised, card: CardSpec, card_arn: CardArn) -> Chan
             payload=ReplaceCard(create=create, delete=_delete(old)),
             guards=(Guard.REPLACES_CARD,),
         )
-    fields = (
-        FieldChange("$.status", after=card.status),
-        *leaves(card.content, "$.content"),  # all of it: ignored paths are seeded too
-    )
     return Change(
         address=card_address(card.name),
         action=Action.CREATE_CARD,
         reason=Reason.NOT_IN_ACCOUNT,
         detail="declared in git, not in the account",
-        fields=fields,
+        fields=new_card_fields(card.status, card.content),  # ignored paths are seeded too
         payload=replace(_create(n, card, card_arn), content=card.content),
     )
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from reconciler.diagnostics import extend_path, json_path
 from reconciler.load.yamlsource import PathKey
-from reconciler.plan.model import MISSING, FieldChange
+from reconciler.plan.model import MISSING, FieldChange, Listed
 
 _DIFF_KINDS = (
     "values_changed",
@@ -38,6 +38,11 @@ def content_fields(before: Mapping[str, Any], after: Mapping[str, Any]) -> tuple
 def _side(value: Any) -> Any:
     """deepdiff marks an absent side with its own ``NotPresent``; the plan uses MISSING."""
     return MISSING if type(value).__name__ == "NotPresent" else value
+
+
+def new_card_fields(status: str, content: Mapping[str, Any]) -> Listed:
+    """A new card's fields: its status and every value of its content, listed when read."""
+    return Listed(lambda: (FieldChange("$.status", after=status), *leaves(content, "$.content")))
 
 
 def leaves(value: Any, path: str) -> list[FieldChange]:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 
 from reconciler.diagnostics import START, Diagnostic, json_path
 from reconciler.diff.cards import card_deletion
-from reconciler.diff.fields import content_fields, leaves
+from reconciler.diff.fields import content_fields, new_card_fields
 from reconciler.diff.ownership import REPLICA_OF, is_replica, tag_delta
 from reconciler.live.model import LiveCard
 from reconciler.load.desired import Ownership, ReplicaSpec
@@ -110,10 +110,7 @@ def _create(replica: ReplicaSpec, card_arn: CardArn, own: Ownership) -> Change:
         reason=Reason.SOURCE_NEW,
         detail=f"new in spoke '{replica.spoke}': {replica.source_arn} "
         f"(version {replica.source_version})",
-        fields=(
-            FieldChange("$.status", after=replica.status),
-            *leaves(replica.content, "$.content"),
-        ),
+        fields=new_card_fields(replica.status, replica.content),
         payload=ReplicateCard(create=create),
     )
 

@@ -9,9 +9,9 @@ payload, so rewording a message never makes a saved plan stale.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, overload
 
 from reconciler.diagnostics import Diagnostic
 from reconciler.plan.actions import Action, Flag, Guard, Reason
@@ -24,6 +24,7 @@ __all__ = [
     "FieldChange",
     "Flag",
     "Guard",
+    "Listed",
     "Missing",
     "Plan",
     "PlanPart",
@@ -59,6 +60,46 @@ class FieldChange:
     after: Any = MISSING
 
 
+class Listed(Sequence[FieldChange]):
+    """Field changes listed the first time something reads them. A new card's fields are
+    every value of its content: a first apply of many cards would list hundreds of
+    thousands that only a plan shown to people ever reads."""
+
+    __slots__ = ("_items", "_list")
+
+    def __init__(self, list_them: Callable[[], Iterable[FieldChange]]) -> None:
+        self._list: Callable[[], Iterable[FieldChange]] | None = list_them
+        self._items: tuple[FieldChange, ...] = ()
+
+    def _all(self) -> tuple[FieldChange, ...]:
+        list_them = self._list
+        if list_them is not None:  # two readers at once both list them, to the same result
+            self._items = tuple(list_them())
+            self._list = None
+        return self._items
+
+    @overload
+    def __getitem__(self, index: int) -> FieldChange: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[FieldChange, ...]: ...
+    def __getitem__(self, index: int | slice) -> FieldChange | tuple[FieldChange, ...]:
+        return self._all()[index]
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __iter__(self) -> Iterator[FieldChange]:
+        return iter(self._all())
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and self._all() == tuple(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return repr(self._all())
+
+
 @dataclass(frozen=True, kw_only=True, eq=False)
 class Change:
     """One action on one resource. ``payload`` is what the executor needs, and all it uses;
@@ -69,7 +110,7 @@ class Change:
     reason: Reason
     payload: Payload
     detail: str = ""  # the reason as a sentence, with what only the live state knows
-    fields: tuple[FieldChange, ...] = ()
+    fields: Sequence[FieldChange] = ()  # a tuple, or ``Listed`` on first use
     guards: tuple[Guard, ...] = ()  # what makes it need a flag
     guard_note: str = ""  # display: which principals open the share, for the refusal
 

@@ -17,10 +17,11 @@ import pytest
 
 from reconciler.diagnostics import Position
 from reconciler.diff.cards import CardDiffOptions, diff_cards
+from reconciler.diff.fields import leaves
 from reconciler.live.model import LiveState
 from reconciler.load.desired import DesiredState
 from reconciler.normalize import normalise
-from reconciler.plan.model import Action, Guard, PlanPart, Reason
+from reconciler.plan.model import Action, FieldChange, Guard, Listed, PlanPart, Reason
 from reconciler.plan.payloads import (
     Adopt,
     CreateCard,
@@ -445,3 +446,16 @@ def test_a_card_whose_live_content_is_not_json_is_held_back_with_who_changed_it(
     (error,) = found.errors
     assert (error.code, error.path) == ("unreadable-content", "$.content")
     assert "last changed by arn:aws:sts::222222222222:assumed-role/X/y" in error.message
+
+
+def test_a_new_card_lists_its_fields_when_they_are_read() -> None:
+    """Every value of a new card's content is a field; they are listed on first read (a
+    first apply of many cards never shows them), and then as a plan shows them."""
+    (new,) = cards_diff(GIT, LiveState({}, {}, {}), CardDiffOptions()).changes
+    assert isinstance(new.fields, Listed) and new.fields._list is not None
+    fields = list(new.fields)
+    assert new.fields._list is None
+    assert fields[0] == FieldChange("$.status", after="Draft")
+    assert fields[1:] == leaves(CONTENT, "$.content")
+    assert new.fields == tuple(fields) and len(new.fields) == len(fields)
+    assert new.fields[1] == fields[1]

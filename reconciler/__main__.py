@@ -12,7 +12,7 @@ import sys
 
 
 def main() -> None:
-    from reconciler.load.early import start_for
+    from reconciler.load.early import abandon, start_for
 
     start_for(sys.argv[1:])
     from reconciler.cli import main as run
@@ -20,6 +20,7 @@ def main() -> None:
     try:
         run()
     except SystemExit as e:
+        abandon()
         code = e.code if isinstance(e.code, int) else 0 if e.code is None else 1
         try:
             if isinstance(e.code, str):

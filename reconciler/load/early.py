@@ -183,6 +183,14 @@ def _results(fork: _Fork) -> dict[int, list[tuple[tuple[int, int], Any]]]:
     return found
 
 
+def abandon() -> None:
+    """End the early parse if nothing took it (the command stopped before loading)."""
+    global _fork
+    fork, _fork = _fork, None
+    if fork is not None:
+        _stop(fork)
+
+
 def _stop(fork: _Fork) -> None:
     """The early parse is of no use: end it."""
     with fork.counters.get_lock():

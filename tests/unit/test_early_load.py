@@ -120,3 +120,23 @@ def test_the_command_reports_what_the_in_process_command_reports(
     here = cli("validate", "--repo", str(repo), "--format", "json")
     assert (fresh.returncode, fresh.stdout) == (here.exit_code, here.stdout)
     assert here.exit_code == 1 and "Drafty" in here.stdout and "Churn-0007.yaml" in here.stdout
+
+
+def test_a_command_that_stops_before_loading_ends_the_fork(tmp_path: Path) -> None:
+    _repo(tmp_path)
+    code = (
+        "import os\n"
+        "from pathlib import Path\n"
+        "from reconciler.load import early\n"
+        f"early.start(Path({str(tmp_path)!r}))\n"
+        "pid = early._fork.pid\n"
+        "early.abandon()\n"
+        "assert early._fork is None\n"
+        "try:\n"
+        "    os.kill(pid, 0)\n"
+        "except ProcessLookupError:\n"
+        "    pass\n"
+        "else:\n"
+        "    raise AssertionError('the fork is still there')\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -80,3 +81,14 @@ def test_without_an_exact_count_the_two_reads_stop_where_they_meet(count: int) -
     client = LowerBound(names)
     assert sorted(search_cards(client)) == names
     assert client.calls <= math.ceil(count / 100) + 2  # the last pages may overlap
+
+
+def test_when_search_will_not_sort_by_name_cards_are_read_one_way(sandbox: Any) -> None:
+    """AWS does not document that Search sorts model cards by name; a sandbox switched to
+    refuse it gets one refused call, then the cards one page after the other."""
+    sandbox.configure(replace(sandbox.config, search_sorts_by_name=False))
+    names = [f"card-{i:03d}" for i in range(250)]
+    client = create(sandbox, names)
+    made = searches(client)
+    assert sorted(search_cards(client)) == names
+    assert [m.get("SortBy") for m in made] == ["ModelCardName", None, None, None]

@@ -7,9 +7,12 @@ large account is read from both ends at once, sorted by name: ascending from the
 card and descending from the last, until together they hold every card Search counts
 (``TotalHits``), or, when Search gives only a lower bound, until they meet (a card seen
 from both ends; this needs no knowledge of how Search orders names). That halves the wait
-for about the same number of calls. The Search index is eventually consistent, so a card
-that looks changed, or is missing from it, is confirmed with DescribeModelCard (plus
-ListTags, since Describe carries no tags) before the plan reports it.
+for about the same number of calls. AWS does not document which properties Search sorts
+model cards by: if it refuses to sort them by name (ValidationException), they are read
+one page after the other in its default order. The Search index is eventually
+consistent, so a card that looks changed, or is missing from it, is confirmed with
+DescribeModelCard (plus ListTags, since Describe carries no tags) before the plan
+reports it.
 """
 
 from __future__ import annotations
@@ -55,7 +58,12 @@ class _BothEnds:
         self.lock = threading.Lock()
 
     def read(self) -> dict[str, LiveCard]:
-        first = self._page(ASCENDING, None)
+        try:
+            first = self._page(ASCENDING, None)
+        except ClientError as e:
+            if error_code(e) != "ValidationException":
+                raise
+            return self._one_way()
         hits = first.get("TotalHits") or {}
         if hits.get("Relation") == "EqualTo" and isinstance(hits.get("Value"), int):
             self.total = hits["Value"]
@@ -67,6 +75,18 @@ class _BothEnds:
             self._stream(ASCENDING, token)
             other.result()
         return self.found
+
+    def _one_way(self) -> dict[str, LiveCard]:
+        """Every card in Search's default order, one page after the other."""
+        records = pages(
+            self.sagemaker.search,
+            "Results",
+            "NextToken",
+            Resource="ModelCard",
+            MaxResults=SEARCH_PAGE,
+        )
+        cards = [self.convert(r["ModelCard"]) for r in records if "ModelCard" in r]
+        return {c.name: c for c in cards}
 
     def _page(self, order: str, token: str | None) -> dict[str, Any]:
         page: dict[str, Any] = self.sagemaker.search(

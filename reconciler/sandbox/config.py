@@ -63,6 +63,11 @@ class SandboxConfig:
     # resource of another account is recorded in both accounts' event history
     # (``reconciler.sandbox.cloudtrail.trail``). False keeps it in the caller's only.
     cloudtrail_cross_account_events: bool = True
+    # Undocumented for model cards: which properties Search may sort them by. AWS says only
+    # that SortBy names "the resource property used to sort"; the sandbox sorts by any
+    # property of the ModelCard record. False refuses SortBy=ModelCardName with a
+    # ValidationException, as a service that sorts only by time would.
+    search_sorts_by_name: bool = True
 
 
 def load_config(path: Path) -> SandboxConfig:

@@ -263,7 +263,10 @@ class SageMakerService:
     # -- search and tags --------------------------------------------------------
 
     def _search(self, caller: Caller, params: dict[str, Any]) -> dict[str, Any]:
-        as_of = self._clock() - self._config().search_index_delay_seconds
+        config = self._config()
+        if params.get("SortBy") == "ModelCardName" and not config.search_sorts_by_name:
+            raise validation("SortBy ModelCardName is not supported for Resource ModelCard.")
+        as_of = self._clock() - config.search_index_delay_seconds
         return search(self.index.visible(caller.account_id, caller.region, as_of), params)
 
     def _add_tags(self, caller: Caller, params: dict[str, Any]) -> dict[str, Any]:

@@ -30,6 +30,9 @@ def main() -> None:
         except OSError:
             code = code or 1
         os._exit(code)
+    except BaseException:
+        abandon()
+        raise
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -51,16 +52,23 @@ def test_every_card_is_read_once_in_about_n_over_100_calls(sandbox: Any, count: 
     }
 
 
-class LowerBound:
-    """A Search over ``names`` that, like a large index, counts its hits only as a lower
-    bound, and hands out pages of 100 by an offset token."""
+class FakeSearch:
+    """A Search over ``names`` handing out pages of 100 by an offset token, as a service
+    might behave where AWS leaves it open: ``counts`` gives each page's TotalHits (by call
+    number); ``sorts`` False ignores SortOrder (both orders come back ascending)."""
 
-    def __init__(self, names: list[str]) -> None:
-        self.names, self.calls = sorted(names), 0
+    def __init__(
+        self,
+        names: list[str],
+        counts: Callable[[int], dict[str, Any]] = lambda call: LOWER_BOUND,
+        sorts: bool = True,
+    ) -> None:
+        self.names, self.counts, self.sorts, self.calls = sorted(names), counts, sorts, 0
 
     def search(self, **params: Any) -> dict[str, Any]:
         self.calls += 1
-        ordered = self.names if params["SortOrder"] == "Ascending" else self.names[::-1]
+        descending = params["SortOrder"] == "Descending" and self.sorts
+        ordered = self.names[::-1] if descending else self.names
         start = int(params.get("NextToken", 0))
         page = ordered[start : start + params["MaxResults"]]
         found = {
@@ -68,19 +76,41 @@ class LowerBound:
                 {"ModelCard": {"ModelCardName": n, "ModelCardArn": f"arn:{n}", "Content": "{}"}}
                 for n in page
             ],
-            "TotalHits": {"Value": 100, "Relation": "GreaterThanOrEqualTo"},
+            "TotalHits": self.counts(self.calls),
         }
         if start + len(page) < len(ordered):
             found["NextToken"] = str(start + len(page))
         return found
 
 
+LOWER_BOUND = {"Value": 100, "Relation": "GreaterThanOrEqualTo"}  # as a large index says
+
+
 @pytest.mark.parametrize("count", [150, 1000, 1234])
 def test_without_an_exact_count_the_two_reads_stop_where_they_meet(count: int) -> None:
     names = [f"card-{i:04d}" for i in range(count)]
-    client = LowerBound(names)
+    client = FakeSearch(names)
     assert sorted(search_cards(client)) == names
     assert client.calls <= math.ceil(count / 100) + 2  # the last pages may overlap
+
+
+@pytest.mark.parametrize("exact", [True, False])
+def test_a_search_that_ignores_the_order_is_read_to_an_end(exact: bool) -> None:
+    """Both reads come back in the same order: they "meet" on their first page, which
+    proves nothing; the read goes on until one of them reaches the end."""
+    names = [f"card-{i:04d}" for i in range(500)]
+    count = {"Value": 500, "Relation": "EqualTo"} if exact else LOWER_BOUND
+    client = FakeSearch(names, counts=lambda call: count, sorts=False)
+    assert sorted(search_cards(client)) == names
+
+
+def test_a_count_that_grows_while_reading_is_followed() -> None:
+    """The first page counts 700 cards, later pages 1,000 (the index caught up)."""
+    names = [f"card-{i:04d}" for i in range(1000)]
+    client = FakeSearch(
+        names, counts=lambda call: {"Value": 700 if call == 1 else 1000, "Relation": "EqualTo"}
+    )
+    assert sorted(search_cards(client)) == names
 
 
 def test_when_search_will_not_sort_by_name_cards_are_read_one_way(sandbox: Any) -> None:

@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from reconciler.apply.schedule import OPEN, Gate
+from reconciler.apply.gate import OPEN, Gate
 from reconciler.aws.waits import WaitSettings
 
 _NAMESPACE = uuid.UUID("6f1d5a3e-57a4-4b4e-9f0e-2b8f6d1c7a90")

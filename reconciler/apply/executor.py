@@ -20,8 +20,9 @@ from typing_extensions import assert_never
 
 from reconciler.apply import audit, cards, shares
 from reconciler.apply.context import StepContext, client_token
+from reconciler.apply.gate import Gate, Stopped
 from reconciler.apply.report import Step, StepStatus
-from reconciler.apply.schedule import Gate, Stopped, run_in_order
+from reconciler.apply.schedule import run_in_order
 from reconciler.aws.session import AwsSession
 from reconciler.aws.waits import WaitFailed, WaitSettings
 from reconciler.plan.model import Action, Change, Plan
@@ -141,12 +142,9 @@ def _run(ctx: StepContext, change: Change) -> Step:
     except BotoCoreError as e:
         return _failed(change, start, "calling AWS", type(e).__name__, str(e))
     except Stopped as e:
-        if not e.associated:
+        if not e.done:
             return _step(change, StepStatus.NOT_ATTEMPTED)
-        message = (
-            f"an earlier step failed while this one waited for cards: {e.associated} of "
-            f"{e.total} were associated; apply again to associate the rest"
-        )
+        message = f"an earlier step failed, so this one stopped: {e.done}; apply again to finish it"
         return _failed(change, start, "stopped", "StoppedByEarlierFailure", message)
     return replace(_step(change, StepStatus.DONE), detail=detail, seconds=time.monotonic() - start)
 

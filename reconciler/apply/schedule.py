@@ -11,33 +11,34 @@ parallel, at most ``parallelism`` steps at a time.
 One exception makes a large first apply as fast as a script: a share's lane that adds
 cards this apply writes (``create_share``, ``associate_resources``) starts with the card
 phase, and its step associates each card as soon as that card's own lane has finished,
-100 a call (``Gate.batches``), rather than after every card of the apply. So a card is
-still associated only once it is as this apply leaves it; a step waiting for cards gives
-its slot back and takes the next free one before any step not yet started, so waiting
-never counts against ``parallelism``; and the lane's other changes (settings,
-permissions, principals, which open the share to accounts) still wait for the whole card
-phase.
+100 a call (``gate.Gate.batches``), rather than after every card of the apply. So a card
+is still associated only once it is as this apply leaves it; a step waiting for cards
+gives its slot back and takes the next free one before any step not yet started, so
+waiting never counts against ``parallelism``; and principals (in the same step, or the
+lane's later changes), settings and permissions, which open the share to accounts, wait
+for the whole card phase.
 
-On the first failure nothing new starts, not even the next call of a share's step that
-is associating cards; steps already running finish and are reported as they end (a
-share's step that was stopped between its calls as failed, saying how far it got);
-everything else is reported as not attempted. Once only phases that change RAM
-are left, the caller hears of it (``cards_final``): the cards are as this apply leaves
-them, so the re-plan that proves convergence may start reading them. Pure scheduling:
-the work itself is a function handed in.
+On the first failure, or an error no step handler expected, nothing new starts, not even
+the next call of a step that is associating entities; steps already running finish and
+are reported as they end (a step stopped between its calls as failed, saying how far it
+got); everything else is reported as not attempted, and an unexpected error is raised
+once no lane is waiting any more. Once only phases that change RAM are left, the caller
+hears of it (``cards_final``): the cards are as this apply leaves them, so the re-plan
+that proves convergence may start reading them. Pure scheduling: the work itself is a
+function handed in.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor, wait
-from contextlib import contextmanager, suppress
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import suppress
 
 from typing_extensions import assert_never
 
+from reconciler.apply.gate import Gate, Slots, Stopped, card_address
 from reconciler.apply.report import Step, StepStatus
-from reconciler.arns import card_name
 from reconciler.plan.model import Action, Change
 from reconciler.plan.payloads import ChangeMembers, CreateShare
 
@@ -120,139 +121,6 @@ def cards_added(change: Change) -> tuple[str, ...]:
     return ()
 
 
-def card_address(entity: str) -> str:
-    """The address of the card an entity names (by ARN); "" for anything else."""
-    name = card_name(entity)
-    return f"card.{name}" if name is not None else ""
-
-
-class Stopped(Exception):
-    """An earlier step failed while this one waited for cards: ``associated`` of ``total``
-    entities had been handed out."""
-
-    def __init__(self, associated: int, total: int) -> None:
-        super().__init__(f"stopped by an earlier failure after {associated} of {total}")
-        self.associated, self.total = associated, total
-
-
-class Slots:
-    """At most ``size`` steps at once. A step that associates cards takes a free slot
-    before any step that has not started, so the cards' own steps never starve it."""
-
-    def __init__(self, size: int) -> None:
-        self._free = size
-        self._first = 0  # steps waiting to take a slot first
-        self._changed = threading.Condition()
-
-    def take(self, *, first: bool = False) -> None:
-        with self._changed:
-            self._first += first
-            while self._free == 0 or (self._first and not first):
-                self._changed.wait()
-            self._first -= first
-            self._free -= 1
-
-    def give(self) -> None:
-        with self._changed:
-            self._free += 1
-            self._changed.notify_all()
-
-    @contextmanager
-    def held(self, *, first: bool = False) -> Iterator[None]:
-        self.take(first=first)
-        try:
-            yield
-        finally:
-            self.give()
-
-
-class Gate:
-    """What a step that associates cards waits for: the lanes of the cards this apply is
-    still writing (by address). A waiting step gives its slot back and takes one again
-    before it goes on."""
-
-    def __init__(self, pending: Iterable[str] = (), slots: Slots | None = None):
-        self._pending = set(pending)
-        self._finished: list[str] = []  # addresses, in the order their lanes finished
-        self._slots = slots
-        self._changed = threading.Condition()
-        self._stopped = False
-        self._cards_done = not self._pending
-
-    def finished(self, address: str) -> None:
-        """The lane of ``address`` has finished, every step done."""
-        with self._changed:
-            if address in self._pending:
-                self._pending.discard(address)
-                self._finished.append(address)
-                self._changed.notify_all()
-
-    def cards_done(self) -> None:
-        with self._changed:
-            self._cards_done = True
-            self._changed.notify_all()
-
-    def stop(self) -> None:
-        with self._changed:
-            self._stopped = True
-            self._changed.notify_all()
-
-    def batches(self, entities: Sequence[str], size: int) -> Iterator[list[str]]:
-        """``entities`` in lists of at most ``size``, each once it is ready (it is not a
-        card, or its card's lane has finished), in the order they become ready; a list is
-        handed out when it is full or holds all the rest. Raises Stopped once a step has
-        failed, even in the middle: no new call starts after a failure."""
-        ready: list[str] = []
-        later: dict[str, list[str]] = {}  # by the address of the card they wait for
-        with self._changed:
-            for entity in entities:
-                address = card_address(entity)
-                if address in self._pending:
-                    later.setdefault(address, []).append(entity)
-                else:
-                    ready.append(entity)
-            seen = len(self._finished)
-        handed = 0
-
-        def enough() -> bool:
-            nonlocal seen
-            for address in self._finished[seen:]:
-                ready.extend(later.pop(address, ()))
-            seen = len(self._finished)
-            return len(ready) >= size or not later
-
-        while ready or later:
-            if self._wait(enough, holds_slot=True):
-                raise Stopped(handed, len(entities))
-            batch, ready[:] = ready[:size], ready[size:]
-            handed += len(batch)
-            yield batch
-
-    def wait_for_cards(self) -> None:
-        """Until the card phase has ended; Stopped when an earlier step has failed."""
-        if self._wait(lambda: self._cards_done, holds_slot=False):
-            raise Stopped(0, 0)
-
-    def _wait(self, until: Callable[[], bool], *, holds_slot: bool) -> bool:
-        """Wait until ``until()`` (called under the lock), giving the caller's slot back
-        meanwhile; True, at once, when a step has failed: then nothing new starts."""
-        released = False
-        with self._changed:
-            while not until():
-                if self._stopped:
-                    break
-                if holds_slot and self._slots is not None and not released:
-                    self._slots.give()
-                    released = True
-                self._changed.wait()
-        if released and self._slots is not None:
-            self._slots.take(first=True)
-        return self._stopped  # read again: a step may have failed while this one took a slot
-
-
-OPEN = Gate()  # for steps run outside a schedule: everything is ready
-
-
 def lanes(changes: Sequence[Change]) -> list[tuple[int, list[list[int]]]]:
     """Per phase, in order: its number and its lanes, the indexes of one resource's changes."""
     phases: dict[int, dict[str, list[int]]] = {}
@@ -289,42 +157,56 @@ def run_in_order(
     gate = Gate(pending, slots)
 
     def run(indexes: list[int], started_early: bool = False) -> None:
-        for index in indexes:
-            change = changes[index]
-            if started_early and not cards_added(change):
-                with suppress(Stopped):
-                    gate.wait_for_cards()
-            with slots.held(first=started_early):
-                if stop.is_set():
+        try:
+            for index in indexes:
+                change = changes[index]
+                if started_early and not cards_added(change):
+                    with suppress(Stopped):
+                        gate.wait_for_cards(holds_slot=False)
+                with slots.held(first=started_early):
+                    if stop.is_set():
+                        return
+                    step = work(change, gate)
+                with lock:
+                    steps[index] = step
+                    progress(step)
+                if step.status is not StepStatus.DONE:
+                    halt()
                     return
-                step = work(change, gate)
-            with lock:
-                steps[index] = step
-                progress(step)
-            if step.status is not StepStatus.DONE:
-                stop.set()
-                gate.stop()
-                return
-        gate.finished(changes[indexes[0]].address)
+            gate.finished(changes[indexes[0]].address)
+        except BaseException:
+            halt()
+            raise
+
+    def halt() -> None:
+        stop.set()
+        gate.stop()
 
     final_after = cards_final_after(changes)
     with (
         ThreadPoolExecutor(max_workers=max(1, parallelism)) as pool,
         ThreadPoolExecutor(max_workers=max(1, len(early))) as beside,
     ):
-        waiting = []
-        for position, (number, phase_lanes) in enumerate(phased):
-            if stop.is_set():
-                break
-            if position == final_after:
-                cards_final()
-            if number == CARDS:
-                waiting = [beside.submit(run, lane, True) for lane in early]
-            list(pool.map(run, [lane for lane in phase_lanes if lane not in early]))
-            if number == CARDS and not stop.is_set():
-                gate.cards_done()
-            if number == SHARES:
-                wait(waiting)
+        waiting: list[Future[None]] = []
+        try:
+            for position, (number, phase_lanes) in enumerate(phased):
+                if stop.is_set():
+                    break
+                if position == final_after:
+                    cards_final()
+                if number == CARDS:
+                    waiting = [beside.submit(run, lane, True) for lane in early]
+                list(pool.map(run, [lane for lane in phase_lanes if lane not in early]))
+                if number == CARDS and not stop.is_set():
+                    gate.cards_done()
+                if number == SHARES:
+                    for done in waiting:
+                        done.result()  # before any removal; an error in a lane comes out here
+            for done in waiting:
+                done.result()
+        except BaseException:  # an error in a step, or an interrupt: no lane may wait on
+            halt()
+            raise
     skipped = [
         (index, Step(address=c.address, action=c.action.value, status=StepStatus.NOT_ATTEMPTED))
         for index, (c, step) in enumerate(zip(changes, steps, strict=True))

@@ -1,21 +1,23 @@
 """Step handlers for RAM: customer-managed permissions and resource shares.
 
 Every mutating call carries a clientToken derived from the change. Cards are associated
-as the apply finishes writing them (``StepContext.ready``), 100 a call. Associations are
+as the apply finishes writing them (``StepContext.ready``), 100 a call, and a share gets
+its principals only once every card of the apply is written. Associations are
 asynchronous, so each handler that adds or removes them waits until they settle.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from botocore.exceptions import ClientError
 
 from reconciler.apply.cards import sagemaker_tags
 from reconciler.apply.context import StepContext
-from reconciler.aws.session import chunks, error_code, pages
+from reconciler.apply.gate import Stopped
+from reconciler.aws.session import error_code, pages
 from reconciler.aws.waits import associations_settled
 from reconciler.plan.payloads import (
     Adopt,
@@ -115,29 +117,52 @@ def _make_room(ctx: StepContext, arn: str) -> str:
 
 
 def create_share(ctx: StepContext, share: CreateShare) -> str:
-    """Create the share with its first cards and principals, then associate the rest of
-    its cards as this apply finishes writing them (``ctx.ready``), and wait until every
+    """Create the share with the first cards it may hold, associate the rest as this apply
+    finishes writing them (``ctx.ready``), add its principals once every card of the
+    apply is written (in the create call when they already are), then wait until every
     association has settled."""
     resources, principals = list(share.resource_arns), list(share.principals)
     batches = ctx.ready.batches(resources, PER_CALL)
+    first = next(batches, [])
+    invited = principals[:PER_CALL] if ctx.ready.cards_written() else []
     created = ctx.ram.create_resource_share(
         name=share.name,
-        resourceArns=next(batches, []),
-        principals=principals[:PER_CALL],
+        resourceArns=first,
+        principals=invited,
         permissionArns=[share.permission_arn],
         tags=_ram_tags(share.tags),
         allowExternalPrincipals=share.allow_external_principals,
         clientToken=ctx.token,
     )["resourceShare"]
     arn = created["resourceShareArn"]
-    _associate(ctx, arn, MemberKind.RESOURCE, batches, offset=1)
-    _associate(ctx, arn, MemberKind.PRINCIPAL, chunks(principals[PER_CALL:], PER_CALL), 1000)
+    rest = _Counted(batches)
+    try:
+        _associate(ctx, arn, MemberKind.RESOURCE, rest, offset=1)
+        ctx.ready.wait_for_cards()
+        others = ctx.ready.batches(principals[len(invited) :], PER_CALL)
+        _associate(ctx, arn, MemberKind.PRINCIPAL, others, offset=1000)
+    except Stopped:
+        cards = len(first) + rest.count
+        raise Stopped(f"the share exists with {cards} of {len(resources)} cards") from None
     settled = [
         associations_settled(ctx.ram, arn, kind.value, entities, "ASSOCIATED", ctx.waits)
         for kind, entities in ((MemberKind.RESOURCE, resources), (MemberKind.PRINCIPAL, principals))
         if entities
     ]
     return f"created {arn}" + (f"; {'; '.join(settled)}" if settled else "")
+
+
+class _Counted:
+    """Groups of entities, counting those handed out (each group's call has been made by
+    the time the next one is asked for)."""
+
+    def __init__(self, groups: Iterable[list[str]]) -> None:
+        self.groups, self.count = groups, 0
+
+    def __iter__(self) -> Iterator[list[str]]:
+        for group in self.groups:
+            self.count += len(group)
+            yield group
 
 
 def _member(kind: MemberKind) -> str:
@@ -195,8 +220,14 @@ def change_members(ctx: StepContext, members: ChangeMembers, *, add: bool) -> st
     """Associate (``add``; each card once this apply has written it) or disassociate
     entities, then wait until they settle."""
     entities = list(members.entities)
-    groups = ctx.ready.batches(entities, PER_CALL)
-    _associate(ctx, members.share_arn, members.kind, groups, add=add)
+    groups = _Counted(ctx.ready.batches(entities, PER_CALL))
+    try:
+        _associate(ctx, members.share_arn, members.kind, groups, add=add)
+    except Stopped:
+        if not groups.count:
+            raise
+        verb = "associated" if add else "disassociated"
+        raise Stopped(f"{groups.count} of {len(entities)} {verb}") from None
     target = "ASSOCIATED" if add else "DISASSOCIATED"
     return associations_settled(
         ctx.ram, members.share_arn, members.kind.value, entities, target, ctx.waits

@@ -5,14 +5,13 @@ Search returns content and tags for 100 cards a call, so an unchanged repository
 about N/100 calls. Pages follow one another (each needs the last one's NextToken), so a
 large account is read from both ends at once, sorted by name: ascending from the first
 card and descending from the last, until together they hold every card Search counts
-(``TotalHits``), or, when Search gives only a lower bound, until they meet (a card seen
-from both ends; this needs no knowledge of how Search orders names). That halves the wait
-for about the same number of calls. AWS does not document which properties Search sorts
-model cards by: if it refuses to sort them by name (ValidationException), they are read
-one page after the other in its default order. The Search index is eventually
-consistent, so a card that looks changed, or is missing from it, is confirmed with
-DescribeModelCard (plus ListTags, since Describe carries no tags) before the plan
-reports it.
+(``TotalHits``), or, when Search gives only a lower bound, until they meet (``_BothEnds``
+says exactly when). That halves the wait for about the same number of calls. AWS does not
+document which properties Search sorts model cards by: if it refuses to sort them by name
+(ValidationException), they are read one page after the other in its default order. The
+Search index is eventually consistent, so a card that looks changed, or is missing from
+it, is confirmed with DescribeModelCard (plus ListTags, since Describe carries no tags)
+before the plan reports it.
 """
 
 from __future__ import annotations
@@ -21,6 +20,7 @@ import threading
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
+from itertools import pairwise
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -46,13 +46,21 @@ ASCENDING, DESCENDING = "Ascending", "Descending"
 
 
 class _BothEnds:
-    """One read of every card, from both ends of the name order at once."""
+    """One read of every card, from both ends of the name order at once. It ends when one
+    read reaches its end; when the reads together hold as many cards as Search counted
+    (the largest exact ``TotalHits`` of any page); or, only when Search gave no exact
+    count, when the reads meet while each has seen its names in order (ascending and
+    descending as Python compares them), so a service that ignored the order would be
+    read to an end instead."""
 
     def __init__(self, client: Any, convert: Callable[[Mapping[str, Any]], LiveCard]) -> None:
         self.sagemaker, self.convert = client, convert
         self.found: dict[str, LiveCard] = {}
         self.seen: dict[str, set[str]] = {ASCENDING: set(), DESCENDING: set()}
-        self.total: int | None = None  # what TotalHits says, when it is exact
+        self.last: dict[str, str | None] = {ASCENDING: None, DESCENDING: None}
+        self.total: int | None = None  # the largest exact TotalHits seen
+        self.exact = True  # whether every page counted its hits exactly
+        self.ordered = True  # whether each read has seen its names in order
         self.in_flight = 0
         self.complete = False
         self.lock = threading.Lock()
@@ -64,9 +72,6 @@ class _BothEnds:
             if error_code(e) != "ValidationException":
                 raise
             return self._one_way()
-        hits = first.get("TotalHits") or {}
-        if hits.get("Relation") == "EqualTo" and isinstance(hits.get("Value"), int):
-            self.total = hits["Value"]
         token = self._take(ASCENDING, first)
         if token is None:
             return self.found
@@ -115,26 +120,46 @@ class _BothEnds:
             token = self._take(order, page)
 
     def _enough(self) -> bool:
-        """Whether the cards read, and the pages on their way, hold every card."""
+        """Whether the cards read, and the pages on their way, hold every card counted.
+        (A read that stops here leaves the other to re-check once nothing is in flight.)"""
         if self.complete:
             return True
-        return self.total is not None and len(self.found) + SEARCH_PAGE * self.in_flight >= (
-            self.total
-        )
+        counted = self.total if self.exact else None
+        return counted is not None and len(self.found) + SEARCH_PAGE * self.in_flight >= counted
 
     def _take(self, order: str, page: Mapping[str, Any]) -> str | None:
-        """Keep a page's cards; its NextToken, or None once this order reached its end or
-        met the other one."""
+        """Keep a page's cards; its NextToken, or None once the read is complete."""
         cards = [self.convert(r["ModelCard"]) for r in page.get("Results", []) if "ModelCard" in r]
+        names = [c.name for c in cards]
         other = self.seen[DESCENDING if order == ASCENDING else ASCENDING]
         token = page.get("NextToken")
+        hits = page.get("TotalHits") or {}
         with self.lock:
-            met = any(c.name in other for c in cards)
-            self.seen[order].update(c.name for c in cards)
-            self.found.update((c.name, c) for c in cards)
-            if met or not token:
+            if hits.get("Relation") == "EqualTo" and isinstance(hits.get("Value"), int):
+                self.total = max(self.total or 0, hits["Value"])
+            else:
+                self.exact = False
+            self.ordered = self.ordered and _in_order(self.last[order], names, order)
+            self.last[order] = names[-1] if names else self.last[order]
+            met = any(n in other for n in names)
+            self.seen[order].update(names)
+            self.found.update(zip(names, cards, strict=True))
+            counted = self.total if self.exact else None
+            if (
+                not token
+                or (counted is not None and len(self.found) >= counted)
+                or (counted is None and met and self.ordered)
+            ):
                 self.complete = True
             return None if self.complete else token
+
+
+def _in_order(last: str | None, names: list[str], order: str) -> bool:
+    """Whether ``names`` follow ``last`` strictly in ``order``."""
+    run = [last, *names] if last is not None else names
+    if order == ASCENDING:
+        return all(a < b for a, b in pairwise(run))
+    return all(a > b for a, b in pairwise(run))
 
 
 def card_names(client: Any) -> frozenset[str]:

@@ -6,8 +6,9 @@ point forks a process first thing, while this one still has a single thread and 
 imported almost nothing; the fork parses the card files from the last one backwards while
 this process imports and reads its options. When loading reaches the cards, this process
 parses from the first file forwards until the two meet, then takes the rest from the fork.
-The files are split into chunks; two shared counters say which chunks each side has taken
-(a chunk both take at the same moment is parsed twice, never skipped).
+The files are split into chunks; two shared counters, under one lock, say which chunks
+each side has taken, so every chunk is parsed once. A fork that dies, even holding the
+lock, leaves its chunks to this process.
 
 The results are exactly what ``load_file`` gives, file by file. They are used only for the
 same files, under the same names, unchanged since the fork read them (size and
@@ -21,14 +22,17 @@ import gc
 import multiprocessing
 import os
 import pickle
+import signal
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 MIN_FILES = 200  # below this, a fork costs more than it saves
 CHUNK = 20
+LOCK_WAIT = 0.2  # seconds between checks that the other side still runs
 COMMANDS = frozenset({"validate", "plan", "apply", "drift"})  # those that load a repository
 SUFFIXES = (".yaml", ".yml")  # as load.repo reads them
 
@@ -39,6 +43,22 @@ class _Fork:
     reading: int  # the pipe the fork writes its results to
     files: list[tuple[str, str]]  # (absolute path, display name), in load order
     counters: Any  # shared: [chunks this process took from the front, first chunk of the fork's]
+    ended: bool = False
+
+    def alive(self) -> bool:
+        """Whether the fork still runs (reaping it once it has ended)."""
+        if not self.ended:
+            try:
+                self.ended = os.waitpid(self.pid, os.WNOHANG)[0] != 0
+            except ChildProcessError:  # reaped already (SIGCHLD ignored)
+                self.ended = True
+        return not self.ended
+
+    def reap(self) -> None:
+        if not self.ended:
+            with suppress(ChildProcessError):  # reaped already (SIGCHLD ignored)
+                os.waitpid(self.pid, 0)
+            self.ended = True
 
 
 _fork: _Fork | None = None
@@ -106,7 +126,8 @@ def _parse_backwards(files: list[tuple[str, str]], counters: Any, writing: int) 
     from reconciler.load.yamlsource import load_file
 
     done: dict[int, list[tuple[tuple[int, int], Any]]] = {}
-    while (chunk := _take(counters, back=True)) is not None:
+    parent = os.getppid()
+    while (chunk := _take(counters, back=True, alive=lambda: os.getppid() == parent)) is not None:
         done[chunk] = [_parsed(load_file, path, display) for path, display in _chunk(files, chunk)]
     with os.fdopen(writing, "wb") as out:
         pickle.dump(done, out, protocol=pickle.HIGHEST_PROTOCOL)
@@ -129,9 +150,14 @@ def _chunk(files: list[tuple[str, str]], chunk: int) -> list[tuple[str, str]]:
     return files[chunk * CHUNK : (chunk + 1) * CHUNK]
 
 
-def _take(counters: Any, *, back: bool) -> int | None:
-    """Take the next chunk from the back (the fork) or the front (this process)."""
-    with counters.get_lock():
+def _take(counters: Any, *, back: bool, alive: Callable[[], bool] = lambda: True) -> int | None:
+    """Take the next chunk from the back (the fork) or the front (this process); None when
+    none is left, or when the other side died (``alive``) holding the counters' lock."""
+    lock = counters.get_lock()
+    while not lock.acquire(timeout=LOCK_WAIT):
+        if not alive():
+            return None
+    try:
         front, first_back = counters[0], counters[1]
         if front >= first_back:
             return None
@@ -140,6 +166,8 @@ def _take(counters: Any, *, back: bool) -> int | None:
             return int(first_back - 1)
         counters[0] = front + 1
         return int(front)
+    finally:
+        lock.release()
 
 
 def take(files: Sequence[tuple[Path, str]], load_file: Any) -> list[Any] | None:
@@ -154,7 +182,7 @@ def take(files: Sequence[tuple[Path, str]], load_file: Any) -> list[Any] | None:
         _stop(fork)
         return None
     mine: dict[int, list[Any]] = {}
-    while (chunk := _take(fork.counters, back=False)) is not None:
+    while (chunk := _take(fork.counters, back=False, alive=fork.alive)) is not None:
         mine[chunk] = [load_file(Path(p), d) for p, d in _chunk(fork.files, chunk)]
     theirs = _results(fork)
     results: list[Any] = []
@@ -175,7 +203,7 @@ def take(files: Sequence[tuple[Path, str]], load_file: Any) -> list[Any] | None:
 def _results(fork: _Fork) -> dict[int, list[tuple[tuple[int, int], Any]]]:
     with os.fdopen(fork.reading, "rb") as pipe:
         data = pipe.read()
-    os.waitpid(fork.pid, 0)
+    fork.reap()
     try:
         found: dict[int, list[tuple[tuple[int, int], Any]]] = pickle.loads(data)
     except Exception:  # the fork failed: its chunks are parsed here
@@ -193,7 +221,11 @@ def abandon() -> None:
 
 def _stop(fork: _Fork) -> None:
     """The early parse is of no use: end it."""
-    with fork.counters.get_lock():
-        fork.counters[1] = fork.counters[0]
-    os.close(fork.reading)
-    os.waitpid(fork.pid, 0)
+    os.close(fork.reading)  # the fork's results have nowhere to go: it ends on writing them
+    if fork.counters.get_lock().acquire(timeout=LOCK_WAIT):
+        fork.counters[1] = fork.counters[0]  # nothing left to parse
+        fork.counters.get_lock().release()
+    else:
+        with suppress(ProcessLookupError):
+            os.kill(fork.pid, signal.SIGKILL)
+    fork.reap()

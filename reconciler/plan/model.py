@@ -92,7 +92,10 @@ class Listed(Sequence[FieldChange]):
         return iter(self._all())
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Sequence) and self._all() == tuple(other)
+        """Equal to the tuple of the same fields (what ``fields`` holds otherwise)."""
+        if isinstance(other, Listed):
+            return self._all() == other._all()
+        return isinstance(other, tuple) and self._all() == other
 
     __hash__ = None  # type: ignore[assignment]
 

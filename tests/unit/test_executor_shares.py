@@ -12,8 +12,8 @@ from dataclasses import replace
 import pytest
 
 from reconciler.apply import executor
+from reconciler.apply.gate import Gate
 from reconciler.apply.report import StepStatus
-from reconciler.apply.schedule import Gate
 from reconciler.plan.model import Action, Change
 from reconciler.plan.payloads import (
     Adopt,
@@ -316,8 +316,9 @@ def test_a_share_step_stopped_before_any_call_was_not_attempted(stubs: Stubbed) 
 
 
 def test_a_share_step_stopped_between_batches_says_how_far_it_got(stubs: Stubbed) -> None:
-    """100 cards are ready and go with CreateResourceShare; the step then waits for the
-    card this apply is still writing, and another step fails: no further call."""
+    """100 cards are ready and go with CreateResourceShare (without its account: cards of
+    the apply are still being written); the step then waits for the card this apply is
+    still writing, and another step fails: no further call, no account added."""
     ready = [card_arn(f"Old-{i:03d}") for i in range(100)]
     stubs.expect(
         ram(
@@ -325,7 +326,7 @@ def test_a_share_step_stopped_between_batches_says_how_far_it_got(stubs: Stubbed
             {"resourceShare": {"resourceShareArn": SHARE, "name": "churn-dev"}},
             name="churn-dev",
             resourceArns=ready,
-            principals=[DEV],
+            principals=[],
             permissionArns=[PERMISSION],
             tags=SENT_TAGS,
             allowExternalPrincipals=False,
@@ -338,5 +339,52 @@ def test_a_share_step_stopped_between_batches_says_how_far_it_got(stubs: Stubbed
     done = executor._run(replace(stubs.ctx, ready=gate), _share_of([*ready, card_arn("New")]))
     stopping.join()
     assert (done.status, done.error_code) == (StepStatus.FAILED, "StoppedByEarlierFailure")
-    assert "100 of 101 were associated" in str(done.error_message)
+    assert "the share exists with 100 of 101 cards" in str(done.error_message)
+    stubs.done()
+
+
+def test_a_share_created_while_cards_are_written_gets_its_accounts_after_them(
+    stubs: Stubbed,
+) -> None:
+    """Its one card is ready, but another card of the apply is still being written: the
+    share is created with the card and no account, and the account is added once every
+    card of the apply is written."""
+    gate = Gate(pending={"card.Other"})
+    stubs.expect(
+        ram(
+            "create_resource_share",
+            {"resourceShare": {"resourceShareArn": SHARE, "name": "churn-dev"}},
+            name="churn-dev",
+            resourceArns=[CARD],
+            principals=[],
+            permissionArns=[PERMISSION],
+            tags=SENT_TAGS,
+            allowExternalPrincipals=False,
+            clientToken=TOKEN,
+        ),
+        ram(
+            "associate_resource_share",
+            resourceShareArn=SHARE,
+            principals=[DEV],
+            clientToken=sub_token(1000),
+        ),
+        poll("RESOURCE", associations("RESOURCE", CARD)),
+        poll("PRINCIPAL", associations("PRINCIPAL", DEV)),
+    )
+
+    def written() -> None:
+        gate.finished("card.Other")
+        gate.cards_done()
+
+    when: list[bool] = []  # whether every card was written, at each AssociateResourceShare
+    stubs.ctx.ram.meta.events.register(
+        "provide-client-params.ram.AssociateResourceShare",
+        lambda **_: when.append(gate.cards_written()),
+    )
+    writing = threading.Timer(0.05, written)
+    writing.start()
+    done = executor._run(replace(stubs.ctx, ready=gate), _share_of([CARD]))
+    writing.join()
+    assert done.status is StepStatus.DONE, done
+    assert when == [True]
     stubs.done()

@@ -11,15 +11,9 @@ from collections.abc import Callable
 
 import pytest
 
+from reconciler.apply.gate import Gate, Stopped
 from reconciler.apply.report import Step, StepStatus
-from reconciler.apply.schedule import (
-    Gate,
-    Stopped,
-    cards_final_after,
-    lanes,
-    phase,
-    run_in_order,
-)
+from reconciler.apply.schedule import cards_final_after, lanes, phase, run_in_order
 from reconciler.plan.model import Action, Change, Reason
 from reconciler.plan.payloads import (
     ChangeMembers,
@@ -124,8 +118,9 @@ class Recorder:
                     self._work(key, f"batch {names}")
             else:
                 self._work(key, "")
-        except Stopped as e:
-            status = StepStatus.FAILED if e.associated else StepStatus.NOT_ATTEMPTED
+        except Stopped:
+            handed = any(what.startswith("batch") and k == key for what, k in self.log)
+            status = StepStatus.FAILED if handed else StepStatus.NOT_ATTEMPTED
         return Step(address=change.address, action=change.action.value, status=status)
 
     def _work(self, key: str, what: str) -> None:
@@ -304,3 +299,32 @@ def test_cards_final_is_not_called_after_a_failure() -> None:
     failing = Recorder(fail=frozenset({"card.B:update_content"}))
     run_in_order(PLAN[:-1], failing, parallelism=10, cards_final=lambda: called.append(True))
     assert called == []
+
+
+def raising(address: str, work: Recorder) -> Callable[[Change, Gate], Step]:
+    """``work``, except that the step of ``address`` raises an error no handler expects."""
+
+    def run(change: Change, gate: Gate) -> Step:
+        if change.address == address:
+            raise KeyError(address)
+        return work(change, gate)
+
+    return run
+
+
+def test_an_error_no_handler_expected_ends_the_run_without_leaving_a_lane_waiting() -> None:
+    """A card step raises (a bug, or an interrupt) while a share waits for that card and
+    for one queued behind it: the error comes out, and no later step starts."""
+    plan = (content("A"), content("B"), associate("prod", "A", "B"), delete("Z"))
+    work = Recorder()
+    with pytest.raises(KeyError):
+        run_in_order(plan, raising("card.A", work), parallelism=1)
+    assert not any(key.startswith(("share.", "card.Z")) for _, key in work.log)
+
+
+def test_an_error_in_a_share_step_that_started_early_comes_out_before_any_removal() -> None:
+    plan = (content("A"), associate("prod", "A"), delete("Z"))
+    work = Recorder()
+    with pytest.raises(KeyError):
+        run_in_order(plan, raising("share.prod", work), parallelism=4)
+    assert ("start", "card.Z:delete_card") not in work.log

@@ -81,6 +81,7 @@ NOT_BELOW: dict[str, frozenset[str]] = {
     "pipeline": frozenset({"cli", "render"}),
     "fanout": frozenset({"cli", "render"}),
     "drift_run": frozenset({"cli", "render"}),
+    "apply_run": frozenset({"cli", "render"}),
     "commands": frozenset({"cli"}),
 }
 

@@ -118,9 +118,9 @@ def _make_room(ctx: StepContext, arn: str) -> str:
 
 def create_share(ctx: StepContext, share: CreateShare) -> str:
     """Create the share with the first cards it may hold, associate the rest as this apply
-    finishes writing them (``ctx.ready``), add its principals once every card of the
-    apply is written (in the create call when they already are), then wait until every
-    association has settled."""
+    finishes writing them (``ctx.ready``), and add its principals once every card of the
+    apply is written: in the create call when they already are, else with the share's
+    last cards. Then wait until every association has settled."""
     resources, principals = list(share.resource_arns), list(share.principals)
     batches = ctx.ready.batches(resources, PER_CALL)
     first = next(batches, [])
@@ -135,15 +135,22 @@ def create_share(ctx: StepContext, share: CreateShare) -> str:
         clientToken=ctx.token,
     )["resourceShare"]
     arn = created["resourceShareArn"]
-    rest = _Counted(batches)
+    handed = len(first)
     try:
-        _associate(ctx, arn, MemberKind.RESOURCE, rest, offset=1)
+        for i, batch in enumerate(batches, start=1):
+            members: dict[str, list[str]] = {"resourceArns": batch}
+            if principals and not invited and handed + len(batch) == len(resources):
+                ctx.ready.wait_for_cards()  # the last cards go with the accounts
+                invited = members["principals"] = principals[:PER_CALL]
+            ctx.ram.associate_resource_share(
+                resourceShareArn=arn, **members, clientToken=ctx.sub_token(i)
+            )
+            handed += len(batch)
         ctx.ready.wait_for_cards()
         others = ctx.ready.batches(principals[len(invited) :], PER_CALL)
         _associate(ctx, arn, MemberKind.PRINCIPAL, others, offset=1000)
     except Stopped:
-        cards = len(first) + rest.count
-        raise Stopped(f"the share exists with {cards} of {len(resources)} cards") from None
+        raise Stopped(f"the share exists with {handed} of {len(resources)} cards") from None
     settled = [
         associations_settled(ctx.ram, arn, kind.value, entities, "ASSOCIATED", ctx.waits)
         for kind, entities in ((MemberKind.RESOURCE, resources), (MemberKind.PRINCIPAL, principals))

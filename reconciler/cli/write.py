@@ -79,9 +79,9 @@ def apply(
 ) -> None:
     """Make AWS match git: plan, check safety, confirm, apply in order, verify."""
     from reconciler.apply.safety import Flags
+    from reconciler.apply_run import ApplyHooks, ApplyRequest, apply_run
     from reconciler.cli.progress import ApplyProgress
     from reconciler.diff.compose import PlanOptions
-    from reconciler.pipeline import ApplyHooks, ApplyRequest, apply_run
     from reconciler.plan.saved import read_saved_plan
     from reconciler.render.apply import REPORTS, RunReport
 

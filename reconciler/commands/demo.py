@@ -22,17 +22,14 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from reconciler.apply.safety import Flags
+from reconciler.apply_run import ApplyHooks, ApplyOutcome, ApplyRequest, apply_run
 from reconciler.aws.waits import WaitSettings
 from reconciler.commands.audit import export_pdf
 from reconciler.commands.demo_hub import HubDemo
 from reconciler.commands.iam_policy import policy_document
 from reconciler.diff.compose import PlanOptions
 from reconciler.pipeline import (
-    ApplyHooks,
-    ApplyOutcome,
-    ApplyRequest,
     RunSettings,
-    apply_run,
     connect,
     load_valid,
     plan_run,

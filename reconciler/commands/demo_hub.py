@@ -15,16 +15,14 @@ from pathlib import Path
 from typing import Any
 
 from reconciler.apply.safety import Flags
+from reconciler.apply_run import ApplyHooks, ApplyRequest, apply_run
 from reconciler.diff.compose import PlanOptions
 from reconciler.diff.ownership import REPLICA_OF
 from reconciler.diff.replicas import REPLICA_VERSION
 from reconciler.fanout import for_each_target
 from reconciler.pipeline import (
-    ApplyHooks,
-    ApplyRequest,
     RunSettings,
     Target,
-    apply_run,
     load_valid,
     plan_run,
 )

@@ -117,9 +117,10 @@ def test_accounts_in_the_organization_are_invited_when_organization_sharing_is_o
     from dataclasses import replace
 
     from reconciler.apply.safety import Flags
+    from reconciler.apply_run import ApplyHooks, ApplyRequest, apply_run
     from reconciler.aws.waits import WaitSettings
     from reconciler.diff.compose import PlanOptions
-    from reconciler.pipeline import ApplyHooks, ApplyRequest, RunSettings, apply_run, connect
+    from reconciler.pipeline import RunSettings, connect
 
     for share in ("churn-test", "churn-prod"):
         path = repo / "shares" / f"{share}.yaml"

@@ -306,6 +306,34 @@ def _share_of(cards: list[str]) -> Change:
     return step(Action.CREATE_SHARE, payload)
 
 
+def created_without_accounts(cards: list[str]) -> Call:
+    """CreateResourceShare of churn-dev with ``cards`` and no account yet: cards of the
+    apply are still being written."""
+    return ram(
+        "create_resource_share",
+        {"resourceShare": {"resourceShareArn": SHARE, "name": "churn-dev"}},
+        name="churn-dev",
+        resourceArns=cards,
+        principals=[],
+        permissionArns=[PERMISSION],
+        tags=SENT_TAGS,
+        allowExternalPrincipals=False,
+        clientToken=TOKEN,
+    )
+
+
+def all_written(gate: Gate, address: str) -> threading.Timer:
+    """In 50 ms: the card at ``address`` is written, and with it every card of the apply."""
+
+    def written() -> None:
+        gate.finished(address)
+        gate.cards_done()
+
+    timer = threading.Timer(0.05, written)
+    timer.start()
+    return timer
+
+
 def test_a_share_step_stopped_before_any_call_was_not_attempted(stubs: Stubbed) -> None:
     """Its cards are still being written when another step fails: no call is made."""
     gate = Gate(pending={"card.New"})
@@ -320,19 +348,7 @@ def test_a_share_step_stopped_between_batches_says_how_far_it_got(stubs: Stubbed
     the apply are still being written); the step then waits for the card this apply is
     still writing, and another step fails: no further call, no account added."""
     ready = [card_arn(f"Old-{i:03d}") for i in range(100)]
-    stubs.expect(
-        ram(
-            "create_resource_share",
-            {"resourceShare": {"resourceShareArn": SHARE, "name": "churn-dev"}},
-            name="churn-dev",
-            resourceArns=ready,
-            principals=[],
-            permissionArns=[PERMISSION],
-            tags=SENT_TAGS,
-            allowExternalPrincipals=False,
-            clientToken=TOKEN,
-        )
-    )
+    stubs.expect(created_without_accounts(ready))
     gate = Gate(pending={"card.New"})
     stopping = threading.Timer(0.05, gate.stop)
     stopping.start()
@@ -351,17 +367,7 @@ def test_a_share_created_while_cards_are_written_gets_its_accounts_after_them(
     card of the apply is written."""
     gate = Gate(pending={"card.Other"})
     stubs.expect(
-        ram(
-            "create_resource_share",
-            {"resourceShare": {"resourceShareArn": SHARE, "name": "churn-dev"}},
-            name="churn-dev",
-            resourceArns=[CARD],
-            principals=[],
-            permissionArns=[PERMISSION],
-            tags=SENT_TAGS,
-            allowExternalPrincipals=False,
-            clientToken=TOKEN,
-        ),
+        created_without_accounts([CARD]),
         ram(
             "associate_resource_share",
             resourceShareArn=SHARE,
@@ -372,19 +378,39 @@ def test_a_share_created_while_cards_are_written_gets_its_accounts_after_them(
         poll("PRINCIPAL", associations("PRINCIPAL", DEV)),
     )
 
-    def written() -> None:
-        gate.finished("card.Other")
-        gate.cards_done()
-
     when: list[bool] = []  # whether every card was written, at each AssociateResourceShare
     stubs.ctx.ram.meta.events.register(
         "provide-client-params.ram.AssociateResourceShare",
         lambda **_: when.append(gate.cards_written()),
     )
-    writing = threading.Timer(0.05, written)
-    writing.start()
+    writing = all_written(gate, "card.Other")
     done = executor._run(replace(stubs.ctx, ready=gate), _share_of([CARD]))
     writing.join()
     assert done.status is StepStatus.DONE, done
     assert when == [True]
+    stubs.done()
+
+
+def test_the_last_cards_and_the_accounts_go_in_one_call(stubs: Stubbed) -> None:
+    """100 cards are ready, one is still being written: the share is created with the
+    100, and the last card goes with the account once every card is written."""
+    ready = [card_arn(f"Old-{i:03d}") for i in range(100)]
+    new = card_arn("New")
+    stubs.expect(
+        created_without_accounts(ready),
+        ram(
+            "associate_resource_share",
+            resourceShareArn=SHARE,
+            resourceArns=[new],
+            principals=[DEV],
+            clientToken=sub_token(1),
+        ),
+        poll("RESOURCE", associations("RESOURCE", *ready, new)),
+        poll("PRINCIPAL", associations("PRINCIPAL", DEV)),
+    )
+    gate = Gate(pending={"card.New"})
+    writing = all_written(gate, "card.New")
+    done = executor._run(replace(stubs.ctx, ready=gate), _share_of([*ready, new]))
+    writing.join()
+    assert done.status is StepStatus.DONE, done
     stubs.done()

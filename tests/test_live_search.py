@@ -62,15 +62,17 @@ class FakeSearch:
         names: list[str],
         counts: Callable[[int], dict[str, Any]] = lambda call: LOWER_BOUND,
         sorts: bool = True,
+        page: int | None = None,
     ) -> None:
         self.names, self.counts, self.sorts, self.calls = sorted(names), counts, sorts, 0
+        self.page = page  # cards a page holds at most (None: MaxResults)
 
     def search(self, **params: Any) -> dict[str, Any]:
         self.calls += 1
         descending = params["SortOrder"] == "Descending" and self.sorts
         ordered = self.names[::-1] if descending else self.names
         start = int(params.get("NextToken", 0))
-        page = ordered[start : start + params["MaxResults"]]
+        page = ordered[start : start + (self.page or params["MaxResults"])]
         found = {
             "Results": [
                 {"ModelCard": {"ModelCardName": n, "ModelCardArn": f"arn:{n}", "Content": "{}"}}
@@ -95,12 +97,14 @@ def test_without_an_exact_count_the_two_reads_stop_where_they_meet(count: int) -
 
 
 @pytest.mark.parametrize("exact", [True, False])
-def test_a_search_that_ignores_the_order_is_read_to_an_end(exact: bool) -> None:
+@pytest.mark.parametrize("page", [None, 1])
+def test_a_search_that_ignores_the_order_is_read_to_an_end(exact: bool, page: int | None) -> None:
     """Both reads come back in the same order: they "meet" on their first page, which
-    proves nothing; the read goes on until one of them reaches the end."""
-    names = [f"card-{i:04d}" for i in range(500)]
-    count = {"Value": 500, "Relation": "EqualTo"} if exact else LOWER_BOUND
-    client = FakeSearch(names, counts=lambda call: count, sorts=False)
+    proves nothing (with one card a page, not even the order is seen); the read goes on
+    until one of them reaches the end."""
+    names = [f"card-{i:04d}" for i in range(500 if page is None else 50)]
+    count = {"Value": len(names), "Relation": "EqualTo"} if exact else LOWER_BOUND
+    client = FakeSearch(names, counts=lambda call: count, sorts=False, page=page)
     assert sorted(search_cards(client)) == names
 
 

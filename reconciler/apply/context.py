@@ -22,8 +22,9 @@ class StepContext:
     commit: str | None = None  # the git commit being applied, for the audit trail
     ready: Gate = OPEN  # hands out cards to associate once this apply has written them
 
-    def sub_token(self, part: int) -> str:
-        """A distinct, repeatable token for the ``part``-th call of a multi-call step."""
+    def sub_token(self, part: int | str) -> str:
+        """A distinct, repeatable token for the ``part``-th call of a multi-call step (a
+        number, or a name for a kind of call: ``principals/3``)."""
         return self.token if part == 0 else str(uuid.uuid5(_NAMESPACE, f"{self.token}/{part}"))
 
 

@@ -9,7 +9,7 @@ asynchronous, so each handler that adds or removes them waits until they settle.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -136,6 +136,7 @@ def create_share(ctx: StepContext, share: CreateShare) -> str:
     )["resourceShare"]
     arn = created["resourceShareArn"]
     handed = len(first)
+    others = _Counted(())
     try:
         for i, batch in enumerate(batches, start=1):
             members: dict[str, list[str]] = {"resourceArns": batch}
@@ -146,11 +147,15 @@ def create_share(ctx: StepContext, share: CreateShare) -> str:
                 resourceShareArn=arn, **members, clientToken=ctx.sub_token(i)
             )
             handed += len(batch)
-        ctx.ready.wait_for_cards()
-        others = ctx.ready.batches(principals[len(invited) :], PER_CALL)
-        _associate(ctx, arn, MemberKind.PRINCIPAL, others, offset=1000)
+        others = _Counted(ctx.ready.batches(principals[len(invited) :], PER_CALL))
+        if len(invited) < len(principals):  # accounts still to add, once all cards are written
+            ctx.ready.wait_for_cards()
+            _associate(ctx, arn, MemberKind.PRINCIPAL, others, part=lambda i: f"principals/{i}")
     except Stopped:
-        raise Stopped(f"the share exists with {handed} of {len(resources)} cards") from None
+        done = f"the share exists with {handed} of {len(resources)} cards"
+        if principals:
+            done += f" and {len(invited) + others.count} of {len(principals)} accounts"
+        raise Stopped(done) from None
     settled = [
         associations_settled(ctx.ram, arn, kind.value, entities, "ASSOCIATED", ctx.waits)
         for kind, entities in ((MemberKind.RESOURCE, resources), (MemberKind.PRINCIPAL, principals))
@@ -182,14 +187,15 @@ def _associate(
     arn: str,
     kind: MemberKind,
     groups: Iterable[list[str]],
-    offset: int = 0,
     *,
     add: bool = True,
+    part: Callable[[int], int | str] = lambda i: i,
 ) -> None:
-    """Associate (``add``) or disassociate each group of entities, one call each."""
+    """Associate (``add``) or disassociate each group of entities, one call each; the
+    ``part(i)``-th token of the step for the ``i``-th call."""
     call = ctx.ram.associate_resource_share if add else ctx.ram.disassociate_resource_share
     for i, group in enumerate(groups):
-        call(resourceShareArn=arn, **{_member(kind): group}, clientToken=ctx.sub_token(offset + i))
+        call(resourceShareArn=arn, **{_member(kind): group}, clientToken=ctx.sub_token(part(i)))
 
 
 def update_share(ctx: StepContext, update: UpdateShare) -> str:

@@ -49,14 +49,15 @@ class _BothEnds:
     """One read of every card, from both ends of the name order at once. It ends when one
     read reaches its end; when the reads together hold as many cards as Search counted
     (the largest exact ``TotalHits`` of any page); or, only when Search gave no exact
-    count, when the reads meet while each has seen its names in order (ascending and
-    descending as Python compares them), so a service that ignored the order would be
-    read to an end instead."""
+    count, when the reads meet having started at opposite ends and each seen its names in
+    order (ascending and descending as Python compares them), so a service that ignored
+    the order would be read to an end instead."""
 
     def __init__(self, client: Any, convert: Callable[[Mapping[str, Any]], LiveCard]) -> None:
         self.sagemaker, self.convert = client, convert
         self.found: dict[str, LiveCard] = {}
         self.seen: dict[str, set[str]] = {ASCENDING: set(), DESCENDING: set()}
+        self.first: dict[str, str] = {}  # each read's first name
         self.last: dict[str, str | None] = {ASCENDING: None, DESCENDING: None}
         self.total: int | None = None  # the largest exact TotalHits seen
         self.exact = True  # whether every page counted its hits exactly
@@ -127,6 +128,12 @@ class _BothEnds:
         counted = self.total if self.exact else None
         return counted is not None and len(self.found) + SEARCH_PAGE * self.in_flight >= counted
 
+    def _from_both_ends(self) -> bool:
+        """Whether the two reads started at opposite ends and each went on in its order (a
+        service that ignored the order would start both at the same card)."""
+        lowest, highest = self.first.get(ASCENDING), self.first.get(DESCENDING)
+        return self.ordered and lowest is not None and highest is not None and lowest < highest
+
     def _take(self, order: str, page: Mapping[str, Any]) -> str | None:
         """Keep a page's cards; its NextToken, or None once the read is complete."""
         cards = [self.convert(r["ModelCard"]) for r in page.get("Results", []) if "ModelCard" in r]
@@ -140,6 +147,8 @@ class _BothEnds:
             else:
                 self.exact = False
             self.ordered = self.ordered and _in_order(self.last[order], names, order)
+            if names:
+                self.first.setdefault(order, names[0])
             self.last[order] = names[-1] if names else self.last[order]
             met = any(n in other for n in names)
             self.seen[order].update(names)
@@ -148,7 +157,7 @@ class _BothEnds:
             if (
                 not token
                 or (counted is not None and len(self.found) >= counted)
-                or (counted is None and met and self.ordered)
+                or (counted is None and met and self._from_both_ends())
             ):
                 self.complete = True
             return None if self.complete else token

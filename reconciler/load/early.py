@@ -101,12 +101,13 @@ def start(repo: Path) -> None:
     chunks = -(-len(files) // CHUNK)
     counters = multiprocessing.get_context("fork").Array("i", [0, chunks])
     reading, writing = os.pipe()
+    parent = os.getpid()
     pid = os.fork()
     if pid == 0:  # the fork: parse, hand the results over, and leave without cleaning up
         os.close(reading)
         code = 0
         try:
-            _parse_backwards(files, counters, writing)
+            _parse_backwards(files, counters, writing, parent)
         except BaseException:
             code = 1
         os._exit(code)
@@ -121,13 +122,17 @@ def cpus() -> int:
     return os.cpu_count() or 1
 
 
-def _parse_backwards(files: list[tuple[str, str]], counters: Any, writing: int) -> None:
+def _parse_backwards(
+    files: list[tuple[str, str]], counters: Any, writing: int, parent: int
+) -> None:
     gc.disable()  # a short life that builds only acyclic data: nothing for it to collect
     from reconciler.load.yamlsource import load_file
 
+    def alive() -> bool:  # the process that forked this one, which takes the results
+        return os.getppid() == parent
+
     done: dict[int, list[tuple[tuple[int, int], Any]]] = {}
-    parent = os.getppid()
-    while (chunk := _take(counters, back=True, alive=lambda: os.getppid() == parent)) is not None:
+    while alive() and (chunk := _take(counters, back=True, alive=alive)) is not None:
         done[chunk] = [_parsed(load_file, path, display) for path, display in _chunk(files, chunk)]
     with os.fdopen(writing, "wb") as out:
         pickle.dump(done, out, protocol=pickle.HIGHEST_PROTOCOL)
@@ -225,7 +230,7 @@ def _stop(fork: _Fork) -> None:
     if fork.counters.get_lock().acquire(timeout=LOCK_WAIT):
         fork.counters[1] = fork.counters[0]  # nothing left to parse
         fork.counters.get_lock().release()
-    else:
+    elif fork.alive():  # it holds the lock for good: end it
         with suppress(ProcessLookupError):
             os.kill(fork.pid, signal.SIGKILL)
     fork.reap()

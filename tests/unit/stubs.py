@@ -149,7 +149,7 @@ def payload_types(cases: list[Any]) -> set[type[Payload]]:
     return {type(case.values[0].payload) for case in cases}
 
 
-def sub_token(part: int) -> str:
+def sub_token(part: int | str) -> str:
     """The clientToken of a step's ``part``-th call (``TOKEN`` for the first)."""
     return StepContext(sagemaker=None, ram=None, token=TOKEN, waits=WaitSettings()).sub_token(part)
 

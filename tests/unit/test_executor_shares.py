@@ -56,6 +56,21 @@ def ram(method: str, response: dict[str, object] | None = None, **params: object
     return Call(service="ram", method=method, params=params, response=response or {})
 
 
+def created(cards: list[str], accounts: list[str], external: bool = False) -> Call:
+    """CreateResourceShare of churn-dev with ``cards`` and ``accounts``."""
+    return ram(
+        "create_resource_share",
+        {"resourceShare": {"resourceShareArn": SHARE, "name": "churn-dev"}},
+        name="churn-dev",
+        resourceArns=cards,
+        principals=accounts,
+        permissionArns=[PERMISSION],
+        tags=SENT_TAGS,
+        allowExternalPrincipals=external,
+        clientToken=TOKEN,
+    )
+
+
 def versions(*numbers: int, default: int) -> Call:
     found = [
         {"arn": PERMISSION, "version": str(n), "defaultVersion": n == default} for n in numbers
@@ -152,17 +167,7 @@ CASES = [
             ),
         ),
         [
-            ram(
-                "create_resource_share",
-                {"resourceShare": {"resourceShareArn": SHARE, "name": "churn-dev"}},
-                name="churn-dev",
-                resourceArns=[CARD],
-                principals=[DEV],
-                permissionArns=[PERMISSION],
-                tags=SENT_TAGS,
-                allowExternalPrincipals=True,
-                clientToken=TOKEN,
-            ),
+            created([CARD], [DEV], external=True),
             poll("RESOURCE", associations("RESOURCE", CARD)),
             poll("PRINCIPAL", associations("PRINCIPAL", DEV, status="ASSOCIATING", external=True)),
         ],
@@ -306,22 +311,6 @@ def _share_of(cards: list[str]) -> Change:
     return step(Action.CREATE_SHARE, payload)
 
 
-def created_without_accounts(cards: list[str]) -> Call:
-    """CreateResourceShare of churn-dev with ``cards`` and no account yet: cards of the
-    apply are still being written."""
-    return ram(
-        "create_resource_share",
-        {"resourceShare": {"resourceShareArn": SHARE, "name": "churn-dev"}},
-        name="churn-dev",
-        resourceArns=cards,
-        principals=[],
-        permissionArns=[PERMISSION],
-        tags=SENT_TAGS,
-        allowExternalPrincipals=False,
-        clientToken=TOKEN,
-    )
-
-
 def all_written(gate: Gate, address: str) -> threading.Timer:
     """In 50 ms: the card at ``address`` is written, and with it every card of the apply."""
 
@@ -348,14 +337,14 @@ def test_a_share_step_stopped_between_batches_says_how_far_it_got(stubs: Stubbed
     the apply are still being written); the step then waits for the card this apply is
     still writing, and another step fails: no further call, no account added."""
     ready = [card_arn(f"Old-{i:03d}") for i in range(100)]
-    stubs.expect(created_without_accounts(ready))
+    stubs.expect(created(ready, []))
     gate = Gate(pending={"card.New"})
     stopping = threading.Timer(0.05, gate.stop)
     stopping.start()
     done = executor._run(replace(stubs.ctx, ready=gate), _share_of([*ready, card_arn("New")]))
     stopping.join()
     assert (done.status, done.error_code) == (StepStatus.FAILED, "StoppedByEarlierFailure")
-    assert "the share exists with 100 of 101 cards" in str(done.error_message)
+    assert "the share exists with 100 of 101 cards and 0 of 1 accounts" in str(done.error_message)
     stubs.done()
 
 
@@ -367,12 +356,12 @@ def test_a_share_created_while_cards_are_written_gets_its_accounts_after_them(
     card of the apply is written."""
     gate = Gate(pending={"card.Other"})
     stubs.expect(
-        created_without_accounts([CARD]),
+        created([CARD], []),
         ram(
             "associate_resource_share",
             resourceShareArn=SHARE,
             principals=[DEV],
-            clientToken=sub_token(1000),
+            clientToken=sub_token("principals/0"),
         ),
         poll("RESOURCE", associations("RESOURCE", CARD)),
         poll("PRINCIPAL", associations("PRINCIPAL", DEV)),
@@ -397,7 +386,7 @@ def test_the_last_cards_and_the_accounts_go_in_one_call(stubs: Stubbed) -> None:
     ready = [card_arn(f"Old-{i:03d}") for i in range(100)]
     new = card_arn("New")
     stubs.expect(
-        created_without_accounts(ready),
+        created(ready, []),
         ram(
             "associate_resource_share",
             resourceShareArn=SHARE,
@@ -412,5 +401,25 @@ def test_the_last_cards_and_the_accounts_go_in_one_call(stubs: Stubbed) -> None:
     writing = all_written(gate, "card.New")
     done = executor._run(replace(stubs.ctx, ready=gate), _share_of([*ready, new]))
     writing.join()
+    assert done.status is StepStatus.DONE, done
+    stubs.done()
+
+
+def test_a_share_whose_calls_are_all_made_finishes_after_another_step_fails(
+    stubs: Stubbed,
+) -> None:
+    """Every card of the apply is written and the share's one call carries its card and
+    account; another step fails meanwhile: nothing is left to call, so the step waits
+    for its associations and is done."""
+    gate = Gate()
+    stubs.expect(
+        created([CARD], [DEV]),
+        poll("RESOURCE", associations("RESOURCE", CARD)),
+        poll("PRINCIPAL", associations("PRINCIPAL", DEV)),
+    )
+    stubs.ctx.ram.meta.events.register(
+        "provide-client-params.ram.CreateResourceShare", lambda **_: gate.stop()
+    )
+    done = executor._run(replace(stubs.ctx, ready=gate), _share_of([CARD]))
     assert done.status is StepStatus.DONE, done
     stubs.done()

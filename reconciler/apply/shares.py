@@ -156,11 +156,9 @@ def create_share(ctx: StepContext, share: CreateShare) -> str:
         if principals:
             done += f" and {len(invited) + others.count} of {len(principals)} accounts"
         raise Stopped(done) from None
-    settled = [
-        associations_settled(ctx.ram, arn, kind.value, entities, "ASSOCIATED", ctx.waits)
-        for kind, entities in ((MemberKind.RESOURCE, resources), (MemberKind.PRINCIPAL, principals))
-        if entities
-    ]
+    members = {MemberKind.RESOURCE.value: resources, MemberKind.PRINCIPAL.value: principals}
+    wanted = {kind: entities for kind, entities in members.items() if entities}
+    settled = associations_settled(ctx.ram, arn, wanted, "ASSOCIATED", ctx.waits)
     return f"created {arn}" + (f"; {'; '.join(settled)}" if settled else "")
 
 
@@ -242,9 +240,9 @@ def change_members(ctx: StepContext, members: ChangeMembers, *, add: bool) -> st
         verb = "associated" if add else "disassociated"
         raise Stopped(f"{groups.count} of {len(entities)} {verb}") from None
     target = "ASSOCIATED" if add else "DISASSOCIATED"
-    return associations_settled(
-        ctx.ram, members.share_arn, members.kind.value, entities, target, ctx.waits
-    )
+    wanted = {members.kind.value: entities}
+    (settled,) = associations_settled(ctx.ram, members.share_arn, wanted, target, ctx.waits)
+    return settled
 
 
 def delete_share(ctx: StepContext, share: DeleteShare) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,9 +35,15 @@ class WaitSettings:
     invitation_grace: float = 15.0
 
 
-def poll(settings: WaitSettings, done: Callable[[], str | None], what: str) -> str:
-    """Call ``done`` until it returns a result, sleeping with capped, jittered backoff."""
+def poll(
+    settings: WaitSettings, done: Callable[[], str | None], what: str, *, pause_first: bool = False
+) -> str:
+    """Call ``done`` until it returns a result, sleeping with capped, jittered backoff;
+    ``pause_first``: sleep once before the first look too (for what is never done at
+    once, so looking at once would only cost a call)."""
     deadline, delay = time.monotonic() + settings.timeout, settings.first_delay
+    if pause_first:
+        settings.sleep(delay * random.uniform(0.5, 1.0))
     while True:
         result = done()
         if result is not None:
@@ -54,9 +60,15 @@ def poll(settings: WaitSettings, done: Callable[[], str | None], what: str) -> s
 
 
 def associations_settled(
-    ram: Any, share_arn: str, kind: str, entities: list[str], target: str, settings: WaitSettings
-) -> str:
-    """Wait until each entity reaches ``target`` (ASSOCIATED or DISASSOCIATED).
+    ram: Any,
+    share_arn: str,
+    members: Mapping[str, list[str]],
+    target: str,
+    settings: WaitSettings,
+) -> list[str]:
+    """Wait until each entity reaches ``target`` (ASSOCIATED or DISASSOCIATED); ``members``
+    by association type (RESOURCE, PRINCIPAL), each looked at in that order every round.
+    Returns what each type came to, in that order.
 
     A principal outside the Organization stays ASSOCIATING until it accepts the invitation;
     for the owner that is the end state, reported as "invitation sent". So is an account in
@@ -65,8 +77,9 @@ def associations_settled(
     """
 
     started = time.monotonic()
+    found: dict[str, str] = {}
 
-    def check() -> str | None:
+    def check_one(kind: str, entities: list[str]) -> str | None:
         status = _statuses(ram, share_arn, kind)
         graced = time.monotonic() - started >= settings.invitation_grace
         pending = []
@@ -83,7 +96,17 @@ def associations_settled(
             return None
         return f"invitation sent to {', '.join(pending)}" if pending else target.lower()
 
-    return poll(settings, check, f"{kind.lower()} association of {share_arn}")
+    def check() -> str | None:
+        for kind, entities in members.items():
+            if kind not in found and (result := check_one(kind, entities)) is not None:
+                found[kind] = result
+        return "settled" if len(found) == len(members) else None
+
+    kinds = " and ".join(k.lower() for k in members)
+    # An association is asynchronous: RAM reports it ASSOCIATING first, so the first look
+    # comes after a pause.
+    poll(settings, check, f"{kinds} association of {share_arn}", pause_first=True)
+    return [found[kind] for kind in members]
 
 
 def _statuses(ram: Any, share_arn: str, kind: str) -> dict[str, tuple[str, bool, str | None]]:

@@ -156,8 +156,8 @@ def create_share(ctx: StepContext, share: CreateShare) -> str:
         if principals:
             done += f" and {len(invited) + others.count} of {len(principals)} accounts"
         raise Stopped(done) from None
-    members = {MemberKind.RESOURCE.value: resources, MemberKind.PRINCIPAL.value: principals}
-    wanted = {kind: entities for kind, entities in members.items() if entities}
+    kinds = {MemberKind.RESOURCE.value: resources, MemberKind.PRINCIPAL.value: principals}
+    wanted = {kind: entities for kind, entities in kinds.items() if entities}
     settled = associations_settled(ctx.ram, arn, wanted, "ASSOCIATED", ctx.waits)
     return f"created {arn}" + (f"; {'; '.join(settled)}" if settled else "")
 

@@ -76,6 +76,8 @@ def associations_settled(
     with the Organization off, it gets an invitation too, and RAM's ``external`` says no.
     """
 
+    if not members:
+        return []  # nothing associated, nothing to wait for
     started = time.monotonic()
     found: dict[str, str] = {}
 

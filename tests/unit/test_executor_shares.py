@@ -423,3 +423,20 @@ def test_a_share_whose_calls_are_all_made_finishes_after_another_step_fails(
     done = executor._run(replace(stubs.ctx, ready=gate), _share_of([CARD]))
     assert done.status is StepStatus.DONE, done
     stubs.done()
+
+
+def test_an_empty_share_is_created_without_waiting(stubs: Stubbed) -> None:
+    """No card and no account: nothing is associated, so nothing is waited for."""
+    payload = CreateShare(
+        name="churn-dev",
+        principals=(),
+        resource_arns=(),
+        permission_arn=PERMISSION,
+        tags=OWNED,
+        allow_external_principals=False,
+    )
+    stubs.expect(created([], []))
+    done = executor._run(stubs.ctx, step(Action.CREATE_SHARE, payload))
+    assert (done.status, done.detail) == (StepStatus.DONE, f"created {SHARE}")
+    assert stubs.sleeps == []
+    stubs.done()

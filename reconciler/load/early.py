@@ -206,13 +206,10 @@ def take(files: Sequence[tuple[Path, str]], load_file: Any) -> list[Any] | None:
 
 
 def _results(fork: _Fork) -> dict[int, list[tuple[tuple[int, int], Any]]]:
-    with os.fdopen(fork.reading, "rb") as pipe:
-        data = pipe.read()
+    found: dict[int, list[tuple[tuple[int, int], Any]]] = {}
+    with os.fdopen(fork.reading, "rb") as pipe, suppress(Exception):  # failed: parse here
+        found = pickle.load(pipe)  # read as it comes, never held as bytes beside the objects
     fork.reap()
-    try:
-        found: dict[int, list[tuple[tuple[int, int], Any]]] = pickle.loads(data)
-    except Exception:  # the fork failed: its chunks are parsed here
-        return {}
     return found
 
 

@@ -125,8 +125,12 @@ class _BothEnds:
         (A read that stops here leaves the other to re-check once nothing is in flight.)"""
         if self.complete:
             return True
-        counted = self.total if self.exact else None
+        counted = self._counted()
         return counted is not None and len(self.found) + SEARCH_PAGE * self.in_flight >= counted
+
+    def _counted(self) -> int | None:
+        """How many cards Search counted, when every page counted exactly."""
+        return self.total if self.exact else None
 
     def _from_both_ends(self) -> bool:
         """Whether the two reads started at opposite ends and each went on in its order (a
@@ -153,7 +157,7 @@ class _BothEnds:
             met = any(n in other for n in names)
             self.seen[order].update(names)
             self.found.update(zip(names, cards, strict=True))
-            counted = self.total if self.exact else None
+            counted = self._counted()
             if (
                 not token
                 or (counted is not None and len(self.found) >= counted)

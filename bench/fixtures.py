@@ -92,7 +92,7 @@ def cli_env(endpoint: str) -> dict[str, str]:
 
 def create_card(sagemaker: Any, name: str, content: Mapping[str, Any]) -> str:
     """Create an Approved card with the tags an apply gives it, as a script would; its ARN."""
-    from reconciler.normalize import content_json
+    from reconciler.common.content import content_json
 
     tags = [
         {"Key": "managed-by", "Value": "reconciler"},

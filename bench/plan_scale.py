@@ -27,7 +27,7 @@ from fixtures import CONFIG, OWNER, SHARE, seed
 
 from reconciler.aws.session import CallStats, pages
 from reconciler.diff.compose import PlanOptions
-from reconciler.pipeline import RunSettings, connect, plan_run
+from reconciler.run.pipeline import RunSettings, connect, plan_run
 from reconciler.sandbox.config import Organization, SandboxConfig
 from reconciler.sandbox.faults import FaultSettings
 from reconciler.sandbox.instance import Sandbox

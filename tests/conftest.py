@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from reconciler.cli import main
-from reconciler.commands.demo import copy_example as copy_repository
+from reconciler.cli.demo import copy_example as copy_repository
 
 pytest_plugins = ["reconciler.sandbox.pytest_plugin"]
 

@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from reconciler.normalize import content_json
+from reconciler.common.content import content_json
 from reconciler.sandbox.iam.enforcer import Evaluation
 from reconciler.sandbox.iam.policy import Decision, decide, parse
 

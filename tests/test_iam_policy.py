@@ -24,9 +24,9 @@ from botocore import xform_name
 from parliament import analyze_policy_string
 from policy_sentry.querying.actions import get_action_data
 
-from reconciler.commands.iam_policy import policy_document
-from reconciler.errors import ReconcilerError
-from reconciler.load.desired import Account, Config, DesiredState, Ownership
+from reconciler.common.errors import ReconcilerError
+from reconciler.desired.model import Account, Config, DesiredState, Ownership
+from reconciler.iam.policy import policy_document
 
 OWNER = "111111111111"
 CARDS = f"arn:aws:sagemaker:us-east-1:{OWNER}:model-card/*"
@@ -50,18 +50,18 @@ Cli = Callable[..., Any]
 # Which code runs as which role: the modules (globs under reconciler/) whose AWS calls the
 # role makes, and the calls in them that another identity makes instead.
 ROLE_MODULES: dict[str, tuple[str, ...]] = {
-    "plan": ("aws/*.py", "pipeline.py", "live/*.py", "commands/drift.py"),
+    "plan": ("aws/*.py", "run/pipeline.py", "live/*.py", "reports/drift.py"),
     # apply does not run drift: no version history
     "apply": (
         "aws/*.py",
-        "pipeline.py",
+        "run/pipeline.py",
         "live/sagemaker.py",
         "live/ram.py",
         "live/organization.py",
         "live/audit.py",
         "apply/*.py",
     ),
-    "verify": ("commands/verify.py",),
+    "verify": ("verify/consumers.py",),
 }
 NOT_THIS_ROLE: dict[str, dict[str, str]] = {
     # aws.py assumes card_account.role_arn with the ambient credentials (not the plan

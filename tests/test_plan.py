@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import yaml
 
-from reconciler.normalize import content_json
+from reconciler.common.content import content_json
 
 OWNER, DEV, TEST, PROD = "111111111111", "222222222222", "333333333333", "444444444444"
 CARD = "Customer-Churn-Model-Card"

@@ -13,22 +13,22 @@ from pathlib import Path
 
 import pytest
 
-from reconciler.arns import Arns
+from reconciler.common.arns import Arns
+from reconciler.desired.model import DesiredState
 from reconciler.diff.compose import PlanOptions
 from reconciler.live.model import LiveAssociation, LiveCard, LivePermission, LiveShare, LiveState
-from reconciler.load.desired import DesiredState
-from reconciler.load.repo import load_repository
-from reconciler.pipeline import build_plan
 from reconciler.plan.codec import checksum
 from reconciler.plan.model import Plan
 from reconciler.render import plan_json, plan_markdown, plan_text  # noqa: F401
 from reconciler.render.plan_common import PLANS, PlanReport
+from reconciler.run.pipeline import build_plan
+from reconciler.run.repository import load_repository
 
 GOLDEN = Path(__file__).parent / "golden" / "plan"
 ROOT = Path(__file__).resolve().parent.parent
 OWN = {"managed-by": "reconciler"}
 CARD = "Customer-Churn-Model-Card"
-EMPTY = LiveState({}, {}, {})
+EMPTY = LiveState(cards={}, shares={}, permissions={})
 
 
 def example() -> DesiredState:
@@ -95,7 +95,7 @@ def applied(state: DesiredState) -> LiveState:
         actions=("sagemaker:DescribeModelCard", "sagemaker:ListModelCardVersions"),
         tags={**OWN, "reconciler-source": "reconciler.yaml"},
     )
-    return LiveState({CARD: live_card}, shares, {"read-only": permission})
+    return LiveState(cards={CARD: live_card}, shares=shares, permissions={"read-only": permission})
 
 
 def edited_live(state: DesiredState) -> LiveState:

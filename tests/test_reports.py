@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 
 from reconciler.apply.report import ApplyReport, Step, StepStatus
-from reconciler.commands.consumers import AccountCheck, VerifyReport
-from reconciler.commands.drift import DriftItem, DriftReport, Edit
-from reconciler.errors import ReconcilerError
+from reconciler.common.errors import ReconcilerError
 from reconciler.plan.model import FieldChange, Plan
 from reconciler.plan.saved import ensure_current, read_saved_plan
 from reconciler.render.apply import REPORTS, RunReport
 from reconciler.render.drift import DRIFT
+from reconciler.reports.consumers import AccountCheck, VerifyReport
+from reconciler.reports.drift import DriftItem, DriftReport, Edit
 
 CONTEXT = {"account": "111111111111", "region": "us-east-1"}
 FAILED = RunReport(

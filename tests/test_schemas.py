@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from jsonschema import validators
 
-from reconciler.load.schemas import Kind, fast_validator, load_schema, schema_files, validator
 from reconciler.load.yamlsource import load_text
+from reconciler.validate.schemas import Kind, fast_validator, load_schema, schema_files, validator
 
 
 @pytest.mark.parametrize("path", schema_files(), ids=lambda p: p.name)

@@ -9,7 +9,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reconciler.diagnostics import Position
+from reconciler.common.diagnostics import Position
 from reconciler.load.yamlsource import (
     _UNUSUAL,
     MAX_DEPTH,

@@ -14,7 +14,7 @@ from botocore.exceptions import ClientError
 from reconciler.apply.context import StepContext
 from reconciler.aws.session import error_code
 from reconciler.aws.waits import export_finished
-from reconciler.normalize import (
+from reconciler.common.names import (
     COMMIT_TAG,
     VERSIONS_TAG,
     export_job_name,

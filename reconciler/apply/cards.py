@@ -16,7 +16,9 @@ from reconciler.apply.audit import record_commit
 from reconciler.apply.context import StepContext
 from reconciler.aws.session import error_code
 from reconciler.aws.waits import card_deleted
-from reconciler.normalize import TRACE_TAG_KEYS, content_json, parse_content, readable_content
+from reconciler.common.content import content_json, parse_content, readable_content
+from reconciler.common.names import TRACE_TAG_KEYS
+from reconciler.common.words import count
 from reconciler.plan.payloads import (
     CreateCard,
     DeleteCard,
@@ -26,7 +28,6 @@ from reconciler.plan.payloads import (
     UpdateStatus,
     UpdateTags,
 )
-from reconciler.words import count
 
 
 def sagemaker_tags(tags: Mapping[str, str]) -> list[dict[str, str]]:

@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
-from reconciler.arns import card_name
+from reconciler.common.arns import card_name
 
 
 def card_address(entity: str) -> str:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from typing_extensions import assert_never
 
-from reconciler.load.desired import Safety
+from reconciler.desired.model import Safety
 from reconciler.plan.model import Action, Change, Flag, Guard, Plan
 
 UPDATES = frozenset(

@@ -2,5 +2,5 @@
 same way against AWS and the sandbox (``session``), and bounded polling for asynchronous
 operations (``waits``), used by both apply and verify.
 
-May import: ``errors`` and itself.
+May import: ``common`` and itself.
 """

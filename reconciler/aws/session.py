@@ -44,7 +44,7 @@ from botocore.retries.standard import (
     ThrottlingErrorDetector,
 )
 
-from reconciler.errors import ReconcilerError
+from reconciler.common.errors import ReconcilerError
 
 RETRY_MODES = ("standard", "adaptive")
 _DEEP_QUOTA = 10**9  # retries are bounded by the attempt count, not by a shared budget

@@ -1,6 +1,8 @@
 """The `reconciler` command line: each command registers itself on ``app``. The only
-place that parses options, prints and exits. It may import anything; the sandbox only
-lazily, in ``local`` (the `sandbox` and `demo` commands).
+place that parses options, prints and exits (``load.early`` reads the command line once
+more at start-up, before this package is imported: it names the one exception). It may
+import anything; the sandbox only lazily, in ``local`` (the `sandbox` command) and the
+demo it runs (``demo``, ``demo_hub``), which drives the same commands end to end.
 """
 
 from reconciler.cli import read  # noqa: I001 - registration order is the help order

@@ -41,8 +41,8 @@ def history(
 
     Per version: number, status, time, who made it (as SageMaker records it), and the
     commit that produced it, or "not from git"."""
-    from reconciler.commands.audit import card_history
     from reconciler.render.audit import HISTORY
+    from reconciler.workflows.audit import card_history
 
     one = target_for(repo, endpoint_url, target)
     report = card_history(one.session, one.state, name)
@@ -70,8 +70,8 @@ def export(
     The PDF comes from the exports bucket of reconciler.yaml; a version without one gets
     a SageMaker export job first."""
     from reconciler.aws.waits import WaitSettings
-    from reconciler.commands.audit import export_pdf
     from reconciler.render.audit import EXPORTS
+    from reconciler.workflows.audit import export_pdf
 
     one = target_for(repo, endpoint_url, target)
     report = export_pdf(

@@ -12,7 +12,7 @@ import yaml
 from reconciler.cli.base import (
     app,
 )
-from reconciler.errors import ReconcilerError
+from reconciler.common.errors import ReconcilerError
 
 
 @app.command()
@@ -26,7 +26,7 @@ def demo(
 
     Exit 0 when every step behaved as expected."""
     try:
-        from reconciler.commands.demo import DemoFailed, run_demo
+        from reconciler.cli.demo import DemoFailed, run_demo
     except ImportError as e:
         raise ReconcilerError(
             "the demo needs the sandbox", hint="pip install 'modelcard-reconciler[sandbox]'"

@@ -15,7 +15,7 @@ from typing import IO, Any
 
 from reconciler.apply.report import Step, StepStatus
 from reconciler.cli.options import colour_on
-from reconciler.words import count
+from reconciler.common.words import count
 
 QUIET_SECONDS = 2.0
 

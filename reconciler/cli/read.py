@@ -30,12 +30,12 @@ from reconciler.cli.base import (
 )
 from reconciler.cli.options import choice
 from reconciler.cli.targets import Output, TargetOption, run_for_targets
-from reconciler.load.repo import load_repository
 from reconciler.render.diagnostics import DIAGNOSTICS, ValidationReport
 from reconciler.render.plan_common import PLANS
+from reconciler.run.repository import load_repository
 
 if TYPE_CHECKING:  # the pipeline (boto3, deepdiff) loads only when a command runs
-    from reconciler.pipeline import Target
+    from reconciler.run.pipeline import Target
 
 
 @app.command()
@@ -105,8 +105,8 @@ def drift(
     """Report every way live state differs from git, and who changed it.
 
     Exit 0 no drift, 2 drift, 1 error. Changes nothing."""
-    from reconciler.drift_run import drift_run
     from reconciler.render.drift import DRIFT
+    from reconciler.run.drift_run import drift_run
 
     def work(one: Target) -> Output:
         report, _ = drift_run(one)
@@ -129,8 +129,8 @@ def verify(
     Writes nothing except accepting pending invitations to shares the reconciler manages."""
     from reconciler.aws.waits import WaitSettings
     from reconciler.diff.compose import PlanOptions
-    from reconciler.pipeline import verify_run
     from reconciler.render.apply import REPORTS, RunReport
+    from reconciler.run.pipeline import verify_run
 
     def work(one: Target) -> Output:
         verification = verify_run(one, plan_for(one, PlanOptions()), WaitSettings())
@@ -170,8 +170,8 @@ def graph(
 
     From git by default (no AWS call); with --live, from the card account."""
     from reconciler.graph.build import from_git, from_live
-    from reconciler.pipeline import load_valid
     from reconciler.render.graph import GRAPHS, GraphReport
+    from reconciler.run.pipeline import load_valid
 
     if live:
         from reconciler.diff.compose import PlanOptions
@@ -230,10 +230,10 @@ def iam_policy(
     plan and apply run in the card account, verify in each target account; consumer-guard
     is a service control policy or permissions boundary for a target account that keeps
     the card account's cards read-only there. No AWS call."""
-    from reconciler.commands.iam_policy import guard_document, policy_document
-    from reconciler.load.targets import for_target, selected
-    from reconciler.pipeline import load_valid, only_target
+    from reconciler.desired.targets import for_target, selected
+    from reconciler.iam.policy import guard_document, policy_document
     from reconciler.render.written import PolicyReport, policy_json
+    from reconciler.run.pipeline import load_valid, only_target
 
     with listing_problems():
         whole = load_valid(repo)
@@ -279,8 +279,8 @@ def targets(
 
     --format json prints {"include": [{"target", "account", "region", "hub"}, ...]} for
     a workflow's strategy.matrix."""
-    from reconciler.load.targets import selected, waves
-    from reconciler.pipeline import load_valid
+    from reconciler.desired.targets import selected, waves
+    from reconciler.run.pipeline import load_valid
 
     with listing_problems():
         config = load_valid(repo).config

@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 import typer
 
 from reconciler.cli.base import EXIT_ERROR, EXIT_OK, showing_problems
-from reconciler.errors import ReconcilerError
+from reconciler.common.errors import ReconcilerError
 from reconciler.render.targets import GROUPED, TargetSection
 
 if TYPE_CHECKING:
-    from reconciler.fanout import TargetResult
-    from reconciler.pipeline import Target
+    from reconciler.run.fanout import TargetResult
+    from reconciler.run.pipeline import Target
 
 R = TypeVar("R")
 
@@ -56,9 +56,9 @@ def results_for_targets(
     target. Without targets: the one target's error is raised, as before targets existed.
     ``one_only`` names an option (``--out``, ``--plan``) that needs one selected target;
     ``reads_only``: the command writes nothing to AWS (a target's plan_role_arn serves)."""
-    from reconciler.fanout import for_each_target
-    from reconciler.load.targets import selected
-    from reconciler.pipeline import RunSettings, load_valid
+    from reconciler.desired.targets import selected
+    from reconciler.run.fanout import for_each_target
+    from reconciler.run.pipeline import RunSettings, load_valid
 
     with showing_problems(repo):
         state = load_valid(repo)

@@ -25,17 +25,17 @@ from reconciler.cli.base import (
 )
 from reconciler.cli.options import colour_on
 from reconciler.cli.targets import Output, TargetOption, results_for_targets, run_for_targets
-from reconciler.errors import ReconcilerError
-from reconciler.load.repo import load_repository
+from reconciler.common.errors import ReconcilerError
+from reconciler.common.words import count
 from reconciler.render.diagnostics import DIAGNOSTICS, ValidationReport
 from reconciler.render.plan_common import PLANS, PlanReport
 from reconciler.render.written import WrittenReport, written_json
-from reconciler.words import count
+from reconciler.run.repository import load_repository
 
 if TYPE_CHECKING:  # the pipeline (boto3, deepdiff) loads only when a command runs
-    from reconciler.fanout import TargetResult
-    from reconciler.pipeline import Target
     from reconciler.plan.model import Plan
+    from reconciler.run.fanout import TargetResult
+    from reconciler.run.pipeline import Target
 
 
 @app.command()
@@ -79,11 +79,11 @@ def apply(
 ) -> None:
     """Make AWS match git: plan, check safety, confirm, apply in order, verify."""
     from reconciler.apply.safety import Flags
-    from reconciler.apply_run import ApplyHooks, ApplyRequest, apply_run
     from reconciler.cli.progress import ApplyProgress
     from reconciler.diff.compose import PlanOptions
     from reconciler.plan.saved import read_saved_plan
     from reconciler.render.apply import REPORTS, RunReport
+    from reconciler.run.apply_run import ApplyHooks, ApplyRequest, apply_run
 
     saved = read_saved_plan(plan_file) if plan_file else None
     options = PlanOptions(
@@ -176,8 +176,8 @@ def import_(
 
     Writes nothing to AWS: the next apply adopts them by adding the ownership tags."""
     _require_selection(names, everything or shares)
-    from reconciler.commands.importer import import_live
-    from reconciler.pipeline import import_candidates_run
+    from reconciler.run.pipeline import import_candidates_run
+    from reconciler.workflows.importer import import_live
 
     declared, results = results_for_targets(
         repo,
@@ -211,8 +211,8 @@ def pull(
 
     Keeps comments and key order. Writes nothing to AWS."""
     _require_selection(names, everything)
-    from reconciler.commands.pull import pull_live
     from reconciler.diff.compose import PlanOptions
+    from reconciler.workflows.pull import pull_live
 
     declared, results = results_for_targets(
         repo, endpoint_url, target, lambda one: plan_for(one, PlanOptions()), reads_only=True

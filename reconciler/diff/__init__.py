@@ -5,7 +5,7 @@ no I/O, no AWS, no files.
 holds adoption and tag changes; ``fields`` turns value differences into plan fields;
 ``compose`` puts them together into a plan.
 
-May import: ``plan``, ``normalize``, ``live.model``, ``load.desired``, ``load.yamlsource``
-(positions), ``load.rules`` (pure predicates on the config), ``diagnostics``, ``arns``,
-``words`` and itself.
+May import: ``common``, ``plan``, ``normalize``, ``live.model``, ``desired``,
+``load.yamlsource`` (positions), ``validate.rules`` (pure predicates on the config) and
+itself.
 """

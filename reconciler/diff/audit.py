@@ -15,10 +15,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from reconciler.diagnostics import Diagnostic, json_path
+from reconciler.common.content import package_arn_of
+from reconciler.common.diagnostics import Diagnostic, json_path
+from reconciler.desired.model import CardSpec
 from reconciler.live.model import LiveCard, is_managed
-from reconciler.load.desired import CardSpec
-from reconciler.normalize import Normalised, package_arn_of
+from reconciler.normalize.state import Normalised
 from reconciler.plan.model import Action, Change, FieldChange, PlanPart, Reason
 from reconciler.plan.payloads import ExportCard, UpdatePackageApproval
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 
-from reconciler.diagnostics import Diagnostic
-from reconciler.load.desired import DesiredState
+from reconciler.common.diagnostics import Diagnostic
+from reconciler.desired.model import DesiredState
 from reconciler.plan.model import Change
 from reconciler.plan.payloads import ChangeMembers, CreateShare, MemberKind
 

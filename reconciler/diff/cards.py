@@ -11,13 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
-from reconciler.diagnostics import Diagnostic, json_path
+from reconciler.common.diagnostics import Diagnostic, json_path
+from reconciler.desired.model import CardSpec
 from reconciler.diff.fields import content_fields, new_card_fields
-from reconciler.diff.ownership import adoption, is_replica, ownership_tags, tag_delta
-from reconciler.live.model import LiveCard, is_managed
-from reconciler.load.desired import CardSpec
+from reconciler.diff.ownership import adoption, ownership_tags, tag_delta
+from reconciler.live.model import LiveCard, is_managed, is_replica
 from reconciler.load.yamlsource import PathKey
-from reconciler.normalize import Normalised
+from reconciler.normalize.state import Normalised
 from reconciler.plan.model import MISSING, Action, Change, FieldChange, Guard, PlanPart, Reason
 from reconciler.plan.payloads import (
     CreateCard,

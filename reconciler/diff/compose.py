@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from reconciler.arns import Arns
+from reconciler.common.arns import Arns
+from reconciler.desired.model import DesiredState
 from reconciler.diff.audit import diff_audit
 from reconciler.diff.blocked import blocked_addresses, without_blocked
 from reconciler.diff.cards import CardDiffOptions, diff_cards
@@ -17,8 +18,7 @@ from reconciler.diff.permissions import diff_permissions
 from reconciler.diff.replicas import diff_replicas
 from reconciler.diff.shares import diff_shares
 from reconciler.live.model import LiveShare, LiveState, is_managed
-from reconciler.load.desired import DesiredState
-from reconciler.normalize import Normalised
+from reconciler.normalize.state import Normalised
 from reconciler.plan.model import Change, Plan, PlanPart, Unmanaged, ordered
 from reconciler.plan.payloads import Adopt, ReplaceCard, UpdatePermission
 

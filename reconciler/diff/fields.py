@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
-from reconciler.diagnostics import extend_path, json_path
+from reconciler.common.diagnostics import extend_path, json_path
 from reconciler.load.yamlsource import PathKey
 from reconciler.plan.model import MISSING, FieldChange, Listed
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from reconciler.arns import Arns
-from reconciler.load.desired import AWS_MANAGED_PERMISSIONS, Config
+from reconciler.common.arns import AWS_MANAGED_PERMISSIONS, Arns
+from reconciler.desired.model import Config
 from reconciler.plan.model import Change
 
 

@@ -8,19 +8,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from reconciler.diff.fields import tag_fields
-from reconciler.live.model import LiveCard, is_managed
-from reconciler.load.desired import Ownership
-from reconciler.normalize import Tags
+from reconciler.normalize.state import Tags
 from reconciler.plan.model import Action, Change, FieldChange, Reason
 from reconciler.plan.payloads import Adopt, Service
-
-REPLICA_OF = "reconciler-replica-of"  # a hub replica's tag: the source card's ARN
-
-
-def is_replica(card: LiveCard, own: Ownership) -> bool:
-    """True for a managed card that records the spoke card it replicates (a hub's copy,
-    which ``diff.replicas`` owns)."""
-    return is_managed(card.tags, own) and REPLICA_OF in card.tags
 
 
 @dataclass(frozen=True, kw_only=True)

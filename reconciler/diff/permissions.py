@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from reconciler.arns import RESOURCE_TYPE, Arns
+from reconciler.common.arns import RESOURCE_TYPE, Arns
+from reconciler.desired.model import DesiredState
 from reconciler.live.model import LivePermission, is_managed
-from reconciler.load.desired import DesiredState
 from reconciler.plan.model import Action, Change, FieldChange, PlanPart, Reason
 from reconciler.plan.payloads import CreatePermission, UpdatePermission
 

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from reconciler.diagnostics import START, Diagnostic, json_path
+from reconciler.common.diagnostics import START, Diagnostic, json_path
+from reconciler.common.names import REPLICA_OF, REPLICA_VERSION
+from reconciler.desired.model import Ownership, ReplicaSpec
 from reconciler.diff.cards import card_deletion
 from reconciler.diff.fields import content_fields, new_card_fields
-from reconciler.diff.ownership import REPLICA_OF, is_replica, tag_delta
-from reconciler.live.model import LiveCard
-from reconciler.load.desired import Ownership, ReplicaSpec
-from reconciler.load.rules.targets import replica_problem
-from reconciler.normalize import Normalised, Tags, user_tags
+from reconciler.diff.ownership import tag_delta
+from reconciler.live.model import LiveCard, is_replica
+from reconciler.normalize.state import Normalised, Tags, user_tags
 from reconciler.plan.model import Action, Change, FieldChange, PlanPart, Reason
 from reconciler.plan.payloads import (
     CreateCard,
@@ -27,8 +27,8 @@ from reconciler.plan.payloads import (
     UpdateStatus,
     UpdateTags,
 )
+from reconciler.validate.rules.targets import replica_problem
 
-REPLICA_VERSION = "reconciler-replica-version"  # the source card's version the replica holds
 CONFIG_FILE = "reconciler.yaml"  # where spokes and hubs are declared
 
 CardArn = Callable[[str], str]

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from reconciler.arns import Arns
-from reconciler.diagnostics import Diagnostic, json_path
+from reconciler.common.arns import Arns
+from reconciler.common.diagnostics import Diagnostic, json_path
+from reconciler.common.words import count
+from reconciler.desired.model import DesiredState, ShareSpec
 from reconciler.diff.ownership import adoption, tag_delta
 from reconciler.live.model import LiveShare, active_entities, is_managed
-from reconciler.load.desired import DesiredState, ShareSpec
-from reconciler.load.rules.shares import is_external, principal_kind
-from reconciler.normalize import Normalised
+from reconciler.normalize.state import Normalised
 from reconciler.plan.model import MISSING, Action, Change, FieldChange, Guard, PlanPart, Reason
 from reconciler.plan.payloads import (
     ChangeMembers,
@@ -25,7 +25,7 @@ from reconciler.plan.payloads import (
     SetPermission,
     UpdateShare,
 )
-from reconciler.words import count
+from reconciler.validate.rules.shares import is_external, principal_kind
 
 
 def share_address(name: str) -> str:

@@ -3,6 +3,6 @@ permission), and which accounts those shares reach (marked when outside the Orga
 built from git or from live state, and the part of it a plan or drift changes. Pure: no
 I/O, no AWS, no files. The `graph` command and the Markdown plan and drift renderers use it.
 
-May import: ``load.desired``, ``load.rules`` (pure predicates on the config),
+May import: ``common``, ``desired``, ``validate.rules`` (pure predicates on the config),
 ``live.model``, ``diff.shares`` (which cards and principals a share selects) and itself.
 """

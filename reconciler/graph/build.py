@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from reconciler.desired.model import Config, DesiredState
 from reconciler.diff.shares import resolved_principals, selected_cards
 from reconciler.graph.model import Edge, Graph, GraphChange, Kind, Node, compare
 from reconciler.live.model import LiveShare, LiveState, active_entities, is_managed
-from reconciler.load.desired import Config, DesiredState
-from reconciler.load.rules.shares import is_external
+from reconciler.validate.rules.shares import is_external
 
 
 def from_git(state: DesiredState) -> Graph:

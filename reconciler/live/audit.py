@@ -20,10 +20,11 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from reconciler.aws.session import AwsSession, aws_errors, error_code, pages
+from reconciler.common.content import package_arn_of
+from reconciler.common.names import is_export_of
+from reconciler.desired.model import DesiredState, Exports
 from reconciler.live.model import LiveCard, LiveExport, LivePackage, LiveState
 from reconciler.live.sagemaker import identity
-from reconciler.load.desired import DesiredState, Exports
-from reconciler.normalize import is_export_of, package_arn_of
 
 MISSING_PACKAGE = ("ValidationException", "ResourceNotFound")
 

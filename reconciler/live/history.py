@@ -10,9 +10,10 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from reconciler.aws.session import aws_errors, pages
+from reconciler.common.content import readable_content
+from reconciler.common.names import COMMIT_TAG, VERSIONS_TAG, parse_versions
 from reconciler.live.model import TracedVersion, Version
 from reconciler.live.sagemaker import identity, time_text
-from reconciler.normalize import COMMIT_TAG, VERSIONS_TAG, parse_versions, readable_content
 
 MAX_VERSIONS = 50
 

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from reconciler.load.desired import Ownership
+from reconciler.common.names import REPLICA_OF
+from reconciler.desired.model import Ownership
 
 
 @dataclass(frozen=True, eq=False, kw_only=True)
@@ -134,7 +135,7 @@ class OrganizationFact:
     id: str | None
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, kw_only=True)
 class LiveState:
     cards: Mapping[str, LiveCard]
     shares: Mapping[str, LiveShare]  # by share name; shares in DELETING/DELETED are left out
@@ -166,3 +167,9 @@ ACTIVE_ASSOCIATION = frozenset({"ASSOCIATING", "ASSOCIATED"})
 def active_entities(associations: tuple[LiveAssociation, ...]) -> frozenset[str]:
     """Entities whose association is in force or on its way there."""
     return frozenset(a.entity for a in associations if a.status in ACTIVE_ASSOCIATION)
+
+
+def is_replica(card: LiveCard, own: Ownership) -> bool:
+    """True for a managed card that records the spoke card it replicates (a hub's copy,
+    which ``diff.replicas`` owns)."""
+    return is_managed(card.tags, own) and REPLICA_OF in card.tags

@@ -14,10 +14,10 @@ from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from reconciler.arns import RESOURCE_TYPE
 from reconciler.aws.session import aws_errors, chunks, pages
+from reconciler.common.arns import RESOURCE_TYPE
+from reconciler.desired.model import Ownership
 from reconciler.live.model import LiveAssociation, LivePermission, LiveShare, is_managed
-from reconciler.load.desired import Ownership
 
 GONE = frozenset({"DELETING", "DELETED"})
 ARNS_PER_CALL = 20

@@ -14,10 +14,10 @@ from functools import partial
 from typing import Any
 
 from reconciler.aws.session import AwsSession
-from reconciler.errors import ReconcilerError
+from reconciler.common.errors import ReconcilerError
+from reconciler.desired.model import Config, ReplicaSpec, TargetSpec
 from reconciler.live.model import LiveCard
 from reconciler.live.sagemaker import card_names, describe_card
-from reconciler.load.desired import Config, ReplicaSpec, TargetSpec
 
 
 def read_replicas(config: Config, spokes: Mapping[str, AwsSession]) -> dict[str, ReplicaSpec]:

@@ -26,8 +26,8 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from reconciler.aws.session import aws_errors, error_code, pages
+from reconciler.common.content import readable_content
 from reconciler.live.model import LiveCard
-from reconciler.normalize import readable_content
 
 SEARCH_PAGE = 100
 

@@ -1,8 +1,8 @@
-"""Loading: the repository's YAML files read with every value's position, checked against
-the schemas and the cross-file rules, and turned into the desired state (``desired``).
-``yamlwrite`` writes card and share files back (import, pull).
+"""Loading: the repository's YAML files read into ``SourceDocument``s that remember every
+value's line and column (``yamlsource``), many files on every CPU (``parallel``), and the
+cards of a command-line run parsed from start-up, before the rest of the tool is imported
+(``early``). Nothing here knows what a card or a share means: ``validate`` checks the
+documents and ``desired`` builds the desired state from them.
 
-May import: ``errors``, ``diagnostics``, ``words`` and itself. Never AWS: no
-``reconciler.aws`` or ``reconciler.live``; ``rules.config`` reads botocore's bundled region
-list only.
+May import: ``common`` and itself. Never AWS.
 """

@@ -37,7 +37,7 @@ COMMANDS = frozenset({"validate", "plan", "apply", "drift"})  # those that load 
 SUFFIXES = (".yaml", ".yml")  # as load.repo reads them
 
 
-@dataclass
+@dataclass(kw_only=True)
 class _Fork:
     pid: int
     reading: int  # the pipe the fork writes its results to
@@ -66,7 +66,13 @@ _fork: _Fork | None = None
 
 def start_for(argv: Sequence[str]) -> None:
     """Start the early parse when ``argv`` (without the program name) runs a command that
-    loads a repository."""
+    loads a repository.
+
+    The one place outside ``cli`` that reads the command line, and only for two facts (the
+    command's name and ``--repo``): it runs before ``cli`` is imported, because importing
+    it is the time the early parse overlaps. ``cli`` parses the options as usual after; a
+    guess that is wrong here only costs the parse it started, which loading ignores for
+    files it did not ask for."""
     command = next((a for a in argv if not a.startswith("-")), None)
     if command in COMMANDS:
         start(Path(_repo_option(argv) or "."))

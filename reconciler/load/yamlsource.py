@@ -30,7 +30,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from reconciler.diagnostics import START, Diagnostic, Position, json_path
+from reconciler.common.diagnostics import START, Diagnostic, Position, json_path
 
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 64

@@ -4,6 +4,6 @@
 payload class per action; ``model`` the Change and Plan values; ``codec`` the versioned
 JSON form and the checksum; ``saved`` reading a saved plan back.
 
-May import: ``diagnostics``, ``errors`` and itself. Nothing that performs I/O except
+May import: ``common`` and itself. Nothing that performs I/O except
 ``saved``, which reads the file it is given.
 """

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, overload
 
-from reconciler.diagnostics import Diagnostic
+from reconciler.common.diagnostics import Diagnostic
 from reconciler.plan.actions import Action, Flag, Guard, Reason
 from reconciler.plan.payloads import Payload, payload_type
 

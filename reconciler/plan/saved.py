@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from reconciler.errors import ReconcilerError
+from reconciler.common.errors import ReconcilerError
 from reconciler.plan.codec import PlanFormatError, changes_from_document, checksum
 from reconciler.plan.model import Change, Plan
 

@@ -3,9 +3,8 @@
 Each result type has its own registry (``DIAGNOSTICS`` for validation reports, more for
 plans and apply reports); a renderer is a pure function from the result to a string.
 
-May import: ``plan``, the report records (``apply.report``, ``commands.consumers``,
-``commands.drift``), ``diagnostics``, ``words`` and itself. Never AWS, files or the
-pipeline.
+May import: ``common``, ``plan``, ``graph``, ``desired.model``, the report records
+(``apply.report``, ``reports``) and itself. Never AWS, files or the orchestrators.
 """
 
 from __future__ import annotations

@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reconciler.apply.report import ApplyReport, Step, StepStatus
-from reconciler.commands.consumers import AccountCheck, VerifyReport
+from reconciler.common.words import count
 from reconciler.plan.codec import change_to_json
 from reconciler.render import Registry
 from reconciler.render.labels import labelled_text
 from reconciler.render.plan_common import held_back, stats_lines
-from reconciler.words import count
+from reconciler.reports.consumers import AccountCheck, VerifyReport
 
 FORMAT_VERSION = "2"
 _MARK = {StepStatus.DONE: "✓", StepStatus.FAILED: "✗", StepStatus.NOT_ATTEMPTED: "·"}

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import json
 
-from reconciler.commands.audit_reports import (
+from reconciler.common.words import count
+from reconciler.render import Registry
+from reconciler.reports.audit import (
     FORMAT_VERSION,
     ExportReport,
     HistoryReport,
     origin,
     version_json,
 )
-from reconciler.render import Registry
-from reconciler.words import count
 
 HISTORY: Registry[HistoryReport] = Registry("card histories")
 EXPORTS: Registry[ExportReport] = Registry("export reports")

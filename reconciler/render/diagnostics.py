@@ -10,9 +10,9 @@ import json
 from collections import Counter
 from dataclasses import dataclass
 
-from reconciler.diagnostics import Diagnostic, Severity
+from reconciler.common.diagnostics import Diagnostic, Severity
+from reconciler.common.words import count
 from reconciler.render import Registry
-from reconciler.words import count
 
 FORMAT_VERSION = "1"
 

@@ -9,8 +9,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from reconciler.commands.audit_reports import origin, version_json
-from reconciler.commands.drift import FORMAT_VERSION, DriftItem, DriftReport
+from reconciler.common.words import count
 from reconciler.plan.model import MISSING, FieldChange
 from reconciler.render import Registry
 from reconciler.render.graph import mermaid_change
@@ -18,7 +17,8 @@ from reconciler.render.labels import labelled, labelled_text
 from reconciler.render.plan_common import show
 from reconciler.render.plan_markdown import word_diffs
 from reconciler.render.worddiff import ansi, inline, is_long
-from reconciler.words import count
+from reconciler.reports.audit import origin, version_json
+from reconciler.reports.drift import FORMAT_VERSION, DriftItem, DriftReport
 
 DRIFT: Registry[DriftReport] = Registry("drift reports")
 VALUE_LIMIT = 200

@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping
 
+from reconciler.common.words import count
 from reconciler.plan.model import MISSING, Change, FieldChange, Plan
 from reconciler.render.graph import mermaid_change
 from reconciler.render.labels import labelled, labelled_text
@@ -23,7 +24,6 @@ from reconciler.render.plan_common import (
     unmanaged_address,
 )
 from reconciler.render.worddiff import diff_block, is_long
-from reconciler.words import count
 
 GITHUB_LIMIT = 65_536
 RESERVE = 600  # room for the closing note

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from reconciler.common.words import count
 from reconciler.plan.model import MISSING, Change, FieldChange, Plan
 from reconciler.render.labels import labelled, labelled_text
 from reconciler.render.plan_common import (
@@ -23,7 +24,6 @@ from reconciler.render.plan_common import (
     unmanaged_address,
 )
 from reconciler.render.worddiff import inline, is_long
-from reconciler.words import count
 
 VALUE_LIMIT = 300
 _COLORS = {"+": "32", "~": "33", "-": "31", "-/+": "35", "!": "31", "bold": "1"}

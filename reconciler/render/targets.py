@@ -9,8 +9,8 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from reconciler.common.words import count
 from reconciler.render import Registry
-from reconciler.words import count
 
 FORMAT_VERSION = "1"
 

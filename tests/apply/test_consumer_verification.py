@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-import reconciler.commands.verify
+import reconciler.verify.consumers
 from tests.apply.helpers import (
     CARD,
     DEV,
@@ -85,14 +85,14 @@ def test_verify_does_not_wait_for_cards_git_declares_but_no_apply_has_shared(
     assert apply(cli, repo, "--force", "--no-verify")[0] == 0
     add_card(repo, "Next-Model-Card")  # merged, not applied yet
     waited: list[str] = []  # what verify was willing to wait for (a non-zero timeout)
-    real_poll = reconciler.commands.verify.poll
+    real_poll = reconciler.verify.consumers.poll
 
     def poll(settings: Any, done: Any, what: str) -> Any:
         if settings.timeout > 0:
             waited.append(what)
         return real_poll(settings, done, what)
 
-    monkeypatch.setattr(reconciler.commands.verify, "poll", poll)
+    monkeypatch.setattr(reconciler.verify.consumers, "poll", poll)
     code, checked = verify(cli, repo)
     assert not [what for what in waited if "Next-Model-Card" in what]
     assert code == 1
@@ -117,10 +117,10 @@ def test_accounts_in_the_organization_are_invited_when_organization_sharing_is_o
     from dataclasses import replace
 
     from reconciler.apply.safety import Flags
-    from reconciler.apply_run import ApplyHooks, ApplyRequest, apply_run
     from reconciler.aws.waits import WaitSettings
     from reconciler.diff.compose import PlanOptions
-    from reconciler.pipeline import RunSettings, connect
+    from reconciler.run.apply_run import ApplyHooks, ApplyRequest, apply_run
+    from reconciler.run.pipeline import RunSettings, connect
 
     for share in ("churn-test", "churn-prod"):
         path = repo / "shares" / f"{share}.yaml"

@@ -15,12 +15,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from reconciler.arns import Arns
+from reconciler.common.arns import Arns
+from reconciler.desired.model import CardSpec, DesiredState, ShareSpec
 from reconciler.live.model import LiveAssociation, LiveCard, LivePermission, LiveShare, LiveState
-from reconciler.load.desired import CardSpec, DesiredState, ShareSpec
-from reconciler.load.repo import load_repository
 from reconciler.plan.model import Action, Change, Guard, Reason
 from reconciler.plan.payloads import Payload
+from reconciler.run.repository import load_repository
 
 ROOT = Path(__file__).resolve().parents[2]
 OWNER, DEV, TEST, PROD = "111111111111", "222222222222", "333333333333", "444444444444"
@@ -31,7 +31,7 @@ CARD_ARN = ARNS.card(CARD)
 MANAGED = ARNS.permission("AWSRAMPermissionSageMakerModelCards")
 READ_ONLY = ARNS.permission("read-only")
 DESCRIBE, LIST_VERSIONS = "sagemaker:DescribeModelCard", "sagemaker:ListModelCardVersions"
-EMPTY = LiveState({}, {}, {})
+EMPTY = LiveState(cards={}, shares={}, permissions={})
 
 
 @cache
@@ -147,9 +147,9 @@ def applied(state: DesiredState | None = None) -> LiveState:
     """Live state right after ``state`` (default: the example) was applied."""
     state = state or example()
     return LiveState(
-        {n: card_as_applied(c) for n, c in state.cards.items()},
-        {n: share_as_applied(state, s) for n, s in state.shares.items()},
-        {n: permission_as_applied(state, n) for n in state.config.permissions},
+        cards={n: card_as_applied(c) for n, c in state.cards.items()},
+        shares={n: share_as_applied(state, s) for n, s in state.shares.items()},
+        permissions={n: permission_as_applied(state, n) for n in state.config.permissions},
     )
 
 
@@ -169,9 +169,9 @@ def live_with(
         return {**kept, **{v.name: v for v in new}}
 
     return LiveState(
-        merged(dict(live.cards), cards),
-        merged(dict(live.shares), shares),
-        {**live.permissions, **{p.name: p for p in permissions}},
+        cards=merged(dict(live.cards), cards),
+        shares=merged(dict(live.shares), shares),
+        permissions={**live.permissions, **{p.name: p for p in permissions}},
     )
 
 

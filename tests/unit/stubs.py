@@ -19,7 +19,7 @@ from botocore.stub import Stubber
 from reconciler.apply import executor
 from reconciler.apply.context import StepContext
 from reconciler.aws.waits import WaitSettings
-from reconciler.normalize import content_json
+from reconciler.common.content import content_json
 from reconciler.plan.model import Action, Change, FieldChange, Reason
 from reconciler.plan.payloads import (
     Adopt,

@@ -6,11 +6,11 @@ from dataclasses import replace
 
 import pytest
 
+from reconciler.desired.model import DesiredState, Exports, Registry
 from reconciler.diff.audit import diff_audit
 from reconciler.diff.cards import CardDiffOptions, diff_cards
 from reconciler.live.model import LiveExport, LivePackage, LiveState
-from reconciler.load.desired import DesiredState, Exports, Registry
-from reconciler.normalize import normalise
+from reconciler.normalize.state import normalise
 from reconciler.plan.model import PlanPart
 from reconciler.plan.payloads import ExportCard, UpdatePackageApproval
 from tests.unit.builders import ARNS, CARD, applied, example, live_card, with_card

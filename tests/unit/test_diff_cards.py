@@ -15,12 +15,12 @@ from typing import Any
 
 import pytest
 
-from reconciler.diagnostics import Position
+from reconciler.common.diagnostics import Position
+from reconciler.desired.model import DesiredState
 from reconciler.diff.cards import CardDiffOptions, diff_cards
 from reconciler.diff.fields import leaves
 from reconciler.live.model import LiveState
-from reconciler.load.desired import DesiredState
-from reconciler.normalize import normalise
+from reconciler.normalize.state import normalise
 from reconciler.plan.model import Action, FieldChange, Guard, Listed, PlanPart, Reason
 from reconciler.plan.payloads import (
     Adopt,
@@ -451,7 +451,9 @@ def test_a_card_whose_live_content_is_not_json_is_held_back_with_who_changed_it(
 def test_a_new_card_lists_its_fields_when_they_are_read() -> None:
     """Every value of a new card's content is a field; they are listed on first read (a
     first apply of many cards never shows them), and then as a plan shows them."""
-    (new,) = cards_diff(GIT, LiveState({}, {}, {}), CardDiffOptions()).changes
+    (new,) = cards_diff(
+        GIT, LiveState(cards={}, shares={}, permissions={}), CardDiffOptions()
+    ).changes
     assert isinstance(new.fields, Listed) and new.fields._list is not None
     fields = list(new.fields)
     assert new.fields._list is None

@@ -4,10 +4,10 @@ them: execution order, what one diff tells another, and what a plan with errors 
 
 from __future__ import annotations
 
+from reconciler.desired.model import DesiredState
 from reconciler.diff.compose import PlanOptions, diff_all, plan_from
 from reconciler.live.model import LiveState
-from reconciler.load.desired import DesiredState
-from reconciler.normalize import normalise
+from reconciler.normalize.state import normalise
 from reconciler.plan.model import Action, PlanPart, Reason, Unmanaged
 from reconciler.plan.payloads import ChangeMembers, MemberKind
 from tests.unit.builders import (

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
+from reconciler.desired.model import DesiredState
 from reconciler.diff.permissions import diff_permissions
 from reconciler.live.model import LivePermission
-from reconciler.load.desired import DesiredState
 from reconciler.plan.model import Action, Reason
 from reconciler.plan.payloads import CreatePermission, UpdatePermission
 from tests.unit.builders import (

@@ -8,13 +8,13 @@ from typing import Any
 
 import pytest
 
-from reconciler.arns import Arns
-from reconciler.diff.ownership import REPLICA_OF
-from reconciler.diff.replicas import REPLICA_VERSION, diff_replicas, replica_tags
+from reconciler.common.arns import Arns
+from reconciler.common.names import REPLICA_OF, REPLICA_VERSION
+from reconciler.desired.model import Config, DesiredState, ReplicaSpec, TargetSpec
+from reconciler.desired.targets import for_target, selected, waves
+from reconciler.diff.replicas import diff_replicas, replica_tags
 from reconciler.live.model import LiveCard, LiveState
-from reconciler.load.desired import Config, DesiredState, ReplicaSpec, TargetSpec
-from reconciler.load.targets import for_target, selected, waves
-from reconciler.normalize import normalise
+from reconciler.normalize.state import normalise
 from reconciler.plan.model import Action, Reason
 from reconciler.plan.payloads import ReplicateCard
 from tests.unit.builders import example
@@ -54,7 +54,7 @@ def live_replica(version: int = 2, **changes: Any) -> LiveCard:
 
 
 def plan(state: DesiredState, *cards: LiveCard, prune: bool = False) -> list[tuple[Action, Reason]]:
-    live = LiveState({c.name: c for c in cards}, {}, {})
+    live = LiveState(cards={c.name: c for c in cards}, shares={}, permissions={})
     part = diff_replicas(normalise(state, live), ARNS.card, prune)
     return [(c.action, c.reason) for c in part.changes]
 
@@ -80,7 +80,7 @@ def test_each_replica_case(
 
 
 def test_a_new_replica_is_created_with_its_provenance_in_tags() -> None:
-    live = LiveState({}, {}, {})
+    live = LiveState(cards={}, shares={}, permissions={})
     (change,) = diff_replicas(normalise(hub_state(REPLICA), live), ARNS.card, False).changes
     assert isinstance(change.payload, ReplicateCard) and change.payload.create is not None
     assert change.payload.create.content == CONTENT
@@ -96,7 +96,7 @@ def test_a_replica_whose_source_is_gone_is_deleted_only_with_prune() -> None:
 
 
 def test_an_unmanaged_card_under_the_replica_name_is_a_plan_error() -> None:
-    live = LiveState({"eu-Risk": live_replica(tags={})}, {}, {})
+    live = LiveState(cards={"eu-Risk": live_replica(tags={})}, shares={}, permissions={})
     part = diff_replicas(normalise(hub_state(REPLICA), live), ARNS.card, False)
     assert not part.changes
     assert [e.file for e in part.errors] == ["reconciler.yaml"]

@@ -12,11 +12,11 @@ from typing import Any
 
 import pytest
 
-from reconciler.diagnostics import Position
+from reconciler.common.diagnostics import Position
+from reconciler.desired.model import DesiredState
 from reconciler.diff.shares import diff_shares
 from reconciler.live.model import LiveAssociation, LiveState
-from reconciler.load.desired import DesiredState
-from reconciler.normalize import normalise
+from reconciler.normalize.state import normalise
 from reconciler.plan.model import Action, Guard, PlanPart, Reason
 from reconciler.plan.payloads import (
     Adopt,

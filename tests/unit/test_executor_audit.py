@@ -8,7 +8,7 @@ from dataclasses import replace
 from typing import Any
 
 from reconciler.apply.executor import _run
-from reconciler.normalize import export_job_name, format_versions, is_export_of, parse_versions
+from reconciler.common.names import export_job_name, format_versions, is_export_of, parse_versions
 from reconciler.plan.model import Action
 from reconciler.plan.payloads import ExportCard, UpdatePackageApproval, UpdateStatus
 from tests.unit.stubs import Call, Stubbed, card_arn, describe, step

@@ -10,8 +10,9 @@ from dataclasses import replace
 
 import pytest
 
-from reconciler.load.desired import Ownership
-from reconciler.normalize import content_json, matches_git, normalise, parse_content
+from reconciler.common.content import content_json, parse_content
+from reconciler.desired.model import Ownership
+from reconciler.normalize.state import matches_git, normalise
 from tests.unit.builders import (
     CARD,
     CARD_FILE,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from reconciler.apply.safety import Flags, refusals
-from reconciler.load.desired import Safety
+from reconciler.desired.model import Safety
 from reconciler.plan.model import Action, Change, Flag, Guard, Plan, Reason
 from reconciler.plan.payloads import (
     CreateCard,

@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
-from reconciler.commands.trail import ShareScope, attribute
 from reconciler.live.model import Trail, TrailEvent
 from reconciler.plan.model import Action, Change, Reason
 from reconciler.plan.payloads import ChangeMembers, MemberKind, SetPermission, UpdateShare
+from reconciler.reports.trail import ShareScope, attribute
 
 SHARE = "arn:aws:ram:us-east-1:111111111111:resource-share/s"
 ADMIN = "arn:aws:sts::111111111111:assumed-role/Admin/jo"

@@ -1,0 +1,6 @@
+"""The desired state: what the repository declares, as frozen typed values (``model``),
+built from schema-valid documents (``build``), and one target's part of it (``targets``:
+its cards, shares, region and card account, and the run order with hubs last).
+
+May import: ``common``, ``load.yamlsource`` (documents) and itself. Never AWS.
+"""

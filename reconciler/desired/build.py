@@ -1,0 +1,148 @@
+"""The desired state built from documents that passed their schema: constructors here
+trust shapes and apply defaults; the meaning-level checks live in ``validate.rules``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any
+
+from reconciler.desired.model import (
+    DEFAULT_APPROVAL_MAPPING,
+    DEFAULT_TRANSITIONS,
+    IMPLICIT_TARGET,
+    REPLICA_NAME,
+    STATUSES,
+    Account,
+    CardSpec,
+    Config,
+    CustomPermission,
+    Exports,
+    Ownership,
+    Registry,
+    Safety,
+    ShareSpec,
+    TargetSpec,
+)
+
+
+def config_from(data: Mapping[str, Any]) -> Config:
+    """Build a Config from a schema-valid reconciler.yaml document. With ``targets:``, the
+    top-level region and card account are the first target's until ``for_target`` (in
+    ``load.targets``) picks one."""
+    targets = _targets(data)
+    first = targets[min(targets)]
+    accounts = {
+        name: Account(
+            name=name,
+            id=a["id"],
+            role_arn=a.get("role_arn"),
+            external=bool(a.get("external", False)),
+        )
+        for name, a in (data.get("accounts") or {}).items()
+    }
+    permissions = {
+        name: CustomPermission(name, tuple(p["actions"]), p.get("description"))
+        for name, p in (data.get("permissions") or {}).items()
+    }
+    transitions = (data.get("lifecycle") or {}).get("transitions")
+    return Config(
+        region=first.region,
+        card_account_id=first.card_account_id,
+        card_role_arn=first.card_role_arn,
+        targets=targets,
+        target=first.name,
+        accounts=accounts,
+        permissions=permissions,
+        safety=Safety(**(data.get("safety") or {})),
+        ownership=Ownership(**(data.get("ownership") or {})),
+        transitions=_transitions(transitions) if transitions is not None else DEFAULT_TRANSITIONS,
+        organization_id=(data.get("organization") or {}).get("id"),
+        parallelism=(data.get("apply") or {}).get("parallelism"),
+        retry_mode=(data.get("aws") or {}).get("retry_mode"),
+        max_attempts=(data.get("aws") or {}).get("max_attempts"),
+        unmanaged_cards=tuple((data.get("unmanaged") or {}).get("cards") or ()),
+        exports=_exports(data.get("exports")),
+        registry=_registry(data.get("registry")),
+    )
+
+
+def _exports(raw: Mapping[str, Any] | None) -> Exports | None:
+    if raw is None:
+        return None
+    statuses = tuple(raw.get("statuses") or ("Approved",))
+    return Exports(bucket=raw["bucket"], prefix=raw.get("prefix", "model-cards"), statuses=statuses)
+
+
+def _registry(raw: Mapping[str, Any] | None) -> Registry:
+    raw = raw or {}
+    mapping = {**DEFAULT_APPROVAL_MAPPING, **(raw.get("mapping") or {})}
+    return Registry(
+        sync_approval=bool(raw.get("sync_approval", False)), mapping=MappingProxyType(mapping)
+    )
+
+
+def _targets(data: Mapping[str, Any]) -> dict[str, TargetSpec]:
+    """The declared targets, or the one implicit target of region and card_account."""
+    declared = data.get("targets")
+    if not declared:
+        card = data["card_account"]
+        implicit = TargetSpec(
+            name=IMPLICIT_TARGET,
+            region=data["region"],
+            card_account_id=card["id"],
+            card_role_arn=card.get("role_arn"),
+            plan_role_arn=card.get("plan_role_arn"),
+        )
+        return {IMPLICIT_TARGET: implicit}
+    return {
+        name: TargetSpec(
+            name=name,
+            region=t["region"],
+            card_account_id=t["card_account"]["id"],
+            card_role_arn=t["card_account"].get("role_arn"),
+            plan_role_arn=t["card_account"].get("plan_role_arn"),
+            hub=t.get("hub"),
+            replica_name=t.get("replica_name", REPLICA_NAME),
+            path=("targets", name),
+        )
+        for name, t in declared.items()
+    }
+
+
+def _transitions(raw: Mapping[str, list[str]]) -> Mapping[str, frozenset[str]]:
+    return MappingProxyType({s: frozenset(raw.get(s, ())) for s in STATUSES})
+
+
+def card_from(data: Mapping[str, Any], file: str) -> CardSpec:
+    """Build a CardSpec from a schema-valid card document."""
+    return CardSpec(
+        name=data["name"],
+        status=data["status"],
+        content=data["content"],
+        file=file,
+        kms_key_id=data.get("kms_key_id"),
+        tags=dict(data.get("tags") or {}),
+        ignore=tuple(data.get("ignore") or ()),
+        previous_names=tuple(data.get("previous_names") or ()),
+        targets=tuple(data.get("targets") or ()),
+    )
+
+
+def share_from(data: Mapping[str, Any], file: str) -> ShareSpec:
+    """Build a ShareSpec from a schema-valid share document."""
+    cards = data["cards"]
+    return ShareSpec(
+        name=data["name"],
+        principals=tuple(data["principals"]),
+        card_names=tuple(cards.get("names") or ()),
+        card_statuses=tuple(cards.get("status") or ()),
+        permission=data["permission"],
+        file=file,
+        allow_external_principals=bool(data.get("allow_external_principals", False)),
+        allow_external_edits=bool(data.get("allow_external_edits", False)),
+        tags=dict(data.get("tags") or {}),
+        previous_names=tuple(data.get("previous_names") or ()),
+        targets=tuple(data.get("targets") or ()),
+    )

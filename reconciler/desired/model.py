@@ -1,0 +1,214 @@
+"""The desired state: what the repository declares, as frozen typed values.
+
+Built only from documents that passed their schema, so constructors here trust shapes
+and apply defaults; the meaning-level checks live in ``rules``.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+from reconciler.common.arns import AWS_MANAGED_PERMISSIONS
+from reconciler.load.yamlsource import SourceDocument
+
+STATUSES = ("Draft", "PendingReview", "Approved", "Archived")
+
+
+DEFAULT_TRANSITIONS: Mapping[str, frozenset[str]] = MappingProxyType(
+    {
+        "Draft": frozenset({"PendingReview"}),
+        "PendingReview": frozenset({"Approved", "Draft"}),
+        "Approved": frozenset({"Archived", "PendingReview"}),
+        "Archived": frozenset(),
+    }
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Account:
+    name: str
+    id: str
+    role_arn: str | None = None
+    external: bool = False
+
+
+@dataclass(frozen=True)
+class CustomPermission:
+    name: str
+    actions: tuple[str, ...]
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class Safety:
+    max_update_percent: float = 30.0
+    max_delete_percent: float = 10.0
+    min_existing: int = 10
+
+
+@dataclass(frozen=True, kw_only=True)
+class Ownership:
+    tag_key: str = "managed-by"
+    tag_value: str = "reconciler"
+    source_tag_key: str = "reconciler-source"
+    applied_tag_key: str = "reconciler-applied-at"  # on shares: when apply last changed them
+
+
+IMPLICIT_TARGET = "default"  # the one target of a repository without targets:
+REPLICA_NAME = "{spoke}-{card}"  # how a hub names a spoke's replicas, by default
+
+
+@dataclass(frozen=True, kw_only=True)
+class TargetSpec:
+    """One card account in one region, and where in reconciler.yaml it is declared
+    (``path``; empty for the implicit target of a repository without ``targets:``)."""
+
+    name: str
+    region: str
+    card_account_id: str
+    card_role_arn: str | None = None
+    plan_role_arn: str | None = None  # for the commands that only read
+    hub: str | None = None  # this target is a spoke of that hub target
+    replica_name: str = REPLICA_NAME
+    path: tuple[str, ...] = ()
+
+    def replica_of(self, card: str) -> str:
+        """The name of this spoke's ``card`` replicated in its hub."""
+        return self.replica_name.replace("{spoke}", self.name).replace("{card}", card)
+
+    def replica_source(self, replica: str) -> str | None:
+        """The card of this spoke that ``replica`` would be the replica of, if any."""
+        pattern = re.escape(self.replica_name.replace("{spoke}", self.name))
+        found = re.fullmatch(pattern.replace(re.escape("{card}"), "(.+)", 1), replica)
+        return found.group(1) if found else None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Exports:
+    """reconciler.yaml's ``exports``: which cards have a PDF in S3, and where."""
+
+    bucket: str
+    prefix: str = "model-cards"
+    statuses: tuple[str, ...] = ("Approved",)
+
+    @property
+    def output_path(self) -> str:
+        """The S3OutputPath every export job gets; the job adds ``<card>/<job>/``."""
+        return f"s3://{self.bucket}/{self.prefix}"
+
+
+DEFAULT_APPROVAL_MAPPING: Mapping[str, str | None] = MappingProxyType(
+    {"PendingReview": "PendingManualApproval", "Approved": "Approved", "Archived": None}
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Registry:
+    """reconciler.yaml's ``registry``: whether a card's model package approval follows it."""
+
+    sync_approval: bool = False
+    mapping: Mapping[str, str | None] = field(default_factory=lambda: DEFAULT_APPROVAL_MAPPING)
+
+    def approval_for(self, status: str) -> str | None:
+        """The ModelApprovalStatus a card status asks for (None: leave the package as is)."""
+        return self.mapping.get(status)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Config:
+    region: str
+    card_account_id: str
+    card_role_arn: str | None = None
+    targets: Mapping[str, TargetSpec] = field(default_factory=dict)  # declared or implicit
+    target: str = IMPLICIT_TARGET  # the target region and card account above belong to
+    accounts: Mapping[str, Account] = field(default_factory=dict)
+    permissions: Mapping[str, CustomPermission] = field(default_factory=dict)
+    safety: Safety = Safety()
+    ownership: Ownership = Ownership()
+    transitions: Mapping[str, frozenset[str]] = field(default_factory=lambda: DEFAULT_TRANSITIONS)
+    organization_id: str | None = None  # organization.id
+    parallelism: int | None = None  # apply.parallelism
+    retry_mode: str | None = None  # aws.retry_mode
+    max_attempts: int | None = None  # aws.max_attempts
+    unmanaged_cards: tuple[str, ...] = ()  # unmanaged.cards: names or globs kept out of git
+    exports: Exports | None = None
+    registry: Registry = field(default_factory=Registry)
+
+    @property
+    def declares_targets(self) -> bool:
+        """True when reconciler.yaml has ``targets:`` (a single-target repository has not)."""
+        return any(t.path for t in self.targets.values())
+
+    def spokes_of(self, hub: str) -> tuple[TargetSpec, ...]:
+        """The targets whose hub is ``hub``, by name."""
+        return tuple(t for _, t in sorted(self.targets.items()) if t.hub == hub)
+
+    def account_by_id(self, account_id: str) -> Account | None:
+        return next((a for a in self.accounts.values() if a.id == account_id), None)
+
+    def kept_out_of_git(self, card_name: str) -> str | None:
+        """The ``unmanaged.cards`` pattern that names this card, if one does."""
+        return next((p for p in self.unmanaged_cards if fnmatch.fnmatchcase(card_name, p)), None)
+
+    def permission_actions(self, name: str) -> tuple[str, ...]:
+        """The actions a share's permission grants: a customer-managed one of
+        reconciler.yaml, else an AWS managed one (none for an unknown name), sorted."""
+        custom = self.permissions.get(name)
+        return tuple(sorted(custom.actions if custom else AWS_MANAGED_PERMISSIONS.get(name, ())))
+
+
+@dataclass(frozen=True, eq=False, kw_only=True)
+class CardSpec:
+    name: str
+    status: str
+    content: Mapping[str, Any]
+    file: str
+    kms_key_id: str | None = None
+    tags: Mapping[str, str] = field(default_factory=dict)
+    ignore: tuple[str, ...] = ()
+    previous_names: tuple[str, ...] = ()
+    targets: tuple[str, ...] = ()  # empty: every target
+
+
+@dataclass(frozen=True, eq=False, kw_only=True)
+class ShareSpec:
+    name: str
+    principals: tuple[str, ...]
+    card_names: tuple[str, ...]
+    card_statuses: tuple[str, ...]
+    permission: str
+    file: str
+    allow_external_principals: bool = False
+    allow_external_edits: bool = False
+    tags: Mapping[str, str] = field(default_factory=dict)
+    previous_names: tuple[str, ...] = ()
+    targets: tuple[str, ...] = ()  # empty: every target
+
+
+@dataclass(frozen=True, eq=False, kw_only=True)
+class ReplicaSpec:
+    """A spoke's live card as its hub holds it: the spoke's content and status, and the
+    source card's ARN and version (kept in tags, so provenance never changes content)."""
+
+    name: str  # the replica's name in the hub
+    spoke: str  # the spoke target's name
+    source_arn: str
+    source_version: int
+    status: str
+    content: Mapping[str, Any]
+
+
+@dataclass(frozen=True, eq=False, kw_only=True)
+class DesiredState:
+    """Everything the repository declares, with the source documents for positions."""
+
+    config: Config
+    cards: Mapping[str, CardSpec]
+    shares: Mapping[str, ShareSpec]
+    documents: Mapping[str, SourceDocument]
+    replicas: Mapping[str, ReplicaSpec] = field(default_factory=dict)  # a hub's, by name

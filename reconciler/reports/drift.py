@@ -1,0 +1,301 @@
+"""Drift: every way live state differs from git, as a report for people and schedules. Pure.
+
+Built from the same diff as a plan, read the other way round: where a plan says "change
+live back to git", drift says "live was changed outside git", and names who changed it
+where SageMaker records that (each version's LastModifiedBy). Differences a plan could not
+apply (a card archived live that git still has Approved) are drift too, not errors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+
+from typing_extensions import assert_never
+
+from reconciler.common.diagnostics import Diagnostic
+from reconciler.graph.model import GraphChange
+from reconciler.live.model import LiveCard, TracedVersion, Version
+from reconciler.plan.model import Action, Change, FieldChange, PlanPart, Unmanaged
+
+FORMAT_VERSION = "1"
+
+
+def drift_kind(action: Action) -> tuple[str, str]:
+    """The drift kind and its summary for a change the plan would make to undo it."""
+    match action:
+        case Action.ADOPT:
+            return ("unmanaged", "matches git but not managed yet (imported)")
+        case Action.UPDATE_CONTENT:
+            return ("content", "content edited outside git")
+        case Action.UPDATE_STATUS:
+            return ("status", "status changed outside git")
+        case Action.UPDATE_TAGS:
+            return ("tags", "tags changed outside git")
+        case Action.REPLICATE_CARD:
+            return (
+                "replica",
+                "hub replica differs from its spoke card (new or changed in the spoke, or "
+                "edited in the hub)",
+            )
+        case Action.CREATE_CARD:
+            return (
+                "missing_card",
+                "declared in git but missing in the account (deleted live, or never applied)",
+            )
+        case Action.REPLACE_CARD:
+            return ("replaced", "KMS key or name differs from git")
+        case Action.CREATE_PERMISSION:
+            return ("missing_permission", "permission missing in the account")
+        case Action.UPDATE_PERMISSION:
+            return ("permission", "permission actions changed outside git")
+        case Action.CREATE_SHARE:
+            return ("missing_share", "share declared in git but missing in the account")
+        case Action.UPDATE_SHARE:
+            return ("share_settings", "share settings or tags changed outside git")
+        case Action.SET_PERMISSION:
+            return ("share_permission", "share permission changed outside git")
+        case Action.ASSOCIATE_RESOURCES:
+            return ("share_resources", "cards missing from the share")
+        case Action.DISASSOCIATE_RESOURCES:
+            return ("share_resources", "cards in the share that git does not select")
+        case Action.ASSOCIATE_PRINCIPALS:
+            return (
+                "share_principals",
+                "principals missing from the share (removed, or an invitation expired or was "
+                "rejected)",
+            )
+        case Action.DISASSOCIATE_PRINCIPALS:
+            return ("share_principals", "principals added to the share outside git")
+        case Action.DELETE_SHARE:
+            return ("not_in_git", "managed share no longer in git")
+        case Action.DELETE_CARD:
+            return ("not_in_git", "managed card no longer in git")
+        case Action.EXPORT_CARD:
+            return ("missing_export", "the card's current version has no PDF export in S3")
+        case Action.UPDATE_PACKAGE_APPROVAL:
+            return ("package_approval", "the model package's approval does not follow the card")
+        case _:
+            assert_never(action)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Edit:
+    """One recorded change to a card made outside git."""
+
+    identity: str | None
+    account: str | None
+    time: str | None
+    version_from: int
+    version_to: int
+
+    def sentence(self) -> str:
+        who = self.identity or "an unknown identity"
+        where = f" in {self.account}" if self.account else ""
+        when = f" at {self.time}" if self.time else ""
+        if self.version_from == self.version_to:
+            return f"changed by {who}{where}{when} (version {self.version_to})"
+        return f"edited by {who}{where}{when}, version {self.version_from} → {self.version_to}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ShareEdit:
+    """One change to a share made outside git, as CloudTrail recorded it."""
+
+    identity: str | None  # e.g. assumed-role/Admin/jo
+    account: str | None  # the account of the identity
+    time: str
+    call: str  # e.g. ram:DisassociateResourceShare
+    subject: str = ""  # the principal, card or permission it concerns, if one
+
+    def sentence(self) -> str:
+        who = self.identity or "an unknown identity"
+        where = f" in {self.account}" if self.account else ""
+        about = f" of {self.subject}" if self.subject else ""
+        return f"{self.call}{about} by {who}{where} at {self.time}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Attribution:
+    """Who changed a share: what CloudTrail recorded, and ``note``, what it could not say."""
+
+    edits: tuple[ShareEdit, ...] = ()
+    note: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class DriftItem:
+    address: str
+    kind: str
+    summary: str
+    detail: str = ""
+    fields: tuple[FieldChange, ...] = ()
+    edits: tuple[Edit, ...] = ()
+    remedy: str = ""
+    trail: Attribution = Attribution()
+    # Every live version of the card with the commit behind it (on a card's first item).
+    versions: tuple[TracedVersion, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class DriftReport:
+    items: tuple[DriftItem, ...]
+    context: Mapping[str, str] = field(default_factory=dict)
+    cards_checked: int = 0
+    shares_checked: int = 0
+    names: Mapping[str, str] = field(default_factory=dict)  # the plan's display names
+    color: bool = False  # display: colour word diffs (a terminal, NO_COLOR unset)
+    topology: GraphChange | None = None  # the sharing that changed outside git, if any
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def has_drift(self) -> bool:
+        return bool(self.items)
+
+
+def split_identity(arn: str | None) -> tuple[str | None, str | None]:
+    """('assumed-role/DataScientist/ana', '222222222222') from an STS or IAM ARN."""
+    if not arn or not arn.startswith("arn:"):
+        return arn, None
+    parts = arn.split(":", 5)
+    return (parts[5] if len(parts) == 6 else arn), (parts[4] or None)
+
+
+def edits_from(history: tuple[Version, ...], base: Version | None) -> tuple[Edit, ...]:
+    """Edits oldest first, from versions newer than the last one that matched git."""
+    edits = []
+    previous = base.number if base else None
+    for version in sorted(history, key=lambda v: v.number):
+        who, account = split_identity(version.modified_by)
+        start = previous if previous is not None else version.number - 1
+        edits.append(
+            Edit(
+                identity=who,
+                account=account,
+                time=version.modified_at,
+                version_from=start,
+                version_to=version.number,
+            )
+        )
+        previous = version.number
+    return tuple(edits)
+
+
+def status_edit(card: LiveCard) -> Edit:
+    who, account = split_identity(card.last_modified_by)
+    return Edit(
+        identity=who,
+        account=account,
+        time=card.last_modified_time,
+        version_from=card.version,
+        version_to=card.version,
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Findings:
+    """What drift found out beyond the diff: card edits keyed '<address>:<kind>' (from
+    version history), share attributions keyed by ``trail_key`` (from CloudTrail)."""
+
+    edits: Mapping[str, tuple[Edit, ...]] = field(default_factory=dict)
+    trails: Mapping[str, Attribution] = field(default_factory=dict)
+    # Every live version of each drifted managed card with its commit, by card address.
+    versions: Mapping[str, tuple[TracedVersion, ...]] = field(default_factory=dict)
+
+
+def trail_key(change: Change) -> str:
+    return f"{change.address}:{change.action.value}"
+
+
+def drift_report(
+    found: PlanPart,
+    unmanaged: tuple[Unmanaged, ...],
+    findings: Findings,
+    context: Mapping[str, str],
+    counts: tuple[int, int],
+    names: Mapping[str, str],
+) -> DriftReport:
+    """Every difference as a drift item: changes, blocked differences, unmanaged resources;
+    each drifted card's live versions go on its first item; plan warnings too."""
+    items = [_from_change(c, findings) for c in found.changes]
+    items += [_from_error(e) for e in found.errors]
+    items += [_from_unmanaged(u) for u in unmanaged]
+    items.sort(key=lambda i: (i.address, i.kind))
+    shown: set[str] = set()
+    for index, item in enumerate(items):
+        traced = findings.versions.get(item.address)
+        if traced and item.address not in shown:
+            items[index] = replace(item, versions=traced)
+            shown.add(item.address)
+    cards, shares = counts
+    return DriftReport(
+        items=tuple(items),
+        context=dict(context),
+        cards_checked=cards,
+        shares_checked=shares,
+        names=dict(names),
+        warnings=tuple(found.warnings),
+    )
+
+
+def _from_change(change: Change, findings: Findings) -> DriftItem:
+    kind, summary = drift_kind(change.action)
+    key = f"{change.address}:{kind}"
+    return DriftItem(
+        address=change.address,
+        kind=kind,
+        summary=summary,
+        detail=change.detail,
+        fields=tuple(change.fields),
+        edits=findings.edits.get(key, ()),
+        remedy=_remedy(kind),
+        trail=findings.trails.get(trail_key(change), Attribution()),
+    )
+
+
+def _remedy(kind: str) -> str:
+    if kind == "content":
+        return (
+            "keep it: `reconciler pull` writes the live content into git for review; "
+            "undo it: `reconciler apply` restores git's value"
+        )
+    if kind in ("status", "tags"):
+        return (
+            f"keep it: change the card's {kind} in its YAML file; undo it: "
+            "`reconciler apply` restores git's value"
+        )
+    if kind == "not_in_git":
+        return "`reconciler apply --prune` deletes it, or restore its file in git"
+    if kind == "replica":
+        return "`reconciler apply` on the hub makes the replica hold its spoke card again"
+    return "`reconciler apply` restores what git declares"
+
+
+def _from_error(error: Diagnostic) -> DriftItem:
+    prefix = "share" if error.file.startswith("shares/") else "card"
+    address = f"{prefix}.{error.file.rsplit('/', 1)[-1].rsplit('.', 1)[0]}"
+    if "/" not in error.file:  # reconciler.yaml: a hub's replica of a spoke card
+        address = f"{error.file}:{error.path}"
+    return DriftItem(
+        address=address,
+        kind="blocked",
+        summary="differs from git in a way apply cannot undo",
+        detail=f"{error.file}:{error.line}:{error.column}: {error.message}",
+        remedy="change git to match, or fix the card by hand",
+    )
+
+
+def _from_unmanaged(item: Unmanaged) -> DriftItem:
+    prefix = "card" if item.kind == "model_card" else "share"
+    remedy = (
+        f"`reconciler import {item.name}` brings it under git"
+        if prefix == "card"
+        else "`reconciler import --shares` brings it under git"
+    )
+    return DriftItem(
+        address=f"{prefix}.{item.name}",
+        kind="unmanaged",
+        summary=f"{item.kind.replace('_', ' ')} not managed by the reconciler",
+        detail=item.arn if prefix == "share" else "",
+        remedy=remedy,
+    )

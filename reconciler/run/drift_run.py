@@ -1,0 +1,95 @@
+"""The drift run: a plan run of what git declares, then who made each difference. Card
+edits and status changes are attributed from the card's version history, share changes
+from CloudTrail, and each drifted card's live versions are traced to their commits.
+Composed from the pipeline's stages like every other run (``pipeline``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timezone
+from functools import partial
+
+from reconciler.aws.session import AwsSession
+from reconciler.diff.compose import PlanOptions, unmanaged
+from reconciler.graph.build import drift_change
+from reconciler.live.cloudtrail import ram_events
+from reconciler.live.history import card_versions, history_since
+from reconciler.live.model import TracedVersion, is_managed
+from reconciler.normalize.state import matches_git
+from reconciler.plan.model import Action
+from reconciler.reports.drift import (
+    Attribution,
+    DriftReport,
+    Edit,
+    Findings,
+    drift_report,
+    edits_from,
+    status_edit,
+    trail_key,
+)
+from reconciler.reports.trail import attributable, attribute, share_scope, utc
+from reconciler.run.pipeline import PlanRun, Target, plan_run
+
+
+def drift_run(target: Target) -> tuple[DriftReport, PlanRun]:
+    """Everything live that differs from git, with who edited each drifted card (version
+    history) and who changed each drifted share (CloudTrail)."""
+    run = plan_run(target, PlanOptions())
+    findings = Findings(
+        edits=card_edits(target.session, run),
+        trails=share_trails(target, run),
+        versions=card_traces(target.session, run),
+    )
+    counts = (len(run.live.cards), len(run.live.shares))
+    found_unmanaged = unmanaged(run.state, run.live, run.found.adoptions)
+    report = drift_report(
+        run.found, found_unmanaged, findings, run.plan.context, counts, run.plan.names
+    )
+    report = replace(report, topology=drift_change(run.state, run.live))
+    return report, run
+
+
+def share_trails(target: Target, run: PlanRun) -> dict[str, Attribution]:
+    """Who made each share drift, from CloudTrail's RAM events in the card account since
+    the last apply that changed the share (its ``ownership.applied_tag_key`` tag), or over
+    CloudTrail's 90 days. One lookup serves every share; none without share drift."""
+    drifted = [
+        c
+        for c in run.found.changes
+        if attributable(c.action) and c.address.removeprefix("share.") in run.live.shares
+    ]
+    if not drifted:
+        return {}
+    own, now = run.state.config.ownership, datetime.now(timezone.utc)
+    scopes = {c.address: share_scope(run.live.shares[c.address[6:]], own, now) for c in drifted}
+    since = min(utc(s.after) for s in scopes.values())
+    trail = ram_events(target.session.client("cloudtrail"), since)
+    return {trail_key(c): attribute(c, scopes[c.address], trail) for c in drifted}
+
+
+def card_traces(session: AwsSession, run: PlanRun) -> dict[str, tuple[TracedVersion, ...]]:
+    """Every live version, with its commit, of each managed card that drifted."""
+    own = run.state.config.ownership
+    names = {c.address.removeprefix("card.") for c in run.found.changes}
+    drifted = sorted(
+        n for n in names if n in run.live.cards and is_managed(run.live.cards[n].tags, own)
+    )
+    client = session.client("sagemaker")
+    return {f"card.{name}": card_versions(client, name) for name in drifted}
+
+
+def card_edits(session: AwsSession, run: PlanRun) -> dict[str, tuple[Edit, ...]]:
+    """Attribution of content and status drift, keyed '<address>:<kind>'."""
+    client = session.client("sagemaker")
+    edits: dict[str, tuple[Edit, ...]] = {}
+    for change in run.found.changes:
+        name = change.address.removeprefix("card.")
+        live = run.live.cards.get(name)
+        if change.action is Action.UPDATE_STATUS and live is not None:
+            edits[f"{change.address}:status"] = (status_edit(live),)
+        if change.action is Action.UPDATE_CONTENT:
+            card = run.state.cards[name]
+            newer, base = history_since(client, name, partial(matches_git, card))
+            edits[f"{change.address}:content"] = edits_from(newer, base)
+    return edits

@@ -1,0 +1,262 @@
+"""The orchestrator: every run (plan, verify, import) is composed here from the pipeline's
+stages; the apply run (``apply_run``) and the drift run (``drift_run``) are composed from
+these functions, and no run is composed anywhere else.
+
+load → validate → desired state ─┐
+AWS → live readers ─► live state ─┴► normalise ─► diff ─► plan ─► (safety ─► execute)
+
+A ``Target`` is what a run works on: the valid desired state of one target (a card
+account in a region; a repository without ``targets:`` has one) and the AWS session of its
+card account, opened once and passed explicitly to every stage that calls AWS. A hub also
+holds a session for each of its spokes, whose live cards it replicates. ``fanout`` runs
+these functions for every target of a repository.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from functools import partial
+from pathlib import Path
+
+from reconciler.aws.session import AwsSession, AwsSettings
+from reconciler.aws.waits import WaitSettings
+from reconciler.common.arns import Arns
+from reconciler.common.errors import ReconcilerError
+from reconciler.desired.model import Config, DesiredState, TargetSpec
+from reconciler.desired.targets import for_target
+from reconciler.diff.compose import PlanOptions, card_changes, diff_all, plan_from
+from reconciler.live import audit as live_audit
+from reconciler.live import ram as live_ram
+from reconciler.live import sagemaker as live_sagemaker
+from reconciler.live.model import LiveCard, LiveState
+from reconciler.live.organization import read_organization
+from reconciler.live.replicas import read_replicas
+from reconciler.normalize.state import Normalised, normalise
+from reconciler.plan.model import Plan, PlanPart
+from reconciler.reports.consumers import VerifyReport
+from reconciler.run.commit import current_commit
+from reconciler.run.repository import InvalidRepository, load_repository
+from reconciler.verify.consumers import verify_consumers
+
+
+@dataclass(frozen=True, kw_only=True)
+class RunSettings:
+    repo: Path
+    endpoint_url: str | None = None
+    max_workers: int = 8
+    target: str | None = None  # which target of the repository; None: its only one
+    reads_only: bool = False  # plan, drift, import, pull: a target's plan_role_arn, if set
+
+
+@dataclass(frozen=True, kw_only=True)
+class Target:
+    """The desired state and the card account's session a run works on."""
+
+    state: DesiredState
+    session: AwsSession
+    spokes: Mapping[str, AwsSession] = field(default_factory=dict)  # a hub's, by target name
+
+    @property
+    def name(self) -> str:
+        return self.state.config.target
+
+    commit: str | None = None  # the git commit being applied (audit trail)
+
+
+@dataclass(frozen=True, kw_only=True)
+class PlanRun:
+    """One pass of the pipeline: what was read, how it compares, and the plan."""
+
+    state: DesiredState
+    live: LiveState
+    normalised: Normalised
+    found: PlanPart  # the whole diff behind ``plan``, errors or not (drift and pull read it)
+    plan: Plan
+
+
+def load_valid(repo: Path) -> DesiredState:
+    """The desired state, or InvalidRepository with every problem found."""
+    loaded = load_repository(repo)
+    if loaded.state is None:
+        raise InvalidRepository(loaded.diagnostics, loaded.files)
+    return loaded.state
+
+
+def connect(settings: RunSettings) -> Target:
+    """Load the repository and open the card account's session, refusing credentials for
+    any other account. No AWS call is made for an invalid repository."""
+    state = load_valid(settings.repo)
+    name = settings.target or only_target(state.config)
+    return open_target(for_target(state, name), settings)
+
+
+def only_target(config: Config) -> str:
+    """The repository's one target; naming one is needed when it declares several."""
+    if len(config.targets) > 1:
+        raise ReconcilerError(
+            f"reconciler.yaml declares {len(config.targets)} targets",
+            hint=f"name one with --target ({', '.join(sorted(config.targets))})",
+        )
+    return next(iter(config.targets))
+
+
+def open_target(state: DesiredState, settings: RunSettings) -> Target:
+    """The sessions of one target's card account and, for a hub, of its spokes, each
+    refusing credentials for any other account."""
+    config = state.config
+    session = card_session(config, config.targets[config.target], settings)
+    spokes = {s.name: card_session(config, s, settings) for s in config.spokes_of(config.target)}
+    commit = current_commit(settings.repo)
+    return Target(state=state, session=session, spokes=spokes, commit=commit)
+
+
+def card_session(config: Config, target: TargetSpec, settings: RunSettings) -> AwsSession:
+    """A session in ``target``'s card account and region (its role_arn, or ambient)."""
+    aws = AwsSettings.resolved(
+        retry_mode=config.retry_mode,
+        max_attempts=config.max_attempts,
+        region=target.region,
+        endpoint_url=settings.endpoint_url,
+        role_arn=(settings.reads_only and target.plan_role_arn) or target.card_role_arn,
+        max_workers=settings.max_workers,
+    )
+    session = AwsSession(aws)
+    session.require_account(target.card_account_id)
+    return session
+
+
+def read_live(
+    session: AwsSession, state: DesiredState, cards: Future[dict[str, LiveCard]] | None = None
+) -> LiveState:
+    """Cards, shares, permissions and the model packages cards name, read concurrently.
+    ``cards``: the cards, when their read has already started (``read_cards``)."""
+    sagemaker, ram = session.client("sagemaker"), session.client("ram")
+    workers = session.settings.max_workers
+    own, declared = state.config.ownership, frozenset(state.shares)
+    with ThreadPoolExecutor(max_workers=5) as pool:
+        cards = cards if cards is not None else pool.submit(read_cards, session, state)
+        shares = pool.submit(live_ram.read_shares, ram, own, declared, workers)
+        permissions = pool.submit(live_ram.read_permissions, ram)
+        organization = (
+            pool.submit(read_organization, session.client("organizations"))
+            if state.config.organization_id
+            else None
+        )
+        packages = pool.submit(live_audit.read_packages, sagemaker, live_audit.package_arns(state))
+        return LiveState(
+            cards=cards.result(),
+            shares=shares.result(),
+            permissions=permissions.result(),
+            organization=organization.result() if organization else None,
+            packages=packages.result(),
+        )
+
+
+def read_cards(session: AwsSession, state: DesiredState) -> dict[str, LiveCard]:
+    """Every card of the account as the Search index has it; content equal to git's is
+    shared with git's (``known``), so a large account is held in memory once."""
+    known = {name: card.content for name, card in state.cards.items()}
+    return live_sagemaker.search_cards(session.client("sagemaker"), known)
+
+
+def confirm_cards(session: AwsSession, live: LiveState, names: Iterable[str]) -> LiveState:
+    """Replace the Search view of ``names`` with what SageMaker says now: DescribeModelCard
+    for each, except that cards the index lacks are first looked up in ListModelCards when
+    that costs fewer calls (a first apply of many new cards)."""
+    wanted = sorted(set(names))
+    if not wanted:
+        return live
+    client = session.client("sagemaker")
+    unseen = [n for n in wanted if n not in live.cards]
+    absent: set[str] = set()
+    if len(unseen) > len(live.cards) // 100 + 1:
+        listed = live_sagemaker.card_names(client)
+        absent = {n for n in unseen if n not in listed}
+    describe = partial(live_sagemaker.describe_card, client)
+    described = [n for n in wanted if n not in absent]
+    if not described:
+        return live  # every card in doubt is absent, as Search said
+    with ThreadPoolExecutor(max_workers=session.settings.max_workers) as pool:
+        found = dict(zip(described, pool.map(describe, described), strict=True))
+    cards: dict[str, LiveCard] = dict(live.cards)
+    for name, card in found.items():
+        if card is None:
+            cards.pop(name, None)
+        else:
+            cards[name] = card
+    return replace(live, cards=cards)
+
+
+def suspects(state: DesiredState, live: LiveState, found: PlanPart) -> set[str]:
+    """Cards whose Search view may be stale: seen to change, or missing from the index."""
+    missing = {n for n in (*state.cards, *state.replicas) if n not in live.cards}
+    error_files = {e.file for e in found.errors}
+    blocked = {c.name for c in state.cards.values() if c.file in error_files}
+    return {
+        n
+        for n in card_changes(found) | missing | blocked
+        if not (n in live.cards and live.cards[n].confirmed)
+    }
+
+
+def compare(state: DesiredState, live: LiveState, options: PlanOptions) -> PlanRun:
+    """The pure part of a run: normalise, diff and plan."""
+    normalised = normalise(state, live)
+    arns = Arns.for_config(state.config)
+    found = diff_all(normalised, arns, options)
+    return PlanRun(
+        state=state,
+        live=live,
+        normalised=normalised,
+        found=found,
+        plan=plan_from(normalised, found, arns),
+    )
+
+
+def build_plan(state: DesiredState, live: LiveState, options: PlanOptions) -> Plan:
+    """The changes that make ``live`` match ``state``, in execution order."""
+    return compare(state, live, options).plan
+
+
+def plan_run(
+    target: Target, options: PlanOptions, cards: Future[dict[str, LiveCard]] | None = None
+) -> PlanRun:
+    """Read, normalise, diff, confirm and plan: everything `reconciler plan` does. A hub
+    first reads its spokes' live cards: what its replicas must hold. ``cards``: the live
+    cards, when their read has already started."""
+    state = with_replicas(target.state, target.spokes)
+    live = read_live(target.session, state, cards)
+    run = compare(state, live, options)
+    doubtful = suspects(state, live, run.found)
+    confirmed = confirm_cards(target.session, live, doubtful)
+    audited = live_audit.read_audit(target.session, state, confirmed)
+    return run if audited is live else compare(state, audited, options)
+
+
+def with_replicas(state: DesiredState, spokes: Mapping[str, AwsSession]) -> DesiredState:
+    """A hub's desired state: its own cards plus a replica of each spoke's live card."""
+    return replace(state, replicas=read_replicas(state.config, spokes)) if spokes else state
+
+
+# -- verify, drift, import -----------------------------------------------------------
+
+
+def verify_run(target: Target, run: PlanRun, waits: WaitSettings) -> VerifyReport:
+    """What each consumer account sees of the shares in ``run``."""
+    checks = verify_consumers(target.session, run.state, run.live, waits)
+    return VerifyReport(checks=checks, context=run.plan.context)
+
+
+def import_candidates_run(target: Target, names: list[str]) -> PlanRun:
+    """A plan run whose live cards not in git (or the named ones) were confirmed with
+    DescribeModelCard, so files are written from what SageMaker says now. Cards that
+    reconciler.yaml keeps out of git (``unmanaged.cards``) are candidates only by name."""
+    run = plan_run(target, PlanOptions())
+    config = run.state.config
+    wanted = names or [
+        n for n in run.live.cards if n not in run.state.cards and config.kept_out_of_git(n) is None
+    ]
+    live = confirm_cards(target.session, run.live, wanted)
+    return compare(run.state, live, PlanOptions())

@@ -1,0 +1,177 @@
+"""Load a repository (reconciler.yaml, cards/, shares/) into the desired state.
+
+Every file is read and checked, and every problem is collected: YAML, then schema, then
+the cross-file rules. The desired state is returned only when there is no error, so no
+caller can reach AWS with an invalid repository.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from reconciler.common.diagnostics import START, Diagnostic, has_errors
+from reconciler.common.errors import ReconcilerError
+from reconciler.common.words import count
+from reconciler.desired.build import card_from, config_from, share_from
+from reconciler.desired.model import CardSpec, Config, DesiredState, ShareSpec
+from reconciler.load.parallel import load_files
+from reconciler.load.yamlsource import LoadResult, SourceDocument, load_file
+from reconciler.validate.rules import RuleInput, run_rules
+from reconciler.validate.schema_check import check
+from reconciler.validate.schemas import Kind
+
+CONFIG_FILE = "reconciler.yaml"
+CARDS_DIR = "cards"
+SHARES_DIR = "shares"
+YAML_SUFFIXES = (".yaml", ".yml")
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class RepoLoad:
+    """The outcome of loading: the state (None when there are errors) and all diagnostics."""
+
+    state: DesiredState | None
+    diagnostics: tuple[Diagnostic, ...]
+    files: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        return self.state is not None
+
+
+class _Collector:
+    """Accumulates documents and diagnostics while files are loaded."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.documents: dict[str, SourceDocument] = {}
+        self.diagnostics: list[Diagnostic] = []
+        self.files: list[str] = []
+
+    def display(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()
+
+    def load(
+        self, path: Path, kind: Kind, result: LoadResult | None = None
+    ) -> SourceDocument | None:
+        """Schema-check one file (loading it unless ``result`` is its loaded form); the
+        document when it is schema-valid."""
+        display = self.display(path)
+        self.files.append(display)
+        if result is None:
+            result = load_file(path, display)
+        self.diagnostics.extend(result.diagnostics)
+        doc = result.document
+        if doc is None:
+            return None
+        self.documents[display] = doc
+        problems = check(doc, kind)
+        self.diagnostics.extend(problems)
+        return None if problems else doc
+
+
+def load_repository(root: Path) -> RepoLoad:
+    """Load and validate the whole repository at ``root``."""
+    collector = _Collector(root)
+    config, config_doc = _load_config(collector)
+    cards = _load_all(collector, root / CARDS_DIR, Kind.CARD, card_from)
+    shares = _load_all(collector, root / SHARES_DIR, Kind.SHARE, share_from)
+    rule_input = RuleInput(
+        config=config,
+        config_doc=config_doc,
+        cards=tuple(cards),
+        shares=tuple(shares),
+        documents=collector.documents,
+        all_card_names=_all_card_names(collector),
+    )
+    collector.diagnostics.extend(run_rules(rule_input))
+    diagnostics = tuple(sorted(set(collector.diagnostics)))
+    state = None
+    if config is not None and not has_errors(diagnostics):
+        state = DesiredState(
+            config=config,
+            cards={c.name: c for c in cards},
+            shares={s.name: s for s in shares},
+            documents=dict(collector.documents),
+        )
+    return RepoLoad(state, diagnostics, tuple(collector.files))
+
+
+def _load_config(collector: _Collector) -> tuple[Config | None, SourceDocument | None]:
+    path = collector.root / CONFIG_FILE
+    if not collector.root.is_dir():
+        what = "is not a folder" if collector.root.exists() else "does not exist"
+        collector.diagnostics.append(
+            Diagnostic(
+                file=str(collector.root),
+                position=START,
+                path="$",
+                message=f"the repository folder {collector.root} {what}: "
+                "pass the folder that holds reconciler.yaml with --repo",
+                code="missing-repo",
+            )
+        )
+        return None, None
+    if not path.is_file():
+        collector.diagnostics.append(
+            Diagnostic(
+                file=CONFIG_FILE,
+                position=START,
+                path="$",
+                message=f"{CONFIG_FILE} not found in {collector.root}: create it "
+                "(see the README for its format), or pass the folder that holds it with --repo",
+                code="missing-config",
+            )
+        )
+        return None, None
+    doc = collector.load(path, Kind.CONFIG)
+    return (config_from(doc.data), doc) if doc else (None, None)
+
+
+def _load_all(
+    collector: _Collector, folder: Path, kind: Kind, build: Callable[[Any, str], T]
+) -> list[T]:
+    items: list[T] = []
+    paths = list(_yaml_files(folder))
+    loaded = load_files([(path, collector.display(path)) for path in paths])
+    for path, result in zip(paths, loaded, strict=True):
+        doc = collector.load(path, kind, result)
+        if doc is not None:
+            items.append(build(doc.data, doc.file))
+    return items
+
+
+def _yaml_files(folder: Path) -> Iterable[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix in YAML_SUFFIXES and p.is_file())
+
+
+def _all_card_names(collector: _Collector) -> frozenset[str]:
+    """Names of every card file that parsed, valid or not, so shares don't report them twice."""
+    names = set()
+    for file, doc in collector.documents.items():
+        if file.startswith(CARDS_DIR + "/") and isinstance(doc.data, dict):
+            name = doc.data.get("name")
+            names.add(name if isinstance(name, str) else Path(file).stem)
+    return frozenset(names)
+
+
+__all__ = ["CardSpec", "RepoLoad", "ShareSpec", "load_repository"]
+
+
+class InvalidRepository(ReconcilerError):
+    """The repository has errors; nothing was read from or written to AWS."""
+
+    def __init__(self, diagnostics: tuple[Diagnostic, ...], files: tuple[str, ...]) -> None:
+        errors = sum(1 for d in diagnostics if d.severity.value == "error")
+        super().__init__(
+            f"the repository has {count(errors, 'error')}",
+            hint="fix what is listed above (`reconciler validate` lists it too), then try again",
+        )
+        self.diagnostics, self.files = diagnostics, files

@@ -1,0 +1,190 @@
+"""Rules about card files: names, sizes, tags and ignored content paths."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Iterator, Mapping
+from functools import cache
+from pathlib import PurePosixPath
+
+from reconciler.common.diagnostics import Diagnostic
+from reconciler.desired.model import CardSpec, Config, ShareSpec
+from reconciler.load.yamlsource import SourceDocument
+from reconciler.validate.rules.base import RuleInput, at
+from reconciler.validate.schemas import Kind, load_schema, resolve_ref
+
+MAX_CONTENT_CHARS = 100_000
+MAX_TAGS = 50
+_TAG_PUNCTUATION = set(" _.:/=+-@")
+
+
+def file_names_match(data: RuleInput) -> Iterator[Diagnostic]:
+    """A card or share file must be named after the resource it declares."""
+    items: tuple[CardSpec | ShareSpec, ...] = (*data.cards, *data.shares)
+    for item in items:
+        stem = PurePosixPath(item.file).stem
+        if stem != item.name:
+            yield at(
+                data.documents[item.file],
+                ("name",),
+                f"name '{item.name}' does not match the file name '{stem}': rename the "
+                f"file to {item.name}.yaml or change the name",
+                "file-name",
+            )
+
+
+def names_unique(data: RuleInput) -> Iterator[Diagnostic]:
+    """Card names and share names are each unique across the repository."""
+    groups: tuple[tuple[str, tuple[CardSpec | ShareSpec, ...]], ...] = (
+        ("card", data.cards),
+        ("share", data.shares),
+    )
+    for kind, items in groups:
+        first: dict[str, str] = {}
+        for item in sorted(items, key=lambda i: i.file):
+            if item.name in first:
+                yield at(
+                    data.documents[item.file],
+                    ("name",),
+                    f"{kind} '{item.name}' is also declared in {first[item.name]}: "
+                    "keep one file per name",
+                    "duplicate-name",
+                )
+            first.setdefault(item.name, item.file)
+
+
+def content_size(data: RuleInput) -> Iterator[Diagnostic]:
+    """SageMaker refuses Content longer than 100,000 characters of JSON."""
+    for card in data.cards:
+        size = len(json.dumps(card.content, separators=(",", ":"), ensure_ascii=False))
+        if size > MAX_CONTENT_CHARS:
+            yield at(
+                data.documents[card.file],
+                ("content",),
+                f"content is {size:,} characters as JSON; SageMaker accepts at most "
+                f"{MAX_CONTENT_CHARS:,}: shorten it or move detail to linked documents",
+                "content-size",
+            )
+
+
+def tags_valid(data: RuleInput) -> Iterator[Diagnostic]:
+    """Tags fit AWS limits, leaving room for the reconciler's own ownership tags."""
+    reserved = _reserved_tag_keys(data.config)
+    items: tuple[CardSpec | ShareSpec, ...] = (*data.cards, *data.shares)
+    for item in items:
+        doc = data.documents[item.file]
+        yield from _tag_problems(doc, item.tags, reserved)
+
+
+def _reserved_tag_keys(config: Config | None) -> tuple[str, ...]:
+    if config is None:
+        return ()
+    return (config.ownership.tag_key, config.ownership.source_tag_key)
+
+
+def _tag_problems(
+    doc: SourceDocument, tags: Mapping[str, str], reserved: tuple[str, ...]
+) -> Iterator[Diagnostic]:
+    limit = MAX_TAGS - len(reserved)
+    if len(tags) > limit:
+        yield at(
+            doc,
+            ("tags",),
+            f"has {len(tags)} tags; at most {limit} allowed "
+            f"({len(reserved)} of AWS's {MAX_TAGS} are kept for ownership tags)",
+            "tags",
+        )
+    for key, value in tags.items():
+        path = ("tags", key)
+        if key.lower().startswith("aws:"):
+            yield at(
+                doc, path, f"tag key '{key}' uses the reserved prefix 'aws:'", "tags", key=True
+            )
+        elif key in reserved:
+            yield at(
+                doc,
+                path,
+                f"tag key '{key}' is set by the reconciler to mark what it "
+                "manages: choose another key",
+                "tags",
+                key=True,
+            )
+        elif not _tag_text_ok(key):
+            yield at(
+                doc,
+                path,
+                f"tag key '{key}' may contain only letters, digits, spaces and _ . : / = + - @",
+                "tags",
+                key=True,
+            )
+        if not _tag_text_ok(value):
+            yield at(
+                doc,
+                path,
+                f"tag value {value!r} may contain only letters, digits, spaces and _ . : / = + - @",
+                "tags",
+            )
+
+
+def _tag_text_ok(text: str) -> bool:
+    return all(ch.isalnum() or ch.isspace() or ch in _TAG_PUNCTUATION for ch in text)
+
+
+def not_kept_out_of_git(data: RuleInput) -> Iterator[Diagnostic]:
+    """A card in git is managed: no ``unmanaged.cards`` pattern of reconciler.yaml may
+    name it."""
+    if data.config is None:
+        return
+    for card in data.cards:
+        pattern = data.config.kept_out_of_git(card.name)
+        if pattern is not None:
+            yield at(
+                data.documents[card.file],
+                ("name",),
+                f"card '{card.name}' is in git but reconciler.yaml lists it as unmanaged "
+                f"('{pattern}' under unmanaged.cards): remove the file or narrow the pattern",
+                "unmanaged-listed",
+            )
+
+
+def ignore_paths_valid(data: RuleInput) -> Iterator[Diagnostic]:
+    """Each ``ignore`` path names a content field. Git may also set it: that value seeds
+    the card's creation, and the live value is kept afterwards (``normalize``)."""
+    for card in data.cards:
+        doc = data.documents[card.file]
+        for i, dotted in enumerate(card.ignore):
+            parts = dotted.split(".")
+            if not _content_schema_has(tuple(parts)):
+                yield at(
+                    doc,
+                    ("ignore", i),
+                    f"'{dotted}' is not a field of model card content" + _content_suggestion(parts),
+                    "ignore-path",
+                )
+
+
+def _content_schema_has(parts: tuple[str, ...]) -> bool:
+    return _schema_properties(parts[:-1]) is not None and parts[-1] in (
+        _schema_properties(parts[:-1]) or {}
+    )
+
+
+@cache
+def _schema_properties(parts: tuple[str, ...]) -> dict[str, object] | None:
+    """The ``properties`` of the content schema object at ``parts`` (following $refs)."""
+    root = load_schema(Kind.CONTENT)
+    node: dict[str, object] = root
+    for part in parts:
+        props = resolve_ref(root, node).get("properties")
+        if not isinstance(props, dict) or part not in props:
+            return None
+        node = props[part]
+    props = resolve_ref(root, node).get("properties")
+    return props if isinstance(props, dict) else None
+
+
+def _content_suggestion(parts: list[str]) -> str:
+    known = list(_schema_properties(tuple(parts[:-1])) or {})
+    close = difflib.get_close_matches(parts[-1], known, n=1)
+    return f": did you mean '{'.'.join([*parts[:-1], close[0]])}'?" if close else ""

@@ -1,0 +1,102 @@
+"""Rules about reconciler.yaml: region, account IDs, roles and permission names."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import cache
+
+from botocore.loaders import create_loader
+from botocore.regions import EndpointResolver
+
+from reconciler.common.arns import AWS_MANAGED_PERMISSIONS
+from reconciler.common.diagnostics import Diagnostic
+from reconciler.validate.rules.base import Rule, RuleInput, at
+
+
+@cache
+def known_regions() -> frozenset[str]:
+    """Regions where botocore knows SageMaker, from its bundled endpoint data (no network)."""
+    resolver = EndpointResolver(create_loader().load_data("endpoints"))
+    names: set[str] = set()
+    for partition in resolver.get_available_partitions():
+        # SageMaker's endpoint prefix in botocore's service model is "api.sagemaker".
+        names.update(resolver.get_available_endpoints("api.sagemaker", partition_name=partition))
+    return frozenset(names)
+
+
+def region_known(data: RuleInput) -> Iterator[Diagnostic]:
+    """Each target's region must be one where SageMaker exists."""
+    if data.config is None or data.config_doc is None:
+        return
+    for target in data.config.targets.values():
+        if target.region not in known_regions():
+            yield at(
+                data.config_doc,
+                (*target.path, "region"),
+                f"'{target.region}' is not a region where "
+                "SageMaker is available (per the installed botocore): check the spelling, "
+                "or upgrade boto3 if the region is new",
+                "region",
+            )
+
+
+def roles_match_accounts(data: RuleInput) -> Iterator[Diagnostic]:
+    """A role_arn must belong to the account it is declared for."""
+    config, doc = data.config, data.config_doc
+    if config is None or doc is None:
+        return
+    owners: list[tuple[tuple[str, ...], str, str | None]] = [
+        ((*t.path, "card_account", key), t.card_account_id, role)
+        for t in config.targets.values()
+        for key, role in (("role_arn", t.card_role_arn), ("plan_role_arn", t.plan_role_arn))
+    ]
+    owners += [
+        (("accounts", a.name, "role_arn"), a.id, a.role_arn) for a in config.accounts.values()
+    ]
+    for path, account_id, role in owners:
+        if role and role.split(":")[4] != account_id:
+            yield at(
+                doc,
+                path,
+                f"role {role} is in account {role.split(':')[4]}, "
+                f"not {account_id}: use a role of account {account_id}",
+                "role-account",
+            )
+
+
+def account_ids_unique(data: RuleInput) -> Iterator[Diagnostic]:
+    """Each account ID is named once, and the card account is not a share target (with
+    targets:, a share target may be another target's card account)."""
+    config, doc = data.config, data.config_doc
+    if config is None or doc is None:
+        return
+    seen = {} if config.declares_targets else {config.card_account_id: "card_account"}
+    for account in config.accounts.values():
+        if account.id in seen:
+            yield at(
+                doc,
+                ("accounts", account.name, "id"),
+                f"account {account.id} is already "
+                f"declared as '{seen[account.id]}': give each account one name",
+                "account-id",
+            )
+        seen.setdefault(account.id, account.name)
+
+
+def permission_names_free(data: RuleInput) -> Iterator[Diagnostic]:
+    """Customer-managed permission names must not shadow AWS managed ones."""
+    config, doc = data.config, data.config_doc
+    if config is None or doc is None:
+        return
+    for name in config.permissions:
+        if name in AWS_MANAGED_PERMISSIONS:
+            yield at(
+                doc,
+                ("permissions", name),
+                f"'{name}' is the name of an AWS managed permission: choose another name",
+                "permission-name",
+                key=True,
+            )
+
+
+RULES: list[Rule] = [region_known, roles_match_accounts, account_ids_unique, permission_names_free]

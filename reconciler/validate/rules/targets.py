@@ -1,0 +1,180 @@
+"""Rules about targets: their declaration in reconciler.yaml, the targets card and share
+files name, shares whose cards belong to their targets, hubs, and replica names."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterator
+
+from reconciler.common.diagnostics import Diagnostic
+from reconciler.desired.model import CardSpec, ShareSpec, TargetSpec
+from reconciler.desired.targets import belongs
+from reconciler.validate.rules.base import Rule, RuleInput, at
+from reconciler.validate.rules.shares import names_replica, share_targets
+
+CARD_NAME = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
+MAX_CARD_NAME = 63
+
+
+def targets_or_top_level(data: RuleInput) -> Iterator[Diagnostic]:
+    """``targets:`` replaces the top-level region and card_account; both is ambiguous."""
+    doc = data.config_doc
+    if doc is None or not isinstance(doc.data, dict) or "targets" not in doc.data:
+        return
+    for key in ("region", "card_account"):
+        if key in doc.data:
+            yield at(
+                doc,
+                (key,),
+                f"'{key}' is set beside targets:, where each target has its own: move it "
+                "into the targets that use it",
+                "targets",
+                key=True,
+            )
+
+
+def target_names_known(data: RuleInput) -> Iterator[Diagnostic]:
+    """Every name under a card's or share's ``targets:`` is a target of reconciler.yaml."""
+    if data.config is None:
+        return
+    config = data.config
+    known = sorted(config.targets) if config.declares_targets else []
+    items: tuple[CardSpec | ShareSpec, ...] = (*data.cards, *data.shares)
+    for item in items:
+        for i, name in enumerate(item.targets):
+            if name in known:
+                continue
+            close = difflib.get_close_matches(name, known, n=1)
+            hint = (
+                f"did you mean '{close[0]}'?"
+                if close
+                else f"known: {', '.join(known)}"
+                if known
+                else "reconciler.yaml declares no targets: remove targets: here"
+            )
+            yield at(
+                data.documents[item.file],
+                ("targets", i),
+                f"unknown target '{name}': {hint}",
+                "target",
+            )
+
+
+def hubs_valid(data: RuleInput) -> Iterator[Diagnostic]:
+    """A hub is another declared target, and is not itself a spoke."""
+    config, doc = data.config, data.config_doc
+    if config is None or doc is None:
+        return
+    for target in config.targets.values():
+        if target.hub is None:
+            continue
+        hub = config.targets.get(target.hub)
+        close = difflib.get_close_matches(target.hub, sorted(config.targets), n=1)
+        problem = (
+            f"unknown target '{target.hub}'" + (f" (did you mean '{close[0]}'?)" if close else "")
+            if hub is None
+            else "a target cannot be its own hub"
+            if hub.name == target.name
+            else f"'{hub.name}' is itself a spoke of '{hub.hub}': a hub holds no hub"
+            if hub.hub
+            else None
+        )
+        if problem:
+            yield at(doc, (*target.path, "hub"), f"{problem}: name a hub target", "hub")
+
+
+def target_accounts_unique(data: RuleInput) -> Iterator[Diagnostic]:
+    """Two targets never manage the same card account in the same region."""
+    config, doc = data.config, data.config_doc
+    if config is None or doc is None:
+        return
+    seen: dict[tuple[str, str], str] = {}
+    for name, target in sorted(config.targets.items()):
+        key = (target.card_account_id, target.region)
+        if key in seen:
+            yield at(
+                doc,
+                (*target.path, "card_account", "id"),
+                f"target '{seen[key]}' already manages account {key[0]} in {key[1]}: "
+                "give each account and region one target",
+                "target-account",
+            )
+        seen.setdefault(key, name)
+
+
+def share_cards_in_target(data: RuleInput) -> Iterator[Diagnostic]:
+    """A card a share names belongs to every target of the share (or is a replica there)."""
+    if data.config is None or not data.config.declares_targets:
+        return
+    cards = {c.name: c for c in data.cards}
+    for share in data.shares:
+        for i, name in enumerate(share.card_names):
+            card = cards.get(name)
+            if card is None:
+                continue
+            for target in share_targets(data.config, share):
+                if belongs(card, target.name) or names_replica(data, share, name):
+                    continue
+                yield at(
+                    data.documents[share.file],
+                    ("cards", "names", i),
+                    f"card '{name}' is not in target '{target.name}', where this share is "
+                    f"(it is in {', '.join(card.targets)}): limit the share with targets:, "
+                    "or add the target to the card",
+                    "target-card",
+                )
+
+
+def replica_names_fit(data: RuleInput) -> Iterator[Diagnostic]:
+    """The replica of each spoke card declared in git has a valid name in its hub, and no
+    other card of the hub has that name."""
+    config = data.config
+    if config is None:
+        return
+    for hub in [t for t in config.targets.values() if config.spokes_of(t.name)]:
+        taken = _hub_names(data, hub)
+        for spoke in config.spokes_of(hub.name):
+            for card in (c for c in data.cards if belongs(c, spoke.name)):
+                problem = replica_problem(spoke, card.name, hub.name, taken)
+                if problem:
+                    yield at(data.documents[card.file], ("name",), problem, "replica-name")
+                taken.setdefault(spoke.replica_of(card.name), f"the replica of {card.file}")
+
+
+def replica_problem(spoke: TargetSpec, card: str, hub: str, taken: dict[str, str]) -> str | None:
+    """Why ``card`` of ``spoke`` cannot be replicated in ``hub`` under its replica name."""
+    name = spoke.replica_of(card)
+    remedy = f"shorten the card's name, or set replica_name for target '{spoke.name}'"
+    if len(name) > MAX_CARD_NAME:
+        return (
+            f"its replica in hub '{hub}' would be named '{name}' ({len(name)} characters); "
+            f"SageMaker allows {MAX_CARD_NAME}: {remedy}"
+        )
+    if not CARD_NAME.fullmatch(name):
+        return (
+            f"its replica in hub '{hub}' would be named '{name}', which is not a model card "
+            f"name (letters, digits and hyphens): {remedy}"
+        )
+    if name in taken:
+        return f"its replica in hub '{hub}' would be named '{name}', like {taken[name]}: {remedy}"
+    return None
+
+
+def _hub_names(data: RuleInput, hub: TargetSpec) -> dict[str, str]:
+    """Names of the hub's own cards (and their previous names), with where each is from."""
+    taken: dict[str, str] = {}
+    for card in (c for c in data.cards if belongs(c, hub.name)):
+        for name in (card.name, *card.previous_names):
+            taken.setdefault(name, f"the hub's card in {card.file}")
+    return taken
+
+
+RULES: list[Rule] = [
+    targets_or_top_level,
+    target_names_known,
+    hubs_valid,
+    target_accounts_unique,
+    share_cards_in_target,
+    replica_names_fit,
+]

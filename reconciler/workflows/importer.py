@@ -1,0 +1,198 @@
+"""`reconciler import`: write live cards and shares that git does not have yet into YAML.
+
+Files are built from what AWS says (cards confirmed with DescribeModelCard), in the key
+order of the schemas, block style, long text as block scalars. Nothing is written to AWS:
+the next apply adopts an imported resource by adding the ownership tags, and the plan after
+an import is empty. Existing files are never overwritten.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from reconciler.common.arns import AWS_MANAGED_PERMISSIONS, Arns
+from reconciler.common.errors import ReconcilerError
+from reconciler.common.names import REPLICA_OF
+from reconciler.desired.model import Config, DesiredState
+from reconciler.live.model import LiveCard, LiveShare, active_entities, is_replica
+from reconciler.normalize.state import user_tags
+from reconciler.run.pipeline import PlanRun
+from reconciler.validate.schemas import Kind, load_schema, resolve_ref
+from reconciler.workflows.yamlwrite import dump, styled
+
+
+@dataclass(kw_only=True)
+class ImportResult:
+    written: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # "name: why" (nothing to do)
+    failed: list[str] = field(default_factory=list)  # "name: why" (named but impossible)
+    notes: list[str] = field(default_factory=list)  # what the next plan will do with them
+
+
+def card_document(card: LiveCard, config: Config) -> dict[str, Any]:
+    """A card file's data, in the card schema's key order."""
+    doc: dict[str, Any] = {"name": card.name, **_targets(config), "status": card.status}
+    if card.kms_key_id:
+        doc["kms_key_id"] = card.kms_key_id
+    tags = user_tags(card.tags, config.ownership)
+    if tags:
+        doc["tags"] = dict(sorted(tags.items()))
+    doc["content"] = schema_ordered(card.content)
+    return doc
+
+
+def _targets(config: Config) -> dict[str, list[str]]:
+    """With targets: in reconciler.yaml, an imported file belongs to the target read."""
+    return {"targets": [config.target]} if config.declares_targets else {}
+
+
+def schema_ordered(content: Mapping[str, Any]) -> Any:
+    """Content with keys in the order the content schema lists them (others after, sorted)."""
+    root = load_schema(Kind.CONTENT)
+    return _order(content, root, root)
+
+
+def _order(value: Any, node: dict[str, Any], root: dict[str, Any]) -> Any:
+    node = resolve_ref(root, node)
+    if isinstance(value, Mapping):
+        props = node.get("properties", {})
+        keys = [k for k in props if k in value] + sorted(k for k in value if k not in props)
+        extra = node.get("additionalProperties")
+        return {
+            k: _order(value[k], props.get(k, extra if isinstance(extra, dict) else {}), root)
+            for k in keys
+        }
+    if isinstance(value, list):
+        items = node.get("items", {})
+        return [_order(v, items if isinstance(items, dict) else {}, root) for v in value]
+    return value
+
+
+def share_document(share: LiveShare, config: Config, arns: Arns) -> dict[str, Any]:
+    """A share file's data; raises when the share cannot be expressed in the repository."""
+    names = {a.id: n for n, a in config.accounts.items()}
+    principals = sorted(names.get(p, p) for p in active_entities(share.principals))
+    prefix = arns.card("")
+    cards = sorted(a.removeprefix(prefix) for a in active_entities(share.resources))
+    if any(c.startswith("arn:") for c in cards):
+        raise ReconcilerError(
+            f"share {share.name} holds resources that are not this "
+            "account's model cards in this region"
+        )
+    doc: dict[str, Any] = {
+        "name": share.name,
+        **_targets(config),
+        "principals": principals,
+        "cards": {"names": cards},
+        "permission": _permission_name(share, config, arns),
+    }
+    if share.allow_external_principals:
+        doc["allow_external_principals"] = True
+    tags = user_tags(share.tags, config.ownership)
+    if tags:
+        doc["tags"] = dict(sorted(tags.items()))
+    return doc
+
+
+def _permission_name(share: LiveShare, config: Config, arns: Arns) -> str:
+    known = {arns.permission(n): n for n in (*AWS_MANAGED_PERMISSIONS, *config.permissions)}
+    if len(share.permission_arns) != 1 or share.permission_arns[0] not in known:
+        raise ReconcilerError(
+            f"share {share.name} uses permission {', '.join(share.permission_arns) or 'none'}",
+            hint="declare it under permissions: in reconciler.yaml first",
+        )
+    return known[share.permission_arns[0]]
+
+
+def import_live(
+    run: PlanRun, repo: Path, names: list[str], everything: bool, shares: bool
+) -> ImportResult:
+    """Write files for the selected live cards (and shares) that git does not declare.
+
+    ``run.live`` must hold the cards as DescribeModelCard reported them (the pipeline
+    confirms them); this module only writes the repository."""
+    result = ImportResult()
+    for card in _cards_to_import(run, names, everything, result):
+        _write(
+            repo / "cards" / f"{card.name}.yaml",
+            card_document(card, run.state.config),
+            f"# Imported from {card.arn} (version {card.version}) on {date.today().isoformat()}.\n",
+            result,
+        )
+        result.notes += _joins(run.state, card)
+    if shares:
+        _import_shares(run, repo, result)
+    return result
+
+
+def _joins(state: DesiredState, card: LiveCard) -> list[str]:
+    """The shares in git that will take the imported card in, by its status."""
+    joining = sorted(s.name for s in state.shares.values() if card.status in s.card_statuses)
+    if not joining:
+        return []
+    return [
+        f"{card.name} ({card.status}) will join {', '.join(joining)}, which select "
+        f"{card.status} cards: the next plan shows the association"
+    ]
+
+
+def _cards_to_import(
+    run: PlanRun, names: list[str], everything: bool, result: ImportResult
+) -> list[LiveCard]:
+    live, state = run.live.cards, run.state
+    wanted = sorted(live) if everything else names
+    picked = []
+    for name in wanted:
+        reason = _why_not(name, live, state)
+        if reason:
+            nothing_to_do = everything or reason.startswith("already declared")
+            (result.skipped if nothing_to_do else result.failed).append(f"{name}: {reason}")
+        else:
+            picked.append(live[name])
+    return picked
+
+
+def _why_not(name: str, live: Mapping[str, LiveCard], state: DesiredState) -> str | None:
+    if name in state.cards:
+        return f"already declared in {state.cards[name].file}"
+    if name not in live:
+        return "no such model card in the account"
+    pattern = state.config.kept_out_of_git(name)
+    if pattern is not None:
+        return f"kept out of git by reconciler.yaml (unmanaged.cards: '{pattern}')"
+    if live[name].processing_status:
+        return f"being deleted ({live[name].processing_status})"
+    if is_replica(live[name], state.config.ownership):
+        return f"a replica of {live[name].tags[REPLICA_OF]}, kept from its spoke"
+    return None
+
+
+def _import_shares(run: PlanRun, repo: Path, result: ImportResult) -> None:
+    arns = Arns.for_config(run.state.config)
+    for name, share in sorted(run.live.shares.items()):
+        if name in run.state.shares:
+            continue
+        try:
+            doc = share_document(share, run.state.config, arns)
+        except ReconcilerError as e:
+            result.skipped.append(f"share {name}: {e}")
+            continue
+        _write(
+            repo / "shares" / f"{name}.yaml",
+            doc,
+            f"# Imported from {share.arn} on {date.today().isoformat()}.\n",
+            result,
+        )
+
+
+def _write(path: Path, doc: dict[str, Any], header: str, result: ImportResult) -> None:
+    if path.exists():  # e.g. another target's card of the same name
+        result.skipped.append(f"{path.name}: file exists; not overwritten")
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(dump(styled(doc), header), encoding="utf-8")
+    result.written.append(f"{path.parent.name}/{path.name}")  # relative to the repository

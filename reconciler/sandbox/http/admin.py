@@ -19,6 +19,7 @@ from typing import Any, Protocol
 from werkzeug.wrappers import Response
 
 from reconciler.sandbox.config import Organization, SandboxConfig
+from reconciler.sandbox.declared import provider_from, role_from
 from reconciler.sandbox.faults import FaultInjector, FaultSettings
 
 PREFIX = "/_sandbox/"
@@ -50,6 +51,12 @@ def config_from_dict(raw: Mapping[str, Any]) -> SandboxConfig:
     """A SandboxConfig from its JSON form; unknown keys are an error."""
     data = dict(raw)
     org_raw = data.pop("organization", None)
+    if "roles" in data:
+        data["roles"] = tuple(role_from(r) for r in data["roles"])
+    if "oidc_providers" in data:
+        data["oidc_providers"] = tuple(provider_from(p) for p in data["oidc_providers"])
+    if "oidc_issuers" in data:
+        data["oidc_issuers"] = tuple(data["oidc_issuers"])
     known = set(SandboxConfig.__dataclass_fields__) - {"organization"}
     if set(data) - known:
         unknown = sorted(set(data) - known)

@@ -95,9 +95,11 @@ ONLY_WITH_AUDIT = frozenset(
     }
 )
 NOT_OPERATIONS = frozenset({"meta", "exceptions", "get_paginator", "get_waiter", "can_paginate"})
+# KMS actions of the example repository's policies (no card there names a key: apply's key
+# statements appear only for cards that do, tested below).
 KMS_ACTIONS = {
     "plan": ["kms:Decrypt"],
-    "apply": ["kms:Decrypt", "kms:GenerateDataKey"],
+    "apply": ["kms:Decrypt"],
     "verify": ["kms:Decrypt"],
 }
 
@@ -209,7 +211,46 @@ def test_apply_policy_writes_only_what_it_owns(cli: Cli, project_root: Path) -> 
         "ram:PermissionResourceType": "sagemaker:ModelCard",
     }
     assert found["AttachModelCardPermissions"]["Resource"] == sorted([PERMISSIONS, *AWS_MANAGED])
-    assert found["EncryptAndDecryptModelCards"]["Resource"] == KEYS
+    assert found["DecryptModelCards"]["Resource"] == KEYS
+    # No card of the example names a key: no statement for writing encrypted cards.
+    assert not [sid for sid in found if "ModelCardKey" in sid or sid.startswith("Encrypt")]
+
+
+def test_apply_policy_carries_kms_statements_only_for_the_keys_cards_name(
+    cli: Cli, example_repo: Path
+) -> None:
+    other = "arn:aws:kms:us-east-1:999999999999:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    card = example_repo / "cards" / "Customer-Churn-Model-Card.yaml"
+    text = card.read_text(encoding="utf-8")
+    card.write_text(text.replace("status:", "kms_key_id: alias/model-cards\nstatus:", 1))
+    fraud = example_repo / "cards" / "Fraud-Model-Card.yaml"
+    fraud.write_text(
+        f"name: Fraud-Model-Card\nstatus: Draft\nkms_key_id: {other}\n"
+        "content:\n  model_overview:\n    model_owner: someone\n",
+        encoding="utf-8",
+    )
+    result = cli("iam-policy", "--role", "apply", "--repo", str(example_repo))
+    assert result.exit_code == 0, result.stderr
+    found = statements(json.loads(result.stdout))
+    via = {"kms:ViaService": "sagemaker.us-east-1.amazonaws.com"}
+    aliased = {"ForAnyValue:StringEquals": {"kms:ResourceAliases": ["alias/model-cards"]}}
+    assert found["DescribeModelCardKeys"]["Resource"] == other
+    assert found["DescribeModelCardKeys"]["Condition"] == {"StringEquals": via}
+    assert found["LetSageMakerGrantModelCardKeys"]["Action"] == ["kms:CreateGrant"]
+    assert found["LetSageMakerGrantModelCardKeys"]["Condition"] == {
+        "StringEquals": via,
+        "Bool": {"kms:GrantIsForAWSResource": "true"},
+    }
+    # another account's key: reading it needs Decrypt here too
+    assert found["EncryptModelCards"]["Action"] == ["kms:Decrypt", "kms:GenerateDataKey"]
+    assert found["RetireModelCardKeyGrants"]["Action"] == ["kms:RetireGrant"]
+    assert found["DescribeModelCardKeysByAlias"]["Resource"] == KEYS
+    assert found["DescribeModelCardKeysByAlias"]["Condition"] == {"StringEquals": via, **aliased}
+    assert found["EncryptModelCardsByAlias"]["Action"] == ["kms:GenerateDataKey"]
+    assert found["EncryptModelCardsByAlias"]["Condition"]["StringLike"] == {
+        "kms:EncryptionContext:aws:sagemaker:model-card-arn": CARDS
+    }
+    assert found["RetireModelCardKeyGrantsByAlias"]["Condition"] == {"StringEquals": via, **aliased}
 
 
 def test_verify_policy_reads_the_card_accounts_shares(cli: Cli, project_root: Path) -> None:

@@ -89,11 +89,13 @@ Scoping decisions:
   (``ram:ShareOwnerAccountId``), reads the card account's shares and permissions, and
   describes only the card account's model cards.
 - KMS: a card may name a customer managed key (``kms_key_id``), and plan reads every card of
-  the account, unmanaged ones too, so the policies always carry the KMS actions SageMaker
-  performs on the caller's behalf: Decrypt to read (plan, verify), Decrypt and
-  GenerateDataKey to write (apply). They are scoped to the card account's keys in the
-  region, to calls made through SageMaker (``kms:ViaService``), and to model card encryption
-  contexts of the card account (``kms:EncryptionContext:aws:sagemaker:model-card-arn``).
+  the account, unmanaged ones too, so the policies always carry Decrypt, which SageMaker
+  performs on the caller's behalf to read a card (plan, apply, verify). It is scoped to the
+  card account's keys in the region, to calls made through SageMaker (``kms:ViaService``),
+  and to model card encryption contexts of the card account
+  (``kms:EncryptionContext:aws:sagemaker:model-card-arn``). What writing an encrypted card
+  needs (DescribeKey, CreateGrant, GenerateDataKey, RetireGrant) is printed for apply only
+  when a card names a key, for the keys the cards name (``iam.kms``).
 """
 
 from __future__ import annotations
@@ -107,6 +109,7 @@ from reconciler.common.errors import ReconcilerError
 from reconciler.desired.model import Config, DesiredState
 from reconciler.diff.shares import resolved_principals
 from reconciler.iam.audit import audit_reads, audit_writes
+from reconciler.iam.kms import key_statements
 
 Statement = dict[str, Any]
 Condition = dict[str, dict[str, Any]]
@@ -418,12 +421,8 @@ def apply_statements(s: Scope, state: DesiredState) -> list[Statement]:
         *permission_writes(s),
         *share_writes(s),
         *assume,
-        statement(
-            "EncryptAndDecryptModelCards",
-            ["kms:Decrypt", "kms:GenerateDataKey"],
-            s.keys,
-            s.via_sagemaker(),
-        ),
+        statement("DecryptModelCards", ["kms:Decrypt"], s.keys, s.via_sagemaker()),
+        *key_statements(s, state),
     ]
 
 

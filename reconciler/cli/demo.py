@@ -317,8 +317,9 @@ class Demo:
 
 
 @contextmanager
-def card_account_credentials(endpoint: str) -> Iterator[None]:
-    """Ambient credentials of the sandbox's card account, for this process only."""
+def card_account_credentials(sandbox: Any) -> Iterator[None]:
+    """Ambient credentials of the sandbox's card account (a session of its SandboxAdmin
+    role, as CI's are a role session), for this process only."""
     keys = (
         "AWS_ENDPOINT_URL",
         "AWS_ACCESS_KEY_ID",
@@ -330,11 +331,13 @@ def card_account_credentials(endpoint: str) -> Iterator[None]:
     saved = {k: os.environ.get(k) for k in keys}
     for key in ("AWS_SESSION_TOKEN", "AWS_PROFILE"):
         os.environ.pop(key, None)
+    creds = sandbox.credentials(CARD_ACCOUNT)
     os.environ.update(
         {
-            "AWS_ENDPOINT_URL": endpoint,
-            "AWS_ACCESS_KEY_ID": "testing",
-            "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_ENDPOINT_URL": sandbox.endpoint,
+            "AWS_ACCESS_KEY_ID": creds["AccessKeyId"],
+            "AWS_SECRET_ACCESS_KEY": creds["SecretAccessKey"],
+            "AWS_SESSION_TOKEN": creds["SessionToken"],
             "AWS_DEFAULT_REGION": "us-east-1",
         }
     )
@@ -360,15 +363,22 @@ def copy_example(source: Path, target: Path) -> Path:
 
 
 def run_demo(source: Path, say: Callable[[str], None]) -> None:
-    """Start a sandbox shaped like the example's accounts and walk the lifecycle."""
-    from reconciler.sandbox import Organization, Sandbox, SandboxConfig
+    """Start a sandbox shaped like the example's accounts (``sandbox/accounts.yaml``: the
+    Organization and the roles that exist, such as dev's DataScientist) and walk the
+    lifecycle."""
+    from reconciler.sandbox import Organization, Sandbox, SandboxConfig, load_config
 
+    accounts = source / "sandbox" / "accounts.yaml"
     org = Organization(management_account=CARD_ACCOUNT, members=frozenset({TEST, PROD}))
-    config = SandboxConfig(default_account=CARD_ACCOUNT, organization=org)
+    config = (
+        load_config(accounts)
+        if accounts.is_file()
+        else SandboxConfig(default_account=CARD_ACCOUNT, organization=org)
+    )
     with (
         tempfile.TemporaryDirectory(prefix="reconciler-demo-") as tmp,
         Sandbox(config) as sandbox,
-        card_account_credentials(sandbox.endpoint),
+        card_account_credentials(sandbox),
     ):
         say(
             f"Sandbox at {sandbox.endpoint}: card account {CARD_ACCOUNT}; Organization "

@@ -85,6 +85,36 @@ def sandbox_config() -> Any:
 
 
 @pytest.fixture
+def trusted_role(sandbox: Any) -> Callable[..., str]:
+    """``trusted_role(account, name, trusted="111111111111", policy=None)``: create a role
+    the way users do, trusted by ``trusted``'s principals (with their own permission to
+    assume it) and allowed ``policy`` (by default everything: for tests about something
+    other than least privilege); returns its ARN."""
+    import json
+
+    everything = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}],
+    }
+
+    def make(account: str, name: str, trusted: str = "111111111111", policy: Any = None) -> str:
+        statement = {
+            "Effect": "Allow",
+            "Principal": {"AWS": f"arn:aws:iam::{trusted}:root"},
+            "Action": "sts:AssumeRole",
+        }
+        iam = sandbox.client("iam", account)
+        document = json.dumps({"Version": "2012-10-17", "Statement": [statement]})
+        arn: str = iam.create_role(RoleName=name, AssumeRolePolicyDocument=document)["Role"]["Arn"]
+        iam.put_role_policy(
+            RoleName=name, PolicyName="main", PolicyDocument=json.dumps(policy or everything)
+        )
+        return arn
+
+    return make
+
+
+@pytest.fixture
 def card_account_env(sandbox: Any, monkeypatch: pytest.MonkeyPatch) -> str:
     """Ambient credentials for the sandbox's default (card) account: a session of its
     SandboxAdmin role, as CI's would be a role session; returns the endpoint.

@@ -50,9 +50,12 @@ def card_text(name: str, target: str, owner: str, status: str = "Draft") -> str:
 
 
 @pytest.fixture
-def repo(tmp_path: Path, card_account_env: str) -> Path:
+def repo(tmp_path: Path, card_account_env: str, trusted_role: Callable[..., str]) -> Path:
     """A git card in spoke eu, and a hub share of eu's replica (by name) and of every
-    PendingReview card and replica (by status)."""
+    PendingReview card and replica (by status). Each spoke's ``reconciler`` role trusts
+    the hub account."""
+    for spoke in (EU, US):
+        trusted_role(spoke, "reconciler")
     root = tmp_path / "repo"
     (root / "cards").mkdir(parents=True)
     (root / "shares").mkdir()

@@ -79,6 +79,36 @@ def card(name: str, status: str = "Draft", extra: str = "") -> str:
     )
 
 
+def card_key_policy() -> dict[str, Any]:
+    """The card account's key: its own IAM policies decide for it, and the target accounts
+    may decrypt its model cards through SageMaker (the SageMaker cross-account guide's
+    statement, for each target account's IAM policies to grant on)."""
+    cards = f"arn:aws:sagemaker:us-east-1:{OWNER}:model-card/*"
+    consumers = {
+        "Sid": "ModelCardConsumers",
+        "Effect": "Allow",
+        "Principal": {"AWS": [f"arn:aws:iam::{a}:root" for a in TARGETS]},
+        "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
+        "Resource": "*",
+        "Condition": {
+            "StringEquals": {"kms:ViaService": "sagemaker.us-east-1.amazonaws.com"},
+            "StringLike": {"kms:EncryptionContext:aws:sagemaker:model-card-arn": cards},
+        },
+    }
+    own = {
+        "Sid": "EnableIamPolicies",
+        "Effect": "Allow",
+        "Principal": {"AWS": f"arn:aws:iam::{OWNER}:root"},
+        "Action": "kms:*",
+        "Resource": "*",
+    }
+    return {"Version": "2012-10-17", "Statement": [own, consumers]}
+
+
+def allow_statement(action: str, resource: str) -> dict[str, Any]:
+    return {"Effect": "Allow", "Action": action, "Resource": resource}
+
+
 def use_role(repo: Path, name: str) -> None:
     """Point card_account.role_arn at one of the card account's roles."""
     text = (repo / "reconciler.yaml").read_text(encoding="utf-8")
@@ -163,12 +193,16 @@ def lifecycle(
     )
     repo, run = example_repo, Run(cli, example_repo)
     kms = aws("kms")
-    key = kms.create_key()["KeyMetadata"]["Arn"]
+    key = kms.create_key(Policy=json.dumps(card_key_policy()))["KeyMetadata"]["Arn"]
     kms.create_alias(AliasName="alias/model-cards", TargetKeyId=key)
     # Archived, so in no share: a replaced card that is shared fails its disassociation
     # (the card is deleted before the share step runs).
     write(repo, "cards/Fraud-Model-Card.yaml", card("Fraud-Model-Card", "Archived"))
-    write(repo, "cards/Spare-Model-Card.yaml", card("Spare-Model-Card"))
+    write(
+        repo,
+        "cards/Spare-Model-Card.yaml",
+        card("Spare-Model-Card", "Draft", "kms_key_id: alias/model-cards\n"),
+    )
     write(
         repo,
         "cards/Secret-Model-Card.yaml",
@@ -326,13 +360,19 @@ def test_a_policy_without_a_statement_fails_naming_the_missing_action(
 
 
 def test_with_a_card_account_role_every_call_is_made_as_that_role(
-    card_account_env: str, sandbox: Any
+    card_account_env: str, sandbox: Any, aws: Callable[..., Any]
 ) -> None:
     """The STS client that assumed card_account.role_arn belongs to the ambient identity:
-    the account check, and assuming consumer roles, must use the role's own."""
+    the account check, and assuming consumer roles, must use the role's own (the consumer
+    role trusts only the deployer's account, so the ambient identity could not)."""
     from reconciler.aws.session import AwsSession, AwsSettings
 
-    role = f"arn:aws:iam::{TARGETS[1]}:role/CardAccountDeployer"
+    reader = f"arn:aws:iam::{TARGETS[2]}:role/{READER}"
+    assume = {"Version": "2012-10-17", "Statement": [allow_statement("sts:AssumeRole", reader)]}
+    role = create_role(aws, TARGETS[1], "CardAccountDeployer", assume)
+    aws("iam", account=TARGETS[2]).create_role(
+        RoleName=READER, AssumeRolePolicyDocument=trust(f"arn:aws:iam::{TARGETS[1]}:root")
+    )
     session = AwsSession(
         AwsSettings(region="us-east-1", endpoint_url=sandbox.endpoint, role_arn=role)
     )
@@ -365,8 +405,9 @@ def test_the_consumer_guard_keeps_shared_cards_read_only_whatever_the_share_allo
         "Version": "2012-10-17",
         "Statement": [{"Effect": "Allow", "Action": "sagemaker:*", "Resource": "*"}],
     }
-    for name in ("Editor", "GuardedEditor"):
-        iam.create_role(RoleName=name, AssumeRolePolicyDocument=trust(f"arn:aws:iam::{OWNER}:root"))
+    for name in ("Editor", "GuardedEditor"):  # people of the test account
+        people = trust(f"arn:aws:iam::{TARGETS[1]}:root")
+        iam.create_role(RoleName=name, AssumeRolePolicyDocument=people)
         iam.put_role_policy(RoleName=name, PolicyName="all", PolicyDocument=json.dumps(everything))
     arn = iam.create_policy(PolicyName="guard", PolicyDocument=json.dumps(guard))["Policy"]["Arn"]
     iam.put_role_permissions_boundary(RoleName="GuardedEditor", PermissionsBoundary=arn)

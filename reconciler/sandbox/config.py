@@ -8,6 +8,7 @@ enforcement off). The roles and OIDC providers the sandbox starts with are ``dec
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,17 @@ class Organization:
     root_id: str = "r-sb01"
     # OU id -> member accounts directly or indirectly under it
     units: dict[str, frozenset[str]] = field(default_factory=dict)
+    # Service control policies by what they are attached to: the root id, an OU id or an
+    # account id -> policy documents (``iam.source``; a level without any is FullAWSAccess).
+    scps: dict[str, tuple[Mapping[str, Any], ...]] = field(default_factory=dict)
+
+    def scp_levels(self, account: str) -> list[str]:
+        """The root, the OUs holding ``account`` and the account: where SCPs that limit its
+        principals can be attached (none for the management account, which SCPs spare)."""
+        if account == self.management_account or account not in self.members:
+            return []
+        units = [ou for ou, members in self.units.items() if account in members]
+        return [self.root_id, *units, account]
 
     @property
     def arn(self) -> str:
@@ -156,5 +168,6 @@ def _organization(org_raw: Any) -> Organization | None:
             members=frozenset(str(a) for a in org_raw.get("members", [])),
             ram_sharing_enabled=bool(org_raw.get("ram_sharing_enabled", True)),
             units={k: frozenset(str(a) for a in v) for k, v in org_raw.get("units", {}).items()},
+            scps={str(k): tuple(v) for k, v in (org_raw.get("scps") or {}).items()},
         )
     return org

@@ -1,8 +1,9 @@
 """``IamEnforcer``: the sandbox's policy check before SageMaker, RAM, S3, KMS (through
 SageMaker), CloudTrail and STS act.
 
-Who is checked: every caller while ``SandboxConfig.iam_enforcement`` is on. A role session
-is held to its role's policies (``source``: a role that does not exist allows nothing; the
+Who is checked: every caller while ``SandboxConfig.iam_enforcement`` is on. Service control
+policies of the declared Organization limit the principals of member accounts. A role
+session is held to its role's policies (``source``: a role that does not exist allows nothing; the
 declared all-powerful roles allow everything), its permissions boundary and its session
 policies; an IAM user to its own and its groups' policies; the account root to no IAM
 policy (as in AWS; resource-based policies such as key policies still apply to it).
@@ -79,6 +80,8 @@ def cannot_evaluate(error: Unevaluable) -> AwsError:
 def _limits(policies: PrincipalPolicies) -> Iterator[tuple[str, Statements]]:
     """(layer, statements) of the caller's own policies, each layer named as IAM's messages
     name it; the account root has no identity layer."""
+    for level in policies.scps:
+        yield "a service control policy", level
     if policies.identity is not None:
         yield "an identity-based policy", policies.identity
     if policies.boundary is not None:

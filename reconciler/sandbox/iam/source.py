@@ -6,9 +6,11 @@ attached customer-managed policies at their default version, permissions boundar
 trust policy), else the one the configuration declares there (``declared``), else none:
 a session of a role that does not exist is allowed nothing. An IAM user's policies are its
 inline and attached policies and those of its groups. The account root is not limited by
-IAM policies. Parsed role policies are cached per role ARN; the front calls ``invalidate``
-on every IAM write and the sandbox on reset and reconfigure, so a change applies to the
-next request. Also: KMS key policies, aliases and tags, and which account owns a resource.
+IAM policies. The service control policies of the Organization the configuration declares
+limit every principal of a member account, its root too. Parsed role policies are cached
+per role ARN; the front calls ``invalidate`` on every IAM write and the sandbox on reset and
+reconfigure, so a change applies to the next request. Also: KMS key policies, aliases and
+tags, IAM OIDC providers, and which account owns a resource.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from moto.iam.models import iam_backends
@@ -41,13 +43,31 @@ class RolePolicies:
 
 @dataclass(frozen=True, kw_only=True)
 class PrincipalPolicies:
-    """What limits one caller: identity policies (None: the account root, unlimited),
-    boundary, session policies (each must allow), and its tags (None: unknown)."""
+    """What limits one caller: service control policies (one set per level, each must
+    allow), identity policies (None: the account root, unlimited by them), boundary,
+    session policies (each must allow), and its tags (None: unknown)."""
 
     identity: Statements | None
     boundary: Statements | None = None
     sessions: tuple[Statements, ...] = ()
     tags: Mapping[str, str] | None = field(default_factory=dict)
+    scps: tuple[Statements, ...] = ()
+
+
+def service_control_policies(config: SandboxConfig, account: str) -> tuple[Statements, ...]:
+    """The SCPs limiting ``account``'s principals, by level (root, OUs, the account)."""
+    org = config.organization
+    if org is None or not org.scps:
+        return ()
+    return tuple(
+        tuple(
+            s
+            for n, document in enumerate(org.scps[level], 1)
+            for s in parse(document, f"service control policy {n} attached to {level}")
+        )
+        for level in org.scp_levels(account)
+        if level in org.scps
+    )
 
 
 def _split(role_arn: str) -> tuple[str, str]:
@@ -151,6 +171,10 @@ class PolicySource:
         return found
 
     def for_caller(self, caller: Caller) -> PrincipalPolicies:
+        scps = service_control_policies(self._config(), caller.account_id)
+        return replace(self._own(caller), scps=scps) if scps else self._own(caller)
+
+    def _own(self, caller: Caller) -> PrincipalPolicies:
         if caller.is_root:
             return PrincipalPolicies(identity=None, tags={})
         if caller.role_arn is None:

@@ -78,17 +78,28 @@ class Sandbox:
         self.clock = SandboxClock(clock)
         self.faults = FaultInjector(copy.deepcopy(self._initial_faults))
         self.identity = IdentityResolver(lambda: self._config)
-        self.policies = PolicySource(lambda: self._config)
-        self.iam = IamEnforcer(lambda: self._config, self.policies, self.clock)
-        self.oidc = OidcIssuers(lambda: self._config.oidc_issuers, self.clock)
-        self.trust = Trust(self.iam, self.oidc, lambda: self._config, self.clock)
+        self._iam_parts()
         self.sagemaker = SageMakerService(
             lambda: self._config, self.clock, lambda: self.ram, lambda: self.iam
         )
         self.ram = RamService(lambda: self._config, self.sagemaker, self.clock, lambda: self.iam)
         self.trail = Trail(self.clock, lambda: self._config.cloudtrail_cross_account_events)
         self.lookups = LookupRate(self.clock, lambda: self._config.cloudtrail_lookups_per_second)
-        front = Front(
+        self._host, self._port, self._verbose, self._front = host, port, verbose, self._make_front()
+        self._server: HttpServer | None = None
+        self._session = boto3.session.Session()
+        self._credentials: dict[tuple[str, str, str | None], dict[str, str]] = {}
+        self._lock = threading.Lock()
+
+    def _iam_parts(self) -> None:
+        """IAM's policies and decisions, STS's trust decisions and the OIDC issuers."""
+        self.policies = PolicySource(lambda: self._config)
+        self.iam = IamEnforcer(lambda: self._config, self.policies, self.clock)
+        self.oidc = OidcIssuers(lambda: self._config.oidc_issuers, self.clock)
+        self.trust = Trust(self.iam, self.oidc, lambda: self._config, self.clock)
+
+    def _make_front(self) -> Front:
+        return Front(
             identity=self.identity,
             sagemaker=self.sagemaker,
             ram=lambda: self.ram,
@@ -102,11 +113,6 @@ class Sandbox:
             trust=self.trust,
             lookups=self.lookups,
         )
-        self._host, self._port, self._verbose, self._front = host, port, verbose, front
-        self._server: HttpServer | None = None
-        self._session = boto3.session.Session()
-        self._credentials: dict[tuple[str, str, str | None], dict[str, str]] = {}
-        self._lock = threading.Lock()
 
     # -- lifecycle ----------------------------------------------------------------
 

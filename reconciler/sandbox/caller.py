@@ -18,6 +18,7 @@ class Session:
 
     issued_at: float
     tags: Mapping[str, str] = field(default_factory=dict)
+    transitive: tuple[str, ...] = ()  # tag keys that pass on to a session this one assumes
     source_identity: str | None = None
     policy: str | None = None
     policy_arns: tuple[str, ...] = ()

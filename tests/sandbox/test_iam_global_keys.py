@@ -282,3 +282,41 @@ def test_every_catalog_key_is_in_the_docs_table() -> None:
     text = (Path(__file__).resolve().parents[2] / "docs" / "iam.md").read_text(encoding="utf-8")
     missing = [k.name for k in KEYS if f"`{k.name.rstrip('/')}" not in text]
     assert not missing, missing
+
+
+def test_transitive_session_tags_pass_on_when_roles_chain(
+    role: Any, sandbox: Any, account: Any
+) -> None:
+    role(allow("*"), name="First")
+    role(
+        allow("*"),
+        deny(
+            "sagemaker:CreateModelCard",
+            condition={"StringEquals": {"aws:PrincipalTag/team": "ops"}},
+        ),
+        name="Second",
+    )
+    first = account(OWNER).sts.assume_role(
+        RoleArn=f"arn:aws:iam::{OWNER}:role/First",
+        RoleSessionName="first",
+        Tags=[{"Key": "team", "Value": "ops"}],
+        TransitiveTagKeys=["team"],
+    )["Credentials"]
+    second = session_client(sandbox, "sts", first).assume_role(
+        RoleArn=f"arn:aws:iam::{OWNER}:role/Second", RoleSessionName="second"
+    )["Credentials"]
+    assert error(create, session_client(sandbox, "sagemaker", second))[0] == "AccessDeniedException"
+
+
+def test_a_session_the_sandbox_did_not_issue_has_no_known_issue_time() -> None:
+    from reconciler.sandbox.authz import AccessRequest
+    from reconciler.sandbox.caller import Caller
+    from reconciler.sandbox.config import SandboxConfig
+    from reconciler.sandbox.iam.context import Environment, context_for
+    from reconciler.sandbox.iam.sar import KeySet
+
+    caller = Caller(OWNER, f"arn:aws:sts::{OWNER}:assumed-role/R/s", REGION, "AROA:s", ROLE_ARN)
+    env = Environment(config=SandboxConfig(), now=0.0)
+    context = context_for(caller, AccessRequest("sagemaker:ListModelCards"), KeySet.of([]), env)
+    assert context.why_unknown("aws:tokenissuetime") is not None
+    assert context.why_unknown("aws:principalaccount") is None

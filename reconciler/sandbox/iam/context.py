@@ -117,6 +117,9 @@ def globals_for(caller: Caller, request: AccessRequest, env: Environment) -> Val
     return found
 
 
+_SESSION_KEYS = ("aws:tokenissuetime", "aws:multifactorauthpresent", "aws:sourceidentity")
+
+
 def _unknown_global(
     key: str, caller: Caller, request: AccessRequest, env: Environment
 ) -> str | None:
@@ -125,6 +128,8 @@ def _unknown_global(
         return f"{key} is not an AWS global condition key the sandbox knows"
     if entry.kind is Kind.UNKNOWABLE:
         return entry.rule
+    if key in _SESSION_KEYS and caller.role_arn is not None and caller.session is None:
+        return "the sandbox did not issue this session, so it does not know what STS recorded"
     if key.startswith("aws:principaltag/") and env.principal_tags is None:
         return "the sandbox does not read the tags of IAM users"
     if key.endswith("orgpaths") and key in ("aws:principalorgpaths", "aws:resourceorgpaths"):

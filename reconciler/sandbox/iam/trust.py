@@ -121,6 +121,7 @@ def session_of(params: AssumeParams, now: float, provider: str | None = None) ->
     return Session(
         issued_at=now,
         tags=dict(params.tags),
+        transitive=params.transitive_tag_keys,
         source_identity=params.source_identity,
         policy=params.policy,
         policy_arns=params.policy_arns,
@@ -170,6 +171,15 @@ def _token_tags(claims: Mapping[str, Any]) -> tuple[dict[str, str], tuple[str, .
     return found, tuple(str(k) for k in raw.get("transitive_tag_keys") or ())
 
 
+def _with_transitive(caller: Caller, params: AssumeParams) -> AssumeParams:
+    session = caller.session
+    if session is None or not session.transitive:
+        return params
+    passed = {k: v for k, v in session.tags.items() if k in session.transitive}
+    keys = tuple(dict.fromkeys((*session.transitive, *params.transitive_tag_keys)))
+    return replace(params, tags={**passed, **params.tags}, transitive_tag_keys=keys)
+
+
 class Trust:
     """Decides AssumeRole and AssumeRoleWithWebIdentity; the caller issues the session."""
 
@@ -183,9 +193,11 @@ class Trust:
         self._enforcer, self._issuers, self._config, self._clock = enforcer, issuers, config, clock
 
     def assume_role(self, caller: Caller, params: AssumeParams) -> Session:
-        """The session to issue, or AccessDenied as STS words it."""
+        """The session to issue, or AccessDenied as STS words it. The caller's transitive
+        session tags pass on to the new session (role chaining), as STS passes them."""
         if caller.is_root:
             raise root_refused()
+        params = _with_transitive(caller, params)
         role = self._enforcer.source.for_role(params.role_arn)
         if role is None and not self._config().iam_enforcement:
             raise AwsError("AccessDenied", f"No role {params.role_arn} exists.", 403)

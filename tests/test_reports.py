@@ -10,6 +10,8 @@ import pytest
 
 from reconciler.apply.report import ApplyReport, Step, StepStatus
 from reconciler.common.errors import ReconcilerError
+from reconciler.plan.actions import Action
+from reconciler.plan.address import Address
 from reconciler.plan.model import FieldChange, Plan
 from reconciler.plan.saved import ensure_current, read_saved_plan
 from reconciler.render.apply import REPORTS, RunReport
@@ -24,20 +26,24 @@ FAILED = RunReport(
         checksum="sha256:x",
         steps=(
             Step(
-                address="card.A",
-                action="update_content",
+                address=Address.card("A"),
+                action=Action.UPDATE_CONTENT,
                 status=StepStatus.DONE,
                 detail="wrote content of A",
             ),
             Step(
-                address="share.s",
-                action="create_share",
+                address=Address.share("s"),
+                action=Action.CREATE_SHARE,
                 status=StepStatus.FAILED,
                 detail="CreateResourceShare failed",
                 error_code="ServiceUnavailableException",
                 error_message="Service unavailable | retry later",
             ),
-            Step(address="share.t", action="create_share", status=StepStatus.NOT_ATTEMPTED),
+            Step(
+                address=Address.share("t"),
+                action=Action.CREATE_SHARE,
+                status=StepStatus.NOT_ATTEMPTED,
+            ),
         ),
         context=CONTEXT,
         warnings=("card 'B' is managed but no longer in git",),
@@ -114,7 +120,7 @@ def test_drift_text_shows_edits_fields_details_and_remedies() -> None:
     report = DriftReport(
         items=(
             DriftItem(
-                address="card.A",
+                address=Address.card("A"),
                 kind="content",
                 summary="content edited outside git",
                 detail="",
@@ -131,7 +137,7 @@ def test_drift_text_shows_edits_fields_details_and_remedies() -> None:
                 remedy="pull or apply",
             ),
             DriftItem(
-                address="card.S",
+                address=Address.card("S"),
                 kind="unmanaged",
                 summary="model card not managed by the reconciler",
                 detail="arn:aws:sagemaker:us-east-1:111111111111:model-card/S",
@@ -202,13 +208,13 @@ def test_drift_shows_a_long_text_edit_word_by_word_and_accounts_by_name() -> Non
     report = DriftReport(
         items=(
             DriftItem(
-                address="card.A",
+                address=Address.card("A"),
                 kind="content",
                 summary="content edited outside git",
                 fields=(FieldChange("$.content.caveats", live, git),),
             ),
             DriftItem(
-                address="share.s",
+                address=Address.share("s"),
                 kind="share_principals",
                 summary="principals missing from the share",
                 fields=(FieldChange("$.principals", after="222222222222"),),

@@ -121,7 +121,7 @@ def execute(
 
 
 def _step(change: Change, status: StepStatus) -> Step:
-    return Step(address=change.address, action=change.action.value, status=status)
+    return Step(address=change.address, action=change.action, status=status)
 
 
 def _run(ctx: StepContext, change: Change) -> Step:

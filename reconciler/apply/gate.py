@@ -15,12 +15,13 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
 from reconciler.common.arns import card_name
+from reconciler.plan.address import Address
 
 
-def card_address(entity: str) -> str:
-    """The address of the card an entity names (by ARN); "" for anything else."""
+def card_address(entity: str) -> Address | None:
+    """The address of the card an entity names (by ARN); None for anything else."""
     name = card_name(entity)
-    return f"card.{name}" if name is not None else ""
+    return Address.card(name) if name is not None else None
 
 
 class Stopped(Exception):
@@ -69,15 +70,15 @@ class Gate:
     """The cards this apply is still writing (their addresses), as a share's step sees
     them. A waiting step gives its slot back and takes one again before it goes on."""
 
-    def __init__(self, pending: Iterable[str] = (), slots: Slots | None = None):
+    def __init__(self, pending: Iterable[Address] = (), slots: Slots | None = None):
         self._pending = set(pending)
-        self._finished: list[str] = []  # addresses, in the order their lanes finished
+        self._finished: list[Address] = []  # addresses, in the order their lanes finished
         self._slots = slots
         self._changed = threading.Condition()
         self._stopped = False
         self._cards_done = not self._pending
 
-    def finished(self, address: str) -> None:
+    def finished(self, address: Address) -> None:
         """The lane of ``address`` has finished, every step done."""
         with self._changed:
             if address in self._pending:
@@ -106,11 +107,11 @@ class Gate:
         handed out when it is full or holds all the rest. Raises Stopped once a step has
         failed, even between two lists: no new call starts after a failure."""
         ready: list[str] = []
-        later: dict[str, list[str]] = {}  # by the address of the card they wait for
+        later: dict[Address, list[str]] = {}  # by the address of the card they wait for
         with self._changed:
             for entity in entities:
                 address = card_address(entity)
-                if address in self._pending:
+                if address is not None and address in self._pending:
                     later.setdefault(address, []).append(entity)
                 else:
                     ready.append(entity)

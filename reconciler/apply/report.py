@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 
+from reconciler.plan.actions import Action
+from reconciler.plan.address import Address
 from reconciler.plan.model import Change
 
 
@@ -19,8 +21,8 @@ class StepStatus(str, Enum):
 
 @dataclass(frozen=True, kw_only=True)
 class Step:
-    address: str
-    action: str
+    address: Address
+    action: Action
     status: StepStatus
     detail: str = ""
     error_code: str | None = None

@@ -39,6 +39,7 @@ from typing_extensions import assert_never
 
 from reconciler.apply.gate import Gate, Slots, Stopped, card_address
 from reconciler.apply.report import Step, StepStatus
+from reconciler.plan.address import Address
 from reconciler.plan.model import Action, Change
 from reconciler.plan.payloads import ChangeMembers, CreateShare
 
@@ -123,7 +124,7 @@ def cards_added(change: Change) -> tuple[str, ...]:
 
 def lanes(changes: Sequence[Change]) -> list[tuple[int, list[list[int]]]]:
     """Per phase, in order: its number and its lanes, the indexes of one resource's changes."""
-    phases: dict[int, dict[str, list[int]]] = {}
+    phases: dict[int, dict[Address, list[int]]] = {}
     for index, change in enumerate(changes):
         by_address = phases.setdefault(phase(change.action), {})
         by_address.setdefault(change.address, []).append(index)
@@ -208,7 +209,7 @@ def run_in_order(
             halt()
             raise
     skipped = [
-        (index, Step(address=c.address, action=c.action.value, status=StepStatus.NOT_ATTEMPTED))
+        (index, Step(address=c.address, action=c.action, status=StepStatus.NOT_ATTEMPTED))
         for index, (c, step) in enumerate(zip(changes, steps, strict=True))
         if step is None
     ]

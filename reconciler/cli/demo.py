@@ -26,6 +26,7 @@ from reconciler.aws.waits import WaitSettings
 from reconciler.cli.demo_hub import HubDemo
 from reconciler.diff.compose import PlanOptions
 from reconciler.iam.policy import policy_document
+from reconciler.plan.address import Address
 from reconciler.plan.model import Plan
 from reconciler.render import plan_text  # noqa: F401 (registers the text renderer)
 from reconciler.render.apply import REPORTS, RunReport
@@ -194,7 +195,10 @@ class Demo:
         plan = self.show_plan()
         expect(
             [(c.address, c.action.value) for c in plan.changes]
-            == [(f"card.{CARD}", "update_status"), ("share.churn-test", "associate_resources")],
+            == [
+                (Address.card(CARD), "update_status"),
+                (Address.share("churn-test"), "associate_resources"),
+            ],
             "the plan changes the status and shares the card with test",
         )
         self.apply()
@@ -206,10 +210,10 @@ class Demo:
         expect(
             [(c.address, c.action.value) for c in plan.changes]
             == [
-                (f"card.{CARD}", "update_status"),
-                (f"card.{CARD}", "update_package_approval"),
-                (f"card.{CARD}", "export_card"),
-                ("share.churn-prod", "associate_resources"),
+                (Address.card(CARD), "update_status"),
+                (Address.card(CARD), "update_package_approval"),
+                (Address.card(CARD), "export_card"),
+                (Address.share("churn-prod"), "associate_resources"),
             ],
             "the plan approves the card and its model package, exports the card as a PDF "
             "and shares the card with prod",

@@ -17,6 +17,7 @@ from typing import Any
 from reconciler.apply.safety import Flags
 from reconciler.common.names import REPLICA_OF, REPLICA_VERSION
 from reconciler.diff.compose import PlanOptions
+from reconciler.plan.address import Address
 from reconciler.plan.model import Action, Plan
 from reconciler.render.plan_common import PLANS, PlanReport
 from reconciler.run.apply_run import ApplyHooks, ApplyRequest, apply_run
@@ -88,7 +89,7 @@ class HubDemo:
         self.say("$ reconciler plan --target hub\n" + PLANS.get("text")(PlanReport(plan=plan)))
         self.expect(
             [(c.address, c.action, c.reason.value) for c in plan.changes]
-            == [("card.eu-Credit-Risk", Action.REPLICATE_CARD, "source_updated")],
+            == [(Address.card("eu-Credit-Risk"), Action.REPLICATE_CARD, "source_updated")],
             "the hub's plan replicates the new version",
         )
         results = for_each_target(load_valid(self.repo), self.settings, ["hub"], self.apply)

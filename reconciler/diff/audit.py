@@ -20,6 +20,7 @@ from reconciler.common.diagnostics import Diagnostic, json_path
 from reconciler.desired.model import CardSpec
 from reconciler.live.model import LiveCard, is_managed
 from reconciler.normalize.state import Normalised
+from reconciler.plan.address import Address
 from reconciler.plan.model import Action, Change, FieldChange, PlanPart, Reason
 from reconciler.plan.payloads import ExportCard, UpdatePackageApproval
 
@@ -28,7 +29,9 @@ NEW_VERSION = frozenset({Action.CREATE_CARD, Action.REPLACE_CARD, Action.UPDATE_
 PACKAGE_PATH = ("content", "model_package_details", "model_package_arn")
 
 
-def diff_audit(n: Normalised, card_changes: Iterable[Change], adopted: Iterable[str]) -> PlanPart:
+def diff_audit(
+    n: Normalised, card_changes: Iterable[Change], adopted: Iterable[Address]
+) -> PlanPart:
     """Export and package-approval changes, errors and warnings for every card in git.
     ``adopted``: addresses of cards the plan adopts (they count as managed)."""
     out = PlanPart()
@@ -37,7 +40,7 @@ def diff_audit(n: Normalised, card_changes: Iterable[Change], adopted: Iterable[
     planned = {c.address for c in changes}
     owned = set(adopted)
     for card in sorted(n.state.cards.values(), key=lambda c: c.name):
-        address = f"card.{card.name}"
+        address = Address.card(card.name)
         live = n.live.cards.get(card.name)
         unmanaged = live is not None and not is_managed(live.tags, n.state.config.ownership)
         if unmanaged and address not in owned | planned:
@@ -75,7 +78,7 @@ def _export(n: Normalised, card: CardSpec, live: LiveCard | None, writes: bool) 
         gone = " (its earlier PDF is gone from S3)" if found.jobs else ""
         detail = f"version {live.version} has no PDF export as {card.status}{gone}"
     return Change(
-        address=f"card.{card.name}",
+        address=Address.card(card.name),
         action=Action.EXPORT_CARD,
         reason=Reason.EXPORT_MISSING,
         detail=detail,
@@ -105,7 +108,7 @@ def _package(n: Normalised, card: CardSpec, out: PlanPart) -> None:
         return
     out.changes.append(
         Change(
-            address=f"card.{card.name}",
+            address=Address.card(card.name),
             action=Action.UPDATE_PACKAGE_APPROVAL,
             reason=Reason.APPROVAL_DIFFERS,
             detail=f"model package approval {package.approval} → {wanted} (card {card.status})",

@@ -14,19 +14,20 @@ from dataclasses import replace
 
 from reconciler.common.diagnostics import Diagnostic
 from reconciler.desired.model import DesiredState
+from reconciler.plan.address import Address
 from reconciler.plan.model import Change
 from reconciler.plan.payloads import ChangeMembers, CreateShare, MemberKind
 
 
-def blocked_addresses(state: DesiredState, errors: list[Diagnostic]) -> frozenset[str]:
+def blocked_addresses(state: DesiredState, errors: list[Diagnostic]) -> frozenset[Address]:
     """The card and share addresses the errors are on."""
-    by_file = {c.file: f"card.{c.name}" for c in state.cards.values()}
-    by_file |= {s.file: f"share.{s.name}" for s in state.shares.values()}
+    by_file = {c.file: Address.card(c.name) for c in state.cards.values()}
+    by_file |= {s.file: Address.share(s.name) for s in state.shares.values()}
     return frozenset(by_file[e.file] for e in errors if e.file in by_file)
 
 
 def without_blocked(
-    changes: list[Change], blocked: frozenset[str], blocked_arns: frozenset[str]
+    changes: list[Change], blocked: frozenset[Address], blocked_arns: frozenset[str]
 ) -> Iterator[Change]:
     """``changes`` minus those of blocked resources, and minus blocked cards in shares."""
     for change in changes:

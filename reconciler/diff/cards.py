@@ -18,6 +18,7 @@ from reconciler.diff.ownership import adoption, ownership_tags, tag_delta
 from reconciler.live.model import LiveCard, is_managed, is_replica
 from reconciler.load.yamlsource import PathKey
 from reconciler.normalize.state import Normalised
+from reconciler.plan.address import Address
 from reconciler.plan.model import MISSING, Action, Change, FieldChange, Guard, PlanPart, Reason
 from reconciler.plan.payloads import (
     CreateCard,
@@ -36,10 +37,6 @@ CardArn = Callable[[str], str]
 class CardDiffOptions:
     adopt: bool = False
     prune: bool = False
-
-
-def card_address(name: str) -> str:
-    return f"card.{name}"
 
 
 def diff_cards(n: Normalised, card_arn: CardArn, options: CardDiffOptions) -> PlanPart:
@@ -80,7 +77,7 @@ def _diff_one(
 
 def _adopt(n: Normalised, card: CardSpec, live: LiveCard) -> Change:
     desired, tags = n.cards[card.name].tags, n.live_cards[card.name].tags
-    return adoption(card_address(card.name), live.arn, Service.SAGEMAKER, desired, tags)
+    return adoption(Address.card(card.name), live.arn, Service.SAGEMAKER, desired, tags)
 
 
 def _delete(live: LiveCard) -> DeleteCard:
@@ -97,7 +94,7 @@ def _unfinished_rename(n: Normalised, card: CardSpec) -> Iterator[Change]:
         if leftover.processing_status:
             continue
         yield Change(
-            address=card_address(old),
+            address=Address.card(old),
             action=Action.DELETE_CARD,
             reason=Reason.RENAME_LEFTOVER,
             detail=f"renamed to '{card.name}', which exists: the old card is left over",
@@ -149,7 +146,7 @@ def _create_or_replace(n: Normalised, card: CardSpec, card_arn: CardArn) -> Chan
         # The new card carries the old card's live values at ignored paths.
         create = _create(n, card, card_arn)
         return Change(
-            address=card_address(card.name),
+            address=Address.card(card.name),
             action=Action.REPLACE_CARD,
             reason=Reason.RENAMED,
             detail=f"renamed from '{old.name}': SageMaker cannot rename a card, so a new card "
@@ -159,7 +156,7 @@ def _create_or_replace(n: Normalised, card: CardSpec, card_arn: CardArn) -> Chan
             guards=(Guard.REPLACES_CARD,),
         )
     return Change(
-        address=card_address(card.name),
+        address=Address.card(card.name),
         action=Action.CREATE_CARD,
         reason=Reason.NOT_IN_ACCOUNT,
         detail="declared in git, not in the account",
@@ -194,7 +191,7 @@ def _in_sync(n: Normalised, card: CardSpec, live: LiveCard) -> bool:
 
 def _replace_for_key(n: Normalised, card: CardSpec, live: LiveCard, card_arn: CardArn) -> Change:
     return Change(
-        address=card_address(card.name),
+        address=Address.card(card.name),
         action=Action.REPLACE_CARD,
         reason=Reason.KMS_KEY_CHANGED,
         detail="the KMS key cannot change after creation: the card is deleted and created "
@@ -240,7 +237,7 @@ def _content_change(n: Normalised, card: CardSpec, live: LiveCard) -> Change | N
     who = f", last modified by {live.last_modified_by}" if live.last_modified_by else ""
     when = f" at {live.last_modified_time}" if live.last_modified_time else ""
     return Change(
-        address=card_address(card.name),
+        address=Address.card(card.name),
         action=Action.UPDATE_CONTENT,
         reason=Reason.CONTENT_DIFFERS,
         detail=f"content differs from git (live version {live.version}{who}{when})",
@@ -270,7 +267,7 @@ def _status_change(
         return
     archiving = card.status == "Archived" and live.status == "Approved"
     yield Change(
-        address=card_address(card.name),
+        address=Address.card(card.name),
         action=Action.UPDATE_STATUS,
         reason=Reason.STATUS_DIFFERS,
         detail=f"status {live.status} → {card.status}",
@@ -299,7 +296,7 @@ def _tag_change(n: Normalised, card: CardSpec, live: LiveCard) -> Change | None:
     if not delta:
         return None
     return Change(
-        address=card_address(card.name),
+        address=Address.card(card.name),
         action=Action.UPDATE_TAGS,
         reason=Reason.TAGS_DIFFER,
         detail="tags differ from git",
@@ -326,7 +323,7 @@ def card_deletion(live: LiveCard, reason: Reason, why: str) -> Change:
     Approved card when it is one)."""
     approved = live.status == "Approved"
     return Change(
-        address=card_address(live.name),
+        address=Address.card(live.name),
         action=Action.DELETE_CARD,
         reason=reason,
         detail=f"{why} (status {live.status}, version {live.version})",

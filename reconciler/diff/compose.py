@@ -67,7 +67,7 @@ def plan_from(n: Normalised, found: PlanPart, arns: Arns) -> Plan:
     state, live = n.state, n.live
     own = state.config.ownership
     blocked = blocked_addresses(state, found.errors)
-    cards = frozenset(arns.card(a.removeprefix("card.")) for a in blocked if a.startswith("card."))
+    cards = frozenset(arns.card(a.name) for a in blocked if a.is_card)
     changes = tuple(without_blocked(found.changes, blocked, cards))
     return Plan(
         changes=changes,
@@ -106,7 +106,7 @@ def unmanaged(
 
 def card_changes(found: PlanPart) -> set[str]:
     """Names of the cards a diff changes, or deletes as part of a replacement."""
-    names = {c.address.split(".", 1)[1] for c in found.changes if c.address.startswith("card.")}
+    names = {c.address.name for c in found.changes if c.address.is_card}
     return names | {
         c.payload.delete.name for c in found.changes if isinstance(c.payload, ReplaceCard)
     }

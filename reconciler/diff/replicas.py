@@ -19,6 +19,7 @@ from reconciler.diff.fields import content_fields, new_card_fields
 from reconciler.diff.ownership import tag_delta
 from reconciler.live.model import LiveCard, is_replica
 from reconciler.normalize.state import Normalised, Tags, user_tags
+from reconciler.plan.address import Address
 from reconciler.plan.model import Action, Change, FieldChange, PlanPart, Reason
 from reconciler.plan.payloads import (
     CreateCard,
@@ -105,7 +106,7 @@ def _create(replica: ReplicaSpec, card_arn: CardArn, own: Ownership) -> Change:
         tags=replica_tags(replica, own),
     )
     return Change(
-        address=f"card.{replica.name}",
+        address=Address.card(replica.name),
         action=Action.REPLICATE_CARD,
         reason=Reason.SOURCE_NEW,
         detail=f"new in spoke '{replica.spoke}': {replica.source_arn} "
@@ -139,7 +140,7 @@ def _update(n: Normalised, replica: ReplicaSpec, live: LiveCard) -> Change | Non
     status_field = (FieldChange("$.status", live.status, replica.status),) if status else ()
     reason = _reason(recorded, replica, bool(content), status)
     return Change(
-        address=f"card.{live.name}",
+        address=Address.card(live.name),
         action=Action.REPLICATE_CARD,
         reason=reason,
         detail=_detail(reason, replica, recorded),

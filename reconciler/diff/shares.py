@@ -15,6 +15,7 @@ from reconciler.desired.model import DesiredState, ShareSpec
 from reconciler.diff.ownership import adoption, tag_delta
 from reconciler.live.model import LiveShare, active_entities, is_managed
 from reconciler.normalize.state import Normalised
+from reconciler.plan.address import Address
 from reconciler.plan.model import MISSING, Action, Change, FieldChange, Guard, PlanPart, Reason
 from reconciler.plan.payloads import (
     ChangeMembers,
@@ -26,10 +27,6 @@ from reconciler.plan.payloads import (
     UpdateShare,
 )
 from reconciler.validate.rules.shares import is_external, principal_kind
-
-
-def share_address(name: str) -> str:
-    return f"share.{name}"
 
 
 def selected_cards(state: DesiredState, share: ShareSpec) -> list[str]:
@@ -88,7 +85,7 @@ def _diff_one(
     current = n.live.shares[key]
     if not is_managed(current.tags, own) and _share_in_sync(n, share, key, arns):
         desired, live = n.share_tags[share.name], n.live_share_tags[key]
-        address = share_address(share.name)
+        address = Address.share(share.name)
         out.adoptions.append(adoption(address, current.arn, Service.RAM, desired, live))
     elif not is_managed(current.tags, own):
         doc = n.state.documents[share.file]
@@ -144,7 +141,7 @@ def _create(n: Normalised, share: ShareSpec, arns: Arns) -> Change:
         allow_external_principals=share.allow_external_principals,
     )
     return Change(
-        address=share_address(share.name),
+        address=Address.share(share.name),
         action=Action.CREATE_SHARE,
         reason=Reason.NOT_IN_ACCOUNT,
         detail="declared in git, not in the account",
@@ -158,7 +155,7 @@ def _updates(
     n: Normalised, share: ShareSpec, key: str, arns: Arns, updating: frozenset[str]
 ) -> Iterator[Change]:
     live, state = n.live.shares[key], n.state
-    address = share_address(share.name)
+    address = Address.share(share.name)
     yield from _share_settings(share, live, address)
     yield from _permission(share, live, address, arns, updating)
     cards = [arns.card(c) for c in selected_cards(state, share)]
@@ -235,7 +232,7 @@ def external_mismatches(n: Normalised, share: ShareSpec, key: str) -> Iterator[D
 
 
 def _permission(
-    share: ShareSpec, live: LiveShare, address: str, arns: Arns, updating: frozenset[str]
+    share: ShareSpec, live: LiveShare, address: Address, arns: Arns, updating: frozenset[str]
 ) -> Iterator[Change]:
     permission = arns.permission(share.permission)
     if live.permission_arns != (permission,):
@@ -259,7 +256,7 @@ def _permission(
     )
 
 
-def _share_settings(share: ShareSpec, live: LiveShare, address: str) -> Iterator[Change]:
+def _share_settings(share: ShareSpec, live: LiveShare, address: Address) -> Iterator[Change]:
     fields: list[FieldChange] = []
     name = share.name if live.name != share.name else None
     if name is not None:
@@ -296,7 +293,7 @@ _ACTIONS = {
 
 
 def _associations(
-    address: str,
+    address: Address,
     live: LiveShare,
     kind: MemberKind,
     desired: list[str],
@@ -352,7 +349,7 @@ def _removed(n: Normalised, live: LiveShare, prune: bool, out: PlanPart) -> None
         return
     out.changes.append(
         Change(
-            address=share_address(live.name),
+            address=Address.share(live.name),
             action=Action.DELETE_SHARE,
             reason=Reason.NOT_IN_GIT,
             detail="no longer in git",

@@ -59,7 +59,7 @@ def outcome(run: RunReport) -> str:
     if failed:
         skipped = sum(1 for s in report.steps if s.status is StepStatus.NOT_ATTEMPTED)
         return (
-            f"Failed at {failed[0].address} ({failed[0].action}); "
+            f"Failed at {failed[0].address} ({failed[0].action.value}); "
             f"{count(skipped, 'later step')} not attempted. Once the cause is fixed, "
             "apply again: it picks up where it stopped."
         )
@@ -106,7 +106,7 @@ def text(run: RunReport) -> str:
 
 
 def _step_line(step: Step, names: Mapping[str, str]) -> str:
-    line = f"  {_MARK[step.status]} {step.status.value:<13} {step.address} ({step.action})"
+    line = f"  {_MARK[step.status]} {step.status.value:<13} {step.address} ({step.action.value})"
     if step.status is StepStatus.FAILED:
         return f"{line}: {step.error_code}: {step.error_message}"
     return f"{line}: {labelled_text(step.detail, names)}" if step.detail else line
@@ -133,7 +133,7 @@ def markdown(run: RunReport) -> str:
     if report.steps:
         lines += ["| | Resource | Action | Result |", "|---|---|---|---|"]
         lines += [
-            f"| {_MARK[s.status]} | `{s.address}` | {s.action} | "
+            f"| {_MARK[s.status]} | `{s.address}` | {s.action.value} | "
             f"{_cell(labelled_text(_result(s), report.names))} |"
             for s in report.steps
         ]
@@ -182,8 +182,8 @@ def as_json(run: RunReport) -> str:
         "warnings": list(report.warnings),
         "steps": [
             {
-                "address": s.address,
-                "action": s.action,
+                "address": str(s.address),
+                "action": s.action.value,
                 "status": s.status.value,
                 "detail": s.detail,
                 "error_code": s.error_code,

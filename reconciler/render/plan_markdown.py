@@ -9,6 +9,7 @@ import html
 from collections.abc import Mapping
 
 from reconciler.common.words import count
+from reconciler.plan.address import Address
 from reconciler.plan.model import MISSING, Change, FieldChange, Plan
 from reconciler.render.graph import mermaid_change
 from reconciler.render.labels import labelled, labelled_text
@@ -94,9 +95,9 @@ def _topology(report: PlanReport) -> list[str]:
     return [mermaid_change(report.topology, "#### Who sees which card", legend)]
 
 
-def _by_address(plan: Plan) -> list[tuple[str, list[Change]]]:
+def _by_address(plan: Plan) -> list[tuple[Address, list[Change]]]:
     """Changes grouped per resource, in the order the plan first touches each one."""
-    groups: dict[str, list[Change]] = {}
+    groups: dict[Address, list[Change]] = {}
     for change in plan.changes:
         groups.setdefault(change.address, []).append(change)
     return list(groups.items())
@@ -160,11 +161,11 @@ def _notes(report: PlanReport) -> list[str]:
     return [*lines, ""] if lines else []
 
 
-def _section(address: str, changes: list[Change], names: Mapping[str, str]) -> str:
+def _section(address: Address, changes: list[Change], names: Mapping[str, str]) -> str:
     items = [f for c in changes for f in c.fields]
     actions = ", ".join(action_label(c) for c in changes)
     lines = [
-        f"<details><summary><code>{html.escape(address)}</code>: {actions} "
+        f"<details><summary><code>{html.escape(str(address))}</code>: {actions} "
         f"({count(len(items), 'field')})</summary>",
         "",
         "| Field | Before | After |",

@@ -16,6 +16,7 @@ from typing_extensions import assert_never
 from reconciler.common.diagnostics import Diagnostic
 from reconciler.graph.model import GraphChange
 from reconciler.live.model import LiveCard, TracedVersion, Version
+from reconciler.plan.address import Address
 from reconciler.plan.model import Action, Change, FieldChange, PlanPart, Unmanaged
 
 FORMAT_VERSION = "1"
@@ -194,17 +195,17 @@ def status_edit(card: LiveCard) -> Edit:
 
 @dataclass(frozen=True, kw_only=True)
 class Findings:
-    """What drift found out beyond the diff: card edits keyed '<address>:<kind>' (from
-    version history), share attributions keyed by ``trail_key`` (from CloudTrail)."""
+    """What drift found out beyond the diff: card edits by address and drift kind (from
+    version history), share attributions by ``trail_key`` (from CloudTrail)."""
 
-    edits: Mapping[str, tuple[Edit, ...]] = field(default_factory=dict)
-    trails: Mapping[str, Attribution] = field(default_factory=dict)
+    edits: Mapping[tuple[Address, str], tuple[Edit, ...]] = field(default_factory=dict)
+    trails: Mapping[tuple[Address, Action], Attribution] = field(default_factory=dict)
     # Every live version of each drifted managed card with its commit, by card address.
-    versions: Mapping[str, tuple[TracedVersion, ...]] = field(default_factory=dict)
+    versions: Mapping[Address, tuple[TracedVersion, ...]] = field(default_factory=dict)
 
 
-def trail_key(change: Change) -> str:
-    return f"{change.address}:{change.action.value}"
+def trail_key(change: Change) -> tuple[Address, Action]:
+    return (change.address, change.action)
 
 
 def drift_report(
@@ -222,8 +223,9 @@ def drift_report(
     items += [_from_unmanaged(u) for u in unmanaged]
     items.sort(key=lambda i: (i.address, i.kind))
     shown: set[str] = set()
+    versions = {str(address): traced for address, traced in findings.versions.items()}
     for index, item in enumerate(items):
-        traced = findings.versions.get(item.address)
+        traced = versions.get(item.address)
         if traced and item.address not in shown:
             items[index] = replace(item, versions=traced)
             shown.add(item.address)
@@ -240,14 +242,13 @@ def drift_report(
 
 def _from_change(change: Change, findings: Findings) -> DriftItem:
     kind, summary = drift_kind(change.action)
-    key = f"{change.address}:{kind}"
     return DriftItem(
-        address=change.address,
+        address=str(change.address),
         kind=kind,
         summary=summary,
         detail=change.detail,
         fields=tuple(change.fields),
-        edits=findings.edits.get(key, ()),
+        edits=findings.edits.get((change.address, kind), ()),
         remedy=_remedy(kind),
         trail=findings.trails.get(trail_key(change), Attribution()),
     )
@@ -272,8 +273,9 @@ def _remedy(kind: str) -> str:
 
 
 def _from_error(error: Diagnostic) -> DriftItem:
-    prefix = "share" if error.file.startswith("shares/") else "card"
-    address = f"{prefix}.{error.file.rsplit('/', 1)[-1].rsplit('.', 1)[0]}"
+    name = error.file.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    shown = Address.share(name) if error.file.startswith("shares/") else Address.card(name)
+    address = str(shown)
     if "/" not in error.file:  # reconciler.yaml: a hub's replica of a spoke card
         address = f"{error.file}:{error.path}"
     return DriftItem(
@@ -286,16 +288,16 @@ def _from_error(error: Diagnostic) -> DriftItem:
 
 
 def _from_unmanaged(item: Unmanaged) -> DriftItem:
-    prefix = "card" if item.kind == "model_card" else "share"
+    card = item.kind == "model_card"
     remedy = (
         f"`reconciler import {item.name}` brings it under git"
-        if prefix == "card"
+        if card
         else "`reconciler import --shares` brings it under git"
     )
     return DriftItem(
-        address=f"{prefix}.{item.name}",
+        address=str(Address.card(item.name) if card else Address.share(item.name)),
         kind="unmanaged",
         summary=f"{item.kind.replace('_', ' ')} not managed by the reconciler",
-        detail=item.arn if prefix == "share" else "",
+        detail="" if card else item.arn,
         remedy=remedy,
     )

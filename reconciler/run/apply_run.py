@@ -128,9 +128,7 @@ def utc_now() -> str:
 def _stamp(target: Target, report: ApplyReport, run: PlanRun) -> list[str]:
     """Tag the shares this apply changed with the time (``ownership.applied_tag_key``)."""
     done = {
-        s.address.removeprefix("share.")
-        for s in report.steps
-        if s.status is StepStatus.DONE and s.address.startswith("share.")
+        s.address.name for s in report.steps if s.status is StepStatus.DONE and s.address.is_share
     }
     arns = [run.live.shares[name].arn for name in sorted(done) if name in run.live.shares]
     key = target.state.config.ownership.applied_tag_key

@@ -34,7 +34,7 @@ def pull_live(run: PlanRun, repo: Path, names: list[str], everything: bool) -> P
     ``run`` must come from a plan with default options (no prune, no adopt)."""
     result = PullResult()
     drifted = {
-        c.address.removeprefix("card."): len(c.fields)
+        c.address.name: len(c.fields)
         for c in run.found.changes
         if c.action is Action.UPDATE_CONTENT
     }

@@ -17,6 +17,7 @@ from reconciler.desired.model import DesiredState
 from reconciler.diff.shares import diff_shares
 from reconciler.live.model import LiveAssociation, LiveState
 from reconciler.normalize.state import normalise
+from reconciler.plan.address import Address
 from reconciler.plan.model import Action, Guard, PlanPart, Reason
 from reconciler.plan.payloads import (
     Adopt,
@@ -76,7 +77,7 @@ def change(
     share: str, action: Action, reason: Reason, payload: Payload, *guards: Guard, note: str = ""
 ) -> Planned:
     return Planned(
-        address=f"share.{share}",
+        address=Address.share(share),
         action=action,
         reason=reason,
         payload=payload,
@@ -327,9 +328,9 @@ def test_changes(git: DesiredState, live: LiveState, run: Run, expected: list[Pl
 def test_a_first_plan_touches_every_share_and_nothing_else() -> None:
     found = shares_diff(GIT, EMPTY)
     assert [(c.address, c.action) for c in found.changes] == [
-        ("share.churn-dev", Action.CREATE_SHARE),
-        ("share.churn-prod", Action.CREATE_SHARE),
-        ("share.churn-test", Action.CREATE_SHARE),
+        (Address.share("churn-dev"), Action.CREATE_SHARE),
+        (Address.share("churn-prod"), Action.CREATE_SHARE),
+        (Address.share("churn-test"), Action.CREATE_SHARE),
     ]
 
 
@@ -360,7 +361,7 @@ def test_an_unmanaged_share_that_differs_from_git_is_a_plan_error() -> None:
     assert [(e.file, e.code, e.path, e.position) for e in found.errors] == [
         ("shares/churn-test.yaml", "unmanaged-share", "$.name", Position(2, 7))
     ]
-    assert [c for c in found.changes if c.address == "share.churn-test"] == []
+    assert [c for c in found.changes if c.address == Address.share("churn-test")] == []
 
 
 def test_an_unmanaged_share_that_matches_git_is_adopted() -> None:

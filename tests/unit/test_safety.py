@@ -9,6 +9,7 @@ import pytest
 
 from reconciler.apply.safety import Flags, refusals
 from reconciler.desired.model import Safety
+from reconciler.plan.address import Address
 from reconciler.plan.model import Action, Change, Flag, Guard, Plan, Reason
 from reconciler.plan.payloads import (
     CreateCard,
@@ -48,7 +49,7 @@ def change(action: Action, name: str, *guards: Guard, note: str = "") -> Change:
     }
     reason, payload = planned[action]
     return Change(
-        address=f"card.{name}",
+        address=Address.card(name),
         action=action,
         reason=reason,
         payload=payload,

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from reconciler.apply.report import ApplyReport, Step, StepStatus
+from reconciler.apply.report import ApplyReport, GuardRefusal, Step, StepStatus
 from reconciler.common.errors import ReconcilerError
-from reconciler.plan.actions import Action
+from reconciler.plan.actions import Action, Guard
 from reconciler.plan.address import Address
 from reconciler.plan.model import FieldChange, Plan
 from reconciler.plan.saved import ensure_current, read_saved_plan
@@ -104,7 +104,7 @@ def test_refused_apply_says_nothing_was_applied() -> None:
         kind="apply",
         apply=ApplyReport(
             checksum="sha256:x",
-            refused=("card.A: it archives an Approved card: apply with --force to allow it",),
+            refused=(GuardRefusal(address=Address.card("A"), guard=Guard.ARCHIVES_APPROVED),),
             context=CONTEXT,
         ),
         context=CONTEXT,

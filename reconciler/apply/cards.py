@@ -18,6 +18,7 @@ from reconciler.aws.session import error_code
 from reconciler.aws.waits import card_deleted
 from reconciler.common.content import content_json, parse_content, readable_content
 from reconciler.common.names import TRACE_TAG_KEYS
+from reconciler.common.status import CardStatus
 from reconciler.common.words import count
 from reconciler.plan.payloads import (
     CreateCard,
@@ -95,7 +96,7 @@ def replicate_card(ctx: StepContext, replica: ReplicateCard) -> str:
     if replica.create is not None:
         return create_card(ctx, replica.create)
     done: list[str] = []
-    unarchive = replica.status is not None and replica.status.from_status == "Archived"
+    unarchive = replica.status is not None and replica.status.from_status == CardStatus.ARCHIVED
     if unarchive and replica.status is not None:
         done.append(update_status(ctx, replica.status))
     if replica.content is not None:

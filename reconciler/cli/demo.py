@@ -24,6 +24,7 @@ from botocore.exceptions import ClientError
 from reconciler.apply.safety import Flags
 from reconciler.aws.waits import WaitSettings
 from reconciler.cli.demo_hub import HubDemo
+from reconciler.common.status import CardStatus
 from reconciler.diff.compose import PlanOptions
 from reconciler.iam.policy import policy_document
 from reconciler.plan.address import Address
@@ -274,7 +275,9 @@ class Demo:
             f"version {card['ModelCardVersion']}"
         )
         try:
-            sagemaker.update_model_card(ModelCardName=self.card_arn, ModelCardStatus="Draft")
+            sagemaker.update_model_card(
+                ModelCardName=self.card_arn, ModelCardStatus=CardStatus.DRAFT.value
+            )
         except ClientError as e:
             code = e.response["Error"]["Code"]
             self.say(f"prod tries to update it and AWS answers {code}: read-only holds")

@@ -16,6 +16,7 @@ from typing import Any
 
 from reconciler.apply.safety import Flags
 from reconciler.common.names import REPLICA_OF, REPLICA_VERSION
+from reconciler.common.status import CardStatus
 from reconciler.diff.compose import PlanOptions
 from reconciler.plan.address import Address
 from reconciler.plan.model import Action, Plan
@@ -67,7 +68,9 @@ class HubDemo:
     def spokes_create(self) -> None:
         for name, (account, region, card) in SPOKES.items():
             self.spoke(name).create_model_card(
-                ModelCardName=card, ModelCardStatus="Draft", Content=owner(f"{name}-team")
+                ModelCardName=card,
+                ModelCardStatus=CardStatus.DRAFT.value,
+                Content=owner(f"{name}-team"),
             )
             self.say(f"a data scientist in spoke {name} ({account}, {region}) creates {card}")
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from enum import Enum
 
+from reconciler.common.errors import ReconcilerError
+
 
 class CardStatus(str, Enum):
     """Declared in lifecycle order."""
@@ -28,6 +30,7 @@ class CardStatus(str, Enum):
         try:
             return cls(value)
         except ValueError:
-            raise ValueError(
-                f"{what} has status {value!r}, which is none of {', '.join(s.value for s in cls)}"
+            raise ReconcilerError(
+                f"{what} has status {value!r}, which is none of {', '.join(s.value for s in cls)}",
+                hint="SageMaker's answer is not what its API defines: try again, or report it",
             ) from None

@@ -8,12 +8,12 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
+from reconciler.common.status import CardStatus
 from reconciler.desired.model import (
     DEFAULT_APPROVAL_MAPPING,
     DEFAULT_TRANSITIONS,
     IMPLICIT_TARGET,
     REPLICA_NAME,
-    STATUSES,
     Account,
     CardSpec,
     Config,
@@ -71,13 +71,14 @@ def config_from(data: Mapping[str, Any]) -> Config:
 def _exports(raw: Mapping[str, Any] | None) -> Exports | None:
     if raw is None:
         return None
-    statuses = tuple(raw.get("statuses") or ("Approved",))
+    statuses = tuple(CardStatus(s) for s in raw.get("statuses") or (CardStatus.APPROVED,))
     return Exports(bucket=raw["bucket"], prefix=raw.get("prefix", "model-cards"), statuses=statuses)
 
 
 def _registry(raw: Mapping[str, Any] | None) -> Registry:
     raw = raw or {}
-    mapping = {**DEFAULT_APPROVAL_MAPPING, **(raw.get("mapping") or {})}
+    given = {CardStatus(s): v for s, v in (raw.get("mapping") or {}).items()}
+    mapping = {**DEFAULT_APPROVAL_MAPPING, **given}
     return Registry(
         sync_approval=bool(raw.get("sync_approval", False)), mapping=MappingProxyType(mapping)
     )
@@ -111,15 +112,17 @@ def _targets(data: Mapping[str, Any]) -> dict[str, TargetSpec]:
     }
 
 
-def _transitions(raw: Mapping[str, list[str]]) -> Mapping[str, frozenset[str]]:
-    return MappingProxyType({s: frozenset(raw.get(s, ())) for s in STATUSES})
+def _transitions(raw: Mapping[str, list[str]]) -> Mapping[CardStatus, frozenset[CardStatus]]:
+    return MappingProxyType(
+        {s: frozenset(CardStatus(t) for t in raw.get(s.value, ())) for s in CardStatus}
+    )
 
 
 def card_from(data: Mapping[str, Any], file: str) -> CardSpec:
     """Build a CardSpec from a schema-valid card document."""
     return CardSpec(
         name=data["name"],
-        status=data["status"],
+        status=CardStatus(data["status"]),
         content=data["content"],
         file=file,
         kms_key_id=data.get("kms_key_id"),
@@ -137,7 +140,7 @@ def share_from(data: Mapping[str, Any], file: str) -> ShareSpec:
         name=data["name"],
         principals=tuple(data["principals"]),
         card_names=tuple(cards.get("names") or ()),
-        card_statuses=tuple(cards.get("status") or ()),
+        card_statuses=tuple(CardStatus(s) for s in cards.get("status") or ()),
         permission=data["permission"],
         file=file,
         allow_external_principals=bool(data.get("allow_external_principals", False)),

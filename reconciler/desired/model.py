@@ -14,17 +14,15 @@ from types import MappingProxyType
 from typing import Any
 
 from reconciler.common.arns import AWS_MANAGED_PERMISSIONS
+from reconciler.common.status import CardStatus
 from reconciler.load.yamlsource import SourceDocument
 
-STATUSES = ("Draft", "PendingReview", "Approved", "Archived")
-
-
-DEFAULT_TRANSITIONS: Mapping[str, frozenset[str]] = MappingProxyType(
+DEFAULT_TRANSITIONS: Mapping[CardStatus, frozenset[CardStatus]] = MappingProxyType(
     {
-        "Draft": frozenset({"PendingReview"}),
-        "PendingReview": frozenset({"Approved", "Draft"}),
-        "Approved": frozenset({"Archived", "PendingReview"}),
-        "Archived": frozenset(),
+        CardStatus.DRAFT: frozenset({CardStatus.PENDING_REVIEW}),
+        CardStatus.PENDING_REVIEW: frozenset({CardStatus.APPROVED, CardStatus.DRAFT}),
+        CardStatus.APPROVED: frozenset({CardStatus.ARCHIVED, CardStatus.PENDING_REVIEW}),
+        CardStatus.ARCHIVED: frozenset(),
     }
 )
 
@@ -94,7 +92,7 @@ class Exports:
 
     bucket: str
     prefix: str = "model-cards"
-    statuses: tuple[str, ...] = ("Approved",)
+    statuses: tuple[CardStatus, ...] = (CardStatus.APPROVED,)
 
     @property
     def output_path(self) -> str:
@@ -102,8 +100,12 @@ class Exports:
         return f"s3://{self.bucket}/{self.prefix}"
 
 
-DEFAULT_APPROVAL_MAPPING: Mapping[str, str | None] = MappingProxyType(
-    {"PendingReview": "PendingManualApproval", "Approved": "Approved", "Archived": None}
+DEFAULT_APPROVAL_MAPPING: Mapping[CardStatus, str | None] = MappingProxyType(
+    {
+        CardStatus.PENDING_REVIEW: "PendingManualApproval",
+        CardStatus.APPROVED: "Approved",
+        CardStatus.ARCHIVED: None,
+    }
 )
 
 
@@ -112,9 +114,11 @@ class Registry:
     """reconciler.yaml's ``registry``: whether a card's model package approval follows it."""
 
     sync_approval: bool = False
-    mapping: Mapping[str, str | None] = field(default_factory=lambda: DEFAULT_APPROVAL_MAPPING)
+    mapping: Mapping[CardStatus, str | None] = field(
+        default_factory=lambda: DEFAULT_APPROVAL_MAPPING
+    )
 
-    def approval_for(self, status: str) -> str | None:
+    def approval_for(self, status: CardStatus) -> str | None:
         """The ModelApprovalStatus a card status asks for (None: leave the package as is)."""
         return self.mapping.get(status)
 
@@ -130,7 +134,9 @@ class Config:
     permissions: Mapping[str, CustomPermission] = field(default_factory=dict)
     safety: Safety = Safety()
     ownership: Ownership = Ownership()
-    transitions: Mapping[str, frozenset[str]] = field(default_factory=lambda: DEFAULT_TRANSITIONS)
+    transitions: Mapping[CardStatus, frozenset[CardStatus]] = field(
+        default_factory=lambda: DEFAULT_TRANSITIONS
+    )
     organization_id: str | None = None  # organization.id
     parallelism: int | None = None  # apply.parallelism
     retry_mode: str | None = None  # aws.retry_mode
@@ -165,7 +171,7 @@ class Config:
 @dataclass(frozen=True, eq=False, kw_only=True)
 class CardSpec:
     name: str
-    status: str
+    status: CardStatus
     content: Mapping[str, Any]
     file: str
     kms_key_id: str | None = None
@@ -180,7 +186,7 @@ class ShareSpec:
     name: str
     principals: tuple[str, ...]
     card_names: tuple[str, ...]
-    card_statuses: tuple[str, ...]
+    card_statuses: tuple[CardStatus, ...]
     permission: str
     file: str
     allow_external_principals: bool = False
@@ -199,7 +205,7 @@ class ReplicaSpec:
     spoke: str  # the spoke target's name
     source_arn: str
     source_version: int
-    status: str
+    status: CardStatus
     content: Mapping[str, Any]
 
 

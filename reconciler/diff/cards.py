@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
 from reconciler.common.diagnostics import Diagnostic, json_path
+from reconciler.common.status import CardStatus
 from reconciler.desired.model import CardSpec
 from reconciler.diff.fields import content_fields, new_card_fields
 from reconciler.diff.ownership import adoption, ownership_tags, tag_delta
@@ -206,7 +207,7 @@ def _replace_for_key(n: Normalised, card: CardSpec, live: LiveCard, card_arn: Ca
 
 def _updates(n: Normalised, card: CardSpec, live: LiveCard, out: PlanPart) -> Iterator[Change]:
     content_change = _content_change(n, card, live)
-    if content_change and live.status == "Archived":
+    if content_change and live.status == CardStatus.ARCHIVED:
         out.errors.append(
             _error(
                 n,
@@ -265,7 +266,7 @@ def _status_change(
             )
         )
         return
-    archiving = card.status == "Archived" and live.status == "Approved"
+    archiving = card.status == CardStatus.ARCHIVED and live.status == CardStatus.APPROVED
     yield Change(
         address=Address.card(card.name),
         action=Action.UPDATE_STATUS,
@@ -321,7 +322,7 @@ def _removed(n: Normalised, live: LiveCard, options: CardDiffOptions, out: PlanP
 def card_deletion(live: LiveCard, reason: Reason, why: str) -> Change:
     """Delete a managed live card, guarded as a deletion (and as the deletion of an
     Approved card when it is one)."""
-    approved = live.status == "Approved"
+    approved = live.status == CardStatus.APPROVED
     return Change(
         address=Address.card(live.name),
         action=Action.DELETE_CARD,

@@ -27,6 +27,7 @@ from botocore.exceptions import ClientError
 
 from reconciler.aws.session import aws_errors, error_code, pages
 from reconciler.common.content import readable_content
+from reconciler.common.status import CardStatus
 from reconciler.live.model import LiveCard
 
 SEARCH_PAGE = 100
@@ -221,11 +222,12 @@ def _from_record(
 ) -> LiveCard:
     readable = readable_content(record.get("Content"))
     content = readable if readable is not None else {}  # unreadable: the card is held back
-    same = (known or {}).get(record["ModelCardName"])
+    name = record["ModelCardName"]
+    same = (known or {}).get(name)
     return LiveCard(
-        name=record["ModelCardName"],
+        name=name,
         arn=record["ModelCardArn"],
-        status=record.get("ModelCardStatus", ""),
+        status=CardStatus.read(record.get("ModelCardStatus"), f"model card {name}"),
         version=int(record.get("ModelCardVersion", 0)),
         content=same if same is not None and same == content else content,
         unreadable=readable is None,

@@ -6,8 +6,11 @@ values themselves are part of a plan's checksum.
 from __future__ import annotations
 
 from enum import Enum
+from typing import Literal
 
 from typing_extensions import assert_never
+
+ChangeKind = Literal["adopt", "create", "update", "replace", "delete"]
 
 
 class Action(str, Enum):
@@ -35,17 +38,35 @@ class Action(str, Enum):
     DELETE_CARD = "delete_card"
 
     @property
-    def kind(self) -> str:
-        """'adopt', 'create', 'update', 'replace' or 'delete', for summaries and symbols."""
-        if self is Action.ADOPT:
-            return "adopt"
-        if self in (Action.CREATE_CARD, Action.CREATE_SHARE, Action.CREATE_PERMISSION):
-            return "create"
-        if self is Action.REPLACE_CARD:
-            return "replace"
-        if self in (Action.DELETE_CARD, Action.DELETE_SHARE):
-            return "delete"
-        return "update"
+    def kind(self) -> ChangeKind:
+        """What the action does to its resource, for summaries and symbols."""
+        match self:
+            case Action.ADOPT:
+                return "adopt"
+            case Action.CREATE_CARD | Action.CREATE_SHARE | Action.CREATE_PERMISSION:
+                return "create"
+            case Action.REPLACE_CARD:
+                return "replace"
+            case Action.DELETE_CARD | Action.DELETE_SHARE:
+                return "delete"
+            case (
+                Action.UPDATE_PERMISSION
+                | Action.UPDATE_CONTENT
+                | Action.UPDATE_STATUS
+                | Action.UPDATE_TAGS
+                | Action.REPLICATE_CARD
+                | Action.UPDATE_PACKAGE_APPROVAL
+                | Action.EXPORT_CARD
+                | Action.UPDATE_SHARE
+                | Action.SET_PERMISSION
+                | Action.ASSOCIATE_RESOURCES
+                | Action.ASSOCIATE_PRINCIPALS
+                | Action.DISASSOCIATE_PRINCIPALS
+                | Action.DISASSOCIATE_RESOURCES
+            ):
+                return "update"
+            case _:
+                assert_never(self)
 
     @property
     def order(self) -> int:

@@ -15,6 +15,7 @@ from typing import Any
 
 from typing_extensions import assert_never
 
+from reconciler.common.status import CardStatus
 from reconciler.plan.actions import Action
 
 
@@ -72,7 +73,7 @@ class UpdatePermission:
 class CreateCard:
     name: str
     arn: str
-    status: str
+    status: CardStatus
     content: Mapping[str, Any]
     tags: Mapping[str, str]
     kms_key_id: str | None = None
@@ -82,7 +83,7 @@ class CreateCard:
 class DeleteCard:
     name: str
     arn: str
-    status: str
+    status: CardStatus
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -106,8 +107,8 @@ class UpdateContent:
 class UpdateStatus:
     name: str
     arn: str
-    status: str
-    from_status: str
+    status: CardStatus
+    from_status: CardStatus
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -140,7 +141,7 @@ class ExportCard:
 
     name: str
     version: int | None
-    status: str
+    status: CardStatus
     output_path: str
     attempt: int = 1
 

@@ -9,7 +9,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from reconciler.apply.report import ApplyReport, Step, StepStatus
+from typing_extensions import assert_never
+
+from reconciler.apply.report import (
+    ApplyReport,
+    GuardRefusal,
+    Limit,
+    Refusal,
+    Step,
+    StepStatus,
+    ThresholdRefusal,
+)
+from reconciler.common.diagnostics import Diagnostic
 from reconciler.common.words import count
 from reconciler.plan.codec import change_to_json
 from reconciler.render import Registry
@@ -48,6 +59,29 @@ class RunReport:
 
 
 REPORTS: Registry[RunReport] = Registry("apply reports")
+
+
+def refusal_text(refusal: Refusal) -> str:
+    """Why apply refused, and what allows it."""
+    match refusal:
+        case GuardRefusal(address=address, guard=guard, note=note):
+            why = f"{guard.text} ({note})" if note else guard.text
+            return f"{address}: {why}: apply with --{guard.flag.value} to allow it"
+        case ThresholdRefusal(limit=limit, cards=cards, existing=existing):
+            verb = "update" if limit is Limit.UPDATE else "delete or replace"
+            return (
+                f"the plan would {verb} {cards} of {existing} managed cards "
+                f"({100.0 * cards / existing:.0f}%), above safety.max_{limit.value}_percent "
+                f"= {refusal.percent_allowed:g}%: review the plan, then apply with --force, "
+                "or raise the limit in reconciler.yaml"
+            )
+        case _:
+            assert_never(refusal)
+
+
+def blocked_text(error: Diagnostic) -> str:
+    """A plan error that held its resource back, where it is."""
+    return f"{error.file}:{error.line}:{error.column}: {error.message}"
 
 
 def outcome(run: RunReport) -> str:
@@ -89,8 +123,8 @@ def text(run: RunReport) -> str:
         f"Model card {run.kind} for account {run.context.get('account', '?')} in "
         f"{run.context.get('region', '?')}"
     ]
-    body = [f"Refused: {labelled_text(r, report.names)}" for r in report.refused]
-    body += [f"Held back: {b}" for b in report.blocked]
+    body = [f"Refused: {labelled_text(refusal_text(r), report.names)}" for r in report.refused]
+    body += [f"Held back: {blocked_text(b)}" for b in report.blocked]
     body += [_step_line(s, report.names) for s in report.steps]
     body += [
         f"Still differs: {c.address} ({c.action.value}): {labelled_text(c.detail, report.names)}"
@@ -127,8 +161,8 @@ def _check_line(check: AccountCheck) -> str:
 def markdown(run: RunReport) -> str:
     report = run.applied
     lines = [f"### Model card {run.kind}", "", outcome(run), ""]
-    lines += [f"- ⛔ {labelled_text(r, report.names)}" for r in report.refused]
-    lines += [f"- ❌ held back: {_cell(b)}" for b in report.blocked]
+    lines += [f"- ⛔ {labelled_text(refusal_text(r), report.names)}" for r in report.refused]
+    lines += [f"- ❌ held back: {_cell(blocked_text(b))}" for b in report.blocked]
     lines += [f"> ⚠️ {_cell(w)}" for w in report.warnings]
     if report.steps:
         lines += ["| | Resource | Action | Result |", "|---|---|---|---|"]
@@ -177,8 +211,8 @@ def as_json(run: RunReport) -> str:
             if run.stats
             else {}
         ),
-        "refused": list(report.refused),
-        "blocked": list(report.blocked),
+        "refused": [refusal_text(r) for r in report.refused],
+        "blocked": [blocked_text(b) for b in report.blocked],
         "warnings": list(report.warnings),
         "steps": [
             {

@@ -72,7 +72,7 @@ def apply_run(target: Target, request: ApplyRequest, hooks: ApplyHooks) -> Apply
             context=plan.context,
             names=plan.names,
             warnings=plan.warnings,
-            blocked=tuple(f"{e.file}:{e.line}:{e.column}: {e.message}" for e in plan.errors),
+            blocked=plan.errors,
         )
         blocked = refusals(plan, target.state.config.safety, request.flags)
         if blocked:

@@ -18,6 +18,7 @@ from reconciler.apply.context import StepContext
 from reconciler.aws.session import AwsSession, aws_errors, error_code
 from reconciler.aws.waits import WaitFailed, WaitSettings
 from reconciler.common.errors import ReconcilerError
+from reconciler.common.status import CardStatus
 from reconciler.desired.model import DesiredState
 from reconciler.live import audit as live_audit
 from reconciler.live.history import card_versions
@@ -75,7 +76,7 @@ def export_pdf(
     return ExportReport(card=name, version=number, uri=uri, file=str(path), exported=exported)
 
 
-def _status_of(sagemaker: Any, live: LiveCard, number: int) -> str:
+def _status_of(sagemaker: Any, live: LiveCard, number: int) -> CardStatus:
     """The status of one version of the card (a status change keeps the version number)."""
     if number == live.version:
         return live.status
@@ -91,7 +92,7 @@ def _status_of(sagemaker: Any, live: LiveCard, number: int) -> str:
                 f"model card {live.name} has no version {number}",
                 hint=f"its current version is {live.version} (reconciler history {live.name})",
             ) from e
-    return str(found.get("ModelCardStatus", ""))
+    return CardStatus.read(found.get("ModelCardStatus"), f"model card {live.name}")
 
 
 def _export(

@@ -35,7 +35,7 @@ class ImportResult:
 
 def card_document(card: LiveCard, config: Config) -> dict[str, Any]:
     """A card file's data, in the card schema's key order."""
-    doc: dict[str, Any] = {"name": card.name, **_targets(config), "status": card.status}
+    doc: dict[str, Any] = {"name": card.name, **_targets(config), "status": card.status.value}
     if card.kms_key_id:
         doc["kms_key_id"] = card.kms_key_id
     tags = user_tags(card.tags, config.ownership)

@@ -30,7 +30,7 @@ from reconciler.desired.model import (
 def config_from(data: Mapping[str, Any]) -> Config:
     """Build a Config from a schema-valid reconciler.yaml document. With ``targets:``, the
     top-level region and card account are the first target's until ``for_target`` (in
-    ``load.targets``) picks one."""
+    ``desired.targets``) picks one."""
     targets = _targets(data)
     first = targets[min(targets)]
     accounts = {

@@ -34,7 +34,7 @@ MIN_FILES = 200  # below this, a fork costs more than it saves
 CHUNK = 20
 LOCK_WAIT = 0.2  # seconds between checks that the other side still runs
 COMMANDS = frozenset({"validate", "plan", "apply", "drift"})  # those that load a repository
-SUFFIXES = (".yaml", ".yml")  # as load.repo reads them
+SUFFIXES = (".yaml", ".yml")  # as run.repository reads them
 
 
 @dataclass(kw_only=True)

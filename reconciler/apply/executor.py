@@ -50,16 +50,42 @@ DEFAULT_PARALLELISM = 10
 ASSOCIATING = frozenset({Action.ASSOCIATE_RESOURCES, Action.ASSOCIATE_PRINCIPALS})
 
 
+# The payloads of each handler module (``cards``, ``audit``, ``shares``): ``dispatch``
+# matches one group at a time, each to the end.
+CardPayload = (
+    CreateCard
+    | ReplaceCard
+    | UpdateContent
+    | UpdateStatus
+    | UpdateTags
+    | ReplicateCard
+    | DeleteCard
+)
+AuditPayload = UpdatePackageApproval | ExportCard
+RamPayload = (
+    Adopt
+    | CreatePermission
+    | UpdatePermission
+    | CreateShare
+    | UpdateShare
+    | SetPermission
+    | ChangeMembers
+    | DeleteShare
+)
+
+
 def dispatch(ctx: StepContext, change: Change) -> str:
     """Run one change's payload through its handler; returns what was done."""
     payload = change.payload
+    if isinstance(payload, CardPayload):
+        return _card_step(ctx, change, payload)
+    if isinstance(payload, AuditPayload):
+        return _audit_step(ctx, payload)
+    return _ram_step(ctx, change, payload)
+
+
+def _card_step(ctx: StepContext, change: Change, payload: CardPayload) -> str:
     match payload:
-        case Adopt():
-            return shares.adopt(ctx, payload)
-        case CreatePermission():
-            return shares.create_permission(ctx, payload)
-        case UpdatePermission():
-            return shares.update_permission(ctx, payload)
         case CreateCard():
             return cards.create_card(ctx, payload)
         case ReplaceCard():
@@ -72,10 +98,30 @@ def dispatch(ctx: StepContext, change: Change) -> str:
             return cards.update_tags(ctx, payload)
         case ReplicateCard():
             return cards.replicate_card(ctx, payload)
+        case DeleteCard():
+            return cards.delete_card(ctx, payload)
+        case _:
+            assert_never(payload)
+
+
+def _audit_step(ctx: StepContext, payload: AuditPayload) -> str:
+    match payload:
         case UpdatePackageApproval():
             return audit.update_package_approval(ctx, payload)
         case ExportCard():
             return audit.export_card(ctx, payload)
+        case _:
+            assert_never(payload)
+
+
+def _ram_step(ctx: StepContext, change: Change, payload: RamPayload) -> str:
+    match payload:
+        case Adopt():
+            return shares.adopt(ctx, payload)
+        case CreatePermission():
+            return shares.create_permission(ctx, payload)
+        case UpdatePermission():
+            return shares.update_permission(ctx, payload)
         case CreateShare():
             return shares.create_share(ctx, payload)
         case UpdateShare():
@@ -86,8 +132,6 @@ def dispatch(ctx: StepContext, change: Change) -> str:
             return shares.change_members(ctx, payload, add=change.action in ASSOCIATING)
         case DeleteShare():
             return shares.delete_share(ctx, payload)
-        case DeleteCard():
-            return cards.delete_card(ctx, payload)
         case _:
             assert_never(payload)
 

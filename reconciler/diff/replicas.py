@@ -120,16 +120,13 @@ def _create(replica: ReplicaSpec, card_arn: CardArn, own: Ownership) -> Change:
 
 
 def _update(n: Normalised, replica: ReplicaSpec, live: LiveCard) -> Change | None:
-    own = n.state.config.ownership
-    wanted = replica_tags(replica, own)
     current = n.live_cards[live.name]
-    delta = tag_delta(Tags(all=wanted, user=user_tags(wanted, own)), current.tags)
+    delta = _tag_delta(n, replica, current.tags)
     content = content_fields(current.content, replica.content)
     status = live.status != replica.status
     if not (content or status or delta):
         return None
     recorded = live.tags.get(REPLICA_VERSION)
-    payload = _writes(replica, live, content=bool(content), status=status, tags=delta)
     status_field = (FieldChange("$.status", live.status, replica.status),) if status else ()
     reason = _reason(recorded, replica, bool(content), status)
     return Change(
@@ -138,8 +135,15 @@ def _update(n: Normalised, replica: ReplicaSpec, live: LiveCard) -> Change | Non
         reason=reason,
         detail=_detail(reason, replica, recorded),
         fields=(*content, *status_field, *delta.fields),
-        payload=payload,
+        payload=_writes(replica, live, content=bool(content), status=status, tags=delta),
     )
+
+
+def _tag_delta(n: Normalised, replica: ReplicaSpec, current: Tags) -> TagDelta:
+    """The ownership and provenance tags the replica lacks, or has otherwise."""
+    own = n.state.config.ownership
+    wanted = replica_tags(replica, own)
+    return tag_delta(Tags(all=wanted, user=user_tags(wanted, own)), current)
 
 
 def _writes(

@@ -128,17 +128,7 @@ def _share_in_sync(n: Normalised, share: ShareSpec, key: str, arns: Arns) -> boo
 
 
 def _create(n: Normalised, share: ShareSpec, arns: Arns) -> Change:
-    state = n.state
-    resources = tuple(arns.card(c) for c in selected_cards(state, share))
-    principals = tuple(resolved_principals(state, share))
-    payload = CreateShare(
-        name=share.name,
-        principals=principals,
-        resource_arns=resources,
-        permission_arn=arns.permission(share.permission),
-        tags=n.share_tags[share.name].all,
-        allow_external_principals=share.allow_external_principals,
-    )
+    payload = _creation(n, share, arns)
     return Change(
         address=Address.share(share.name),
         action=Action.CREATE_SHARE,
@@ -147,6 +137,19 @@ def _create(n: Normalised, share: ShareSpec, arns: Arns) -> Change:
         fields=_new_share_fields(payload),
         payload=payload,
         guards=(Guard.OPENS_SHARE,) if share.allow_external_principals else (),
+    )
+
+
+def _creation(n: Normalised, share: ShareSpec, arns: Arns) -> CreateShare:
+    """The share with every card and principal it selects, its permission and tags."""
+    state = n.state
+    return CreateShare(
+        name=share.name,
+        principals=tuple(resolved_principals(state, share)),
+        resource_arns=tuple(arns.card(c) for c in selected_cards(state, share)),
+        permission_arn=arns.permission(share.permission),
+        tags=n.share_tags[share.name].all,
+        allow_external_principals=share.allow_external_principals,
     )
 
 

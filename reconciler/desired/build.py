@@ -33,39 +33,49 @@ def config_from(data: Mapping[str, Any]) -> Config:
     ``desired.targets``) picks one."""
     targets = _targets(data)
     first = targets[min(targets)]
-    accounts = {
-        name: Account(
-            name=name,
-            id=a["id"],
-            role_arn=a.get("role_arn"),
-            external=bool(a.get("external", False)),
-        )
-        for name, a in (data.get("accounts") or {}).items()
-    }
-    permissions = {
-        name: CustomPermission(name, tuple(p["actions"]), p.get("description"))
-        for name, p in (data.get("permissions") or {}).items()
-    }
-    transitions = (data.get("lifecycle") or {}).get("transitions")
     return Config(
         region=first.region,
         card_account_id=first.card_account_id,
         card_role_arn=first.card_role_arn,
         targets=targets,
         target=first.name,
-        accounts=accounts,
-        permissions=permissions,
-        safety=Safety(**(data.get("safety") or {})),
-        ownership=Ownership(**(data.get("ownership") or {})),
-        transitions=_transitions(transitions) if transitions is not None else DEFAULT_TRANSITIONS,
-        organization_id=(data.get("organization") or {}).get("id"),
-        parallelism=(data.get("apply") or {}).get("parallelism"),
-        retry_mode=(data.get("aws") or {}).get("retry_mode"),
-        max_attempts=(data.get("aws") or {}).get("max_attempts"),
-        unmanaged_cards=tuple((data.get("unmanaged") or {}).get("cards") or ()),
+        accounts=_accounts(_section(data, "accounts")),
+        permissions=_permissions(_section(data, "permissions")),
+        safety=Safety(**_section(data, "safety")),
+        ownership=Ownership(**_section(data, "ownership")),
+        transitions=_transitions(_section(data, "lifecycle").get("transitions")),
+        organization_id=_section(data, "organization").get("id"),
+        parallelism=_section(data, "apply").get("parallelism"),
+        retry_mode=_section(data, "aws").get("retry_mode"),
+        max_attempts=_section(data, "aws").get("max_attempts"),
+        unmanaged_cards=tuple(_section(data, "unmanaged").get("cards") or ()),
         exports=_exports(data.get("exports")),
         registry=_registry(data.get("registry")),
     )
+
+
+def _section(data: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+    """A top-level mapping of reconciler.yaml; empty when absent or null."""
+    return data.get(key) or {}
+
+
+def _accounts(raw: Mapping[str, Any]) -> dict[str, Account]:
+    return {
+        name: Account(
+            name=name,
+            id=a["id"],
+            role_arn=a.get("role_arn"),
+            external=bool(a.get("external", False)),
+        )
+        for name, a in raw.items()
+    }
+
+
+def _permissions(raw: Mapping[str, Any]) -> dict[str, CustomPermission]:
+    return {
+        name: CustomPermission(name, tuple(p["actions"]), p.get("description"))
+        for name, p in raw.items()
+    }
 
 
 def _exports(raw: Mapping[str, Any] | None) -> Exports | None:
@@ -88,31 +98,40 @@ def _targets(data: Mapping[str, Any]) -> dict[str, TargetSpec]:
     """The declared targets, or the one implicit target of region and card_account."""
     declared = data.get("targets")
     if not declared:
-        card = data["card_account"]
-        implicit = TargetSpec(
-            name=IMPLICIT_TARGET,
-            region=data["region"],
-            card_account_id=card["id"],
-            card_role_arn=card.get("role_arn"),
-            plan_role_arn=card.get("plan_role_arn"),
-        )
-        return {IMPLICIT_TARGET: implicit}
-    return {
-        name: TargetSpec(
-            name=name,
-            region=t["region"],
-            card_account_id=t["card_account"]["id"],
-            card_role_arn=t["card_account"].get("role_arn"),
-            plan_role_arn=t["card_account"].get("plan_role_arn"),
-            hub=t.get("hub"),
-            replica_name=t.get("replica_name", REPLICA_NAME),
-            path=("targets", name),
-        )
-        for name, t in declared.items()
-    }
+        return {IMPLICIT_TARGET: _implicit_target(data)}
+    return {name: _target(name, t) for name, t in declared.items()}
 
 
-def _transitions(raw: Mapping[str, list[str]]) -> Mapping[CardStatus, frozenset[CardStatus]]:
+def _implicit_target(data: Mapping[str, Any]) -> TargetSpec:
+    card = data["card_account"]
+    return TargetSpec(
+        name=IMPLICIT_TARGET,
+        region=data["region"],
+        card_account_id=card["id"],
+        card_role_arn=card.get("role_arn"),
+        plan_role_arn=card.get("plan_role_arn"),
+    )
+
+
+def _target(name: str, raw: Mapping[str, Any]) -> TargetSpec:
+    return TargetSpec(
+        name=name,
+        region=raw["region"],
+        card_account_id=raw["card_account"]["id"],
+        card_role_arn=raw["card_account"].get("role_arn"),
+        plan_role_arn=raw["card_account"].get("plan_role_arn"),
+        hub=raw.get("hub"),
+        replica_name=raw.get("replica_name", REPLICA_NAME),
+        path=("targets", name),
+    )
+
+
+def _transitions(
+    raw: Mapping[str, list[str]] | None,
+) -> Mapping[CardStatus, frozenset[CardStatus]]:
+    """The allowed status transitions; the default lifecycle when none are declared."""
+    if raw is None:
+        return DEFAULT_TRANSITIONS
     return MappingProxyType(
         {s: frozenset(CardStatus(t) for t in raw.get(s.value, ())) for s in CardStatus}
     )

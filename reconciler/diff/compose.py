@@ -35,11 +35,8 @@ def diff_all(n: Normalised, arns: Arns, options: PlanOptions) -> PlanPart:
     cards = diff_cards(n, arns.card, card_options)
     replicas = diff_replicas(n, arns.card, options.prune)
     permissions = diff_permissions(n.state, n.live.permissions, arns)
-    updating = frozenset(
-        c.payload.name for c in permissions.changes if isinstance(c.payload, UpdatePermission)
-    )
     after = replace(n, live=replace(n.live, shares=_after_replacements(n.live, cards.changes)))
-    shares = diff_shares(after, arns, options.prune, updating)
+    shares = diff_shares(after, arns, options.prune, _versioned(permissions))
     audit = diff_audit(n, cards.changes, [a.address for a in cards.adoptions])
     parts = (cards, replicas, audit, permissions, shares)
     return PlanPart(
@@ -47,6 +44,13 @@ def diff_all(n: Normalised, arns: Arns, options: PlanOptions) -> PlanPart:
         errors=sorted(e for p in parts for e in p.errors),
         warnings=[w for p in parts for w in p.warnings],
         adoptions=list(ordered([a for p in parts for a in p.adoptions])),
+    )
+
+
+def _versioned(permissions: PlanPart) -> frozenset[str]:
+    """The permissions the plan gives a new version."""
+    return frozenset(
+        c.payload.name for c in permissions.changes if isinstance(c.payload, UpdatePermission)
     )
 
 
@@ -86,9 +90,16 @@ def unmanaged(
 ) -> tuple[Unmanaged, ...]:
     """Live resources without the ownership tag, except those about to be adopted and
     the cards reconciler.yaml keeps out of git on purpose (``unmanaged.cards``)."""
+    adopting = {a.payload.arn for a in adoptions if isinstance(a.payload, Adopt)}
+    found = _without_tag(state, live)
+    return tuple(
+        sorted((u for u in found if u.arn not in adopting), key=lambda u: (u.kind, u.name))
+    )
+
+
+def _without_tag(state: DesiredState, live: LiveState) -> list[Unmanaged]:
     config = state.config
     own = config.ownership
-    adopting = {a.payload.arn for a in adoptions if isinstance(a.payload, Adopt)}
     found = [
         Unmanaged("model_card", c.name, c.arn)
         for c in live.cards.values()
@@ -99,9 +110,7 @@ def unmanaged(
         for s in live.shares.values()
         if not is_managed(s.tags, own)
     ]
-    return tuple(
-        sorted((u for u in found if u.arn not in adopting), key=lambda u: (u.kind, u.name))
-    )
+    return found
 
 
 def card_changes(found: PlanPart) -> set[str]:

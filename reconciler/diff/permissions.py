@@ -28,17 +28,19 @@ def diff_permissions(
                 "reconciler; shares use it as it is"
             )
         elif tuple(sorted(current.actions)) != actions:
-            out.changes.append(
-                Change(
-                    address=Address.permission(name),
-                    action=Action.UPDATE_PERMISSION,
-                    reason=Reason.ACTIONS_DIFFER,
-                    detail=f"actions differ from git (live version {current.version})",
-                    fields=(FieldChange("$.actions", sorted(current.actions), list(actions)),),
-                    payload=UpdatePermission(name=name, arn=current.arn, actions=actions),
-                )
-            )
+            out.changes.append(_update(name, current, actions))
     return out
+
+
+def _update(name: str, current: LivePermission, actions: tuple[str, ...]) -> Change:
+    return Change(
+        address=Address.permission(name),
+        action=Action.UPDATE_PERMISSION,
+        reason=Reason.ACTIONS_DIFFER,
+        detail=f"actions differ from git (live version {current.version})",
+        fields=(FieldChange("$.actions", sorted(current.actions), list(actions)),),
+        payload=UpdatePermission(name=name, arn=current.arn, actions=actions),
+    )
 
 
 def _create(state: DesiredState, name: str, actions: tuple[str, ...], arns: Arns) -> Change:

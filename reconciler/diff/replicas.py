@@ -16,7 +16,7 @@ from reconciler.common.names import REPLICA_OF, REPLICA_VERSION
 from reconciler.desired.model import Ownership, ReplicaSpec
 from reconciler.diff.cards import card_deletion
 from reconciler.diff.fields import content_fields, new_card_fields
-from reconciler.diff.ownership import tag_delta
+from reconciler.diff.ownership import TagDelta, tag_delta
 from reconciler.live.model import LiveCard, is_replica
 from reconciler.normalize.state import Normalised, Tags, user_tags
 from reconciler.plan.address import Address
@@ -48,25 +48,28 @@ def replica_tags(replica: ReplicaSpec, own: Ownership) -> dict[str, str]:
 def diff_replicas(n: Normalised, card_arn: CardArn, prune: bool) -> PlanPart:
     """Every change that makes the hub's replicas hold their spokes' cards."""
     out = PlanPart()
-    own = n.state.config.ownership
     for replica in sorted(n.state.replicas.values(), key=lambda r: r.name):
-        problem = _name_problem(n, replica)
-        if problem:
-            out.errors.append(problem)
-            continue
-        live = n.live.cards.get(replica.name)
-        if live is None:
-            out.changes.append(_create(replica, card_arn, own))
-        elif not is_replica(live, own):
-            out.errors.append(_error(n, replica, _in_the_way(replica)))
-        elif not live.processing_status:
-            change = _update(n, replica, live)
-            if change:
-                out.changes.append(change)
+        _diff_one(n, replica, card_arn, out)
     for live in sorted(n.live.cards.values(), key=lambda c: c.name):
         if _orphan(n, live):
             _gone(live, prune, out)
     return out
+
+
+def _diff_one(n: Normalised, replica: ReplicaSpec, card_arn: CardArn, out: PlanPart) -> None:
+    problem = _name_problem(n, replica)
+    live = n.live.cards.get(replica.name)
+    own = n.state.config.ownership
+    if problem:
+        out.errors.append(problem)
+    elif live is None:
+        out.changes.append(_create(replica, card_arn, own))
+    elif not is_replica(live, own):
+        out.errors.append(_error(n, replica, _in_the_way(replica)))
+    elif not live.processing_status:
+        change = _update(n, replica, live)
+        if change:
+            out.changes.append(change)
 
 
 def _name_problem(n: Normalised, replica: ReplicaSpec) -> Diagnostic | None:
@@ -117,26 +120,13 @@ def _create(replica: ReplicaSpec, card_arn: CardArn, own: Ownership) -> Change:
 
 
 def _update(n: Normalised, replica: ReplicaSpec, live: LiveCard) -> Change | None:
-    own = n.state.config.ownership
-    wanted = replica_tags(replica, own)
     current = n.live_cards[live.name]
-    delta = tag_delta(Tags(all=wanted, user=user_tags(wanted, own)), current.tags)
+    delta = _tag_delta(n, replica, current.tags)
     content = content_fields(current.content, replica.content)
     status = live.status != replica.status
     if not (content or status or delta):
         return None
     recorded = live.tags.get(REPLICA_VERSION)
-    payload = ReplicateCard(
-        content=UpdateContent(name=live.name, arn=live.arn, content=replica.content)
-        if content
-        else None,
-        status=UpdateStatus(
-            name=live.name, arn=live.arn, status=replica.status, from_status=live.status
-        )
-        if status
-        else None,
-        tags=UpdateTags(arn=live.arn, add=delta.add, remove=delta.remove) if delta else None,
-    )
     status_field = (FieldChange("$.status", live.status, replica.status),) if status else ()
     reason = _reason(recorded, replica, bool(content), status)
     return Change(
@@ -145,7 +135,31 @@ def _update(n: Normalised, replica: ReplicaSpec, live: LiveCard) -> Change | Non
         reason=reason,
         detail=_detail(reason, replica, recorded),
         fields=(*content, *status_field, *delta.fields),
-        payload=payload,
+        payload=_writes(replica, live, content=bool(content), status=status, tags=delta),
+    )
+
+
+def _tag_delta(n: Normalised, replica: ReplicaSpec, current: Tags) -> TagDelta:
+    """The ownership and provenance tags the replica lacks, or has otherwise."""
+    own = n.state.config.ownership
+    wanted = replica_tags(replica, own)
+    return tag_delta(Tags(all=wanted, user=user_tags(wanted, own)), current)
+
+
+def _writes(
+    replica: ReplicaSpec, live: LiveCard, *, content: bool, status: bool, tags: TagDelta
+) -> ReplicateCard:
+    """What differs from the source card, to write over the replica."""
+    return ReplicateCard(
+        content=UpdateContent(name=live.name, arn=live.arn, content=replica.content)
+        if content
+        else None,
+        status=UpdateStatus(
+            name=live.name, arn=live.arn, status=replica.status, from_status=live.status
+        )
+        if status
+        else None,
+        tags=UpdateTags(arn=live.arn, add=tags.add, remove=tags.remove) if tags else None,
     )
 
 

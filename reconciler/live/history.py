@@ -84,14 +84,19 @@ def _traced(
     card = sagemaker.describe_model_card(
         ModelCardName=name, ModelCardVersion=number, IncludedData="MetadataOnly"
     )
-    commit = commits.get(number)
-    if commit and latest and latest.startswith(commit):
-        commit = latest  # the full commit of the latest apply
     when = summary.get("LastModifiedTime") or summary.get("CreationTime")
     return TracedVersion(
         number=number,
         status=CardStatus.read(summary.get("ModelCardStatus"), f"model card {name}"),
         modified_at=time_text(when),
         modified_by=identity(card.get("LastModifiedBy") or card.get("CreatedBy")),
-        commit=commit,
+        commit=_commit(number, commits, latest),
     )
+
+
+def _commit(number: int, commits: dict[int, str], latest: str | None) -> str | None:
+    """The commit that wrote version ``number``: in full when it is the latest apply's."""
+    commit = commits.get(number)
+    if commit and latest and latest.startswith(commit):
+        return latest
+    return commit

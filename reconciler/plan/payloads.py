@@ -2,8 +2,9 @@
 action, and nothing else. The diff builds them; the executor reads their fields; the codec
 writes them into the JSON plan. No payload carries display text.
 
-``payload_type`` ties each action to its payload class. A new action makes mypy point at
-that match (and at the executor's dispatch) until both know it.
+``payload_type`` ties each action to its payload class, one kind of resource at a time
+(``actions.by_resource``). A new action makes mypy point at those matches (and at the
+executor's dispatch) until both know it.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 from typing_extensions import assert_never
 
 from reconciler.common.status import CardStatus
-from reconciler.plan.actions import Action
+from reconciler.plan.actions import AccountAction, Action, CardAction, ShareAction, by_resource
 
 
 class Service(str, Enum):
@@ -223,6 +224,10 @@ Payload = (
 
 def payload_type(action: Action) -> type[Payload]:
     """The payload class an action carries."""
+    return by_resource(action, account=_account_payload, card=_card_payload, share=_share_payload)
+
+
+def _account_payload(action: AccountAction) -> type[Payload]:
     match action:
         case Action.ADOPT:
             return Adopt
@@ -230,6 +235,12 @@ def payload_type(action: Action) -> type[Payload]:
             return CreatePermission
         case Action.UPDATE_PERMISSION:
             return UpdatePermission
+        case _:
+            assert_never(action)
+
+
+def _card_payload(action: CardAction) -> type[Payload]:
+    match action:
         case Action.CREATE_CARD:
             return CreateCard
         case Action.REPLACE_CARD:
@@ -246,6 +257,14 @@ def payload_type(action: Action) -> type[Payload]:
             return UpdatePackageApproval
         case Action.EXPORT_CARD:
             return ExportCard
+        case Action.DELETE_CARD:
+            return DeleteCard
+        case _:
+            assert_never(action)
+
+
+def _share_payload(action: ShareAction) -> type[Payload]:
+    match action:
         case Action.CREATE_SHARE:
             return CreateShare
         case Action.UPDATE_SHARE:
@@ -261,7 +280,5 @@ def payload_type(action: Action) -> type[Payload]:
             return ChangeMembers
         case Action.DELETE_SHARE:
             return DeleteShare
-        case Action.DELETE_CARD:
-            return DeleteCard
         case _:
             assert_never(action)

@@ -25,14 +25,11 @@ class SavedPlan:
     adopt: bool
 
 
+_HINT = "pass a file written by `reconciler plan --out`"
+
+
 def read_saved_plan(path: Path) -> SavedPlan:
-    hint = "pass a file written by `reconciler plan --out`"
-    try:
-        body: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as e:
-        raise ReconcilerError(f"cannot read the saved plan {path}: {e}", hint=hint) from e
-    if not isinstance(body, dict) or "checksum" not in body:
-        raise ReconcilerError(f"{path} is not a saved plan", hint=hint)
+    body = _document(path)
     try:
         changes = changes_from_document(body)
     except PlanFormatError as e:
@@ -47,6 +44,17 @@ def read_saved_plan(path: Path) -> SavedPlan:
         prune=bool(options.get("prune")),
         adopt=bool(options.get("adopt")),
     )
+
+
+def _document(path: Path) -> dict[str, Any]:
+    """The saved plan's JSON document; ReconcilerError when the file is none."""
+    try:
+        body: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as e:
+        raise ReconcilerError(f"cannot read the saved plan {path}: {e}", hint=_HINT) from e
+    if not isinstance(body, dict) or "checksum" not in body:
+        raise ReconcilerError(f"{path} is not a saved plan", hint=_HINT)
+    return body
 
 
 def ensure_current(saved: SavedPlan, plan: Plan, summed: str | None = None) -> None:

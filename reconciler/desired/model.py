@@ -195,6 +195,15 @@ class ShareSpec:
     previous_names: tuple[str, ...] = ()
     targets: tuple[str, ...] = ()  # empty: every target
 
+    def selects(self, card: str, status: CardStatus) -> bool:
+        """Whether the share takes a card in this desired status. With both ``names`` and
+        ``status`` under ``cards:``, the card must match both ("these cards, once in these
+        statuses"); with one of them, that one alone."""
+        if not (self.card_names or self.card_statuses):
+            return False
+        named = not self.card_names or card in self.card_names
+        return named and (not self.card_statuses or status in self.card_statuses)
+
 
 @dataclass(frozen=True, eq=False, kw_only=True)
 class ReplicaSpec:

@@ -31,13 +31,11 @@ from reconciler.validate.rules.shares import is_external, principal_kind
 
 
 def selected_cards(state: DesiredState, share: ShareSpec) -> list[str]:
-    """Cards in the share: named ones, and those whose desired status is selected; in a
-    hub, replicas too (a named replica whose spoke card does not exist is left out)."""
+    """Cards in the share: those it selects by name and desired status (``selects``); in
+    a hub, replicas too (a named replica whose spoke card does not exist is left out)."""
     statuses = {c.name: c.status for c in state.cards.values()}
     statuses |= {r.name: r.status for r in state.replicas.values()}
-    by_status = {n for n, status in statuses.items() if status in share.card_statuses}
-    named = {n for n in share.card_names if n in state.cards or n in state.replicas}
-    return sorted(named | by_status)
+    return sorted(n for n, status in statuses.items() if share.selects(n, status))
 
 
 def resolved_principals(state: DesiredState, share: ShareSpec) -> list[str]:

@@ -21,6 +21,7 @@ from reconciler.live.model import LiveAssociation, LiveCard, LivePermission, Liv
 from reconciler.plan.model import Action, Change, Guard, Reason
 from reconciler.plan.payloads import Payload
 from reconciler.run.repository import load_repository
+from reconciler.plan.address import Address
 
 ROOT = Path(__file__).resolve().parents[2]
 OWNER, DEV, TEST, PROD = "111111111111", "222222222222", "333333333333", "444444444444"
@@ -192,7 +193,7 @@ def live_share(live: LiveState, name: str, **changes: Any) -> LiveState:
 class Planned:
     """What a test asserts about a change: what it does and why, never its display text."""
 
-    address: str
+    address: Address
     action: Action
     reason: Reason
     payload: Payload

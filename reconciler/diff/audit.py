@@ -21,7 +21,7 @@ from reconciler.desired.model import CardSpec
 from reconciler.live.model import LiveCard, LiveExport, is_managed
 from reconciler.normalize.state import Normalised
 from reconciler.plan.address import Address
-from reconciler.plan.model import Action, Change, FieldChange, PlanPart, Reason
+from reconciler.plan.model import Action, Change, FieldChange, Guard, PlanPart, Reason
 from reconciler.plan.payloads import ExportCard, UpdatePackageApproval
 
 # Actions after which the card has a new version (a status change keeps the version).
@@ -135,6 +135,7 @@ def _approval_change(card: CardSpec, arn: str, approval: str, wanted: str) -> Ch
         payload=UpdatePackageApproval(
             package_arn=arn, card_name=card.name, approval=wanted, from_approval=approval
         ),
+        guards=(Guard.UNAPPROVES_PACKAGE,) if approval == "Approved" else (),
     )
 
 

@@ -171,6 +171,7 @@ class Guard(str, Enum):
     ARCHIVES_APPROVED = "archives_approved"
     DELETES_APPROVED = "deletes_approved"
     OPENS_SHARE = "opens_share"
+    UNAPPROVES_PACKAGE = "unapproves_package"
 
     @property
     def flag(self) -> Flag:
@@ -191,6 +192,8 @@ class Guard(str, Enum):
                 return "it deletes an Approved card"
             case Guard.OPENS_SHARE:
                 return "it opens the share to principals outside the Organization"
+            case Guard.UNAPPROVES_PACKAGE:
+                return "it takes an Approved model package out of Approved"
             case _:
                 assert_never(self)
 

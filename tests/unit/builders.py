@@ -18,10 +18,10 @@ from typing import Any
 from reconciler.common.arns import Arns
 from reconciler.desired.model import CardSpec, DesiredState, ShareSpec
 from reconciler.live.model import LiveAssociation, LiveCard, LivePermission, LiveShare, LiveState
+from reconciler.plan.address import Address
 from reconciler.plan.model import Action, Change, Guard, Reason
 from reconciler.plan.payloads import Payload
 from reconciler.run.repository import load_repository
-from reconciler.plan.address import Address
 
 ROOT = Path(__file__).resolve().parents[2]
 OWNER, DEV, TEST, PROD = "111111111111", "222222222222", "333333333333", "444444444444"

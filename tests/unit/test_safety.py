@@ -134,6 +134,7 @@ def test_only_deleting_needs_prune_every_other_guard_needs_force() -> None:
         Guard.ARCHIVES_APPROVED: Flag.FORCE,
         Guard.DELETES_APPROVED: Flag.FORCE,
         Guard.OPENS_SHARE: Flag.FORCE,
+        Guard.UNAPPROVES_PACKAGE: Flag.FORCE,
     }
 
 

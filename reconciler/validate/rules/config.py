@@ -10,6 +10,7 @@ from botocore.regions import EndpointResolver
 
 from reconciler.common.arns import AWS_MANAGED_PERMISSIONS
 from reconciler.common.diagnostics import Diagnostic
+from reconciler.common.status import CardStatus
 from reconciler.desired.model import Config
 from reconciler.validate.rules.base import Rule, RuleInput, at
 
@@ -105,4 +106,28 @@ def permission_names_free(data: RuleInput) -> Iterator[Diagnostic]:
             )
 
 
-RULES: list[Rule] = [region_known, roles_match_accounts, account_ids_unique, permission_names_free]
+def only_approved_cards_approve(data: RuleInput) -> Iterator[Diagnostic]:
+    """registry.mapping may make a model package Approved only for an Approved card: the
+    mapping sits in the same pull request as the cards, so `Draft: Approved` would approve
+    a model whose card no reviewer approved."""
+    config, doc = data.config, data.config_doc
+    if config is None or doc is None:
+        return
+    for status, approval in config.registry.mapping.items():
+        if approval == "Approved" and status is not CardStatus.APPROVED:
+            yield at(
+                doc,
+                ("registry", "mapping", status.value),
+                f"cards in {status.value} cannot approve their model package: only Approved "
+                "may map to Approved (use PendingManualApproval, Rejected or null)",
+                "registry-approval",
+            )
+
+
+RULES: list[Rule] = [
+    region_known,
+    roles_match_accounts,
+    account_ids_unique,
+    permission_names_free,
+    only_approved_cards_approve,
+]

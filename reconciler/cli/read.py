@@ -231,7 +231,8 @@ def iam_policy(
     is a service control policy or permissions boundary for a target account that keeps
     the card account's cards read-only there. No AWS call."""
     from reconciler.desired.targets import for_target, selected
-    from reconciler.iam.policy import guard_document, policy_document
+    from reconciler.iam.guard import guard_document
+    from reconciler.iam.policy import policy_document
     from reconciler.render.written import PolicyReport, policy_json
     from reconciler.run.pipeline import load_valid, only_target
 

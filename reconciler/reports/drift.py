@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from typing import Literal
 
 from typing_extensions import assert_never
 
@@ -22,11 +23,79 @@ from reconciler.plan.model import Action, Change, FieldChange, PlanPart, Unmanag
 FORMAT_VERSION = "1"
 
 
+PermissionAction = Literal[Action.CREATE_PERMISSION, Action.UPDATE_PERMISSION]
+CardEdit = Literal[
+    Action.UPDATE_CONTENT, Action.UPDATE_STATUS, Action.UPDATE_TAGS, Action.REPLICATE_CARD
+]
+CardLifecycle = Literal[
+    Action.CREATE_CARD,
+    Action.REPLACE_CARD,
+    Action.DELETE_CARD,
+    Action.EXPORT_CARD,
+    Action.UPDATE_PACKAGE_APPROVAL,
+]
+ShareSetting = Literal[
+    Action.CREATE_SHARE, Action.UPDATE_SHARE, Action.SET_PERMISSION, Action.DELETE_SHARE
+]
+ShareMembers = Literal[
+    Action.ASSOCIATE_RESOURCES,
+    Action.DISASSOCIATE_RESOURCES,
+    Action.ASSOCIATE_PRINCIPALS,
+    Action.DISASSOCIATE_PRINCIPALS,
+]
+
+
 def drift_kind(action: Action) -> tuple[str, str]:
-    """The drift kind and its summary for a change the plan would make to undo it."""
+    """The drift kind and its summary for a change the plan would make to undo it (each
+    group's own match is exhaustive too, so mypy names every place a new action goes)."""
     match action:
         case Action.ADOPT:
             return ("unmanaged", "matches git but not managed yet (imported)")
+        case Action.CREATE_PERMISSION | Action.UPDATE_PERMISSION:
+            return _permission_drift(action)
+        case (
+            Action.UPDATE_CONTENT
+            | Action.UPDATE_STATUS
+            | Action.UPDATE_TAGS
+            | Action.REPLICATE_CARD
+        ):
+            return _card_edit_drift(action)
+        case (
+            Action.CREATE_CARD
+            | Action.REPLACE_CARD
+            | Action.DELETE_CARD
+            | Action.EXPORT_CARD
+            | Action.UPDATE_PACKAGE_APPROVAL
+        ):
+            return _card_drift(action)
+        case (
+            Action.CREATE_SHARE | Action.UPDATE_SHARE | Action.SET_PERMISSION | Action.DELETE_SHARE
+        ):
+            return _share_drift(action)
+        case (
+            Action.ASSOCIATE_RESOURCES
+            | Action.DISASSOCIATE_RESOURCES
+            | Action.ASSOCIATE_PRINCIPALS
+            | Action.DISASSOCIATE_PRINCIPALS
+        ):
+            return _members_drift(action)
+        case _:
+            assert_never(action)
+
+
+def _permission_drift(action: PermissionAction) -> tuple[str, str]:
+    match action:
+        case Action.CREATE_PERMISSION:
+            return ("missing_permission", "permission missing in the account")
+        case Action.UPDATE_PERMISSION:
+            return ("permission", "permission actions changed outside git")
+        case _:
+            assert_never(action)
+
+
+def _card_edit_drift(action: CardEdit) -> tuple[str, str]:
+    """A managed card changed outside git, or a hub's replica behind its spoke card."""
+    match action:
         case Action.UPDATE_CONTENT:
             return ("content", "content edited outside git")
         case Action.UPDATE_STATUS:
@@ -39,6 +108,13 @@ def drift_kind(action: Action) -> tuple[str, str]:
                 "hub replica differs from its spoke card (new or changed in the spoke, or "
                 "edited in the hub)",
             )
+        case _:
+            assert_never(action)
+
+
+def _card_drift(action: CardLifecycle) -> tuple[str, str]:
+    """A card missing, replaced or left over, or its audit trail behind its status."""
+    match action:
         case Action.CREATE_CARD:
             return (
                 "missing_card",
@@ -46,16 +122,34 @@ def drift_kind(action: Action) -> tuple[str, str]:
             )
         case Action.REPLACE_CARD:
             return ("replaced", "KMS key or name differs from git")
-        case Action.CREATE_PERMISSION:
-            return ("missing_permission", "permission missing in the account")
-        case Action.UPDATE_PERMISSION:
-            return ("permission", "permission actions changed outside git")
+        case Action.DELETE_CARD:
+            return ("not_in_git", "managed card no longer in git")
+        case Action.EXPORT_CARD:
+            return ("missing_export", "the card's current version has no PDF export in S3")
+        case Action.UPDATE_PACKAGE_APPROVAL:
+            return ("package_approval", "the model package's approval does not follow the card")
+        case _:
+            assert_never(action)
+
+
+def _share_drift(action: ShareSetting) -> tuple[str, str]:
+    """A share missing or left over, or its settings or permission changed."""
+    match action:
         case Action.CREATE_SHARE:
             return ("missing_share", "share declared in git but missing in the account")
         case Action.UPDATE_SHARE:
             return ("share_settings", "share settings or tags changed outside git")
         case Action.SET_PERMISSION:
             return ("share_permission", "share permission changed outside git")
+        case Action.DELETE_SHARE:
+            return ("not_in_git", "managed share no longer in git")
+        case _:
+            assert_never(action)
+
+
+def _members_drift(action: ShareMembers) -> tuple[str, str]:
+    """Cards or principals a share holds that git does not declare, or lacks."""
+    match action:
         case Action.ASSOCIATE_RESOURCES:
             return ("share_resources", "cards missing from the share")
         case Action.DISASSOCIATE_RESOURCES:
@@ -68,14 +162,6 @@ def drift_kind(action: Action) -> tuple[str, str]:
             )
         case Action.DISASSOCIATE_PRINCIPALS:
             return ("share_principals", "principals added to the share outside git")
-        case Action.DELETE_SHARE:
-            return ("not_in_git", "managed share no longer in git")
-        case Action.DELETE_CARD:
-            return ("not_in_git", "managed card no longer in git")
-        case Action.EXPORT_CARD:
-            return ("missing_export", "the card's current version has no PDF export in S3")
-        case Action.UPDATE_PACKAGE_APPROVAL:
-            return ("package_approval", "the model package's approval does not follow the card")
         case _:
             assert_never(action)
 
@@ -222,22 +308,31 @@ def drift_report(
     items += [_from_error(e) for e in found.errors]
     items += [_from_unmanaged(u) for u in unmanaged]
     items.sort(key=lambda i: (i.address, i.kind))
-    shown: set[str] = set()
-    versions = {str(address): traced for address, traced in findings.versions.items()}
-    for index, item in enumerate(items):
-        traced = versions.get(item.address)
-        if traced and item.address not in shown:
-            items[index] = replace(item, versions=traced)
-            shown.add(item.address)
     cards, shares = counts
     return DriftReport(
-        items=tuple(items),
+        items=_with_versions(items, findings.versions),
         context=dict(context),
         cards_checked=cards,
         shares_checked=shares,
         names=dict(names),
         warnings=tuple(found.warnings),
     )
+
+
+def _with_versions(
+    items: list[DriftItem], versions: Mapping[Address, tuple[TracedVersion, ...]]
+) -> tuple[DriftItem, ...]:
+    """``items`` with each drifted card's live versions on the first item of that card."""
+    traced = {str(address): found for address, found in versions.items()}
+    shown: set[str] = set()
+    out = []
+    for item in items:
+        found = traced.get(item.address)
+        if found and item.address not in shown:
+            item = replace(item, versions=found)
+            shown.add(item.address)
+        out.append(item)
+    return tuple(out)
 
 
 def _from_change(change: Change, findings: Findings) -> DriftItem:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from typing_extensions import assert_never
 
@@ -32,6 +32,16 @@ FORMAT_VERSION = "2"
 _MARK = {StepStatus.DONE: "✓", StepStatus.FAILED: "✗", StepStatus.NOT_ATTEMPTED: "·"}
 
 
+class Applied(Protocol):
+    """What an apply run gives (``run.apply_run.ApplyOutcome``), as far as its report goes."""
+
+    @property
+    def report(self) -> ApplyReport: ...
+
+    @property
+    def verification(self) -> VerifyReport | None: ...
+
+
 @dataclass(frozen=True, kw_only=True)
 class RunReport:
     """What the renderers show: an apply (with its verification) or a verify alone."""
@@ -41,6 +51,24 @@ class RunReport:
     verification: VerifyReport | None = None
     context: Mapping[str, str] = field(default_factory=dict)
     stats: Mapping[str, Mapping[str, int]] | None = None  # with --stats: calls per operation
+
+    @classmethod
+    def of_apply(
+        cls, outcome: Applied, stats: Mapping[str, Mapping[str, int]] | None = None
+    ) -> RunReport:
+        """The report of an apply run, with its verification (and ``--stats``'s counts)."""
+        return cls(
+            kind="apply",
+            apply=outcome.report,
+            verification=outcome.verification,
+            context=outcome.report.context,
+            stats=stats,
+        )
+
+    @classmethod
+    def of_verify(cls, verification: VerifyReport) -> RunReport:
+        """The report of a verify run: what each consumer account sees."""
+        return cls(kind="verify", verification=verification, context=verification.context)
 
     @property
     def applied(self) -> ApplyReport:

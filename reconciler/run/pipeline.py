@@ -64,6 +64,11 @@ class Target:
 
     commit: str | None = None  # the git commit being applied (audit trail)
 
+    def call_counts(self) -> dict[str, dict[str, int]]:
+        """API calls and HTTP attempts per operation so far, as ``--stats`` shows them."""
+        calls = self.session.stats
+        return {"calls": dict(calls.calls), "attempts": dict(calls.attempts)}
+
 
 @dataclass(frozen=True, kw_only=True)
 class PlanRun:

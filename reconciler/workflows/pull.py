@@ -21,11 +21,12 @@ from reconciler.workflows.yamlwrite import dump, load_roundtrip, update
 UP_TO_DATE = "live content already matches git"
 
 
-@dataclass
+@dataclass(kw_only=True)
 class PullResult:
     written: list[str] = field(default_factory=list)  # "cards/X.yaml: N fields"
     skipped: list[str] = field(default_factory=list)  # "name: why" (nothing to do)
     failed: list[str] = field(default_factory=list)  # "name: why" (named but impossible)
+    notes: list[str] = field(default_factory=list)  # none (import notes what the next plan does)
 
 
 def pull_live(run: PlanRun, repo: Path, names: list[str], everything: bool) -> PullResult:

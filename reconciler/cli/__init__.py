@@ -2,7 +2,7 @@
 place that parses options, prints and exits (``load.early`` reads the command line once
 more at start-up, before this package is imported: it names the one exception). It may
 import anything; the sandbox only lazily, in ``local`` (the `sandbox` command) and the
-demo it runs (``demo``, ``demo_hub``), which drives the same commands end to end.
+demo it runs (the ``demo`` package), which drives the same commands end to end.
 """
 
 from reconciler.cli import read  # noqa: I001 - registration order is the help order

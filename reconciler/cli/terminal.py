@@ -49,7 +49,10 @@ class ApplyConsole:
                 sys.stderr.write(f"\nTarget {name}:\n")
             return confirmed(plan, self.auto_approve)
 
-    def close(self) -> None:
+    def __enter__(self) -> ApplyConsole:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
         self.progress.close()
 
 

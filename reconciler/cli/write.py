@@ -33,7 +33,7 @@ from reconciler.common.errors import ReconcilerError
 from reconciler.common.words import count
 from reconciler.render.diagnostics import DIAGNOSTICS, ValidationReport
 from reconciler.render.written import Written, WrittenReport, written_json
-from reconciler.run.repository import load_repository
+from reconciler.run.repository import RepoLoad, load_repository
 
 if TYPE_CHECKING:  # the pipeline (boto3, deepdiff) loads only when a command runs
     from reconciler.cli.terminal import ApplyConsole
@@ -97,14 +97,10 @@ def apply(
         verify=not no_verify,
         parallelism=parallelism,
     )
-    console = ApplyConsole(auto_approve)
-    work = partial(_apply_one, request=request, console=console, fmt=fmt.value, stats=stats)
-    try:
-        code = run_for_targets(
-            repo, endpoint_url, target, fmt.value, work, "--plan" if plan_file else None
-        )
-    finally:
-        console.close()
+    only = "--plan" if plan_file else None
+    with ApplyConsole(auto_approve) as console:
+        work = partial(_apply_one, request=request, console=console, fmt=fmt.value, stats=stats)
+        code = run_for_targets(repo, endpoint_url, target, fmt.value, work, only)
     raise typer.Exit(code)
 
 
@@ -229,13 +225,7 @@ def _finish_writing(repo: Path, report: WrittenReport, fmt: WriteFormat) -> None
     verb = _VERBS[report.command]
     loaded = load_repository(repo)
     _show_written(replace(report, valid=loaded.ok), fmt)
-    if not loaded.ok:
-        sys.stderr.write(
-            DIAGNOSTICS.get("text")(ValidationReport(loaded.diagnostics, loaded.files))
-        )
-        raise ReconcilerError(
-            "the written files do not validate", hint="fix them before committing"
-        )
+    _require_valid(loaded)
     if report.failed:
         raise ReconcilerError(
             f"{count(len(report.failed), 'named card')} could not be {verb} (see above)",
@@ -245,6 +235,17 @@ def _finish_writing(repo: Path, report: WrittenReport, fmt: WriteFormat) -> None
         tail = "Review the diff, then plan." if report.written else "Nothing to change."
         sys.stdout.write(
             f"{count(len(report.written), 'file')} {verb}; the repository validates. {tail}\n"
+        )
+
+
+def _require_valid(loaded: RepoLoad) -> None:
+    """The repository's problems listed on stderr and raised, if the written files made any."""
+    if not loaded.ok:
+        sys.stderr.write(
+            DIAGNOSTICS.get("text")(ValidationReport(loaded.diagnostics, loaded.files))
+        )
+        raise ReconcilerError(
+            "the written files do not validate", hint="fix them before committing"
         )
 
 

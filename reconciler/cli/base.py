@@ -181,9 +181,7 @@ def main() -> None:
     except typer.Exit as e:
         sys.exit(e.exit_code)
     except TyperException as e:  # usage errors: shown as usual, but exit 1 (2 means "changes")
-        show = getattr(e, "show", None)
-        if callable(show):
-            show()
+        _show_usage_error(e)
         sys.exit(EXIT_ERROR)
     except ReconcilerError as e:
         _report(e)
@@ -192,6 +190,12 @@ def main() -> None:
         sys.stderr.write("interrupted\n")
         sys.exit(130)
     sys.exit(result if isinstance(result, int) else EXIT_OK)
+
+
+def _show_usage_error(error: TyperException) -> None:
+    show = getattr(error, "show", None)
+    if callable(show):
+        show()
 
 
 def run() -> NoReturn:

@@ -153,7 +153,7 @@ def _verify_one(one: Target, fmt: str) -> Output:
     """What each consumer account of one target sees, rendered; 1 when anything fails."""
     from reconciler.aws.waits import WaitSettings
     from reconciler.diff.compose import PlanOptions
-    from reconciler.render.apply import RunReport
+    from reconciler.render.apply_report import RunReport
     from reconciler.run.pipeline import verify_run
 
     verification = verify_run(one, plan_for(one, PlanOptions()), WaitSettings())

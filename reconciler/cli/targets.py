@@ -17,7 +17,7 @@ from reconciler.render.targets import GROUPED, TargetSection
 
 if TYPE_CHECKING:
     from reconciler.desired.model import Config
-    from reconciler.render.apply import RunReport
+    from reconciler.render.apply_report import RunReport
     from reconciler.run.fanout import TargetResult
     from reconciler.run.pipeline import Target
 

@@ -133,7 +133,7 @@ def _apply_one(
     one: Target, *, request: ApplyRequest, console: ApplyConsole, fmt: str, stats: bool
 ) -> Output:
     """Apply to one target, and its report rendered."""
-    from reconciler.render.apply import RunReport
+    from reconciler.render.apply_report import RunReport
     from reconciler.run.apply_run import apply_run
 
     outcome = apply_run(one, request, console.hooks(one))

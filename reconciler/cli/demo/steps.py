@@ -35,7 +35,8 @@ from reconciler.diff.compose import PlanOptions
 from reconciler.plan.address import Address
 from reconciler.plan.model import Plan
 from reconciler.render import plan_text  # noqa: F401 (registers the text renderer)
-from reconciler.render.apply import REPORTS, RunReport
+from reconciler.render.apply import REPORTS
+from reconciler.render.apply_report import RunReport
 from reconciler.render.audit import EXPORTS
 from reconciler.render.plan_common import PLANS, PlanReport
 from reconciler.reports.audit import ExportReport

@@ -14,7 +14,8 @@ from reconciler.plan.actions import Action, Guard
 from reconciler.plan.address import Address
 from reconciler.plan.model import FieldChange, Plan
 from reconciler.plan.saved import ensure_current, read_saved_plan
-from reconciler.render.apply import REPORTS, RunReport
+from reconciler.render.apply import REPORTS
+from reconciler.render.apply_report import RunReport
 from reconciler.render.drift import DRIFT
 from reconciler.reports.consumers import AccountCheck, VerifyReport
 from reconciler.reports.drift import DriftItem, DriftReport, Edit

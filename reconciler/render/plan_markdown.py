@@ -38,16 +38,7 @@ _EMOJI = {"+": "🟢", "~": "🟡", "-": "🔴", "-/+": "🟣"}
 def render(report: PlanReport, limit: int = GITHUB_LIMIT) -> str:
     plan = report.plan
     budget = _Budget(limit - RESERVE)
-    out = budget.take(
-        [
-            MARKER,
-            f"### Model card plan: {_headline(report)}",
-            "",
-            f"Account `{plan.context.get('account', '?')}`, region "
-            f"`{plan.context.get('region', '?')}`.",
-            "",
-        ]
-    )
+    out = budget.take(_head(report))
     out += budget.take(_errors(report) + _notes(report))
     out += budget.take(_table(report), share=0.6)
     out += budget.take(_topology(report), share=TOPOLOGY_SHARE)
@@ -62,6 +53,17 @@ def render(report: PlanReport, limit: int = GITHUB_LIMIT) -> str:
             f"{_text(report.full_plan_hint)}."
         )
     return "\n".join(out) + "\n"
+
+
+def _head(report: PlanReport) -> list[str]:
+    context = report.plan.context
+    return [
+        MARKER,
+        f"### Model card plan: {_headline(report)}",
+        "",
+        f"Account `{context.get('account', '?')}`, region `{context.get('region', '?')}`.",
+        "",
+    ]
 
 
 class _Budget:

@@ -67,41 +67,73 @@ def apply_run(target: Target, request: ApplyRequest, hooks: ApplyHooks) -> Apply
         summed = beside.submit(checksum, plan)
         if request.saved is not None:
             ensure_current(request.saved, plan, summed.result())
-        report = ApplyReport(
-            checksum="",
-            context=plan.context,
-            names=plan.names,
-            warnings=plan.warnings,
-            blocked=plan.errors,
-        )
-        blocked = refusals(plan, target.state.config.safety, request.flags)
-        if blocked:
-            report = replace(report, checksum=summed.result(), refused=tuple(blocked))
-            return ApplyOutcome(report=report, verification=None, run=run)
-        if not plan.changes and not plan.adoptions:
-            report = replace(report, checksum=summed.result(), converged=True)
-            return ApplyOutcome(report=report, verification=None, run=run)
-        if not hooks.confirm(plan):
-            raise ReconcilerError(
-                "apply cancelled; nothing was changed",
-                hint="answer 'yes' to apply, or review the plan first with `reconciler plan`",
-            )
-        parallelism = request.parallelism or target.state.config.parallelism or DEFAULT_PARALLELISM
-        hooks.starting(len(plan.adoptions) + len(plan.changes))
-        cards: list[Future[dict[str, LiveCard]]] = []
-        steps = execute(
-            target.session,
-            plan,
-            request.waits,
-            hooks.progress,
-            parallelism,
-            commit=target.commit,
-            cards_final=lambda: cards.append(beside.submit(read_cards, target.session, run.state)),
-        )
+        report = _report_of(plan)
+        stopped = _without_steps(target, request, plan, report, summed)
+        if stopped is not None:
+            return ApplyOutcome(report=stopped, verification=None, run=run)
+        _confirm(hooks, plan)
+        steps, cards = _execute(target, request, hooks, run, beside)
         report = replace(report, checksum=summed.result(), steps=steps)
         if any(s.status is StepStatus.FAILED for s in steps):
             return ApplyOutcome(report=report, verification=None, run=run)
         return _after(target, request, report, cards[0] if cards else None)
+
+
+def _report_of(plan: Plan) -> ApplyReport:
+    """The report before any step: what the plan says besides its changes."""
+    return ApplyReport(
+        checksum="",
+        context=plan.context,
+        names=plan.names,
+        warnings=plan.warnings,
+        blocked=plan.errors,
+    )
+
+
+def _without_steps(
+    target: Target, request: ApplyRequest, plan: Plan, report: ApplyReport, summed: Future[str]
+) -> ApplyReport | None:
+    """The report of an apply that runs no step, if this one runs none: refused by the
+    safety checks, or with nothing to change."""
+    blocked = refusals(plan, target.state.config.safety, request.flags)
+    if blocked:
+        return replace(report, checksum=summed.result(), refused=tuple(blocked))
+    if not plan.changes and not plan.adoptions:
+        return replace(report, checksum=summed.result(), converged=True)
+    return None
+
+
+def _confirm(hooks: ApplyHooks, plan: Plan) -> None:
+    if not hooks.confirm(plan):
+        raise ReconcilerError(
+            "apply cancelled; nothing was changed",
+            hint="answer 'yes' to apply, or review the plan first with `reconciler plan`",
+        )
+
+
+def _execute(
+    target: Target,
+    request: ApplyRequest,
+    hooks: ApplyHooks,
+    run: PlanRun,
+    beside: ThreadPoolExecutor,
+) -> tuple[tuple[Step, ...], list[Future[dict[str, LiveCard]]]]:
+    """Run the plan's steps; the re-plan's read of the cards starts ``beside`` them once
+    only RAM changes are left (the future is in the list returned, if it started)."""
+    plan = run.plan
+    parallelism = request.parallelism or target.state.config.parallelism or DEFAULT_PARALLELISM
+    hooks.starting(len(plan.adoptions) + len(plan.changes))
+    cards: list[Future[dict[str, LiveCard]]] = []
+    steps = execute(
+        target.session,
+        plan,
+        request.waits,
+        hooks.progress,
+        parallelism,
+        commit=target.commit,
+        cards_final=lambda: cards.append(beside.submit(read_cards, target.session, run.state)),
+    )
+    return steps, cards
 
 
 def _after(

@@ -22,7 +22,7 @@ from reconciler.plan.payloads import (
     UpdateStatus,
     UpdateTags,
 )
-from reconciler.render.apply import refusal_text
+from reconciler.render.apply_report import refusal_text
 
 SAFETY = Safety(max_update_percent=30, max_delete_percent=10, min_existing=10)
 

@@ -2,7 +2,8 @@
 repository with no AWS call: each role's policy (``policy``, which also records every
 scoping decision) composed from statement families (``reads``, ``writes``, and ``audit``
 for the audit trail), on the ARN patterns and conditions of one card account (``scope``);
-and the consumer guard for target accounts (``guard``).
+the consumer guard for target accounts (``guard``); and the trust policies of the roles
+the GitHub workflows assume (``trust``).
 
 May import: ``common``, ``desired``, ``diff.shares`` (the principals a share resolves to)
 and itself.

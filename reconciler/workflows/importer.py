@@ -140,7 +140,7 @@ def _import_card(run: PlanRun, repo: Path, card: LiveCard, result: ImportResult)
 
 def _joins(state: DesiredState, card: LiveCard) -> list[str]:
     """The shares in git that will take the imported card in, by its status."""
-    joining = sorted(s.name for s in state.shares.values() if card.status in s.card_statuses)
+    joining = sorted(s.name for s in state.shares.values() if s.selects(card.name, card.status))
     if not joining:
         return []
     return [

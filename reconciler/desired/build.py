@@ -122,6 +122,9 @@ def _target(name: str, raw: Mapping[str, Any]) -> TargetSpec:
         plan_role_arn=raw["card_account"].get("plan_role_arn"),
         hub=raw.get("hub"),
         replica_name=raw.get("replica_name", REPLICA_NAME),
+        trust_live_status=bool(raw.get("trust_live_status", False)),
+        replica_status_ceiling=CardStatus(raw.get("replica_status_ceiling", "Draft")),
+        replica_kms_key_id=raw.get("replica_kms_key_id"),
         path=("targets", name),
     )
 

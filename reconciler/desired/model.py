@@ -73,6 +73,9 @@ class TargetSpec:
     plan_role_arn: str | None = None  # for the commands that only read
     hub: str | None = None  # this target is a spoke of that hub target
     replica_name: str = REPLICA_NAME
+    trust_live_status: bool = False  # a spoke: replicas take its cards' live status
+    replica_status_ceiling: CardStatus = CardStatus.DRAFT  # a spoke: else capped there
+    replica_kms_key_id: str | None = None  # a spoke: the hub key for its encrypted cards
     path: tuple[str, ...] = ()
 
     def replica_of(self, card: str) -> str:
@@ -207,8 +210,9 @@ class ShareSpec:
 
 @dataclass(frozen=True, eq=False, kw_only=True)
 class ReplicaSpec:
-    """A spoke's live card as its hub holds it: the spoke's content and status, and the
-    source card's ARN and version (kept in tags, so provenance never changes content)."""
+    """A spoke's live card as its hub holds it: the spoke's content, the status review
+    allows it (``live.replicas.replica_status``), and the source card's ARN and version
+    (kept in tags, so provenance never changes content)."""
 
     name: str  # the replica's name in the hub
     spoke: str  # the spoke target's name
@@ -216,6 +220,8 @@ class ReplicaSpec:
     source_version: int
     status: CardStatus
     content: Mapping[str, Any]
+    source_status: CardStatus | None = None  # the spoke card's live status (None: ``status``)
+    source_kms_key_id: str | None = None  # the spoke card's customer-managed key, if any
 
 
 @dataclass(frozen=True, eq=False, kw_only=True)
@@ -227,3 +233,7 @@ class DesiredState:
     shares: Mapping[str, ShareSpec]
     documents: Mapping[str, SourceDocument]
     replicas: Mapping[str, ReplicaSpec] = field(default_factory=dict)  # a hub's, by name
+    # A hub's replica names that two spoke cards claim: held back, each with its sources.
+    replica_conflicts: Mapping[str, tuple[ReplicaSpec, ...]] = field(default_factory=dict)
+    # A hub's spokes' cards in git, by spoke target: their statuses were reviewed.
+    spoke_cards: Mapping[str, Mapping[str, CardSpec]] = field(default_factory=dict)

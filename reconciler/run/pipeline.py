@@ -261,7 +261,10 @@ def plan_run(
 
 def with_replicas(state: DesiredState, spokes: Mapping[str, AwsSession]) -> DesiredState:
     """A hub's desired state: its own cards plus a replica of each spoke's live card."""
-    return replace(state, replicas=read_replicas(state.config, spokes)) if spokes else state
+    if not spokes:
+        return state
+    replicas, conflicts = read_replicas(state, spokes)
+    return replace(state, replicas=replicas, replica_conflicts=conflicts)
 
 
 # -- verify, drift, import -----------------------------------------------------------

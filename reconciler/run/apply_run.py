@@ -17,8 +17,10 @@ from reconciler.apply.safety import Flags, refusals
 from reconciler.apply.shares import stamp_applied
 from reconciler.aws.waits import WaitSettings
 from reconciler.common.errors import ReconcilerError
+from reconciler.diff.basis import basis, moved
 from reconciler.diff.compose import PlanOptions
 from reconciler.live.model import LiveCard
+from reconciler.plan.address import Address
 from reconciler.plan.codec import checksum
 from reconciler.plan.model import Plan
 from reconciler.plan.saved import SavedPlan, ensure_current
@@ -66,7 +68,7 @@ def apply_run(target: Target, request: ApplyRequest, hooks: ApplyHooks) -> Apply
         # RAM changes are left to run.
         summed = beside.submit(checksum, plan)
         if request.saved is not None:
-            ensure_current(request.saved, plan, summed.result())
+            ensure_current(request.saved, plan, _moved(request.saved, run), summed.result())
         report = _report_of(plan)
         stopped = _without_steps(target, request, plan, report, summed)
         if stopped is not None:
@@ -77,6 +79,12 @@ def apply_run(target: Target, request: ApplyRequest, hooks: ApplyHooks) -> Apply
         if any(s.status is StepStatus.FAILED for s in steps):
             return ApplyOutcome(report=report, verification=None, run=run)
         return _after(target, request, report, cards[0] if cards else None)
+
+
+def _moved(saved: SavedPlan, run: PlanRun) -> list[str]:
+    """The live facts the saved plan was computed from that are not so any more."""
+    then = saved.basis or {}
+    return moved(then, basis(run.live, (Address.parse(a) for a in then)))
 
 
 def _report_of(plan: Plan) -> ApplyReport:

@@ -16,6 +16,7 @@ from reconciler.apply.report import ApplyReport, Step, StepStatus
 from reconciler.apply.safety import Flags, refusals
 from reconciler.apply.shares import stamp_applied
 from reconciler.aws.waits import WaitSettings
+from reconciler.common.diagnostics import Diagnostic
 from reconciler.common.errors import ReconcilerError
 from reconciler.diff.basis import basis, moved
 from reconciler.diff.compose import PlanOptions
@@ -154,10 +155,24 @@ def _after(
     apply changed it. Then check the consumers."""
     again = plan_run(target, request.options, cards)
     remaining = (*again.plan.adoptions, *again.plan.changes)
-    report = replace(report, remaining=remaining, converged=not remaining)
+    found = _new_errors(report.blocked, again.plan.errors)
+    report = replace(
+        report,
+        remaining=remaining,
+        blocked=(*report.blocked, *found),
+        converged=not remaining and not found,
+    )
     report = replace(report, warnings=(*report.warnings, *_stamp(target, report, again)))
     verification = verify_run(target, again, request.waits) if request.verify else None
     return ApplyOutcome(report=report, verification=verification, run=again)
+
+
+def _new_errors(before: tuple[Diagnostic, ...], after: tuple[Diagnostic, ...]) -> list[Diagnostic]:
+    """The re-plan's errors the first plan did not have: what the apply itself brought about
+    (an account RAM now calls external, say) is part of its result, never left for the
+    next plan to find."""
+    known = {(e.file, e.path, e.message) for e in before}
+    return [e for e in after if (e.file, e.path, e.message) not in known]
 
 
 def utc_now() -> str:

@@ -97,7 +97,7 @@ PURE = (
 )
 NO_AWS = ("render", "graph", "load", "validate", "desired", "plan", "diff", "normalize", "reports")
 # Only the commands that run the sandbox import it, and only inside a function.
-SANDBOX_USERS = frozenset({"cli.local", "cli.demo", "cli.demo_hub"})
+SANDBOX_USERS = frozenset({"cli.local", "cli.demo"})
 
 # The sandbox's own layers (reconciler/sandbox/__init__.py): its shared core at the top of
 # the package, the services, the HTTP front, then the assembly that may import any layer.

@@ -75,7 +75,7 @@ class FakeSearch:
         page = ordered[start : start + (self.page or params["MaxResults"])]
         found = {
             "Results": [
-                {"ModelCard": {"ModelCardName": n, "ModelCardArn": f"arn:{n}", "Content": "{}"}}
+                {"ModelCard": {"ModelCardName": n, "ModelCardArn": f"arn:{n}", **DRAFT}}
                 for n in page
             ],
             "TotalHits": self.counts(self.calls),
@@ -85,6 +85,7 @@ class FakeSearch:
         return found
 
 
+DRAFT = {"Content": "{}", "ModelCardStatus": "Draft"}
 LOWER_BOUND = {"Value": 100, "Relation": "GreaterThanOrEqualTo"}  # as a large index says
 
 

@@ -17,7 +17,7 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
 from reconciler.plan.actions import Action
-from reconciler.reports.drift import drift_kind
+from reconciler.reports.drift_kinds import drift_kind
 from tests.conftest import PROJECT_ROOT
 from tests.test_drift_import_pull import dev_edit
 

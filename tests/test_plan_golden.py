@@ -17,6 +17,7 @@ from reconciler.common.arns import Arns
 from reconciler.desired.model import DesiredState
 from reconciler.diff.compose import PlanOptions
 from reconciler.live.model import LiveAssociation, LiveCard, LivePermission, LiveShare, LiveState
+from reconciler.plan.address import Address
 from reconciler.plan.codec import checksum
 from reconciler.plan.model import Plan
 from reconciler.render import plan_json, plan_markdown, plan_text  # noqa: F401
@@ -190,7 +191,9 @@ def test_markdown_stays_under_the_github_limit_and_says_what_was_left_out() -> N
     big = replace(
         plan,
         changes=tuple(
-            replace(c, address=f"{c.address}-{i:04d}") for i in range(400) for c in plan.changes
+            replace(c, address=Address(c.address.kind, f"{c.address.name}-{i:04d}"))
+            for i in range(400)
+            for c in plan.changes
         ),
     )
     text = PLANS.get("markdown")(PlanReport(plan=big, full_plan_hint="the plan.json artifact"))

@@ -8,11 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from reconciler.apply.report import ApplyReport, Step, StepStatus
+from reconciler.apply.report import ApplyReport, GuardRefusal, Step, StepStatus
 from reconciler.common.errors import ReconcilerError
+from reconciler.plan.actions import Action, Guard
+from reconciler.plan.address import Address
 from reconciler.plan.model import FieldChange, Plan
 from reconciler.plan.saved import ensure_current, read_saved_plan
-from reconciler.render.apply import REPORTS, RunReport
+from reconciler.render.apply import REPORTS
+from reconciler.render.apply_report import RunReport
 from reconciler.render.drift import DRIFT
 from reconciler.reports.consumers import AccountCheck, VerifyReport
 from reconciler.reports.drift import DriftItem, DriftReport, Edit
@@ -24,20 +27,24 @@ FAILED = RunReport(
         checksum="sha256:x",
         steps=(
             Step(
-                address="card.A",
-                action="update_content",
+                address=Address.card("A"),
+                action=Action.UPDATE_CONTENT,
                 status=StepStatus.DONE,
                 detail="wrote content of A",
             ),
             Step(
-                address="share.s",
-                action="create_share",
+                address=Address.share("s"),
+                action=Action.CREATE_SHARE,
                 status=StepStatus.FAILED,
                 detail="CreateResourceShare failed",
                 error_code="ServiceUnavailableException",
                 error_message="Service unavailable | retry later",
             ),
-            Step(address="share.t", action="create_share", status=StepStatus.NOT_ATTEMPTED),
+            Step(
+                address=Address.share("t"),
+                action=Action.CREATE_SHARE,
+                status=StepStatus.NOT_ATTEMPTED,
+            ),
         ),
         context=CONTEXT,
         warnings=("card 'B' is managed but no longer in git",),
@@ -98,7 +105,7 @@ def test_refused_apply_says_nothing_was_applied() -> None:
         kind="apply",
         apply=ApplyReport(
             checksum="sha256:x",
-            refused=("card.A: it archives an Approved card: apply with --force to allow it",),
+            refused=(GuardRefusal(address=Address.card("A"), guard=Guard.ARCHIVES_APPROVED),),
             context=CONTEXT,
         ),
         context=CONTEXT,
@@ -114,7 +121,7 @@ def test_drift_text_shows_edits_fields_details_and_remedies() -> None:
     report = DriftReport(
         items=(
             DriftItem(
-                address="card.A",
+                address=Address.card("A"),
                 kind="content",
                 summary="content edited outside git",
                 detail="",
@@ -131,7 +138,7 @@ def test_drift_text_shows_edits_fields_details_and_remedies() -> None:
                 remedy="pull or apply",
             ),
             DriftItem(
-                address="card.S",
+                address=Address.card("S"),
                 kind="unmanaged",
                 summary="model card not managed by the reconciler",
                 detail="arn:aws:sagemaker:us-east-1:111111111111:model-card/S",
@@ -183,9 +190,27 @@ def test_unreadable_saved_plan_is_refused(tmp_path: Path) -> None:
 
 def test_stale_plan_with_the_same_resources_says_values_differ(tmp_path: Path) -> None:
     saved = tmp_path / "p.json"
-    saved.write_text(json.dumps({"format_version": "2", "checksum": "sha256:old", "changes": []}))
+    saved.write_text(
+        json.dumps({"format_version": "2", "checksum": "sha256:old", "changes": [], "basis": {}})
+    )
     with pytest.raises(ReconcilerError, match="with different values"):
-        ensure_current(read_saved_plan(saved), Plan(changes=()))
+        ensure_current(read_saved_plan(saved), Plan(changes=()), moved=[])
+
+
+def test_a_saved_plan_that_records_no_basis_is_refused(tmp_path: Path) -> None:
+    """A plan written before plans recorded their live basis cannot show it is current."""
+    saved = tmp_path / "p.json"
+    saved.write_text(json.dumps({"format_version": "2", "checksum": "sha256:x", "changes": []}))
+    with pytest.raises(ReconcilerError, match="records no live basis"):
+        ensure_current(read_saved_plan(saved), Plan(changes=()), moved=[])
+
+
+def test_a_basis_naming_no_resource_is_refused(tmp_path: Path) -> None:
+    saved = tmp_path / "p.json"
+    body = {"format_version": "2", "checksum": "x", "changes": [], "basis": {"../x": {}}}
+    saved.write_text(json.dumps(body))
+    with pytest.raises(ReconcilerError, match="not a resource address"):
+        read_saved_plan(saved)
 
 
 def test_saved_plan_of_format_1_is_refused_with_the_reason(tmp_path: Path) -> None:
@@ -202,13 +227,13 @@ def test_drift_shows_a_long_text_edit_word_by_word_and_accounts_by_name() -> Non
     report = DriftReport(
         items=(
             DriftItem(
-                address="card.A",
+                address=Address.card("A"),
                 kind="content",
                 summary="content edited outside git",
                 fields=(FieldChange("$.content.caveats", live, git),),
             ),
             DriftItem(
-                address="share.s",
+                address=Address.share("s"),
                 kind="share_principals",
                 summary="principals missing from the share",
                 fields=(FieldChange("$.principals", after="222222222222"),),

@@ -31,7 +31,7 @@ WORKFLOWS_DIR = Path(__file__).resolve().parent.parent / ".github" / "workflows"
 WORKFLOWS = sorted(WORKFLOWS_DIR.glob("*.yml"))
 
 PIN = re.compile(r"^[\w.-]+/[\w.-]+(/[\w./-]+)?@[0-9a-f]{40}$")
-PIN_LINE = re.compile(r"uses:\s*(?P<ref>\S+)(?P<comment>.*)$")
+PIN_LINE = re.compile(r"^\s*(?:-\s+)?uses:\s*(?P<ref>\S+)(?P<comment>.*)$", re.MULTILINE)
 VERSION_COMMENT = re.compile(r"^\s+# v\d+\.\d+\.\d+$")
 STORED_KEYS = re.compile(
     r"secrets\.\w*AWS|aws-access-key-id|aws-secret-access-key|AWS_ACCESS_KEY_ID|"
@@ -45,12 +45,17 @@ WRITE_SCOPES = {
     "id-token": {AWS_CREDENTIALS},
     "pull-requests": {"marocchino/sticky-pull-request-comment"},
     "issues": {"peter-evans/create-issue-from-file", "actions/github-script"},
+    "statuses": {"actions/github-script"},
 }
+# The one workflow file that may assume each role: the file its trust policy pins.
 ROLE_VARIABLE = {
-    "plan.yml": "RECONCILER_PLAN_ROLE_ARN",
-    "drift.yml": "RECONCILER_PLAN_ROLE_ARN",
+    "plan-run.yml": "RECONCILER_PLAN_ROLE_ARN",
+    "drift.yml": "RECONCILER_DRIFT_ROLE_ARN",
     "apply.yml": "RECONCILER_APPLY_ROLE_ARN",
 }
+# Events whose workflow file GitHub takes from a branch anyone with push access (or a fork)
+# controls: a pull request's branch, or any branch pushed to.
+BRANCH_EVENTS = {"pull_request", "pull_request_target", "pull_request_review", "merge_group"}
 SHELL_SEPARATORS = {"|", "||", "&", "&&", ";", ";;", "(", ")", "!", "then", "do", "else"}
 
 
@@ -80,7 +85,13 @@ def _action(step: dict[str, Any]) -> str:
 
 
 def test_every_workflow_is_here() -> None:
-    assert {p.name for p in WORKFLOWS} >= {"ci.yml", "plan.yml", "apply.yml", "drift.yml"}
+    assert {p.name for p in WORKFLOWS} >= {
+        "ci.yml",
+        "plan.yml",
+        "plan-run.yml",
+        "apply.yml",
+        "drift.yml",
+    }
 
 
 def _linter() -> str:
@@ -101,6 +112,16 @@ def test_jactionlint_reports_nothing() -> None:
     assert result.returncode == 0 and not result.stdout.strip(), (
         f"jactionlint findings:\n{result.stdout}{result.stderr}"
     )
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_every_ignored_lint_finding_says_why(path: Path) -> None:
+    """An ignore comment for jactionlint stands under a comment that explains it."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for number, line in enumerate(lines):
+        if "jactionlint ignore=" in line:
+            above = lines[number - 1].strip() if number else ""
+            assert above.startswith("#") and len(above) > 20, f"{path.name}:{number + 1}"
 
 
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
@@ -179,7 +200,7 @@ def test_apply_runs_one_at_a_time_behind_the_production_environment() -> None:
 def test_jobs_with_aws_credentials_fan_out_over_the_targets_matrix() -> None:
     """Each job that holds AWS credentials runs one target of `reconciler targets --format
     json`, and every reconciler call in it names that target."""
-    for path in (WORKFLOWS_DIR / n for n in ("plan.yml", "apply.yml", "drift.yml")):
+    for path in (WORKFLOWS_DIR / n for n in ROLE_VARIABLE):
         jobs = _jobs(path)
         producer = "\n".join(s.get("run", "") for s in _steps(jobs["targets"]))
         assert "reconciler targets" in producer and "--format json" in producer, path.name
@@ -279,12 +300,63 @@ def test_run_steps_call_only_registered_commands_and_options() -> None:
     assert not problems, "\n".join(problems)
 
 
+def _triggers(path: Path) -> dict[str, Any]:
+    # PyYAML reads the key `on` as the boolean True (YAML 1.1)
+    document = _load(path)
+    on = document.get("on", document.get(True))
+    if isinstance(on, str):
+        return {on: None}
+    if isinstance(on, list):
+        return dict.fromkeys(on)
+    assert isinstance(on, dict), path.name
+    return on
+
+
+def _runs_only_from_the_default_branch(path: Path) -> bool:
+    """Whether every event that starts ``path`` takes the workflow file from the default
+    branch: a workflow_run or schedule, a manual run (whose ref the jobs pin), or a push
+    to main only."""
+    for event, settings in _triggers(path).items():
+        if event in {"workflow_run", "schedule", "workflow_dispatch"}:
+            continue
+        if event == "push" and (settings or {}).get("branches") == ["main"]:
+            continue
+        return False
+    return True
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_only_the_workflow_a_role_trusts_asks_for_an_oidc_token(path: Path) -> None:
+    """A job can obtain AWS credentials only with an OIDC token (``id-token: write``), and
+    only the files the roles' trust policies pin ask for one. A workflow that a pull
+    request's branch runs asks for none (were it rewritten to, its token names the branch's
+    file, which no role trusts: tests/test_trust_policies.py)."""
+    holding = [n for n, j in _jobs(path).items() if j["permissions"].get("id-token") == "write"]
+    if path.name not in ROLE_VARIABLE:
+        assert not holding, f"{path.name}: {holding} ask for an OIDC token"
+        return
+    assert holding, f"{path.name} assumes a role but no job asks for a token"
+    assert _runs_only_from_the_default_branch(path), f"{path.name}: {_triggers(path)}"
+    assert not set(_triggers(path)) & BRANCH_EVENTS, path.name
+
+
+def test_pull_requests_are_planned_by_the_default_branchs_workflow_run() -> None:
+    """plan.yml (the pull request's own, which its author may rewrite) holds nothing; the
+    plan is made by plan-run.yml, which GitHub runs from the default branch when plan.yml
+    completes, for pull request runs only."""
+    assert set(_triggers(WORKFLOWS_DIR / "plan.yml")) == {"pull_request"}
+    run = _triggers(WORKFLOWS_DIR / "plan-run.yml")
+    assert run == {"workflow_run": {"workflows": ["plan"], "types": ["completed"]}}
+    for name, job in _jobs(WORKFLOWS_DIR / "plan-run.yml").items():
+        assert "github.event.workflow_run.event == 'pull_request'" in job["if"], name
+
+
 def test_no_job_holding_aws_credentials_runs_the_pull_requests_code() -> None:
-    """plan.yml: every job that runs the reconciler installs and runs the base branch's
-    reconciler, and from the pull request copies data files only; only the plan jobs hold
-    AWS credentials. The comment job holds a write token, no AWS credentials, and runs
-    nothing."""
-    jobs = _jobs(WORKFLOWS_DIR / "plan.yml")
+    """plan-run.yml: every job that runs the reconciler installs and runs the default
+    branch's reconciler, and from the pull request's head commit copies data files only,
+    refusing symbolic links; nothing from the triggering run (its artifacts) is read. The
+    comment job holds write tokens, no AWS credentials, and checks nothing out."""
+    jobs = _jobs(WORKFLOWS_DIR / "plan-run.yml")
     holding = {n for n, j in jobs.items() if j["permissions"].get("id-token") == "write"}
     assert holding == {"plan"}
     for name, job in jobs.items():
@@ -294,16 +366,26 @@ def test_no_job_holding_aws_credentials_runs_the_pull_requests_code() -> None:
             assert name not in holding, name
             assert not [s for s in steps if _action(s) == "actions/checkout"], name
             assert not [s for s in steps if "run" in s], f"{name} runs commands"
+            assert not [
+                s for s in steps if _action(s) == "actions/download-artifact" and "run-id" in s
+            ], f"{name} reads the triggering run's artifacts"
             continue
         checkouts = {
-            s["with"]["path"]: s["with"]["ref"] for s in steps if _action(s) == "actions/checkout"
+            s["with"]["path"]: s["with"] for s in steps if _action(s) == "actions/checkout"
         }
-        assert checkouts == {
-            "trusted": "${{ github.event.pull_request.base.sha }}",
-            "proposed": "${{ github.event.pull_request.head.sha }}",
+        assert checkouts["trusted"] == {"path": "trusted", "persist-credentials": False}
+        assert checkouts["proposed"] == {
+            "repository": "${{ github.event.workflow_run.head_repository.full_name }}",
+            "ref": "${{ github.event.workflow_run.head_sha }}",
+            "path": "proposed",
+            "persist-credentials": False,
         }
+        assert not [s for s in steps if _action(s) == "actions/download-artifact"], name
         for step in steps:
-            for line in (part.strip() for part in step.get("run", "").splitlines()):
+            script = step.get("run", "")
+            if "proposed/" in script:
+                assert "find repo -type l" in script, f"{name}: symbolic links are not refused"
+            for line in (part.strip() for part in script.splitlines()):
                 if "pip install" in line:
                     assert "proposed" not in line, line
                     assert "--require-hashes" in line or "--no-deps ./trusted" in line, line

@@ -6,7 +6,7 @@ the plan orders content before status.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -18,6 +18,7 @@ from reconciler.aws.session import error_code
 from reconciler.aws.waits import card_deleted
 from reconciler.common.content import content_json, parse_content, readable_content
 from reconciler.common.names import TRACE_TAG_KEYS
+from reconciler.common.status import CardStatus
 from reconciler.common.words import count
 from reconciler.plan.payloads import (
     CreateCard,
@@ -94,19 +95,23 @@ def replicate_card(ctx: StepContext, replica: ReplicateCard) -> str:
     ctx = replace(ctx, commit=None)
     if replica.create is not None:
         return create_card(ctx, replica.create)
-    done: list[str] = []
-    unarchive = replica.status is not None and replica.status.from_status == "Archived"
-    if unarchive and replica.status is not None:
-        done.append(update_status(ctx, replica.status))
+    return "; ".join(_replica_writes(ctx, replica))
+
+
+def _replica_writes(ctx: StepContext, replica: ReplicateCard) -> Iterator[str]:
+    """What differs, written in order, each saying what it did."""
+    status = replica.status
+    unarchive = status is not None and status.from_status == CardStatus.ARCHIVED
+    if unarchive and status is not None:
+        yield update_status(ctx, status)
     if replica.content is not None:
         update_content(ctx, replica.content, fields=0)
-        done.append(f"wrote content of {replica.content.name}")
-    if replica.status is not None and not unarchive:
-        done.append(update_status(ctx, replica.status))
+        yield f"wrote content of {replica.content.name}"
+    if status is not None and not unarchive:
+        yield update_status(ctx, status)
     if replica.tags is not None:
         update_tags(ctx, replica.tags)
-        done.append("set its provenance tags")
-    return "; ".join(done)
+        yield "set its provenance tags"
 
 
 def replace_card(ctx: StepContext, replacement: ReplaceCard) -> str:

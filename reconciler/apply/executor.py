@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -50,16 +50,42 @@ DEFAULT_PARALLELISM = 10
 ASSOCIATING = frozenset({Action.ASSOCIATE_RESOURCES, Action.ASSOCIATE_PRINCIPALS})
 
 
+# The payloads of each handler module (``cards``, ``audit``, ``shares``): ``dispatch``
+# matches one group at a time, each to the end.
+CardPayload = (
+    CreateCard
+    | ReplaceCard
+    | UpdateContent
+    | UpdateStatus
+    | UpdateTags
+    | ReplicateCard
+    | DeleteCard
+)
+AuditPayload = UpdatePackageApproval | ExportCard
+RamPayload = (
+    Adopt
+    | CreatePermission
+    | UpdatePermission
+    | CreateShare
+    | UpdateShare
+    | SetPermission
+    | ChangeMembers
+    | DeleteShare
+)
+
+
 def dispatch(ctx: StepContext, change: Change) -> str:
     """Run one change's payload through its handler; returns what was done."""
     payload = change.payload
+    if isinstance(payload, CardPayload):
+        return _card_step(ctx, change, payload)
+    if isinstance(payload, AuditPayload):
+        return _audit_step(ctx, payload)
+    return _ram_step(ctx, change, payload)
+
+
+def _card_step(ctx: StepContext, change: Change, payload: CardPayload) -> str:
     match payload:
-        case Adopt():
-            return shares.adopt(ctx, payload)
-        case CreatePermission():
-            return shares.create_permission(ctx, payload)
-        case UpdatePermission():
-            return shares.update_permission(ctx, payload)
         case CreateCard():
             return cards.create_card(ctx, payload)
         case ReplaceCard():
@@ -72,10 +98,30 @@ def dispatch(ctx: StepContext, change: Change) -> str:
             return cards.update_tags(ctx, payload)
         case ReplicateCard():
             return cards.replicate_card(ctx, payload)
+        case DeleteCard():
+            return cards.delete_card(ctx, payload)
+        case _:
+            assert_never(payload)
+
+
+def _audit_step(ctx: StepContext, payload: AuditPayload) -> str:
+    match payload:
         case UpdatePackageApproval():
             return audit.update_package_approval(ctx, payload)
         case ExportCard():
             return audit.export_card(ctx, payload)
+        case _:
+            assert_never(payload)
+
+
+def _ram_step(ctx: StepContext, change: Change, payload: RamPayload) -> str:
+    match payload:
+        case Adopt():
+            return shares.adopt(ctx, payload)
+        case CreatePermission():
+            return shares.create_permission(ctx, payload)
+        case UpdatePermission():
+            return shares.update_permission(ctx, payload)
         case CreateShare():
             return shares.create_share(ctx, payload)
         case UpdateShare():
@@ -86,8 +132,6 @@ def dispatch(ctx: StepContext, change: Change) -> str:
             return shares.change_members(ctx, payload, add=change.action in ASSOCIATING)
         case DeleteShare():
             return shares.delete_share(ctx, payload)
-        case DeleteCard():
-            return cards.delete_card(ctx, payload)
         case _:
             assert_never(payload)
 
@@ -103,50 +147,74 @@ def execute(
 ) -> tuple[Step, ...]:
     """Run every change in its phase (``schedule``); after a failure nothing new starts.
     ``cards_final``: called once the remaining phases change only RAM."""
-    sagemaker, ram = session.client("sagemaker"), session.client("ram")
-    run_id = str(uuid.uuid4())
-
     changes = (*plan.adoptions, *plan.changes)
-    position = {id(change): index for index, change in enumerate(changes)}
-
-    def work(change: Change, gate: Gate) -> Step:
-        key = f"{position[id(change)]}\n{change.address}\n{change.action.value}"
-        token = client_token(run_id, key)
-        ctx = StepContext(
-            sagemaker=sagemaker, ram=ram, token=token, waits=waits, commit=commit, ready=gate
-        )
-        return _run(ctx, change)
-
+    work = _Work(session, changes, waits=waits, commit=commit)
     return run_in_order(changes, work, parallelism, progress, cards_final)
 
 
+class _Work:
+    """One apply's ``work``: a change run as a step through its handler, with the clients
+    and a clientToken from this run (a random id) and the change's place in the plan."""
+
+    def __init__(
+        self,
+        session: AwsSession,
+        changes: Sequence[Change],
+        *,
+        waits: WaitSettings,
+        commit: str | None,
+    ) -> None:
+        self._sagemaker, self._ram = session.client("sagemaker"), session.client("ram")
+        self._run_id = str(uuid.uuid4())
+        self._position = {id(change): index for index, change in enumerate(changes)}
+        self._waits, self._commit = waits, commit
+
+    def __call__(self, change: Change, gate: Gate) -> Step:
+        key = f"{self._position[id(change)]}\n{change.address}\n{change.action.value}"
+        token = client_token(self._run_id, key)
+        ctx = StepContext(
+            sagemaker=self._sagemaker,
+            ram=self._ram,
+            token=token,
+            waits=self._waits,
+            commit=self._commit,
+            ready=gate,
+        )
+        return _run(ctx, change)
+
+
 def _step(change: Change, status: StepStatus) -> Step:
-    return Step(address=change.address, action=change.action.value, status=status)
+    return Step(address=change.address, action=change.action, status=status)
 
 
 def _run(ctx: StepContext, change: Change) -> Step:
     start = time.monotonic()
     try:
         detail = dispatch(ctx, change)
-    except ClientError as e:
-        error = e.response.get("Error", {})
-        return _failed(
-            change,
-            start,
-            f"{e.operation_name} failed",
-            error.get("Code", "Unknown"),
-            error.get("Message", str(e)),
-        )
-    except WaitFailed as e:
-        return _failed(change, start, "waiting for AWS", e.code, e.message)
-    except BotoCoreError as e:
-        return _failed(change, start, "calling AWS", type(e).__name__, str(e))
+    except (ClientError, WaitFailed, BotoCoreError) as e:
+        return _failed(change, start, *_aws_error(e))
     except Stopped as e:
-        if not e.done:
-            return _step(change, StepStatus.NOT_ATTEMPTED)
-        message = f"an earlier step failed, so this one stopped: {e.done}; apply again to finish it"
-        return _failed(change, start, "stopped", "StoppedByEarlierFailure", message)
+        return _stopped(change, start, e)
     return replace(_step(change, StepStatus.DONE), detail=detail, seconds=time.monotonic() - start)
+
+
+def _aws_error(e: ClientError | WaitFailed | BotoCoreError) -> tuple[str, str, str]:
+    """What failed, AWS's error code and its message."""
+    if isinstance(e, ClientError):
+        error = e.response.get("Error", {})
+        code, message = error.get("Code", "Unknown"), error.get("Message", str(e))
+        return f"{e.operation_name} failed", code, message
+    if isinstance(e, WaitFailed):
+        return "waiting for AWS", e.code, e.message
+    return "calling AWS", type(e).__name__, str(e)
+
+
+def _stopped(change: Change, start: float, e: Stopped) -> Step:
+    """Not attempted when stopped before its first call; else failed, saying how far it got."""
+    if not e.done:
+        return _step(change, StepStatus.NOT_ATTEMPTED)
+    message = f"an earlier step failed, so this one stopped: {e.done}; apply again to finish it"
+    return _failed(change, start, "stopped", "StoppedByEarlierFailure", message)
 
 
 def _failed(change: Change, start: float, detail: str, code: str, message: str) -> Step:

@@ -15,12 +15,13 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
 from reconciler.common.arns import card_name
+from reconciler.plan.address import Address
 
 
-def card_address(entity: str) -> str:
-    """The address of the card an entity names (by ARN); "" for anything else."""
+def card_address(entity: str) -> Address | None:
+    """The address of the card an entity names (by ARN); None for anything else."""
     name = card_name(entity)
-    return f"card.{name}" if name is not None else ""
+    return Address.card(name) if name is not None else None
 
 
 class Stopped(Exception):
@@ -69,15 +70,15 @@ class Gate:
     """The cards this apply is still writing (their addresses), as a share's step sees
     them. A waiting step gives its slot back and takes one again before it goes on."""
 
-    def __init__(self, pending: Iterable[str] = (), slots: Slots | None = None):
+    def __init__(self, pending: Iterable[Address] = (), slots: Slots | None = None):
         self._pending = set(pending)
-        self._finished: list[str] = []  # addresses, in the order their lanes finished
+        self._finished: list[Address] = []  # addresses, in the order their lanes finished
         self._slots = slots
         self._changed = threading.Condition()
         self._stopped = False
         self._cards_done = not self._pending
 
-    def finished(self, address: str) -> None:
+    def finished(self, address: Address) -> None:
         """The lane of ``address`` has finished, every step done."""
         with self._changed:
             if address in self._pending:
@@ -105,29 +106,12 @@ class Gate:
         card, or its card's lane has finished), in the order they become ready; a list is
         handed out when it is full or holds all the rest. Raises Stopped once a step has
         failed, even between two lists: no new call starts after a failure."""
-        ready: list[str] = []
-        later: dict[str, list[str]] = {}  # by the address of the card they wait for
         with self._changed:
-            for entity in entities:
-                address = card_address(entity)
-                if address in self._pending:
-                    later.setdefault(address, []).append(entity)
-                else:
-                    ready.append(entity)
-            seen = len(self._finished)
-
-        def enough() -> bool:
-            nonlocal seen
-            for address in self._finished[seen:]:
-                ready.extend(later.pop(address, ()))
-            seen = len(self._finished)
-            return len(ready) >= size or not later
-
-        while ready or later:
-            if self._wait(enough, holds_slot=True):
+            waiting = _Waiting(entities, self._pending, seen=len(self._finished))
+        while waiting.ready or waiting.later:
+            if self._wait(lambda: waiting.enough(self._finished, size), holds_slot=True):
                 raise Stopped()
-            batch, ready[:] = ready[:size], ready[size:]
-            yield batch
+            yield waiting.take(size)
 
     def wait_for_cards(self, *, holds_slot: bool = True) -> None:
         """Until every card step of the apply has finished; Stopped once a step failed."""
@@ -149,6 +133,34 @@ class Gate:
         if released and self._slots is not None:
             self._slots.take(first=True)
         return self._stopped  # read again: a step may have failed while this one took a slot
+
+
+class _Waiting:
+    """One step's entities: those ready to hand out, and the rest by the address of the
+    card each waits for. Read and changed under the gate's lock."""
+
+    def __init__(self, entities: Sequence[str], pending: set[Address], *, seen: int) -> None:
+        self.ready: list[str] = []
+        self.later: dict[Address, list[str]] = {}
+        self._seen = seen  # how many finished lanes have been looked at
+        for entity in entities:
+            address = card_address(entity)
+            if address is not None and address in pending:
+                self.later.setdefault(address, []).append(entity)
+            else:
+                self.ready.append(entity)
+
+    def enough(self, finished: list[Address], size: int) -> bool:
+        """Whether a list is due (full, or all the rest), once the entities of the cards
+        whose lanes have finished since the last look are ready."""
+        for address in finished[self._seen :]:
+            self.ready.extend(self.later.pop(address, ()))
+        self._seen = len(finished)
+        return len(self.ready) >= size or not self.later
+
+    def take(self, size: int) -> list[str]:
+        batch, self.ready[:] = self.ready[:size], self.ready[size:]
+        return batch
 
 
 OPEN = Gate()  # for steps run outside a schedule: every card is written

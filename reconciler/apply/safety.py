@@ -12,8 +12,9 @@ from dataclasses import dataclass
 
 from typing_extensions import assert_never
 
+from reconciler.apply.report import GuardRefusal, Limit, Refusal, ThresholdRefusal
 from reconciler.desired.model import Safety
-from reconciler.plan.model import Action, Change, Flag, Guard, Plan
+from reconciler.plan.model import Action, Flag, Plan
 
 UPDATES = frozenset(
     {Action.UPDATE_CONTENT, Action.UPDATE_STATUS, Action.UPDATE_TAGS, Action.REPLICATE_CARD}
@@ -36,10 +37,10 @@ class Flags:
                 assert_never(flag)
 
 
-def refusals(plan: Plan, safety: Safety, flags: Flags) -> list[str]:
+def refusals(plan: Plan, safety: Safety, flags: Flags) -> list[Refusal]:
     """Why the plan may not be applied with these flags; empty when it may."""
-    found = [
-        _refusal(change, guard)
+    found: list[Refusal] = [
+        GuardRefusal(address=change.address, guard=guard, note=change.guard_note)
         for change in plan.changes
         for guard in change.guards
         if not flags.given(guard.flag)
@@ -49,28 +50,21 @@ def refusals(plan: Plan, safety: Safety, flags: Flags) -> list[str]:
     return found
 
 
-def _refusal(change: Change, guard: Guard) -> str:
-    why = f"{guard.text} ({change.guard_note})" if change.guard_note else guard.text
-    return f"{change.address}: {why}: apply with --{guard.flag.value} to allow it"
-
-
-def _thresholds(plan: Plan, safety: Safety) -> list[str]:
+def _thresholds(plan: Plan, safety: Safety) -> list[ThresholdRefusal]:
     existing = plan.managed_cards
     if existing < safety.min_existing or existing == 0:
         return []
     limits = (
-        ("update", UPDATES, safety.max_update_percent),
-        ("delete or replace", DELETES, safety.max_delete_percent),
+        (Limit.UPDATE, UPDATES, safety.max_update_percent),
+        (Limit.DELETE, DELETES, safety.max_delete_percent),
     )
     found = []
-    for verb, actions, limit in limits:
-        cards = {c.address for c in plan.changes if c.action in actions}
-        percent = 100.0 * len(cards) / existing
-        if percent > limit:
+    for limit, actions, allowed in limits:
+        cards = len({c.address for c in plan.changes if c.action in actions})
+        if 100.0 * cards / existing > allowed:
             found.append(
-                f"the plan would {verb} {len(cards)} of {existing} managed cards "
-                f"({percent:.0f}%), above safety.max_{verb.split()[0]}_percent "
-                f"= {limit:g}%: review the plan, then apply with --force, or raise "
-                "the limit in reconciler.yaml"
+                ThresholdRefusal(
+                    limit=limit, cards=cards, existing=existing, percent_allowed=allowed
+                )
             )
     return found

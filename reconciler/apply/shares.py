@@ -69,15 +69,20 @@ def create_permission(ctx: StepContext, permission: CreatePermission) -> str:
         )["permission"]["arn"]
     except ClientError as e:
         if error_code(e) in REFUSED_TYPE:
-            error = e.response.setdefault("Error", {})
-            error["Message"] = (
-                f"RAM refused a customer-managed permission for {permission.resource_type} "
-                f"({error.get('Message', '')}); AWS documents only its managed permissions "
-                "for model cards, so keep production read-only with the consumer guard: "
-                "reconciler iam-policy --role consumer-guard --account <name> (docs/iam.md)"
-            )
+            _explain_refused_type(e, permission.resource_type)
         raise
     return f"created {arn}"
+
+
+def _explain_refused_type(e: ClientError, resource_type: str) -> None:
+    """RAM's own message, in the words of what to do instead."""
+    error = e.response.setdefault("Error", {})
+    error["Message"] = (
+        f"RAM refused a customer-managed permission for {resource_type} "
+        f"({error.get('Message', '')}); AWS documents only its managed permissions "
+        "for model cards, so keep production read-only with the consumer guard: "
+        "reconciler iam-policy --role consumer-guard --account <name> (docs/iam.md)"
+    )
 
 
 def update_permission(ctx: StepContext, permission: UpdatePermission) -> str:
@@ -100,20 +105,22 @@ def _make_room(ctx: StepContext, arn: str) -> str:
     if len(versions) < MAX_PERMISSION_VERSIONS:
         return ""
     for item in sorted(versions, key=lambda v: int(v["version"])):
-        if item.get("defaultVersion"):
-            continue
-        try:
-            ctx.ram.delete_permission_version(
-                permissionArn=arn,
-                permissionVersion=int(item["version"]),
-                clientToken=ctx.sub_token(int(item["version"])),
-            )
-        except ClientError as e:
-            if error_code(e) == "OperationNotPermittedException":
-                continue  # still attached to a share
-            raise
-        return f"deleted unused version {item['version']}; "
+        if not item.get("defaultVersion") and _deleted(ctx, arn, int(item["version"])):
+            return f"deleted unused version {item['version']}; "
     return ""
+
+
+def _deleted(ctx: StepContext, arn: str, version: int) -> bool:
+    """Delete a version of the permission; False when it is still attached to a share."""
+    try:
+        ctx.ram.delete_permission_version(
+            permissionArn=arn, permissionVersion=version, clientToken=ctx.sub_token(version)
+        )
+    except ClientError as e:
+        if error_code(e) == "OperationNotPermittedException":
+            return False  # still attached to a share
+        raise
+    return True
 
 
 def create_share(ctx: StepContext, share: CreateShare) -> str:
@@ -121,45 +128,79 @@ def create_share(ctx: StepContext, share: CreateShare) -> str:
     finishes writing them (``ctx.ready``), and add its principals once every card of the
     apply is written: in the create call when they already are, else with the share's
     last cards. Then wait until every association has settled."""
-    resources, principals = list(share.resource_arns), list(share.principals)
-    batches = ctx.ready.batches(resources, PER_CALL)
+    made = _Creation(share)
+    batches = ctx.ready.batches(made.resources, PER_CALL)
     first = next(batches, [])
-    invited = principals[:PER_CALL] if ctx.ready.cards_written() else []
+    arn = _create(ctx, share, first, made)
+    try:
+        _add_cards(ctx, arn, batches, made)
+        _add_accounts(ctx, arn, made)
+    except Stopped:
+        raise Stopped(made.done()) from None
+    return f"created {arn}" + _settled(ctx, arn, made)
+
+
+class _Creation:
+    """How far creating a share has got: its cards handed to RAM, its accounts invited."""
+
+    def __init__(self, share: CreateShare) -> None:
+        self.resources, self.principals = list(share.resource_arns), list(share.principals)
+        self.handed = 0
+        self.invited: list[str] = []  # with the create call or with the last cards
+        self.others = _Counted(())  # the accounts after the first 100
+
+    def done(self) -> str:
+        done = f"the share exists with {self.handed} of {len(self.resources)} cards"
+        if self.principals:
+            invited = len(self.invited) + self.others.count
+            done += f" and {invited} of {len(self.principals)} accounts"
+        return done
+
+
+def _create(ctx: StepContext, share: CreateShare, first: list[str], made: _Creation) -> str:
+    """The share, with its first cards, and its principals when every card is written."""
+    made.invited = made.principals[:PER_CALL] if ctx.ready.cards_written() else []
     created = ctx.ram.create_resource_share(
         name=share.name,
         resourceArns=first,
-        principals=invited,
+        principals=made.invited,
         permissionArns=[share.permission_arn],
         tags=_ram_tags(share.tags),
         allowExternalPrincipals=share.allow_external_principals,
         clientToken=ctx.token,
     )["resourceShare"]
-    arn = created["resourceShareArn"]
-    handed = len(first)
-    others = _Counted(())
-    try:
-        for i, batch in enumerate(batches, start=1):
-            members: dict[str, list[str]] = {"resourceArns": batch}
-            if principals and not invited and handed + len(batch) == len(resources):
-                ctx.ready.wait_for_cards()  # the last cards go with the accounts
-                invited = members["principals"] = principals[:PER_CALL]
-            ctx.ram.associate_resource_share(
-                resourceShareArn=arn, **members, clientToken=ctx.sub_token(i)
-            )
-            handed += len(batch)
-        others = _Counted(ctx.ready.batches(principals[len(invited) :], PER_CALL))
-        if len(invited) < len(principals):  # accounts still to add, once all cards are written
+    made.handed = len(first)
+    return str(created["resourceShareArn"])
+
+
+def _add_cards(ctx: StepContext, arn: str, batches: Iterable[list[str]], made: _Creation) -> None:
+    """The share's other cards as they are written; the last ones go with the accounts."""
+    for i, batch in enumerate(batches, start=1):
+        members: dict[str, list[str]] = {"resourceArns": batch}
+        last = made.handed + len(batch) == len(made.resources)
+        if made.principals and not made.invited and last:
             ctx.ready.wait_for_cards()
-            _associate(ctx, arn, MemberKind.PRINCIPAL, others, part=lambda i: f"principals/{i}")
-    except Stopped:
-        done = f"the share exists with {handed} of {len(resources)} cards"
-        if principals:
-            done += f" and {len(invited) + others.count} of {len(principals)} accounts"
-        raise Stopped(done) from None
-    kinds = {MemberKind.RESOURCE.value: resources, MemberKind.PRINCIPAL.value: principals}
+            made.invited = members["principals"] = made.principals[:PER_CALL]
+        ctx.ram.associate_resource_share(
+            resourceShareArn=arn, **members, clientToken=ctx.sub_token(i)
+        )
+        made.handed += len(batch)
+
+
+def _add_accounts(ctx: StepContext, arn: str, made: _Creation) -> None:
+    """The accounts not invited yet, once every card of the apply is written."""
+    made.others = _Counted(ctx.ready.batches(made.principals[len(made.invited) :], PER_CALL))
+    if len(made.invited) < len(made.principals):
+        ctx.ready.wait_for_cards()
+        _associate(ctx, arn, MemberKind.PRINCIPAL, made.others, part=lambda i: f"principals/{i}")
+
+
+def _settled(ctx: StepContext, arn: str, made: _Creation) -> str:
+    """Wait until every association of the new share has settled; what RAM said, if any."""
+    kinds = {MemberKind.RESOURCE.value: made.resources, MemberKind.PRINCIPAL.value: made.principals}
     wanted = {kind: entities for kind, entities in kinds.items() if entities}
     settled = associations_settled(ctx.ram, arn, wanted, "ASSOCIATED", ctx.waits)
-    return f"created {arn}" + (f"; {'; '.join(settled)}" if settled else "")
+    return f"; {'; '.join(settled)}" if settled else ""
 
 
 class _Counted:
@@ -198,11 +239,7 @@ def _associate(
 
 def update_share(ctx: StepContext, update: UpdateShare) -> str:
     done = []
-    settings: dict[str, object] = {}
-    if update.name is not None:
-        settings["name"] = update.name
-    if update.allow_external_principals is not None:
-        settings["allowExternalPrincipals"] = update.allow_external_principals
+    settings = _settings(update)
     if settings:
         ctx.ram.update_resource_share(
             resourceShareArn=update.share_arn, clientToken=ctx.token, **settings
@@ -215,6 +252,16 @@ def update_share(ctx: StepContext, update: UpdateShare) -> str:
         ctx.ram.untag_resource(resourceShareArn=update.share_arn, tagKeys=list(update.tags_remove))
         done.append(f"removed {len(update.tags_remove)} tag(s)")
     return "; ".join(done)
+
+
+def _settings(update: UpdateShare) -> dict[str, object]:
+    """The UpdateResourceShare parameters of the settings that change."""
+    settings: dict[str, object] = {}
+    if update.name is not None:
+        settings["name"] = update.name
+    if update.allow_external_principals is not None:
+        settings["allowExternalPrincipals"] = update.allow_external_principals
+    return settings
 
 
 def set_permission(ctx: StepContext, attach: SetPermission) -> str:

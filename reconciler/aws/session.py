@@ -139,18 +139,9 @@ class AwsSession:
             return self._clients[service]
 
     def _new_client(self, service: str) -> Any:
-        config = BotoConfig(
-            region_name=self.settings.region,
-            retries={
-                "mode": self.settings.retry_mode,
-                "total_max_attempts": self.settings.max_attempts,
-            },
-            max_pool_connections=max(10, self.settings.max_workers * 2),
-            user_agent_extra="modelcard-reconciler",
-        )
         try:
             client = self._session.client(
-                service, endpoint_url=self.settings.endpoint_url, config=config
+                service, endpoint_url=self.settings.endpoint_url, config=self._config()
             )
         except ValueError as e:  # botocore's "Invalid endpoint: ..."
             raise ReconcilerError(
@@ -161,6 +152,17 @@ class AwsSession:
         self.stats.hook(client)
         _without_retry_quota(client, self.settings.max_attempts)
         return client
+
+    def _config(self) -> BotoConfig:
+        return BotoConfig(
+            region_name=self.settings.region,
+            retries={
+                "mode": self.settings.retry_mode,
+                "total_max_attempts": self.settings.max_attempts,
+            },
+            max_pool_connections=max(10, self.settings.max_workers * 2),
+            user_agent_extra="modelcard-reconciler",
+        )
 
     def assume(self, role_arn: str, session_name: str) -> AwsSession:
         """A session acting through ``role_arn``, sharing this session's call counts."""
@@ -200,9 +202,17 @@ def _without_retry_quota(client: Any, max_attempts: int) -> None:
     and backoff: 1 s base for throttling, 50 ms otherwise, full jitter, at most 20 s) whose
     retry quota never runs dry."""
     name = client.meta.service_model.service_id.hyphenize()
+    handler = _retry_handler(name, max_attempts)
+    event, unique_id = f"needs-retry.{name}", f"retry-config-{name}"
+    client.meta.events.unregister(event, unique_id=unique_id)
+    client.meta.events.register(event, handler.needs_retry, unique_id=unique_id)
+
+
+def _retry_handler(name: str, max_attempts: int) -> RetryHandler:
+    """botocore's standard retry handler for service ``name``, with a deep retry quota."""
     events = RetryEventAdapter()
     throttling = ThrottlingErrorDetector(events)
-    handler = RetryHandler(
+    return RetryHandler(
         retry_policy=RetryPolicy(
             retry_checker=StandardRetryConditions(max_attempts=max_attempts),
             retry_backoff=ExponentialBackoff(service_name=name, throttling_detector=throttling),
@@ -211,9 +221,6 @@ def _without_retry_quota(client: Any, max_attempts: int) -> None:
         retry_quota=RetryQuotaChecker(RetryQuota(initial_capacity=_DEEP_QUOTA), throttling),
         service_name=name,
     )
-    event, unique_id = f"needs-retry.{name}", f"retry-config-{name}"
-    client.meta.events.unregister(event, unique_id=unique_id)
-    client.meta.events.register(event, handler.needs_retry, unique_id=unique_id)
 
 
 def error_code(error: ClientError) -> str:
@@ -232,22 +239,25 @@ def aws_errors(doing: str) -> Iterator[None]:
             f"AWS refused {doing}: {detail.get('Code')}: {detail.get('Message')}",
             hint=_hint(error_code(e)),
         ) from e
-    except EndpointConnectionError as e:
-        raise ReconcilerError(
+    except BotoCoreError as e:
+        raise _not_called(doing, e) from e
+
+
+def _not_called(doing: str, e: BotoCoreError) -> ReconcilerError:
+    """Why botocore could not make the call, and what to check."""
+    if isinstance(e, EndpointConnectionError):
+        return ReconcilerError(
             f"{doing} failed: nothing answers at {e.kwargs.get('endpoint_url')}",
             hint="is the endpoint (or the sandbox) running? Check "
             "AWS_ENDPOINT_URL or --endpoint-url",
-        ) from e
-    except NoCredentialsError as e:
-        raise ReconcilerError(
+        )
+    if isinstance(e, NoCredentialsError):
+        return ReconcilerError(
             f"{doing} failed: no AWS credentials found",
             hint="set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, "
             "or run where an instance or OIDC role provides them",
-        ) from e
-    except BotoCoreError as e:
-        raise ReconcilerError(
-            f"{doing} failed: {e}", hint="check credentials, region and endpoint"
-        ) from e
+        )
+    return ReconcilerError(f"{doing} failed: {e}", hint="check credentials, region and endpoint")
 
 
 def _hint(code: str) -> str | None:

@@ -9,7 +9,7 @@ import random
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from botocore.exceptions import ClientError
 
@@ -49,14 +49,18 @@ def poll(
         if result is not None:
             return result
         if time.monotonic() >= deadline:
-            raise WaitFailed(
-                "Timeout",
-                f"{what} did not finish within {settings.timeout:g} s; "
-                "apply again later, and if it repeats, check it in the AWS "
-                "console",
-            )
+            raise _timed_out(what, settings)
         settings.sleep(delay * random.uniform(0.5, 1.0))
         delay = min(settings.max_delay, delay * 2)
+
+
+def _timed_out(what: str, settings: WaitSettings) -> WaitFailed:
+    return WaitFailed(
+        "Timeout",
+        f"{what} did not finish within {settings.timeout:g} s; "
+        "apply again later, and if it repeats, check it in the AWS "
+        "console",
+    )
 
 
 def associations_settled(
@@ -78,40 +82,71 @@ def associations_settled(
 
     if not members:
         return []  # nothing associated, nothing to wait for
-    started = time.monotonic()
-    found: dict[str, str] = {}
-
-    def check_one(kind: str, entities: list[str]) -> str | None:
-        status = _statuses(ram, share_arn, kind)
-        graced = time.monotonic() - started >= settings.invitation_grace
-        pending = []
-        for entity in entities:
-            state, external, message = status.get(entity, ("DISASSOCIATED", False, None))
-            if state == "FAILED":
-                raise WaitFailed("AssociationFailed", f"{entity}: {message or 'no message'}")
-            if state == target:
-                continue
-            invited = external or (graced and kind == "PRINCIPAL" and entity.isdigit())
-            if target == "ASSOCIATED" and state == "ASSOCIATING" and invited:
-                pending.append(entity)
-                continue
-            return None
-        return f"invitation sent to {', '.join(pending)}" if pending else target.lower()
-
-    def check() -> str | None:
-        for kind, entities in members.items():
-            if kind not in found and (result := check_one(kind, entities)) is not None:
-                found[kind] = result
-        return "settled" if len(found) == len(members) else None
-
+    settling = _Settling(ram, share_arn, members, target=target, settings=settings)
     kinds = " and ".join(k.lower() for k in members)
     # An association is asynchronous: RAM reports it ASSOCIATING first, so the first look
     # comes after a pause.
-    poll(settings, check, f"{kinds} association of {share_arn}", pause_first=True)
-    return [found[kind] for kind in members]
+    poll(settings, settling.check, f"{kinds} association of {share_arn}", pause_first=True)
+    return [settling.found[kind] for kind in members]
 
 
-def _statuses(ram: Any, share_arn: str, kind: str) -> dict[str, tuple[str, bool, str | None]]:
+_Seen = tuple[str, bool, str | None]  # an entity's status, whether external, the message
+_NOT_SEEN: _Seen = ("DISASSOCIATED", False, None)
+_Outcome = Literal["settled", "invited", "on its way"]
+
+
+class _Settling:
+    """What each association type of a share has come to (``found``), looked at in one
+    round of ``check``; a type is not looked at again once it has settled."""
+
+    def __init__(
+        self,
+        ram: Any,
+        share_arn: str,
+        members: Mapping[str, list[str]],
+        *,
+        target: str,
+        settings: WaitSettings,
+    ) -> None:
+        self._ram, self._share_arn, self._members = ram, share_arn, members
+        self._target, self._grace = target, settings.invitation_grace
+        self._started = time.monotonic()
+        self.found: dict[str, str] = {}
+
+    def check(self) -> str | None:
+        for kind, entities in self._members.items():
+            if kind not in self.found and (result := self._check_one(kind, entities)) is not None:
+                self.found[kind] = result
+        return "settled" if len(self.found) == len(self._members) else None
+
+    def _check_one(self, kind: str, entities: list[str]) -> str | None:
+        """What the entities of ``kind`` came to; None while one is on its way."""
+        status = _statuses(self._ram, self._share_arn, kind)
+        graced = time.monotonic() - self._started >= self._grace
+        pending = []
+        for entity in entities:
+            outcome = self._outcome(kind, entity, status.get(entity, _NOT_SEEN), graced)
+            if outcome == "on its way":
+                return None
+            if outcome == "invited":
+                pending.append(entity)
+        return f"invitation sent to {', '.join(pending)}" if pending else self._target.lower()
+
+    def _outcome(self, kind: str, entity: str, seen: _Seen, graced: bool) -> _Outcome:
+        """ "settled", "invited" (an account that must accept an invitation first), or "on
+        its way"; WaitFailed when RAM says the association failed."""
+        state, external, message = seen
+        if state == "FAILED":
+            raise WaitFailed("AssociationFailed", f"{entity}: {message or 'no message'}")
+        if state == self._target:
+            return "settled"
+        invited = external or (graced and kind == "PRINCIPAL" and entity.isdigit())
+        if self._target == "ASSOCIATED" and state == "ASSOCIATING" and invited:
+            return "invited"
+        return "on its way"
+
+
+def _statuses(ram: Any, share_arn: str, kind: str) -> dict[str, _Seen]:
     items = pages(
         ram.get_resource_share_associations,
         "resourceShareAssociations",

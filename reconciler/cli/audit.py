@@ -18,7 +18,15 @@ class ReportFormat(str, Enum):
     json = "json"
 
 
+NameArgument = Annotated[str, typer.Argument(help="The model card's name.")]
 FormatOption = Annotated[ReportFormat, typer.Option("--format", help="Output format.")]
+VersionOption = Annotated[
+    int | None,
+    typer.Option(metavar="<n>", help="The card version (default: the current one).", min=1),
+]
+PdfOption = Annotated[
+    Path | None, typer.Option(help="Where to save the PDF (default: <name>-v<N>.pdf).")
+]
 OneTarget = Annotated[
     str | None,
     typer.Option(
@@ -31,7 +39,7 @@ OneTarget = Annotated[
 
 @app.command()
 def history(
-    name: Annotated[str, typer.Argument(help="The model card's name.")],
+    name: NameArgument,
     repo: RepoOption = Path("."),
     fmt: FormatOption = ReportFormat.text,
     endpoint_url: EndpointOption = None,
@@ -52,14 +60,9 @@ def history(
 
 @app.command()
 def export(
-    name: Annotated[str, typer.Argument(help="The model card's name.")],
-    version: Annotated[
-        int | None,
-        typer.Option(metavar="<n>", help="The card version (default: the current one).", min=1),
-    ] = None,
-    out: Annotated[
-        Path | None, typer.Option(help="Where to save the PDF (default: <name>-v<N>.pdf).")
-    ] = None,
+    name: NameArgument,
+    version: VersionOption = None,
+    out: PdfOption = None,
     repo: RepoOption = Path("."),
     fmt: FormatOption = ReportFormat.text,
     endpoint_url: EndpointOption = None,

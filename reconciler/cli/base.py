@@ -1,7 +1,8 @@
 """The command line's shared parts: the app, common options, and the one exit point.
 
-Commands live in ``read`` (validate, plan, drift, verify, graph, iam-policy), ``write`` (apply,
-import, pull) and ``local`` (demo, sandbox). This package is the only place that parses
+Commands live in ``read`` (validate, plan, drift, verify), ``describe`` (graph, iam-policy,
+targets), ``write`` (apply, import, pull), ``audit`` (history, export) and ``local`` (demo,
+sandbox). This package is the only place that parses
 options, prints and exits; stdout carries only the product, progress and errors go to
 stderr.
 """
@@ -45,6 +46,12 @@ app = typer.Typer(
 )
 
 RepoOption = Annotated[Path, typer.Option("--repo", help="Repository root.", show_default=True)]
+
+
+AdoptOption = Annotated[
+    bool,
+    typer.Option(help="Take over live cards git declares that the reconciler did not create."),
+]
 
 
 class State:
@@ -140,16 +147,14 @@ def plan_for(target: Target, options: PlanOptions) -> PlanRun:
 def report_for(
     target: Target, run: PlanRun, fmt: str, stats: bool, prune: bool = False
 ) -> PlanReport:
-    calls = target.session.stats
-    counts = {"calls": dict(calls.calls), "attempts": dict(calls.attempts)}
     from reconciler.graph.build import plan_change
 
-    topology = plan_change(run.state, run.live, prune)
+    counts = target.call_counts()
     return PlanReport(
         plan=run.plan,
         stats=counts if stats else None,
         color=terminal_color(fmt),
-        topology=topology,
+        topology=plan_change(run.state, run.live, prune),
     )
 
 
@@ -176,9 +181,7 @@ def main() -> None:
     except typer.Exit as e:
         sys.exit(e.exit_code)
     except TyperException as e:  # usage errors: shown as usual, but exit 1 (2 means "changes")
-        show = getattr(e, "show", None)
-        if callable(show):
-            show()
+        _show_usage_error(e)
         sys.exit(EXIT_ERROR)
     except ReconcilerError as e:
         _report(e)
@@ -187,6 +190,12 @@ def main() -> None:
         sys.stderr.write("interrupted\n")
         sys.exit(130)
     sys.exit(result if isinstance(result, int) else EXIT_OK)
+
+
+def _show_usage_error(error: TyperException) -> None:
+    show = getattr(error, "show", None)
+    if callable(show):
+        show()
 
 
 def run() -> NoReturn:

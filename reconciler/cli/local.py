@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 import yaml
@@ -14,14 +14,26 @@ from reconciler.cli.base import (
 )
 from reconciler.common.errors import ReconcilerError
 
+if TYPE_CHECKING:
+    from reconciler.sandbox.config import SandboxConfig
+
+ExampleOption = Annotated[
+    Path,
+    typer.Option("--repo", help="Example repository to start from (copied; never changed)."),
+]
+HostOption = Annotated[
+    str, typer.Option(metavar="<address>", help="Address to listen on (loopback).")
+]
+PortOption = Annotated[int, typer.Option(metavar="<port>", help="Port; 0 picks a free one.")]
+AccountsOption = Annotated[
+    Path | None,
+    typer.Option(help="YAML file declaring the default account, an Organization and timings."),
+]
+VerboseOption = Annotated[bool, typer.Option(help="Log every request.")]
+
 
 @app.command()
-def demo(
-    source: Annotated[
-        Path,
-        typer.Option("--repo", help="Example repository to start from (copied; never changed)."),
-    ] = Path("."),
-) -> None:
+def demo(source: ExampleOption = Path(".")) -> None:
     """Walk the card lifecycle end to end on an embedded sandbox.
 
     Exit 0 when every step behaved as expected."""
@@ -31,11 +43,7 @@ def demo(
         raise ReconcilerError(
             "the demo needs the sandbox", hint="pip install 'modelcard-reconciler[sandbox]'"
         ) from e
-    if not (source / "reconciler.yaml").is_file():
-        raise ReconcilerError(
-            f"{source} holds no reconciler.yaml",
-            hint="run the demo from this repository's root, or pass --repo",
-        )
+    _require_example(source)
     started = time.monotonic()
     try:
         run_demo(source, lambda text: print(text, flush=True))
@@ -48,31 +56,39 @@ def demo(
     )
 
 
+def _require_example(source: Path) -> None:
+    if not (source / "reconciler.yaml").is_file():
+        raise ReconcilerError(
+            f"{source} holds no reconciler.yaml",
+            hint="run the demo from this repository's root, or pass --repo",
+        )
+
+
 @app.command()
 def sandbox(
-    host: Annotated[
-        str, typer.Option(metavar="<address>", help="Address to listen on (loopback).")
-    ] = "127.0.0.1",
-    port: Annotated[int, typer.Option(metavar="<port>", help="Port; 0 picks a free one.")] = 4566,
-    accounts: Annotated[
-        Path | None,
-        typer.Option(help="YAML file declaring the default account, an Organization and timings."),
-    ] = None,
-    verbose: Annotated[bool, typer.Option(help="Log every request.")] = False,
+    host: HostOption = "127.0.0.1",
+    port: PortOption = 4566,
+    accounts: AccountsOption = None,
+    verbose: VerboseOption = False,
 ) -> None:
     """Run the local multi-account AWS sandbox in the foreground until Ctrl-C."""
     try:
-        from reconciler.sandbox.config import SandboxConfig, load_config
         from reconciler.sandbox.server import serve
     except ImportError as e:
         raise ReconcilerError(
             "the sandbox is not installed", hint="pip install 'modelcard-reconciler[sandbox]'"
         ) from e
+    serve(host, port, _sandbox_config(accounts), verbose)
+
+
+def _sandbox_config(accounts: Path | None) -> SandboxConfig:
+    """The accounts file read, or the sandbox's default accounts without one."""
+    from reconciler.sandbox.config import SandboxConfig, load_config
+
     try:
-        config = load_config(accounts) if accounts else SandboxConfig()
+        return load_config(accounts) if accounts else SandboxConfig()
     except (OSError, ValueError, TypeError, KeyError, yaml.YAMLError) as e:
         raise ReconcilerError(
             f"cannot use the accounts file {accounts}: {e}",
             hint="see the README's sandbox section for its format",
         ) from e
-    serve(host, port, config, verbose)

@@ -43,7 +43,7 @@ class ApplyProgress:
             if step.status is StepStatus.FAILED:
                 self.failed += 1
                 self._print(
-                    f"  failed {step.address} ({step.action}): {step.error_code}: "
+                    f"  failed {step.address} ({step.action.value}): {step.error_code}: "
                     f"{step.error_message}"
                 )
             now = self.clock()

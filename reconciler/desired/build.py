@@ -8,12 +8,12 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
+from reconciler.common.status import CardStatus
 from reconciler.desired.model import (
     DEFAULT_APPROVAL_MAPPING,
     DEFAULT_TRANSITIONS,
     IMPLICIT_TARGET,
     REPLICA_NAME,
-    STATUSES,
     Account,
     CardSpec,
     Config,
@@ -30,54 +30,65 @@ from reconciler.desired.model import (
 def config_from(data: Mapping[str, Any]) -> Config:
     """Build a Config from a schema-valid reconciler.yaml document. With ``targets:``, the
     top-level region and card account are the first target's until ``for_target`` (in
-    ``load.targets``) picks one."""
+    ``desired.targets``) picks one."""
     targets = _targets(data)
     first = targets[min(targets)]
-    accounts = {
-        name: Account(
-            name=name,
-            id=a["id"],
-            role_arn=a.get("role_arn"),
-            external=bool(a.get("external", False)),
-        )
-        for name, a in (data.get("accounts") or {}).items()
-    }
-    permissions = {
-        name: CustomPermission(name, tuple(p["actions"]), p.get("description"))
-        for name, p in (data.get("permissions") or {}).items()
-    }
-    transitions = (data.get("lifecycle") or {}).get("transitions")
     return Config(
         region=first.region,
         card_account_id=first.card_account_id,
         card_role_arn=first.card_role_arn,
         targets=targets,
         target=first.name,
-        accounts=accounts,
-        permissions=permissions,
-        safety=Safety(**(data.get("safety") or {})),
-        ownership=Ownership(**(data.get("ownership") or {})),
-        transitions=_transitions(transitions) if transitions is not None else DEFAULT_TRANSITIONS,
-        organization_id=(data.get("organization") or {}).get("id"),
-        parallelism=(data.get("apply") or {}).get("parallelism"),
-        retry_mode=(data.get("aws") or {}).get("retry_mode"),
-        max_attempts=(data.get("aws") or {}).get("max_attempts"),
-        unmanaged_cards=tuple((data.get("unmanaged") or {}).get("cards") or ()),
+        accounts=_accounts(_section(data, "accounts")),
+        permissions=_permissions(_section(data, "permissions")),
+        safety=Safety(**_section(data, "safety")),
+        ownership=Ownership(**_section(data, "ownership")),
+        transitions=_transitions(_section(data, "lifecycle").get("transitions")),
+        organization_id=_section(data, "organization").get("id"),
+        parallelism=_section(data, "apply").get("parallelism"),
+        retry_mode=_section(data, "aws").get("retry_mode"),
+        max_attempts=_section(data, "aws").get("max_attempts"),
+        unmanaged_cards=tuple(_section(data, "unmanaged").get("cards") or ()),
         exports=_exports(data.get("exports")),
         registry=_registry(data.get("registry")),
     )
 
 
+def _section(data: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+    """A top-level mapping of reconciler.yaml; empty when absent or null."""
+    return data.get(key) or {}
+
+
+def _accounts(raw: Mapping[str, Any]) -> dict[str, Account]:
+    return {
+        name: Account(
+            name=name,
+            id=a["id"],
+            role_arn=a.get("role_arn"),
+            external=bool(a.get("external", False)),
+        )
+        for name, a in raw.items()
+    }
+
+
+def _permissions(raw: Mapping[str, Any]) -> dict[str, CustomPermission]:
+    return {
+        name: CustomPermission(name, tuple(p["actions"]), p.get("description"))
+        for name, p in raw.items()
+    }
+
+
 def _exports(raw: Mapping[str, Any] | None) -> Exports | None:
     if raw is None:
         return None
-    statuses = tuple(raw.get("statuses") or ("Approved",))
+    statuses = tuple(CardStatus(s) for s in raw.get("statuses") or (CardStatus.APPROVED,))
     return Exports(bucket=raw["bucket"], prefix=raw.get("prefix", "model-cards"), statuses=statuses)
 
 
 def _registry(raw: Mapping[str, Any] | None) -> Registry:
     raw = raw or {}
-    mapping = {**DEFAULT_APPROVAL_MAPPING, **(raw.get("mapping") or {})}
+    given = {CardStatus(s): v for s, v in (raw.get("mapping") or {}).items()}
+    mapping = {**DEFAULT_APPROVAL_MAPPING, **given}
     return Registry(
         sync_approval=bool(raw.get("sync_approval", False)), mapping=MappingProxyType(mapping)
     )
@@ -87,39 +98,53 @@ def _targets(data: Mapping[str, Any]) -> dict[str, TargetSpec]:
     """The declared targets, or the one implicit target of region and card_account."""
     declared = data.get("targets")
     if not declared:
-        card = data["card_account"]
-        implicit = TargetSpec(
-            name=IMPLICIT_TARGET,
-            region=data["region"],
-            card_account_id=card["id"],
-            card_role_arn=card.get("role_arn"),
-            plan_role_arn=card.get("plan_role_arn"),
-        )
-        return {IMPLICIT_TARGET: implicit}
-    return {
-        name: TargetSpec(
-            name=name,
-            region=t["region"],
-            card_account_id=t["card_account"]["id"],
-            card_role_arn=t["card_account"].get("role_arn"),
-            plan_role_arn=t["card_account"].get("plan_role_arn"),
-            hub=t.get("hub"),
-            replica_name=t.get("replica_name", REPLICA_NAME),
-            path=("targets", name),
-        )
-        for name, t in declared.items()
-    }
+        return {IMPLICIT_TARGET: _implicit_target(data)}
+    return {name: _target(name, t) for name, t in declared.items()}
 
 
-def _transitions(raw: Mapping[str, list[str]]) -> Mapping[str, frozenset[str]]:
-    return MappingProxyType({s: frozenset(raw.get(s, ())) for s in STATUSES})
+def _implicit_target(data: Mapping[str, Any]) -> TargetSpec:
+    card = data["card_account"]
+    return TargetSpec(
+        name=IMPLICIT_TARGET,
+        region=data["region"],
+        card_account_id=card["id"],
+        card_role_arn=card.get("role_arn"),
+        plan_role_arn=card.get("plan_role_arn"),
+    )
+
+
+def _target(name: str, raw: Mapping[str, Any]) -> TargetSpec:
+    return TargetSpec(
+        name=name,
+        region=raw["region"],
+        card_account_id=raw["card_account"]["id"],
+        card_role_arn=raw["card_account"].get("role_arn"),
+        plan_role_arn=raw["card_account"].get("plan_role_arn"),
+        hub=raw.get("hub"),
+        replica_name=raw.get("replica_name", REPLICA_NAME),
+        trust_live_status=bool(raw.get("trust_live_status", False)),
+        replica_status_ceiling=CardStatus(raw.get("replica_status_ceiling", "Draft")),
+        replica_kms_key_id=raw.get("replica_kms_key_id"),
+        path=("targets", name),
+    )
+
+
+def _transitions(
+    raw: Mapping[str, list[str]] | None,
+) -> Mapping[CardStatus, frozenset[CardStatus]]:
+    """The allowed status transitions; the default lifecycle when none are declared."""
+    if raw is None:
+        return DEFAULT_TRANSITIONS
+    return MappingProxyType(
+        {s: frozenset(CardStatus(t) for t in raw.get(s.value, ())) for s in CardStatus}
+    )
 
 
 def card_from(data: Mapping[str, Any], file: str) -> CardSpec:
     """Build a CardSpec from a schema-valid card document."""
     return CardSpec(
         name=data["name"],
-        status=data["status"],
+        status=CardStatus(data["status"]),
         content=data["content"],
         file=file,
         kms_key_id=data.get("kms_key_id"),
@@ -137,7 +162,7 @@ def share_from(data: Mapping[str, Any], file: str) -> ShareSpec:
         name=data["name"],
         principals=tuple(data["principals"]),
         card_names=tuple(cards.get("names") or ()),
-        card_statuses=tuple(cards.get("status") or ()),
+        card_statuses=tuple(CardStatus(s) for s in cards.get("status") or ()),
         permission=data["permission"],
         file=file,
         allow_external_principals=bool(data.get("allow_external_principals", False)),

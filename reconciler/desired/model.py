@@ -14,17 +14,15 @@ from types import MappingProxyType
 from typing import Any
 
 from reconciler.common.arns import AWS_MANAGED_PERMISSIONS
+from reconciler.common.status import CardStatus
 from reconciler.load.yamlsource import SourceDocument
 
-STATUSES = ("Draft", "PendingReview", "Approved", "Archived")
-
-
-DEFAULT_TRANSITIONS: Mapping[str, frozenset[str]] = MappingProxyType(
+DEFAULT_TRANSITIONS: Mapping[CardStatus, frozenset[CardStatus]] = MappingProxyType(
     {
-        "Draft": frozenset({"PendingReview"}),
-        "PendingReview": frozenset({"Approved", "Draft"}),
-        "Approved": frozenset({"Archived", "PendingReview"}),
-        "Archived": frozenset(),
+        CardStatus.DRAFT: frozenset({CardStatus.PENDING_REVIEW}),
+        CardStatus.PENDING_REVIEW: frozenset({CardStatus.APPROVED, CardStatus.DRAFT}),
+        CardStatus.APPROVED: frozenset({CardStatus.ARCHIVED, CardStatus.PENDING_REVIEW}),
+        CardStatus.ARCHIVED: frozenset(),
     }
 )
 
@@ -75,6 +73,9 @@ class TargetSpec:
     plan_role_arn: str | None = None  # for the commands that only read
     hub: str | None = None  # this target is a spoke of that hub target
     replica_name: str = REPLICA_NAME
+    trust_live_status: bool = False  # a spoke: replicas take its cards' live status
+    replica_status_ceiling: CardStatus = CardStatus.DRAFT  # a spoke: else capped there
+    replica_kms_key_id: str | None = None  # a spoke: the hub key for its encrypted cards
     path: tuple[str, ...] = ()
 
     def replica_of(self, card: str) -> str:
@@ -94,7 +95,7 @@ class Exports:
 
     bucket: str
     prefix: str = "model-cards"
-    statuses: tuple[str, ...] = ("Approved",)
+    statuses: tuple[CardStatus, ...] = (CardStatus.APPROVED,)
 
     @property
     def output_path(self) -> str:
@@ -102,8 +103,12 @@ class Exports:
         return f"s3://{self.bucket}/{self.prefix}"
 
 
-DEFAULT_APPROVAL_MAPPING: Mapping[str, str | None] = MappingProxyType(
-    {"PendingReview": "PendingManualApproval", "Approved": "Approved", "Archived": None}
+DEFAULT_APPROVAL_MAPPING: Mapping[CardStatus, str | None] = MappingProxyType(
+    {
+        CardStatus.PENDING_REVIEW: "PendingManualApproval",
+        CardStatus.APPROVED: "Approved",
+        CardStatus.ARCHIVED: None,
+    }
 )
 
 
@@ -112,9 +117,11 @@ class Registry:
     """reconciler.yaml's ``registry``: whether a card's model package approval follows it."""
 
     sync_approval: bool = False
-    mapping: Mapping[str, str | None] = field(default_factory=lambda: DEFAULT_APPROVAL_MAPPING)
+    mapping: Mapping[CardStatus, str | None] = field(
+        default_factory=lambda: DEFAULT_APPROVAL_MAPPING
+    )
 
-    def approval_for(self, status: str) -> str | None:
+    def approval_for(self, status: CardStatus) -> str | None:
         """The ModelApprovalStatus a card status asks for (None: leave the package as is)."""
         return self.mapping.get(status)
 
@@ -130,7 +137,9 @@ class Config:
     permissions: Mapping[str, CustomPermission] = field(default_factory=dict)
     safety: Safety = Safety()
     ownership: Ownership = Ownership()
-    transitions: Mapping[str, frozenset[str]] = field(default_factory=lambda: DEFAULT_TRANSITIONS)
+    transitions: Mapping[CardStatus, frozenset[CardStatus]] = field(
+        default_factory=lambda: DEFAULT_TRANSITIONS
+    )
     organization_id: str | None = None  # organization.id
     parallelism: int | None = None  # apply.parallelism
     retry_mode: str | None = None  # aws.retry_mode
@@ -165,7 +174,7 @@ class Config:
 @dataclass(frozen=True, eq=False, kw_only=True)
 class CardSpec:
     name: str
-    status: str
+    status: CardStatus
     content: Mapping[str, Any]
     file: str
     kms_key_id: str | None = None
@@ -180,7 +189,7 @@ class ShareSpec:
     name: str
     principals: tuple[str, ...]
     card_names: tuple[str, ...]
-    card_statuses: tuple[str, ...]
+    card_statuses: tuple[CardStatus, ...]
     permission: str
     file: str
     allow_external_principals: bool = False
@@ -189,18 +198,30 @@ class ShareSpec:
     previous_names: tuple[str, ...] = ()
     targets: tuple[str, ...] = ()  # empty: every target
 
+    def selects(self, card: str, status: CardStatus) -> bool:
+        """Whether the share takes a card in this desired status. With both ``names`` and
+        ``status`` under ``cards:``, the card must match both ("these cards, once in these
+        statuses"); with one of them, that one alone."""
+        if not (self.card_names or self.card_statuses):
+            return False
+        named = not self.card_names or card in self.card_names
+        return named and (not self.card_statuses or status in self.card_statuses)
+
 
 @dataclass(frozen=True, eq=False, kw_only=True)
 class ReplicaSpec:
-    """A spoke's live card as its hub holds it: the spoke's content and status, and the
-    source card's ARN and version (kept in tags, so provenance never changes content)."""
+    """A spoke's live card as its hub holds it: the spoke's content, the status review
+    allows it (``live.replicas.replica_status``), and the source card's ARN and version
+    (kept in tags, so provenance never changes content)."""
 
     name: str  # the replica's name in the hub
     spoke: str  # the spoke target's name
     source_arn: str
     source_version: int
-    status: str
+    status: CardStatus
     content: Mapping[str, Any]
+    source_status: CardStatus | None = None  # the spoke card's live status (None: ``status``)
+    source_kms_key_id: str | None = None  # the spoke card's customer-managed key, if any
 
 
 @dataclass(frozen=True, eq=False, kw_only=True)
@@ -212,3 +233,7 @@ class DesiredState:
     shares: Mapping[str, ShareSpec]
     documents: Mapping[str, SourceDocument]
     replicas: Mapping[str, ReplicaSpec] = field(default_factory=dict)  # a hub's, by name
+    # A hub's replica names that two spoke cards claim: held back, each with its sources.
+    replica_conflicts: Mapping[str, tuple[ReplicaSpec, ...]] = field(default_factory=dict)
+    # A hub's spokes' cards in git, by spoke target: their statuses were reviewed.
+    spoke_cards: Mapping[str, Mapping[str, CardSpec]] = field(default_factory=dict)

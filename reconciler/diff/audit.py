@@ -18,9 +18,10 @@ from collections.abc import Iterable
 from reconciler.common.content import package_arn_of
 from reconciler.common.diagnostics import Diagnostic, json_path
 from reconciler.desired.model import CardSpec
-from reconciler.live.model import LiveCard, is_managed
+from reconciler.live.model import LiveCard, LiveExport, is_managed
 from reconciler.normalize.state import Normalised
-from reconciler.plan.model import Action, Change, FieldChange, PlanPart, Reason
+from reconciler.plan.address import Address
+from reconciler.plan.model import Action, Change, FieldChange, Guard, PlanPart, Reason
 from reconciler.plan.payloads import ExportCard, UpdatePackageApproval
 
 # Actions after which the card has a new version (a status change keeps the version).
@@ -28,19 +29,19 @@ NEW_VERSION = frozenset({Action.CREATE_CARD, Action.REPLACE_CARD, Action.UPDATE_
 PACKAGE_PATH = ("content", "model_package_details", "model_package_arn")
 
 
-def diff_audit(n: Normalised, card_changes: Iterable[Change], adopted: Iterable[str]) -> PlanPart:
+def diff_audit(
+    n: Normalised, card_changes: Iterable[Change], adopted: Iterable[Address]
+) -> PlanPart:
     """Export and package-approval changes, errors and warnings for every card in git.
     ``adopted``: addresses of cards the plan adopts (they count as managed)."""
     out = PlanPart()
     changes = list(card_changes)
     writing = {c.address for c in changes if c.action in NEW_VERSION}
-    planned = {c.address for c in changes}
-    owned = set(adopted)
+    ours = {c.address for c in changes} | set(adopted)
     for card in sorted(n.state.cards.values(), key=lambda c: c.name):
-        address = f"card.{card.name}"
+        address = Address.card(card.name)
         live = n.live.cards.get(card.name)
-        unmanaged = live is not None and not is_managed(live.tags, n.state.config.ownership)
-        if unmanaged and address not in owned | planned:
+        if _unmanaged(n, live) and address not in ours:
             continue  # not ours: reported as unmanaged, never touched
         _package(n, card, out)
         export = _export(n, card, live, address in writing)
@@ -49,33 +50,47 @@ def diff_audit(n: Normalised, card_changes: Iterable[Change], adopted: Iterable[
     return out
 
 
+def _unmanaged(n: Normalised, live: LiveCard | None) -> bool:
+    return live is not None and not is_managed(live.tags, n.state.config.ownership)
+
+
 def _export(n: Normalised, card: CardSpec, live: LiveCard | None, writes: bool) -> Change | None:
     exports = n.state.config.exports
     if exports is None or card.status not in exports.statuses:
         return None
     found = n.live.exports.get(card.name)
-    if writes or live is None or found is None:
-        if not writes and live is not None and live.status == card.status:
-            return None  # no export read for it: nothing is known to be missing
-        payload = ExportCard(
-            name=card.name, version=None, status=card.status, output_path=exports.output_path
-        )
-        detail = f"export the version this apply writes to {exports.output_path}/"
-    else:
-        if found.uri or found.running:
-            return None
-        attempt = found.jobs + 1
-        payload = ExportCard(
-            name=card.name,
-            version=live.version,
-            status=card.status,
-            output_path=exports.output_path,
-            attempt=attempt,
-        )
-        gone = " (its earlier PDF is gone from S3)" if found.jobs else ""
-        detail = f"version {live.version} has no PDF export as {card.status}{gone}"
+    if not writes and live is not None and found is not None:
+        return _export_missing(card, live, found, exports.output_path)
+    if not writes and live is not None and live.status == card.status:
+        return None  # no export read for it: nothing is known to be missing
+    payload = ExportCard(
+        name=card.name, version=None, status=card.status, output_path=exports.output_path
+    )
+    return _export_change(
+        payload, f"export the version this apply writes to {exports.output_path}/"
+    )
+
+
+def _export_missing(card: CardSpec, live: LiveCard, found: LiveExport, path: str) -> Change | None:
+    """An export of the live version as git's status, unless one exists or is running."""
+    if found.uri or found.running:
+        return None
+    payload = ExportCard(
+        name=card.name,
+        version=live.version,
+        status=card.status,
+        output_path=path,
+        attempt=found.jobs + 1,
+    )
+    gone = " (its earlier PDF is gone from S3)" if found.jobs else ""
+    return _export_change(
+        payload, f"version {live.version} has no PDF export as {card.status}{gone}"
+    )
+
+
+def _export_change(payload: ExportCard, detail: str) -> Change:
     return Change(
-        address=f"card.{card.name}",
+        address=Address.card(payload.name),
         action=Action.EXPORT_CARD,
         reason=Reason.EXPORT_MISSING,
         detail=detail,
@@ -95,28 +110,32 @@ def _package(n: Normalised, card: CardSpec, out: PlanPart) -> None:
     wanted = registry.approval_for(card.status)
     if wanted is None or package.approval == wanted:
         return
-    if not registry.sync_approval:
-        out.warnings.append(
-            f"card '{card.name}' is {card.status} but its model package {arn} is "
-            f"{package.approval or 'without approval status'} (expected {wanted}): set "
-            "registry.sync_approval in reconciler.yaml to keep them in step, or approve "
-            "the package in the Model Registry"
-        )
-        return
-    out.changes.append(
-        Change(
-            address=f"card.{card.name}",
-            action=Action.UPDATE_PACKAGE_APPROVAL,
-            reason=Reason.APPROVAL_DIFFERS,
-            detail=f"model package approval {package.approval} → {wanted} (card {card.status})",
-            fields=(FieldChange("$.ModelApprovalStatus", package.approval, wanted),),
-            payload=UpdatePackageApproval(
-                package_arn=arn,
-                card_name=card.name,
-                approval=wanted,
-                from_approval=package.approval,
-            ),
-        )
+    if registry.sync_approval:
+        out.changes.append(_approval_change(card, arn, package.approval, wanted))
+    else:
+        out.warnings.append(_approval_differs(card, arn, package.approval, wanted))
+
+
+def _approval_differs(card: CardSpec, arn: str, approval: str, wanted: str) -> str:
+    return (
+        f"card '{card.name}' is {card.status} but its model package {arn} is "
+        f"{approval or 'without approval status'} (expected {wanted}): set "
+        "registry.sync_approval in reconciler.yaml to keep them in step, or approve "
+        "the package in the Model Registry"
+    )
+
+
+def _approval_change(card: CardSpec, arn: str, approval: str, wanted: str) -> Change:
+    return Change(
+        address=Address.card(card.name),
+        action=Action.UPDATE_PACKAGE_APPROVAL,
+        reason=Reason.APPROVAL_DIFFERS,
+        detail=f"model package approval {approval} → {wanted} (card {card.status})",
+        fields=(FieldChange("$.ModelApprovalStatus", approval, wanted),),
+        payload=UpdatePackageApproval(
+            package_arn=arn, card_name=card.name, approval=wanted, from_approval=approval
+        ),
+        guards=(Guard.UNAPPROVES_PACKAGE,) if approval == "Approved" else (),
     )
 
 

@@ -12,12 +12,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
 from reconciler.common.diagnostics import Diagnostic, json_path
+from reconciler.common.status import CardStatus
 from reconciler.desired.model import CardSpec
 from reconciler.diff.fields import content_fields, new_card_fields
 from reconciler.diff.ownership import adoption, ownership_tags, tag_delta
 from reconciler.live.model import LiveCard, is_managed, is_replica
 from reconciler.load.yamlsource import PathKey
 from reconciler.normalize.state import Normalised
+from reconciler.plan.address import Address
 from reconciler.plan.model import MISSING, Action, Change, FieldChange, Guard, PlanPart, Reason
 from reconciler.plan.payloads import (
     CreateCard,
@@ -36,10 +38,6 @@ CardArn = Callable[[str], str]
 class CardDiffOptions:
     adopt: bool = False
     prune: bool = False
-
-
-def card_address(name: str) -> str:
-    return f"card.{name}"
 
 
 def diff_cards(n: Normalised, card_arn: CardArn, options: CardDiffOptions) -> PlanPart:
@@ -69,18 +67,21 @@ def _diff_one(
     problem = _blocked(n, card, current, options)
     if problem:
         out.errors.append(problem)
-        return
-    if current.kms_key_id != card.kms_key_id:
+    elif current.kms_key_id != card.kms_key_id:
         out.changes.append(_replace_for_key(n, card, current, card_arn))
-        return
-    if not managed:  # --adopt: the ownership tags first, then the changes
-        out.adoptions.append(_adopt(n, card, current))
-    out.changes.extend(_updates(n, card, current, out))
+    else:
+        _update(n, card, current, out)
+
+
+def _update(n: Normalised, card: CardSpec, live: LiveCard, out: PlanPart) -> None:
+    if not is_managed(live.tags, n.state.config.ownership):
+        out.adoptions.append(_adopt(n, card, live))  # --adopt: ownership tags, then changes
+    out.changes.extend(_updates(n, card, live, out))
 
 
 def _adopt(n: Normalised, card: CardSpec, live: LiveCard) -> Change:
     desired, tags = n.cards[card.name].tags, n.live_cards[card.name].tags
-    return adoption(card_address(card.name), live.arn, Service.SAGEMAKER, desired, tags)
+    return adoption(Address.card(card.name), live.arn, Service.SAGEMAKER, desired, tags)
 
 
 def _delete(live: LiveCard) -> DeleteCard:
@@ -97,7 +98,7 @@ def _unfinished_rename(n: Normalised, card: CardSpec) -> Iterator[Change]:
         if leftover.processing_status:
             continue
         yield Change(
-            address=card_address(old),
+            address=Address.card(old),
             action=Action.DELETE_CARD,
             reason=Reason.RENAME_LEFTOVER,
             detail=f"renamed to '{card.name}', which exists: the old card is left over",
@@ -110,61 +111,63 @@ def _unfinished_rename(n: Normalised, card: CardSpec) -> Iterator[Change]:
 def _blocked(
     n: Normalised, card: CardSpec, live: LiveCard, options: CardDiffOptions
 ) -> Diagnostic | None:
+    """Why the live card cannot be changed to match git, if it cannot."""
     if not is_managed(live.tags, n.state.config.ownership) and not options.adopt:
-        return _error(
-            n,
-            card,
-            ("name",),
-            f"card '{card.name}' exists in the account, is "
-            "not managed by the reconciler and differs from git: run `reconciler "
-            f"import {card.name}` to write the live card to git, or plan with --adopt "
-            "to make it match git",
-            "unmanaged-card",
-        )
+        return _error(n, card, ("name",), _unmanaged(card), "unmanaged-card")
     if live.unreadable:
-        return _error(
-            n,
-            card,
-            ("content",),
-            f"the live content of card '{card.name}' is not a JSON object, so it cannot be "
-            f"compared with git{_who(live)}: look at the card in the console, or write git's "
-            "content over it with UpdateModelCard",
-            "unreadable-content",
-        )
+        return _error(n, card, ("content",), _unreadable(card, live), "unreadable-content")
     if live.processing_status:
-        return _error(
-            n,
-            card,
-            ("name",),
+        message = (
             f"card '{card.name}' is being deleted "
-            f"({live.processing_status}): plan again when deletion has finished",
-            "card-deleting",
+            f"({live.processing_status}): plan again when deletion has finished"
         )
+        return _error(n, card, ("name",), message, "card-deleting")
     return None
+
+
+def _unmanaged(card: CardSpec) -> str:
+    return (
+        f"card '{card.name}' exists in the account, is "
+        "not managed by the reconciler and differs from git: run `reconciler "
+        f"import {card.name}` to write the live card to git, or plan with --adopt "
+        "to make it match git"
+    )
+
+
+def _unreadable(card: CardSpec, live: LiveCard) -> str:
+    return (
+        f"the live content of card '{card.name}' is not a JSON object, so it cannot be "
+        f"compared with git{_who(live)}: look at the card in the console, or write git's "
+        "content over it with UpdateModelCard"
+    )
 
 
 def _create_or_replace(n: Normalised, card: CardSpec, card_arn: CardArn) -> Change:
     old = next((n.live.cards[p] for p in card.previous_names if p in n.live.cards), None)
     if old is not None and is_managed(old.tags, n.state.config.ownership):
-        # The new card carries the old card's live values at ignored paths.
-        create = _create(n, card, card_arn)
-        return Change(
-            address=card_address(card.name),
-            action=Action.REPLACE_CARD,
-            reason=Reason.RENAMED,
-            detail=f"renamed from '{old.name}': SageMaker cannot rename a card, so a new card "
-            f"is created and '{old.name}' (version history included) is deleted",
-            fields=(FieldChange("$.name", old.name, card.name),),
-            payload=ReplaceCard(create=create, delete=_delete(old)),
-            guards=(Guard.REPLACES_CARD,),
-        )
+        return _renamed(n, card, old, card_arn)
     return Change(
-        address=card_address(card.name),
+        address=Address.card(card.name),
         action=Action.CREATE_CARD,
         reason=Reason.NOT_IN_ACCOUNT,
         detail="declared in git, not in the account",
         fields=new_card_fields(card.status, card.content),  # ignored paths are seeded too
         payload=replace(_create(n, card, card_arn), content=card.content),
+    )
+
+
+def _renamed(n: Normalised, card: CardSpec, old: LiveCard, card_arn: CardArn) -> Change:
+    """The card under its new name, replacing ``old``, whose live values at ignored
+    paths it carries."""
+    return Change(
+        address=Address.card(card.name),
+        action=Action.REPLACE_CARD,
+        reason=Reason.RENAMED,
+        detail=f"renamed from '{old.name}': SageMaker cannot rename a card, so a new card "
+        f"is created and '{old.name}' (version history included) is deleted",
+        fields=(FieldChange("$.name", old.name, card.name),),
+        payload=ReplaceCard(create=_create(n, card, card_arn), delete=_delete(old)),
+        guards=(Guard.REPLACES_CARD,),
     )
 
 
@@ -194,7 +197,7 @@ def _in_sync(n: Normalised, card: CardSpec, live: LiveCard) -> bool:
 
 def _replace_for_key(n: Normalised, card: CardSpec, live: LiveCard, card_arn: CardArn) -> Change:
     return Change(
-        address=card_address(card.name),
+        address=Address.card(card.name),
         action=Action.REPLACE_CARD,
         reason=Reason.KMS_KEY_CHANGED,
         detail="the KMS key cannot change after creation: the card is deleted and created "
@@ -209,17 +212,12 @@ def _replace_for_key(n: Normalised, card: CardSpec, live: LiveCard, card_arn: Ca
 
 def _updates(n: Normalised, card: CardSpec, live: LiveCard, out: PlanPart) -> Iterator[Change]:
     content_change = _content_change(n, card, live)
-    if content_change and live.status == "Archived":
-        out.errors.append(
-            _error(
-                n,
-                card,
-                ("content",),
-                f"card '{card.name}' is Archived in "
-                "the account and SageMaker refuses content changes to it",
-                "archived-content",
-            )
+    if content_change and live.status == CardStatus.ARCHIVED:
+        message = (
+            f"card '{card.name}' is Archived in "
+            "the account and SageMaker refuses content changes to it"
         )
+        out.errors.append(_error(n, card, ("content",), message, "archived-content"))
         return
     if content_change:
         yield content_change
@@ -240,7 +238,7 @@ def _content_change(n: Normalised, card: CardSpec, live: LiveCard) -> Change | N
     who = f", last modified by {live.last_modified_by}" if live.last_modified_by else ""
     when = f" at {live.last_modified_time}" if live.last_modified_time else ""
     return Change(
-        address=card_address(card.name),
+        address=Address.card(card.name),
         action=Action.UPDATE_CONTENT,
         reason=Reason.CONTENT_DIFFERS,
         detail=f"content differs from git (live version {live.version}{who}{when})",
@@ -254,23 +252,11 @@ def _status_change(
 ) -> Iterator[Change]:
     allowed = n.state.config.transitions.get(live.status, frozenset())
     if card.status not in allowed:
-        options = ", ".join(sorted(allowed)) or "none (it is terminal)"
-        out.errors.append(
-            _error(
-                n,
-                card,
-                ("status",),
-                f"{live.status} → {card.status} is "
-                f"not an allowed transition; from {live.status} a card may "
-                f"move to: {options}. Change the status one step at a time, "
-                "or allow it under lifecycle.transitions in reconciler.yaml" + _who(live),
-                "illegal-transition",
-            )
-        )
+        out.errors.append(_illegal_transition(n, card, live, allowed))
         return
-    archiving = card.status == "Archived" and live.status == "Approved"
+    archiving = card.status == CardStatus.ARCHIVED and live.status == CardStatus.APPROVED
     yield Change(
-        address=card_address(card.name),
+        address=Address.card(card.name),
         action=Action.UPDATE_STATUS,
         reason=Reason.STATUS_DIFFERS,
         detail=f"status {live.status} → {card.status}",
@@ -280,6 +266,19 @@ def _status_change(
         ),
         guards=(Guard.ARCHIVES_APPROVED,) if archiving else (),
     )
+
+
+def _illegal_transition(
+    n: Normalised, card: CardSpec, live: LiveCard, allowed: frozenset[CardStatus]
+) -> Diagnostic:
+    options = ", ".join(sorted(allowed)) or "none (it is terminal)"
+    message = (
+        f"{live.status} → {card.status} is "
+        f"not an allowed transition; from {live.status} a card may "
+        f"move to: {options}. Change the status one step at a time, "
+        "or allow it under lifecycle.transitions in reconciler.yaml" + _who(live)
+    )
+    return _error(n, card, ("status",), message, "illegal-transition")
 
 
 def _who(live: LiveCard) -> str:
@@ -299,7 +298,7 @@ def _tag_change(n: Normalised, card: CardSpec, live: LiveCard) -> Change | None:
     if not delta:
         return None
     return Change(
-        address=card_address(card.name),
+        address=Address.card(card.name),
         action=Action.UPDATE_TAGS,
         reason=Reason.TAGS_DIFFER,
         detail="tags differ from git",
@@ -324,9 +323,9 @@ def _removed(n: Normalised, live: LiveCard, options: CardDiffOptions, out: PlanP
 def card_deletion(live: LiveCard, reason: Reason, why: str) -> Change:
     """Delete a managed live card, guarded as a deletion (and as the deletion of an
     Approved card when it is one)."""
-    approved = live.status == "Approved"
+    approved = live.status == CardStatus.APPROVED
     return Change(
-        address=card_address(live.name),
+        address=Address.card(live.name),
         action=Action.DELETE_CARD,
         reason=reason,
         detail=f"{why} (status {live.status}, version {live.version})",

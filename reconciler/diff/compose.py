@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from reconciler.common.arns import Arns
 from reconciler.desired.model import DesiredState
 from reconciler.diff.audit import diff_audit
+from reconciler.diff.basis import basis
 from reconciler.diff.blocked import blocked_addresses, without_blocked
 from reconciler.diff.cards import CardDiffOptions, diff_cards
 from reconciler.diff.names import display_names
@@ -35,11 +36,8 @@ def diff_all(n: Normalised, arns: Arns, options: PlanOptions) -> PlanPart:
     cards = diff_cards(n, arns.card, card_options)
     replicas = diff_replicas(n, arns.card, options.prune)
     permissions = diff_permissions(n.state, n.live.permissions, arns)
-    updating = frozenset(
-        c.payload.name for c in permissions.changes if isinstance(c.payload, UpdatePermission)
-    )
     after = replace(n, live=replace(n.live, shares=_after_replacements(n.live, cards.changes)))
-    shares = diff_shares(after, arns, options.prune, updating)
+    shares = diff_shares(after, arns, options.prune, _versioned(permissions))
     audit = diff_audit(n, cards.changes, [a.address for a in cards.adoptions])
     parts = (cards, replicas, audit, permissions, shares)
     return PlanPart(
@@ -47,6 +45,13 @@ def diff_all(n: Normalised, arns: Arns, options: PlanOptions) -> PlanPart:
         errors=sorted(e for p in parts for e in p.errors),
         warnings=[w for p in parts for w in p.warnings],
         adoptions=list(ordered([a for p in parts for a in p.adoptions])),
+    )
+
+
+def _versioned(permissions: PlanPart) -> frozenset[str]:
+    """The permissions the plan gives a new version."""
+    return frozenset(
+        c.payload.name for c in permissions.changes if isinstance(c.payload, UpdatePermission)
     )
 
 
@@ -67,7 +72,7 @@ def plan_from(n: Normalised, found: PlanPart, arns: Arns) -> Plan:
     state, live = n.state, n.live
     own = state.config.ownership
     blocked = blocked_addresses(state, found.errors)
-    cards = frozenset(arns.card(a.removeprefix("card.")) for a in blocked if a.startswith("card."))
+    cards = frozenset(arns.card(a.name) for a in blocked if a.is_card)
     changes = tuple(without_blocked(found.changes, blocked, cards))
     return Plan(
         changes=changes,
@@ -78,6 +83,7 @@ def plan_from(n: Normalised, found: PlanPart, arns: Arns) -> Plan:
         context={"region": state.config.region, "account": state.config.card_account_id},
         managed_cards=sum(1 for c in live.cards.values() if is_managed(c.tags, own)),
         names=display_names(state.config, arns, found.changes),
+        basis=basis(live, (c.address for c in (*changes, *found.adoptions))),
     )
 
 
@@ -86,9 +92,16 @@ def unmanaged(
 ) -> tuple[Unmanaged, ...]:
     """Live resources without the ownership tag, except those about to be adopted and
     the cards reconciler.yaml keeps out of git on purpose (``unmanaged.cards``)."""
+    adopting = {a.payload.arn for a in adoptions if isinstance(a.payload, Adopt)}
+    found = _without_tag(state, live)
+    return tuple(
+        sorted((u for u in found if u.arn not in adopting), key=lambda u: (u.kind, u.name))
+    )
+
+
+def _without_tag(state: DesiredState, live: LiveState) -> list[Unmanaged]:
     config = state.config
     own = config.ownership
-    adopting = {a.payload.arn for a in adoptions if isinstance(a.payload, Adopt)}
     found = [
         Unmanaged("model_card", c.name, c.arn)
         for c in live.cards.values()
@@ -99,14 +112,12 @@ def unmanaged(
         for s in live.shares.values()
         if not is_managed(s.tags, own)
     ]
-    return tuple(
-        sorted((u for u in found if u.arn not in adopting), key=lambda u: (u.kind, u.name))
-    )
+    return found
 
 
 def card_changes(found: PlanPart) -> set[str]:
     """Names of the cards a diff changes, or deletes as part of a replacement."""
-    names = {c.address.split(".", 1)[1] for c in found.changes if c.address.startswith("card.")}
+    names = {c.address.name for c in found.changes if c.address.is_card}
     return names | {
         c.payload.delete.name for c in found.changes if isinstance(c.payload, ReplaceCard)
     }

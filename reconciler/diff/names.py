@@ -24,8 +24,8 @@ def display_names(config: Config, arns: Arns, changes: Iterable[Change]) -> dict
     names.update({arns.permission(p): p for p in (*AWS_MANAGED_PERMISSIONS, *config.permissions)})
     prefix = arns.card("")
     for change in changes:
-        if change.address.startswith("card."):
-            name = change.address.removeprefix("card.")
+        if change.address.is_card:
+            name = change.address.name
             names[arns.card(name)] = name
             continue
         for item in change.fields:

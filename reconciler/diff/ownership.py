@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from reconciler.diff.fields import tag_fields
 from reconciler.normalize.state import Tags
+from reconciler.plan.address import Address
 from reconciler.plan.model import Action, Change, FieldChange, Reason
 from reconciler.plan.payloads import Adopt, Service
 
@@ -41,7 +42,7 @@ def ownership_tags(desired: Tags, live: Tags) -> dict[str, str]:
     return {k: v for k, v in tag_delta(desired, live).add.items() if k not in desired.user}
 
 
-def adoption(address: str, arn: str, service: Service, desired: Tags, live: Tags) -> Change:
+def adoption(address: Address, arn: str, service: Service, desired: Tags, live: Tags) -> Change:
     """Take over a live resource: only the ownership tags are added, before anything else
     changes, so every later change is made to a resource that is already managed."""
     add = ownership_tags(desired, live)

@@ -7,12 +7,9 @@ from collections.abc import Mapping
 from reconciler.common.arns import RESOURCE_TYPE, Arns
 from reconciler.desired.model import DesiredState
 from reconciler.live.model import LivePermission, is_managed
+from reconciler.plan.address import Address
 from reconciler.plan.model import Action, Change, FieldChange, PlanPart, Reason
 from reconciler.plan.payloads import CreatePermission, UpdatePermission
-
-
-def permission_address(name: str) -> str:
-    return f"permission.{name}"
 
 
 def diff_permissions(
@@ -31,17 +28,19 @@ def diff_permissions(
                 "reconciler; shares use it as it is"
             )
         elif tuple(sorted(current.actions)) != actions:
-            out.changes.append(
-                Change(
-                    address=permission_address(name),
-                    action=Action.UPDATE_PERMISSION,
-                    reason=Reason.ACTIONS_DIFFER,
-                    detail=f"actions differ from git (live version {current.version})",
-                    fields=(FieldChange("$.actions", sorted(current.actions), list(actions)),),
-                    payload=UpdatePermission(name=name, arn=current.arn, actions=actions),
-                )
-            )
+            out.changes.append(_update(name, current, actions))
     return out
+
+
+def _update(name: str, current: LivePermission, actions: tuple[str, ...]) -> Change:
+    return Change(
+        address=Address.permission(name),
+        action=Action.UPDATE_PERMISSION,
+        reason=Reason.ACTIONS_DIFFER,
+        detail=f"actions differ from git (live version {current.version})",
+        fields=(FieldChange("$.actions", sorted(current.actions), list(actions)),),
+        payload=UpdatePermission(name=name, arn=current.arn, actions=actions),
+    )
 
 
 def _create(state: DesiredState, name: str, actions: tuple[str, ...], arns: Arns) -> Change:
@@ -54,7 +53,7 @@ def _create(state: DesiredState, name: str, actions: tuple[str, ...], arns: Arns
         tags={own.tag_key: own.tag_value, own.source_tag_key: "reconciler.yaml"},
     )
     return Change(
-        address=permission_address(name),
+        address=Address.permission(name),
         action=Action.CREATE_PERMISSION,
         reason=Reason.NOT_IN_ACCOUNT,
         detail="declared in reconciler.yaml, not in the account",

@@ -13,8 +13,10 @@ from reconciler.common.diagnostics import Diagnostic, json_path
 from reconciler.common.words import count
 from reconciler.desired.model import DesiredState, ShareSpec
 from reconciler.diff.ownership import adoption, tag_delta
-from reconciler.live.model import LiveShare, active_entities, is_managed
+from reconciler.live.model import LiveAssociation, LiveShare, active_entities, is_managed
+from reconciler.load.yamlsource import SourceDocument
 from reconciler.normalize.state import Normalised
+from reconciler.plan.address import Address
 from reconciler.plan.model import MISSING, Action, Change, FieldChange, Guard, PlanPart, Reason
 from reconciler.plan.payloads import (
     ChangeMembers,
@@ -28,18 +30,12 @@ from reconciler.plan.payloads import (
 from reconciler.validate.rules.shares import is_external, principal_kind
 
 
-def share_address(name: str) -> str:
-    return f"share.{name}"
-
-
 def selected_cards(state: DesiredState, share: ShareSpec) -> list[str]:
-    """Cards in the share: named ones, and those whose desired status is selected; in a
-    hub, replicas too (a named replica whose spoke card does not exist is left out)."""
+    """Cards in the share: those it selects by name and desired status (``selects``); in
+    a hub, replicas too (a named replica whose spoke card does not exist is left out)."""
     statuses = {c.name: c.status for c in state.cards.values()}
     statuses |= {r.name: r.status for r in state.replicas.values()}
-    by_status = {n for n, status in statuses.items() if status in share.card_statuses}
-    named = {n for n in share.card_names if n in state.cards or n in state.replicas}
-    return sorted(named | by_status)
+    return sorted(n for n, status in statuses.items() if share.selects(n, status))
 
 
 def resolved_principals(state: DesiredState, share: ShareSpec) -> list[str]:
@@ -61,15 +57,19 @@ def diff_shares(
         out.errors.extend(wrong_organization)
         if not wrong_organization:
             _diff_one(n, share, arns, out, updating)
-    fact = n.live.organization
-    if state.config.organization_id and fact is not None and not fact.readable:
-        out.warnings.append(
-            f"organization.id {state.config.organization_id} was not checked: the identity "
-            "may not call organizations:DescribeOrganization"
-        )
+    out.warnings.extend(_organization_unchecked(n))
     for name in sorted(set(live) - set(state.shares) - renamed):
         _removed(n, live[name], prune, out)
     return out
+
+
+def _organization_unchecked(n: Normalised) -> Iterator[str]:
+    fact, organization_id = n.live.organization, n.state.config.organization_id
+    if organization_id and fact is not None and not fact.readable:
+        yield (
+            f"organization.id {organization_id} was not checked: the identity "
+            "may not call organizations:DescribeOrganization"
+        )
 
 
 def _live_key(n: Normalised, share: ShareSpec) -> str | None:
@@ -81,33 +81,34 @@ def _diff_one(
     n: Normalised, share: ShareSpec, arns: Arns, out: PlanPart, updating: frozenset[str]
 ) -> None:
     key = _live_key(n, share)
-    own = n.state.config.ownership
     if key is None:
         out.changes.append(_create(n, share, arns))
         return
     current = n.live.shares[key]
-    if not is_managed(current.tags, own) and _share_in_sync(n, share, key, arns):
-        desired, live = n.share_tags[share.name], n.live_share_tags[key]
-        address = share_address(share.name)
-        out.adoptions.append(adoption(address, current.arn, Service.RAM, desired, live))
-    elif not is_managed(current.tags, own):
-        doc = n.state.documents[share.file]
-        out.errors.append(
-            Diagnostic(
-                file=share.file,
-                position=doc.locate(("name",)),
-                path=json_path(("name",)),
-                message=f"resource share '{current.name}' exists in the account but"
-                " is not managed by the reconciler and differs from git: run"
-                " `reconciler import --shares` to write it to git",
-                code="unmanaged-share",
-            )
-        )
-    else:
+    if is_managed(current.tags, n.state.config.ownership):
         mismatches = list(external_mismatches(n, share, key))
         out.errors.extend(mismatches)
         if not mismatches:
             out.changes.extend(_updates(n, share, key, arns, updating))
+    elif _share_in_sync(n, share, key, arns):
+        desired, live = n.share_tags[share.name], n.live_share_tags[key]
+        address = Address.share(share.name)
+        out.adoptions.append(adoption(address, current.arn, Service.RAM, desired, live))
+    else:
+        out.errors.append(_unmanaged(n, share, current))
+
+
+def _unmanaged(n: Normalised, share: ShareSpec, current: LiveShare) -> Diagnostic:
+    doc = n.state.documents[share.file]
+    return Diagnostic(
+        file=share.file,
+        position=doc.locate(("name",)),
+        path=json_path(("name",)),
+        message=f"resource share '{current.name}' exists in the account but"
+        " is not managed by the reconciler and differs from git: run"
+        " `reconciler import --shares` to write it to git",
+        code="unmanaged-share",
+    )
 
 
 def _share_in_sync(n: Normalised, share: ShareSpec, key: str, arns: Arns) -> bool:
@@ -125,32 +126,37 @@ def _share_in_sync(n: Normalised, share: ShareSpec, key: str, arns: Arns) -> boo
 
 
 def _create(n: Normalised, share: ShareSpec, arns: Arns) -> Change:
-    state = n.state
-    resources = tuple(arns.card(c) for c in selected_cards(state, share))
-    principals = tuple(resolved_principals(state, share))
-    permission = arns.permission(share.permission)
-    fields = (
-        FieldChange("$.principals", after=list(principals)),
-        FieldChange("$.resources", after=list(resources)),
-        FieldChange("$.permission", after=permission),
-        FieldChange("$.allow_external_principals", after=share.allow_external_principals),
-    )
-    payload = CreateShare(
-        name=share.name,
-        principals=principals,
-        resource_arns=resources,
-        permission_arn=permission,
-        tags=n.share_tags[share.name].all,
-        allow_external_principals=share.allow_external_principals,
-    )
+    payload = _creation(n, share, arns)
     return Change(
-        address=share_address(share.name),
+        address=Address.share(share.name),
         action=Action.CREATE_SHARE,
         reason=Reason.NOT_IN_ACCOUNT,
         detail="declared in git, not in the account",
-        fields=fields,
+        fields=_new_share_fields(payload),
         payload=payload,
         guards=(Guard.OPENS_SHARE,) if share.allow_external_principals else (),
+    )
+
+
+def _creation(n: Normalised, share: ShareSpec, arns: Arns) -> CreateShare:
+    """The share with every card and principal it selects, its permission and tags."""
+    state = n.state
+    return CreateShare(
+        name=share.name,
+        principals=tuple(resolved_principals(state, share)),
+        resource_arns=tuple(arns.card(c) for c in selected_cards(state, share)),
+        permission_arn=arns.permission(share.permission),
+        tags=n.share_tags[share.name].all,
+        allow_external_principals=share.allow_external_principals,
+    )
+
+
+def _new_share_fields(share: CreateShare) -> tuple[FieldChange, ...]:
+    return (
+        FieldChange("$.principals", after=list(share.principals)),
+        FieldChange("$.resources", after=list(share.resource_arns)),
+        FieldChange("$.permission", after=share.permission_arn),
+        FieldChange("$.allow_external_principals", after=share.allow_external_principals),
     )
 
 
@@ -158,7 +164,7 @@ def _updates(
     n: Normalised, share: ShareSpec, key: str, arns: Arns, updating: frozenset[str]
 ) -> Iterator[Change]:
     live, state = n.live.shares[key], n.state
-    address = share_address(share.name)
+    address = Address.share(share.name)
     yield from _share_settings(share, live, address)
     yield from _permission(share, live, address, arns, updating)
     cards = [arns.card(c) for c in selected_cards(state, share)]
@@ -166,6 +172,10 @@ def _updates(
     principals = resolved_principals(state, share)
     outside = _not_known_inside(n, share, principals)
     yield from _associations(address, live, MemberKind.PRINCIPAL, principals, outside)
+    yield from _tags(n, share, key, address)
+
+
+def _tags(n: Normalised, share: ShareSpec, key: str, address: Address) -> Iterator[Change]:
     delta = tag_delta(n.share_tags[share.name], n.live_share_tags[key])
     if delta:
         yield Change(
@@ -174,7 +184,9 @@ def _updates(
             reason=Reason.TAGS_DIFFER,
             detail="tags differ from git",
             fields=delta.fields,
-            payload=UpdateShare(share_arn=live.arn, tags_add=delta.add, tags_remove=delta.remove),
+            payload=UpdateShare(
+                share_arn=n.live.shares[key].arn, tags_add=delta.add, tags_remove=delta.remove
+            ),
         )
 
 
@@ -200,17 +212,14 @@ def organization_mismatches(n: Normalised, share: ShareSpec) -> Iterator[Diagnos
         return
     actual = f"in {fact.id}" if fact.id else "in no Organization"
     doc = n.state.documents[share.file]
+    message = (
+        f"reconciler.yaml names Organization {config.organization_id}, but "
+        f"Organizations says the card account is {actual}: correct organization.id "
+        "before sharing with an Organization or OU"
+    )
     for i, principal in enumerate(share.principals):
         if principal_kind(config, principal) in ("organization", "ou"):
-            yield Diagnostic(
-                file=share.file,
-                position=doc.locate(("principals", i)),
-                path=json_path(("principals", i)),
-                message=f"reconciler.yaml names Organization {config.organization_id}, but "
-                f"Organizations says the card account is {actual}: correct organization.id "
-                "before sharing with an Organization or OU",
-                code="organization-mismatch",
-            )
+            yield _on_principal(share, doc, i, message, "organization-mismatch")
 
 
 def external_mismatches(n: Normalised, share: ShareSpec, key: str) -> Iterator[Diagnostic]:
@@ -222,33 +231,36 @@ def external_mismatches(n: Normalised, share: ShareSpec, key: str) -> Iterator[D
         account = config.accounts.get(principal) or config.account_by_id(principal)
         live = by_id.get(account.id) if account else None
         if account and live and live.external and not account.external:
-            yield Diagnostic(
-                file=share.file,
-                position=doc.locate(("principals", i)),
-                path=json_path(("principals", i)),
-                message=f"RAM says account '{account.name}' ({account.id}) is outside the "
+            message = (
+                f"RAM says account '{account.name}' ({account.id}) is outside the "
                 "card account's Organization, but reconciler.yaml does not mark it "
                 f"external: set external: true under accounts.{account.name} if that is "
-                "right, or find out why RAM sees it outside",
-                code="external-mismatch",
+                "right, or find out why RAM sees it outside"
             )
+            yield _on_principal(share, doc, i, message, "external-mismatch")
+
+
+def _on_principal(
+    share: ShareSpec, doc: SourceDocument, index: int, message: str, code: str
+) -> Diagnostic:
+    path = ("principals", index)
+    return Diagnostic(
+        file=share.file,
+        position=doc.locate(path),
+        path=json_path(path),
+        message=message,
+        code=code,
+    )
 
 
 def _permission(
-    share: ShareSpec, live: LiveShare, address: str, arns: Arns, updating: frozenset[str]
+    share: ShareSpec, live: LiveShare, address: Address, arns: Arns, updating: frozenset[str]
 ) -> Iterator[Change]:
     permission = arns.permission(share.permission)
-    if live.permission_arns != (permission,):
-        reason = Reason.PERMISSION_DIFFERS
-        detail = f"permission is {_names(live.permission_arns)}, git says {share.permission}"
-    elif share.permission in updating:
-        reason = Reason.PERMISSION_RENEWED
-        detail = f"{share.permission} gets a new version: attach it to the share"
-    elif live.permission_outdated:
-        reason = Reason.PERMISSION_OUTDATED
-        detail = f"the share uses an older version of {share.permission}: attach the default"
-    else:
+    why = _why_attach(share, live, permission, updating)
+    if why is None:
         return
+    reason, detail = why
     yield Change(
         address=address,
         action=Action.SET_PERMISSION,
@@ -259,31 +271,48 @@ def _permission(
     )
 
 
-def _share_settings(share: ShareSpec, live: LiveShare, address: str) -> Iterator[Change]:
-    fields: list[FieldChange] = []
+def _why_attach(
+    share: ShareSpec, live: LiveShare, permission: str, updating: frozenset[str]
+) -> tuple[Reason, str] | None:
+    """Why the permission is to be attached to the share again, if it is."""
+    if live.permission_arns != (permission,):
+        detail = f"permission is {_names(live.permission_arns)}, git says {share.permission}"
+        return Reason.PERMISSION_DIFFERS, detail
+    if share.permission in updating:
+        detail = f"{share.permission} gets a new version: attach it to the share"
+        return Reason.PERMISSION_RENEWED, detail
+    if live.permission_outdated:
+        detail = f"the share uses an older version of {share.permission}: attach the default"
+        return Reason.PERMISSION_OUTDATED, detail
+    return None
+
+
+def _share_settings(share: ShareSpec, live: LiveShare, address: Address) -> Iterator[Change]:
+    fields = tuple(_setting_fields(share, live))
+    if not fields:
+        return
     name = share.name if live.name != share.name else None
-    if name is not None:
-        fields.append(FieldChange("$.name", live.name, share.name))
-    external = None
+    wanted, was = share.allow_external_principals, live.allow_external_principals
+    external = wanted if was != wanted else None
+    yield Change(
+        address=address,
+        action=Action.UPDATE_SHARE,
+        reason=Reason.SETTINGS_DIFFER,
+        detail="share settings differ from git",
+        fields=fields,
+        payload=UpdateShare(share_arn=live.arn, name=name, allow_external_principals=external),
+        guards=(Guard.OPENS_SHARE,) if wanted and not was else (),
+    )
+
+
+def _setting_fields(share: ShareSpec, live: LiveShare) -> Iterator[FieldChange]:
+    if live.name != share.name:
+        yield FieldChange("$.name", live.name, share.name)
     if live.allow_external_principals != share.allow_external_principals:
-        external = share.allow_external_principals
-        fields.append(
-            FieldChange(
-                "$.allow_external_principals",
-                live.allow_external_principals,
-                share.allow_external_principals,
-            )
-        )
-    if fields:
-        opening = share.allow_external_principals and not live.allow_external_principals
-        yield Change(
-            address=address,
-            action=Action.UPDATE_SHARE,
-            reason=Reason.SETTINGS_DIFFER,
-            detail="share settings differ from git",
-            fields=tuple(fields),
-            payload=UpdateShare(share_arn=live.arn, name=name, allow_external_principals=external),
-            guards=(Guard.OPENS_SHARE,) if opening else (),
+        yield FieldChange(
+            "$.allow_external_principals",
+            live.allow_external_principals,
+            share.allow_external_principals,
         )
 
 
@@ -296,7 +325,7 @@ _ACTIONS = {
 
 
 def _associations(
-    address: str,
+    address: Address,
     live: LiveShare,
     kind: MemberKind,
     desired: list[str],
@@ -304,29 +333,11 @@ def _associations(
 ) -> Iterator[Change]:
     """Associations to add and remove. Adding a principal from ``outside`` the Organization
     that was never associated before opens the share further, so it needs --force."""
-    current = live.resources if kind is MemberKind.RESOURCE else live.principals
-    active = active_entities(current)
-    failed = {a.entity: a for a in current if a.status not in ("ASSOCIATING", "ASSOCIATED")}
+    active = active_entities(_members(live, kind))
     add = sorted(set(desired) - active)
     remove = sorted(active - set(desired))
     if add:
-        why = [
-            f"{e} is {failed[e].status}"
-            + (f" ({failed[e].status_message})" if failed[e].status_message else "")
-            for e in add
-            if e in failed
-        ]
-        opening = [e for e in add if e in outside and e not in failed]
-        yield Change(
-            address=address,
-            action=_ACTIONS[kind, True],
-            reason=Reason.MEMBERS_MISSING,
-            detail=f"{count(len(add), kind.noun)} to add" + (f"; {'; '.join(why)}" if why else ""),
-            fields=tuple(FieldChange(f"$.{kind.plural}", after=e) for e in add),
-            payload=ChangeMembers(share_arn=live.arn, kind=kind, entities=tuple(add)),
-            guards=(Guard.OPENS_SHARE,) if opening else (),
-            guard_note=", ".join(opening),
-        )
+        yield _associate(address, live, kind, add, outside)
     if remove:
         yield Change(
             address=address,
@@ -336,6 +347,35 @@ def _associations(
             fields=tuple(FieldChange(f"$.{kind.plural}", before=e) for e in remove),
             payload=ChangeMembers(share_arn=live.arn, kind=kind, entities=tuple(remove)),
         )
+
+
+def _members(live: LiveShare, kind: MemberKind) -> tuple[LiveAssociation, ...]:
+    return live.resources if kind is MemberKind.RESOURCE else live.principals
+
+
+def _associate(
+    address: Address, live: LiveShare, kind: MemberKind, add: list[str], outside: frozenset[str]
+) -> Change:
+    """Entities to add; the detail says why any of them failed before."""
+    current = _members(live, kind)
+    failed = {a.entity: a for a in current if a.status not in ("ASSOCIATING", "ASSOCIATED")}
+    why = [_failed(failed[e]) for e in add if e in failed]
+    opening = [e for e in add if e in outside and e not in failed]
+    return Change(
+        address=address,
+        action=_ACTIONS[kind, True],
+        reason=Reason.MEMBERS_MISSING,
+        detail=f"{count(len(add), kind.noun)} to add" + (f"; {'; '.join(why)}" if why else ""),
+        fields=tuple(FieldChange(f"$.{kind.plural}", after=e) for e in add),
+        payload=ChangeMembers(share_arn=live.arn, kind=kind, entities=tuple(add)),
+        guards=(Guard.OPENS_SHARE,) if opening else (),
+        guard_note=", ".join(opening),
+    )
+
+
+def _failed(association: LiveAssociation) -> str:
+    message = association.status_message
+    return f"{association.entity} is {association.status}" + (f" ({message})" if message else "")
 
 
 def _names(permission_arns: tuple[str, ...]) -> str:
@@ -350,14 +390,16 @@ def _removed(n: Normalised, live: LiveShare, prune: bool, out: PlanPart) -> None
             f"share '{live.name}' is managed but no longer in git: plan with --prune to delete it"
         )
         return
-    out.changes.append(
-        Change(
-            address=share_address(live.name),
-            action=Action.DELETE_SHARE,
-            reason=Reason.NOT_IN_GIT,
-            detail="no longer in git",
-            fields=(FieldChange("$.name", live.name, MISSING),),
-            payload=DeleteShare(share_arn=live.arn, name=live.name),
-            guards=(Guard.DELETES,),
-        )
+    out.changes.append(_deletion(live))
+
+
+def _deletion(live: LiveShare) -> Change:
+    return Change(
+        address=Address.share(live.name),
+        action=Action.DELETE_SHARE,
+        reason=Reason.NOT_IN_GIT,
+        detail="no longer in git",
+        fields=(FieldChange("$.name", live.name, MISSING),),
+        payload=DeleteShare(share_arn=live.arn, name=live.name),
+        guards=(Guard.DELETES,),
     )

@@ -35,17 +35,23 @@ def from_live(
     nodes = [Node(kind=Kind.CARD, name=c.name, detail=c.status) for c in live.cards.values()]
     edges: list[Edge] = []
     for share in live.shares.values():
-        if not keep(share):
-            continue
-        node = Node(kind=Kind.SHARE, name=share.name, detail=permission_names(share))
-        external = {a.entity for a in share.principals if a.external}
-        entities = sorted(active_entities(share.principals))
-        principals = [principal(config, p, live=p in external) for p in entities]
-        cards = [names.get(arn, arn.rsplit("/", 1)[-1]) for arn in active_entities(share.resources)]
-        nodes += [node, *principals]
-        edges += [Edge(f"{Kind.CARD.value}:{card}", node.key) for card in cards]
-        edges += [Edge(node.key, p.key) for p in principals]
+        if keep(share):
+            _add_live_share(share, config, names, nodes, edges)
     return Graph.of(nodes, edges)
+
+
+def _add_live_share(
+    share: LiveShare, config: Config, names: dict[str, str], nodes: list[Node], edges: list[Edge]
+) -> None:
+    """The share, the accounts it reaches and its edges from its cards (``names``: by ARN)."""
+    node = Node(kind=Kind.SHARE, name=share.name, detail=permission_names(share))
+    external = {a.entity for a in share.principals if a.external}
+    entities = sorted(active_entities(share.principals))
+    principals = [principal(config, p, live=p in external) for p in entities]
+    cards = [names.get(arn, arn.rsplit("/", 1)[-1]) for arn in active_entities(share.resources)]
+    nodes.extend([node, *principals])
+    edges.extend(Edge(f"{Kind.CARD.value}:{card}", node.key) for card in cards)
+    edges.extend(Edge(node.key, p.key) for p in principals)
 
 
 def permission_names(share: LiveShare) -> str:

@@ -1,5 +1,9 @@
 """Least-privilege IAM policies for the identities the reconciler runs as, built from the
-repository with no AWS call (``policy``), with the audit trail's statements (``audit``).
+repository with no AWS call: each role's policy (``policy``, which also records every
+scoping decision) composed from statement families (``reads``, ``writes``, and ``audit``
+for the audit trail), on the ARN patterns and conditions of one card account (``scope``);
+the consumer guard for target accounts (``guard``); and the trust policies of the roles
+the GitHub workflows assume (``trust``).
 
 May import: ``common``, ``desired``, ``diff.shares`` (the principals a share resolves to)
 and itself.

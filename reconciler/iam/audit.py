@@ -21,13 +21,9 @@ names a model package), so a repository without them keeps its policies as they 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from reconciler.common.content import package_arn_of
-from reconciler.desired.model import DesiredState
-
-if TYPE_CHECKING:
-    from reconciler.iam.policy import Scope, Statement
+from reconciler.desired.model import DesiredState, Exports
+from reconciler.iam.scope import Scope, Statement, statement
 
 
 def uses_registry(state: DesiredState) -> bool:
@@ -37,60 +33,60 @@ def uses_registry(state: DesiredState) -> bool:
 
 def audit_reads(s: Scope, state: DesiredState) -> list[Statement]:
     """What plan reads for exports and packages."""
-    from reconciler.iam.policy import statement
-
-    found: list[Statement] = []
     exports = state.config.exports
-    if exports is not None:
-        found += [
-            statement("ListModelCardExports", ["sagemaker:ListModelCardExportJobs"], s.cards),
-            statement(
-                "ReadModelCardExportJobs",
-                ["sagemaker:DescribeModelCardExportJob"],
-                s.arn("sagemaker", "model-card/*/export-job/*"),
-            ),
-            statement(
-                "ReadModelCardPdfs",
-                ["s3:GetObject"],
-                f"arn:{s.partition}:s3:::{exports.bucket}/{exports.prefix}/*",
-            ),
-            statement(
-                "ListModelCardPdfs",
-                ["s3:ListBucket"],
-                f"arn:{s.partition}:s3:::{exports.bucket}",
-                {"StringLike": {"s3:prefix": f"{exports.prefix}/*"}},
-            ),
-        ]
+    found = export_reads(s, exports) if exports is not None else []
     if uses_registry(state):
         found.append(statement("ReadModelPackages", ["sagemaker:DescribeModelPackage"], s.packages))
     return found
 
 
+def export_reads(s: Scope, exports: Exports) -> list[Statement]:
+    """The export jobs of the card account's cards, and their PDFs in the bucket."""
+    bucket = f"arn:{s.partition}:s3:::{exports.bucket}"
+    return [
+        statement("ListModelCardExports", ["sagemaker:ListModelCardExportJobs"], s.cards),
+        statement(
+            "ReadModelCardExportJobs",
+            ["sagemaker:DescribeModelCardExportJob"],
+            s.arn("sagemaker", "model-card/*/export-job/*"),
+        ),
+        statement("ReadModelCardPdfs", ["s3:GetObject"], f"{bucket}/{exports.prefix}/*"),
+        statement(
+            "ListModelCardPdfs",
+            ["s3:ListBucket"],
+            bucket,
+            {"StringLike": {"s3:prefix": f"{exports.prefix}/*"}},
+        ),
+    ]
+
+
 def audit_writes(s: Scope, state: DesiredState) -> list[Statement]:
     """What apply writes for exports and package approval."""
-    from reconciler.iam.policy import statement
-
-    found: list[Statement] = []
     exports = state.config.exports
-    if exports is not None:
-        per_card = [
-            f"arn:{s.partition}:s3:::{exports.bucket}/{exports.prefix}/{name}/*"
-            for name in sorted(state.cards)
-        ]
-        found.append(
-            statement("ExportManagedModelCards", ["sagemaker:CreateModelCardExportJob"], s.cards)
-        )
-        if per_card:
-            found.append(statement("WriteModelCardPdfs", ["s3:PutObject"], per_card))
-    registry = state.config.registry
-    if registry.sync_approval:
-        statuses = sorted({v for v in registry.mapping.values() if v})
-        found.append(
-            statement(
-                "ApproveModelPackagesWithTheirCards",
-                ["sagemaker:UpdateModelPackage"],
-                s.packages,
-                {"StringEquals": {"sagemaker:ModelApprovalStatus": statuses}},
-            )
-        )
+    found = export_writes(s, state, exports) if exports is not None else []
+    if state.config.registry.sync_approval:
+        found.append(package_approval(s, state))
     return found
+
+
+def export_writes(s: Scope, state: DesiredState, exports: Exports) -> list[Statement]:
+    """Export jobs of the managed cards, and their PDFs under each card git declares."""
+    per_card = [
+        f"arn:{s.partition}:s3:::{exports.bucket}/{exports.prefix}/{name}/*"
+        for name in sorted(state.cards)
+    ]
+    found = [statement("ExportManagedModelCards", ["sagemaker:CreateModelCardExportJob"], s.cards)]
+    if per_card:
+        found.append(statement("WriteModelCardPdfs", ["s3:PutObject"], per_card))
+    return found
+
+
+def package_approval(s: Scope, state: DesiredState) -> Statement:
+    """Approving model packages, only with the statuses the registry mapping can ask for."""
+    statuses = sorted({v for v in state.config.registry.mapping.values() if v})
+    return statement(
+        "ApproveModelPackagesWithTheirCards",
+        ["sagemaker:UpdateModelPackage"],
+        s.packages,
+        {"StringEquals": {"sagemaker:ModelApprovalStatus": statuses}},
+    )

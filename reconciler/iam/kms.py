@@ -22,12 +22,9 @@ the role or its account): IAM policies alone do not open a KMS key.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 from reconciler.desired.model import DesiredState
-
-if TYPE_CHECKING:
-    from reconciler.iam.policy import Condition, Scope, Statement
+from reconciler.iam.scope import Condition, Scope, Statement, statement
 
 
 def _key_arn(s: Scope, key: str) -> tuple[str, str | None]:
@@ -79,8 +76,6 @@ def named_keys(state: DesiredState) -> list[str]:
 
 
 def _for_scope(s: Scope, suffix: str, resources: list[str], extra: Condition) -> list[Statement]:
-    from reconciler.iam.policy import statement
-
     own_keys = s.arn("kms", "key/*")
     outside = any(not r.startswith(own_keys[:-1]) for r in resources)
     data = ["kms:GenerateDataKey", *(["kms:Decrypt"] if outside else [])]

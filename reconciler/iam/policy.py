@@ -1,6 +1,8 @@
 """Least-privilege IAM policies for the three identities the reconciler runs as. Pure: the
 policies are built from the repository (reconciler.yaml, and the principals the shares
-name), with no AWS call.
+name), with no AWS call. This module composes each role's policy from the statement families
+(``reads``, ``writes``, ``audit``; ARN patterns, conditions and the statement form in
+``scope``) and records every scoping decision below; ``guard`` builds the consumer guard.
 
 - ``plan``: the card account identity (ambient credentials, ``card_account.role_arn``, or
   ``card_account.plan_role_arn`` when set) for ``plan``, ``drift``, ``import`` and
@@ -28,7 +30,7 @@ Cards" (model-cards-xaccount.html) for the KMS actions and encryption context; b
 service models for the operations.
 
 Exports and the Model Registry add their statements only where the repository uses them
-(``commands/iam_audit``).
+(``audit``).
 
 Scoping decisions:
 
@@ -100,173 +102,16 @@ Scoping decisions:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any
 
-from reconciler.common.arns import AWS_MANAGED_PERMISSIONS, RESOURCE_TYPE, partition_for
 from reconciler.common.errors import ReconcilerError
 from reconciler.desired.model import Config, DesiredState
-from reconciler.diff.shares import resolved_principals
 from reconciler.iam.audit import audit_reads, audit_writes
 from reconciler.iam.kms import key_statements
-
-Statement = dict[str, Any]
-Condition = dict[str, dict[str, Any]]
-
-
-@dataclass(frozen=True, kw_only=True)
-class Scope:
-    """ARN patterns and condition values for one card account, region and ownership tag."""
-
-    partition: str
-    region: str
-    account: str
-    tag_key: str
-    tag_value: str
-    source_tag_key: str
-    principals: tuple[str, ...] = ()  # every principal some share in git names, as RAM has it
-    external: bool = False  # some share in git allows principals outside the Organization
-
-    @classmethod
-    def for_state(cls, state: DesiredState) -> Scope:
-        config, own = state.config, state.config.ownership
-        shares = state.shares.values()
-        return cls(
-            partition=partition_for(config.region),
-            region=config.region,
-            account=config.card_account_id,
-            tag_key=own.tag_key,
-            tag_value=own.tag_value,
-            source_tag_key=own.source_tag_key,
-            principals=tuple(sorted({p for s in shares for p in resolved_principals(state, s)})),
-            external=any(s.allow_external_principals for s in shares),
-        )
-
-    def arn(
-        self, service: str, resource: str, region: str | None = None, account: str | None = None
-    ) -> str:
-        return (
-            f"arn:{self.partition}:{service}:{self.region if region is None else region}:"
-            f"{self.account if account is None else account}:{resource}"
-        )
-
-    @property
-    def cards(self) -> str:
-        return self.arn("sagemaker", "model-card/*")
-
-    @property
-    def packages(self) -> str:
-        return self.arn("sagemaker", "model-package/*")
-
-    @property
-    def shares(self) -> str:
-        return self.arn("ram", "resource-share/*")
-
-    @property
-    def permissions(self) -> str:
-        return self.arn("ram", "permission/*")
-
-    @property
-    def aws_permissions(self) -> list[str]:
-        return [
-            self.arn("ram", f"permission/{name}", "", "aws")
-            for name in sorted(AWS_MANAGED_PERMISSIONS)
-        ]
-
-    @property
-    def keys(self) -> str:
-        return self.arn("kms", "key/*")
-
-    def owned(self) -> Condition:
-        return {"StringEquals": {f"aws:ResourceTag/{self.tag_key}": self.tag_value}}
-
-    def tagged_request(self, **more: str) -> Condition:
-        """The request carries the ownership tag (plus ``more`` exact values)."""
-        return {"StringEquals": {f"aws:RequestTag/{self.tag_key}": self.tag_value, **more}}
-
-    def untagged(self) -> Condition:
-        """The resource does not carry the ownership tag yet (adoption)."""
-        return {"Null": {f"aws:ResourceTag/{self.tag_key}": "true"}}
-
-    def ownership_tags_only(self) -> Condition:
-        return {"ForAllValues:StringEquals": {"aws:TagKeys": [self.tag_key, self.source_tag_key]}}
-
-    def declared_principals(self) -> Condition:
-        """Only principals some share in git names; none when no share names any."""
-        if not self.principals:
-            return {"Null": {"ram:Principal": "true"}}
-        return {"ForAllValues:StringEquals": {"ram:Principal": list(self.principals)}}
-
-    def external_sharing(self, if_exists: bool = False) -> Condition:
-        """Opening a share to outside principals only when some share in git does."""
-        if self.external:
-            return {}
-        return {
-            "BoolIfExists" if if_exists else "Bool": {
-                "ram:RequestedAllowsExternalPrincipals": "false"
-            }
-        }
-
-    def via_sagemaker(self) -> Condition:
-        return {
-            "StringEquals": {"kms:ViaService": f"sagemaker.{self.region}.amazonaws.com"},
-            "StringLike": {"kms:EncryptionContext:aws:sagemaker:model-card-arn": self.cards},
-        }
-
-
-def statement(
-    sid: str,
-    actions: Sequence[str],
-    resources: str | Sequence[str],
-    condition: Condition | None = None,
-) -> Statement:
-    """One Allow statement: actions sorted, one resource as a string, several sorted."""
-    resource: str | list[str] = resources if isinstance(resources, str) else sorted(resources)
-    if isinstance(resource, list) and len(resource) == 1:
-        resource = resource[0]
-    found: Statement = {
-        "Sid": sid,
-        "Effect": "Allow",
-        "Action": sorted(actions),
-        "Resource": resource,
-    }
-    if condition:
-        found["Condition"] = condition
-    return found
-
-
-def read_statements(s: Scope, *, history: bool) -> list[Statement]:
-    """What plan reads in the card account; ``history``: also the version history that
-    drift reads to say who changed a card."""
-    card_reads = ["sagemaker:DescribeModelCard", "sagemaker:ListTags"]
-    return [
-        statement("SearchAndListModelCards", ["sagemaker:ListModelCards", "sagemaker:Search"], "*"),
-        statement(
-            "ReadModelCards",
-            [*card_reads, *(["sagemaker:ListModelCardVersions"] if history else [])],
-            s.cards,
-        ),
-        statement(
-            "ListSharesAndPermissions",
-            [
-                "ram:GetResourceShares",
-                "ram:GetResourceShareAssociations",
-                "ram:ListPermissions",
-                "ram:ListResources",
-            ],
-            "*",
-        ),
-        statement("ReadSharePermissions", ["ram:ListResourceSharePermissions"], s.shares),
-        statement("ReadCustomerManagedPermissions", ["ram:GetPermission"], s.permissions),
-    ]
-
-
-def organization_statements(state: DesiredState) -> list[Statement]:
-    """Checking organization.id against Organizations, when reconciler.yaml names one."""
-    if state.config.organization_id is None:
-        return []
-    return [statement("ReadOrganization", ["organizations:DescribeOrganization"], "*")]
+from reconciler.iam.reads import organization_statements, read_statements
+from reconciler.iam.scope import Scope, Statement, statement
+from reconciler.iam.writes import card_writes, permission_writes, share_writes
 
 
 def plan_statements(s: Scope, state: DesiredState) -> list[Statement]:
@@ -278,130 +123,6 @@ def plan_statements(s: Scope, state: DesiredState) -> list[Statement]:
         # SAR: LookupEvents has no resource types, so only "*" matches. drift reads RAM's
         # events to say who changed a share outside git.
         statement("LookUpWhoChangedShares", ["cloudtrail:LookupEvents"], "*"),
-    ]
-
-
-def card_writes(s: Scope) -> list[Statement]:
-    """Model cards: created or adopted with the ownership tag, changed only with it."""
-    return [
-        statement(
-            "CreateManagedModelCards", ["sagemaker:CreateModelCard"], s.cards, s.tagged_request()
-        ),
-        statement(
-            "TagModelCardsOnCreate",
-            ["sagemaker:AddTags"],
-            s.cards,
-            s.tagged_request(**{"sagemaker:TaggingAction": "CreateModelCard"}),
-        ),
-        statement(
-            "AdoptModelCards",
-            ["sagemaker:AddTags"],
-            s.cards,
-            {**s.tagged_request(), **s.untagged(), **s.ownership_tags_only()},
-        ),
-        statement(
-            "ChangeManagedModelCards",
-            [
-                "sagemaker:AddTags",
-                "sagemaker:DeleteModelCard",
-                "sagemaker:DeleteTags",
-                "sagemaker:UpdateModelCard",
-            ],
-            s.cards,
-            s.owned(),
-        ),
-    ]
-
-
-def permission_writes(s: Scope) -> list[Statement]:
-    """Customer-managed RAM permissions for model cards, and attaching permissions."""
-    return [
-        statement(
-            "CreateManagedPermissions",
-            ["ram:CreatePermission"],
-            "*",
-            s.tagged_request(**{"ram:PermissionResourceType": RESOURCE_TYPE}),
-        ),
-        statement(
-            "TagPermissionsOnCreate",
-            ["ram:TagResource"],
-            s.permissions,
-            {**s.tagged_request(), **s.untagged(), **s.ownership_tags_only()},
-        ),
-        statement(
-            "VersionManagedPermissions",
-            ["ram:CreatePermissionVersion", "ram:DeletePermissionVersion"],
-            s.permissions,
-            s.owned(),
-        ),
-        # SAR: ListPermissionVersions has no resource type and no condition key.
-        statement("ListPermissionVersions", ["ram:ListPermissionVersions"], "*"),
-        statement(
-            "AttachModelCardPermissions",
-            ["ram:AssociateResourceSharePermission"],
-            [s.permissions, *s.aws_permissions],
-        ),
-    ]
-
-
-def share_writes(s: Scope) -> list[Statement]:
-    """Resource shares: created with the ownership tag, changed only while they carry it, and
-    shared only with principals git names (outside the Organization only if git allows)."""
-    model_cards = {"StringEqualsIfExists": {"ram:RequestedResourceType": RESOURCE_TYPE}}
-    return [
-        statement(
-            "CreateManagedShares",
-            ["ram:CreateResourceShare"],
-            "*",
-            {
-                **s.tagged_request(),
-                **model_cards,
-                **s.declared_principals(),
-                **s.external_sharing(),
-            },
-        ),
-        statement(
-            "AdoptShares",
-            ["ram:TagResource"],
-            s.shares,
-            {**s.tagged_request(), **s.untagged(), **s.ownership_tags_only()},
-        ),
-        statement(
-            "ChangeManagedShares",
-            [
-                "ram:AssociateResourceSharePermission",
-                "ram:DeleteResourceShare",
-                "ram:TagResource",
-                "ram:UntagResource",
-                "ram:UpdateResourceShare",
-            ],
-            s.shares,
-            {**s.owned(), **s.external_sharing(if_exists=True)},
-        ),
-        statement(
-            "ShareModelCardsWithDeclaredPrincipals",
-            ["ram:AssociateResourceShare"],
-            s.shares,
-            {**s.owned(), **model_cards, **s.declared_principals()},
-        ),
-        statement(
-            "UnshareFromManagedShares",
-            ["ram:DisassociateResourceShare"],
-            s.shares,
-            {**s.owned(), **model_cards},
-        ),
-        # SAR: "[permission only] Grants AWS Resource Access Manager permission to create /
-        # retrieve / delete a resource policy on a SageMaker resource that supports
-        # cross-account sharing"; no resource type, so only "*" matches.
-        statement(
-            "LetRamManageModelCardPolicies",
-            [
-                "sagemaker:DeleteResourcePolicy",
-                "sagemaker:GetResourcePolicy",
-                "sagemaker:PutResourcePolicy",
-            ],
-            "*",
-        ),
     ]
 
 
@@ -429,18 +150,18 @@ def apply_statements(s: Scope, state: DesiredState) -> list[Statement]:
 def verify_statements(s: Scope, state: DesiredState) -> list[Statement]:
     """The consumer role in a target account, acting on the card account's resources."""
     invitations = s.arn("ram", "resource-share-invitation/*", account="*")
+    from_card_account = {"StringEquals": {"ram:ShareOwnerAccountId": s.account}}
+    permissions = [s.permissions, *s.aws_permissions]
     return [
         statement("ReadInvitations", ["ram:GetResourceShareInvitations"], "*"),
         statement(
             "AcceptCardAccountInvitations",
             ["ram:AcceptResourceShareInvitation"],
             invitations,
-            {"StringEquals": {"ram:ShareOwnerAccountId": s.account}},
+            from_card_account,
         ),
         statement("ReadSharePermissions", ["ram:ListResourceSharePermissions"], s.shares),
-        statement(
-            "ReadSharedPermissions", ["ram:GetPermission"], [s.permissions, *s.aws_permissions]
-        ),
+        statement("ReadSharedPermissions", ["ram:GetPermission"], permissions),
         statement("DescribeSharedModelCards", ["sagemaker:DescribeModelCard"], s.cards),
         statement("DecryptSharedModelCards", ["kms:Decrypt"], s.keys, s.via_sagemaker()),
     ]
@@ -459,42 +180,3 @@ def policy_document(role: str, state: DesiredState) -> dict[str, Any]:
     if build is None:
         raise ReconcilerError(f"unknown role '{role}'", hint=f"use one of {', '.join(ROLES)}")
     return {"Version": "2012-10-17", "Statement": build(Scope.for_state(state), state)}
-
-
-GUARDED_ACTIONS = (
-    "sagemaker:CreateModelCardExportJob",
-    "sagemaker:DeleteModelCard",
-    "sagemaker:UpdateModelCard",
-)
-
-
-def guard_document(state: DesiredState, account: str | None) -> dict[str, Any]:
-    """A policy for a target account (``account``, a name in reconciler.yaml) that denies
-    changing or exporting the card account's model cards there, whatever the RAM share's
-    permission says: read-only production that does not rest on customer-managed RAM
-    permissions alone. Its Allow of everything else makes it usable both as a service
-    control policy and as a permissions boundary (a boundary without an Allow allows
-    nothing)."""
-    accounts = state.config.accounts
-    if account is None or account not in accounts:
-        known = ", ".join(sorted(accounts)) or "none declared"
-        raise ReconcilerError(
-            f"--role consumer-guard needs --account with an account of reconciler.yaml; "
-            f"got {account!r}",
-            hint=f"use one of: {known}",
-        )
-    s = Scope.for_state(state)
-    cards = s.arn("sagemaker", "model-card/*")
-    return {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Sid": "KeepCardAccountModelCardsReadOnly",
-                "Effect": "Deny",
-                "Action": list(GUARDED_ACTIONS),
-                "Resource": [cards, f"{cards}/*"],
-                "Condition": {"StringEquals": {"aws:PrincipalAccount": accounts[account].id}},
-            },
-            {"Sid": "AllowEverythingElse", "Effect": "Allow", "Action": "*", "Resource": "*"},
-        ],
-    }

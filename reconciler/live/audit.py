@@ -48,20 +48,23 @@ def listed_pdfs(s3: Any, exports: Exports) -> dict[str, dict[str, str]]:
     prefix = f"{exports.prefix}/"
     with aws_errors(f"listing s3://{exports.bucket}/{prefix} (s3:ListBucket)"):
         try:
-            keys = [
-                o["Key"]
-                for o in pages(
-                    s3.list_objects_v2,
-                    "Contents",
-                    "NextContinuationToken",
-                    Bucket=exports.bucket,
-                    Prefix=prefix,
-                )
-            ]
+            keys = _keys(s3, exports.bucket, prefix)
         except ClientError as e:
             if error_code(e) == "NoSuchBucket":
                 return {}  # nothing exported yet; export jobs say why they fail
             raise
+    return _by_folder(keys, prefix)
+
+
+def _keys(s3: Any, bucket: str, prefix: str) -> list[str]:
+    listed = pages(
+        s3.list_objects_v2, "Contents", "NextContinuationToken", Bucket=bucket, Prefix=prefix
+    )
+    return [o["Key"] for o in listed]
+
+
+def _by_folder(keys: list[str], prefix: str) -> dict[str, dict[str, str]]:
+    """Keys of ``<prefix><card>/<job>/…`` as {card folder: {job folder: its first key}}."""
     found: dict[str, dict[str, str]] = {}
     for key in keys:
         parts = key[len(prefix) :].split("/")
@@ -84,6 +87,15 @@ def _listed_export(
 def _export_of(sagemaker: Any, s3: Any, card: LiveCard) -> LiveExport:
     """The export of the card's version in its status (jobs named by ``export_job_name``;
     jobs someone else started do not count)."""
+    jobs = _export_jobs(sagemaker, card)
+    running = any(j["Status"] == "InProgress" for j in jobs)
+    done = [j for j in jobs if j["Status"] == "Completed"]
+    uri = _artifact(sagemaker, s3, done[0]["ModelCardExportJobArn"]) if done else None
+    return LiveExport(version=card.version, uri=uri, jobs=len(jobs), running=running)
+
+
+def _export_jobs(sagemaker: Any, card: LiveCard) -> list[Any]:
+    """The reconciler's export jobs of the card's version in its status, newest first."""
     with aws_errors(f"listing the export jobs of model card {card.name}"):
         jobs = list(
             pages(
@@ -97,15 +109,11 @@ def _export_of(sagemaker: Any, s3: Any, card: LiveCard) -> LiveExport:
                 MaxResults=100,
             )
         )
-    jobs = [
+    return [
         j
         for j in jobs
         if is_export_of(j["ModelCardExportJobName"], card.name, card.version, card.status)
     ]
-    running = any(j["Status"] == "InProgress" for j in jobs)
-    done = [j for j in jobs if j["Status"] == "Completed"]
-    uri = _artifact(sagemaker, s3, done[0]["ModelCardExportJobArn"]) if done else None
-    return LiveExport(version=card.version, uri=uri, jobs=len(jobs), running=running)
 
 
 def _artifact(sagemaker: Any, s3: Any, job_arn: str) -> str | None:
@@ -161,18 +169,23 @@ def read_audit(session: AwsSession, state: DesiredState, live: LiveState) -> Liv
     exports = state.config.exports
     if exports is None:
         return live
-    # In the status git wants: a status change keeps the version, so approving a version
-    # already exported as Approved (and since sent back to review) needs no new PDF.
-    exported = [
-        replace(live.cards[name], status=card.status)
-        for name, card in sorted(state.cards.items())
-        if card.status in exports.statuses and name in live.cards
-    ]
+    exported = _exported(state, live, exports)
     if not exported:
         return live
     sagemaker, workers = session.client("sagemaker"), session.settings.max_workers
     found = read_exports(sagemaker, session.client("s3"), exported, workers, exports)
     return replace(live, exports=found)
+
+
+def _exported(state: DesiredState, live: LiveState, exports: Exports) -> list[LiveCard]:
+    """The live cards git wants exported, in the status git wants: a status change keeps
+    the version, so approving a version already exported as Approved (and since sent back
+    to review) needs no new PDF."""
+    return [
+        replace(live.cards[name], status=card.status)
+        for name, card in sorted(state.cards.items())
+        if card.status in exports.statuses and name in live.cards
+    ]
 
 
 def package_arns(state: DesiredState) -> set[str]:

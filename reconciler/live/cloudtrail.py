@@ -74,21 +74,25 @@ def ram_events(client: Any, since: datetime) -> Trail:
     """RAM's write events in the card account since ``since``, newest first."""
     start = since.isoformat()
     try:
-        found = pages(
-            paced(client),
-            "Events",
-            "NextToken",
-            LookupAttributes=[{"AttributeKey": "EventSource", "AttributeValue": SOURCE}],
-            StartTime=since,
-            MaxResults=50,
-        )
-        events = tuple(e for e in map(_event, found) if e is not None)
+        events = _events(client, since)
     except ClientError as e:
         message = e.response.get("Error", {}).get("Message", "")
         return Trail(since=start, problem=f"{error_code(e)}: {message}".rstrip(": "))
     except BotoCoreError as e:
         return Trail(since=start, problem=str(e))
     return Trail(since=start, events=events)
+
+
+def _events(client: Any, since: datetime) -> tuple[TrailEvent, ...]:
+    found = pages(
+        paced(client),
+        "Events",
+        "NextToken",
+        LookupAttributes=[{"AttributeKey": "EventSource", "AttributeValue": SOURCE}],
+        StartTime=since,
+        MaxResults=50,
+    )
+    return tuple(e for e in map(_event, found) if e is not None)
 
 
 def _event(item: Mapping[str, Any]) -> TrailEvent | None:

@@ -12,6 +12,7 @@ from typing import Any
 from reconciler.aws.session import aws_errors, pages
 from reconciler.common.content import readable_content
 from reconciler.common.names import COMMIT_TAG, VERSIONS_TAG, parse_versions
+from reconciler.common.status import CardStatus
 from reconciler.live.model import TracedVersion, Version
 from reconciler.live.sagemaker import identity, time_text
 
@@ -51,7 +52,7 @@ def _describe(client: Any, name: str, number: int) -> Version:
     card = client.describe_model_card(ModelCardName=name, ModelCardVersion=number)
     return Version(
         number=number,
-        status=card.get("ModelCardStatus", ""),
+        status=CardStatus.read(card.get("ModelCardStatus"), f"model card {name}"),
         modified_by=identity(card.get("LastModifiedBy") or card.get("CreatedBy")),
         modified_at=time_text(card.get("LastModifiedTime") or card.get("CreationTime")),
         content=readable_content(card.get("Content")) or {},  # unreadable: matches nothing
@@ -83,14 +84,19 @@ def _traced(
     card = sagemaker.describe_model_card(
         ModelCardName=name, ModelCardVersion=number, IncludedData="MetadataOnly"
     )
-    commit = commits.get(number)
-    if commit and latest and latest.startswith(commit):
-        commit = latest  # the full commit of the latest apply
     when = summary.get("LastModifiedTime") or summary.get("CreationTime")
     return TracedVersion(
         number=number,
-        status=str(summary.get("ModelCardStatus", "")),
+        status=CardStatus.read(summary.get("ModelCardStatus"), f"model card {name}"),
         modified_at=time_text(when),
         modified_by=identity(card.get("LastModifiedBy") or card.get("CreatedBy")),
-        commit=commit,
+        commit=_commit(number, commits, latest),
     )
+
+
+def _commit(number: int, commits: dict[int, str], latest: str | None) -> str | None:
+    """The commit that wrote version ``number``: in full when it is the latest apply's."""
+    commit = commits.get(number)
+    if commit and latest and latest.startswith(commit):
+        return latest
+    return commit

@@ -12,6 +12,7 @@ from functools import cached_property
 from typing import Any
 
 from reconciler.common.names import REPLICA_OF
+from reconciler.common.status import CardStatus
 from reconciler.desired.model import Ownership
 
 
@@ -19,7 +20,7 @@ from reconciler.desired.model import Ownership
 class LiveCard:
     name: str
     arn: str
-    status: str
+    status: CardStatus
     version: int
     content: Mapping[str, Any]
     tags: Mapping[str, str]
@@ -36,7 +37,7 @@ class Version:
     """One version of a card from its history (ListModelCardVersions, DescribeModelCard)."""
 
     number: int
-    status: str
+    status: CardStatus
     modified_by: str | None
     modified_at: str | None
     content: Mapping[str, Any]
@@ -90,7 +91,7 @@ class TracedVersion:
     """One live card version and the commit that wrote it (None: not from git)."""
 
     number: int
-    status: str
+    status: CardStatus
     modified_at: str | None
     modified_by: str | None
     commit: str | None

@@ -32,14 +32,7 @@ def read_shares(
     while ListResources finds the other shares that hold a model card."""
     with ThreadPoolExecutor(max_workers=max(4, workers)) as pool:
         holding = pool.submit(_holding_cards, client)
-        with aws_errors("listing resource shares (ram:GetResourceShares)"):
-            listed = [
-                s
-                for s in pages(
-                    client.get_resource_shares, "resourceShares", "nextToken", resourceOwner="SELF"
-                )
-                if s["status"] not in GONE
-            ]
+        listed = _listed(client)
         ours = [s for s in listed if is_managed(_tags(s), ownership) or s["name"] in declared]
         reading = [_with_members(pool, client, ours)]
         holders = holding.result() - {s["resourceShareArn"] for s in ours}
@@ -47,6 +40,18 @@ def read_shares(
         reading.append(_with_members(pool, client, others))
         shares = [share for read in reading for share in read()]
     return by_name(shares, ownership)
+
+
+def _listed(client: Any) -> list[dict[str, Any]]:
+    """The account's own shares that are not deleted, as GetResourceShares has them."""
+    with aws_errors("listing resource shares (ram:GetResourceShares)"):
+        return [
+            s
+            for s in pages(
+                client.get_resource_shares, "resourceShares", "nextToken", resourceOwner="SELF"
+            )
+            if s["status"] not in GONE
+        ]
 
 
 def _with_members(

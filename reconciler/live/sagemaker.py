@@ -27,6 +27,7 @@ from botocore.exceptions import ClientError
 
 from reconciler.aws.session import aws_errors, error_code, pages
 from reconciler.common.content import readable_content
+from reconciler.common.status import CardStatus
 from reconciler.live.model import LiveCard
 
 SEARCH_PAGE = 100
@@ -142,29 +143,42 @@ class _BothEnds:
         """Keep a page's cards; its NextToken, or None once the read is complete."""
         cards = [self.convert(r["ModelCard"]) for r in page.get("Results", []) if "ModelCard" in r]
         names = [c.name for c in cards]
-        other = self.seen[DESCENDING if order == ASCENDING else ASCENDING]
         token = page.get("NextToken")
-        hits = page.get("TotalHits") or {}
         with self.lock:
-            if hits.get("Relation") == "EqualTo" and isinstance(hits.get("Value"), int):
-                self.total = max(self.total or 0, hits["Value"])
-            else:
-                self.exact = False
-            self.ordered = self.ordered and _in_order(self.last[order], names, order)
-            if names:
-                self.first.setdefault(order, names[0])
-            self.last[order] = names[-1] if names else self.last[order]
-            met = any(n in other for n in names)
-            self.seen[order].update(names)
-            self.found.update(zip(names, cards, strict=True))
-            counted = self._counted()
-            if (
-                not token
-                or (counted is not None and len(self.found) >= counted)
-                or (counted is None and met and self._from_both_ends())
-            ):
+            self._count(page.get("TotalHits") or {})
+            met = self._keep(order, names, cards)
+            if self._ends(token, met):
                 self.complete = True
             return None if self.complete else token
+
+    def _count(self, hits: Mapping[str, Any]) -> None:
+        """Note how many cards Search counted (the largest exact count), or that it did not
+        count exactly."""
+        if hits.get("Relation") == "EqualTo" and isinstance(hits.get("Value"), int):
+            self.total = max(self.total or 0, hits["Value"])
+        else:
+            self.exact = False
+
+    def _keep(self, order: str, names: list[str], cards: list[LiveCard]) -> bool:
+        """Keep the cards of a page read in ``order``; whether the other read has seen any."""
+        other = self.seen[DESCENDING if order == ASCENDING else ASCENDING]
+        self.ordered = self.ordered and _in_order(self.last[order], names, order)
+        if names:
+            self.first.setdefault(order, names[0])
+        self.last[order] = names[-1] if names else self.last[order]
+        met = any(n in other for n in names)
+        self.seen[order].update(names)
+        self.found.update(zip(names, cards, strict=True))
+        return met
+
+    def _ends(self, token: str | None, met: bool) -> bool:
+        """Whether the read is complete with the page just kept (``met``: the reads met)."""
+        counted = self._counted()
+        return (
+            not token
+            or (counted is not None and len(self.found) >= counted)
+            or (counted is None and met and self._from_both_ends())
+        )
 
 
 def _in_order(last: str | None, names: list[str], order: str) -> bool:
@@ -198,20 +212,12 @@ def describe_card(client: Any, name: str, *, tags: bool = True) -> LiveCard | No
             if error_code(e) == "ResourceNotFound":
                 return None
             raise
-        found = (
-            list(
-                pages(
-                    client.list_tags,
-                    "Tags",
-                    "NextToken",
-                    ResourceArn=card["ModelCardArn"],
-                    MaxResults=100,
-                )
-            )
-            if tags
-            else []
-        )
+        found = _tags(client, card["ModelCardArn"]) if tags else []
     return _from_record({**card, "Tags": found}, confirmed=True)
+
+
+def _tags(client: Any, arn: str) -> list[Any]:
+    return list(pages(client.list_tags, "Tags", "NextToken", ResourceArn=arn, MaxResults=100))
 
 
 def _from_record(
@@ -221,11 +227,12 @@ def _from_record(
 ) -> LiveCard:
     readable = readable_content(record.get("Content"))
     content = readable if readable is not None else {}  # unreadable: the card is held back
-    same = (known or {}).get(record["ModelCardName"])
+    name = record["ModelCardName"]
+    same = (known or {}).get(name)
     return LiveCard(
-        name=record["ModelCardName"],
+        name=name,
         arn=record["ModelCardArn"],
-        status=record.get("ModelCardStatus", ""),
+        status=CardStatus.read(record.get("ModelCardStatus"), f"model card {name}"),
         version=int(record.get("ModelCardVersion", 0)),
         content=same if same is not None and same == content else content,
         unreadable=readable is None,

@@ -24,17 +24,19 @@ import os
 import pickle
 import signal
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 MIN_FILES = 200  # below this, a fork costs more than it saves
 CHUNK = 20
 LOCK_WAIT = 0.2  # seconds between checks that the other side still runs
 COMMANDS = frozenset({"validate", "plan", "apply", "drift"})  # those that load a repository
-SUFFIXES = (".yaml", ".yml")  # as load.repo reads them
+SUFFIXES = (".yaml", ".yml")  # as run.repository reads them
+
+Parsed = tuple[tuple[int, int], Any]  # a file's size and modification time, and its result
 
 
 @dataclass(kw_only=True)
@@ -90,35 +92,59 @@ def _repo_option(argv: Sequence[str]) -> str | None:
 def start(repo: Path) -> None:
     """Fork the process that parses ``repo``'s cards, when it is worth it and safe."""
     global _fork
-    if _fork is not None or "fork" not in multiprocessing.get_all_start_methods():
+    if _fork is not None or not _may_fork():
         return
-    if cpus() < 2 or threading.active_count() != 1:
-        return
+    files = _card_files(repo)
+    if files:
+        _fork = _forked(files)
+
+
+def _may_fork() -> bool:
+    """Whether this platform forks, another CPU is free, and no thread runs yet."""
+    return (
+        "fork" in multiprocessing.get_all_start_methods()
+        and cpus() >= 2
+        and threading.active_count() == 1
+    )
+
+
+def _card_files(repo: Path) -> list[tuple[str, str]]:
+    """The card files, as (absolute path, display name) in load order; none when they are
+    too few to be worth a fork."""
     folder = repo / "cards"
     try:
         names = sorted(
             e.name for e in os.scandir(folder) if e.name.endswith(SUFFIXES) and e.is_file()
         )
     except OSError:
-        return
+        return []
     if len(names) < MIN_FILES:
-        return
-    files = [(os.path.abspath(folder / n), f"cards/{n}") for n in names]
-    chunks = -(-len(files) // CHUNK)
-    counters = multiprocessing.get_context("fork").Array("i", [0, chunks])
+        return []
+    return [(os.path.abspath(folder / n), f"cards/{n}") for n in names]
+
+
+def _forked(files: list[tuple[str, str]]) -> _Fork:
+    counters = multiprocessing.get_context("fork").Array("i", [0, _chunks(files)])
     reading, writing = os.pipe()
     parent = os.getpid()
     pid = os.fork()
-    if pid == 0:  # the fork: parse, hand the results over, and leave without cleaning up
+    if pid == 0:
         os.close(reading)
-        code = 0
-        try:
-            _parse_backwards(files, counters, writing, parent)
-        except BaseException:
-            code = 1
-        os._exit(code)
+        _in_the_fork(files, counters, writing, parent)
     os.close(writing)
-    _fork = _Fork(pid=pid, reading=reading, files=files, counters=counters)
+    return _Fork(pid=pid, reading=reading, files=files, counters=counters)
+
+
+def _in_the_fork(
+    files: list[tuple[str, str]], counters: Any, writing: int, parent: int
+) -> NoReturn:
+    """Parse, hand the results over, and leave without cleaning up."""
+    code = 0
+    try:
+        _parse_backwards(files, counters, writing, parent)
+    except BaseException:
+        code = 1
+    os._exit(code)
 
 
 def cpus() -> int:
@@ -137,14 +163,14 @@ def _parse_backwards(
     def alive() -> bool:  # the process that forked this one, which takes the results
         return os.getppid() == parent
 
-    done: dict[int, list[tuple[tuple[int, int], Any]]] = {}
+    done: dict[int, list[Parsed]] = {}
     while alive() and (chunk := _take(counters, back=True, alive=alive)) is not None:
         done[chunk] = [_parsed(load_file, path, display) for path, display in _chunk(files, chunk)]
     with os.fdopen(writing, "wb") as out:
         pickle.dump(done, out, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _parsed(load_file: Any, path: str, display: str) -> tuple[tuple[int, int], Any]:
+def _parsed(load_file: Any, path: str, display: str) -> Parsed:
     """The file's size and modification time, as read before parsing it, and its result."""
     return _stamp(path), load_file(Path(path), display)
 
@@ -155,6 +181,10 @@ def _stamp(path: str) -> tuple[int, int]:
     except OSError:
         return (-1, -1)
     return (found.st_size, found.st_mtime_ns)
+
+
+def _chunks(files: Sequence[object]) -> int:
+    return -(-len(files) // CHUNK)
 
 
 def _chunk(files: list[tuple[str, str]], chunk: int) -> list[tuple[str, str]]:
@@ -192,27 +222,42 @@ def take(files: Sequence[tuple[Path, str]], load_file: Any) -> list[Any] | None:
     if wanted != fork.files:
         _stop(fork)
         return None
+    mine = _parse_forwards(fork, load_file)
+    return _joined(fork, mine, _results(fork), load_file)
+
+
+def _parse_forwards(fork: _Fork, load_file: Any) -> dict[int, list[Any]]:
+    """This process's chunks, from the front, until it meets the fork (or the fork died)."""
     mine: dict[int, list[Any]] = {}
     while (chunk := _take(fork.counters, back=False, alive=fork.alive)) is not None:
         mine[chunk] = [load_file(Path(p), d) for p, d in _chunk(fork.files, chunk)]
-    theirs = _results(fork)
+    return mine
+
+
+def _joined(
+    fork: _Fork, mine: dict[int, list[Any]], theirs: dict[int, list[Parsed]], load_file: Any
+) -> list[Any]:
+    """Every file's result, in load order, from whichever side parsed its chunk."""
     results: list[Any] = []
-    for chunk in range(-(-len(fork.files) // CHUNK)):
+    for chunk in range(_chunks(fork.files)):
         part = _chunk(fork.files, chunk)
         if chunk in mine:
             results.extend(mine[chunk])
         elif chunk in theirs:
-            results.extend(
-                result if stamp == _stamp(path) else load_file(Path(path), display)
-                for (stamp, result), (path, display) in zip(theirs[chunk], part, strict=True)
-            )
+            results.extend(_unchanged(theirs[chunk], part, load_file))
         else:  # the fork failed before it handed this chunk over
             results.extend(load_file(Path(p), d) for p, d in part)
     return results
 
 
-def _results(fork: _Fork) -> dict[int, list[tuple[tuple[int, int], Any]]]:
-    found: dict[int, list[tuple[tuple[int, int], Any]]] = {}
+def _unchanged(parsed: list[Parsed], part: list[tuple[str, str]], load_file: Any) -> Iterator[Any]:
+    """The fork's results for files unchanged since it read them; the others parsed here."""
+    for (stamp, result), (path, display) in zip(parsed, part, strict=True):
+        yield result if stamp == _stamp(path) else load_file(Path(path), display)
+
+
+def _results(fork: _Fork) -> dict[int, list[Parsed]]:
+    found: dict[int, list[Parsed]] = {}
     with os.fdopen(fork.reading, "rb") as pipe, suppress(Exception):  # failed: parse here
         found = pickle.load(pipe)  # read as it comes, never held as bytes beside the objects
     fork.reap()

@@ -133,14 +133,8 @@ def load_text(text: str, display: str) -> LoadResult:
 def _careful_load(text: str, display: str) -> LoadResult:
     try:
         nodes = list(yaml.compose_all(text, Loader=_Loader))
-    except _AliasError as e:
-        return _fail(display, _mark(e.problem_mark), str(e.problem), "yaml-alias")
-    except yaml.MarkedYAMLError as e:
-        return _fail(display, _mark(e.problem_mark), _syntax_message(e), "yaml-syntax")
-    except yaml.YAMLError as e:
-        return _fail(display, START, f"invalid YAML: {e}", "yaml-syntax")
-    except RecursionError:
-        return _fail(display, START, f"nesting is deeper than {MAX_DEPTH} levels", "too-deep")
+    except (yaml.YAMLError, RecursionError) as e:
+        return _unparsed(display, e)
     if len(nodes) > 1:
         return _fail(
             display,
@@ -148,8 +142,24 @@ def _careful_load(text: str, display: str) -> LoadResult:
             "more than one YAML document: keep one document per file",
             "yaml-syntax",
         )
+    return _built(text, display, nodes[0] if nodes else None)
+
+
+def _unparsed(display: str, e: yaml.YAMLError | RecursionError) -> LoadResult:
+    """Why the text is not YAML the loader takes: an alias, a syntax error, too deep."""
+    if isinstance(e, _AliasError):
+        return _fail(display, _mark(e.problem_mark), str(e.problem), "yaml-alias")
+    if isinstance(e, yaml.MarkedYAMLError):
+        return _fail(display, _mark(e.problem_mark), _syntax_message(e), "yaml-syntax")
+    if isinstance(e, RecursionError):
+        return _fail(display, START, f"nesting is deeper than {MAX_DEPTH} levels", "too-deep")
+    return _fail(display, START, f"invalid YAML: {e}", "yaml-syntax")
+
+
+def _built(text: str, display: str, node: Node | None) -> LoadResult:
+    """The document's data and positions from its node tree; its problems, if any."""
     builder = _Builder(display)
-    data = builder.build(nodes[0], ()) if nodes else None
+    data = builder.build(node, ()) if node is not None else None
     if builder.diagnostics:
         return LoadResult(None, tuple(builder.diagnostics))
     doc = SourceDocument(file=display, data=data, text=text)
@@ -227,17 +237,16 @@ class _Builder:
                 continue
             child = (*path, key)
             if key in result:
-                first = self.keys[child]
-                self._problem(
-                    key_node,
-                    child,
-                    f"duplicate key '{key}' (first defined at line {first.line}): remove one",
-                    "duplicate-key",
-                )
+                self._duplicate(key_node, child, key)
                 continue
             self.keys[child] = _mark(key_node.start_mark)
             result[key] = self.build(value_node, child)
         return result
+
+    def _duplicate(self, node: Node, path: PathKey, key: str) -> None:
+        first = self.keys[path]
+        message = f"duplicate key '{key}' (first defined at line {first.line}): remove one"
+        self._problem(node, path, message, "duplicate-key")
 
     def _key(self, node: Node, path: PathKey) -> str | None:
         if not isinstance(node, ScalarNode):

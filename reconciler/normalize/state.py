@@ -71,28 +71,43 @@ class Normalised:
 def normalise(state: DesiredState, live: LiveState) -> Normalised:
     """Both sides of the diff, comparable."""
     own = state.config.ownership
-    ignored = {name: card.ignore for name, card in state.cards.items()}
     return Normalised(
         state=state,
         live=live,
         cards={n: desired_card(c, own) for n, c in state.cards.items()},
-        live_cards={
-            n: _comparable(c.content, ignored.get(n, ()), c.tags, own)
-            for n, c in live.cards.items()
-        },
-        write_content={
-            n: kept_live(c.content, live.cards[n].content, c.ignore)
-            for n, c in state.cards.items()
-            if n in live.cards
-        },
-        seed_content={
-            n: with_live_values(c.content, source.content, c.ignore) if c.ignore else c.content
-            for n, c in state.cards.items()
-            if (source := _stands_for(c, live)) is not None
-        },
+        live_cards=_live_cards(state, live),
+        write_content=_write_content(state, live),
+        seed_content=_seed_content(state, live),
         share_tags={n: _tags(share_tags(s, own), own) for n, s in state.shares.items()},
         live_share_tags={n: _tags(s.tags, own) for n, s in live.shares.items()},
     )
+
+
+def _live_cards(state: DesiredState, live: LiveState) -> dict[str, Comparable]:
+    """Live cards as compared: under the ignore paths of git's card of the same name."""
+    own = state.config.ownership
+    ignored = {name: card.ignore for name, card in state.cards.items()}
+    return {
+        n: _comparable(c.content, ignored.get(n, ()), c.tags, own) for n, c in live.cards.items()
+    }
+
+
+def _write_content(state: DesiredState, live: LiveState) -> dict[str, Mapping[str, Any]]:
+    """What an update of each live card writes: git's content, live values at ignored paths."""
+    return {
+        n: kept_live(c.content, live.cards[n].content, c.ignore)
+        for n, c in state.cards.items()
+        if n in live.cards
+    }
+
+
+def _seed_content(state: DesiredState, live: LiveState) -> dict[str, Mapping[str, Any]]:
+    """What creating a card that replaces a live one writes: the live values it carries."""
+    return {
+        n: with_live_values(c.content, source.content, c.ignore) if c.ignore else c.content
+        for n, c in state.cards.items()
+        if (source := _stands_for(c, live)) is not None
+    }
 
 
 def _stands_for(card: CardSpec, live: LiveState) -> LiveCard | None:

@@ -18,21 +18,25 @@ def without_paths(content: Mapping[str, Any], dotted: tuple[str, ...]) -> dict[s
     is not a difference from git leaving it out."""
     result = copy.deepcopy(dict(content))
     for path in dotted:
-        *parents, leaf = path.split(".")
-        chain: list[dict[str, Any]] = [result]
-        for part in parents:
-            child = chain[-1].get(part)
-            if not isinstance(child, dict):
-                break
-            chain.append(child)
-        else:
-            if leaf in chain[-1]:
-                chain[-1].pop(leaf)
-                for parent, key in zip(reversed(chain[:-1]), reversed(parents), strict=True):
-                    if parent[key]:
-                        break
-                    parent.pop(key)
+        _remove(result, path)
     return result
+
+
+def _remove(content: dict[str, Any], path: str) -> None:
+    """Remove the value at ``path``, then each parent it leaves empty."""
+    *parents, leaf = path.split(".")
+    chain: list[dict[str, Any]] = [content]
+    for part in parents:
+        child = chain[-1].get(part)
+        if not isinstance(child, dict):
+            return
+        chain.append(child)
+    if leaf in chain[-1]:
+        chain[-1].pop(leaf)
+        for parent, key in zip(reversed(chain[:-1]), reversed(parents), strict=True):
+            if parent[key]:
+                break
+            parent.pop(key)
 
 
 def kept_live(
@@ -54,14 +58,19 @@ def with_live_values(
     """
     result = copy.deepcopy(dict(desired))
     for path in dotted:
-        *parents, leaf = path.split(".")
-        source: Any = live
-        for part in parents:
-            source = source.get(part) if isinstance(source, Mapping) else None
-        if not isinstance(source, Mapping) or leaf not in source:
-            continue
-        target = result
-        for part in parents:
-            target = target.setdefault(part, {})
-        target[leaf] = copy.deepcopy(source[leaf])
+        _carry(result, live, path)
     return canonical(result)  # type: ignore[no-any-return]
+
+
+def _carry(result: dict[str, Any], live: Mapping[str, Any], path: str) -> None:
+    """Set the value ``live`` holds at ``path`` in ``result``, if it holds one."""
+    *parents, leaf = path.split(".")
+    source: Any = live
+    for part in parents:
+        source = source.get(part) if isinstance(source, Mapping) else None
+    if not isinstance(source, Mapping) or leaf not in source:
+        return
+    target = result
+    for part in parents:
+        target = target.setdefault(part, {})
+    target[leaf] = copy.deepcopy(source[leaf])

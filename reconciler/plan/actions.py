@@ -5,9 +5,14 @@ values themselves are part of a plan's checksum.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import Enum
+from typing import Literal, TypeVar
 
 from typing_extensions import assert_never
+
+ChangeKind = Literal["adopt", "create", "update", "replace", "delete"]
+T = TypeVar("T")
 
 
 class Action(str, Enum):
@@ -35,17 +40,9 @@ class Action(str, Enum):
     DELETE_CARD = "delete_card"
 
     @property
-    def kind(self) -> str:
-        """'adopt', 'create', 'update', 'replace' or 'delete', for summaries and symbols."""
-        if self is Action.ADOPT:
-            return "adopt"
-        if self in (Action.CREATE_CARD, Action.CREATE_SHARE, Action.CREATE_PERMISSION):
-            return "create"
-        if self is Action.REPLACE_CARD:
-            return "replace"
-        if self in (Action.DELETE_CARD, Action.DELETE_SHARE):
-            return "delete"
-        return "update"
+    def kind(self) -> ChangeKind:
+        """What the action does to its resource, for summaries and symbols."""
+        return by_resource(self, account=_account_kind, card=_card_kind, share=_share_kind)
 
     @property
     def order(self) -> int:
@@ -53,6 +50,110 @@ class Action(str, Enum):
 
 
 _ORDER = {action: i for i, action in enumerate(Action)}
+
+# The actions on each kind of resource, so that a match over actions can be written one
+# kind at a time and still be checked for exhaustiveness by mypy (``by_resource``).
+AccountAction = Literal[Action.ADOPT, Action.CREATE_PERMISSION, Action.UPDATE_PERMISSION]
+CardAction = Literal[
+    Action.CREATE_CARD,
+    Action.REPLACE_CARD,
+    Action.UPDATE_CONTENT,
+    Action.UPDATE_STATUS,
+    Action.UPDATE_TAGS,
+    Action.REPLICATE_CARD,
+    Action.UPDATE_PACKAGE_APPROVAL,
+    Action.EXPORT_CARD,
+    Action.DELETE_CARD,
+]
+ShareAction = Literal[
+    Action.CREATE_SHARE,
+    Action.UPDATE_SHARE,
+    Action.SET_PERMISSION,
+    Action.ASSOCIATE_RESOURCES,
+    Action.ASSOCIATE_PRINCIPALS,
+    Action.DISASSOCIATE_PRINCIPALS,
+    Action.DISASSOCIATE_RESOURCES,
+    Action.DELETE_SHARE,
+]
+
+
+def by_resource(
+    action: Action,
+    *,
+    account: Callable[[AccountAction], T],
+    card: Callable[[CardAction], T],
+    share: Callable[[ShareAction], T],
+) -> T:
+    """``action`` handed to the function for its kind of resource, which matches that kind
+    to the end (``assert_never``). A new action makes mypy point here until it has a kind."""
+    match action:
+        case Action.ADOPT | Action.CREATE_PERMISSION | Action.UPDATE_PERMISSION:
+            return account(action)
+        case (
+            Action.CREATE_SHARE
+            | Action.UPDATE_SHARE
+            | Action.SET_PERMISSION
+            | Action.ASSOCIATE_RESOURCES
+            | Action.ASSOCIATE_PRINCIPALS
+            | Action.DISASSOCIATE_PRINCIPALS
+            | Action.DISASSOCIATE_RESOURCES
+            | Action.DELETE_SHARE
+        ):
+            return share(action)
+        case _:
+            return card(action)
+
+
+def _account_kind(action: AccountAction) -> ChangeKind:
+    match action:
+        case Action.ADOPT:
+            return "adopt"
+        case Action.CREATE_PERMISSION:
+            return "create"
+        case Action.UPDATE_PERMISSION:
+            return "update"
+        case _:
+            assert_never(action)
+
+
+def _card_kind(action: CardAction) -> ChangeKind:
+    match action:
+        case Action.CREATE_CARD:
+            return "create"
+        case Action.REPLACE_CARD:
+            return "replace"
+        case Action.DELETE_CARD:
+            return "delete"
+        case (
+            Action.UPDATE_CONTENT
+            | Action.UPDATE_STATUS
+            | Action.UPDATE_TAGS
+            | Action.REPLICATE_CARD
+            | Action.UPDATE_PACKAGE_APPROVAL
+            | Action.EXPORT_CARD
+        ):
+            return "update"
+        case _:
+            assert_never(action)
+
+
+def _share_kind(action: ShareAction) -> ChangeKind:
+    match action:
+        case Action.CREATE_SHARE:
+            return "create"
+        case Action.DELETE_SHARE:
+            return "delete"
+        case (
+            Action.UPDATE_SHARE
+            | Action.SET_PERMISSION
+            | Action.ASSOCIATE_RESOURCES
+            | Action.ASSOCIATE_PRINCIPALS
+            | Action.DISASSOCIATE_PRINCIPALS
+            | Action.DISASSOCIATE_RESOURCES
+        ):
+            return "update"
+        case _:
+            assert_never(action)
 
 
 class Flag(str, Enum):
@@ -70,6 +171,7 @@ class Guard(str, Enum):
     ARCHIVES_APPROVED = "archives_approved"
     DELETES_APPROVED = "deletes_approved"
     OPENS_SHARE = "opens_share"
+    UNAPPROVES_PACKAGE = "unapproves_package"
 
     @property
     def flag(self) -> Flag:
@@ -90,6 +192,8 @@ class Guard(str, Enum):
                 return "it deletes an Approved card"
             case Guard.OPENS_SHARE:
                 return "it opens the share to principals outside the Organization"
+            case Guard.UNAPPROVES_PACKAGE:
+                return "it takes an Approved model package out of Approved"
             case _:
                 assert_never(self)
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import cattrs
 
+from reconciler.plan.address import Address
 from reconciler.plan.model import MISSING, Action, Change, FieldChange, Guard, Plan, Reason
 from reconciler.plan.payloads import payload_type
 
@@ -50,7 +51,7 @@ def change_from_json(body: Mapping[str, Any]) -> Change:
     try:
         action = Action(body["action"])
         return Change(
-            address=str(body["address"]),
+            address=Address.parse(str(body["address"])),
             action=action,
             reason=Reason(body["reason"]),
             detail=str(body.get("detail", "")),
@@ -96,7 +97,7 @@ def checksum(plan: Plan) -> str:
 def _identity(change: Change) -> dict[str, Any]:
     """What a change does, without what it says: the part the checksum covers."""
     return {
-        "address": change.address,
+        "address": str(change.address),
         "action": change.action.value,
         "reason": change.reason.value,
         "guards": [g.value for g in change.guards],

@@ -15,6 +15,7 @@ from typing import Any, overload
 
 from reconciler.common.diagnostics import Diagnostic
 from reconciler.plan.actions import Action, Flag, Guard, Reason
+from reconciler.plan.address import Address
 from reconciler.plan.payloads import Payload, payload_type
 
 __all__ = [
@@ -108,7 +109,7 @@ class Change:
     """One action on one resource. ``payload`` is what the executor needs, and all it uses;
     ``detail`` and ``fields`` are for people."""
 
-    address: str  # e.g. card.Customer-Churn-Model-Card, share.churn-dev, permission.read-only
+    address: Address  # shown as card.Customer-Churn-Model-Card, share.churn-dev, ...
     action: Action
     reason: Reason
     payload: Payload
@@ -118,6 +119,8 @@ class Change:
     guard_note: str = ""  # display: which principals open the share, for the refusal
 
     def __post_init__(self) -> None:
+        if not isinstance(self.address, Address):
+            raise TypeError(f"a change's address is an Address, not {self.address!r}")
         expected = payload_type(self.action)
         if not isinstance(self.payload, expected):
             raise TypeError(
@@ -132,7 +135,7 @@ class Change:
         return tuple(f for f in Flag if f in wanted)
 
     @property
-    def sort_key(self) -> tuple[int, str]:
+    def sort_key(self) -> tuple[int, Address]:
         return (self.action.order, self.address)
 
 
@@ -169,6 +172,8 @@ class Plan:
     managed_cards: int = 0
     adoptions: tuple[Change, ...] = ()
     names: Mapping[str, str] = field(default_factory=dict)  # display names of IDs and ARNs
+    # The live facts each touched resource had, by address text (``diff.basis``).
+    basis: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     @property
     def has_changes(self) -> bool:

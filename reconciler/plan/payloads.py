@@ -2,8 +2,9 @@
 action, and nothing else. The diff builds them; the executor reads their fields; the codec
 writes them into the JSON plan. No payload carries display text.
 
-``payload_type`` ties each action to its payload class. A new action makes mypy point at
-that match (and at the executor's dispatch) until both know it.
+``payload_type`` ties each action to its payload class, one kind of resource at a time
+(``actions.by_resource``). A new action makes mypy point at those matches (and at the
+executor's dispatch) until both know it.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from typing import Any
 
 from typing_extensions import assert_never
 
-from reconciler.plan.actions import Action
+from reconciler.common.status import CardStatus
+from reconciler.plan.actions import AccountAction, Action, CardAction, ShareAction, by_resource
 
 
 class Service(str, Enum):
@@ -72,7 +74,7 @@ class UpdatePermission:
 class CreateCard:
     name: str
     arn: str
-    status: str
+    status: CardStatus
     content: Mapping[str, Any]
     tags: Mapping[str, str]
     kms_key_id: str | None = None
@@ -82,7 +84,7 @@ class CreateCard:
 class DeleteCard:
     name: str
     arn: str
-    status: str
+    status: CardStatus
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -106,8 +108,8 @@ class UpdateContent:
 class UpdateStatus:
     name: str
     arn: str
-    status: str
-    from_status: str
+    status: CardStatus
+    from_status: CardStatus
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -140,7 +142,7 @@ class ExportCard:
 
     name: str
     version: int | None
-    status: str
+    status: CardStatus
     output_path: str
     attempt: int = 1
 
@@ -222,6 +224,10 @@ Payload = (
 
 def payload_type(action: Action) -> type[Payload]:
     """The payload class an action carries."""
+    return by_resource(action, account=_account_payload, card=_card_payload, share=_share_payload)
+
+
+def _account_payload(action: AccountAction) -> type[Payload]:
     match action:
         case Action.ADOPT:
             return Adopt
@@ -229,6 +235,12 @@ def payload_type(action: Action) -> type[Payload]:
             return CreatePermission
         case Action.UPDATE_PERMISSION:
             return UpdatePermission
+        case _:
+            assert_never(action)
+
+
+def _card_payload(action: CardAction) -> type[Payload]:
+    match action:
         case Action.CREATE_CARD:
             return CreateCard
         case Action.REPLACE_CARD:
@@ -245,6 +257,14 @@ def payload_type(action: Action) -> type[Payload]:
             return UpdatePackageApproval
         case Action.EXPORT_CARD:
             return ExportCard
+        case Action.DELETE_CARD:
+            return DeleteCard
+        case _:
+            assert_never(action)
+
+
+def _share_payload(action: ShareAction) -> type[Payload]:
+    match action:
         case Action.CREATE_SHARE:
             return CreateShare
         case Action.UPDATE_SHARE:
@@ -260,7 +280,5 @@ def payload_type(action: Action) -> type[Payload]:
             return ChangeMembers
         case Action.DELETE_SHARE:
             return DeleteShare
-        case Action.DELETE_CARD:
-            return DeleteCard
         case _:
             assert_never(action)

@@ -1,96 +1,45 @@
 """Renderers for apply and verify reports: text for the terminal, Markdown for a job
-summary, JSON for machines (shape in docs/formats.md, versioned by format_version).
+summary, JSON for machines (shape in docs/formats.md, versioned by format_version). The
+report they show, and the sentences all three share, are in ``apply_report``.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from reconciler.apply.report import ApplyReport, Step, StepStatus
-from reconciler.common.words import count
 from reconciler.plan.codec import change_to_json
 from reconciler.render import Registry
+from reconciler.render.apply_report import RunReport, blocked_text, outcome, refusal_text
 from reconciler.render.labels import labelled_text
-from reconciler.render.plan_common import held_back, stats_lines
-from reconciler.reports.consumers import AccountCheck, VerifyReport
+from reconciler.render.plan_common import sorted_stats, stats_lines
+from reconciler.reports.consumers import AccountCheck
 
 FORMAT_VERSION = "2"
 _MARK = {StepStatus.DONE: "✓", StepStatus.FAILED: "✗", StepStatus.NOT_ATTEMPTED: "·"}
 
 
-@dataclass(frozen=True, kw_only=True)
-class RunReport:
-    """What the renderers show: an apply (with its verification) or a verify alone."""
-
-    kind: str  # "apply" or "verify"
-    apply: ApplyReport | None = None
-    verification: VerifyReport | None = None
-    context: Mapping[str, str] = field(default_factory=dict)
-    stats: Mapping[str, Mapping[str, int]] | None = None  # with --stats: calls per operation
-
-    @property
-    def applied(self) -> ApplyReport:
-        """The apply report, or an empty one for a verify."""
-        return self.apply or ApplyReport(checksum="")
-
-    @property
-    def checks(self) -> tuple[AccountCheck, ...]:
-        return self.verification.checks if self.verification else ()
-
-    @property
-    def failed(self) -> bool:
-        return bool(self.apply and self.apply.failed) or bool(
-            self.verification and self.verification.failed
-        )
-
-
 REPORTS: Registry[RunReport] = Registry("apply reports")
-
-
-def outcome(run: RunReport) -> str:
-    """One sentence: what happened overall."""
-    report = run.applied
-    if report.refused:
-        return "Refused: nothing was applied."
-    failed = [s for s in report.steps if s.status is StepStatus.FAILED]
-    if failed:
-        skipped = sum(1 for s in report.steps if s.status is StepStatus.NOT_ATTEMPTED)
-        return (
-            f"Failed at {failed[0].address} ({failed[0].action}); "
-            f"{count(skipped, 'later step')} not attempted. Once the cause is fixed, "
-            "apply again: it picks up where it stopped."
-        )
-    if report.converged is False:
-        return "Applied, but live state still differs from git (see remaining changes)."
-    if report.blocked:
-        return (
-            f"Applied everything else; {held_back(len(report.blocked))} (see above): fix it, "
-            "then apply again."
-        )
-    if any(not c.ok for c in run.checks):
-        return "Applied; consumer verification found problems."
-    if run.kind == "verify":
-        return "Every consumer account sees what git declares."
-    done = sum(1 for s in report.steps if s.status is StepStatus.DONE)
-    return (
-        f"Apply complete: {count(done, 'change')} made; live state matches git."
-        if done
-        else "No changes. Live state matches git."
-    )
 
 
 @REPORTS.register("text")
 def text(run: RunReport) -> str:
-    report = run.applied
     lines = [
         f"Model card {run.kind} for account {run.context.get('account', '?')} in "
         f"{run.context.get('region', '?')}"
     ]
-    body = [f"Refused: {labelled_text(r, report.names)}" for r in report.refused]
-    body += [f"Held back: {b}" for b in report.blocked]
+    body = _text_body(run)
+    sections = [lines, ["", *body] if body else [], ["", outcome(run)]]
+    return "\n".join(line for part in sections for line in part) + "\n"
+
+
+def _text_body(run: RunReport) -> list[str]:
+    """Refusals, held-back resources, steps, what still differs, warnings, consumers, stats."""
+    report = run.applied
+    body = [f"Refused: {labelled_text(refusal_text(r), report.names)}" for r in report.refused]
+    body += [f"Held back: {blocked_text(b)}" for b in report.blocked]
     body += [_step_line(s, report.names) for s in report.steps]
     body += [
         f"Still differs: {c.address} ({c.action.value}): {labelled_text(c.detail, report.names)}"
@@ -101,12 +50,11 @@ def text(run: RunReport) -> str:
         body += [*([""] if body else []), "Consumer accounts:", *map(_check_line, run.checks)]
     if run.stats is not None:
         body += [*([""] if body else []), *stats_lines(run.stats)[:-1]]
-    sections = [lines, ["", *body] if body else [], ["", outcome(run)]]
-    return "\n".join(line for part in sections for line in part) + "\n"
+    return body
 
 
 def _step_line(step: Step, names: Mapping[str, str]) -> str:
-    line = f"  {_MARK[step.status]} {step.status.value:<13} {step.address} ({step.action})"
+    line = f"  {_MARK[step.status]} {step.status.value:<13} {step.address} ({step.action.value})"
     if step.status is StepStatus.FAILED:
         return f"{line}: {step.error_code}: {step.error_message}"
     return f"{line}: {labelled_text(step.detail, names)}" if step.detail else line
@@ -127,29 +75,37 @@ def _check_line(check: AccountCheck) -> str:
 def markdown(run: RunReport) -> str:
     report = run.applied
     lines = [f"### Model card {run.kind}", "", outcome(run), ""]
-    lines += [f"- ⛔ {labelled_text(r, report.names)}" for r in report.refused]
-    lines += [f"- ❌ held back: {_cell(b)}" for b in report.blocked]
+    lines += [f"- ⛔ {labelled_text(refusal_text(r), report.names)}" for r in report.refused]
+    lines += [f"- ❌ held back: {_cell(blocked_text(b))}" for b in report.blocked]
     lines += [f"> ⚠️ {_cell(w)}" for w in report.warnings]
-    if report.steps:
-        lines += ["| | Resource | Action | Result |", "|---|---|---|---|"]
-        lines += [
-            f"| {_MARK[s.status]} | `{s.address}` | {s.action} | "
-            f"{_cell(labelled_text(_result(s), report.names))} |"
-            for s in report.steps
-        ]
-    if run.checks:
-        lines += [
-            "",
-            "| Account | Share | Invitation | Cards visible | Permission | Problems |",
-            "|---|---|---|---|---|---|",
-        ]
-        lines += [
-            f"| {c.account} | {c.share} | {c.invitation or '—'} | {len(c.visible)}/"
-            f"{len(c.visible) + len(c.missing)} | {c.permission or '—'} | "
-            f"{_cell('; '.join(c.problems)) or '—'} |"
-            for c in run.checks
-        ]
+    lines += _steps_table(report)
+    lines += _checks_table(run.checks)
     return "\n".join(lines) + "\n"
+
+
+def _steps_table(report: ApplyReport) -> list[str]:
+    if not report.steps:
+        return []
+    return ["| | Resource | Action | Result |", "|---|---|---|---|"] + [
+        f"| {_MARK[s.status]} | `{s.address}` | {s.action.value} | "
+        f"{_cell(labelled_text(_result(s), report.names))} |"
+        for s in report.steps
+    ]
+
+
+def _checks_table(checks: tuple[AccountCheck, ...]) -> list[str]:
+    if not checks:
+        return []
+    return [
+        "",
+        "| Account | Share | Invitation | Cards visible | Permission | Problems |",
+        "|---|---|---|---|---|---|",
+    ] + [
+        f"| {c.account} | {c.share} | {c.invitation or '—'} | {len(c.visible)}/"
+        f"{len(c.visible) + len(c.missing)} | {c.permission or '—'} | "
+        f"{_cell('; '.join(c.problems)) or '—'} |"
+        for c in checks
+    ]
 
 
 def _result(step: Step) -> str:
@@ -164,50 +120,53 @@ def _cell(text: str) -> str:
 
 @REPORTS.register("json")
 def as_json(run: RunReport) -> str:
-    report = run.applied
     body: dict[str, Any] = {
         "format_version": FORMAT_VERSION,
         "kind": run.kind,
-        "plan_checksum": report.checksum,
         "context": dict(run.context),
         "outcome": outcome(run),
         "failed": run.failed,
-        **(
-            {"stats": {k: dict(sorted(v.items())) for k, v in run.stats.items()}}
-            if run.stats
-            else {}
-        ),
-        "refused": list(report.refused),
-        "blocked": list(report.blocked),
+        **({"stats": sorted_stats(run.stats)} if run.stats else {}),
+        **_applied_json(run.applied),
+        "consumers": [_check_json(c) for c in run.checks],
+    }
+    return json.dumps(body, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n"
+
+
+def _applied_json(report: ApplyReport) -> dict[str, Any]:
+    return {
+        "plan_checksum": report.checksum,
+        "refused": [refusal_text(r) for r in report.refused],
+        "blocked": [blocked_text(b) for b in report.blocked],
         "warnings": list(report.warnings),
-        "steps": [
-            {
-                "address": s.address,
-                "action": s.action,
-                "status": s.status.value,
-                "detail": s.detail,
-                "error_code": s.error_code,
-                "error_message": s.error_message,
-            }
-            for s in report.steps
-        ],
+        "steps": [_step_json(s) for s in report.steps],
         "names": dict(report.names),
         "converged": report.converged,
         "remaining": [change_to_json(c) for c in report.remaining],
-        "consumers": [
-            {
-                "account": c.account,
-                "account_id": c.account_id,
-                "share": c.share,
-                "invitation": c.invitation,
-                "visible": list(c.visible),
-                "missing": list(c.missing),
-                "permission": c.permission,
-                "actions": list(c.actions),
-                "problems": list(c.problems),
-                "ok": c.ok,
-            }
-            for c in run.checks
-        ],
     }
-    return json.dumps(body, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n"
+
+
+def _step_json(step: Step) -> dict[str, Any]:
+    return {
+        "address": str(step.address),
+        "action": step.action.value,
+        "status": step.status.value,
+        "detail": step.detail,
+        "error_code": step.error_code,
+        "error_message": step.error_message,
+    }
+
+
+def _check_json(check: AccountCheck) -> dict[str, Any]:
+    return {
+        "account": check.account,
+        "account_id": check.account_id,
+        "share": check.share,
+        "invitation": check.invitation,
+        "visible": list(check.visible),
+        "missing": list(check.missing),
+        "permission": check.permission,
+        "actions": list(check.actions),
+        "problems": list(check.problems),
+        "ok": check.ok,
+    }

@@ -61,19 +61,22 @@ def as_json(report: ValidationReport) -> str:
         "valid": report.valid,
         "files": list(report.files),
         "problems": [
-            {
-                "file": d.file,
-                "line": d.line,
-                "column": d.column,
-                "path": d.path,
-                "severity": d.severity.value,
-                "code": d.code,
-                "message": d.message,
-            }
-            for d in report.diagnostics
+            {**diagnostic_json(d), "severity": d.severity.value} for d in report.diagnostics
         ],
     }
     return json.dumps(body, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def diagnostic_json(d: Diagnostic) -> dict[str, object]:
+    """Where a problem is and what it is, as the JSON reports show it."""
+    return {
+        "file": d.file,
+        "line": d.line,
+        "column": d.column,
+        "path": d.path,
+        "code": d.code,
+        "message": d.message,
+    }
 
 
 @DIAGNOSTICS.register("github")

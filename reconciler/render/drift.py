@@ -18,7 +18,7 @@ from reconciler.render.plan_common import show
 from reconciler.render.plan_markdown import word_diffs
 from reconciler.render.worddiff import ansi, inline, is_long
 from reconciler.reports.audit import origin, version_json
-from reconciler.reports.drift import FORMAT_VERSION, DriftItem, DriftReport
+from reconciler.reports.drift import FORMAT_VERSION, DriftItem, DriftReport, Edit, ShareEdit
 
 DRIFT: Registry[DriftReport] = Registry("drift reports")
 VALUE_LIMIT = 200
@@ -53,19 +53,23 @@ def text(report: DriftReport) -> str:
         "",
     ]
     for item in report.items:
-        lines.append(f"! {item.address} [{item.kind}]: {item.summary}")
-        lines += [f"    {e.sentence()}" for e in item.edits]
-        lines += [f"    {labelled_text(e.sentence(), report.names)}" for e in item.trail.edits]
-        lines += [f"    {labelled_text(item.trail.note, report.names)}"] if item.trail.note else []
-        lines += [f"    {_field(f, report)}" for f in item.fields]
-        detail = labelled_text(item.detail, report.names)
-        lines += [f"    {detail}"] if detail and not item.fields else []
-        lines += [f"    remedy: {item.remedy}"] if item.remedy else []
-        lines += _versions(item)
-        lines.append("")
+        lines += [*_item_lines(item, report), ""]
     lines += [f"warning: {w}" for w in report.warnings]
     lines.append(_headline(report))
     return "\n".join(lines) + "\n"
+
+
+def _item_lines(item: DriftItem, report: DriftReport) -> list[str]:
+    """One difference: what it is, who made it, the fields, the remedy, the versions."""
+    lines = [f"! {item.address} [{item.kind}]: {item.summary}"]
+    lines += [f"    {e.sentence()}" for e in item.edits]
+    lines += [f"    {labelled_text(e.sentence(), report.names)}" for e in item.trail.edits]
+    lines += [f"    {labelled_text(item.trail.note, report.names)}"] if item.trail.note else []
+    lines += [f"    {_field(f, report)}" for f in item.fields]
+    detail = labelled_text(item.detail, report.names)
+    lines += [f"    {detail}"] if detail and not item.fields else []
+    lines += [f"    remedy: {item.remedy}"] if item.remedy else []
+    return lines + _versions(item)
 
 
 def _versions(item: DriftItem) -> list[str]:
@@ -92,6 +96,11 @@ def markdown(report: DriftReport) -> str:
     ]
     sections = [_section(item, report.names) for item in report.items]
     head += _topology(report)
+    return "\n".join(_fitted(head, sections)) + "\n"
+
+
+def _fitted(head: list[str], sections: list[str]) -> list[str]:
+    """``head`` and the sections that fit in a GitHub issue, saying how many did not."""
     body, used, left = list(head), sum(len(x) + 1 for x in head), 0
     for section in sections:
         if used + len(section) > ISSUE_LIMIT:
@@ -104,7 +113,7 @@ def markdown(report: DriftReport) -> str:
             f"> ✂️ {left} more differences left out to fit a GitHub issue; run "
             "`reconciler drift --format json` for all of them."
         )
-    return "\n".join(body) + "\n"
+    return body
 
 
 def _topology(report: DriftReport) -> list[str]:
@@ -133,14 +142,17 @@ def _section(item: DriftItem, names: Mapping[str, str]) -> str:
         lines.append(f"- {html.escape(labelled_text(item.detail, names), quote=False)}")
     if item.remedy:
         lines += ["", f"Remedy: {item.remedy}"]
-    if item.versions:
-        lines += ["", "| Version | Status | Time | Who | Commit |", "|---|---|---|---|---|"]
-        lines += [
-            f"| {v.number} | {v.status} | {v.modified_at or ''} | "
-            f"{html.escape(v.modified_by or '', quote=False)} | {origin(v)} |"
-            for v in item.versions
-        ]
-    return "\n".join([*lines, ""])
+    return "\n".join([*lines, *_versions_table(item), ""])
+
+
+def _versions_table(item: DriftItem) -> list[str]:
+    if not item.versions:
+        return []
+    return ["", "| Version | Status | Time | Who | Commit |", "|---|---|---|---|---|"] + [
+        f"| {v.number} | {v.status} | {v.modified_at or ''} | "
+        f"{html.escape(v.modified_by or '', quote=False)} | {origin(v)} |"
+        for v in item.versions
+    ]
 
 
 def _prose(text: str, names: Mapping[str, str]) -> str:
@@ -176,43 +188,47 @@ def as_json(report: DriftReport) -> str:
 
 
 def _item(item: DriftItem) -> dict[str, Any]:
-    fields = []
-    for f in item.fields:
-        entry: dict[str, Any] = {"path": f.path}
-        if f.before is not MISSING:
-            entry["live"] = f.before
-        if f.after is not MISSING:
-            entry["git"] = f.after
-        fields.append(entry)
     return {
         "address": item.address,
         "kind": item.kind,
         "summary": item.summary,
         "detail": item.detail,
         "remedy": item.remedy,
-        "fields": fields,
+        "fields": [_field_json(f) for f in item.fields],
         "versions": [version_json(v) for v in item.versions],
-        "edits": [
-            {
-                "identity": e.identity,
-                "account": e.account,
-                "time": e.time,
-                "version_from": e.version_from,
-                "version_to": e.version_to,
-                "sentence": e.sentence(),
-            }
-            for e in item.edits
-        ],
-        "trail": [
-            {
-                "identity": e.identity,
-                "account": e.account,
-                "time": e.time,
-                "call": e.call,
-                "subject": e.subject,
-                "sentence": e.sentence(),
-            }
-            for e in item.trail.edits
-        ],
+        "edits": [_edit_json(e) for e in item.edits],
+        "trail": [_share_edit_json(e) for e in item.trail.edits],
         "trail_note": item.trail.note or None,
+    }
+
+
+def _field_json(item: FieldChange) -> dict[str, Any]:
+    """A field's path, and its live and git values where each has one."""
+    entry: dict[str, Any] = {"path": item.path}
+    if item.before is not MISSING:
+        entry["live"] = item.before
+    if item.after is not MISSING:
+        entry["git"] = item.after
+    return entry
+
+
+def _edit_json(edit: Edit) -> dict[str, Any]:
+    return {
+        "identity": edit.identity,
+        "account": edit.account,
+        "time": edit.time,
+        "version_from": edit.version_from,
+        "version_to": edit.version_to,
+        "sentence": edit.sentence(),
+    }
+
+
+def _share_edit_json(edit: ShareEdit) -> dict[str, Any]:
+    return {
+        "identity": edit.identity,
+        "account": edit.account,
+        "time": edit.time,
+        "call": edit.call,
+        "subject": edit.subject,
+        "sentence": edit.sentence(),
     }

@@ -68,10 +68,27 @@ def _mermaid(
     graph: Graph, before: Mapping[str, Node], added: frozenset[Edge], removed: frozenset[Edge]
 ) -> list[str]:
     names = ids(graph)
-    lines = ["flowchart LR"]
-    for key, node in graph.nodes.items():
-        text = "<br/>".join(_mermaid_text(t) for t in label_lines(node, before.get(key)))
-        lines.append(f"  {names[key]}{_SHAPES[node.kind].format(text)}")
+    nodes = [
+        f"  {names[key]}{_SHAPES[node.kind].format(_mermaid_label(node, before.get(key)))}"
+        for key, node in graph.nodes.items()
+    ]
+    edges, styles = _mermaid_edges(graph, names, added, removed)
+    outside = [names[k] for k, n in graph.nodes.items() if n.outside]
+    if outside:
+        edges.append("  classDef outside stroke-dasharray:4 3,stroke-width:2px")
+        edges.append(f"  class {','.join(outside)} outside")
+    return ["flowchart LR", *nodes, *edges, *styles]
+
+
+def _mermaid_label(node: Node, before: Node | None) -> str:
+    return "<br/>".join(_mermaid_text(t) for t in label_lines(node, before))
+
+
+def _mermaid_edges(
+    graph: Graph, names: Mapping[str, str], added: frozenset[Edge], removed: frozenset[Edge]
+) -> tuple[list[str], list[str]]:
+    """An arrow per edge, added and removed ones labelled, and their link styles."""
+    lines: list[str] = []
     styles: list[str] = []
     for number, edge in enumerate(graph.edges):
         arrow = "-->|added|" if edge in added else "-.->|removed|" if edge in removed else "-->"
@@ -79,11 +96,7 @@ def _mermaid(
         if edge in added or edge in removed:
             style = ADDED_STYLE if edge in added else REMOVED_STYLE
             styles.append(f"  linkStyle {number} {style}")
-    outside = [names[k] for k, n in graph.nodes.items() if n.outside]
-    if outside:
-        lines.append("  classDef outside stroke-dasharray:4 3,stroke-width:2px")
-        lines.append(f"  class {','.join(outside)} outside")
-    return lines + styles
+    return lines, styles
 
 
 _SHAPES = {Kind.CARD: '["{}"]', Kind.SHARE: '(["{}"])', Kind.ACCOUNT: '{{{{"{}"}}}}'}

@@ -70,6 +70,11 @@ def arn_note(item: Unmanaged) -> str:
     return "" if item.kind == "model_card" else f" ({item.arn})"
 
 
+def sorted_stats(stats: Mapping[str, Mapping[str, int]]) -> dict[str, dict[str, int]]:
+    """``--stats``'s counts (calls and attempts, per operation), operations sorted."""
+    return {k: dict(sorted(v.items())) for k, v in stats.items()}
+
+
 def stats_lines(stats: Mapping[str, Mapping[str, int]] | None) -> list[str]:
     """``API calls: N`` and one line per operation, then a blank line; none without stats."""
     if stats is None:

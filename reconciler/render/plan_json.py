@@ -12,7 +12,8 @@ from typing import Any
 
 from reconciler import __version__
 from reconciler.plan.codec import FORMAT_VERSION, change_to_json, checksum
-from reconciler.render.plan_common import PLANS, PlanReport
+from reconciler.render.diagnostics import diagnostic_json
+from reconciler.render.plan_common import PLANS, PlanReport, sorted_stats
 
 
 def plan_document(report: PlanReport) -> dict[str, Any]:
@@ -27,22 +28,13 @@ def plan_document(report: PlanReport) -> dict[str, Any]:
         "changes": [change_to_json(c) for c in plan.changes],
         "adoptions": [change_to_json(c) for c in plan.adoptions],
         "unmanaged": [{"kind": u.kind, "name": u.name, "arn": u.arn} for u in plan.unmanaged],
-        "errors": [
-            {
-                "file": e.file,
-                "line": e.line,
-                "column": e.column,
-                "path": e.path,
-                "code": e.code,
-                "message": e.message,
-            }
-            for e in plan.errors
-        ],
+        "errors": [diagnostic_json(e) for e in plan.errors],
         "warnings": list(plan.warnings),
         "names": dict(plan.names),
+        "basis": {a: dict(facts) for a, facts in plan.basis.items()},
     }
     if report.stats is not None:
-        body["stats"] = {k: dict(sorted(v.items())) for k, v in report.stats.items()}
+        body["stats"] = sorted_stats(report.stats)
     body.update(report.extra)
     return body
 

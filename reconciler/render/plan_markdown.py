@@ -9,6 +9,7 @@ import html
 from collections.abc import Mapping
 
 from reconciler.common.words import count
+from reconciler.plan.address import Address
 from reconciler.plan.model import MISSING, Change, FieldChange, Plan
 from reconciler.render.graph import mermaid_change
 from reconciler.render.labels import labelled, labelled_text
@@ -37,16 +38,7 @@ _EMOJI = {"+": "🟢", "~": "🟡", "-": "🔴", "-/+": "🟣"}
 def render(report: PlanReport, limit: int = GITHUB_LIMIT) -> str:
     plan = report.plan
     budget = _Budget(limit - RESERVE)
-    out = budget.take(
-        [
-            MARKER,
-            f"### Model card plan: {_headline(report)}",
-            "",
-            f"Account `{plan.context.get('account', '?')}`, region "
-            f"`{plan.context.get('region', '?')}`.",
-            "",
-        ]
-    )
+    out = budget.take(_head(report))
     out += budget.take(_errors(report) + _notes(report))
     out += budget.take(_table(report), share=0.6)
     out += budget.take(_topology(report), share=TOPOLOGY_SHARE)
@@ -61,6 +53,17 @@ def render(report: PlanReport, limit: int = GITHUB_LIMIT) -> str:
             f"{_text(report.full_plan_hint)}."
         )
     return "\n".join(out) + "\n"
+
+
+def _head(report: PlanReport) -> list[str]:
+    context = report.plan.context
+    return [
+        MARKER,
+        f"### Model card plan: {_headline(report)}",
+        "",
+        f"Account `{context.get('account', '?')}`, region `{context.get('region', '?')}`.",
+        "",
+    ]
 
 
 class _Budget:
@@ -94,9 +97,9 @@ def _topology(report: PlanReport) -> list[str]:
     return [mermaid_change(report.topology, "#### Who sees which card", legend)]
 
 
-def _by_address(plan: Plan) -> list[tuple[str, list[Change]]]:
+def _by_address(plan: Plan) -> list[tuple[Address, list[Change]]]:
     """Changes grouped per resource, in the order the plan first touches each one."""
-    groups: dict[str, list[Change]] = {}
+    groups: dict[Address, list[Change]] = {}
     for change in plan.changes:
         groups.setdefault(change.address, []).append(change)
     return list(groups.items())
@@ -160,11 +163,11 @@ def _notes(report: PlanReport) -> list[str]:
     return [*lines, ""] if lines else []
 
 
-def _section(address: str, changes: list[Change], names: Mapping[str, str]) -> str:
+def _section(address: Address, changes: list[Change], names: Mapping[str, str]) -> str:
     items = [f for c in changes for f in c.fields]
     actions = ", ".join(action_label(c) for c in changes)
     lines = [
-        f"<details><summary><code>{html.escape(address)}</code>: {actions} "
+        f"<details><summary><code>{html.escape(str(address))}</code>: {actions} "
         f"({count(len(items), 'field')})</summary>",
         "",
         "| Field | Before | After |",

@@ -6,10 +6,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import Any, Protocol
 
 FORMAT_VERSION = "1"
+
+
+class Written(Protocol):
+    """What one target's import or pull did to the repository's files."""
+
+    written: list[str]
+    skipped: list[str]  # "name: why" (nothing to do)
+    failed: list[str]  # "name: why" (named but impossible)
+    notes: list[str]  # what the next plan will do with them
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -23,6 +32,17 @@ class WrittenReport:
     failed: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     valid: bool = True
+
+    def adding(self, where: str, result: Written) -> WrittenReport:
+        """This report with one target's files, skipped and failed names and notes added;
+        ``where`` names the target when there are several."""
+        return replace(
+            self,
+            written=(*self.written, *result.written),
+            skipped=(*self.skipped, *(where + s for s in result.skipped)),
+            failed=(*self.failed, *(where + f for f in result.failed)),
+            notes=(*self.notes, *(where + n for n in result.notes)),
+        )
 
 
 def written_json(report: WrittenReport) -> str:

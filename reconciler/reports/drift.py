@@ -11,72 +11,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from typing_extensions import assert_never
-
 from reconciler.common.diagnostics import Diagnostic
 from reconciler.graph.model import GraphChange
 from reconciler.live.model import LiveCard, TracedVersion, Version
+from reconciler.plan.address import Address
 from reconciler.plan.model import Action, Change, FieldChange, PlanPart, Unmanaged
+from reconciler.reports.drift_kinds import drift_kind, remedy
 
 FORMAT_VERSION = "1"
-
-
-def drift_kind(action: Action) -> tuple[str, str]:
-    """The drift kind and its summary for a change the plan would make to undo it."""
-    match action:
-        case Action.ADOPT:
-            return ("unmanaged", "matches git but not managed yet (imported)")
-        case Action.UPDATE_CONTENT:
-            return ("content", "content edited outside git")
-        case Action.UPDATE_STATUS:
-            return ("status", "status changed outside git")
-        case Action.UPDATE_TAGS:
-            return ("tags", "tags changed outside git")
-        case Action.REPLICATE_CARD:
-            return (
-                "replica",
-                "hub replica differs from its spoke card (new or changed in the spoke, or "
-                "edited in the hub)",
-            )
-        case Action.CREATE_CARD:
-            return (
-                "missing_card",
-                "declared in git but missing in the account (deleted live, or never applied)",
-            )
-        case Action.REPLACE_CARD:
-            return ("replaced", "KMS key or name differs from git")
-        case Action.CREATE_PERMISSION:
-            return ("missing_permission", "permission missing in the account")
-        case Action.UPDATE_PERMISSION:
-            return ("permission", "permission actions changed outside git")
-        case Action.CREATE_SHARE:
-            return ("missing_share", "share declared in git but missing in the account")
-        case Action.UPDATE_SHARE:
-            return ("share_settings", "share settings or tags changed outside git")
-        case Action.SET_PERMISSION:
-            return ("share_permission", "share permission changed outside git")
-        case Action.ASSOCIATE_RESOURCES:
-            return ("share_resources", "cards missing from the share")
-        case Action.DISASSOCIATE_RESOURCES:
-            return ("share_resources", "cards in the share that git does not select")
-        case Action.ASSOCIATE_PRINCIPALS:
-            return (
-                "share_principals",
-                "principals missing from the share (removed, or an invitation expired or was "
-                "rejected)",
-            )
-        case Action.DISASSOCIATE_PRINCIPALS:
-            return ("share_principals", "principals added to the share outside git")
-        case Action.DELETE_SHARE:
-            return ("not_in_git", "managed share no longer in git")
-        case Action.DELETE_CARD:
-            return ("not_in_git", "managed card no longer in git")
-        case Action.EXPORT_CARD:
-            return ("missing_export", "the card's current version has no PDF export in S3")
-        case Action.UPDATE_PACKAGE_APPROVAL:
-            return ("package_approval", "the model package's approval does not follow the card")
-        case _:
-            assert_never(action)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -194,17 +136,17 @@ def status_edit(card: LiveCard) -> Edit:
 
 @dataclass(frozen=True, kw_only=True)
 class Findings:
-    """What drift found out beyond the diff: card edits keyed '<address>:<kind>' (from
-    version history), share attributions keyed by ``trail_key`` (from CloudTrail)."""
+    """What drift found out beyond the diff: card edits by address and drift kind (from
+    version history), share attributions by ``trail_key`` (from CloudTrail)."""
 
-    edits: Mapping[str, tuple[Edit, ...]] = field(default_factory=dict)
-    trails: Mapping[str, Attribution] = field(default_factory=dict)
+    edits: Mapping[tuple[Address, str], tuple[Edit, ...]] = field(default_factory=dict)
+    trails: Mapping[tuple[Address, Action], Attribution] = field(default_factory=dict)
     # Every live version of each drifted managed card with its commit, by card address.
-    versions: Mapping[str, tuple[TracedVersion, ...]] = field(default_factory=dict)
+    versions: Mapping[Address, tuple[TracedVersion, ...]] = field(default_factory=dict)
 
 
-def trail_key(change: Change) -> str:
-    return f"{change.address}:{change.action.value}"
+def trail_key(change: Change) -> tuple[Address, Action]:
+    return (change.address, change.action)
 
 
 def drift_report(
@@ -221,15 +163,9 @@ def drift_report(
     items += [_from_error(e) for e in found.errors]
     items += [_from_unmanaged(u) for u in unmanaged]
     items.sort(key=lambda i: (i.address, i.kind))
-    shown: set[str] = set()
-    for index, item in enumerate(items):
-        traced = findings.versions.get(item.address)
-        if traced and item.address not in shown:
-            items[index] = replace(item, versions=traced)
-            shown.add(item.address)
     cards, shares = counts
     return DriftReport(
-        items=tuple(items),
+        items=_with_versions(items, findings.versions),
         context=dict(context),
         cards_checked=cards,
         shares_checked=shares,
@@ -238,42 +174,40 @@ def drift_report(
     )
 
 
+def _with_versions(
+    items: list[DriftItem], versions: Mapping[Address, tuple[TracedVersion, ...]]
+) -> tuple[DriftItem, ...]:
+    """``items`` with each drifted card's live versions on the first item of that card."""
+    traced = {str(address): found for address, found in versions.items()}
+    shown: set[str] = set()
+    out = []
+    for item in items:
+        found = traced.get(item.address)
+        if found and item.address not in shown:
+            item = replace(item, versions=found)
+            shown.add(item.address)
+        out.append(item)
+    return tuple(out)
+
+
 def _from_change(change: Change, findings: Findings) -> DriftItem:
     kind, summary = drift_kind(change.action)
-    key = f"{change.address}:{kind}"
     return DriftItem(
-        address=change.address,
+        address=str(change.address),
         kind=kind,
         summary=summary,
         detail=change.detail,
         fields=tuple(change.fields),
-        edits=findings.edits.get(key, ()),
-        remedy=_remedy(kind),
+        edits=findings.edits.get((change.address, kind), ()),
+        remedy=remedy(kind),
         trail=findings.trails.get(trail_key(change), Attribution()),
     )
 
 
-def _remedy(kind: str) -> str:
-    if kind == "content":
-        return (
-            "keep it: `reconciler pull` writes the live content into git for review; "
-            "undo it: `reconciler apply` restores git's value"
-        )
-    if kind in ("status", "tags"):
-        return (
-            f"keep it: change the card's {kind} in its YAML file; undo it: "
-            "`reconciler apply` restores git's value"
-        )
-    if kind == "not_in_git":
-        return "`reconciler apply --prune` deletes it, or restore its file in git"
-    if kind == "replica":
-        return "`reconciler apply` on the hub makes the replica hold its spoke card again"
-    return "`reconciler apply` restores what git declares"
-
-
 def _from_error(error: Diagnostic) -> DriftItem:
-    prefix = "share" if error.file.startswith("shares/") else "card"
-    address = f"{prefix}.{error.file.rsplit('/', 1)[-1].rsplit('.', 1)[0]}"
+    name = error.file.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    shown = Address.share(name) if error.file.startswith("shares/") else Address.card(name)
+    address = str(shown)
     if "/" not in error.file:  # reconciler.yaml: a hub's replica of a spoke card
         address = f"{error.file}:{error.path}"
     return DriftItem(
@@ -286,16 +220,16 @@ def _from_error(error: Diagnostic) -> DriftItem:
 
 
 def _from_unmanaged(item: Unmanaged) -> DriftItem:
-    prefix = "card" if item.kind == "model_card" else "share"
+    card = item.kind == "model_card"
     remedy = (
         f"`reconciler import {item.name}` brings it under git"
-        if prefix == "card"
+        if card
         else "`reconciler import --shares` brings it under git"
     )
     return DriftItem(
-        address=f"{prefix}.{item.name}",
+        address=str(Address.card(item.name) if card else Address.share(item.name)),
         kind="unmanaged",
         summary=f"{item.kind.replace('_', ' ')} not managed by the reconciler",
-        detail=item.arn if prefix == "share" else "",
+        detail="" if card else item.arn,
         remedy=remedy,
     )

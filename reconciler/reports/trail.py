@@ -72,17 +72,22 @@ def attribute(change: Change, scope: ShareScope, trail: Trail) -> Attribution:
             "not known"
         )
     events = [e for e in trail.events if e.name in calls and _concerns(e, scope)]
-    subjects: tuple[str, ...] = ("",)
-    if member is not None and isinstance(change.payload, ChangeMembers):
-        subjects = change.payload.entities
     edits, unknown = [], []
-    for subject in subjects:
+    for subject in _subjects(change, member):
         event = next((e for e in events if not subject or _names(e, member, subject)), None)
         if event is None:
             unknown.append(subject)
         else:
             edits.append(_share_edit(event, subject))
     return Attribution(edits=tuple(edits), note=_nothing(unknown, scope) if unknown else "")
+
+
+def _subjects(change: Change, member: str | None) -> tuple[str, ...]:
+    """The principals or cards the change names, each attributed on its own; ``("",)``
+    for a change to the share as a whole."""
+    if member is not None and isinstance(change.payload, ChangeMembers):
+        return change.payload.entities
+    return ("",)
 
 
 def _concerns(event: TrailEvent, scope: ShareScope) -> bool:
@@ -151,24 +156,29 @@ def share_scope(share: LiveShare, own: Ownership, now: datetime) -> ShareScope:
     tag or with one older than CloudTrail keeps, those of the last 90 days."""
     oldest = now - timedelta(days=RETENTION_DAYS)
     stamp = share.tags.get(own.applied_tag_key)
+    applied = _kept(stamp, oldest)
+    after = (oldest if applied is None else applied).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return ShareScope(
+        arn=share.arn,
+        after=after,
+        bound=_bound(after, stamp, applied is None),
+        applied_tag_key=own.applied_tag_key,
+        whole_history=applied is None,
+    )
+
+
+def _kept(stamp: str | None, oldest: datetime) -> datetime | None:
+    """When the stamped apply was, if it is readable and CloudTrail still keeps that time."""
     try:
         applied = utc(stamp) if stamp else None
     except ValueError:
-        applied = None
-    if applied is not None and applied > oldest:
-        after = applied.strftime("%Y-%m-%dT%H:%M:%SZ")
-        return ShareScope(
-            arn=share.arn,
-            after=after,
-            bound=f"since the last apply that changed the share ({after})",
-            applied_tag_key=own.applied_tag_key,
-            whole_history=False,
-        )
-    return ShareScope(
-        arn=share.arn,
-        after=oldest.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        bound="in CloudTrail's 90 days"
-        + (f" (the last apply that changed the share was at {stamp})" if stamp else ""),
-        applied_tag_key=own.applied_tag_key,
-        whole_history=True,
-    )
+        return None
+    return applied if applied is not None and applied > oldest else None
+
+
+def _bound(after: str, stamp: str | None, whole_history: bool) -> str:
+    """The scope's time bound, for people."""
+    if not whole_history:
+        return f"since the last apply that changed the share ({after})"
+    last = f" (the last apply that changed the share was at {stamp})" if stamp else ""
+    return "in CloudTrail's 90 days" + last

@@ -17,6 +17,7 @@ from reconciler.live.cloudtrail import ram_events
 from reconciler.live.history import card_versions, history_since
 from reconciler.live.model import TracedVersion, is_managed
 from reconciler.normalize.state import matches_git
+from reconciler.plan.address import Address
 from reconciler.plan.model import Action
 from reconciler.reports.drift import (
     Attribution,
@@ -50,46 +51,46 @@ def drift_run(target: Target) -> tuple[DriftReport, PlanRun]:
     return report, run
 
 
-def share_trails(target: Target, run: PlanRun) -> dict[str, Attribution]:
+def share_trails(target: Target, run: PlanRun) -> dict[tuple[Address, Action], Attribution]:
     """Who made each share drift, from CloudTrail's RAM events in the card account since
     the last apply that changed the share (its ``ownership.applied_tag_key`` tag), or over
     CloudTrail's 90 days. One lookup serves every share; none without share drift."""
     drifted = [
         c
         for c in run.found.changes
-        if attributable(c.action) and c.address.removeprefix("share.") in run.live.shares
+        if attributable(c.action) and c.address.is_share and c.address.name in run.live.shares
     ]
     if not drifted:
         return {}
     own, now = run.state.config.ownership, datetime.now(timezone.utc)
-    scopes = {c.address: share_scope(run.live.shares[c.address[6:]], own, now) for c in drifted}
+    scopes = {c.address: share_scope(run.live.shares[c.address.name], own, now) for c in drifted}
     since = min(utc(s.after) for s in scopes.values())
     trail = ram_events(target.session.client("cloudtrail"), since)
     return {trail_key(c): attribute(c, scopes[c.address], trail) for c in drifted}
 
 
-def card_traces(session: AwsSession, run: PlanRun) -> dict[str, tuple[TracedVersion, ...]]:
+def card_traces(session: AwsSession, run: PlanRun) -> dict[Address, tuple[TracedVersion, ...]]:
     """Every live version, with its commit, of each managed card that drifted."""
     own = run.state.config.ownership
-    names = {c.address.removeprefix("card.") for c in run.found.changes}
+    names = {c.address.name for c in run.found.changes if c.address.is_card}
     drifted = sorted(
         n for n in names if n in run.live.cards and is_managed(run.live.cards[n].tags, own)
     )
     client = session.client("sagemaker")
-    return {f"card.{name}": card_versions(client, name) for name in drifted}
+    return {Address.card(name): card_versions(client, name) for name in drifted}
 
 
-def card_edits(session: AwsSession, run: PlanRun) -> dict[str, tuple[Edit, ...]]:
-    """Attribution of content and status drift, keyed '<address>:<kind>'."""
+def card_edits(session: AwsSession, run: PlanRun) -> dict[tuple[Address, str], tuple[Edit, ...]]:
+    """Attribution of content and status drift, by address and drift kind."""
     client = session.client("sagemaker")
-    edits: dict[str, tuple[Edit, ...]] = {}
+    edits: dict[tuple[Address, str], tuple[Edit, ...]] = {}
     for change in run.found.changes:
-        name = change.address.removeprefix("card.")
+        name = change.address.name
         live = run.live.cards.get(name)
         if change.action is Action.UPDATE_STATUS and live is not None:
-            edits[f"{change.address}:status"] = (status_edit(live),)
+            edits[(change.address, "status")] = (status_edit(live),)
         if change.action is Action.UPDATE_CONTENT:
             card = run.state.cards[name]
             newer, base = history_since(client, name, partial(matches_git, card))
-            edits[f"{change.address}:content"] = edits_from(newer, base)
+            edits[(change.address, "content")] = edits_from(newer, base)
     return edits

@@ -19,6 +19,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from reconciler.aws.session import AwsSession, AwsSettings
 from reconciler.aws.waits import WaitSettings
@@ -30,7 +31,7 @@ from reconciler.diff.compose import PlanOptions, card_changes, diff_all, plan_fr
 from reconciler.live import audit as live_audit
 from reconciler.live import ram as live_ram
 from reconciler.live import sagemaker as live_sagemaker
-from reconciler.live.model import LiveCard, LiveState
+from reconciler.live.model import LiveCard, LiveState, OrganizationFact
 from reconciler.live.organization import read_organization
 from reconciler.live.replicas import read_replicas
 from reconciler.normalize.state import Normalised, normalise
@@ -63,6 +64,11 @@ class Target:
         return self.state.config.target
 
     commit: str | None = None  # the git commit being applied (audit trail)
+
+    def call_counts(self) -> dict[str, dict[str, int]]:
+        """API calls and HTTP attempts per operation so far, as ``--stats`` shows them."""
+        calls = self.session.stats
+        return {"calls": dict(calls.calls), "attempts": dict(calls.attempts)}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -139,11 +145,7 @@ def read_live(
         cards = cards if cards is not None else pool.submit(read_cards, session, state)
         shares = pool.submit(live_ram.read_shares, ram, own, declared, workers)
         permissions = pool.submit(live_ram.read_permissions, ram)
-        organization = (
-            pool.submit(read_organization, session.client("organizations"))
-            if state.config.organization_id
-            else None
-        )
+        organization = _read_organization(pool, session, state)
         packages = pool.submit(live_audit.read_packages, sagemaker, live_audit.package_arns(state))
         return LiveState(
             cards=cards.result(),
@@ -152,6 +154,15 @@ def read_live(
             organization=organization.result() if organization else None,
             packages=packages.result(),
         )
+
+
+def _read_organization(
+    pool: ThreadPoolExecutor, session: AwsSession, state: DesiredState
+) -> Future[OrganizationFact] | None:
+    """The Organization's read, started when reconciler.yaml names one to check."""
+    if not state.config.organization_id:
+        return None
+    return pool.submit(read_organization, session.client("organizations"))
 
 
 def read_cards(session: AwsSession, state: DesiredState) -> dict[str, LiveCard]:
@@ -169,24 +180,37 @@ def confirm_cards(session: AwsSession, live: LiveState, names: Iterable[str]) ->
     if not wanted:
         return live
     client = session.client("sagemaker")
-    unseen = [n for n in wanted if n not in live.cards]
-    absent: set[str] = set()
-    if len(unseen) > len(live.cards) // 100 + 1:
-        listed = live_sagemaker.card_names(client)
-        absent = {n for n in unseen if n not in listed}
-    describe = partial(live_sagemaker.describe_card, client)
+    absent = _listed_absent(client, live, wanted)
     described = [n for n in wanted if n not in absent]
     if not described:
         return live  # every card in doubt is absent, as Search said
+    describe = partial(live_sagemaker.describe_card, client)
     with ThreadPoolExecutor(max_workers=session.settings.max_workers) as pool:
         found = dict(zip(described, pool.map(describe, described), strict=True))
-    cards: dict[str, LiveCard] = dict(live.cards)
+    return replace(live, cards=_merged(live.cards, found))
+
+
+def _listed_absent(client: Any, live: LiveState, wanted: list[str]) -> set[str]:
+    """The cards of ``wanted`` the index lacks that ListModelCards does not list either,
+    when one listing costs fewer calls than describing each of them; else none."""
+    unseen = [n for n in wanted if n not in live.cards]
+    if len(unseen) <= len(live.cards) // 100 + 1:
+        return set()
+    listed = live_sagemaker.card_names(client)
+    return {n for n in unseen if n not in listed}
+
+
+def _merged(
+    cards: Mapping[str, LiveCard], found: Mapping[str, LiveCard | None]
+) -> dict[str, LiveCard]:
+    """``cards`` with each card described replaced, and those found gone removed."""
+    merged = dict(cards)
     for name, card in found.items():
         if card is None:
-            cards.pop(name, None)
+            merged.pop(name, None)
         else:
-            cards[name] = card
-    return replace(live, cards=cards)
+            merged[name] = card
+    return merged
 
 
 def suspects(state: DesiredState, live: LiveState, found: PlanPart) -> set[str]:
@@ -237,7 +261,10 @@ def plan_run(
 
 def with_replicas(state: DesiredState, spokes: Mapping[str, AwsSession]) -> DesiredState:
     """A hub's desired state: its own cards plus a replica of each spoke's live card."""
-    return replace(state, replicas=read_replicas(state.config, spokes)) if spokes else state
+    if not spokes:
+        return state
+    replicas, conflicts = read_replicas(state, spokes)
+    return replace(state, replicas=replicas, replica_conflicts=conflicts)
 
 
 # -- verify, drift, import -----------------------------------------------------------

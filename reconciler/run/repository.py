@@ -7,7 +7,7 @@ caller can reach AWS with an invalid repository.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -93,44 +93,59 @@ def load_repository(root: Path) -> RepoLoad:
     diagnostics = tuple(sorted(set(collector.diagnostics)))
     state = None
     if config is not None and not has_errors(diagnostics):
-        state = DesiredState(
-            config=config,
-            cards={c.name: c for c in cards},
-            shares={s.name: s for s in shares},
-            documents=dict(collector.documents),
-        )
+        state = _desired(config, cards, shares, collector.documents)
     return RepoLoad(state, diagnostics, tuple(collector.files))
 
 
+def _desired(
+    config: Config,
+    cards: list[CardSpec],
+    shares: list[ShareSpec],
+    documents: Mapping[str, SourceDocument],
+) -> DesiredState:
+    return DesiredState(
+        config=config,
+        cards={c.name: c for c in cards},
+        shares={s.name: s for s in shares},
+        documents=dict(documents),
+    )
+
+
 def _load_config(collector: _Collector) -> tuple[Config | None, SourceDocument | None]:
-    path = collector.root / CONFIG_FILE
-    if not collector.root.is_dir():
-        what = "is not a folder" if collector.root.exists() else "does not exist"
-        collector.diagnostics.append(
-            Diagnostic(
-                file=str(collector.root),
-                position=START,
-                path="$",
-                message=f"the repository folder {collector.root} {what}: "
-                "pass the folder that holds reconciler.yaml with --repo",
-                code="missing-repo",
-            )
-        )
+    root = collector.root
+    problem = _missing_repo(root) or _missing_config(root)
+    if problem is not None:
+        collector.diagnostics.append(problem)
         return None, None
-    if not path.is_file():
-        collector.diagnostics.append(
-            Diagnostic(
-                file=CONFIG_FILE,
-                position=START,
-                path="$",
-                message=f"{CONFIG_FILE} not found in {collector.root}: create it "
-                "(see the README for its format), or pass the folder that holds it with --repo",
-                code="missing-config",
-            )
-        )
-        return None, None
-    doc = collector.load(path, Kind.CONFIG)
+    doc = collector.load(root / CONFIG_FILE, Kind.CONFIG)
     return (config_from(doc.data), doc) if doc else (None, None)
+
+
+def _missing_repo(root: Path) -> Diagnostic | None:
+    if root.is_dir():
+        return None
+    what = "is not a folder" if root.exists() else "does not exist"
+    return Diagnostic(
+        file=str(root),
+        position=START,
+        path="$",
+        message=f"the repository folder {root} {what}: "
+        "pass the folder that holds reconciler.yaml with --repo",
+        code="missing-repo",
+    )
+
+
+def _missing_config(root: Path) -> Diagnostic | None:
+    if (root / CONFIG_FILE).is_file():
+        return None
+    return Diagnostic(
+        file=CONFIG_FILE,
+        position=START,
+        path="$",
+        message=f"{CONFIG_FILE} not found in {root}: create it "
+        "(see the README for its format), or pass the folder that holds it with --repo",
+        code="missing-config",
+    )
 
 
 def _load_all(

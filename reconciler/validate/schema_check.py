@@ -46,23 +46,10 @@ def _diagnostics(doc: SourceDocument, error: ValidationError) -> Iterator[Diagno
     path: PathKey = tuple(error.absolute_path)
     if "propertyNames" in error.schema_path and isinstance(error.instance, str):
         # The error is about a key, not a value: point at the key itself.
-        key_path = (*path, error.instance)
         message = f"key {_short(error.instance)}: {explain(error)}"
-        yield Diagnostic(
-            file=doc.file,
-            position=doc.locate(key_path, key=True),
-            path=json_path(key_path),
-            message=message,
-            code="schema",
-        )
+        yield _at(doc, (*path, error.instance), message, key=True)
         return
-    yield Diagnostic(
-        file=doc.file,
-        position=doc.locate(path),
-        path=json_path(path),
-        message=explain(error),
-        code="schema",
-    )
+    yield _at(doc, path, explain(error))
 
 
 def _unknown_fields(doc: SourceDocument, error: ValidationError) -> Iterator[Diagnostic]:
@@ -71,15 +58,19 @@ def _unknown_fields(doc: SourceDocument, error: ValidationError) -> Iterator[Dia
     instance: Any = error.instance
     allowed = sorted(schema.get("properties", {}))
     for key in sorted(set(instance) - set(allowed)):
-        path = (*parent, key)
         message = f"unknown field '{key}'" + _suggest(key, allowed, "field")
-        yield Diagnostic(
-            file=doc.file,
-            position=doc.locate(path, key=True),
-            path=json_path(path),
-            message=message,
-            code="schema",
-        )
+        yield _at(doc, (*parent, key), message, key=True)
+
+
+def _at(doc: SourceDocument, path: PathKey, message: str, *, key: bool = False) -> Diagnostic:
+    """A schema problem on the value (or ``key``) at ``path``."""
+    return Diagnostic(
+        file=doc.file,
+        position=doc.locate(path, key=key),
+        path=json_path(path),
+        message=message,
+        code="schema",
+    )
 
 
 def _suggest(value: str, choices: list[str], noun: str) -> str:

@@ -76,33 +76,11 @@ def _check(
     ram, sagemaker = consumer.client("ram"), consumer.client("sagemaker")
     problems: list[str] = []
     invitation = _invitation(ram, account, live, accept, problems)
-    association = next((a for a in live.principals if a.entity == account.id), None)
-    if association is not None and association.external and not account.external:
-        problems.append(
-            f"RAM says {account.id} is outside the Organization, but reconciler.yaml does "
-            "not mark it external"
-        )
-    names = selected_cards(state, share)
-    arns = Arns.for_config(state.config)
-    # Right after an invitation is accepted the association may still be settling; only
-    # cards the share holds are worth waiting for (git may be ahead of the last apply).
-    held, once = active_entities(live.resources), replace(waits, timeout=0)
-    settling = waits if invitation == "accepted now" else once
-    cards = [(n, arns.card(n)) for n in names]
-    visible = _visible(sagemaker, [(n, a, settling if a in held else once) for n, a in cards])
-    missing = tuple(n for n in names if n not in visible)
-    problems += [
-        f"cannot describe {n}"
-        + ("" if arns.card(n) in held else ": the share does not hold it; run apply")
-        for n in missing
-    ]
-    permission, actions = _permission(ram, live.arn, problems)
-    expected = state.config.permission_actions(share.permission)
-    if permission is not None and (permission != share.permission or actions != expected):
-        problems.append(
-            f"permission in force is {permission} ({', '.join(actions)}), "
-            f"git declares {share.permission} ({', '.join(expected)})"
-        )
+    _check_external(account, live, problems)
+    # Right after an invitation is accepted the association may still be settling.
+    settling = waits if invitation == "accepted now" else replace(waits, timeout=0)
+    visible, missing = _cards_seen(sagemaker, state, share, live, settling, problems)
+    permission, actions = _permission_in_force(ram, state, share, live, problems)
     return AccountCheck(
         account=account.name,
         account_id=account.id,
@@ -116,11 +94,78 @@ def _check(
     )
 
 
+def _check_external(account: Account, live: LiveShare, problems: list[str]) -> None:
+    """RAM and reconciler.yaml must agree on whether the account is outside the
+    Organization."""
+    association = next((a for a in live.principals if a.entity == account.id), None)
+    if association is not None and association.external and not account.external:
+        problems.append(
+            f"RAM says {account.id} is outside the Organization, but reconciler.yaml does "
+            "not mark it external"
+        )
+
+
+def _cards_seen(
+    sagemaker: Any,
+    state: DesiredState,
+    share: ShareSpec,
+    live: LiveShare,
+    settling: WaitSettings,
+    problems: list[str],
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(visible, missing): the cards git selects for the share that the consumer can and
+    cannot describe. Only cards the share holds are worth waiting for (``settling``): git
+    may be ahead of the last apply."""
+    names = selected_cards(state, share)
+    arns = Arns.for_config(state.config)
+    held, once = active_entities(live.resources), replace(settling, timeout=0)
+    cards = [(n, arns.card(n)) for n in names]
+    visible = _visible(sagemaker, [(n, a, settling if a in held else once) for n, a in cards])
+    missing = tuple(n for n in names if n not in visible)
+    problems += [
+        f"cannot describe {n}"
+        + ("" if arns.card(n) in held else ": the share does not hold it; run apply")
+        for n in missing
+    ]
+    return visible, missing
+
+
+def _permission_in_force(
+    ram: Any, state: DesiredState, share: ShareSpec, live: LiveShare, problems: list[str]
+) -> tuple[str | None, tuple[str, ...]]:
+    """The permission the share has attached and its actions, compared with git's."""
+    permission, actions = _permission(ram, live.arn, problems)
+    expected = state.config.permission_actions(share.permission)
+    if permission is not None and (permission != share.permission or actions != expected):
+        problems.append(
+            f"permission in force is {permission} ({', '.join(actions)}), "
+            f"git declares {share.permission} ({', '.join(expected)})"
+        )
+    return permission, actions
+
+
 def _invitation(
     ram: Any, account: Account, share: LiveShare, accept: bool, problems: list[str]
 ) -> str:
+    """The state of the account's latest invitation to the share, accepted now if it was
+    pending and ``accept``."""
+    latest = max(
+        _received(ram, account, share),
+        key=lambda i: i.get("invitationTimestamp", 0),
+        default=None,
+    )
+    if latest is not None:
+        return _answered(ram, account, share, latest, accept, problems)
+    if account.external:
+        problems.append("no invitation found for an account outside the Organization")
+        return "none"
+    return "not needed (same Organization)"
+
+
+def _received(ram: Any, account: Account, share: LiveShare) -> list[dict[str, Any]]:
+    """The invitations to the share that the account received."""
     with aws_errors(f"reading invitations as {account.name}"):
-        found = [
+        return [
             i
             for i in pages(
                 ram.get_resource_share_invitations,
@@ -130,12 +175,16 @@ def _invitation(
             )
             if i.get("receiverAccountId") == account.id
         ]
-    latest = max(found, key=lambda i: i.get("invitationTimestamp", 0), default=None)
-    if latest is None:
-        if account.external:
-            problems.append("no invitation found for an account outside the Organization")
-            return "none"
-        return "not needed (same Organization)"
+
+
+def _answered(
+    ram: Any,
+    account: Account,
+    share: LiveShare,
+    latest: dict[str, Any],
+    accept: bool,
+    problems: list[str],
+) -> str:
     status = str(latest["status"])
     if status == "PENDING" and accept:
         with aws_errors(f"accepting the invitation to {share.name} as {account.name}"):
@@ -179,14 +228,7 @@ def _permission(
     ram: Any, share_arn: str, problems: list[str]
 ) -> tuple[str | None, tuple[str, ...]]:
     try:
-        listed = list(
-            pages(
-                ram.list_resource_share_permissions,
-                "permissions",
-                "nextToken",
-                resourceShareArn=share_arn,
-            )
-        )
+        listed = _attached(ram, share_arn)
         if not listed:
             problems.append("no permission is attached to the share")
             return None, ()
@@ -198,3 +240,15 @@ def _permission(
         problems.append(f"cannot read the share's permission: {error_code(e)}")
         return None, ()
     return detail["name"], tuple(sorted(policy_actions(detail.get("permission", ""))))
+
+
+def _attached(ram: Any, share_arn: str) -> list[dict[str, Any]]:
+    """The permissions attached to the share, as RAM lists them."""
+    return list(
+        pages(
+            ram.list_resource_share_permissions,
+            "permissions",
+            "nextToken",
+            resourceShareArn=share_arn,
+        )
+    )

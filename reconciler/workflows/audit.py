@@ -18,7 +18,8 @@ from reconciler.apply.context import StepContext
 from reconciler.aws.session import AwsSession, aws_errors, error_code
 from reconciler.aws.waits import WaitFailed, WaitSettings
 from reconciler.common.errors import ReconcilerError
-from reconciler.desired.model import DesiredState
+from reconciler.common.status import CardStatus
+from reconciler.desired.model import DesiredState, Exports
 from reconciler.live import audit as live_audit
 from reconciler.live.history import card_versions
 from reconciler.live.model import LiveCard, is_managed
@@ -50,19 +51,9 @@ def export_pdf(
 ) -> ExportReport:
     """Download the PDF of ``name`` at ``version`` (default: current), exporting it first
     when no PDF of that version is in S3."""
-    exports = state.config.exports
-    if exports is None:
-        raise ReconcilerError(
-            "reconciler.yaml declares no exports",
-            hint="add exports: {bucket: <bucket>, prefix: model-cards} to reconciler.yaml",
-        )
+    exports = _declared_exports(state)
     sagemaker, s3 = session.client("sagemaker"), session.client("s3")
-    live = describe_card(sagemaker, name)
-    if name not in state.cards or live is None or not is_managed(live.tags, state.config.ownership):
-        raise ReconcilerError(
-            f"model card {name} is not a card git declares and the reconciler manages",
-            hint="export cards of this repository after `reconciler apply` created them",
-        )
+    live = _managed_card(sagemaker, state, name)
     number = version or live.version
     at_version = replace(live, version=number, status=_status_of(sagemaker, live, number))
     workers = session.settings.max_workers
@@ -75,7 +66,28 @@ def export_pdf(
     return ExportReport(card=name, version=number, uri=uri, file=str(path), exported=exported)
 
 
-def _status_of(sagemaker: Any, live: LiveCard, number: int) -> str:
+def _declared_exports(state: DesiredState) -> Exports:
+    exports = state.config.exports
+    if exports is None:
+        raise ReconcilerError(
+            "reconciler.yaml declares no exports",
+            hint="add exports: {bucket: <bucket>, prefix: model-cards} to reconciler.yaml",
+        )
+    return exports
+
+
+def _managed_card(sagemaker: Any, state: DesiredState, name: str) -> LiveCard:
+    """The live card ``name``, which git must declare and the reconciler manage."""
+    live = describe_card(sagemaker, name)
+    if name not in state.cards or live is None or not is_managed(live.tags, state.config.ownership):
+        raise ReconcilerError(
+            f"model card {name} is not a card git declares and the reconciler manages",
+            hint="export cards of this repository after `reconciler apply` created them",
+        )
+    return live
+
+
+def _status_of(sagemaker: Any, live: LiveCard, number: int) -> CardStatus:
     """The status of one version of the card (a status change keeps the version number)."""
     if number == live.version:
         return live.status
@@ -91,7 +103,7 @@ def _status_of(sagemaker: Any, live: LiveCard, number: int) -> str:
                 f"model card {live.name} has no version {number}",
                 hint=f"its current version is {live.version} (reconciler history {live.name})",
             ) from e
-    return str(found.get("ModelCardStatus", ""))
+    return CardStatus.read(found.get("ModelCardStatus"), f"model card {live.name}")
 
 
 def _export(

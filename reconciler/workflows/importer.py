@@ -35,7 +35,7 @@ class ImportResult:
 
 def card_document(card: LiveCard, config: Config) -> dict[str, Any]:
     """A card file's data, in the card schema's key order."""
-    doc: dict[str, Any] = {"name": card.name, **_targets(config), "status": card.status}
+    doc: dict[str, Any] = {"name": card.name, **_targets(config), "status": card.status.value}
     if card.kms_key_id:
         doc["kms_key_id"] = card.kms_key_id
     tags = user_tags(card.tags, config.ownership)
@@ -76,18 +76,11 @@ def share_document(share: LiveShare, config: Config, arns: Arns) -> dict[str, An
     """A share file's data; raises when the share cannot be expressed in the repository."""
     names = {a.id: n for n, a in config.accounts.items()}
     principals = sorted(names.get(p, p) for p in active_entities(share.principals))
-    prefix = arns.card("")
-    cards = sorted(a.removeprefix(prefix) for a in active_entities(share.resources))
-    if any(c.startswith("arn:") for c in cards):
-        raise ReconcilerError(
-            f"share {share.name} holds resources that are not this "
-            "account's model cards in this region"
-        )
     doc: dict[str, Any] = {
         "name": share.name,
         **_targets(config),
         "principals": principals,
-        "cards": {"names": cards},
+        "cards": {"names": _card_names(share, arns)},
         "permission": _permission_name(share, config, arns),
     }
     if share.allow_external_principals:
@@ -96,6 +89,18 @@ def share_document(share: LiveShare, config: Config, arns: Arns) -> dict[str, An
     if tags:
         doc["tags"] = dict(sorted(tags.items()))
     return doc
+
+
+def _card_names(share: LiveShare, arns: Arns) -> list[str]:
+    """The names of the cards the share holds, which must be this account's in this region."""
+    prefix = arns.card("")
+    cards = sorted(a.removeprefix(prefix) for a in active_entities(share.resources))
+    if any(c.startswith("arn:") for c in cards):
+        raise ReconcilerError(
+            f"share {share.name} holds resources that are not this "
+            "account's model cards in this region"
+        )
+    return cards
 
 
 def _permission_name(share: LiveShare, config: Config, arns: Arns) -> str:
@@ -117,21 +122,25 @@ def import_live(
     confirms them); this module only writes the repository."""
     result = ImportResult()
     for card in _cards_to_import(run, names, everything, result):
-        _write(
-            repo / "cards" / f"{card.name}.yaml",
-            card_document(card, run.state.config),
-            f"# Imported from {card.arn} (version {card.version}) on {date.today().isoformat()}.\n",
-            result,
-        )
-        result.notes += _joins(run.state, card)
+        _import_card(run, repo, card, result)
     if shares:
         _import_shares(run, repo, result)
     return result
 
 
+def _import_card(run: PlanRun, repo: Path, card: LiveCard, result: ImportResult) -> None:
+    _write(
+        repo / "cards" / f"{card.name}.yaml",
+        card_document(card, run.state.config),
+        f"# Imported from {card.arn} (version {card.version}) on {date.today().isoformat()}.\n",
+        result,
+    )
+    result.notes += _joins(run.state, card)
+
+
 def _joins(state: DesiredState, card: LiveCard) -> list[str]:
     """The shares in git that will take the imported card in, by its status."""
-    joining = sorted(s.name for s in state.shares.values() if card.status in s.card_statuses)
+    joining = sorted(s.name for s in state.shares.values() if s.selects(card.name, card.status))
     if not joining:
         return []
     return [

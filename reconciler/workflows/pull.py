@@ -21,11 +21,12 @@ from reconciler.workflows.yamlwrite import dump, load_roundtrip, update
 UP_TO_DATE = "live content already matches git"
 
 
-@dataclass
+@dataclass(kw_only=True)
 class PullResult:
     written: list[str] = field(default_factory=list)  # "cards/X.yaml: N fields"
     skipped: list[str] = field(default_factory=list)  # "name: why" (nothing to do)
     failed: list[str] = field(default_factory=list)  # "name: why" (named but impossible)
+    notes: list[str] = field(default_factory=list)  # none (import notes what the next plan does)
 
 
 def pull_live(run: PlanRun, repo: Path, names: list[str], everything: bool) -> PullResult:
@@ -34,7 +35,7 @@ def pull_live(run: PlanRun, repo: Path, names: list[str], everything: bool) -> P
     ``run`` must come from a plan with default options (no prune, no adopt)."""
     result = PullResult()
     drifted = {
-        c.address.removeprefix("card."): len(c.fields)
+        c.address.name: len(c.fields)
         for c in run.found.changes
         if c.action is Action.UPDATE_CONTENT
     }
@@ -43,15 +44,17 @@ def pull_live(run: PlanRun, repo: Path, names: list[str], everything: bool) -> P
         if reason:
             done = reason == UP_TO_DATE or everything
             (result.skipped if done else result.failed).append(f"{name}: {reason}")
-            continue
-        card = run.state.cards[name]
-        live = without_paths(run.live.cards[name].content, card.ignore)
-        _rewrite(repo / card.file, with_live_values(live, card.content, card.ignore))
-        result.written.append(
-            f"{card.file}: {count(drifted[name], 'field')} from live "
-            f"version {run.live.cards[name].version}"
-        )
+        else:
+            result.written.append(_pull(run, repo, name, drifted[name]))
     return result
+
+
+def _pull(run: PlanRun, repo: Path, name: str, fields: int) -> str:
+    """Rewrite one card's content with its live values; what was written, for people."""
+    card = run.state.cards[name]
+    live = without_paths(run.live.cards[name].content, card.ignore)
+    _rewrite(repo / card.file, with_live_values(live, card.content, card.ignore))
+    return f"{card.file}: {count(fields, 'field')} from live version {run.live.cards[name].version}"
 
 
 def _why_not(run: PlanRun, name: str, drifted: dict[str, int]) -> str | None:

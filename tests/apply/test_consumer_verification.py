@@ -134,7 +134,7 @@ def test_accounts_in_the_organization_are_invited_when_organization_sharing_is_o
     )
     target = connect(RunSettings(repo=repo, endpoint_url=sandbox.endpoint))
     outcome = apply_run(target, request, ApplyHooks(confirm=lambda plan: True))
-    created = {s.address: s.detail for s in outcome.report.steps if s.action == "create_share"}
+    created = {str(s.address): s.detail for s in outcome.report.steps if s.action == "create_share"}
     assert "invitation sent to 333333333333" in created["share.churn-test"]
     assert "invitation sent to 444444444444" in created["share.churn-prod"]
     assert outcome.report.converged is True

@@ -80,9 +80,14 @@ def test_package_approval_follows_the_card_both_ways(cli: Cli, repo: Path, aws: 
     assert f"Model card {CARD} version 1" in found["ApprovalDescription"]
     assert "a checkout outside git" in found["ApprovalDescription"]
     assert found["LastModifiedBy"]["IamIdentity"]["Arn"].split(":")[4] == OWNER
-    # Back to review: the package waits for manual approval again.
+    # Back to review: taking the approved package out of Approved needs --force, as
+    # archiving an Approved card does; then the package waits for manual approval again.
     set_status(repo, "PendingReview")
     code, report, _ = apply(cli, repo)
+    assert code == 1 and report["steps"] == []
+    assert any("takes an Approved model package out of Approved" in r for r in report["refused"])
+    assert approval(aws, arn)["ModelApprovalStatus"] == "Approved"
+    code, report, _ = apply(cli, repo, "--force")
     assert code == 0 and report["converged"]
     assert approval(aws, arn)["ModelApprovalStatus"] == "PendingManualApproval"
 

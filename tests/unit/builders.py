@@ -18,6 +18,7 @@ from typing import Any
 from reconciler.common.arns import Arns
 from reconciler.desired.model import CardSpec, DesiredState, ShareSpec
 from reconciler.live.model import LiveAssociation, LiveCard, LivePermission, LiveShare, LiveState
+from reconciler.plan.address import Address
 from reconciler.plan.model import Action, Change, Guard, Reason
 from reconciler.plan.payloads import Payload
 from reconciler.run.repository import load_repository
@@ -192,7 +193,7 @@ def live_share(live: LiveState, name: str, **changes: Any) -> LiveState:
 class Planned:
     """What a test asserts about a change: what it does and why, never its display text."""
 
-    address: str
+    address: Address
     action: Action
     reason: Reason
     payload: Payload

@@ -20,6 +20,7 @@ from reconciler.apply import executor
 from reconciler.apply.context import StepContext
 from reconciler.aws.waits import WaitSettings
 from reconciler.common.content import content_json
+from reconciler.plan.address import Address
 from reconciler.plan.model import Action, Change, FieldChange, Reason
 from reconciler.plan.payloads import (
     Adopt,
@@ -158,7 +159,7 @@ def step(action: Action, payload: Payload, fields: int = 0) -> Change:
     """A change that carries ``payload``; the reason never steers the executor, so every
     step here gives the same one."""
     return Change(
-        address=f"step.{action.value}",
+        address=Address.card(action.value),
         action=action,
         reason=Reason.NOT_IN_ACCOUNT,
         payload=payload,

@@ -11,6 +11,7 @@ from typing import Any, get_args
 
 import pytest
 
+from reconciler.plan.address import Address
 from reconciler.plan.codec import (
     FORMAT_VERSION,
     PlanFormatError,
@@ -162,7 +163,7 @@ SAMPLES: dict[Action, tuple[Reason, Payload]] = {
 def sample(action: Action, **changes: Any) -> Change:
     reason, payload = SAMPLES[action]
     change = Change(
-        address=f"card.{action.value}",
+        address=Address.card(action.value),
         action=action,
         reason=reason,
         payload=payload,
@@ -263,7 +264,7 @@ def test_checksum_ignores_display_text() -> None:
         ),
         pytest.param({"reason": Reason.CONTENT_DIFFERS}, id="reason"),
         pytest.param({"guards": (Guard.ARCHIVES_APPROVED,)}, id="guards"),
-        pytest.param({"address": "card.Other"}, id="address"),
+        pytest.param({"address": Address.card("Other")}, id="address"),
     ],
 )
 def test_checksum_changes_with_what_a_change_does(changes: dict[str, Any]) -> None:

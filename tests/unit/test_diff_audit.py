@@ -11,6 +11,7 @@ from reconciler.diff.audit import diff_audit
 from reconciler.diff.cards import CardDiffOptions, diff_cards
 from reconciler.live.model import LiveExport, LivePackage, LiveState
 from reconciler.normalize.state import normalise
+from reconciler.plan.actions import Action, Flag, Guard
 from reconciler.plan.model import PlanPart
 from reconciler.plan.payloads import ExportCard, UpdatePackageApproval
 from tests.unit.builders import ARNS, CARD, applied, example, live_card, with_card
@@ -131,3 +132,19 @@ def test_a_missing_package_is_an_error_on_the_card() -> None:
     (error,) = part.errors
     assert error.file == f"cards/{CARD}.yaml" and error.code == "missing-package"
     assert error.path == "$.content.model_package_details.model_package_arn"
+
+
+def test_taking_a_package_out_of_approved_needs_force_and_approving_does_not() -> None:
+    """An approved model is what production deploys: moving its package away from
+    Approved is guarded like archiving an Approved card; approving it is not."""
+    (withdraw,) = audit(
+        git("PendingReview", sync=True, package=True), live("PendingReview", approval="Approved")
+    ).changes
+    assert withdraw.guards == (Guard.UNAPPROVES_PACKAGE,)
+    assert Guard.UNAPPROVES_PACKAGE.flag is Flag.FORCE
+    (approve,) = [
+        c
+        for c in audit(git(sync=True, package=True), live("PendingReview")).changes
+        if c.action is Action.UPDATE_PACKAGE_APPROVAL
+    ]
+    assert approve.guards == ()

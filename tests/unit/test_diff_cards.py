@@ -21,6 +21,7 @@ from reconciler.diff.cards import CardDiffOptions, diff_cards
 from reconciler.diff.fields import leaves
 from reconciler.live.model import LiveState
 from reconciler.normalize.state import normalise
+from reconciler.plan.address import Address
 from reconciler.plan.model import Action, FieldChange, Guard, Listed, PlanPart, Reason
 from reconciler.plan.payloads import (
     Adopt,
@@ -75,7 +76,7 @@ def change(
     reason: Reason,
     payload: Payload,
     *guards: Guard,
-    address: str = f"card.{CARD}",
+    address: Address = Address.card(CARD),
 ) -> Planned:
     return Planned(address=address, action=action, reason=reason, payload=payload, guards=guards)
 
@@ -108,12 +109,12 @@ def tags_update(add: dict[str, str], remove: tuple[str, ...] = ()) -> Planned:
 
 def replacement(reason: Reason, new: CreateCard, old: DeleteCard) -> Planned:
     payload = ReplaceCard(create=new, delete=old)
-    address = f"card.{new.name}"
+    address = Address.card(new.name)
     return change(Action.REPLACE_CARD, reason, payload, Guard.REPLACES_CARD, address=address)
 
 
 def deletion(reason: Reason, old: DeleteCard, *guards: Guard) -> Planned:
-    return change(Action.DELETE_CARD, reason, old, *guards, address=f"card.{old.name}")
+    return change(Action.DELETE_CARD, reason, old, *guards, address=Address.card(old.name))
 
 
 NONE, ADOPT, PRUNE = CardDiffOptions(), CardDiffOptions(adopt=True), CardDiffOptions(prune=True)
@@ -253,7 +254,7 @@ CHANGES = [
                 Action.CREATE_CARD,
                 Reason.NOT_IN_ACCOUNT,
                 RENAMED_CARD,
-                address=f"card.{RENAMED}",
+                address=Address.card(RENAMED),
             )
         ],
         id="rename-from-an-unmanaged-card-creates-and-leaves-it",
@@ -442,7 +443,7 @@ def test_a_card_whose_live_content_is_not_json_is_held_back_with_who_changed_it(
     assert (live_card_record.unreadable, dict(live_card_record.content)) == (True, {})
     live = live_with(LIVE, cards=(live_card_record,))
     found = cards_diff(GIT, live, NONE)
-    assert [c.address for c in found.changes if c.address == f"card.{CARD}"] == []
+    assert [c.address for c in found.changes if c.address == Address.card(CARD)] == []
     (error,) = found.errors
     assert (error.code, error.path) == ("unreadable-content", "$.content")
     assert "last changed by arn:aws:sts::222222222222:assumed-role/X/y" in error.message

@@ -8,6 +8,7 @@ from reconciler.desired.model import DesiredState
 from reconciler.diff.compose import PlanOptions, diff_all, plan_from
 from reconciler.live.model import LiveState
 from reconciler.normalize.state import normalise
+from reconciler.plan.address import Address
 from reconciler.plan.model import Action, PlanPart, Reason, Unmanaged
 from reconciler.plan.payloads import ChangeMembers, MemberKind
 from tests.unit.builders import (
@@ -38,19 +39,19 @@ def diff(git: DesiredState, live: LiveState, **options: bool) -> PlanPart:
 def test_a_first_plan_is_in_execution_order() -> None:
     found = diff(GIT, EMPTY)
     assert [(c.address, c.action) for c in found.changes] == [
-        ("permission.read-only", Action.CREATE_PERMISSION),
-        (f"card.{CARD}", Action.CREATE_CARD),
-        ("share.churn-dev", Action.CREATE_SHARE),
-        ("share.churn-prod", Action.CREATE_SHARE),
-        ("share.churn-test", Action.CREATE_SHARE),
+        (Address.permission("read-only"), Action.CREATE_PERMISSION),
+        (Address.card(CARD), Action.CREATE_CARD),
+        (Address.share("churn-dev"), Action.CREATE_SHARE),
+        (Address.share("churn-prod"), Action.CREATE_SHARE),
+        (Address.share("churn-test"), Action.CREATE_SHARE),
     ]
 
 
 def test_a_card_replaced_under_its_name_is_associated_again_never_disassociated() -> None:
     found = diff(with_card(GIT, kms_key_id="alias/model-cards"), LIVE)
     assert [(c.address, c.action) for c in found.changes] == [
-        (f"card.{CARD}", Action.REPLACE_CARD),
-        ("share.churn-dev", Action.ASSOCIATE_RESOURCES),
+        (Address.card(CARD), Action.REPLACE_CARD),
+        (Address.share("churn-dev"), Action.ASSOCIATE_RESOURCES),
     ]
     assert found.changes[1].payload == ChangeMembers(
         share_arn=share_arn("churn-dev"), kind=MemberKind.RESOURCE, entities=(CARD_ARN,)
@@ -60,8 +61,8 @@ def test_a_card_replaced_under_its_name_is_associated_again_never_disassociated(
 def test_a_new_permission_version_is_attached_to_the_shares_that_use_it() -> None:
     found = diff(with_permission(GIT, "read-only", DESCRIBE), LIVE)
     assert [(c.address, c.action, c.reason) for c in found.changes] == [
-        ("permission.read-only", Action.UPDATE_PERMISSION, Reason.ACTIONS_DIFFER),
-        ("share.churn-prod", Action.SET_PERMISSION, Reason.PERMISSION_RENEWED),
+        (Address.permission("read-only"), Action.UPDATE_PERMISSION, Reason.ACTIONS_DIFFER),
+        (Address.share("churn-prod"), Action.SET_PERMISSION, Reason.PERMISSION_RENEWED),
     ]
 
 
@@ -90,8 +91,8 @@ def test_a_plan_lists_unmanaged_resources_except_those_it_adopts() -> None:
     n = normalise(GIT, live)
     plan = plan_from(n, diff_all(n, ARNS, PlanOptions()), ARNS)
     assert [(a.address, a.action) for a in plan.adoptions] == [
-        (f"card.{CARD}", Action.ADOPT),
-        ("share.churn-test", Action.ADOPT),
+        (Address.card(CARD), Action.ADOPT),
+        (Address.share("churn-test"), Action.ADOPT),
     ]
     assert plan.unmanaged == (Unmanaged("model_card", "Legacy-Card", ARNS.card("Legacy-Card")),)
     assert (plan.managed_cards, plan.has_changes) == (0, False)

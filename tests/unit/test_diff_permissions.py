@@ -13,6 +13,7 @@ import pytest
 from reconciler.desired.model import DesiredState
 from reconciler.diff.permissions import diff_permissions
 from reconciler.live.model import LivePermission
+from reconciler.plan.address import Address
 from reconciler.plan.model import Action, Reason
 from reconciler.plan.payloads import CreatePermission, UpdatePermission
 from tests.unit.builders import (
@@ -29,7 +30,7 @@ from tests.unit.builders import (
 
 GIT = example()
 APPLIED = {"read-only": permission_as_applied(GIT)}
-ADDRESS = "permission.read-only"
+ADDRESS = Address.permission("read-only")
 
 
 def live(**changes: Any) -> dict[str, LivePermission]:

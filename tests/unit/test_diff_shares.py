@@ -13,10 +13,12 @@ from typing import Any
 import pytest
 
 from reconciler.common.diagnostics import Position
+from reconciler.common.status import CardStatus
 from reconciler.desired.model import DesiredState
-from reconciler.diff.shares import diff_shares
+from reconciler.diff.shares import diff_shares, selected_cards
 from reconciler.live.model import LiveAssociation, LiveState
 from reconciler.normalize.state import normalise
+from reconciler.plan.address import Address
 from reconciler.plan.model import Action, Guard, PlanPart, Reason
 from reconciler.plan.payloads import (
     Adopt,
@@ -31,6 +33,7 @@ from reconciler.plan.payloads import (
 )
 from tests.unit.builders import (
     ARNS,
+    CARD,
     CARD_ARN,
     DEV,
     EMPTY,
@@ -76,7 +79,7 @@ def change(
     share: str, action: Action, reason: Reason, payload: Payload, *guards: Guard, note: str = ""
 ) -> Planned:
     return Planned(
-        address=f"share.{share}",
+        address=Address.share(share),
         action=action,
         reason=reason,
         payload=payload,
@@ -327,9 +330,9 @@ def test_changes(git: DesiredState, live: LiveState, run: Run, expected: list[Pl
 def test_a_first_plan_touches_every_share_and_nothing_else() -> None:
     found = shares_diff(GIT, EMPTY)
     assert [(c.address, c.action) for c in found.changes] == [
-        ("share.churn-dev", Action.CREATE_SHARE),
-        ("share.churn-prod", Action.CREATE_SHARE),
-        ("share.churn-test", Action.CREATE_SHARE),
+        (Address.share("churn-dev"), Action.CREATE_SHARE),
+        (Address.share("churn-prod"), Action.CREATE_SHARE),
+        (Address.share("churn-test"), Action.CREATE_SHARE),
     ]
 
 
@@ -360,7 +363,7 @@ def test_an_unmanaged_share_that_differs_from_git_is_a_plan_error() -> None:
     assert [(e.file, e.code, e.path, e.position) for e in found.errors] == [
         ("shares/churn-test.yaml", "unmanaged-share", "$.name", Position(2, 7))
     ]
-    assert [c for c in found.changes if c.address == "share.churn-test"] == []
+    assert [c for c in found.changes if c.address == Address.share("churn-test")] == []
 
 
 def test_an_unmanaged_share_that_matches_git_is_adopted() -> None:
@@ -372,3 +375,56 @@ def test_an_unmanaged_share_that_matches_git_is_adopted() -> None:
     assert [planned(a) for a in found.adoptions] == [
         change("churn-test", Action.ADOPT, Reason.IMPORTED, adopt)
     ]
+
+
+# -- a share that names cards and statuses -----------------------------------------------
+
+
+def test_a_share_naming_a_card_and_statuses_takes_the_card_only_in_those_statuses() -> None:
+    """`cards: {names: [X], status: [Approved]}` means "X, once Approved": prod, read-only,
+    must not see X while it is a Draft (it did: the keys were a union)."""
+    git = with_share(GIT, "churn-prod", card_names=(CARD,), card_statuses=(CardStatus.APPROVED,))
+    found = shares_diff(git, LIVE)
+    assert [c for c in found.changes if c.address == Address.share("churn-prod")] == []
+    approved = with_card(git, status=CardStatus.APPROVED)
+    (association,) = [
+        c for c in shares_diff(approved, LIVE).changes if c.address.name == "churn-prod"
+    ]
+    assert association.action is Action.ASSOCIATE_RESOURCES
+
+
+def test_a_card_no_longer_matching_both_keys_is_taken_out_of_the_share() -> None:
+    """A share prod held the card in (the union of before) disassociates it while the
+    card is a Draft: the plan shows the association it removes."""
+    git = with_share(GIT, "churn-prod", card_names=(CARD,), card_statuses=(CardStatus.APPROVED,))
+    held = live_share(LIVE, "churn-prod", resources=associated(CARD_ARN))
+    (removal,) = [c for c in shares_diff(git, held).changes if c.address.name == "churn-prod"]
+    assert (removal.action, removal.reason) == (
+        Action.DISASSOCIATE_RESOURCES,
+        Reason.MEMBERS_NOT_SELECTED,
+    )
+    assert removal.payload == ChangeMembers(
+        share_arn=share_arn("churn-prod"), kind=MemberKind.RESOURCE, entities=(CARD_ARN,)
+    )
+
+
+@pytest.mark.parametrize(
+    ("names", "statuses", "selected"),
+    [
+        pytest.param(("Customer-Churn-Model-Card",), (), True, id="names-only"),
+        pytest.param((), ("Draft",), True, id="statuses-only"),
+        pytest.param(("Customer-Churn-Model-Card",), ("Draft",), True, id="both-match"),
+        pytest.param(("Customer-Churn-Model-Card",), ("Approved",), False, id="status-differs"),
+        pytest.param(("Other-Card",), ("Draft",), False, id="name-differs"),
+    ],
+)
+def test_one_key_selects_alone_and_two_keys_select_together(
+    names: tuple[str, ...], statuses: tuple[str, ...], selected: bool
+) -> None:
+    git = with_share(
+        GIT,
+        "churn-prod",
+        card_names=names,
+        card_statuses=tuple(CardStatus(s) for s in statuses),
+    )
+    assert (CARD in selected_cards(git, git.shares["churn-prod"])) is selected

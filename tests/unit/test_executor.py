@@ -17,6 +17,7 @@ from reconciler.apply.executor import execute
 from reconciler.apply.report import Step, StepStatus
 from reconciler.aws.session import AwsSession
 from reconciler.aws.waits import WaitSettings
+from reconciler.plan.address import Address
 from reconciler.plan.codec import change_to_json
 from reconciler.plan.model import Action, Change, Plan
 from reconciler.plan.payloads import (
@@ -115,10 +116,10 @@ def test_adoptions_run_first_then_changes_in_plan_order(stubs: Stubbed) -> None:
     )
     steps = run(stubs, Plan(changes=(CONTENT, STATUS, PERMISSION_SET), adoptions=(ADOPT,)))
     assert outcome(steps) == [
-        ("step.adopt", StepStatus.DONE),
-        ("step.update_content", StepStatus.DONE),
-        ("step.update_status", StepStatus.DONE),
-        ("step.set_permission", StepStatus.DONE),
+        (Address.card("adopt"), StepStatus.DONE),
+        (Address.card("update_content"), StepStatus.DONE),
+        (Address.card("update_status"), StepStatus.DONE),
+        (Address.card("set_permission"), StepStatus.DONE),
     ]
     assert steps[2].detail == f"{CARD}: Draft → PendingReview"
     assert [s.action for s in steps] == [
@@ -135,9 +136,9 @@ def test_an_aws_error_fails_its_step_and_nothing_after_it_is_attempted(stubs: St
     )
     steps = run(stubs, Plan(changes=(CONTENT, STATUS, PERMISSION_SET)))
     assert outcome(steps) == [
-        ("step.update_content", StepStatus.FAILED),
-        ("step.update_status", StepStatus.NOT_ATTEMPTED),
-        ("step.set_permission", StepStatus.NOT_ATTEMPTED),
+        (Address.card("update_content"), StepStatus.FAILED),
+        (Address.card("update_status"), StepStatus.NOT_ATTEMPTED),
+        (Address.card("set_permission"), StepStatus.NOT_ATTEMPTED),
     ]
     failed = steps[0]
     assert (failed.detail, failed.error_code, failed.error_message) == (

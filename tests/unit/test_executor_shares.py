@@ -14,6 +14,7 @@ import pytest
 from reconciler.apply import executor
 from reconciler.apply.gate import Gate
 from reconciler.apply.report import StepStatus
+from reconciler.plan.address import Address
 from reconciler.plan.model import Action, Change
 from reconciler.plan.payloads import (
     Adopt,
@@ -311,7 +312,7 @@ def _share_of(cards: list[str]) -> Change:
     return step(Action.CREATE_SHARE, payload)
 
 
-def all_written(gate: Gate, address: str) -> threading.Timer:
+def all_written(gate: Gate, address: Address) -> threading.Timer:
     """In 50 ms: the card at ``address`` is written, and with it every card of the apply."""
 
     def written() -> None:
@@ -325,7 +326,7 @@ def all_written(gate: Gate, address: str) -> threading.Timer:
 
 def test_a_share_step_stopped_before_any_call_was_not_attempted(stubs: Stubbed) -> None:
     """Its cards are still being written when another step fails: no call is made."""
-    gate = Gate(pending={"card.New"})
+    gate = Gate(pending={Address.card("New")})
     gate.stop()
     done = executor._run(replace(stubs.ctx, ready=gate), _share_of([card_arn("New")]))
     assert done.status is StepStatus.NOT_ATTEMPTED
@@ -338,7 +339,7 @@ def test_a_share_step_stopped_between_batches_says_how_far_it_got(stubs: Stubbed
     still writing, and another step fails: no further call, no account added."""
     ready = [card_arn(f"Old-{i:03d}") for i in range(100)]
     stubs.expect(created(ready, []))
-    gate = Gate(pending={"card.New"})
+    gate = Gate(pending={Address.card("New")})
     stopping = threading.Timer(0.05, gate.stop)
     stopping.start()
     done = executor._run(replace(stubs.ctx, ready=gate), _share_of([*ready, card_arn("New")]))
@@ -354,7 +355,7 @@ def test_a_share_created_while_cards_are_written_gets_its_accounts_after_them(
     """Its one card is ready, but another card of the apply is still being written: the
     share is created with the card and no account, and the account is added once every
     card of the apply is written."""
-    gate = Gate(pending={"card.Other"})
+    gate = Gate(pending={Address.card("Other")})
     stubs.expect(
         created([CARD], []),
         ram(
@@ -372,7 +373,7 @@ def test_a_share_created_while_cards_are_written_gets_its_accounts_after_them(
         "provide-client-params.ram.AssociateResourceShare",
         lambda **_: when.append(gate.cards_written()),
     )
-    writing = all_written(gate, "card.Other")
+    writing = all_written(gate, Address.card("Other"))
     done = executor._run(replace(stubs.ctx, ready=gate), _share_of([CARD]))
     writing.join()
     assert done.status is StepStatus.DONE, done
@@ -397,8 +398,8 @@ def test_the_last_cards_and_the_accounts_go_in_one_call(stubs: Stubbed) -> None:
         poll("RESOURCE", associations("RESOURCE", *ready, new)),
         poll("PRINCIPAL", associations("PRINCIPAL", DEV)),
     )
-    gate = Gate(pending={"card.New"})
-    writing = all_written(gate, "card.New")
+    gate = Gate(pending={Address.card("New")})
+    writing = all_written(gate, Address.card("New"))
     done = executor._run(replace(stubs.ctx, ready=gate), _share_of([*ready, new]))
     writing.join()
     assert done.status is StepStatus.DONE, done

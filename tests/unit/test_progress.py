@@ -9,6 +9,8 @@ import pytest
 
 from reconciler.apply.report import Step, StepStatus
 from reconciler.cli.progress import ApplyProgress
+from reconciler.plan.actions import Action
+from reconciler.plan.address import Address
 
 
 class Clock:
@@ -26,8 +28,8 @@ class Terminal(io.StringIO):
 
 def step(i: int, status: StepStatus = StepStatus.DONE) -> Step:
     return Step(
-        address=f"card.C{i}",
-        action="create_card",
+        address=Address.card(f"C{i}"),
+        action=Action.CREATE_CARD,
         status=status,
         error_code="ThrottlingException" if status is StepStatus.FAILED else None,
         error_message="Rate exceeded" if status is StepStatus.FAILED else None,

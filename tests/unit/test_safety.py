@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import pytest
 
-from reconciler.apply.safety import Flags, refusals
+from reconciler.apply.report import GuardRefusal, Limit, ThresholdRefusal
+from reconciler.apply.safety import Flags
+from reconciler.apply.safety import refusals as refusal_records
 from reconciler.desired.model import Safety
+from reconciler.plan.address import Address
 from reconciler.plan.model import Action, Change, Flag, Guard, Plan, Reason
 from reconciler.plan.payloads import (
     CreateCard,
@@ -19,6 +22,7 @@ from reconciler.plan.payloads import (
     UpdateStatus,
     UpdateTags,
 )
+from reconciler.render.apply_report import refusal_text
 
 SAFETY = Safety(max_update_percent=30, max_delete_percent=10, min_existing=10)
 
@@ -48,7 +52,7 @@ def change(action: Action, name: str, *guards: Guard, note: str = "") -> Change:
     }
     reason, payload = planned[action]
     return Change(
-        address=f"card.{name}",
+        address=Address.card(name),
         action=action,
         reason=reason,
         payload=payload,
@@ -89,6 +93,20 @@ def flags_for(flag: Flag) -> Flags:
     return Flags(force=flag is Flag.FORCE, prune=flag is Flag.PRUNE)
 
 
+def refusals(plan: Plan, safety: Safety, flags: Flags) -> list[str]:
+    """The refusals as apply reports them."""
+    return [refusal_text(r) for r in refusal_records(plan, safety, flags)]
+
+
+def test_refusals_are_records_that_name_the_change_or_the_limit() -> None:
+    many = (content("A"), content("B"), content("C"), content("D"))
+    found = refusal_records(plan(guarded(Guard.OPENS_SHARE, note="9"), *many), SAFETY, Flags())
+    assert found == [
+        GuardRefusal(address=Address.card("A"), guard=Guard.OPENS_SHARE, note="9"),
+        ThresholdRefusal(limit=Limit.UPDATE, cards=4, existing=10, percent_allowed=30.0),
+    ]
+
+
 def test_a_plan_without_guards_below_the_thresholds_may_run() -> None:
     assert refusals(plan(content("A"), status("B")), SAFETY, Flags()) == []
 
@@ -116,6 +134,7 @@ def test_only_deleting_needs_prune_every_other_guard_needs_force() -> None:
         Guard.ARCHIVES_APPROVED: Flag.FORCE,
         Guard.DELETES_APPROVED: Flag.FORCE,
         Guard.OPENS_SHARE: Flag.FORCE,
+        Guard.UNAPPROVES_PACKAGE: Flag.FORCE,
     }
 
 

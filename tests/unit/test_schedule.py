@@ -14,6 +14,7 @@ import pytest
 from reconciler.apply.gate import Gate, Stopped
 from reconciler.apply.report import Step, StepStatus
 from reconciler.apply.schedule import cards_final_after, lanes, phase, run_in_order
+from reconciler.plan.address import Address
 from reconciler.plan.model import Action, Change, Reason
 from reconciler.plan.payloads import (
     ChangeMembers,
@@ -30,7 +31,7 @@ ARN = "arn:aws:sagemaker:us-east-1:111111111111:model-card/"
 def content(name: str) -> Change:
     payload = UpdateContent(name=name, arn=ARN + name, content={})
     return Change(
-        address=f"card.{name}",
+        address=Address.card(name),
         action=Action.UPDATE_CONTENT,
         reason=Reason.CONTENT_DIFFERS,
         payload=payload,
@@ -40,7 +41,7 @@ def content(name: str) -> Change:
 def status(name: str) -> Change:
     payload = UpdateStatus(name=name, arn=ARN + name, status="Approved", from_status="Draft")
     return Change(
-        address=f"card.{name}",
+        address=Address.card(name),
         action=Action.UPDATE_STATUS,
         reason=Reason.STATUS_DIFFERS,
         payload=payload,
@@ -52,7 +53,7 @@ def permission(name: str) -> Change:
         name=name, arn=f"arn:perm/{name}", actions=(), resource_type="t", tags={}
     )
     return Change(
-        address=f"permission.{name}",
+        address=Address.permission(name),
         action=Action.CREATE_PERMISSION,
         reason=Reason.NOT_IN_ACCOUNT,
         payload=payload,
@@ -63,7 +64,7 @@ def associate(share: str, *cards: str) -> Change:
     entities = tuple(ARN + card for card in cards)
     payload = ChangeMembers(share_arn=share, kind=MemberKind.RESOURCE, entities=entities)
     return Change(
-        address=f"share.{share}",
+        address=Address.share(share),
         action=Action.ASSOCIATE_RESOURCES,
         reason=Reason.MEMBERS_MISSING,
         payload=payload,
@@ -73,7 +74,7 @@ def associate(share: str, *cards: str) -> Change:
 def invite(share: str, account: str) -> Change:
     payload = ChangeMembers(share_arn=share, kind=MemberKind.PRINCIPAL, entities=(account,))
     return Change(
-        address=f"share.{share}",
+        address=Address.share(share),
         action=Action.ASSOCIATE_PRINCIPALS,
         reason=Reason.MEMBERS_MISSING,
         payload=payload,
@@ -82,7 +83,7 @@ def invite(share: str, account: str) -> Change:
 
 def delete(name: str) -> Change:
     return Change(
-        address=f"card.{name}",
+        address=Address.card(name),
         action=Action.DELETE_CARD,
         reason=Reason.NOT_IN_GIT,
         payload=DeleteCard(name=name, arn=ARN + name, status="Draft"),
@@ -121,7 +122,7 @@ class Recorder:
         except Stopped:
             handed = any(what.startswith("batch") and k == key for what, k in self.log)
             status = StepStatus.FAILED if handed else StepStatus.NOT_ATTEMPTED
-        return Step(address=change.address, action=change.action.value, status=status)
+        return Step(address=change.address, action=change.action, status=status)
 
     def _work(self, key: str, what: str) -> None:
         with self.lock:
@@ -227,7 +228,7 @@ def test_first_failure_starts_nothing_new_and_in_flight_steps_finish() -> None:
     )
     reported: list[Step] = []
     steps = run_in_order(PLAN, slow_b, parallelism=10, progress=reported.append)
-    by_key = {f"{s.address}:{s.action}": s.status for s in steps}
+    by_key = {f"{s.address}:{s.action.value}": s.status for s in steps}
     assert by_key == {
         "permission.read-only:create_permission": StepStatus.DONE,
         "card.A:update_content": StepStatus.FAILED,
@@ -254,9 +255,9 @@ def test_a_failure_stops_a_share_step_between_its_batches() -> None:
     )
     steps = run_in_order(plan, work, parallelism=10)
     assert [(s.address, s.status) for s in steps] == [
-        ("card.A", StepStatus.DONE),
-        ("card.B", StepStatus.FAILED),
-        ("share.prod", StepStatus.FAILED),
+        (Address.card("A"), StepStatus.DONE),
+        (Address.card("B"), StepStatus.FAILED),
+        (Address.share("prod"), StepStatus.FAILED),
     ]
     assert ("batch A", "share.prod:associate_resources") in work.log
     assert ("batch B", "share.prod:associate_resources") not in work.log
@@ -264,12 +265,12 @@ def test_a_failure_stops_a_share_step_between_its_batches() -> None:
 
 def test_steps_come_back_in_plan_order_whatever_order_they_finish_in() -> None:
     def backwards(change: Change, gate: Gate) -> Step:
-        time.sleep(0.03 if change.address.endswith("A") else 0.0)
-        return Step(address=change.address, action=change.action.value, status=StepStatus.DONE)
+        time.sleep(0.03 if change.address.name.endswith("A") else 0.0)
+        return Step(address=change.address, action=change.action, status=StepStatus.DONE)
 
     work: Callable[[Change, Gate], Step] = backwards
     steps = run_in_order((content("A"), content("B")), work, parallelism=2)
-    assert [s.address for s in steps] == ["card.A", "card.B"]
+    assert [s.address for s in steps] == [Address.card("A"), Address.card("B")]
 
 
 def test_cards_are_final_once_only_ram_changes_are_left() -> None:
@@ -305,7 +306,7 @@ def raising(address: str, work: Recorder) -> Callable[[Change, Gate], Step]:
     """``work``, except that the step of ``address`` raises an error no handler expects."""
 
     def run(change: Change, gate: Gate) -> Step:
-        if change.address == address:
+        if str(change.address) == address:
             raise KeyError(address)
         return work(change, gate)
 

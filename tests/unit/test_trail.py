@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from reconciler.live.model import Trail, TrailEvent
+from reconciler.plan.address import Address
 from reconciler.plan.model import Action, Change, Reason
 from reconciler.plan.payloads import ChangeMembers, MemberKind, SetPermission, UpdateShare
 from reconciler.reports.trail import ShareScope, attribute
@@ -36,7 +37,7 @@ def event(name: str, time: str = "2026-11-30T11:00:00Z", **parameters: Any) -> T
 
 def change(action: Action, payload: Any) -> Change:
     return Change(
-        address="share.s", action=action, reason=Reason.PERMISSION_DIFFERS, payload=payload
+        address=Address.share("s"), action=action, reason=Reason.PERMISSION_DIFFERS, payload=payload
     )
 
 

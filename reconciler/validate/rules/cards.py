@@ -17,6 +17,7 @@ from reconciler.validate.schemas import Kind, load_schema, resolve_ref
 MAX_CONTENT_CHARS = 100_000
 MAX_TAGS = 50
 _TAG_PUNCTUATION = set(" _.:/=+-@")
+_TAG_TEXT = "may contain only letters, digits, spaces and _ . : / = + - @"
 
 
 def file_names_match(data: RuleInput) -> Iterator[Diagnostic]:
@@ -96,35 +97,23 @@ def _tag_problems(
             "tags",
         )
     for key, value in tags.items():
-        path = ("tags", key)
-        if key.lower().startswith("aws:"):
-            yield at(
-                doc, path, f"tag key '{key}' uses the reserved prefix 'aws:'", "tags", key=True
-            )
-        elif key in reserved:
-            yield at(
-                doc,
-                path,
-                f"tag key '{key}' is set by the reconciler to mark what it "
-                "manages: choose another key",
-                "tags",
-                key=True,
-            )
-        elif not _tag_text_ok(key):
-            yield at(
-                doc,
-                path,
-                f"tag key '{key}' may contain only letters, digits, spaces and _ . : / = + - @",
-                "tags",
-                key=True,
-            )
+        key_problem = _tag_key_problem(key, reserved)
+        if key_problem is not None:
+            yield at(doc, ("tags", key), key_problem, "tags", key=True)
         if not _tag_text_ok(value):
-            yield at(
-                doc,
-                path,
-                f"tag value {value!r} may contain only letters, digits, spaces and _ . : / = + - @",
-                "tags",
-            )
+            yield at(doc, ("tags", key), f"tag value {value!r} {_TAG_TEXT}", "tags")
+
+
+def _tag_key_problem(key: str, reserved: tuple[str, ...]) -> str | None:
+    if key.lower().startswith("aws:"):
+        return f"tag key '{key}' uses the reserved prefix 'aws:'"
+    if key in reserved:
+        return (
+            f"tag key '{key}' is set by the reconciler to mark what it manages: choose another key"
+        )
+    if not _tag_text_ok(key):
+        return f"tag key '{key}' {_TAG_TEXT}"
+    return None
 
 
 def _tag_text_ok(text: str) -> bool:

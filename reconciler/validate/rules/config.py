@@ -10,6 +10,8 @@ from botocore.regions import EndpointResolver
 
 from reconciler.common.arns import AWS_MANAGED_PERMISSIONS
 from reconciler.common.diagnostics import Diagnostic
+from reconciler.common.status import CardStatus
+from reconciler.desired.model import Config
 from reconciler.validate.rules.base import Rule, RuleInput, at
 
 
@@ -45,15 +47,7 @@ def roles_match_accounts(data: RuleInput) -> Iterator[Diagnostic]:
     config, doc = data.config, data.config_doc
     if config is None or doc is None:
         return
-    owners: list[tuple[tuple[str, ...], str, str | None]] = [
-        ((*t.path, "card_account", key), t.card_account_id, role)
-        for t in config.targets.values()
-        for key, role in (("role_arn", t.card_role_arn), ("plan_role_arn", t.plan_role_arn))
-    ]
-    owners += [
-        (("accounts", a.name, "role_arn"), a.id, a.role_arn) for a in config.accounts.values()
-    ]
-    for path, account_id, role in owners:
+    for path, account_id, role in _roles(config):
         if role and role.split(":")[4] != account_id:
             yield at(
                 doc,
@@ -62,6 +56,19 @@ def roles_match_accounts(data: RuleInput) -> Iterator[Diagnostic]:
                 f"not {account_id}: use a role of account {account_id}",
                 "role-account",
             )
+
+
+def _roles(config: Config) -> list[tuple[tuple[str, ...], str, str | None]]:
+    """Each role_arn of reconciler.yaml: where it is, the account it is for, the role."""
+    owners: list[tuple[tuple[str, ...], str, str | None]] = [
+        ((*t.path, "card_account", key), t.card_account_id, role)
+        for t in config.targets.values()
+        for key, role in (("role_arn", t.card_role_arn), ("plan_role_arn", t.plan_role_arn))
+    ]
+    owners += [
+        (("accounts", a.name, "role_arn"), a.id, a.role_arn) for a in config.accounts.values()
+    ]
+    return owners
 
 
 def account_ids_unique(data: RuleInput) -> Iterator[Diagnostic]:
@@ -99,4 +106,28 @@ def permission_names_free(data: RuleInput) -> Iterator[Diagnostic]:
             )
 
 
-RULES: list[Rule] = [region_known, roles_match_accounts, account_ids_unique, permission_names_free]
+def only_approved_cards_approve(data: RuleInput) -> Iterator[Diagnostic]:
+    """registry.mapping may make a model package Approved only for an Approved card: the
+    mapping sits in the same pull request as the cards, so `Draft: Approved` would approve
+    a model whose card no reviewer approved."""
+    config, doc = data.config, data.config_doc
+    if config is None or doc is None:
+        return
+    for status, approval in config.registry.mapping.items():
+        if approval == "Approved" and status is not CardStatus.APPROVED:
+            yield at(
+                doc,
+                ("registry", "mapping", status.value),
+                f"cards in {status.value} cannot approve their model package: only Approved "
+                "may map to Approved (use PendingManualApproval, Rejected or null)",
+                "registry-approval",
+            )
+
+
+RULES: list[Rule] = [
+    region_known,
+    roles_match_accounts,
+    account_ids_unique,
+    permission_names_free,
+    only_approved_cards_approve,
+]

@@ -61,36 +61,50 @@ def _principal_problem(config: Config, share: ShareSpec, principal: str) -> str 
     if principal.lower() in PUBLIC or "*" in principal:
         return f"'{principal}' would share publicly: list accounts, OUs or an organization"
     if kind == "invalid":
-        close = difflib.get_close_matches(principal, list(config.accounts), n=1)
-        hint = (
-            f": did you mean '{close[0]}'?"
-            if close
-            else (
-                ": use an account name from reconciler.yaml, a 12-digit account ID, or an "
-                "organization or OU ARN"
-            )
-        )
-        return f"unknown principal {principal!r}{hint}"
+        return _unknown_principal(config, principal)
     if kind in ("organization", "ou"):
         return _organization_problem(config, principal)
+    return _account_problem(config, share, principal, kind)
+
+
+def _unknown_principal(config: Config, principal: str) -> str:
+    close = difflib.get_close_matches(principal, list(config.accounts), n=1)
+    hint = (
+        f": did you mean '{close[0]}'?"
+        if close
+        else (
+            ": use an account name from reconciler.yaml, a 12-digit account ID, or an "
+            "organization or OU ARN"
+        )
+    )
+    return f"unknown principal {principal!r}{hint}"
+
+
+def _account_problem(config: Config, share: ShareSpec, principal: str, kind: str) -> str | None:
+    """An account (by name or ID) is not the card account itself, and is outside the
+    Organization only on a share that allows it."""
     resolved = config.accounts[principal].id if kind == "name" else principal
     if resolved == config.card_account_id:
         where = f" of target '{config.target}'" if config.declares_targets else ""
         return f"'{principal}' is the card account{where} itself, which already owns the cards"
     if is_external(config, principal) and not share.allow_external_principals:
-        if kind == "name":
-            return (
-                f"account '{principal}' is marked external in reconciler.yaml, so it is "
-                "outside the Organization: set allow_external_principals: true on this "
-                "share to send it an invitation"
-            )
-        return (
-            f"account '{principal}' is not declared under accounts: in reconciler.yaml"
-            f"{_similar_account(config, principal)}: declare it there, or set "
-            "allow_external_principals: true on this share to invite an account outside "
-            "the Organization"
-        )
+        return _outside_not_allowed(config, principal, kind)
     return None
+
+
+def _outside_not_allowed(config: Config, principal: str, kind: str) -> str:
+    if kind == "name":
+        return (
+            f"account '{principal}' is marked external in reconciler.yaml, so it is "
+            "outside the Organization: set allow_external_principals: true on this "
+            "share to send it an invitation"
+        )
+    return (
+        f"account '{principal}' is not declared under accounts: in reconciler.yaml"
+        f"{_similar_account(config, principal)}: declare it there, or set "
+        "allow_external_principals: true on this share to invite an account outside "
+        "the Organization"
+    )
 
 
 def _organization_problem(config: Config, principal: str) -> str | None:
@@ -198,23 +212,29 @@ def outside_accounts_read_only(data: RuleInput) -> Iterator[Diagnostic]:
     config = data.config
     for share in data.shares:
         writes = sorted(WRITE_ACTIONS & set(config.permission_actions(share.permission)))
-        outside = [
-            p
-            for p in share.principals
-            if principal_kind(config, p) in ("name", "account") and is_external(config, p)
-        ]
+        outside = _outside_accounts(config, share)
         if writes and outside and not share.allow_external_edits:
-            yield at(
-                data.documents[share.file],
-                ("permission",),
-                f"{', '.join(outside)} outside the Organization would get "
-                f"{', '.join(writes)} through {share.permission}: give the share a read-only "
-                "customer-managed permission (under permissions: in reconciler.yaml, "
-                "actions [sagemaker:DescribeModelCard, sagemaker:ListModelCardVersions]), or "
-                "set allow_external_edits: true on the share to keep it",
-                "external-edits",
-                severity=Severity.WARNING,
-            )
+            message = _external_edits(share, outside, writes)
+            doc = data.documents[share.file]
+            yield at(doc, ("permission",), message, "external-edits", severity=Severity.WARNING)
+
+
+def _outside_accounts(config: Config, share: ShareSpec) -> list[str]:
+    return [
+        p
+        for p in share.principals
+        if principal_kind(config, p) in ("name", "account") and is_external(config, p)
+    ]
+
+
+def _external_edits(share: ShareSpec, outside: list[str], writes: list[str]) -> str:
+    return (
+        f"{', '.join(outside)} outside the Organization would get "
+        f"{', '.join(writes)} through {share.permission}: give the share a read-only "
+        "customer-managed permission (under permissions: in reconciler.yaml, "
+        "actions [sagemaker:DescribeModelCard, sagemaker:ListModelCardVersions]), or "
+        "set allow_external_edits: true on the share to keep it"
+    )
 
 
 RULES: list[Rule] = [

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
-from reconciler.common.diagnostics import Diagnostic
+from reconciler.common.diagnostics import Diagnostic, Severity
 from reconciler.desired.model import CardSpec, ShareSpec, TargetSpec
 from reconciler.desired.targets import belongs
 from reconciler.validate.rules.base import Rule, RuleInput, at
@@ -43,22 +43,18 @@ def target_names_known(data: RuleInput) -> Iterator[Diagnostic]:
     items: tuple[CardSpec | ShareSpec, ...] = (*data.cards, *data.shares)
     for item in items:
         for i, name in enumerate(item.targets):
-            if name in known:
-                continue
-            close = difflib.get_close_matches(name, known, n=1)
-            hint = (
-                f"did you mean '{close[0]}'?"
-                if close
-                else f"known: {', '.join(known)}"
-                if known
-                else "reconciler.yaml declares no targets: remove targets: here"
-            )
-            yield at(
-                data.documents[item.file],
-                ("targets", i),
-                f"unknown target '{name}': {hint}",
-                "target",
-            )
+            if name not in known:
+                message = f"unknown target '{name}': {_known_targets_hint(name, known)}"
+                yield at(data.documents[item.file], ("targets", i), message, "target")
+
+
+def _known_targets_hint(name: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(name, known, n=1)
+    if close:
+        return f"did you mean '{close[0]}'?"
+    if known:
+        return f"known: {', '.join(known)}"
+    return "reconciler.yaml declares no targets: remove targets: here"
 
 
 def hubs_valid(data: RuleInput) -> Iterator[Diagnostic]:
@@ -67,21 +63,25 @@ def hubs_valid(data: RuleInput) -> Iterator[Diagnostic]:
     if config is None or doc is None:
         return
     for target in config.targets.values():
-        if target.hub is None:
-            continue
-        hub = config.targets.get(target.hub)
-        close = difflib.get_close_matches(target.hub, sorted(config.targets), n=1)
-        problem = (
-            f"unknown target '{target.hub}'" + (f" (did you mean '{close[0]}'?)" if close else "")
-            if hub is None
-            else "a target cannot be its own hub"
-            if hub.name == target.name
-            else f"'{hub.name}' is itself a spoke of '{hub.hub}': a hub holds no hub"
-            if hub.hub
-            else None
-        )
+        problem = _hub_problem(config.targets, target)
         if problem:
             yield at(doc, (*target.path, "hub"), f"{problem}: name a hub target", "hub")
+
+
+def _hub_problem(targets: Mapping[str, TargetSpec], target: TargetSpec) -> str | None:
+    if target.hub is None:
+        return None
+    hub = targets.get(target.hub)
+    if hub is None:
+        close = difflib.get_close_matches(target.hub, sorted(targets), n=1)
+        return f"unknown target '{target.hub}'" + (
+            f" (did you mean '{close[0]}'?)" if close else ""
+        )
+    if hub.name == target.name:
+        return "a target cannot be its own hub"
+    if hub.hub:
+        return f"'{hub.name}' is itself a spoke of '{hub.hub}': a hub holds no hub"
+    return None
 
 
 def target_accounts_unique(data: RuleInput) -> Iterator[Diagnostic]:
@@ -105,25 +105,26 @@ def target_accounts_unique(data: RuleInput) -> Iterator[Diagnostic]:
 
 def share_cards_in_target(data: RuleInput) -> Iterator[Diagnostic]:
     """A card a share names belongs to every target of the share (or is a replica there)."""
-    if data.config is None or not data.config.declares_targets:
+    config = data.config
+    if config is None or not config.declares_targets:
         return
     cards = {c.name: c for c in data.cards}
     for share in data.shares:
-        for i, name in enumerate(share.card_names):
-            card = cards.get(name)
-            if card is None:
-                continue
-            for target in share_targets(data.config, share):
-                if belongs(card, target.name) or names_replica(data, share, name):
-                    continue
-                yield at(
-                    data.documents[share.file],
-                    ("cards", "names", i),
-                    f"card '{name}' is not in target '{target.name}', where this share is "
-                    f"(it is in {', '.join(card.targets)}): limit the share with targets:, "
-                    "or add the target to the card",
-                    "target-card",
-                )
+        named = [(i, cards[name]) for i, name in enumerate(share.card_names) if name in cards]
+        for i, card in named:
+            for target in share_targets(config, share):
+                if not belongs(card, target.name) and not names_replica(data, share, card.name):
+                    message = _not_in_target(card, target)
+                    path = ("cards", "names", i)
+                    yield at(data.documents[share.file], path, message, "target-card")
+
+
+def _not_in_target(card: CardSpec, target: TargetSpec) -> str:
+    return (
+        f"card '{card.name}' is not in target '{target.name}', where this share is "
+        f"(it is in {', '.join(card.targets)}): limit the share with targets:, "
+        "or add the target to the card"
+    )
 
 
 def replica_names_fit(data: RuleInput) -> Iterator[Diagnostic]:
@@ -170,6 +171,46 @@ def _hub_names(data: RuleInput, hub: TargetSpec) -> dict[str, str]:
     return taken
 
 
+SPOKE_KEYS = ("trust_live_status", "replica_status_ceiling", "replica_kms_key_id")
+
+
+def spoke_settings(data: RuleInput) -> Iterator[Diagnostic]:
+    """Replica settings belong to spokes; trusting a spoke's live status is a warning that
+    names who then decides what the hub shares."""
+    config, doc = data.config, data.config_doc
+    if config is None or doc is None:
+        return
+    for target in config.targets.values():
+        raw = (doc.data.get("targets") or {}).get(target.name) if target.path else None
+        given = [k for k in SPOKE_KEYS if isinstance(raw, dict) and k in raw]
+        if given and target.hub is None:
+            yield at(doc, (*target.path, given[0]), _not_a_spoke(target, given[0]), "spoke-only")
+        elif target.trust_live_status:
+            yield at(
+                doc,
+                (*target.path, "trust_live_status"),
+                _trusting(target),
+                "trust-live-status",
+                severity=Severity.WARNING,
+            )
+
+
+def _not_a_spoke(target: TargetSpec, key: str) -> str:
+    return (
+        f"{key} applies to the replicas of a spoke's cards, and target '{target.name}' is no "
+        "spoke: remove it, or name the target's hub with hub:"
+    )
+
+
+def _trusting(target: TargetSpec) -> str:
+    return (
+        f"replicas of target '{target.name}' take the status its cards have live: anyone who "
+        f"can call UpdateModelCard in account {target.card_account_id} (its data scientists, "
+        f"its RAM consumers) decides what hub '{target.hub}' holds as Approved and shares "
+        "onward, with no pull request; declare the cards in git instead where you can"
+    )
+
+
 RULES: list[Rule] = [
     targets_or_top_level,
     target_names_known,
@@ -177,4 +218,5 @@ RULES: list[Rule] = [
     target_accounts_unique,
     share_cards_in_target,
     replica_names_fit,
+    spoke_settings,
 ]

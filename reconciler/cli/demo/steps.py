@@ -1,21 +1,16 @@
-"""`reconciler demo`: the model card lifecycle end to end on an embedded sandbox.
-
-A shared-services account owns the Customer Churn card and shares it as it moves from
-Draft to Approved; a data scientist in dev edits it through the SageMaker API; the card
-account sees that edit as drift. Approval exports the card as a PDF to S3 and approves the
-model package the card documents in the Model Registry. Every step runs the real plan and
-apply code against the sandbox over HTTP and checks what happened; the demo fails at the
-first surprise.
+"""The demo's lifecycle steps: a shared-services account owns the Customer Churn card and
+shares it as it moves from Draft to Approved; a data scientist in dev edits it through the
+SageMaker API; the card account sees that edit as drift. Approval exports the card as a
+PDF to S3 and approves the model package the card documents in the Model Registry. Each
+step runs the real plan and apply code against the sandbox, narrates what it did, and
+checks what happened.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,34 +18,33 @@ from botocore.exceptions import ClientError
 
 from reconciler.apply.safety import Flags
 from reconciler.aws.waits import WaitSettings
-from reconciler.cli.demo_hub import HubDemo
+from reconciler.cli.demo import prepare
+from reconciler.cli.demo.checks import DemoFailed, expect
+from reconciler.cli.demo.prepare import (
+    ADMIN,
+    APPLY_ROLE,
+    CARD,
+    CARD_ACCOUNT,
+    DEV,
+    EXPORT_BUCKET,
+    PROD,
+    READER_ROLE,
+)
+from reconciler.common.status import CardStatus
 from reconciler.diff.compose import PlanOptions
-from reconciler.iam.policy import policy_document
+from reconciler.plan.address import Address
 from reconciler.plan.model import Plan
 from reconciler.render import plan_text  # noqa: F401 (registers the text renderer)
-from reconciler.render.apply import REPORTS, RunReport
+from reconciler.render.apply import REPORTS
+from reconciler.render.apply_report import RunReport
 from reconciler.render.audit import EXPORTS
 from reconciler.render.plan_common import PLANS, PlanReport
+from reconciler.reports.audit import ExportReport
 from reconciler.run.apply_run import ApplyHooks, ApplyOutcome, ApplyRequest, apply_run
-from reconciler.run.pipeline import RunSettings, connect, load_valid, plan_run
+from reconciler.run.pipeline import RunSettings, connect, plan_run
 from reconciler.workflows.audit import export_pdf
 
-CARD_ACCOUNT, DEV, TEST, PROD = "111111111111", "222222222222", "333333333333", "444444444444"
-CARD = "Customer-Churn-Model-Card"
-APPLY_ROLE, READER_ROLE = "ReconcilerApply", "ModelCardReader"
 EDITED_OWNER = "churn-data-science"
-EXPORT_BUCKET = "model-card-exports"
-PACKAGE_GROUP = "customer-churn"
-EXAMPLE_PARTS = ("reconciler.yaml", "cards", "shares")
-
-
-class DemoFailed(Exception):
-    """A step did not behave as expected."""
-
-
-def expect(condition: bool, what: str) -> None:
-    if not condition:
-        raise DemoFailed(what)
 
 
 class Demo:
@@ -60,6 +54,7 @@ class Demo:
         self.sandbox, self.repo, self.say = sandbox, repo, say
         self.settings = RunSettings(repo=repo, endpoint_url=sandbox.endpoint)
         self.card_arn = f"arn:aws:sagemaker:us-east-1:{CARD_ACCOUNT}:model-card/{CARD}"
+        self.package_arn = ""
 
     def run(self) -> None:
         self.audit_trail()
@@ -80,56 +75,16 @@ class Demo:
 
     def audit_trail(self) -> None:
         """The card documents a model package in the registry, and approved cards are
-        exported as PDFs: a bucket, a package awaiting approval, and reconciler.yaml
-        declaring both."""
-        self.client("s3", CARD_ACCOUNT).create_bucket(Bucket=EXPORT_BUCKET)
-        sagemaker = self.client("sagemaker", CARD_ACCOUNT)
-        sagemaker.create_model_package_group(ModelPackageGroupName=PACKAGE_GROUP)
-        self.package_arn = sagemaker.create_model_package(ModelPackageGroupName=PACKAGE_GROUP)[
-            "ModelPackageArn"
-        ]
-        with (self.repo / "reconciler.yaml").open("a", encoding="utf-8") as config:
-            config.write(
-                f"exports: {{bucket: {EXPORT_BUCKET}, prefix: model-cards}}\n"
-                "registry: {sync_approval: true}\n"
-            )
-        with (self.repo / "cards" / f"{CARD}.yaml").open("a", encoding="utf-8") as card:
-            card.write(f"  model_package_details:\n    model_package_arn: {self.package_arn}\n")
+        exported as PDFs."""
+        self.package_arn = prepare.audit_trail(self.sandbox, self.repo)
         self.say(
             f"The card documents model package {self.package_arn} (PendingManualApproval); "
             f"approved cards are exported to s3://{EXPORT_BUCKET}/model-cards."
         )
 
     def least_privilege(self) -> None:
-        """Roles made the way users make them, with exactly what `iam-policy` prints: the
-        card account's steps run as the apply role, which the sandbox holds to its policy."""
-        state = load_valid(self.repo)
-        roles = [(CARD_ACCOUNT, APPLY_ROLE, "apply")]
-        roles += [(account, READER_ROLE, "verify") for account in (DEV, TEST, PROD)]
-        for account, name, role in roles:
-            iam = self.client("iam", account)
-            trust = {
-                "Version": "2012-10-17",
-                "Statement": [
-                    {
-                        "Effect": "Allow",
-                        "Principal": {"AWS": f"arn:aws:iam::{CARD_ACCOUNT}:root"},
-                        "Action": "sts:AssumeRole",
-                    }
-                ],
-            }
-            iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))
-            iam.put_role_policy(
-                RoleName=name,
-                PolicyName="reconciler",
-                PolicyDocument=json.dumps(policy_document(role, state)),
-            )
-        config = self.repo / "reconciler.yaml"
-        anchor = f'  id: "{CARD_ACCOUNT}"'
-        text = config.read_text(encoding="utf-8")
-        expect(anchor in text, "reconciler.yaml names the card account")
-        role_arn = f"arn:aws:iam::{CARD_ACCOUNT}:role/{APPLY_ROLE}"
-        config.write_text(text.replace(anchor, f'{anchor}\n  role_arn: "{role_arn}"', 1))
+        """Roles made the way users make them, with exactly what `iam-policy` prints."""
+        prepare.least_privilege(self.sandbox, self.repo)
         self.say(
             f"The card account acts as {APPLY_ROLE}, holding exactly `reconciler iam-policy "
             f"--role apply`; each target account's {READER_ROLE} holds `--role verify`. "
@@ -194,7 +149,10 @@ class Demo:
         plan = self.show_plan()
         expect(
             [(c.address, c.action.value) for c in plan.changes]
-            == [(f"card.{CARD}", "update_status"), ("share.churn-test", "associate_resources")],
+            == [
+                (Address.card(CARD), "update_status"),
+                (Address.share("churn-test"), "associate_resources"),
+            ],
             "the plan changes the status and shares the card with test",
         )
         self.apply()
@@ -206,53 +164,27 @@ class Demo:
         expect(
             [(c.address, c.action.value) for c in plan.changes]
             == [
-                (f"card.{CARD}", "update_status"),
-                (f"card.{CARD}", "update_package_approval"),
-                (f"card.{CARD}", "export_card"),
-                ("share.churn-prod", "associate_resources"),
+                (Address.card(CARD), "update_status"),
+                (Address.card(CARD), "update_package_approval"),
+                (Address.card(CARD), "export_card"),
+                (Address.share("churn-prod"), "associate_resources"),
             ],
             "the plan approves the card and its model package, exports the card as a PDF "
             "and shares the card with prod",
         )
-        report = self.apply()
-        checks = report.verification.checks if report.verification else ()
-        prod = [c for c in checks if c.account == "prod"]
-        expect(
-            bool(prod) and "sagemaker:UpdateModelCard" not in prod[0].actions,
-            "prod's permission in force has no UpdateModelCard",
-        )
+        self.prod_permission_is_read_only(self.apply())
         self.prove_read_only()
 
     def exported_and_registered(self) -> None:
         """the approved card is exported to S3 and the registry's model package is approved"""
-        from pypdf import PdfReader  # the sandbox extra's PDF reader
-
-        target = connect(self.settings)
-        with tempfile.TemporaryDirectory(prefix="reconciler-export-") as folder:
-            pdf = Path(folder) / f"{CARD}.pdf"
-            report = export_pdf(
-                target.session,
-                target.state,
-                CARD,
-                version=None,
-                out=pdf,
-                waits=WaitSettings(),
-            )
-            text = "\n".join(page.extract_text() or "" for page in PdfReader(pdf).pages)
+        report, text = self.export()
         self.say(f"$ reconciler export {CARD}\n{EXPORTS.get('text')(report).rstrip()}")
         expect(not report.exported, "apply exported the approved version already")
         expect(
             f"Model card {CARD}" in text and "Status: Approved" in text,
             "the PDF shows the approved card",
         )
-        package = self.client("sagemaker", CARD_ACCOUNT).describe_model_package(
-            ModelPackageName=self.package_arn
-        )
-        self.say(
-            f"The model package is {package['ModelApprovalStatus']}: "
-            f"{package.get('ApprovalDescription', '')}"
-        )
-        expect(package["ModelApprovalStatus"] == "Approved", "the model package is approved")
+        self.package_approved()
 
     def nothing_left(self) -> None:
         """a second apply changes nothing"""
@@ -260,6 +192,16 @@ class Demo:
         expect(
             not report.report.steps and report.report.converged is True,
             "the second apply is a no-op",
+        )
+
+    # -- checks ---------------------------------------------------------------------
+
+    def prod_permission_is_read_only(self, outcome: ApplyOutcome) -> None:
+        checks = outcome.verification.checks if outcome.verification else ()
+        prod = [c for c in checks if c.account == "prod"]
+        expect(
+            bool(prod) and "sagemaker:UpdateModelCard" not in prod[0].actions,
+            "prod's permission in force has no UpdateModelCard",
         )
 
     def prove_read_only(self) -> None:
@@ -270,7 +212,9 @@ class Demo:
             f"version {card['ModelCardVersion']}"
         )
         try:
-            sagemaker.update_model_card(ModelCardName=self.card_arn, ModelCardStatus="Draft")
+            sagemaker.update_model_card(
+                ModelCardName=self.card_arn, ModelCardStatus=CardStatus.DRAFT.value
+            )
         except ClientError as e:
             code = e.response["Error"]["Code"]
             self.say(f"prod tries to update it and AWS answers {code}: read-only holds")
@@ -278,7 +222,17 @@ class Demo:
             return
         raise DemoFailed("prod could update an Approved card shared read-only")
 
-    # -- helpers --------------------------------------------------------------------
+    def package_approved(self) -> None:
+        package = self.client("sagemaker", CARD_ACCOUNT).describe_model_package(
+            ModelPackageName=self.package_arn
+        )
+        self.say(
+            f"The model package is {package['ModelApprovalStatus']}: "
+            f"{package.get('ApprovalDescription', '')}"
+        )
+        expect(package["ModelApprovalStatus"] == "Approved", "the model package is approved")
+
+    # -- commands -------------------------------------------------------------------
 
     def plan(self) -> Plan:
         return plan_run(connect(self.settings), PlanOptions()).plan
@@ -292,18 +246,26 @@ class Demo:
     def apply(self, force: bool = False, verify: bool = True) -> ApplyOutcome:
         request = ApplyRequest(options=PlanOptions(), flags=Flags(force=force), verify=verify)
         outcome = apply_run(connect(self.settings), request, ApplyHooks(confirm=lambda plan: True))
-        report = RunReport(
-            kind="apply",
-            apply=outcome.report,
-            verification=outcome.verification,
-            context=outcome.report.context,
-        )
+        report = RunReport.of_apply(outcome)
         flags = " --force" if force else ""
         self.say(
             f"$ reconciler apply --auto-approve{flags}\n" + REPORTS.get("text")(report).rstrip()
         )
         expect(not report.failed, "the apply succeeds and consumers see what git declares")
         return outcome
+
+    def export(self) -> tuple[ExportReport, str]:
+        """`reconciler export` of the card's current version, and the text of its PDF."""
+        from pypdf import PdfReader  # the sandbox extra's PDF reader
+
+        target = connect(self.settings)
+        with tempfile.TemporaryDirectory(prefix="reconciler-export-") as folder:
+            pdf = Path(folder) / f"{CARD}.pdf"
+            report = export_pdf(
+                target.session, target.state, CARD, version=None, out=pdf, waits=WaitSettings()
+            )
+            text = "\n".join(page.extract_text() or "" for page in PdfReader(pdf).pages)
+        return report, text
 
     def edit_card(self, old: str, new: str) -> None:
         path = self.repo / "cards" / f"{CARD}.yaml"
@@ -312,81 +274,5 @@ class Demo:
         path.write_text(text.replace(old, new, 1), encoding="utf-8")
         self.say(f"$ edit cards/{CARD}.yaml: {old.strip()} → {new.strip()}")
 
-    def client(self, service: str, account: str, role: str = "SandboxAdmin") -> Any:
+    def client(self, service: str, account: str, role: str = ADMIN) -> Any:
         return self.sandbox.client(service, account, role)
-
-
-@contextmanager
-def card_account_credentials(sandbox: Any) -> Iterator[None]:
-    """Ambient credentials of the sandbox's card account (a session of its SandboxAdmin
-    role, as CI's are a role session), for this process only."""
-    keys = (
-        "AWS_ENDPOINT_URL",
-        "AWS_ACCESS_KEY_ID",
-        "AWS_SECRET_ACCESS_KEY",
-        "AWS_SESSION_TOKEN",
-        "AWS_PROFILE",
-        "AWS_DEFAULT_REGION",
-    )
-    saved = {k: os.environ.get(k) for k in keys}
-    for key in ("AWS_SESSION_TOKEN", "AWS_PROFILE"):
-        os.environ.pop(key, None)
-    creds = sandbox.credentials(CARD_ACCOUNT)
-    os.environ.update(
-        {
-            "AWS_ENDPOINT_URL": sandbox.endpoint,
-            "AWS_ACCESS_KEY_ID": creds["AccessKeyId"],
-            "AWS_SECRET_ACCESS_KEY": creds["SecretAccessKey"],
-            "AWS_SESSION_TOKEN": creds["SessionToken"],
-            "AWS_DEFAULT_REGION": "us-east-1",
-        }
-    )
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-
-
-def copy_example(source: Path, target: Path) -> Path:
-    """Copy a repository's reconciler.yaml, cards/ and shares/ into ``target``."""
-    for part in EXAMPLE_PARTS:
-        src = source / part
-        if src.is_dir():
-            shutil.copytree(src, target / part)
-        else:
-            shutil.copy(src, target / part)
-    return target
-
-
-def run_demo(source: Path, say: Callable[[str], None]) -> None:
-    """Start a sandbox shaped like the example's accounts (``sandbox/accounts.yaml``: the
-    Organization and the roles that exist, such as dev's DataScientist) and walk the
-    lifecycle."""
-    from reconciler.sandbox import Organization, Sandbox, SandboxConfig, load_config
-
-    accounts = source / "sandbox" / "accounts.yaml"
-    org = Organization(management_account=CARD_ACCOUNT, members=frozenset({TEST, PROD}))
-    config = (
-        load_config(accounts)
-        if accounts.is_file()
-        else SandboxConfig(default_account=CARD_ACCOUNT, organization=org)
-    )
-    with (
-        tempfile.TemporaryDirectory(prefix="reconciler-demo-") as tmp,
-        Sandbox(config) as sandbox,
-        card_account_credentials(sandbox),
-    ):
-        say(
-            f"Sandbox at {sandbox.endpoint}: card account {CARD_ACCOUNT}; Organization "
-            f"members test {TEST} and prod {PROD}; dev {DEV} is outside."
-        )
-        Demo(sandbox, copy_example(source, Path(tmp)), say).run()
-        say(
-            "\n━━ Hub and spoke: two spoke accounts keep their own cards; the card account, "
-            "their hub, holds a replica of each"
-        )
-        HubDemo(sandbox, Path(tmp) / "hub-and-spoke", say, expect).run()

@@ -15,8 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from reconciler.apply.safety import Flags
+from reconciler.cli.demo.checks import expect
 from reconciler.common.names import REPLICA_OF, REPLICA_VERSION
+from reconciler.common.status import CardStatus
 from reconciler.diff.compose import PlanOptions
+from reconciler.plan.address import Address
 from reconciler.plan.model import Action, Plan
 from reconciler.render.plan_common import PLANS, PlanReport
 from reconciler.run.apply_run import ApplyHooks, ApplyRequest, apply_run
@@ -62,16 +65,10 @@ def write_cards(cards: str) -> dict[str, Any]:
 
 
 class HubDemo:
-    """The hub-and-spoke steps, narrated through ``say`` and checked with ``expect``."""
+    """The hub-and-spoke steps, narrated through ``say`` and checked."""
 
-    def __init__(
-        self,
-        sandbox: Any,
-        root: Path,
-        say: Callable[[str], None],
-        expect: Callable[[bool, str], None],
-    ) -> None:
-        self.sandbox, self.say, self.expect = sandbox, say, expect
+    def __init__(self, sandbox: Any, root: Path, say: Callable[[str], None]) -> None:
+        self.sandbox, self.say = sandbox, say
         self.repo = hub_repository(root)
         self.settings = RunSettings(repo=self.repo, endpoint_url=sandbox.endpoint)
 
@@ -104,16 +101,18 @@ class HubDemo:
     def spokes_create(self) -> None:
         for name, (account, region, card) in SPOKES.items():
             self.spoke(name).create_model_card(
-                ModelCardName=card, ModelCardStatus="Draft", Content=owner(f"{name}-team")
+                ModelCardName=card,
+                ModelCardStatus=CardStatus.DRAFT.value,
+                Content=owner(f"{name}-team"),
             )
             self.say(f"a data scientist in spoke {name} ({account}, {region}) creates {card}")
 
     def apply_everywhere(self) -> None:
         """One apply over every target: the spokes first, then the hub replicates."""
         results = for_each_target(load_valid(self.repo), self.settings, None, self.apply)
-        self.expect(all(r.error is None and r.value is False for r in results), "all apply")
+        expect(all(r.error is None and r.value is False for r in results), "all apply")
         replicas = sorted(n for n in self.hub_cards() if n.startswith(("eu-", "us-")))
-        self.expect(replicas == ["eu-Credit-Risk", "us-Fraud-Detection"], "both are replicated")
+        expect(replicas == ["eu-Credit-Risk", "us-Fraud-Detection"], "both are replicated")
         self.say(f"$ reconciler apply --auto-approve  (targets eu, us, then hub): {replicas}")
 
     def spoke_edits(self) -> None:
@@ -124,16 +123,20 @@ class HubDemo:
     def hub_replicates(self) -> None:
         plan = self.plan()
         self.say("$ reconciler plan --target hub\n" + PLANS.get("text")(PlanReport(plan=plan)))
-        self.expect(
+        expect(
             [(c.address, c.action, c.reason.value) for c in plan.changes]
-            == [("card.eu-Credit-Risk", Action.REPLICATE_CARD, "source_updated")],
+            == [(Address.card("eu-Credit-Risk"), Action.REPLICATE_CARD, "source_updated")],
             "the hub's plan replicates the new version",
         )
         results = for_each_target(load_valid(self.repo), self.settings, ["hub"], self.apply)
-        self.expect(results[0].error is None and results[0].value is False, "the hub applies")
+        expect(results[0].error is None and results[0].value is False, "the hub applies")
+        self.replica_has_the_new_version()
+
+    def replica_has_the_new_version(self) -> None:
+        """eu's replica in the hub holds version 2 of eu's card, and its provenance."""
         card, tags = self.replica("eu-Credit-Risk")
         source = self.spoke("eu").describe_model_card(ModelCardName="Credit-Risk")
-        self.expect(
+        expect(
             json.loads(card["Content"]) == json.loads(source["Content"])
             and tags[REPLICA_VERSION] == str(source["ModelCardVersion"]) == "2"
             and tags[REPLICA_OF] == source["ModelCardArn"],
@@ -155,7 +158,7 @@ class HubDemo:
         results = for_each_target(
             load_valid(self.repo), self.settings, ["hub"], lambda t: plan_run(t, PlanOptions())
         )
-        self.expect(results[0].value is not None, "the hub plans")
+        expect(results[0].value is not None, "the hub plans")
         assert results[0].value is not None
         return results[0].value.plan
 

@@ -1,0 +1,60 @@
+"""The consumer guard: a policy for a target account that keeps the card account's model
+cards read-only there, whatever the RAM share's permission says. Built from the
+repository with no AWS call.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reconciler.common.errors import ReconcilerError
+from reconciler.desired.model import DesiredState
+from reconciler.iam.scope import Scope, Statement
+
+GUARDED_ACTIONS = (
+    "sagemaker:CreateModelCardExportJob",
+    "sagemaker:DeleteModelCard",
+    "sagemaker:UpdateModelCard",
+)
+
+
+def guard_document(state: DesiredState, account: str | None) -> dict[str, Any]:
+    """A policy for a target account (``account``, a name in reconciler.yaml) that denies
+    changing or exporting the card account's model cards there, whatever the RAM share's
+    permission says: read-only production that does not rest on customer-managed RAM
+    permissions alone. Its Allow of everything else makes it usable both as a service
+    control policy and as a permissions boundary (a boundary without an Allow allows
+    nothing)."""
+    account_id = _declared_account(state, account)
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            _read_only(Scope.for_state(state), account_id),
+            {"Sid": "AllowEverythingElse", "Effect": "Allow", "Action": "*", "Resource": "*"},
+        ],
+    }
+
+
+def _declared_account(state: DesiredState, account: str | None) -> str:
+    """The ID of ``account``, which must be an account of reconciler.yaml."""
+    accounts = state.config.accounts
+    if account is None or account not in accounts:
+        known = ", ".join(sorted(accounts)) or "none declared"
+        raise ReconcilerError(
+            f"--role consumer-guard needs --account with an account of reconciler.yaml; "
+            f"got {account!r}",
+            hint=f"use one of: {known}",
+        )
+    return accounts[account].id
+
+
+def _read_only(s: Scope, account_id: str) -> Statement:
+    """Deny, to principals of ``account_id``, changing or exporting the card account's cards."""
+    cards = s.arn("sagemaker", "model-card/*")
+    return {
+        "Sid": "KeepCardAccountModelCardsReadOnly",
+        "Effect": "Deny",
+        "Action": list(GUARDED_ACTIONS),
+        "Resource": [cards, f"{cards}/*"],
+        "Condition": {"StringEquals": {"aws:PrincipalAccount": account_id}},
+    }

@@ -183,3 +183,17 @@ def test_check(kind: Kind, text: str, expected: list[Problem]) -> None:
 )
 def test_the_example_files_are_valid(kind: Kind, path: str) -> None:
     assert check(document(path, (ROOT / path).read_text(encoding="utf-8")), kind) == []
+
+
+def test_content_that_matches_no_alternative_counts_the_other_alternatives() -> None:
+    """A metric must be one of four kinds; this one has neither type nor value. The best
+    match is explained, and the other three kinds are counted: not the seven other
+    errors, which are the same two missing fields of each kind."""
+    text = card().replace(
+        "content: {}",
+        "content: {evaluation_details: [{name: e, metric_groups: "
+        "[{name: g, metric_data: [{name: m}]}]}]}",
+    )
+    (found,) = check(document("f.yaml", text), Kind.CARD)
+    assert found.path == "$.content.evaluation_details[0].metric_groups[0].metric_data[0]"
+    assert found.message == "missing required field 'type' (and 3 other ways it could match)"

@@ -117,6 +117,7 @@ class Call:
     params: dict[str, Any]
     response: dict[str, Any] = field(default_factory=dict)
     error: str | None = None  # answer with this error code instead of ``response``
+    message: str | None = None  # the error's message (default: "<code> (stubbed)")
 
 
 def expect(stub: Stubber, call: Call) -> None:
@@ -125,7 +126,7 @@ def expect(stub: Stubber, call: Call) -> None:
         stub.add_client_error(
             call.method,
             service_error_code=call.error,
-            service_message=f"{call.error} (stubbed)",
+            service_message=call.message or f"{call.error} (stubbed)",
             expected_params=call.params,
         )
     else:

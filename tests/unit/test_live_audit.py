@@ -333,3 +333,27 @@ def test_the_export_of_each_card_git_wants_exported_is_read_in_gits_status() -> 
         CARD: LiveExport(version=1, uri=f"s3://audit/{key(wanted, card=CARD)}", jobs=1)
     }
     assert found.cards == live_state.cards
+
+
+def test_a_listing_of_more_than_one_page_is_read_to_its_end() -> None:
+    """S3 answers 1,000 keys a call: the next page is asked for with ContinuationToken
+    (the answer's NextContinuationToken), the parameter ListObjectsV2 takes."""
+    first = s3(
+        "list_objects_v2",
+        {
+            "Contents": [{"Key": key("other-job")}],
+            "IsTruncated": True,
+            "NextContinuationToken": "t",
+        },
+        Bucket="audit",
+        Prefix="model-cards/",
+    )
+    second = s3(
+        "list_objects_v2",
+        {"Contents": [{"Key": key(JOB)}], "IsTruncated": False},
+        Bucket="audit",
+        Prefix="model-cards/",
+        ContinuationToken="t",
+    )
+    found = exports_of([live()], [first, second], [])
+    assert found == {"Churn": LiveExport(version=3, uri=f"s3://audit/{key(JOB)}", jobs=1)}

@@ -104,6 +104,7 @@ def test_selected(names: list[str] | None, order: list[str]) -> None:
         ("eu2", "name a target of reconciler.yaml: did you mean 'eu1'?"),
         ("mars", "name a target of reconciler.yaml: known: ap1, eu1, hub, us1"),
     ],
+    ids=["close-to-one", "far-from-all"],
 )
 def test_an_unknown_target_is_refused_with_the_known_ones(name: str, hint: str) -> None:
     with pytest.raises(ReconcilerError) as refused:

@@ -2,10 +2,11 @@
 sandbox enforcing IAM as AWS does, and every statement and action of them is needed.
 
 The roles are created the way a user creates them: IAM CreateRole, then PutRolePolicy with
-the printed document. `card_account.role_arn` names the plan role for plan, drift, import
-and pull, and the apply role for apply and verify; the consumer role of each target account
-holds the verify policy. The lifecycle covers every kind of apply step, KMS-encrypted cards,
-adoption after import, permission versions at RAM's limit, and prune.
+the printed document. `card_account.role_arn` names the plan role for plan, import and
+pull, the drift role for drift, and the apply role for apply and verify; the consumer role
+of each target account holds the verify policy. The lifecycle covers every kind of apply
+step, KMS-encrypted cards, adoption after import, permission versions at RAM's limit, and
+prune.
 
 Minimality: the sandbox records every evaluation it made during the run. Each one is
 replayed against the policy with one statement, or one action of a statement, left out;
@@ -185,6 +186,7 @@ def lifecycle(
     (repo / "shares/churn-dev.yaml").unlink()
     policies = {
         create_role(aws, OWNER, "ReconcilerPlan", printed(cli, repo, "plan")): "plan",
+        create_role(aws, OWNER, "ReconcilerDrift", printed(cli, repo, "drift")): "drift",
         create_role(aws, OWNER, "ReconcilerApply", printed(cli, repo, "apply")): "apply",
         **{
             create_role(aws, account, READER, printed(cli, repo, "verify")): "verify"
@@ -195,6 +197,7 @@ def lifecycle(
     sandbox.iam.recorded = recorded = []
     try:
         run("ReconcilerPlan", "plan")
+        run("ReconcilerDrift", "drift")  # nothing applied yet: every card is missing
         run("ReconcilerApply", "apply", "--auto-approve", "--force", ok=(0,))
         run("ReconcilerPlan", "graph", "--live", ok=(0,))
         # A data scientist in dev edits the shared card; drift names the edit.
@@ -213,7 +216,7 @@ def lifecycle(
             resourceShareArn=test_share["resourceShares"][0]["resourceShareArn"],
             principals=[TARGETS[1]],
         )
-        run("ReconcilerPlan", "drift")
+        run("ReconcilerDrift", "drift")
         run("ReconcilerPlan", "pull", "--all", ok=(0,))
         # A card made by hand, imported into git, then adopted by the next apply.
         aws("sagemaker").create_model_card(
@@ -234,6 +237,15 @@ def lifecycle(
         (repo / "shares/churn-dev-old.yaml").rename(repo / "shares/churn-dev.yaml")
         edit(repo, "shares/churn-dev.yaml", "name: churn-dev-old", "name: churn-dev")
         second_round(repo)
+        # Git now declares the imported card and share: the apply policy, printed again and
+        # attached outside any pull request, lets the role adopt exactly those.
+        apply_arn = next(a for a, r in policies.items() if r == "apply")
+        documents[apply_arn] = printed(cli, repo, "apply")
+        aws("iam").put_role_policy(
+            RoleName="ReconcilerApply",
+            PolicyName="reconciler",
+            PolicyDocument=json.dumps(documents[apply_arn]),
+        )
         full_versions(aws("ram"), f"arn:aws:ram:us-east-1:{OWNER}:permission/read-only")
         run("ReconcilerApply", "apply", "--auto-approve", "--force", "--prune", ok=(0,))
         run("ReconcilerApply", "verify", ok=(0,))

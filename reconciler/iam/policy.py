@@ -5,9 +5,12 @@ name), with no AWS call. This module composes each role's policy from the statem
 ``scope``) and records every scoping decision below; ``guard`` builds the consumer guard.
 
 - ``plan``: the card account identity (ambient credentials, ``card_account.role_arn``, or
-  ``card_account.plan_role_arn`` when set) for ``plan``, ``drift``, ``import`` and
-  ``pull``. Reads only. With ``targets:``, each target's card account has its own
-  (``--target``); a hub reads its spokes through theirs.
+  ``card_account.plan_role_arn`` when set) for ``plan``, ``import`` and ``pull``. Reads
+  only, and not who changed what: this is the role a pull request's plan reaches. With
+  ``targets:``, each target's card account has its own (``--target``); a hub reads its
+  spokes through theirs.
+- ``drift``: ``card_account.drift_role_arn`` (else the plan role) for ``drift`` and
+  ``history``: what ``plan`` reads, plus card version history and CloudTrail's RAM events.
 - ``apply``: the card account identity for ``apply``: what ``plan`` reads except card
   version history (only ``drift`` reads it), the writes
   of ``reconciler/apply/``, and ``sts:AssumeRole`` on exactly the consumer ``role_arn``s of
@@ -53,14 +56,15 @@ Scoping decisions:
   SAR documents for "the API operation that creates a taggable resource").
 - Adoption (``reconciler import``, then apply) tags a live card or share that matches git
   with the ownership tags and nothing else. Its statements allow AddTags / TagResource
-  only on resources that carry no ownership tag yet (``Null``), with the ownership tag in
-  the request, and with no tag keys but the two ownership keys (``ForAllValues`` on
-  ``aws:TagKeys``). The trade-off that remains: IAM cannot tell a card git declares from
-  any other unmanaged card of the account, so this role can mark any unmanaged card or
-  share as managed, after which it may change it. The reconciler itself only adopts what
-  git declares and what matches git; review of the repository is what guards the rest.
-  Customer-managed permissions are tagged on create the same way (CreatePermission depends
-  on ``ram:TagResource`` in SAR, and RAM has no tagging-action key).
+  only on the cards and shares git declares when the policy is printed (the cards' ARNs
+  by name; shares by ``ram:ResourceShareName``), only while they carry no ownership tag
+  yet (``Null``), with the ownership tag in the request, and with no tag keys but the two
+  ownership keys (``ForAllValues`` on ``aws:TagKeys``). So the role cannot mark any other
+  card or share of the account as managed (and then change, open or delete it): adopting
+  a resource git did not declare when the policy was printed needs the policy printed and
+  attached again, outside any pull request. Customer-managed permissions are tagged on
+  create the same way (CreatePermission depends on ``ram:TagResource`` in SAR, and RAM
+  has no tagging-action key).
 - RAM resource shares are scoped to the card account's ``resource-share/*``; changing one
   (update, delete, disassociate, tag, untag, set its permission) needs the ownership tag
   on it. CreateResourceShare needs the ownership tag in the request and
@@ -112,6 +116,18 @@ from reconciler.iam.writes import card_writes, permission_writes, share_writes
 
 
 def plan_statements(s: Scope, state: DesiredState) -> list[Statement]:
+    return [
+        *read_statements(s, history=False),
+        *organization_statements(state),
+        *audit_reads(s, state),
+        statement("DecryptModelCards", ["kms:Decrypt"], s.keys, s.via_sagemaker()),
+    ]
+
+
+def drift_statements(s: Scope, state: DesiredState) -> list[Statement]:
+    """What plan reads, and who changed what: each card's version history (drift and
+    ``reconciler history``) and RAM's events in CloudTrail. A role of its own, so the role
+    a pull request's plan reaches holds neither."""
     return [
         *read_statements(s, history=True),
         *organization_statements(state),
@@ -170,13 +186,14 @@ def verify_statements(s: Scope, state: DesiredState) -> list[Statement]:
 
 ROLES: dict[str, Callable[[Scope, DesiredState], list[Statement]]] = {
     "plan": plan_statements,
+    "drift": drift_statements,
     "apply": apply_statements,
     "verify": verify_statements,
 }
 
 
 def policy_document(role: str, state: DesiredState) -> dict[str, Any]:
-    """The identity policy ``role`` (plan, apply or verify) needs for this repository."""
+    """The identity policy ``role`` (plan, drift, apply or verify) needs here."""
     build = ROLES.get(role)
     if build is None:
         raise ReconcilerError(f"unknown role '{role}'", hint=f"use one of {', '.join(ROLES)}")

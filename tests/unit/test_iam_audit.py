@@ -89,6 +89,10 @@ def test_naming_a_package_without_sync_approval_writes_nothing_to_the_registry()
     assert audit_writes(S, naming_a_package()) == []
 
 
+def test_sync_approval_without_a_card_naming_a_package_approves_none() -> None:
+    assert audit_writes(S, configured(registry=Registry(sync_approval=True))) == []
+
+
 @pytest.mark.parametrize(
     ("mapping", "statuses"),
     [
@@ -104,17 +108,15 @@ def test_naming_a_package_without_sync_approval_writes_nothing_to_the_registry()
         ),
     ],
 )
-def test_packages_are_approved_only_with_the_statuses_the_mapping_asks_for(
+def test_the_packages_cards_name_are_approved_only_with_the_statuses_the_mapping_asks_for(
     mapping: dict[CardStatus, str | None] | None, statuses: list[str]
 ) -> None:
-    registry = (
-        Registry(sync_approval=True)
-        if mapping is None
-        else Registry(sync_approval=True, mapping=mapping)
-    )
-    state = configured(registry=registry)
+    registry = Registry(sync_approval=True)
+    if mapping is not None:
+        registry = Registry(sync_approval=True, mapping=mapping)
+    state = configured(naming_a_package(), registry=registry)
     (found,) = audit_writes(S, state)
-    assert found == package_approval(S, state)
+    assert found == package_approval([PACKAGE], state)
     assert found["Action"] == ["sagemaker:UpdateModelPackage"]
-    assert found["Resource"] == S.packages
+    assert found["Resource"] == PACKAGE, "the package git names, no other"
     assert found["Condition"] == {"StringEquals": {"sagemaker:ModelApprovalStatus": statuses}}

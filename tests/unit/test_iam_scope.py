@@ -24,6 +24,17 @@ def test_the_scope_of_the_example_repository() -> None:
     )
     assert S.principals == (DEV, TEST, PROD), "as RAM has them: IDs, sorted, once each"
     assert S.external, "churn-dev allows principals outside the Organization"
+    assert S.card_names == ("Customer-Churn-Model-Card",)
+    assert S.share_names == ("churn-dev", "churn-prod", "churn-test")
+
+
+def test_only_what_git_declares_is_adopted() -> None:
+    assert S.declared_cards == [
+        "arn:aws:sagemaker:us-east-1:111111111111:model-card/Customer-Churn-Model-Card"
+    ]
+    assert S.declared_share() == {
+        "StringEquals": {"ram:ResourceShareName": ["churn-dev", "churn-prod", "churn-test"]}
+    }
 
 
 def test_a_repository_whose_shares_stay_inside_the_organization_is_not_external() -> None:

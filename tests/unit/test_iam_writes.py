@@ -80,14 +80,31 @@ def test_what_apply_creates_is_born_managed(s: Scope) -> None:
 
 
 @pytest.mark.parametrize("s", SCOPES)
-def test_adopting_tags_only_untagged_resources_with_the_ownership_tags(s: Scope) -> None:
+def test_adopting_tags_only_untagged_resources_git_declares_with_the_ownership_tags(
+    s: Scope,
+) -> None:
     found = by_sid(s)
-    for sid, resource in [
-        ("AdoptModelCards", s.cards),
-        ("AdoptShares", s.shares),
-        ("TagPermissionsOnCreate", s.permissions),
-    ]:
-        assert (found[sid]["Resource"], conditions(found[sid])) == (resource, s.adoption()), sid
+    card = "arn:aws:sagemaker:us-east-1:111111111111:model-card/Customer-Churn-Model-Card"
+    assert (found["AdoptModelCards"]["Resource"], conditions(found["AdoptModelCards"])) == (
+        card,
+        s.adoption(),
+    )
+    shares = conditions(found["AdoptShares"])
+    assert found["AdoptShares"]["Resource"] == s.shares
+    assert shares["StringEquals"] == {
+        **s.adoption()["StringEquals"],
+        "ram:ResourceShareName": ["churn-dev", "churn-prod", "churn-test"],
+    }
+    assert {k: v for k, v in shares.items() if k != "StringEquals"} == {
+        k: v for k, v in s.adoption().items() if k != "StringEquals"
+    }
+    permissions = found["TagPermissionsOnCreate"]
+    assert (permissions["Resource"], conditions(permissions)) == (s.permissions, s.adoption())
+
+
+def test_a_repository_that_declares_no_card_or_share_adopts_none() -> None:
+    found = by_sid(replace(OPEN, card_names=(), share_names=()))
+    assert "AdoptModelCards" not in found and "AdoptShares" not in found
 
 
 @pytest.mark.parametrize("s", SCOPES)

@@ -265,7 +265,9 @@ def test_a_named_package_is_read_with_its_approval_and_who_changed_it() -> None:
 @pytest.mark.parametrize(
     ("error", "message"),
     [
-        pytest.param("ValidationException", "Model package churn/1 does not exist.", id="old"),
+        pytest.param(
+            "ValidationException", "Model package churn/1 does not exist.", id="validation"
+        ),
         pytest.param("ResourceNotFound", "The model package does NOT exist", id="not-found"),
     ],
 )

@@ -26,6 +26,7 @@ from reconciler.live.model import LiveCard, is_managed
 from reconciler.live.sagemaker import describe_card
 from reconciler.plan.payloads import ExportCard
 from reconciler.reports.audit import ExportReport, HistoryReport
+from reconciler.workflows.files import pdf_name
 
 
 def card_history(session: AwsSession, state: DesiredState, name: str) -> HistoryReport:
@@ -61,7 +62,7 @@ def export_pdf(
     uri, exported = found.uri, False
     if uri is None:
         uri, exported = _export(sagemaker, exports.output_path, at_version, found.jobs, waits)
-    path = out or Path(f"{name}-v{number}.pdf")
+    path = out or pdf_name(name, number)
     _download(s3, uri, path)
     return ExportReport(card=name, version=number, uri=uri, file=str(path), exported=exported)
 

@@ -14,6 +14,7 @@ import os
 from pathlib import Path
 
 from reconciler.common.errors import ReconcilerError
+from reconciler.common.words import printable as shown
 from reconciler.validate.schemas import Kind, is_safe_name, name_rule
 
 FOLDERS = {"cards": Kind.CARD, "shares": Kind.SHARE}
@@ -73,8 +74,3 @@ def pdf_name(card: str, version: int) -> Path:
     if not is_safe_name(Kind.CARD, card):
         raise UnsafeName(f"card {shown(card)}: its name is not a safe file name")
     return Path(f"{card}-v{version}.pdf")
-
-
-def shown(name: str) -> str:
-    """A name for a message: control characters (which a terminal would obey) escaped."""
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in name)

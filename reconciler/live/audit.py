@@ -20,13 +20,18 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from reconciler.aws.session import AwsSession, aws_errors, error_code, pages
+from reconciler.common.arns import account_and_region
 from reconciler.common.content import package_arn_of
 from reconciler.common.names import is_export_of
 from reconciler.desired.model import DesiredState, Exports
-from reconciler.live.model import LiveCard, LiveExport, LivePackage, LiveState
+from reconciler.live.model import LiveCard, LiveExport, LivePackage, LiveState, UnreadPackage
 from reconciler.live.sagemaker import identity
 
 MISSING_PACKAGE = ("ValidationException", "ResourceNotFound")
+# What AWS says of the ARN itself: the package cannot be read, and only its card waits.
+UNREADABLE_PACKAGE = frozenset(
+    {"AccessDeniedException", "AccessDenied", "ValidationException", "ResourceNotFound"}
+)
 
 
 def read_exports(
@@ -142,24 +147,37 @@ def object_exists(s3: Any, uri: str) -> bool:
     return True
 
 
-def read_packages(sagemaker: Any, arns: Iterable[str]) -> dict[str, LivePackage | None]:
-    """Each named package (None: it does not exist), by ARN."""
+def read_packages(
+    sagemaker: Any, arns: Iterable[str]
+) -> dict[str, LivePackage | UnreadPackage | None]:
+    """Each named package (None: it does not exist; UnreadPackage: AWS refused to describe
+    it, for a reason about the ARN, such as AccessDenied or ValidationException), by ARN."""
     return {arn: _package(sagemaker, arn) for arn in sorted(set(arns))}
 
 
-def _package(sagemaker: Any, arn: str) -> LivePackage | None:
+def _package(sagemaker: Any, arn: str) -> LivePackage | UnreadPackage | None:
     with aws_errors(f"describing model package {arn}"):
         try:
             package = sagemaker.describe_model_package(ModelPackageName=arn)
         except ClientError as e:
-            if error_code(e) in MISSING_PACKAGE and "not exist" in str(e).lower():
-                return None
-            raise
+            return _unread(e, arn)
     return LivePackage(
         arn=arn,
         approval=package.get("ModelApprovalStatus", ""),
         modified_by=identity(package.get("LastModifiedBy") or package.get("CreatedBy")),
     )
+
+
+def _unread(error: ClientError, arn: str) -> UnreadPackage | None:
+    """None when the package does not exist; why it cannot be read when AWS refused the
+    ARN itself; the error again when the failure is not about the ARN (a throttle)."""
+    code = error_code(error)
+    message = str(error.response.get("Error", {}).get("Message", ""))
+    if code in MISSING_PACKAGE and "not exist" in message.lower():
+        return None
+    if code not in UNREADABLE_PACKAGE:
+        raise error
+    return UnreadPackage(arn=arn, code=code, message=message)
 
 
 def read_audit(session: AwsSession, state: DesiredState, live: LiveState) -> LiveState:
@@ -189,5 +207,11 @@ def _exported(state: DesiredState, live: LiveState, exports: Exports) -> list[Li
 
 
 def package_arns(state: DesiredState) -> set[str]:
-    """The model packages git's cards name."""
-    return {a for c in state.cards.values() if (a := package_arn_of(c.content))}
+    """The model packages git's cards name in the card account and region: the plan role
+    may describe no other, and the diff holds back a card that names one elsewhere."""
+    here = (state.config.card_account_id, state.config.region)
+    return {
+        a
+        for c in state.cards.values()
+        if (a := package_arn_of(c.content)) and account_and_region(a) == here
+    }

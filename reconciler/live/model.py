@@ -87,6 +87,16 @@ class LivePackage:
 
 
 @dataclass(frozen=True, kw_only=True)
+class UnreadPackage:
+    """A model package a card names that AWS would not describe: its error code and
+    message (AWS's words about a value git gave, shown as text)."""
+
+    arn: str
+    code: str
+    message: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class TracedVersion:
     """One live card version and the commit that wrote it (None: not from git)."""
 
@@ -143,7 +153,8 @@ class LiveState:
     permissions: Mapping[str, LivePermission]
     organization: OrganizationFact | None = None  # read only when reconciler.yaml names one
     exports: Mapping[str, LiveExport] = field(default_factory=dict)  # by card name
-    packages: Mapping[str, LivePackage | None] = field(default_factory=dict)  # by ARN
+    # by ARN; None: it does not exist
+    packages: Mapping[str, LivePackage | UnreadPackage | None] = field(default_factory=dict)
 
     @cached_property
     def accounts_inside_organization(self) -> frozenset[str]:

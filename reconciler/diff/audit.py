@@ -6,7 +6,9 @@ its current version in that status. When the plan makes a new version (create, r
 content), the export follows that write, of the version it makes; otherwise the live
 export of the current version in git's status decides (none, or its PDF gone from S3:
 export again, under a new job name), also when only the status changes, since a status
-change keeps the version. Packages: a card naming a model package that does not exist, is
+change keeps the version. A job under a name apply would use that someone else made (its
+card, version or output path differ) is a plan error on the card's status line, which
+holds the card back. Packages: a card naming a model package that does not exist, is
 outside the card account and region (never described: the plan role may not), or that
 AWS would not describe (AccessDenied, ValidationException) gets a plan error on that line,
 which holds back that card only; with ``registry.sync_approval`` the package's approval
@@ -48,9 +50,10 @@ def diff_audit(
         if _unmanaged(n, live) and address not in ours:
             continue  # not ours: reported as unmanaged, never touched
         _package(n, card, out)
-        export = _export(n, card, live, address in writing)
-        if export is not None:
-            out.changes.append(export)
+        taken = _job_taken(n, card, address in writing)
+        export = None if taken else _export(n, card, live, address in writing)
+        out.errors += [taken] if taken else []
+        out.changes += [export] if export else []
     return out
 
 
@@ -72,6 +75,24 @@ def _export(n: Normalised, card: CardSpec, live: LiveCard | None, writes: bool) 
     )
     return _export_change(
         payload, f"export the version this apply writes to {exports.output_path}/"
+    )
+
+
+def _job_taken(n: Normalised, card: CardSpec, writes: bool) -> Diagnostic | None:
+    """A plan error when a job under a name apply would use for the live version was made
+    by someone else: apply would wait for it, and report its PDF as this card's."""
+    found = n.live.exports.get(card.name)
+    if writes or found is None or found.foreign is None:
+        return None
+    return Diagnostic(
+        file=card.file,
+        position=n.state.documents[card.file].locate(("status",)),
+        path="$.status",
+        message=f"{found.foreign}; apply would wait for it and take its PDF as this card's "
+        f"export as {card.status}, so the card is held back. Export jobs cannot be deleted: "
+        "find who made it in CloudTrail (CreateModelCardExportJob), then change the card's "
+        "content, which makes a new version exported under a new name",
+        code="foreign-export-job",
     )
 
 

@@ -69,12 +69,14 @@ class Trail:
 @dataclass(frozen=True, kw_only=True)
 class LiveExport:
     """The PDF export of a card's current version: ``uri`` of the PDF when one exists in
-    S3; ``jobs`` export jobs of this version so far; ``running`` while one is."""
+    S3; ``jobs`` export jobs of this version so far; ``running`` while one is; ``foreign``
+    names a job under one of the reconciler's names that it did not make, and why."""
 
     version: int
     uri: str | None
     jobs: int = 0
     running: bool = False
+    foreign: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -172,3 +172,15 @@ def test_a_package_aws_would_not_describe_is_an_error_on_the_card() -> None:
     assert error.code == "unreadable-package" and "AccessDeniedException: xxx" in error.message
     assert len(error.message) < 1000  # AWS's message is quoted, not copied whole
     assert not [c for c in part.changes if c.action is Action.UPDATE_PACKAGE_APPROVAL]
+
+
+def test_a_job_someone_else_made_under_the_export_name_holds_the_card_back() -> None:
+    taken = LiveExport(version=4, uri=None, jobs=1, foreign="export job Churn-v4-approved ...")
+    part = audit(git(), live(export=taken))
+    (error,) = part.errors
+    assert (error.code, error.path) == ("foreign-export-job", "$.status")
+    assert error.message.startswith("export job Churn-v4-approved ...; apply would wait")
+    assert payloads(part) == []
+    edited = with_card(git(), content={**git().cards[CARD].content, "intended_uses": {}})
+    writing = audit(edited, live(export=taken))  # a new version: exported under a new name
+    assert not writing.errors and [type(p) for p in payloads(writing)] == [ExportCard]

@@ -70,9 +70,54 @@ def example_repo(tmp_path: Path) -> Path:
     return copy_example(tmp_path / "repo")
 
 
+@pytest.fixture(scope="session")
+def sandbox_config() -> Any:
+    """The session sandbox's configuration: the roles the example's accounts file declares
+    (SandboxAdmin everywhere, ModelCardReader in the target accounts, DataScientist in dev),
+    and ConsoleAdmin, a person with administrator access to the card account's console. No
+    Organization: tests that need one configure it."""
+    from reconciler.sandbox.config import SandboxConfig, load_config
+    from reconciler.sandbox.declared import DeclaredRole
+
+    declared = load_config(PROJECT_ROOT / "sandbox" / "accounts.yaml").roles
+    console = DeclaredRole(name="ConsoleAdmin", accounts=("111111111111",), admin=True)
+    return SandboxConfig(roles=(*declared, console))
+
+
+@pytest.fixture
+def trusted_role(sandbox: Any) -> Callable[..., str]:
+    """``trusted_role(account, name, trusted="111111111111", policy=None)``: create a role
+    the way users do, trusted by ``trusted``'s principals (with their own permission to
+    assume it) and allowed ``policy`` (by default everything: for tests about something
+    other than least privilege); returns its ARN."""
+    import json
+
+    everything = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}],
+    }
+
+    def make(account: str, name: str, trusted: str = "111111111111", policy: Any = None) -> str:
+        statement = {
+            "Effect": "Allow",
+            "Principal": {"AWS": f"arn:aws:iam::{trusted}:root"},
+            "Action": "sts:AssumeRole",
+        }
+        iam = sandbox.client("iam", account)
+        document = json.dumps({"Version": "2012-10-17", "Statement": [statement]})
+        arn: str = iam.create_role(RoleName=name, AssumeRolePolicyDocument=document)["Role"]["Arn"]
+        iam.put_role_policy(
+            RoleName=name, PolicyName="main", PolicyDocument=json.dumps(policy or everything)
+        )
+        return arn
+
+    return make
+
+
 @pytest.fixture
 def card_account_env(sandbox: Any, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Ambient credentials for the sandbox's default (card) account; returns the endpoint.
+    """Ambient credentials for the sandbox's default (card) account: a session of its
+    SandboxAdmin role, as CI's would be a role session; returns the endpoint.
 
     The sandbox gets the Organization the example repository describes: the card account
     manages it, test and prod are members with RAM sharing enabled, dev is outside.
@@ -83,10 +128,11 @@ def card_account_env(sandbox: Any, monkeypatch: pytest.MonkeyPatch) -> str:
         management_account="111111111111", members=frozenset({"333333333333", "444444444444"})
     )
     sandbox.configure(replace(sandbox.config, organization=org))
+    creds = sandbox.credentials("111111111111")
     monkeypatch.setenv("AWS_ENDPOINT_URL", sandbox.endpoint)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", creds["AccessKeyId"])
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", creds["SecretAccessKey"])
+    monkeypatch.setenv("AWS_SESSION_TOKEN", creds["SessionToken"])
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
     monkeypatch.delenv("AWS_PROFILE", raising=False)
-    monkeypatch.delenv("AWS_SESSION_TOKEN", raising=False)
     return str(sandbox.endpoint)

@@ -134,3 +134,36 @@ def test_a_role_without_lookup_events_gets_a_note_not_a_failure(
     item = drift_item(cli, applied, "share.churn-test")
     assert item["trail"] == []
     assert item["trail_note"].startswith("CloudTrail could not be read (AccessDeniedException")
+
+
+def test_drift_reads_many_pages_within_cloudtrails_lookup_rate(sandbox: Any) -> None:
+    """Three pages of RAM events: without pacing the third lookup within a second is
+    throttled (the client here does not retry), so drift would lose the trail."""
+    from reconciler.live.cloudtrail import ram_events
+
+    ram = sandbox.client("ram", OWNER)
+    for n in range(101):
+        ram.create_resource_share(name=f"s{n}")
+    since = datetime.fromtimestamp(sandbox.now() - 60, tz=timezone.utc)
+    trail = ram_events(sandbox.client("cloudtrail", OWNER), since)
+    assert trail.problem is None
+    assert len(trail.events) == 101
+
+
+def test_lookups_are_spaced_by_the_rate_not_retried() -> None:
+    from reconciler.live.cloudtrail import SPACING, Pace
+
+    now, slept = [100.0], []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        now[0] += seconds
+
+    pace = Pace(clock=lambda: now[0], sleep=sleep)
+    for _ in range(3):
+        pace.wait()
+    assert slept == pytest.approx([SPACING, SPACING])
+    now[0] += 5
+    pace.wait()
+    assert len(slept) == 2  # a lookup long after the last one waits for nothing
+    assert SPACING >= 0.5  # two a second at most

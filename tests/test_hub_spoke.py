@@ -37,6 +37,7 @@ targets:
     card_account: {{id: "{US}", role_arn: "arn:aws:iam::{US}:role/reconciler"}}
     region: us-west-2
     hub: hub
+    trust_live_status: true
 accounts:
   test: {{id: "{TEST}"}}
 """
@@ -50,9 +51,12 @@ def card_text(name: str, target: str, owner: str, status: str = "Draft") -> str:
 
 
 @pytest.fixture
-def repo(tmp_path: Path, card_account_env: str) -> Path:
-    """A git card in spoke eu, and a hub share of eu's replica (by name) and of every
-    PendingReview card and replica (by status)."""
+def repo(tmp_path: Path, card_account_env: str, trusted_role: Callable[..., str]) -> Path:
+    """A git card in spoke eu, a hub share of eu's replica (by name) and one of every
+    PendingReview card and replica (by status). Spoke us trusts its cards' live status;
+    eu does not. Each spoke's ``reconciler`` role trusts the hub account."""
+    for spoke in (EU, US):
+        trusted_role(spoke, "reconciler")
     root = tmp_path / "repo"
     (root / "cards").mkdir(parents=True)
     (root / "shares").mkdir()
@@ -60,7 +64,12 @@ def repo(tmp_path: Path, card_account_env: str) -> Path:
     (root / "cards" / "Fraud.yaml").write_text(card_text("Fraud", "eu", "eu-team"))
     (root / "shares" / "central.yaml").write_text(
         "name: central\ntargets: [hub]\nprincipals: [test]\n"
-        "cards: {names: [eu-Fraud], status: [PendingReview]}\n"
+        "cards: {status: [PendingReview]}\n"
+        "permission: AWSRAMPermissionSageMakerModelCards\n"
+    )
+    (root / "shares" / "fraud.yaml").write_text(
+        "name: fraud\ntargets: [hub]\nprincipals: [test]\n"
+        "cards: {names: [eu-Fraud]}\n"
         "permission: AWSRAMPermissionSageMakerModelCards\n"
     )
     return root
@@ -136,8 +145,8 @@ def test_replicas_follow_their_spoke_cards(cli: Cli, repo: Path, sandbox: Any) -
     assert ("card.us-Risk", "replicate_card", "source_status") in reasons
     apply(cli, repo, "--target", "hub")
     assert replica(sandbox, "us-Risk")[0]["ModelCardStatus"] == "PendingReview"
-    shared = shared_cards(sandbox)
-    assert shared == {replica(sandbox, "eu-Fraud")[0]["ModelCardArn"], card["ModelCardArn"]}
+    assert shared_cards(sandbox) == {card["ModelCardArn"]}
+    assert shared_cards(sandbox, "fraud") == {replica(sandbox, "eu-Fraud")[0]["ModelCardArn"]}
 
     # The source is gone: the replica stays until --prune.
     us.delete_model_card(ModelCardName="Risk")
@@ -157,9 +166,9 @@ def test_replicas_follow_their_spoke_cards(cli: Cli, repo: Path, sandbox: Any) -
     assert {c["ModelCardName"] for c in names} == {"eu-Fraud"}
 
 
-def shared_cards(sandbox: Any) -> set[str]:
+def shared_cards(sandbox: Any, name: str = "central") -> set[str]:
     ram = sandbox.client("ram", account=HUB, region="us-east-1")
-    share = ram.get_resource_shares(resourceOwner="SELF", name="central")["resourceShares"][0]
+    share = ram.get_resource_shares(resourceOwner="SELF", name=name)["resourceShares"][0]
     found = ram.get_resource_share_associations(
         associationType="RESOURCE", resourceShareArns=[share["resourceShareArn"]]
     )["resourceShareAssociations"]
@@ -202,6 +211,7 @@ def test_replication_runs_under_the_printed_policies(
     spoke's printed plan policy, with the sandbox enforcing IAM: creating, updating and
     pruning replicas needs nothing more."""
     (repo / "shares" / "central.yaml").unlink()
+    (repo / "shares" / "fraud.yaml").unlink()
 
     def role(target: str, kind: str, account: str) -> str:
         policy = cli("iam-policy", "--role", kind, "--target", target, "--repo", str(repo))
@@ -246,7 +256,7 @@ def test_replication_runs_under_the_printed_policies(
     assert "AccessDenied" in denied.stderr and "listing model cards" in denied.stderr
 
 
-def test_two_spoke_cards_under_one_replica_name_stop_the_hub(
+def test_two_spoke_cards_under_one_replica_name_hold_back_only_that_replica(
     cli: Cli, repo: Path, sandbox: Any
 ) -> None:
     text = (
@@ -259,7 +269,34 @@ def test_two_spoke_cards_under_one_replica_name_stop_the_hub(
         sagemaker(sandbox, account, region).create_model_card(
             ModelCardName="Same", Content=content("x"), ModelCardStatus="Draft"
         )
-    result = cli("plan", "--repo", str(repo), "--target", "hub")
+    sagemaker(sandbox, EU, "eu-west-1").create_model_card(
+        ModelCardName="Unique", Content=content("x"), ModelCardStatus="Draft"
+    )
+    result = cli("plan", "--repo", str(repo), "--target", "hub", "--format", "json")
     assert result.exit_code == 1
-    assert "would both be replicated as 'Same' in hub 'hub'" in result.stderr
-    assert "give target 'us' another replica_name" in result.stderr
+    report = json.loads(result.stdout)["targets"][0]["report"]
+    (error,) = report["errors"]
+    assert "would both be replicated as 'Same': neither is" in error["message"]
+    assert "another replica_name" in error["message"]
+    planned = {(c["address"], c["action"]) for c in report["changes"]}
+    assert ("card.Unique", "replicate_card") in planned  # the other replicas go on
+    assert not [c for c in report["changes"] if c["address"] == "card.Same"]
+
+
+def test_a_spoke_api_user_cannot_approve_what_the_hub_shares(
+    cli: Cli, repo: Path, sandbox: Any
+) -> None:
+    """Attack: a data scientist of spoke eu (which does not trust live status) creates a
+    card through the API and sets it PendingReview. The hub's replica is held at Draft,
+    the plan says why, and the share that takes PendingReview cards does not get it."""
+    eu = sagemaker(sandbox, EU, "eu-west-1")
+    eu.create_model_card(ModelCardName="Shadow", Content=content("x"), ModelCardStatus="Draft")
+    eu.update_model_card(ModelCardName="Shadow", ModelCardStatus="PendingReview")
+    (change,) = [c for c in hub_plan(cli, repo) if c["address"] == "card.eu-Shadow"]
+    assert change["action"] == "replicate_card"
+    assert "held at Draft: the spoke card is PendingReview" in change["detail"]
+    apply(cli, repo)
+    assert replica(sandbox, "eu-Shadow")[0]["ModelCardStatus"] == "Draft"
+    shadow = replica(sandbox, "eu-Shadow")[0]["ModelCardArn"]
+    assert shadow not in shared_cards(sandbox)
+    assert hub_plan(cli, repo) == []  # held, not drift: nothing to do until git says so

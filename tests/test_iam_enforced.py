@@ -2,10 +2,11 @@
 sandbox enforcing IAM as AWS does, and every statement and action of them is needed.
 
 The roles are created the way a user creates them: IAM CreateRole, then PutRolePolicy with
-the printed document. `card_account.role_arn` names the plan role for plan, drift, import
-and pull, and the apply role for apply and verify; the consumer role of each target account
-holds the verify policy. The lifecycle covers every kind of apply step, KMS-encrypted cards,
-adoption after import, permission versions at RAM's limit, and prune.
+the printed document. `card_account.role_arn` names the plan role for plan, import and
+pull, the drift role for drift, and the apply role for apply and verify; the consumer role
+of each target account holds the verify policy. The lifecycle covers every kind of apply
+step, KMS-encrypted cards, adoption after import, permission versions at RAM's limit, and
+prune.
 
 Minimality: the sandbox records every evaluation it made during the run. Each one is
 replayed against the policy with one statement, or one action of a statement, left out;
@@ -77,6 +78,36 @@ def card(name: str, status: str = "Draft", extra: str = "") -> str:
         f"name: {name}\nstatus: {status}\n{extra}content:\n  model_overview:\n"
         f"    model_owner: model-owner\n"
     )
+
+
+def card_key_policy() -> dict[str, Any]:
+    """The card account's key: its own IAM policies decide for it, and the target accounts
+    may decrypt its model cards through SageMaker (the SageMaker cross-account guide's
+    statement, for each target account's IAM policies to grant on)."""
+    cards = f"arn:aws:sagemaker:us-east-1:{OWNER}:model-card/*"
+    consumers = {
+        "Sid": "ModelCardConsumers",
+        "Effect": "Allow",
+        "Principal": {"AWS": [f"arn:aws:iam::{a}:root" for a in TARGETS]},
+        "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
+        "Resource": "*",
+        "Condition": {
+            "StringEquals": {"kms:ViaService": "sagemaker.us-east-1.amazonaws.com"},
+            "StringLike": {"kms:EncryptionContext:aws:sagemaker:model-card-arn": cards},
+        },
+    }
+    own = {
+        "Sid": "EnableIamPolicies",
+        "Effect": "Allow",
+        "Principal": {"AWS": f"arn:aws:iam::{OWNER}:root"},
+        "Action": "kms:*",
+        "Resource": "*",
+    }
+    return {"Version": "2012-10-17", "Statement": [own, consumers]}
+
+
+def allow_statement(action: str, resource: str) -> dict[str, Any]:
+    return {"Effect": "Allow", "Action": action, "Resource": resource}
 
 
 def use_role(repo: Path, name: str) -> None:
@@ -163,12 +194,16 @@ def lifecycle(
     )
     repo, run = example_repo, Run(cli, example_repo)
     kms = aws("kms")
-    key = kms.create_key()["KeyMetadata"]["Arn"]
+    key = kms.create_key(Policy=json.dumps(card_key_policy()))["KeyMetadata"]["Arn"]
     kms.create_alias(AliasName="alias/model-cards", TargetKeyId=key)
     # Archived, so in no share: a replaced card that is shared fails its disassociation
     # (the card is deleted before the share step runs).
     write(repo, "cards/Fraud-Model-Card.yaml", card("Fraud-Model-Card", "Archived"))
-    write(repo, "cards/Spare-Model-Card.yaml", card("Spare-Model-Card"))
+    write(
+        repo,
+        "cards/Spare-Model-Card.yaml",
+        card("Spare-Model-Card", "Draft", "kms_key_id: alias/model-cards\n"),
+    )
     write(
         repo,
         "cards/Secret-Model-Card.yaml",
@@ -185,6 +220,7 @@ def lifecycle(
     (repo / "shares/churn-dev.yaml").unlink()
     policies = {
         create_role(aws, OWNER, "ReconcilerPlan", printed(cli, repo, "plan")): "plan",
+        create_role(aws, OWNER, "ReconcilerDrift", printed(cli, repo, "drift")): "drift",
         create_role(aws, OWNER, "ReconcilerApply", printed(cli, repo, "apply")): "apply",
         **{
             create_role(aws, account, READER, printed(cli, repo, "verify")): "verify"
@@ -195,6 +231,7 @@ def lifecycle(
     sandbox.iam.recorded = recorded = []
     try:
         run("ReconcilerPlan", "plan")
+        run("ReconcilerDrift", "drift")  # nothing applied yet: every card is missing
         run("ReconcilerApply", "apply", "--auto-approve", "--force", ok=(0,))
         run("ReconcilerPlan", "graph", "--live", ok=(0,))
         # A data scientist in dev edits the shared card; drift names the edit.
@@ -213,7 +250,7 @@ def lifecycle(
             resourceShareArn=test_share["resourceShares"][0]["resourceShareArn"],
             principals=[TARGETS[1]],
         )
-        run("ReconcilerPlan", "drift")
+        run("ReconcilerDrift", "drift")
         run("ReconcilerPlan", "pull", "--all", ok=(0,))
         # A card made by hand, imported into git, then adopted by the next apply.
         aws("sagemaker").create_model_card(
@@ -234,6 +271,15 @@ def lifecycle(
         (repo / "shares/churn-dev-old.yaml").rename(repo / "shares/churn-dev.yaml")
         edit(repo, "shares/churn-dev.yaml", "name: churn-dev-old", "name: churn-dev")
         second_round(repo)
+        # Git now declares the imported card and share: the apply policy, printed again and
+        # attached outside any pull request, lets the role adopt exactly those.
+        apply_arn = next(a for a, r in policies.items() if r == "apply")
+        documents[apply_arn] = printed(cli, repo, "apply")
+        aws("iam").put_role_policy(
+            RoleName="ReconcilerApply",
+            PolicyName="reconciler",
+            PolicyDocument=json.dumps(documents[apply_arn]),
+        )
         full_versions(aws("ram"), f"arn:aws:ram:us-east-1:{OWNER}:permission/read-only")
         run("ReconcilerApply", "apply", "--auto-approve", "--force", "--prune", ok=(0,))
         run("ReconcilerApply", "verify", ok=(0,))
@@ -326,13 +372,19 @@ def test_a_policy_without_a_statement_fails_naming_the_missing_action(
 
 
 def test_with_a_card_account_role_every_call_is_made_as_that_role(
-    card_account_env: str, sandbox: Any
+    card_account_env: str, sandbox: Any, aws: Callable[..., Any]
 ) -> None:
     """The STS client that assumed card_account.role_arn belongs to the ambient identity:
-    the account check, and assuming consumer roles, must use the role's own."""
+    the account check, and assuming consumer roles, must use the role's own (the consumer
+    role trusts only the deployer's account, so the ambient identity could not)."""
     from reconciler.aws.session import AwsSession, AwsSettings
 
-    role = f"arn:aws:iam::{TARGETS[1]}:role/CardAccountDeployer"
+    reader = f"arn:aws:iam::{TARGETS[2]}:role/{READER}"
+    assume = {"Version": "2012-10-17", "Statement": [allow_statement("sts:AssumeRole", reader)]}
+    role = create_role(aws, TARGETS[1], "CardAccountDeployer", assume)
+    aws("iam", account=TARGETS[2]).create_role(
+        RoleName=READER, AssumeRolePolicyDocument=trust(f"arn:aws:iam::{TARGETS[1]}:root")
+    )
     session = AwsSession(
         AwsSettings(region="us-east-1", endpoint_url=sandbox.endpoint, role_arn=role)
     )
@@ -365,8 +417,9 @@ def test_the_consumer_guard_keeps_shared_cards_read_only_whatever_the_share_allo
         "Version": "2012-10-17",
         "Statement": [{"Effect": "Allow", "Action": "sagemaker:*", "Resource": "*"}],
     }
-    for name in ("Editor", "GuardedEditor"):
-        iam.create_role(RoleName=name, AssumeRolePolicyDocument=trust(f"arn:aws:iam::{OWNER}:root"))
+    for name in ("Editor", "GuardedEditor"):  # people of the test account
+        people = trust(f"arn:aws:iam::{TARGETS[1]}:root")
+        iam.create_role(RoleName=name, AssumeRolePolicyDocument=people)
         iam.put_role_policy(RoleName=name, PolicyName="all", PolicyDocument=json.dumps(everything))
     arn = iam.create_policy(PolicyName="guard", PolicyDocument=json.dumps(guard))["Policy"]["Arn"]
     iam.put_role_permissions_boundary(RoleName="GuardedEditor", PermissionsBoundary=arn)

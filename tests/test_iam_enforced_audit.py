@@ -60,27 +60,30 @@ def audited(
     commit(repo)
     policies = {
         create_role(aws, OWNER, "ReconcilerPlan", printed(cli, repo, "plan")): "plan",
+        create_role(aws, OWNER, "ReconcilerDrift", printed(cli, repo, "drift")): "drift",
         create_role(aws, OWNER, "ReconcilerApply", printed(cli, repo, "apply")): "apply",
     }
     documents = {arn: printed(cli, repo, role) for arn, role in policies.items()}
     sandbox.iam.recorded = recorded = []
     try:
         run("ReconcilerPlan", "plan")
+        run("ReconcilerDrift", "drift", ok=(2,))  # nothing applied yet: every card missing
         run("ReconcilerApply", "apply", "--auto-approve", "--force", "--no-verify", ok=(0,))
         for status in ("PendingReview", "Approved"):
             edit(repo, f"cards/{CARD}.yaml", "status: ", f"status: {status}\n# was: ")
             commit(repo)
             run("ReconcilerApply", "apply", "--auto-approve", "--no-verify", ok=(0,))
-        run("ReconcilerPlan", "drift", ok=(0,))
-        run("ReconcilerPlan", "history", CARD, ok=(0,))
+        run("ReconcilerDrift", "drift", ok=(0,))
+        run("ReconcilerDrift", "history", CARD, ok=(0,))
         # The PDF deleted: drift reads the card's export jobs to find it missing, and the
         # export command exports it again; then it only downloads.
         aws("s3").delete_object(Bucket=BUCKET, Key=_only_key(aws))
-        run("ReconcilerPlan", "drift", ok=(2,))
+        run("ReconcilerDrift", "drift", ok=(2,))
+        run("ReconcilerPlan", "plan")  # a pull request's plan reads exports the same way
         pdf = tmp_path / "card.pdf"
         run("ReconcilerApply", "export", CARD, "--out", str(pdf), ok=(0,))
         run("ReconcilerApply", "export", CARD, "--out", str(pdf), ok=(0,))
-        run("ReconcilerPlan", "drift", ok=(0,))
+        run("ReconcilerDrift", "drift", ok=(0,))
     finally:
         sandbox.iam.recorded = None
     assert sm.describe_model_package(ModelPackageName=package)["ModelApprovalStatus"] == "Approved"

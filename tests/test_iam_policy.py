@@ -41,7 +41,7 @@ ROLE_ARNS = [
     f"arn:aws:iam::{a}:role/ModelCardReader"
     for a in ("222222222222", "333333333333", "444444444444")
 ]
-ROLES = ("plan", "apply", "verify")
+ROLES = ("plan", "drift", "apply", "verify")
 PRINCIPALS = ["222222222222", "333333333333", "444444444444"]
 SERVICES = ("sagemaker", "ram", "sts", "organizations", "cloudtrail", "s3")
 PACKAGE = Path(__file__).resolve().parent.parent / "reconciler"
@@ -50,7 +50,17 @@ Cli = Callable[..., Any]
 # Which code runs as which role: the modules (globs under reconciler/) whose AWS calls the
 # role makes, and the calls in them that another identity makes instead.
 ROLE_MODULES: dict[str, tuple[str, ...]] = {
-    "plan": ("aws/*.py", "run/pipeline.py", "live/*.py", "reports/drift.py"),
+    # plan, import and pull: no version history, no CloudTrail (the role pull requests reach)
+    "plan": (
+        "aws/*.py",
+        "run/pipeline.py",
+        "live/sagemaker.py",
+        "live/ram.py",
+        "live/organization.py",
+        "live/audit.py",
+        "live/replicas.py",
+    ),
+    "drift": ("aws/*.py", "run/pipeline.py", "live/*.py", "run/drift_run.py"),
     # apply does not run drift: no version history
     "apply": (
         "aws/*.py",
@@ -67,6 +77,7 @@ NOT_THIS_ROLE: dict[str, dict[str, str]] = {
     # aws.py assumes card_account.role_arn with the ambient credentials (not the plan
     # role), and consumer roles only for apply and verify.
     "plan": {"sts:AssumeRole": "made by the ambient identity, or by apply"},
+    "drift": {"sts:AssumeRole": "made by the ambient identity, or by apply"},
 }
 # STS: "No permissions are required to perform this operation" (GetCallerIdentity).
 NEEDS_NO_PERMISSION = frozenset({"sts:GetCallerIdentity"})
@@ -95,9 +106,12 @@ ONLY_WITH_AUDIT = frozenset(
     }
 )
 NOT_OPERATIONS = frozenset({"meta", "exceptions", "get_paginator", "get_waiter", "can_paginate"})
+# KMS actions of the example repository's policies (no card there names a key: apply's key
+# statements appear only for cards that do, tested below).
 KMS_ACTIONS = {
     "plan": ["kms:Decrypt"],
-    "apply": ["kms:Decrypt", "kms:GenerateDataKey"],
+    "drift": ["kms:Decrypt"],
+    "apply": ["kms:Decrypt"],
     "verify": ["kms:Decrypt"],
 }
 
@@ -124,7 +138,11 @@ def example_policy(cli: Cli, project_root: Path, role: str) -> dict[str, Any]:
 # -- (1) the printed policies ----------------------------------------------------------
 
 
-def test_plan_policy_only_reads(cli: Cli, project_root: Path) -> None:
+def test_plan_policy_only_reads_and_drift_adds_who_changed_what(
+    cli: Cli, project_root: Path
+) -> None:
+    """The plan role is the one a pull request's plan reaches: it reads, and holds neither
+    version history nor CloudTrail, which only the drift role (scheduled, on main) does."""
     policy = example_policy(cli, project_root, "plan")
     found = statements(policy)
     assert policy["Version"] == "2012-10-17"
@@ -135,15 +153,20 @@ def test_plan_policy_only_reads(cli: Cli, project_root: Path) -> None:
         "ReadSharePermissions",
         "ReadCustomerManagedPermissions",
         "DecryptModelCards",
-        "LookUpWhoChangedShares",
     ]
-    assert found["LookUpWhoChangedShares"] == {
+    drift = statements(example_policy(cli, project_root, "drift"))
+    assert list(drift) == [*found, "LookUpWhoChangedShares"]
+    assert drift["LookUpWhoChangedShares"] == {
         "Sid": "LookUpWhoChangedShares",
         "Effect": "Allow",
         "Action": ["cloudtrail:LookupEvents"],
         "Resource": "*",
     }
     assert found["ReadModelCards"]["Action"] == [
+        "sagemaker:DescribeModelCard",
+        "sagemaker:ListTags",
+    ]
+    assert drift["ReadModelCards"]["Action"] == [
         "sagemaker:DescribeModelCard",
         "sagemaker:ListModelCardVersions",
         "sagemaker:ListTags",
@@ -179,8 +202,16 @@ def test_apply_policy_writes_only_what_it_owns(cli: Cli, project_root: Path) -> 
         "Null": {"aws:ResourceTag/managed-by": "true"},
         "ForAllValues:StringEquals": {"aws:TagKeys": ["managed-by", "reconciler-source"]},
     }
+    # Adoption: only what git declares (the card by ARN, the shares by name).
     assert found["AdoptModelCards"]["Condition"] == adopting
-    assert found["AdoptShares"]["Condition"] == adopting
+    assert found["AdoptModelCards"]["Resource"] == CARDS.replace("*", "Customer-Churn-Model-Card")
+    assert found["AdoptShares"]["Condition"] == {
+        **adopting,
+        "StringEquals": {
+            **adopting["StringEquals"],
+            "ram:ResourceShareName": ["churn-dev", "churn-prod", "churn-test"],
+        },
+    }
     assert found["TagPermissionsOnCreate"]["Condition"] == adopting
     # The example's dev share allows external principals, so opening stays possible.
     assert found["ChangeManagedShares"]["Condition"] == owned
@@ -209,7 +240,46 @@ def test_apply_policy_writes_only_what_it_owns(cli: Cli, project_root: Path) -> 
         "ram:PermissionResourceType": "sagemaker:ModelCard",
     }
     assert found["AttachModelCardPermissions"]["Resource"] == sorted([PERMISSIONS, *AWS_MANAGED])
-    assert found["EncryptAndDecryptModelCards"]["Resource"] == KEYS
+    assert found["DecryptModelCards"]["Resource"] == KEYS
+    # No card of the example names a key: no statement for writing encrypted cards.
+    assert not [sid for sid in found if "ModelCardKey" in sid or sid.startswith("Encrypt")]
+
+
+def test_apply_policy_carries_kms_statements_only_for_the_keys_cards_name(
+    cli: Cli, example_repo: Path
+) -> None:
+    other = "arn:aws:kms:us-east-1:999999999999:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    card = example_repo / "cards" / "Customer-Churn-Model-Card.yaml"
+    text = card.read_text(encoding="utf-8")
+    card.write_text(text.replace("status:", "kms_key_id: alias/model-cards\nstatus:", 1))
+    fraud = example_repo / "cards" / "Fraud-Model-Card.yaml"
+    fraud.write_text(
+        f"name: Fraud-Model-Card\nstatus: Draft\nkms_key_id: {other}\n"
+        "content:\n  model_overview:\n    model_owner: someone\n",
+        encoding="utf-8",
+    )
+    result = cli("iam-policy", "--role", "apply", "--repo", str(example_repo))
+    assert result.exit_code == 0, result.stderr
+    found = statements(json.loads(result.stdout))
+    via = {"kms:ViaService": "sagemaker.us-east-1.amazonaws.com"}
+    aliased = {"ForAnyValue:StringEquals": {"kms:ResourceAliases": ["alias/model-cards"]}}
+    assert found["DescribeModelCardKeys"]["Resource"] == other
+    assert found["DescribeModelCardKeys"]["Condition"] == {"StringEquals": via}
+    assert found["LetSageMakerGrantModelCardKeys"]["Action"] == ["kms:CreateGrant"]
+    assert found["LetSageMakerGrantModelCardKeys"]["Condition"] == {
+        "StringEquals": via,
+        "Bool": {"kms:GrantIsForAWSResource": "true"},
+    }
+    # another account's key: reading it needs Decrypt here too
+    assert found["EncryptModelCards"]["Action"] == ["kms:Decrypt", "kms:GenerateDataKey"]
+    assert found["RetireModelCardKeyGrants"]["Action"] == ["kms:RetireGrant"]
+    assert found["DescribeModelCardKeysByAlias"]["Resource"] == KEYS
+    assert found["DescribeModelCardKeysByAlias"]["Condition"] == {"StringEquals": via, **aliased}
+    assert found["EncryptModelCardsByAlias"]["Action"] == ["kms:GenerateDataKey"]
+    assert found["EncryptModelCardsByAlias"]["Condition"]["StringLike"] == {
+        "kms:EncryptionContext:aws:sagemaker:model-card-arn": CARDS
+    }
+    assert found["RetireModelCardKeyGrantsByAlias"]["Condition"] == {"StringEquals": via, **aliased}
 
 
 def test_verify_policy_reads_the_card_accounts_shares(cli: Cli, project_root: Path) -> None:
@@ -281,7 +351,7 @@ def test_the_output_is_stable(cli: Cli, project_root: Path) -> None:
 
 def test_an_unknown_role_is_refused(cli: Cli, project_root: Path) -> None:
     assert cli("iam-policy", "--role", "admin", "--repo", str(project_root)).exit_code == 1
-    with pytest.raises(ReconcilerError, match="use one of plan, apply, verify"):
+    with pytest.raises(ReconcilerError, match="use one of plan, drift, apply, verify"):
         policy_document("admin", repository(Config(region="us-east-1", card_account_id=OWNER)))
 
 
@@ -394,12 +464,13 @@ def test_each_policy_allows_exactly_what_the_code_calls(
 
 
 def test_the_static_scan_sees_the_calls() -> None:
-    assert {
-        "sagemaker:Search",
-        "sagemaker:ListModelCardVersions",
-        "ram:GetPermission",
-    } <= static_operations("plan")
-    assert "sagemaker:ListModelCardVersions" not in static_operations("apply")
+    assert {"sagemaker:Search", "ram:GetPermission"} <= static_operations("plan")
+    assert {"sagemaker:ListModelCardVersions", "cloudtrail:LookupEvents"} <= static_operations(
+        "drift"
+    )
+    for role in ("plan", "apply"):
+        assert "sagemaker:ListModelCardVersions" not in static_operations(role)
+        assert "cloudtrail:LookupEvents" not in static_operations(role)
     assert {
         "sagemaker:CreateModelCard",
         "ram:TagResource",
@@ -428,6 +499,12 @@ ACCEPTED_FINDINGS = {
     ("INVALID_ARN", "arn:aws:ram::aws:permission/AWSRAMPermissionSageMakerModelCardsAllowExport"),
     ("RESOURCE_MISMATCH", "ram:GetPermission"),
     ("RESOURCE_MISMATCH", "ram:AssociateResourceSharePermission"),
+    # SAR lists ram:ResourceShareName as a condition key of the resource-share resource
+    # type, which TagResource acts on; parliament checks only the keys on the action's row.
+    (
+        "UNKNOWN_CONDITION_FOR_ACTION",
+        "Unknown condition ram:ResourceShareName for action ram:TagResource",
+    ),
 }
 
 

@@ -102,7 +102,18 @@ SANDBOX_USERS = frozenset({"cli.local", "cli.demo"})
 # The sandbox's own layers (reconciler/sandbox/__init__.py): its shared core at the top of
 # the package, the services, the HTTP front, then the assembly that may import any layer.
 SANDBOX_CORE = frozenset(
-    {"authz", "config", "caller", "clock", "errors", "faults", "identity", "paging", "validation"}
+    {
+        "authz",
+        "config",
+        "caller",
+        "clock",
+        "declared",
+        "errors",
+        "faults",
+        "identity",
+        "paging",
+        "validation",
+    }
 )
 SANDBOX_SERVICES = frozenset({"ram", "sagemaker", "iam", "cloudtrail"})
 SANDBOX_ASSEMBLY = frozenset({"instance", "server", "selftest", "clients", "pytest_plugin"})

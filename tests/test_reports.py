@@ -190,9 +190,27 @@ def test_unreadable_saved_plan_is_refused(tmp_path: Path) -> None:
 
 def test_stale_plan_with_the_same_resources_says_values_differ(tmp_path: Path) -> None:
     saved = tmp_path / "p.json"
-    saved.write_text(json.dumps({"format_version": "2", "checksum": "sha256:old", "changes": []}))
+    saved.write_text(
+        json.dumps({"format_version": "2", "checksum": "sha256:old", "changes": [], "basis": {}})
+    )
     with pytest.raises(ReconcilerError, match="with different values"):
-        ensure_current(read_saved_plan(saved), Plan(changes=()))
+        ensure_current(read_saved_plan(saved), Plan(changes=()), moved=[])
+
+
+def test_a_saved_plan_that_records_no_basis_is_refused(tmp_path: Path) -> None:
+    """A plan written before plans recorded their live basis cannot show it is current."""
+    saved = tmp_path / "p.json"
+    saved.write_text(json.dumps({"format_version": "2", "checksum": "sha256:x", "changes": []}))
+    with pytest.raises(ReconcilerError, match="records no live basis"):
+        ensure_current(read_saved_plan(saved), Plan(changes=()), moved=[])
+
+
+def test_a_basis_naming_no_resource_is_refused(tmp_path: Path) -> None:
+    saved = tmp_path / "p.json"
+    body = {"format_version": "2", "checksum": "x", "changes": [], "basis": {"../x": {}}}
+    saved.write_text(json.dumps(body))
+    with pytest.raises(ReconcilerError, match="not a resource address"):
+        read_saved_plan(saved)
 
 
 def test_saved_plan_of_format_1_is_refused_with_the_reason(tmp_path: Path) -> None:

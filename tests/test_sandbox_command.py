@@ -28,7 +28,7 @@ def test_sandbox_prints_its_variables_and_serves_them(tmp_path: Path) -> None:
         command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     ) as process:
         assert process.stdout is not None
-        lines = [process.stdout.readline() for _ in range(6)]
+        lines = [process.stdout.readline() for _ in range(7)]
         exports = dict(
             line.strip().removeprefix("export ").split("=", 1)
             for line in lines
@@ -40,15 +40,19 @@ def test_sandbox_prints_its_variables_and_serves_them(tmp_path: Path) -> None:
                 endpoint_url=exports["AWS_ENDPOINT_URL"],
                 aws_access_key_id=exports["AWS_ACCESS_KEY_ID"],
                 aws_secret_access_key=exports["AWS_SECRET_ACCESS_KEY"],
+                aws_session_token=exports["AWS_SESSION_TOKEN"],
                 region_name=exports["AWS_DEFAULT_REGION"],
             )
-            assert client.get_caller_identity()["Account"] == "123456789012"
+            who = client.get_caller_identity()
+            assert who["Account"] == "123456789012"
+            assert who["Arn"] == "arn:aws:sts::123456789012:assumed-role/SandboxAdmin/sandbox"
         finally:
             process.terminate()
     assert set(exports) == {
         "AWS_ENDPOINT_URL",
         "AWS_ACCESS_KEY_ID",
         "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
         "AWS_DEFAULT_REGION",
     }
     assert exports["AWS_ENDPOINT_URL"].startswith("http://127.0.0.1:")

@@ -53,7 +53,9 @@ def write_repo(root: Path, config: str = CONFIG) -> Path:
 
 
 @pytest.fixture
-def repo(tmp_path: Path, card_account_env: str) -> Path:
+def repo(tmp_path: Path, card_account_env: str, trusted_role: Callable[..., str]) -> Path:
+    """The repository, and target us's ``reconciler`` role, trusted by eu's account."""
+    trusted_role(US, "reconciler")
     return write_repo(tmp_path / "repo")
 
 

@@ -221,3 +221,24 @@ def test_an_outside_account_that_would_edit_the_cards_is_a_warning(
         "dev outside the Organization would get sagemaker:UpdateModelCard through "
         "AWSRAMPermissionSageMakerModelCards: give the share a read-only"
     )
+
+
+def test_a_spoke_that_trusts_live_status_is_a_warning_naming_who_decides(
+    cli: Cli, copy_repo: Copier, tmp_path: Path
+) -> None:
+    repo = copy_repo(tmp_path / "repo")
+    config = (repo / "reconciler.yaml").read_text()
+    top = 'region: us-east-1\ncard_account:\n  id: "111111111111"'
+    targets = (
+        "targets:\n"
+        '  hub: {card_account: {id: "111111111111"}, region: us-east-1}\n'
+        '  eu: {card_account: {id: "555555555555"}, region: eu-west-1, hub: hub,\n'
+        "       trust_live_status: true}"
+    )
+    assert top in config
+    (repo / "reconciler.yaml").write_text(config.replace(top, targets, 1))
+    code, report = _validate_json(cli, repo)
+    assert code == 0, report["problems"]
+    (warning,) = [p for p in report["problems"] if p["code"] == "trust-live-status"]
+    assert warning["severity"] == "warning" and "UpdateModelCard" in warning["message"]
+    assert "555555555555" in warning["message"]

@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from reconciler.cli.base import EXIT_OK, EndpointOption, RepoOption, app, target_for
+from reconciler.desired.model import Uses
 
 
 class ReportFormat(str, Enum):
@@ -52,7 +53,7 @@ def history(
     from reconciler.render.audit import HISTORY
     from reconciler.workflows.audit import card_history
 
-    one = target_for(repo, endpoint_url, target)
+    one = target_for(repo, endpoint_url, target, Uses.DRIFT)
     report = card_history(one.session, one.state, name)
     sys.stdout.write(HISTORY.get(fmt.value)(report))
     raise typer.Exit(EXIT_OK)

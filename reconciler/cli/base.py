@@ -25,6 +25,7 @@ from typer.exceptions import TyperException
 from reconciler import __version__
 from reconciler.cli.options import choice, colour_on
 from reconciler.common.errors import ReconcilerError
+from reconciler.desired.model import Uses
 from reconciler.load.early import abandon
 from reconciler.render import plan_json, plan_markdown, plan_text  # noqa: F401 (registers)
 from reconciler.render.diagnostics import DIAGNOSTICS, ValidationReport
@@ -129,13 +130,16 @@ def listing_problems() -> Iterator[None]:
         raise
 
 
-def target_for(repo: Path, endpoint_url: str | None, target: str | None = None) -> Target:
+def target_for(
+    repo: Path, endpoint_url: str | None, target: str | None = None, uses: Uses = Uses.APPLY
+) -> Target:
     """The repository loaded and one target's session opened (its only target, unless
-    ``target`` names one), or the problems shown."""
+    ``target`` names one) with the role ``uses`` picks, or the problems shown."""
     from reconciler.run.pipeline import RunSettings, connect
 
+    settings = RunSettings(repo=repo, endpoint_url=endpoint_url, target=target, uses=uses)
     with showing_problems(repo):
-        return connect(RunSettings(repo=repo, endpoint_url=endpoint_url, target=target))
+        return connect(settings)
 
 
 def plan_for(target: Target, options: PlanOptions) -> PlanRun:

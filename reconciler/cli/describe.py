@@ -23,6 +23,7 @@ from reconciler.cli.base import (
     target_for,
 )
 from reconciler.cli.options import choice
+from reconciler.common.errors import ReconcilerError
 
 if TYPE_CHECKING:  # the pipeline (boto3, deepdiff) loads only when a command runs
     from reconciler.desired.model import Config, DesiredState, TargetSpec
@@ -92,6 +93,7 @@ class PolicyFormat(str, Enum):
 
 class Role(str, Enum):
     plan = "plan"
+    drift = "drift"
     apply = "apply"
     verify = "verify"
     consumer_guard = "consumer-guard"
@@ -120,6 +122,21 @@ PolicyTargetOption = Annotated[
         help="The target of reconciler.yaml whose card account the role is in.",
     ),
 ]
+TrustOption = Annotated[
+    bool,
+    typer.Option(
+        "--trust",
+        help="Print the role's trust policy (plan, drift, apply) instead: only its workflow "
+        "on the default branch may assume it (needs --github).",
+    ),
+]
+GitHubOption = Annotated[
+    str | None,
+    typer.Option("--github", metavar="<owner/repo>", help="The GitHub repository, for --trust."),
+]
+BranchOption = Annotated[
+    str, typer.Option("--branch", metavar="<name>", help="Its default branch, for --trust.")
+]
 
 
 @app.command("iam-policy")
@@ -129,15 +146,19 @@ def iam_policy(
     repo: RepoOption = Path("."),
     fmt: PolicyFormatOption = PolicyFormat.policy,
     target: PolicyTargetOption = None,
+    trust: TrustOption = False,
+    github: GitHubOption = None,
+    branch: BranchOption = "main",
 ) -> None:
-    """Print the least-privilege IAM policy (JSON) a role needs.
+    """Print the least-privilege IAM policy (JSON) a role needs, or its trust policy.
 
-    plan and apply run in the card account, verify in each target account; consumer-guard
-    is a service control policy or permissions boundary for a target account that keeps
-    the card account's cards read-only there. No AWS call."""
+    plan, drift and apply run in the card account, verify in each target account;
+    consumer-guard is a service control policy or permissions boundary for a target
+    account that keeps the card account's cards read-only there. No AWS call."""
     from reconciler.render.written import PolicyReport, policy_json
 
-    document = _policy(role, account, _target_state(repo, target))
+    state = _target_state(repo, target)
+    document = _trust(role, github, branch, state) if trust else _policy(role, account, state)
     if fmt is PolicyFormat.json:
         report = PolicyReport(role=role.value, account=account, policy=document)
         sys.stdout.write(policy_json(report))
@@ -154,6 +175,31 @@ def _target_state(repo: Path, target: str | None) -> DesiredState:
         whole = load_valid(repo)
     name = selected(whole.config, [target])[0] if target else only_target(whole.config)
     return for_target(whole, name)
+
+
+def _trust(role: Role, github: str | None, branch: str, state: DesiredState) -> dict[str, Any]:
+    """The trust policy of a role a GitHub workflow assumes."""
+    from reconciler.common.arns import partition_for
+    from reconciler.iam.trust import GitHubRepository, WorkflowRole, trust_policy
+
+    if role.value not in {r.value for r in WorkflowRole}:
+        raise ReconcilerError(
+            f"--trust prints the trust policy of a role a workflow assumes, not {role.value}",
+            hint="use --role plan, drift or apply; a reader role trusts the apply role "
+            "(docs/ci.md)",
+        )
+    if not github or github.count("/") != 1:
+        raise ReconcilerError(
+            "--trust needs --github <owner/repo>, the repository whose workflows assume it",
+            hint="e.g. --github acme/model-cards",
+        )
+    config = state.config
+    return trust_policy(
+        WorkflowRole(role.value),
+        GitHubRepository(name=github, default_branch=branch),
+        partition=partition_for(config.region),
+        account_id=config.card_account_id,
+    )
 
 
 def _policy(role: Role, account: str | None, state: DesiredState) -> dict[str, Any]:

@@ -29,6 +29,7 @@ from reconciler.cli.base import (
 )
 from reconciler.cli.options import choice
 from reconciler.cli.targets import Output, TargetOption, run_for_targets, run_output
+from reconciler.desired.model import Uses
 from reconciler.render.diagnostics import DIAGNOSTICS, ValidationReport
 from reconciler.render.plan_common import PLANS
 from reconciler.run.repository import load_repository
@@ -83,7 +84,7 @@ def plan(
     )
     only = "--out" if out is not None else None
     raise typer.Exit(
-        run_for_targets(repo, endpoint_url, target, fmt.value, work, only, reads_only=True)
+        run_for_targets(repo, endpoint_url, target, fmt.value, work, only, uses=Uses.PLAN)
     )
 
 
@@ -121,7 +122,7 @@ def drift(
 
     Exit 0 no drift, 2 drift, 1 error. Changes nothing."""
     work = partial(_drift_one, fmt=fmt.value)
-    raise typer.Exit(run_for_targets(repo, endpoint_url, target, fmt.value, work, reads_only=True))
+    raise typer.Exit(run_for_targets(repo, endpoint_url, target, fmt.value, work, uses=Uses.DRIFT))
 
 
 def _drift_one(one: Target, fmt: str) -> Output:

@@ -13,6 +13,7 @@ import typer
 
 from reconciler.cli.base import EXIT_ERROR, EXIT_OK, showing_problems
 from reconciler.common.errors import ReconcilerError
+from reconciler.desired.model import Uses
 from reconciler.render.targets import GROUPED, TargetSection
 
 if TYPE_CHECKING:
@@ -59,19 +60,19 @@ def results_for_targets(
     names: list[str] | None,
     work: Callable[[Target], R],
     one_only: str | None = None,
-    reads_only: bool = False,
+    uses: Uses = Uses.APPLY,
 ) -> tuple[bool, list[TargetResult[R]]]:
     """Whether reconciler.yaml declares targets, and ``work``'s result for each selected
     target. Without targets: the one target's error is raised, as before targets existed.
     ``one_only`` names an option (``--out``, ``--plan``) that needs one selected target;
-    ``reads_only``: the command writes nothing to AWS (a target's plan_role_arn serves)."""
+    ``uses``: which of a target's card account roles the command assumes."""
     from reconciler.run.fanout import for_each_target
     from reconciler.run.pipeline import RunSettings, load_valid
 
     with showing_problems(repo):
         state = load_valid(repo)
         _require_one(state.config, names, one_only)
-        settings = RunSettings(repo=repo, endpoint_url=endpoint_url, reads_only=reads_only)
+        settings = RunSettings(repo=repo, endpoint_url=endpoint_url, uses=uses)
         results = for_each_target(state, settings, names, work)
     declared = state.config.declares_targets
     _show_errors(results, declared)
@@ -105,11 +106,11 @@ def run_for_targets(
     fmt: str,
     work: Callable[[Target], Output],
     one_only: str | None = None,
-    reads_only: bool = False,
+    uses: Uses = Uses.APPLY,
 ) -> int:
     """``work`` for each selected target; prints one report and returns the worst exit
     code. A repository without targets: prints its one report exactly as before."""
-    declared, results = results_for_targets(repo, endpoint_url, names, work, one_only, reads_only)
+    declared, results = results_for_targets(repo, endpoint_url, names, work, one_only, uses)
     if not declared:
         (only,) = results
         assert only.value is not None

@@ -31,6 +31,7 @@ from reconciler.cli.targets import (
 )
 from reconciler.common.errors import ReconcilerError
 from reconciler.common.words import count
+from reconciler.desired.model import Uses
 from reconciler.render.diagnostics import DIAGNOSTICS, ValidationReport
 from reconciler.render.written import Written, WrittenReport, written_json
 from reconciler.run.repository import RepoLoad, load_repository
@@ -166,7 +167,7 @@ def import_(
 
     chosen = names or []
     declared, results = results_for_targets(
-        repo, endpoint_url, target, lambda one: import_candidates_run(one, chosen), reads_only=True
+        repo, endpoint_url, target, lambda one: import_candidates_run(one, chosen), uses=Uses.PLAN
     )
     write = partial(import_live, repo=repo, names=chosen, everything=everything, shares=shares)
     report = _collected("import", declared, results, write)
@@ -192,7 +193,7 @@ def pull(
     from reconciler.workflows.pull import pull_live
 
     declared, results = results_for_targets(
-        repo, endpoint_url, target, lambda one: plan_for(one, PlanOptions()), reads_only=True
+        repo, endpoint_url, target, lambda one: plan_for(one, PlanOptions()), uses=Uses.PLAN
     )
     write = partial(pull_live, repo=repo, names=names or [], everything=everything)
     _finish_writing(repo, _collected("pull", declared, results, write), fmt)

@@ -111,6 +111,7 @@ def _implicit_target(data: Mapping[str, Any]) -> TargetSpec:
         card_account_id=card["id"],
         card_role_arn=card.get("role_arn"),
         plan_role_arn=card.get("plan_role_arn"),
+        drift_role_arn=card.get("drift_role_arn"),
     )
 
 
@@ -121,8 +122,12 @@ def _target(name: str, raw: Mapping[str, Any]) -> TargetSpec:
         card_account_id=raw["card_account"]["id"],
         card_role_arn=raw["card_account"].get("role_arn"),
         plan_role_arn=raw["card_account"].get("plan_role_arn"),
+        drift_role_arn=raw["card_account"].get("drift_role_arn"),
         hub=raw.get("hub"),
         replica_name=raw.get("replica_name", REPLICA_NAME),
+        trust_live_status=bool(raw.get("trust_live_status", False)),
+        replica_status_ceiling=CardStatus(raw.get("replica_status_ceiling", "Draft")),
+        replica_kms_key_id=raw.get("replica_kms_key_id"),
         path=("targets", name),
     )
 

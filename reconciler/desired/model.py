@@ -10,6 +10,7 @@ import fnmatch
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import Enum
 from types import MappingProxyType
 from typing import Any
 
@@ -61,6 +62,17 @@ IMPLICIT_TARGET = "default"  # the one target of a repository without targets:
 REPLICA_NAME = "{spoke}-{card}"  # how a hub names a spoke's replicas, by default
 
 
+class Uses(str, Enum):
+    """Which of a target's card account roles a command assumes: ``role_arn`` for apply
+    and verify; the read-only ``plan_role_arn`` for plan, import and pull; for drift,
+    ``drift_role_arn`` (plan's reads plus version history and CloudTrail), else the plan
+    role. Each falls back to ``role_arn``, then to ambient credentials."""
+
+    APPLY = "apply"
+    PLAN = "plan"
+    DRIFT = "drift"
+
+
 @dataclass(frozen=True, kw_only=True)
 class TargetSpec:
     """One card account in one region, and where in reconciler.yaml it is declared
@@ -71,9 +83,21 @@ class TargetSpec:
     card_account_id: str
     card_role_arn: str | None = None
     plan_role_arn: str | None = None  # for the commands that only read
+    drift_role_arn: str | None = None  # for drift: plan's reads, version history, CloudTrail
     hub: str | None = None  # this target is a spoke of that hub target
     replica_name: str = REPLICA_NAME
+    trust_live_status: bool = False  # a spoke: replicas take its cards' live status
+    replica_status_ceiling: CardStatus = CardStatus.DRAFT  # a spoke: else capped there
+    replica_kms_key_id: str | None = None  # a spoke: the hub key for its encrypted cards
     path: tuple[str, ...] = ()
+
+    def role_arn_for(self, uses: Uses) -> str | None:
+        """The role a command that ``uses`` this kind of access assumes here, if any."""
+        if uses is Uses.DRIFT:
+            return self.drift_role_arn or self.plan_role_arn or self.card_role_arn
+        if uses is Uses.PLAN:
+            return self.plan_role_arn or self.card_role_arn
+        return self.card_role_arn
 
     def replica_of(self, card: str) -> str:
         """The name of this spoke's ``card`` replicated in its hub."""
@@ -208,8 +232,9 @@ class ShareSpec:
 
 @dataclass(frozen=True, eq=False, kw_only=True)
 class ReplicaSpec:
-    """A spoke's live card as its hub holds it: the spoke's content and status, and the
-    source card's ARN and version (kept in tags, so provenance never changes content)."""
+    """A spoke's live card as its hub holds it: the spoke's content, the status review
+    allows it (``live.replicas.replica_status``), and the source card's ARN and version
+    (kept in tags, so provenance never changes content)."""
 
     name: str  # the replica's name in the hub
     spoke: str  # the spoke target's name
@@ -217,6 +242,8 @@ class ReplicaSpec:
     source_version: int
     status: CardStatus
     content: Mapping[str, Any]
+    source_status: CardStatus | None = None  # the spoke card's live status (None: ``status``)
+    source_kms_key_id: str | None = None  # the spoke card's customer-managed key, if any
 
 
 @dataclass(frozen=True, eq=False, kw_only=True)
@@ -228,3 +255,7 @@ class DesiredState:
     shares: Mapping[str, ShareSpec]
     documents: Mapping[str, SourceDocument]
     replicas: Mapping[str, ReplicaSpec] = field(default_factory=dict)  # a hub's, by name
+    # A hub's replica names that two spoke cards claim: held back, each with its sources.
+    replica_conflicts: Mapping[str, tuple[ReplicaSpec, ...]] = field(default_factory=dict)
+    # A hub's spokes' cards in git, by spoke target: their statuses were reviewed.
+    spoke_cards: Mapping[str, Mapping[str, CardSpec]] = field(default_factory=dict)

@@ -46,6 +46,10 @@ def for_target(state: DesiredState, name: str) -> DesiredState:
         config=bound(config, config.targets[name]),
         cards={n: c for n, c in state.cards.items() if belongs(c, name)},
         shares={n: s for n, s in state.shares.items() if belongs(s, name)},
+        spoke_cards={
+            spoke.name: {n: c for n, c in state.cards.items() if belongs(c, spoke.name)}
+            for spoke in config.spokes_of(name)
+        },
     )
 
 

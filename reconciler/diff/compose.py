@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from reconciler.common.arns import Arns
 from reconciler.desired.model import DesiredState
 from reconciler.diff.audit import diff_audit
+from reconciler.diff.basis import basis
 from reconciler.diff.blocked import blocked_addresses, without_blocked
 from reconciler.diff.cards import CardDiffOptions, diff_cards
 from reconciler.diff.names import display_names
@@ -82,6 +83,7 @@ def plan_from(n: Normalised, found: PlanPart, arns: Arns) -> Plan:
         context={"region": state.config.region, "account": state.config.card_account_id},
         managed_cards=sum(1 for c in live.cards.values() if is_managed(c.tags, own)),
         names=display_names(state.config, arns, found.changes),
+        basis=basis(live, (c.address for c in (*changes, *found.adoptions))),
     )
 
 

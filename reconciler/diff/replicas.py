@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 
 from reconciler.common.diagnostics import START, Diagnostic, json_path
 from reconciler.common.names import REPLICA_OF, REPLICA_VERSION
+from reconciler.common.status import CardStatus
 from reconciler.desired.model import Ownership, ReplicaSpec
 from reconciler.diff.cards import card_deletion
 from reconciler.diff.fields import content_fields, new_card_fields
@@ -20,7 +21,7 @@ from reconciler.diff.ownership import TagDelta, tag_delta
 from reconciler.live.model import LiveCard, is_replica
 from reconciler.normalize.state import Normalised, Tags, user_tags
 from reconciler.plan.address import Address
-from reconciler.plan.model import Action, Change, FieldChange, PlanPart, Reason
+from reconciler.plan.model import Action, Change, FieldChange, Guard, PlanPart, Reason
 from reconciler.plan.payloads import (
     CreateCard,
     ReplicateCard,
@@ -50,6 +51,8 @@ def diff_replicas(n: Normalised, card_arn: CardArn, prune: bool) -> PlanPart:
     out = PlanPart()
     for replica in sorted(n.state.replicas.values(), key=lambda r: r.name):
         _diff_one(n, replica, card_arn, out)
+    for name, claims in sorted(n.state.replica_conflicts.items()):
+        out.errors.append(_error(n, claims[-1], _claimed(name, claims)))
     for live in sorted(n.live.cards.values(), key=lambda c: c.name):
         if _orphan(n, live):
             _gone(live, prune, out)
@@ -57,17 +60,23 @@ def diff_replicas(n: Normalised, card_arn: CardArn, prune: bool) -> PlanPart:
 
 
 def _diff_one(n: Normalised, replica: ReplicaSpec, card_arn: CardArn, out: PlanPart) -> None:
-    problem = _name_problem(n, replica)
+    problem = _name_problem(n, replica) or _key_problem(n, replica)
     live = n.live.cards.get(replica.name)
     own = n.state.config.ownership
     if problem:
         out.errors.append(problem)
     elif live is None:
-        out.changes.append(_create(replica, card_arn, own))
+        key = n.state.config.targets[replica.spoke].replica_kms_key_id
+        out.changes.append(
+            _create(replica, card_arn, own, key if replica.source_kms_key_id else None)
+        )
     elif not is_replica(live, own):
         out.errors.append(_error(n, replica, _in_the_way(replica)))
     elif not live.processing_status:
-        change = _update(n, replica, live)
+        refused = _transition_problem(n, replica, live)
+        change = None if refused else _update(n, replica, live)
+        if refused:
+            out.errors.append(refused)
         if change:
             out.changes.append(change)
 
@@ -78,6 +87,27 @@ def _name_problem(n: Normalised, replica: ReplicaSpec) -> Diagnostic | None:
     taken = {name: f"the hub's card '{name}'" for name in n.state.cards}
     problem = replica_problem(spoke, source, n.state.config.target, taken)
     return _error(n, replica, f"spoke card {replica.source_arn}: {problem}") if problem else None
+
+
+def _key_problem(n: Normalised, replica: ReplicaSpec) -> Diagnostic | None:
+    """A spoke card encrypted with a customer-managed key is replicated only under a hub
+    key the spoke's entry names: never stored in the hub with less protection."""
+    if not replica.source_kms_key_id or n.state.config.targets[replica.spoke].replica_kms_key_id:
+        return None
+    message = (
+        f"spoke card {replica.source_arn} is encrypted with the customer-managed key "
+        f"{replica.source_kms_key_id}: name the hub's key for its replica with "
+        f"replica_kms_key_id under targets.{replica.spoke}; it is not replicated without one"
+    )
+    return _error(n, replica, message)
+
+
+def _claimed(name: str, claims: tuple[ReplicaSpec, ...]) -> str:
+    sources = " and ".join(c.source_arn for c in claims)
+    return (
+        f"{sources} would both be replicated as '{name}': neither is, until one of the "
+        "spokes gets another replica_name in reconciler.yaml"
+    )
 
 
 def _in_the_way(replica: ReplicaSpec) -> str:
@@ -100,22 +130,51 @@ def _error(n: Normalised, replica: ReplicaSpec, message: str) -> Diagnostic:
     )
 
 
-def _create(replica: ReplicaSpec, card_arn: CardArn, own: Ownership) -> Change:
+def _create(
+    replica: ReplicaSpec, card_arn: CardArn, own: Ownership, kms_key_id: str | None
+) -> Change:
     create = CreateCard(
         name=replica.name,
         arn=card_arn(replica.name),
         status=replica.status,
         content=replica.content,
         tags=replica_tags(replica, own),
+        kms_key_id=kms_key_id,
     )
     return Change(
         address=Address.card(replica.name),
         action=Action.REPLICATE_CARD,
         reason=Reason.SOURCE_NEW,
         detail=f"new in spoke '{replica.spoke}': {replica.source_arn} "
-        f"(version {replica.source_version})",
+        f"(version {replica.source_version}){_held(replica)}",
         fields=new_card_fields(replica.status, replica.content),
         payload=ReplicateCard(create=create),
+    )
+
+
+def _transition_problem(n: Normalised, replica: ReplicaSpec, live: LiveCard) -> Diagnostic | None:
+    """A replica's status moves as any card's does: along lifecycle.transitions."""
+    allowed = n.state.config.transitions.get(live.status, frozenset())
+    if live.status == replica.status or replica.status in allowed:
+        return None
+    options = ", ".join(sorted(s.value for s in allowed)) or "nothing"
+    message = (
+        f"replica '{replica.name}': {live.status} → {replica.status} is not an allowed "
+        f"transition; from {live.status} a card may move to: {options} (the status of "
+        f"{replica.source_arn}{_held(replica)})"
+    )
+    return _error(n, replica, message)
+
+
+def _held(replica: ReplicaSpec) -> str:
+    """Why the replica's status is not its spoke card's live status, if it is not."""
+    source = replica.source_status
+    if source is None or source == replica.status:
+        return ""
+    return (
+        f"; held at {replica.status}: the spoke card is {source}, a status no reviewed "
+        f"commit gave it (declare the card in git, or set trust_live_status for target "
+        f"'{replica.spoke}')"
     )
 
 
@@ -133,10 +192,16 @@ def _update(n: Normalised, replica: ReplicaSpec, live: LiveCard) -> Change | Non
         address=Address.card(live.name),
         action=Action.REPLICATE_CARD,
         reason=reason,
-        detail=_detail(reason, replica, recorded),
+        detail=_detail(reason, replica, recorded) + _held(replica),
         fields=(*content, *status_field, *delta.fields),
         payload=_writes(replica, live, content=bool(content), status=status, tags=delta),
+        guards=_guards(live, replica, status),
     )
+
+
+def _guards(live: LiveCard, replica: ReplicaSpec, status: bool) -> tuple[Guard, ...]:
+    archiving = live.status == CardStatus.APPROVED and replica.status == CardStatus.ARCHIVED
+    return (Guard.ARCHIVES_APPROVED,) if status and archiving else ()
 
 
 def _tag_delta(n: Normalised, replica: ReplicaSpec, current: Tags) -> TagDelta:
@@ -195,6 +260,7 @@ def _orphan(n: Normalised, live: LiveCard) -> bool:
     return (
         is_replica(live, n.state.config.ownership)
         and live.name not in n.state.replicas
+        and live.name not in n.state.replica_conflicts
         and live.name not in n.state.cards
         and not live.processing_status
     )

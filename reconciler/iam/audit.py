@@ -14,9 +14,9 @@ names a model package), so a repository without them keeps its policies as they 
   the PDF with the permissions of the identity that created the export job (docs/audit-trail.md).
 - Registry, plan: ``sagemaker:DescribeModelPackage`` on the card account's
   ``model-package/*`` (versioned packages are ``model-package/<group>/<version>``).
-- Registry, apply with ``sync_approval``: ``sagemaker:UpdateModelPackage`` on the same
-  packages, only with the approval statuses the mapping can ask for
-  (``sagemaker:ModelApprovalStatus``).
+- Registry, apply with ``sync_approval``: ``sagemaker:UpdateModelPackage`` on exactly the
+  packages the cards in git name (the policy is printed again when that changes), only
+  with the approval statuses the mapping can ask for (``sagemaker:ModelApprovalStatus``).
 """
 
 from __future__ import annotations
@@ -64,8 +64,9 @@ def audit_writes(s: Scope, state: DesiredState) -> list[Statement]:
     """What apply writes for exports and package approval."""
     exports = state.config.exports
     found = export_writes(s, state, exports) if exports is not None else []
-    if state.config.registry.sync_approval:
-        found.append(package_approval(s, state))
+    named = sorted({a for c in state.cards.values() if (a := package_arn_of(c.content))})
+    if state.config.registry.sync_approval and named:
+        found.append(package_approval(named, state))
     return found
 
 
@@ -81,12 +82,13 @@ def export_writes(s: Scope, state: DesiredState, exports: Exports) -> list[State
     return found
 
 
-def package_approval(s: Scope, state: DesiredState) -> Statement:
-    """Approving model packages, only with the statuses the registry mapping can ask for."""
+def package_approval(named: list[str], state: DesiredState) -> Statement:
+    """Approving the model packages git's cards name (``named``), and no other, only with
+    the statuses the registry mapping can ask for."""
     statuses = sorted({v for v in state.config.registry.mapping.values() if v})
     return statement(
         "ApproveModelPackagesWithTheirCards",
         ["sagemaker:UpdateModelPackage"],
-        s.packages,
+        named,
         {"StringEquals": {"sagemaker:ModelApprovalStatus": statuses}},
     )

@@ -5,9 +5,12 @@ name), with no AWS call. This module composes each role's policy from the statem
 ``scope``) and records every scoping decision below; ``guard`` builds the consumer guard.
 
 - ``plan``: the card account identity (ambient credentials, ``card_account.role_arn``, or
-  ``card_account.plan_role_arn`` when set) for ``plan``, ``drift``, ``import`` and
-  ``pull``. Reads only. With ``targets:``, each target's card account has its own
-  (``--target``); a hub reads its spokes through theirs.
+  ``card_account.plan_role_arn`` when set) for ``plan``, ``import`` and ``pull``. Reads
+  only, and not who changed what: this is the role a pull request's plan reaches. With
+  ``targets:``, each target's card account has its own (``--target``); a hub reads its
+  spokes through theirs.
+- ``drift``: ``card_account.drift_role_arn`` (else the plan role) for ``drift`` and
+  ``history``: what ``plan`` reads, plus card version history and CloudTrail's RAM events.
 - ``apply``: the card account identity for ``apply``: what ``plan`` reads except card
   version history (only ``drift`` reads it), the writes
   of ``reconciler/apply/``, and ``sts:AssumeRole`` on exactly the consumer ``role_arn``s of
@@ -53,14 +56,15 @@ Scoping decisions:
   SAR documents for "the API operation that creates a taggable resource").
 - Adoption (``reconciler import``, then apply) tags a live card or share that matches git
   with the ownership tags and nothing else. Its statements allow AddTags / TagResource
-  only on resources that carry no ownership tag yet (``Null``), with the ownership tag in
-  the request, and with no tag keys but the two ownership keys (``ForAllValues`` on
-  ``aws:TagKeys``). The trade-off that remains: IAM cannot tell a card git declares from
-  any other unmanaged card of the account, so this role can mark any unmanaged card or
-  share as managed, after which it may change it. The reconciler itself only adopts what
-  git declares and what matches git; review of the repository is what guards the rest.
-  Customer-managed permissions are tagged on create the same way (CreatePermission depends
-  on ``ram:TagResource`` in SAR, and RAM has no tagging-action key).
+  only on the cards and shares git declares when the policy is printed (the cards' ARNs
+  by name; shares by ``ram:ResourceShareName``), only while they carry no ownership tag
+  yet (``Null``), with the ownership tag in the request, and with no tag keys but the two
+  ownership keys (``ForAllValues`` on ``aws:TagKeys``). So the role cannot mark any other
+  card or share of the account as managed (and then change, open or delete it): adopting
+  a resource git did not declare when the policy was printed needs the policy printed and
+  attached again, outside any pull request. Customer-managed permissions are tagged on
+  create the same way (CreatePermission depends on ``ram:TagResource`` in SAR, and RAM
+  has no tagging-action key).
 - RAM resource shares are scoped to the card account's ``resource-share/*``; changing one
   (update, delete, disassociate, tag, untag, set its permission) needs the ownership tag
   on it. CreateResourceShare needs the ownership tag in the request and
@@ -91,11 +95,13 @@ Scoping decisions:
   (``ram:ShareOwnerAccountId``), reads the card account's shares and permissions, and
   describes only the card account's model cards.
 - KMS: a card may name a customer managed key (``kms_key_id``), and plan reads every card of
-  the account, unmanaged ones too, so the policies always carry the KMS actions SageMaker
-  performs on the caller's behalf: Decrypt to read (plan, verify), Decrypt and
-  GenerateDataKey to write (apply). They are scoped to the card account's keys in the
-  region, to calls made through SageMaker (``kms:ViaService``), and to model card encryption
-  contexts of the card account (``kms:EncryptionContext:aws:sagemaker:model-card-arn``).
+  the account, unmanaged ones too, so the policies always carry Decrypt, which SageMaker
+  performs on the caller's behalf to read a card (plan, apply, verify). It is scoped to the
+  card account's keys in the region, to calls made through SageMaker (``kms:ViaService``),
+  and to model card encryption contexts of the card account
+  (``kms:EncryptionContext:aws:sagemaker:model-card-arn``). What writing an encrypted card
+  needs (DescribeKey, CreateGrant, GenerateDataKey, RetireGrant) is printed for apply only
+  when a card names a key, for the keys the cards name (``iam.kms``).
 """
 
 from __future__ import annotations
@@ -106,12 +112,25 @@ from typing import Any
 from reconciler.common.errors import ReconcilerError
 from reconciler.desired.model import Config, DesiredState
 from reconciler.iam.audit import audit_reads, audit_writes
+from reconciler.iam.kms import key_statements
 from reconciler.iam.reads import organization_statements, read_statements
 from reconciler.iam.scope import Scope, Statement, statement
 from reconciler.iam.writes import card_writes, permission_writes, share_writes
 
 
 def plan_statements(s: Scope, state: DesiredState) -> list[Statement]:
+    return [
+        *read_statements(s, history=False),
+        *organization_statements(state),
+        *audit_reads(s, state),
+        statement("DecryptModelCards", ["kms:Decrypt"], s.keys, s.via_sagemaker()),
+    ]
+
+
+def drift_statements(s: Scope, state: DesiredState) -> list[Statement]:
+    """What plan reads, and who changed what: each card's version history (drift and
+    ``reconciler history``) and RAM's events in CloudTrail. A role of its own, so the role
+    a pull request's plan reaches holds neither."""
     return [
         *read_statements(s, history=True),
         *organization_statements(state),
@@ -139,12 +158,8 @@ def apply_statements(s: Scope, state: DesiredState) -> list[Statement]:
         *permission_writes(s),
         *share_writes(s),
         *assume,
-        statement(
-            "EncryptAndDecryptModelCards",
-            ["kms:Decrypt", "kms:GenerateDataKey"],
-            s.keys,
-            s.via_sagemaker(),
-        ),
+        statement("DecryptModelCards", ["kms:Decrypt"], s.keys, s.via_sagemaker()),
+        *key_statements(s, state),
     ]
 
 
@@ -170,13 +185,14 @@ def verify_statements(s: Scope, state: DesiredState) -> list[Statement]:
 
 ROLES: dict[str, Callable[[Scope, DesiredState], list[Statement]]] = {
     "plan": plan_statements,
+    "drift": drift_statements,
     "apply": apply_statements,
     "verify": verify_statements,
 }
 
 
 def policy_document(role: str, state: DesiredState) -> dict[str, Any]:
-    """The identity policy ``role`` (plan, apply or verify) needs for this repository."""
+    """The identity policy ``role`` (plan, drift, apply or verify) needs here."""
     build = ROLES.get(role)
     if build is None:
         raise ReconcilerError(f"unknown role '{role}'", hint=f"use one of {', '.join(ROLES)}")

@@ -30,6 +30,8 @@ class Scope:
     source_tag_key: str
     principals: tuple[str, ...] = ()  # every principal some share in git names, as RAM has it
     external: bool = False  # some share in git allows principals outside the Organization
+    card_names: tuple[str, ...] = ()  # the cards git declares: the only ones adopted
+    share_names: tuple[str, ...] = ()  # the shares git declares: the only ones adopted
 
     @classmethod
     def for_state(cls, state: DesiredState) -> Scope:
@@ -44,6 +46,8 @@ class Scope:
             source_tag_key=own.source_tag_key,
             principals=tuple(sorted({p for s in shares for p in resolved_principals(state, s)})),
             external=any(s.allow_external_principals for s in shares),
+            card_names=tuple(sorted(state.cards)),
+            share_names=tuple(sorted(state.shares)),
         )
 
     def arn(
@@ -57,6 +61,15 @@ class Scope:
     @property
     def cards(self) -> str:
         return self.arn("sagemaker", "model-card/*")
+
+    @property
+    def declared_cards(self) -> list[str]:
+        """The ARN of each card git declares."""
+        return [self.arn("sagemaker", f"model-card/{name}") for name in self.card_names]
+
+    def declared_share(self) -> Condition:
+        """The share is one git declares, by name."""
+        return {"StringEquals": {"ram:ResourceShareName": list(self.share_names)}}
 
     @property
     def packages(self) -> str:

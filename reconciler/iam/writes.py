@@ -35,12 +35,13 @@ RAM_CARD_POLICIES = (
 def card_writes(s: Scope) -> list[Statement]:
     """Model cards: created or adopted with the ownership tag, changed only with it."""
     on_create = s.tagged_request(**{"sagemaker:TaggingAction": "CreateModelCard"})
+    adopt = [statement("AdoptModelCards", ["sagemaker:AddTags"], s.declared_cards, s.adoption())]
     return [
         statement(
             "CreateManagedModelCards", ["sagemaker:CreateModelCard"], s.cards, s.tagged_request()
         ),
         statement("TagModelCardsOnCreate", ["sagemaker:AddTags"], s.cards, on_create),
-        statement("AdoptModelCards", ["sagemaker:AddTags"], s.cards, s.adoption()),
+        *(adopt if s.card_names else []),
         statement("ChangeManagedModelCards", CARD_CHANGES, s.cards, s.owned()),
     ]
 
@@ -81,9 +82,15 @@ def share_creation(s: Scope) -> list[Statement]:
         **s.external_sharing(),
     }
     changed = {**s.owned(), **s.external_sharing(if_exists=True)}
+    adoption = s.adoption()
+    adopted = {
+        **adoption,
+        "StringEquals": {**adoption["StringEquals"], **s.declared_share()["StringEquals"]},
+    }
+    adopt = [statement("AdoptShares", ["ram:TagResource"], s.shares, adopted)]
     return [
         statement("CreateManagedShares", ["ram:CreateResourceShare"], "*", created),
-        statement("AdoptShares", ["ram:TagResource"], s.shares, s.adoption()),
+        *(adopt if s.share_names else []),
         statement("ChangeManagedShares", SHARE_CHANGES, s.shares, changed),
     ]
 

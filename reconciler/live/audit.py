@@ -68,10 +68,10 @@ def listed_pdfs(s3: Any, exports: Exports) -> dict[str, dict[str, str]]:
 
 
 def _keys(s3: Any, bucket: str, prefix: str) -> list[str]:
-    listed = pages(
-        s3.list_objects_v2, "Contents", "NextContinuationToken", Bucket=bucket, Prefix=prefix
-    )
-    return [o["Key"] for o in listed]
+    """Every key under ``prefix``: S3 asks for the next page with ``ContinuationToken``,
+    not with the ``NextContinuationToken`` it answers with, so its own paginator reads."""
+    listed = s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix)
+    return [o["Key"] for page in listed for o in page.get("Contents", [])]
 
 
 def _by_folder(keys: list[str], prefix: str) -> dict[str, dict[str, str]]:

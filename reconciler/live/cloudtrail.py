@@ -4,12 +4,20 @@ card account (``LookupEvents``, EventSource ``ram.amazonaws.com``), from a start
 CloudTrail's event history keeps 90 days; a lookup that is not permitted (AccessDenied)
 or fails is not an error of the run: the ``Trail`` says so, and drift reports it instead of
 guessing. Failed calls (events with an ``errorCode``) changed nothing and are left out.
+
+"The rate of lookup requests is limited to two per second, per account, per Region"
+(LookupEvents API reference): each page is requested no sooner than ``SPACING`` seconds
+after the previous lookup through the same client (one client is one account and Region),
+so drift stays within the rate instead of relying on retries after throttling.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+import threading
+import time
+import weakref
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -19,6 +27,47 @@ from reconciler.aws.session import error_code, pages
 from reconciler.live.model import Trail, TrailEvent
 
 SOURCE = "ram.amazonaws.com"
+LOOKUPS_PER_SECOND = 2
+SPACING = 1.1 / LOOKUPS_PER_SECOND  # a tenth more than the rate allows: clocks differ
+
+
+class Pace:
+    """Spaces calls at least ``spacing`` seconds apart; thread-safe."""
+
+    def __init__(
+        self,
+        spacing: float = SPACING,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self._spacing, self._clock, self._sleep = spacing, clock, sleep
+        self._next = float("-inf")
+        self._lock = threading.Lock()
+
+    def wait(self) -> None:
+        """Return when the next call may be made, and count it as made."""
+        with self._lock:
+            delay = self._next - self._clock()
+            if delay > 0:
+                self._sleep(delay)
+            self._next = self._clock() + self._spacing
+
+
+_PACES: weakref.WeakKeyDictionary[Any, Pace] = weakref.WeakKeyDictionary()
+_PACES_LOCK = threading.Lock()
+
+
+def paced(client: Any) -> Callable[..., dict[str, Any]]:
+    """``client.lookup_events``, called no faster than CloudTrail's lookup rate."""
+    with _PACES_LOCK:
+        pace = _PACES.setdefault(client, Pace())
+
+    def lookup(**kwargs: Any) -> dict[str, Any]:
+        pace.wait()
+        page: dict[str, Any] = client.lookup_events(**kwargs)
+        return page
+
+    return lookup
 
 
 def ram_events(client: Any, since: datetime) -> Trail:
@@ -36,7 +85,7 @@ def ram_events(client: Any, since: datetime) -> Trail:
 
 def _events(client: Any, since: datetime) -> tuple[TrailEvent, ...]:
     found = pages(
-        client.lookup_events,
+        paced(client),
         "Events",
         "NextToken",
         LookupAttributes=[{"AttributeKey": "EventSource", "AttributeValue": SOURCE}],

@@ -1,9 +1,11 @@
 """Read a spoke's live cards, the sources of its hub's replicas.
 
 Every card of the spoke's account and region is a source, whether git declares it or the
-spoke's data scientists keep it through the API. Cards are listed with ListModelCards and
-read with DescribeModelCard (the card store, not the eventually consistent Search index),
-so a card that a spoke created moments before, in the same run, is replicated at once.
+spoke's data scientists keep it through the API; what status its replica may take is
+decided here (``replica_status``), since a spoke card's live status is not reviewed.
+Cards are listed with ListModelCards and read with DescribeModelCard (the card store, not
+the eventually consistent Search index), so a card that a spoke created moments before, in
+the same run, is replicated at once.
 """
 
 from __future__ import annotations
@@ -14,27 +16,26 @@ from functools import partial
 from typing import Any
 
 from reconciler.aws.session import AwsSession
-from reconciler.common.errors import ReconcilerError
-from reconciler.desired.model import Config, ReplicaSpec, TargetSpec
+from reconciler.common.status import CardStatus
+from reconciler.desired.model import CardSpec, DesiredState, ReplicaSpec, TargetSpec
 from reconciler.live.model import LiveCard
 from reconciler.live.sagemaker import card_names, describe_card
 
 
-def read_replicas(config: Config, spokes: Mapping[str, AwsSession]) -> dict[str, ReplicaSpec]:
-    """What the hub ``config.target`` must hold, by replica name, read through each spoke's
-    session. Two spoke cards under one replica name are an error naming both."""
-    replicas: dict[str, ReplicaSpec] = {}
+def read_replicas(
+    state: DesiredState, spokes: Mapping[str, AwsSession]
+) -> tuple[dict[str, ReplicaSpec], dict[str, tuple[ReplicaSpec, ...]]]:
+    """What the hub ``state.config.target`` must hold, by replica name, read through each
+    spoke's session; and the replica names two spoke cards claim, which are held back."""
+    claims: dict[str, list[ReplicaSpec]] = {}
     for name, session in sorted(spokes.items()):
         cards = source_cards(session.client("sagemaker"), session.settings.max_workers)
-        for replica in replicas_of(config.targets[name], cards):
-            other = replicas.setdefault(replica.name, replica)
-            if other is not replica:
-                raise ReconcilerError(
-                    f"{other.source_arn} and {replica.source_arn} would both be replicated "
-                    f"as '{replica.name}' in hub '{config.target}'",
-                    hint=f"give target '{name}' another replica_name in reconciler.yaml",
-                )
-    return replicas
+        declared = state.spoke_cards.get(name, {})
+        for replica in replicas_of(state.config.targets[name], cards, declared):
+            claims.setdefault(replica.name, []).append(replica)
+    replicas = {n: found[0] for n, found in claims.items() if len(found) == 1}
+    conflicts = {n: tuple(found) for n, found in claims.items() if len(found) > 1}
+    return replicas, conflicts
 
 
 def source_cards(client: Any, workers: int) -> list[LiveCard]:
@@ -47,16 +48,38 @@ def source_cards(client: Any, workers: int) -> list[LiveCard]:
     return [c for c in found if c and not c.processing_status and not c.unreadable]
 
 
-def replicas_of(spoke: TargetSpec, cards: Iterable[LiveCard]) -> list[ReplicaSpec]:
-    """What the hub must hold for each of ``spoke``'s cards."""
+def replicas_of(
+    spoke: TargetSpec, cards: Iterable[LiveCard], declared: Mapping[str, CardSpec]
+) -> list[ReplicaSpec]:
+    """What the hub must hold for each of ``spoke``'s cards; ``declared``: the spoke's
+    cards in git."""
     return [
         ReplicaSpec(
             name=spoke.replica_of(card.name),
             spoke=spoke.name,
             source_arn=card.arn,
             source_version=card.version,
-            status=card.status,
+            status=replica_status(spoke, card, declared.get(card.name)),
+            source_status=card.status,
+            source_kms_key_id=card.kms_key_id,
             content=card.content,
         )
         for card in cards
     ]
+
+
+_RANK = {status: rank for rank, status in enumerate(CardStatus)}  # lifecycle order
+
+
+def replica_status(spoke: TargetSpec, card: LiveCard, in_git: CardSpec | None) -> CardStatus:
+    """The status a replica may take. A spoke card's live status is anyone's with
+    UpdateModelCard in the spoke (its data scientists, its RAM consumers): the hub takes
+    the status a reviewed commit gave the card (``in_git``), the live one only from a
+    spoke that says ``trust_live_status``, and otherwise the live one capped at
+    ``replica_status_ceiling`` (Archived counts as above every ceiling)."""
+    if spoke.trust_live_status:
+        return card.status
+    if in_git is not None:
+        return in_git.status
+    ceiling = spoke.replica_status_ceiling
+    return ceiling if _RANK[card.status] > _RANK[ceiling] else card.status

@@ -172,6 +172,8 @@ class Plan:
     managed_cards: int = 0
     adoptions: tuple[Change, ...] = ()
     names: Mapping[str, str] = field(default_factory=dict)  # display names of IDs and ARNs
+    # The live facts each touched resource had, by address text (``diff.basis``).
+    basis: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     @property
     def has_changes(self) -> bool:

@@ -125,6 +125,11 @@ def _stopped(report: ApplyReport) -> str | None:
 def _short_of_git(run: RunReport) -> str | None:
     """What still differs from git after every step ran, if anything does."""
     report = run.applied
+    if report.converged is False and not report.remaining:
+        return (
+            "Applied, but the plan made after it finds errors (see above): live state does "
+            "not match git."
+        )
     if report.converged is False:
         return "Applied, but live state still differs from git (see remaining changes)."
     if report.blocked:

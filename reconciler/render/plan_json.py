@@ -31,6 +31,7 @@ def plan_document(report: PlanReport) -> dict[str, Any]:
         "errors": [diagnostic_json(e) for e in plan.errors],
         "warnings": list(plan.warnings),
         "names": dict(plan.names),
+        "basis": {a: dict(facts) for a, facts in plan.basis.items()},
     }
     if report.stats is not None:
         body["stats"] = sorted_stats(report.stats)

@@ -16,9 +16,12 @@ from reconciler.apply.report import ApplyReport, Step, StepStatus
 from reconciler.apply.safety import Flags, refusals
 from reconciler.apply.shares import stamp_applied
 from reconciler.aws.waits import WaitSettings
+from reconciler.common.diagnostics import Diagnostic
 from reconciler.common.errors import ReconcilerError
+from reconciler.diff.basis import basis, moved
 from reconciler.diff.compose import PlanOptions
 from reconciler.live.model import LiveCard
+from reconciler.plan.address import Address
 from reconciler.plan.codec import checksum
 from reconciler.plan.model import Plan
 from reconciler.plan.saved import SavedPlan, ensure_current
@@ -66,7 +69,7 @@ def apply_run(target: Target, request: ApplyRequest, hooks: ApplyHooks) -> Apply
         # RAM changes are left to run.
         summed = beside.submit(checksum, plan)
         if request.saved is not None:
-            ensure_current(request.saved, plan, summed.result())
+            ensure_current(request.saved, plan, _moved(request.saved, run), summed.result())
         report = _report_of(plan)
         stopped = _without_steps(target, request, plan, report, summed)
         if stopped is not None:
@@ -77,6 +80,12 @@ def apply_run(target: Target, request: ApplyRequest, hooks: ApplyHooks) -> Apply
         if any(s.status is StepStatus.FAILED for s in steps):
             return ApplyOutcome(report=report, verification=None, run=run)
         return _after(target, request, report, cards[0] if cards else None)
+
+
+def _moved(saved: SavedPlan, run: PlanRun) -> list[str]:
+    """The live facts the saved plan was computed from that are not so any more."""
+    then = saved.basis or {}
+    return moved(then, basis(run.live, (Address.parse(a) for a in then)))
 
 
 def _report_of(plan: Plan) -> ApplyReport:
@@ -146,10 +155,24 @@ def _after(
     apply changed it. Then check the consumers."""
     again = plan_run(target, request.options, cards)
     remaining = (*again.plan.adoptions, *again.plan.changes)
-    report = replace(report, remaining=remaining, converged=not remaining)
+    found = _new_errors(report.blocked, again.plan.errors)
+    report = replace(
+        report,
+        remaining=remaining,
+        blocked=(*report.blocked, *found),
+        converged=not remaining and not found,
+    )
     report = replace(report, warnings=(*report.warnings, *_stamp(target, report, again)))
     verification = verify_run(target, again, request.waits) if request.verify else None
     return ApplyOutcome(report=report, verification=verification, run=again)
+
+
+def _new_errors(before: tuple[Diagnostic, ...], after: tuple[Diagnostic, ...]) -> list[Diagnostic]:
+    """The re-plan's errors the first plan did not have: what the apply itself brought about
+    (an account RAM now calls external, say) is part of its result, never left for the
+    next plan to find."""
+    known = {(e.file, e.path, e.message) for e in before}
+    return [e for e in after if (e.file, e.path, e.message) not in known]
 
 
 def utc_now() -> str:

@@ -25,7 +25,7 @@ from reconciler.aws.session import AwsSession, AwsSettings
 from reconciler.aws.waits import WaitSettings
 from reconciler.common.arns import Arns
 from reconciler.common.errors import ReconcilerError
-from reconciler.desired.model import Config, DesiredState, TargetSpec
+from reconciler.desired.model import Config, DesiredState, TargetSpec, Uses
 from reconciler.desired.targets import for_target
 from reconciler.diff.compose import PlanOptions, card_changes, diff_all, plan_from
 from reconciler.live import audit as live_audit
@@ -48,7 +48,7 @@ class RunSettings:
     endpoint_url: str | None = None
     max_workers: int = 8
     target: str | None = None  # which target of the repository; None: its only one
-    reads_only: bool = False  # plan, drift, import, pull: a target's plan_role_arn, if set
+    uses: Uses = Uses.APPLY  # which of a target's card account roles the command assumes
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -125,7 +125,7 @@ def card_session(config: Config, target: TargetSpec, settings: RunSettings) -> A
         max_attempts=config.max_attempts,
         region=target.region,
         endpoint_url=settings.endpoint_url,
-        role_arn=(settings.reads_only and target.plan_role_arn) or target.card_role_arn,
+        role_arn=target.role_arn_for(settings.uses),
         max_workers=settings.max_workers,
     )
     session = AwsSession(aws)
@@ -261,7 +261,10 @@ def plan_run(
 
 def with_replicas(state: DesiredState, spokes: Mapping[str, AwsSession]) -> DesiredState:
     """A hub's desired state: its own cards plus a replica of each spoke's live card."""
-    return replace(state, replicas=read_replicas(state.config, spokes)) if spokes else state
+    if not spokes:
+        return state
+    replicas, conflicts = read_replicas(state, spokes)
+    return replace(state, replicas=replicas, replica_conflicts=conflicts)
 
 
 # -- verify, drift, import -----------------------------------------------------------

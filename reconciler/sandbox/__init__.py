@@ -4,14 +4,16 @@
 ``sb.reset()``, ``sb.configure(...)``, ``sb.advance(...)``); ``SandboxConfig`` describes
 accounts, the Organization and delays; ``FaultSettings`` injects latency and errors.
 Model-card and RAM calls are answered by the sandbox's own services, everything else
-by moto. A caller that assumed a role with identity policies is held to them on every
-model-card and RAM call (``iam``; roles without policies and root keys are allow-all).
-Never imported by the reconciler's core.
+by moto. Every caller is held to its IAM policies on every model-card, RAM, S3, KMS and
+CloudTrail call, and assuming a role to its trust policy (``iam``): a role exists only if
+created in IAM or declared in the accounts file (``declared``; ``SandboxAdmin``, allowed
+everything, in every account by default). Never imported by the reconciler's core.
 
 Layout, lowest layer first; a module imports only from its own layer and those below:
 
 1. The shared core, at the top of this package: ``authz``, ``config``, ``caller``,
-   ``clock``, ``errors``, ``faults``, ``identity``, ``paging``, ``validation``. It
+   ``clock``, ``declared``, ``errors``, ``faults``, ``identity``, ``paging``,
+   ``validation``. It
    imports no subpackage. It sits here rather than in a ``core/`` subpackage because code outside
    the sandbox (the CLI, the demo, benchmarks, tests) imports ``config`` and ``faults``
    at these paths, and one flat core reads better than a core split in two places.

@@ -6,12 +6,18 @@ the facts it knows (condition keys such as ``aws:ResourceTag/team`` or
 ``ram:Principal``). Which of those resources and keys an action is authorised against is
 IAM's business (``reconciler.sandbox.iam``); the services only state facts. ``ALLOW_ALL``
 is the authoriser of a sandbox without identity policies (and of unit tests).
+
+A service also says which condition keys it computes (``modelled``: a key it models but
+leaves out of ``facts`` is absent, as AWS would leave it out) and which it cannot know
+(``unknowable``, with the reason); IAM refuses to evaluate a condition on a key of the
+action that is in neither, rather than guess. ``via`` names the service that makes the
+request with the caller's credentials (``aws:ViaAWSService``), e.g. SageMaker calling KMS.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 from typing import Protocol
 
 from reconciler.sandbox.caller import Caller
@@ -26,6 +32,14 @@ class AccessRequest:
     action: str
     resources: Mapping[str, str] = field(default_factory=dict)
     facts: Facts = field(default_factory=dict)
+    _: KW_ONLY
+    modelled: tuple[str, ...] = ()  # lower-case keys; a trailing "/" or ":" is a prefix
+    unknowable: Mapping[str, str] = field(default_factory=dict)  # lower-case key -> why
+    via: str | None = None  # e.g. "sagemaker.amazonaws.com" for a forward access session
+
+    def models(self, key: str) -> bool:
+        """Whether the service computes ``key`` (lower-case) for this request."""
+        return any(key == m or (m[-1] in "/:" and key.startswith(m)) for m in self.modelled)
 
 
 class IdentityPolicies(Protocol):

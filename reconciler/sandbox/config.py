@@ -3,15 +3,26 @@
 Loaded from the ``--accounts`` YAML file or built in code by tests. By default no
 Organization exists, so every cross-account share needs an invitation, as in AWS. Every
 field is also a key of the YAML file (``iam_enforcement: false`` turns identity-policy
-enforcement off).
+enforcement off). The roles and OIDC providers the sandbox starts with are ``declared``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
+
+from reconciler.sandbox.declared import (
+    DEFAULT_ROLES,
+    GITHUB_ISSUER,
+    DeclaredRole,
+    OidcProvider,
+    provider_from,
+    role_from,
+)
 
 DEFAULT_ACCOUNT = "111111111111"
 DEFAULT_REGION = "us-east-1"
@@ -28,6 +39,17 @@ class Organization:
     root_id: str = "r-sb01"
     # OU id -> member accounts directly or indirectly under it
     units: dict[str, frozenset[str]] = field(default_factory=dict)
+    # Service control policies by what they are attached to: the root id, an OU id or an
+    # account id -> policy documents (``iam.source``; a level without any is FullAWSAccess).
+    scps: dict[str, tuple[Mapping[str, Any], ...]] = field(default_factory=dict)
+
+    def scp_levels(self, account: str) -> list[str]:
+        """The root, the OUs holding ``account`` and the account: where SCPs that limit its
+        principals can be attached (none for the management account, which SCPs spare)."""
+        if account == self.management_account or account not in self.members:
+            return []
+        units = [ou for ou, members in self.units.items() if account in members]
+        return [self.root_id, *units, account]
 
     @property
     def arn(self) -> str:
@@ -38,6 +60,18 @@ class Organization:
 
     def contains(self, account: str) -> bool:
         return account == self.management_account or account in self.members
+
+    def path_of(self, account: str) -> str | None:
+        """``o-…/r-…/ou-…/…/`` for a member account (``aws:PrincipalOrgPaths``). ``units``
+        lists each OU's accounts, not how OUs nest; the OUs holding an account nest inside
+        each other, so the larger comes first. None when two of them hold the same accounts
+        (their order is unknown)."""
+        holding = [(len(members), ou) for ou, members in self.units.items() if account in members]
+        sizes = [size for size, _ in holding]
+        if len(set(sizes)) != len(sizes):
+            return None
+        chain = "".join(f"{ou}/" for _, ou in sorted(holding, reverse=True))
+        return f"{self.org_id}/{self.root_id}/{chain}"
 
 
 @dataclass(frozen=True)
@@ -59,6 +93,11 @@ class SandboxConfig:
     # needs sagemaker:PutResourcePolicy or DeleteResourcePolicy (it reads the card's
     # resource policy before it rewrites it). True is the stricter choice.
     iam_ram_needs_get_resource_policy: bool = True
+    # Undocumented by AWS: how RAM evaluates a request naming several resources. True
+    # evaluates each resource ARN on its own (ram:ResourceArn, ram:RequestedResourceType
+    # single-valued), so one resource of another type denies the request; False makes one
+    # evaluation with both keys multivalued.
+    iam_ram_resources_one_by_one: bool = True
     # Documented by CloudTrail for KMS keys, not for SageMaker or RAM: a call that names a
     # resource of another account is recorded in both accounts' event history
     # (``reconciler.sandbox.cloudtrail.trail``). False keeps it in the caller's only.
@@ -68,6 +107,36 @@ class SandboxConfig:
     # property of the ModelCard record. False refuses SortBy=ModelCardName with a
     # ValidationException, as a service that sorts only by time would.
     search_sorts_by_name: bool = True
+    # The roles that exist from the start (``declared``); SandboxAdmin, all-powerful, in
+    # every account unless the accounts file lists others. Any other role must be created.
+    roles: tuple[DeclaredRole, ...] = DEFAULT_ROLES
+    # IAM OIDC identity providers that exist from the start (besides those created in IAM).
+    oidc_providers: tuple[OidcProvider, ...] = ()
+    # Issuers whose tokens the sandbox signs (``Sandbox.oidc_token``) and verifies with its
+    # own key, standing in for the issuer's published keys.
+    oidc_issuers: tuple[str, ...] = (GITHUB_ISSUER,)
+    # aws:SecureTransport: AWS's SageMaker, RAM, STS, KMS and CloudTrail endpoints take
+    # HTTPS only, so True reports every call as TLS. False reports the transport the
+    # sandbox itself was reached by (plain HTTP: false), to test a policy that denies it.
+    iam_secure_transport_always: bool = True
+    # Undocumented: aws:ResourceAccount for an action with no resource type (evaluated
+    # against "*", e.g. ListModelCards). True: the caller's account, whose resources the
+    # call reads; False: the key is absent.
+    iam_star_resource_in_caller_account: bool = True
+    # Undocumented for SageMaker: deleting a card with a customer-managed key retires the
+    # grant SageMaker created for it with the caller's credentials, so the caller's
+    # identity policies must allow kms:RetireGrant (CloudFormation's AWS::SageMaker::
+    # ModelCard delete handler lists it). False: deleting needs no KMS permission.
+    kms_delete_needs_retire_grant: bool = True
+    # CloudTrail LookupEvents: "limited to two per second, per account, per Region"; the
+    # sandbox counts lookups in any one-second window (its reading of the rate) and answers
+    # ThrottlingException beyond it. 0 turns the limit off.
+    cloudtrail_lookups_per_second: int = 2
+
+
+def declared_role(config: SandboxConfig, account: str, name: str) -> DeclaredRole | None:
+    """The role ``name`` the configuration declares in ``account``, if any."""
+    return next((r for r in config.roles if r.name == name and r.exists_in(account)), None)
 
 
 def load_config(path: Path) -> SandboxConfig:
@@ -81,7 +150,15 @@ def load_config(path: Path) -> SandboxConfig:
     unknown = set(raw) - known
     if unknown:
         raise ValueError(f"unknown keys {sorted(unknown)}; allowed: {sorted(known)}")
-    org_raw = raw.pop("organization", None)
+    raw["organization"] = _organization(raw.pop("organization", None))
+    raw["roles"] = tuple(role_from(r) for r in raw.pop("roles", [])) or DEFAULT_ROLES
+    raw["oidc_providers"] = tuple(provider_from(p) for p in raw.pop("oidc_providers", []))
+    if "oidc_issuers" in raw:
+        raw["oidc_issuers"] = tuple(str(i) for i in raw["oidc_issuers"])
+    return SandboxConfig(**raw)
+
+
+def _organization(org_raw: Any) -> Organization | None:
     org = None
     if org_raw:
         if "management_account" not in org_raw:
@@ -91,5 +168,6 @@ def load_config(path: Path) -> SandboxConfig:
             members=frozenset(str(a) for a in org_raw.get("members", [])),
             ram_sharing_enabled=bool(org_raw.get("ram_sharing_enabled", True)),
             units={k: frozenset(str(a) for a in v) for k, v in org_raw.get("units", {}).items()},
+            scps={str(k): tuple(v) for k, v in (org_raw.get("scps") or {}).items()},
         )
-    return SandboxConfig(organization=org, **{k: raw[k] for k in raw})
+    return org

@@ -4,7 +4,10 @@ Keys that moto STS issued by ``AssumeRole`` belong to the role's account and act
 ``arn:aws:sts::<acct>:assumed-role/<role>/<session>``; keys of IAM users created in
 the sandbox act as that user; any other key (e.g. ``testing``) acts as the root of
 ``config.default_account`` (``arn:aws:iam::<acct>:root``, user id = the account id).
-Resolved keys, and at each ``reset()`` every key moto's STS has issued, are remembered
+Role sessions are issued here (``issue``: moto's STS makes the keys, the sandbox keeps
+what STS records about the session: tags, session policies, source identity, provider),
+after ``iam.trust`` has allowed them. Resolved keys, and at each ``reset()`` every key
+moto's STS has issued, are remembered
 for the sandbox's lifetime, so a client keeps its identity across ``reset()`` (which
 wipes moto's STS records), just as real credentials outlive the resources they touched.
 
@@ -21,11 +24,12 @@ import base64
 import hashlib
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 
 from moto.iam.models import get_account_id_from, iam_backends
 from moto.sts.models import AssumedRole, sts_backends
 
-from reconciler.sandbox.caller import Caller
+from reconciler.sandbox.caller import Caller, Session
 from reconciler.sandbox.config import SandboxConfig
 
 
@@ -92,6 +96,25 @@ class IdentityResolver:
             self._known[access_key or ""] = found
         return found
 
+    def issue(
+        self, role_arn: str, session_name: str, session: Session, duration: int = 3600
+    ) -> tuple[AssumedRole, Caller]:
+        """A new session of ``role_arn`` (already allowed), remembered with its facts."""
+        account = role_arn.split(":")[4]
+        region = self._config().region
+        role = sts_backends[account]["aws"].assume_role(
+            region_name=region,
+            role_session_name=session_name,
+            role_arn=role_arn,
+            policy=session.policy or "",
+            duration=duration,
+            external_id="",
+        )
+        caller = Caller(account, role.arn, region, role.user_id, role_arn, session=session)
+        with self._lock:
+            self._known[role.access_key_id] = caller
+        return role, caller
+
     def remember_issued(self) -> None:
         """Remember every session moto's STS has issued, so its keys outlive a moto reset."""
         region = self._config().region
@@ -104,4 +127,4 @@ class IdentityResolver:
 
 
 def _in_region(caller: Caller, region: str) -> Caller:
-    return Caller(caller.account_id, caller.arn, region, caller.principal_id, caller.role_arn)
+    return replace(caller, region=region)

@@ -1,9 +1,15 @@
 """``Sandbox``: one running emulator of SageMaker model cards and RAM across accounts.
 
 Owns the pieces and their lifecycle: config, clock, faults, identity, the SageMaker and
-RAM services, moto's WSGI app behind the front, and the HTTP server. ``reset()``
-returns everything (sandbox state, moto's backends, clock, faults, config) to how the
-sandbox was constructed; client credentials stay valid across resets.
+RAM services, IAM and STS (``iam``), moto's WSGI app behind the front, and the HTTP server.
+``reset()`` returns everything (sandbox state, moto's backends, clock, faults, config) to
+how the sandbox was constructed; client credentials stay valid across resets.
+
+``credentials`` (and ``client``) give tests a session of a role: of a role the accounts
+file declares, directly (the sandbox's own door, as a console sign-in would be); of any
+other role, through STS ``AssumeRole`` from the account's first declared all-powerful role,
+so that role's trust policy is evaluated as AWS evaluates it. ``oidc_token`` mints a web
+identity token the sandbox's OIDC issuers sign (``iam.oidc``).
 """
 
 from __future__ import annotations
@@ -19,14 +25,19 @@ import boto3
 from botocore.config import Config
 
 from reconciler.sandbox import selftest
+from reconciler.sandbox.caller import Session
 from reconciler.sandbox.clock import SandboxClock
+from reconciler.sandbox.cloudtrail.lookup import LookupRate
 from reconciler.sandbox.cloudtrail.trail import Trail
-from reconciler.sandbox.config import SandboxConfig
+from reconciler.sandbox.config import SandboxConfig, declared_role
+from reconciler.sandbox.declared import GITHUB_ISSUER
 from reconciler.sandbox.faults import FaultInjector, FaultSettings
 from reconciler.sandbox.http.app import Front
 from reconciler.sandbox.http.server import HttpServer
 from reconciler.sandbox.iam.enforcer import IamEnforcer
+from reconciler.sandbox.iam.oidc import OidcIssuers
 from reconciler.sandbox.iam.source import PolicySource
+from reconciler.sandbox.iam.trust import Trust
 from reconciler.sandbox.identity import IdentityResolver, current_role_id, install_stable_role_ids
 from reconciler.sandbox.ram.service import RamService
 from reconciler.sandbox.sagemaker.service import SageMakerService
@@ -67,14 +78,28 @@ class Sandbox:
         self.clock = SandboxClock(clock)
         self.faults = FaultInjector(copy.deepcopy(self._initial_faults))
         self.identity = IdentityResolver(lambda: self._config)
-        self.policies = PolicySource()
-        self.iam = IamEnforcer(lambda: self._config, self.policies)
+        self._iam_parts()
         self.sagemaker = SageMakerService(
             lambda: self._config, self.clock, lambda: self.ram, lambda: self.iam
         )
         self.ram = RamService(lambda: self._config, self.sagemaker, self.clock, lambda: self.iam)
         self.trail = Trail(self.clock, lambda: self._config.cloudtrail_cross_account_events)
-        front = Front(
+        self.lookups = LookupRate(self.clock, lambda: self._config.cloudtrail_lookups_per_second)
+        self._host, self._port, self._verbose, self._front = host, port, verbose, self._make_front()
+        self._server: HttpServer | None = None
+        self._session = boto3.session.Session()
+        self._credentials: dict[tuple[str, str, str | None], dict[str, str]] = {}
+        self._lock = threading.Lock()
+
+    def _iam_parts(self) -> None:
+        """IAM's policies and decisions, STS's trust decisions and the OIDC issuers."""
+        self.policies = PolicySource(lambda: self._config)
+        self.iam = IamEnforcer(lambda: self._config, self.policies, self.clock)
+        self.oidc = OidcIssuers(lambda: self._config.oidc_issuers, self.clock)
+        self.trust = Trust(self.iam, self.oidc, lambda: self._config, self.clock)
+
+    def _make_front(self) -> Front:
+        return Front(
             identity=self.identity,
             sagemaker=self.sagemaker,
             ram=lambda: self.ram,
@@ -85,12 +110,9 @@ class Sandbox:
             iam=self.iam,
             config=lambda: self._config,
             trail=self.trail,
+            trust=self.trust,
+            lookups=self.lookups,
         )
-        self._host, self._port, self._verbose, self._front = host, port, verbose, front
-        self._server: HttpServer | None = None
-        self._session = boto3.session.Session()
-        self._credentials: dict[tuple[str, str, str | None], dict[str, str]] = {}
-        self._lock = threading.Lock()
 
     # -- lifecycle ----------------------------------------------------------------
 
@@ -126,8 +148,9 @@ class Sandbox:
         return self._config
 
     def configure(self, config: SandboxConfig) -> None:
-        """Replace the configuration (Organization, delays, ...) while running."""
+        """Replace the configuration (Organization, delays, roles, ...) while running."""
         self._config = config
+        self.policies.invalidate()
 
     def reset(self) -> None:
         """Forget all state: cards, shares, moto's resources, clock offset, faults, config."""
@@ -135,6 +158,7 @@ class Sandbox:
         self.sagemaker.reset()
         self.ram.reset()
         self.trail.reset()
+        self.lookups.reset()
         self.identity.remember_issued()
         reset_moto()
         self.policies.invalidate()
@@ -190,17 +214,48 @@ class Sandbox:
             cached = self._credentials.get(key)
         if cached is not None:
             return cached
+        if key[2] is None and declared_role(self._config, account, role) is not None:
+            creds = self._declared_session(account, role)
+        else:
+            creds = self._assumed(account, role)
+        with self._lock:
+            self._credentials[key] = creds
+        return dict(creds)
+
+    def _declared_session(self, account: str, role: str) -> dict[str, str]:
+        arn = f"arn:aws:iam::{account}:role/{role}"
+        issued, _ = self.identity.issue(arn, "sandbox", Session(issued_at=self.clock()))
+        return {
+            "AccessKeyId": issued.access_key_id,
+            "SecretAccessKey": issued.secret_access_key,
+            "SessionToken": issued.session_token,
+        }
+
+    def _assumed(self, account: str, role: str) -> dict[str, str]:
+        admin = next((r.name for r in self._config.roles if r.admin and r.exists_in(account)), None)
+        if admin is None:
+            raise RuntimeError(
+                f"no all-powerful role is declared in account {account} to assume {role} from; "
+                "declare one in the accounts file (roles:)"
+            )
+        source = self.credentials(account, admin)
         sts = self._session.client(
             "sts",
             endpoint_url=self.endpoint,
             region_name=self._config.region,
-            aws_access_key_id=DUMMY_KEY,
-            aws_secret_access_key=DUMMY_KEY,
+            aws_access_key_id=source["AccessKeyId"],
+            aws_secret_access_key=source["SecretAccessKey"],
+            aws_session_token=source["SessionToken"],
         )
         creds = sts.assume_role(
             RoleArn=f"arn:aws:iam::{account}:role/{role}", RoleSessionName="sandbox"
         )["Credentials"]
         self.identity.resolve(creds["AccessKeyId"])  # remember it before any reset
-        with self._lock:
-            self._credentials[key] = creds
-        return dict(creds)
+        return {k: creds[k] for k in ("AccessKeyId", "SecretAccessKey", "SessionToken")}
+
+    def oidc_token(
+        self, claims: dict[str, Any], issuer: str = GITHUB_ISSUER, lifetime: int = 300
+    ) -> str:
+        """A web identity token of ``issuer`` carrying ``claims``, signed with the key the
+        sandbox's IAM OIDC providers trust (``iam.oidc.github_claims`` builds GitHub's)."""
+        return self.oidc.mint(claims, issuer, lifetime)

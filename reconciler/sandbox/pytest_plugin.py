@@ -1,5 +1,7 @@
 """pytest fixtures for the sandbox: one server per session, clean state per test.
 
+- ``sandbox_config``: the ``SandboxConfig`` the session's sandbox starts with (session
+  scope; override it in a conftest to declare roles or change switches).
 - ``sandbox_session``: the running ``Sandbox`` (session scope; started once, ~50 ms).
 - ``sandbox``: the same sandbox, reset before each test (state, moto, clock, faults,
   config), so tests are independent and fast.
@@ -21,8 +23,13 @@ from reconciler.sandbox.instance import Sandbox
 
 
 @pytest.fixture(scope="session")
-def sandbox_session() -> Iterator[Sandbox]:
-    with Sandbox(config=SandboxConfig()) as sb:
+def sandbox_config() -> SandboxConfig:
+    return SandboxConfig()
+
+
+@pytest.fixture(scope="session")
+def sandbox_session(sandbox_config: SandboxConfig) -> Iterator[Sandbox]:
+    with Sandbox(config=sandbox_config) as sb:
         yield sb
 
 

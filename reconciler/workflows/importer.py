@@ -211,7 +211,7 @@ def _write(repo: Path, path: Path, text: str, result: ImportResult) -> bool:
     """Write a new file (never over anything, symlinks included); whether it was written."""
     shown = f"{path.parent.name}/{path.name}"  # relative to the repository
     if not write_new(repo, path, text):  # e.g. another target's card of the same name
-        result.skipped.append(f"{shown}: file exists; not overwritten")
+        result.skipped.append(f"{path.name}: file exists; not overwritten")
         return False
     result.written.append(shown)
     return True

@@ -145,8 +145,13 @@ def test_an_account_called_internal_only_by_reconciler_yaml_still_needs_force(
         "(999999999999): apply with --force to allow it"
     ]
     assert invitations(aws, "999999999999") == {}
+    # Once the invitation is out, RAM calls the account external: the apply that did it
+    # does not converge (it said "live state matches git" and exited 0 before), and its
+    # report lists the re-plan's error, as the next plan does.
     code, report, _ = apply(cli, applied, "--force", "--no-verify")
-    assert code == 0
+    assert code == 1 and report["converged"] is False
+    assert any("RAM says account 'partner' (999999999999)" in b for b in report["blocked"])
+    assert "live state matches git" not in report["outcome"]
     assert invitations(aws, "999999999999") == {"churn-dev": "PENDING"}
     planned = cli("plan", "--repo", str(applied))
     assert planned.exit_code == 1

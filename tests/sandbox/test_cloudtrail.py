@@ -15,8 +15,16 @@ from tests.sandbox.conftest import DEV, OWNER, allow, card_arn
 DAY = 24 * 3600
 
 
+def lookup(clients: Any, **params: Any) -> dict[str, Any]:
+    """LookupEvents half a second (of sandbox time) after the last one: CloudTrail takes two
+    lookups a second per account and Region, and throttles the rest."""
+    clients.sandbox.advance(0.5)
+    found: dict[str, Any] = clients.cloudtrail.lookup_events(**params)
+    return found
+
+
 def events(clients: Any, **params: Any) -> list[dict[str, Any]]:
-    return list(clients.cloudtrail.lookup_events(**params)["Events"])
+    return list(lookup(clients, **params)["Events"])
 
 
 def by_name(clients: Any, name: str) -> list[dict[str, Any]]:
@@ -102,17 +110,17 @@ def test_filters_time_range_and_paging(sandbox: Any, account: Any) -> None:
     assert len(events(account(OWNER), EndTime=later)) == 3
     resource = {"AttributeKey": "ResourceName", "AttributeValue": card_arn("b")}
     assert len(events(account(OWNER), LookupAttributes=[resource])) == 1
-    first = account(OWNER).cloudtrail.lookup_events(MaxResults=3)
-    rest = account(OWNER).cloudtrail.lookup_events(MaxResults=3, NextToken=first["NextToken"])
+    owner = account(OWNER)
+    first = lookup(owner, MaxResults=3)
+    rest = lookup(owner, MaxResults=3, NextToken=first["NextToken"])
     assert len(first["Events"]) == 3 and len(rest["Events"]) == 1 and "NextToken" not in rest
-    lookup = account(OWNER).cloudtrail.lookup_events
     token = first["NextToken"]
-    assert code(lookup, MaxResults=3, NextToken=token, StartTime=later) == (
+    assert code(lookup, clients=owner, MaxResults=3, NextToken=token, StartTime=later) == (
         "InvalidNextTokenException"
     )
     two = [resource, {"AttributeKey": "EventName", "AttributeValue": "CreateModelCard"}]
-    assert code(lookup, LookupAttributes=two) == "InvalidLookupAttributesException"
-    assert code(lookup, StartTime=later, EndTime=later - timedelta(days=1)) == (
+    assert code(lookup, clients=owner, LookupAttributes=two) == "InvalidLookupAttributesException"
+    assert code(lookup, clients=owner, StartTime=later, EndTime=later - timedelta(days=1)) == (
         "InvalidTimeRangeException"
     )
     assert events(account(DEV)) == []  # another account's history
@@ -126,6 +134,32 @@ def test_history_keeps_ninety_days(sandbox: Any, account: Any) -> None:
     assert len(events(account(OWNER))) == 1
     sandbox.advance(2 * DAY)
     assert events(account(OWNER)) == []
+
+
+def test_more_than_two_lookups_a_second_are_throttled(sandbox: Any, account: Any) -> None:
+    """ "The rate of lookup requests is limited to two per second, per account, per Region.
+    If this limit is exceeded, a throttling error occurs." (LookupEvents API reference)"""
+    owner = account(OWNER).cloudtrail
+    owner.lookup_events()
+    owner.lookup_events()
+    with pytest.raises(ClientError) as caught:
+        owner.lookup_events()
+    assert caught.value.response["Error"] == {
+        "Code": "ThrottlingException",
+        "Message": "Rate exceeded",
+    }
+    account(DEV).cloudtrail.lookup_events()  # another account has its own rate
+    sandbox.client("cloudtrail", OWNER, region="eu-west-1").lookup_events()  # and Region
+    sandbox.advance(1)
+    owner.lookup_events()
+
+
+def test_the_lookup_rate_is_a_switch(sandbox: Any, account: Any) -> None:
+    from dataclasses import replace
+
+    sandbox.configure(replace(sandbox.config, cloudtrail_lookups_per_second=0))
+    for _ in range(5):
+        account(OWNER).cloudtrail.lookup_events()
 
 
 def test_lookup_needs_cloudtrail_lookup_events(role: Any) -> None:

@@ -1,7 +1,8 @@
 """Identity policies on model-card calls: allow, implicit and explicit deny, the message.
 
-A role with at least one policy is held to IAM's evaluation logic; the SandboxAdmin
-role the other tests use has none and may do anything, as may root (ambient) keys.
+Every role is held to IAM's evaluation logic: a role without policies may do nothing; the
+SandboxAdmin role the other tests use is declared with a policy that allows everything.
+Root (ambient) keys are limited by no IAM policy, as in AWS.
 """
 
 from __future__ import annotations
@@ -107,11 +108,12 @@ def test_policy_changes_apply_to_the_next_request(sandbox, role) -> None:
     create(scoped.sagemaker)
 
 
-def test_role_without_policies_may_do_anything(role, aws) -> None:
+def test_role_without_policies_may_do_nothing(role, aws) -> None:
     bare = role()
-    create(bare.sagemaker)
-    bare.sagemaker.delete_model_card(ModelCardName="churn")
-    create(aws("sagemaker", OWNER, role="NeverCreated"), "fraud")
+    denied(create, bare.sagemaker)
+    with pytest.raises(ClientError) as caught:
+        aws("sagemaker", OWNER, role="NeverCreated")
+    assert caught.value.response["Error"]["Code"] == "AccessDenied"
 
 
 def test_root_keys_may_do_anything(sandbox, role) -> None:
@@ -176,17 +178,22 @@ def test_a_permissions_boundary_caps_what_policies_allow(sandbox, role) -> None:
     )
 
 
-def test_removing_the_last_policy_restores_allow_all(sandbox, role) -> None:
-    scoped = role(allow("sagemaker:DescribeModelCard", CARDS))
-    denied(create, scoped.sagemaker)
-    sandbox.client("iam", OWNER).delete_role_policy(RoleName="Scoped", PolicyName="inline")
+def test_removing_the_last_policy_leaves_nothing_allowed(sandbox, role) -> None:
+    scoped = role(allow("sagemaker:*", CARDS))
     create(scoped.sagemaker)
+    sandbox.client("iam", OWNER).delete_role_policy(RoleName="Scoped", PolicyName="inline")
+    denied(scoped.sagemaker.describe_model_card, ModelCardName="churn")
 
 
 def test_assuming_a_role_needs_sts_assume_role_in_the_callers_policy(role, account) -> None:
-    """A role that holds policies may assume another only where they allow sts:AssumeRole
-    on it (cross-account, AWS also needs the target's trust policy, not evaluated here)."""
+    """A role may assume another account's role only where its policies allow
+    sts:AssumeRole on it (and the target's trust policy allows it: tests/sandbox/test_trust)."""
     target = "arn:aws:iam::222222222222:role/Reader"
+    account("222222222222").iam.create_role(
+        RoleName="Reader",
+        AssumeRolePolicyDocument='{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", '
+        '"Principal": {"AWS": "arn:aws:iam::111111111111:root"}, "Action": "sts:AssumeRole"}]}',
+    )
     limited = role(allow("sagemaker:DescribeModelCard"))
     with pytest.raises(ClientError) as caught:
         limited.sts.assume_role(RoleArn=target, RoleSessionName="ss")

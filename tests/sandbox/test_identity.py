@@ -29,7 +29,35 @@ def test_unknown_key_is_the_default_account_root(sandbox) -> None:
     assert plain_client(sandbox, "sts").get_caller_identity()["Account"] == "111111111111"
 
 
+ALLOW_ALL = json.dumps(
+    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+)
+
+
+def trust_account(account: str) -> str:
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {"AWS": f"arn:aws:iam::{account}:root"},
+                    "Action": "sts:AssumeRole",
+                }
+            ],
+        }
+    )
+
+
+def make_role(sandbox, account: str, name: str) -> dict:
+    iam = sandbox.client("iam", account)
+    role = iam.create_role(RoleName=name, AssumeRolePolicyDocument=trust_account(account))
+    iam.put_role_policy(RoleName=name, PolicyName="all", PolicyDocument=ALLOW_ALL)
+    return role["Role"]
+
+
 def test_assumed_role_acts_in_the_role_account(sandbox) -> None:
+    make_role(sandbox, "555555555555", "Publisher")
     sm = sandbox.client("sagemaker", "555555555555", role="Publisher")
     arn = sm.create_model_card(ModelCardName="c", Content="{}", ModelCardStatus="Draft")[
         "ModelCardArn"
@@ -51,6 +79,7 @@ def test_moto_services_see_the_same_account(sandbox) -> None:
 def test_iam_user_keys_act_as_the_user(sandbox) -> None:
     iam = sandbox.client("iam", "777777777777")
     iam.create_user(UserName="alice")
+    iam.put_user_policy(UserName="alice", PolicyName="all", PolicyDocument=ALLOW_ALL)
     key = iam.create_access_key(UserName="alice")["AccessKey"]
     sm = plain_client(sandbox, "sagemaker", key["AccessKeyId"], key["SecretAccessKey"])
     sm.create_model_card(ModelCardName="c", Content="{}", ModelCardStatus="Draft")
@@ -71,7 +100,7 @@ ROLE_ID = re.compile(r"AROA[A-Z0-9]{17}")
 
 
 def assume(sandbox, role_arn: str, session: str = "s1") -> dict:
-    sts = plain_client(sandbox, "sts")
+    sts = sandbox.client("sts", role_arn.split(":")[4])  # the account's SandboxAdmin
     return sts.assume_role(RoleArn=role_arn, RoleSessionName=session)
 
 
@@ -87,8 +116,7 @@ def as_session(sandbox, service: str, creds: dict):
 
 
 def test_a_created_role_has_one_id_everywhere(sandbox) -> None:
-    iam = plain_client(sandbox, "iam")
-    role = iam.create_role(RoleName="Publisher", AssumeRolePolicyDocument="{}")["Role"]
+    role = make_role(sandbox, "111111111111", "Publisher")
     assert ROLE_ID.fullmatch(role["RoleId"])
     assumed = assume(sandbox, role["Arn"])
     session_id = f"{role['RoleId']}:s1"
@@ -107,8 +135,9 @@ def test_a_created_role_has_one_id_everywhere(sandbox) -> None:
         assert context["IamIdentity"] == {"Arn": who["Arn"], "PrincipalId": session_id}
 
 
-def test_a_role_never_created_keeps_one_id_per_arn(sandbox) -> None:
-    arn = "arn:aws:iam::222222222222:role/AdHoc"
+def test_a_declared_role_keeps_one_id_per_arn(sandbox) -> None:
+    """SandboxAdmin is declared, not created in IAM: its id is a function of its ARN."""
+    arn = "arn:aws:iam::222222222222:role/SandboxAdmin"
     first = assume(sandbox, arn)["AssumedRoleUser"]["AssumedRoleId"]
     again = assume(sandbox, arn, "s2")
     assert ROLE_ID.fullmatch(first.split(":")[0])
@@ -116,8 +145,8 @@ def test_a_role_never_created_keeps_one_id_per_arn(sandbox) -> None:
     sandbox.reset()
     who = as_session(sandbox, "sts", again["Credentials"]).get_caller_identity()
     assert who["UserId"] == first.replace(":s1", ":s2")
-    assert who["Arn"] == "arn:aws:sts::222222222222:assumed-role/AdHoc/s2"
-    other = assume(sandbox, "arn:aws:iam::222222222222:role/Other")
+    assert who["Arn"] == "arn:aws:sts::222222222222:assumed-role/SandboxAdmin/s2"
+    other = assume(sandbox, "arn:aws:iam::333333333333:role/SandboxAdmin")
     assert other["AssumedRoleUser"]["AssumedRoleId"].split(":")[0] != first.split(":")[0]
 
 
@@ -138,6 +167,7 @@ def test_root_keys_report_the_account_root(sandbox) -> None:
 
 
 def test_sandbox_clients_keep_their_identity_across_reset(sandbox) -> None:
+    make_role(sandbox, "333333333333", "Reader")
     sts = sandbox.client("sts", "333333333333", role="Reader")
     before = sts.get_caller_identity()
     sandbox.reset()

@@ -85,7 +85,10 @@ def test_clock_never_goes_back(sandbox) -> None:
         sandbox.advance(-1)
 
 
-def test_serve_prints_endpoint_and_environment(monkeypatch, capsys) -> None:
+def test_serve_prints_endpoint_and_a_sandbox_admin_session(monkeypatch, capsys) -> None:
+    """A session, not root keys: the root user may not assume the example's roles."""
+    import re
+
     from reconciler.sandbox import server
 
     def interrupt(_: float) -> None:
@@ -95,8 +98,30 @@ def test_serve_prints_endpoint_and_environment(monkeypatch, capsys) -> None:
     server.serve("127.0.0.1", 0, SandboxConfig(region="eu-west-1"))
     out = capsys.readouterr().out
     assert "export AWS_ENDPOINT_URL=http://127.0.0.1:" in out
-    assert "AWS_ACCESS_KEY_ID=testing" in out and "AWS_SECRET_ACCESS_KEY=testing" in out
+    assert "as SandboxAdmin of 111111111111" in out
+    assert re.search(r"AWS_ACCESS_KEY_ID=\S+", out) and "AWS_ACCESS_KEY_ID=testing" not in out
+    assert re.search(r"AWS_SESSION_TOKEN=\S+", out)
     assert "AWS_DEFAULT_REGION=eu-west-1" in out
+
+
+def test_the_control_api_gives_sessions_and_tokens(sandbox) -> None:
+    import json
+    import urllib.request
+
+    def post(path: str, body: dict) -> dict:
+        request = urllib.request.Request(
+            f"{sandbox.endpoint}/_sandbox/{path}", data=json.dumps(body).encode(), method="POST"
+        )
+        with urllib.request.urlopen(request) as answer:
+            return json.loads(answer.read())
+
+    creds = post("credentials", {"account": "222222222222"})
+    assert set(creds) == {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"}
+    assert sandbox.identity.resolve(creds["AWS_ACCESS_KEY_ID"]).arn.endswith(
+        ":assumed-role/SandboxAdmin/sandbox"
+    )
+    token = post("oidc/token", {"claims": {"sub": "repo:o/r:ref:refs/heads/main"}})["token"]
+    assert sandbox.oidc.verify(token)["sub"] == "repo:o/r:ref:refs/heads/main"
 
 
 def test_concurrent_clients(sandbox) -> None:

@@ -10,6 +10,7 @@ import pytest
 
 from reconciler.common.arns import Arns
 from reconciler.common.names import REPLICA_OF, REPLICA_VERSION
+from reconciler.common.status import CardStatus
 from reconciler.desired.model import Config, DesiredState, ReplicaSpec, TargetSpec
 from reconciler.desired.targets import for_target, selected, waves
 from reconciler.diff.replicas import diff_replicas, replica_tags
@@ -33,8 +34,8 @@ REPLICA = ReplicaSpec(
 )
 
 
-def hub_state(*replicas: ReplicaSpec) -> DesiredState:
-    config = replace(example().config, targets={"hub": HUB, "eu": EU}, target="hub")
+def hub_state(*replicas: ReplicaSpec, spoke: TargetSpec = EU) -> DesiredState:
+    config = replace(example().config, targets={"hub": HUB, "eu": spoke}, target="hub")
     return replace(
         example(), config=config, cards={}, shares={}, replicas={r.name: r for r in replicas}
     )
@@ -113,3 +114,49 @@ def test_hubs_run_after_the_other_targets() -> None:
     assert waves(config) == (("eu",), ("hub",))
     assert selected(config, None) == ["eu", "hub"]
     assert EU.replica_of("Risk") == "eu-Risk" and EU.replica_source("eu-Risk") == "Risk"
+
+
+# -- what review decides about a replica -------------------------------------------------
+
+
+def test_a_replica_held_below_its_spoke_status_says_why() -> None:
+    held = replace(REPLICA, source_status=CardStatus.APPROVED)
+    live = LiveState(cards={}, shares={}, permissions={})
+    (change,) = diff_replicas(normalise(hub_state(held), live), ARNS.card, False).changes
+    assert "held at Draft" in change.detail and "Approved" in change.detail
+
+
+def test_an_encrypted_spoke_card_needs_the_hub_key_named_and_is_never_downgraded() -> None:
+    encrypted = replace(REPLICA, source_kms_key_id="arn:aws:kms:eu-west-1:555555555555:key/k")
+    live = LiveState(cards={}, shares={}, permissions={})
+    part = diff_replicas(normalise(hub_state(encrypted), live), ARNS.card, False)
+    assert not part.changes
+    (error,) = part.errors
+    assert "replica_kms_key_id" in error.message and error.file == "reconciler.yaml"
+    keyed = hub_state(encrypted, spoke=replace(EU, replica_kms_key_id="alias/hub-cards"))
+    (change,) = diff_replicas(normalise(keyed, live), ARNS.card, False).changes
+    assert isinstance(change.payload, ReplicateCard) and change.payload.create is not None
+    assert change.payload.create.kms_key_id == "alias/hub-cards"
+
+
+def test_a_name_two_spoke_cards_claim_holds_back_only_those_replicas() -> None:
+    other = replace(REPLICA, source_arn=SOURCE.replace("Risk", "Other"))
+    fine = replace(REPLICA, name="eu-Fine", source_arn=SOURCE.replace("Risk", "Fine"))
+    state = replace(hub_state(fine), replica_conflicts={"eu-Risk": (REPLICA, other)})
+    live = LiveState(cards={"eu-Risk": live_replica()}, shares={}, permissions={})
+    part = diff_replicas(normalise(state, live), ARNS.card, True)
+    assert [(c.address.name, c.action) for c in part.changes] == [
+        ("eu-Fine", Action.REPLICATE_CARD)
+    ]
+    (error,) = part.errors
+    assert SOURCE in error.message and other.source_arn in error.message
+
+
+def test_a_replica_status_change_follows_the_lifecycle() -> None:
+    live = LiveState(
+        cards={"eu-Risk": live_replica(status=CardStatus.APPROVED)}, shares={}, permissions={}
+    )
+    part = diff_replicas(normalise(hub_state(REPLICA), live), ARNS.card, False)
+    assert not part.changes
+    (error,) = part.errors
+    assert "Approved → Draft is not an allowed transition" in error.message

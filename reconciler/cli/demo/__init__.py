@@ -15,7 +15,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from reconciler.cli.demo.checks import DemoFailed
 from reconciler.cli.demo.hub import HubDemo
@@ -45,8 +45,8 @@ def run_demo(source: Path, say: Callable[[str], None]) -> None:
 
     with (
         tempfile.TemporaryDirectory(prefix="reconciler-demo-") as tmp,
-        Sandbox(_accounts()) as sandbox,
-        card_account_credentials(sandbox.endpoint),
+        Sandbox(_accounts(source)) as sandbox,
+        card_account_credentials(sandbox),
     ):
         say(
             f"Sandbox at {sandbox.endpoint}: card account {CARD_ACCOUNT}; Organization "
@@ -60,25 +60,34 @@ def run_demo(source: Path, say: Callable[[str], None]) -> None:
         HubDemo(sandbox, Path(tmp) / "hub-and-spoke", say).run()
 
 
-def _accounts() -> SandboxConfig:
-    """The card account manages an Organization with test and prod; dev is outside."""
-    from reconciler.sandbox import Organization, SandboxConfig
+def _accounts(source: Path) -> SandboxConfig:
+    """The example's accounts file (``sandbox/accounts.yaml``): the card account manages an
+    Organization with test and prod, dev is outside, and the roles that exist there (such
+    as dev's DataScientist). Without the file, that Organization and SandboxAdmin only."""
+    from reconciler.sandbox import Organization, SandboxConfig, load_config
 
+    accounts = source / "sandbox" / "accounts.yaml"
+    if accounts.is_file():
+        return load_config(accounts)
     org = Organization(management_account=CARD_ACCOUNT, members=frozenset({TEST, PROD}))
     return SandboxConfig(default_account=CARD_ACCOUNT, organization=org)
 
 
 @contextmanager
-def card_account_credentials(endpoint: str) -> Iterator[None]:
-    """Ambient credentials of the sandbox's card account, for this process only."""
+def card_account_credentials(sandbox: Any) -> Iterator[None]:
+    """Ambient credentials of the sandbox's card account, for this process only: a session
+    of its SandboxAdmin role, as CI's are a role session (the root user may not assume the
+    roles the demo creates)."""
     saved = {k: os.environ.get(k) for k in AMBIENT}
     for key in ("AWS_SESSION_TOKEN", "AWS_PROFILE"):
         os.environ.pop(key, None)
+    creds = sandbox.credentials(CARD_ACCOUNT)
     os.environ.update(
         {
-            "AWS_ENDPOINT_URL": endpoint,
-            "AWS_ACCESS_KEY_ID": "testing",
-            "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_ENDPOINT_URL": sandbox.endpoint,
+            "AWS_ACCESS_KEY_ID": creds["AccessKeyId"],
+            "AWS_SECRET_ACCESS_KEY": creds["SecretAccessKey"],
+            "AWS_SESSION_TOKEN": creds["SessionToken"],
             "AWS_DEFAULT_REGION": "us-east-1",
         }
     )

@@ -46,6 +46,24 @@ def hub_repository(root: Path) -> Path:
     return root
 
 
+def trusting(account: str) -> str:
+    """A trust policy letting ``account``'s principals assume the role (with their own
+    permission to)."""
+    statement = {
+        "Effect": "Allow",
+        "Principal": {"AWS": f"arn:aws:iam::{account}:root"},
+        "Action": "sts:AssumeRole",
+    }
+    return json.dumps({"Version": "2012-10-17", "Statement": [statement]})
+
+
+def write_cards(cards: str) -> dict[str, Any]:
+    actions = ["sagemaker:CreateModelCard", "sagemaker:DescribeModelCard"]
+    actions.append("sagemaker:UpdateModelCard")
+    statement = {"Effect": "Allow", "Action": actions, "Resource": cards}
+    return {"Version": "2012-10-17", "Statement": [statement]}
+
+
 class HubDemo:
     """The hub-and-spoke steps, narrated through ``say`` and checked."""
 
@@ -55,10 +73,30 @@ class HubDemo:
         self.settings = RunSettings(repo=self.repo, endpoint_url=sandbox.endpoint)
 
     def run(self) -> None:
+        self.spoke_roles()
         self.spokes_create()
         self.apply_everywhere()
         self.spoke_edits()
         self.hub_replicates()
+
+    def spoke_roles(self) -> None:
+        """Each spoke's roles, made as users make them: the reconciler's, trusted by the hub
+        account and holding `reconciler iam-policy --role apply --target <spoke>`, and a
+        data scientist's, who writes the spoke's own cards."""
+        from reconciler.desired.targets import for_target
+        from reconciler.iam.policy import policy_document
+
+        whole = load_valid(self.repo)
+        for name, (account, _, _) in SPOKES.items():
+            policy = policy_document("apply", for_target(whole, name))
+            self.role(account, SPOKE_ROLE, trusting(HUB), policy)
+            cards = f"arn:aws:sagemaker:*:{account}:model-card/*"
+            self.role(account, "DataScientist", trusting(account), write_cards(cards))
+
+    def role(self, account: str, name: str, trust: str, policy: dict[str, Any]) -> None:
+        iam = self.sandbox.client("iam", account)
+        iam.create_role(RoleName=name, AssumeRolePolicyDocument=trust)
+        iam.put_role_policy(RoleName=name, PolicyName="main", PolicyDocument=json.dumps(policy))
 
     def spokes_create(self) -> None:
         for name, (account, region, card) in SPOKES.items():

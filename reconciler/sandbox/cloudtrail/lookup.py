@@ -5,10 +5,20 @@ reference: at most one lookup attribute (``EventId``, ``EventName``, ``ReadOnly`
 50), ``NextToken`` bound to the request's other members, the caller's account and Region
 only, the last 90 days only. ``EventCategory: insight`` returns no events (the sandbox has
 no Insights). The caller needs ``cloudtrail:LookupEvents`` (resource ``*``).
+
+Rate: "The rate of lookup requests is limited to two per second, per account, per Region.
+If this limit is exceeded, a throttling error occurs." (API reference, LookupEvents).
+``LookupRate`` admits at most ``SandboxConfig.cloudtrail_lookups_per_second`` lookups in
+any one-second window of the sandbox clock per account and Region (the sandbox's reading:
+AWS does not say whether it counts a sliding window or refills a bucket) and answers the
+rest ``ThrottlingException`` ("Rate exceeded", HTTP 400, the shape botocore's CloudTrail
+model has), before IAM is asked.
 """
 
 from __future__ import annotations
 
+import threading
+from collections import deque
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -29,6 +39,32 @@ _KEYS: dict[str, Callable[[Event], tuple[str, ...]]] = {
     "EventSource": lambda e: (e.source,),
     "AccessKeyId": lambda e: (e.access_key,),
 }
+
+
+class LookupRate:
+    """How many lookups each account and Region made in the last second."""
+
+    def __init__(self, clock: Callable[[], float], per_second: Callable[[], int]) -> None:
+        self._clock, self._per_second = clock, per_second
+        self._recent: dict[tuple[str, str], deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def admit(self, account: str, region: str) -> None:
+        """Count one lookup, or raise ThrottlingException when the second is full."""
+        limit, now = self._per_second(), self._clock()
+        if limit <= 0:
+            return
+        with self._lock:
+            recent = self._recent.setdefault((account, region), deque())
+            while recent and recent[0] <= now - 1.0:
+                recent.popleft()
+            if len(recent) >= limit:
+                raise AwsError("ThrottlingException", "Rate exceeded", 400)
+            recent.append(now)
+
+    def reset(self) -> None:
+        with self._lock:
+            self._recent.clear()
 
 
 def lookup_events(

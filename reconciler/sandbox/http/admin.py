@@ -7,6 +7,10 @@
   ``SandboxConfig``; PUT replaces it, omitted keys take their defaults)
 - ``GET  /_sandbox/clock``                  → ``{"now": …, "offset": …}``
 - ``POST /_sandbox/clock/advance``          → body ``{"seconds": n}``: time travel
+- ``POST /_sandbox/credentials``            → body ``{"account": …, "role": "SandboxAdmin"}``:
+  ``AWS_ACCESS_KEY_ID`` … of a session of that role (``Sandbox.credentials``)
+- ``POST /_sandbox/oidc/token``             → body ``{"claims": {…}, "issuer": …}``:
+  ``{"token": …}``, a web identity token the sandbox signed (``Sandbox.oidc_token``)
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from typing import Any, Protocol
 from werkzeug.wrappers import Response
 
 from reconciler.sandbox.config import Organization, SandboxConfig
+from reconciler.sandbox.declared import provider_from, role_from
 from reconciler.sandbox.faults import FaultInjector, FaultSettings
 
 PREFIX = "/_sandbox/"
@@ -35,6 +40,8 @@ class Controlled(Protocol):
     def configure(self, config: SandboxConfig) -> None: ...
     def advance(self, seconds: float) -> float: ...
     def now(self) -> float: ...
+    def credentials(self, account: str, role: str = ...) -> dict[str, str]: ...
+    def oidc_token(self, claims: dict[str, Any], issuer: str = ..., lifetime: int = ...) -> str: ...
 
 
 def config_to_dict(config: SandboxConfig) -> dict[str, Any]:
@@ -50,6 +57,12 @@ def config_from_dict(raw: Mapping[str, Any]) -> SandboxConfig:
     """A SandboxConfig from its JSON form; unknown keys are an error."""
     data = dict(raw)
     org_raw = data.pop("organization", None)
+    if "roles" in data:
+        data["roles"] = tuple(role_from(r) for r in data["roles"])
+    if "oidc_providers" in data:
+        data["oidc_providers"] = tuple(provider_from(p) for p in data["oidc_providers"])
+    if "oidc_issuers" in data:
+        data["oidc_issuers"] = tuple(data["oidc_issuers"])
     known = set(SandboxConfig.__dataclass_fields__) - {"organization"}
     if set(data) - known:
         unknown = sorted(set(data) - known)
@@ -61,6 +74,7 @@ def config_from_dict(raw: Mapping[str, Any]) -> SandboxConfig:
                 **org_raw,
                 "members": frozenset(org_raw.get("members", [])),
                 "units": {k: frozenset(v) for k, v in org_raw.get("units", {}).items()},
+                "scps": {k: tuple(v) for k, v in org_raw.get("scps", {}).items()},
             }
         )
     return SandboxConfig(organization=org, **data)
@@ -87,7 +101,19 @@ def _routes(target: Controlled) -> dict[tuple[str, str], Callable[[dict[str, Any
         target.reset()
         return {"reset": True}
 
+    def credentials(body: dict[str, Any]) -> Any:
+        creds = target.credentials(str(body["account"]), str(body.get("role", "SandboxAdmin")))
+        names = ("AccessKeyId", "SecretAccessKey", "SessionToken")
+        keys = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")
+        return {key: creds[name] for key, name in zip(keys, names, strict=True)}
+
+    def token(body: dict[str, Any]) -> Any:
+        extra = {k: body[k] for k in ("issuer", "lifetime") if k in body}
+        return {"token": target.oidc_token(dict(body["claims"]), **extra)}
+
     return {
+        ("POST", "credentials"): credentials,
+        ("POST", "oidc/token"): token,
         ("GET", "health"): lambda _: {"ok": True},
         ("POST", "reset"): reset,
         ("GET", "faults"): lambda _: target.faults.settings.to_dict(),

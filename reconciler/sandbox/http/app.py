@@ -5,9 +5,11 @@ operation (``X-Amz-Target`` for SageMaker, method + path from botocore's model f
 RAM). Model-card operations and all of RAM are answered here; everything else (STS,
 IAM, S3, KMS, Organizations, other SageMaker calls) goes to moto's own WSGI app with
 ``x-moto-account-id`` set, so moto sees the same account the sandbox resolved.
-Faults apply to SageMaker and RAM only. STS ``GetCallerIdentity`` is answered here from
-the resolved caller (``sts``), and every IAM call other than a Get/List tells the
-identity-policy cache (``on_iam_write``) that policies may have changed. The request
+Faults apply to SageMaker and RAM only. STS ``GetCallerIdentity``, ``AssumeRole`` and
+``AssumeRoleWithWebIdentity`` (unsigned, so recognised by its ``Action``) are answered here
+(``sts``), and every IAM call other than a Get/List tells the identity-policy cache
+(``on_iam_write``) that policies may have changed. The caller carries how the request
+arrived (scheme, User-Agent, Referer) for IAM's environment keys. The request
 body is read in full up front, which also lets the server keep the connection alive
 safely.
 """
@@ -26,14 +28,15 @@ from werkzeug.wrappers import Response
 from werkzeug.wsgi import get_input_stream
 
 from reconciler.sandbox.authz import ALLOW_ALL, IdentityPolicies
-from reconciler.sandbox.caller import Caller
+from reconciler.sandbox.caller import Caller, Channel
 from reconciler.sandbox.cloudtrail.lookup import OPERATION as LOOKUP_EVENTS
-from reconciler.sandbox.cloudtrail.lookup import lookup_events
+from reconciler.sandbox.cloudtrail.lookup import LookupRate, lookup_events
 from reconciler.sandbox.cloudtrail.trail import Call, Trail
 from reconciler.sandbox.config import SandboxConfig
 from reconciler.sandbox.errors import AwsError
 from reconciler.sandbox.faults import FaultInjector
 from reconciler.sandbox.http import admin, organizations, s3, sts, wire
+from reconciler.sandbox.iam.trust import Trust
 from reconciler.sandbox.identity import IdentityResolver
 from reconciler.sandbox.sagemaker.service import SageMakerService
 from reconciler.sandbox.validation import service_model
@@ -42,10 +45,25 @@ WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 DRAINED = "sandbox.body_drained"
 _PROTOCOL = {"sagemaker": "json", "ram": "rest-json"}
 _INTERNAL = {"sagemaker": "InternalFailure", "ram": "ServerInternalException"}
+_UNSIGNED_STS = frozenset({"AssumeRoleWithWebIdentity", "AssumeRoleWithSAML"})
 
 
 class RamLike(Protocol):
     def call(self, caller: Caller, operation: str, params: dict[str, Any]) -> dict[str, Any]: ...
+
+
+def _channel(environ: dict[str, Any]) -> Channel:
+    return Channel(
+        secure=environ.get("wsgi.url_scheme") == "https",
+        user_agent=environ.get("HTTP_USER_AGENT"),
+        referer=environ.get("HTTP_REFERER"),
+    )
+
+
+def _unsigned(body: bytes, environ: dict[str, Any]) -> str:
+    """The service of an unsigned request: STS for the calls STS takes unsigned."""
+    action = sts.query_action(body, environ.get("QUERY_STRING", ""))
+    return "sts" if action in _UNSIGNED_STS else ""
 
 
 def read_body(environ: dict[str, Any]) -> bytes:
@@ -76,11 +94,14 @@ class Front:
         iam: IdentityPolicies = ALLOW_ALL,
         config: Callable[[], SandboxConfig] = SandboxConfig,
         trail: Trail | None = None,
+        trust: Trust | None = None,
+        lookups: LookupRate | None = None,
     ) -> None:
-        self.identity, self.sagemaker, self.ram = identity, sagemaker, ram
+        self.identity, self.sagemaker, self.ram, self.trust = identity, sagemaker, ram, trust
         self.faults, self.control, self.moto_app = faults, control, moto_app
         self.on_iam_write, self.iam, self.config = on_iam_write, iam, config
         self.trail = trail or Trail(lambda: 0.0, lambda: False)
+        self.lookups = lookups or LookupRate(lambda: 0.0, lambda: 0)
 
     def __call__(
         self, environ: dict[str, Any], start_response: Callable[..., Any]
@@ -91,8 +112,11 @@ class Front:
             response = admin.handle(self.control, environ["REQUEST_METHOD"], path, body)
             return response(environ, start_response)
         scope = wire.credential_scope(environ)
-        caller = self.identity.resolve(*(scope[:2] if scope else (None, None)))
-        service = scope[2] if scope else ""
+        caller = replace(
+            self.identity.resolve(*(scope[:2] if scope else (None, None))),
+            channel=_channel(environ),
+        )
+        service = scope[2] if scope else _unsigned(body, environ)
         key = scope[0] if scope else ""
         owned = (
             self._owned(service, caller, key, environ, body)
@@ -110,16 +134,26 @@ class Front:
         writes invalidate cached policies."""
         if service == "organizations":
             return organizations.describe(environ, self.config(), self.iam, caller)
-        if service not in ("sts", "iam"):
-            return None
-        action = sts.query_action(body, environ.get("QUERY_STRING", "")) or ""
-        if service == "sts" and action == "AssumeRole":
-            return sts.refused(self.iam, caller, body, environ.get("QUERY_STRING", ""))
         if service == "sts":
-            return sts.caller_identity(caller) if action == "GetCallerIdentity" else None
-        if not action.startswith(("Get", "List")):
-            self.on_iam_write()
+            return self._sts(caller, body, environ.get("QUERY_STRING", ""))
+        if service == "iam":
+            action = sts.query_action(body, environ.get("QUERY_STRING", "")) or ""
+            if not action.startswith(("Get", "List")):
+                self.on_iam_write()
         return None
+
+    def _sts(self, caller: Caller, body: bytes, query: str) -> Response | None:
+        data = sts.form(body, query)
+        action = (data.get("Action") or [""])[0]
+        if action == "GetCallerIdentity":
+            return sts.caller_identity(caller)
+        if action in sts.REFUSED:
+            return sts.error_response(sts.unsupported(action))
+        if self.trust is None or action not in ("AssumeRole", "AssumeRoleWithWebIdentity"):
+            return None
+        if action == "AssumeRole":
+            return sts.assume_role(self.trust, self.identity, caller, data)
+        return sts.assume_role_with_web_identity(self.trust, self.identity, data, caller.channel)
 
     def _cloudtrail(
         self, service: str, caller: Caller, environ: dict[str, Any], body: bytes
@@ -128,6 +162,7 @@ class Front:
         if service != "cloudtrail" or wire.json_operation(environ) != LOOKUP_EVENTS:
             return None
         try:
+            self.lookups.admit(caller.account_id, caller.region)
             answer = lookup_events(self.trail, self.iam, caller, wire.json_params(body))
         except AwsError as error:
             return wire.render_error("json", error)

@@ -6,7 +6,9 @@ Authorization Reference: GetObject and HeadObject (``s3:GetObject`` on the objec
 PutObject (``s3:PutObject``), ListObjects/ListObjectsV2 (``s3:ListBucket`` on the
 bucket, with ``s3:prefix``) and CreateBucket (``s3:CreateBucket``). Other S3 calls go to
 moto unchecked: the reconciler makes none of them. Bucket policies are not evaluated:
-each account reaches only its own buckets' objects through identity policies.
+each account reaches only its own buckets' objects through identity policies. The requests
+compute ``s3:prefix`` (ListBucket) and no other S3 condition key, so a condition on
+another one (``s3:x-amz-acl``, ``s3:TlsVersion`` …) is refused rather than guessed.
 """
 
 from __future__ import annotations
@@ -54,7 +56,8 @@ def requests_for(environ: dict[str, Any]) -> list[AccessRequest]:
         return []
     if method == "GET" and not set(query) - _LIST_PARAMETERS:
         facts = {"s3:prefix": tuple(query.get("prefix", [""]))}
-        return [AccessRequest("s3:ListBucket", {"bucket": f"arn:aws:s3:::{bucket}"}, facts)]
+        bucket_arn = {"bucket": f"arn:aws:s3:::{bucket}"}
+        return [AccessRequest("s3:ListBucket", bucket_arn, facts, modelled=("s3:prefix",))]
     if method == "PUT" and not query:
         return [AccessRequest("s3:CreateBucket", {"bucket": f"arn:aws:s3:::{bucket}"})]
     return []

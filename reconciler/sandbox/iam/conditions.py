@@ -7,7 +7,8 @@ values listed for one key are ORed, keys within an operator and operators within
 that it makes a negated operator (``StringNotEquals``, ``ArnNotLike`` ...) true, and
 ``...IfExists``, ``Null`` and ``ForAllValues:`` (true on an empty set) test presence
 themselves. Without a set operator, a multivalued key matches when any of its values
-does (and a negated operator when none does). Policy variables are not supported.
+does (and a negated operator when none does). A key the context cannot know raises
+``CannotEvaluate`` (``request_context``); policy variables in values are replaced there.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from reconciler.sandbox.iam.patterns import arn_matches, string_pattern
+from reconciler.sandbox.iam.request_context import require, substitute
 
 Context = Mapping[str, tuple[str, ...]]
 Match = Callable[[str, str], bool]  # (request value, policy value)
@@ -126,15 +128,16 @@ class Condition:
 
     def holds(self, context: Context) -> bool:
         qualifier, base, if_exists = self.parts
-        present = context.get(self.key) or ()
+        present = require(context, self.key)
         if base == "Null":
             return any((v.lower() == "true") == (not present) for v in self.values)
         match, negated = OPERATORS[base]
         if not present:
             return if_exists or qualifier == "ForAllValues" or (negated and qualifier is None)
+        wanted = [w for w in (substitute(v, context) for v in self.values) if w is not None]
 
         def one(value: str) -> bool:
-            hit = any(match(value, wanted) for wanted in self.values)
+            hit = any(match(value, w) for w in wanted)
             return not hit if negated else hit
 
         if qualifier == "ForAllValues":

@@ -1,57 +1,70 @@
-"""``IamEnforcer``: the sandbox's identity-policy check before SageMaker and RAM act.
+"""``IamEnforcer``: the sandbox's policy check before SageMaker, RAM, S3, KMS (through
+SageMaker), CloudTrail and STS act.
 
-Who is checked: a caller that assumed a role holding at least one policy (inline,
-attached or a permissions boundary). A role without policies, a role moto does not
-hold (assumed ad hoc), IAM users and keys acting as an account's root keep allow-all,
-as does every caller while ``SandboxConfig.iam_enforcement`` is off.
+Who is checked: every caller while ``SandboxConfig.iam_enforcement`` is on. Service control
+policies of the declared Organization limit the principals of member accounts. A role
+session is held to its role's policies (``source``: a role that does not exist allows nothing; the
+declared all-powerful roles allow everything), its permissions boundary and its session
+policies; an IAM user to its own and its groups' policies; the account root to no IAM
+policy (as in AWS; resource-based policies such as key policies still apply to it).
 
 How: each ``AccessRequest`` is evaluated for every resource type the SAR lists for its
-action and the request names (no such type: against ``*``), with a context of the
-global keys ``aws:PrincipalAccount``, ``aws:PrincipalArn`` (the role ARN),
-``aws:PrincipalType``, ``aws:userid`` and ``aws:RequestedRegion`` plus those of the
-service's facts the SAR lists for the action and resource type. Identity policies
-decide; a boundary, if any, must allow too. Session policies passed to ``AssumeRole``
-are not evaluated. A denial is ``AccessDeniedException`` worded as IAM words it.
+action and the request names (no such type: against ``*``), with the request context of
+``context`` (global keys, and those of the service's facts the SAR lists for the action and
+resource type). An explicit Deny anywhere wins. A KMS key's key policy must allow the
+request as well (KMS: "no principal has any permission to a KMS key unless the key policy
+allows it"): naming the caller (or ``*``) directly suffices within the key's account;
+naming the caller's account delegates to its IAM policies; another account's caller needs
+both the key policy and its own policies (``resource_policy``). ``kms:RetireGrant`` is
+decided by identity policies alone (KMS: the permission "is not effective in a key
+policy"). A key moto does not hold is checked against identity policies only (SageMaker's
+own validation of the key is not emulated). Assuming a role (``sts:AssumeRole``, and
+``sts:TagSession`` / ``sts:SetSourceIdentity`` with tags or a source identity) is decided
+the same way with the role's trust policy; a role that does not exist trusts no one. A
+denial is
+``AccessDeniedException`` worded as IAM words it; a condition the sandbox cannot evaluate
+is ``SandboxCannotEvaluateCondition`` naming the key and the policy.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 
 from reconciler.sandbox.authz import AccessRequest
 from reconciler.sandbox.caller import Caller
 from reconciler.sandbox.config import SandboxConfig
 from reconciler.sandbox.errors import AwsError, access_denied
 from reconciler.sandbox.iam import sar
-from reconciler.sandbox.iam.policy import Decision, decide
-from reconciler.sandbox.iam.source import PolicySource, RolePolicies, key_arn
+from reconciler.sandbox.iam.context import Environment, context_for
+from reconciler.sandbox.iam.policy import Decision, Unevaluable, decide
+from reconciler.sandbox.iam.request_context import RequestContext
+from reconciler.sandbox.iam.resource_policy import Verdict, resource_verdict
+from reconciler.sandbox.iam.sar import KeySet
+from reconciler.sandbox.iam.source import (
+    PolicySource,
+    PrincipalPolicies,
+    Statements,
+    key_arn,
+    key_facts,
+    key_policy,
+    resource_account,
+)
 
-Context = dict[str, tuple[str, ...]]
+CANNOT_EVALUATE = "SandboxCannotEvaluateCondition"
+# Actions a role's trust policy decides (with the caller's own policies).
+TRUST_ACTIONS = frozenset({"sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"})
 
 
-def _globals(caller: Caller) -> Context:
-    return {
-        "aws:principalaccount": (caller.account_id,),
-        "aws:principalarn": (caller.role_arn or caller.arn,),
-        "aws:principaltype": ("AssumedRole",),
-        "aws:userid": (caller.principal_id,),
-        "aws:requestedregion": (caller.region,),
-    }
-
-
-def evaluations(caller: Caller, request: AccessRequest) -> Iterator[tuple[str, Context]]:
-    """(resource, context) for each evaluation IAM makes of one request, per the SAR."""
+def evaluations(request: AccessRequest) -> Iterator[tuple[str | None, str, KeySet]]:
+    """(resource type, resource, applicable keys) for each evaluation IAM makes of one
+    request, per the SAR."""
     spec = sar.action(request.action)
     kinds: list[str | None] = [k for k in spec.resources if k in request.resources]
     for kind in kinds or [None]:
-        keys = spec.keys_for(kind)
-        context = _globals(caller)
-        for key, values in request.facts.items():
-            if key.lower() in keys:
-                context[key.lower()] = values
         resource = request.resources[kind] if kind else "*"
-        yield (key_arn(resource) if kind == "key" else resource), context
+        yield kind, (key_arn(resource) if kind == "key" else resource), spec.keys_for(kind)
 
 
 def denied(caller: Caller, action: str, resource: str, why: str) -> AwsError:
@@ -60,33 +73,47 @@ def denied(caller: Caller, action: str, resource: str, why: str) -> AwsError:
     )
 
 
-def _verdict(policies: RolePolicies, action: str, resource: str, context: Context) -> str | None:
-    """None if allowed, else the reason IAM gives."""
-    identity = decide(policies.identity, action, resource, context)
-    if identity is Decision.EXPLICIT_DENY:
-        return "with an explicit deny in an identity-based policy"
-    boundary = (
-        decide(policies.boundary, action, resource, context)
-        if policies.boundary is not None
-        else Decision.ALLOW
-    )
-    if boundary is Decision.EXPLICIT_DENY:
-        return "with an explicit deny in a permissions boundary"
-    if identity is Decision.IMPLICIT_DENY:
-        return f"because no identity-based policy allows the {action} action"
-    if boundary is Decision.IMPLICIT_DENY:
-        return f"because no permissions boundary allows the {action} action"
-    return None
+def cannot_evaluate(error: Unevaluable) -> AwsError:
+    return AwsError(CANNOT_EVALUATE, str(error), 400)
+
+
+def _limits(policies: PrincipalPolicies) -> Iterator[tuple[str, Statements]]:
+    """(layer, statements) of the caller's own policies, each layer named as IAM's messages
+    name it; the account root has no identity layer."""
+    for level in policies.scps:
+        yield "a service control policy", level
+    if policies.identity is not None:
+        yield "an identity-based policy", policies.identity
+    if policies.boundary is not None:
+        yield "a permissions boundary", policies.boundary
+    for session in policies.sessions:
+        yield "a session policy", session
+
+
+def own_verdict(
+    policies: PrincipalPolicies, action: str, resource: str, context: RequestContext
+) -> Verdict:
+    """What the caller's own policies decide: explicit deny, or the layers that do not
+    allow (IAM's wording of each)."""
+    implicit: dict[str, str] = {}
+    for layer, statements in _limits(policies):
+        decision = decide(statements, action, resource, context)
+        if decision is Decision.EXPLICIT_DENY:
+            return Verdict(explicit=f"with an explicit deny in {layer}")
+        if decision is Decision.IMPLICIT_DENY:
+            name = layer.split(" ", 1)[1]
+            implicit.setdefault(name, f"because no {name} allows the {action} action")
+    return Verdict(implicit=implicit)
 
 
 @dataclass(frozen=True, kw_only=True)
 class Evaluation:
-    """One evaluation IAM made of a role's policies, and whether it allowed the call."""
+    """One evaluation IAM made of a caller's policies, and whether it allowed the call."""
 
     role_arn: str
     action: str
     resource: str
-    context: Context
+    context: RequestContext
     allowed: bool
 
 
@@ -94,33 +121,90 @@ class IamEnforcer:
     """``IdentityPolicies`` for the running sandbox. ``recorded``, when a list, receives
     every evaluation, so a test can replay a run's requests against other policies."""
 
-    def __init__(self, config: Callable[[], SandboxConfig], source: PolicySource) -> None:
-        self._config, self.source = config, source
+    def __init__(
+        self,
+        config: Callable[[], SandboxConfig],
+        source: PolicySource,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._config, self.source, self._clock = config, source, clock
         self.recorded: list[Evaluation] | None = None
 
     def authorize(self, caller: Caller, requests: Sequence[AccessRequest]) -> None:
-        if caller.role_arn is None or not self._config().iam_enforcement:
+        if not self._config().iam_enforcement:
             return
-        policies = self.source.for_role(caller.role_arn)
-        if policies is None:
-            return
+        policies = self.source.for_caller(caller)
         for request in requests:
-            for resource, context in evaluations(caller, request):
-                why = _verdict(policies, request.action, resource, context)
-                self._record(caller.role_arn, request.action, resource, context, why is None)
-                if why is not None:
-                    raise denied(caller, request.action, resource, why)
+            for kind, resource, keys in evaluations(request):
+                try:
+                    self._one(caller, policies, request, kind, resource, keys)
+                except Unevaluable as error:
+                    raise cannot_evaluate(error) from error
+
+    def context(
+        self,
+        caller: Caller,
+        request: AccessRequest,
+        resource: str,
+        keys: KeySet,
+        tags: Mapping[str, str] | None,
+    ) -> RequestContext:
+        """The request context of one evaluation (also what a trust policy is read with)."""
+        config = self._config()
+        owner = resource_account(resource)
+        if resource == "*" and config.iam_star_resource_in_caller_account:
+            owner = caller.account_id
+        env = Environment(
+            config=config, now=self._clock(), principal_tags=tags, resource_account=owner
+        )
+        return context_for(caller, request, keys, env)
+
+    def _one(
+        self,
+        caller: Caller,
+        policies: PrincipalPolicies,
+        request: AccessRequest,
+        kind: str | None,
+        resource: str,
+        keys: KeySet,
+    ) -> None:
+        if kind == "key":
+            request = _with_key_facts(request, resource)
+        context = self.context(caller, request, resource, keys, policies.tags)
+        verdict = own_verdict(policies, request.action, resource, context)
+        statements = self._resource_policy(kind, resource, request.action)
+        if statements is not None:
+            why = resource_verdict(caller, statements, request.action, resource, context, verdict)
+        else:
+            why = verdict.reason()
+        self._record(caller, request.action, resource, context, why is None)
+        if why is not None:
+            raise denied(caller, request.action, resource, why)
+
+    def _resource_policy(self, kind: str | None, resource: str, action: str) -> Statements | None:
+        """The key policy of a KMS key, or the trust policy of a role being assumed (empty
+        for a role that does not exist); None where no resource-based policy applies."""
+        if kind == "key" and action != "kms:RetireGrant":
+            return key_policy(resource)
+        if kind == "role" and action in TRUST_ACTIONS:
+            role = self.source.for_role(resource)
+            return role.trust if role is not None else ()
+        return None
 
     def _record(
-        self, role_arn: str, action: str, resource: str, context: Context, allowed: bool
+        self, caller: Caller, action: str, resource: str, context: RequestContext, allowed: bool
     ) -> None:
         if self.recorded is not None:
             self.recorded.append(
                 Evaluation(
-                    role_arn=role_arn,
+                    role_arn=caller.role_arn or caller.arn,
                     action=action,
                     resource=resource,
-                    context=dict(context),
+                    context=context,
                     allowed=allowed,
                 )
             )
+
+
+def _with_key_facts(request: AccessRequest, resource: str) -> AccessRequest:
+    return replace(request, facts={**key_facts(resource), **request.facts})

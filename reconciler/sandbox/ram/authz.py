@@ -9,6 +9,15 @@ say becomes facts (``ram:Principal``, ``ram:ResourceArn``, ``ram:RequestedResour
 evaluated against (``reconciler.sandbox.iam``); ``ListPermissionVersions``, for one, has
 no resource type, so only ``"Resource": "*"`` allows it.
 
+``ram:RequestedResourceType`` is RAM's type of each resource ARN (``resource_types``): a
+model package group's ARN is ``sagemaker:ModelPackageGroup``, so a policy that allows only
+model cards denies it here, before RAM looks at it, as AWS does; an ARN whose type the
+sandbox cannot name makes the key unknowable. AWS does not say how RAM evaluates a request
+that names several resources: the sandbox evaluates each resource ARN on its own (with
+``ram:ResourceArn`` and ``ram:RequestedResourceType`` single-valued), so one resource of
+another type denies the request (switch ``iam_ram_resources_one_by_one``; False makes one
+evaluation with both keys multivalued).
+
 ``allowExternalPrincipals`` defaults to true on CreateResourceShare, and the requested
 key carries that default when the request leaves it out, so a Deny on
 ``ram:RequestedAllowsExternalPrincipals = true`` cannot be dodged by omission (the
@@ -32,11 +41,28 @@ from typing import Any
 from reconciler.sandbox.authz import AccessRequest, request_tag_facts, tag_facts
 from reconciler.sandbox.caller import Caller
 from reconciler.sandbox.ram.membership import LIVE
-from reconciler.sandbox.ram.model import MODEL_CARD_ARN, MODEL_CARD_TYPE, RESOURCE, Share
+from reconciler.sandbox.ram.model import MODEL_CARD_ARN, RESOURCE, Share
 from reconciler.sandbox.ram.permissions import MANAGED
+from reconciler.sandbox.ram.resource_types import resource_type
 from reconciler.sandbox.ram.state import RamContext
 
 Facts = dict[str, tuple[str, ...]]
+# Condition keys the RAM requests compute (absent where a request leaves them out).
+MODELLED = (
+    "ram:principal",
+    "ram:resourcearn",
+    "ram:requestedresourcetype",
+    "ram:requestedallowsexternalprincipals",
+    "ram:allowsexternalprincipals",
+    "ram:resourcesharename",
+    "ram:permissionarn",
+    "ram:permissionresourcetype",
+    "ram:shareowneraccountid",
+    "aws:resourcetag/",
+    "ram:resourcetag/",
+    "aws:requesttag/",
+    "aws:tagkeys",
+)
 _ORG_DEPENDENTS = (
     AccessRequest(
         "iam:CreateServiceLinkedRole",
@@ -97,9 +123,8 @@ def _request_facts(operation: str, p: Mapping[str, Any]) -> Facts:
         facts["ram:Principal"] = principals
     if arns:
         facts["ram:ResourceArn"] = arns
-        kinds = {MODEL_CARD_TYPE for a in arns if MODEL_CARD_ARN.match(a)}
-        if kinds:
-            facts["ram:RequestedResourceType"] = tuple(sorted(kinds))
+        kinds = {resource_type(a) for a in arns}
+        facts["ram:RequestedResourceType"] = tuple(sorted(k for k in kinds if k))
     allow = p.get("allowExternalPrincipals")
     if allow is None and operation == "CreateResourceShare":
         allow = True
@@ -135,13 +160,14 @@ def _permission_arn(caller: Caller, operation: str, p: Mapping[str, Any]) -> str
 
 def _resource_policy(actions: tuple[str, ...], needs_get: bool) -> list[AccessRequest]:
     wanted = (*actions, "sagemaker:GetResourcePolicy") if actions and needs_get else actions
-    return [AccessRequest(a) for a in wanted]
+    return [AccessRequest(a, modelled=MODELLED) for a in wanted]
 
 
 def _dependents(
     operation: str, share: Share | None, facts: Facts, now: float, needs_get: bool
 ) -> list[AccessRequest]:
-    cards = bool(facts.get("ram:RequestedResourceType"))
+    types = facts.get("ram:RequestedResourceType", ())
+    cards = any(t.startswith("sagemaker:") for t in types)
     if operation in ("CreateResourceShare", "AssociateResourceShare") and cards:
         return _resource_policy(("sagemaker:PutResourcePolicy",), needs_get)
     held = share is not None and any(
@@ -155,7 +181,12 @@ def _dependents(
 
 
 def requests_for(
-    ctx: RamContext, caller: Caller, operation: str, p: Mapping[str, Any], needs_get: bool
+    ctx: RamContext,
+    caller: Caller,
+    operation: str,
+    p: Mapping[str, Any],
+    needs_get: bool,
+    one_by_one: bool = True,
 ) -> list[AccessRequest]:
     """The access requests of one RAM operation, read against current state."""
     resources: dict[str, str] = {}
@@ -168,15 +199,39 @@ def requests_for(
         _permission(ctx, permission, resources, facts)
     if isinstance(p.get("resourceShareInvitationArn"), str):
         _invitation(ctx, p["resourceShareInvitationArn"], resources, facts)
-    found = [AccessRequest(f"ram:{operation}", resources, facts)]
+    found = _main(f"ram:{operation}", resources, facts, one_by_one)
     found += _dependents(operation, share, facts, ctx.now(), needs_get)
     if operation == "CreatePermission" and facts.get("aws:TagKeys"):
-        found.append(AccessRequest("ram:TagResource", resources, facts))
+        found.append(AccessRequest("ram:TagResource", resources, facts, modelled=MODELLED))
     if operation == "EnableSharingWithAwsOrganization":
         found += [_for_account(r, caller.account_id) for r in _ORG_DEPENDENTS]
     return found
 
 
+def _main(
+    action: str, resources: dict[str, str], facts: Facts, one_by_one: bool
+) -> list[AccessRequest]:
+    """The operation's own request: one per resource ARN (``one_by_one``), or one for all."""
+    arns = facts.get("ram:ResourceArn", ())
+    groups = [(a,) for a in arns] if one_by_one and len(arns) > 1 else [arns]
+    found = []
+    for group in groups:
+        each = dict(facts)
+        if group:
+            each["ram:ResourceArn"] = group
+            each["ram:RequestedResourceType"] = tuple(
+                sorted({t for a in group if (t := resource_type(a))})
+            )
+        unknown = [a for a in group if resource_type(a) is None]
+        why = {"ram:requestedresourcetype": _untyped(unknown)} if unknown else {}
+        found.append(AccessRequest(action, resources, each, modelled=MODELLED, unknowable=why))
+    return found
+
+
+def _untyped(arns: list[str]) -> str:
+    return f"the sandbox does not know RAM's resource type of {', '.join(arns)}"
+
+
 def _for_account(request: AccessRequest, account: str) -> AccessRequest:
     resources = {k: v.format(account=account) for k, v in request.resources.items()}
-    return AccessRequest(request.action, resources, request.facts)
+    return AccessRequest(request.action, resources, request.facts, modelled=MODELLED)

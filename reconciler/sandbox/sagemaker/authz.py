@@ -6,11 +6,26 @@ without permission learns nothing about it. Facts: the card's current tags (as
 ``aws:ResourceTag`` and ``sagemaker:ResourceTag``) and the request's tags
 (``aws:RequestTag``, ``aws:TagKeys``). Creating a card with tags also needs
 ``sagemaker:AddTags`` (the SAR lists it as CreateModelCard's dependent action, with
-``sagemaker:TaggingAction``). A card with a customer-managed KMS key needs
-``kms:GenerateDataKey`` on that key to create it or change its content and
-``kms:Decrypt`` to read it, list its versions or export it, with ``kms:ViaService``
-and the card ARN as ``kms:EncryptionContext:aws:sagemaker:model-card-arn`` (the iam
-package docstring says what AWS documents for KMS).
+``sagemaker:TaggingAction``).
+
+A card with a customer-managed KMS key: SageMaker calls KMS with the caller's credentials
+(``via``: ``aws:ViaAWSService`` is true), so the caller's policies and the key policy must
+allow, on the key (docs/iam.md, "KMS", for the sources):
+
+- CreateModelCard: ``kms:DescribeKey``, ``kms:CreateGrant`` (with
+  ``kms:GrantIsForAWSResource`` true: SageMaker creates the grant) and
+  ``kms:GenerateDataKey``, the create handler of CloudFormation's
+  ``AWS::SageMaker::ModelCard``;
+- UpdateModelCard with content: ``kms:GenerateDataKey``; DescribeModelCard,
+  ListModelCardVersions and CreateModelCardExportJob: ``kms:Decrypt``;
+- DeleteModelCard: ``kms:RetireGrant`` (identity policies only; switch
+  ``kms_delete_needs_retire_grant``).
+
+KMS sees ``kms:ViaService`` = ``sagemaker.<region>.amazonaws.com``, ``kms:CallerAccount``
+and, for the data-key operations, the card ARN as encryption context
+``aws:sagemaker:model-card-arn``. What SageMaker puts in its grant (operations, grantee,
+retiring principal, constraints), the encryption algorithm and whether it names the key by
+alias are not documented, so conditions on those keys are refused.
 """
 
 from __future__ import annotations
@@ -25,13 +40,38 @@ from reconciler.sandbox.sagemaker.registry import group_arn, package_arn
 
 Cards = Mapping[tuple[str, str, str], Card]
 CONTEXT_KEY = "aws:sagemaker:model-card-arn"  # SageMaker's encryption context for a card
+VIA = "sagemaker.amazonaws.com"
+# Condition keys the model-card and registry requests compute (absent where left out).
+MODELLED = (
+    "aws:resourcetag/",
+    "sagemaker:resourcetag/",
+    "aws:requesttag/",
+    "aws:tagkeys",
+    "sagemaker:taggingaction",
+    "sagemaker:modelapprovalstatus",
+)
+KMS_MODELLED = (
+    "kms:viaservice",
+    "kms:calleraccount",
+    "kms:encryptioncontext:",
+    "kms:encryptioncontextkeys",
+    "kms:grantisforawsresource",
+    "kms:resourcealiases",
+    "aws:resourcetag/",
+)
+_GRANTS = ("kms:CreateGrant", "kms:RetireGrant")
+_GRANT_MODELLED = tuple(k for k in KMS_MODELLED if not k.startswith("kms:encryptioncontext"))
+_GRANT_CONTEXT = "the encryption context of the grant SageMaker creates is not documented"
 # Operations whose ModelCardName may be an ARN (botocore's ModelCardNameOrArn).
-_NAME_OR_ARN = {
-    "DescribeModelCard": "kms:Decrypt",
-    "UpdateModelCard": None,  # kms:GenerateDataKey when content changes, below
-    "ListModelCardVersions": "kms:Decrypt",
-    "CreateModelCardExportJob": "kms:Decrypt",
+_NAME_OR_ARN: dict[str, tuple[str, ...]] = {
+    "DescribeModelCard": ("kms:Decrypt",),
+    "UpdateModelCard": (),  # kms:GenerateDataKey when content changes, below
+    "ListModelCardVersions": ("kms:Decrypt",),
+    "CreateModelCardExportJob": ("kms:Decrypt",),
 }
+# CloudFormation's AWS::SageMaker::ModelCard create handler: DescribeKey, CreateGrant,
+# GenerateDataKey (the order SageMaker plausibly calls them in).
+CREATE_KMS = ("kms:DescribeKey", "kms:CreateGrant", "kms:GenerateDataKey")
 _NAME_ONLY = ("DeleteModelCard", "ListModelCardExportJobs")
 _TAG_OPS = ("AddTags", "ListTags", "DeleteTags")
 REGISTRY_OPERATIONS = frozenset(
@@ -66,28 +106,48 @@ def key_reference(key_id: str, account: str, region: str) -> str:
     return f"arn:aws:kms:{region}:{account}:{kind}{key_id}"
 
 
-def _kms(action: str, key_id: str | None, card: str, caller: Caller) -> list[AccessRequest]:
-    """SageMaker calling KMS for the caller: the key, and the context KMS sees (the keys
-    the SageMaker cross-account guide conditions on, ``kms:ViaService`` and the card ARN
-    as encryption context)."""
+def _kms_facts(action: str, card: str, caller: Caller) -> dict[str, tuple[str, ...]]:
+    facts: dict[str, tuple[str, ...]] = {
+        "kms:ViaService": (f"sagemaker.{card.split(':')[3]}.amazonaws.com",),
+        "kms:CallerAccount": (caller.account_id,),
+    }
+    if action in ("kms:Decrypt", "kms:GenerateDataKey"):
+        facts[f"kms:EncryptionContext:{CONTEXT_KEY}"] = (card,)
+        facts["kms:EncryptionContextKeys"] = (CONTEXT_KEY,)
+    if action == "kms:CreateGrant":
+        facts["kms:GrantIsForAWSResource"] = ("true",)
+    return facts
+
+
+def _kms(
+    actions: tuple[str, ...], key_id: str | None, card: str, caller: Caller
+) -> list[AccessRequest]:
+    """SageMaker calling KMS for the caller on the card's key."""
     if not key_id:
         return []
-    region = card.split(":")[3]
-    facts = {
-        "kms:ViaService": (f"sagemaker.{region}.amazonaws.com",),
-        "kms:CallerAccount": (caller.account_id,),
-        f"kms:EncryptionContext:{CONTEXT_KEY}": (card,),
-        "kms:EncryptionContextKeys": (CONTEXT_KEY,),
-    }
-    reference = key_reference(key_id, card.split(":")[4], region)
-    return [AccessRequest(action, {"key": reference}, facts)]
+    reference = key_reference(key_id, card.split(":")[4], card.split(":")[3])
+    return [
+        AccessRequest(
+            action,
+            {"key": reference},
+            _kms_facts(action, card, caller),
+            modelled=KMS_MODELLED if action not in _GRANTS else _GRANT_MODELLED,
+            unknowable={"kms:encryptioncontext*": _GRANT_CONTEXT} if action in _GRANTS else {},
+            via=VIA,
+        )
+        for action in actions
+    ]
 
 
-def _card_kms(action: str | None, card: Card | None, caller: Caller) -> list[AccessRequest]:
+def _card_kms(actions: tuple[str, ...], card: Card | None, caller: Caller) -> list[AccessRequest]:
     key = (card.security_config or {}).get("KmsKeyId") if card is not None else None
-    if action is None or card is None:
+    if not actions or card is None:
         return []
-    return _kms(action, key, card.arn, caller)
+    return _kms(actions, key, card.arn, caller)
+
+
+def _card_request(action: str, arn: str, facts: dict[str, tuple[str, ...]]) -> AccessRequest:
+    return AccessRequest(action, {"model-card": arn}, facts, modelled=MODELLED)
 
 
 def _tags(raw: Any) -> dict[str, str]:
@@ -98,23 +158,25 @@ def _tags(raw: Any) -> dict[str, str]:
 def _create(caller: Caller, params: dict[str, Any]) -> list[AccessRequest]:
     arn = card_arn(caller.region, caller.account_id, str(params.get("ModelCardName")))
     tags = request_tag_facts(_tags(params.get("Tags")))
-    found = [AccessRequest("sagemaker:CreateModelCard", {"model-card": arn}, tags)]
+    found = [_card_request("sagemaker:CreateModelCard", arn, tags)]
     if tags:
         facts = {**tags, "sagemaker:TaggingAction": ("CreateModelCard",)}
-        found.append(AccessRequest("sagemaker:AddTags", {"model-card": arn}, facts))
+        found.append(_card_request("sagemaker:AddTags", arn, facts))
     key = (params.get("SecurityConfig") or {}).get("KmsKeyId")
-    return found + _kms("kms:GenerateDataKey", key, arn, caller)
+    return found + _kms(CREATE_KMS, key, arn, caller)
 
 
 def _on_card(
-    cards: Cards, caller: Caller, operation: str, params: dict[str, Any]
+    cards: Cards, caller: Caller, operation: str, params: dict[str, Any], retire_grant: bool
 ) -> list[AccessRequest]:
     arn = _target(caller, str(params.get("ModelCardName")))
     card = _card(cards, arn)
-    found = [AccessRequest(f"sagemaker:{operation}", {"model-card": arn}, _resource_facts(card))]
-    kms = _NAME_OR_ARN.get(operation)
+    found = [_card_request(f"sagemaker:{operation}", arn, _resource_facts(card))]
+    kms = _NAME_OR_ARN.get(operation, ())
     if operation == "UpdateModelCard" and params.get("Content") is not None:
-        kms = "kms:GenerateDataKey"
+        kms = ("kms:GenerateDataKey",)
+    if operation == "DeleteModelCard" and retire_grant:
+        kms = ("kms:RetireGrant",)
     return found + _card_kms(kms, card, caller)
 
 
@@ -125,7 +187,7 @@ def _tagging(cards: Cards, operation: str, params: dict[str, Any]) -> list[Acces
         facts.update(request_tag_facts(_tags(params.get("Tags"))))
     if operation == "DeleteTags" and params.get("TagKeys"):
         facts["aws:TagKeys"] = tuple(str(k) for k in params["TagKeys"])
-    return [AccessRequest(f"sagemaker:{operation}", {"model-card": arn}, facts)]
+    return [_card_request(f"sagemaker:{operation}", arn, facts)]
 
 
 def _registry(caller: Caller, operation: str, params: dict[str, Any]) -> list[AccessRequest]:
@@ -134,7 +196,7 @@ def _registry(caller: Caller, operation: str, params: dict[str, Any]) -> list[Ac
     action = f"sagemaker:{operation}"
     if operation == "CreateModelPackageGroup":
         arn = group_arn(caller.region, caller.account_id, str(params["ModelPackageGroupName"]))
-        return [AccessRequest(action, {"model-package-group": arn})]
+        return [AccessRequest(action, {"model-package-group": arn}, modelled=MODELLED)]
     named = params.get("ModelPackageArn") or params.get("ModelPackageName")
     named = named or params.get("ModelPackageGroupName")
     arn = (
@@ -145,22 +207,31 @@ def _registry(caller: Caller, operation: str, params: dict[str, Any]) -> list[Ac
     facts = {}
     if params.get("ModelApprovalStatus"):
         facts["sagemaker:ModelApprovalStatus"] = (str(params["ModelApprovalStatus"]),)
-    return [AccessRequest(action, {"model-package": arn}, facts)]
+    return [AccessRequest(action, {"model-package": arn}, facts, modelled=MODELLED)]
 
 
 def requests_for(
-    cards: Cards, caller: Caller, operation: str, params: dict[str, Any]
+    cards: Cards,
+    caller: Caller,
+    operation: str,
+    params: dict[str, Any],
+    retire_grant: bool = True,
 ) -> list[AccessRequest]:
-    """The access requests of one model-card operation, read against current state."""
+    """The access requests of one model-card operation, read against current state;
+    ``retire_grant``: deleting an encrypted card needs ``kms:RetireGrant``."""
     if operation == "CreateModelCard":
         return _create(caller, params)
     if operation in _NAME_OR_ARN or operation in _NAME_ONLY:
-        return _on_card(cards, caller, operation, params)
+        return _on_card(cards, caller, operation, params, retire_grant)
     if operation in _TAG_OPS:
         return _tagging(cards, operation, params)
     if operation in REGISTRY_OPERATIONS:
         return _registry(caller, operation, params)
     if operation == "DescribeModelCardExportJob":
         arn = str(params.get("ModelCardExportJobArn"))
-        return [AccessRequest(f"sagemaker:{operation}", {"model-card-export-job": arn})]
-    return [AccessRequest(f"sagemaker:{operation}")]  # ListModelCards, Search: "*"
+        return [
+            AccessRequest(
+                f"sagemaker:{operation}", {"model-card-export-job": arn}, modelled=MODELLED
+            )
+        ]
+    return [AccessRequest(f"sagemaker:{operation}", modelled=MODELLED)]  # List…, Search: "*"

@@ -22,7 +22,7 @@ from reconciler.sandbox.caller import Caller
 from reconciler.sandbox.config import SandboxConfig
 from reconciler.sandbox.errors import AwsError, access_denied, validation
 from reconciler.sandbox.sagemaker import tags
-from reconciler.sandbox.sagemaker.authz import requests_for
+from reconciler.sandbox.sagemaker.authz import VIA, requests_for
 from reconciler.sandbox.sagemaker.cards import CardStore, not_found
 from reconciler.sandbox.sagemaker.export import ExportJobs, artifact_key
 from reconciler.sandbox.sagemaker.model import (
@@ -94,7 +94,9 @@ class SageMakerService:
         with self._lock:
             self._tick()
             # Identity policies first, against state as it is: a denied call changes nothing.
-            self._iam().authorize(caller, requests_for(self.cards.cards, caller, operation, params))
+            retire = self._config().kms_delete_needs_retire_grant
+            requests = requests_for(self.cards.cards, caller, operation, params, retire)
+            self._iam().authorize(caller, requests)
             return handler(self, caller, params)
 
     def card_exists(self, arn: str) -> bool:
@@ -219,7 +221,7 @@ class SageMakerService:
 
     def _may_write(self, caller: Caller, job: ExportJob) -> str | None:
         bucket, key = artifact_key(job)
-        request = AccessRequest("s3:PutObject", {"object": f"arn:aws:s3:::{bucket}/{key}"})
+        request = AccessRequest("s3:PutObject", {"object": f"arn:aws:s3:::{bucket}/{key}"}, via=VIA)
         try:
             self._iam().authorize(caller, [request])
         except AwsError as denial:

@@ -7,7 +7,7 @@ import difflib
 import re
 from collections.abc import Iterator, Mapping
 
-from reconciler.common.diagnostics import Diagnostic
+from reconciler.common.diagnostics import Diagnostic, Severity
 from reconciler.desired.model import CardSpec, ShareSpec, TargetSpec
 from reconciler.desired.targets import belongs
 from reconciler.validate.rules.base import Rule, RuleInput, at
@@ -171,6 +171,46 @@ def _hub_names(data: RuleInput, hub: TargetSpec) -> dict[str, str]:
     return taken
 
 
+SPOKE_KEYS = ("trust_live_status", "replica_status_ceiling", "replica_kms_key_id")
+
+
+def spoke_settings(data: RuleInput) -> Iterator[Diagnostic]:
+    """Replica settings belong to spokes; trusting a spoke's live status is a warning that
+    names who then decides what the hub shares."""
+    config, doc = data.config, data.config_doc
+    if config is None or doc is None:
+        return
+    for target in config.targets.values():
+        raw = (doc.data.get("targets") or {}).get(target.name) if target.path else None
+        given = [k for k in SPOKE_KEYS if isinstance(raw, dict) and k in raw]
+        if given and target.hub is None:
+            yield at(doc, (*target.path, given[0]), _not_a_spoke(target, given[0]), "spoke-only")
+        elif target.trust_live_status:
+            yield at(
+                doc,
+                (*target.path, "trust_live_status"),
+                _trusting(target),
+                "trust-live-status",
+                severity=Severity.WARNING,
+            )
+
+
+def _not_a_spoke(target: TargetSpec, key: str) -> str:
+    return (
+        f"{key} applies to the replicas of a spoke's cards, and target '{target.name}' is no "
+        "spoke: remove it, or name the target's hub with hub:"
+    )
+
+
+def _trusting(target: TargetSpec) -> str:
+    return (
+        f"replicas of target '{target.name}' take the status its cards have live: anyone who "
+        f"can call UpdateModelCard in account {target.card_account_id} (its data scientists, "
+        f"its RAM consumers) decides what hub '{target.hub}' holds as Approved and shares "
+        "onward, with no pull request; declare the cards in git instead where you can"
+    )
+
+
 RULES: list[Rule] = [
     targets_or_top_level,
     target_names_known,
@@ -178,4 +218,5 @@ RULES: list[Rule] = [
     target_accounts_unique,
     share_cards_in_target,
     replica_names_fit,
+    spoke_settings,
 ]

@@ -1,0 +1,43 @@
+"""RAM's resource type of a resource ARN (``ram:RequestedResourceType``), for the ARNs the
+sandbox can name the type of.
+
+RAM identifies shareable resources by ``<service>:<Type>`` (RAM User Guide, "Shareable AWS
+resources"). The SageMaker types RAM accepts, by the ARN's resource part:
+
+- ``model-card/<name>``: ``sagemaker:ModelCard`` (SageMaker Developer Guide,
+  model-cards-xaccount.html: "you specify sagemaker:ModelCard as the resource type");
+- ``model-package-group/<name>``: ``sagemaker:ModelPackageGroup`` (model-registry-ram.html
+  shares groups through RAM; the string follows RAM's naming, not stated verbatim:
+  research ram-model-package-groups.md);
+- ``pipeline/<name>``: ``sagemaker:Pipeline`` and ``lineage-group/<name>``:
+  ``sagemaker:LineageGroup`` (RAM User Guide, shareable.md, awsdocs archive 2023);
+- ``feature-group/<name>``: ``sagemaker:FeatureGroup``
+  (feature-store-cross-account-access-online-store.html shares them through RAM) and
+  ``sagemaker-catalog/<name>``: ``sagemaker:SagemakerCatalog``
+  (feature-store-cross-account-discoverability-share-feature-group-catalog.html, "SageMaker
+  AI Resource Catalogs"); both strings follow RAM's naming.
+
+RAM's own resources (``ram:``) are never shared. An ARN of another service, or a SageMaker
+resource RAM does not share, has a type the sandbox cannot name: a condition on
+``ram:RequestedResourceType`` for a request naming one is refused, not guessed.
+"""
+
+from __future__ import annotations
+
+SAGEMAKER_TYPES = {
+    "model-card": "sagemaker:ModelCard",
+    "model-package-group": "sagemaker:ModelPackageGroup",
+    "pipeline": "sagemaker:Pipeline",
+    "lineage-group": "sagemaker:LineageGroup",
+    "feature-group": "sagemaker:FeatureGroup",
+    "sagemaker-catalog": "sagemaker:SagemakerCatalog",
+}
+
+
+def resource_type(arn: str) -> str | None:
+    """RAM's type for a resource ARN, or None when the sandbox cannot name it."""
+    parts = arn.split(":", 5)
+    if len(parts) != 6 or parts[0] != "arn" or parts[2] != "sagemaker":
+        return None
+    kind, _, name = parts[5].partition("/")
+    return SAGEMAKER_TYPES.get(kind) if name and "/" not in name else None

@@ -57,6 +57,7 @@ def hostile(
     sandbox.advance(2)  # CloudTrail times are to the second: later than the apply's
     _consumer_edit(aws)
     _console_edit(aws)
+    sandbox.advance(5)  # dev's disassociation settles: the golden files show DISASSOCIATED
     return example_repo
 
 

@@ -47,7 +47,7 @@ def _pending_review(cli: Cli, repo: Path, aws: Aws) -> int:
 def _squat(aws: Aws, sandbox: Any, name: str, version: int) -> str:
     """The consumer in dev creates the export job ``name`` into its own bucket."""
     aws("s3", DEV).create_bucket(Bucket=LOOT)
-    consumer = aws("sagemaker", DEV, role="DataScientist")
+    consumer = aws("sagemaker", DEV)  # an administrator of dev
     arn: str = consumer.create_model_card_export_job(
         ModelCardName=card_arn(),
         ModelCardVersion=version,

@@ -51,6 +51,7 @@ def config_from(data: Mapping[str, Any]) -> Config:
         unmanaged_cards=tuple(_section(data, "unmanaged").get("cards") or ()),
         exports=_exports(data.get("exports")),
         registry=_registry(data.get("registry")),
+        symlinks_allowed=_section(data, "files").get("symlinks") == "allow",
     )
 
 

@@ -168,6 +168,7 @@ class Config:
     unmanaged_cards: tuple[str, ...] = ()  # unmanaged.cards: names or globs kept out of git
     exports: Exports | None = None
     registry: Registry = field(default_factory=Registry)
+    symlinks_allowed: bool = False  # files.symlinks: allow
 
     @property
     def declares_targets(self) -> bool:

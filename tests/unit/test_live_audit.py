@@ -1,14 +1,19 @@
 """live.audit: the PDF export of each exported card's current version, and the model
 packages cards name, from stubbed S3 and SageMaker. A PDF found in one listing of the
-exports prefix costs no call per card; a card without one is read one by one, and only
-jobs named for its version and status count."""
+exports prefix costs no call per card; a card without one is read one by one, only jobs
+named for its version and status count, and one of those that someone else made (another
+card, version or output path) is never read as the card's export. A package AWS refuses
+to describe for a reason about its ARN is read as such (the diff holds its card back);
+other failures fail the run."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from types import SimpleNamespace
 from typing import Any
 
+import botocore.session
 import pytest
 
 from reconciler.common.errors import ReconcilerError
@@ -23,8 +28,8 @@ from reconciler.live.audit import (
     read_packages,
     split_uri,
 )
-from reconciler.live.model import LiveCard, LiveExport, LivePackage
-from tests.unit.builders import CARD, applied, example, with_card
+from reconciler.live.model import LiveCard, LiveExport, LivePackage, UnreadPackage
+from tests.unit.builders import CARD, ROOT, applied, example, with_card
 from tests.unit.stubs import Call, card_arn, stubbed_client
 
 EXPORTS = Exports(bucket="audit", prefix="model-cards")
@@ -61,7 +66,8 @@ def key(job: str, card: str = "Churn") -> str:
 
 
 def jobs(card: LiveCard, *found: tuple[str, str]) -> Call:
-    """ListModelCardExportJobs of the card's version: (job name, status) pairs."""
+    """ListModelCardExportJobs of the jobs under the card's names for its version and
+    status, whatever version they export: (job name, status) pairs."""
     summaries = [
         {
             "ModelCardExportJobName": name,
@@ -79,7 +85,7 @@ def jobs(card: LiveCard, *found: tuple[str, str]) -> Call:
         method="list_model_card_export_jobs",
         params={
             "ModelCardName": card.name,
-            "ModelCardVersion": card.version,
+            "ModelCardExportJobNameContains": export_job_name(card.name, card.version, "Approved"),
             "SortBy": "CreationTime",
             "SortOrder": "Descending",
             "MaxResults": 100,
@@ -88,7 +94,9 @@ def jobs(card: LiveCard, *found: tuple[str, str]) -> Call:
     )
 
 
-def job(card: LiveCard, name: str, uri: str) -> Call:
+def job(
+    card: LiveCard, name: str, uri: str | None, status: str = "Completed", **extra: Any
+) -> Call:
     arn = f"{card.arn}/export-job/{name}"
     return Call(
         service="sagemaker",
@@ -97,13 +105,14 @@ def job(card: LiveCard, name: str, uri: str) -> Call:
         response={
             "ModelCardExportJobName": name,
             "ModelCardExportJobArn": arn,
-            "Status": "Completed",
+            "Status": status,
             "ModelCardName": card.name,
             "ModelCardVersion": card.version,
             "OutputConfig": {"S3OutputPath": "s3://audit/model-cards"},
             "CreatedAt": 1,
             "LastModifiedAt": 1,
-            "ExportArtifacts": {"S3ExportArtifacts": uri},
+            **({"ExportArtifacts": {"S3ExportArtifacts": uri}} if uri else {}),
+            **extra,
         },
     )
 
@@ -169,8 +178,31 @@ def test_the_newest_completed_job_of_the_card_gives_the_pdf_if_it_is_still_there
     listed = jobs(
         card, ("someone-elses", "Completed"), (f"{JOB}-2", "InProgress"), (JOB, "Completed")
     )
-    found = exports_of([card], [listing(), head(uri)], [listed, job(card, JOB, uri)])
+    running = job(card, f"{JOB}-2", None, "InProgress")
+    found = exports_of([card], [listing(), head(uri)], [listed, running, job(card, JOB, uri)])
     assert found == {"Churn": LiveExport(version=3, uri=uri, jobs=2, running=True)}
+
+
+@pytest.mark.parametrize(
+    ("extra", "why"),
+    [
+        pytest.param(
+            {"OutputConfig": {"S3OutputPath": "s3://loot/x"}}, "writes elsewhere", id="out"
+        ),
+        pytest.param({"ModelCardVersion": 2}, "exports version 2, not 3", id="version"),
+    ],
+)
+def test_a_job_someone_else_made_under_the_cards_name_is_foreign_never_read(
+    extra: dict[str, Any], why: str
+) -> None:
+    """Their PDF is never looked for (no HeadObject): the diff holds the card back."""
+    card = live()
+    stolen = job(card, JOB, "s3://loot/x/Churn.pdf", **extra)
+    found = exports_of([card], [listing()], [jobs(card, (JOB, "Completed")), stolen])
+    export = found["Churn"]
+    assert (export.uri, export.jobs, export.running) == (None, 1, False)
+    assert export.foreign is not None and export.foreign.startswith(f"export job {JOB} was not")
+    assert why in export.foreign and "loot" not in export.foreign
 
 
 def test_a_pdf_deleted_from_the_bucket_is_no_export() -> None:
@@ -180,7 +212,7 @@ def test_a_pdf_deleted_from_the_bucket_is_no_export() -> None:
         [listing(), head(uri, error="404")],
         [jobs(card, (JOB, "Completed")), job(card, JOB, uri)],
     )
-    assert found["Churn"].uri is None
+    assert found["Churn"].uri is None and found["Churn"].foreign is None
 
 
 def test_a_missing_bucket_means_nothing_exported_yet() -> None:
@@ -281,15 +313,32 @@ def test_a_package_sagemaker_says_does_not_exist_is_none(error: str, message: st
     [
         pytest.param("ValidationException", "1 validation error detected", id="another-problem"),
         pytest.param("AccessDeniedException", "does not exist or not allowed", id="refused"),
+        pytest.param("ResourceNotFound", "not a valid name", id="not-found-otherwise"),
     ],
 )
-def test_another_refusal_is_an_error(error: str, message: str) -> None:
+def test_a_refusal_about_the_arn_is_read_as_an_unread_package(error: str, message: str) -> None:
+    """Issue 22: a package plan cannot describe holds back only its card (the diff's
+    unreadable-package error), never the whole plan."""
+    with stubbed_client("sagemaker", package(error, message)) as client:
+        found = read_packages(client, [PACKAGE])
+    assert found == {PACKAGE: UnreadPackage(arn=PACKAGE, code=error, message=message)}
+
+
+def test_a_failure_that_is_not_about_the_arn_is_an_error() -> None:
     with (
-        stubbed_client("sagemaker", package(error, message)) as client,
+        stubbed_client("sagemaker", package("ThrottlingException", "Rate exceeded")) as client,
         pytest.raises(ReconcilerError) as failed,
     ):
         read_packages(client, [PACKAGE])
     assert failed.value.message.startswith(f"AWS refused describing model package {PACKAGE}")
+
+
+def test_the_schema_holds_botocores_model_package_arn_pattern() -> None:
+    shape = botocore.session.get_session().get_service_model("sagemaker")
+    pattern = shape.shape_for("ModelPackageArn").metadata["pattern"]
+    schema = json.loads((ROOT / "schema" / "card.schema.json").read_text())
+    details = schema["properties"]["content"]["properties"]["model_package_details"]
+    assert details["properties"]["model_package_arn"]["pattern"] == f"^{pattern}$"
 
 
 def test_read_packages_with_no_arn_makes_no_call() -> None:
@@ -304,6 +353,9 @@ def test_package_arns_are_the_packages_git_cards_name() -> None:
     assert package_arns(GIT) == set()
     content = {**GIT.cards[CARD].content, "model_package_details": {"model_package_arn": PACKAGE}}
     assert package_arns(with_card(GIT, content=content)) == {PACKAGE}
+    elsewhere = PACKAGE.replace("111111111111", "999999999999")
+    content["model_package_details"] = {"model_package_arn": elsewhere}
+    assert package_arns(with_card(GIT, content=content)) == set()  # never described
 
 
 def test_without_exports_or_cards_to_export_live_state_is_left_as_it_is() -> None:

@@ -107,13 +107,14 @@ JOB_ARN = f"{ARN}/export-job/{JOB}"
 
 
 def exporting(status: str, **job: Any) -> list[Call]:
-    """No job of version 3 so far; the export step starts one, which ends in ``status``."""
+    """No job under the names of version 3 so far; the export step starts one, which ends
+    in ``status``."""
     return [
         sagemaker(
             "list_model_card_export_jobs",
             {"ModelCardExportJobSummaries": []},
             ModelCardName=CARD,
-            ModelCardVersion=3,
+            ModelCardExportJobNameContains=JOB,
             SortBy="CreationTime",
             SortOrder="Descending",
             MaxResults=100,

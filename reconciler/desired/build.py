@@ -9,6 +9,7 @@ from types import MappingProxyType
 from typing import Any
 
 from reconciler.common.status import CardStatus
+from reconciler.desired.evidence import source_from
 from reconciler.desired.gates import Requirement
 from reconciler.desired.model import (
     DEFAULT_APPROVAL_MAPPING,
@@ -179,6 +180,7 @@ def card_from(data: Mapping[str, Any], file: str) -> CardSpec:
         previous_names=tuple(data.get("previous_names") or ()),
         targets=tuple(data.get("targets") or ()),
         gate_exceptions=dict(data.get("gate_exceptions") or {}),
+        evidence=tuple(source_from(e) for e in data.get("evidence") or ()),
     )
 
 

@@ -3,7 +3,8 @@
 
 A requirement names a content path in a small syntax, and optionally a test of the values
 found there. Paths are dotted keys; ``[*]`` takes every element of a list and
-``[name=holdout]`` the elements whose ``name`` is ``holdout``::
+``[name=holdout]`` the elements whose ``name`` is ``holdout`` (a value may hold dots and
+spaces, not ``]``; the provenance ``reconciler fill`` records uses the same paths)::
 
     intended_uses.risk_rating
     evaluation_details[name=holdout].metric_groups[*].metric_data[name=auc].value
@@ -59,9 +60,20 @@ class Outcome:
     excepted: str | None = None
 
 
+def split_path(path: str) -> list[str]:
+    """The segments of ``path``: split at each dot outside ``[...]``."""
+    parts, depth, start = [], 0, 0
+    for i, char in enumerate(path):
+        depth += {"[": 1, "]": -1}.get(char, 0)
+        if char == "." and depth == 0:
+            parts.append(path[start:i])
+            start = i + 1
+    return [*parts, path[start:]]
+
+
 def path_problem(path: str) -> str | None:
     """Why ``path`` is not a requirement path, or None."""
-    for part in path.split("."):
+    for part in split_path(path):
         if not _SEGMENT.fullmatch(part):
             return (
                 f"'{part}' is not a path segment: use a key, key[*] or key[field=value] "
@@ -73,8 +85,17 @@ def path_problem(path: str) -> str | None:
 
 def values_at(content: Mapping[str, Any], path: str) -> list[Any]:
     """Every value ``path`` finds in ``content`` (none for a path that leads nowhere)."""
-    found: list[Any] = [content]
-    for part in path.split("."):
+    return [value for _, value in located(content, path)]
+
+
+Located = tuple[tuple[str | int, ...], Any]
+
+
+def located(content: Mapping[str, Any], path: str) -> list[Located]:
+    """Every value ``path`` finds in ``content``, each with its keys and list indexes from
+    the top of ``content`` (where validate places a diagnostic)."""
+    found: list[Located] = [((), content)]
+    for part in split_path(path):
         match = _SEGMENT.fullmatch(part)
         if match is None:
             return []
@@ -82,17 +103,20 @@ def values_at(content: Mapping[str, Any], path: str) -> list[Any]:
     return found
 
 
-def _step(values: Sequence[Any], segment: re.Match[str]) -> Iterator[Any]:
-    for value in values:
-        child = value.get(segment["key"]) if isinstance(value, Mapping) else None
+def _step(values: Sequence[Located], segment: re.Match[str]) -> Iterator[Located]:
+    key = segment["key"]
+    for where, value in values:
+        child = value.get(key) if isinstance(value, Mapping) else None
         if segment["all"] or segment["field"]:
             items = child if isinstance(child, list) else []
             field, wanted = segment["field"], segment["value"]
             yield from (
-                i for i in items if not field or (isinstance(i, Mapping) and i.get(field) == wanted)
+                ((*where, key, i), item)
+                for i, item in enumerate(items)
+                if not field or (isinstance(item, Mapping) and item.get(field) == wanted)
             )
         elif child is not None:
-            yield child
+            yield (*where, key), child
 
 
 def outcome(requirement: Requirement, content: Mapping[str, Any], excepted: str | None) -> Outcome:

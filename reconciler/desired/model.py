@@ -16,6 +16,7 @@ from typing import Any
 
 from reconciler.common.arns import AWS_MANAGED_PERMISSIONS
 from reconciler.common.status import CardStatus
+from reconciler.desired.evidence import Source
 from reconciler.desired.gates import Requirement
 from reconciler.load.yamlsource import SourceDocument
 
@@ -208,6 +209,7 @@ class CardSpec:
     previous_names: tuple[str, ...] = ()
     targets: tuple[str, ...] = ()  # empty: every target
     gate_exceptions: Mapping[str, str] = field(default_factory=dict)  # requirement id → why
+    evidence: tuple[Source, ...] = ()  # what ``reconciler fill`` filled the content from
 
 
 @dataclass(frozen=True, eq=False, kw_only=True)

@@ -13,7 +13,8 @@ from tests.unit.builders import ROOT, document
 
 STATUSES = "Draft, PendingReview, Approved, Archived"
 CARD_FIELDS = (
-    "content, gate_exceptions, ignore, kms_key_id, name, previous_names, status, tags, targets"
+    "content, evidence, gate_exceptions, ignore, kms_key_id, name, previous_names, status, "
+    "tags, targets"
 )
 CONFIG_HEAD = "region: us-east-1\ncard_account: {id: '111111111111'}\n"
 

@@ -48,7 +48,7 @@ def test_a_wrong_choice_names_the_choices_on_one_line(cli: Callable[..., CliResu
     assert result.exit_code == 1
     assert result.stderr.splitlines()[-1] == (
         "Error: Invalid value for '--role': 'admin' is not one of: "
-        "plan, drift, apply, verify, consumer-guard"
+        "plan, drift, apply, verify, consumer-guard, fill"
     )
 
 
@@ -74,7 +74,7 @@ def test_the_completion_script_is_generated_for_each_shell(
     ("words", "expected"),
     [
         ("reconciler pl", ["plan"]),
-        ("reconciler iam-policy --role ", ["plan", "drift", "apply", "verify", "consumer-guard"]),
+        ("reconciler iam-policy --role ", ["plan", "drift", "apply", "verify", "consumer-guard", "fill"]),
         ("reconciler plan --format ", ["text", "markdown", "json"]),
     ],
 )

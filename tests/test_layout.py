@@ -20,9 +20,10 @@ ALLOWED: dict[str, frozenset[str]] = {
     "load": frozenset({"common"}),
     "desired": frozenset({"common", "load.yamlsource"}),
     "validate": frozenset({"common", "load.yamlsource", "desired"}),
+    "evidence": frozenset({"common", "desired"}),
     "plan": frozenset({"common"}),
     "aws": frozenset({"common"}),
-    "live": frozenset({"common", "aws", "desired"}),
+    "live": frozenset({"common", "aws", "desired", "evidence"}),
     "normalize": frozenset({"common", "desired", "live.model"}),
     "diff": frozenset(
         {
@@ -55,6 +56,7 @@ ALLOWED: dict[str, frozenset[str]] = {
             "apply",
             "reports",
             "verify",
+            "evidence",
         }
     ),
     "workflows": frozenset(
@@ -63,6 +65,7 @@ ALLOWED: dict[str, frozenset[str]] = {
             "load",
             "desired",
             "validate",
+            "evidence",
             "aws",
             "live",
             "normalize",
@@ -82,6 +85,8 @@ TOP = ("cli",)
 # Third-party imports that mean I/O, forbidden where the stage is pure.
 IO_MODULES = ("boto3", "botocore", "pathlib", "urllib", "socket", "subprocess")
 PURE = (
+    "evidence",
+    "desired.evidence",
     "common.content",
     "common.names",
     "common.diagnostics",
@@ -95,7 +100,18 @@ PURE = (
     "plan.codec",
     "plan.address",
 )
-NO_AWS = ("render", "graph", "load", "validate", "desired", "plan", "diff", "normalize", "reports")
+NO_AWS = (
+    "render",
+    "graph",
+    "load",
+    "validate",
+    "desired",
+    "evidence",
+    "plan",
+    "diff",
+    "normalize",
+    "reports",
+)
 # Only the commands that run the sandbox import it, and only inside a function.
 SANDBOX_USERS = frozenset({"cli.local", "cli.demo"})
 

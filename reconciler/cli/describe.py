@@ -97,6 +97,7 @@ class Role(str, Enum):
     apply = "apply"
     verify = "verify"
     consumer_guard = "consumer-guard"
+    fill = "fill"
 
 
 RoleOption = Annotated[Role, choice(Role, "--role", help="The role to print a policy for.")]
@@ -152,7 +153,7 @@ def iam_policy(
 ) -> None:
     """Print the least-privilege IAM policy (JSON) a role needs, or its trust policy.
 
-    plan, drift and apply run in the card account, verify in each target account;
+    plan, drift, apply and fill run in the card account, verify in each target account;
     consumer-guard is a service control policy or permissions boundary for a target
     account that keeps the card account's cards read-only there. No AWS call."""
     from reconciler.render.written import PolicyReport, policy_json

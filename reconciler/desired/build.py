@@ -115,6 +115,7 @@ def _implicit_target(data: Mapping[str, Any]) -> TargetSpec:
         card_role_arn=card.get("role_arn"),
         plan_role_arn=card.get("plan_role_arn"),
         drift_role_arn=card.get("drift_role_arn"),
+        fill_role_arn=card.get("fill_role_arn"),
     )
 
 
@@ -126,6 +127,7 @@ def _target(name: str, raw: Mapping[str, Any]) -> TargetSpec:
         card_role_arn=raw["card_account"].get("role_arn"),
         plan_role_arn=raw["card_account"].get("plan_role_arn"),
         drift_role_arn=raw["card_account"].get("drift_role_arn"),
+        fill_role_arn=raw["card_account"].get("fill_role_arn"),
         hub=raw.get("hub"),
         replica_name=raw.get("replica_name", REPLICA_NAME),
         trust_live_status=bool(raw.get("trust_live_status", False)),

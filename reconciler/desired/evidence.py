@@ -45,6 +45,7 @@ class SourceKind(str, Enum):
 RESOURCE_KINDS = frozenset({SourceKind.MODEL, SourceKind.TRAINING_JOB, SourceKind.MODEL_PACKAGE})
 REPORT_KINDS = tuple(k for k in SourceKind if k.is_report)
 S3_PREFIX = "s3://"
+MAX_REPORT_BYTES = 5 * 1024 * 1024  # a report larger than this is not read
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -105,6 +106,11 @@ def digest(value: Any) -> str:
     (not a security boundary: the file is reviewed in git either way)."""
     text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def file_digest(raw: bytes) -> str:
+    """The version of a report file of the repository: a digest of its bytes."""
+    return "sha256:" + hashlib.sha256(raw).hexdigest()[:16]
 
 
 def s3_parts(uri: str) -> tuple[str, str]:

@@ -71,6 +71,12 @@ def split_path(path: str) -> list[str]:
     return [*parts, path[start:]]
 
 
+def segment(part: str) -> re.Match[str] | None:
+    """One segment of a path: ``key``, ``key[*]`` or ``key[field=value]`` (its groups
+    ``key``, ``all``, ``field`` and ``value``), or None."""
+    return _SEGMENT.fullmatch(part)
+
+
 def path_problem(path: str) -> str | None:
     """Why ``path`` is not a requirement path, or None."""
     for part in split_path(path):

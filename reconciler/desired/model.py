@@ -68,11 +68,13 @@ class Uses(str, Enum):
     """Which of a target's card account roles a command assumes: ``role_arn`` for apply
     and verify; the read-only ``plan_role_arn`` for plan, import and pull; for drift,
     ``drift_role_arn`` (plan's reads plus version history and CloudTrail), else the plan
-    role. Each falls back to ``role_arn``, then to ambient credentials."""
+    role; for fill, ``fill_role_arn`` (reads of the sources cards are filled from), else the
+    plan role. Each falls back to ``role_arn``, then to ambient credentials."""
 
     APPLY = "apply"
     PLAN = "plan"
     DRIFT = "drift"
+    FILL = "fill"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -86,6 +88,7 @@ class TargetSpec:
     card_role_arn: str | None = None
     plan_role_arn: str | None = None  # for the commands that only read
     drift_role_arn: str | None = None  # for drift: plan's reads, version history, CloudTrail
+    fill_role_arn: str | None = None  # for fill: the sources cards are filled from
     hub: str | None = None  # this target is a spoke of that hub target
     replica_name: str = REPLICA_NAME
     trust_live_status: bool = False  # a spoke: replicas take its cards' live status
@@ -97,6 +100,8 @@ class TargetSpec:
         """The role a command that ``uses`` this kind of access assumes here, if any."""
         if uses is Uses.DRIFT:
             return self.drift_role_arn or self.plan_role_arn or self.card_role_arn
+        if uses is Uses.FILL:
+            return self.fill_role_arn or self.plan_role_arn or self.card_role_arn
         if uses is Uses.PLAN:
             return self.plan_role_arn or self.card_role_arn
         return self.card_role_arn

@@ -13,14 +13,13 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from reconciler.desired.evidence import SourceKind
+from reconciler.desired.evidence import MAX_REPORT_BYTES, SourceKind
 from reconciler.evidence.card_metrics import metric_groups
 from reconciler.evidence.clarify import bias_groups
 from reconciler.evidence.explainability import explanation_groups
 from reconciler.evidence.monitor import quality_group
 from reconciler.evidence.values import EvidenceProblem, Notes
 
-MAX_REPORT_BYTES = 5 * 1024 * 1024
 _SECTIONS = {
     SourceKind.MODEL_MONITOR_REGRESSION: "regression_metrics",
     SourceKind.MODEL_MONITOR_BINARY: "binary_classification_metrics",

@@ -17,6 +17,9 @@ name), with no AWS call. This module composes each role's policy from the statem
   reconciler.yaml, through which apply verifies what each account sees. ``reconciler
   verify`` needs the same reads and the same AssumeRole, so it runs with this policy too.
 - ``verify``: the consumer role (``accounts.<name>.role_arn``) in each target account.
+- ``fill``: ``card_account.fill_role_arn`` (else the plan role) for ``fill``: reads of the
+  models, training jobs, model packages and report objects cards are filled from, and
+  nothing else (``evidence``, which also adds to drift's what it reads of them).
 
 Not covered here: the trust policies (each consumer role must trust the card account
 identity; ``card_account.role_arn`` must trust whoever runs the reconciler, which in turn
@@ -112,6 +115,7 @@ from typing import Any
 from reconciler.common.errors import ReconcilerError
 from reconciler.desired.model import Config, DesiredState
 from reconciler.iam.audit import audit_reads, audit_writes
+from reconciler.iam.evidence import evidence_reads, fill_statements
 from reconciler.iam.kms import key_statements
 from reconciler.iam.reads import organization_statements, read_statements
 from reconciler.iam.scope import Scope, Statement, statement
@@ -139,6 +143,7 @@ def drift_statements(s: Scope, state: DesiredState) -> list[Statement]:
         # SAR: LookupEvents has no resource types, so only "*" matches. drift reads RAM's
         # events to say who changed a share outside git.
         statement("LookUpWhoChangedShares", ["cloudtrail:LookupEvents"], "*"),
+        *evidence_reads(s, state),
     ]
 
 
@@ -188,11 +193,12 @@ ROLES: dict[str, Callable[[Scope, DesiredState], list[Statement]]] = {
     "drift": drift_statements,
     "apply": apply_statements,
     "verify": verify_statements,
+    "fill": fill_statements,
 }
 
 
 def policy_document(role: str, state: DesiredState) -> dict[str, Any]:
-    """The identity policy ``role`` (plan, drift, apply or verify) needs here."""
+    """The identity policy ``role`` (plan, drift, apply, verify or fill) needs here."""
     build = ROLES.get(role)
     if build is None:
         raise ReconcilerError(f"unknown role '{role}'", hint=f"use one of {', '.join(ROLES)}")

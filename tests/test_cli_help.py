@@ -74,7 +74,10 @@ def test_the_completion_script_is_generated_for_each_shell(
     ("words", "expected"),
     [
         ("reconciler pl", ["plan"]),
-        ("reconciler iam-policy --role ", ["plan", "drift", "apply", "verify", "consumer-guard", "fill"]),
+        (
+            "reconciler iam-policy --role ",
+            ["plan", "drift", "apply", "verify", "consumer-guard", "fill"],
+        ),
         ("reconciler plan --format ", ["text", "markdown", "json"]),
     ],
 )

@@ -174,6 +174,21 @@ class Sandbox:
     def now(self) -> float:
         return self.clock()
 
+    def complete_training_job(
+        self,
+        account: str,
+        name: str,
+        metrics: dict[str, float] | None = None,
+        *,
+        region: str | None = None,
+        status: str = "Completed",
+    ) -> dict[str, Any]:
+        """End a training job (the sandbox runs no algorithm): ``status`` at the sandbox
+        clock's time, with ``metrics`` as its final metrics; its description."""
+        outcome = {"status": status, "metrics": metrics or {}}
+        where = region or self._config.region
+        return self.sagemaker.complete_training_job(account, where, name, outcome)
+
     # -- clients ------------------------------------------------------------------
 
     def client(

@@ -11,6 +11,10 @@
   ``AWS_ACCESS_KEY_ID`` … of a session of that role (``Sandbox.credentials``)
 - ``POST /_sandbox/oidc/token``             → body ``{"claims": {…}, "issuer": …}``:
   ``{"token": …}``, a web identity token the sandbox signed (``Sandbox.oidc_token``)
+- ``POST /_sandbox/training-jobs/complete`` → body ``{"account": …, "name": …, "region": …,
+  "status": "Completed", "metrics": {name: value}}``: end a training job as its algorithm
+  would, with its final metrics (``Sandbox.complete_training_job``); answers the job as
+  DescribeTrainingJob describes it
 """
 
 from __future__ import annotations
@@ -42,6 +46,15 @@ class Controlled(Protocol):
     def now(self) -> float: ...
     def credentials(self, account: str, role: str = ...) -> dict[str, str]: ...
     def oidc_token(self, claims: dict[str, Any], issuer: str = ..., lifetime: int = ...) -> str: ...
+    def complete_training_job(
+        self,
+        account: str,
+        name: str,
+        metrics: dict[str, float] | None = ...,
+        *,
+        region: str | None = ...,
+        status: str = ...,
+    ) -> dict[str, Any]: ...
 
 
 def config_to_dict(config: SandboxConfig) -> dict[str, Any]:
@@ -111,7 +124,15 @@ def _routes(target: Controlled) -> dict[tuple[str, str], Callable[[dict[str, Any
         extra = {k: body[k] for k in ("issuer", "lifetime") if k in body}
         return {"token": target.oidc_token(dict(body["claims"]), **extra)}
 
+    def complete(body: dict[str, Any]) -> Any:
+        options = {k: body[k] for k in ("region", "status") if k in body}
+        job = target.complete_training_job(
+            str(body["account"]), str(body["name"]), dict(body.get("metrics") or {}), **options
+        )
+        return json.loads(json.dumps(job, default=str))
+
     return {
+        ("POST", "training-jobs/complete"): complete,
         ("POST", "credentials"): credentials,
         ("POST", "oidc/token"): token,
         ("GET", "health"): lambda _: {"ok": True},

@@ -6,8 +6,9 @@ line). ``tests/sandbox/test_iam_sar.py`` fails while the committed file differs 
 what this command would write, so the data is never edited by hand.
 
 Only what the sandbox authorises is kept: every RAM action, the SageMaker actions of the
-model-card and Model Registry operations (with only the ``model-card``,
-``model-card-export-job``, ``model-package`` and ``model-package-group`` resource types),
+model-card, Model Registry, model and training job operations (with only the ``model``,
+``model-card``, ``model-card-export-job``, ``model-package``, ``model-package-group`` and
+``training-job`` resource types), ``iam:PassRole`` (creating a model or a training job),
 the S3 object and bucket actions that exports and their download need, the KMS actions
 a KMS-encrypted card needs (without the ``kms:RecipientAttestation:*`` keys, which only
 Nitro enclaves send), the actions ``EnableSharingWithAwsOrganization`` depends on,
@@ -27,16 +28,21 @@ from typing import Any
 TARGET = Path(__file__).with_name("sar_data.py")
 SAGEMAKER_ACTIONS = (
     "AddTags",
+    "CreateModel",
     "CreateModelCard",
     "CreateModelCardExportJob",
     "CreateModelPackage",
     "CreateModelPackageGroup",
+    "CreateTrainingJob",
+    "DeleteModel",
     "DeleteModelCard",
     "DeleteResourcePolicy",
     "DeleteTags",
+    "DescribeModel",
     "DescribeModelCard",
     "DescribeModelCardExportJob",
     "DescribeModelPackage",
+    "DescribeTrainingJob",
     "GetResourcePolicy",
     "ListModelCardExportJobs",
     "ListModelCardVersions",
@@ -52,7 +58,16 @@ KEPT: dict[str, tuple[tuple[str, ...] | None, frozenset[str] | None]] = {
     "ram": (None, None),
     "sagemaker": (
         SAGEMAKER_ACTIONS,
-        frozenset({"model-card", "model-card-export-job", "model-package", "model-package-group"}),
+        frozenset(
+            {
+                "model",
+                "model-card",
+                "model-card-export-job",
+                "model-package",
+                "model-package-group",
+                "training-job",
+            }
+        ),
     ),
     "s3": (
         ("GetObject", "PutObject", "ListBucket", "CreateBucket"),
@@ -62,7 +77,7 @@ KEPT: dict[str, tuple[tuple[str, ...] | None, frozenset[str] | None]] = {
         ("CreateGrant", "Decrypt", "DescribeKey", "GenerateDataKey", "RetireGrant"),
         frozenset({"key"}),
     ),
-    "iam": (("CreateServiceLinkedRole",), frozenset({"role"})),
+    "iam": (("CreateServiceLinkedRole", "PassRole"), frozenset({"role"})),
     "sts": (
         ("AssumeRole", "AssumeRoleWithWebIdentity", "SetSourceIdentity", "TagSession"),
         frozenset({"role"}),

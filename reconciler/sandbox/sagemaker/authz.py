@@ -37,6 +37,7 @@ from reconciler.sandbox.authz import AccessRequest, request_tag_facts, tag_facts
 from reconciler.sandbox.caller import Caller
 from reconciler.sandbox.sagemaker.model import CARD_ARN, Card, card_arn
 from reconciler.sandbox.sagemaker.registry import group_arn, package_arn
+from reconciler.sandbox.sagemaker.training import job_arn, model_arn
 
 Cards = Mapping[tuple[str, str, str], Card]
 CONTEXT_KEY = "aws:sagemaker:model-card-arn"  # SageMaker's encryption context for a card
@@ -208,6 +209,52 @@ def _registry(caller: Caller, operation: str, params: dict[str, Any]) -> list[Ac
     if params.get("ModelApprovalStatus"):
         facts["sagemaker:ModelApprovalStatus"] = (str(params["ModelApprovalStatus"]),)
     return [AccessRequest(action, {"model-package": arn}, facts, modelled=MODELLED)]
+
+
+# Model and training job operations: (resource type, name member, ARN, the role passed).
+_WORKLOADS = {
+    "CreateModel": ("model", "ModelName", model_arn, "ExecutionRoleArn"),
+    "DescribeModel": ("model", "ModelName", model_arn, None),
+    "DeleteModel": ("model", "ModelName", model_arn, None),
+    "CreateTrainingJob": ("training-job", "TrainingJobName", job_arn, "RoleArn"),
+    "DescribeTrainingJob": ("training-job", "TrainingJobName", job_arn, None),
+}
+_PASS_ROLE_UNKNOWN = "whether SageMaker sets iam:AssociatedResourceArn is not documented"
+
+
+def workload_requests(
+    caller: Caller, operation: str, params: dict[str, Any], tags: Mapping[str, str]
+) -> list[AccessRequest]:
+    """A model or training job call: the resource by ARN with its tags (the request's
+    tags when it creates one, with AddTags as SAR's dependent action), and
+    ``iam:PassRole`` on the role a create hands to SageMaker."""
+    kind, member, arn_of, passed = _WORKLOADS[operation]
+    arn = arn_of(caller.region, caller.account_id, str(params.get(member)))
+    action = f"sagemaker:{operation}"
+    if passed is None:
+        return [AccessRequest(action, {kind: arn}, _resource_tags(tags), modelled=MODELLED)]
+    requested = request_tag_facts(_tags(params.get("Tags")))
+    found = [AccessRequest(action, {kind: arn}, requested, modelled=MODELLED)]
+    if requested:
+        facts = {**requested, "sagemaker:TaggingAction": (operation,)}
+        found.append(AccessRequest("sagemaker:AddTags", {kind: arn}, facts, modelled=MODELLED))
+    role = params.get(passed)
+    if role:
+        facts = {"iam:PassedToService": ("sagemaker.amazonaws.com",)}
+        unknown = {"iam:associatedresourcearn": _PASS_ROLE_UNKNOWN}
+        pass_role = AccessRequest(
+            "iam:PassRole",
+            {"role": str(role)},
+            facts,
+            modelled=("iam:passedtoservice",),
+            unknowable=unknown,
+        )
+        found.append(pass_role)
+    return found
+
+
+def _resource_tags(tags: Mapping[str, str]) -> dict[str, tuple[str, ...]]:
+    return {**tag_facts("aws:ResourceTag", tags), **tag_facts("sagemaker:ResourceTag", tags)}
 
 
 def requests_for(

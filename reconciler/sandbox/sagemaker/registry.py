@@ -82,7 +82,15 @@ class Package:
 
 
 # Request members kept as sent and echoed by DescribeModelPackage.
-_ECHOED = ("InferenceSpecification", "ModelCard", "CustomerMetadataProperties", "Domain", "Task")
+_ECHOED = (
+    "InferenceSpecification",
+    "ModelCard",
+    "CustomerMetadataProperties",
+    "Domain",
+    "Task",
+    "ModelMetrics",
+    "SourceAlgorithmSpecification",
+)
 
 
 class ModelRegistry:

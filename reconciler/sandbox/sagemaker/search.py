@@ -1,4 +1,5 @@
-"""``Search(Resource="ModelCard")``: an eventually consistent index and expression filters.
+"""``Search(Resource="ModelCard")``: an eventually consistent index and expression filters
+(``search`` also answers ``Resource="TrainingJob"`` over ``training``'s records).
 
 Every card write records a snapshot; Search reads, per card, the newest snapshot older
 than ``search_index_delay_seconds`` (AWS indexes asynchronously). Filters address
@@ -133,8 +134,14 @@ def matches(record: dict[str, Any], expression: dict[str, Any] | None) -> bool:
     return all(results)
 
 
-def search(records: list[dict[str, Any]], params: dict[str, Any]) -> dict[str, Any]:
-    """The Search response for ModelCard records already scoped to the caller."""
+def search(
+    records: list[dict[str, Any]],
+    params: dict[str, Any],
+    *,
+    resource: str = "ModelCard",
+    name_key: str = "ModelCardName",
+) -> dict[str, Any]:
+    """The Search response for ``resource`` records already scoped to the caller."""
     expression = params.get("SearchExpression")
     hits = [r for r in records if matches(r, expression)]
     sort_by = params.get("SortBy", "LastModifiedTime")
@@ -144,10 +151,10 @@ def search(records: list[dict[str, Any]], params: dict[str, Any]) -> dict[str, A
         key=lambda r: _lookup(r, sort_by),
         reverse=params.get("SortOrder", "Descending") == "Descending",
     )
-    ordered = present + sorted(absent, key=lambda r: r["ModelCardName"])
+    ordered = present + sorted(absent, key=lambda r: r[name_key])
     items, extra = page(ordered, params, params.get("MaxResults", 10))
     return {
-        "Results": [{"ModelCard": r} for r in items],
+        "Results": [{resource: r} for r in items],
         "TotalHits": {"Value": len(hits), "Relation": "EqualTo"},
         **extra,
     }

@@ -1,7 +1,8 @@
 """The sandbox's SageMaker model-card service: its operation table and who may touch which card.
 
 Owns CreateModelCard … ListModelCardExportJobs, the Model Registry calls a card's
-package approval needs (``registry``), ``Search`` with ``Resource=ModelCard``
+package approval needs (``registry``), the models and training jobs cards are filled from
+(``training``), ``Search`` with ``Resource=ModelCard`` or ``TrainingJob``
 and AddTags/ListTags/DeleteTags on model-card ARNs; every other SageMaker call goes to
 moto. ``ModelCardName`` takes a name or an ARN exactly where botocore's shape is
 ``ModelCardNameOrArn``. An ARN of another account is a cross-account call: RAM decides
@@ -21,8 +22,8 @@ from reconciler.sandbox.authz import ALLOW_ALL, AccessRequest, IdentityPolicies
 from reconciler.sandbox.caller import Caller
 from reconciler.sandbox.config import SandboxConfig
 from reconciler.sandbox.errors import AwsError, access_denied, validation
-from reconciler.sandbox.sagemaker import tags
-from reconciler.sandbox.sagemaker.authz import VIA, requests_for
+from reconciler.sandbox.sagemaker import tags, training
+from reconciler.sandbox.sagemaker.authz import VIA, requests_for, workload_requests
 from reconciler.sandbox.sagemaker.cards import CardStore, not_found
 from reconciler.sandbox.sagemaker.export import ExportJobs, artifact_key
 from reconciler.sandbox.sagemaker.model import (
@@ -73,19 +74,22 @@ class SageMakerService:
         self.cards = CardStore(clock, config)
         self.exports = ExportJobs(clock, config)
         self.registry = ModelRegistry(clock)
+        self.workloads = training.Workloads(clock)
         self.index = SearchIndex()
 
     def handles(self, operation: str, params: dict[str, Any]) -> bool:
         """Whether this service answers the call (else it belongs to moto)."""
         if operation == "Search":
-            return params.get("Resource") == "ModelCard"
+            return params.get("Resource") in ("ModelCard", "TrainingJob")
         if operation in _TAG_OPS:
             return ":model-card/" in str(params.get("ResourceArn", ""))
-        return operation in HANDLERS
+        return operation in HANDLERS or operation in training.HANDLERS
 
     def call(self, caller: Caller, operation: str, params: dict[str, Any]) -> dict[str, Any]:
         """Run one operation for ``caller``; return the wire response or raise AwsError."""
         check_input(service_model("sagemaker").operation_model(operation), params)
+        if operation in training.HANDLERS:
+            return self._workload(caller, operation, params)
         handler = HANDLERS.get(operation)
         if handler is None:
             # The front never gets here (``handles`` sends such calls to moto); a direct
@@ -98,6 +102,20 @@ class SageMakerService:
             requests = requests_for(self.cards.cards, caller, operation, params, retire)
             self._iam().authorize(caller, requests)
             return handler(self, caller, params)
+
+    def _workload(self, caller: Caller, operation: str, params: dict[str, Any]) -> dict[str, Any]:
+        """A model or training job call, once IAM allows it."""
+        with self._lock:
+            tags = self.workloads.tags_of(caller, params)
+            self._iam().authorize(caller, workload_requests(caller, operation, params, tags))
+            return training.HANDLERS[operation](self.workloads, caller, params)
+
+    def complete_training_job(
+        self, account: str, region: str, name: str, outcome: dict[str, Any]
+    ) -> dict[str, Any]:
+        """End a training job as its algorithm would (the control API's seam)."""
+        with self._lock:
+            return self.workloads.complete(account, region, name, outcome)
 
     def card_exists(self, arn: str) -> bool:
         """ResourceDirectory for RAM: a live card (not being deleted) with this ARN."""
@@ -268,6 +286,8 @@ class SageMakerService:
         config = self._config()
         if params.get("SortBy") == "ModelCardName" and not config.search_sorts_by_name:
             raise validation("SortBy ModelCardName is not supported for Resource ModelCard.")
+        if params.get("Resource") == "TrainingJob":
+            return self.workloads.search_jobs(caller, params, config.search_index_delay_seconds)
         as_of = self._clock() - config.search_index_delay_seconds
         return search(self.index.visible(caller.account_id, caller.region, as_of), params)
 

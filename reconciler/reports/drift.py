@@ -135,14 +135,25 @@ def status_edit(card: LiveCard) -> Edit:
 
 
 @dataclass(frozen=True, kw_only=True)
+class StaleSource:
+    """A source a card was filled from (``evidence:``) that changed since it was read."""
+
+    card: str
+    source: str  # its kind and where it is: "model-monitor-binary s3://…/statistics.json"
+    change: str  # what changed: "a new report object (ETag a → b)"
+
+
+@dataclass(frozen=True, kw_only=True)
 class Findings:
     """What drift found out beyond the diff: card edits by address and drift kind (from
-    version history), share attributions by ``trail_key`` (from CloudTrail)."""
+    version history), share attributions by ``trail_key`` (from CloudTrail), and the
+    sources of filled cards that changed since they were read."""
 
     edits: Mapping[tuple[Address, str], tuple[Edit, ...]] = field(default_factory=dict)
     trails: Mapping[tuple[Address, Action], Attribution] = field(default_factory=dict)
     # Every live version of each drifted managed card with its commit, by card address.
     versions: Mapping[Address, tuple[TracedVersion, ...]] = field(default_factory=dict)
+    evidence: tuple[StaleSource, ...] = ()
 
 
 def trail_key(change: Change) -> tuple[Address, Action]:
@@ -162,6 +173,7 @@ def drift_report(
     items = [_from_change(c, findings) for c in found.changes]
     items += [_from_error(e) for e in found.errors]
     items += [_from_unmanaged(u) for u in unmanaged]
+    items += [_from_stale(s) for s in findings.evidence]
     items.sort(key=lambda i: (i.address, i.kind))
     cards, shares = counts
     return DriftReport(
@@ -201,6 +213,16 @@ def _from_change(change: Change, findings: Findings) -> DriftItem:
         edits=findings.edits.get((change.address, kind), ()),
         remedy=remedy(kind),
         trail=findings.trails.get(trail_key(change), Attribution()),
+    )
+
+
+def _from_stale(stale: StaleSource) -> DriftItem:
+    return DriftItem(
+        address=str(Address.card(stale.card)),
+        kind="evidence",
+        summary="a source it was filled from changed since it was read",
+        detail=f"{stale.source}: {stale.change}",
+        remedy=remedy("evidence"),
     )
 
 

@@ -173,4 +173,9 @@ def remedy(kind: str) -> str:
         return "`reconciler apply --prune` deletes it, or restore its file in git"
     if kind == "replica":
         return "`reconciler apply` on the hub makes the replica hold its spoke card again"
+    if kind == "evidence":
+        return (
+            "`reconciler fill <card>` (or `fill --all`) writes what its sources hold now "
+            "into git, for review"
+        )
     return "`reconciler apply` restores what git declares"

@@ -1,6 +1,7 @@
 """The drift run: a plan run of what git declares, then who made each difference. Card
 edits and status changes are attributed from the card's version history, share changes
-from CloudTrail, and each drifted card's live versions are traced to their commits.
+from CloudTrail, and each drifted card's live versions are traced to their commits. The
+sources filled cards were filled from are read again (``drift_evidence``).
 Composed from the pipeline's stages like every other run (``pipeline``).
 """
 
@@ -30,6 +31,7 @@ from reconciler.reports.drift import (
     trail_key,
 )
 from reconciler.reports.trail import attributable, attribute, share_scope, utc
+from reconciler.run.drift_evidence import stale_sources
 from reconciler.run.pipeline import PlanRun, Target, plan_run
 
 
@@ -41,6 +43,7 @@ def drift_run(target: Target) -> tuple[DriftReport, PlanRun]:
         edits=card_edits(target.session, run),
         trails=share_trails(target, run),
         versions=card_traces(target.session, run),
+        evidence=stale_sources(target),
     )
     counts = (len(run.live.cards), len(run.live.shares))
     found_unmanaged = unmanaged(run.state, run.live, run.found.adoptions)

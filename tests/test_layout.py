@@ -40,6 +40,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "apply": frozenset({"common", "plan", "aws", "desired"}),
     "verify": frozenset({"common", "aws", "desired", "live", "diff.shares", "reports.consumers"}),
     "iam": frozenset({"common", "desired", "diff.shares"}),
+    "bootstrap": frozenset({"common", "desired", "iam"}),
     "run": frozenset(
         {
             "common",
@@ -94,6 +95,7 @@ PURE = (
     "plan.actions",
     "plan.codec",
     "plan.address",
+    "bootstrap",
 )
 NO_AWS = ("render", "graph", "load", "validate", "desired", "plan", "diff", "normalize", "reports")
 # Only the commands that run the sandbox import it, and only inside a function.

@@ -7,9 +7,10 @@ demo it runs (the ``demo`` package), which drives the same commands end to end.
 
 from reconciler.cli import read  # noqa: I001 - registration order is the help order
 from reconciler.cli import describe
+from reconciler.cli import bootstrap
 from reconciler.cli import write
 from reconciler.cli import audit
 from reconciler.cli import local
 from reconciler.cli.base import app, main
 
-__all__ = ["app", "audit", "describe", "local", "main", "read", "write"]
+__all__ = ["app", "audit", "bootstrap", "describe", "local", "main", "read", "write"]

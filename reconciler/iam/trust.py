@@ -87,3 +87,20 @@ def trust_policy(
             }
         ],
     }
+
+
+def reader_trust_policy(apply_role_arn: str) -> dict[str, Any]:
+    """The trust policy of a reader role in a target account (``accounts.<name>.role_arn``):
+    only the apply role, which checks after each apply what every account sees (docs/ci.md).
+    Naming the role, not its account, keeps every other principal of the card account out."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "ReconcilerApplyRoleVerifies",
+                "Effect": "Allow",
+                "Principal": {"AWS": apply_role_arn},
+                "Action": "sts:AssumeRole",
+            }
+        ],
+    }

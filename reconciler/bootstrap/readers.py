@@ -37,22 +37,10 @@ def readers_template(state: DesiredState, settings: BootstrapSettings) -> Templa
     roles = set(reader_accounts(state).values())
     if not roles:
         return None
-    path, name = _one_name(roles)
     resources: dict[str, Resource] = {}
     if settings.consumer_guard:
         resources[GUARD] = guard_policy(state)
-    spec = RoleSpec(
-        logical_id=READER,
-        name=name,
-        path=path,
-        trust=reader_trust_policy(role_arn(state.config, WorkflowRole.APPLY)),
-        printed_as="verify",
-        policy=policy_document("verify", state),
-        description="reconciler reader: `reconciler iam-policy --role verify`; assumed only "
-        f"by {ROLE_NAMES[WorkflowRole.APPLY]} of card account {state.config.card_account_id}",
-        boundary={"Ref": GUARD} if settings.consumer_guard else None,
-    )
-    resources.update(role_resources(spec))
+    resources.update(role_resources(_reader(state, settings, *_one_name(roles))))
     return {
         "AWSTemplateFormatVersion": "2010-09-09",
         "Description": f"Model card reconciler of {settings.github.name}: the reader role of "
@@ -60,6 +48,21 @@ def readers_template(state: DesiredState, settings: BootstrapSettings) -> Templa
         "Resources": resources,
         "Outputs": _outputs(settings.consumer_guard),
     }
+
+
+def _reader(state: DesiredState, settings: BootstrapSettings, path: str, name: str) -> RoleSpec:
+    apply_role = ROLE_NAMES[WorkflowRole.APPLY]
+    return RoleSpec(
+        logical_id=READER,
+        name=name,
+        path=path,
+        trust=reader_trust_policy(role_arn(state.config, WorkflowRole.APPLY)),
+        printed_as="verify",
+        policy=policy_document("verify", state),
+        description="reconciler reader: `reconciler iam-policy --role verify`; assumed only "
+        f"by {apply_role} of card account {state.config.card_account_id}",
+        boundary={"Ref": GUARD} if settings.consumer_guard else None,
+    )
 
 
 def guard_policy(state: DesiredState) -> Resource:

@@ -18,6 +18,8 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
+from reconciler.bootstrap.build import bootstrap
+from reconciler.bootstrap.model import BootstrapSettings
 from reconciler.bootstrap.placement import size
 from reconciler.cli.demo import stacks
 from reconciler.cli.demo.steps import Demo
@@ -234,6 +236,36 @@ def test_an_apply_policy_split_into_managed_policies_deploys_and_holds_alike(
     assert expanded(held) == expanded(printed["Statement"])
     s3 = as_role(sandbox, deployed, WorkflowRole.APPLY, "s3")
     s3.put_object(Bucket=BUCKET, Key="model-cards/Card-0119/x.pdf", Body=b"%PDF")
+
+
+def test_deploying_again_after_the_repository_grows_updates_the_roles_in_place(
+    sandbox: Any, aws: Any, example_repo: Path, deployed: stacks.Deployed
+) -> None:
+    """`reconciler bootstrap` and `aws cloudformation deploy` again: the apply policy grows
+    past the inline limit and moves to managed policies, then shrinks back; a new default
+    branch moves every trust policy."""
+    card = with_cards(example_repo, 120)
+    grown = load_valid(card)
+    stacks.deploy(sandbox, stacks.generate(grown), grown)
+    iam = aws("iam")
+    assert not iam.list_role_policies(RoleName="ReconcilerApply")["PolicyNames"]
+    attached = iam.list_attached_role_policies(RoleName="ReconcilerApply")["AttachedPolicies"]
+    assert len(attached) > 1
+    s3 = as_role(sandbox, deployed, WorkflowRole.APPLY, "s3")
+    s3.put_object(Bucket=BUCKET, Key="model-cards/Card-0119/x.pdf", Body=b"%PDF")
+    for extra in (card / "cards").glob("Card-*.yaml"):
+        extra.unlink()
+    back = load_valid(card)
+    settings = BootstrapSettings(
+        github=GitHubRepository(name=REPO, default_branch="release"), consumer_guard=True
+    )
+    stacks.deploy(sandbox, bootstrap(back, settings), back)
+    held = iam.get_role_policy(RoleName="ReconcilerApply", PolicyName="reconciler-apply")
+    assert held["PolicyDocument"] == policy_document("apply", back)
+    assert not iam.list_attached_role_policies(RoleName="ReconcilerApply")["AttachedPolicies"]
+    release = github_claims(REPO, workflow="drift.yml", ref="refs/heads/release")
+    assert assumes(sandbox, deployed.roles[WorkflowRole.DRIFT], release)
+    assert not assumes(sandbox, deployed.roles[WorkflowRole.DRIFT], LEGITIMATE[WorkflowRole.DRIFT])
 
 
 # -- the lifecycle ---------------------------------------------------------------------

@@ -54,14 +54,16 @@ def _role(spec: RoleSpec, placement: Placement) -> Resource:
 
 
 def _managed(spec: RoleSpec, placement: Placement) -> dict[str, Resource]:
-    count = len(placement.managed)
+    """One managed policy per part. Its name and description stay the same when the number
+    of parts changes: changing either replaces a managed policy, and CloudFormation cannot
+    replace one with a fixed name."""
     return {
         f"{spec.logical_id}Policy{n}": {
             "Type": "AWS::IAM::ManagedPolicy",
             "Properties": {
                 "ManagedPolicyName": f"{spec.name}-{n}",
-                "Description": f"Part {n} of {count} of `reconciler iam-policy --role "
-                f"{spec.printed_as}` for {spec.name}",
+                "Description": f"Part {n} of `reconciler iam-policy --role {spec.printed_as}` "
+                f"for {spec.name}",
                 "PolicyDocument": document,
                 "Roles": [{"Ref": spec.logical_id}],
             },

@@ -217,25 +217,96 @@ def test_iam_resources_need_their_capability_as_in_aws(aws: Any) -> None:
     cfn.create_stack(StackName="s", TemplateBody=body, Capabilities=["CAPABILITY_IAM"])
 
 
-def test_updates_and_template_urls_are_refused_not_half_applied(aws: Any) -> None:
+def test_a_stack_update_applies_new_trust_inline_and_managed_policies(aws: Any) -> None:
+    cfn, iam = aws("cloudformation"), aws("iam")
+    first = role("Worker", Policies=[{"PolicyName": "old", "PolicyDocument": EVERYTHING}])
+    cfn.create_stack(StackName="s", TemplateBody=template({"Role": first}), Capabilities=NAMED)
+    reads = {"Version": "2012-10-17", "Statement": [{**ALL, "Action": "s3:GetObject"}]}
+    second = role("Worker", Policies=[{"PolicyName": "new", "PolicyDocument": reads}])
+    second["Properties"]["AssumeRolePolicyDocument"]["Statement"][0]["Condition"] = {}
+    part = {
+        "Type": "AWS::IAM::ManagedPolicy",
+        "Properties": {
+            "ManagedPolicyName": "Part",
+            "PolicyDocument": EVERYTHING,
+            "Roles": ["Worker"],
+        },
+    }
+    body = template({"Role": second, "Part": part})
+    cfn.update_stack(StackName="s", TemplateBody=body, Capabilities=NAMED)
+    held = iam.get_role(RoleName="Worker")["Role"]["AssumeRolePolicyDocument"]
+    assert held["Statement"][0]["Condition"] == {}
+    assert iam.list_role_policies(RoleName="Worker")["PolicyNames"] == ["new"]
+    attached = iam.list_attached_role_policies(RoleName="Worker")["AttachedPolicies"]
+    assert [p["PolicyName"] for p in attached] == ["Part"]
+    part["Properties"]["PolicyDocument"] = reads  # through a change set, as `deploy` does
+    cfn.create_change_set(
+        StackName="s",
+        ChangeSetName="c",
+        ChangeSetType="UPDATE",
+        TemplateBody=template({"Role": second, "Part": part}),
+        Capabilities=NAMED,
+    )
+    cfn.execute_change_set(StackName="s", ChangeSetName="c")
+    arn = f"arn:aws:iam::{OWNER}:policy/Part"
+    versions = iam.list_policy_versions(PolicyArn=arn)["Versions"]
+    assert [v["IsDefaultVersion"] for v in versions] == [True]
+    document = iam.get_policy_version(PolicyArn=arn, VersionId=versions[0]["VersionId"])
+    assert document["PolicyVersion"]["Document"] == reads
+    cfn.update_stack(StackName="s", TemplateBody=template({"Role": second}), Capabilities=NAMED)
+    assert not iam.list_attached_role_policies(RoleName="Worker")["AttachedPolicies"]
+    assert refused(iam.get_policy, PolicyArn=arn)["Code"] == "NoSuchEntity"
+
+
+def test_deleting_a_stack_removes_what_it_made_and_keeps_what_it_retains(aws: Any) -> None:
+    cfn = aws("cloudformation")
+    part = {
+        "Type": "AWS::IAM::ManagedPolicy",
+        "Properties": {"PolicyDocument": EVERYTHING, "Roles": [{"Ref": "Role"}]},
+    }
+    bucket = {"Type": "AWS::S3::Bucket", "DeletionPolicy": "Retain"}
+    bucket["Properties"] = {"BucketName": "kept"}
+    body = template(
+        {"GitHub": PROVIDER_RESOURCE, "Role": role("Worker"), "Part": part, "B": bucket}
+    )
+    cfn.create_stack(StackName="s", TemplateBody=body, Capabilities=NAMED)
+    cfn.delete_stack(StackName="s")
+    iam = aws("iam")
+    assert not iam.list_open_id_connect_providers()["OpenIDConnectProviderList"]
+    assert refused(iam.get_role, RoleName="Worker")["Code"] == "NoSuchEntity"
+    assert not iam.list_policies(Scope="Local")["Policies"]
+    assert aws("s3").head_bucket(Bucket="kept")
+
+
+def test_what_an_update_would_replace_is_refused(aws: Any) -> None:
     cfn = aws("cloudformation")
     body = template({"Role": role("Worker")})
     cfn.create_stack(StackName="s", TemplateBody=body, Capabilities=NAMED)
+    renamed = template({"Role": role("Renamed")})
     for call, kwargs in (
-        (cfn.update_stack, {"StackName": "s", "TemplateBody": body}),
-        (
-            cfn.create_change_set,
-            {"StackName": "s", "ChangeSetName": "u", "ChangeSetType": "UPDATE"}
-            | {"TemplateBody": body},
-        ),
-        (cfn.create_stack, {"StackName": "t", "TemplateURL": "https://example.com/t.yaml"}),
+        (cfn.update_stack, {}),
+        (cfn.create_change_set, {"ChangeSetName": "u", "ChangeSetType": "UPDATE"}),
     ):
-        error = refused(call, Capabilities=NAMED, **kwargs)
-        assert error["Code"] == "ValidationError", error
-    assert (
-        "does not update stacks"
-        in refused(cfn.update_stack, StackName="s", TemplateBody=body)["Message"]
+        error = refused(call, StackName="s", TemplateBody=renamed, Capabilities=NAMED, **kwargs)
+        assert "Role: a new RoleName (a replacement)" in error["Message"]
+    assert aws("iam").get_role(RoleName="Worker")
+
+
+def test_stack_set_updates_and_template_urls_are_refused(aws: Any) -> None:
+    cfn = aws("cloudformation")
+    body = template({"Role": role("Reader")})
+    cfn.create_stack_set(StackSetName="readers", TemplateBody=body, Capabilities=NAMED)
+    error = refused(
+        cfn.update_stack_set, StackSetName="readers", TemplateBody=body, Capabilities=NAMED
     )
+    assert "does not update StackSets" in error["Message"]
+    error = refused(
+        cfn.create_stack,
+        StackName="t",
+        TemplateURL="https://example.com/t.yaml",
+        Capabilities=NAMED,
+    )
+    assert "TemplateBody only" in error["Message"]
 
 
 def test_short_form_tags_are_read(aws: Any) -> None:

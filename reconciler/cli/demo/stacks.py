@@ -11,6 +11,7 @@ signs, through ``AssumeRoleWithWebIdentity`` and the role's printed trust policy
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -66,36 +67,61 @@ def deploy(sandbox: Any, generated: Bootstrap, state: DesiredState) -> Deployed:
 
 
 def deploy_stack(cfn: Any, name: str, body: str) -> dict[str, str]:
-    """`aws cloudformation deploy` of a new stack; its outputs."""
-    change_set = f"{name}-create"
+    """`aws cloudformation deploy --no-fail-on-empty-changeset`: a change set that creates
+    the stack, or updates it when it exists, executed and waited for; the stack's outputs."""
+    kind = "UPDATE" if _exists(cfn, name) else "CREATE"
+    change_set = f"reconciler-bootstrap-{uuid.uuid4().hex[:12]}"
     cfn.create_change_set(
         StackName=name,
         ChangeSetName=change_set,
-        ChangeSetType="CREATE",
+        ChangeSetType=kind,
         TemplateBody=body,
         Capabilities=CAPABILITIES,
     )
-    waiting = {"Delay": 1, "MaxAttempts": 30}
-    cfn.get_waiter("change_set_create_complete").wait(
-        StackName=name, ChangeSetName=change_set, WaiterConfig=waiting
-    )
-    cfn.execute_change_set(StackName=name, ChangeSetName=change_set)
-    cfn.get_waiter("stack_create_complete").wait(StackName=name, WaiterConfig=waiting)
+    described = cfn.describe_change_set(StackName=name, ChangeSetName=change_set)
+    if described["Status"] != "FAILED":  # FAILED: "didn't contain changes"
+        cfn.execute_change_set(StackName=name, ChangeSetName=change_set)
+        waiter = "stack_create_complete" if kind == "CREATE" else "stack_update_complete"
+        cfn.get_waiter(waiter).wait(StackName=name, WaiterConfig={"Delay": 1, "MaxAttempts": 30})
     stack = cfn.describe_stacks(StackName=name)["Stacks"][0]
     return {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
+
+
+def _exists(cfn: Any, name: str) -> bool:
+    from botocore.exceptions import ClientError
+
+    try:
+        cfn.describe_stacks(StackName=name)
+    except ClientError:
+        return False
+    return True
 
 
 def deploy_stack_set(
     cfn: Any, name: str, body: str, accounts: tuple[str, ...], region: str
 ) -> None:
-    """`aws cloudformation create-stack-set` and `create-stack-instances`, waited for."""
-    cfn.create_stack_set(StackSetName=name, TemplateBody=body, Capabilities=CAPABILITIES)
+    """`aws cloudformation create-stack-set` and `create-stack-instances`, waited for; a
+    StackSet that exists with another template is updated (`update-stack-set`)."""
+    current = _stack_set_template(cfn, name)
+    if current is None:
+        cfn.create_stack_set(StackSetName=name, TemplateBody=body, Capabilities=CAPABILITIES)
+    elif current != body:
+        cfn.update_stack_set(StackSetName=name, TemplateBody=body, Capabilities=CAPABILITIES)
     operation = cfn.create_stack_instances(
         StackSetName=name, Accounts=list(accounts), Regions=[region]
     )["OperationId"]
     status = cfn.describe_stack_set_operation(StackSetName=name, OperationId=operation)
     done = status["StackSetOperation"]["Status"]
     expect(done == "SUCCEEDED", f"the StackSet reaches every account (it is {done})")
+
+
+def _stack_set_template(cfn: Any, name: str) -> str | None:
+    from botocore.exceptions import ClientError
+
+    try:
+        return str(cfn.describe_stack_set(StackSetName=name)["StackSet"]["TemplateBody"])
+    except ClientError:
+        return None
 
 
 def workflow_claims(role: WorkflowRole, repository: str = GITHUB.name) -> dict[str, Any]:

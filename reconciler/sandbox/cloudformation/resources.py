@@ -1,9 +1,11 @@
 """Resource types and properties moto 5.2.5's CloudFormation engine skips or ignores,
-created as AWS creates them, through the same moto backends the IAM and S3 APIs use.
+created, updated and deleted as AWS does it, through the same moto backends the IAM and S3
+APIs use: OIDC providers and bucket policies (skipped), a bucket's public access block and
+ownership controls (ignored), and roles and managed policies (``iam_resources``).
 ``install`` puts them in moto's registry of resource types (``get_model_map``), and has a
-stack created through a change set (as `aws cloudformation deploy` creates one) get its
-outputs, which moto computed only for CreateStack; it is idempotent and done when a
-``Sandbox`` is made.
+stack created or updated through a change set (as `aws cloudformation deploy` does) get its
+outputs, which moto computed only for CreateStack and UpdateStack; it is idempotent and
+done when a ``Sandbox`` is made. ``stack_template`` answers a stack's current template.
 
 Sources: the CloudFormation resource reference (registry schemas bundled with cfn-lint
 1.58.0) for each type's properties and return values; research notes cloudformation.md for
@@ -12,32 +14,21 @@ what moto does with each.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from moto.cloudformation import parsing
 from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
-from moto.cloudformation.models import ChangeSet
+from moto.cloudformation.models import ChangeSet, cloudformation_backends
 from moto.core.common_models import CloudFormationModel
-from moto.iam.models import Role as MotoRole
-from moto.iam.models import iam_backends
 from moto.s3.models import FakeBucket, s3_backends
 from moto.utilities.utils import get_partition
 
-Json = dict[str, Any]
-
-
-def _iam(account_id: str, region: str) -> Any:
-    return iam_backends[account_id][get_partition(region)]
+from reconciler.sandbox.cloudformation.iam_resources import Json, ManagedPolicy, Role, as_json
+from reconciler.sandbox.cloudformation.iam_resources import iam as _iam
 
 
 def _s3(account_id: str, region: str) -> Any:
     return s3_backends[account_id][get_partition(region)]
-
-
-def as_json(document: str | Json) -> str:
-    """A policy document as IAM and S3 store it (a template may give it as either)."""
-    return document if isinstance(document, str) else json.dumps(document)
 
 
 class _Identified:
@@ -92,6 +83,22 @@ class OidcProvider(_Identified, CloudFormationModel):
         return cls(str(provider.arn))
 
     @classmethod
+    def update_from_cloudformation_json(
+        cls,
+        original_resource: Any,
+        new_resource_name: str,
+        cloudformation_json: Json,
+        account_id: str,
+        region_name: str,
+    ) -> OidcProvider:
+        properties = cloudformation_json["Properties"]
+        backend = _iam(account_id, region_name)
+        provider = backend.get_open_id_connect_provider(original_resource.key)
+        provider.client_id_list = list(properties.get("ClientIdList", []))
+        provider.thumbprint_list = list(properties.get("ThumbprintList", []))
+        return cls(original_resource.key)
+
+    @classmethod
     def delete_from_cloudformation_json(
         cls, resource_name: str, cloudformation_json: Json, account_id: str, region_name: str
     ) -> None:
@@ -127,6 +134,19 @@ class BucketPolicy(_Identified, CloudFormationModel):
         return cls(bucket)
 
     @classmethod
+    def update_from_cloudformation_json(
+        cls,
+        original_resource: Any,
+        new_resource_name: str,
+        cloudformation_json: Json,
+        account_id: str,
+        region_name: str,
+    ) -> BucketPolicy:
+        return cls.create_from_cloudformation_json(
+            new_resource_name, cloudformation_json, account_id, region_name
+        )
+
+    @classmethod
     def delete_from_cloudformation_json(
         cls, resource_name: str, cloudformation_json: Json, account_id: str, region_name: str
     ) -> None:
@@ -135,7 +155,7 @@ class BucketPolicy(_Identified, CloudFormationModel):
 
 class Bucket(FakeBucket):
     """``AWS::S3::Bucket``: moto applies ``BucketEncryption`` and ``Tags``; the public
-    access block and the ownership controls are applied here too."""
+    access block and the ownership controls are applied here too, on create and update."""
 
     @classmethod
     def create_from_cloudformation_json(
@@ -149,44 +169,41 @@ class Bucket(FakeBucket):
         bucket = FakeBucket.create_from_cloudformation_json(
             resource_name, cloudformation_json, account_id, region_name, **kwargs
         )
-        properties = cloudformation_json.get("Properties", {})
-        backend = _s3(account_id, region_name)
-        block = properties.get("PublicAccessBlockConfiguration")
-        if block:
-            backend.put_public_access_block(bucket.name, block)
-        for rule in properties.get("OwnershipControls", {}).get("Rules", [])[:1]:
-            backend.put_bucket_ownership_controls(bucket.name, rule["ObjectOwnership"])
+        _settings(_s3(account_id, region_name), bucket, cloudformation_json)
         return bucket
 
-
-class Role(MotoRole):
-    """``AWS::IAM::Role``: inline policies are stored as JSON, as ``PutRolePolicy`` stores
-    them, and ``ManagedPolicyArns`` (which moto ignores) are attached."""
-
     @classmethod
-    def create_from_cloudformation_json(
+    def update_from_cloudformation_json(
         cls,
-        resource_name: str,
+        original_resource: Any,
+        new_resource_name: str,
         cloudformation_json: Json,
         account_id: str,
         region_name: str,
-        **kwargs: Any,
     ) -> Any:
-        properties = cloudformation_json["Properties"]
-        bare = {**cloudformation_json, "Properties": {**properties, "Policies": []}}
-        role = MotoRole.create_from_cloudformation_json(
-            resource_name, bare, account_id, region_name, **kwargs
+        bucket = FakeBucket.update_from_cloudformation_json(
+            original_resource, new_resource_name, cloudformation_json, account_id, region_name
         )
-        backend = _iam(account_id, region_name)
-        for policy in properties.get("Policies", []):
-            document = as_json(policy["PolicyDocument"])
-            backend.put_role_policy(role.name, policy["PolicyName"], document)
-        for arn in properties.get("ManagedPolicyArns", []):
-            backend.attach_role_policy(arn, role.name)
-        return role
+        _settings(_s3(account_id, region_name), bucket, cloudformation_json)
+        return bucket
 
 
-MODELS: tuple[type[Any], ...] = (OidcProvider, BucketPolicy, Bucket, Role)
+def _settings(backend: Any, bucket: Any, cloudformation_json: Json) -> None:
+    """The bucket's public access block and ownership controls, as the template says."""
+    properties = cloudformation_json.get("Properties", {})
+    block = properties.get("PublicAccessBlockConfiguration")
+    if block:
+        backend.put_public_access_block(bucket.name, block)
+    else:
+        bucket.public_access_block = None
+    rules = properties.get("OwnershipControls", {}).get("Rules", [])
+    if rules:
+        backend.put_bucket_ownership_controls(bucket.name, rules[0]["ObjectOwnership"])
+    else:
+        backend.delete_bucket_ownership_controls(bucket.name)
+
+
+MODELS: tuple[type[Any], ...] = (OidcProvider, BucketPolicy, Bucket, Role, ManagedPolicy)
 
 
 _MOTO_APPLY = ChangeSet.apply
@@ -198,6 +215,14 @@ def _apply_with_outputs(change_set: Any) -> None:
     stack = change_set.stack
     stack.template_dict = change_set.template_dict
     stack.output_map = stack._create_output_map()
+
+
+def stack_template(account_id: str, region: str, name: str) -> Json | None:
+    """The current template of the live stack ``name`` (a name or stack ID), if any."""
+    for stack in list(cloudformation_backends[account_id][region].stacks.values()):
+        if name in (stack.name, stack.stack_id) and stack.status != "DELETE_COMPLETE":
+            return dict(stack.template_dict)
+    return None
 
 
 def install() -> None:

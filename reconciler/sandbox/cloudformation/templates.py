@@ -1,18 +1,21 @@
 """Every template checked before moto's engine sees it. The sandbox serves the resource
-types and properties it creates as AWS does (moto's own handling, verified, and
-``resources``); anything else is refused with a ``ValidationError`` naming it, because
+types and properties it creates and updates as AWS does (moto's own handling, verified,
+and ``resources``); anything else is refused with a ``ValidationError`` naming it, because
 moto would skip it and still report the stack complete. As AWS does, a template with IAM
 resources needs ``CAPABILITY_IAM``, and one that names them ``CAPABILITY_NAMED_IAM``
 (CloudFormation API reference, CreateStack ``Capabilities``), else
 ``InsufficientCapabilitiesException``.
 
-Stack and StackSet updates are refused: moto's engine updates a role's description only,
-so a new trust or inline policy would be reported ``UPDATE_COMPLETE`` and not applied.
+A stack update (UpdateStack, an UPDATE change set) that would replace a resource (its
+type, or a property whose change needs a new one: a name, a path, a URL) is refused: the
+sandbox does not replace resources. StackSet updates are refused: moto's UpdateStackSet
+never updates the instances' stacks.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
@@ -80,39 +83,80 @@ IAM_TYPES: Mapping[str, str | None] = MappingProxyType(
         "AWS::IAM::UserToGroupAddition": None,
     }
 )
+# Properties whose change replaces the resource (the registry schemas' createOnlyProperties).
+REPLACING: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "AWS::IAM::OIDCProvider": ("Url",),
+        "AWS::IAM::Role": ("RoleName", "Path"),
+        "AWS::IAM::ManagedPolicy": ("ManagedPolicyName", "Path", "Description"),
+        "AWS::S3::Bucket": ("BucketName",),
+        "AWS::S3::BucketPolicy": ("Bucket",),
+    }
+)
 CREATES = frozenset({"CreateStack", "CreateStackSet"})
-UPDATES = frozenset({"UpdateStack", "UpdateStackSet"})
 
 
 def invalid(message: str) -> AwsError:
     return AwsError("ValidationError", message, 400)
 
 
-def check(action: str, field: Callable[[str], str | None], capabilities: list[str]) -> None:
-    """Refuse the request (``action`` with its form ``field``s) unless the sandbox creates
-    what it asks for as AWS does."""
-    if action == "CreateChangeSet":
-        if field("ChangeSetType") not in (None, "CREATE"):
-            raise _no_updates()
-    elif action in UPDATES:
-        raise _no_updates()
-    elif action not in CREATES:
+@dataclass(frozen=True, kw_only=True)
+class Request:
+    """A CloudFormation request: its action, its form's fields, and the current template
+    of a stack by name (None: no such stack)."""
+
+    action: str
+    field: Callable[[str], str | None]
+    capabilities: tuple[str, ...]
+    current: Callable[[str], dict[str, Any] | None]
+
+
+def check(request: Request) -> None:
+    """Refuse the request unless the sandbox creates (or updates) what it asks for as AWS
+    does."""
+    if request.action == "UpdateStackSet":
+        raise invalid(
+            "The sandbox does not update StackSets: moto's UpdateStackSet never updates the "
+            "instances' stacks. Delete the stack instances and create them again."
+        )
+    update = _is_update(request)
+    if not update and request.action not in CREATES | {"CreateChangeSet"}:
         return
-    if field("TemplateURL") is not None or field("UsePreviousTemplate") is not None:
+    if request.field("TemplateURL") is not None or request.field("UsePreviousTemplate"):
         raise invalid("The sandbox takes a template as TemplateBody only.")
-    template = parse(field("TemplateBody") or "")
+    template = parse(request.field("TemplateBody") or "")
     problems = unsupported(template)
+    if update:
+        problems += replaced(request.current(request.field("StackName") or "") or {}, template)
     if problems:
-        raise invalid("The sandbox would not create this as AWS does: " + "; ".join(problems))
-    _capabilities(template, capabilities)
+        raise invalid("The sandbox would not deploy this as AWS does: " + "; ".join(problems))
+    _capabilities(template, list(request.capabilities))
 
 
-def _no_updates() -> AwsError:
-    return invalid(
-        "The sandbox does not update stacks: moto's engine would keep a role's old trust and "
-        "inline policies and report UPDATE_COMPLETE. Delete the stack (or the StackSet's "
-        "instances) and create it again."
-    )
+def _is_update(request: Request) -> bool:
+    if request.action == "CreateChangeSet":
+        kind = request.field("ChangeSetType") or "UPDATE"  # CloudFormation's default
+        if kind not in ("CREATE", "UPDATE"):
+            raise invalid(f"The sandbox does not make {kind} change sets.")
+        return kind == "UPDATE"
+    return request.action == "UpdateStack"
+
+
+def replaced(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
+    """The resources an update from ``old`` to ``new`` would replace."""
+    before = old.get("Resources") or {}
+    found = []
+    for name, resource in new["Resources"].items():
+        previous = before.get(name)
+        if previous is None:
+            continue
+        if previous.get("Type") != resource.get("Type"):
+            found.append(f"{name}: a new resource type (a replacement)")
+            continue
+        keys = REPLACING.get(str(resource.get("Type")), ())
+        was, now = previous.get("Properties") or {}, resource.get("Properties") or {}
+        found += [f"{name}: a new {k} (a replacement)" for k in keys if was.get(k) != now.get(k)]
+    return found
 
 
 class _Loader(yaml.SafeLoader):

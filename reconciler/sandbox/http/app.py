@@ -123,7 +123,7 @@ class Front:
             self._owned(service, caller, key, environ, body)
             or self._identity(service, caller, environ, body)
             or self._cloudtrail(service, caller, environ, body)
-            or self._cloudformation(service, environ, body)
+            or self._cloudformation(service, caller, environ, body)
         )
         if owned is not None:
             return owned(environ, start_response)
@@ -175,12 +175,12 @@ class Front:
         return wire.render_result("json", answer)
 
     def _cloudformation(
-        self, service: str, environ: dict[str, Any], body: bytes
+        self, service: str, caller: Caller, environ: dict[str, Any], body: bytes
     ) -> Response | None:
         """A template the sandbox would not deploy as AWS does, refused; else on to moto."""
         if service != "cloudformation":
             return None
-        return cloudformation.refusal(body, environ.get("QUERY_STRING", ""))
+        return cloudformation.refusal(caller, body, environ.get("QUERY_STRING", ""))
 
     def _owned(
         self, service: str, caller: Caller, key: str, environ: dict[str, Any], body: bytes

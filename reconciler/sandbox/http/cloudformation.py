@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from werkzeug.wrappers import Response
 
+from reconciler.sandbox.caller import Caller
 from reconciler.sandbox.cloudformation import templates
+from reconciler.sandbox.cloudformation.resources import stack_template
 from reconciler.sandbox.errors import AwsError
 from reconciler.sandbox.http.sts import Form, form
 from reconciler.sandbox.http.wire import render_query_error
@@ -30,12 +32,18 @@ def writes(action: str) -> bool:
     return not action.startswith(_READS)
 
 
-def refusal(body: bytes, query: str) -> Response | None:
+def refusal(caller: Caller, body: bytes, query: str) -> Response | None:
     """CloudFormation's error for a request the sandbox refuses; None to let moto run it."""
     data = form(body, query)
     capabilities = [v[0] for k, v in data.items() if k.startswith("Capabilities.member.")]
+    request = templates.Request(
+        action=_first(data, "Action") or "",
+        field=lambda name: _first(data, name),
+        capabilities=tuple(capabilities),
+        current=lambda stack: stack_template(caller.account_id, caller.region, stack),
+    )
     try:
-        templates.check(_first(data, "Action") or "", lambda n: _first(data, n), capabilities)
+        templates.check(request)
     except AwsError as error:
         return error_response(error)
     return None

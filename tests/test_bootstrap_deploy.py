@@ -275,7 +275,7 @@ def test_the_lifecycle_runs_as_the_roles_the_stacks_created(
     sandbox: Any, example_repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The demo's steps (create in Draft and share with dev, a consumer edit seen as drift,
-    promotion to test, approval to prod read-only, export, registry approval, a no-op
+    promotion to test, approval to prod read-only, export, registry approval, prune, a no-op
     apply), every reconciler command as the role its workflow assumes."""
     without_declared_readers(sandbox)
     monkeypatch.setenv("AWS_ENDPOINT_URL", sandbox.endpoint)
@@ -296,6 +296,8 @@ def test_the_lifecycle_runs_as_the_roles_the_stacks_created(
     writes = {a for a in by_role["ReconcilerApply"] if ":Create" in a or ":Update" in a}
     assert {"sagemaker:CreateModelCard", "ram:CreateResourceShare"} <= writes
     assert "sagemaker:CreateModelCardExportJob" in by_role["ReconcilerApply"]
+    assert "sagemaker:UpdateModelPackage" in by_role["ReconcilerApply"]
+    assert "ram:DeleteResourceShare" in by_role["ReconcilerApply"]  # prune
     assert not {a for a in by_role["ReconcilerPlan"] if ":Create" in a or ":Update" in a}
     assert "sagemaker:ListModelCardVersions" in by_role["ReconcilerDrift"]
     assert "sagemaker:DescribeModelCard" in by_role["ModelCardReader"]  # verify, via StackSet

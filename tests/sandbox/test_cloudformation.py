@@ -258,6 +258,19 @@ def test_a_stack_update_applies_new_trust_inline_and_managed_policies(aws: Any) 
     assert refused(iam.get_policy, PolicyArn=arn)["Code"] == "NoSuchEntity"
 
 
+def test_a_stack_update_changes_an_oidc_providers_audiences(aws: Any) -> None:
+    cfn = aws("cloudformation")
+    outputs = {"Arn": {"Value": {"Fn::GetAtt": ["GitHub", "Arn"]}}}
+    cfn.create_stack(StackName="s", TemplateBody=template({"GitHub": PROVIDER_RESOURCE}, outputs))
+    wider = {**PROVIDER_RESOURCE, "Properties": dict(PROVIDER_RESOURCE["Properties"])}
+    wider["Properties"]["ClientIdList"] = ["sts.amazonaws.com", "sigstore"]
+    cfn.update_stack(StackName="s", TemplateBody=template({"GitHub": wider}, outputs))
+    stack = cfn.describe_stacks(StackName="s")["Stacks"][0]
+    assert stack["Outputs"][0]["OutputValue"] == PROVIDER
+    provider = aws("iam").get_open_id_connect_provider(OpenIDConnectProviderArn=PROVIDER)
+    assert provider["ClientIDList"] == ["sts.amazonaws.com", "sigstore"]
+
+
 def test_deleting_a_stack_removes_what_it_made_and_keeps_what_it_retains(aws: Any) -> None:
     cfn = aws("cloudformation")
     part = {

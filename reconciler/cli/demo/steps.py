@@ -44,7 +44,7 @@ EDITED_OWNER = "churn-data-science"
 
 
 class Demo:
-    """The eight steps, each narrated through ``say`` and checked."""
+    """The nine steps, each narrated through ``say`` and checked."""
 
     def __init__(self, sandbox: Any, repo: Path, say: Callable[[str], None]) -> None:
         self.sandbox, self.repo, self.say = sandbox, repo, say
@@ -64,6 +64,7 @@ class Demo:
             self.promote_to_review,
             self.promote_to_approved,
             self.exported_and_registered,
+            self.pruned,
             self.nothing_left,
         ]
         for number, step in enumerate(steps, 1):
@@ -185,6 +186,19 @@ class Demo:
         )
         self.package_approved()
 
+    def pruned(self) -> None:
+        """dev's share leaves git: only apply --prune deletes it from the account"""
+        (self.repo / "shares" / "churn-dev.yaml").unlink()
+        self.say("$ git rm shares/churn-dev.yaml")
+        expect(not self.plan().changes, "without --prune the plan deletes nothing it does not own")
+        plan = self.show_plan(prune=True)
+        expect(
+            [(c.address, c.action.value) for c in plan.changes]
+            == [(Address.share("churn-dev"), "delete_share")],
+            "the pruning plan deletes dev's share, and nothing else",
+        )
+        self.apply(prune=True)
+
     def nothing_left(self) -> None:
         """a second apply changes nothing"""
         report = self.apply()
@@ -233,9 +247,9 @@ class Demo:
 
     # -- commands -------------------------------------------------------------------
 
-    def plan(self) -> Plan:
+    def plan(self, prune: bool = False) -> Plan:
         with self.acting(WorkflowRole.PLAN):
-            return plan_run(connect(self.settings), PlanOptions()).plan
+            return plan_run(connect(self.settings), PlanOptions(prune=prune)).plan
 
     def show_drift(self) -> None:
         """`reconciler drift`, as drift.yml runs it."""
@@ -244,20 +258,23 @@ class Demo:
         self.say("$ reconciler drift  (as ReconcilerDrift)\n" + DRIFT.get("text")(report).rstrip())
         expect(len(report.items) == 1, "drift reports dev's edit")
 
-    def show_plan(self) -> Plan:
-        plan = self.plan()
-        self.say("$ reconciler plan\n" + PLANS.get("text")(PlanReport(plan=plan)).rstrip())
+    def show_plan(self, prune: bool = False) -> Plan:
+        plan = self.plan(prune)
+        command = "$ reconciler plan --prune\n" if prune else "$ reconciler plan\n"
+        self.say(command + PLANS.get("text")(PlanReport(plan=plan)).rstrip())
         expect(not plan.errors, "the plan has no errors")
         return plan
 
-    def apply(self, force: bool = False, verify: bool = True) -> ApplyOutcome:
-        request = ApplyRequest(options=PlanOptions(), flags=Flags(force=force), verify=verify)
+    def apply(self, force: bool = False, verify: bool = True, prune: bool = False) -> ApplyOutcome:
+        request = ApplyRequest(
+            options=PlanOptions(prune=prune), flags=Flags(force=force, prune=prune), verify=verify
+        )
         with self.acting(WorkflowRole.APPLY):
             outcome = apply_run(
                 connect(self.settings), request, ApplyHooks(confirm=lambda plan: True)
             )
         report = RunReport.of_apply(outcome)
-        flags = " --force" if force else ""
+        flags = " --force" if force else " --prune" if prune else ""
         self.say(
             f"$ reconciler apply --auto-approve{flags}\n" + REPORTS.get("text")(report).rstrip()
         )

@@ -128,10 +128,13 @@ class Front:
         if owned is not None:
             return owned(environ, start_response)
         answer = self._to_moto(service, caller, environ, start_response)
-        action = cloudformation.action_of(body, environ.get("QUERY_STRING", ""))
-        if service == "cloudformation" and cloudformation.writes(action):
-            self.on_iam_write()  # its engine writes to IAM without IAM's API
+        if service == "cloudformation":  # its engine writes to IAM without IAM's API
+            self._after_cloudformation(body, environ.get("QUERY_STRING", ""))
         return answer
+
+    def _after_cloudformation(self, body: bytes, query: str) -> None:
+        if cloudformation.writes(cloudformation.action_of(body, query)):
+            self.on_iam_write()
 
     def _identity(
         self, service: str, caller: Caller, environ: dict[str, Any], body: bytes

@@ -40,6 +40,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "apply": frozenset({"common", "plan", "aws", "desired"}),
     "verify": frozenset({"common", "aws", "desired", "live", "diff.shares", "reports.consumers"}),
     "iam": frozenset({"common", "desired", "diff.shares"}),
+    "probe": frozenset({"common", "aws", "desired", "reports.probe"}),
     "run": frozenset(
         {
             "common",

@@ -275,6 +275,12 @@ class SageMakerService:
     def _update_model_package(self, caller: Caller, params: dict[str, Any]) -> dict[str, Any]:
         return self.registry.update_package(caller, params)
 
+    def _delete_model_package(self, caller: Caller, params: dict[str, Any]) -> dict[str, Any]:
+        return self.registry.delete_package(caller, params)
+
+    def _delete_model_package_group(self, caller: Caller, params: dict[str, Any]) -> dict[str, Any]:
+        return self.registry.delete_group(caller, params)
+
     # -- search and tags --------------------------------------------------------
 
     def _search(self, caller: Caller, params: dict[str, Any]) -> dict[str, Any]:
@@ -317,6 +323,8 @@ HANDLERS: dict[str, Handler] = {
     "CreateModelPackage": SageMakerService._create_model_package,
     "DescribeModelPackage": SageMakerService._describe_model_package,
     "UpdateModelPackage": SageMakerService._update_model_package,
+    "DeleteModelPackage": SageMakerService._delete_model_package,
+    "DeleteModelPackageGroup": SageMakerService._delete_model_package_group,
     "Search": SageMakerService._search,
     "AddTags": SageMakerService._add_tags,
     "ListTags": SageMakerService._list_tags,

@@ -46,3 +46,23 @@ def test_a_run_id_keeps_names_within_ram_s_limits() -> None:
     env = {"RECONCILER_ACCEPTANCE": "1", "RECONCILER_ACC_RUN_ID": "gha-1234567890", **ROLES}
     with pytest.raises(ValueError, match="RECONCILER_ACC_RUN_ID"):
         from_environment(env)
+
+
+def test_the_docs_name_every_variable_and_the_trust_policy_the_code_builds() -> None:
+    import json
+    import re
+
+    from reconciler.iam.trust import GitHubRepository, WorkflowRole, trust_policy
+    from tests.acceptance import settings
+    from tests.conftest import PROJECT_ROOT
+
+    text = (PROJECT_ROOT / "docs" / "acceptance.md").read_text(encoding="utf-8")
+    named = [settings.ENABLE, *settings.ROLE_VARIABLES.values(), settings.CARD_ROLE]
+    named += [settings.INVITED, settings.BUCKET, settings.REGION, settings.ENDPOINT]
+    for variable in (*named, settings.RUN_ID):
+        assert f"`{variable}`" in text, variable
+    block = re.search(r"```json\n(.*?)```", text, re.DOTALL)
+    assert block is not None
+    repository = GitHubRepository(name="OWNER/REPO")
+    built = trust_policy(WorkflowRole.ACCEPTANCE, repository, partition="aws", account_id="1" * 12)
+    assert json.loads(block.group(1)) == built

@@ -127,3 +127,15 @@ def test_a_flipped_switch_is_reported_and_written_back(probe: Probe, switch: str
     else:
         assert canonical(written) == canonical(FLIPPED[switch])
     assert_clean(probe.sandbox)
+
+
+def test_the_docs_list_every_assumption_with_its_setting() -> None:
+    from tests.conftest import PROJECT_ROOT
+
+    rows = [
+        line
+        for line in (PROJECT_ROOT / "docs" / "probe.md").read_text(encoding="utf-8").splitlines()
+        if line.startswith("| `")
+    ]
+    assert [r.split("|")[1].strip() for r in rows] == [f"`{a.key}`" for a in ASSUMPTIONS]
+    assert [r.split("|")[2].strip() for r in rows] == [f"`{a.switch}`" for a in ASSUMPTIONS]

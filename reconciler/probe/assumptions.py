@@ -13,24 +13,11 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
+from reconciler.common.arns import AWS_MANAGED_PERMISSIONS
 from reconciler.reports.probe import Assumption, Compare, Mode
 
 READ, WRITE, DELAY = Mode.READ, Mode.WRITE, Compare.DELAY
-_CARD_READS = (
-    "sagemaker:DescribeModelCard",
-    "sagemaker:ListModelCardVersions",
-    "sagemaker:UpdateModelCard",
-)
-MANAGED_PERMISSIONS = MappingProxyType(
-    {
-        "AWSRAMPermissionSageMakerModelCards": _CARD_READS,
-        "AWSRAMPermissionSageMakerModelCardsAllowExport": (
-            *_CARD_READS,
-            "sagemaker:CreateModelCardExportJob",
-            "sagemaker:DescribeModelCardExportJob",
-        ),
-    }
-)
+MANAGED_PERMISSIONS = AWS_MANAGED_PERMISSIONS  # the reconciler's own assumption
 RAM_TYPES = (
     "sagemaker:ModelCard",
     "sagemaker:ModelPackageGroup",

@@ -67,26 +67,23 @@ def _allowed_with(ctx: ProbeContext, condition: dict[str, Any]) -> bool | None:
     return True
 
 
-def star_resource_account(ctx: ProbeContext) -> Observation:
-    allowed = _allowed_with(ctx, {"StringEquals": {"aws:ResourceAccount": ctx.account}})
+def _condition(ctx: ProbeContext, condition: dict[str, Any], where: str) -> Observation:
+    """Whether ListModelCards is allowed only ``where`` ``condition`` holds."""
+    allowed = _allowed_with(ctx, condition)
     if allowed is None:
         return Observation(shown=NO_ROLE)
     verb = "allowed" if allowed else "denied"
-    return Observation(
-        shown=f"ListModelCards, allowed only where aws:ResourceAccount is {ctx.account}: {verb}",
-        value=allowed,
-    )
+    return Observation(shown=f"ListModelCards, allowed only where {where}: {verb}", value=allowed)
+
+
+def star_resource_account(ctx: ProbeContext) -> Observation:
+    condition = {"StringEquals": {"aws:ResourceAccount": ctx.account}}
+    return _condition(ctx, condition, f"aws:ResourceAccount is {ctx.account}")
 
 
 def secure_transport(ctx: ProbeContext) -> Observation:
-    allowed = _allowed_with(ctx, {"Bool": {"aws:SecureTransport": "true"}})
-    if allowed is None:
-        return Observation(shown=NO_ROLE)
-    verb = "allowed" if allowed else "denied"
-    return Observation(
-        shown=f"ListModelCards, allowed only where aws:SecureTransport is true: {verb}",
-        value=allowed,
-    )
+    condition = {"Bool": {"aws:SecureTransport": "true"}}
+    return _condition(ctx, condition, "aws:SecureTransport is true")
 
 
 def ram_resource_types(ctx: ProbeContext) -> Observation:

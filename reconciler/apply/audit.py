@@ -9,6 +9,8 @@ entries when the value would pass AWS's 256 characters.
 
 from __future__ import annotations
 
+from functools import partial
+
 from botocore.exceptions import ClientError
 
 from reconciler.apply.context import StepContext
@@ -18,6 +20,7 @@ from reconciler.common.names import (
     COMMIT_TAG,
     VERSIONS_TAG,
     export_job_name,
+    foreign_job,
     format_versions,
     parse_versions,
 )
@@ -39,12 +42,24 @@ def export_card(ctx: StepContext, export: ExportCard) -> str:
 
 def run_export(ctx: StepContext, export: ExportCard) -> tuple[int, str]:
     """Start the export job (or find the one an earlier attempt started) and wait for it:
-    the version exported and the PDF's S3 URI. A failed job raises WaitFailed."""
+    the version exported and the PDF's S3 URI. A failed job raises WaitFailed, and so does
+    a job of that name that is not this export (``ForeignExportJob``): the name is
+    predictable, so someone who may export the card can make it first, into their bucket."""
     card_arn, latest = current_version(ctx, export.name)
     version = export.version or latest
+    arn = _started(ctx, export, version, card_arn)
+    foreign = partial(
+        foreign_job, card=export.name, version=version, output_path=export.output_path
+    )
+    return version, export_finished(ctx.sagemaker, arn, ctx.waits, foreign)
+
+
+def _started(ctx: StepContext, export: ExportCard, version: int, card_arn: str) -> str:
+    """The ARN of the job that exports ``version``: started now, or found under its name
+    (a job of that name exists: it counts only if its description matches, when waited on)."""
     job = export_job_name(export.name, version, export.status, export.attempt)
     try:
-        arn = ctx.sagemaker.create_model_card_export_job(
+        arn: str = ctx.sagemaker.create_model_card_export_job(
             ModelCardName=export.name,
             ModelCardVersion=version,
             ModelCardExportJobName=job,
@@ -53,8 +68,8 @@ def run_export(ctx: StepContext, export: ExportCard) -> tuple[int, str]:
     except ClientError as e:
         if error_code(e) != "ConflictException":
             raise
-        arn = f"{card_arn}/export-job/{job}"  # this job ran before: wait for its result
-    return version, export_finished(ctx.sagemaker, arn, ctx.waits)
+        return f"{card_arn}/export-job/{job}"
+    return arn
 
 
 def update_package_approval(ctx: StepContext, update: UpdatePackageApproval) -> str:

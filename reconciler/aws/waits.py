@@ -177,12 +177,22 @@ def card_deleted(sagemaker: Any, name: str, settings: WaitSettings) -> str:
     return poll(settings, check, f"deletion of model card {name}")
 
 
-def export_finished(sagemaker: Any, job_arn: str, settings: WaitSettings) -> str:
+def export_finished(
+    sagemaker: Any,
+    job_arn: str,
+    settings: WaitSettings,
+    foreign: Callable[[Mapping[str, Any]], str | None] = lambda job: None,
+) -> str:
     """Wait until a model-card export job completes; its PDF's S3 URI. A failed job raises
-    WaitFailed with SageMaker's FailureReason."""
+    WaitFailed with SageMaker's FailureReason; a job ``foreign`` says is not the one the
+    caller would have made raises WaitFailed ``ForeignExportJob`` with its sentence, on
+    every answer (so its URI is never returned)."""
 
     def check() -> str | None:
         job = sagemaker.describe_model_card_export_job(ModelCardExportJobArn=job_arn)
+        why = foreign(job)
+        if why is not None:
+            raise WaitFailed("ForeignExportJob", why)
         if job["Status"] == "Failed":
             raise WaitFailed("ExportFailed", job.get("FailureReason") or "no reason given")
         if job["Status"] == "Completed":

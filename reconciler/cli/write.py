@@ -229,7 +229,7 @@ def _finish_writing(repo: Path, report: WrittenReport, fmt: WriteFormat) -> None
     _require_valid(loaded)
     if report.failed:
         raise ReconcilerError(
-            f"{count(len(report.failed), 'named card')} could not be {verb} (see above)",
+            f"{count(len(report.failed), 'resource')} could not be {verb} (see above)",
             hint="check the names against the account and git",
         )
     if fmt is WriteFormat.text:

@@ -21,6 +21,12 @@ def card_name(arn: str) -> str | None:
     return name if found and head.startswith("arn:") and "/" not in name else None
 
 
+def account_and_region(arn: str) -> tuple[str, str]:
+    """The account and region an ARN names (empty strings for what is not an ARN)."""
+    parts = arn.split(":", 5)
+    return (parts[4], parts[3]) if len(parts) == 6 and parts[0] == "arn" else ("", "")
+
+
 @cache
 def partition_for(region: str) -> str:
     """The partition of a region (aws, aws-cn, aws-us-gov), from botocore's bundled data."""

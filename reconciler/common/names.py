@@ -1,11 +1,16 @@
 """The names the reconciler gives to what it writes in AWS: the tag keys of its audit trail
 and of hub replicas, the version-to-commit tag value, and export job names. Every stage
-that reads or writes them takes them from here. Pure.
+that reads or writes them takes them from here, and tells an export job apply would have
+made from one someone else made under its name (``foreign_job``). Pure.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
+from typing import Any
+
+from reconciler.common.words import printable
 
 AWS_TAG_PREFIX = "aws:"
 COMMIT_TAG = "reconciler-commit"  # the commit of the latest apply that wrote the card
@@ -30,6 +35,36 @@ def is_export_of(job: str, card: str, version: int, status: str) -> bool:
     """Whether ``job`` is one of the names ``export_job_name`` gives these inputs."""
     first = export_job_name(card, version, status)
     return job == first or (job.startswith(f"{first}-") and job[len(first) + 1 :].isdigit())
+
+
+def foreign_job(job: Mapping[str, Any], *, card: str, version: int, output_path: str) -> str | None:
+    """Why the export job ``job`` (as DescribeModelCardExportJob gives it) is not the one
+    apply would make for ``card`` at ``version`` into ``output_path``; None when it is.
+
+    The names are predictable, so anyone who may export the card can make the job first,
+    pointed at their own bucket. The sentence names the job and what differs, and never
+    where that job writes: a report must not carry someone else's URI."""
+    name = printable(str(job.get("ModelCardExportJobName", "?")))
+    artifact = str(job.get("ExportArtifacts", {}).get("S3ExportArtifacts", ""))
+    if job.get("ModelCardName") != card:
+        differs = f"it exports another model card, not {card}"
+    elif job.get("ModelCardVersion") != version:
+        differs = f"it exports version {_number(job.get('ModelCardVersion'))}, not {version}"
+    elif _path(job.get("OutputConfig", {}).get("S3OutputPath")) != _path(output_path):
+        differs = f"it writes elsewhere than {output_path}/"
+    elif artifact and not artifact.startswith(_path(output_path) + "/"):
+        differs = f"its PDF is elsewhere than {output_path}/"
+    else:
+        return None
+    return f"export job {name} was not made by the reconciler: {differs}"
+
+
+def _path(uri: object) -> str:
+    return str(uri or "").rstrip("/")
+
+
+def _number(value: object) -> str:
+    return str(value) if isinstance(value, int) else "?"
 
 
 TAG_VALUE_LIMIT = 256  # characters AWS allows in a tag value

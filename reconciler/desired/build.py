@@ -9,6 +9,7 @@ from types import MappingProxyType
 from typing import Any
 
 from reconciler.common.status import CardStatus
+from reconciler.desired.gates import Requirement
 from reconciler.desired.model import (
     DEFAULT_APPROVAL_MAPPING,
     DEFAULT_TRANSITIONS,
@@ -44,6 +45,7 @@ def config_from(data: Mapping[str, Any]) -> Config:
         safety=Safety(**_section(data, "safety")),
         ownership=Ownership(**_section(data, "ownership")),
         transitions=_transitions(_section(data, "lifecycle").get("transitions")),
+        requirements=_requirements(_section(data, "lifecycle").get("requirements") or {}),
         organization_id=_section(data, "organization").get("id"),
         parallelism=_section(data, "apply").get("parallelism"),
         retry_mode=_section(data, "aws").get("retry_mode"),
@@ -51,6 +53,7 @@ def config_from(data: Mapping[str, Any]) -> Config:
         unmanaged_cards=tuple(_section(data, "unmanaged").get("cards") or ()),
         exports=_exports(data.get("exports")),
         registry=_registry(data.get("registry")),
+        symlinks_allowed=_section(data, "files").get("symlinks") == "allow",
     )
 
 
@@ -142,6 +145,27 @@ def _transitions(
     )
 
 
+def _requirements(
+    raw: Mapping[str, list[Mapping[str, Any]]],
+) -> Mapping[CardStatus, tuple[Requirement, ...]]:
+    """Each status's promotion gates, in the order reconciler.yaml lists them."""
+    return MappingProxyType(
+        {CardStatus(status): tuple(map(_requirement, items)) for status, items in raw.items()}
+    )
+
+
+def _requirement(raw: Mapping[str, Any]) -> Requirement:
+    return Requirement(
+        id=raw["id"],
+        path=raw["path"],
+        message=raw.get("message", ""),
+        one_of=tuple(raw.get("in") or ()),
+        none_of=tuple(raw.get("not_in") or ()),
+        at_least=raw.get("at_least"),
+        at_most=raw.get("at_most"),
+    )
+
+
 def card_from(data: Mapping[str, Any], file: str) -> CardSpec:
     """Build a CardSpec from a schema-valid card document."""
     return CardSpec(
@@ -154,6 +178,7 @@ def card_from(data: Mapping[str, Any], file: str) -> CardSpec:
         ignore=tuple(data.get("ignore") or ()),
         previous_names=tuple(data.get("previous_names") or ()),
         targets=tuple(data.get("targets") or ()),
+        gate_exceptions=dict(data.get("gate_exceptions") or {}),
     )
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from reconciler.common.arns import AWS_MANAGED_PERMISSIONS
 from reconciler.common.status import CardStatus
+from reconciler.desired.gates import Requirement
 from reconciler.load.yamlsource import SourceDocument
 
 DEFAULT_TRANSITIONS: Mapping[CardStatus, frozenset[CardStatus]] = MappingProxyType(
@@ -161,6 +162,8 @@ class Config:
     transitions: Mapping[CardStatus, frozenset[CardStatus]] = field(
         default_factory=lambda: DEFAULT_TRANSITIONS
     )
+    # Promotion gates (``desired.gates``): what a card must hold in each status.
+    requirements: Mapping[CardStatus, tuple[Requirement, ...]] = field(default_factory=dict)
     organization_id: str | None = None  # organization.id
     parallelism: int | None = None  # apply.parallelism
     retry_mode: str | None = None  # aws.retry_mode
@@ -168,6 +171,7 @@ class Config:
     unmanaged_cards: tuple[str, ...] = ()  # unmanaged.cards: names or globs kept out of git
     exports: Exports | None = None
     registry: Registry = field(default_factory=Registry)
+    symlinks_allowed: bool = False  # files.symlinks: allow
 
     @property
     def declares_targets(self) -> bool:
@@ -203,6 +207,7 @@ class CardSpec:
     ignore: tuple[str, ...] = ()
     previous_names: tuple[str, ...] = ()
     targets: tuple[str, ...] = ()  # empty: every target
+    gate_exceptions: Mapping[str, str] = field(default_factory=dict)  # requirement id → why
 
 
 @dataclass(frozen=True, eq=False, kw_only=True)

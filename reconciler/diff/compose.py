@@ -14,6 +14,7 @@ from reconciler.diff.audit import diff_audit
 from reconciler.diff.basis import basis
 from reconciler.diff.blocked import blocked_addresses, without_blocked
 from reconciler.diff.cards import CardDiffOptions, diff_cards
+from reconciler.diff.gates import gated
 from reconciler.diff.names import display_names
 from reconciler.diff.permissions import diff_permissions
 from reconciler.diff.replicas import diff_replicas
@@ -40,12 +41,13 @@ def diff_all(n: Normalised, arns: Arns, options: PlanOptions) -> PlanPart:
     shares = diff_shares(after, arns, options.prune, _versioned(permissions))
     audit = diff_audit(n, cards.changes, [a.address for a in cards.adoptions])
     parts = (cards, replicas, audit, permissions, shares)
-    return PlanPart(
+    found = PlanPart(
         changes=list(ordered([c for p in parts for c in p.changes])),
         errors=sorted(e for p in parts for e in p.errors),
         warnings=[w for p in parts for w in p.warnings],
         adoptions=list(ordered([a for p in parts for a in p.adoptions])),
     )
+    return gated(n, found)
 
 
 def _versioned(permissions: PlanPart) -> frozenset[str]:

@@ -52,7 +52,7 @@ def diff_replicas(n: Normalised, card_arn: CardArn, prune: bool) -> PlanPart:
     for replica in sorted(n.state.replicas.values(), key=lambda r: r.name):
         _diff_one(n, replica, card_arn, out)
     for name, claims in sorted(n.state.replica_conflicts.items()):
-        out.errors.append(_error(n, claims[-1], _claimed(name, claims)))
+        out.errors.append(replica_error(n, claims[-1], _claimed(name, claims)))
     for live in sorted(n.live.cards.values(), key=lambda c: c.name):
         if _orphan(n, live):
             _gone(live, prune, out)
@@ -71,7 +71,7 @@ def _diff_one(n: Normalised, replica: ReplicaSpec, card_arn: CardArn, out: PlanP
             _create(replica, card_arn, own, key if replica.source_kms_key_id else None)
         )
     elif not is_replica(live, own):
-        out.errors.append(_error(n, replica, _in_the_way(replica)))
+        out.errors.append(replica_error(n, replica, _in_the_way(replica)))
     elif not live.processing_status:
         refused = _transition_problem(n, replica, live)
         change = None if refused else _update(n, replica, live)
@@ -86,7 +86,11 @@ def _name_problem(n: Normalised, replica: ReplicaSpec) -> Diagnostic | None:
     source = replica.source_arn.rsplit("/", 1)[-1]
     taken = {name: f"the hub's card '{name}'" for name in n.state.cards}
     problem = replica_problem(spoke, source, n.state.config.target, taken)
-    return _error(n, replica, f"spoke card {replica.source_arn}: {problem}") if problem else None
+    return (
+        replica_error(n, replica, f"spoke card {replica.source_arn}: {problem}")
+        if problem
+        else None
+    )
 
 
 def _key_problem(n: Normalised, replica: ReplicaSpec) -> Diagnostic | None:
@@ -99,7 +103,7 @@ def _key_problem(n: Normalised, replica: ReplicaSpec) -> Diagnostic | None:
         f"{replica.source_kms_key_id}: name the hub's key for its replica with "
         f"replica_kms_key_id under targets.{replica.spoke}; it is not replicated without one"
     )
-    return _error(n, replica, message)
+    return replica_error(n, replica, message)
 
 
 def _claimed(name: str, claims: tuple[ReplicaSpec, ...]) -> str:
@@ -118,7 +122,8 @@ def _in_the_way(replica: ReplicaSpec) -> str:
     )
 
 
-def _error(n: Normalised, replica: ReplicaSpec, message: str) -> Diagnostic:
+def replica_error(n: Normalised, replica: ReplicaSpec, message: str) -> Diagnostic:
+    """A plan error on the spoke's entry in reconciler.yaml, about one replica."""
     path = ("targets", replica.spoke)
     doc = n.state.documents.get(CONFIG_FILE)
     return Diagnostic(
@@ -163,7 +168,7 @@ def _transition_problem(n: Normalised, replica: ReplicaSpec, live: LiveCard) -> 
         f"transition; from {live.status} a card may move to: {options} (the status of "
         f"{replica.source_arn}{_held(replica)})"
     )
-    return _error(n, replica, message)
+    return replica_error(n, replica, message)
 
 
 def _held(replica: ReplicaSpec) -> str:

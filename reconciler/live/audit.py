@@ -4,29 +4,40 @@ version, and the model packages cards name (DescribeModelPackage).
 Exports are read in bulk first: one ListObjectsV2 of the exports prefix (1,000 keys a
 call) finds every PDF whose key holds the name of a job the reconciler derives for the
 card's version and status (``<prefix>/<card>/<job>/…``, as the sandbox writes them). Only a
-card with no such PDF is read one by one: ListModelCardExportJobs for its version, then
-HeadObject of the newest completed job's PDF. A key layout without job names costs the
+card with no such PDF is read one by one: ListModelCardExportJobs of the jobs named like
+the reconciler's for its version and status, DescribeModelCardExportJob of each, then
+HeadObject of the newest completed job's PDF. A job counts only when its card, version
+and ``S3OutputPath`` are what apply would use: the names are predictable, and anyone who
+may export the card can make one first, into their own bucket (``foreign``; the diff then
+holds the card back). A PDF under the exports prefix counts as it is: only identities
+that may write the bucket can put one there. A key layout without job names costs the
 one-by-one read for every card, never a wrong answer: a listed key counts only when it
 names one of the card's own job names.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
 from botocore.exceptions import ClientError
 
 from reconciler.aws.session import AwsSession, aws_errors, error_code, pages
+from reconciler.common.arns import account_and_region
 from reconciler.common.content import package_arn_of
-from reconciler.common.names import is_export_of
+from reconciler.common.names import export_job_name, foreign_job, is_export_of
 from reconciler.desired.model import DesiredState, Exports
-from reconciler.live.model import LiveCard, LiveExport, LivePackage, LiveState
+from reconciler.live.model import LiveCard, LiveExport, LivePackage, LiveState, UnreadPackage
 from reconciler.live.sagemaker import identity
 
 MISSING_PACKAGE = ("ValidationException", "ResourceNotFound")
+# What AWS says of the ARN itself: the package cannot be read, and only its card waits.
+UNREADABLE_PACKAGE = frozenset(
+    {"AccessDeniedException", "AccessDenied", "ValidationException", "ResourceNotFound"}
+)
 
 
 def read_exports(
@@ -38,7 +49,7 @@ def read_exports(
     found = {card.name: _listed_export(card, listed, exports.bucket) for card in wanted}
     unseen = [card for card in wanted if found[card.name] is None]
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        read = pool.map(lambda card: _export_of(sagemaker, s3, card), unseen)
+        read = pool.map(lambda card: _export_of(sagemaker, s3, card, exports.output_path), unseen)
         by_name = {card.name: export for card, export in zip(unseen, read, strict=True)}
     return {name: export or by_name[name] for name, export in found.items()}
 
@@ -57,10 +68,10 @@ def listed_pdfs(s3: Any, exports: Exports) -> dict[str, dict[str, str]]:
 
 
 def _keys(s3: Any, bucket: str, prefix: str) -> list[str]:
-    listed = pages(
-        s3.list_objects_v2, "Contents", "NextContinuationToken", Bucket=bucket, Prefix=prefix
-    )
-    return [o["Key"] for o in listed]
+    """Every key under ``prefix``: S3 asks for the next page with ``ContinuationToken``,
+    not with the ``NextContinuationToken`` it answers with, so its own paginator reads."""
+    listed = s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix)
+    return [o["Key"] for page in listed for o in page.get("Contents", [])]
 
 
 def _by_folder(keys: list[str], prefix: str) -> dict[str, dict[str, str]]:
@@ -84,18 +95,23 @@ def _listed_export(
     return LiveExport(version=card.version, uri=f"s3://{bucket}/{jobs[newest]}", jobs=len(mine))
 
 
-def _export_of(sagemaker: Any, s3: Any, card: LiveCard) -> LiveExport:
-    """The export of the card's version in its status (jobs named by ``export_job_name``;
-    jobs someone else started do not count)."""
-    jobs = _export_jobs(sagemaker, card)
+def _export_of(sagemaker: Any, s3: Any, card: LiveCard, output_path: str) -> LiveExport:
+    """The export of the card's version in its status, from the jobs under the names
+    ``export_job_name`` gives it; one made by someone else is ``foreign``, never read."""
+    jobs = [_described(sagemaker, j) for j in _export_jobs(sagemaker, card)]
+    whose = partial(foreign_job, card=card.name, version=card.version, output_path=output_path)
+    foreign = next((why for job in jobs if (why := whose(job)) is not None), None)
+    if foreign is not None:
+        return LiveExport(version=card.version, uri=None, jobs=len(jobs), foreign=foreign)
     running = any(j["Status"] == "InProgress" for j in jobs)
     done = [j for j in jobs if j["Status"] == "Completed"]
-    uri = _artifact(sagemaker, s3, done[0]["ModelCardExportJobArn"]) if done else None
+    uri = _artifact(s3, done[0]) if done else None
     return LiveExport(version=card.version, uri=uri, jobs=len(jobs), running=running)
 
 
 def _export_jobs(sagemaker: Any, card: LiveCard) -> list[Any]:
-    """The reconciler's export jobs of the card's version in its status, newest first."""
+    """The jobs under the reconciler's names for the card's version and status, newest
+    first, whatever version they export (a name can be taken for another version)."""
     with aws_errors(f"listing the export jobs of model card {card.name}"):
         jobs = list(
             pages(
@@ -103,7 +119,9 @@ def _export_jobs(sagemaker: Any, card: LiveCard) -> list[Any]:
                 "ModelCardExportJobSummaries",
                 "NextToken",
                 ModelCardName=card.name,
-                ModelCardVersion=card.version,
+                ModelCardExportJobNameContains=export_job_name(
+                    card.name, card.version, card.status
+                ),
                 SortBy="CreationTime",
                 SortOrder="Descending",
                 MaxResults=100,
@@ -116,10 +134,15 @@ def _export_jobs(sagemaker: Any, card: LiveCard) -> list[Any]:
     ]
 
 
-def _artifact(sagemaker: Any, s3: Any, job_arn: str) -> str | None:
+def _described(sagemaker: Any, summary: Mapping[str, Any]) -> Mapping[str, Any]:
+    arn = summary["ModelCardExportJobArn"]
+    with aws_errors(f"reading export job {arn}"):
+        job: Mapping[str, Any] = sagemaker.describe_model_card_export_job(ModelCardExportJobArn=arn)
+    return job
+
+
+def _artifact(s3: Any, job: Mapping[str, Any]) -> str | None:
     """The job's PDF URI if the object is still there."""
-    with aws_errors(f"reading export job {job_arn}"):
-        job = sagemaker.describe_model_card_export_job(ModelCardExportJobArn=job_arn)
     uri = str(job.get("ExportArtifacts", {}).get("S3ExportArtifacts", ""))
     return uri if uri and object_exists(s3, uri) else None
 
@@ -142,24 +165,37 @@ def object_exists(s3: Any, uri: str) -> bool:
     return True
 
 
-def read_packages(sagemaker: Any, arns: Iterable[str]) -> dict[str, LivePackage | None]:
-    """Each named package (None: it does not exist), by ARN."""
+def read_packages(
+    sagemaker: Any, arns: Iterable[str]
+) -> dict[str, LivePackage | UnreadPackage | None]:
+    """Each named package (None: it does not exist; UnreadPackage: AWS refused to describe
+    it, for a reason about the ARN, such as AccessDenied or ValidationException), by ARN."""
     return {arn: _package(sagemaker, arn) for arn in sorted(set(arns))}
 
 
-def _package(sagemaker: Any, arn: str) -> LivePackage | None:
+def _package(sagemaker: Any, arn: str) -> LivePackage | UnreadPackage | None:
     with aws_errors(f"describing model package {arn}"):
         try:
             package = sagemaker.describe_model_package(ModelPackageName=arn)
         except ClientError as e:
-            if error_code(e) in MISSING_PACKAGE and "not exist" in str(e).lower():
-                return None
-            raise
+            return _unread(e, arn)
     return LivePackage(
         arn=arn,
         approval=package.get("ModelApprovalStatus", ""),
         modified_by=identity(package.get("LastModifiedBy") or package.get("CreatedBy")),
     )
+
+
+def _unread(error: ClientError, arn: str) -> UnreadPackage | None:
+    """None when the package does not exist; why it cannot be read when AWS refused the
+    ARN itself; the error again when the failure is not about the ARN (a throttle)."""
+    code = error_code(error)
+    message = str(error.response.get("Error", {}).get("Message", ""))
+    if code in MISSING_PACKAGE and "not exist" in message.lower():
+        return None
+    if code not in UNREADABLE_PACKAGE:
+        raise error
+    return UnreadPackage(arn=arn, code=code, message=message)
 
 
 def read_audit(session: AwsSession, state: DesiredState, live: LiveState) -> LiveState:
@@ -189,5 +225,11 @@ def _exported(state: DesiredState, live: LiveState, exports: Exports) -> list[Li
 
 
 def package_arns(state: DesiredState) -> set[str]:
-    """The model packages git's cards name."""
-    return {a for c in state.cards.values() if (a := package_arn_of(c.content))}
+    """The model packages git's cards name in the card account and region: the plan role
+    may describe no other, and the diff holds back a card that names one elsewhere."""
+    here = (state.config.card_account_id, state.config.region)
+    return {
+        a
+        for c in state.cards.values()
+        if (a := package_arn_of(c.content)) and account_and_region(a) == here
+    }

@@ -69,12 +69,14 @@ class Trail:
 @dataclass(frozen=True, kw_only=True)
 class LiveExport:
     """The PDF export of a card's current version: ``uri`` of the PDF when one exists in
-    S3; ``jobs`` export jobs of this version so far; ``running`` while one is."""
+    S3; ``jobs`` export jobs of this version so far; ``running`` while one is; ``foreign``
+    names a job under one of the reconciler's names that it did not make, and why."""
 
     version: int
     uri: str | None
     jobs: int = 0
     running: bool = False
+    foreign: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -84,6 +86,16 @@ class LivePackage:
     arn: str
     approval: str
     modified_by: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class UnreadPackage:
+    """A model package a card names that AWS would not describe: its error code and
+    message (AWS's words about a value git gave, shown as text)."""
+
+    arn: str
+    code: str
+    message: str
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -143,7 +155,8 @@ class LiveState:
     permissions: Mapping[str, LivePermission]
     organization: OrganizationFact | None = None  # read only when reconciler.yaml names one
     exports: Mapping[str, LiveExport] = field(default_factory=dict)  # by card name
-    packages: Mapping[str, LivePackage | None] = field(default_factory=dict)  # by ARN
+    # by ARN; None: it does not exist
+    packages: Mapping[str, LivePackage | UnreadPackage | None] = field(default_factory=dict)
 
     @cached_property
     def accounts_inside_organization(self) -> frozenset[str]:

@@ -34,7 +34,7 @@ MIN_FILES = 200  # below this, a fork costs more than it saves
 CHUNK = 20
 LOCK_WAIT = 0.2  # seconds between checks that the other side still runs
 COMMANDS = frozenset({"validate", "plan", "apply", "drift"})  # those that load a repository
-SUFFIXES = (".yaml", ".yml")  # as run.repository reads them
+SUFFIXES = (".yaml", ".yml")  # as load.files lists them
 
 Parsed = tuple[tuple[int, int], Any]  # a file's size and modification time, and its result
 
@@ -110,16 +110,18 @@ def _may_fork() -> bool:
 
 def _card_files(repo: Path) -> list[tuple[str, str]]:
     """The card files, as (absolute path, display name) in load order; none when they are
-    too few to be worth a fork."""
+    too few to be worth a fork, or when one of them (or the folder) is a symlink: whether
+    a symlink may be read is reconciler.yaml's to say (``load.files``), so the fork reads
+    none."""
     folder = repo / "cards"
     try:
-        names = sorted(
-            e.name for e in os.scandir(folder) if e.name.endswith(SUFFIXES) and e.is_file()
-        )
+        entries = [] if folder.is_symlink() else list(os.scandir(folder))
     except OSError:
         return []
-    if len(names) < MIN_FILES:
+    cards = [e for e in entries if e.name.endswith(SUFFIXES)]
+    if len(cards) < MIN_FILES or any(e.is_symlink() for e in cards):
         return []
+    names = sorted(e.name for e in cards if e.is_file(follow_symlinks=False))
     return [(os.path.abspath(folder / n), f"cards/{n}") for n in names]
 
 
@@ -176,8 +178,10 @@ def _parsed(load_file: Any, path: str, display: str) -> Parsed:
 
 
 def _stamp(path: str) -> tuple[int, int]:
+    """The file's size and modification time; of a symlink put in its place since, the
+    link's own (so its result is not taken)."""
     try:
-        found = os.stat(path)
+        found = os.lstat(path)
     except OSError:
         return (-1, -1)
     return (found.st_size, found.st_mtime_ns)

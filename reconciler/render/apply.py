@@ -1,6 +1,7 @@
 """Renderers for apply and verify reports: text for the terminal, Markdown for a job
-summary, JSON for machines (shape in docs/formats.md, versioned by format_version). The
-report they show, and the sentences all three share, are in ``apply_report``.
+summary (what AWS said escaped by ``markdown``), JSON for machines (shape in
+docs/formats.md, versioned by format_version). The report they show, and the sentences all
+three share, are in ``apply_report``.
 """
 
 from __future__ import annotations
@@ -12,12 +13,14 @@ from typing import Any
 from reconciler.apply.report import ApplyReport, Step, StepStatus
 from reconciler.plan.codec import change_to_json
 from reconciler.render import Registry
+from reconciler.render import markdown as md
 from reconciler.render.apply_report import RunReport, blocked_text, outcome, refusal_text
 from reconciler.render.labels import labelled_text
 from reconciler.render.plan_common import sorted_stats, stats_lines
 from reconciler.reports.consumers import AccountCheck
 
 FORMAT_VERSION = "2"
+CELL_LIMIT = 500  # characters of one sentence or cell of the Markdown summary
 _MARK = {StepStatus.DONE: "✓", StepStatus.FAILED: "✗", StepStatus.NOT_ATTEMPTED: "·"}
 
 
@@ -74,8 +77,8 @@ def _check_line(check: AccountCheck) -> str:
 @REPORTS.register("markdown")
 def markdown(run: RunReport) -> str:
     report = run.applied
-    lines = [f"### Model card {run.kind}", "", outcome(run), ""]
-    lines += [f"- ⛔ {labelled_text(refusal_text(r), report.names)}" for r in report.refused]
+    lines = [f"### Model card {run.kind}", "", _cell(outcome(run)), ""]
+    lines += [f"- ⛔ {_cell(labelled_text(refusal_text(r), report.names))}" for r in report.refused]
     lines += [f"- ❌ held back: {_cell(blocked_text(b))}" for b in report.blocked]
     lines += [f"> ⚠️ {_cell(w)}" for w in report.warnings]
     lines += _steps_table(report)
@@ -87,7 +90,7 @@ def _steps_table(report: ApplyReport) -> list[str]:
     if not report.steps:
         return []
     return ["| | Resource | Action | Result |", "|---|---|---|---|"] + [
-        f"| {_MARK[s.status]} | `{s.address}` | {s.action.value} | "
+        f"| {_MARK[s.status]} | {md.code_span(str(s.address), cell=True)} | {s.action.value} | "
         f"{_cell(labelled_text(_result(s), report.names))} |"
         for s in report.steps
     ]
@@ -101,8 +104,8 @@ def _checks_table(checks: tuple[AccountCheck, ...]) -> list[str]:
         "| Account | Share | Invitation | Cards visible | Permission | Problems |",
         "|---|---|---|---|---|---|",
     ] + [
-        f"| {c.account} | {c.share} | {c.invitation or '—'} | {len(c.visible)}/"
-        f"{len(c.visible) + len(c.missing)} | {c.permission or '—'} | "
+        f"| {_cell(c.account)} | {_cell(c.share)} | {_cell(c.invitation or '—')} | "
+        f"{len(c.visible)}/{len(c.visible) + len(c.missing)} | {_cell(c.permission or '—')} | "
         f"{_cell('; '.join(c.problems)) or '—'} |"
         for c in checks
     ]
@@ -115,7 +118,8 @@ def _result(step: Step) -> str:
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """Text from the run (AWS's messages and values among it), escaped for Markdown."""
+    return md.text(text, CELL_LIMIT)
 
 
 @REPORTS.register("json")

@@ -1,10 +1,10 @@
-"""Renderers for drift reports: text for terminals, Markdown for a GitHub issue body,
-JSON for machines (shape in docs/formats.md, versioned by format_version).
+"""Renderers for drift reports: text for terminals, Markdown for a GitHub issue body
+(every value escaped or fenced by ``markdown``, and a footer last), JSON for machines
+(shape in docs/formats.md, versioned by format_version).
 """
 
 from __future__ import annotations
 
-import html
 import json
 from collections.abc import Mapping
 from typing import Any
@@ -12,6 +12,7 @@ from typing import Any
 from reconciler.common.words import count
 from reconciler.plan.model import MISSING, FieldChange
 from reconciler.render import Registry
+from reconciler.render import markdown as md
 from reconciler.render.graph import mermaid_change
 from reconciler.render.labels import labelled, labelled_text
 from reconciler.render.plan_common import show
@@ -23,6 +24,7 @@ from reconciler.reports.drift import FORMAT_VERSION, DriftItem, DriftReport, Edi
 DRIFT: Registry[DriftReport] = Registry("drift reports")
 VALUE_LIMIT = 200
 ISSUE_LIMIT = 65_000
+TEXT_LIMIT = 500  # characters of a sentence in the issue (a summary, an edit, a warning)
 
 
 def _headline(report: DriftReport) -> str:
@@ -88,15 +90,16 @@ def markdown(report: DriftReport) -> str:
         "<!-- modelcard-reconciler:drift -->",
         f"### Model card drift: {_headline(report)}",
         "",
-        f"Account `{report.context.get('account', '?')}`, region "
-        f"`{report.context.get('region', '?')}`.",
+        f"Account {md.code_span(report.context.get('account', '?'))}, region "
+        f"{md.code_span(report.context.get('region', '?'))}.",
         "",
-        *[f"> ⚠️ {html.escape(w, quote=False)}" for w in report.warnings],
+        *[f"> ⚠️ {md.text(w, TEXT_LIMIT)}" for w in report.warnings],
         *([""] if report.warnings else []),
     ]
     sections = [_section(item, report.names) for item in report.items]
     head += _topology(report)
-    return "\n".join(_fitted(head, sections)) + "\n"
+    footer = f"End of drift report: {count(len(report.items), 'difference')}."
+    return "\n".join([*_fitted(head, sections), footer]) + "\n"
 
 
 def _fitted(head: list[str], sections: list[str]) -> list[str]:
@@ -130,8 +133,8 @@ def _topology(report: DriftReport) -> list[str]:
 
 
 def _section(item: DriftItem, names: Mapping[str, str]) -> str:
-    lines = [f"#### `{item.address}`: {html.escape(item.summary, quote=False)}", ""]
-    lines += [f"- {html.escape(e.sentence(), quote=False)}" for e in item.edits]
+    lines = [f"#### {md.code_span(str(item.address))}: {md.text(item.summary, TEXT_LIMIT)}", ""]
+    lines += [f"- {md.text(e.sentence(), TEXT_LIMIT)}" for e in item.edits]
     lines += [f"- {_prose(e.sentence(), names)}" for e in item.trail.edits]
     lines += [f"- {_prose(item.trail.note, names)}"] if item.trail.note else []
     if item.fields:
@@ -139,7 +142,7 @@ def _section(item: DriftItem, names: Mapping[str, str]) -> str:
         lines += [_row(f, names) for f in item.fields]
         lines += word_diffs(list(item.fields), reverse=True)
     elif item.detail:
-        lines.append(f"- {html.escape(labelled_text(item.detail, names), quote=False)}")
+        lines.append(f"- {_prose(item.detail, names)}")
     if item.remedy:
         lines += ["", f"Remedy: {item.remedy}"]
     return "\n".join([*lines, *_versions_table(item), ""])
@@ -149,27 +152,27 @@ def _versions_table(item: DriftItem) -> list[str]:
     if not item.versions:
         return []
     return ["", "| Version | Status | Time | Who | Commit |", "|---|---|---|---|---|"] + [
-        f"| {v.number} | {v.status} | {v.modified_at or ''} | "
-        f"{html.escape(v.modified_by or '', quote=False)} | {origin(v)} |"
+        f"| {v.number} | {v.status} | {md.text(v.modified_at or '', TEXT_LIMIT)} | "
+        f"{md.text(v.modified_by or '', TEXT_LIMIT)} | {md.text(origin(v), TEXT_LIMIT)} |"
         for v in item.versions
     ]
 
 
-def _prose(text: str, names: Mapping[str, str]) -> str:
-    return html.escape(labelled_text(text, names), quote=False)
+def _prose(sentence: str, names: Mapping[str, str]) -> str:
+    return md.text(labelled_text(sentence, names), TEXT_LIMIT)
 
 
 def _row(item: FieldChange, names: Mapping[str, str]) -> str:
     if is_long(item.after, item.before):
-        return f"| `{item.path}` | *(words changed from git: below)* | |"
+        return f"| {md.code_span(item.path, cell=True)} | *(words changed from git: below)* | |"
     live, git = (labelled(item.path, v, names) for v in (item.before, item.after))
-    return f"| `{item.path}` | {_code(live)} | {_code(git)} |"
+    return f"| {md.code_span(item.path, cell=True)} | {_code(live)} | {_code(git)} |"
 
 
 def _code(value: Any) -> str:
     if value is MISSING:
         return ""
-    return "<code>" + html.escape(show(value, VALUE_LIMIT)).replace("|", "&#124;") + "</code>"
+    return md.code(show(value, VALUE_LIMIT))
 
 
 @DRIFT.register("json")

@@ -12,6 +12,7 @@ from typing import Any
 
 from reconciler.graph.model import Edge, Graph, GraphChange, Kind, Node
 from reconciler.render import Registry
+from reconciler.render.markdown import fenced
 
 FORMAT_VERSION = "1"
 OUTSIDE = "outside the Organization"
@@ -61,7 +62,7 @@ def mermaid_change(change: GraphChange, title: str, legend: str) -> str:
     added edges green and labelled, removed ones red, dashed and labelled."""
     before = {k: c.before for k, c in change.changed.items()}
     body = _mermaid(change.part, before, change.added, change.removed)
-    return "\n".join([title, "", legend, "", "```mermaid", *body, "```", ""])
+    return "\n".join([title, "", legend, "", *fenced(body, "mermaid"), ""])
 
 
 def _mermaid(
@@ -103,7 +104,8 @@ _SHAPES = {Kind.CARD: '["{}"]', Kind.SHARE: '(["{}"])', Kind.ACCOUNT: '{{{{"{}"}
 
 
 def _mermaid_text(text: str) -> str:
-    return text.replace("&", "#amp;").replace('"', "#quot;").replace("<", "#lt;")
+    flat = " ".join(text.splitlines())  # a line break would end the node's definition
+    return flat.replace("&", "#amp;").replace('"', "#quot;").replace("<", "#lt;")
 
 
 @GRAPHS.register("dot")

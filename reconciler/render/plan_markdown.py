@@ -1,11 +1,12 @@
 """The plan as a pull-request comment: a summary table first, then one collapsible section
-per resource. Values are shortened, and the whole comment stays under GitHub's 65,536
-character limit, saying what was left out and where the full plan is.
+per resource, then a footer. Values are shortened, and the whole comment stays under
+GitHub's 65,536 character limit, saying what was left out and where the full plan is.
+Every value from git or AWS goes through ``markdown`` (escaped, or fenced), so none can
+change the comment's structure.
 """
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping
 
 from reconciler.common.words import count
@@ -13,6 +14,7 @@ from reconciler.plan.address import Address
 from reconciler.plan.model import MISSING, Change, FieldChange, Plan
 from reconciler.render.graph import mermaid_change
 from reconciler.render.labels import labelled, labelled_text
+from reconciler.render.markdown import code, code_span, html_code, text
 from reconciler.render.plan_common import (
     PLANS,
     SYMBOLS,
@@ -29,6 +31,7 @@ from reconciler.render.worddiff import diff_block, is_long
 GITHUB_LIMIT = 65_536
 RESERVE = 600  # room for the closing note
 VALUE_LIMIT = 120
+TEXT_LIMIT = 500  # characters of a sentence (a reason, an error, a warning)
 TOPOLOGY_SHARE = 0.25  # at most this part of what is left goes to the sharing diagram
 MARKER = "<!-- modelcard-reconciler:plan -->"
 _EMOJI = {"+": "🟢", "~": "🟡", "-": "🔴", "-/+": "🟣"}
@@ -50,9 +53,17 @@ def render(report: PlanReport, limit: int = GITHUB_LIMIT) -> str:
         out.append(
             f"> ✂️ {budget.dropped} table rows or sections left out to stay under "
             f"GitHub's {GITHUB_LIMIT:,}-character limit. The full plan is in "
-            f"{_text(report.full_plan_hint)}."
+            f"{text(report.full_plan_hint)}."
         )
-    return "\n".join(out) + "\n"
+    return "\n".join([*out, _footer(plan)]) + "\n"
+
+
+def _footer(plan: Plan) -> str:
+    """The last line: a reader (and a test) sees that nothing after a value was swallowed."""
+    resources = count(len({c.address for c in plan.changes}), "resource")
+    changes = f"{count(len(plan.changes), 'change')} to {resources}" if plan.changes else ""
+    errors = count(len(plan.errors), "error") if plan.errors else ""
+    return f"End of plan: {', '.join(p for p in (changes, errors) if p) or 'no changes'}."
 
 
 def _head(report: PlanReport) -> list[str]:
@@ -61,7 +72,8 @@ def _head(report: PlanReport) -> list[str]:
         MARKER,
         f"### Model card plan: {_headline(report)}",
         "",
-        f"Account `{context.get('account', '?')}`, region `{context.get('region', '?')}`.",
+        f"Account {code_span(context.get('account', '?'))}, "
+        f"region {code_span(context.get('region', '?'))}.",
         "",
     ]
 
@@ -132,7 +144,8 @@ def _headline(report: PlanReport) -> str:
 
 def _errors(report: PlanReport) -> list[str]:
     lines = [
-        f"- ❌ `{e.file}:{e.line}:{e.column}` `{e.path}`: {_text(e.message)}"
+        f"- ❌ {code_span(f'{e.file}:{e.line}:{e.column}')} {code_span(e.path)}: "
+        f"{text(e.message, TEXT_LIMIT)}"
         for e in report.plan.errors
     ]
     return [*lines, ""] if lines else []
@@ -145,20 +158,21 @@ def _table(report: PlanReport) -> list[str]:
     for change in report.plan.changes:
         emoji = _EMOJI[SYMBOLS[change.action.kind]]
         rows.append(
-            f"| {emoji} | `{change.address}` | {action_label(change)}"
-            f"{needs_note(change)} | {_text(labelled_text(change.detail, report.plan.names))} |"
+            f"| {emoji} | {code_span(str(change.address), cell=True)} | {action_label(change)}"
+            f"{needs_note(change)} | "
+            f"{text(labelled_text(change.detail, report.plan.names), TEXT_LIMIT)} |"
         )
     return [*rows, ""]
 
 
 def _notes(report: PlanReport) -> list[str]:
     plan = report.plan
-    lines = [f"> ⚠️ {_text(w)}" for w in plan.warnings]
+    lines = [f"> ⚠️ {text(w, TEXT_LIMIT)}" for w in plan.warnings]
     if plan.adoptions:
-        names = ", ".join(f"`{a.address}`" for a in plan.adoptions)
+        names = ", ".join(code_span(str(a.address)) for a in plan.adoptions)
         lines.append(f"Adopted on the next apply (ownership tags only): {names}")
     if plan.unmanaged:
-        names = ", ".join(f"`{unmanaged_address(u)}`" for u in plan.unmanaged)
+        names = ", ".join(code_span(unmanaged_address(u)) for u in plan.unmanaged)
         lines.append(f"Unmanaged, never changed ({len(plan.unmanaged)}): {names}")
     return [*lines, ""] if lines else []
 
@@ -167,7 +181,7 @@ def _section(address: Address, changes: list[Change], names: Mapping[str, str]) 
     items = [f for c in changes for f in c.fields]
     actions = ", ".join(action_label(c) for c in changes)
     lines = [
-        f"<details><summary><code>{html.escape(str(address))}</code>: {actions} "
+        f"<details><summary>{html_code(str(address))}: {actions} "
         f"({count(len(items), 'field')})</summary>",
         "",
         "| Field | Before | After |",
@@ -185,23 +199,15 @@ def word_diffs(items: list[FieldChange], *, reverse: bool = False) -> list[str]:
     for item in items:
         old, new = (item.after, item.before) if reverse else (item.before, item.after)
         if is_long(old, new):
-            lines += ["", f"Words changed in <code>{html.escape(item.path)}</code>:", ""]
+            lines += ["", f"Words changed in {code(item.path)}:", ""]
             lines += diff_block(old, new)
     return lines
 
 
 def _row(item: FieldChange, names: Mapping[str, str]) -> str:
     if is_long(item.before, item.after):
-        return f"| {_code(item.path)} | *(words changed: below)* | |"
+        return f"| {code(item.path)} | *(words changed: below)* | |"
     before, after = (labelled(item.path, v, names) for v in (item.before, item.after))
-    old = "" if item.before is MISSING else _code(show(before, VALUE_LIMIT))
-    new = "" if item.after is MISSING else _code(show(after, VALUE_LIMIT))
-    return f"| {_code(item.path)} | {old} | {new} |"
-
-
-def _code(text: str) -> str:
-    return "<code>" + html.escape(text).replace("|", "&#124;").replace("\n", " ") + "</code>"
-
-
-def _text(text: str) -> str:
-    return html.escape(text, quote=False).replace("|", "\\|").replace("\n", " ")
+    old = "" if item.before is MISSING else code(show(before, VALUE_LIMIT))
+    new = "" if item.after is MISSING else code(show(after, VALUE_LIMIT))
+    return f"| {code(item.path)} | {old} | {new} |"

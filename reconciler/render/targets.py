@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from reconciler.common.words import count
 from reconciler.render import Registry
+from reconciler.render import markdown as md
 
 FORMAT_VERSION = "1"
 
@@ -59,8 +60,16 @@ def text(sections: Sequence[TargetSection]) -> str:
 @GROUPED.register("markdown")
 def markdown(sections: Sequence[TargetSection]) -> str:
     return _grouped(
-        sections, lambda s: f"## Target `{s.name}` ({_where(s)})\n\n", "**Failed:** ", "_{}_"
+        _escaped(sections),
+        lambda s: f"## Target {md.code_span(s.name)} ({_where(s)})\n\n",
+        "**Failed:** ",
+        "_{}_",
     )
+
+
+def _escaped(sections: Sequence[TargetSection]) -> list[TargetSection]:
+    """The sections with each error as Markdown text (the message may quote AWS)."""
+    return [replace(s, error=md.text(s.error)) if s.error is not None else s for s in sections]
 
 
 @GROUPED.register("json")

@@ -5,7 +5,9 @@ a line break: two full strings side by side would hide a one-word edit. Shorter 
 and values that are not both text, are shown before → after as usual.
 
 Three renderings: a ```` ```diff ```` block for Markdown (one line per run of words:
-``-`` removed, ``+`` added, unchanged context shortened to ``CONTEXT`` words each side), and
+``-`` removed, ``+`` added, unchanged context shortened to ``CONTEXT`` words each side, each
+line to ``LINE_LIMIT`` characters; fenced by ``markdown.fenced``, so no line of the text
+closes the block), and
 one line for a terminal, coloured (removed red, added green) or, without colour, marked as
 ``git diff --word-diff=plain`` marks it: ``[-removed-]{+added+}``.
 """
@@ -17,7 +19,10 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from reconciler.render.markdown import clip, fenced
+
 LONG = 80  # characters
+LINE_LIMIT = 300  # characters of one line of the Markdown block
 CONTEXT = 6  # unchanged words kept on each side of a change in the Markdown block
 _TOKENS = re.compile(r"^\s+|\S+\s*")  # a word with the spaces after it
 
@@ -62,15 +67,15 @@ def _flush(removed: str, added: str) -> list[tuple[str, str]]:
 
 def diff_block(before: str, after: str) -> list[str]:
     """A Markdown ```diff block of the change, one line per run of words."""
-    lines = ["```diff"]
+    lines = []
     items = runs(before, after)
     for index, (tag, text) in enumerate(items):
         if tag == "=":
             text = _context(text, first=index == 0, last=index == len(items) - 1)
         for line in text.strip().splitlines() or [""]:
             if line.strip() or tag != "=":
-                lines.append(f"{' ' if tag == '=' else tag} {line.strip()}")
-    return [*lines, "```"]
+                lines.append(f"{' ' if tag == '=' else tag} {clip(line.strip(), LINE_LIMIT)}")
+    return fenced(lines, "diff")
 
 
 def inline(before: str, after: str, paint: Callable[[str, str], str] | None) -> str:

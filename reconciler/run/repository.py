@@ -1,13 +1,14 @@
 """Load a repository (reconciler.yaml, cards/, shares/) into the desired state.
 
-Every file is read and checked, and every problem is collected: YAML, then schema, then
-the cross-file rules. The desired state is returned only when there is no error, so no
+Every file is read and checked, and every problem is collected: symlinks (refused unless
+reconciler.yaml's ``files.symlinks`` allows them), YAML, then schema, then the cross-file
+rules. The desired state is returned only when there is no error, so no
 caller can reach AWS with an invalid repository.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -17,6 +18,7 @@ from reconciler.common.errors import ReconcilerError
 from reconciler.common.words import count
 from reconciler.desired.build import card_from, config_from, share_from
 from reconciler.desired.model import CardSpec, Config, DesiredState, ShareSpec
+from reconciler.load.files import yaml_files
 from reconciler.load.parallel import load_files
 from reconciler.load.yamlsource import LoadResult, SourceDocument, load_file
 from reconciler.validate.rules import RuleInput, run_rules
@@ -26,7 +28,6 @@ from reconciler.validate.schemas import Kind
 CONFIG_FILE = "reconciler.yaml"
 CARDS_DIR = "cards"
 SHARES_DIR = "shares"
-YAML_SUFFIXES = (".yaml", ".yml")
 
 T = TypeVar("T")
 
@@ -53,18 +54,9 @@ class _Collector:
         self.diagnostics: list[Diagnostic] = []
         self.files: list[str] = []
 
-    def display(self, path: Path) -> str:
-        return path.relative_to(self.root).as_posix()
-
-    def load(
-        self, path: Path, kind: Kind, result: LoadResult | None = None
-    ) -> SourceDocument | None:
-        """Schema-check one file (loading it unless ``result`` is its loaded form); the
-        document when it is schema-valid."""
-        display = self.display(path)
+    def load(self, display: str, kind: Kind, result: LoadResult) -> SourceDocument | None:
+        """Schema-check one loaded file; the document when it is schema-valid."""
         self.files.append(display)
-        if result is None:
-            result = load_file(path, display)
         self.diagnostics.extend(result.diagnostics)
         doc = result.document
         if doc is None:
@@ -79,8 +71,9 @@ def load_repository(root: Path) -> RepoLoad:
     """Load and validate the whole repository at ``root``."""
     collector = _Collector(root)
     config, config_doc = _load_config(collector)
-    cards = _load_all(collector, root / CARDS_DIR, Kind.CARD, card_from)
-    shares = _load_all(collector, root / SHARES_DIR, Kind.SHARE, share_from)
+    symlinks = config is not None and config.symlinks_allowed
+    cards = _load_all(collector, CARDS_DIR, Kind.CARD, card_from, symlinks)
+    shares = _load_all(collector, SHARES_DIR, Kind.SHARE, share_from, symlinks)
     rule_input = RuleInput(
         config=config,
         config_doc=config_doc,
@@ -117,7 +110,7 @@ def _load_config(collector: _Collector) -> tuple[Config | None, SourceDocument |
     if problem is not None:
         collector.diagnostics.append(problem)
         return None, None
-    doc = collector.load(root / CONFIG_FILE, Kind.CONFIG)
+    doc = collector.load(CONFIG_FILE, Kind.CONFIG, load_file(root / CONFIG_FILE, CONFIG_FILE))
     return (config_from(doc.data), doc) if doc else (None, None)
 
 
@@ -149,22 +142,19 @@ def _missing_config(root: Path) -> Diagnostic | None:
 
 
 def _load_all(
-    collector: _Collector, folder: Path, kind: Kind, build: Callable[[Any, str], T]
+    collector: _Collector, folder: str, kind: Kind, build: Callable[[Any, str], T], symlinks: bool
 ) -> list[T]:
+    """Every file of ``folder`` built into a spec; symlinks as reconciler.yaml allows."""
+    listing = yaml_files(collector.root, folder, symlinks=symlinks)
+    collector.files.extend(p.file for p in listing.problems)
+    collector.diagnostics.extend(listing.problems)
     items: list[T] = []
-    paths = list(_yaml_files(folder))
-    loaded = load_files([(path, collector.display(path)) for path in paths])
-    for path, result in zip(paths, loaded, strict=True):
-        doc = collector.load(path, kind, result)
+    loaded = load_files(listing.files)
+    for (_, display), result in zip(listing.files, loaded, strict=True):
+        doc = collector.load(display, kind, result)
         if doc is not None:
             items.append(build(doc.data, doc.file))
     return items
-
-
-def _yaml_files(folder: Path) -> Iterable[Path]:
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.iterdir() if p.suffix in YAML_SUFFIXES and p.is_file())
 
 
 def _all_card_names(collector: _Collector) -> frozenset[str]:

@@ -89,7 +89,8 @@ def explain(error: ValidationError) -> str:
         from jsonschema.exceptions import best_match
 
         best = best_match(error.context)
-        others = len(error.context) - 1
+        alternatives: Any = error.validator_value
+        others = len(alternatives) - 1  # the other alternatives, not all their errors
         tail = f" (and {count(others, 'other way')} it could match)"
         return explain(best) + (tail if others else "")
     render = _EXPLAINERS.get(str(error.validator))

@@ -96,6 +96,21 @@ def _ecma_end(pattern: str) -> str:
     return pattern
 
 
+def is_safe_name(kind: Kind, name: str) -> bool:
+    """Whether ``name`` is a valid ``name`` of a ``kind`` file (a card or a share) by the
+    schema's own rule, its pattern and length. Such a name is a safe file name: letters,
+    digits and ``-`` (shares also ``.`` and ``_``), never first, never ``/``."""
+    rule = load_schema(kind)["properties"]["name"]
+    if not rule.get("minLength", 1) <= len(name) <= rule.get("maxLength", len(name)):
+        return False
+    return re.search(_ecma_end(rule["pattern"]), name) is not None
+
+
+def name_rule(kind: Kind) -> str:
+    """The pattern of a ``kind`` file's name, as its schema states it."""
+    return str(load_schema(kind)["properties"]["name"]["pattern"])
+
+
 def resolve_ref(root: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
     """Follow local ``$ref``s (``#/definitions/...``) from ``node`` within ``root``."""
     while isinstance(node.get("$ref"), str) and str(node["$ref"]).startswith("#/"):

@@ -26,6 +26,12 @@ from reconciler.live.model import LiveCard, is_managed
 from reconciler.live.sagemaker import describe_card
 from reconciler.plan.payloads import ExportCard
 from reconciler.reports.audit import ExportReport, HistoryReport
+from reconciler.workflows.files import pdf_name
+
+FOREIGN_HINT = (
+    "nothing was downloaded: someone who may export the card made a job under the name "
+    "the reconciler gives this export; find who in CloudTrail (CreateModelCardExportJob)"
+)
 
 
 def card_history(session: AwsSession, state: DesiredState, name: str) -> HistoryReport:
@@ -58,10 +64,12 @@ def export_pdf(
     at_version = replace(live, version=number, status=_status_of(sagemaker, live, number))
     workers = session.settings.max_workers
     found = live_audit.read_exports(sagemaker, s3, [at_version], workers, exports)[name]
+    if found.foreign is not None:
+        raise ReconcilerError(found.foreign, hint=FOREIGN_HINT)
     uri, exported = found.uri, False
     if uri is None:
         uri, exported = _export(sagemaker, exports.output_path, at_version, found.jobs, waits)
-    path = out or Path(f"{name}-v{number}.pdf")
+    path = out or pdf_name(name, number)
     _download(s3, uri, path)
     return ExportReport(card=name, version=number, uri=uri, file=str(path), exported=exported)
 
@@ -122,6 +130,8 @@ def _export(
         try:
             _, uri = apply_audit.run_export(ctx, payload)
         except WaitFailed as e:
+            if e.code == "ForeignExportJob":
+                raise ReconcilerError(e.message, hint=FOREIGN_HINT) from e
             raise ReconcilerError(
                 f"the export of model card {name} version {number} failed: {e.message}",
                 hint="check that the bucket exists and the identity may s3:PutObject there "

@@ -3,7 +3,8 @@
 Files are built from what AWS says (cards confirmed with DescribeModelCard), in the key
 order of the schemas, block style, long text as block scalars. Nothing is written to AWS:
 the next apply adopts an imported resource by adding the ownership tags, and the plan after
-an import is empty. Existing files are never overwritten.
+an import is empty. Existing files are never overwritten, and a file is named after a
+live card or share only when its name is a safe file name (``files``).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from reconciler.live.model import LiveCard, LiveShare, active_entities, is_repli
 from reconciler.normalize.state import user_tags
 from reconciler.run.pipeline import PlanRun
 from reconciler.validate.schemas import Kind, load_schema, resolve_ref
+from reconciler.workflows.files import UnsafeName, new_file, write_new
 from reconciler.workflows.yamlwrite import dump, styled
 
 
@@ -129,13 +131,14 @@ def import_live(
 
 
 def _import_card(run: PlanRun, repo: Path, card: LiveCard, result: ImportResult) -> None:
-    _write(
-        repo / "cards" / f"{card.name}.yaml",
-        card_document(card, run.state.config),
-        f"# Imported from {card.arn} (version {card.version}) on {date.today().isoformat()}.\n",
-        result,
-    )
-    result.notes += _joins(run.state, card)
+    try:
+        path = new_file(repo, "cards", card.name)
+    except UnsafeName as e:
+        result.failed.append(str(e))
+        return
+    header = f"# Imported from {card.arn} (version {card.version}) on {date.today()}.\n"
+    if _write(repo, path, dump(styled(card_document(card, run.state.config)), header), result):
+        result.notes += _joins(run.state, card)
 
 
 def _joins(state: DesiredState, card: LiveCard) -> list[str]:
@@ -183,25 +186,32 @@ def _why_not(name: str, live: Mapping[str, LiveCard], state: DesiredState) -> st
 def _import_shares(run: PlanRun, repo: Path, result: ImportResult) -> None:
     arns = Arns.for_config(run.state.config)
     for name, share in sorted(run.live.shares.items()):
-        if name in run.state.shares:
-            continue
-        try:
-            doc = share_document(share, run.state.config, arns)
-        except ReconcilerError as e:
-            result.skipped.append(f"share {name}: {e}")
-            continue
-        _write(
-            repo / "shares" / f"{name}.yaml",
-            doc,
-            f"# Imported from {share.arn} on {date.today().isoformat()}.\n",
-            result,
-        )
+        if name not in run.state.shares:
+            _import_share(run, repo, share, arns, result)
 
 
-def _write(path: Path, doc: dict[str, Any], header: str, result: ImportResult) -> None:
-    if path.exists():  # e.g. another target's card of the same name
-        result.skipped.append(f"{path.name}: file exists; not overwritten")
+def _import_share(
+    run: PlanRun, repo: Path, share: LiveShare, arns: Arns, result: ImportResult
+) -> None:
+    try:
+        path = new_file(repo, "shares", share.name)
+    except UnsafeName as e:
+        result.failed.append(str(e))
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(dump(styled(doc), header), encoding="utf-8")
-    result.written.append(f"{path.parent.name}/{path.name}")  # relative to the repository
+    try:
+        doc = share_document(share, run.state.config, arns)
+    except ReconcilerError as e:
+        result.skipped.append(f"share {share.name}: {e}")
+        return
+    header = f"# Imported from {share.arn} on {date.today().isoformat()}.\n"
+    _write(repo, path, dump(styled(doc), header), result)
+
+
+def _write(repo: Path, path: Path, text: str, result: ImportResult) -> bool:
+    """Write a new file (never over anything, symlinks included); whether it was written."""
+    shown = f"{path.parent.name}/{path.name}"  # relative to the repository
+    if not write_new(repo, path, text):  # e.g. another target's card of the same name
+        result.skipped.append(f"{path.name}: file exists; not overwritten")
+        return False
+    result.written.append(shown)
+    return True

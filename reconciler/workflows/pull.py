@@ -16,6 +16,7 @@ from reconciler.live.model import is_managed
 from reconciler.normalize.values import with_live_values, without_paths
 from reconciler.plan.model import Action
 from reconciler.run.pipeline import PlanRun
+from reconciler.workflows.files import inside, rewrite
 from reconciler.workflows.yamlwrite import dump, load_roundtrip, update
 
 UP_TO_DATE = "live content already matches git"
@@ -53,7 +54,7 @@ def _pull(run: PlanRun, repo: Path, name: str, fields: int) -> str:
     """Rewrite one card's content with its live values; what was written, for people."""
     card = run.state.cards[name]
     live = without_paths(run.live.cards[name].content, card.ignore)
-    _rewrite(repo / card.file, with_live_values(live, card.content, card.ignore))
+    _rewrite(repo, card.file, with_live_values(live, card.content, card.ignore))
     return f"{card.file}: {count(fields, 'field')} from live version {run.live.cards[name].version}"
 
 
@@ -70,7 +71,9 @@ def _why_not(run: PlanRun, name: str, drifted: dict[str, int]) -> str | None:
     return None
 
 
-def _rewrite(path: Path, content: dict[str, object]) -> None:
+def _rewrite(repo: Path, file: str, content: dict[str, object]) -> None:
+    """Write ``content`` into the card file ``file`` (a path in ``repo``, never outside)."""
+    path = inside(repo, repo / file)
     doc = load_roundtrip(path.read_text(encoding="utf-8"))
     doc["content"] = update(doc["content"], content)
-    path.write_text(dump(doc, keep_lines=True), encoding="utf-8")
+    rewrite(repo, path, dump(doc, keep_lines=True))

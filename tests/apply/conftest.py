@@ -1,5 +1,6 @@
-"""Fixtures of the apply scenarios: the example repository against the sandbox (fresh, or
-applied once), retries recorded, and one botocore data loader for the whole package.
+"""Fixtures of the apply scenarios: the example repository against the sandbox (fresh,
+applied once, or exporting PDFs), retries recorded, and one botocore data loader for the
+whole package.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import pytest
 from botocore.loaders import Loader, create_loader
 from botocore.retries.standard import ExponentialBackoff
 
-from tests.apply.helpers import Cli, Retry, apply
+from tests.apply.helpers import BUCKET, PREFIX, Aws, Cli, Retry, apply
 
 
 class _PathsOnce(list[str]):
@@ -79,3 +80,13 @@ def retries(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Retry]]:
 
     monkeypatch.setattr(ExponentialBackoff, "delay_amount", record)
     yield seen
+
+
+@pytest.fixture
+def exporting(repo: Path, sandbox: Any, aws: Aws) -> Path:
+    """The example repository with exports to an existing bucket, jobs finishing fast."""
+    sandbox.configure(replace(sandbox.config, export_delay_seconds=0.02))
+    aws("s3").create_bucket(Bucket=BUCKET)
+    with (repo / "reconciler.yaml").open("a") as f:
+        f.write(f"exports:\n  bucket: {BUCKET}\n  prefix: {PREFIX}\n")
+    return repo

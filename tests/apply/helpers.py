@@ -32,6 +32,7 @@ DESCRIBE, LIST_VERSIONS, UPDATE = (
 )
 Cli = Callable[..., Any]
 Aws = Callable[..., Any]
+BUCKET, PREFIX = "audit-exports", "model-cards"  # where the ``exporting`` fixture exports
 
 
 def card_arn(name: str = CARD) -> str:

@@ -9,25 +9,12 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import pytest
 from pypdf import PdfReader
 
-from tests.apply.helpers import CARD, Aws, Cli, apply, edit_owner, set_status
+from tests.apply.helpers import BUCKET, CARD, PREFIX, Aws, Cli, apply, edit_owner, set_status
 from tests.test_output_schemas import conforms
 
-BUCKET = "audit-exports"
-PREFIX = "model-cards"
 GROUP = "churn-models"
-
-
-@pytest.fixture
-def exporting(repo: Path, sandbox: Any, aws: Aws) -> Path:
-    """The example repository with exports to an existing bucket, jobs finishing fast."""
-    sandbox.configure(replace(sandbox.config, export_delay_seconds=0.02))
-    aws("s3").create_bucket(Bucket=BUCKET)
-    with (repo / "reconciler.yaml").open("a") as f:
-        f.write(f"exports:\n  bucket: {BUCKET}\n  prefix: {PREFIX}\n")
-    return repo
 
 
 def approve(cli: Cli, repo: Path) -> dict[str, Any]:

@@ -9,19 +9,23 @@ what the diff plans for it.
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from reconciler.common.arns import Arns
+from reconciler.common.diagnostics import Diagnostic
+from reconciler.desired.build import card_from, config_from, share_from
 from reconciler.desired.model import CardSpec, DesiredState, ShareSpec
 from reconciler.live.model import LiveAssociation, LiveCard, LivePermission, LiveShare, LiveState
+from reconciler.load.yamlsource import SourceDocument, load_text
 from reconciler.plan.address import Address
 from reconciler.plan.model import Action, Change, Guard, Reason
 from reconciler.plan.payloads import Payload
 from reconciler.run.repository import load_repository
+from reconciler.validate.rules.base import RuleInput
 
 ROOT = Path(__file__).resolve().parents[2]
 OWNER, DEV, TEST, PROD = "111111111111", "222222222222", "333333333333", "444444444444"
@@ -86,6 +90,57 @@ def edited(content: Mapping[str, Any], dotted: str, value: Any) -> dict[str, Any
         node = node.setdefault(part, {})
     node[leaf] = value
     return result
+
+
+# -- documents, as the validation rules get them ----------------------------------------
+
+
+def document(file: str, text: str) -> SourceDocument:
+    """``text`` loaded as the file ``file``, with the positions of its values."""
+    loaded = load_text(text, file)
+    assert loaded.document is not None, loaded.diagnostics
+    return loaded.document
+
+
+def example_config() -> str:
+    """The text of the example's reconciler.yaml."""
+    return (ROOT / "reconciler.yaml").read_text(encoding="utf-8")
+
+
+def rule_input(files: Mapping[str, str], config: str | None = None) -> RuleInput:
+    """The repository the rules check: reconciler.yaml's text ``config`` (the example's
+    when None) and ``files`` (``cards/…`` and ``shares/…`` paths to YAML text), each file
+    built as if it passed its schema."""
+    docs = {
+        f: document(f, t)
+        for f, t in {"reconciler.yaml": config or example_config(), **files}.items()
+    }
+    cards = tuple(card_from(d.data, f) for f, d in docs.items() if f.startswith("cards/"))
+    shares = tuple(share_from(d.data, f) for f, d in docs.items() if f.startswith("shares/"))
+    return RuleInput(
+        config=config_from(docs["reconciler.yaml"].data),
+        config_doc=docs["reconciler.yaml"],
+        cards=cards,
+        shares=shares,
+        documents=docs,
+        all_card_names=frozenset(c.name for c in cards),
+    )
+
+
+@dataclass(frozen=True)
+class Found:
+    """What a test asserts about a diagnostic: the file, the JSON path and line of the
+    value at fault, the check that found it, and whether it is an error or a warning."""
+
+    file: str
+    path: str
+    code: str
+    line: int
+    severity: str = "error"
+
+
+def found(diagnostics: Iterable[Diagnostic]) -> list[Found]:
+    return [Found(d.file, d.path, d.code, d.line, d.severity.value) for d in diagnostics]
 
 
 # -- live ------------------------------------------------------------------------------

@@ -82,14 +82,30 @@ def card_arn(name: str) -> str:
 
 
 @cache
-def clients() -> tuple[Any, Any]:
-    """SageMaker and RAM clients with dummy credentials and no retries (a stubbed error is
+def client(service: str) -> Any:
+    """A client of ``service`` with dummy credentials and no retries (a stubbed error is
     answered once). Made once: creating a client loads its service model."""
     session = boto3.session.Session(
         aws_access_key_id="testing", aws_secret_access_key="testing", region_name="us-east-1"
     )
-    config = Config(retries={"mode": "standard", "max_attempts": 1})
-    return session.client("sagemaker", config=config), session.client("ram", config=config)
+    return session.client(service, config=Config(retries={"mode": "standard", "max_attempts": 1}))
+
+
+def clients() -> tuple[Any, Any]:
+    """The SageMaker and RAM clients."""
+    return client("sagemaker"), client("ram")
+
+
+@contextmanager
+def stubbed_client(service: str, *calls: Call) -> Iterator[Any]:
+    """The client of ``service``, which must be called with ``calls`` in order (and no
+    other call) before the block ends. For code that makes its calls one after another."""
+    found = client(service)
+    with Stubber(found) as stub:
+        for call in calls:
+            expect(stub, call)
+        yield found
+        stub.assert_no_pending_responses()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -101,6 +117,20 @@ class Call:
     params: dict[str, Any]
     response: dict[str, Any] = field(default_factory=dict)
     error: str | None = None  # answer with this error code instead of ``response``
+    message: str | None = None  # the error's message (default: "<code> (stubbed)")
+
+
+def expect(stub: Stubber, call: Call) -> None:
+    """``stub``'s client must make ``call`` next; AWS answers as ``call`` says."""
+    if call.error:
+        stub.add_client_error(
+            call.method,
+            service_error_code=call.error,
+            service_message=call.message or f"{call.error} (stubbed)",
+            expected_params=call.params,
+        )
+    else:
+        stub.add_response(call.method, call.response, call.params)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -113,16 +143,7 @@ class Stubbed:
 
     def expect(self, *calls: Call) -> None:
         for call in calls:
-            stub = self.stubbers[call.service]
-            if call.error:
-                stub.add_client_error(
-                    call.method,
-                    service_error_code=call.error,
-                    service_message=f"{call.error} (stubbed)",
-                    expected_params=call.params,
-                )
-            else:
-                stub.add_response(call.method, call.response, call.params)
+            expect(self.stubbers[call.service], call)
 
     def dispatch(self, change: Change, *calls: Call) -> str:
         """Run ``change``'s step, which must make ``calls`` in order; what it says it did."""

@@ -9,7 +9,7 @@ import pytest
 from reconciler.desired.model import DesiredState, Exports, Registry
 from reconciler.diff.audit import diff_audit
 from reconciler.diff.cards import CardDiffOptions, diff_cards
-from reconciler.live.model import LiveExport, LivePackage, LiveState
+from reconciler.live.model import LiveExport, LivePackage, LiveState, UnreadPackage
 from reconciler.normalize.state import normalise
 from reconciler.plan.actions import Action, Flag, Guard
 from reconciler.plan.model import PlanPart
@@ -148,3 +148,39 @@ def test_taking_a_package_out_of_approved_needs_force_and_approving_does_not() -
         if c.action is Action.UPDATE_PACKAGE_APPROVAL
     ]
     assert approve.guards == ()
+
+
+def test_a_package_in_another_account_holds_back_its_card_unread() -> None:
+    """Not the card account's package: an error on the card, whatever was read."""
+    state = git(package=True)
+    content = dict(state.cards[CARD].content)
+    elsewhere = PACKAGE.replace("111111111111", "999999999999")
+    content["model_package_details"] = {"model_package_arn": elsewhere}
+    (error,) = audit(with_card(state, content=content), live()).errors
+    assert (error.code, error.path) == (
+        "foreign-package",
+        "$.content.model_package_details.model_package_arn",
+    )
+    assert "account 999999999999" in error.message and "card account 111111111111" in error.message
+
+
+def test_a_package_aws_would_not_describe_is_an_error_on_the_card() -> None:
+    refused = UnreadPackage(arn=PACKAGE, code="AccessDeniedException", message="x" * 5000)
+    current = replace(live(), packages={PACKAGE: refused})
+    part = audit(git(sync=True, package=True), current)
+    (error,) = part.errors
+    assert error.code == "unreadable-package" and "AccessDeniedException: xxx" in error.message
+    assert len(error.message) < 1000  # AWS's message is quoted, not copied whole
+    assert not [c for c in part.changes if c.action is Action.UPDATE_PACKAGE_APPROVAL]
+
+
+def test_a_job_someone_else_made_under_the_export_name_holds_the_card_back() -> None:
+    taken = LiveExport(version=4, uri=None, jobs=1, foreign="export job Churn-v4-approved ...")
+    part = audit(git(), live(export=taken))
+    (error,) = part.errors
+    assert (error.code, error.path) == ("foreign-export-job", "$.status")
+    assert error.message.startswith("export job Churn-v4-approved ...; apply would wait")
+    assert payloads(part) == []
+    edited = with_card(git(), content={**git().cards[CARD].content, "intended_uses": {}})
+    writing = audit(edited, live(export=taken))  # a new version: exported under a new name
+    assert not writing.errors and [type(p) for p in payloads(writing)] == [ExportCard]

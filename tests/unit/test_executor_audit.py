@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+import pytest
+
 from reconciler.apply.executor import _run
 from reconciler.common.names import export_job_name, format_versions, is_export_of, parse_versions
 from reconciler.plan.model import Action
@@ -19,6 +21,7 @@ JOB = f"{ARN}/export-job/Churn-v3-approved"
 OUT = "s3://audit/model-cards"
 PACKAGE = "arn:aws:sagemaker:us-east-1:111111111111:model-package/churn/1"
 COMMIT = "0123456789abcdef0123456789abcdef01234567"
+OURS = f"{OUT}/Churn/Churn-v3-approved/Churn.pdf"
 
 
 def sagemaker(method: str, response: dict[str, Any] | None = None, **params: Any) -> Call:
@@ -86,6 +89,40 @@ def test_a_retried_export_finds_its_job_and_a_failed_job_says_why(stubs: Stubbed
         "ExportFailed",
         "bucket audit does not exist",
     )
+    stubs.done()
+
+
+@pytest.mark.parametrize(
+    ("extra", "why"),
+    [
+        pytest.param(
+            {"OutputConfig": {"S3OutputPath": "s3://loot/x"}}, "writes elsewhere", id="out"
+        ),
+        pytest.param({"ModelCardVersion": 2}, "exports version 2, not 3", id="version"),
+        pytest.param({"ModelCardName": "Other"}, "another model card", id="card"),
+        pytest.param(
+            {"ExportArtifacts": {"S3ExportArtifacts": "s3://loot/x/Churn.pdf"}},
+            "its PDF is elsewhere",
+            id="artifact",
+        ),
+    ],
+)
+def test_a_job_someone_else_made_under_the_name_fails_the_step_without_its_uri(
+    stubs: Stubbed, extra: dict[str, Any], why: str
+) -> None:
+    export = ExportCard(name=CARD, version=3, status="Approved", output_path=OUT)
+    stubs.expect(
+        describe(CARD, ModelCardVersion=3),
+        create_job(3, "Churn-v3-approved", error="ConflictException"),
+        job_state(
+            "Completed", **{"ExportArtifacts": {"S3ExportArtifacts": f"{OUT}/a.pdf"}, **extra}
+        ),
+    )
+    failed = _run(stubs.ctx, step(Action.EXPORT_CARD, export))
+    assert (failed.status.value, failed.error_code) == ("failed", "ForeignExportJob")
+    assert failed.error_message is not None and "loot" not in failed.error_message
+    assert failed.error_message.startswith("export job Churn-v3-approved was not made by")
+    assert why in failed.error_message
     stubs.done()
 
 

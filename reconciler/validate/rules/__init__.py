@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from reconciler.common.diagnostics import Diagnostic
-from reconciler.validate.rules import cards, config, shares, targets
+from reconciler.validate.rules import cards, config, gates, shares, targets
 from reconciler.validate.rules.base import Rule, RuleInput
 
 RULES: list[Rule] = [
@@ -16,6 +16,7 @@ RULES: list[Rule] = [
     *config.RULES,
     *shares.RULES,
     *targets.RULES,
+    *gates.RULES,
 ]
 
 

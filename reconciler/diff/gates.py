@@ -1,0 +1,101 @@
+"""Promotion gates in the plan: a card (or hub replica) that changes while it does not
+hold what its status requires (``lifecycle.requirements``) is held back with a plan error
+on its ``status:`` line, whatever the flags; ``--force`` does not lift it. A card that
+does not change but no longer holds its gates is a warning. A status change that enters
+a gated status says which requirements it held, so the plan of a change to the gates
+names the cards it lets through. Pure.
+
+The content checked is the content apply would leave: git's, with the live values of the
+paths the card leaves to live state (``ignore:``), which is where a pipeline's evaluation
+results live.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+from typing import Any
+
+from reconciler.common.diagnostics import Diagnostic, json_path
+from reconciler.desired.gates import Outcome, outcomes
+from reconciler.desired.model import CardSpec, ReplicaSpec
+from reconciler.diff.replicas import replica_error
+from reconciler.normalize.state import Normalised
+from reconciler.plan.actions import Action
+from reconciler.plan.model import Change, PlanPart
+from reconciler.validate.rules.gates import unmet_message
+
+ENTERING = frozenset({Action.CREATE_CARD, Action.UPDATE_STATUS, Action.REPLACE_CARD})
+
+
+def gated(n: Normalised, found: PlanPart) -> PlanPart:
+    """``found`` with the gates applied: errors for changing cards that do not hold them,
+    warnings for unchanged ones, and the requirements held named on status changes."""
+    changing = {c.address.name for c in found.changes if c.address.is_card}
+    errors, warnings, held = list(found.errors), list(found.warnings), {}
+    for card in sorted(n.state.cards.values(), key=lambda c: c.name):
+        results = _outcomes(n, card)
+        missing = [o for o in results if not o.held]
+        if missing and card.name in changing:
+            errors += [_error(n, card, o) for o in missing]
+        elif missing:
+            warnings += [f"{card.file}: {unmet_message(card, o)}" for o in missing]
+        elif results:
+            held[card.name] = results
+    errors += _replica_errors(n, changing)
+    changes = [_annotated(c, held) for c in found.changes]
+    return replace(found, changes=changes, errors=sorted(errors), warnings=warnings)
+
+
+def _replica_errors(n: Normalised, changing: set[str]) -> list[Diagnostic]:
+    """A hub replica entering or changing in a gated status holds its gates too (it has no
+    file of its own to name exceptions in: the spoke's card, declared in git, does)."""
+    found = []
+    for replica in sorted(n.state.replicas.values(), key=lambda r: r.name):
+        requirements = n.state.config.requirements.get(replica.status, ())
+        if replica.name not in changing or not requirements:
+            continue
+        for missing in (o for o in outcomes(requirements, replica.content, {}) if not o.held):
+            found.append(replica_error(n, replica, _replica_message(replica, missing)))
+    return found
+
+
+def _replica_message(replica: ReplicaSpec, found: Outcome) -> str:
+    requirement = found.requirement
+    return (
+        f"replica '{replica.name}' of {replica.source_arn} would be {replica.status}, which "
+        f"requires '{requirement.id}' ({requirement.describe()}); found {found.found}"
+    )
+
+
+def _outcomes(n: Normalised, card: CardSpec) -> list[Outcome]:
+    requirements = n.state.config.requirements.get(card.status, ())
+    if not requirements:
+        return []
+    return outcomes(requirements, _content_left(n, card), card.gate_exceptions)
+
+
+def _content_left(n: Normalised, card: CardSpec) -> Mapping[str, Any]:
+    """What the card holds after apply: git's content with the live ignored values."""
+    return n.write_content.get(card.name) or n.seed_content.get(card.name) or card.content
+
+
+def _error(n: Normalised, card: CardSpec, found: Outcome) -> Diagnostic:
+    doc = n.state.documents[card.file]
+    return Diagnostic(
+        file=card.file,
+        position=doc.locate(("status",)),
+        path=json_path(("status",)),
+        message=unmet_message(card, found),
+        code="gate",
+    )
+
+
+def _annotated(change: Change, held: Mapping[str, Iterable[Outcome]]) -> Change:
+    results = held.get(change.address.name) if change.address.is_card else None
+    if not results or change.action not in ENTERING:
+        return change
+    names = [o.requirement.id for o in results if not o.excepted]
+    excepted = [f"{o.requirement.id} (excepted: {o.excepted})" for o in results if o.excepted]
+    gates = "; gates held: " + ", ".join([*names, *excepted])
+    return replace(change, detail=change.detail + gates)

@@ -41,6 +41,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "verify": frozenset({"common", "aws", "desired", "live", "diff.shares", "reports.consumers"}),
     "iam": frozenset({"common", "desired", "diff.shares"}),
     "bootstrap": frozenset({"common", "desired", "iam"}),
+    "probe": frozenset({"common", "aws", "desired", "reports.probe"}),
     "run": frozenset(
         {
             "common",

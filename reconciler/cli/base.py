@@ -1,9 +1,9 @@
 """The command line's shared parts: the app, common options, and the one exit point.
 
 Commands live in ``read`` (validate, plan, drift, verify), ``describe`` (graph, iam-policy,
-targets), ``bootstrap``, ``write`` (apply, import, pull), ``audit`` (history, export) and
-``local`` (demo, sandbox). This package is the only place that parses options, prints and
-exits; stdout carries only the product, progress and errors go to
+targets), ``bootstrap``, ``write`` (apply, import, pull), ``audit`` (history, export),
+``probe`` and ``local`` (demo, sandbox). This package is the only place that parses options,
+prints and exits; stdout carries only the product, progress and errors go to
 stderr.
 """
 

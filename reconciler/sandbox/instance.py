@@ -122,7 +122,9 @@ class Sandbox:
 
     def start(self) -> Sandbox:
         if self._server is None:
-            self._server = HttpServer(self._front, self._host, self._port, self._verbose)
+            self._server = HttpServer(
+                self._front, self._host, self._port, self._verbose, clock=self.clock
+            )
             self._server.start()
         return self
 

@@ -32,6 +32,8 @@ SAGEMAKER_ACTIONS = (
     "CreateModelPackage",
     "CreateModelPackageGroup",
     "DeleteModelCard",
+    "DeleteModelPackage",
+    "DeleteModelPackageGroup",
     "DeleteResourcePolicy",
     "DeleteTags",
     "DescribeModelCard",

@@ -53,6 +53,8 @@ ACTIONS: dict[str, Any] = json.loads(
     "sagemaker:CreateModelPackage": {"keys": ["aws:RequestTag/${TagKey}", "aws:TagKeys", "sagemaker:CustomerMetadataProperties/${MetadataKey}", "sagemaker:ModelApprovalStatus", "sagemaker:ModelLifeCycle:Stage", "sagemaker:ModelLifeCycle:StageStatus"], "resources": {"model-package": ["sagemaker:CurrentCustomerMetadataProperties/${MetadataKey}", "sagemaker:CurrentModelLifeCycleStage", "sagemaker:CurrentModelLifeCycleStageStatus"], "model-package-group": []}, "dependent": ["sagemaker:AddTags"]},
     "sagemaker:CreateModelPackageGroup": {"keys": ["aws:RequestTag/${TagKey}", "aws:TagKeys"], "resources": {"model-package-group": []}, "dependent": ["sagemaker:AddTags"]},
     "sagemaker:DeleteModelCard": {"keys": [], "resources": {"model-card": []}, "dependent": []},
+    "sagemaker:DeleteModelPackage": {"keys": [], "resources": {"model-package": ["sagemaker:CurrentCustomerMetadataProperties/${MetadataKey}", "sagemaker:CurrentModelLifeCycleStage", "sagemaker:CurrentModelLifeCycleStageStatus"]}, "dependent": []},
+    "sagemaker:DeleteModelPackageGroup": {"keys": [], "resources": {"model-package-group": []}, "dependent": []},
     "sagemaker:DeleteResourcePolicy": {"keys": [], "resources": {}, "dependent": []},
     "sagemaker:DeleteTags": {"keys": ["aws:TagKeys"], "resources": {"model-card": [], "model-package": ["sagemaker:CurrentCustomerMetadataProperties/${MetadataKey}", "sagemaker:CurrentModelLifeCycleStage", "sagemaker:CurrentModelLifeCycleStageStatus"], "model-package-group": []}, "dependent": []},
     "sagemaker:DescribeModelCard": {"keys": [], "resources": {"model-card": []}, "dependent": []},

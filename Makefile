@@ -4,7 +4,7 @@ PYTHON ?= python3
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck unit validate bench clean lock
+.PHONY: demo test lint typecheck unit validate bench clean lock acceptance
 
 # Dependencies come from a lock file with hashes (requirements/dev.lock); the package itself
 # is installed on top without resolving anything again. Refresh the locks with `make lock`.
@@ -33,6 +33,11 @@ unit: $(STAMP)
 
 validate: $(STAMP)
 	$(BIN)/reconciler validate
+
+# The acceptance suite alone: on a sandbox it starts, or on AWS with RECONCILER_ACCEPTANCE=1
+# and the variables of docs/acceptance.md. `make test` runs it too (on the sandbox).
+acceptance: $(STAMP)
+	$(BIN)/pytest -v tests/acceptance
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage

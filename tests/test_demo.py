@@ -19,7 +19,8 @@ def test_demo_walks_every_step_and_succeeds(project_root: Path) -> None:
     assert card.read_text() == before  # the demo works on a copy
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     steps = [line for line in result.stdout.splitlines() if line.startswith("━━ Step ")]
-    assert len(steps) == 8
+    assert len(steps) == 9
+    assert "only apply --prune deletes it" in steps[7]
     assert "exported to S3 and the registry's model package is approved" in steps[6]
     assert "The model package is Approved: Model card Customer-Churn-Model-Card" in result.stdout
     assert (

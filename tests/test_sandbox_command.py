@@ -83,6 +83,7 @@ def test_every_command_has_help(flag: str) -> None:
     names = sorted(get_command(app).commands)  # type: ignore[attr-defined]
     assert names == [
         "apply",
+        "bootstrap",
         "demo",
         "drift",
         "export",

@@ -80,3 +80,15 @@ def test_only_drift_assumes_the_drift_role(sandbox: Any, role: Any) -> None:
     assert not assumes(sandbox, drift, github_claims(REPO.name, workflow="plan-run.yml"))
     other = github_claims("someone/fork", workflow="drift.yml")
     assert not assumes(sandbox, drift, other)
+
+
+def test_only_acceptance_on_the_default_branch_assumes_the_acceptance_role(
+    sandbox: Any, role: Any
+) -> None:
+    """A manual run of acceptance.yml can be started on any branch; only the default
+    branch's file gets the role that reaches the accounts kept for acceptance."""
+    acceptance = role(WorkflowRole.ACCEPTANCE)
+    assert assumes(sandbox, acceptance, github_claims(REPO.name, workflow="acceptance.yml"))
+    feature = github_claims(REPO.name, workflow="acceptance.yml", ref="refs/heads/feature")
+    assert not assumes(sandbox, acceptance, feature)
+    assert not assumes(sandbox, acceptance, github_claims(REPO.name, workflow="drift.yml"))

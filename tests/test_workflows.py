@@ -52,7 +52,10 @@ ROLE_VARIABLE = {
     "plan-run.yml": "RECONCILER_PLAN_ROLE_ARN",
     "drift.yml": "RECONCILER_DRIFT_ROLE_ARN",
     "apply.yml": "RECONCILER_APPLY_ROLE_ARN",
+    "acceptance.yml": "RECONCILER_ACCEPTANCE_ROLE_ARN",
 }
+# The workflows that run the reconciler on the repository's targets, one job per target.
+TARGET_WORKFLOWS = ("plan-run.yml", "drift.yml", "apply.yml")
 # Events whose workflow file GitHub takes from a branch anyone with push access (or a fork)
 # controls: a pull request's branch, or any branch pushed to.
 BRANCH_EVENTS = {"pull_request", "pull_request_target", "pull_request_review", "merge_group"}
@@ -91,6 +94,7 @@ def test_every_workflow_is_here() -> None:
         "plan-run.yml",
         "apply.yml",
         "drift.yml",
+        "acceptance.yml",
     }
 
 
@@ -200,7 +204,7 @@ def test_apply_runs_one_at_a_time_behind_the_production_environment() -> None:
 def test_jobs_with_aws_credentials_fan_out_over_the_targets_matrix() -> None:
     """Each job that holds AWS credentials runs one target of `reconciler targets --format
     json`, and every reconciler call in it names that target."""
-    for path in (WORKFLOWS_DIR / n for n in ROLE_VARIABLE):
+    for path in (WORKFLOWS_DIR / n for n in TARGET_WORKFLOWS):
         jobs = _jobs(path)
         producer = "\n".join(s.get("run", "") for s in _steps(jobs["targets"]))
         assert "reconciler targets" in producer and "--format json" in producer, path.name
@@ -403,3 +407,24 @@ def test_every_install_is_from_the_hash_locked_dependencies(path: Path) -> None:
             for line in step.get("run", "").splitlines():
                 if "pip install" in line:
                     assert "--require-hashes -r" in line or "--no-deps" in line, (path.name, line)
+
+
+def test_acceptance_runs_by_hand_on_aws_with_the_suites_variables() -> None:
+    """acceptance.yml starts only by hand, runs `make acceptance` with
+    RECONCILER_ACCEPTANCE=1, and passes exactly the variables the suite reads (its roles
+    from repository variables, never from secrets)."""
+    from tests.acceptance import settings
+
+    path = WORKFLOWS_DIR / "acceptance.yml"
+    assert _triggers(path) == {"workflow_dispatch": None}
+    (job,) = _jobs(path).values()
+    (step,) = [s for s in _steps(job) if "run" in s]
+    assert step["run"].strip() == "make acceptance"
+    env = step["env"]
+    assert env.pop(settings.ENABLE) == "1"
+    for variable in (*settings.ROLE_VARIABLES.values(), settings.INVITED, settings.BUCKET):
+        assert env.pop(variable) == f"${{{{ vars.{variable} }}}}"
+    assert env.pop(settings.REGION) == "${{ vars.AWS_REGION }}"
+    assert env == {}
+    makefile = (WORKFLOWS_DIR.parent.parent / "Makefile").read_text(encoding="utf-8")
+    assert "\nacceptance: $(STAMP)\n\t$(BIN)/pytest -v tests/acceptance\n" in makefile

@@ -169,6 +169,12 @@ class AwsSession:
         settings = replace(self.settings, role_arn=None)
         return AwsSession(settings, self.stats, self._assumed(role_arn, session_name))
 
+    def single_attempt(self) -> AwsSession:
+        """The same identity, with clients that try each call once: for a caller that wants
+        to see throttling rather than have it retried away."""
+        settings = replace(self.settings, role_arn=None, max_attempts=1)
+        return AwsSession(settings, self.stats, self._session)
+
     def _assumed(self, role_arn: str, session_name: str) -> boto3.session.Session:
         with aws_errors(f"assuming role {role_arn}"):
             creds = self.client("sts").assume_role(RoleArn=role_arn, RoleSessionName=session_name)[

@@ -7,10 +7,23 @@ demo it runs (the ``demo`` package), which drives the same commands end to end.
 
 from reconciler.cli import read  # noqa: I001 - registration order is the help order
 from reconciler.cli import describe
+from reconciler.cli import bootstrap
 from reconciler.cli import write
 from reconciler.cli import fill
 from reconciler.cli import audit
+from reconciler.cli import probe
 from reconciler.cli import local
 from reconciler.cli.base import app, main
 
-__all__ = ["app", "audit", "describe", "fill", "local", "main", "read", "write"]
+__all__ = [
+    "app",
+    "audit",
+    "bootstrap",
+    "describe",
+    "fill",
+    "local",
+    "main",
+    "probe",
+    "read",
+    "write",
+]

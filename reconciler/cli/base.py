@@ -1,8 +1,8 @@
 """The command line's shared parts: the app, common options, and the one exit point.
 
 Commands live in ``read`` (validate, plan, drift, verify), ``describe`` (graph, iam-policy,
-targets), ``write`` (apply, import, pull), ``fill``, ``audit`` (history, export) and
-``local`` (demo, sandbox). This package is the only place that parses
+targets), ``bootstrap``, ``write`` (apply, import, pull), ``fill``, ``audit`` (history,
+export), ``probe`` and ``local`` (demo, sandbox). This package is the only place that parses
 options, prints and exits; stdout carries only the product, progress and errors go to
 stderr.
 """

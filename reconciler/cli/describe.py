@@ -27,6 +27,7 @@ from reconciler.common.errors import ReconcilerError
 
 if TYPE_CHECKING:  # the pipeline (boto3, deepdiff) loads only when a command runs
     from reconciler.desired.model import Config, DesiredState, TargetSpec
+    from reconciler.iam.trust import GitHubRepository
     from reconciler.render.graph import GraphReport
 
 
@@ -158,7 +159,7 @@ def iam_policy(
     account that keeps the card account's cards read-only there. No AWS call."""
     from reconciler.render.written import PolicyReport, policy_json
 
-    state = _target_state(repo, target)
+    state = target_state(repo, target)
     document = _trust(role, github, branch, state) if trust else _policy(role, account, state)
     if fmt is PolicyFormat.json:
         report = PolicyReport(role=role.value, account=account, policy=document)
@@ -167,7 +168,7 @@ def iam_policy(
         sys.stdout.write(json.dumps(document, indent=2) + "\n")
 
 
-def _target_state(repo: Path, target: str | None) -> DesiredState:
+def target_state(repo: Path, target: str | None) -> DesiredState:
     """The desired state of the target named, or of the repository's only target."""
     from reconciler.desired.targets import for_target, selected
     from reconciler.run.pipeline import load_valid, only_target
@@ -181,7 +182,7 @@ def _target_state(repo: Path, target: str | None) -> DesiredState:
 def _trust(role: Role, github: str | None, branch: str, state: DesiredState) -> dict[str, Any]:
     """The trust policy of a role a GitHub workflow assumes."""
     from reconciler.common.arns import partition_for
-    from reconciler.iam.trust import GitHubRepository, WorkflowRole, trust_policy
+    from reconciler.iam.trust import WorkflowRole, trust_policy
 
     if role.value not in {r.value for r in WorkflowRole}:
         raise ReconcilerError(
@@ -189,18 +190,25 @@ def _trust(role: Role, github: str | None, branch: str, state: DesiredState) -> 
             hint="use --role plan, drift or apply; a reader role trusts the apply role "
             "(docs/ci.md)",
         )
-    if not github or github.count("/") != 1:
-        raise ReconcilerError(
-            "--trust needs --github <owner/repo>, the repository whose workflows assume it",
-            hint="e.g. --github acme/model-cards",
-        )
     config = state.config
     return trust_policy(
         WorkflowRole(role.value),
-        GitHubRepository(name=github, default_branch=branch),
+        github_repository(github, branch),
         partition=partition_for(config.region),
         account_id=config.card_account_id,
     )
+
+
+def github_repository(github: str | None, branch: str) -> GitHubRepository:
+    """``--github`` and ``--branch`` as the repository whose workflows assume the roles."""
+    from reconciler.iam.trust import GitHubRepository
+
+    if not github or github.count("/") != 1 or "" in github.split("/"):
+        raise ReconcilerError(
+            "--github needs <owner/repo>, the repository whose workflows assume the roles",
+            hint="e.g. --github acme/model-cards",
+        )
+    return GitHubRepository(name=github, default_branch=branch)
 
 
 def _policy(role: Role, account: str | None, state: DesiredState) -> dict[str, Any]:

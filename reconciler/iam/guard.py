@@ -11,6 +11,9 @@ from reconciler.common.errors import ReconcilerError
 from reconciler.desired.model import DesiredState
 from reconciler.iam.scope import Scope, Statement
 
+# An account ID, or a CloudFormation reference that resolves to one where it is deployed.
+AccountId = str | dict[str, str]
+
 GUARDED_ACTIONS = (
     "sagemaker:CreateModelCardExportJob",
     "sagemaker:DeleteModelCard",
@@ -25,7 +28,12 @@ def guard_document(state: DesiredState, account: str | None) -> dict[str, Any]:
     permissions alone. Its Allow of everything else makes it usable both as a service
     control policy and as a permissions boundary (a boundary without an Allow allows
     nothing)."""
-    account_id = _declared_account(state, account)
+    return guard_for(state, _declared_account(state, account))
+
+
+def guard_for(state: DesiredState, account_id: AccountId) -> dict[str, Any]:
+    """The guard for the account ``account_id`` names: an ID, or a template's reference to
+    the account it is deployed in (``{"Ref": "AWS::AccountId"}``, ``reconciler bootstrap``)."""
     return {
         "Version": "2012-10-17",
         "Statement": [
@@ -48,7 +56,7 @@ def _declared_account(state: DesiredState, account: str | None) -> str:
     return accounts[account].id
 
 
-def _read_only(s: Scope, account_id: str) -> Statement:
+def _read_only(s: Scope, account_id: AccountId) -> Statement:
     """Deny, to principals of ``account_id``, changing or exporting the card account's cards."""
     cards = s.arn("sagemaker", "model-card/*")
     return {

@@ -10,6 +10,8 @@ branch, which its author can rewrite) carries another ``job_workflow_ref`` and i
 - ``drift``: ``drift.yml`` (schedule, or a manual run on the default branch).
 - ``apply``: ``apply.yml``, from the ``production`` environment only (its ``sub``), which
   the repository settings hold for approval and restrict to the default branch.
+- ``acceptance``: ``acceptance.yml`` (a manual run on the default branch), which runs the
+  acceptance suite on a set of accounts kept for it (docs/acceptance.md).
 
 AWS documents ``aud`` and ``sub`` as condition keys for every OIDC provider, and, for
 GitHub's provider, also ``job_workflow_ref``, ``ref``, ``repository`` and the other claims
@@ -35,10 +37,17 @@ class WorkflowRole(str, Enum):
     PLAN = "plan"
     DRIFT = "drift"
     APPLY = "apply"
+    ACCEPTANCE = "acceptance"
 
     @property
     def workflow(self) -> str:
-        return {"plan": "plan-run.yml", "drift": "drift.yml", "apply": "apply.yml"}[self.value]
+        files = {
+            "plan": "plan-run.yml",
+            "drift": "drift.yml",
+            "apply": "apply.yml",
+            "acceptance": "acceptance.yml",
+        }
+        return files[self.value]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -84,6 +93,23 @@ def trust_policy(
                 "Principal": {"Federated": provider_arn(partition, account_id)},
                 "Action": "sts:AssumeRoleWithWebIdentity",
                 "Condition": {"StringEquals": claims},
+            }
+        ],
+    }
+
+
+def reader_trust_policy(apply_role_arn: str) -> dict[str, Any]:
+    """The trust policy of a reader role in a target account (``accounts.<name>.role_arn``):
+    only the apply role, which checks after each apply what every account sees (docs/ci.md).
+    Naming the role, not its account, keeps every other principal of the card account out."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "ReconcilerApplyRoleVerifies",
+                "Effect": "Allow",
+                "Principal": {"AWS": apply_role_arn},
+                "Action": "sts:AssumeRole",
             }
         ],
     }

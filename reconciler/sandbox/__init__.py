@@ -17,7 +17,8 @@ Layout, lowest layer first; a module imports only from its own layer and those b
    imports no subpackage. It sits here rather than in a ``core/`` subpackage because code outside
    the sandbox (the CLI, the demo, benchmarks, tests) imports ``config`` and ``faults``
    at these paths, and one flat core reads better than a core split in two places.
-2. The services ``ram`` and ``sagemaker``, and ``iam`` (identity policies): each imports
+2. The services ``ram`` and ``sagemaker``, ``iam`` (identity policies), ``cloudtrail`` and
+   ``cloudformation`` (what moto's stack engine lacks, and the template check): each imports
    the core only, never another of them (they meet through protocols that ``instance``
    wires: services ask ``authz.IdentityPolicies``, which ``iam`` implements) and never
    ``http``.

@@ -9,8 +9,9 @@ enforcement off). The roles and OIDC providers the sandbox starts with are ``dec
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import yaml
@@ -26,6 +27,30 @@ from reconciler.sandbox.declared import (
 
 DEFAULT_ACCOUNT = "111111111111"
 DEFAULT_REGION = "us-east-1"
+# The SageMaker resource types RAM names (``ram/resource_types`` maps ARNs onto them).
+DEFAULT_RAM_TYPES = (
+    "sagemaker:ModelCard",
+    "sagemaker:ModelPackageGroup",
+    "sagemaker:Pipeline",
+    "sagemaker:LineageGroup",
+    "sagemaker:FeatureGroup",
+    "sagemaker:SagemakerCatalog",
+)
+_CARD_READS = (
+    "sagemaker:DescribeModelCard",
+    "sagemaker:ListModelCardVersions",
+    "sagemaker:UpdateModelCard",
+)
+DEFAULT_MANAGED_PERMISSIONS: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "AWSRAMPermissionSageMakerModelCards": _CARD_READS,
+        "AWSRAMPermissionSageMakerModelCardsAllowExport": (
+            *_CARD_READS,
+            "sagemaker:CreateModelCardExportJob",
+            "sagemaker:DescribeModelCardExportJob",
+        ),
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -132,6 +157,52 @@ class SandboxConfig:
     # sandbox counts lookups in any one-second window (its reading of the rate) and answers
     # ThrottlingException beyond it. 0 turns the limit off.
     cloudtrail_lookups_per_second: int = 2
+    # The switches below were added for `reconciler probe`, which checks each of them on a
+    # real account (docs/probe.md); every default is the behaviour the sandbox had before.
+    # Undocumented: how soon ListModelCards lists a card just created (the card store, not
+    # the Search index). 0: at once.
+    list_delay_seconds: float = 0.0
+    # Undocumented: whether UpdateModelCard with content equal to the latest version's
+    # (compared as parsed JSON) makes a new version. False: it changes nothing.
+    identical_update_makes_version: bool = False
+    # Undocumented: whether DescribeModelCard returns Content exactly as it was sent. False
+    # returns it re-serialised (sorted keys, no spaces), as a service that stores parsed
+    # JSON would.
+    content_returned_as_sent: bool = True
+    # Documented for model-package cards only ("Model Card is in Archived state"): whether
+    # an Archived card refuses new content, and whether its status can leave Archived.
+    archived_refuses_content: bool = True
+    archived_refuses_status: bool = True
+    # Undocumented: whether a card's name stays taken while its deletion runs (a create
+    # meets ConflictException). False: a create during deletion finishes the deletion first.
+    name_reserved_while_deleting: bool = True
+    # RAM's names of SageMaker resource types (ListResourceTypes, ram:RequestedResourceType).
+    # Only sagemaker:ModelCard is stated verbatim (SageMaker's cross-account guide); the
+    # others follow RAM's naming. A type left out is unknown to the sandbox's RAM.
+    ram_resource_types: tuple[str, ...] = DEFAULT_RAM_TYPES
+    # The AWS managed RAM permissions for model cards, by name, with the actions each grants
+    # (the SageMaker cross-account guide lists them; RAM's GetPermission is the authority).
+    ram_managed_permissions: Mapping[str, tuple[str, ...]] = field(
+        default_factory=lambda: dict(DEFAULT_MANAGED_PERMISSIONS)
+    )
+    # Undocumented for model cards: whether RAM lets an account create customer managed
+    # permissions for sagemaker:ModelCard ("Not all resource types support customer managed
+    # permissions"). False: CreatePermission for it is an InvalidParameterException.
+    ram_customer_permissions_for_model_cards: bool = True
+    # Inferred from the SAR (aws-facts section 7): putting a model card into a share needs
+    # sagemaker:PutResourcePolicy, taking one out needs sagemaker:DeleteResourcePolicy.
+    iam_ram_needs_put_resource_policy: bool = True
+    iam_ram_needs_delete_resource_policy: bool = True
+    # Undocumented: ram:RequestedAllowsExternalPrincipals when CreateResourceShare leaves
+    # allowExternalPrincipals out. True: the key carries the API's default, true; False:
+    # the key is absent.
+    iam_ram_omitted_external_is_true: bool = True
+    # Undocumented: whether RAM takes a second association call on a share while another
+    # association of it is still ASSOCIATING. False: InvalidStateTransitionException.
+    ram_concurrent_associations: bool = True
+    # Undocumented: when SageMaker checks that an export job's creator may write the PDF to
+    # S3. True: the job is created and fails; False: CreateModelCardExportJob is refused.
+    export_denial_fails_job: bool = True
 
 
 def declared_role(config: SandboxConfig, account: str, name: str) -> DeclaredRole | None:
@@ -155,7 +226,28 @@ def load_config(path: Path) -> SandboxConfig:
     raw["oidc_providers"] = tuple(provider_from(p) for p in raw.pop("oidc_providers", []))
     if "oidc_issuers" in raw:
         raw["oidc_issuers"] = tuple(str(i) for i in raw["oidc_issuers"])
-    return SandboxConfig(**raw)
+    return SandboxConfig(**_switches(raw))
+
+
+def _switches(raw: dict[str, Any]) -> dict[str, Any]:
+    """The YAML lists of the switches that hold tuples, as tuples."""
+    if "ram_resource_types" in raw:
+        raw["ram_resource_types"] = tuple(str(t) for t in raw["ram_resource_types"])
+    if "ram_managed_permissions" in raw:
+        found = raw["ram_managed_permissions"] or {}
+        raw["ram_managed_permissions"] = {str(k): tuple(map(str, v)) for k, v in found.items()}
+    return raw
+
+
+def with_switches(config: SandboxConfig, path: Path) -> SandboxConfig:
+    """``config`` with the settings an accounts file (such as one `reconciler probe
+    --sandbox-config` wrote) sets; the accounts, roles and Organization stay ``config``'s.
+
+    Raises ValueError with a sentence that names the problem."""
+    loaded = load_config(path)
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    kept = ("default_account", "region", "organization", "roles", "oidc_providers")
+    return replace(config, **{k: getattr(loaded, k) for k in raw if k not in kept})
 
 
 def _organization(org_raw: Any) -> Organization | None:

@@ -27,11 +27,13 @@ from botocore.config import Config
 from reconciler.sandbox import selftest
 from reconciler.sandbox.caller import Session
 from reconciler.sandbox.clock import SandboxClock
+from reconciler.sandbox.cloudformation import resources as cloudformation
 from reconciler.sandbox.cloudtrail.lookup import LookupRate
 from reconciler.sandbox.cloudtrail.trail import Trail
 from reconciler.sandbox.config import SandboxConfig, declared_role
 from reconciler.sandbox.declared import GITHUB_ISSUER
 from reconciler.sandbox.faults import FaultInjector, FaultSettings
+from reconciler.sandbox.http import s3
 from reconciler.sandbox.http.app import Front
 from reconciler.sandbox.http.server import HttpServer
 from reconciler.sandbox.iam.enforcer import IamEnforcer
@@ -73,6 +75,8 @@ class Sandbox:
     ) -> None:
         selftest.check()
         install_stable_role_ids()
+        cloudformation.install()
+        s3.install()
         self._initial_config = self._config = config or SandboxConfig()
         self._initial_faults = faults if faults is not None else FaultSettings.from_env()
         self.clock = SandboxClock(clock)
@@ -118,7 +122,9 @@ class Sandbox:
 
     def start(self) -> Sandbox:
         if self._server is None:
-            self._server = HttpServer(self._front, self._host, self._port, self._verbose)
+            self._server = HttpServer(
+                self._front, self._host, self._port, self._verbose, clock=self.clock
+            )
             self._server.start()
         return self
 

@@ -3,6 +3,9 @@
 - ``sandbox_config``: the ``SandboxConfig`` the session's sandbox starts with (session
   scope; override it in a conftest to declare roles or change switches).
 - ``sandbox_session``: the running ``Sandbox`` (session scope; started once, ~50 ms).
+  With ``RECONCILER_SANDBOX_SWITCHES`` naming an accounts file (``reconciler probe
+  --sandbox-config`` writes one), the settings it sets replace ``sandbox_config``'s, so
+  the suite runs against what a real account showed.
 - ``sandbox``: the same sandbox, reset before each test (state, moto, clock, faults,
   config), so tests are independent and fast.
 - ``aws``: a factory ``aws(service, account=None, role="SandboxAdmin")`` of boto3 clients;
@@ -12,14 +15,18 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from reconciler.sandbox.clients import AccountClients, checked_client
-from reconciler.sandbox.config import SandboxConfig
+from reconciler.sandbox.config import SandboxConfig, with_switches
 from reconciler.sandbox.instance import Sandbox
+
+SWITCHES_VARIABLE = "RECONCILER_SANDBOX_SWITCHES"
 
 
 @pytest.fixture(scope="session")
@@ -29,7 +36,9 @@ def sandbox_config() -> SandboxConfig:
 
 @pytest.fixture(scope="session")
 def sandbox_session(sandbox_config: SandboxConfig) -> Iterator[Sandbox]:
-    with Sandbox(config=sandbox_config) as sb:
+    switches = os.environ.get(SWITCHES_VARIABLE)
+    config = with_switches(sandbox_config, Path(switches)) if switches else sandbox_config
+    with Sandbox(config=config) as sb:
         yield sb
 
 

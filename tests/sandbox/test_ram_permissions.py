@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from reconciler.sandbox.config import SandboxConfig
 from reconciler.sandbox.errors import AwsError
 from tests.sandbox.conftest import DEV, OWNER, RamWorld, card_arn
 
@@ -36,13 +37,12 @@ def test_managed_permissions_listed_case_insensitively(world: RamWorld) -> None:
     assert first["version"] == "1" and first["defaultVersion"] is True
     assert first["permissionType"] == "AWS_MANAGED" and first["status"] == "ATTACHABLE"
     types = world.as_(OWNER)("ListResourceTypes")["resourceTypes"]
-    assert types == [
-        {
-            "resourceType": "sagemaker:ModelCard",
-            "serviceName": "sagemaker",
-            "resourceRegionScope": "REGIONAL",
-        }
-    ]
+    assert {
+        "resourceType": "sagemaker:ModelCard",
+        "serviceName": "sagemaker",
+        "resourceRegionScope": "REGIONAL",
+    } in types
+    assert sorted(t["resourceType"] for t in types) == sorted(SandboxConfig().ram_resource_types)
 
 
 def test_get_permission_returns_the_policy(world: RamWorld) -> None:

@@ -33,6 +33,20 @@ def test_versioned_packages_number_per_group_and_wait_for_approval(aws) -> None:
     assert code == "ValidationException" and "does not exist" in message
 
 
+def test_a_group_is_deleted_after_its_packages(aws) -> None:
+    sm = aws("sagemaker")
+    sm.create_model_package_group(ModelPackageGroupName=GROUP)
+    arn = sm.create_model_package(ModelPackageGroupName=GROUP)["ModelPackageArn"]
+    code, message = error_of(sm.delete_model_package_group, ModelPackageGroupName=GROUP)
+    assert code == "ValidationException" and "still holds" in message
+    sm.delete_model_package(ModelPackageName=arn)
+    sm.delete_model_package_group(ModelPackageGroupName=GROUP)
+    code, message = error_of(sm.describe_model_package, ModelPackageName=arn)
+    assert "does not exist" in message
+    code, message = error_of(sm.create_model_package, ModelPackageGroupName=GROUP)
+    assert "does not exist" in message
+
+
 def test_approval_records_who_and_why(aws) -> None:
     sm = aws("sagemaker")
     sm.create_model_package_group(ModelPackageGroupName=GROUP)

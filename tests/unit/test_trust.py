@@ -17,6 +17,7 @@ VARIABLE = {
     WorkflowRole.PLAN: "RECONCILER_PLAN_ROLE_ARN",
     WorkflowRole.DRIFT: "RECONCILER_DRIFT_ROLE_ARN",
     WorkflowRole.APPLY: "RECONCILER_APPLY_ROLE_ARN",
+    WorkflowRole.ACCEPTANCE: "RECONCILER_ACCEPTANCE_ROLE_ARN",
 }
 
 
@@ -48,6 +49,7 @@ def test_plan_and_drift_name_the_default_branch_and_apply_its_environment() -> N
     sub = "token.actions.githubusercontent.com:sub"
     assert conditions(WorkflowRole.PLAN)[sub] == "repo:acme/model-cards:ref:refs/heads/main"
     assert conditions(WorkflowRole.DRIFT)[sub] == "repo:acme/model-cards:ref:refs/heads/main"
+    assert conditions(WorkflowRole.ACCEPTANCE)[sub] == "repo:acme/model-cards:ref:refs/heads/main"
     apply = conditions(WorkflowRole.APPLY)
     assert apply[sub] == "repo:acme/model-cards:environment:production"
     assert apply["token.actions.githubusercontent.com:ref"] == "refs/heads/main"

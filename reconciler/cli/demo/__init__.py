@@ -1,10 +1,12 @@
 """`reconciler demo`: the model card lifecycle end to end on an embedded sandbox.
 
 ``run_demo`` starts a sandbox shaped like the example's accounts (``prepare`` names them
-and gives the copied example what the steps need), walks the lifecycle (``steps``), then
-the hub-and-spoke part (``hub``). Every step runs the real plan and apply code against
-the sandbox over HTTP and checks what happened; the demo fails at the first surprise
-(``checks``). Only this module imports the sandbox, and only inside ``run_demo``.
+and gives the copied example what the steps need), deploys the infrastructure `reconciler
+bootstrap` generates as on AWS (``stacks``), walks the lifecycle as the roles it created
+(``steps``), then the hub-and-spoke part (``hub``). Every step runs the real plan and
+apply code against the sandbox over HTTP and checks what happened; the demo fails at the
+first surprise (``checks``). Only this package imports the sandbox, and only inside
+functions.
 """
 
 from __future__ import annotations
@@ -14,12 +16,13 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reconciler.cli.demo.checks import DemoFailed
 from reconciler.cli.demo.hub import HubDemo
-from reconciler.cli.demo.prepare import CARD_ACCOUNT, DEV, PROD, TEST
+from reconciler.cli.demo.prepare import CARD_ACCOUNT, DEV, PROD, READER_ROLE, TEST
 from reconciler.cli.demo.steps import Demo
 
 if TYPE_CHECKING:
@@ -63,12 +66,16 @@ def run_demo(source: Path, say: Callable[[str], None]) -> None:
 def _accounts(source: Path) -> SandboxConfig:
     """The example's accounts file (``sandbox/accounts.yaml``): the card account manages an
     Organization with test and prod, dev is outside, and the roles that exist there (such
-    as dev's DataScientist). Without the file, that Organization and SandboxAdmin only."""
+    as dev's DataScientist), without what the stacks create (the reader roles and GitHub's
+    OIDC provider, which the file declares for `reconciler sandbox`). Without the file,
+    that Organization and SandboxAdmin only."""
     from reconciler.sandbox import Organization, SandboxConfig, load_config
 
     accounts = source / "sandbox" / "accounts.yaml"
     if accounts.is_file():
-        return load_config(accounts)
+        config = load_config(accounts)
+        roles = tuple(r for r in config.roles if r.name != READER_ROLE)
+        return replace(config, roles=roles, oidc_providers=())
     org = Organization(management_account=CARD_ACCOUNT, members=frozenset({TEST, PROD}))
     return SandboxConfig(default_account=CARD_ACCOUNT, organization=org)
 

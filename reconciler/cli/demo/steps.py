@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import tempfile
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -18,47 +19,43 @@ from botocore.exceptions import ClientError
 
 from reconciler.apply.safety import Flags
 from reconciler.aws.waits import WaitSettings
-from reconciler.cli.demo import prepare
+from reconciler.cli.demo import prepare, stacks
 from reconciler.cli.demo.checks import DemoFailed, expect
-from reconciler.cli.demo.prepare import (
-    ADMIN,
-    APPLY_ROLE,
-    CARD,
-    CARD_ACCOUNT,
-    DEV,
-    EXPORT_BUCKET,
-    PROD,
-    READER_ROLE,
-)
+from reconciler.cli.demo.prepare import ADMIN, CARD, CARD_ACCOUNT, DEV, EXPORT_BUCKET, PROD
 from reconciler.common.status import CardStatus
+from reconciler.desired.model import Uses
 from reconciler.diff.compose import PlanOptions
+from reconciler.iam.trust import WorkflowRole
 from reconciler.plan.address import Address
 from reconciler.plan.model import Plan
 from reconciler.render import plan_text  # noqa: F401 (registers the text renderer)
 from reconciler.render.apply import REPORTS
 from reconciler.render.apply_report import RunReport
 from reconciler.render.audit import EXPORTS
+from reconciler.render.drift import DRIFT
 from reconciler.render.plan_common import PLANS, PlanReport
 from reconciler.reports.audit import ExportReport
 from reconciler.run.apply_run import ApplyHooks, ApplyOutcome, ApplyRequest, apply_run
-from reconciler.run.pipeline import RunSettings, connect, plan_run
+from reconciler.run.drift_run import drift_run
+from reconciler.run.pipeline import RunSettings, connect, load_valid, plan_run
 from reconciler.workflows.audit import export_pdf
 
 EDITED_OWNER = "churn-data-science"
 
 
 class Demo:
-    """The eight steps, each narrated through ``say`` and checked."""
+    """The nine steps, each narrated through ``say`` and checked."""
 
     def __init__(self, sandbox: Any, repo: Path, say: Callable[[str], None]) -> None:
         self.sandbox, self.repo, self.say = sandbox, repo, say
         self.settings = RunSettings(repo=repo, endpoint_url=sandbox.endpoint)
         self.card_arn = f"arn:aws:sagemaker:us-east-1:{CARD_ACCOUNT}:model-card/{CARD}"
         self.package_arn = ""
+        self.roles: dict[WorkflowRole, str] = {}
 
     def run(self) -> None:
         self.audit_trail()
-        self.least_privilege()
+        self.bootstrap()
         steps = [
             self.create_and_share,
             self.dev_accepts,
@@ -67,6 +64,7 @@ class Demo:
             self.promote_to_review,
             self.promote_to_approved,
             self.exported_and_registered,
+            self.pruned,
             self.nothing_left,
         ]
         for number, step in enumerate(steps, 1):
@@ -82,14 +80,15 @@ class Demo:
             f"approved cards are exported to s3://{EXPORT_BUCKET}/model-cards."
         )
 
-    def least_privilege(self) -> None:
-        """Roles made the way users make them, with exactly what `iam-policy` prints."""
-        prepare.least_privilege(self.sandbox, self.repo)
-        self.say(
-            f"The card account acts as {APPLY_ROLE}, holding exactly `reconciler iam-policy "
-            f"--role apply`; each target account's {READER_ROLE} holds `--role verify`. "
-            "The sandbox enforces both."
-        )
+    def bootstrap(self) -> None:
+        """The roles, bucket and OIDC provider, generated from the repository and deployed
+        as on AWS; every command below runs as the role its workflow assumes."""
+        self.say("\n━━ Set-up: `reconciler bootstrap`, deployed with CloudFormation")
+        self.roles = stacks.set_up(self.sandbox, load_valid(self.repo), self.say).roles
+
+    def acting(self, role: WorkflowRole) -> Any:
+        """Ambient credentials of ``role``, reached as its workflow reaches it (OIDC)."""
+        return stacks.acting_as(self.sandbox, self.roles[role], stacks.workflow_claims(role))
 
     def create_and_share(self) -> None:
         """the card account creates the Customer Churn card in Draft, shared with dev"""
@@ -139,6 +138,7 @@ class Demo:
             f"arn:aws:sts::{DEV}:assumed-role/DataScientist/" in plan.changes[0].detail,
             "the plan names dev's data scientist as the last editor",
         )
+        self.show_drift()
         self.say("The team accepts the edit: the YAML takes dev's value (a reviewed change).")
         self.edit_card("model_owner: model-owner", f"model_owner: {EDITED_OWNER}")
         expect(not self.plan().changes, "with the edit in git, nothing differs")
@@ -185,6 +185,19 @@ class Demo:
             "the PDF shows the approved card",
         )
         self.package_approved()
+
+    def pruned(self) -> None:
+        """dev's share leaves git: only apply --prune deletes it from the account"""
+        (self.repo / "shares" / "churn-dev.yaml").unlink()
+        self.say("$ git rm shares/churn-dev.yaml")
+        expect(not self.plan().changes, "without --prune the plan deletes nothing it does not own")
+        plan = self.show_plan(prune=True)
+        expect(
+            [(c.address, c.action.value) for c in plan.changes]
+            == [(Address.share("churn-dev"), "delete_share")],
+            "the pruning plan deletes dev's share, and nothing else",
+        )
+        self.apply(prune=True)
 
     def nothing_left(self) -> None:
         """a second apply changes nothing"""
@@ -234,20 +247,34 @@ class Demo:
 
     # -- commands -------------------------------------------------------------------
 
-    def plan(self) -> Plan:
-        return plan_run(connect(self.settings), PlanOptions()).plan
+    def plan(self, prune: bool = False) -> Plan:
+        with self.acting(WorkflowRole.PLAN):
+            return plan_run(connect(self.settings), PlanOptions(prune=prune)).plan
 
-    def show_plan(self) -> Plan:
-        plan = self.plan()
-        self.say("$ reconciler plan\n" + PLANS.get("text")(PlanReport(plan=plan)).rstrip())
+    def show_drift(self) -> None:
+        """`reconciler drift`, as drift.yml runs it."""
+        with self.acting(WorkflowRole.DRIFT):
+            report, _ = drift_run(connect(replace(self.settings, uses=Uses.DRIFT)))
+        self.say("$ reconciler drift  (as ReconcilerDrift)\n" + DRIFT.get("text")(report).rstrip())
+        expect(len(report.items) == 1, "drift reports dev's edit")
+
+    def show_plan(self, prune: bool = False) -> Plan:
+        plan = self.plan(prune)
+        command = "$ reconciler plan --prune\n" if prune else "$ reconciler plan\n"
+        self.say(command + PLANS.get("text")(PlanReport(plan=plan)).rstrip())
         expect(not plan.errors, "the plan has no errors")
         return plan
 
-    def apply(self, force: bool = False, verify: bool = True) -> ApplyOutcome:
-        request = ApplyRequest(options=PlanOptions(), flags=Flags(force=force), verify=verify)
-        outcome = apply_run(connect(self.settings), request, ApplyHooks(confirm=lambda plan: True))
+    def apply(self, force: bool = False, verify: bool = True, prune: bool = False) -> ApplyOutcome:
+        request = ApplyRequest(
+            options=PlanOptions(prune=prune), flags=Flags(force=force, prune=prune), verify=verify
+        )
+        with self.acting(WorkflowRole.APPLY):
+            outcome = apply_run(
+                connect(self.settings), request, ApplyHooks(confirm=lambda plan: True)
+            )
         report = RunReport.of_apply(outcome)
-        flags = " --force" if force else ""
+        flags = " --force" if force else " --prune" if prune else ""
         self.say(
             f"$ reconciler apply --auto-approve{flags}\n" + REPORTS.get("text")(report).rstrip()
         )
@@ -258,8 +285,11 @@ class Demo:
         """`reconciler export` of the card's current version, and the text of its PDF."""
         from pypdf import PdfReader  # the sandbox extra's PDF reader
 
-        target = connect(self.settings)
-        with tempfile.TemporaryDirectory(prefix="reconciler-export-") as folder:
+        with (
+            self.acting(WorkflowRole.APPLY),
+            tempfile.TemporaryDirectory(prefix="reconciler-export-") as folder,
+        ):
+            target = connect(self.settings)
             pdf = Path(folder) / f"{CARD}.pdf"
             report = export_pdf(
                 target.session, target.state, CARD, version=None, out=pdf, waits=WaitSettings()

@@ -5,6 +5,7 @@ operation (``X-Amz-Target`` for SageMaker, method + path from botocore's model f
 RAM). Model-card operations and all of RAM are answered here; everything else (STS,
 IAM, S3, KMS, Organizations, other SageMaker calls) goes to moto's own WSGI app with
 ``x-moto-account-id`` set, so moto sees the same account the sandbox resolved.
+CloudFormation templates are checked before moto's engine runs them (``http.cloudformation``).
 Faults apply to SageMaker and RAM only. STS ``GetCallerIdentity``, ``AssumeRole`` and
 ``AssumeRoleWithWebIdentity`` (unsigned, so recognised by its ``Action``) are answered here
 (``sts``), and every IAM call other than a Get/List tells the identity-policy cache
@@ -35,7 +36,7 @@ from reconciler.sandbox.cloudtrail.trail import Call, Trail
 from reconciler.sandbox.config import SandboxConfig
 from reconciler.sandbox.errors import AwsError
 from reconciler.sandbox.faults import FaultInjector
-from reconciler.sandbox.http import admin, organizations, s3, sts, wire
+from reconciler.sandbox.http import admin, cloudformation, organizations, s3, sts, wire
 from reconciler.sandbox.iam.trust import Trust
 from reconciler.sandbox.identity import IdentityResolver
 from reconciler.sandbox.sagemaker.service import SageMakerService
@@ -122,10 +123,18 @@ class Front:
             self._owned(service, caller, key, environ, body)
             or self._identity(service, caller, environ, body)
             or self._cloudtrail(service, caller, environ, body)
+            or self._cloudformation(service, caller, environ, body)
         )
         if owned is not None:
             return owned(environ, start_response)
-        return self._to_moto(service, caller, environ, start_response)
+        answer = self._to_moto(service, caller, environ, start_response)
+        if service == "cloudformation":  # its engine writes to IAM without IAM's API
+            self._after_cloudformation(body, environ.get("QUERY_STRING", ""))
+        return answer
+
+    def _after_cloudformation(self, body: bytes, query: str) -> None:
+        if cloudformation.writes(cloudformation.action_of(body, query)):
+            self.on_iam_write()
 
     def _identity(
         self, service: str, caller: Caller, environ: dict[str, Any], body: bytes
@@ -167,6 +176,14 @@ class Front:
         except AwsError as error:
             return wire.render_error("json", error)
         return wire.render_result("json", answer)
+
+    def _cloudformation(
+        self, service: str, caller: Caller, environ: dict[str, Any], body: bytes
+    ) -> Response | None:
+        """A template the sandbox would not deploy as AWS does, refused; else on to moto."""
+        if service != "cloudformation":
+            return None
+        return cloudformation.refusal(caller, body, environ.get("QUERY_STRING", ""))
 
     def _owned(
         self, service: str, caller: Caller, key: str, environ: dict[str, Any], body: bytes

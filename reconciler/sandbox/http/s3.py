@@ -5,10 +5,12 @@ virtual hosts): ``/<bucket>`` and ``/<bucket>/<key>``. Authorised, per the Servi
 Authorization Reference: GetObject and HeadObject (``s3:GetObject`` on the object),
 PutObject (``s3:PutObject``), ListObjects/ListObjectsV2 (``s3:ListBucket`` on the
 bucket, with ``s3:prefix``) and CreateBucket (``s3:CreateBucket``). Other S3 calls go to
-moto unchecked: the reconciler makes none of them. Bucket policies are not evaluated:
-each account reaches only its own buckets' objects through identity policies. The requests
-compute ``s3:prefix`` (ListBucket) and no other S3 condition key, so a condition on
-another one (``s3:x-amz-acl``, ``s3:TlsVersion`` …) is refused rather than guessed.
+moto unchecked: the reconciler makes none of them. A bucket's policy is evaluated with the
+caller's policies (``iam.enforcer``); moto's own check of bucket policies (statements with
+``Principal: "*"`` only, conditions ignored, so a TLS-only Deny would deny everything) is
+turned off (``install``). The requests compute ``s3:prefix`` (ListBucket) and no other S3
+condition key, so a condition on another one (``s3:x-amz-acl``, ``s3:TlsVersion`` …) is
+refused rather than guessed.
 """
 
 from __future__ import annotations
@@ -35,6 +37,19 @@ _LIST_PARAMETERS = frozenset(
         "fetch-owner",
     }
 )
+
+
+def _neutral(bucket: Any, action: str, resource: str) -> Any:
+    from moto.iam.access_control import PermissionResult
+
+    return PermissionResult.NEUTRAL
+
+
+def install() -> None:
+    """Leave bucket policies to the sandbox's IAM evaluation (idempotent)."""
+    from moto.s3.models import FakeBucket
+
+    FakeBucket.get_permission = _neutral  # type: ignore[method-assign,assignment]
 
 
 def object_arn(bucket: str, key: str) -> str:

@@ -4,7 +4,8 @@ werkzeug always sends ``Connection: close`` because the standard library's HTTP 
 cannot drain an unread request body before the next request. The front reads every
 body in full (``app.DRAINED``), so those connections stay open and boto3's connection
 pool reuses them; that saves a TCP handshake, a thread and werkzeug's 10 ms drain per
-call.
+call. Each response's ``Date`` header is the sandbox clock's time, as AWS's is its
+servers' time (a client that reads it sees time travel too).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import contextlib
 import socket
 import sys
 import threading
+import time
 import traceback
 from collections.abc import Callable
 from typing import Any
@@ -100,13 +102,18 @@ class _Handler(MotoRequestHandler):
         if self.server.verbose:
             super().log_request(*args, **kwargs)
 
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        return super().date_time_string(self.server.clock() if timestamp is None else timestamp)
+
 
 class _Server(ThreadedWSGIServer):
     """werkzeug's threaded server that knows its open connections, to close them on stop."""
 
-    def __init__(self, host: str, port: int, app: WsgiApp, verbose: bool) -> None:
+    def __init__(
+        self, host: str, port: int, app: WsgiApp, verbose: bool, clock: Callable[[], float]
+    ) -> None:
         super().__init__(host, port, app, handler=_Handler)
-        self.verbose = verbose
+        self.verbose, self.clock = verbose, clock
         self._open: set[socket.socket] = set()
         self._open_lock = threading.Lock()
 
@@ -126,9 +133,14 @@ class HttpServer:
     """A WSGI app served on a background thread; ``port=0`` picks a free port."""
 
     def __init__(
-        self, app: WsgiApp, host: str = "127.0.0.1", port: int = 0, verbose: bool = False
+        self,
+        app: WsgiApp,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        verbose: bool = False,
+        clock: Callable[[], float] = time.time,
     ) -> None:
-        self._server = _Server(host, port, app, verbose)
+        self._server = _Server(host, port, app, verbose, clock)
         self._thread = threading.Thread(
             target=self._server.serve_forever, args=(0.05,), name="sandbox-http", daemon=True
         )

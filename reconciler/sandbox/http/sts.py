@@ -23,7 +23,7 @@ from werkzeug.wrappers import Response
 
 from reconciler.sandbox.caller import Caller, Channel, Session
 from reconciler.sandbox.errors import AwsError
-from reconciler.sandbox.http.wire import request_id
+from reconciler.sandbox.http.wire import render_query_error, request_id
 from reconciler.sandbox.iam.trust import AssumeParams, Trust
 from reconciler.sandbox.identity import IdentityResolver
 
@@ -70,13 +70,7 @@ def params_of(data: Form) -> AssumeParams:
 
 
 def error_response(error: AwsError) -> Response:
-    kind = "Sender" if error.status < 500 else "Receiver"
-    xml = (
-        f'<ErrorResponse xmlns="{_NS}"><Error><Type>{kind}</Type><Code>{escape(error.code)}'
-        f"</Code><Message>{escape(error.message)}</Message></Error>"
-        f"<RequestId>{request_id()}</RequestId></ErrorResponse>"
-    )
-    return Response(xml, status=error.status, content_type="text/xml")
+    return render_query_error(_NS, error)
 
 
 def _result(action: str, inner: str) -> Response:

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from functools import cache
 from typing import Any
 from urllib.parse import parse_qs
+from xml.sax.saxutils import escape
 
 from botocore.model import OperationModel
 from werkzeug.wrappers import Response
@@ -112,3 +113,14 @@ def render_error(protocol: str, error: AwsError) -> Response:
         mimetype = "application/json"
     headers = {"x-amzn-RequestId": request_id(), "x-amzn-ErrorType": error.code}
     return Response(json.dumps(body), status=error.status, headers=headers, content_type=mimetype)
+
+
+def render_query_error(namespace: str, error: AwsError) -> Response:
+    """An error of a query-protocol service (STS, CloudFormation): XML ``ErrorResponse``."""
+    kind = "Sender" if error.status < 500 else "Receiver"
+    xml = (
+        f'<ErrorResponse xmlns="{namespace}"><Error><Type>{kind}</Type>'
+        f"<Code>{escape(error.code)}</Code><Message>{escape(error.message)}</Message></Error>"
+        f"<RequestId>{request_id()}</RequestId></ErrorResponse>"
+    )
+    return Response(xml, status=error.status, content_type="text/xml")

@@ -40,12 +40,13 @@ from reconciler.sandbox.iam import sar
 from reconciler.sandbox.iam.context import Environment, context_for
 from reconciler.sandbox.iam.policy import Decision, Unevaluable, decide
 from reconciler.sandbox.iam.request_context import RequestContext
-from reconciler.sandbox.iam.resource_policy import Verdict, resource_verdict
+from reconciler.sandbox.iam.resource_policy import Verdict, bucket_verdict, resource_verdict
 from reconciler.sandbox.iam.sar import KeySet
 from reconciler.sandbox.iam.source import (
     PolicySource,
     PrincipalPolicies,
     Statements,
+    bucket_policy,
     key_arn,
     key_facts,
     key_policy,
@@ -172,14 +173,31 @@ class IamEnforcer:
             request = _with_key_facts(request, resource)
         context = self.context(caller, request, resource, keys, policies.tags)
         verdict = own_verdict(policies, request.action, resource, context)
-        statements = self._resource_policy(kind, resource, request.action)
-        if statements is not None:
-            why = resource_verdict(caller, statements, request.action, resource, context, verdict)
-        else:
-            why = verdict.reason()
+        why = self._why(caller, (kind, request.action, resource), context, verdict)
         self._record(caller, request.action, resource, context, why is None)
         if why is not None:
             raise denied(caller, request.action, resource, why)
+
+    def _why(
+        self,
+        caller: Caller,
+        request: tuple[str | None, str, str],
+        context: RequestContext,
+        own: Verdict,
+    ) -> str | None:
+        """Why the request (resource type, action, resource) is denied, with the resource's
+        policy if it has one; None when it is allowed."""
+        kind, action, resource = request
+        if kind in ("bucket", "object"):
+            statements = bucket_policy(resource)
+            if statements is None:  # no bucket policy: identity policies decide
+                return own.reason()
+            where = (action, resource, resource_account(resource))
+            return bucket_verdict(caller, statements, where, context, own)
+        statements = self._resource_policy(kind, resource, action)
+        if statements is None:
+            return own.reason()
+        return resource_verdict(caller, statements, action, resource, context, own)
 
     def _resource_policy(self, kind: str | None, resource: str, action: str) -> Statements | None:
         """The key policy of a KMS key, or the trust policy of a role being assumed (empty

@@ -36,6 +36,8 @@ SAGEMAKER_ACTIONS = (
     "CreateTrainingJob",
     "DeleteModel",
     "DeleteModelCard",
+    "DeleteModelPackage",
+    "DeleteModelPackageGroup",
     "DeleteResourcePolicy",
     "DeleteTags",
     "DescribeModel",

@@ -1,5 +1,6 @@
-"""How a resource-based policy (a KMS key policy, a role's trust policy) combines with the
-caller's own policies, per the IAM User Guide's policy evaluation logic.
+"""How a resource-based policy (a KMS key policy, a role's trust policy, an S3 bucket
+policy) combines with the caller's own policies, per the IAM User Guide's policy evaluation
+logic.
 
 - An explicit Deny in either wins.
 - Within the resource's account, a resource-based policy that names the caller directly
@@ -9,6 +10,9 @@ caller's own policies, per the IAM User Guide's policy evaluation logic.
 - Naming the caller's account delegates: the caller's own policies must allow too.
 - A caller of another account needs both: the resource policy must name it or its account,
   and its own policies must allow.
+- A key policy must allow every request (``resource_verdict``); a bucket policy need not
+  (``bucket_verdict``): within the bucket's account, the caller's identity policies alone
+  may allow, as if the bucket had no policy.
 """
 
 from __future__ import annotations
@@ -63,3 +67,25 @@ def resource_verdict(
         return f"because no resource-based policy allows the {action} action"
     same_account = resource.split(":")[4:5] == [caller.account_id]
     return own.reason(ignore_identity=same_account and grant is Grant.DIRECTLY)
+
+
+def bucket_verdict(
+    caller: Caller,
+    statements: tuple[Statement, ...],
+    request: tuple[str, str, str | None],
+    context: RequestContext,
+    own: Verdict,
+) -> str | None:
+    """Why an S3 request (action, resource, the bucket owner's account) on a bucket with a
+    policy is denied, or None when it is allowed."""
+    action, resource, owner = request
+    if own.explicit is not None:
+        return own.explicit
+    grant = granted(statements, action, resource, context, who(caller))
+    if grant is Grant.DENY:
+        return "with an explicit deny in a resource-based policy"
+    if owner == caller.account_id:
+        return own.reason(ignore_identity=grant is Grant.DIRECTLY)
+    if grant is Grant.NONE:
+        return f"because no resource-based policy allows the {action} action"
+    return own.reason()

@@ -56,6 +56,8 @@ ACTIONS: dict[str, Any] = json.loads(
     "sagemaker:CreateTrainingJob": {"keys": ["aws:RequestTag/${TagKey}", "aws:TagKeys", "sagemaker:DirectGatedModelAccess", "sagemaker:EnableRemoteDebug", "sagemaker:FileSystemAccessMode", "sagemaker:FileSystemDirectoryPath", "sagemaker:FileSystemId", "sagemaker:FileSystemType", "sagemaker:InstanceTypes", "sagemaker:InterContainerTrafficEncryption", "sagemaker:KeepAlivePeriod", "sagemaker:MaxRuntimeInSeconds", "sagemaker:NetworkIsolation", "sagemaker:OutputKmsKey", "sagemaker:VolumeKmsKey", "sagemaker:VpcSecurityGroupIds", "sagemaker:VpcSubnets"], "resources": {"training-job": []}, "dependent": ["iam:PassRole", "sagemaker:AddTags"]},
     "sagemaker:DeleteModel": {"keys": [], "resources": {"model": []}, "dependent": []},
     "sagemaker:DeleteModelCard": {"keys": [], "resources": {"model-card": []}, "dependent": []},
+    "sagemaker:DeleteModelPackage": {"keys": [], "resources": {"model-package": ["sagemaker:CurrentCustomerMetadataProperties/${MetadataKey}", "sagemaker:CurrentModelLifeCycleStage", "sagemaker:CurrentModelLifeCycleStageStatus"]}, "dependent": []},
+    "sagemaker:DeleteModelPackageGroup": {"keys": [], "resources": {"model-package-group": []}, "dependent": []},
     "sagemaker:DeleteResourcePolicy": {"keys": [], "resources": {}, "dependent": []},
     "sagemaker:DeleteTags": {"keys": ["aws:TagKeys"], "resources": {"model": [], "model-card": [], "model-package": ["sagemaker:CurrentCustomerMetadataProperties/${MetadataKey}", "sagemaker:CurrentModelLifeCycleStage", "sagemaker:CurrentModelLifeCycleStageStatus"], "model-package-group": [], "training-job": []}, "dependent": []},
     "sagemaker:DescribeModel": {"keys": [], "resources": {"model": []}, "dependent": []},

@@ -263,6 +263,21 @@ def resource_account(resource: str) -> str | None:
     return None
 
 
+def bucket_policy(resource: str) -> Statements | None:
+    """The policy of the S3 bucket that ``resource`` (a bucket or object ARN) is in; None
+    when the bucket has none (or does not exist)."""
+    from moto.s3.models import s3_backends
+
+    bucket = resource.split(":", 5)[5].split("/", 1)[0]
+    owner = resource_account(resource)
+    found = s3_backends[owner]["aws"].buckets.get(bucket) if owner else None
+    document = getattr(found, "policy", None)
+    if not document:
+        return None
+    text = document.decode("utf-8") if isinstance(document, bytes) else str(document)
+    return parse(text, f"the bucket policy of {bucket}")
+
+
 @dataclass(frozen=True)
 class Provider:
     """An IAM OIDC identity provider: its ARN and the audiences (client IDs) it accepts."""

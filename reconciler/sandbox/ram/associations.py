@@ -1,11 +1,12 @@
 """Associating resources and principals with shares, and the views of those associations.
 
 GetResourceShareAssociations is the owner's view ("resource shares that you own") and
-filters by status for real. ListResources and ListPrincipals have two sides: SELF
-(shares the caller owns) and OTHER-ACCOUNTS (shares reaching the caller through a
-principal association in force). A receiver may leave a share it joined by invitation
-by disassociating its own account, as the Terraform ``aws_ram_resource_share_accepter``
-does on destroy.
+filters by status for real. Association calls on one share may overlap unless
+``SandboxConfig.ram_concurrent_associations`` is off. ListResources and ListPrincipals
+have two sides: SELF (shares the caller owns) and OTHER-ACCOUNTS (shares reaching the
+caller through a principal association in force). A receiver may leave a share it joined
+by invitation by disassociating its own account, as the Terraform
+``aws_ram_resource_share_accepter`` does on destroy.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 
 from reconciler.sandbox.caller import Caller
 from reconciler.sandbox.errors import AwsError
-from reconciler.sandbox.ram.errors import invalid_parameter, not_permitted, ram_error
+from reconciler.sandbox.ram.errors import invalid_parameter, invalid_state, not_permitted, ram_error
 from reconciler.sandbox.ram.membership import (
     add_principal,
     add_resource,
@@ -59,6 +60,7 @@ def associate_resource_share(
     check_open(share)
     resource_arns, principals = str_list(p, "resourceArns"), str_list(p, "principals")
     _require_some(resource_arns, principals)
+    _one_at_a_time(ctx, share)
     check_batch(resource_arns)
     for arn in resource_arns:
         check_resource(ctx, caller, arn)
@@ -68,6 +70,20 @@ def associate_resource_share(
     made += [add_principal(ctx, share, e) for e in principals]
     share.updated = ctx.now()
     return {"resourceShareAssociations": [association(share, a, ctx.now()) for a in made]}
+
+
+def _one_at_a_time(ctx: RamContext, share: Share) -> None:
+    """With ``ram_concurrent_associations`` off, a share takes no association call while
+    another association of it settles (one waiting for an invitation's answer does not)."""
+    if ctx.config().ram_concurrent_associations:
+        return
+    now = ctx.now()
+    settling = [a for a in share.associations.values() if a.invitation_arn is None]
+    if any(a.status(now) == ASSOCIATING for a in settling):
+        raise invalid_state(
+            "At least one of the associations in the resource share is in ASSOCIATING "
+            "status. Wait until it is ASSOCIATED, then retry."
+        )
 
 
 def disassociate_resource_share(

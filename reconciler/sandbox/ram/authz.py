@@ -21,12 +21,14 @@ evaluation with both keys multivalued).
 ``allowExternalPrincipals`` defaults to true on CreateResourceShare, and the requested
 key carries that default when the request leaves it out, so a Deny on
 ``ram:RequestedAllowsExternalPrincipals = true`` cannot be dodged by omission (the
-sandbox's reading; AWS documents the key, not the omitted case).
+sandbox's reading; AWS documents the key, not the omitted case: switch
+``iam_ram_omitted_external_is_true``).
 
 Dependent SageMaker permissions (aws-facts section 7; the SAR's "[permission only]"
 actions): putting a model card into a share (CreateResourceShare, AssociateResourceShare)
 needs ``sagemaker:PutResourcePolicy``; taking one out (DisassociateResourceShare, or
-DeleteResourceShare of a share holding one) needs ``sagemaker:DeleteResourcePolicy``;
+DeleteResourceShare of a share holding one) needs ``sagemaker:DeleteResourcePolicy``
+(switches ``iam_ram_needs_put_resource_policy`` and ``..._delete_resource_policy``);
 with ``SandboxConfig.iam_ram_needs_get_resource_policy`` (default on; AWS does not say)
 each of those also needs ``sagemaker:GetResourcePolicy``. All three have no resource
 type, so they are evaluated against ``*``. CreatePermission with tags needs
@@ -40,13 +42,15 @@ from typing import Any
 
 from reconciler.sandbox.authz import AccessRequest, request_tag_facts, tag_facts
 from reconciler.sandbox.caller import Caller
+from reconciler.sandbox.config import SandboxConfig
 from reconciler.sandbox.ram.membership import LIVE
 from reconciler.sandbox.ram.model import MODEL_CARD_ARN, RESOURCE, Share
-from reconciler.sandbox.ram.permissions import MANAGED
+from reconciler.sandbox.ram.permissions import aws_or_own
 from reconciler.sandbox.ram.resource_types import resource_type
 from reconciler.sandbox.ram.state import RamContext
 
 Facts = dict[str, tuple[str, ...]]
+Switches = SandboxConfig
 # Condition keys the RAM requests compute (absent where a request leaves them out).
 MODELLED = (
     "ram:principal",
@@ -98,7 +102,7 @@ def _share(ctx: RamContext, arn: str, resources: dict[str, str], facts: Facts) -
 
 
 def _permission(ctx: RamContext, arn: str, resources: dict[str, str], facts: Facts) -> None:
-    found = MANAGED.get(arn) or ctx.state.permissions.get(arn)
+    found = aws_or_own(ctx, arn)
     kind = "permission" if arn.split(":")[4:5] == ["aws"] else "customer-managed-permission"
     resources[kind] = arn
     facts["ram:PermissionArn"] = (arn,)
@@ -116,18 +120,18 @@ def _invitation(ctx: RamContext, arn: str, resources: dict[str, str], facts: Fac
         facts["ram:ResourceShareName"] = (share.name,)
 
 
-def _request_facts(operation: str, p: Mapping[str, Any]) -> Facts:
+def _request_facts(operation: str, p: Mapping[str, Any], switches: Switches) -> Facts:
     facts: Facts = {}
     principals, arns = _strings(p.get("principals")), _strings(p.get("resourceArns"))
     if principals:
         facts["ram:Principal"] = principals
     if arns:
         facts["ram:ResourceArn"] = arns
-        kinds = {resource_type(a) for a in arns}
+        kinds = {resource_type(a, switches.ram_resource_types) for a in arns}
         facts["ram:RequestedResourceType"] = tuple(sorted(k for k in kinds if k))
     allow = p.get("allowExternalPrincipals")
     if allow is None and operation == "CreateResourceShare":
-        allow = True
+        allow = True if switches.iam_ram_omitted_external_is_true else None
     if isinstance(allow, bool):
         facts["ram:RequestedAllowsExternalPrincipals"] = _flag(allow)
         if operation == "CreateResourceShare":
@@ -158,39 +162,37 @@ def _permission_arn(caller: Caller, operation: str, p: Mapping[str, Any]) -> str
     return str(p["permissionArn"]) if p.get("permissionArn") else None
 
 
-def _resource_policy(actions: tuple[str, ...], needs_get: bool) -> list[AccessRequest]:
-    wanted = (*actions, "sagemaker:GetResourcePolicy") if actions and needs_get else actions
-    return [AccessRequest(a, modelled=MODELLED) for a in wanted]
+def _resource_policy(needed: tuple[str, ...], switches: Switches) -> list[AccessRequest]:
+    get = ("sagemaker:GetResourcePolicy",) if switches.iam_ram_needs_get_resource_policy else ()
+    return [AccessRequest(a, modelled=MODELLED) for a in (*needed, *get)]
 
 
 def _dependents(
-    operation: str, share: Share | None, facts: Facts, now: float, needs_get: bool
+    operation: str, share: Share | None, facts: Facts, now: float, switches: Switches
 ) -> list[AccessRequest]:
     types = facts.get("ram:RequestedResourceType", ())
     cards = any(t.startswith("sagemaker:") for t in types)
     if operation in ("CreateResourceShare", "AssociateResourceShare") and cards:
-        return _resource_policy(("sagemaker:PutResourcePolicy",), needs_get)
+        put = switches.iam_ram_needs_put_resource_policy
+        return _resource_policy(("sagemaker:PutResourcePolicy",) if put else (), switches)
     held = share is not None and any(
         a.status(now) in LIVE and MODEL_CARD_ARN.match(a.entity) for a in share.of_kind(RESOURCE)
     )
     if (operation == "DisassociateResourceShare" and cards) or (
         operation == "DeleteResourceShare" and held
     ):
-        return _resource_policy(("sagemaker:DeleteResourcePolicy",), needs_get)
+        delete = switches.iam_ram_needs_delete_resource_policy
+        return _resource_policy(("sagemaker:DeleteResourcePolicy",) if delete else (), switches)
     return []
 
 
 def requests_for(
-    ctx: RamContext,
-    caller: Caller,
-    operation: str,
-    p: Mapping[str, Any],
-    needs_get: bool,
-    one_by_one: bool = True,
+    ctx: RamContext, caller: Caller, operation: str, p: Mapping[str, Any]
 ) -> list[AccessRequest]:
     """The access requests of one RAM operation, read against current state."""
+    switches = ctx.config()
     resources: dict[str, str] = {}
-    facts = _request_facts(operation, p)
+    facts = _request_facts(operation, p, switches)
     share = None
     if isinstance(p.get("resourceShareArn"), str):
         share = _share(ctx, p["resourceShareArn"], resources, facts)
@@ -199,8 +201,8 @@ def requests_for(
         _permission(ctx, permission, resources, facts)
     if isinstance(p.get("resourceShareInvitationArn"), str):
         _invitation(ctx, p["resourceShareInvitationArn"], resources, facts)
-    found = _main(f"ram:{operation}", resources, facts, one_by_one)
-    found += _dependents(operation, share, facts, ctx.now(), needs_get)
+    found = _main(f"ram:{operation}", resources, facts, switches)
+    found += _dependents(operation, share, facts, ctx.now(), switches)
     if operation == "CreatePermission" and facts.get("aws:TagKeys"):
         found.append(AccessRequest("ram:TagResource", resources, facts, modelled=MODELLED))
     if operation == "EnableSharingWithAwsOrganization":
@@ -209,10 +211,12 @@ def requests_for(
 
 
 def _main(
-    action: str, resources: dict[str, str], facts: Facts, one_by_one: bool
+    action: str, resources: dict[str, str], facts: Facts, switches: Switches
 ) -> list[AccessRequest]:
-    """The operation's own request: one per resource ARN (``one_by_one``), or one for all."""
-    arns = facts.get("ram:ResourceArn", ())
+    """The operation's own request: one per resource ARN (``iam_ram_resources_one_by_one``),
+    or one for all."""
+    arns, named = facts.get("ram:ResourceArn", ()), switches.ram_resource_types
+    one_by_one = switches.iam_ram_resources_one_by_one
     groups = [(a,) for a in arns] if one_by_one and len(arns) > 1 else [arns]
     found = []
     for group in groups:
@@ -220,9 +224,9 @@ def _main(
         if group:
             each["ram:ResourceArn"] = group
             each["ram:RequestedResourceType"] = tuple(
-                sorted({t for a in group if (t := resource_type(a))})
+                sorted({t for a in group if (t := resource_type(a, named))})
             )
-        unknown = [a for a in group if resource_type(a) is None]
+        unknown = [a for a in group if resource_type(a, named) is None]
         why = {"ram:requestedresourcetype": _untyped(unknown)} if unknown else {}
         found.append(AccessRequest(action, resources, each, modelled=MODELLED, unknowable=why))
     return found

@@ -1,7 +1,10 @@
 """RAM managed permissions for model cards: the two AWS-managed ones and customer-managed.
 
 AWS-managed permissions and their actions are those of the SageMaker developer guide
-("Set up cross-account support for Amazon SageMaker Model Cards"). Customer-managed
+("Set up cross-account support for Amazon SageMaker Model Cards"), held in
+``SandboxConfig.ram_managed_permissions``. RAM lists the SageMaker resource types of
+``SandboxConfig.ram_resource_types``; customer-managed permissions for model cards exist
+while ``ram_customer_permissions_for_model_cards`` is on. Customer-managed
 permissions live in one account and Region, are versioned (at most 5 versions, a new
 version becomes the default) and cannot be deleted while a share uses them.
 """
@@ -10,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import cache
 from typing import Any
 
 from reconciler.sandbox.caller import Caller
@@ -31,16 +35,6 @@ from reconciler.sandbox.ram.render import (
 )
 from reconciler.sandbox.ram.state import RamContext
 
-READ_ACTIONS = (
-    "sagemaker:DescribeModelCard",
-    "sagemaker:ListModelCardVersions",
-    "sagemaker:UpdateModelCard",
-)
-EXPORT_ACTIONS = (
-    *READ_ACTIONS,
-    "sagemaker:CreateModelCardExportJob",
-    "sagemaker:DescribeModelCardExportJob",
-)
 DEFAULT_ARN = "arn:aws:ram::aws:permission/AWSRAMPermissionSageMakerModelCards"
 EXPORT_ARN = "arn:aws:ram::aws:permission/AWSRAMPermissionSageMakerModelCardsAllowExport"
 _PUBLISHED = 1_688_169_600.0  # 2023-07-01, a fixed creation time for AWS-managed permissions
@@ -51,16 +45,29 @@ NAME = re.compile(r"^[\w.-]{1,36}$")
 MAX_VERSIONS = 5
 
 
-def _managed(arn: str, actions: tuple[str, ...], default: bool) -> Permission:
+def _managed(name: str, actions: tuple[str, ...]) -> Permission:
+    arn = f"arn:aws:ram::aws:permission/{name}"
     version = PermissionVersion(1, actions, policy_template(actions), _PUBLISHED)
-    name = arn.rsplit("/", 1)[1]
+    default = arn == DEFAULT_ARN
     return Permission(arn, name, MODEL_CARD_TYPE, "aws", [version], type_default=default)
 
 
-MANAGED = {
-    DEFAULT_ARN: _managed(DEFAULT_ARN, READ_ACTIONS, True),
-    EXPORT_ARN: _managed(EXPORT_ARN, EXPORT_ACTIONS, False),
-}
+@cache
+def _managed_set(named: tuple[tuple[str, tuple[str, ...]], ...]) -> dict[str, Permission]:
+    made = [_managed(name, actions) for name, actions in named]
+    return {p.arn: p for p in made}
+
+
+def managed(ctx: RamContext) -> dict[str, Permission]:
+    """The AWS managed permissions for model cards, by ARN, as the configuration has them
+    (``SandboxConfig.ram_managed_permissions``)."""
+    named = ctx.config().ram_managed_permissions
+    return _managed_set(tuple((k, tuple(v)) for k, v in named.items()))
+
+
+def aws_or_own(ctx: RamContext, arn: str) -> Permission | None:
+    """The AWS managed permission or the customer managed one with this ARN, if any."""
+    return managed(ctx).get(arn) or ctx.state.permissions.get(arn)
 
 
 def canonical_type(value: str) -> str:
@@ -74,7 +81,7 @@ def lookup(ctx: RamContext, caller: Caller, arn: str) -> Permission:
     """A permission the caller may attach: AWS-managed, or its own in its Region."""
     if not PERMISSION_ARN.match(arn or ""):
         raise malformed_arn(f"The permission ARN {arn} is not valid. Verify the ARN and try again.")
-    found = MANAGED.get(arn) or ctx.state.permissions.get(arn)
+    found = aws_or_own(ctx, arn)
     if found is None or not (found.aws_managed or _is_mine(found, caller)):
         raise unknown_resource(f"Permission {arn} could not be found.")
     return found
@@ -95,7 +102,7 @@ def readable(ctx: RamContext, caller: Caller, arn: str) -> Permission:
 
 def actions(ctx: RamContext, arn: str, version: int) -> tuple[str, ...]:
     """The actions a share's permission grants (empty once the permission is gone)."""
-    found = MANAGED.get(arn) or ctx.state.permissions.get(arn)
+    found = aws_or_own(ctx, arn)
     v = found.version(version) if found else None
     return v.actions if v else ()
 
@@ -116,17 +123,11 @@ def _mine(ctx: RamContext, caller: Caller, arn: str) -> Permission:
 
 def list_resource_types(ctx: RamContext, caller: Caller, p: Mapping[str, Any]) -> dict[str, Any]:
     scope = enum(p, "resourceRegionScope", ("ALL", "REGIONAL", "GLOBAL"), "ALL")
-    types = (
-        []
-        if scope == "GLOBAL"
-        else [
-            {
-                "resourceType": MODEL_CARD_TYPE,
-                "serviceName": "sagemaker",
-                "resourceRegionScope": "REGIONAL",
-            }
-        ]
-    )
+    named = [] if scope == "GLOBAL" else sorted(ctx.config().ram_resource_types)
+    types = [
+        {"resourceType": t, "serviceName": "sagemaker", "resourceRegionScope": "REGIONAL"}
+        for t in named
+    ]
     return page(types, p, "resourceTypes")
 
 
@@ -135,7 +136,7 @@ def list_permissions(ctx: RamContext, caller: Caller, p: Mapping[str, Any]) -> d
     enum(p, "permissionStatus", ("ATTACHABLE", "UNATTACHABLE", "DELETING", "DELETED"), "ATTACHABLE")
     if p.get("resourceType"):
         canonical_type(str(p["resourceType"]))
-    found = list(MANAGED.values()) if kind != "CUSTOMER_MANAGED" else []
+    found = list(managed(ctx).values()) if kind != "CUSTOMER_MANAGED" else []
     if kind != "AWS_MANAGED" and p.get("resourceOwner") != "OTHER-ACCOUNTS":
         found += sorted(
             (x for x in ctx.state.permissions.values() if _is_mine(x, caller)), key=lambda x: x.name
@@ -160,6 +161,10 @@ def create_permission(ctx: RamContext, caller: Caller, p: Mapping[str, Any]) -> 
             f"Permission name {name!r} is not valid: use 1-36 letters, digits, '_', '.' or '-'."
         )
     resource_type = canonical_type(req_str(p, "resourceType"))
+    if not ctx.config().ram_customer_permissions_for_model_cards:
+        raise invalid_parameter(
+            f"Customer managed permissions are not supported for resource type {resource_type}."
+        )
     arn = f"arn:aws:ram:{caller.region}:{caller.account_id}:permission/{name}"
     if arn in ctx.state.permissions:
         raise ram_error(

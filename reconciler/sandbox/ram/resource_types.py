@@ -17,12 +17,17 @@ resources"). The SageMaker types RAM accepts, by the ARN's resource part:
   (feature-store-cross-account-discoverability-share-feature-group-catalog.html, "SageMaker
   AI Resource Catalogs"); both strings follow RAM's naming.
 
-RAM's own resources (``ram:``) are never shared. An ARN of another service, or a SageMaker
-resource RAM does not share, has a type the sandbox cannot name: a condition on
-``ram:RequestedResourceType`` for a request naming one is refused, not guessed.
+``SandboxConfig.ram_resource_types`` holds the strings RAM uses (ListResourceTypes lists
+them; the sandbox shares model cards only): a type left out there is one the sandbox's RAM
+does not name. RAM's own resources (``ram:``) are never shared. An ARN of another
+service, or a SageMaker resource RAM does not share, has a type the sandbox cannot
+name: a condition on ``ram:RequestedResourceType`` for a request naming one is refused,
+not guessed.
 """
 
 from __future__ import annotations
+
+from collections.abc import Collection
 
 SAGEMAKER_TYPES = {
     "model-card": "sagemaker:ModelCard",
@@ -34,10 +39,12 @@ SAGEMAKER_TYPES = {
 }
 
 
-def resource_type(arn: str) -> str | None:
-    """RAM's type for a resource ARN, or None when the sandbox cannot name it."""
+def resource_type(arn: str, named: Collection[str] | None = None) -> str | None:
+    """RAM's type for a resource ARN, or None when the sandbox cannot name it (or ``named``,
+    the types RAM names, leaves it out)."""
     parts = arn.split(":", 5)
     if len(parts) != 6 or parts[0] != "arn" or parts[2] != "sagemaker":
         return None
     kind, _, name = parts[5].partition("/")
-    return SAGEMAKER_TYPES.get(kind) if name and "/" not in name else None
+    found = SAGEMAKER_TYPES.get(kind) if name and "/" not in name else None
+    return found if named is None or found in named else None

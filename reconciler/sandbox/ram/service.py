@@ -83,13 +83,7 @@ class RamService:
             raise not_permitted(f"The sandbox does not implement the RAM operation {operation}.")
         with self._ctx.lock:
             # Identity policies first, against state as it is: a denied call changes nothing.
-            config = self._ctx.config()
-            needs_get = config.iam_ram_needs_get_resource_policy
-            one_by_one = config.iam_ram_resources_one_by_one
-            self._iam().authorize(
-                caller,
-                requests_for(self._ctx, caller, operation, params, needs_get, one_by_one),
-            )
+            self._iam().authorize(caller, requests_for(self._ctx, caller, operation, params))
             if operation not in IDEMPOTENT:
                 return handler(self._ctx, caller, params)
             return self._idempotent(handler, caller, operation, params)

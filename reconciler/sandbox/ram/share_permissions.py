@@ -18,7 +18,7 @@ from reconciler.sandbox.ram.errors import invalid_parameter, invalid_state
 from reconciler.sandbox.ram.membership import LIVE, check_open
 from reconciler.sandbox.ram.model import RESOURCE, Share
 from reconciler.sandbox.ram.params import opt_bool, opt_int, page, req_str
-from reconciler.sandbox.ram.permissions import MANAGED, lookup
+from reconciler.sandbox.ram.permissions import aws_or_own, lookup
 from reconciler.sandbox.ram.render import permission_summary
 from reconciler.sandbox.ram.state import RamContext
 
@@ -72,7 +72,7 @@ def list_resource_share_permissions(
     share = _readable_share(ctx, caller, req_str(p, "resourceShareArn"))
     rows = []
     for arn, version in share.permissions.values():
-        found = MANAGED.get(arn) or ctx.state.permissions.get(arn)
+        found = aws_or_own(ctx, arn)
         if found is not None and found.version(version) is not None:
             rows.append(permission_summary(found, version))
     return page(rows, p, "permissions")

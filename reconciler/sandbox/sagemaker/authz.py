@@ -76,7 +76,14 @@ CREATE_KMS = ("kms:DescribeKey", "kms:CreateGrant", "kms:GenerateDataKey")
 _NAME_ONLY = ("DeleteModelCard", "ListModelCardExportJobs")
 _TAG_OPS = ("AddTags", "ListTags", "DeleteTags")
 REGISTRY_OPERATIONS = frozenset(
-    {"CreateModelPackageGroup", "CreateModelPackage", "DescribeModelPackage", "UpdateModelPackage"}
+    {
+        "CreateModelPackageGroup",
+        "CreateModelPackage",
+        "DescribeModelPackage",
+        "UpdateModelPackage",
+        "DeleteModelPackage",
+        "DeleteModelPackageGroup",
+    }
 )
 
 
@@ -195,7 +202,7 @@ def _registry(caller: Caller, operation: str, params: dict[str, Any]) -> list[Ac
     """Model Registry calls: the package (or group) by ARN, the requested approval status
     as ``sagemaker:ModelApprovalStatus``."""
     action = f"sagemaker:{operation}"
-    if operation == "CreateModelPackageGroup":
+    if operation in ("CreateModelPackageGroup", "DeleteModelPackageGroup"):
         arn = group_arn(caller.region, caller.account_id, str(params["ModelPackageGroupName"]))
         return [AccessRequest(action, {"model-package-group": arn}, modelled=MODELLED)]
     named = params.get("ModelPackageArn") or params.get("ModelPackageName")

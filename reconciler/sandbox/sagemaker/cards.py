@@ -1,11 +1,15 @@
 """Model-card storage and lifecycle: create, versioned update, async delete, listing.
 
 Rules (aws-facts §1-2): a new version only when the content changes (compared as
-parsed JSON); a status-only change edits the latest version in place; content and
-status never change in one call; ``Archived`` is terminal for content *and* status (the
-sandbox's choice: AWS documents no way out of Archived); deletion walks through
-ModelCardProcessingStatus over ``deletion_delay_seconds`` and the name stays taken until
-it completes. Callers hold the service lock; this module does no locking.
+parsed JSON; switch ``identical_update_makes_version``); a status-only change edits the
+latest version in place; content and status never change in one call; ``Archived`` is
+terminal for content *and* status (the sandbox's choice: AWS documents no way out of
+Archived; switches ``archived_refuses_content`` and ``archived_refuses_status``); deletion
+walks through ModelCardProcessingStatus over ``deletion_delay_seconds`` and the name stays
+taken until it completes (``name_reserved_while_deleting``). ListModelCards lists a card
+``list_delay_seconds`` after its creation. Content is stored as sent unless
+``content_returned_as_sent`` is off. Callers hold the service lock; this module does no
+locking.
 """
 
 from __future__ import annotations
@@ -105,11 +109,21 @@ class CardStore:
             params.get("SecurityConfig") or None,
             tags=tags,
         )
-        card.versions.append(
-            CardVersion(1, params["Content"], params["ModelCardStatus"], now, now, who)
-        )
+        content = self._stored(params["Content"])
+        card.versions.append(CardVersion(1, content, params["ModelCardStatus"], now, now, who))
         self.cards[key] = card
         return card
+
+    def deleting(self, account: str, region: str, name: str) -> Card | None:
+        """The card of that name whose deletion runs, if any."""
+        card = self.cards.get((account, region, name))
+        return card if card is not None and card.deleted_at is not None else None
+
+    def _stored(self, content: str) -> str:
+        """Content as DescribeModelCard will return it."""
+        if self._config().content_returned_as_sent:
+            return content
+        return json.dumps(parse_content(content), sort_keys=True, separators=(",", ":"))
 
     def update(self, card: Card, caller: Caller, params: dict[str, Any]) -> bool:
         """Apply an UpdateModelCard; return whether anything changed."""
@@ -123,7 +137,7 @@ class CardStore:
         if content is not None:
             return self._new_version(card, caller, content)
         if status is not None and status != card.latest.status:
-            if card.latest.status == ARCHIVED:
+            if card.latest.status == ARCHIVED and self._config().archived_refuses_status:
                 raise validation("Model Card is in Archived state")
             card.latest.status = status
             card.latest.modified, card.latest.modified_by = self._clock(), user_context(caller)
@@ -135,9 +149,11 @@ class CardStore:
             raise AwsError("ConflictException", f"Model card {card.name} is being deleted.")
 
     def _new_version(self, card: Card, caller: Caller, content: str) -> bool:
-        if card.latest.status == ARCHIVED:
+        config = self._config()
+        if card.latest.status == ARCHIVED and config.archived_refuses_content:
             raise validation("Model Card is in Archived state")
-        if parse_content(content) == parse_content(card.latest.content):
+        same = parse_content(content) == parse_content(card.latest.content)
+        if same and not config.identical_update_makes_version:
             return False
         if len(card.versions) >= self.quotas.versions_per_card:
             raise AwsError(
@@ -148,7 +164,12 @@ class CardStore:
         now = self._clock()
         card.versions.append(
             CardVersion(
-                card.latest.number + 1, content, card.latest.status, now, now, user_context(caller)
+                card.latest.number + 1,
+                self._stored(content),
+                card.latest.status,
+                now,
+                now,
+                user_context(caller),
             )
         )
         return True
@@ -159,8 +180,11 @@ class CardStore:
         card.deleted_at = self._clock()
 
     def list_cards(self, caller: Caller, params: dict[str, Any]) -> dict[str, Any]:
+        listed = self._clock() - self._config().list_delay_seconds
         cards = [
-            c for c in self.in_region(caller.account_id, caller.region) if _card_matches(c, params)
+            c
+            for c in self.in_region(caller.account_id, caller.region)
+            if _card_matches(c, params) and c.created <= listed
         ]
         by_name = params.get("SortBy") == "Name"
         cards.sort(

@@ -7,7 +7,8 @@ FailureReason. The job writes with its creator's permissions (the source IAM tem
 grants the exporting role ``s3:PutObject`` on the output path): a creator whose
 identity policies do not allow ``s3:PutObject`` on the PDF's key gets a job that fails
 with the access denial as its FailureReason (AWS does not document when it checks;
-checking at creation and failing the job, not the call, is this sandbox's choice).
+checking at creation and failing the job, not the call, is this sandbox's choice; switch
+``export_denial_fails_job`` off to refuse the call instead).
 Jobs belong to the card's owner account even when a consumer created
 them (aws-facts §4.1) and disappear with their card.
 """
@@ -20,7 +21,7 @@ from typing import Any
 from moto.s3.models import s3_backends
 
 from reconciler.sandbox.config import SandboxConfig
-from reconciler.sandbox.errors import AwsError
+from reconciler.sandbox.errors import AwsError, access_denied
 from reconciler.sandbox.paging import page
 from reconciler.sandbox.sagemaker import pdf
 from reconciler.sandbox.sagemaker.model import Card, ExportJob
@@ -83,6 +84,8 @@ class ExportJobs:
                 "ConflictException", f"Export job {name} already exists for model card {card.name}."
             )
         job.denied = may_write(job)
+        if job.denied and not self._config().export_denial_fails_job:
+            raise access_denied(job.denied)
         self.jobs[job.arn] = job
         return job
 

@@ -9,8 +9,9 @@ name or ARN (a versioned package only by ARN); ``UpdateModelPackage`` sets
 ``ModelApprovalStatus`` and ``ApprovalDescription`` and records ``LastModifiedBy`` and
 ``LastModifiedTime``. A package in a group that does not exist, or a second group of one
 name, is refused as AWS refuses it. Undocumented, chosen here: an unknown package is
-``ValidationException`` "does not exist" (what SageMaker answers for Describe*), and
-packages are never deleted by the sandbox.
+``ValidationException`` "does not exist" (what SageMaker answers for Describe*), and a
+group is deleted only once its packages are (``DeleteModelPackage``, then
+``DeleteModelPackageGroup``).
 """
 
 from __future__ import annotations
@@ -169,6 +170,17 @@ class ModelRegistry:
             package.approval_description = params["ApprovalDescription"]
         package.modified, package.modified_by = self._clock(), user_context(caller)
         return {"ModelPackageArn": package.arn}
+
+    def delete_package(self, caller: Caller, params: dict[str, Any]) -> dict[str, Any]:
+        del self.packages[self.find(caller, params["ModelPackageName"]).arn]
+        return {}
+
+    def delete_group(self, caller: Caller, params: dict[str, Any]) -> dict[str, Any]:
+        group = self._group(caller, params["ModelPackageGroupName"])
+        if any(p.group == group.name for p in self.packages.values()):
+            raise validation(f"Model Package Group {group.name} still holds model packages.")
+        del self.groups[group.arn]
+        return {}
 
     def find(self, caller: Caller, name_or_arn: str) -> Package:
         arn = (

@@ -138,8 +138,19 @@ class SageMakerService:
         if self.exports.pending():
             self.exports.progress()
         for card in self.cards.sweep():
-            self.exports.drop_card(card)
-            self._ram().on_resource_deleted(card.arn)
+            self._gone(card)
+
+    def _gone(self, card: Card) -> None:
+        self.exports.drop_card(card)
+        self._ram().on_resource_deleted(card.arn)
+
+    def _finish_deletion(self, caller: Caller, name: str) -> None:
+        """A card of this name being deleted is gone at once (switch
+        ``name_reserved_while_deleting`` off)."""
+        card = self.cards.deleting(caller.account_id, caller.region, name)
+        if card is not None:
+            del self.cards.cards[(card.account, card.region, card.name)]
+            self._gone(card)
 
     def reset(self) -> None:
         with self._lock:
@@ -178,6 +189,8 @@ class SageMakerService:
     # -- model cards ------------------------------------------------------------
 
     def _create_model_card(self, caller: Caller, params: dict[str, Any]) -> dict[str, Any]:
+        if not self._config().name_reserved_while_deleting:
+            self._finish_deletion(caller, params["ModelCardName"])
         card = self.cards.create(caller, params, tags.parse_tags(params.get("Tags")))
         self.index.record(card, self._clock())
         return {"ModelCardArn": card.arn}
@@ -280,6 +293,12 @@ class SageMakerService:
     def _update_model_package(self, caller: Caller, params: dict[str, Any]) -> dict[str, Any]:
         return self.registry.update_package(caller, params)
 
+    def _delete_model_package(self, caller: Caller, params: dict[str, Any]) -> dict[str, Any]:
+        return self.registry.delete_package(caller, params)
+
+    def _delete_model_package_group(self, caller: Caller, params: dict[str, Any]) -> dict[str, Any]:
+        return self.registry.delete_group(caller, params)
+
     # -- search and tags --------------------------------------------------------
 
     def _search(self, caller: Caller, params: dict[str, Any]) -> dict[str, Any]:
@@ -324,6 +343,8 @@ HANDLERS: dict[str, Handler] = {
     "CreateModelPackage": SageMakerService._create_model_package,
     "DescribeModelPackage": SageMakerService._describe_model_package,
     "UpdateModelPackage": SageMakerService._update_model_package,
+    "DeleteModelPackage": SageMakerService._delete_model_package,
+    "DeleteModelPackageGroup": SageMakerService._delete_model_package_group,
     "Search": SageMakerService._search,
     "AddTags": SageMakerService._add_tags,
     "ListTags": SageMakerService._list_tags,

@@ -41,7 +41,7 @@ ROLE_ARNS = [
     f"arn:aws:iam::{a}:role/ModelCardReader"
     for a in ("222222222222", "333333333333", "444444444444")
 ]
-ROLES = ("plan", "drift", "apply", "verify")
+ROLES = ("plan", "drift", "apply", "verify", "fill")
 PRINCIPALS = ["222222222222", "333333333333", "444444444444"]
 SERVICES = ("sagemaker", "ram", "sts", "organizations", "cloudtrail", "s3")
 PACKAGE = Path(__file__).resolve().parent.parent / "reconciler"
@@ -72,12 +72,15 @@ ROLE_MODULES: dict[str, tuple[str, ...]] = {
         "apply/*.py",
     ),
     "verify": ("verify/consumers.py",),
+    # fill reads its sources only; the session is made as for plan
+    "fill": ("aws/session.py", "live/evidence.py", "workflows/fill*.py"),
 }
 NOT_THIS_ROLE: dict[str, dict[str, str]] = {
     # aws.py assumes card_account.role_arn with the ambient credentials (not the plan
     # role), and consumer roles only for apply and verify.
     "plan": {"sts:AssumeRole": "made by the ambient identity, or by apply"},
     "drift": {"sts:AssumeRole": "made by the ambient identity, or by apply"},
+    "fill": {"sts:AssumeRole": "made by the ambient identity"},
 }
 # STS: "No permissions are required to perform this operation" (GetCallerIdentity).
 NEEDS_NO_PERMISSION = frozenset({"sts:GetCallerIdentity"})
@@ -105,6 +108,16 @@ ONLY_WITH_AUDIT = frozenset(
         "s3:ListObjectsV2",
     }
 )
+# Reads of the sources cards were filled from, printed only for what the cards' evidence:
+# sections record (the example repository's card records none; test_fill_promotion runs
+# fill and drift under the printed policies of a card that does). fill always reads models,
+# training jobs and packages, and report objects only where a card records one.
+ONLY_WITH_EVIDENCE = {
+    "drift": frozenset(
+        {"sagemaker:DescribeModel", "sagemaker:DescribeTrainingJob", "s3:GetObject"}
+    ),
+    "fill": frozenset({"s3:GetObject", "s3:HeadObject"}),
+}
 NOT_OPERATIONS = frozenset({"meta", "exceptions", "get_paginator", "get_waiter", "can_paginate"})
 # KMS actions of the example repository's policies (no card there names a key: apply's key
 # statements appear only for cards that do, tested below).
@@ -113,6 +126,7 @@ KMS_ACTIONS = {
     "drift": ["kms:Decrypt"],
     "apply": ["kms:Decrypt"],
     "verify": ["kms:Decrypt"],
+    "fill": [],
 }
 
 
@@ -440,7 +454,9 @@ def static_operations(role: str) -> set[str]:
     paths = {p for pattern in ROLE_MODULES[role] for p in PACKAGE.glob(pattern)}
     found = {op for path in sorted(paths) for op in client_calls(path)}
     found |= {d for op in found for d in implied(op)}
-    conditional = ONLY_WITH_ORGANIZATION | ONLY_WITH_AUDIT
+    conditional = ONLY_WITH_EVIDENCE.get(role, frozenset())
+    if role != "fill":  # fill's policy does not depend on the audit trail or organization
+        conditional |= ONLY_WITH_ORGANIZATION | ONLY_WITH_AUDIT
     return found - set(NOT_THIS_ROLE.get(role, {})) - NEEDS_NO_PERMISSION - conditional
 
 

@@ -1,0 +1,144 @@
+"""`reconciler fill` on what people did: a value filled then edited by hand is a warning in
+`validate` and is kept by the next fill unless `--overwrite`; a value written by hand is
+never replaced silently; a model whose training job cannot be told is refused with what to
+name; a report outside the repository is never read. A refused card's file is left as it
+was."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from tests.apply.helpers import Aws, Cli
+from tests.apply.test_fill_promotion import CARD, DRAFT, card_yaml, fill, train
+from tests.sandbox.test_training import IMAGE, ROLE, artifact
+
+CARD_FILE = f"cards/{CARD}.yaml"
+
+
+def edited(repo: Path, old: str, new: str) -> str:
+    path = repo / CARD_FILE
+    text = path.read_text().replace(old, new, 1)
+    path.write_text(text)
+    return text
+
+
+def warnings(cli: Cli, repo: Path) -> list[dict[str, Any]]:
+    result = cli("validate", "--repo", str(repo), "--format", "json")
+    assert result.exit_code == 0, result.stdout
+    found = json.loads(result.stdout)["problems"]
+    return [p for p in found if p["code"] == "evidence-edited"]
+
+
+def test_a_filled_value_edited_by_hand_is_kept_until_overwrite(
+    cli: Cli, repo: Path, aws: Aws, sandbox: Any
+) -> None:
+    (repo / CARD_FILE).write_text(DRAFT)
+    train(aws, sandbox, "churn-xgb-1", "churn-xgb")
+    assert fill(cli, repo, CARD, "--model", "churn-xgb").exit_code == 0
+    assert warnings(cli, repo) == []
+
+    text = edited(repo, "    model_name: churn-xgb\n", "    model_name: churn-xgb-final\n")
+    (warning,) = warnings(cli, repo)
+    line = text.splitlines().index("    model_name: churn-xgb-final") + 1
+    assert (warning["severity"], warning["file"], warning["line"]) == ("warning", CARD_FILE, line)
+    assert "edited by hand" in warning["message"] and "--overwrite" in warning["message"]
+
+    refused = fill(cli, repo, CARD)
+    assert refused.exit_code == 1 and refused.stdout == ""
+    assert "model_overview.model_name: edited by hand since it was filled" in refused.stderr
+    assert (repo / CARD_FILE).read_text() == text
+
+    overwritten = fill(cli, repo, CARD, "--overwrite")
+    assert overwritten.exit_code == 0, overwritten.stderr
+    assert "-    model_name: churn-xgb-final" in overwritten.stdout
+    assert card_yaml(repo)["content"]["model_overview"]["model_name"] == "churn-xgb"
+    assert warnings(cli, repo) == []
+
+
+def test_a_value_written_by_hand_is_not_replaced_by_a_first_fill(
+    cli: Cli, repo: Path, aws: Aws, sandbox: Any
+) -> None:
+    by_hand = DRAFT.replace("    model_owner:", "    model_name: churn (v2)\n    model_owner:")
+    (repo / CARD_FILE).write_text(by_hand)
+    train(aws, sandbox, "churn-xgb-1", "churn-xgb")
+    refused = fill(cli, repo, CARD, "--model", "churn-xgb")
+    assert refused.exit_code == 1
+    assert "model_overview.model_name: written by hand, not filled" in refused.stderr
+    assert (repo / CARD_FILE).read_text() == by_hand
+
+
+def test_a_model_with_several_artifacts_names_its_training_job(
+    cli: Cli, repo: Path, aws: Aws, sandbox: Any
+) -> None:
+    """An inference pipeline of two trained containers: which job made "the model" is not
+    for fill to guess (the SDK v2 took the first); it asks for --training-job."""
+    (repo / CARD_FILE).write_text(DRAFT)
+    train(aws, sandbox, "churn-xgb-1", "churn-xgb")
+    train(aws, sandbox, "churn-prep-1", "churn-prep")
+    containers = [
+        {"Image": IMAGE, "ModelDataUrl": artifact(job)} for job in ("churn-prep-1", "churn-xgb-1")
+    ]
+    aws("sagemaker").create_model(
+        ModelName="churn-pipeline", Containers=containers, ExecutionRoleArn=ROLE
+    )
+    refused = fill(cli, repo, CARD, "--model", "churn-pipeline")
+    assert refused.exit_code == 1
+    assert "model churn-pipeline has 2 artifacts: which training job made it is ambiguous" in (
+        refused.stderr
+    )
+    assert "--training-job" in refused.stderr
+    assert (repo / CARD_FILE).read_text() == DRAFT
+
+    named = fill(cli, repo, CARD, "--model", "churn-pipeline", "--training-job", "churn-xgb-1")
+    assert named.exit_code == 0, named.stderr
+    job = card_yaml(repo)["evidence"][1]
+    assert (job["kind"], job.get("found_from")) == ("training-job", None)
+    assert job["source"].endswith(":training-job/churn-xgb-1")
+
+
+def test_a_model_no_training_job_wrote_is_filled_without_one(
+    cli: Cli, repo: Path, aws: Aws
+) -> None:
+    (repo / CARD_FILE).write_text(DRAFT)
+    container = {"Image": IMAGE, "ModelDataUrl": "s3://ml-artifacts/imported/model.tar.gz"}
+    aws("sagemaker").create_model(
+        ModelName="imported", PrimaryContainer=container, ExecutionRoleArn=ROLE
+    )
+    filled = fill(cli, repo, CARD, "--model", "imported")
+    assert filled.exit_code == 0, filled.stderr
+    assert "no training job in the account wrote s3://ml-artifacts/imported" in filled.stderr
+    assert [s["kind"] for s in card_yaml(repo)["evidence"]] == ["model"]
+
+
+def test_reports_outside_the_repository_are_never_read(
+    cli: Cli, repo: Path, tmp_path: Path
+) -> None:
+    """The attack: a pull request records a report at ../../ (or a symlink out of the
+    repository), so that `fill --all` run by someone else reads a file of theirs into a
+    card that is then shared."""
+    secret = tmp_path / "secret.json"
+    secret.write_text('{"version": "1.0", "metric_groups": []}')
+    (repo / CARD_FILE).write_text(DRAFT)
+    named = fill(
+        cli, repo, CARD, "--evaluation", str(secret), "--as", "card-metrics", "--name", "x"
+    )
+    assert named.exit_code == 1 and "outside the repository" in named.stderr
+
+    (repo / "reports").mkdir()
+    (repo / "reports" / "holdout.json").symlink_to(secret)
+    recorded = DRAFT + (
+        "evidence:\n"
+        "  - kind: card-metrics\n"
+        "    source: reports/holdout.json\n"
+        "    evaluation: holdout\n"
+        "    version: sha256:0\n"
+        "    read_at: '2026-01-01T00:00:00Z'\n"
+        "    fills:\n"
+        "      evaluation_details[name=holdout].metric_groups[name=m]: sha256:0123456789abcdef\n"
+    )
+    (repo / CARD_FILE).write_text(recorded)
+    refreshed = fill(cli, repo, "--all")
+    assert refreshed.exit_code == 1 and "outside the repository" in refreshed.stderr
+    assert (repo / CARD_FILE).read_text() == recorded

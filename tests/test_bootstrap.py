@@ -16,13 +16,13 @@ import yaml
 from cfnlint.api import ManualArgs, lint
 
 from reconciler.bootstrap.build import bootstrap
-from reconciler.bootstrap.model import BootstrapSettings
+from reconciler.bootstrap.model import BOOTSTRAPPED, BootstrapSettings
 from reconciler.bootstrap.placement import INLINE_LIMIT, MANAGED_LIMIT, size
 from reconciler.common.errors import ReconcilerError
 from reconciler.desired.model import DesiredState
 from reconciler.iam.guard import guard_document
 from reconciler.iam.policy import policy_document
-from reconciler.iam.trust import GitHubRepository, WorkflowRole, trust_policy
+from reconciler.iam.trust import GitHubRepository, trust_policy
 from reconciler.run.pipeline import load_valid
 
 GITHUB = GitHubRepository(name="acme/model-cards")
@@ -98,7 +98,7 @@ def test_the_roles_hold_exactly_the_printed_policies_and_trust_policies(
 ) -> None:
     card = templates(state)["card-account.yaml"]
     roles = resources(card, "AWS::IAM::Role")
-    for role in WorkflowRole:
+    for role in BOOTSTRAPPED:
         logical = f"{role.value.capitalize()}Role"
         printed = trust_policy(role, GITHUB, partition="aws", account_id="111111111111")
         assert roles[logical]["AssumeRolePolicyDocument"] == printed

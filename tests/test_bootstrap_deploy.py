@@ -19,7 +19,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from reconciler.bootstrap.build import bootstrap
-from reconciler.bootstrap.model import BootstrapSettings
+from reconciler.bootstrap.model import BOOTSTRAPPED, BootstrapSettings
 from reconciler.bootstrap.placement import size
 from reconciler.cli.demo import stacks
 from reconciler.cli.demo.steps import Demo
@@ -131,7 +131,7 @@ def test_only_each_roles_own_workflow_on_the_default_branch_reaches_it(
         for role, arn in deployed.roles.items()
         if assumes(sandbox, arn, claims)
     }
-    assert reached == {(role.value, role) for role in WorkflowRole}
+    assert reached == {(role.value, role) for role in BOOTSTRAPPED}
 
 
 def test_the_plan_and_drift_roles_cannot_write(sandbox: Any, deployed: stacks.Deployed) -> None:
@@ -170,7 +170,7 @@ def test_the_stacks_roles_hold_exactly_the_printed_policies(
     aws: Any, state: DesiredState, deployed: stacks.Deployed
 ) -> None:
     iam = aws("iam")
-    for role in WorkflowRole:
+    for role in BOOTSTRAPPED:
         name = deployed.roles[role].rsplit("/", 1)[1]
         trust = trust_policy(role, GitHubRepository(name=REPO), partition="aws", account_id=OWNER)
         assert iam.get_role(RoleName=name)["Role"]["AssumeRolePolicyDocument"] == trust

@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from reconciler.bootstrap.model import (
+    BOOTSTRAPPED,
     ROLE_NAMES,
     ROLE_VARIABLES,
     BootstrapSettings,
@@ -40,7 +41,7 @@ def card_account_template(state: DesiredState, settings: BootstrapSettings) -> T
     resources: dict[str, Resource] = {}
     if settings.oidc_provider:
         resources[PROVIDER] = oidc_provider()
-    for role in WorkflowRole:
+    for role in BOOTSTRAPPED:
         resources.update(role_resources(_role_spec(role, state, settings)))
     if config.exports is not None:
         resources.update(exports_bucket(config, config.exports))
@@ -114,7 +115,7 @@ def outputs(config: Config) -> dict[str, Any]:
             "Description": f"{ROLE_VARIABLES[role]}: the {role.value} role",
             "Value": {"Fn::GetAtt": [logical_id(role), "Arn"]},
         }
-        for role in WorkflowRole
+        for role in BOOTSTRAPPED
     }
     if config.exports is not None:
         found["ExportsBucketName"] = {

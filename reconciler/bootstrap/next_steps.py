@@ -4,6 +4,7 @@ region, stack names and role ARNs filled in. Pure text."""
 from __future__ import annotations
 
 from reconciler.bootstrap.model import (
+    BOOTSTRAPPED,
     CARD_STACK,
     CARD_TEMPLATE,
     READERS_STACK_SET,
@@ -13,7 +14,7 @@ from reconciler.bootstrap.model import (
     role_arn,
 )
 from reconciler.desired.model import Config
-from reconciler.iam.trust import ENVIRONMENT, WorkflowRole
+from reconciler.iam.trust import ENVIRONMENT
 
 STATUS_CHECK = "reconciler / plan"  # the commit status plan-run.yml sets
 
@@ -110,7 +111,7 @@ aws cloudformation create-stack-instances --region {config.region} \\
 
 
 def _variables(config: Config, settings: BootstrapSettings) -> str:
-    rows = [(ROLE_VARIABLES[r], role_arn(config, r)) for r in WorkflowRole]
+    rows = [(ROLE_VARIABLES[r], role_arn(config, r)) for r in BOOTSTRAPPED]
     rows.append(("AWS_REGION", config.region))
     table = "\n".join(f"| `{name}` | `{value}` |" for name, value in rows)
     commands = "\n".join(

@@ -19,6 +19,7 @@ from typing import Any
 
 from reconciler.bootstrap.build import bootstrap
 from reconciler.bootstrap.model import (
+    BOOTSTRAPPED,
     CARD_STACK,
     READERS_STACK_SET,
     Bootstrap,
@@ -62,7 +63,7 @@ def deploy(sandbox: Any, generated: Bootstrap, state: DesiredState) -> Deployed:
     if readers:
         body = files["target-accounts.yaml"]
         deploy_stack_set(cfn, READERS_STACK_SET, body, readers, config.region)
-    roles = {role: outputs[output_key(role)] for role in WorkflowRole}
+    roles = {role: outputs[output_key(role)] for role in BOOTSTRAPPED}
     return Deployed(roles=roles, readers=readers)
 
 

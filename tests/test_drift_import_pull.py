@@ -152,12 +152,13 @@ def test_pull_leaves_ignored_paths_out_of_git(
 ) -> None:
     sagemaker = aws("sagemaker")
     content = json.loads(sagemaker.describe_model_card(ModelCardName=CARD)["Content"])
-    content["evaluation_details"] = [{"name": "holdout"}]
+    content["evaluation_details"] = [{"name": "pipeline-run-7"}]
     content["intended_uses"]["risk_rating"] = "High"
     sagemaker.update_model_card(ModelCardName=CARD, Content=json.dumps(content))
     assert cli("pull", "--all", "--repo", str(applied)).exit_code == 0
     text = (applied / "cards" / f"{CARD}.yaml").read_text()
-    assert "risk_rating: High" in text and "holdout" not in text
+    assert "risk_rating: High" in text and "pipeline-run-7" not in text
+    assert "- name: holdout  " in text  # the seed git holds stays as it was
 
 
 def test_pull_without_selection_is_refused(cli: Cli, example_repo: Path) -> None:

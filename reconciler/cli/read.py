@@ -32,7 +32,7 @@ from reconciler.cli.targets import Output, TargetOption, run_for_targets, run_ou
 from reconciler.desired.model import Uses
 from reconciler.render.diagnostics import DIAGNOSTICS, ValidationReport
 from reconciler.render.plan_common import PLANS
-from reconciler.run.repository import load_repository
+from reconciler.run.repository import base_gates, load_repository
 
 if TYPE_CHECKING:  # the pipeline (boto3, deepdiff) loads only when a command runs
     from reconciler.diff.compose import PlanOptions
@@ -61,6 +61,15 @@ StatsOption = Annotated[bool, typer.Option(help="Show API calls per operation.")
 PruneOption = Annotated[
     bool, typer.Option(help="Plan deletion of managed cards and shares no longer in git.")
 ]
+GatesBaseOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--gates-base",
+        metavar="<reconciler.yaml>",
+        help="The base branch's reconciler.yaml: name the cards a change to its gates "
+        "lets through.",
+    ),
+]
 
 
 @app.command()
@@ -72,13 +81,15 @@ def plan(
     stats: StatsOption = False,
     prune: PruneOption = False,
     adopt: AdoptOption = False,
+    gates_base: GatesBaseOption = None,
     target: TargetOption = None,
     endpoint_url: EndpointOption = None,
 ) -> None:
     """Show what apply would change to make AWS match git. Changes nothing."""
     from reconciler.diff.compose import PlanOptions
 
-    options = PlanOptions(adopt=adopt, prune=prune)
+    base = None if gates_base is None else base_gates(gates_base)
+    options = PlanOptions(adopt=adopt, prune=prune, gates_base=base)
     work = partial(
         _plan_one, options=options, fmt=fmt.value, out=out, stats=stats, detailed=detailed_exitcode
     )

@@ -14,7 +14,7 @@ from reconciler.diff.audit import diff_audit
 from reconciler.diff.basis import basis
 from reconciler.diff.blocked import blocked_addresses, without_blocked
 from reconciler.diff.cards import CardDiffOptions, diff_cards
-from reconciler.diff.gates import gated
+from reconciler.diff.gates import Gates, gated
 from reconciler.diff.names import display_names
 from reconciler.diff.permissions import diff_permissions
 from reconciler.diff.replicas import diff_replicas
@@ -29,6 +29,9 @@ from reconciler.plan.payloads import Adopt, ReplaceCard, UpdatePermission
 class PlanOptions:
     adopt: bool = False  # take over unmanaged live cards that git declares
     prune: bool = False  # plan deletion of managed resources no longer in git
+    # The gates the base branch has (its reconciler.yaml): the plan names the cards the
+    # change to them lets through. None: not compared.
+    gates_base: Gates | None = None
 
 
 def diff_all(n: Normalised, arns: Arns, options: PlanOptions) -> PlanPart:
@@ -47,7 +50,7 @@ def diff_all(n: Normalised, arns: Arns, options: PlanOptions) -> PlanPart:
         warnings=[w for p in parts for w in p.warnings],
         adoptions=list(ordered([a for p in parts for a in p.adoptions])),
     )
-    return gated(n, found)
+    return gated(n, found, options.gates_base)
 
 
 def _versioned(permissions: PlanPart) -> frozenset[str]:

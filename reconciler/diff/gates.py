@@ -2,8 +2,9 @@
 hold what its status requires (``lifecycle.requirements``) is held back with a plan error
 on its ``status:`` line, whatever the flags; ``--force`` does not lift it. A card that
 does not change but no longer holds its gates is a warning. A status change that enters
-a gated status says which requirements it held, so the plan of a change to the gates
-names the cards it lets through. Pure.
+a gated status says which requirements it held. Given the gates the base branch has
+(``PlanOptions.gates_base``), the plan of a change to them names each card it lets
+through: one that holds the new gates of its status but did not hold the base's. Pure.
 
 The content checked is the content apply would leave: git's, with the live values of the
 paths the card leaves to live state (``ignore:``), which is where a pipeline's evaluation
@@ -17,7 +18,8 @@ from dataclasses import replace
 from typing import Any
 
 from reconciler.common.diagnostics import Diagnostic, json_path
-from reconciler.desired.gates import Outcome, outcomes
+from reconciler.common.status import CardStatus
+from reconciler.desired.gates import Outcome, Requirement, outcomes
 from reconciler.desired.model import CardSpec, ReplicaSpec
 from reconciler.diff.replicas import replica_error
 from reconciler.normalize.state import Normalised
@@ -26,11 +28,13 @@ from reconciler.plan.model import Change, PlanPart
 from reconciler.validate.rules.gates import unmet_message
 
 ENTERING = frozenset({Action.CREATE_CARD, Action.UPDATE_STATUS, Action.REPLACE_CARD})
+Gates = Mapping[CardStatus, tuple[Requirement, ...]]
 
 
-def gated(n: Normalised, found: PlanPart) -> PlanPart:
+def gated(n: Normalised, found: PlanPart, base: Gates | None = None) -> PlanPart:
     """``found`` with the gates applied: errors for changing cards that do not hold them,
-    warnings for unchanged ones, and the requirements held named on status changes."""
+    warnings for unchanged ones, the requirements held named on status changes, and the
+    cards the change from the ``base`` gates lets through."""
     changing = {c.address.name for c in found.changes if c.address.is_card}
     errors, warnings, held = list(found.errors), list(found.warnings), {}
     for card in sorted(n.state.cards.values(), key=lambda c: c.name):
@@ -40,11 +44,35 @@ def gated(n: Normalised, found: PlanPart) -> PlanPart:
             errors += [_error(n, card, o) for o in missing]
         elif missing:
             warnings += [f"{card.file}: {unmet_message(card, o)}" for o in missing]
-        elif results:
+        else:
             held[card.name] = results
     errors += _replica_errors(n, changing)
+    warnings += [] if base is None else _let_through(n, base, held)
     changes = [_annotated(c, held) for c in found.changes]
     return replace(found, changes=changes, errors=sorted(errors), warnings=warnings)
+
+
+def _let_through(n: Normalised, base: Gates, held: Iterable[str]) -> list[str]:
+    """A line for each card holding its gates that the base's gates would not let be in
+    its status, naming the base's requirements it does not hold."""
+    lines = []
+    for name in sorted(held):
+        card = n.state.cards[name]
+        before = outcomes(base.get(card.status, ()), _content_left(n, card), card.gate_exceptions)
+        missed = [o for o in before if not o.held]
+        if missed:
+            lines.append(_let_through_message(card, missed))
+    return lines
+
+
+def _let_through_message(card: CardSpec, missed: list[Outcome]) -> str:
+    listed = "; ".join(
+        f"'{o.requirement.id}' ({o.requirement.describe()}), found {o.found}" for o in missed
+    )
+    return (
+        f"{card.file}: the change to lifecycle.requirements lets card '{card.name}' be "
+        f"{card.status.value}; the base's gates do not: {listed}"
+    )
 
 
 def _replica_errors(n: Normalised, changing: set[str]) -> list[Diagnostic]:

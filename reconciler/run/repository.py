@@ -15,8 +15,10 @@ from typing import Any, TypeVar
 
 from reconciler.common.diagnostics import START, Diagnostic, has_errors
 from reconciler.common.errors import ReconcilerError
+from reconciler.common.status import CardStatus
 from reconciler.common.words import count
 from reconciler.desired.build import card_from, config_from, share_from
+from reconciler.desired.gates import Requirement
 from reconciler.desired.model import CardSpec, Config, DesiredState, ShareSpec
 from reconciler.load.files import yaml_files
 from reconciler.load.parallel import load_files
@@ -180,3 +182,19 @@ class InvalidRepository(ReconcilerError):
             hint="fix what is listed above (`reconciler validate` lists it too), then try again",
         )
         self.diagnostics, self.files = diagnostics, files
+
+
+def base_gates(path: Path) -> Mapping[CardStatus, tuple[Requirement, ...]]:
+    """The promotion gates of another reconciler.yaml (the base branch's), to compare a
+    change to them with; an error naming file, line and column when it is not valid."""
+    loaded = load_file(path, str(path))
+    problems = list(loaded.diagnostics)
+    if loaded.document is not None:
+        problems += check(loaded.document, Kind.CONFIG)
+    if problems or loaded.document is None:
+        listed = "".join(f"\n  {p.file}:{p.line}:{p.column}: {p.message}" for p in problems)
+        raise ReconcilerError(
+            f"the base reconciler.yaml is not valid:{listed}",
+            hint="pass the reconciler.yaml of the branch the change is made against",
+        )
+    return config_from(loaded.document.data).requirements

@@ -88,10 +88,20 @@ def edit_owner(repo: Path, owner: str, name: str = CARD) -> None:
     path.write_text(re.sub(r"model_owner: .+", f"model_owner: {owner}", path.read_text()))
 
 
+# What the example's promotion gates ask of an Approved card (reconciler.yaml).
+GATED_CONTENT = """\
+  intended_uses: {intended_uses: Batch scoring., risk_rating: Low}
+  evaluation_details:
+    - name: holdout
+      metric_groups: [{name: quality, metric_data: [{name: auc, type: number, value: 0.9}]}]
+"""
+
+
 def add_card(repo: Path, name: str, status: str = "Draft") -> None:
+    """A card with an owner, which meets the example's promotion gates."""
     (repo / "cards" / f"{name}.yaml").write_text(
         f"name: {name}\nstatus: {status}\ncontent:\n  model_overview:\n"
-        f"    model_owner: model-owner\n"
+        f"    model_owner: model-owner\n{GATED_CONTENT}"
     )
 
 

@@ -72,3 +72,27 @@ def test_a_replica_is_held_to_the_gates_of_the_status_it_would_take() -> None:
     found = diff_all(normalise(git, live), ARNS, PlanOptions())
     (error,) = found.errors
     assert error.file == "reconciler.yaml" and "replica 'eu-Risk'" in error.message
+
+
+def test_a_change_to_the_gates_names_the_cards_it_lets_through() -> None:
+    """Approval by loosening the policy: the base branch let only Low-risk cards be
+    PendingReview; the change drops that, and the plan says which card it lets through."""
+    git = with_card(example(), status=CardStatus.PENDING_REVIEW)
+    content = dict(git.cards[CARD].content)
+    content["intended_uses"] = {**content["intended_uses"], "risk_rating": "Medium"}
+    git = gated(with_card(git, content=content), OWNED)
+    base = {CardStatus.PENDING_REVIEW: (OWNED, RATED_LOW)}
+    n = normalise(git, applied(example()))
+    found = diff_all(n, ARNS, PlanOptions(gates_base=base))
+    assert found.errors == []
+    (line,) = [w for w in found.warnings if "lifecycle.requirements" in w]
+    assert line.startswith(f"cards/{CARD}.yaml: the change to lifecycle.requirements lets card")
+    assert "'low-risk' (intended_uses.risk_rating in ['Low']), found 'Medium'" in line
+    assert diff_all(n, ARNS, PlanOptions()).warnings == found.warnings[:-1]
+
+
+def test_gates_as_the_base_has_them_name_no_card() -> None:
+    git = gated(with_card(example(), status=CardStatus.PENDING_REVIEW), OWNED, RATED_LOW)
+    base = {CardStatus.PENDING_REVIEW: (OWNED,)}  # the change made them stricter
+    found = diff_all(normalise(git, applied(example())), ARNS, PlanOptions(gates_base=base))
+    assert not [w for w in found.warnings if "lifecycle.requirements" in w]

@@ -142,3 +142,32 @@ def test_reports_outside_the_repository_are_never_read(
     refreshed = fill(cli, repo, "--all")
     assert refreshed.exit_code == 1 and "outside the repository" in refreshed.stderr
     assert (repo / CARD_FILE).read_text() == recorded
+
+
+def test_drift_names_a_newer_training_job_and_fill_all_takes_it(
+    cli: Cli, repo: Path, aws: Aws, sandbox: Any
+) -> None:
+    """The model is made again under its name from a retrained job: drift says so of the
+    card, and a refresh records the new job found from the model."""
+    (repo / CARD_FILE).write_text(DRAFT)
+    train(aws, sandbox, "churn-xgb-1", "churn-xgb")
+    assert fill(cli, repo, CARD, "--model", "churn-xgb").exit_code == 0
+    aws("sagemaker").delete_model(ModelName="churn-xgb")
+    train(aws, sandbox, "churn-xgb-2", "churn-xgb")
+
+    drifted = cli("drift", "--repo", str(repo), "--format", "json")
+    items = [i for i in json.loads(drifted.stdout)["items"] if i["kind"] == "evidence"]
+    assert {i["address"] for i in items} == {f"card.{CARD}"}
+    details = sorted(i["detail"] for i in items)
+    assert details[0].startswith("model arn:") and "the model was created again" in details[0]
+    assert details[1].endswith("a newer training job for the model: " + job_arn("churn-xgb-2"))
+
+    assert fill(cli, repo, "--all").exit_code == 0
+    job = card_yaml(repo)["content"]["training_details"]["training_job_details"]
+    assert job["training_arn"] == job_arn("churn-xgb-2")
+    again = cli("drift", "--repo", str(repo), "--format", "json")
+    assert [i for i in json.loads(again.stdout)["items"] if i["kind"] == "evidence"] == []
+
+
+def job_arn(name: str) -> str:
+    return f"arn:aws:sagemaker:us-east-1:111111111111:training-job/{name}"

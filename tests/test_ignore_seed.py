@@ -15,6 +15,8 @@ from typing import Any
 
 import pytest
 
+from tests.apply.test_promotion_gates import unevaluated
+
 CARD = "Customer-Churn-Model-Card"
 SEED = [{"name": "pending", "evaluation_observation": "Evaluation runs after training."}]
 RESULTS = [{"name": "holdout-2026-11", "evaluation_observation": "AUC 0.91 on holdout."}]
@@ -22,7 +24,9 @@ Cli = Callable[..., Any]
 
 
 def seeded(repo: Path) -> Path:
-    """The example card, with a placeholder under its ignored evaluation_details."""
+    """The example card, with a placeholder under its ignored evaluation_details instead
+    of the holdout evaluation it seeds."""
+    unevaluated(repo)
     card = repo / "cards" / f"{CARD}.yaml"
     text = card.read_text(encoding="utf-8")
     seed = (

@@ -4,6 +4,8 @@ them: execution order, what one diff tells another, and what a plan with errors 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from reconciler.desired.model import DesiredState
 from reconciler.diff.compose import PlanOptions, diff_all, plan_from
 from reconciler.live.model import LiveState
@@ -69,6 +71,7 @@ def test_a_new_permission_version_is_attached_to_the_shares_that_use_it() -> Non
 def test_an_error_holds_back_the_changes_of_its_card_and_keeps_errors_and_warnings() -> None:
     live = live_with(LIVE, cards=(card_as_applied(GIT.cards[CARD], name="Old-Card"),))
     git = with_card(GIT, status="Approved", content={})
+    git = replace(git, config=replace(git.config, requirements={}))  # no gates: one error
     n = normalise(git, live)
     found = diff_all(n, ARNS, PlanOptions())
     assert found.changes  # the content change was found

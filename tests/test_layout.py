@@ -70,6 +70,7 @@ ALLOWED: dict[str, frozenset[str]] = {
             "normalize",
             "plan",
             "apply",
+            "graph",
             "reports",
             "run",
         }

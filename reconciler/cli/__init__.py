@@ -10,8 +10,20 @@ from reconciler.cli import describe
 from reconciler.cli import bootstrap
 from reconciler.cli import write
 from reconciler.cli import audit
+from reconciler.cli import site
 from reconciler.cli import probe
 from reconciler.cli import local
 from reconciler.cli.base import app, main
 
-__all__ = ["app", "audit", "bootstrap", "describe", "local", "main", "probe", "read", "write"]
+__all__ = [
+    "app",
+    "audit",
+    "bootstrap",
+    "describe",
+    "local",
+    "main",
+    "probe",
+    "read",
+    "site",
+    "write",
+]

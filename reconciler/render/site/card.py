@@ -64,24 +64,11 @@ def _gates(card: CardEntry) -> str:
 
 
 def _versions(card: CardEntry) -> str:
-    title = el("h2", "Version history")
-    change = card.last_change
-    last = (
-        el(
-            "p",
-            text(
-                f"Last changed in git by {change.author} on {change.date}, "
-                f"commit {change.commit}: {change.subject}"
-            ),
-        )
-        if change
-        else el("p", "The card's file is not in git history.", class_="muted")
-    )
-    if card.live is None or not card.live.versions:
-        note = el(
-            "p", "Versions in AWS are listed when the site is built with --live.", class_="muted"
-        )
-        return el("section", title, last, note if card.live is None else "", id="versions")
+    """The commit that last changed the card's file, then each version AWS holds."""
+    title, last = el("h2", "Version history"), _last_change(card)
+    if card.live is None:
+        note = "Versions in AWS are listed when the site is built with --live."
+        return el("section", title, last, el("p", note, class_="muted"), id="versions")
     rows = [
         (
             text(v.number),
@@ -92,13 +79,16 @@ def _versions(card: CardEntry) -> str:
         )
         for v in card.live.versions
     ]
-    return el(
-        "section",
-        title,
-        last,
-        table(("Version", "Status", "Who", "When", "Commit"), rows),
-        id="versions",
-    )
+    listed = table(("Version", "Status", "Who", "When", "Commit"), rows) if rows else ""
+    return el("section", title, last, listed, id="versions")
+
+
+def _last_change(card: CardEntry) -> str:
+    change = card.last_change
+    if change is None:
+        return el("p", "The card's file is not in git history.", class_="muted")
+    said = f"Last changed in git by {change.author} on {change.date}, commit {change.commit}"
+    return el("p", text(f"{said}: {change.subject}"))
 
 
 def _export(card: CardEntry) -> str:

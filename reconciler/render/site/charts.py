@@ -17,17 +17,10 @@ MOST = 2000  # points or cells beyond which a metric is shown as a table only
 
 def chart(metric: Mapping[str, Any]) -> str | None:
     """The metric's chart, or None when it has none (a number, a string, bad values)."""
-    kind, value = metric.get("type"), metric.get("value", [])
-    drawn: str | None = None
-    if kind == "bar_chart" and _numbers(value):
-        drawn = _bars(value, _labels(metric.get("x_axis_name")))
-    elif kind == "linear_graph" and _points(value):
-        drawn = _line(value)
-    elif kind == "matrix" and _matrix(value):
-        drawn = _heat(value, _labels(metric.get("x_axis_name")), _labels(metric.get("y_axis_name")))
+    drawn = _drawn(metric)
     if drawn is None:
         return None
-    title = str(metric.get("name", ""))
+    title, kind = str(metric.get("name", "")), metric.get("type")
     svg = el(
         "svg",
         el("title", text(title)),
@@ -41,6 +34,17 @@ def chart(metric: Mapping[str, Any]) -> str | None:
         xmlns="http://www.w3.org/2000/svg",
     )
     return el("figure", svg, el("figcaption", text(title)))
+
+
+def _drawn(metric: Mapping[str, Any]) -> str | None:
+    kind, value = metric.get("type"), metric.get("value", [])
+    if kind == "bar_chart" and _numbers(value):
+        return _bars(value, _labels(metric.get("x_axis_name")))
+    if kind == "linear_graph" and _points(value):
+        return _line(value)
+    if kind == "matrix" and _matrix(value):
+        return _heat(value, _labels(metric.get("x_axis_name")), _labels(metric.get("y_axis_name")))
+    return None
 
 
 def _number(value: Any) -> bool:

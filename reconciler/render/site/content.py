@@ -97,7 +97,7 @@ def _group(group: Any) -> str:
 def _metric_value(metric: Mapping[str, Any]) -> str:
     value = metric.get("value")
     if metric.get("type") in ("bar_chart", "linear_graph", "matrix"):
-        return el("span", "drawn below", class_="muted") + el(
-            "details", el("summary", "values"), el("pre", text(value))
-        )
+        said = "drawn below" if chart(metric) is not None else "not drawn: not all numbers"
+        values = el("details", el("summary", "values"), el("pre", text(value)))
+        return el("span", said, class_="muted") + values
     return text(value)

@@ -25,6 +25,15 @@ ARGS = [
     "--disable-sync",
 ]
 ARTIFACTS = Path(os.environ.get("RECONCILER_ARTIFACTS", "build/test-artifacts"))
+KEPT: list[Path] = []  # the screenshots this run took, which the summary names
+
+
+def keep_screenshot(page: Any, name: str) -> None:
+    """A full-page screenshot of ``page`` kept as ``ARTIFACTS/name``."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = (ARTIFACTS / name).resolve()
+    page.screenshot(path=str(path), full_page=True)
+    KEPT.append(path)
 
 
 def unavailable(reason: str) -> None:

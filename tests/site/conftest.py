@@ -45,10 +45,7 @@ def browser() -> Iterator[Any]:
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     """Say where the browser tests left their screenshots."""
-    from tests.site.chromium import ARTIFACTS
+    from tests.site.chromium import KEPT
 
-    shots = sorted(ARTIFACTS.glob("*.png")) if ARTIFACTS.is_dir() else []
-    if shots:
-        terminalreporter.write_line(
-            f"catalogue screenshots: {', '.join(str(s.resolve()) for s in shots)}"
-        )
+    if KEPT:
+        terminalreporter.write_line(f"catalogue screenshots: {', '.join(map(str, KEPT))}")

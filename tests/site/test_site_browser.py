@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from tests.site.cards import CREDIT, EXAMPLE, FRAUD, HOSTILE, IMAGE, LINK, PAYLOAD
-from tests.site.chromium import ARTIFACTS
+from tests.site.chromium import keep_screenshot
 
 STATUSES = {EXAMPLE: "Draft", FRAUD: "Approved", CREDIT: "PendingReview", HOSTILE: "Draft"}
 SECTIONS = [
@@ -77,11 +77,6 @@ def visit(browser: Any, built_site: Path) -> Iterator[Callable[[str], Visit]]:
         assert seen.dialogs == []
 
 
-def _shot(visit: Visit, name: str) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    visit.page.screenshot(path=str(ARTIFACTS / name), full_page=True)
-
-
 def _visible_cards(visit: Visit) -> list[str]:
     rows = visit.page.locator("#cards tbody tr:visible td:first-child")
     return sorted(rows.all_inner_texts())
@@ -96,7 +91,7 @@ def test_the_index_lists_every_card_with_its_status_badge(visit: Callable[[str],
         assert row.locator(".badge").first.inner_text() == status
         assert f"status-{status}" in (row.locator(".badge").first.get_attribute("class") or "")
     assert index.page.locator("#shown").inner_text() == "4 of 4 cards shown"
-    _shot(index, "index.png")
+    keep_screenshot(index.page, "index.png")
 
 
 def test_filtering_by_account_shows_the_cards_it_sees(visit: Callable[[str], Visit]) -> None:
@@ -143,7 +138,7 @@ def test_a_card_page_shows_each_section_and_its_metric_charts(
     assert card.page.locator("svg.chart-matrix").is_visible()
     assert card.page.locator("#gates").inner_text().count("held") == 2
     assert "prod" in card.page.locator("#access").inner_text()
-    _shot(card, "card.png")
+    keep_screenshot(card.page, "card.png")
 
 
 def test_the_sharing_page_draws_every_account(visit: Callable[[str], Visit]) -> None:

@@ -157,3 +157,26 @@ def test_the_index_names_the_commit_that_last_changed_each_card(
     assert f"{first[:12]} First cards &lt;b&gt;bold&lt;/b&gt;" in index
     card = (tmp_path / "site" / "cards" / "default" / f"{EXAMPLE}.html").read_text("utf-8")
     assert "Last changed in git by Risk Officer" in card and first in card
+
+
+def test_every_target_has_its_pages_and_target_picks_them(cli: Cli, tmp_path: Path) -> None:
+    from tests.test_targets import write_repo
+
+    repo = write_repo(tmp_path / "repo")
+    result = cli("site", "--repo", str(repo), "--out", str(tmp_path / "all"))
+    assert result.exit_code == 0, result.stderr
+    assert sorted(p for p in pages(tmp_path / "all") if p.startswith("cards/")) == [
+        "cards/eu/Both-Card.html",
+        "cards/eu/Eu-Card.html",
+        "cards/us/Both-Card.html",
+        "cards/us/Us-Card.html",
+    ]
+    sharing = (tmp_path / "all" / "sharing.html").read_text("utf-8")
+    assert "Target eu: card account 111111111111, eu-west-1" in sharing
+    assert "Target us: card account 555555555555, us-east-1" in sharing
+    result = cli("site", "--repo", str(repo), "--out", str(tmp_path / "us"), "--target", "us")
+    assert result.exit_code == 0, result.stderr
+    assert sorted(p for p in pages(tmp_path / "us") if p.startswith("cards/")) == [
+        "cards/us/Both-Card.html",
+        "cards/us/Us-Card.html",
+    ]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from reconciler.common.words import count
 from reconciler.render.site.markup import el, text
 from reconciler.render.site.page import badge, flag, page
 from reconciler.reports.catalogue import FROM_LIVE, Access, CardEntry, Catalogue
@@ -28,7 +29,8 @@ def index_page(catalogue: Catalogue) -> str:
     source = "git and AWS" if catalogue.source == FROM_LIVE else "git"
     intro = el(
         "p",
-        text(f"{len(catalogue.cards)} cards in {len(catalogue.targets)} targets, from {source}"),
+        text(f"{count(len(catalogue.cards), 'card')} in {count(len(catalogue.targets), 'target')}"),
+        text(f", from {source}"),
         text(f" at commit {catalogue.commit[:12]}" if catalogue.commit else ""),
         ". ",
         el("span", "", id="shown", class_="muted"),

@@ -11,10 +11,12 @@ import sys
 from pathlib import Path
 
 
-def test_demo_walks_every_step_and_succeeds(project_root: Path) -> None:
+def test_demo_walks_every_step_and_succeeds(project_root: Path, tmp_path: Path) -> None:
     card = project_root / "cards" / "Customer-Churn-Model-Card.yaml"
     before = card.read_text()
+    site = tmp_path / "site"
     command = [sys.executable, "-m", "reconciler", "demo", "--repo", str(project_root)]
+    command += ["--site", str(site)]
     result = subprocess.run(command, capture_output=True, text=True, check=False, timeout=300)
     assert card.read_text() == before  # the demo works on a copy
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
@@ -32,3 +34,7 @@ def test_demo_walks_every_step_and_succeeds(project_root: Path) -> None:
     assert "# card.eu-Credit-Risk will be updated (replicate card)" in result.stdout
     assert "reconciler-replica-version=2" in result.stdout
     assert result.stdout.rstrip().splitlines()[-1].startswith("✓ Demo complete in ")
+    assert f"Open {(site / 'index.html').resolve().as_uri()}" in result.stdout
+    page = (site / "cards" / "default" / "Customer-Churn-Model-Card.html").read_text()
+    assert '<span class="badge status-Approved">Approved</span>' in page
+    assert list((site / "pdf" / "default").glob("Customer-Churn-Model-Card-v*.pdf"))

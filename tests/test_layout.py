@@ -73,6 +73,7 @@ ALLOWED: dict[str, frozenset[str]] = {
             "normalize",
             "plan",
             "apply",
+            "graph",
             "reports",
             "run",
         }

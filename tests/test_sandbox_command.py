@@ -96,6 +96,7 @@ def test_every_command_has_help(flag: str) -> None:
         "probe",
         "pull",
         "sandbox",
+        "site",
         "targets",
         "validate",
         "verify",

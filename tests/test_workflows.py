@@ -41,8 +41,10 @@ STORED_KEYS = re.compile(
 
 AWS_CREDENTIALS = "aws-actions/configure-aws-credentials"
 # A write scope is granted to a job only when one of its steps uses an action that needs it.
+PAGES = "actions/deploy-pages"
 WRITE_SCOPES = {
-    "id-token": {AWS_CREDENTIALS},
+    "id-token": {AWS_CREDENTIALS, PAGES},
+    "pages": {PAGES},
     "pull-requests": {"marocchino/sticky-pull-request-comment"},
     "issues": {"peter-evans/create-issue-from-file", "actions/github-script"},
     "statuses": {"actions/github-script"},
@@ -209,7 +211,7 @@ def test_jobs_with_aws_credentials_fan_out_over_the_targets_matrix() -> None:
         producer = "\n".join(s.get("run", "") for s in _steps(jobs["targets"]))
         assert "reconciler targets" in producer and "--format json" in producer, path.name
         for name, job in jobs.items():
-            if job["permissions"].get("id-token") != "write":
+            if AWS_CREDENTIALS not in {_action(step) for step in _steps(job)}:
                 continue
             matrix = job["strategy"]["matrix"]
             assert matrix.startswith("${{ fromJSON(needs.targets.outputs."), (path.name, name)

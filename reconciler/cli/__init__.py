@@ -11,6 +11,7 @@ from reconciler.cli import bootstrap
 from reconciler.cli import write
 from reconciler.cli import fill
 from reconciler.cli import audit
+from reconciler.cli import site
 from reconciler.cli import probe
 from reconciler.cli import local
 from reconciler.cli.base import app, main
@@ -25,5 +26,6 @@ __all__ = [
     "main",
     "probe",
     "read",
+    "site",
     "write",
 ]

@@ -32,8 +32,16 @@ AccountsOption = Annotated[
 VerboseOption = Annotated[bool, typer.Option(help="Log every request.")]
 
 
+DemoSiteOption = Annotated[
+    Path,
+    typer.Option(
+        "--site", metavar="<dir>", help="Where to write the catalogue of the final state."
+    ),
+]
+
+
 @app.command()
-def demo(source: ExampleOption = Path(".")) -> None:
+def demo(source: ExampleOption = Path("."), site: DemoSiteOption = Path("build/demo-site")) -> None:
     """Walk the card lifecycle end to end on an embedded sandbox.
 
     Exit 0 when every step behaved as expected."""
@@ -46,7 +54,7 @@ def demo(source: ExampleOption = Path(".")) -> None:
     _require_example(source)
     started = time.monotonic()
     try:
-        run_demo(source, lambda text: print(text, flush=True))
+        run_demo(source, lambda text: print(text, flush=True), site)
     except DemoFailed as e:
         raise ReconcilerError(
             f"demo step failed: expected that {e}", hint="run with --debug and report it"

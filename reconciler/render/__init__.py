@@ -1,7 +1,8 @@
 """Renderers: small plug-ins that turn a result into text, chosen by name from a registry.
 
 Each result type has its own registry (``DIAGNOSTICS`` for validation reports, more for
-plans and apply reports); a renderer is a pure function from the result to a string.
+plans and apply reports); a renderer is a pure function from the result to a string. The
+catalogue's site (``site``) is a set of pages, one string each, by path.
 
 May import: ``common``, ``plan``, ``graph``, ``desired.model``, the report records
 (``apply.report``, ``reports``) and itself. Never AWS, files or the orchestrators.

@@ -5,12 +5,14 @@ A live name is untrusted: anyone who can create a RAM share names it, and a shar
 when the name is valid by the schema's own rule for that kind's ``name`` (so it holds no
 ``/``, does not start with a dot and fits); anything else is refused before a file is
 touched. A new file is created exclusively, never through a symlink (even a dangling one
-is "something there"), and a file is only ever written inside the repository.
+is "something there"), and a file is only ever written inside the repository. A site's
+pages are named the same way, and written only inside the site's folder.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from reconciler.common.errors import ReconcilerError
@@ -74,3 +76,48 @@ def pdf_name(card: str, version: int) -> Path:
     if not is_safe_name(Kind.CARD, card):
         raise UnsafeName(f"card {shown(card)}: its name is not a safe file name")
     return Path(f"{card}-v{version}.pdf")
+
+
+_TARGET_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,63}")  # reconciler.schema.json's $defs/name
+
+
+def card_page(target: str, card: str) -> str:
+    """The page of ``card`` of ``target`` in a site, relative to its root; UnsafeName when
+    either name is not a safe file name (a card git declares always is)."""
+    return f"cards/{_site_folder(target, card)}.html"
+
+
+def card_pdf(target: str, card: str, version: int) -> str:
+    """Where the PDF of a card version is in a site, relative to its root."""
+    return f"pdf/{_site_folder(target, card)}-v{int(version)}.pdf"
+
+
+def _site_folder(target: str, card: str) -> str:
+    if not _TARGET_NAME.fullmatch(target):
+        raise UnsafeName(f"target {shown(target)}: its name is not a safe file name")
+    if not is_safe_name(Kind.CARD, card):
+        raise UnsafeName(f"card {shown(card)}: its name is not a safe file name")
+    return f"{target}/{card}"
+
+
+def write_site(out: Path, files: dict[str, bytes]) -> None:
+    """Write each file of a site (by path relative to ``out``) inside ``out``, replacing
+    what is there; a path that leads out of ``out`` (through ``..`` or a symlink) is
+    refused before anything is written."""
+    out.mkdir(parents=True, exist_ok=True)
+    targets = {relative: _site_path(out, relative) for relative in files}
+    for relative, target in sorted(targets.items()):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(files[relative])
+
+
+def _site_path(out: Path, relative: str) -> Path:
+    path = out / relative
+    if Path(relative).is_absolute() or ".." in Path(relative).parts:
+        raise UnsafeName(f"{shown(relative)} is not a path inside the site; nothing written")
+    inside(out, path.parent)
+    if path.is_symlink():
+        raise ReconcilerError(
+            f"{path} is a symlink: nothing written", hint="remove it, or choose another --out"
+        )
+    return path

@@ -42,8 +42,9 @@ AMBIENT = (
 __all__ = ["DemoFailed", "card_account_credentials", "copy_example", "run_demo"]
 
 
-def run_demo(source: Path, say: Callable[[str], None]) -> None:
-    """Start a sandbox shaped like the example's accounts and walk the lifecycle."""
+def run_demo(source: Path, say: Callable[[str], None], site: Path) -> None:
+    """Start a sandbox shaped like the example's accounts and walk the lifecycle; end by
+    writing the catalogue of the lifecycle's final state into ``site``."""
     from reconciler.sandbox import Sandbox
 
     with (
@@ -55,12 +56,15 @@ def run_demo(source: Path, say: Callable[[str], None]) -> None:
             f"Sandbox at {sandbox.endpoint}: card account {CARD_ACCOUNT}; Organization "
             f"members test {TEST} and prod {PROD}; dev {DEV} is outside."
         )
-        Demo(sandbox, copy_example(source, Path(tmp)), say).run()
+        lifecycle = Demo(sandbox, copy_example(source, Path(tmp)), say)
+        lifecycle.run()
         say(
             "\n━━ Hub and spoke: two spoke accounts keep their own cards; the card account, "
             "their hub, holds a replica of each"
         )
         HubDemo(sandbox, Path(tmp) / "hub-and-spoke", say).run()
+        say("\n━━ The catalogue: every card of the lifecycle as a static site")
+        lifecycle.catalogue(site)
 
 
 def _accounts(source: Path) -> SandboxConfig:

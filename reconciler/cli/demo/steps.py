@@ -281,6 +281,20 @@ class Demo:
         expect(not report.failed, "the apply succeeds and consumers see what git declares")
         return outcome
 
+    def catalogue(self, out: Path) -> None:
+        """`reconciler site --live`, as drift.yml publishes it: the final state's cards."""
+        from reconciler.render.site import render_site
+        from reconciler.workflows.files import write_site
+        from reconciler.workflows.site import from_live_state
+
+        with self.acting(WorkflowRole.DRIFT):
+            source = from_live_state(replace(self.settings, uses=Uses.DRIFT), None)
+        pages = {path: page.encode() for path, page in render_site(source.catalogue).items()}
+        write_site(out, {**pages, **source.files})
+        expect(bool(source.files), "the catalogue holds the Approved card's PDF")
+        index = (out / "index.html").resolve()
+        self.say(f"$ reconciler site --live --out {out}\nOpen {index.as_uri()}")
+
     def export(self) -> tuple[ExportReport, str]:
         """`reconciler export` of the card's current version, and the text of its PDF."""
         from pypdf import PdfReader  # the sandbox extra's PDF reader

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from reconciler.common.diagnostics import Diagnostic
-from reconciler.validate.rules import cards, config, gates, shares, targets
+from reconciler.validate.rules import cards, config, gates, registry, shares, targets
 from reconciler.validate.rules.base import Rule, RuleInput
 
 RULES: list[Rule] = [
@@ -17,6 +17,7 @@ RULES: list[Rule] = [
     *shares.RULES,
     *targets.RULES,
     *gates.RULES,
+    *registry.RULES,
 ]
 
 

@@ -8,6 +8,7 @@ YAML, sent to AWS and shown.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import Enum
 from typing import TypeVar
 
@@ -59,3 +60,13 @@ class ApprovalStatus(str, Enum):
     def read(cls, value: object, what: str) -> ApprovalStatus:
         """The approval AWS gave for ``what``."""
         return _read(cls, value, what, "approval")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Lifecycle:
+    """A model version's stage (``ModelLifeCycle``: ``Stage``, ``StageStatus``,
+    ``StageDescription``), the same value in git, live state and the plan."""
+
+    stage: str
+    status: str
+    description: str | None = None

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from reconciler.common.status import ApprovalStatus, CardStatus
+from reconciler.common.status import ApprovalStatus, CardStatus, Lifecycle
 
 if TYPE_CHECKING:  # model imports this module for DesiredState
     from reconciler.desired.model import CardSpec
@@ -30,15 +30,6 @@ PACKAGE_CARD_SECTIONS = (
     "additional_information",
 )
 PACKAGE_CARD_OVERVIEW = ("model_creator", "model_artifact")
-
-
-@dataclass(frozen=True, kw_only=True)
-class Lifecycle:
-    """A version's ``ModelLifeCycle``: stage, stage status and description."""
-
-    stage: str
-    status: str
-    description: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

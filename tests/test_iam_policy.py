@@ -59,6 +59,7 @@ ROLE_MODULES: dict[str, tuple[str, ...]] = {
         "live/organization.py",
         "live/audit.py",
         "live/replicas.py",
+        "live/registry.py",
     ),
     "drift": ("aws/*.py", "run/pipeline.py", "live/*.py", "run/drift_run.py"),
     # apply does not run drift: no version history
@@ -69,6 +70,7 @@ ROLE_MODULES: dict[str, tuple[str, ...]] = {
         "live/ram.py",
         "live/organization.py",
         "live/audit.py",
+        "live/registry.py",
         "apply/*.py",
     ),
     "verify": ("verify/consumers.py",),
@@ -104,6 +106,9 @@ ONLY_WITH_AUDIT = frozenset(
         "sagemaker:CreateModelCardExportJob",
         "sagemaker:DescribeModelPackage",
         "sagemaker:UpdateModelPackage",
+        # registry files: iam.registry prints these for the groups they declare
+        "sagemaker:DescribeModelPackageGroup",
+        "sagemaker:ListModelPackages",
         "s3:HeadObject",
         "s3:ListObjectsV2",
     }

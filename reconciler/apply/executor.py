@@ -18,7 +18,7 @@ from dataclasses import replace
 from botocore.exceptions import BotoCoreError, ClientError
 from typing_extensions import assert_never
 
-from reconciler.apply import audit, cards, shares
+from reconciler.apply import audit, cards, registry, shares
 from reconciler.apply.context import StepContext, client_token
 from reconciler.apply.gate import Gate, Stopped
 from reconciler.apply.report import Step, StepStatus
@@ -44,14 +44,15 @@ from reconciler.plan.payloads import (
     UpdateShare,
     UpdateStatus,
     UpdateTags,
+    UpdateVersion,
 )
 
 DEFAULT_PARALLELISM = 10
 ASSOCIATING = frozenset({Action.ASSOCIATE_RESOURCES, Action.ASSOCIATE_PRINCIPALS})
 
 
-# The payloads of each handler module (``cards``, ``audit``, ``shares``): ``dispatch``
-# matches one group at a time, each to the end.
+# The payloads of each handler module (``cards``, ``audit`` and ``registry``, ``shares``):
+# ``dispatch`` matches one group at a time, each to the end.
 CardPayload = (
     CreateCard
     | ReplaceCard
@@ -61,7 +62,7 @@ CardPayload = (
     | ReplicateCard
     | DeleteCard
 )
-AuditPayload = UpdatePackageApproval | ExportCard
+AuditPayload = UpdatePackageApproval | UpdateVersion | ExportCard
 RamPayload = (
     Adopt
     | CreatePermission
@@ -108,6 +109,8 @@ def _audit_step(ctx: StepContext, payload: AuditPayload) -> str:
     match payload:
         case UpdatePackageApproval():
             return audit.update_package_approval(ctx, payload)
+        case UpdateVersion():
+            return registry.update_version(ctx, payload)
         case ExportCard():
             return audit.export_card(ctx, payload)
         case _:

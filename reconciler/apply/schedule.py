@@ -78,6 +78,7 @@ def _card_phase(action: CardAction) -> int:
             | Action.UPDATE_TAGS
             | Action.REPLICATE_CARD
             | Action.UPDATE_PACKAGE_APPROVAL
+            | Action.UPDATE_VERSION
             | Action.EXPORT_CARD
         ):
             return CARDS

@@ -18,6 +18,7 @@ from reconciler.common.arns import AWS_MANAGED_PERMISSIONS
 from reconciler.common.status import CardStatus
 from reconciler.desired.evidence import Source
 from reconciler.desired.gates import Requirement
+from reconciler.desired.registry import GroupSpec
 from reconciler.load.yamlsource import SourceDocument
 
 DEFAULT_TRANSITIONS: Mapping[CardStatus, frozenset[CardStatus]] = MappingProxyType(
@@ -270,3 +271,5 @@ class DesiredState:
     replica_conflicts: Mapping[str, tuple[ReplicaSpec, ...]] = field(default_factory=dict)
     # A hub's spokes' cards in git, by spoke target: their statuses were reviewed.
     spoke_cards: Mapping[str, Mapping[str, CardSpec]] = field(default_factory=dict)
+    # Model package groups of registry/, by name, their card_from versions resolved.
+    groups: Mapping[str, GroupSpec] = field(default_factory=dict)

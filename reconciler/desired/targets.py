@@ -2,10 +2,11 @@
 the desired state.
 
 A repository without ``targets:`` in reconciler.yaml has one implicit target, and its
-desired state is that target's unchanged. With ``targets:``, ``for_target`` keeps the cards
-and shares that belong to the target (those that list it under ``targets:``, and those
-that list none) and binds the configuration's region and card account to it; every stage
-after loading then works on one target exactly as on a single-target repository.
+desired state is that target's unchanged. With ``targets:``, ``for_target`` keeps the cards,
+shares and model package groups that belong to the target (those that list it under
+``targets:``, and those that list none) and binds the configuration's region and card
+account to it; every stage after loading then works on one target exactly as on a
+single-target repository.
 
 Hubs come after their spokes (``waves``): a hub replicates what its spokes hold live, so
 in one run the spokes are planned and applied first.
@@ -18,9 +19,10 @@ from dataclasses import replace
 
 from reconciler.common.errors import ReconcilerError
 from reconciler.desired.model import CardSpec, Config, DesiredState, ShareSpec, TargetSpec
+from reconciler.desired.registry import GroupSpec
 
 
-def belongs(item: CardSpec | ShareSpec, target: str) -> bool:
+def belongs(item: CardSpec | ShareSpec | GroupSpec, target: str) -> bool:
     """True when a card or share file belongs to ``target``."""
     return not item.targets or target in item.targets
 
@@ -46,6 +48,7 @@ def for_target(state: DesiredState, name: str) -> DesiredState:
         config=bound(config, config.targets[name]),
         cards={n: c for n, c in state.cards.items() if belongs(c, name)},
         shares={n: s for n, s in state.shares.items() if belongs(s, name)},
+        groups={n: g for n, g in state.groups.items() if belongs(g, name)},
         spoke_cards={
             spoke.name: {n: c for n, c in state.cards.items() if belongs(c, spoke.name)}
             for spoke in config.spokes_of(name)

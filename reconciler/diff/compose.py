@@ -17,6 +17,7 @@ from reconciler.diff.cards import CardDiffOptions, diff_cards
 from reconciler.diff.gates import Gates, gated
 from reconciler.diff.names import display_names
 from reconciler.diff.permissions import diff_permissions
+from reconciler.diff.registry import diff_registry, unmanaged_versions
 from reconciler.diff.replicas import diff_replicas
 from reconciler.diff.shares import diff_shares
 from reconciler.live.model import LiveShare, LiveState, is_managed
@@ -43,7 +44,8 @@ def diff_all(n: Normalised, arns: Arns, options: PlanOptions) -> PlanPart:
     after = replace(n, live=replace(n.live, shares=_after_replacements(n.live, cards.changes)))
     shares = diff_shares(after, arns, options.prune, _versioned(permissions))
     audit = diff_audit(n, cards.changes, [a.address for a in cards.adoptions])
-    parts = (cards, replicas, audit, permissions, shares)
+    registry = diff_registry(n)
+    parts = (cards, replicas, audit, registry, permissions, shares)
     found = PlanPart(
         changes=list(ordered([c for p in parts for c in p.changes])),
         errors=sorted(e for p in parts for e in p.errors),
@@ -82,7 +84,10 @@ def plan_from(n: Normalised, found: PlanPart, arns: Arns) -> Plan:
     return Plan(
         changes=changes,
         adoptions=tuple(without_blocked(found.adoptions, blocked, cards)),
-        unmanaged=unmanaged(state, live, found.adoptions),
+        unmanaged=(
+            *unmanaged(state, live, found.adoptions),
+            *(Unmanaged("model_version", name, arn) for name, arn in unmanaged_versions(n)),
+        ),
         errors=tuple(found.errors),
         warnings=tuple(found.warnings),
         context={"region": state.config.region, "account": state.config.card_account_id},

@@ -118,6 +118,7 @@ from reconciler.iam.audit import audit_reads, audit_writes
 from reconciler.iam.evidence import evidence_reads, fill_statements
 from reconciler.iam.kms import key_statements
 from reconciler.iam.reads import organization_statements, read_statements
+from reconciler.iam.registry import registry_reads, registry_writes
 from reconciler.iam.scope import Scope, Statement, statement
 from reconciler.iam.writes import card_writes, permission_writes, share_writes
 
@@ -127,6 +128,7 @@ def plan_statements(s: Scope, state: DesiredState) -> list[Statement]:
         *read_statements(s, history=False),
         *organization_statements(state),
         *audit_reads(s, state),
+        *registry_reads(s, state),
         statement("DecryptModelCards", ["kms:Decrypt"], s.keys, s.via_sagemaker()),
     ]
 
@@ -139,6 +141,7 @@ def drift_statements(s: Scope, state: DesiredState) -> list[Statement]:
         *read_statements(s, history=True),
         *organization_statements(state),
         *audit_reads(s, state),
+        *registry_reads(s, state),
         statement("DecryptModelCards", ["kms:Decrypt"], s.keys, s.via_sagemaker()),
         # SAR: LookupEvents has no resource types, so only "*" matches. drift reads RAM's
         # events to say who changed a share outside git.
@@ -158,8 +161,10 @@ def apply_statements(s: Scope, state: DesiredState) -> list[Statement]:
         *read_statements(s, history=False),
         *organization_statements(state),
         *audit_reads(s, state),
+        *registry_reads(s, state),
         *card_writes(s),
         *audit_writes(s, state),
+        *registry_writes(s, state),
         *permission_writes(s),
         *share_writes(s),
         *assume,

@@ -12,7 +12,7 @@ from functools import cached_property
 from typing import Any
 
 from reconciler.common.names import REPLICA_OF
-from reconciler.common.status import CardStatus
+from reconciler.common.status import CardStatus, Lifecycle
 from reconciler.desired.model import Ownership
 
 
@@ -148,6 +148,35 @@ class OrganizationFact:
     id: str | None
 
 
+@dataclass(frozen=True, kw_only=True)
+class LiveVersion:
+    """A model version: from ``ListModelPackages`` (approval, stage), and for the versions
+    git declares also from ``DescribeModelPackage`` (``described``: the card, who last
+    changed it and when)."""
+
+    number: int
+    arn: str
+    approval: str
+    stage: Lifecycle | None = None
+    described: bool = False
+    card_status: str | None = None
+    content: Mapping[str, Any] | None = None  # None: the version has no card
+    approval_description: str | None = None
+    last_modified_by: str | None = None
+    last_modified_time: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class LiveGroup:
+    """A model package group and its versions, by number."""
+
+    name: str
+    arn: str
+    description: str | None
+    tags: Mapping[str, str]
+    versions: Mapping[int, LiveVersion]
+
+
 @dataclass(frozen=True, eq=False, kw_only=True)
 class LiveState:
     cards: Mapping[str, LiveCard]
@@ -157,6 +186,8 @@ class LiveState:
     exports: Mapping[str, LiveExport] = field(default_factory=dict)  # by card name
     # by ARN; None: it does not exist
     packages: Mapping[str, LivePackage | UnreadPackage | None] = field(default_factory=dict)
+    # The model package groups git declares, by name; None: it does not exist
+    groups: Mapping[str, LiveGroup | None] = field(default_factory=dict)
 
     @cached_property
     def accounts_inside_organization(self) -> frozenset[str]:

@@ -1,7 +1,7 @@
-"""Which files of ``cards/`` and ``shares/`` are read, and from where.
+"""Which files of ``cards/``, ``shares/`` and ``registry/`` are read, and from where.
 
 A symlink reads a file from wherever it points, outside the repository too, and a pull
-request can add one. So a symlink under ``cards/`` or ``shares/`` (or either folder being
+request can add one. So a symlink under one of them (or the folder being
 one) is a problem naming it, unless the repository allows symlinks (``files: {symlinks:
 allow}`` in reconciler.yaml); then a symlink is read at its target when that is a file
 inside the repository, and is a problem otherwise (outside, dangling, a loop, a folder).
@@ -70,9 +70,9 @@ def _refused(root: Path, link: Path, display: str, symlinks: bool) -> Diagnostic
     if not symlinks:
         return _problem(
             display,
-            f"{display} is a symlink (to {points}): symlinks under cards/ and shares/ are "
-            f"refused, since they read files from outside review; replace it with the "
-            f"file, or {ALLOW}",
+            f"{display} is a symlink (to {points}): symlinks under cards/, shares/ and "
+            f"registry/ are refused, since they read files from outside review; replace it "
+            f"with the file, or {ALLOW}",
         )
     return _unreadable(root, link, display, points)
 

@@ -24,12 +24,13 @@ shown in reports and never compared. ``Content`` as sent and received (``content
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from reconciler.common.names import AWS_TAG_PREFIX, TRACE_TAG_KEYS
 from reconciler.desired.model import CardSpec, DesiredState, Ownership, ShareSpec
 from reconciler.live.model import LiveCard, LiveState
+from reconciler.normalize.registry import ComparedCard, VersionKey, compared_cards
 from reconciler.normalize.values import kept_live, with_live_values, without_paths
 
 
@@ -66,6 +67,8 @@ class Normalised:
     seed_content: Mapping[str, Mapping[str, Any]]  # creating one that replaces a live card
     share_tags: Mapping[str, Tags]  # git's shares, by name
     live_share_tags: Mapping[str, Tags]  # live shares, by their key in ``live.shares``
+    # model versions' embedded cards, by (group, version): see ``normalize.registry``
+    version_cards: Mapping[VersionKey, ComparedCard] = field(default_factory=dict)
 
 
 def normalise(state: DesiredState, live: LiveState) -> Normalised:
@@ -80,6 +83,7 @@ def normalise(state: DesiredState, live: LiveState) -> Normalised:
         seed_content=_seed_content(state, live),
         share_tags={n: _tags(share_tags(s, own), own) for n, s in state.shares.items()},
         live_share_tags={n: _tags(s.tags, own) for n, s in live.shares.items()},
+        version_cards=compared_cards(state, live),
     )
 
 

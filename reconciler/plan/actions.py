@@ -28,6 +28,7 @@ class Action(str, Enum):
     UPDATE_TAGS = "update_tags"
     REPLICATE_CARD = "replicate_card"
     UPDATE_PACKAGE_APPROVAL = "update_package_approval"
+    UPDATE_VERSION = "update_version"
     EXPORT_CARD = "export_card"
     CREATE_SHARE = "create_share"
     UPDATE_SHARE = "update_share"
@@ -62,6 +63,7 @@ CardAction = Literal[
     Action.UPDATE_TAGS,
     Action.REPLICATE_CARD,
     Action.UPDATE_PACKAGE_APPROVAL,
+    Action.UPDATE_VERSION,
     Action.EXPORT_CARD,
     Action.DELETE_CARD,
 ]
@@ -130,6 +132,7 @@ def _card_kind(action: CardAction) -> ChangeKind:
             | Action.UPDATE_TAGS
             | Action.REPLICATE_CARD
             | Action.UPDATE_PACKAGE_APPROVAL
+            | Action.UPDATE_VERSION
             | Action.EXPORT_CARD
         ):
             return "update"
@@ -224,3 +227,4 @@ class Reason(str, Enum):
     SOURCE_GONE = "source_gone"  # the replica's spoke card no longer exists
     EXPORT_MISSING = "export_missing"
     APPROVAL_DIFFERS = "approval_differs"
+    VERSION_DIFFERS = "version_differs"  # a model version's card, approval or stage

@@ -1,7 +1,8 @@
 """Addresses: which resource a change or an apply step is about, as a value.
 
 An address is a kind and a name. Its text, ``<kind>.<name>`` (``card.Churn``,
-``share.churn-dev``, ``permission.read-only``), is what plans, reports and the JSON plan
+``share.churn-dev``, ``permission.read-only``, ``version.Churn/2`` for version 2 of the model
+package group ``Churn``), is what plans, reports and the JSON plan
 show; it is made and read only here. Addresses order as their text does: by kind, then
 name.
 """
@@ -18,6 +19,7 @@ class Kind(str, Enum):
     CARD = "card"
     PERMISSION = "permission"
     SHARE = "share"
+    VERSION = "version"
 
 
 @dataclass(frozen=True, order=True)
@@ -35,6 +37,11 @@ class Address:
     @classmethod
     def share(cls, name: str) -> Address:
         return cls(Kind.SHARE, name)
+
+    @classmethod
+    def version(cls, group: str, number: int) -> Address:
+        """A model version: ``<group>/<version number>``."""
+        return cls(Kind.VERSION, f"{group}/{number}")
 
     @classmethod
     def permission(cls, name: str) -> Address:

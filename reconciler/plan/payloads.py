@@ -16,7 +16,7 @@ from typing import Any
 
 from typing_extensions import assert_never
 
-from reconciler.common.status import CardStatus
+from reconciler.common.status import ApprovalStatus, CardStatus, Lifecycle
 from reconciler.plan.actions import AccountAction, Action, CardAction, ShareAction, by_resource
 
 
@@ -158,6 +158,22 @@ class UpdatePackageApproval:
 
 
 @dataclass(frozen=True, kw_only=True)
+class UpdateVersion:
+    """Make a model version hold what git declares, one UpdateModelPackage call each, in
+    this order: its card's content, the card's status, the stage, then the approval (so a
+    version is approved only once its card is). ``None``: already as git has it."""
+
+    package_arn: str
+    content: Mapping[str, Any] | None = None
+    card_status: CardStatus | None = None
+    from_card_status: CardStatus | None = None
+    stage: Lifecycle | None = None
+    approval: ApprovalStatus | None = None
+    approval_description: str | None = None
+    from_approval: ApprovalStatus | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
 class CreateShare:
     name: str
     principals: tuple[str, ...]
@@ -212,6 +228,7 @@ Payload = (
     | UpdateTags
     | ReplicateCard
     | UpdatePackageApproval
+    | UpdateVersion
     | ExportCard
     | CreateShare
     | UpdateShare
@@ -255,6 +272,8 @@ def _card_payload(action: CardAction) -> type[Payload]:
             return ReplicateCard
         case Action.UPDATE_PACKAGE_APPROVAL:
             return UpdatePackageApproval
+        case Action.UPDATE_VERSION:
+            return UpdateVersion
         case Action.EXPORT_CARD:
             return ExportCard
         case Action.DELETE_CARD:

@@ -24,6 +24,7 @@ CardLifecycle = Literal[
     Action.DELETE_CARD,
     Action.EXPORT_CARD,
     Action.UPDATE_PACKAGE_APPROVAL,
+    Action.UPDATE_VERSION,
 ]
 ShareSetting = Literal[
     Action.CREATE_SHARE, Action.UPDATE_SHARE, Action.SET_PERMISSION, Action.DELETE_SHARE
@@ -57,6 +58,7 @@ def drift_kind(action: Action) -> tuple[str, str]:
             | Action.DELETE_CARD
             | Action.EXPORT_CARD
             | Action.UPDATE_PACKAGE_APPROVAL
+            | Action.UPDATE_VERSION
         ):
             return _card_drift(action)
         case (
@@ -119,6 +121,11 @@ def _card_drift(action: CardLifecycle) -> tuple[str, str]:
             return ("missing_export", "the card's current version has no PDF export in S3")
         case Action.UPDATE_PACKAGE_APPROVAL:
             return ("package_approval", "the model package's approval does not follow the card")
+        case Action.UPDATE_VERSION:
+            return (
+                "model_version",
+                "a model version's card, approval or stage changed outside git",
+            )
         case _:
             assert_never(action)
 

@@ -30,6 +30,7 @@ from reconciler.desired.targets import for_target
 from reconciler.diff.compose import PlanOptions, card_changes, diff_all, plan_from
 from reconciler.live import audit as live_audit
 from reconciler.live import ram as live_ram
+from reconciler.live import registry as live_registry
 from reconciler.live import sagemaker as live_sagemaker
 from reconciler.live.model import LiveCard, LiveState, OrganizationFact
 from reconciler.live.organization import read_organization
@@ -136,23 +137,26 @@ def card_session(config: Config, target: TargetSpec, settings: RunSettings) -> A
 def read_live(
     session: AwsSession, state: DesiredState, cards: Future[dict[str, LiveCard]] | None = None
 ) -> LiveState:
-    """Cards, shares, permissions and the model packages cards name, read concurrently.
+    """Cards, shares, permissions, the model packages cards name and the model package
+    groups of git, read concurrently.
     ``cards``: the cards, when their read has already started (``read_cards``)."""
     sagemaker, ram = session.client("sagemaker"), session.client("ram")
     workers = session.settings.max_workers
     own, declared = state.config.ownership, frozenset(state.shares)
-    with ThreadPoolExecutor(max_workers=5) as pool:
+    with ThreadPoolExecutor(max_workers=6) as pool:
         cards = cards if cards is not None else pool.submit(read_cards, session, state)
         shares = pool.submit(live_ram.read_shares, ram, own, declared, workers)
         permissions = pool.submit(live_ram.read_permissions, ram)
         organization = _read_organization(pool, session, state)
         packages = pool.submit(live_audit.read_packages, sagemaker, live_audit.package_arns(state))
+        groups = pool.submit(live_registry.read_groups, sagemaker, state)
         return LiveState(
             cards=cards.result(),
             shares=shares.result(),
             permissions=permissions.result(),
             organization=organization.result() if organization else None,
             packages=packages.result(),
+            groups=groups.result(),
         )
 
 

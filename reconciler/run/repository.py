@@ -1,4 +1,4 @@
-"""Load a repository (reconciler.yaml, cards/, shares/) into the desired state.
+"""Load a repository (reconciler.yaml, cards/, shares/, registry/) into the desired state.
 
 Every file is read and checked, and every problem is collected: symlinks (refused unless
 reconciler.yaml's ``files.symlinks`` allows them), YAML, then schema, then the cross-file
@@ -20,6 +20,7 @@ from reconciler.common.words import count
 from reconciler.desired.build import card_from, config_from, share_from
 from reconciler.desired.gates import Requirement
 from reconciler.desired.model import CardSpec, Config, DesiredState, ShareSpec
+from reconciler.desired.registry import GroupSpec, group_from, resolve
 from reconciler.load.files import yaml_files
 from reconciler.load.parallel import load_files
 from reconciler.load.yamlsource import LoadResult, SourceDocument, load_file
@@ -30,6 +31,7 @@ from reconciler.validate.schemas import Kind
 CONFIG_FILE = "reconciler.yaml"
 CARDS_DIR = "cards"
 SHARES_DIR = "shares"
+REGISTRY_DIR = "registry"
 
 T = TypeVar("T")
 
@@ -76,11 +78,13 @@ def load_repository(root: Path) -> RepoLoad:
     symlinks = config is not None and config.symlinks_allowed
     cards = _load_all(collector, CARDS_DIR, Kind.CARD, card_from, symlinks)
     shares = _load_all(collector, SHARES_DIR, Kind.SHARE, share_from, symlinks)
+    groups = _load_all(collector, REGISTRY_DIR, Kind.REGISTRY, group_from, symlinks)
     rule_input = RuleInput(
         config=config,
         config_doc=config_doc,
         cards=tuple(cards),
         shares=tuple(shares),
+        groups=tuple(groups),
         documents=collector.documents,
         all_card_names=_all_card_names(collector),
     )
@@ -88,7 +92,7 @@ def load_repository(root: Path) -> RepoLoad:
     diagnostics = tuple(sorted(set(collector.diagnostics)))
     state = None
     if config is not None and not has_errors(diagnostics):
-        state = _desired(config, cards, shares, collector.documents)
+        state = _desired(config, cards, shares, groups, collector.documents)
     return RepoLoad(state, diagnostics, tuple(collector.files))
 
 
@@ -96,13 +100,16 @@ def _desired(
     config: Config,
     cards: list[CardSpec],
     shares: list[ShareSpec],
+    groups: list[GroupSpec],
     documents: Mapping[str, SourceDocument],
 ) -> DesiredState:
+    by_name = {c.name: c for c in cards}
     return DesiredState(
         config=config,
-        cards={c.name: c for c in cards},
+        cards=by_name,
         shares={s.name: s for s in shares},
         documents=dict(documents),
+        groups=resolve({g.name: g for g in groups}, by_name),
     )
 
 

@@ -37,6 +37,8 @@ class Kind(str, Enum):
     CARD = "card.schema.json"
     SHARE = "share.schema.json"
     CONTENT = "model-card-content.schema.json"
+    REGISTRY = "registry.schema.json"
+    PACKAGE_CONTENT = "model-package-card-content.schema.json"
 
 
 def schema_files() -> list[Path]:

@@ -41,6 +41,7 @@ from reconciler.plan.payloads import (
     UpdateShare,
     UpdateStatus,
     UpdateTags,
+    UpdateVersion,
 )
 
 OWNER, DEV, TEST = "111111111111", "222222222222", "333333333333"
@@ -62,7 +63,7 @@ SAGEMAKER_STEPS = frozenset(
         DeleteCard,
     }
 )
-AUDIT_STEPS = frozenset({ExportCard, UpdatePackageApproval})  # test_executor_audit
+AUDIT_STEPS = frozenset({ExportCard, UpdatePackageApproval, UpdateVersion})  # test_executor_audit
 RAM_STEPS = frozenset(
     {
         Adopt,

@@ -11,6 +11,7 @@ from typing import Any, get_args
 
 import pytest
 
+from reconciler.common.status import ApprovalStatus, CardStatus, Lifecycle
 from reconciler.plan.address import Address
 from reconciler.plan.codec import (
     FORMAT_VERSION,
@@ -42,6 +43,7 @@ from reconciler.plan.payloads import (
     UpdateShare,
     UpdateStatus,
     UpdateTags,
+    UpdateVersion,
 )
 
 CARD = "arn:aws:sagemaker:us-east-1:111111111111:model-card/Churn"
@@ -108,6 +110,19 @@ SAMPLES: dict[Action, tuple[Reason, Payload]] = {
             card_name="Churn",
             approval="Approved",
             from_approval="PendingManualApproval",
+        ),
+    ),
+    Action.UPDATE_VERSION: (
+        Reason.VERSION_DIFFERS,
+        UpdateVersion(
+            package_arn="arn:aws:sagemaker:us-east-1:111111111111:model-package/churn/2",
+            content=CONTENT,
+            card_status=CardStatus.APPROVED,
+            from_card_status=CardStatus.PENDING_REVIEW,
+            stage=Lifecycle(stage="Production", status="Approved", description="go"),
+            approval=ApprovalStatus.APPROVED,
+            approval_description="card v2",
+            from_approval=ApprovalStatus.PENDING,
         ),
     ),
     Action.EXPORT_CARD: (

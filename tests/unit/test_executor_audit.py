@@ -11,8 +11,14 @@ import pytest
 
 from reconciler.apply.executor import _run
 from reconciler.common.names import export_job_name, format_versions, is_export_of, parse_versions
+from reconciler.common.status import ApprovalStatus, CardStatus, Lifecycle
 from reconciler.plan.model import Action
-from reconciler.plan.payloads import ExportCard, UpdatePackageApproval, UpdateStatus
+from reconciler.plan.payloads import (
+    ExportCard,
+    UpdatePackageApproval,
+    UpdateStatus,
+    UpdateVersion,
+)
 from tests.unit.stubs import Call, Stubbed, card_arn, describe, step
 
 CARD = "Churn"
@@ -204,3 +210,48 @@ def test_version_mapping_round_trips_and_stays_within_a_tag_value() -> None:
     parsed = parse_versions(value)
     assert max(parsed) == 199 and all(parsed[n] == mapping[n] for n in parsed)
     assert parse_versions("junk 2=abc x-y=z") == {2: "abc"}
+
+
+def test_a_version_writes_content_then_card_status_then_stage_then_approval(
+    stubs: Stubbed,
+) -> None:
+    update = UpdateVersion(
+        package_arn=PACKAGE,
+        content={"intended_uses": {"risk_rating": "Low"}},
+        card_status=CardStatus.APPROVED,
+        from_card_status=CardStatus.PENDING_REVIEW,
+        stage=Lifecycle(stage="Production", status="Approved"),
+        approval=ApprovalStatus.APPROVED,
+        from_approval=ApprovalStatus.PENDING,
+    )
+    answer = {"ModelPackageArn": PACKAGE}
+    done = stubs.dispatch(
+        step(Action.UPDATE_VERSION, update),
+        sagemaker(
+            "update_model_package",
+            answer,
+            ModelPackageArn=PACKAGE,
+            ModelCard={"ModelCardContent": '{"intended_uses":{"risk_rating":"Low"}}'},
+        ),
+        sagemaker(
+            "update_model_package",
+            answer,
+            ModelPackageArn=PACKAGE,
+            ModelCard={"ModelCardStatus": "Approved"},
+        ),
+        sagemaker(
+            "update_model_package",
+            answer,
+            ModelPackageArn=PACKAGE,
+            ModelLifeCycle={"Stage": "Production", "StageStatus": "Approved"},
+        ),
+        sagemaker(
+            "update_model_package",
+            answer,
+            ModelPackageArn=PACKAGE,
+            ModelApprovalStatus="Approved",
+            ApprovalDescription="applied from a checkout outside git",
+        ),
+    )
+    assert done.startswith(f"{PACKAGE}: card content, card PendingReview → Approved")
+    stubs.done()

@@ -36,21 +36,20 @@ from typing import Any
 from reconciler.sandbox.authz import AccessRequest, request_tag_facts, tag_facts
 from reconciler.sandbox.caller import Caller
 from reconciler.sandbox.sagemaker.model import CARD_ARN, Card, card_arn
-from reconciler.sandbox.sagemaker.registry import group_arn, package_arn
+from reconciler.sandbox.sagemaker.registry import ModelRegistry
+from reconciler.sandbox.sagemaker.registry_authz import (
+    REGISTRY_OPERATIONS,
+    TAG_KEYS,
+    group_tagging,
+    registry_requests,
+)
 from reconciler.sandbox.sagemaker.training import job_arn, model_arn
 
 Cards = Mapping[tuple[str, str, str], Card]
 CONTEXT_KEY = "aws:sagemaker:model-card-arn"  # SageMaker's encryption context for a card
 VIA = "sagemaker.amazonaws.com"
 # Condition keys the model-card and registry requests compute (absent where left out).
-MODELLED = (
-    "aws:resourcetag/",
-    "sagemaker:resourcetag/",
-    "aws:requesttag/",
-    "aws:tagkeys",
-    "sagemaker:taggingaction",
-    "sagemaker:modelapprovalstatus",
-)
+MODELLED = (*TAG_KEYS, "sagemaker:modelapprovalstatus")
 KMS_MODELLED = (
     "kms:viaservice",
     "kms:calleraccount",
@@ -75,16 +74,6 @@ _NAME_OR_ARN: dict[str, tuple[str, ...]] = {
 CREATE_KMS = ("kms:DescribeKey", "kms:CreateGrant", "kms:GenerateDataKey")
 _NAME_ONLY = ("DeleteModelCard", "ListModelCardExportJobs")
 _TAG_OPS = ("AddTags", "ListTags", "DeleteTags")
-REGISTRY_OPERATIONS = frozenset(
-    {
-        "CreateModelPackageGroup",
-        "CreateModelPackage",
-        "DescribeModelPackage",
-        "UpdateModelPackage",
-        "DeleteModelPackage",
-        "DeleteModelPackageGroup",
-    }
-)
 
 
 def _target(caller: Caller, name_or_arn: str) -> str:
@@ -198,26 +187,6 @@ def _tagging(cards: Cards, operation: str, params: dict[str, Any]) -> list[Acces
     return [_card_request(f"sagemaker:{operation}", arn, facts)]
 
 
-def _registry(caller: Caller, operation: str, params: dict[str, Any]) -> list[AccessRequest]:
-    """Model Registry calls: the package (or group) by ARN, the requested approval status
-    as ``sagemaker:ModelApprovalStatus``."""
-    action = f"sagemaker:{operation}"
-    if operation in ("CreateModelPackageGroup", "DeleteModelPackageGroup"):
-        arn = group_arn(caller.region, caller.account_id, str(params["ModelPackageGroupName"]))
-        return [AccessRequest(action, {"model-package-group": arn}, modelled=MODELLED)]
-    named = params.get("ModelPackageArn") or params.get("ModelPackageName")
-    named = named or params.get("ModelPackageGroupName")
-    arn = (
-        str(named)
-        if str(named).startswith("arn:")
-        else package_arn(caller.region, caller.account_id, str(named))
-    )
-    facts = {}
-    if params.get("ModelApprovalStatus"):
-        facts["sagemaker:ModelApprovalStatus"] = (str(params["ModelApprovalStatus"]),)
-    return [AccessRequest(action, {"model-package": arn}, facts, modelled=MODELLED)]
-
-
 # Model and training job operations: (resource type, name member, ARN, the role passed).
 _WORKLOADS = {
     "CreateModel": ("model", "ModelName", model_arn, "ExecutionRoleArn"),
@@ -270,17 +239,22 @@ def requests_for(
     operation: str,
     params: dict[str, Any],
     retire_grant: bool = True,
+    registry: ModelRegistry | None = None,
 ) -> list[AccessRequest]:
-    """The access requests of one model-card operation, read against current state;
-    ``retire_grant``: deleting an encrypted card needs ``kms:RetireGrant``."""
+    """The access requests of one model-card or Model Registry operation, read against
+    current state; ``retire_grant``: deleting an encrypted card needs ``kms:RetireGrant``."""
     if operation == "CreateModelCard":
         return _create(caller, params)
     if operation in _NAME_OR_ARN or operation in _NAME_ONLY:
         return _on_card(cards, caller, operation, params, retire_grant)
+    groups = registry.groups if registry else {}
+    if operation in _TAG_OPS and ":model-package-group/" in str(params.get("ResourceArn")):
+        return group_tagging(groups, operation, params)
     if operation in _TAG_OPS:
         return _tagging(cards, operation, params)
     if operation in REGISTRY_OPERATIONS:
-        return _registry(caller, operation, params)
+        packages = registry.packages if registry else {}
+        return registry_requests(groups, packages, caller, operation, params)
     if operation == "DescribeModelCardExportJob":
         arn = str(params.get("ModelCardExportJobArn"))
         return [

@@ -35,6 +35,7 @@ from reconciler.sandbox.sagemaker.model import (
     metadata_only,
 )
 from reconciler.sandbox.sagemaker.registry import ModelRegistry
+from reconciler.sandbox.sagemaker.registry_service import GROUP_TAG_HANDLERS, REGISTRY_HANDLERS
 from reconciler.sandbox.sagemaker.search import SearchIndex, search
 from reconciler.sandbox.validation import check_input, service_model
 
@@ -73,16 +74,21 @@ class SageMakerService:
         self._lock = threading.RLock()
         self.cards = CardStore(clock, config)
         self.exports = ExportJobs(clock, config)
-        self.registry = ModelRegistry(clock)
+        self.registry = ModelRegistry(clock, self._archived_locks)
         self.workloads = training.Workloads(clock)
         self.index = SearchIndex()
+
+    def _archived_locks(self) -> tuple[bool, bool]:
+        config = self._config()
+        return config.archived_refuses_content, config.archived_refuses_status
 
     def handles(self, operation: str, params: dict[str, Any]) -> bool:
         """Whether this service answers the call (else it belongs to moto)."""
         if operation == "Search":
             return params.get("Resource") in ("ModelCard", "TrainingJob")
         if operation in _TAG_OPS:
-            return ":model-card/" in str(params.get("ResourceArn", ""))
+            arn = str(params.get("ResourceArn", ""))
+            return ":model-card/" in arn or ":model-package-group/" in arn
         return operation in HANDLERS or operation in training.HANDLERS
 
     def call(self, caller: Caller, operation: str, params: dict[str, Any]) -> dict[str, Any]:
@@ -91,6 +97,8 @@ class SageMakerService:
         if operation in training.HANDLERS:
             return self._workload(caller, operation, params)
         handler = HANDLERS.get(operation)
+        if operation in _TAG_OPS and ":model-package-group/" in str(params.get("ResourceArn")):
+            handler = GROUP_TAG_HANDLERS[operation]
         if handler is None:
             # The front never gets here (``handles`` sends such calls to moto); a direct
             # call fails as a missing method would, before any state moves.
@@ -99,7 +107,9 @@ class SageMakerService:
             self._tick()
             # Identity policies first, against state as it is: a denied call changes nothing.
             retire = self._config().kms_delete_needs_retire_grant
-            requests = requests_for(self.cards.cards, caller, operation, params, retire)
+            requests = requests_for(
+                self.cards.cards, caller, operation, params, retire, self.registry
+            )
             self._iam().authorize(caller, requests)
             return handler(self, caller, params)
 
@@ -281,23 +291,9 @@ class SageMakerService:
 
     # -- model registry ---------------------------------------------------------
 
-    def _create_model_package_group(self, caller: Caller, params: dict[str, Any]) -> dict[str, Any]:
-        return self.registry.create_group(caller, params)
-
-    def _create_model_package(self, caller: Caller, params: dict[str, Any]) -> dict[str, Any]:
-        return self.registry.create_package(caller, params)
-
-    def _describe_model_package(self, caller: Caller, params: dict[str, Any]) -> dict[str, Any]:
-        return self.registry.describe_package(caller, params)
-
-    def _update_model_package(self, caller: Caller, params: dict[str, Any]) -> dict[str, Any]:
-        return self.registry.update_package(caller, params)
-
-    def _delete_model_package(self, caller: Caller, params: dict[str, Any]) -> dict[str, Any]:
-        return self.registry.delete_package(caller, params)
-
-    def _delete_model_package_group(self, caller: Caller, params: dict[str, Any]) -> dict[str, Any]:
-        return self.registry.delete_group(caller, params)
+    def authorize_shared(self, caller: Caller, group_arn: str, action: str) -> None:
+        """Raise unless RAM shares the group ``group_arn`` with ``caller`` for ``action``."""
+        self._authorize(caller, group_arn, action)
 
     # -- search and tags --------------------------------------------------------
 
@@ -339,12 +335,7 @@ HANDLERS: dict[str, Handler] = {
     "CreateModelCardExportJob": SageMakerService._create_model_card_export_job,
     "DescribeModelCardExportJob": SageMakerService._describe_model_card_export_job,
     "ListModelCardExportJobs": SageMakerService._list_model_card_export_jobs,
-    "CreateModelPackageGroup": SageMakerService._create_model_package_group,
-    "CreateModelPackage": SageMakerService._create_model_package,
-    "DescribeModelPackage": SageMakerService._describe_model_package,
-    "UpdateModelPackage": SageMakerService._update_model_package,
-    "DeleteModelPackage": SageMakerService._delete_model_package,
-    "DeleteModelPackageGroup": SageMakerService._delete_model_package_group,
+    **REGISTRY_HANDLERS,
     "Search": SageMakerService._search,
     "AddTags": SageMakerService._add_tags,
     "ListTags": SageMakerService._list_tags,

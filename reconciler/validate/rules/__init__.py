@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from reconciler.common.diagnostics import Diagnostic
-from reconciler.validate.rules import cards, config, evidence, gates, shares, targets
+from reconciler.validate.rules import (
+    cards,
+    config,
+    evidence,
+    gates,
+    registry,
+    shares,
+    targets,
+)
 from reconciler.validate.rules.base import Rule, RuleInput
 
 RULES: list[Rule] = [
@@ -18,6 +26,7 @@ RULES: list[Rule] = [
     *targets.RULES,
     *gates.RULES,
     *evidence.RULES,
+    *registry.RULES,
 ]
 
 

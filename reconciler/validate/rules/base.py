@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from reconciler.common.diagnostics import Diagnostic, Severity, json_path
 from reconciler.desired.model import CardSpec, Config, ShareSpec
+from reconciler.desired.registry import GroupSpec
 from reconciler.load.yamlsource import PathKey, SourceDocument
 
 
@@ -24,6 +25,7 @@ class RuleInput:
     shares: tuple[ShareSpec, ...]
     documents: Mapping[str, SourceDocument]
     all_card_names: frozenset[str]
+    groups: tuple[GroupSpec, ...] = ()
 
 
 Rule = Callable[[RuleInput], Iterator[Diagnostic]]

@@ -1,4 +1,5 @@
-"""Rules about card files: names, sizes, tags and ignored content paths."""
+"""Rules about card files (and the names and tags of share and registry files): names,
+sizes, tags and ignored content paths."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import PurePosixPath
 
 from reconciler.common.diagnostics import Diagnostic
 from reconciler.desired.model import CardSpec, Config, ShareSpec
+from reconciler.desired.registry import GroupSpec
 from reconciler.load.yamlsource import SourceDocument
 from reconciler.validate.rules.base import RuleInput, at
 from reconciler.validate.schemas import Kind, load_schema, resolve_ref
@@ -21,8 +23,8 @@ _TAG_TEXT = "may contain only letters, digits, spaces and _ . : / = + - @"
 
 
 def file_names_match(data: RuleInput) -> Iterator[Diagnostic]:
-    """A card or share file must be named after the resource it declares."""
-    items: tuple[CardSpec | ShareSpec, ...] = (*data.cards, *data.shares)
+    """A card, share or registry file must be named after the resource it declares."""
+    items: tuple[CardSpec | ShareSpec | GroupSpec, ...] = (*data.cards, *data.shares, *data.groups)
     for item in items:
         stem = PurePosixPath(item.file).stem
         if stem != item.name:
@@ -36,10 +38,11 @@ def file_names_match(data: RuleInput) -> Iterator[Diagnostic]:
 
 
 def names_unique(data: RuleInput) -> Iterator[Diagnostic]:
-    """Card names and share names are each unique across the repository."""
-    groups: tuple[tuple[str, tuple[CardSpec | ShareSpec, ...]], ...] = (
+    """Card, share and model package group names are each unique across the repository."""
+    groups: tuple[tuple[str, tuple[CardSpec | ShareSpec | GroupSpec, ...]], ...] = (
         ("card", data.cards),
         ("share", data.shares),
+        ("model package group", data.groups),
     )
     for kind, items in groups:
         first: dict[str, str] = {}
@@ -72,7 +75,7 @@ def content_size(data: RuleInput) -> Iterator[Diagnostic]:
 def tags_valid(data: RuleInput) -> Iterator[Diagnostic]:
     """Tags fit AWS limits, leaving room for the reconciler's own ownership tags."""
     reserved = _reserved_tag_keys(data.config)
-    items: tuple[CardSpec | ShareSpec, ...] = (*data.cards, *data.shares)
+    items: tuple[CardSpec | ShareSpec | GroupSpec, ...] = (*data.cards, *data.shares, *data.groups)
     for item in items:
         doc = data.documents[item.file]
         yield from _tag_problems(doc, item.tags, reserved)

@@ -9,6 +9,7 @@ from collections.abc import Iterator, Mapping
 
 from reconciler.common.diagnostics import Diagnostic, Severity
 from reconciler.desired.model import CardSpec, ShareSpec, TargetSpec
+from reconciler.desired.registry import GroupSpec
 from reconciler.desired.targets import belongs
 from reconciler.validate.rules.base import Rule, RuleInput, at
 from reconciler.validate.rules.shares import names_replica, share_targets
@@ -35,12 +36,13 @@ def targets_or_top_level(data: RuleInput) -> Iterator[Diagnostic]:
 
 
 def target_names_known(data: RuleInput) -> Iterator[Diagnostic]:
-    """Every name under a card's or share's ``targets:`` is a target of reconciler.yaml."""
+    """Every name under a card's, share's or group's ``targets:`` is a target of
+    reconciler.yaml."""
     if data.config is None:
         return
     config = data.config
     known = sorted(config.targets) if config.declares_targets else []
-    items: tuple[CardSpec | ShareSpec, ...] = (*data.cards, *data.shares)
+    items: tuple[CardSpec | ShareSpec | GroupSpec, ...] = (*data.cards, *data.shares, *data.groups)
     for item in items:
         for i, name in enumerate(item.targets):
             if name not in known:

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import gc
 import os
+import secrets
 import sys
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import Enum
+from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
@@ -177,9 +179,39 @@ def write_file(path: Path, text: str) -> None:
         ) from e
 
 
+@contextmanager
+def workflow_commands_paused(argv: list[str]) -> Iterator[None]:
+    """Under GitHub Actions the runner reads every output line that starts with ``::``, on
+    stdout or stderr, as a workflow command (an annotation, ``add-mask``, ``set-output``).
+    Progress and errors can quote values read from AWS or from a pull request's files, so
+    the runner's command processing is paused for the whole run with ``stop-commands`` and
+    a token nobody can guess, and resumed on the way out. Not for ``--format github``,
+    whose annotations are the product (their data is escaped by ``render.diagnostics``)."""
+    github = "--format=github" in argv or any(
+        a == "--format" and b == "github" for a, b in pairwise(argv)
+    )
+    if os.environ.get("GITHUB_ACTIONS") != "true" or github:
+        yield
+        return
+    token = secrets.token_hex(16)
+    sys.stderr.write(f"::stop-commands::{token}\n")
+    sys.stderr.flush()
+    try:
+        yield
+    finally:
+        sys.stdout.flush()
+        sys.stderr.write(f"::{token}::\n")
+        sys.stderr.flush()
+
+
 def main() -> None:
     """Console entry point: the one place that turns failures into exit codes."""
     _tune_garbage_collection()
+    with workflow_commands_paused(sys.argv[1:]):
+        _main()
+
+
+def _main() -> None:
     try:
         result = app(standalone_mode=False)
     except typer.Exit as e:

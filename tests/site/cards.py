@@ -92,5 +92,7 @@ def write_cards(repo: Path) -> None:
     for card in cards():
         text = yaml.safe_dump(card, sort_keys=False, width=200_000)
         (repo / "cards" / f"{card['name']}.yaml").write_text(text, encoding="utf-8")
-    with (repo / "reconciler.yaml").open("a", encoding="utf-8") as config:
-        config.write(GATE)
+    config_path = repo / "reconciler.yaml"
+    config = yaml.safe_load(config_path.read_text(encoding="utf-8"))
+    config["lifecycle"] = yaml.safe_load(GATE)["lifecycle"]  # the catalogue's two gates only
+    config_path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")

@@ -107,3 +107,36 @@ def test_only_the_packages_git_names_can_be_approved(
         )
     )
     sagemaker.update_model_package(ModelPackageArn=named_package, ModelApprovalStatus="Approved")
+
+
+STAGED = """name: churn
+versions:
+  - version: 1
+    approval: PendingManualApproval
+    stage: {name: Staging, status: InProgress}
+"""
+
+
+def test_the_apply_role_moves_a_version_only_to_the_stage_and_approval_git_declares(
+    cli: Cli, example_repo: Path, aws: Aws, named_package: str
+) -> None:
+    """With the apply role's own credentials, outside any plan: the stage and approval a
+    registry file declares can be set, Production and Approved (which no file names)
+    cannot, and a call that only rewrites the embedded card is not narrowed."""
+    (example_repo / "registry").mkdir()
+    (example_repo / "registry" / f"{GROUP}.yaml").write_text(STAGED, encoding="utf-8")
+    create_role(aws, OWNER, "ReconcilerApply", printed(cli, example_repo, "apply"))
+    sagemaker = aws("sagemaker", role="ReconcilerApply")
+
+    def update(**fields: Any) -> Any:
+        return sagemaker.update_model_package(ModelPackageArn=named_package, **fields)
+
+    update(ModelLifeCycle={"Stage": "Staging", "StageStatus": "InProgress"})
+    update(ModelApprovalStatus="PendingManualApproval")
+    update(ModelCard={"ModelCardContent": "{}", "ModelCardStatus": "Draft"})
+    denied(lambda: update(ModelLifeCycle={"Stage": "Production", "StageStatus": "InProgress"}))
+    denied(lambda: update(ModelLifeCycle={"Stage": "Staging", "StageStatus": "Approved"}))
+    denied(lambda: update(ModelApprovalStatus="Approved"))
+    lifecycle = aws("sagemaker").describe_model_package(ModelPackageName=named_package)
+    assert lifecycle["ModelLifeCycle"]["Stage"] == "Staging"
+    assert lifecycle["ModelApprovalStatus"] == "PendingManualApproval"

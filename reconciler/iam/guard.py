@@ -1,6 +1,7 @@
 """The consumer guard: a policy for a target account that keeps the card account's model
-cards read-only there, whatever the RAM share's permission says. Built from the
-repository with no AWS call.
+cards read-only there, whatever the RAM share's permission says, and with registry files
+its model versions too (embedded cards, approval, stage, new registrations). Built from
+the repository with no AWS call.
 """
 
 from __future__ import annotations
@@ -18,6 +19,13 @@ GUARDED_ACTIONS = (
     "sagemaker:CreateModelCardExportJob",
     "sagemaker:DeleteModelCard",
     "sagemaker:UpdateModelCard",
+)
+# A shared model package group's versions, their embedded cards, approval and stage, and
+# registering new versions into it (RAM's AllowRegister permission grants that).
+GUARDED_REGISTRY_ACTIONS = (
+    "sagemaker:CreateModelPackage",
+    "sagemaker:DeleteModelPackage",
+    "sagemaker:UpdateModelPackage",
 )
 
 
@@ -38,6 +46,7 @@ def guard_for(state: DesiredState, account_id: AccountId) -> dict[str, Any]:
         "Version": "2012-10-17",
         "Statement": [
             _read_only(Scope.for_state(state), account_id),
+            *_registry_read_only(Scope.for_state(state), state, account_id),
             {"Sid": "AllowEverythingElse", "Effect": "Allow", "Action": "*", "Resource": "*"},
         ],
     }
@@ -66,3 +75,23 @@ def _read_only(s: Scope, account_id: AccountId) -> Statement:
         "Resource": [cards, f"{cards}/*"],
         "Condition": {"StringEquals": {"aws:PrincipalAccount": account_id}},
     }
+
+
+def _registry_read_only(s: Scope, state: DesiredState, account_id: AccountId) -> list[Statement]:
+    """With registry files: deny, to principals of ``account_id``, changing the card
+    account's model versions (their embedded cards, approval and stage) or registering new
+    ones, whatever a share of their group allows."""
+    if not state.groups:
+        return []
+    return [
+        {
+            "Sid": "KeepCardAccountModelVersionsReadOnly",
+            "Effect": "Deny",
+            "Action": list(GUARDED_REGISTRY_ACTIONS),
+            "Resource": [
+                s.arn("sagemaker", "model-package/*"),
+                s.arn("sagemaker", "model-package-group/*"),
+            ],
+            "Condition": {"StringEquals": {"aws:PrincipalAccount": account_id}},
+        }
+    ]

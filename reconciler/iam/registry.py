@@ -6,13 +6,19 @@ registry files, and scoped to the groups they declare.
   SageMaker writes in lower case), ``sagemaker:ListModelPackages`` and
   ``sagemaker:DescribeModelPackage`` on its versions (``model-package/<name>/*``; the SAR
   gives ListModelPackages the ``model-package`` resource type).
-- apply: ``sagemaker:UpdateModelPackage`` on those versions only.
+- apply: ``sagemaker:UpdateModelPackage`` on those versions only, and only to the approval
+  statuses and lifecycle stages git declares for them: the request keys
+  ``sagemaker:ModelApprovalStatus``, ``sagemaker:ModelLifeCycle:Stage`` and
+  ``…:StageStatus`` (Service Authorization Reference) under ``StringEqualsIfExists``, so a
+  call that leaves them out (a card's content or status) is not narrowed, and one that
+  moves a version to a stage or approval no reviewed file names (``Production`` before
+  any file says so) is denied even with the apply role's credentials.
 """
 
 from __future__ import annotations
 
 from reconciler.desired.model import DesiredState
-from reconciler.iam.scope import Scope, Statement, statement
+from reconciler.iam.scope import Condition, Scope, Statement, statement
 
 
 def _groups(s: Scope, state: DesiredState) -> list[str]:
@@ -45,4 +51,28 @@ def registry_writes(s: Scope, state: DesiredState) -> list[Statement]:
     """What apply writes: the declared groups' versions, through UpdateModelPackage."""
     if not state.groups:
         return []
-    return [statement("UpdateModelVersions", ["sagemaker:UpdateModelPackage"], _versions(s, state))]
+    return [
+        statement(
+            "UpdateModelVersions",
+            ["sagemaker:UpdateModelPackage"],
+            _versions(s, state),
+            _declared_lifecycle(state),
+        )
+    ]
+
+
+def _declared_lifecycle(state: DesiredState) -> Condition:
+    """The approvals and stages git declares, as the values UpdateModelPackage may set."""
+    versions = [v for g in state.groups.values() for v in g.versions]
+    keys = {
+        "sagemaker:ModelApprovalStatus": {v.approval.value for v in versions if v.approval},
+        "sagemaker:ModelLifeCycle:Stage": {v.stage.stage for v in versions if v.stage},
+        "sagemaker:ModelLifeCycle:StageStatus": {v.stage.status for v in versions if v.stage},
+    }
+    condition: Condition = {}
+    if declared := {key: sorted(values) for key, values in keys.items() if values}:
+        condition["StringEqualsIfExists"] = declared
+    # A key no file sets may only be left out of the request ("Null": "true").
+    if absent := {key: "true" for key, values in keys.items() if not values}:
+        condition["Null"] = absent
+    return condition

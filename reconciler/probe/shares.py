@@ -8,6 +8,7 @@ account answering the share's invitation (whose event ``trail`` then looks for).
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
@@ -232,9 +233,12 @@ def concurrent(work: Work) -> Seen:
 
 
 def _at_once(calls: dict[str, Callable[[], Any]]) -> dict[str, str]:
-    """Run every call at once; why each refused one was refused, by name."""
+    """Run every call at once (each thread waits for the others before it sends); why
+    each refused one was refused, by name."""
+    ready = threading.Barrier(len(calls))
 
     def run(call: Callable[[], Any]) -> str | None:
+        ready.wait()
         try:
             call()
         except ClientError as e:

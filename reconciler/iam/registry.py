@@ -6,7 +6,9 @@ registry files, and scoped to the groups they declare.
   SageMaker writes in lower case), ``sagemaker:ListModelPackages`` and
   ``sagemaker:DescribeModelPackage`` on its versions (``model-package/<name>/*``; the SAR
   gives ListModelPackages the ``model-package`` resource type).
-- apply: ``sagemaker:UpdateModelPackage`` on those versions only.
+- apply: ``sagemaker:UpdateModelPackage`` on those versions only, and
+  ``sagemaker:AddTags`` and ``sagemaker:DeleteTags`` on the groups whose files declare
+  ``tags`` (``group_tag_writes``).
 """
 
 from __future__ import annotations
@@ -21,6 +23,16 @@ def _groups(s: Scope, state: DesiredState) -> list[str]:
 
 def _versions(s: Scope, state: DesiredState) -> list[str]:
     return [s.arn("sagemaker", f"model-package/{n.lower()}/*") for n in sorted(state.groups)]
+
+
+def group_tag_writes(s: Scope, state: DesiredState) -> list[Statement]:
+    """What apply writes to keep the tags of the groups whose files declare ``tags``."""
+    tagged = sorted(n for n, g in state.groups.items() if g.tags is not None)
+    if not tagged:
+        return []
+    groups = [s.arn("sagemaker", f"model-package-group/{n.lower()}") for n in tagged]
+    actions = ["sagemaker:AddTags", "sagemaker:DeleteTags"]
+    return [statement("TagModelPackageGroups", actions, groups)]
 
 
 def registry_reads(s: Scope, state: DesiredState) -> list[Statement]:

@@ -42,13 +42,14 @@ class Edit:
 
 @dataclass(frozen=True, kw_only=True)
 class ShareEdit:
-    """One change to a share made outside git, as CloudTrail recorded it."""
+    """One change made outside git, as CloudTrail recorded it: to a share, a model version
+    or a model package group's tags."""
 
     identity: str | None  # e.g. assumed-role/Admin/jo
     account: str | None  # the account of the identity
     time: str
-    call: str  # e.g. ram:DisassociateResourceShare
-    subject: str = ""  # the principal, card or permission it concerns, if one
+    call: str  # e.g. ram:DisassociateResourceShare, sagemaker:UpdateModelPackage
+    subject: str = ""  # the principal, card, permission, version part or tag it concerns
 
     def sentence(self) -> str:
         who = self.identity or "an unknown identity"

@@ -229,7 +229,7 @@ def _from_stale(stale: StaleSource) -> DriftItem:
 
 def _from_error(error: Diagnostic) -> DriftItem:
     name = error.file.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-    shown = Address.share(name) if error.file.startswith("shares/") else Address.card(name)
+    shown = _file_address(error.file, name)
     address = str(shown)
     if "/" not in error.file:  # reconciler.yaml: a hub's replica of a spoke card
         address = f"{error.file}:{error.path}"
@@ -240,6 +240,13 @@ def _from_error(error: Diagnostic) -> DriftItem:
         detail=f"{error.file}:{error.line}:{error.column}: {error.message}",
         remedy="change git to match, or fix the card by hand",
     )
+
+
+def _file_address(file: str, name: str) -> Address:
+    """The address of what a file of the repository declares."""
+    if file.startswith("shares/"):
+        return Address.share(name)
+    return Address.group(name) if file.startswith("registry/") else Address.card(name)
 
 
 def _from_unmanaged(item: Unmanaged) -> DriftItem:

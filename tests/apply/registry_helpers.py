@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from tests.apply.helpers import Aws, Cli
+from tests.apply.helpers import OWNER, Aws, Cli
 from tests.test_output_schemas import conforms
 
 GROUP = "Churn-Models"
@@ -38,3 +38,21 @@ def plan(cli: Cli, repo: Path) -> tuple[int, dict[str, Any]]:
 def described(aws: Aws, arn: str) -> dict[str, Any]:
     found: dict[str, Any] = aws("sagemaker").describe_model_package(ModelPackageName=arn)
     return found
+
+
+REVIEWED = """tags: {team: churn}
+versions:
+  - version: 2
+    approval: PendingManualApproval
+    stage: {name: QA, status: InProgress}
+    card:
+      status: PendingReview
+      content:
+        model_overview: {model_creator: pipeline}
+        intended_uses: {risk_rating: Low, intended_uses: Weekly scoring}
+"""
+
+
+def group_arn() -> str:
+    """The ARN SageMaker gives the group (its name in lower case)."""
+    return f"arn:aws:sagemaker:us-east-1:{OWNER}:model-package-group/{GROUP.lower()}"

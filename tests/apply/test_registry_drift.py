@@ -10,24 +10,16 @@ from pathlib import Path
 from typing import Any
 
 from tests.apply.helpers import OWNER, Aws, Cli, apply
-from tests.apply.registry_helpers import GROUP, declare, described, plan, register
+from tests.apply.registry_helpers import (
+    GROUP,
+    REVIEWED,
+    declare,
+    described,
+    group_arn,
+    plan,
+    register,
+)
 from tests.test_output_schemas import conforms
-
-REVIEWED = """tags: {team: churn}
-versions:
-  - version: 2
-    approval: PendingManualApproval
-    stage: {name: QA, status: InProgress}
-    card:
-      status: PendingReview
-      content:
-        model_overview: {model_creator: pipeline}
-        intended_uses: {risk_rating: Low, intended_uses: Weekly scoring}
-"""
-
-
-def group_arn() -> str:
-    return f"arn:aws:sagemaker:us-east-1:{OWNER}:model-package-group/{GROUP.lower()}"
 
 
 def drift(cli: Cli, repo: Path) -> tuple[int, dict[str, Any]]:

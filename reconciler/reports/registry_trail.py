@@ -24,10 +24,12 @@ from reconciler.live.model import Trail, TrailEvent
 from reconciler.plan.address import Kind
 from reconciler.plan.model import Action, Change
 from reconciler.plan.payloads import UpdateTags, UpdateVersion
-from reconciler.reports.drift import Attribution, ShareEdit
+from reconciler.reports.audit import VersionEvent
+from reconciler.reports.drift import Attribution, ShareEdit, split_identity
 from reconciler.reports.trail import share_edit
 
 UPDATE = "UpdateModelPackage"
+REGISTER = "CreateModelPackage"
 TAG_CALLS = ("AddTags", "DeleteTags")
 CALLS = (UPDATE, *TAG_CALLS)
 
@@ -139,3 +141,25 @@ def _unreadable(problem: str, last: LastModified | None) -> str:
     return (
         f"CloudTrail could not be read ({problem}): who made this change is not known{_last(last)}"
     )
+
+
+def version_events(trail: Trail, arn: str) -> tuple[VersionEvent, ...]:
+    """The events that registered the version ``arn`` or changed it, newest first, each
+    with the parts it sent."""
+    found = []
+    for event in trail.events:
+        registered = event.name == REGISTER and event.response.get("modelPackageArn") == arn
+        if not (registered or _updates(event, arn)):
+            continue
+        parts = tuple(p.subject for p in PARTS if _has(event.parameters, p.member))
+        who, _ = split_identity(event.identity)
+        found.append(
+            VersionEvent(
+                time=event.time,
+                identity=who,
+                account=event.account,
+                call=f"sagemaker:{event.name}",
+                parts=("registered", *parts) if registered else parts,
+            )
+        )
+    return tuple(found)

@@ -116,3 +116,32 @@ def test_a_stage_moved_in_studio_without_cloudtrail_names_the_last_modifier(
     assert note.startswith("CloudTrail has no event that changed the stage in its 90 days")
     assert "DescribeModelPackage records its last change by arn:aws:sts::" in note
     assert "assumed-role/ConsoleAdmin/" in note
+
+
+def test_history_of_a_model_version_lists_its_changes_from_cloudtrail(
+    cli: Cli, repo: Path, aws: Aws
+) -> None:
+    arns = applied(cli, repo, aws)
+    studio = aws("sagemaker", role="ConsoleAdmin")
+    studio.update_model_package(ModelPackageArn=arns[1], ModelApprovalStatus="Rejected")
+    result = cli("history", f"{GROUP}/2", "--repo", str(repo), "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert (report["version"], report["arn"]) == (f"{GROUP}/2", arns[1])
+    assert report["current"]["approval"] == "Rejected"
+    assert report["current"]["stage"] == "QA/InProgress"
+    events = [(e["call"].split(":")[1], tuple(e["parts"])) for e in report["events"]]
+    assert events == [
+        ("UpdateModelPackage", ("approval",)),
+        ("UpdateModelPackage", ("stage",)),
+        ("UpdateModelPackage", ("card status",)),
+        ("UpdateModelPackage", ("card content",)),
+        ("CreateModelPackage", ("registered", "card content", "card status")),
+    ]
+    assert report["events"][0]["identity"].startswith("assumed-role/ConsoleAdmin/")
+    text = cli("history", f"{GROUP}/2", "--repo", str(repo)).stdout
+    assert text.startswith(f"History of model version {GROUP}/2 (5 changes in CloudTrail's 90")
+    assert "now: approval Rejected, card PendingReview, stage QA/InProgress" in text
+    for wrong in (f"{GROUP}/9", "../../x/2", f"{GROUP}/two"):
+        refused = cli("history", wrong, "--repo", str(repo))
+        assert refused.exit_code == 1 and "does not exist in account" in refused.stderr

@@ -82,7 +82,8 @@ def ram_events(client: Any, since: datetime) -> Trail:
 
 
 def sagemaker_events(client: Any, since: datetime, names: tuple[str, ...]) -> Trail:
-    """SageMaker's events of the calls ``names`` since ``since``, newest first."""
+    """SageMaker's events of the calls ``names`` since ``since``, newest first; events of
+    the same second (CloudTrail's resolution) in the order of ``names``."""
 
     def lookups() -> tuple[TrailEvent, ...]:
         found = [e for n in names for e in _events(client, since, "EventName", n, SAGEMAKER)]

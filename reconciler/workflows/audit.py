@@ -68,7 +68,8 @@ def version_history(session: AwsSession, state: DesiredState, name: str) -> Vers
     account = state.config.card_account_id
     version = _live_version(session.client("sagemaker"), group, number, account)
     since = datetime.now(timezone.utc) - timedelta(days=RETENTION_DAYS)
-    trail = sagemaker_events(session.client("cloudtrail"), since, (REGISTER, UPDATE))
+    # Updates first: events of one second keep lookup order, and a registration is older.
+    trail = sagemaker_events(session.client("cloudtrail"), since, (UPDATE, REGISTER))
     note = f"CloudTrail could not be read ({trail.problem})" if trail.problem else ""
     stage = version.stage
     current = VersionState(

@@ -126,7 +126,7 @@ def test_history_of_a_model_version_lists_its_changes_from_cloudtrail(
     studio.update_model_package(ModelPackageArn=arns[1], ModelApprovalStatus="Rejected")
     result = cli("history", f"{GROUP}/2", "--repo", str(repo), "--format", "json")
     assert result.exit_code == 0, result.stderr
-    report = json.loads(result.stdout)
+    report = conforms("version-history", result.stdout)
     assert (report["version"], report["arn"]) == (f"{GROUP}/2", arns[1])
     assert report["current"]["approval"] == "Rejected"
     assert report["current"]["stage"] == "QA/InProgress"

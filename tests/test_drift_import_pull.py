@@ -164,7 +164,7 @@ def test_pull_leaves_ignored_paths_out_of_git(
 def test_pull_without_selection_is_refused(cli: Cli, example_repo: Path) -> None:
     result = cli("pull", "--repo", str(example_repo))
     assert result.exit_code == 1
-    assert "no cards selected: name the cards, or pass --all" in result.stderr
+    assert "no cards selected: name the cards, pass --group <name>, or pass --all" in result.stderr
 
 
 def bare_repo(root: Path) -> Path:

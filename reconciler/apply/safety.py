@@ -60,7 +60,7 @@ def _thresholds(plan: Plan, safety: Safety) -> list[ThresholdRefusal]:
     )
     found = []
     for limit, actions, allowed in limits:
-        cards = len({c.address for c in plan.changes if c.action in actions})
+        cards = len({c.address for c in plan.changes if c.action in actions and c.address.is_card})
         if 100.0 * cards / existing > allowed:
             found.append(
                 ThresholdRefusal(

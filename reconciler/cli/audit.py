@@ -6,12 +6,15 @@ from __future__ import annotations
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from reconciler.cli.base import EXIT_OK, EndpointOption, RepoOption, app, target_for
 from reconciler.desired.model import Uses
+
+if TYPE_CHECKING:  # the pipeline (boto3) loads only when a command runs
+    from reconciler.run.pipeline import Target
 
 
 class ReportFormat(str, Enum):
@@ -20,6 +23,13 @@ class ReportFormat(str, Enum):
 
 
 NameArgument = Annotated[str, typer.Argument(help="The model card's name.")]
+HistoryArgument = Annotated[
+    str,
+    typer.Argument(
+        help="The model card's name, or <model package group>/<version> for a model "
+        "version's card, approval and stage."
+    ),
+]
 FormatOption = Annotated[ReportFormat, typer.Option("--format", help="Output format.")]
 VersionOption = Annotated[
     int | None,
@@ -40,23 +50,31 @@ OneTarget = Annotated[
 
 @app.command()
 def history(
-    name: NameArgument,
+    name: HistoryArgument,
     repo: RepoOption = Path("."),
     fmt: FormatOption = ReportFormat.text,
     endpoint_url: EndpointOption = None,
     target: OneTarget = None,
 ) -> None:
-    """Show every live version of a card and the commit behind it. Changes nothing.
+    """Show every live version of a card and the commit behind it, or a model version's
+    changes. Changes nothing.
 
-    Per version: number, status, time, who made it (as SageMaker records it), and the
-    commit that produced it, or "not from git"."""
-    from reconciler.render.audit import HISTORY
-    from reconciler.workflows.audit import card_history
-
+    Per card version: number, status, time, who made it (as SageMaker records it), and
+    the commit that produced it, or "not from git". For <group>/<version>: its current
+    card, approval and stage, and each call that registered or changed it in CloudTrail's
+    90 days (when, who, which parts)."""
     one = target_for(repo, endpoint_url, target, Uses.DRIFT)
-    report = card_history(one.session, one.state, name)
-    sys.stdout.write(HISTORY.get(fmt.value)(report))
+    sys.stdout.write(_history(one, name, fmt.value))
     raise typer.Exit(EXIT_OK)
+
+
+def _history(one: Target, name: str, fmt: str) -> str:
+    from reconciler.render.audit import HISTORY, VERSION_HISTORY
+    from reconciler.workflows.audit import card_history, version_history
+
+    if "/" in name:  # no card name holds a "/"
+        return VERSION_HISTORY.get(fmt)(version_history(one.session, one.state, name))
+    return HISTORY.get(fmt)(card_history(one.session, one.state, name))
 
 
 @app.command()

@@ -145,7 +145,26 @@ _VERBS = {"import": "imported", "pull": "updated"}
 NamesArgument = Annotated[list[str] | None, typer.Argument(help="Model card names.")]
 AllLiveOption = Annotated[bool, typer.Option("--all", help="Every live card not in git.")]
 SharesOption = Annotated[bool, typer.Option(help="Also import live shares not in git.")]
-AllManagedOption = Annotated[bool, typer.Option("--all", help="Every managed card.")]
+ImportGroupOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--group",
+        metavar="<name>",
+        help="A live model package group to write into registry/<name>.yaml (repeatable).",
+    ),
+]
+PullGroupOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--group",
+        metavar="<name>",
+        help="A registry file's group whose live cards, approvals, stages and tags to pull "
+        "(repeatable).",
+    ),
+]
+AllManagedOption = Annotated[
+    bool, typer.Option("--all", help="Every managed card and every registry file.")
+]
 
 
 @app.command("import")
@@ -153,23 +172,32 @@ def import_(
     names: NamesArgument = None,
     everything: AllLiveOption = False,
     shares: SharesOption = False,
+    group: ImportGroupOption = None,
     repo: RepoOption = Path("."),
     fmt: WriteFormatOption = WriteFormat.text,
     target: TargetOption = None,
     endpoint_url: EndpointOption = None,
 ) -> None:
-    """Write live cards (and shares) that git does not have into YAML files.
+    """Write live cards (and shares, and model package groups) that git does not have into
+    YAML files.
 
-    Writes nothing to AWS: the next apply adopts them by adding the ownership tags."""
-    _require_selection(names, everything or shares)
+    Writes nothing to AWS: the next apply adopts cards and shares by adding the ownership
+    tags; an imported group plans empty."""
+    _require_selection(names, everything or shares or bool(group))
     from reconciler.run.pipeline import import_candidates_run
     from reconciler.workflows.importer import import_live
 
-    chosen = names or []
+    chosen, groups = names or [], tuple(group or ())
     declared, results = results_for_targets(
-        repo, endpoint_url, target, lambda one: import_candidates_run(one, chosen), uses=Uses.PLAN
+        repo,
+        endpoint_url,
+        target,
+        lambda one: import_candidates_run(one, chosen, groups),
+        uses=Uses.PLAN,
     )
-    write = partial(import_live, repo=repo, names=chosen, everything=everything, shares=shares)
+    write = partial(
+        import_live, repo=repo, names=chosen, everything=everything, shares=shares, groups=groups
+    )
     report = _collected("import", declared, results, write)
     if fmt is WriteFormat.text:
         sys.stderr.writelines(f"note: {note}\n" for note in report.notes)
@@ -180,22 +208,25 @@ def import_(
 def pull(
     names: NamesArgument = None,
     everything: AllManagedOption = False,
+    group: PullGroupOption = None,
     repo: RepoOption = Path("."),
     fmt: WriteFormatOption = WriteFormat.text,
     target: TargetOption = None,
     endpoint_url: EndpointOption = None,
 ) -> None:
-    """Bring live content edits of managed cards into their YAML files.
+    """Bring live content edits of managed cards, and live changes of registry-managed
+    model versions and group tags, into their YAML files.
 
     Keeps comments and key order. Writes nothing to AWS."""
-    _require_selection(names, everything)
+    _require_selection(names, everything or bool(group))
     from reconciler.diff.compose import PlanOptions
-    from reconciler.workflows.pull import pull_live
+    from reconciler.workflows.pull_registry import pull_all
 
     declared, results = results_for_targets(
         repo, endpoint_url, target, lambda one: plan_for(one, PlanOptions()), uses=Uses.PLAN
     )
-    write = partial(pull_live, repo=repo, names=names or [], everything=everything)
+    groups = tuple(group or ())
+    write = partial(pull_all, repo=repo, names=names or [], everything=everything, groups=groups)
     _finish_writing(repo, _collected("pull", declared, results, write), fmt)
 
 
@@ -218,7 +249,9 @@ def _failed_targets(results: Sequence[TargetResult[Any]]) -> tuple[str, ...]:
 
 def _require_selection(names: list[str] | None, everything: bool) -> None:
     if not names and not everything:
-        raise ReconcilerError("no cards selected", hint="name the cards, or pass --all")
+        raise ReconcilerError(
+            "no cards selected", hint="name the cards, pass --group <name>, or pass --all"
+        )
 
 
 def _finish_writing(repo: Path, report: WrittenReport, fmt: WriteFormat) -> None:

@@ -11,7 +11,7 @@ so the plan can list them.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from reconciler.common.status import ApprovalStatus, CardStatus, Lifecycle
@@ -69,7 +69,7 @@ class GroupSpec:
     file: str
     versions: tuple[VersionSpec, ...]
     description: str | None = None
-    tags: Mapping[str, str] = field(default_factory=dict)
+    tags: Mapping[str, str] | None = None  # None: git leaves the group's tags alone
     targets: tuple[str, ...] = ()  # empty: every target
 
     def version(self, number: int) -> VersionSpec | None:
@@ -83,7 +83,7 @@ def group_from(data: Mapping[str, Any], file: str) -> GroupSpec:
         file=file,
         versions=tuple(_version(i, v) for i, v in enumerate(data["versions"])),
         description=data.get("description"),
-        tags=dict(data.get("tags") or {}),
+        tags=dict(data["tags"]) if "tags" in data else None,
         targets=tuple(data.get("targets") or ()),
     )
 

@@ -9,7 +9,9 @@ is not recorded, so a change to it never makes the plan stale.
 
 - a card: its version and status (or that it does not exist);
 - a share: its status, external setting, principals, cards and attached permissions;
-- a permission: its default version and actions.
+- a permission: its default version and actions;
+- a model package group: its tags; a model version: its approval, stage, card status and
+  when it was last modified (content changes move that time).
 """
 
 from __future__ import annotations
@@ -36,10 +38,31 @@ def _facts(live: LiveState, address: Address) -> Facts:
     if address.kind is Kind.SHARE:
         share = live.shares.get(address.name)
         return _share(share) if share else ABSENT
+    if address.kind in (Kind.GROUP, Kind.VERSION):
+        return _registry(live, address)
     permission = live.permissions.get(address.name)
     if permission is None:
         return ABSENT
     return {"version": permission.version, "actions": sorted(permission.actions)}
+
+
+def _registry(live: LiveState, address: Address) -> Facts:
+    name, _, number = address.name.partition("/")
+    group = live.groups.get(name)
+    if group is None:
+        return ABSENT
+    if address.kind is Kind.GROUP:
+        return {"tags": dict(sorted(group.tags.items()))}
+    version = group.versions.get(int(number)) if number.isdigit() else None
+    if version is None:
+        return ABSENT
+    stage = version.stage
+    return {
+        "approval": version.approval,
+        "card_status": version.card_status,
+        "stage": f"{stage.stage}/{stage.status}" if stage else None,
+        "modified": version.last_modified_time,
+    }
 
 
 def _share(share: LiveShare) -> Facts:

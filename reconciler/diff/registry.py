@@ -3,7 +3,9 @@ Pure.
 
 A version's embedded card is compared field by field (under its ``ignore`` paths), its
 card status against the allowed lifecycle transitions, its approval and its stage; what
-differs becomes one ``update_version`` change. Versions are registered by training
+differs becomes one ``update_version`` change. A group whose file declares ``tags`` gets
+an ``update_tags`` change when its live tags differ (AWS system tags aside); without
+``tags`` in the file, the group's tags are left alone. Versions are registered by training
 pipelines: a group or version of git that does not exist live is a plan error on its
 line, and live versions git does not list are unmanaged (``unmanaged_versions``), never
 changed. SageMaker has no call that changes a group's description, so a different one is
@@ -18,12 +20,13 @@ from reconciler.common.diagnostics import Diagnostic, json_path
 from reconciler.common.status import ApprovalStatus, CardStatus, Lifecycle
 from reconciler.desired.registry import GroupSpec, VersionSpec
 from reconciler.diff.fields import content_fields
+from reconciler.diff.ownership import tag_delta
 from reconciler.live.model import LiveGroup, LiveVersion
 from reconciler.load.yamlsource import PathKey
 from reconciler.normalize.state import Normalised
 from reconciler.plan.address import Address
 from reconciler.plan.model import MISSING, Action, Change, FieldChange, Guard, PlanPart, Reason
-from reconciler.plan.payloads import UpdateVersion
+from reconciler.plan.payloads import UpdateTags, UpdateVersion
 
 
 def diff_registry(n: Normalised) -> PlanPart:
@@ -43,9 +46,28 @@ def diff_registry(n: Normalised) -> PlanPart:
                 f"model package group {name}: its description differs from git, and "
                 "SageMaker has no call that changes it"
             )
+        tags = _tag_change(n, name, live)
+        if tags is not None:
+            out.changes.append(tags)
         for version in group.versions:
             _version(n, group, version, live, out)
     return out
+
+
+def _tag_change(n: Normalised, name: str, live: LiveGroup) -> Change | None:
+    if name not in n.group_tags:
+        return None
+    delta = tag_delta(*n.group_tags[name])
+    if not delta:
+        return None
+    return Change(
+        address=Address.group(name),
+        action=Action.UPDATE_TAGS,
+        reason=Reason.TAGS_DIFFER,
+        detail="the model package group's tags differ from git",
+        fields=delta.fields,
+        payload=UpdateTags(arn=live.arn, add=delta.add, remove=delta.remove),
+    )
 
 
 def _version(

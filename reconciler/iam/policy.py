@@ -118,7 +118,7 @@ from reconciler.iam.audit import audit_reads, audit_writes
 from reconciler.iam.evidence import evidence_reads, fill_statements
 from reconciler.iam.kms import key_statements
 from reconciler.iam.reads import organization_statements, read_statements
-from reconciler.iam.registry import registry_reads, registry_writes
+from reconciler.iam.registry import group_tag_writes, registry_reads, registry_writes
 from reconciler.iam.scope import Scope, Statement, statement
 from reconciler.iam.writes import card_writes, permission_writes, share_writes
 
@@ -165,6 +165,7 @@ def apply_statements(s: Scope, state: DesiredState) -> list[Statement]:
         *card_writes(s),
         *audit_writes(s, state),
         *registry_writes(s, state),
+        *group_tag_writes(s, state),
         *permission_writes(s),
         *share_writes(s),
         *assume,

@@ -13,6 +13,8 @@ registry files, and scoped to the groups they declare.
   call that leaves them out (a card's content or status) is not narrowed, and one that
   moves a version to a stage or approval no reviewed file names (``Production`` before
   any file says so) is denied even with the apply role's credentials.
+- apply, with files that declare ``tags``: ``sagemaker:AddTags`` and
+  ``sagemaker:DeleteTags`` on those groups (``group_tag_writes``).
 """
 
 from __future__ import annotations
@@ -27,6 +29,16 @@ def _groups(s: Scope, state: DesiredState) -> list[str]:
 
 def _versions(s: Scope, state: DesiredState) -> list[str]:
     return [s.arn("sagemaker", f"model-package/{n.lower()}/*") for n in sorted(state.groups)]
+
+
+def group_tag_writes(s: Scope, state: DesiredState) -> list[Statement]:
+    """What apply writes to keep the tags of the groups whose files declare ``tags``."""
+    tagged = sorted(n for n, g in state.groups.items() if g.tags is not None)
+    if not tagged:
+        return []
+    groups = [s.arn("sagemaker", f"model-package-group/{n.lower()}") for n in tagged]
+    actions = ["sagemaker:AddTags", "sagemaker:DeleteTags"]
+    return [statement("TagModelPackageGroups", actions, groups)]
 
 
 def registry_reads(s: Scope, state: DesiredState) -> list[Statement]:

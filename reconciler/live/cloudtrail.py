@@ -1,5 +1,10 @@
-"""Read who changed RAM shares outside git: CloudTrail's management events of RAM in the
-card account (``LookupEvents``, EventSource ``ram.amazonaws.com``), from a start time on.
+"""Read who changed things outside git: CloudTrail's management events in the card account
+(``LookupEvents``), from a start time on: RAM's (EventSource ``ram.amazonaws.com``) for
+shares, and SageMaker's calls that change model versions and group tags
+(``UpdateModelPackage``, ``AddTags``, ``DeleteTags``) for the Model Registry. LookupEvents
+takes one lookup attribute, so the registry's calls are one lookup by EventName each, and
+events of other services under the same name (``AddTags`` is also Elastic Load
+Balancing's) are left out by their source.
 
 CloudTrail's event history keeps 90 days; a lookup that is not permitted (AccessDenied)
 or fails is not an error of the run: the ``Trail`` says so, and drift reports it instead of
@@ -27,6 +32,7 @@ from reconciler.aws.session import error_code, pages
 from reconciler.live.model import Trail, TrailEvent
 
 SOURCE = "ram.amazonaws.com"
+SAGEMAKER = "sagemaker.amazonaws.com"
 LOOKUPS_PER_SECOND = 2
 SPACING = 1.1 / LOOKUPS_PER_SECOND  # a tenth more than the rate allows: clocks differ
 
@@ -72,9 +78,25 @@ def paced(client: Any) -> Callable[..., dict[str, Any]]:
 
 def ram_events(client: Any, since: datetime) -> Trail:
     """RAM's write events in the card account since ``since``, newest first."""
+    return _trail(since, lambda: _events(client, since, "EventSource", SOURCE, SOURCE))
+
+
+def sagemaker_events(client: Any, since: datetime, names: tuple[str, ...]) -> Trail:
+    """SageMaker's events of the calls ``names`` since ``since``, newest first; events of
+    the same second (CloudTrail's resolution) in the order of ``names``."""
+
+    def lookups() -> tuple[TrailEvent, ...]:
+        found = [e for n in names for e in _events(client, since, "EventName", n, SAGEMAKER)]
+        mine = (e for e in found if e.source == SAGEMAKER)
+        return tuple(sorted(mine, key=lambda e: e.time, reverse=True))  # ISO 8601 UTC
+
+    return _trail(since, lookups)
+
+
+def _trail(since: datetime, lookups: Callable[[], tuple[TrailEvent, ...]]) -> Trail:
     start = since.isoformat()
     try:
-        events = _events(client, since)
+        events = lookups()
     except ClientError as e:
         message = e.response.get("Error", {}).get("Message", "")
         return Trail(since=start, problem=f"{error_code(e)}: {message}".rstrip(": "))
@@ -83,19 +105,21 @@ def ram_events(client: Any, since: datetime) -> Trail:
     return Trail(since=start, events=events)
 
 
-def _events(client: Any, since: datetime) -> tuple[TrailEvent, ...]:
+def _events(
+    client: Any, since: datetime, key: str, value: str, source: str
+) -> tuple[TrailEvent, ...]:
     found = pages(
         paced(client),
         "Events",
         "NextToken",
-        LookupAttributes=[{"AttributeKey": "EventSource", "AttributeValue": SOURCE}],
+        LookupAttributes=[{"AttributeKey": key, "AttributeValue": value}],
         StartTime=since,
         MaxResults=50,
     )
-    return tuple(e for e in map(_event, found) if e is not None)
+    return tuple(e for e in (_event(item, source) for item in found) if e is not None)
 
 
-def _event(item: Mapping[str, Any]) -> TrailEvent | None:
+def _event(item: Mapping[str, Any], source: str) -> TrailEvent | None:
     try:
         record = json.loads(item.get("CloudTrailEvent") or "{}")
     except ValueError:
@@ -105,7 +129,7 @@ def _event(item: Mapping[str, Any]) -> TrailEvent | None:
     who = record.get("userIdentity") or {}
     return TrailEvent(
         name=str(record.get("eventName") or item.get("EventName") or ""),
-        source=str(record.get("eventSource") or SOURCE),
+        source=str(record.get("eventSource") or source),
         time=str(record.get("eventTime") or ""),
         identity=who.get("arn"),
         account=who.get("accountId"),

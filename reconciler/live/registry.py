@@ -13,7 +13,7 @@ unmanaged from their summary alone.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -35,9 +35,21 @@ def read_groups(sagemaker: Any, state: DesiredState) -> dict[str, LiveGroup | No
 
 
 def read_group(sagemaker: Any, spec: GroupSpec) -> LiveGroup | None:
-    with aws_errors(f"reading model package group {spec.name}"):
+    """The group of ``spec``, with the versions it declares described."""
+    wanted = {v.number for v in spec.versions}
+    return _read(sagemaker, spec.name, lambda number: number in wanted)
+
+
+def read_whole_group(sagemaker: Any, name: str) -> LiveGroup | None:
+    """A group git does not declare (for ``import``), every version described: a group of
+    N versions costs 2 + ⌈N/100⌉ + N calls."""
+    return _read(sagemaker, name, lambda _: True)
+
+
+def _read(sagemaker: Any, name: str, described: Callable[[int], bool]) -> LiveGroup | None:
+    with aws_errors(f"reading model package group {name}"):
         try:
-            group = sagemaker.describe_model_package_group(ModelPackageGroupName=spec.name)
+            group = sagemaker.describe_model_package_group(ModelPackageGroupName=name)
         except ClientError as e:
             if error_code(e) == "ValidationException" and "not exist" in str(e).lower():
                 return None
@@ -48,15 +60,14 @@ def read_group(sagemaker: Any, spec: GroupSpec) -> LiveGroup | None:
             sagemaker.list_model_packages,
             "ModelPackageSummaryList",
             "NextToken",
-            ModelPackageGroupName=spec.name,
+            ModelPackageGroupName=name,
             MaxResults=PAGE,
         )
-        wanted = {v.number for v in spec.versions}
         versions = [
-            _version(sagemaker, s, s.get("ModelPackageVersion") in wanted) for s in summaries
+            _version(sagemaker, s, described(s.get("ModelPackageVersion") or 0)) for s in summaries
         ]
     return LiveGroup(
-        name=spec.name,
+        name=name,
         arn=arn,
         description=group.get("ModelPackageGroupDescription"),
         tags={t["Key"]: t["Value"] for t in tags},

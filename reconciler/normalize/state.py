@@ -69,6 +69,8 @@ class Normalised:
     live_share_tags: Mapping[str, Tags]  # live shares, by their key in ``live.shares``
     # model versions' embedded cards, by (group, version): see ``normalize.registry``
     version_cards: Mapping[VersionKey, ComparedCard] = field(default_factory=dict)
+    # the tags of each group whose file declares ``tags`` and exists live: (git, live)
+    group_tags: Mapping[str, tuple[Tags, Tags]] = field(default_factory=dict)
 
 
 def normalise(state: DesiredState, live: LiveState) -> Normalised:
@@ -84,7 +86,19 @@ def normalise(state: DesiredState, live: LiveState) -> Normalised:
         share_tags={n: _tags(share_tags(s, own), own) for n, s in state.shares.items()},
         live_share_tags={n: _tags(s.tags, own) for n, s in live.shares.items()},
         version_cards=compared_cards(state, live),
+        group_tags=_group_tags(state, live),
     )
+
+
+def _group_tags(state: DesiredState, live: LiveState) -> dict[str, tuple[Tags, Tags]]:
+    """Each group's tags on both sides, where git declares them and the group exists. The
+    reconciler does not create groups, so no ownership tags are added to git's."""
+    own = state.config.ownership
+    return {
+        name: (_tags(group.tags, own), _tags(held.tags, own))
+        for name, group in sorted(state.groups.items())
+        if group.tags is not None and (held := live.groups.get(name)) is not None
+    }
 
 
 def _live_cards(state: DesiredState, live: LiveState) -> dict[str, Comparable]:

@@ -1,9 +1,9 @@
 """Addresses: which resource a change or an apply step is about, as a value.
 
 An address is a kind and a name. Its text, ``<kind>.<name>`` (``card.Churn``,
-``share.churn-dev``, ``permission.read-only``, ``version.Churn/2`` for version 2 of the model
-package group ``Churn``), is what plans, reports and the JSON plan
-show; it is made and read only here. Addresses order as their text does: by kind, then
+``share.churn-dev``, ``permission.read-only``, ``group.Churn`` for the model package group
+``Churn`` and ``version.Churn/2`` for its version 2), is what plans, reports and the JSON
+plan show; it is made and read only here. Addresses order as their text does: by kind, then
 name.
 """
 
@@ -17,6 +17,7 @@ class Kind(str, Enum):
     """What an address names. Declared in the order their texts sort."""
 
     CARD = "card"
+    GROUP = "group"
     PERMISSION = "permission"
     SHARE = "share"
     VERSION = "version"
@@ -37,6 +38,11 @@ class Address:
     @classmethod
     def share(cls, name: str) -> Address:
         return cls(Kind.SHARE, name)
+
+    @classmethod
+    def group(cls, name: str) -> Address:
+        """A model package group."""
+        return cls(Kind.GROUP, name)
 
     @classmethod
     def version(cls, group: str, number: int) -> Address:

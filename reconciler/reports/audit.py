@@ -1,6 +1,7 @@
 """The audit trail's reports, as plain data for the renderers: a card's live versions
-with the commit behind each (``reconciler history``), and a downloaded PDF export
-(``reconciler export``). Pure; JSON shapes in docs/formats.md.
+with the commit behind each (``reconciler history``), a model version's card and approval
+changes from CloudTrail (``reconciler history <group>/<version>``), and a downloaded PDF
+export (``reconciler export``). Pure; JSON shapes in docs/formats.md.
 """
 
 from __future__ import annotations
@@ -36,6 +37,43 @@ class HistoryReport:
 
     card: str
     versions: tuple[TracedVersion, ...]
+    context: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True)
+class VersionEvent:
+    """One call that changed a model version (or registered it), as CloudTrail recorded
+    it: which parts it sent (card content, card status, stage, approval)."""
+
+    time: str
+    identity: str | None
+    account: str | None
+    call: str  # e.g. sagemaker:UpdateModelPackage
+    parts: tuple[str, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class VersionState:
+    """A model version as DescribeModelPackage has it now."""
+
+    approval: str
+    card_status: str | None
+    stage: str | None  # "<stage>/<status>"
+    modified_by: str | None
+    modified_at: str | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class VersionHistoryReport:
+    """A model version's changes, newest first: CloudTrail's events of its 90 days (a
+    model version keeps no versions of its card), and ``note`` when CloudTrail could not
+    be read."""
+
+    version: str  # <group>/<number>
+    arn: str
+    current: VersionState
+    events: tuple[VersionEvent, ...]
+    note: str = ""
     context: Mapping[str, str] = field(default_factory=dict)
 
 

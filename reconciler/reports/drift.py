@@ -42,13 +42,14 @@ class Edit:
 
 @dataclass(frozen=True, kw_only=True)
 class ShareEdit:
-    """One change to a share made outside git, as CloudTrail recorded it."""
+    """One change made outside git, as CloudTrail recorded it: to a share, a model version
+    or a model package group's tags."""
 
     identity: str | None  # e.g. assumed-role/Admin/jo
     account: str | None  # the account of the identity
     time: str
-    call: str  # e.g. ram:DisassociateResourceShare
-    subject: str = ""  # the principal, card or permission it concerns, if one
+    call: str  # e.g. ram:DisassociateResourceShare, sagemaker:UpdateModelPackage
+    subject: str = ""  # the principal, card, permission, version part or tag it concerns
 
     def sentence(self) -> str:
         who = self.identity or "an unknown identity"
@@ -228,7 +229,7 @@ def _from_stale(stale: StaleSource) -> DriftItem:
 
 def _from_error(error: Diagnostic) -> DriftItem:
     name = error.file.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-    shown = Address.share(name) if error.file.startswith("shares/") else Address.card(name)
+    shown = _file_address(error.file, name)
     address = str(shown)
     if "/" not in error.file:  # reconciler.yaml: a hub's replica of a spoke card
         address = f"{error.file}:{error.path}"
@@ -239,6 +240,13 @@ def _from_error(error: Diagnostic) -> DriftItem:
         detail=f"{error.file}:{error.line}:{error.column}: {error.message}",
         remedy="change git to match, or fix the card by hand",
     )
+
+
+def _file_address(file: str, name: str) -> Address:
+    """The address of what a file of the repository declares."""
+    if file.startswith("shares/"):
+        return Address.share(name)
+    return Address.group(name) if file.startswith("registry/") else Address.card(name)
 
 
 def _from_unmanaged(item: Unmanaged) -> DriftItem:

@@ -173,8 +173,14 @@ def remedy(kind: str) -> str:
         )
     if kind in ("status", "tags"):
         return (
-            f"keep it: change the card's {kind} in its YAML file; undo it: "
+            f"keep it: change the {kind} in its YAML file; undo it: "
             "`reconciler apply` restores git's value"
+        )
+    if kind == "model_version":
+        return (
+            "keep it: `reconciler pull --group <group>` writes the live card, approval and "
+            "stage into its registry file for review; undo it: `reconciler apply` restores "
+            "git's values"
         )
     if kind == "not_in_git":
         return "`reconciler apply --prune` deletes it, or restore its file in git"

@@ -78,7 +78,7 @@ def attribute(change: Change, scope: ShareScope, trail: Trail) -> Attribution:
         if event is None:
             unknown.append(subject)
         else:
-            edits.append(_share_edit(event, subject))
+            edits.append(share_edit(event, subject))
     return Attribution(edits=tuple(edits), note=_nothing(unknown, scope) if unknown else "")
 
 
@@ -130,7 +130,8 @@ def utc(text: str) -> datetime:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
-def _share_edit(event: TrailEvent, subject: str) -> ShareEdit:
+def share_edit(event: TrailEvent, subject: str) -> ShareEdit:
+    """The edit ``event`` made, as drift shows it (``subject``: what it concerns)."""
     who, _ = split_identity(event.identity)
     return ShareEdit(
         identity=who,

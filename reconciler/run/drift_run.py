@@ -1,25 +1,26 @@
 """The drift run: a plan run of what git declares, then who made each difference. Card
-edits and status changes are attributed from the card's version history, share changes
-from CloudTrail, and each drifted card's live versions are traced to their commits. The
-sources filled cards were filled from are read again (``drift_evidence``).
+edits and status changes are attributed from the card's version history; share changes,
+model versions' changes and group tags from CloudTrail; and each drifted card's live
+versions are traced to their commits. The sources filled cards were filled from are read
+again (``drift_evidence``).
 Composed from the pipeline's stages like every other run (``pipeline``).
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from functools import partial
 
 from reconciler.aws.session import AwsSession
 from reconciler.diff.compose import PlanOptions, unmanaged
 from reconciler.graph.build import drift_change
-from reconciler.live.cloudtrail import ram_events
+from reconciler.live.cloudtrail import ram_events, sagemaker_events
 from reconciler.live.history import card_versions, history_since
 from reconciler.live.model import TracedVersion, is_managed
 from reconciler.normalize.state import matches_git
-from reconciler.plan.address import Address
-from reconciler.plan.model import Action
+from reconciler.plan.address import Address, Kind
+from reconciler.plan.model import Action, Change
 from reconciler.reports.drift import (
     Attribution,
     DriftReport,
@@ -30,7 +31,13 @@ from reconciler.reports.drift import (
     status_edit,
     trail_key,
 )
-from reconciler.reports.trail import attributable, attribute, share_scope, utc
+from reconciler.reports.registry_trail import (
+    CALLS,
+    LastModified,
+    attribute_registry,
+    is_registry_drift,
+)
+from reconciler.reports.trail import RETENTION_DAYS, attributable, attribute, share_scope, utc
 from reconciler.run.drift_evidence import stale_sources
 from reconciler.run.pipeline import PlanRun, Target, plan_run
 
@@ -41,7 +48,7 @@ def drift_run(target: Target) -> tuple[DriftReport, PlanRun]:
     run = plan_run(target, PlanOptions())
     findings = Findings(
         edits=card_edits(target.session, run),
-        trails=share_trails(target, run),
+        trails={**share_trails(target, run), **registry_trails(target, run)},
         versions=card_traces(target.session, run),
         evidence=stale_sources(target),
     )
@@ -70,6 +77,30 @@ def share_trails(target: Target, run: PlanRun) -> dict[tuple[Address, Action], A
     since = min(utc(s.after) for s in scopes.values())
     trail = ram_events(target.session.client("cloudtrail"), since)
     return {trail_key(c): attribute(c, scopes[c.address], trail) for c in drifted}
+
+
+def registry_trails(target: Target, run: PlanRun) -> dict[tuple[Address, Action], Attribution]:
+    """Who changed each drifted model version or group's tags, from CloudTrail's SageMaker
+    events of CloudTrail's 90 days (versions and groups carry no apply stamp). One lookup
+    per call name serves every version and group; none without registry drift."""
+    drifted = [c for c in run.found.changes if is_registry_drift(c)]
+    if not drifted:
+        return {}
+    since = datetime.now(timezone.utc) - timedelta(days=RETENTION_DAYS)
+    trail = sagemaker_events(target.session.client("cloudtrail"), since, CALLS)
+    return {trail_key(c): attribute_registry(c, trail, _last_modified(run, c)) for c in drifted}
+
+
+def _last_modified(run: PlanRun, change: Change) -> LastModified | None:
+    """What DescribeModelPackage recorded of the version ``change`` is about."""
+    if change.address.kind is not Kind.VERSION:
+        return None
+    name, _, number = change.address.name.rpartition("/")
+    group = run.live.groups.get(name)
+    version = group.versions.get(int(number)) if group else None
+    if version is None:
+        return None
+    return LastModified(by=version.last_modified_by, at=version.last_modified_time)
 
 
 def card_traces(session: AwsSession, run: PlanRun) -> dict[Address, tuple[TracedVersion, ...]]:

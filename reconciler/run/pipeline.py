@@ -32,7 +32,7 @@ from reconciler.live import audit as live_audit
 from reconciler.live import ram as live_ram
 from reconciler.live import registry as live_registry
 from reconciler.live import sagemaker as live_sagemaker
-from reconciler.live.model import LiveCard, LiveState, OrganizationFact
+from reconciler.live.model import LiveCard, LiveGroup, LiveState, OrganizationFact
 from reconciler.live.organization import read_organization
 from reconciler.live.replicas import read_replicas
 from reconciler.normalize.state import Normalised, normalise
@@ -40,6 +40,7 @@ from reconciler.plan.model import Plan, PlanPart
 from reconciler.reports.consumers import VerifyReport
 from reconciler.run.commit import current_commit
 from reconciler.run.repository import InvalidRepository, load_repository
+from reconciler.validate.schemas import Kind, is_safe_name
 from reconciler.verify.consumers import verify_consumers
 
 
@@ -280,14 +281,32 @@ def verify_run(target: Target, run: PlanRun, waits: WaitSettings) -> VerifyRepor
     return VerifyReport(checks=checks, context=run.plan.context)
 
 
-def import_candidates_run(target: Target, names: list[str]) -> PlanRun:
+def import_candidates_run(
+    target: Target, names: list[str], groups: tuple[str, ...] = ()
+) -> PlanRun:
     """A plan run whose live cards not in git (or the named ones) were confirmed with
     DescribeModelCard, so files are written from what SageMaker says now. Cards that
-    reconciler.yaml keeps out of git (``unmanaged.cards``) are candidates only by name."""
+    reconciler.yaml keeps out of git (``unmanaged.cards``) are candidates only by name.
+    The named model package groups git does not declare are read whole into
+    ``live.groups``."""
     run = plan_run(target, PlanOptions())
     config = run.state.config
     wanted = names or [
         n for n in run.live.cards if n not in run.state.cards and config.kept_out_of_git(n) is None
     ]
     live = confirm_cards(target.session, run.live, wanted)
-    return compare(run.state, live, PlanOptions())
+    read = _undeclared_groups(target, run.state, groups)
+    return compare(run.state, replace(live, groups={**live.groups, **read}), PlanOptions())
+
+
+def _undeclared_groups(
+    target: Target, state: DesiredState, names: tuple[str, ...]
+) -> dict[str, LiveGroup | None]:
+    """The named groups git does not declare, each version described. A name that is no
+    group name (``registry`` schema's rule) is not asked for: the importer refuses it."""
+    sagemaker = target.session.client("sagemaker")
+    return {
+        name: live_registry.read_whole_group(sagemaker, name)
+        for name in sorted(set(names))
+        if name not in state.groups and is_safe_name(Kind.REGISTRY, name)
+    }

@@ -1,5 +1,6 @@
-"""The audit trail's workflows: a card's live versions with their commits, and the PDF
-of a card version downloaded from S3 (exported first when it has no PDF yet).
+"""The audit trail's workflows: a card's live versions with their commits, a model
+version's changes from CloudTrail, and the PDF of a card version downloaded from S3
+(exported first when it has no PDF yet).
 
 Only cards git declares and the reconciler manages are exported: an export job is
 created under the card, and the reconciler touches nothing it does not own.
@@ -8,6 +9,7 @@ created under the card, and the reconciler touches nothing it does not own.
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -19,13 +21,25 @@ from reconciler.aws.session import AwsSession, aws_errors, error_code
 from reconciler.aws.waits import WaitFailed, WaitSettings
 from reconciler.common.errors import ReconcilerError
 from reconciler.common.status import CardStatus
+from reconciler.common.words import printable
 from reconciler.desired.model import DesiredState, Exports
+from reconciler.desired.registry import GroupSpec, VersionSpec
 from reconciler.live import audit as live_audit
+from reconciler.live.cloudtrail import sagemaker_events
 from reconciler.live.history import card_versions
-from reconciler.live.model import LiveCard, is_managed
+from reconciler.live.model import LiveCard, LiveVersion, is_managed
+from reconciler.live.registry import read_group
 from reconciler.live.sagemaker import describe_card
 from reconciler.plan.payloads import ExportCard
-from reconciler.reports.audit import ExportReport, HistoryReport
+from reconciler.reports.audit import (
+    ExportReport,
+    HistoryReport,
+    VersionHistoryReport,
+    VersionState,
+)
+from reconciler.reports.registry_trail import REGISTER, UPDATE, version_events
+from reconciler.reports.trail import RETENTION_DAYS
+from reconciler.validate.schemas import Kind, is_safe_name
 from reconciler.workflows.files import pdf_name
 
 FOREIGN_HINT = (
@@ -44,6 +58,48 @@ def card_history(session: AwsSession, state: DesiredState, name: str) -> History
         )
     context = {"region": state.config.region, "account": state.config.card_account_id}
     return HistoryReport(card=name, versions=card_versions(sagemaker, name), context=context)
+
+
+def version_history(session: AwsSession, state: DesiredState, name: str) -> VersionHistoryReport:
+    """The changes of the model version ``<group>/<number>``: its card's content and
+    status, stage and approval, from CloudTrail's SageMaker events of its 90 days, newest
+    first (DescribeModelPackage keeps only the current card and its last modifier)."""
+    group, _, number = name.rpartition("/")
+    account = state.config.card_account_id
+    version = _live_version(session.client("sagemaker"), group, number, account)
+    since = datetime.now(timezone.utc) - timedelta(days=RETENTION_DAYS)
+    # Updates first: events of one second keep lookup order, and a registration is older.
+    trail = sagemaker_events(session.client("cloudtrail"), since, (UPDATE, REGISTER))
+    note = f"CloudTrail could not be read ({trail.problem})" if trail.problem else ""
+    stage = version.stage
+    current = VersionState(
+        approval=version.approval,
+        card_status=version.card_status,
+        stage=f"{stage.stage}/{stage.status}" if stage else None,
+        modified_by=version.last_modified_by,
+        modified_at=version.last_modified_time,
+    )
+    context = {"region": state.config.region, "account": account}
+    events = version_events(trail, version.arn)
+    return VersionHistoryReport(
+        version=name, arn=version.arn, current=current, events=events, note=note, context=context
+    )
+
+
+def _live_version(sagemaker: Any, group: str, number: str, account: str) -> LiveVersion:
+    """The version ``number`` of ``group`` as the card account has it, described."""
+    missing = ReconcilerError(
+        f"model version {printable(group)}/{printable(number)} does not exist in account {account}",
+        hint="name a model version as <model package group>/<version number>",
+    )
+    if not (number.isdigit() and is_safe_name(Kind.REGISTRY, group)):
+        raise missing
+    spec = GroupSpec(name=group, file="", versions=(VersionSpec(number=int(number), index=0),))
+    live = read_group(sagemaker, spec)
+    version = live.versions.get(int(number)) if live else None
+    if version is None:
+        raise missing
+    return version
 
 
 def export_pdf(

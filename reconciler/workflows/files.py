@@ -1,12 +1,13 @@
 """Files the workflows write into the repository, some named after live resources.
 
 A live name is untrusted: anyone who can create a RAM share names it, and a share named
-``../../escape/pwned`` must not become a path. A file is named after a card or a share only
-when the name is valid by the schema's own rule for that kind's ``name`` (so it holds no
-``/``, does not start with a dot and fits); anything else is refused before a file is
-touched. A new file is created exclusively, never through a symlink (even a dangling one
-is "something there"), and a file is only ever written inside the repository. A site's
-pages are named the same way, and written only inside the site's folder.
+``../../escape/pwned`` must not become a path. A file is named after a card, a share or a
+model package group only when the name is valid by the schema's own rule for that kind's
+``name`` (so it holds no ``/``, does not start with a dot and fits); anything else is
+refused before a file is touched. A new file is created exclusively, never through a
+symlink (even a dangling one is "something there"), and a file is only ever written inside
+the repository. A site's pages are named the same way, and written only inside the site's
+folder.
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ from reconciler.common.errors import ReconcilerError
 from reconciler.common.words import printable as shown
 from reconciler.validate.schemas import Kind, is_safe_name, name_rule
 
-FOLDERS = {"cards": Kind.CARD, "shares": Kind.SHARE}
-_NOUN = {Kind.CARD: "card", Kind.SHARE: "share"}
+FOLDERS = {"cards": Kind.CARD, "shares": Kind.SHARE, "registry": Kind.REGISTRY}
+_NOUN = {Kind.CARD: "card", Kind.SHARE: "share", Kind.REGISTRY: "model package group"}
 
 
 class UnsafeName(ReconcilerError):

@@ -1,4 +1,5 @@
-"""`reconciler import`: write live cards and shares that git does not have yet into YAML.
+"""`reconciler import`: write live cards, shares and model package groups that git does
+not have yet into YAML (``cards/``, ``shares/``, ``registry/``).
 
 Files are built from what AWS says (cards confirmed with DescribeModelCard), in the key
 order of the schemas, block style, long text as block scalars. Nothing is written to AWS:
@@ -18,8 +19,17 @@ from typing import Any
 from reconciler.common.arns import AWS_MANAGED_PERMISSIONS, Arns
 from reconciler.common.errors import ReconcilerError
 from reconciler.common.names import REPLICA_OF
+from reconciler.common.status import Lifecycle
+from reconciler.common.words import count
 from reconciler.desired.model import Config, DesiredState
-from reconciler.live.model import LiveCard, LiveShare, active_entities, is_replica
+from reconciler.live.model import (
+    LiveCard,
+    LiveGroup,
+    LiveShare,
+    LiveVersion,
+    active_entities,
+    is_replica,
+)
 from reconciler.normalize.state import user_tags
 from reconciler.run.pipeline import PlanRun
 from reconciler.validate.schemas import Kind, load_schema, resolve_ref
@@ -52,9 +62,10 @@ def _targets(config: Config) -> dict[str, list[str]]:
     return {"targets": [config.target]} if config.declares_targets else {}
 
 
-def schema_ordered(content: Mapping[str, Any]) -> Any:
-    """Content with keys in the order the content schema lists them (others after, sorted)."""
-    root = load_schema(Kind.CONTENT)
+def schema_ordered(content: Mapping[str, Any], kind: Kind = Kind.CONTENT) -> Any:
+    """Content with keys in the order the content schema lists them (others after, sorted);
+    ``Kind.PACKAGE_CONTENT`` for a model version's card."""
+    root = load_schema(kind)
     return _order(content, root, root)
 
 
@@ -116,17 +127,26 @@ def _permission_name(share: LiveShare, config: Config, arns: Arns) -> str:
 
 
 def import_live(
-    run: PlanRun, repo: Path, names: list[str], everything: bool, shares: bool
+    run: PlanRun,
+    repo: Path,
+    names: list[str],
+    everything: bool,
+    shares: bool,
+    groups: tuple[str, ...] = (),
 ) -> ImportResult:
-    """Write files for the selected live cards (and shares) that git does not declare.
+    """Write files for the selected live cards (and shares, and the named model package
+    groups) that git does not declare.
 
     ``run.live`` must hold the cards as DescribeModelCard reported them (the pipeline
-    confirms them); this module only writes the repository."""
+    confirms them), and the named groups read whole; this module only writes the
+    repository."""
     result = ImportResult()
     for card in _cards_to_import(run, names, everything, result):
         _import_card(run, repo, card, result)
     if shares:
         _import_shares(run, repo, result)
+    for name in sorted(set(groups)):
+        import_group(run, repo, name, result)
     return result
 
 
@@ -215,3 +235,57 @@ def _write(repo: Path, path: Path, text: str, result: ImportResult) -> bool:
         return False
     result.written.append(shown)
     return True
+
+
+def group_document(group: LiveGroup, config: Config) -> dict[str, Any]:
+    """A registry file's data, in the registry schema's key order: every live version
+    with its approval, stage and card; the group's tags (``{}`` when it has none, so that
+    tags added later are drift)."""
+    doc: dict[str, Any] = {"name": group.name, **_targets(config)}
+    if group.description:
+        doc["description"] = group.description
+    doc["tags"] = dict(sorted(user_tags(group.tags, config.ownership).items()))
+    doc["versions"] = [version_document(v) for _, v in sorted(group.versions.items())]
+    return doc
+
+
+def version_document(version: LiveVersion) -> dict[str, Any]:
+    """One version of a registry file, as the live version has it."""
+    doc: dict[str, Any] = {"version": version.number}
+    if version.approval:
+        doc["approval"] = version.approval
+    if version.approval_description:
+        doc["approval_description"] = version.approval_description
+    if version.stage is not None:
+        doc["stage"] = stage_document(version.stage)
+    if version.content is not None and version.card_status:
+        content = schema_ordered(version.content, Kind.PACKAGE_CONTENT)
+        doc["card"] = {"status": version.card_status, "content": content}
+    return doc
+
+
+def stage_document(stage: Lifecycle) -> dict[str, str]:
+    doc = {"name": stage.stage, "status": stage.status}
+    return {**doc, "description": stage.description} if stage.description else doc
+
+
+def import_group(run: PlanRun, repo: Path, name: str, result: ImportResult) -> None:
+    """Write ``registry/<name>.yaml`` from the live group (read whole by the pipeline)."""
+    try:
+        path = new_file(repo, "registry", name)
+    except UnsafeName as e:
+        result.failed.append(str(e))
+        return
+    if name in run.state.groups:
+        result.skipped.append(f"{name}: already declared in {run.state.groups[name].file}")
+        return
+    group = run.live.groups.get(name)
+    if group is None:
+        result.failed.append(f"{name}: no such model package group in the account")
+        return
+    config = run.state.config
+    header = (
+        f"# Imported from model package group {name} of account {config.card_account_id} "
+        f"({count(len(group.versions), 'version')}) on {date.today().isoformat()}.\n"
+    )
+    _write(repo, path, dump(styled(group_document(group, config)), header), result)

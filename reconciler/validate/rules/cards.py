@@ -78,7 +78,7 @@ def tags_valid(data: RuleInput) -> Iterator[Diagnostic]:
     items: tuple[CardSpec | ShareSpec | GroupSpec, ...] = (*data.cards, *data.shares, *data.groups)
     for item in items:
         doc = data.documents[item.file]
-        yield from _tag_problems(doc, item.tags, reserved)
+        yield from _tag_problems(doc, item.tags or {}, reserved)
 
 
 def _reserved_tag_keys(config: Config | None) -> tuple[str, ...]:

@@ -195,9 +195,10 @@ def _updates(
     address = Address.share(share.name)
     yield from _share_settings(share, live, address)
     yield from _permission(share, live, address, arns, updating)
-    yield from _group_permission(share, live, address, arns)
     resources = desired_resources(state, share, arns)
     yield from _associations(address, live, MemberKind.RESOURCE, resources)
+    if selected_groups(state, share):
+        yield from _group_permission(share, live, address, arns)
     principals = resolved_principals(state, share)
     outside = _not_known_inside(n, share, principals)
     yield from _associations(address, live, MemberKind.PRINCIPAL, principals, outside)
@@ -304,7 +305,8 @@ def _group_permission(
     share: ShareSpec, live: LiveShare, address: Address, arns: Arns
 ) -> Iterator[Change]:
     """Attach the permission git names for the share's groups, where RAM applies another
-    (or none) to them."""
+    (or none) to them; only while git puts groups in the share (whether RAM takes a
+    permission for a type a share never holds is not documented)."""
     wanted = group_permission(share, arns)
     if wanted is None or live.group_permission_arns == (wanted,):
         return

@@ -65,8 +65,8 @@ DEFAULT_GROUP_PERMISSIONS: Mapping[str, tuple[str, ...]] = MappingProxyType(
         "AWSRAMPermissionSageMakerModelPackageGroup": _GROUP_READS,
         "AWSRAMPermissionSageMakerModelPackageGroupAllowDeploy": _GROUP_READS,
         "AWSRAMPermissionSageMakerModelPackageGroupAllowRegister": (
-            *_GROUP_READS,
             "sagemaker:CreateModelPackage",
+            *_GROUP_READS,
         ),
     }
 )

@@ -222,5 +222,6 @@ def test_a_share_of_groups_only_is_created_with_both_permissions(
     assert created["payload"]["resource_arns"] == [GROUP_ARN]
     assert created["payload"]["group_permission_arn"] == f"arn:aws:ram::aws:permission/{READ}"
     code, report, stderr = apply(cli, repo, "--force", "--no-verify")
+    assert report["converged"], stderr
     assert code == 0, stderr
     assert shared_groups(aws, TEST) == [GROUP_ARN]

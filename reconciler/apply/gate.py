@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
-from reconciler.common.arns import card_name
+from reconciler.common.arns import card_name, group_name
 from reconciler.plan.address import Address
 
 
@@ -102,14 +102,20 @@ class Gate:
         return self._cards_done
 
     def batches(self, entities: Sequence[str], size: int) -> Iterator[list[str]]:
-        """``entities`` in lists of at most ``size``, each once it is ready (it is not a
-        card, or its card's lane has finished), in the order they become ready; a list is
-        handed out when it is full or holds all the rest. Raises Stopped once a step has
-        failed, even between two lists: no new call starts after a failure."""
+        """``entities`` in lists of at most ``size``, each once it is ready (a card once
+        its lane has finished, a model package group once every card and version step
+        has, anything else at once), in the order they become ready; a list is handed out
+        when it is full or holds all the rest. Raises Stopped once a step has failed, even
+        between two lists: no new call starts after a failure."""
         with self._changed:
             waiting = _Waiting(entities, self._pending, seen=len(self._finished))
-        while waiting.ready or waiting.later:
-            if self._wait(lambda: waiting.enough(self._finished, size), holds_slot=True):
+            waiting.hold_groups(not self._cards_done)
+
+        def due() -> bool:
+            return waiting.enough(self._finished, size, self._cards_done)
+
+        while waiting.ready or waiting.later or waiting.groups:
+            if self._wait(due, holds_slot=True):
                 raise Stopped()
             yield waiting.take(size)
 
@@ -142,6 +148,7 @@ class _Waiting:
     def __init__(self, entities: Sequence[str], pending: set[Address], *, seen: int) -> None:
         self.ready: list[str] = []
         self.later: dict[Address, list[str]] = {}
+        self.groups: list[str] = []  # model package groups, ready once the cards are done
         self._seen = seen  # how many finished lanes have been looked at
         for entity in entities:
             address = card_address(entity)
@@ -150,13 +157,23 @@ class _Waiting:
             else:
                 self.ready.append(entity)
 
-    def enough(self, finished: list[Address], size: int) -> bool:
+    def hold_groups(self, hold: bool) -> None:
+        """Keep the model package groups back until every card step has finished."""
+        if hold:
+            self.groups = [e for e in self.ready if group_name(e) is not None]
+            self.ready = [e for e in self.ready if group_name(e) is None]
+
+    def enough(self, finished: list[Address], size: int, cards_done: bool) -> bool:
         """Whether a list is due (full, or all the rest), once the entities of the cards
-        whose lanes have finished since the last look are ready."""
+        whose lanes have finished since the last look are ready, and the groups once
+        every card step has finished."""
         for address in finished[self._seen :]:
             self.ready.extend(self.later.pop(address, ()))
         self._seen = len(finished)
-        return len(self.ready) >= size or not self.later
+        if cards_done:
+            self.ready.extend(self.groups)
+            self.groups.clear()
+        return len(self.ready) >= size or not (self.later or self.groups)
 
     def take(self, size: int) -> list[str]:
         batch, self.ready[:] = self.ready[:size], self.ready[size:]

@@ -1,8 +1,10 @@
 """Step handlers for RAM: customer-managed permissions and resource shares.
 
 Every mutating call carries a clientToken derived from the change. Cards are associated
-as the apply finishes writing them (``StepContext.ready``), 100 a call, and a share gets
-its principals only once every card of the apply is written. Associations are
+as the apply finishes writing them (``StepContext.ready``), 100 a call, model package
+groups once every card and model version of the apply is written (their versions'
+approval selects them), and a share gets its principals only once every card of the
+apply is written. Associations are
 asynchronous, so each handler that adds or removes them waits until they settle.
 """
 
@@ -164,13 +166,19 @@ def _create(ctx: StepContext, share: CreateShare, first: list[str], made: _Creat
         name=share.name,
         resourceArns=first,
         principals=made.invited,
-        permissionArns=[share.permission_arn],
+        permissionArns=_permissions(share),
         tags=_ram_tags(share.tags),
         allowExternalPrincipals=share.allow_external_principals,
         clientToken=ctx.token,
     )["resourceShare"]
     made.handed = len(first)
     return str(created["resourceShareArn"])
+
+
+def _permissions(share: CreateShare) -> list[str]:
+    """One permission per resource type: the cards', and the groups' when it has any."""
+    groups = share.group_permission_arn
+    return [share.permission_arn, *([groups] if groups else [])]
 
 
 def _add_cards(ctx: StepContext, arn: str, batches: Iterable[list[str]], made: _Creation) -> None:

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
-from reconciler.common.status import CardStatus
+from reconciler.common.status import ApprovalStatus, CardStatus
 from reconciler.desired.evidence import source_from
 from reconciler.desired.gates import Requirement
 from reconciler.desired.model import (
@@ -21,6 +21,7 @@ from reconciler.desired.model import (
     Config,
     CustomPermission,
     Exports,
+    GroupSelection,
     Ownership,
     Registry,
     Safety,
@@ -188,7 +189,7 @@ def card_from(data: Mapping[str, Any], file: str) -> CardSpec:
 
 def share_from(data: Mapping[str, Any], file: str) -> ShareSpec:
     """Build a ShareSpec from a schema-valid share document."""
-    cards = data["cards"]
+    cards = data.get("cards") or {}
     return ShareSpec(
         name=data["name"],
         principals=tuple(data["principals"]),
@@ -201,4 +202,15 @@ def share_from(data: Mapping[str, Any], file: str) -> ShareSpec:
         tags=dict(data.get("tags") or {}),
         previous_names=tuple(data.get("previous_names") or ()),
         targets=tuple(data.get("targets") or ()),
+        groups=_group_selection(data.get("model_package_groups")),
+    )
+
+
+def _group_selection(raw: Mapping[str, Any] | None) -> GroupSelection | None:
+    if raw is None:
+        return None
+    return GroupSelection(
+        names=tuple(raw.get("names") or ()),
+        approvals=tuple(ApprovalStatus(a) for a in raw.get("approval") or ()),
+        permission=raw["permission"],
     )

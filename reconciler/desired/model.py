@@ -15,7 +15,7 @@ from types import MappingProxyType
 from typing import Any
 
 from reconciler.common.arns import AWS_MANAGED_PERMISSIONS
-from reconciler.common.status import CardStatus
+from reconciler.common.status import ApprovalStatus, CardStatus
 from reconciler.desired.evidence import Source
 from reconciler.desired.gates import Requirement
 from reconciler.desired.registry import GroupSpec
@@ -218,6 +218,23 @@ class CardSpec:
     evidence: tuple[Source, ...] = ()  # what ``reconciler fill`` filled the content from
 
 
+@dataclass(frozen=True, kw_only=True)
+class GroupSelection:
+    """A share's ``model_package_groups``: by name and/or by the approval of a version in
+    git, with the permission RAM applies to them."""
+
+    names: tuple[str, ...]
+    approvals: tuple[ApprovalStatus, ...]
+    permission: str
+
+    def selects(self, group: GroupSpec) -> bool:
+        """Like cards: with both ``names`` and ``approval``, the group must match both ("these
+        groups, once a version of theirs has one of these approvals"); with one, that one."""
+        named = not self.names or group.name in self.names
+        approved = {v.approval for v in group.versions}
+        return named and (not self.approvals or bool(approved & set(self.approvals)))
+
+
 @dataclass(frozen=True, eq=False, kw_only=True)
 class ShareSpec:
     name: str
@@ -231,6 +248,7 @@ class ShareSpec:
     tags: Mapping[str, str] = field(default_factory=dict)
     previous_names: tuple[str, ...] = ()
     targets: tuple[str, ...] = ()  # empty: every target
+    groups: GroupSelection | None = None  # model_package_groups
 
     def selects(self, card: str, status: CardStatus) -> bool:
         """Whether the share takes a card in this desired status. With both ``names`` and

@@ -71,7 +71,7 @@ def _share(share: LiveShare) -> Facts:
         "allow_external_principals": share.allow_external_principals,
         "principals": sorted(active_entities(share.principals)),
         "cards": sorted(active_entities(share.resources)),
-        "permissions": sorted(share.permission_arns),
+        "permissions": sorted((*share.permission_arns, *share.group_permission_arns)),
     }
 
 

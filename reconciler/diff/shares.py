@@ -1,14 +1,16 @@
 """Diff RAM resource shares: git against live. Pure.
 
 Shares select cards by name and by *desired* status, so promoting a card in git plans the
-associations of its new shares in the same run.
+associations of its new shares in the same run; they select model package groups by name
+and by the *desired* approval of their versions (registry files) the same way. A share's
+cards and groups are its resources, each kind under its own permission.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from reconciler.common.arns import Arns
+from reconciler.common.arns import Arns, group_name
 from reconciler.common.diagnostics import Diagnostic, json_path
 from reconciler.common.words import count
 from reconciler.desired.model import DesiredState, ShareSpec
@@ -36,6 +38,26 @@ def selected_cards(state: DesiredState, share: ShareSpec) -> list[str]:
     statuses = {c.name: c.status for c in state.cards.values()}
     statuses |= {r.name: r.status for r in state.replicas.values()}
     return sorted(n for n, status in statuses.items() if share.selects(n, status))
+
+
+def selected_groups(state: DesiredState, share: ShareSpec) -> list[str]:
+    """Model package groups in the share: those of registry/ it selects by name and by the
+    approval git gives their versions (``GroupSelection.selects``)."""
+    chosen = share.groups
+    if chosen is None:
+        return []
+    return sorted(g.name for g in state.groups.values() if chosen.selects(g))
+
+
+def desired_resources(state: DesiredState, share: ShareSpec, arns: Arns) -> list[str]:
+    """The ARNs of everything the share holds: its cards, then its groups."""
+    cards = [arns.card(c) for c in selected_cards(state, share)]
+    return cards + [arns.group(g) for g in selected_groups(state, share)]
+
+
+def group_permission(share: ShareSpec, arns: Arns) -> str | None:
+    """The ARN of the permission for the share's groups; None when it lists none."""
+    return arns.permission(share.groups.permission) if share.groups else None
 
 
 def resolved_principals(state: DesiredState, share: ShareSpec) -> list[str]:
@@ -114,11 +136,13 @@ def _unmanaged(n: Normalised, share: ShareSpec, current: LiveShare) -> Diagnosti
 def _share_in_sync(n: Normalised, share: ShareSpec, key: str, arns: Arns) -> bool:
     """True when git declares exactly this live share (as after `reconciler import`)."""
     live, state = n.live.shares[key], n.state
-    wanted = [arns.card(c) for c in selected_cards(state, share)]
+    wanted = desired_resources(state, share, arns)
+    groups = group_permission(share, arns)
     return (
         live.name == share.name
         and live.allow_external_principals == share.allow_external_principals
         and live.permission_arns == (arns.permission(share.permission),)
+        and live.group_permission_arns == ((groups,) if groups else ())
         and active_entities(live.resources) == frozenset(wanted)
         and active_entities(live.principals) == frozenset(resolved_principals(state, share))
         and n.live_share_tags[key].user == n.share_tags[share.name].user
@@ -139,23 +163,27 @@ def _create(n: Normalised, share: ShareSpec, arns: Arns) -> Change:
 
 
 def _creation(n: Normalised, share: ShareSpec, arns: Arns) -> CreateShare:
-    """The share with every card and principal it selects, its permission and tags."""
+    """The share with every card, group and principal it selects, its permissions and
+    tags."""
     state = n.state
     return CreateShare(
         name=share.name,
         principals=tuple(resolved_principals(state, share)),
-        resource_arns=tuple(arns.card(c) for c in selected_cards(state, share)),
+        resource_arns=tuple(desired_resources(state, share, arns)),
         permission_arn=arns.permission(share.permission),
         tags=n.share_tags[share.name].all,
         allow_external_principals=share.allow_external_principals,
+        group_permission_arn=group_permission(share, arns),
     )
 
 
 def _new_share_fields(share: CreateShare) -> tuple[FieldChange, ...]:
+    groups = share.group_permission_arn
     return (
         FieldChange("$.principals", after=list(share.principals)),
         FieldChange("$.resources", after=list(share.resource_arns)),
         FieldChange("$.permission", after=share.permission_arn),
+        *((FieldChange("$.group_permission", after=groups),) if groups else ()),
         FieldChange("$.allow_external_principals", after=share.allow_external_principals),
     )
 
@@ -167,8 +195,10 @@ def _updates(
     address = Address.share(share.name)
     yield from _share_settings(share, live, address)
     yield from _permission(share, live, address, arns, updating)
-    cards = [arns.card(c) for c in selected_cards(state, share)]
-    yield from _associations(address, live, MemberKind.RESOURCE, cards)
+    resources = desired_resources(state, share, arns)
+    yield from _associations(address, live, MemberKind.RESOURCE, resources)
+    if selected_groups(state, share):
+        yield from _group_permission(share, live, address, arns)
     principals = resolved_principals(state, share)
     outside = _not_known_inside(n, share, principals)
     yield from _associations(address, live, MemberKind.PRINCIPAL, principals, outside)
@@ -271,6 +301,27 @@ def _permission(
     )
 
 
+def _group_permission(
+    share: ShareSpec, live: LiveShare, address: Address, arns: Arns
+) -> Iterator[Change]:
+    """Attach the permission git names for the share's groups, where RAM applies another
+    (or none) to them; only while git puts groups in the share (whether RAM takes a
+    permission for a type a share never holds is not documented)."""
+    wanted = group_permission(share, arns)
+    if wanted is None or live.group_permission_arns == (wanted,):
+        return
+    current = _names(live.group_permission_arns)
+    yield Change(
+        address=address,
+        action=Action.SET_PERMISSION,
+        reason=Reason.PERMISSION_DIFFERS,
+        detail=f"permission for model package groups is {current}, git says "
+        f"{wanted.rsplit('/', 1)[-1]}",
+        fields=(FieldChange("$.group_permission", current, wanted),),
+        payload=SetPermission(share_arn=live.arn, permission_arn=wanted),
+    )
+
+
 def _why_attach(
     share: ShareSpec, live: LiveShare, permission: str, updating: frozenset[str]
 ) -> tuple[Reason, str] | None:
@@ -343,7 +394,7 @@ def _associations(
             address=address,
             action=_ACTIONS[kind, False],
             reason=Reason.MEMBERS_NOT_SELECTED,
-            detail=f"{count(len(remove), kind.noun)} no longer selected in git",
+            detail=f"{count(len(remove), _noun(kind, remove))} no longer selected in git",
             fields=tuple(FieldChange(f"$.{kind.plural}", before=e) for e in remove),
             payload=ChangeMembers(share_arn=live.arn, kind=kind, entities=tuple(remove)),
         )
@@ -365,12 +416,21 @@ def _associate(
         address=address,
         action=_ACTIONS[kind, True],
         reason=Reason.MEMBERS_MISSING,
-        detail=f"{count(len(add), kind.noun)} to add" + (f"; {'; '.join(why)}" if why else ""),
+        detail=f"{count(len(add), _noun(kind, add))} to add"
+        + (f"; {'; '.join(why)}" if why else ""),
         fields=tuple(FieldChange(f"$.{kind.plural}", after=e) for e in add),
         payload=ChangeMembers(share_arn=live.arn, kind=kind, entities=tuple(add)),
         guards=(Guard.OPENS_SHARE,) if opening else (),
         guard_note=", ".join(opening),
     )
+
+
+def _noun(kind: MemberKind, entities: list[str]) -> str:
+    """What the entities are: cards or principals, model package groups, or resources."""
+    groups = sum(group_name(e) is not None for e in entities)
+    if kind is MemberKind.PRINCIPAL or not groups:
+        return kind.noun
+    return "model package group" if groups == len(entities) else "resource"
 
 
 def _failed(association: LiveAssociation) -> str:

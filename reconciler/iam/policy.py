@@ -35,8 +35,8 @@ the SageMaker Developer Guide "Set up cross-account support for Amazon SageMaker
 Cards" (model-cards-xaccount.html) for the KMS actions and encryption context; botocore's
 service models for the operations.
 
-Exports and the Model Registry add their statements only where the repository uses them
-(``audit``).
+Exports, the Model Registry and shares of model package groups add their statements only
+where the repository uses them (``audit``, ``registry``, ``group_shares``).
 
 Scoping decisions:
 
@@ -116,6 +116,7 @@ from reconciler.common.errors import ReconcilerError
 from reconciler.desired.model import Config, DesiredState
 from reconciler.iam.audit import audit_reads, audit_writes
 from reconciler.iam.evidence import evidence_reads, fill_statements
+from reconciler.iam.group_shares import group_share_reads, group_share_writes
 from reconciler.iam.kms import key_statements
 from reconciler.iam.reads import organization_statements, read_statements
 from reconciler.iam.registry import group_tag_writes, registry_reads, registry_writes
@@ -168,6 +169,7 @@ def apply_statements(s: Scope, state: DesiredState) -> list[Statement]:
         *group_tag_writes(s, state),
         *permission_writes(s),
         *share_writes(s),
+        *group_share_writes(s, state),
         *assume,
         statement("DecryptModelCards", ["kms:Decrypt"], s.keys, s.via_sagemaker()),
         *key_statements(s, state),
@@ -191,6 +193,7 @@ def verify_statements(s: Scope, state: DesiredState) -> list[Statement]:
         statement("ReadSharedPermissions", ["ram:GetPermission"], permissions),
         statement("DescribeSharedModelCards", ["sagemaker:DescribeModelCard"], s.cards),
         statement("DecryptSharedModelCards", ["kms:Decrypt"], s.keys, s.via_sagemaker()),
+        *group_share_reads(s, state),
     ]
 
 

@@ -126,8 +126,9 @@ class LiveShare:
     tags: Mapping[str, str]
     resources: tuple[LiveAssociation, ...] = ()
     principals: tuple[LiveAssociation, ...] = ()
-    permission_arns: tuple[str, ...] = ()
+    permission_arns: tuple[str, ...] = ()  # for its model cards
     permission_outdated: bool = False  # attached in a version that is not the default
+    group_permission_arns: tuple[str, ...] = ()  # for its model package groups
 
 
 @dataclass(frozen=True, eq=False, kw_only=True)

@@ -1,5 +1,6 @@
 """Read the card account's RAM state: its resource shares, their associations and
-permissions, and its customer-managed permissions for model cards. Read-only.
+permissions (for model cards, and for model package groups), and its customer-managed
+permissions for model cards. Read-only.
 
 Only shares that concern model cards are read: those the reconciler manages, those that
 hold a model card (one ListResources call finds them) and those git names. Shares of other
@@ -12,10 +13,10 @@ import json
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import Any, NamedTuple
 
 from reconciler.aws.session import aws_errors, chunks, pages
-from reconciler.common.arns import RESOURCE_TYPE
+from reconciler.common.arns import GROUP_RESOURCE_TYPE, RESOURCE_TYPE
 from reconciler.desired.model import Ownership
 from reconciler.live.model import LiveAssociation, LivePermission, LiveShare, is_managed
 
@@ -97,13 +98,25 @@ def by_name(shares: list[LiveShare], ownership: Ownership) -> dict[str, LiveShar
     return keyed
 
 
+class Attached(NamedTuple):
+    """The permission ARNs a share applies to its model cards and to its model package
+    groups, and whether a card permission is attached in a version that is no longer the
+    permission's default (RAM keeps a share on the version it attached until the
+    permission is attached again)."""
+
+    cards: tuple[str, ...] = ()
+    outdated: bool = False
+    groups: tuple[str, ...] = ()
+
+
 def _share(
     raw: Mapping[str, Any],
     resources: Mapping[str, list[LiveAssociation]],
     principals: Mapping[str, list[LiveAssociation]],
-    permissions: Mapping[str, tuple[tuple[str, ...], bool]],
+    permissions: Mapping[str, Attached],
 ) -> LiveShare:
     arn = raw["resourceShareArn"]
+    attached = permissions.get(arn, Attached())
     return LiveShare(
         name=raw["name"],
         arn=arn,
@@ -112,8 +125,9 @@ def _share(
         tags=_tags(raw),
         resources=tuple(sorted(resources.get(arn, []), key=lambda a: a.entity)),
         principals=tuple(sorted(principals.get(arn, []), key=lambda a: a.entity)),
-        permission_arns=permissions.get(arn, ((), False))[0],
-        permission_outdated=permissions.get(arn, ((), False))[1],
+        permission_arns=attached.cards,
+        permission_outdated=attached.outdated,
+        group_permission_arns=attached.groups,
     )
 
 
@@ -148,23 +162,31 @@ def _association(item: Mapping[str, Any]) -> LiveAssociation:
     )
 
 
-def _share_permissions(client: Any, share_arn: str) -> tuple[tuple[str, ...], bool]:
-    """The model card permission ARNs of a share, and whether one of them is attached in a
-    version that is no longer the permission's default (RAM keeps a share on the version
-    it attached until the permission is attached again)."""
+def _share_permissions(client: Any, share_arn: str) -> Attached:
+    """The permissions a share applies to model cards and to model package groups."""
     with aws_errors("listing permissions of a resource share"):
-        items = [
-            p
-            for p in pages(
+        items = list(
+            pages(
                 client.list_resource_share_permissions,
                 "permissions",
                 "nextToken",
                 resourceShareArn=share_arn,
             )
-            if p.get("resourceType", RESOURCE_TYPE).lower() == RESOURCE_TYPE.lower()
-        ]
-    outdated = any(p.get("defaultVersion") is False for p in items)
-    return tuple(sorted(p["arn"] for p in items)), outdated
+        )
+    cards = [p for p in items if _of_type(p, RESOURCE_TYPE, default=True)]
+    groups = [p for p in items if _of_type(p, GROUP_RESOURCE_TYPE)]
+    return Attached(
+        cards=tuple(sorted(p["arn"] for p in cards)),
+        outdated=any(p.get("defaultVersion") is False for p in cards),
+        groups=tuple(sorted(p["arn"] for p in groups)),
+    )
+
+
+def _of_type(item: Mapping[str, Any], resource_type: str, *, default: bool = False) -> bool:
+    """Whether a listed permission is for ``resource_type`` (RAM spells types in any case);
+    ``default``: what a permission without a type counts as."""
+    found = item.get("resourceType")
+    return default if found is None else str(found).lower() == resource_type.lower()
 
 
 def read_permissions(client: Any) -> dict[str, LivePermission]:

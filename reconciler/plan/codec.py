@@ -14,10 +14,11 @@ from collections.abc import Mapping
 from typing import Any
 
 import cattrs
+from cattrs.gen import make_dict_unstructure_fn
 
 from reconciler.plan.address import Address
 from reconciler.plan.model import MISSING, Action, Change, FieldChange, Guard, Plan, Reason
-from reconciler.plan.payloads import payload_type
+from reconciler.plan.payloads import CreateShare, payload_type
 
 FORMAT_VERSION = "2"
 
@@ -27,6 +28,13 @@ _CONVERTER = cattrs.Converter()
 # first apply of many cards that walk was most of the cost of the checksum.
 _CONVERTER.register_unstructure_hook_func(
     lambda kind: kind == Mapping[str, Any], lambda content: content
+)
+
+# A share without model package groups is written as before they existed, so its plans and
+# checksums do not change.
+_CONVERTER.register_unstructure_hook(
+    CreateShare,
+    make_dict_unstructure_fn(CreateShare, _CONVERTER, _cattrs_omit_if_default=True),
 )
 
 

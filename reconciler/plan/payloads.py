@@ -175,12 +175,16 @@ class UpdateVersion:
 
 @dataclass(frozen=True, kw_only=True)
 class CreateShare:
+    """A share with its resources (cards, then model package groups) and principals; the
+    permission for its cards, and the one for its groups when it lists any."""
+
     name: str
     principals: tuple[str, ...]
     resource_arns: tuple[str, ...]
     permission_arn: str
     tags: Mapping[str, str]
     allow_external_principals: bool
+    group_permission_arn: str | None = None  # left out of the JSON plan when None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-from reconciler.common.arns import AWS_MANAGED_PERMISSIONS
+from reconciler.common.arns import AWS_MANAGED_PERMISSIONS, GROUP_PERMISSIONS
 from reconciler.reports.probe import Assumption, Compare, Mode
 
 READ, WRITE, DELAY = Mode.READ, Mode.WRITE, Compare.DELAY
@@ -90,6 +90,17 @@ ASSUMPTIONS: tuple[Assumption, ...] = (
         "RAM's AWS managed permissions for model cards have these names and actions.",
         "Shares name them (permission: default or export) and verify compares the actions "
         "in force with them; other names fail those shares, other actions show in verify.",
+    ),
+    _a(
+        "ram-group-permissions",
+        "ram_group_permissions",
+        GROUP_PERMISSIONS,
+        READ,
+        "RAM's AWS managed permissions for model package groups have these names and actions "
+        "(AWS's guides name them but do not list their actions).",
+        "Shares name one for their model_package_groups; another name fails those shares, "
+        "and a permission that grants more (sagemaker:UpdateModelPackage) lets the target "
+        "accounts change the shared versions: verify and the consumer guard show it.",
     ),
     _a(
         "customer-permissions",

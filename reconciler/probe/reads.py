@@ -15,7 +15,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from reconciler.aws.session import pages
-from reconciler.common.arns import RESOURCE_TYPE
+from reconciler.common.arns import GROUP_RESOURCE_TYPE, RESOURCE_TYPE
 from reconciler.probe.assumptions import BY_KEY
 from reconciler.probe.context import (
     NO_ROLE,
@@ -103,6 +103,15 @@ def ram_resource_types(ctx: ProbeContext) -> Observation:
 
 
 def ram_managed_permissions(ctx: ProbeContext) -> Observation:
+    return _managed_permissions(ctx, RESOURCE_TYPE)
+
+
+def ram_group_permissions(ctx: ProbeContext) -> Observation:
+    return _managed_permissions(ctx, GROUP_RESOURCE_TYPE)
+
+
+def _managed_permissions(ctx: ProbeContext, resource_type: str) -> Observation:
+    """RAM's AWS managed permissions for ``resource_type``, with the actions of each."""
     ram = ctx.ambient.client("ram")
     found = {
         p["name"]: p["arn"]
@@ -110,13 +119,13 @@ def ram_managed_permissions(ctx: ProbeContext) -> Observation:
             ram.list_permissions,
             "permissions",
             "nextToken",
-            resourceType=RESOURCE_TYPE,
+            resourceType=resource_type,
             permissionType="AWS_MANAGED",
         )
     }
     value = {name: _actions(ram, arn) for name, arn in sorted(found.items())}
     listed = "; ".join(f"{n}: {', '.join(a)}" for n, a in value.items()) or "none"
-    return Observation(shown=f"AWS managed permissions for {RESOURCE_TYPE}: {listed}", value=value)
+    return Observation(shown=f"AWS managed permissions for {resource_type}: {listed}", value=value)
 
 
 def _actions(ram: Any, arn: str) -> tuple[str, ...]:
@@ -204,6 +213,7 @@ READS: dict[str, Callable[[ProbeContext], Observation | None]] = {
     "secure-transport": secure_transport,
     "ram-resource-types": ram_resource_types,
     "ram-managed-permissions": ram_managed_permissions,
+    "ram-group-permissions": ram_group_permissions,
     "customer-permissions": customer_permissions,
     "invitation-ttl": invitation_ttl,
 }

@@ -66,6 +66,8 @@ def _step_line(step: Step, names: Mapping[str, str]) -> str:
 def _check_line(check: AccountCheck) -> str:
     mark = "✓" if check.ok else "✗"
     cards = f"{len(check.visible)}/{len(check.visible) + len(check.missing)} cards visible"
+    groups = len(check.groups_visible) + len(check.groups_missing)
+    cards += f", {len(check.groups_visible)}/{groups} model package groups" if groups else ""
     tail = f"; problems: {'; '.join(check.problems)}" if check.problems else ""
     return (
         f"  {mark} {check.account} ({check.account_id}) via {check.share}: invitation "
@@ -173,4 +175,6 @@ def _check_json(check: AccountCheck) -> dict[str, Any]:
         "actions": list(check.actions),
         "problems": list(check.problems),
         "ok": check.ok,
+        "groups_visible": list(check.groups_visible),
+        "groups_missing": list(check.groups_missing),
     }

@@ -19,6 +19,10 @@ class AccountCheck:
     permission: str | None = None  # the permission name in force; None when unknown
     actions: tuple[str, ...] = ()  # the actions it grants
     problems: tuple[str, ...] = ()
+    # model package groups listed as shared (CrossAccount) whose selected versions it can
+    # describe, and those it cannot see or read
+    groups_visible: tuple[str, ...] = ()
+    groups_missing: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:

@@ -52,6 +52,25 @@ DEFAULT_MANAGED_PERMISSIONS: Mapping[str, tuple[str, ...]] = MappingProxyType(
     }
 )
 
+_GROUP_READS = (
+    "sagemaker:DescribeModelPackage",
+    "sagemaker:DescribeModelPackageGroup",
+    "sagemaker:ListModelPackages",
+)
+# Undocumented: the actions of the AWS managed permissions for model package groups
+# (AWS's samples attach them by name; `ram get-permission` lists them). The read set is
+# that of the resource policy the Developer Guide's "Set up discoverability" writes.
+DEFAULT_GROUP_PERMISSIONS: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "AWSRAMPermissionSageMakerModelPackageGroup": _GROUP_READS,
+        "AWSRAMPermissionSageMakerModelPackageGroupAllowDeploy": _GROUP_READS,
+        "AWSRAMPermissionSageMakerModelPackageGroupAllowRegister": (
+            "sagemaker:CreateModelPackage",
+            *_GROUP_READS,
+        ),
+    }
+)
+
 
 @dataclass(frozen=True)
 class Organization:
@@ -185,6 +204,11 @@ class SandboxConfig:
     ram_managed_permissions: Mapping[str, tuple[str, ...]] = field(
         default_factory=lambda: dict(DEFAULT_MANAGED_PERMISSIONS)
     )
+    # The AWS managed RAM permissions for model package groups, by name, with the actions
+    # each grants (undocumented: ``DEFAULT_GROUP_PERMISSIONS`` says what is chosen).
+    ram_group_permissions: Mapping[str, tuple[str, ...]] = field(
+        default_factory=lambda: dict(DEFAULT_GROUP_PERMISSIONS)
+    )
     # Undocumented for model cards: whether RAM lets an account create customer managed
     # permissions for sagemaker:ModelCard ("Not all resource types support customer managed
     # permissions"). False: CreatePermission for it is an InvalidParameterException.
@@ -233,9 +257,10 @@ def _switches(raw: dict[str, Any]) -> dict[str, Any]:
     """The YAML lists of the switches that hold tuples, as tuples."""
     if "ram_resource_types" in raw:
         raw["ram_resource_types"] = tuple(str(t) for t in raw["ram_resource_types"])
-    if "ram_managed_permissions" in raw:
-        found = raw["ram_managed_permissions"] or {}
-        raw["ram_managed_permissions"] = {str(k): tuple(map(str, v)) for k, v in found.items()}
+    for key in ("ram_managed_permissions", "ram_group_permissions"):
+        if key in raw:
+            found = raw[key] or {}
+            raw[key] = {str(k): tuple(map(str, v)) for k, v in found.items()}
     return raw
 
 

@@ -2,8 +2,9 @@
 
 For every share principal with a ``role_arn`` in reconciler.yaml, assume that role, accept
 a pending invitation to a share the reconciler manages (and no other), describe each
-shared card by ARN, and read the permission in force. Permissions are checked by reading
-their actions, never by trying a write.
+shared card by ARN, check the shared model package groups (``verify.groups``), and read
+the card permission in force. Permissions are checked by reading their actions, never by
+trying a write.
 """
 
 from __future__ import annotations
@@ -17,12 +18,13 @@ from botocore.exceptions import ClientError
 
 from reconciler.aws.session import AwsSession, aws_errors, error_code, pages
 from reconciler.aws.waits import WaitFailed, WaitSettings, poll
-from reconciler.common.arns import Arns
+from reconciler.common.arns import RESOURCE_TYPE, Arns
 from reconciler.desired.model import Account, DesiredState, ShareSpec
 from reconciler.diff.shares import selected_cards
 from reconciler.live.model import LiveShare, LiveState, active_entities, is_managed
 from reconciler.live.ram import policy_actions
 from reconciler.reports.consumers import AccountCheck
+from reconciler.verify.groups import groups_seen
 
 SESSION_NAME = "modelcard-reconciler-verify"
 
@@ -80,6 +82,8 @@ def _check(
     # Right after an invitation is accepted the association may still be settling.
     settling = waits if invitation == "accepted now" else replace(waits, timeout=0)
     visible, missing = _cards_seen(sagemaker, state, share, live, settling, problems)
+    groups = groups_seen(sagemaker, state, share, live, settling)
+    problems += groups.problems
     permission, actions = _permission_in_force(ram, state, share, live, problems)
     return AccountCheck(
         account=account.name,
@@ -91,6 +95,8 @@ def _check(
         permission=permission,
         actions=actions,
         problems=tuple(problems),
+        groups_visible=groups.visible,
+        groups_missing=groups.missing,
     )
 
 
@@ -243,12 +249,15 @@ def _permission(
 
 
 def _attached(ram: Any, share_arn: str) -> list[dict[str, Any]]:
-    """The permissions attached to the share, as RAM lists them."""
-    return list(
-        pages(
+    """The permissions attached to the share for model cards, as RAM lists them (the
+    one for its model package groups is checked through what the account can read)."""
+    return [
+        p
+        for p in pages(
             ram.list_resource_share_permissions,
             "permissions",
             "nextToken",
             resourceShareArn=share_arn,
         )
-    )
+        if str(p.get("resourceType", RESOURCE_TYPE)).lower() == RESOURCE_TYPE.lower()
+    ]

@@ -48,6 +48,13 @@ FLIPPED: dict[str, Any] = {
         t for t in SandboxConfig().ram_resource_types if t != "sagemaker:Pipeline"
     ),
     "ram_managed_permissions": _FEWER_EXPORT_ACTIONS,
+    "ram_group_permissions": {
+        **dict(SandboxConfig().ram_group_permissions),
+        "AWSRAMPermissionSageMakerModelPackageGroupAllowDeploy": (
+            "sagemaker:DescribeModelPackage",
+            "sagemaker:UpdateModelPackage",
+        ),
+    },
     "ram_customer_permissions_for_model_cards": False,
     "cloudtrail_lookups_per_second": 4,
     "cloudtrail_cross_account_events": False,

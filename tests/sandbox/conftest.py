@@ -34,6 +34,9 @@ class FakeCards:
     def card_exists(self, arn: str) -> bool:
         return arn in self.arns
 
+    def group_exists(self, arn: str) -> bool:
+        return arn in self.arns
+
 
 @dataclass
 class ManualClock:

@@ -46,6 +46,7 @@ SAGEMAKER_ACTIONS = (
     "DescribeModelPackage",
     "DescribeModelPackageGroup",
     "DescribeTrainingJob",
+    "GetModelPackageGroupPolicy",
     "GetResourcePolicy",
     "ListModelCardExportJobs",
     "ListModelCardVersions",

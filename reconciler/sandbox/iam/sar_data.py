@@ -66,6 +66,7 @@ ACTIONS: dict[str, Any] = json.loads(
     "sagemaker:DescribeModelPackage": {"keys": [], "resources": {"model-package": ["sagemaker:CurrentCustomerMetadataProperties/${MetadataKey}", "sagemaker:CurrentModelLifeCycleStage", "sagemaker:CurrentModelLifeCycleStageStatus"]}, "dependent": []},
     "sagemaker:DescribeModelPackageGroup": {"keys": [], "resources": {"model-package-group": []}, "dependent": []},
     "sagemaker:DescribeTrainingJob": {"keys": [], "resources": {"training-job": []}, "dependent": []},
+    "sagemaker:GetModelPackageGroupPolicy": {"keys": [], "resources": {"model-package-group": []}, "dependent": []},
     "sagemaker:GetResourcePolicy": {"keys": [], "resources": {}, "dependent": []},
     "sagemaker:ListModelCardExportJobs": {"keys": [], "resources": {"model-card": []}, "dependent": []},
     "sagemaker:ListModelCardVersions": {"keys": [], "resources": {"model-card": []}, "dependent": []},

@@ -1,10 +1,12 @@
-"""Whether RAM grants an account an action on a model card owned by another account.
+"""Whether RAM grants an account an action on a model card or a model package group owned
+by another account.
 
-A grant needs one share that is ACTIVE, holds the card in an ASSOCIATED resource
+A grant needs one share that is ACTIVE, holds the resource in an ASSOCIATED resource
 association, has an ASSOCIATED principal association covering the account (its id, or
-its Organization or OU while org sharing is on), and applies a permission whose actions
-include the action (IAM action names match case-insensitively; conditions are not
-evaluated).
+its Organization or OU while org sharing is on), and applies to the resource's type a
+permission whose actions include the action (IAM action names match case-insensitively;
+conditions are not evaluated). A model version is reached through its group: SageMaker
+asks with the group's ARN (``sagemaker.registry_service``).
 
 Without a grant the consumer gets AccessDeniedException, whether or not the card
 exists: a cross-account request is authorised by IAM against the resource-based policy
@@ -15,15 +17,17 @@ card cannot learn whether it exists. The message follows IAM's cross-account wor
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from reconciler.sandbox.errors import AwsError, access_denied
 from reconciler.sandbox.ram.model import (
     ACTIVE,
     ASSOCIATED,
-    MODEL_CARD_ARN,
-    MODEL_CARD_TYPE,
+    GROUP_TYPE,
+    PRINCIPAL,
     RESOURCE,
     Share,
+    shared_type,
 )
 from reconciler.sandbox.ram.permissions import actions
 from reconciler.sandbox.ram.state import RamContext
@@ -33,14 +37,53 @@ def authorize(
     ctx: RamContext, consumer: str, resource_arn: str, action: str, principal_arn: str | None = None
 ) -> None:
     """Return if a share grants ``action``; otherwise raise the AccessDeniedException."""
-    match = MODEL_CARD_ARN.match(resource_arn)
-    if match and match["account"] == consumer:
+    found = shared_type(resource_arn)
+    if found is None:
+        raise denied(consumer, resource_arn, action, principal_arn)
+    kind, match = found
+    if match["account"] == consumer:
         return
-    if match and any(
-        _grants(ctx, s, consumer, resource_arn, action) for s in _candidates(ctx, match)
-    ):
+    if any(_grants(ctx, s, consumer, resource_arn, kind, action) for s in _candidates(ctx, match)):
         return
     raise denied(consumer, resource_arn, action, principal_arn)
+
+
+def resource_policy(ctx: RamContext, resource_arn: str) -> dict[str, Any] | None:
+    """The resource policy RAM keeps on a shared resource: one statement per ACTIVE share
+    that holds it, for the share's principals in force and its permission's actions; None
+    when no share does. Its exact form is not documented; this is the sandbox's."""
+    found = shared_type(resource_arn)
+    if found is None:
+        return None
+    kind, match = found
+    statements = [
+        _statement(ctx, s, resource_arn, kind)
+        for s in _candidates(ctx, match)
+        if _holds(ctx, s, resource_arn)
+    ]
+    kept = [s for s in statements if s is not None]
+    return {"Version": "2012-10-17", "Statement": kept} if kept else None
+
+
+def _holds(ctx: RamContext, share: Share, arn: str) -> bool:
+    held = share.associations.get((RESOURCE, arn))
+    return held is not None and held.status(ctx.now()) == ASSOCIATED
+
+
+def _statement(ctx: RamContext, share: Share, arn: str, kind: str) -> dict[str, Any] | None:
+    now = ctx.now()
+    principals = sorted(a.entity for a in share.of_kind(PRINCIPAL) if a.status(now) == ASSOCIATED)
+    bound = share.permissions.get(kind)
+    if not principals or bound is None:
+        return None
+    versions = arn.replace(":model-package-group/", ":model-package/") + "/*"
+    return {
+        "Sid": share.arn.rsplit("/", 1)[-1],
+        "Effect": "Allow",
+        "Principal": {"AWS": principals},
+        "Action": sorted(actions(ctx, *bound)),
+        "Resource": [arn, versions] if kind == GROUP_TYPE else arn,
+    }
 
 
 def denied(consumer: str, resource_arn: str, action: str, principal_arn: str | None) -> AwsError:
@@ -59,11 +102,11 @@ def _candidates(ctx: RamContext, match: re.Match[str]) -> list[Share]:
     ]
 
 
-def _grants(ctx: RamContext, share: Share, consumer: str, arn: str, action: str) -> bool:
+def _grants(ctx: RamContext, share: Share, consumer: str, arn: str, kind: str, action: str) -> bool:
     held = share.associations.get((RESOURCE, arn))
     if held is None or held.status(ctx.now()) != ASSOCIATED or not ctx.reaches(share, consumer):
         return False
-    bound = share.permissions.get(MODEL_CARD_TYPE)
+    bound = share.permissions.get(kind)
     if bound is None:
         return False
     return action.lower() in {a.lower() for a in actions(ctx, *bound)}

@@ -29,11 +29,12 @@ from reconciler.sandbox.ram.model import (
     ASSOCIATED,
     ASSOCIATING,
     DELETED,
-    MODEL_CARD_TYPE,
     PRINCIPAL,
     RESOURCE,
+    SHARED_TYPES,
     Association,
     Share,
+    shared_type,
 )
 from reconciler.sandbox.ram.params import enum, opt_str, page, req_str, str_list
 from reconciler.sandbox.ram.principals import plan
@@ -155,7 +156,7 @@ def get_resource_share_associations(
 
 def list_resources(ctx: RamContext, caller: Caller, p: Mapping[str, Any]) -> dict[str, Any]:
     owner = enum(p, "resourceOwner", OWNERS, "")
-    _check_type(p, "InvalidResourceTypeException")
+    typed = _check_type(p, "InvalidResourceTypeException")
     scope = enum(p, "resourceRegionScope", ("ALL", "REGIONAL", "GLOBAL"), "ALL")
     arns, who = set(str_list(p, "resourceArns")), opt_str(p, "principal")
     now = ctx.now()
@@ -165,6 +166,7 @@ def list_resources(ctx: RamContext, caller: Caller, p: Mapping[str, Any]) -> dic
         if owner != "SELF" or not who or _has_principal(ctx, s, who)
         for a in _ordered(s.of_kind(RESOURCE))
         if a.status(now) == ASSOCIATED and (not arns or a.entity in arns) and scope != "GLOBAL"
+        if typed is None or _of_type(a.entity, typed)
     ]
     return page(rows, p, "resources")
 
@@ -178,7 +180,7 @@ def list_principals(ctx: RamContext, caller: Caller, p: Mapping[str, Any]) -> di
         principal(s, a, now)
         for s in _shares(_side(ctx, caller, owner), share_arn_filter(p))
         if not resource_arn or _has_resource(ctx, s, resource_arn)
-        if not typed or any(a.status(now) == ASSOCIATED for a in s.of_kind(RESOURCE))
+        if typed is None or any(_holds(now, a, typed) for a in s.of_kind(RESOURCE))
         for a in _ordered(s.of_kind(PRINCIPAL))
         if _principal_visible(ctx, caller, owner, a) and (not wanted or a.entity in wanted)
     ]
@@ -215,12 +217,26 @@ def _has_resource(ctx: RamContext, s: Share, arn: str) -> bool:
     return found is not None and found.status(ctx.now()) == ASSOCIATED
 
 
-def _check_type(p: Mapping[str, Any], code: str) -> bool:
-    """Whether a resourceType filter is given; only sagemaker:ModelCard (any case) is known."""
+def _check_type(p: Mapping[str, Any], code: str) -> str | None:
+    """The resourceType filter, spelt as RAM spells it (any case matches); None without one.
+    Only the types the sandbox's RAM shares are known."""
     value = opt_str(p, "resourceType")
-    if value is not None and value.lower() != MODEL_CARD_TYPE.lower():
-        raise ram_error(code, f"The resource type {value} is not valid; use {MODEL_CARD_TYPE}.")
-    return value is not None
+    if value is None:
+        return None
+    found = next((t for t in SHARED_TYPES if t.lower() == value.lower()), None)
+    if found is None:
+        known = " or ".join(SHARED_TYPES)
+        raise ram_error(code, f"The resource type {value} is not valid; use {known}.")
+    return found
+
+
+def _of_type(arn: str, resource_type: str) -> bool:
+    found = shared_type(arn)
+    return found is not None and found[0] == resource_type
+
+
+def _holds(now: float, a: Association, resource_type: str) -> bool:
+    return a.status(now) == ASSOCIATED and _of_type(a.entity, resource_type)
 
 
 HANDLERS = {

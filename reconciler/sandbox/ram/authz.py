@@ -25,8 +25,9 @@ sandbox's reading; AWS documents the key, not the omitted case: switch
 ``iam_ram_omitted_external_is_true``).
 
 Dependent SageMaker permissions (aws-facts section 7; the SAR's "[permission only]"
-actions): putting a model card into a share (CreateResourceShare, AssociateResourceShare)
-needs ``sagemaker:PutResourcePolicy``; taking one out (DisassociateResourceShare, or
+actions): putting a model card or a model package group into a share
+(CreateResourceShare, AssociateResourceShare) needs ``sagemaker:PutResourcePolicy``;
+taking one out (DisassociateResourceShare, or
 DeleteResourceShare of a share holding one) needs ``sagemaker:DeleteResourcePolicy``
 (switches ``iam_ram_needs_put_resource_policy`` and ``..._delete_resource_policy``);
 with ``SandboxConfig.iam_ram_needs_get_resource_policy`` (default on; AWS does not say)
@@ -44,7 +45,7 @@ from reconciler.sandbox.authz import AccessRequest, request_tag_facts, tag_facts
 from reconciler.sandbox.caller import Caller
 from reconciler.sandbox.config import SandboxConfig
 from reconciler.sandbox.ram.membership import LIVE
-from reconciler.sandbox.ram.model import MODEL_CARD_ARN, RESOURCE, Share
+from reconciler.sandbox.ram.model import RESOURCE, Share, shared_type
 from reconciler.sandbox.ram.permissions import aws_or_own
 from reconciler.sandbox.ram.resource_types import resource_type
 from reconciler.sandbox.ram.state import RamContext
@@ -176,7 +177,7 @@ def _dependents(
         put = switches.iam_ram_needs_put_resource_policy
         return _resource_policy(("sagemaker:PutResourcePolicy",) if put else (), switches)
     held = share is not None and any(
-        a.status(now) in LIVE and MODEL_CARD_ARN.match(a.entity) for a in share.of_kind(RESOURCE)
+        a.status(now) in LIVE and shared_type(a.entity) for a in share.of_kind(RESOURCE)
     )
     if (operation == "DisassociateResourceShare" and cards) or (
         operation == "DeleteResourceShare" and held

@@ -29,7 +29,7 @@ from reconciler.sandbox.ram.model import (
     DISASSOCIATED,
     DISASSOCIATING,
     EXPIRED,
-    MODEL_CARD_ARN,
+    GROUP_TYPE,
     MODEL_CARD_TYPE,
     PENDING,
     PRINCIPAL,
@@ -39,8 +39,9 @@ from reconciler.sandbox.ram.model import (
     Share,
     Timeline,
     new_invitation_arn,
+    shared_type,
 )
-from reconciler.sandbox.ram.permissions import DEFAULT_ARN
+from reconciler.sandbox.ram.permissions import DEFAULT_ARN, GROUP_DEFAULT_ARN
 from reconciler.sandbox.ram.principals import plan
 from reconciler.sandbox.ram.state import RamContext
 
@@ -49,21 +50,35 @@ EXPIRED_MESSAGE = "The invitation expired before the principal accepted it."
 LIVE = (ASSOCIATING, ASSOCIATED)
 
 
+# The permission RAM attaches to a resource type the request gives none for. For model
+# package groups AWS does not say which managed permission is the type's default; the
+# sandbox takes the read-only one.
+TYPE_DEFAULTS = {MODEL_CARD_TYPE: DEFAULT_ARN, GROUP_TYPE: GROUP_DEFAULT_ARN}
+
+
 def check_resource(ctx: RamContext, caller: Caller, arn: str) -> None:
-    """A model card the caller owns in its Region, else the error AWS gives."""
-    match = MODEL_CARD_ARN.match(arn)
-    if match is None:
+    """A model card or model package group the caller owns in its Region, else the error
+    AWS gives. A type left out of ``ram_resource_types`` is one RAM cannot share."""
+    found = shared_type(arn)
+    if found is None or found[0] not in ctx.config().ram_resource_types:
         if ANY_ARN.match(arn):
             raise malformed_arn("You cannot share the selected resource type.")
         raise malformed_arn(
             f"The specified resource ARN {arn} is not valid. Verify the ARN and try again."
         )
+    kind, match = found
     mine = match["account"] == caller.account_id and match["region"] == caller.region
-    if not mine or not ctx.resources.card_exists(arn):
+    if not mine or not _exists(ctx, kind, arn):
         raise unknown_resource(
             f"The resource {arn} could not be found in account {caller.account_id} "
-            f"Region {caller.region}. Share only model cards this account owns there."
+            f"Region {caller.region}. Share only resources this account owns there."
         )
+
+
+def _exists(ctx: RamContext, kind: str, arn: str) -> bool:
+    if kind == GROUP_TYPE:
+        return ctx.resources.group_exists(arn)
+    return ctx.resources.card_exists(arn)
 
 
 def check_batch(resource_arns: list[str]) -> None:
@@ -82,7 +97,9 @@ def add_resource(ctx: RamContext, share: Share, arn: str) -> Association:
     existing = _live(ctx, share, RESOURCE, arn)
     if existing:
         return existing
-    share.permissions.setdefault(MODEL_CARD_TYPE, (DEFAULT_ARN, 1))
+    found = shared_type(arn)
+    kind = found[0] if found else MODEL_CARD_TYPE
+    share.permissions.setdefault(kind, (TYPE_DEFAULTS[kind], 1))
     return _store(share, _settling(ctx, share, RESOURCE, arn))
 
 

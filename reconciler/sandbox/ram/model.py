@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 MODEL_CARD_TYPE = "sagemaker:ModelCard"
+GROUP_TYPE = "sagemaker:ModelPackageGroup"
+SHARED_TYPES = (MODEL_CARD_TYPE, GROUP_TYPE)  # what the sandbox's RAM shares
 PRINCIPAL = "PRINCIPAL"
 RESOURCE = "RESOURCE"
 ACTIVE, DELETED = "ACTIVE", "DELETED"
@@ -23,6 +25,10 @@ PENDING, ACCEPTED, REJECTED, EXPIRED = "PENDING", "ACCEPTED", "REJECTED", "EXPIR
 MODEL_CARD_ARN = re.compile(
     r"^arn:aws[a-z-]*:sagemaker:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):"
     r"model-card/(?P<name>[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62})$"
+)
+GROUP_ARN = re.compile(
+    r"^arn:aws[a-z-]*:sagemaker:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):"
+    r"model-package-group/(?P<name>[a-z0-9](-*[a-z0-9]){0,62})$"
 )
 ANY_ARN = re.compile(
     r"^arn:aws[a-z-]*:(?P<service>[a-z0-9-]+):(?P<region>[a-z0-9-]*):"
@@ -136,6 +142,16 @@ class Permission:
     def version(self, number: int | None = None) -> PermissionVersion | None:
         wanted = self.default_version if number is None else number
         return next((v for v in self.versions if v.version == wanted), None)
+
+
+def shared_type(arn: str) -> tuple[str, re.Match[str]] | None:
+    """RAM's type of a resource the sandbox's RAM shares (a model card, or a model package
+    group, whose ARN SageMaker writes in lower case), with the ARN's parts; else None."""
+    card = MODEL_CARD_ARN.match(arn)
+    if card:
+        return MODEL_CARD_TYPE, card
+    group = GROUP_ARN.match(arn)
+    return (GROUP_TYPE, group) if group else None
 
 
 def new_share_arn(region: str, account: str) -> str:

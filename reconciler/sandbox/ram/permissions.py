@@ -1,10 +1,13 @@
-"""RAM managed permissions for model cards: the two AWS-managed ones and customer-managed.
+"""RAM managed permissions: the AWS-managed ones for model cards and for model package
+groups, and customer-managed ones for model cards.
 
-AWS-managed permissions and their actions are those of the SageMaker developer guide
-("Set up cross-account support for Amazon SageMaker Model Cards"), held in
-``SandboxConfig.ram_managed_permissions``. RAM lists the SageMaker resource types of
-``SandboxConfig.ram_resource_types``; customer-managed permissions for model cards exist
-while ``ram_customer_permissions_for_model_cards`` is on. Customer-managed
+AWS-managed permissions for model cards and their actions are those of the SageMaker
+developer guide ("Set up cross-account support for Amazon SageMaker Model Cards"), held in
+``SandboxConfig.ram_managed_permissions``; those for model package groups are in
+``SandboxConfig.ram_group_permissions`` (their actions are not documented: see there).
+RAM lists the SageMaker resource types of ``SandboxConfig.ram_resource_types``;
+customer-managed permissions for model cards exist while
+``ram_customer_permissions_for_model_cards`` is on. Customer-managed
 permissions live in one account and Region, are versioned (at most 5 versions, a new
 version becomes the default) and cannot be deleted while a share uses them.
 """
@@ -25,7 +28,14 @@ from reconciler.sandbox.ram.errors import (
     ram_error,
     unknown_resource,
 )
-from reconciler.sandbox.ram.model import DELETED, MODEL_CARD_TYPE, Permission, PermissionVersion
+from reconciler.sandbox.ram.model import (
+    DELETED,
+    GROUP_TYPE,
+    MODEL_CARD_TYPE,
+    SHARED_TYPES,
+    Permission,
+    PermissionVersion,
+)
 from reconciler.sandbox.ram.params import enum, opt_int, page, req_str
 from reconciler.sandbox.ram.policy import parse_template
 from reconciler.sandbox.ram.render import (
@@ -37,6 +47,7 @@ from reconciler.sandbox.ram.state import RamContext
 
 DEFAULT_ARN = "arn:aws:ram::aws:permission/AWSRAMPermissionSageMakerModelCards"
 EXPORT_ARN = "arn:aws:ram::aws:permission/AWSRAMPermissionSageMakerModelCardsAllowExport"
+GROUP_DEFAULT_ARN = "arn:aws:ram::aws:permission/AWSRAMPermissionSageMakerModelPackageGroup"
 _PUBLISHED = 1_688_169_600.0  # 2023-07-01, a fixed creation time for AWS-managed permissions
 PERMISSION_ARN = re.compile(
     r"^arn:aws[a-z-]*:ram:(?P<region>[a-z0-9-]*):(?P<owner>\d{12}|aws):permission/(?P<name>[\w.-]+)$"
@@ -45,24 +56,30 @@ NAME = re.compile(r"^[\w.-]{1,36}$")
 MAX_VERSIONS = 5
 
 
-def _managed(name: str, actions: tuple[str, ...]) -> Permission:
+def _managed(name: str, actions: tuple[str, ...], resource_type: str) -> Permission:
     arn = f"arn:aws:ram::aws:permission/{name}"
     version = PermissionVersion(1, actions, policy_template(actions), _PUBLISHED)
-    default = arn == DEFAULT_ARN
-    return Permission(arn, name, MODEL_CARD_TYPE, "aws", [version], type_default=default)
+    default = arn in (DEFAULT_ARN, GROUP_DEFAULT_ARN)
+    return Permission(arn, name, resource_type, "aws", [version], type_default=default)
+
+
+Named = tuple[tuple[str, tuple[str, ...]], ...]
 
 
 @cache
-def _managed_set(named: tuple[tuple[str, tuple[str, ...]], ...]) -> dict[str, Permission]:
-    made = [_managed(name, actions) for name, actions in named]
+def _managed_set(cards: Named, groups: Named) -> dict[str, Permission]:
+    made = [_managed(name, actions, MODEL_CARD_TYPE) for name, actions in cards]
+    made += [_managed(name, actions, GROUP_TYPE) for name, actions in groups]
     return {p.arn: p for p in made}
 
 
 def managed(ctx: RamContext) -> dict[str, Permission]:
-    """The AWS managed permissions for model cards, by ARN, as the configuration has them
-    (``SandboxConfig.ram_managed_permissions``)."""
-    named = ctx.config().ram_managed_permissions
-    return _managed_set(tuple((k, tuple(v)) for k, v in named.items()))
+    """The AWS managed permissions for model cards and for model package groups, by ARN, as
+    the configuration has them (``ram_managed_permissions``, ``ram_group_permissions``)."""
+    config = ctx.config()
+    cards = tuple((k, tuple(v)) for k, v in config.ram_managed_permissions.items())
+    groups = tuple((k, tuple(v)) for k, v in config.ram_group_permissions.items())
+    return _managed_set(cards, groups)
 
 
 def aws_or_own(ctx: RamContext, arn: str) -> Permission | None:
@@ -70,11 +87,13 @@ def aws_or_own(ctx: RamContext, arn: str) -> Permission | None:
     return managed(ctx).get(arn) or ctx.state.permissions.get(arn)
 
 
-def canonical_type(value: str) -> str:
-    """The resource type as RAM spells it; the match is case-insensitive, as AWS documents."""
-    if value.lower() != MODEL_CARD_TYPE.lower():
+def canonical_type(value: str, known: tuple[str, ...] = SHARED_TYPES) -> str:
+    """The resource type as RAM spells it; the match is case-insensitive, as AWS documents.
+    ``known``: the types this call takes."""
+    found = next((t for t in known if t.lower() == value.lower()), None)
+    if found is None:
         raise invalid_parameter(f"Invalid resource type: {value}")
-    return MODEL_CARD_TYPE
+    return found
 
 
 def lookup(ctx: RamContext, caller: Caller, arn: str) -> Permission:
@@ -134,13 +153,13 @@ def list_resource_types(ctx: RamContext, caller: Caller, p: Mapping[str, Any]) -
 def list_permissions(ctx: RamContext, caller: Caller, p: Mapping[str, Any]) -> dict[str, Any]:
     kind = enum(p, "permissionType", ("ALL", "AWS_MANAGED", "CUSTOMER_MANAGED"), "ALL")
     enum(p, "permissionStatus", ("ATTACHABLE", "UNATTACHABLE", "DELETING", "DELETED"), "ATTACHABLE")
-    if p.get("resourceType"):
-        canonical_type(str(p["resourceType"]))
+    wanted = canonical_type(str(p["resourceType"])) if p.get("resourceType") else None
     found = list(managed(ctx).values()) if kind != "CUSTOMER_MANAGED" else []
     if kind != "AWS_MANAGED" and p.get("resourceOwner") != "OTHER-ACCOUNTS":
         found += sorted(
             (x for x in ctx.state.permissions.values() if _is_mine(x, caller)), key=lambda x: x.name
         )
+    found = [x for x in found if wanted is None or x.resource_type == wanted]
     if p.get("permissionStatus") not in (None, "ATTACHABLE"):
         found = []
     return page([permission_summary(x) for x in found], p, "permissions")
@@ -161,7 +180,9 @@ def create_permission(ctx: RamContext, caller: Caller, p: Mapping[str, Any]) -> 
             f"Permission name {name!r} is not valid: use 1-36 letters, digits, '_', '.' or '-'."
         )
     resource_type = canonical_type(req_str(p, "resourceType"))
-    if not ctx.config().ram_customer_permissions_for_model_cards:
+    # Undocumented for model package groups (AWS describes only permissions created from a
+    # group's resource policy, then promoted): the sandbox refuses CreatePermission for them.
+    if resource_type == GROUP_TYPE or not ctx.config().ram_customer_permissions_for_model_cards:
         raise invalid_parameter(
             f"Customer managed permissions are not supported for resource type {resource_type}."
         )

@@ -17,8 +17,15 @@ from reconciler.sandbox.ram.model import (
     Permission,
     PermissionVersion,
     Share,
+    shared_type,
     tag_list,
 )
+
+
+def resource_type_of(arn: str) -> str:
+    """RAM's type of a shared resource (a model card unless the ARN says otherwise)."""
+    found = shared_type(arn)
+    return found[0] if found else MODEL_CARD_TYPE
 
 
 def share(s: Share) -> dict[str, Any]:
@@ -69,7 +76,7 @@ def resource(s: Share, a: Association, now: float) -> dict[str, Any]:
     since = a.timeline.at(now)[0]
     return {
         "arn": a.entity,
-        "type": MODEL_CARD_TYPE,
+        "type": resource_type_of(a.entity),
         "resourceShareArn": s.arn,
         "status": "AVAILABLE",
         "creationTime": a.created,

@@ -21,7 +21,7 @@ from typing import Any
 from reconciler.sandbox.authz import ALLOW_ALL, IdentityPolicies
 from reconciler.sandbox.caller import Caller
 from reconciler.sandbox.config import SandboxConfig
-from reconciler.sandbox.ram.access import authorize
+from reconciler.sandbox.ram.access import authorize, resource_policy
 from reconciler.sandbox.ram.associations import HANDLERS as ASSOCIATION_HANDLERS
 from reconciler.sandbox.ram.authz import requests_for
 from reconciler.sandbox.ram.errors import not_permitted, ram_error
@@ -126,6 +126,11 @@ class RamService:
         """
         with self._ctx.lock:
             authorize(self._ctx, consumer_account, resource_arn, action, principal_arn)
+
+    def resource_policy(self, resource_arn: str) -> dict[str, Any] | None:
+        """The resource policy RAM keeps on a resource it shares (``access.resource_policy``)."""
+        with self._ctx.lock:
+            return resource_policy(self._ctx, resource_arn)
 
     def on_resource_deleted(self, arn: str) -> None:
         """A deleted card leaves every share that held it (DISASSOCIATED at once)."""

@@ -32,6 +32,8 @@ class ResourceDirectory(Protocol):
 
     def card_exists(self, arn: str) -> bool: ...
 
+    def group_exists(self, arn: str) -> bool: ...
+
 
 @dataclass
 class RamState:

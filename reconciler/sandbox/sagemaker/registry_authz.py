@@ -45,7 +45,12 @@ MODELLED = (
     "sagemaker:currentmodellifecyclestagestatus",
 )
 GROUP_OPERATIONS = frozenset(
-    {"CreateModelPackageGroup", "DeleteModelPackageGroup", "DescribeModelPackageGroup"}
+    {
+        "CreateModelPackageGroup",
+        "DeleteModelPackageGroup",
+        "DescribeModelPackageGroup",
+        "GetModelPackageGroupPolicy",
+    }
 )
 PACKAGE_OPERATIONS = frozenset(
     {"CreateModelPackage", "DescribeModelPackage", "UpdateModelPackage", "DeleteModelPackage"}

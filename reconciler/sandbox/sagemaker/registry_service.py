@@ -12,6 +12,7 @@ model group" describes; without it, the caller's own groups.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -86,6 +87,20 @@ def describe_group(svc: SageMakerService, caller: Caller, params: Params) -> Par
     return group(svc, caller, name, "sagemaker:DescribeModelPackageGroup").describe()
 
 
+def get_group_policy(svc: SageMakerService, caller: Caller, params: Params) -> Params:
+    """The group's resource policy as RAM wrote it when it shared the group (the RAM path
+    writes it through ``sagemaker:PutResourcePolicy``). Undocumented: what AWS answers for
+    a group without one; the sandbox answers a ValidationException."""
+    name = params["ModelPackageGroupName"]
+    found = _own_group(
+        svc, caller, group_target(caller, name), "sagemaker:GetModelPackageGroupPolicy"
+    )
+    policy = svc.ram_policy(found.arn)
+    if policy is None:
+        raise validation(f"Model Package Group {found.arn} has no resource policy.")
+    return {"ResourcePolicy": json.dumps(policy, separators=(",", ":"))}
+
+
 def list_packages(svc: SageMakerService, caller: Caller, params: Params) -> Params:
     name = params.get("ModelPackageGroupName")
     if name is None:
@@ -153,6 +168,7 @@ REGISTRY_HANDLERS: dict[str, Handler] = {
     "DescribeModelPackageGroup": describe_group,
     "ListModelPackages": list_packages,
     "ListModelPackageGroups": list_groups,
+    "GetModelPackageGroupPolicy": get_group_policy,
 }
 GROUP_TAG_HANDLERS: dict[str, Handler] = {
     "AddTags": add_tags,

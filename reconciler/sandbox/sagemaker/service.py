@@ -58,6 +58,7 @@ class Authorizer(Protocol):
         principal_arn: str | None = None,
     ) -> None: ...
     def on_resource_deleted(self, arn: str) -> None: ...
+    def resource_policy(self, resource_arn: str) -> dict[str, Any] | None: ...
 
 
 class SageMakerService:
@@ -138,6 +139,11 @@ class SageMakerService:
         # atomic, and a card being deleted already counts as gone.
         card = self.cards.cards.get((account, region, name))
         return card is not None and card.deleted_at is None
+
+    def group_exists(self, arn: str) -> bool:
+        """ResourceDirectory for RAM: a model package group with this ARN (no lock, as
+        ``card_exists``)."""
+        return self.registry.group_exists(arn)
 
     def tick(self) -> None:
         """Let time-driven state progress (deletions finish, exports complete)."""
@@ -294,6 +300,10 @@ class SageMakerService:
     def authorize_shared(self, caller: Caller, group_arn: str, action: str) -> None:
         """Raise unless RAM shares the group ``group_arn`` with ``caller`` for ``action``."""
         self._authorize(caller, group_arn, action)
+
+    def ram_policy(self, group_arn: str) -> dict[str, Any] | None:
+        """The resource policy RAM keeps on the group, if a share holds it."""
+        return self._ram().resource_policy(group_arn)
 
     # -- search and tags --------------------------------------------------------
 

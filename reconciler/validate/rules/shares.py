@@ -1,4 +1,5 @@
-"""Rules about share files: principals, card selection and permissions."""
+"""Rules about share files: principals, card and model package group selection, and
+permissions."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import difflib
 import re
 from collections.abc import Iterator
 
-from reconciler.common.arns import AWS_MANAGED_PERMISSIONS
+from reconciler.common.arns import AWS_MANAGED_PERMISSIONS, GROUP_PERMISSIONS
 from reconciler.common.diagnostics import Diagnostic, Severity
 from reconciler.desired.model import Config, ShareSpec, TargetSpec
 from reconciler.desired.targets import belongs, bound
@@ -165,14 +166,44 @@ def cards_exist(data: RuleInput) -> Iterator[Diagnostic]:
                 )
 
 
-def selects_something(data: RuleInput) -> Iterator[Diagnostic]:
-    """A share that names no card and no status can never hold a card."""
+def groups_exist(data: RuleInput) -> Iterator[Diagnostic]:
+    """Model package groups named by a share have a file in registry/."""
+    known = sorted(g.name for g in data.groups)
     for share in data.shares:
-        if not share.card_names and not share.card_statuses:
+        for i, name in enumerate(share.groups.names if share.groups else ()):
+            if name not in known:
+                close = difflib.get_close_matches(name, known, n=1)
+                hint = f"did you mean '{close[0]}'?" if close else f"add registry/{name}.yaml"
+                path = ("model_package_groups", "names", i)
+                message = (
+                    f"unknown model package group '{name}': {hint} or remove it from the share"
+                )
+                yield at(data.documents[share.file], path, message, "unknown-group")
+
+
+def group_permission_known(data: RuleInput) -> Iterator[Diagnostic]:
+    """The permission for model package groups is one of AWS's managed ones for them."""
+    known = sorted(GROUP_PERMISSIONS)
+    for share in data.shares:
+        if share.groups and share.groups.permission not in known:
+            wrong = share.groups.permission
+            close = difflib.get_close_matches(wrong, known, n=1)
+            hint = f": did you mean '{close[0]}'?" if close else f"; known: {', '.join(known)}"
+            path = ("model_package_groups", "permission")
+            message = f"unknown permission for model package groups '{wrong}'{hint}"
+            yield at(data.documents[share.file], path, message, "unknown-permission")
+
+
+def selects_something(data: RuleInput) -> Iterator[Diagnostic]:
+    """A share that names no card, no status and no model package group can never hold
+    anything."""
+    for share in data.shares:
+        if not share.card_names and not share.card_statuses and share.groups is None:
             yield at(
                 data.documents[share.file],
                 ("cards",),
-                "selects no card: list card names or statuses under cards:",
+                "selects no card: list card names or statuses under cards:, or groups "
+                "under model_package_groups:",
                 "empty-share",
                 severity=Severity.WARNING,
             )
@@ -240,6 +271,8 @@ def _external_edits(share: ShareSpec, outside: list[str], writes: list[str]) -> 
 RULES: list[Rule] = [
     principals_valid,
     cards_exist,
+    groups_exist,
+    group_permission_known,
     selects_something,
     permission_resolves,
     outside_accounts_read_only,

@@ -17,7 +17,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +33,7 @@ from reconciler.live import registry as live_registry
 from reconciler.live import sagemaker as live_sagemaker
 from reconciler.live.model import LiveCard, LiveState, OrganizationFact
 from reconciler.live.organization import read_organization
-from reconciler.live.replicas import read_replicas
+from reconciler.live.replicas import Sources, confirm_sources, read_sources, replicas_from
 from reconciler.normalize.state import Normalised, normalise
 from reconciler.plan.model import Plan, PlanPart
 from reconciler.reports.consumers import VerifyReport
@@ -188,10 +187,9 @@ def confirm_cards(session: AwsSession, live: LiveState, names: Iterable[str]) ->
     described = [n for n in wanted if n not in absent]
     if not described:
         return live  # every card in doubt is absent, as Search said
-    describe = partial(live_sagemaker.describe_card, client)
-    with ThreadPoolExecutor(max_workers=session.settings.max_workers) as pool:
-        found = dict(zip(described, pool.map(describe, described), strict=True))
-    return replace(live, cards=_merged(live.cards, found))
+    workers = session.settings.max_workers
+    cards = live_sagemaker.redescribed(client, live.cards, described, workers, tags=True)
+    return replace(live, cards=cards)
 
 
 def _listed_absent(client: Any, live: LiveState, wanted: list[str]) -> set[str]:
@@ -202,19 +200,6 @@ def _listed_absent(client: Any, live: LiveState, wanted: list[str]) -> set[str]:
         return set()
     listed = live_sagemaker.card_names(client)
     return {n for n in unseen if n not in listed}
-
-
-def _merged(
-    cards: Mapping[str, LiveCard], found: Mapping[str, LiveCard | None]
-) -> dict[str, LiveCard]:
-    """``cards`` with each card described replaced, and those found gone removed."""
-    merged = dict(cards)
-    for name, card in found.items():
-        if card is None:
-            merged.pop(name, None)
-        else:
-            merged[name] = card
-    return merged
 
 
 def suspects(state: DesiredState, live: LiveState, found: PlanPart) -> set[str]:
@@ -252,22 +237,37 @@ def plan_run(
     target: Target, options: PlanOptions, cards: Future[dict[str, LiveCard]] | None = None
 ) -> PlanRun:
     """Read, normalise, diff, confirm and plan: everything `reconciler plan` does. A hub
-    first reads its spokes' live cards: what its replicas must hold. ``cards``: the live
+    also reads its spokes' live cards: what its replicas must hold. ``cards``: the live
     cards, when their read has already started."""
-    state = with_replicas(target.state, target.spokes)
-    live = read_live(target.session, state, cards)
+    sources, state, live = read_hub_and_spokes(target, cards)
     run = compare(state, live, options)
     doubtful = suspects(state, live, run.found)
+    checked = confirm_sources(target.state, target.spokes, sources, doubtful, live.cards)
+    if checked is not sources:
+        state = with_sources(target.state, checked)
     confirmed = confirm_cards(target.session, live, doubtful)
     audited = live_audit.read_audit(target.session, state, confirmed)
-    return run if audited is live else compare(state, audited, options)
+    return run if audited is live and checked is sources else compare(state, audited, options)
 
 
-def with_replicas(state: DesiredState, spokes: Mapping[str, AwsSession]) -> DesiredState:
+def read_hub_and_spokes(
+    target: Target, cards: Future[dict[str, LiveCard]] | None
+) -> tuple[Sources, DesiredState, LiveState]:
+    """The spokes' cards (a hub's), the desired state they make, and the live state; the
+    card account's cards are read while the spokes are."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        if cards is None and target.spokes:
+            cards = pool.submit(read_cards, target.session, target.state)
+        sources = read_sources(target.state, target.spokes)
+        state = with_sources(target.state, sources)
+        return sources, state, read_live(target.session, state, cards)
+
+
+def with_sources(state: DesiredState, sources: Sources) -> DesiredState:
     """A hub's desired state: its own cards plus a replica of each spoke's live card."""
-    if not spokes:
-        return state
-    replicas, conflicts = read_replicas(state, spokes)
+    if not sources:
+        return state  # not a hub
+    replicas, conflicts = replicas_from(state, sources)
     return replace(state, replicas=replicas, replica_conflicts=conflicts)
 
 

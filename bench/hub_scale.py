@@ -10,8 +10,8 @@ one run, against one sandbox:
   and the re-plan that proves convergence;
 - the baseline: a 10-thread boto3 script (timed in-process, without Python start-up) that
   assumes each spoke's role, reads the spoke's cards with Search (100 a call, the
-  cheapest read there is) and creates each replica with its provenance tags, in a hub
-  account of its own;
+  cheapest read there is) and creates each replica with its provenance tags; it runs in
+  a process of its own, as the reconciler does, on a sandbox reset and seeded again;
 - a no-change plan of the hub (in-process): its SageMaker calls, the hub's and every
   spoke's, against ceil(S*N/100) spoke reads + ceil(S*N/100) hub reads + 10.
 and prints the times, the ratio and the calls.
@@ -46,7 +46,6 @@ from reconciler.sandbox.config import SandboxConfig
 from reconciler.sandbox.faults import FaultSettings
 from reconciler.sandbox.instance import Sandbox
 
-SCRIPT_HUB = "222222222222"  # where the script writes its replicas
 EVERYTHING = {
     "Version": "2012-10-17",
     "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}],
@@ -75,7 +74,7 @@ def write_repo(root: Path, spokes: dict[str, str]) -> None:
 def seed(sandbox: Sandbox, spokes: dict[str, str], cards: int) -> None:
     """In each spoke: the role the hub (and the script's hub) may assume, and N cards."""
     for account in spokes.values():
-        trusted = [f"arn:aws:iam::{a}:root" for a in (OWNER, SCRIPT_HUB)]
+        trusted = f"arn:aws:iam::{OWNER}:root"
         statement = {"Effect": "Allow", "Principal": {"AWS": trusted}, "Action": "sts:AssumeRole"}
         iam = sandbox.client("iam", account)
         iam.create_role(
@@ -100,12 +99,13 @@ def seed(sandbox: Sandbox, spokes: dict[str, str], cards: int) -> None:
             list(pool.map(create, range(cards)))
 
 
-def plain_client(sandbox: Sandbox, service: str, creds: dict[str, str]) -> Any:
+def plain_client(endpoint: str, service: str, creds: dict[str, str]) -> Any:
     """A plain boto3 client (the sandbox's own test clients also check every answer against
-    botocore's shapes, which a script does not pay for)."""
+    botocore's shapes, which a script does not pay for); ``creds``: {} for the
+    environment's."""
     session = boto3.session.Session(region_name="us-east-1", **creds)
     config = Config(retries={"mode": "standard"}, max_pool_connections=20)
-    return session.client(service, endpoint_url=sandbox.endpoint, config=config)
+    return session.client(service, endpoint_url=endpoint, config=config)
 
 
 def keys(creds: dict[str, str]) -> dict[str, str]:
@@ -116,17 +116,17 @@ def keys(creds: dict[str, str]) -> dict[str, str]:
     }
 
 
-def script(sandbox: Sandbox, spokes: dict[str, str]) -> int:
-    """What a hand-written boto3 script does to replicate every spoke card, 10 threads."""
-    hub_keys = keys(sandbox.credentials(SCRIPT_HUB))
-    sts = plain_client(sandbox, "sts", hub_keys)
-    hub = plain_client(sandbox, "sagemaker", hub_keys)
+def script(endpoint: str, spokes: dict[str, str]) -> int:
+    """What a hand-written boto3 script does to replicate every spoke card, 10 threads,
+    with the card account's credentials from the environment."""
+    sts = plain_client(endpoint, "sts", {})
+    hub = plain_client(endpoint, "sagemaker", {})
 
     def read(item: tuple[str, str]) -> list[tuple[str, dict[str, Any]]]:
         name, account = item
         role = f"arn:aws:iam::{account}:role/reconciler"
         creds = sts.assume_role(RoleArn=role, RoleSessionName="script")["Credentials"]
-        spoke = plain_client(sandbox, "sagemaker", keys(creds))
+        spoke = plain_client(endpoint, "sagemaker", keys(creds))
         found = pages(spoke.search, "Results", "NextToken", Resource="ModelCard", MaxResults=100)
         return [(name, r["ModelCard"]) for r in found]
 
@@ -149,6 +149,17 @@ def script(sandbox: Sandbox, spokes: dict[str, str]) -> int:
         cards = [c for found in pool.map(read, spokes.items()) for c in found]
         list(pool.map(create, cards))
     return len(cards)
+
+
+def script_process(env: dict[str, str], spokes: int) -> tuple[float, int]:
+    """The script in a process of its own, as the reconciler runs (the sandbox's threads
+    do not share its interpreter), timed from inside: without Python start-up."""
+    command = [sys.executable, __file__, "--spokes", str(spokes), "--as-script"]
+    done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"the script failed:\n{done.stderr[-3000:]}")
+    elapsed, copied = done.stdout.split()
+    return float(elapsed), int(copied)
 
 
 def role_env(sandbox: Sandbox) -> dict[str, str]:
@@ -202,36 +213,45 @@ def main() -> None:
     parser.add_argument("--spokes", type=int, default=4)
     parser.add_argument("--cards", type=int, default=1000, help="cards in each spoke")
     parser.add_argument("--latency-ms", type=float, default=20.0)
+    parser.add_argument("--as-script", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     spokes = spoke_accounts(args.spokes)
-    total = args.spokes * args.cards
+    if args.as_script:
+        start = time.perf_counter()
+        copied = script(os.environ["AWS_ENDPOINT_URL"], spokes)
+        print(f"{time.perf_counter() - start} {copied}")
+        return
     with tempfile.TemporaryDirectory() as tmp, Sandbox(SandboxConfig()) as sandbox:
         repo = Path(tmp) / "repo"
         write_repo(repo, spokes)
-        start = time.perf_counter()
-        seed(sandbox, spokes, args.cards)
-        print(
-            f"seeded {total:,} spoke cards in {time.perf_counter() - start:.1f} s", file=sys.stderr
-        )
-        sandbox.faults.apply(FaultSettings(latency={"*": args.latency_ms / 1000}))
+        fresh(sandbox, spokes, args)
         env = role_env(sandbox)
-        ours, report = reconciler_apply(repo, env)
-        start = time.perf_counter()
-        copied = script(sandbox, spokes)
-        base = time.perf_counter() - start
+        ours = reconciler_apply(repo, env)
         os.environ.update(env)
-        plan_time, plan_calls = no_change_plan(repo, sandbox.endpoint)
-    _report(args, total, (ours, report), (base, copied), (plan_time, plan_calls))
+        plan = no_change_plan(repo, sandbox.endpoint)
+        fresh(sandbox, spokes, args)
+        base = script_process(role_env(sandbox), args.spokes)
+    _report(args, ours, base, plan)
+
+
+def fresh(sandbox: Sandbox, spokes: dict[str, str], args: argparse.Namespace) -> None:
+    """A sandbox holding only the spokes' roles and cards, every call then slowed."""
+    sandbox.reset()
+    start = time.perf_counter()
+    seed(sandbox, spokes, args.cards)
+    took = time.perf_counter() - start
+    print(f"seeded {len(spokes) * args.cards:,} spoke cards in {took:.1f} s", file=sys.stderr)
+    sandbox.faults.apply(FaultSettings(latency={"*": args.latency_ms / 1000}))
 
 
 def _report(
     args: argparse.Namespace,
-    total: int,
     apply: tuple[float, dict[str, Any]],
     script_run: tuple[float, int],
     plan: tuple[float, Counter[str]],
 ) -> None:
     (ours, report), (base, copied), (plan_time, calls) = apply, script_run, plan
+    total = args.spokes * args.cards
     applied = report["stats"]["calls"]
     sagemaker = sum(v for k, v in applied.items() if k.startswith("sagemaker."))
     budget = 2 * math.ceil(total / 100) + 10

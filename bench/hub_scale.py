@@ -36,7 +36,7 @@ from typing import Any
 
 import boto3
 from botocore.config import Config
-from fixtures import OWNER, card_content, card_name, cli_env
+from fixtures import OWNER, card_content, card_name, role_env
 
 from reconciler.aws.session import pages
 from reconciler.common.content import content_json
@@ -160,18 +160,6 @@ def script_process(env: dict[str, str], spokes: int) -> tuple[float, int]:
         raise SystemExit(f"the script failed:\n{done.stderr[-3000:]}")
     elapsed, copied = done.stdout.split()
     return float(elapsed), int(copied)
-
-
-def role_env(sandbox: Sandbox) -> dict[str, str]:
-    """The environment of a process acting as the card account's SandboxAdmin role (a
-    role session, as CI's would be: an account's root may not assume roles)."""
-    creds = sandbox.credentials(OWNER)
-    return {
-        **cli_env(sandbox.endpoint),
-        "AWS_ACCESS_KEY_ID": creds["AccessKeyId"],
-        "AWS_SECRET_ACCESS_KEY": creds["SecretAccessKey"],
-        "AWS_SESSION_TOKEN": creds["SessionToken"],
-    }
 
 
 def reconciler_apply(repo: Path, env: dict[str, str]) -> tuple[float, dict[str, Any]]:

@@ -265,6 +265,7 @@ def _from_record(
         kms_key_id=(record.get("SecurityConfig") or {}).get("KmsKeyId"),
         last_modified_time=time_text(record.get("LastModifiedTime")),
         last_modified_by=identity(record.get("LastModifiedBy")),
+        created_by=identity(record.get("CreatedBy")),
         processing_status=_deleting(record.get("ModelCardProcessingStatus")),
         confirmed=confirmed,
     )

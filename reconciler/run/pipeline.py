@@ -17,6 +17,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from enum import Enum
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +30,7 @@ from reconciler.desired.model import Config, DesiredState, TargetSpec, Uses
 from reconciler.desired.targets import for_target
 from reconciler.diff.compose import PlanOptions, card_changes, diff_all, plan_from
 from reconciler.live import audit as live_audit
+from reconciler.live import history as live_history
 from reconciler.live import ram as live_ram
 from reconciler.live import registry as live_registry
 from reconciler.live import sagemaker as live_sagemaker
@@ -35,7 +38,7 @@ from reconciler.live.model import LiveCard, LiveState, OrganizationFact
 from reconciler.live.organization import read_organization
 from reconciler.live.replicas import Sources, confirm_sources, read_sources, replicas_from
 from reconciler.normalize.state import Normalised, normalise
-from reconciler.plan.model import Plan, PlanPart
+from reconciler.plan.model import Action, Plan, PlanPart
 from reconciler.reports.consumers import VerifyReport
 from reconciler.run.commit import current_commit
 from reconciler.run.repository import InvalidRepository, load_repository
@@ -192,6 +195,31 @@ def confirm_cards(session: AwsSession, live: LiveState, names: Iterable[str]) ->
     return replace(live, cards=cards)
 
 
+def confirm_listed(
+    session: AwsSession, live: LiveState, names: Iterable[str], found: PlanPart
+) -> LiveState:
+    """Drift's confirmation: a card Search shows whose only changes are to its content or
+    status is confirmed by its version listing (one call, which drift reads again to say
+    who edited it); any other, or one whose listing disagrees with Search, as
+    ``confirm_cards`` confirms it. Tags are Search's: no version records their change."""
+    wanted = set(names)
+    listable = sorted(n for n in _edited_only(found) & wanted if n in live.cards)
+    check = partial(live_history.confirmed_by_versions, session.client("sagemaker"))
+    workers = max(1, min(session.settings.max_workers, len(listable)))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        checked = {c.name: c for c in pool.map(check, (live.cards[n] for n in listable)) if c}
+    listed = replace(live, cards={**live.cards, **checked}) if checked else live
+    return confirm_cards(session, listed, wanted - set(checked))
+
+
+def _edited_only(found: PlanPart) -> set[str]:
+    """The cards whose every change is to their content or status."""
+    edits = {Action.UPDATE_CONTENT, Action.UPDATE_STATUS}
+    changed = {c.address.name for c in found.changes if c.address.is_card}
+    other = {c.address.name for c in found.changes if c.address.is_card and c.action not in edits}
+    return changed - other
+
+
 def _listed_absent(client: Any, live: LiveState, wanted: list[str]) -> set[str]:
     """The cards of ``wanted`` the index lacks that ListModelCards does not list either,
     when one listing costs fewer calls than describing each of them; else none."""
@@ -233,8 +261,19 @@ def build_plan(state: DesiredState, live: LiveState, options: PlanOptions) -> Pl
     return compare(state, live, options).plan
 
 
+class Confirm(Enum):
+    """How the cards whose Search view is in doubt are read again."""
+
+    DESCRIBE = "describe"  # DescribeModelCard and ListTags: what a plan to apply needs
+    VERSIONS = "versions"  # their version listing where it suffices: what drift reads
+
+
 def plan_run(
-    target: Target, options: PlanOptions, cards: Future[dict[str, LiveCard]] | None = None
+    target: Target,
+    options: PlanOptions,
+    cards: Future[dict[str, LiveCard]] | None = None,
+    *,
+    confirm: Confirm = Confirm.DESCRIBE,
 ) -> PlanRun:
     """Read, normalise, diff, confirm and plan: everything `reconciler plan` does. A hub
     also reads its spokes' live cards: what its replicas must hold. ``cards``: the live
@@ -245,7 +284,10 @@ def plan_run(
     checked = confirm_sources(target.state, target.spokes, sources, doubtful, live.cards)
     if checked is not sources:
         state = with_sources(target.state, checked)
-    confirmed = confirm_cards(target.session, live, doubtful)
+    if confirm is Confirm.VERSIONS:
+        confirmed = confirm_listed(target.session, live, doubtful, run.found)
+    else:
+        confirmed = confirm_cards(target.session, live, doubtful)
     audited = live_audit.read_audit(target.session, state, confirmed)
     return run if audited is live and checked is sources else compare(state, audited, options)
 

@@ -237,8 +237,9 @@ def _report(
     print(f"  no-change plan before the edits: {quiet[0]:.2f} s, {before} SageMaker calls")
     print(f"  plan of the drifted state: {plan[0]:.2f} s ({plan[2]} changes)")
     print(
-        f"  drift: {elapsed:.2f} s = {elapsed / plan[0]:.2f}x the plan; goal 2x + CloudTrail's "
-        f"pauses ({pauses:.2f} s): {2 * plan[0] + pauses:.2f} s"
+        f"  drift: {elapsed:.2f} s = {elapsed / quiet[0]:.2f}x the no-change plan, "
+        f"{elapsed / plan[0]:.2f}x the plan of the same state; goal 2x the no-change plan + "
+        f"CloudTrail's pauses ({pauses:.2f} s) = {2 * quiet[0] + pauses:.2f} s"
     )
 
 

@@ -34,6 +34,7 @@ from fixtures import OWNER, PACKAGE_GROUP, card_content, card_name, role_env
 from hub_scale import seed as seed_spokes
 
 from reconciler.aws.session import pages
+from reconciler.live.cloudtrail import paced
 from reconciler.sandbox.faults import FaultSettings
 from reconciler.sandbox.instance import Sandbox
 
@@ -155,7 +156,7 @@ def approved_twice(sandbox: Sandbox, cards: int) -> list[str]:
     took effect (a lost answer's call did), per package."""
     trail = sandbox.client("cloudtrail", OWNER)
     events = pages(
-        trail.lookup_events,
+        paced(trail),  # CloudTrail answers two lookups a second
         "Events",
         "NextToken",
         LookupAttributes=[{"AttributeKey": "EventName", "AttributeValue": "UpdateModelPackage"}],
@@ -223,6 +224,8 @@ def main() -> None:
     )
     print(f"  exit {done.returncode}, converged {converged}, {elapsed:.1f} s")
     print(f"  calls {sum(calls.values()):,}, HTTP attempts {sum(attempts.values()):,}")
+    retried = Counter({k: attempts[k] - calls.get(k, 0) for k in attempts}).most_common(5)
+    print("  most retried: " + ", ".join(f"{k} +{n}" for k, n in retried))
     print("  nothing twice, nothing missing" if not problems else f"  PROBLEMS: {problems[:5]}")
     if done.returncode != 0 or problems:
         print(done.stderr[-2000:], file=sys.stderr)

@@ -150,7 +150,8 @@ def read_live(
         shares = pool.submit(live_ram.read_shares, ram, own, declared, workers)
         permissions = pool.submit(live_ram.read_permissions, ram)
         organization = _read_organization(pool, session, state)
-        packages = pool.submit(live_audit.read_packages, sagemaker, live_audit.package_arns(state))
+        arns = live_audit.package_arns(state)
+        packages = pool.submit(live_audit.read_packages, sagemaker, arns, workers)
         groups = pool.submit(live_registry.read_groups, sagemaker, state)
         return LiveState(
             cards=cards.result(),

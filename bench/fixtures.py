@@ -90,6 +90,18 @@ def cli_env(endpoint: str) -> dict[str, str]:
     }
 
 
+def role_env(sandbox: Any) -> dict[str, str]:
+    """The environment of a process acting as the card account's SandboxAdmin role (a role
+    session, as CI's would be: an account's root may not assume roles)."""
+    creds = sandbox.credentials(OWNER)
+    return {
+        **cli_env(sandbox.endpoint),
+        "AWS_ACCESS_KEY_ID": creds["AccessKeyId"],
+        "AWS_SECRET_ACCESS_KEY": creds["SecretAccessKey"],
+        "AWS_SESSION_TOKEN": creds["SessionToken"],
+    }
+
+
 def create_card(sagemaker: Any, name: str, content: Mapping[str, Any]) -> str:
     """Create an Approved card with the tags an apply gives it, as a script would; its ARN."""
     from reconciler.common.content import content_json

@@ -70,6 +70,62 @@ def test_consumer_edit_is_drift_with_attribution(
     assert edits[1]["sentence"].endswith(", version 2 → 3")
 
 
+COMMIT = "0123456789abcdef0123456789abcdef01234567"
+
+
+@pytest.fixture
+def applied_from_git(
+    cli: Cli, example_repo: Path, card_account_env: str, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """Applied from a commit (as in CI, ``GITHUB_SHA``): each card records it per version."""
+    monkeypatch.setenv("GITHUB_SHA", COMMIT)
+    result = cli("apply", "--repo", str(example_repo), "--auto-approve", "--force")
+    assert result.exit_code == 0, result.stdout + result.stderr
+    return example_repo
+
+
+def test_edits_after_an_apply_are_named_from_the_version_listing(
+    cli: Cli, applied_from_git: Path, aws: Callable[..., Any]
+) -> None:
+    """Version 1 is the apply's (its tag says so); the two versions after it are the data
+    scientist's: the newest named by the card's record, the one between described."""
+    dev_edit(aws, model_owner="dev-team", algorithm_type="LightGBM")
+    code, report = drift_json(cli, applied_from_git)
+    assert code == 2
+    [item] = report["items"]
+    edits = item["edits"]
+    assert [(e["version_from"], e["version_to"], e["account"]) for e in edits] == [
+        (1, 2, DEV),
+        (2, 3, DEV),
+    ]
+    assert all(e["identity"].startswith("assumed-role/DataScientist/") for e in edits)
+    versions = [(v["version"], v["commit"]) for v in item["versions"]]
+    assert versions == [(3, None), (2, None), (1, COMMIT)]
+    assert all(v["modified_by"] for v in item["versions"])
+
+
+def test_a_versions_tag_rewritten_by_hand_does_not_hide_an_edit(
+    cli: Cli, applied_from_git: Path, aws: Callable[..., Any]
+) -> None:
+    """Attack: someone in the card account edits the card through the API, then rewrites
+    the reconciler-versions tag so that the new version looks applied from git. Drift
+    does not take the tag's word for the newest version: it reads the versions back to
+    the one that matches git, and names the editor."""
+    sagemaker = aws("sagemaker", OWNER, role="ConsoleAdmin")
+    content = json.loads(sagemaker.describe_model_card(ModelCardName=CARD)["Content"])
+    content["model_overview"]["model_owner"] = "someone"
+    sagemaker.update_model_card(ModelCardName=CARD, Content=json.dumps(content))
+    sagemaker.add_tags(
+        ResourceArn=CARD_ARN, Tags=[{"Key": "reconciler-versions", "Value": f"1-2={COMMIT[:12]}"}]
+    )
+    code, report = drift_json(cli, applied_from_git)
+    assert code == 2
+    [item] = report["items"]
+    [edit] = item["edits"]
+    assert (edit["version_from"], edit["version_to"], edit["account"]) == (1, 2, OWNER)
+    assert edit["identity"].startswith("assumed-role/ConsoleAdmin/")
+
+
 def test_drift_markdown_is_an_issue_body(cli: Cli, applied: Path, aws: Callable[..., Any]) -> None:
     dev_edit(aws, model_owner="dev-team")
     result = cli("drift", "--repo", str(applied), "--format", "markdown")

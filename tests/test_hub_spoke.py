@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -253,7 +254,7 @@ def test_replication_runs_under_the_printed_policies(
     )
     denied = cli("plan", "--repo", str(repo), "--target", "hub")
     assert denied.exit_code == 1
-    assert "AccessDenied" in denied.stderr and "listing model cards" in denied.stderr
+    assert "AccessDenied" in denied.stderr and "reading spoke 'us'" in denied.stderr
 
 
 def test_two_spoke_cards_under_one_replica_name_hold_back_only_that_replica(
@@ -300,3 +301,21 @@ def test_a_spoke_api_user_cannot_approve_what_the_hub_shares(
     shadow = replica(sandbox, "eu-Shadow")[0]["ModelCardArn"]
     assert shadow not in shared_cards(sandbox)
     assert hub_plan(cli, repo) == []  # held, not drift: nothing to do until git says so
+
+
+def test_what_a_spoke_wrote_in_the_same_run_is_replicated_before_search_shows_it(
+    cli: Cli, repo: Path, sandbox: Any
+) -> None:
+    """The hub reads its spokes with Search, whose index lags behind writes: what the
+    spoke's apply just created or changed is read from the card store, so one apply
+    replicates it, and the next plan finds nothing to do."""
+    sandbox.configure(replace(sandbox.config, search_index_delay_seconds=3600))
+    apply(cli, repo)
+    fraud, tags = replica(sandbox, "eu-Fraud")
+    assert json.loads(fraud["Content"])["model_overview"]["model_owner"] == "eu-team"
+    (repo / "cards" / "Fraud.yaml").write_text(card_text("Fraud", "eu", "eu-team-2"))
+    apply(cli, repo)
+    fraud, tags = replica(sandbox, "eu-Fraud")
+    assert json.loads(fraud["Content"])["model_overview"]["model_owner"] == "eu-team-2"
+    assert tags[REPLICA_VERSION] == "2"
+    assert hub_plan(cli, repo) == []

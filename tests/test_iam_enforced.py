@@ -239,9 +239,13 @@ def lifecycle(
             ModelCardName=f"arn:aws:sagemaker:us-east-1:{OWNER}:model-card/{CARD}",
             Content=content_json({"model_overview": {"model_owner": "ana"}}),
         )
-        aws("sagemaker").update_model_card(
+        secret = aws("sagemaker").update_model_card(
             ModelCardName="Secret-Model-Card",
             Content=content_json({"model_overview": {"model_owner": "someone-else"}}),
+        )
+        # And tags it by hand: a tag records no version, so drift reads the card's tags.
+        aws("sagemaker").add_tags(
+            ResourceArn=secret["ModelCardArn"], Tags=[{"Key": "by-hand", "Value": "yes"}]
         )
         # Someone disassociates test in the console; drift asks CloudTrail who.
         sandbox.advance(2)

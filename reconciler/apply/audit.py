@@ -14,6 +14,7 @@ from functools import partial
 from botocore.exceptions import ClientError
 
 from reconciler.apply.context import StepContext
+from reconciler.aws.once import at_most_once
 from reconciler.aws.session import error_code
 from reconciler.aws.waits import export_finished
 from reconciler.common.names import (
@@ -73,16 +74,32 @@ def _started(ctx: StepContext, export: ExportCard, version: int, card_arn: str) 
 
 
 def update_package_approval(ctx: StepContext, update: UpdatePackageApproval) -> str:
+    """Set the package's approval, once: a retry after an answer that was lost first reads
+    whether the approval took effect (``aws.once``)."""
     _, version = current_version(ctx, update.card_name)
     origin = f"commit {ctx.commit}" if ctx.commit else "a checkout outside git"
-    ctx.sagemaker.update_model_package(
-        ModelPackageArn=update.package_arn,
-        ModelApprovalStatus=update.approval,
-        ApprovalDescription=(
+    request = {
+        "ModelPackageArn": update.package_arn,
+        "ModelApprovalStatus": update.approval,
+        "ApprovalDescription": (
             f"Model card {update.card_name} version {version}, applied from {origin}"
         )[:1024],
+    }
+    client = ctx.sagemaker_once or ctx.sagemaker
+    made = at_most_once(
+        lambda: client.update_model_package(**request),
+        partial(_approved, ctx, request),
+        ctx.max_attempts,
+        ctx.waits.sleep,
     )
-    return f"{update.package_arn}: {update.from_approval} → {update.approval}"
+    done = "" if made else " (an attempt whose answer was lost had set it)"
+    return f"{update.package_arn}: {update.from_approval} → {update.approval}{done}"
+
+
+def _approved(ctx: StepContext, request: dict[str, str]) -> bool:
+    """Whether the package has the approval and description ``request`` sets."""
+    package = ctx.sagemaker.describe_model_package(ModelPackageName=request["ModelPackageArn"])
+    return all(package.get(k) == v for k, v in request.items() if k != "ModelPackageArn")
 
 
 def record_commit(ctx: StepContext, name: str) -> None:

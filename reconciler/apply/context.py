@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from reconciler.apply.gate import OPEN, Gate
+from reconciler.aws.session import DEFAULT_MAX_ATTEMPTS
 from reconciler.aws.waits import WaitSettings
 
 _NAMESPACE = uuid.UUID("6f1d5a3e-57a4-4b4e-9f0e-2b8f6d1c7a90")
@@ -21,6 +22,10 @@ class StepContext:
     waits: WaitSettings
     commit: str | None = None  # the git commit being applied, for the audit trail
     ready: Gate = OPEN  # hands out cards to associate once this apply has written them
+    # A SageMaker client that tries each call once, for calls that must not act twice
+    # (``aws.once``); None: ``sagemaker``. And how many attempts such a call may make.
+    sagemaker_once: Any = None
+    max_attempts: int = DEFAULT_MAX_ATTEMPTS
 
     def sub_token(self, part: int | str) -> str:
         """A distinct, repeatable token for the ``part``-th call of a multi-call step (a

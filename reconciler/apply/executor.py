@@ -168,6 +168,8 @@ class _Work:
         commit: str | None,
     ) -> None:
         self._sagemaker, self._ram = session.client("sagemaker"), session.client("ram")
+        self._once = session.single_attempt().client("sagemaker")
+        self._attempts = session.settings.max_attempts
         self._run_id = str(uuid.uuid4())
         self._position = {id(change): index for index, change in enumerate(changes)}
         self._waits, self._commit = waits, commit
@@ -182,6 +184,8 @@ class _Work:
             waits=self._waits,
             commit=self._commit,
             ready=gate,
+            sagemaker_once=self._once,
+            max_attempts=self._attempts,
         )
         return _run(ctx, change)
 

@@ -230,8 +230,6 @@ def _updates(n: Normalised, card: CardSpec, live: LiveCard, out: PlanPart) -> It
 
 def _content_change(n: Normalised, card: CardSpec, live: LiveCard) -> Change | None:
     live_content, desired = n.live_cards[card.name].content, n.cards[card.name].content
-    if live_content == desired:  # equal values (1 == 1.0 as for deepdiff): nothing to show
-        return None
     fields = content_fields(live_content, desired)
     if not fields:
         return None

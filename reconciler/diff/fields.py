@@ -21,7 +21,11 @@ _DIFF_KINDS = (
 
 
 def content_fields(before: Mapping[str, Any], after: Mapping[str, Any]) -> tuple[FieldChange, ...]:
-    """Field-level changes under ``$.content`` between two normalised contents, by path."""
+    """Field-level changes under ``$.content`` between two normalised contents, by path;
+    none for equal values (1 == 1.0, as for deepdiff), which are not compared field by
+    field: a hub's thousands of unchanged replicas cost one equality test each."""
+    if before == after:
+        return ()
     # Imported here: deepdiff (with pydantic) costs about 90 ms to import, and a plan whose
     # cards are new or unchanged never compares content field by field.
     from deepdiff import DeepDiff

@@ -166,11 +166,16 @@ def object_exists(s3: Any, uri: str) -> bool:
 
 
 def read_packages(
-    sagemaker: Any, arns: Iterable[str]
+    sagemaker: Any, arns: Iterable[str], workers: int = 1
 ) -> dict[str, LivePackage | UnreadPackage | None]:
     """Each named package (None: it does not exist; UnreadPackage: AWS refused to describe
-    it, for a reason about the ARN, such as AccessDenied or ValidationException), by ARN."""
-    return {arn: _package(sagemaker, arn) for arn in sorted(set(arns))}
+    it, for a reason about the ARN, such as AccessDenied or ValidationException), by ARN;
+    ``workers`` at a time (a fleet's cards may each name their own)."""
+    wanted = sorted(set(arns))
+    if len(wanted) < 2 or workers < 2:
+        return {arn: _package(sagemaker, arn) for arn in wanted}
+    with ThreadPoolExecutor(max_workers=min(workers, len(wanted))) as pool:
+        return dict(zip(wanted, pool.map(partial(_package, sagemaker), wanted), strict=True))
 
 
 def _package(sagemaker: Any, arn: str) -> LivePackage | UnreadPackage | None:

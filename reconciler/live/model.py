@@ -28,8 +28,20 @@ class LiveCard:
     last_modified_time: str | None = None
     last_modified_by: str | None = None
     processing_status: str | None = None
-    confirmed: bool = False  # read with DescribeModelCard, not only from the Search index
+    confirmed: bool = False  # current: described, or its version listing agrees with Search
     unreadable: bool = False  # its Content is not a JSON object (``content`` is then empty)
+    created_by: str | None = None  # who created the card: the author of version 1
+    # The card's versions, newest first, when it was confirmed by listing them.
+    versions: tuple[VersionSummary, ...] | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class VersionSummary:
+    """One version as ListModelCardVersions lists it: no author, no content."""
+
+    number: int
+    status: CardStatus
+    modified_at: str | None
 
 
 @dataclass(frozen=True, kw_only=True)

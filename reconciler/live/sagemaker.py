@@ -17,9 +17,10 @@ before the plan reports it.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
+from functools import partial
 from itertools import pairwise
 from typing import Any
 
@@ -193,13 +194,37 @@ def card_names(client: Any) -> frozenset[str]:
     """Every card name of the account, from ListModelCards (100 a call): the card store,
     not the Search index. How fast a new card shows there is not documented, so a create
     that meets ConflictException is still resolved by the executor."""
+    return frozenset(listed_cards(client))
+
+
+def listed_cards(client: Any) -> dict[str, Mapping[str, Any]]:
+    """Every card's ListModelCards summary (name, ARN, status, times), by name."""
     with aws_errors("listing model cards (sagemaker:ListModelCards)"):
-        return frozenset(
-            c["ModelCardName"]
+        return {
+            c["ModelCardName"]: c
             for c in pages(
                 client.list_model_cards, "ModelCardSummaries", "NextToken", MaxResults=100
             )
-        )
+        }
+
+
+def redescribed(
+    client: Any, cards: Mapping[str, LiveCard], names: Iterable[str], workers: int, tags: bool
+) -> dict[str, LiveCard]:
+    """``cards`` with each of ``names`` as DescribeModelCard has it now (with its tags
+    unless ``tags`` is False); a card found gone is left out."""
+    wanted = sorted(set(names))
+    merged = dict(cards)
+    if not wanted:
+        return merged
+    describe = partial(describe_card, client, tags=tags)
+    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(wanted)))) as pool:
+        for name, card in zip(wanted, pool.map(describe, wanted), strict=True):
+            if card is None:
+                merged.pop(name, None)
+            else:
+                merged[name] = card
+    return merged
 
 
 def describe_card(client: Any, name: str, *, tags: bool = True) -> LiveCard | None:
@@ -240,6 +265,7 @@ def _from_record(
         kms_key_id=(record.get("SecurityConfig") or {}).get("KmsKeyId"),
         last_modified_time=time_text(record.get("LastModifiedTime")),
         last_modified_by=identity(record.get("LastModifiedBy")),
+        created_by=identity(record.get("CreatedBy")),
         processing_status=_deleting(record.get("ModelCardProcessingStatus")),
         confirmed=confirmed,
     )

@@ -104,10 +104,11 @@ def split_identity(arn: str | None) -> tuple[str | None, str | None]:
     return (parts[5] if len(parts) == 6 else arn), (parts[4] or None)
 
 
-def edits_from(history: tuple[Version, ...], base: Version | None) -> tuple[Edit, ...]:
-    """Edits oldest first, from versions newer than the last one that matched git."""
+def edits_from(history: tuple[Version, ...], base: int | None) -> tuple[Edit, ...]:
+    """Edits oldest first, from versions newer than version ``base`` (the last one that
+    matched git, or that an apply wrote)."""
     edits = []
-    previous = base.number if base else None
+    previous = base
     for version in sorted(history, key=lambda v: v.number):
         who, account = split_identity(version.modified_by)
         start = previous if previous is not None else version.number - 1

@@ -8,15 +8,23 @@ Composed from the pipeline's stages like every other run (``pipeline``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from functools import partial
+from typing import Any, TypeVar
 
 from reconciler.aws.session import AwsSession
 from reconciler.diff.compose import PlanOptions, unmanaged
 from reconciler.graph.build import drift_change
 from reconciler.live.cloudtrail import ram_events, sagemaker_events
-from reconciler.live.history import card_versions, history_since
+from reconciler.live.history import (
+    card_versions,
+    edits_after_apply,
+    history_since,
+    traced_from,
+)
 from reconciler.live.model import TracedVersion, is_managed
 from reconciler.normalize.state import matches_git
 from reconciler.plan.address import Address, Kind
@@ -39,13 +47,13 @@ from reconciler.reports.registry_trail import (
 )
 from reconciler.reports.trail import RETENTION_DAYS, attributable, attribute, share_scope, utc
 from reconciler.run.drift_evidence import stale_sources
-from reconciler.run.pipeline import PlanRun, Target, plan_run
+from reconciler.run.pipeline import Confirm, PlanRun, Target, plan_run
 
 
 def drift_run(target: Target) -> tuple[DriftReport, PlanRun]:
     """Everything live that differs from git, with who edited each drifted card (version
     history) and who changed each drifted share (CloudTrail)."""
-    run = plan_run(target, PlanOptions())
+    run = plan_run(target, PlanOptions(), confirm=Confirm.VERSIONS)
     findings = Findings(
         edits=card_edits(target.session, run),
         trails={**share_trails(target, run), **registry_trails(target, run)},
@@ -111,7 +119,12 @@ def card_traces(session: AwsSession, run: PlanRun) -> dict[Address, tuple[Traced
         n for n in names if n in run.live.cards and is_managed(run.live.cards[n].tags, own)
     )
     client = session.client("sagemaker")
-    return {Address.card(name): card_versions(client, name) for name in drifted}
+
+    def trace(name: str) -> tuple[TracedVersion, ...]:
+        card = run.live.cards[name]
+        return traced_from(client, card) if card.versions else card_versions(client, name)
+
+    return dict(zip(map(Address.card, drifted), _each(session, trace, drifted), strict=True))
 
 
 def card_edits(session: AwsSession, run: PlanRun) -> dict[tuple[Address, str], tuple[Edit, ...]]:
@@ -119,12 +132,32 @@ def card_edits(session: AwsSession, run: PlanRun) -> dict[tuple[Address, str], t
     client = session.client("sagemaker")
     edits: dict[tuple[Address, str], tuple[Edit, ...]] = {}
     for change in run.found.changes:
-        name = change.address.name
-        live = run.live.cards.get(name)
+        live = run.live.cards.get(change.address.name)
         if change.action is Action.UPDATE_STATUS and live is not None:
             edits[(change.address, "status")] = (status_edit(live),)
-        if change.action is Action.UPDATE_CONTENT:
-            card = run.state.cards[name]
-            newer, base = history_since(client, name, partial(matches_git, card))
-            edits[(change.address, "content")] = edits_from(newer, base)
+    content = [c.address.name for c in run.found.changes if c.action is Action.UPDATE_CONTENT]
+    found = _each(session, partial(_content_edits, client, run), content)
+    edits.update(((Address.card(n), "content"), e) for n, e in zip(content, found, strict=True))
     return edits
+
+
+def _content_edits(client: Any, run: PlanRun, name: str) -> tuple[Edit, ...]:
+    """Who edited a card's content since an apply wrote it (from its version listing), or
+    since its content last matched git (from its history, version by version)."""
+    live = run.live.cards.get(name)
+    listed = edits_after_apply(client, live) if live is not None else None
+    if listed is not None:
+        return edits_from(*listed)
+    newer, base = history_since(client, name, partial(matches_git, run.state.cards[name]))
+    return edits_from(newer, base.number if base else None)
+
+
+T = TypeVar("T")
+
+
+def _each(session: AwsSession, read: Callable[[str], T], names: list[str]) -> list[T]:
+    """``read`` of each name, several at a time."""
+    if not names:
+        return []
+    with ThreadPoolExecutor(max_workers=min(len(names), session.settings.max_workers)) as pool:
+        return list(pool.map(read, names))

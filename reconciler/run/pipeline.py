@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from enum import Enum
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -29,14 +30,15 @@ from reconciler.desired.model import Config, DesiredState, TargetSpec, Uses
 from reconciler.desired.targets import for_target
 from reconciler.diff.compose import PlanOptions, card_changes, diff_all, plan_from
 from reconciler.live import audit as live_audit
+from reconciler.live import history as live_history
 from reconciler.live import ram as live_ram
 from reconciler.live import registry as live_registry
 from reconciler.live import sagemaker as live_sagemaker
 from reconciler.live.model import LiveCard, LiveGroup, LiveState, OrganizationFact
 from reconciler.live.organization import read_organization
-from reconciler.live.replicas import read_replicas
+from reconciler.live.replicas import Sources, confirm_sources, read_sources, replicas_from
 from reconciler.normalize.state import Normalised, normalise
-from reconciler.plan.model import Plan, PlanPart
+from reconciler.plan.model import Action, Plan, PlanPart
 from reconciler.reports.consumers import VerifyReport
 from reconciler.run.commit import current_commit
 from reconciler.run.repository import InvalidRepository, load_repository
@@ -149,7 +151,8 @@ def read_live(
         shares = pool.submit(live_ram.read_shares, ram, own, declared, workers)
         permissions = pool.submit(live_ram.read_permissions, ram)
         organization = _read_organization(pool, session, state)
-        packages = pool.submit(live_audit.read_packages, sagemaker, live_audit.package_arns(state))
+        arns = live_audit.package_arns(state)
+        packages = pool.submit(live_audit.read_packages, sagemaker, arns, workers)
         groups = pool.submit(live_registry.read_groups, sagemaker, state)
         return LiveState(
             cards=cards.result(),
@@ -189,10 +192,34 @@ def confirm_cards(session: AwsSession, live: LiveState, names: Iterable[str]) ->
     described = [n for n in wanted if n not in absent]
     if not described:
         return live  # every card in doubt is absent, as Search said
-    describe = partial(live_sagemaker.describe_card, client)
-    with ThreadPoolExecutor(max_workers=session.settings.max_workers) as pool:
-        found = dict(zip(described, pool.map(describe, described), strict=True))
-    return replace(live, cards=_merged(live.cards, found))
+    workers = session.settings.max_workers
+    cards = live_sagemaker.redescribed(client, live.cards, described, workers, tags=True)
+    return replace(live, cards=cards)
+
+
+def confirm_listed(
+    session: AwsSession, live: LiveState, names: Iterable[str], found: PlanPart
+) -> LiveState:
+    """Drift's confirmation: a card Search shows whose only changes are to its content or
+    status is confirmed by its version listing (one call, which drift reads again to say
+    who edited it); any other, or one whose listing disagrees with Search, as
+    ``confirm_cards`` confirms it. Tags are Search's: no version records their change."""
+    wanted = set(names)
+    listable = sorted(n for n in _edited_only(found) & wanted if n in live.cards)
+    check = partial(live_history.confirmed_by_versions, session.client("sagemaker"))
+    workers = max(1, min(session.settings.max_workers, len(listable)))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        checked = {c.name: c for c in pool.map(check, (live.cards[n] for n in listable)) if c}
+    listed = replace(live, cards={**live.cards, **checked}) if checked else live
+    return confirm_cards(session, listed, wanted - set(checked))
+
+
+def _edited_only(found: PlanPart) -> set[str]:
+    """The cards whose every change is to their content or status."""
+    edits = {Action.UPDATE_CONTENT, Action.UPDATE_STATUS}
+    changed = {c.address.name for c in found.changes if c.address.is_card}
+    other = {c.address.name for c in found.changes if c.address.is_card and c.action not in edits}
+    return changed - other
 
 
 def _listed_absent(client: Any, live: LiveState, wanted: list[str]) -> set[str]:
@@ -203,19 +230,6 @@ def _listed_absent(client: Any, live: LiveState, wanted: list[str]) -> set[str]:
         return set()
     listed = live_sagemaker.card_names(client)
     return {n for n in unseen if n not in listed}
-
-
-def _merged(
-    cards: Mapping[str, LiveCard], found: Mapping[str, LiveCard | None]
-) -> dict[str, LiveCard]:
-    """``cards`` with each card described replaced, and those found gone removed."""
-    merged = dict(cards)
-    for name, card in found.items():
-        if card is None:
-            merged.pop(name, None)
-        else:
-            merged[name] = card
-    return merged
 
 
 def suspects(state: DesiredState, live: LiveState, found: PlanPart) -> set[str]:
@@ -249,26 +263,55 @@ def build_plan(state: DesiredState, live: LiveState, options: PlanOptions) -> Pl
     return compare(state, live, options).plan
 
 
+class Confirm(Enum):
+    """How the cards whose Search view is in doubt are read again."""
+
+    DESCRIBE = "describe"  # DescribeModelCard and ListTags: what a plan to apply needs
+    VERSIONS = "versions"  # their version listing where it suffices: what drift reads
+
+
 def plan_run(
-    target: Target, options: PlanOptions, cards: Future[dict[str, LiveCard]] | None = None
+    target: Target,
+    options: PlanOptions,
+    cards: Future[dict[str, LiveCard]] | None = None,
+    *,
+    confirm: Confirm = Confirm.DESCRIBE,
 ) -> PlanRun:
     """Read, normalise, diff, confirm and plan: everything `reconciler plan` does. A hub
-    first reads its spokes' live cards: what its replicas must hold. ``cards``: the live
+    also reads its spokes' live cards: what its replicas must hold. ``cards``: the live
     cards, when their read has already started."""
-    state = with_replicas(target.state, target.spokes)
-    live = read_live(target.session, state, cards)
+    sources, state, live = read_hub_and_spokes(target, cards)
     run = compare(state, live, options)
     doubtful = suspects(state, live, run.found)
-    confirmed = confirm_cards(target.session, live, doubtful)
+    checked = confirm_sources(target.state, target.spokes, sources, doubtful, live.cards)
+    if checked is not sources:
+        state = with_sources(target.state, checked)
+    if confirm is Confirm.VERSIONS:
+        confirmed = confirm_listed(target.session, live, doubtful, run.found)
+    else:
+        confirmed = confirm_cards(target.session, live, doubtful)
     audited = live_audit.read_audit(target.session, state, confirmed)
-    return run if audited is live else compare(state, audited, options)
+    return run if audited is live and checked is sources else compare(state, audited, options)
 
 
-def with_replicas(state: DesiredState, spokes: Mapping[str, AwsSession]) -> DesiredState:
+def read_hub_and_spokes(
+    target: Target, cards: Future[dict[str, LiveCard]] | None
+) -> tuple[Sources, DesiredState, LiveState]:
+    """The spokes' cards (a hub's), the desired state they make, and the live state; the
+    card account's cards are read while the spokes are."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        if cards is None and target.spokes:
+            cards = pool.submit(read_cards, target.session, target.state)
+        sources = read_sources(target.state, target.spokes)
+        state = with_sources(target.state, sources)
+        return sources, state, read_live(target.session, state, cards)
+
+
+def with_sources(state: DesiredState, sources: Sources) -> DesiredState:
     """A hub's desired state: its own cards plus a replica of each spoke's live card."""
-    if not spokes:
-        return state
-    replicas, conflicts = read_replicas(state, spokes)
+    if not sources:
+        return state  # not a hub
+    replicas, conflicts = replicas_from(state, sources)
     return replace(state, replicas=replicas, replica_conflicts=conflicts)
 
 

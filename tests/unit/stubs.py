@@ -119,6 +119,7 @@ class Call:
     response: dict[str, Any] = field(default_factory=dict)
     error: str | None = None  # answer with this error code instead of ``response``
     message: str | None = None  # the error's message (default: "<code> (stubbed)")
+    status: int = 400  # the error's HTTP status
 
 
 def expect(stub: Stubber, call: Call) -> None:
@@ -128,6 +129,7 @@ def expect(stub: Stubber, call: Call) -> None:
             call.method,
             service_error_code=call.error,
             service_message=call.message or f"{call.error} (stubbed)",
+            http_status_code=call.status,
             expected_params=call.params,
         )
     else:

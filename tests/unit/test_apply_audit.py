@@ -122,6 +122,60 @@ def test_an_approval_from_a_checkout_outside_git_says_so(stubs: Stubbed) -> None
     assert audit.update_package_approval(stubs.ctx, update) == f"{PACKAGE}: Approved → Rejected"
 
 
+APPROVAL = f"Model card {CARD} version 2, applied from a checkout outside git"
+REJECT = UpdatePackageApproval(
+    package_arn=PACKAGE, card_name=CARD, approval="Rejected", from_approval="Approved"
+)
+
+
+def refused(error: str, status: int) -> Call:
+    return replace(approved(APPROVAL), error=error, status=status)
+
+
+def package_now(approval: str, description: str | None) -> Call:
+    response = {
+        "ModelPackageName": "churn",
+        "ModelPackageArn": PACKAGE,
+        "CreationTime": 1,
+        "ModelPackageStatus": "Completed",
+        "ModelPackageStatusDetails": {"ValidationStatuses": []},
+        "ModelApprovalStatus": approval,
+        **({"ApprovalDescription": description} if description else {}),
+    }
+    return sagemaker("describe_model_package", response, ModelPackageName=PACKAGE)
+
+
+def test_an_approval_whose_answer_was_lost_is_not_made_again(stubs: Stubbed) -> None:
+    """The approval took effect, then the answer was lost (503): the package says so, and
+    the approval is not sent a second time (each one notifies the registry's listeners)."""
+    stubs.expect(
+        describe(CARD, ModelCardVersion=2),
+        refused("ServiceUnavailable", 503),
+        package_now("Rejected", APPROVAL),
+    )
+    said = audit.update_package_approval(stubs.ctx, REJECT)
+    assert said.endswith("(an attempt whose answer was lost had set it)")
+    stubs.done()
+
+
+def test_a_throttled_approval_that_did_not_happen_is_made_again(stubs: Stubbed) -> None:
+    stubs.expect(
+        describe(CARD, ModelCardVersion=2),
+        refused("ThrottlingException", 400),
+        package_now("Approved", "an earlier approval"),
+        approved(APPROVAL),
+    )
+    assert audit.update_package_approval(stubs.ctx, REJECT) == f"{PACKAGE}: Approved → Rejected"
+    assert len(stubs.sleeps) == 1
+    stubs.done()
+
+
+def test_an_approval_refused_for_good_is_not_tried_again(stubs: Stubbed) -> None:
+    stubs.expect(describe(CARD, ModelCardVersion=2), refused("AccessDeniedException", 400))
+    with pytest.raises(ClientError, match="AccessDenied"):
+        audit.update_package_approval(stubs.ctx, REJECT)
+
+
 @pytest.mark.parametrize("commit", [None, ""], ids=["no-commit", "empty"])
 def test_a_write_outside_git_records_no_commit_and_makes_no_call(
     stubs: Stubbed, commit: str | None

@@ -1,6 +1,8 @@
 """live.history: a card's versions, newest first, from stubbed SageMaker: those after the
 newest one that matches git (read only as far back as that one), and every version with
-the commit that wrote it, from the ``reconciler-versions`` tag."""
+the commit that wrote it, from the ``reconciler-versions`` tag. And what drift reads from
+one version listing: whether Search's record is current, the versions after the last one
+an apply wrote, and their authors, described only when no record names them."""
 
 from __future__ import annotations
 
@@ -14,8 +16,14 @@ from reconciler.common.content import content_json
 from reconciler.common.errors import ReconcilerError
 from reconciler.common.status import CardStatus
 from reconciler.live import history
-from reconciler.live.history import card_versions, history_since
-from reconciler.live.model import TracedVersion, Version
+from reconciler.live.history import (
+    card_versions,
+    confirmed_by_versions,
+    edits_after_apply,
+    history_since,
+    traced_from,
+)
+from reconciler.live.model import LiveCard, TracedVersion, Version
 from tests.unit.stubs import Call, card_arn, described, stubbed_client
 
 CARD = "Churn"
@@ -57,6 +65,13 @@ def listed(*numbers: int, token: str | None = None, after: str | None = None) ->
         },
         **params,
         **({"NextToken": after} if after else {}),
+    )
+
+
+def list_refused(error: str) -> Call:
+    """ListModelCardVersions answered with ``error``."""
+    return Call(
+        service="sagemaker", method="list_model_card_versions", params=listed().params, error=error
     )
 
 
@@ -133,13 +148,10 @@ def test_only_the_newest_versions_are_read(monkeypatch: pytest.MonkeyPatch) -> N
 
 
 def test_a_refused_history_read_says_which_card() -> None:
-    refused = Call(
-        service="sagemaker",
-        method="list_model_card_versions",
-        params=listed().params,
-        error="AccessDeniedException",
-    )
-    with stubbed_client("sagemaker", refused) as client, pytest.raises(ReconcilerError) as failed:
+    with (
+        stubbed_client("sagemaker", list_refused("AccessDeniedException")) as client,
+        pytest.raises(ReconcilerError) as failed,
+    ):
         history_since(client, CARD, matches_git)
     assert "reading the version history of model card Churn" in failed.value.message
     assert failed.value.hint is not None and "iam-policy" in failed.value.hint
@@ -194,3 +206,84 @@ def test_card_versions_name_the_commit_of_each(
         modified_by=ANA,
         commit=commits[0],
     )
+
+
+# -- what drift reads from a version listing -----------------------------------------------
+
+CAROL = "arn:aws:sts::111111111111:assumed-role/Reconciler/apply"
+
+
+def searched(version: int = 3, tag: str | None = f"1={COMMIT[:12]}", **more: Any) -> LiveCard:
+    """The card as Search shows it: its newest version, who wrote it and who created it."""
+    return LiveCard(
+        name=CARD,
+        arn=ARN,
+        status=CardStatus.DRAFT,
+        version=version,
+        content=EDITED,
+        tags={"reconciler-versions": tag, "reconciler-commit": COMMIT} if tag else {},
+        last_modified_time=WHEN[version].isoformat(),
+        last_modified_by=BOB,
+        created_by=CAROL,
+        **more,
+    )
+
+
+def test_a_listing_whose_newest_version_is_searchs_confirms_the_card() -> None:
+    with stubbed_client("sagemaker", listed(3, 2, 1)) as client:
+        confirmed = confirmed_by_versions(client, searched())
+    assert confirmed is not None and confirmed.confirmed
+    assert [v.number for v in confirmed.versions or ()] == [3, 2, 1]
+
+
+def test_a_listing_ahead_of_search_or_of_a_card_gone_confirms_nothing() -> None:
+    with stubbed_client(
+        "sagemaker", listed(4, 3, 2, 1), list_refused("ResourceNotFound")
+    ) as client:
+        assert confirmed_by_versions(client, searched()) is None  # Search is behind
+        assert confirmed_by_versions(client, searched()) is None
+
+
+def listed_card(client: Any, **more: Any) -> LiveCard:
+    confirmed = confirmed_by_versions(client, searched(**more))
+    assert confirmed is not None
+    return confirmed
+
+
+def test_the_versions_after_the_last_applied_one_are_the_edits() -> None:
+    """Version 1 was applied (the tag); 3 is Search's, by bob; only 2 is described."""
+    calls = [listed(3, 2, 1), version(2, {}, ANA, IncludedData="MetadataOnly")]
+    with stubbed_client("sagemaker", *calls) as client:
+        found = edits_after_apply(client, listed_card(client))
+    assert found is not None
+    newer, base = found
+    assert base == 1
+    assert [(v.number, v.modified_by, v.modified_at) for v in newer] == [
+        (3, BOB, WHEN[3].isoformat()),
+        (2, ANA, WHEN[2].isoformat()),
+    ]
+
+
+@pytest.mark.parametrize(
+    "tag",
+    [
+        pytest.param(f"1-3={COMMIT[:12]}", id="an-apply-wrote-the-newest-version"),
+        pytest.param(None, id="no-version-from-git"),
+    ],
+)
+def test_without_an_applied_version_before_the_newest_only_content_can_tell(
+    tag: str | None,
+) -> None:
+    with stubbed_client("sagemaker", listed(3, 2, 1)) as client:
+        assert edits_after_apply(client, listed_card(client, tag=tag)) is None
+
+
+def test_a_listed_card_is_traced_without_describing_its_newest_or_first_version() -> None:
+    calls = [listed(3, 2, 1), version(2, {}, ANA, IncludedData="MetadataOnly")]
+    with stubbed_client("sagemaker", *calls) as client:
+        found = traced_from(client, listed_card(client))
+    assert [(v.number, v.modified_by, v.commit) for v in found] == [
+        (3, BOB, None),
+        (2, ANA, None),
+        (1, CAROL, COMMIT),
+    ]

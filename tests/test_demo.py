@@ -30,6 +30,11 @@ def test_demo_walks_every_step_and_succeeds(project_root: Path, tmp_path: Path) 
         in result.stdout
     )
     assert "prod tries to update it and AWS answers AccessDeniedException" in result.stdout
+    registry = [line for line in result.stdout.splitlines() if line.startswith("━━ Registry ")]
+    assert len(registry) == 5
+    assert "test describes version 2: PendingManualApproval, card PendingReview" in result.stdout
+    assert "prod describes version 2: Approved, stage Production, card Approved" in result.stdout
+    assert "prod tries to reject it and AWS answers AccessDeniedException" in result.stdout
     assert "━━ Hub and spoke:" in result.stdout
     assert "# card.eu-Credit-Risk will be updated (replicate card)" in result.stdout
     assert "reconciler-replica-version=2" in result.stdout

@@ -60,8 +60,10 @@ def summary_line(plan: Plan) -> str:
 
 
 def unmanaged_address(item: Unmanaged) -> str:
-    """card.<name> or share.<name>, the address style of the rest of the plan."""
-    return f"{'card' if item.kind == 'model_card' else 'share'}.{item.name}"
+    """card.<name>, share.<name> or version.<group>/<number>, the address style of the
+    rest of the plan."""
+    prefix = {"model_card": "card", "model_version": "version", "permission": "permission"}
+    return f"{prefix.get(item.kind, 'share')}.{item.name}"
 
 
 def arn_note(item: Unmanaged) -> str:

@@ -3,7 +3,8 @@
 ``run_demo`` starts a sandbox shaped like the example's accounts (``prepare`` names them
 and gives the copied example what the steps need), deploys the infrastructure `reconciler
 bootstrap` generates as on AWS (``stacks``), walks the lifecycle as the roles it created
-(``steps``), then the hub-and-spoke part (``hub``). Every step runs the real plan and
+(``steps``), then the Model Registry part (``registry``) and the hub-and-spoke part
+(``hub``). Every step runs the real plan and
 apply code against the sandbox over HTTP and checks what happened; the demo fails at the
 first surprise (``checks``). Only this package imports the sandbox, and only inside
 functions.
@@ -23,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from reconciler.cli.demo.checks import DemoFailed
 from reconciler.cli.demo.hub import HubDemo
 from reconciler.cli.demo.prepare import CARD_ACCOUNT, DEV, PROD, READER_ROLE, TEST
+from reconciler.cli.demo.registry import RegistryDemo
 from reconciler.cli.demo.steps import Demo
 
 if TYPE_CHECKING:
@@ -58,6 +60,11 @@ def run_demo(source: Path, say: Callable[[str], None], site: Path) -> None:
         )
         lifecycle = Demo(sandbox, copy_example(source, Path(tmp)), say)
         lifecycle.run()
+        say(
+            "\n━━ The Model Registry: version 2 of the model, its card embedded, approved "
+            "and shared through git"
+        )
+        RegistryDemo(lifecycle).run()
         say(
             "\n━━ Hub and spoke: two spoke accounts keep their own cards; the card account, "
             "their hub, holds a replica of each"

@@ -101,13 +101,19 @@ def _exists(cfn: Any, name: str) -> bool:
 def deploy_stack_set(
     cfn: Any, name: str, body: str, accounts: tuple[str, ...], region: str
 ) -> None:
-    """`aws cloudformation create-stack-set` and `create-stack-instances`, waited for; a
-    StackSet that exists with another template is updated (`update-stack-set`)."""
+    """`aws cloudformation create-stack-set` and `create-stack-instances`, waited for. A
+    StackSet that exists with another template is replaced (its instances deleted, then
+    created again from the new template): on AWS `update-stack-set` does it in place, which
+    the sandbox's StackSets do not support."""
     current = _stack_set_template(cfn, name)
+    if current is not None and current != body:
+        cfn.delete_stack_instances(
+            StackSetName=name, Accounts=list(accounts), Regions=[region], RetainStacks=False
+        )
+        cfn.delete_stack_set(StackSetName=name)
+        current = None
     if current is None:
         cfn.create_stack_set(StackSetName=name, TemplateBody=body, Capabilities=CAPABILITIES)
-    elif current != body:
-        cfn.update_stack_set(StackSetName=name, TemplateBody=body, Capabilities=CAPABILITIES)
     operation = cfn.create_stack_instances(
         StackSetName=name, Accounts=list(accounts), Regions=[region]
     )["OperationId"]

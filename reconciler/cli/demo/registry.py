@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from botocore.exceptions import ClientError
 
 from reconciler.cli.demo import stacks
-from reconciler.cli.demo.checks import DemoFailed, expect
+from reconciler.cli.demo.checks import DemoFailed, expect, walk
 from reconciler.cli.demo.prepare import ADMIN, CARD_ACCOUNT, PACKAGE_GROUP, PROD, TEST
 from reconciler.plan.address import Address
 from reconciler.run.pipeline import load_valid
@@ -72,9 +72,7 @@ class RegistryDemo:
             self.approved,
             self.prod_reads_only,
         ]
-        for number, step in enumerate(steps, 1):
-            self.say(f"\n━━ Registry {number}/{len(steps)}: {(step.__doc__ or '').strip()}")
-            step()
+        walk(steps, self.say, "Registry")
 
     def registered(self) -> None:
         """a training pipeline registers version 2 of the model, its card in Draft"""

@@ -20,7 +20,7 @@ from botocore.exceptions import ClientError
 from reconciler.apply.safety import Flags
 from reconciler.aws.waits import WaitSettings
 from reconciler.cli.demo import prepare, stacks
-from reconciler.cli.demo.checks import DemoFailed, expect
+from reconciler.cli.demo.checks import DemoFailed, expect, walk
 from reconciler.cli.demo.prepare import ADMIN, CARD, CARD_ACCOUNT, DEV, EXPORT_BUCKET, PROD
 from reconciler.common.status import CardStatus
 from reconciler.desired.model import Uses
@@ -67,9 +67,7 @@ class Demo:
             self.pruned,
             self.nothing_left,
         ]
-        for number, step in enumerate(steps, 1):
-            self.say(f"\n━━ Step {number}/{len(steps)}: {(step.__doc__ or '').strip()}")
-            step()
+        walk(steps, self.say, "Step")
 
     def audit_trail(self) -> None:
         """The card documents a model package in the registry, and approved cards are

@@ -140,6 +140,7 @@ def test_json_lists_cards_shares_with_their_members_and_principals() -> None:
                 "name": "dev",
                 "permission": "read-only",
                 "cards": ["Churn"],
+                "groups": [],
                 "principals": ["222222222222", "333333333333"],
             }
         ],
@@ -147,6 +148,8 @@ def test_json_lists_cards_shares_with_their_members_and_principals() -> None:
             {"principal": "222222222222", "account": "dev", "outside_organization": True},
             {"principal": "333333333333", "account": "test", "outside_organization": False},
         ],
+        "groups": [],
+        "versions": [],
     }
 
 

@@ -214,3 +214,19 @@ def test_a_hostile_group_description_from_aws_stays_one_label(
     assert '  v1("Churn-Models/2<br/>approval: PendingManualApproval<br/>card: Draft")' in (
         mermaid.splitlines()
     )
+
+
+def test_a_plan_that_moves_a_version_has_no_sharing_picture(
+    cli: Cli, example_repo: Path, registered: list[str]
+) -> None:
+    """The plan's picture is of who sees which card: a version's stage is in its change
+    list only."""
+    declare(example_repo, None)
+    applied = cli("apply", "--repo", str(example_repo), "--auto-approve", "--force")
+    assert applied.exit_code == 0, applied.stdout + applied.stderr
+    registry = example_repo / "registry" / f"{GROUP}.yaml"
+    registry.write_text(registry.read_text().replace("name: QA,", "name: Production,"))
+    result = cli("plan", "--repo", str(example_repo), "--format", "markdown")
+    assert result.exit_code == 0, result.stderr
+    assert f"{GROUP}/2" in result.stdout
+    assert "```mermaid" not in result.stdout

@@ -1,6 +1,7 @@
 """Commands that describe the repository for people and other tools: the sharing graph
-(`graph`, from git or, with --live, from AWS), the IAM policy each role needs
-(`iam-policy`) and the targets in run order (`targets`). Only `graph --live` calls AWS.
+with the Model Registry beside it (`graph`, from git or, with --live, from AWS), the IAM
+policy each role needs (`iam-policy`) and the targets in run order (`targets`). Only
+`graph --live` calls AWS.
 """
 
 from __future__ import annotations
@@ -58,7 +59,8 @@ def graph(
     target: LiveTargetOption = None,
     endpoint_url: EndpointOption = None,
 ) -> None:
-    """Draw who sees which card: cards (with status) → shares (with permission) → accounts.
+    """Draw who sees which card: cards (with status) → shares (with permission) → accounts,
+    and beside them the model package groups and the versions registry files manage.
 
     From git by default (no AWS call); with --live, from the card account."""
     from reconciler.render.graph import GRAPHS
@@ -69,22 +71,21 @@ def graph(
 
 def _live_graph(repo: Path, endpoint_url: str | None, target: str | None) -> GraphReport:
     from reconciler.diff.compose import PlanOptions
-    from reconciler.graph.build import from_live
+    from reconciler.graph.build import whole_from_live
     from reconciler.render.graph import GraphReport
 
     run = plan_for(target_for(repo, endpoint_url, target), PlanOptions())
-    return GraphReport(
-        graph=from_live(run.live, run.state.config), source="live", context=run.plan.context
-    )
+    graph = whole_from_live(run.live, run.state)
+    return GraphReport(graph=graph, source="live", context=run.plan.context)
 
 
 def _git_graph(repo: Path) -> GraphReport:
-    from reconciler.graph.build import from_git
+    from reconciler.graph.build import whole_from_git
     from reconciler.render.graph import GraphReport
     from reconciler.run.pipeline import load_valid
 
     with listing_problems():
-        return GraphReport(graph=from_git(load_valid(repo)), source="git")
+        return GraphReport(graph=whole_from_git(load_valid(repo)), source="git")
 
 
 class PolicyFormat(str, Enum):

@@ -1,4 +1,6 @@
-"""The sharing graph from git (the desired state) or from live state, read the same way."""
+"""The sharing graph from git (the desired state) or from live state, read the same way;
+and the whole picture the `graph` command draws: that graph with the Model Registry beside
+it (``graph.registry``). Plans and drift picture only the sharing part."""
 
 from __future__ import annotations
 
@@ -7,8 +9,28 @@ from collections.abc import Callable
 from reconciler.desired.model import Config, DesiredState
 from reconciler.diff.shares import resolved_principals, selected_cards
 from reconciler.graph.model import Edge, Graph, GraphChange, Kind, Node, compare
+from reconciler.graph.registry import registry_from_git, registry_from_live
 from reconciler.live.model import LiveShare, LiveState, active_entities, is_managed
 from reconciler.validate.rules.shares import is_external
+
+GROUP_RESOURCE = (
+    ":model-package-group/"  # arn:…:sagemaker:<region>:<account>:model-package-group/<name>
+)
+
+
+def whole_from_git(state: DesiredState) -> Graph:
+    """The sharing graph git declares with its model package groups and versions."""
+    sharing = from_git(state)
+    nodes, edges = registry_from_git(state)
+    return Graph.of([*sharing.nodes.values(), *nodes], [*sharing.edges, *edges])
+
+
+def whole_from_live(live: LiveState, state: DesiredState) -> Graph:
+    """The card account's sharing graph (every share) with the groups and versions git
+    declares, as the account has them."""
+    sharing = from_live(live, state.config)
+    nodes, edges = registry_from_live(live, state)
+    return Graph.of([*sharing.nodes.values(), *nodes], [*sharing.edges, *edges])
 
 
 def from_git(state: DesiredState) -> Graph:
@@ -31,7 +53,8 @@ def from_live(
 ) -> Graph:
     """The same graph as AWS has it: every share in the card account, or those ``keep``
     accepts (what a plan or drift compares)."""
-    names = {c.arn: c.name for c in live.cards.values()}
+    names = {c.arn: f"{Kind.CARD.value}:{c.name}" for c in live.cards.values()}
+    names |= {g.arn.lower(): f"{Kind.GROUP.value}:{g.name}" for g in live.groups.values() if g}
     nodes = [Node(kind=Kind.CARD, name=c.name, detail=c.status) for c in live.cards.values()]
     edges: list[Edge] = []
     for share in live.shares.values():
@@ -43,15 +66,26 @@ def from_live(
 def _add_live_share(
     share: LiveShare, config: Config, names: dict[str, str], nodes: list[Node], edges: list[Edge]
 ) -> None:
-    """The share, the accounts it reaches and its edges from its cards (``names``: by ARN)."""
+    """The share, the accounts it reaches and its edges from its cards and groups
+    (``names``: node keys by ARN)."""
     node = Node(kind=Kind.SHARE, name=share.name, detail=permission_names(share))
     external = {a.entity for a in share.principals if a.external}
     entities = sorted(active_entities(share.principals))
     principals = [principal(config, p, live=p in external) for p in entities]
-    cards = [names.get(arn, arn.rsplit("/", 1)[-1]) for arn in active_entities(share.resources)]
+    resources = [resource_key(arn, names) for arn in active_entities(share.resources)]
     nodes.extend([node, *principals])
-    edges.extend(Edge(f"{Kind.CARD.value}:{card}", node.key) for card in cards)
+    edges.extend(Edge(key, node.key) for key in resources)
     edges.extend(Edge(node.key, p.key) for p in principals)
+
+
+def resource_key(arn: str, names: dict[str, str]) -> str:
+    """The node of a share's resource: a card or group the account has, by ARN; else a
+    model package group or a card named by the ARN's last part (RAM's ARN, untrusted)."""
+    known = names.get(arn) or names.get(arn.lower())
+    if known:
+        return known
+    kind = Kind.GROUP if GROUP_RESOURCE in arn else Kind.CARD
+    return f"{kind.value}:{arn.rsplit('/', 1)[-1]}"
 
 
 def permission_names(share: LiveShare) -> str:

@@ -1,4 +1,7 @@
-"""The sharing graph as frozen values: nodes by key, edges card → share → account."""
+"""The sharing graph as frozen values: nodes by key, edges card → share → account, and
+beside them the Model Registry: group → version, a version → the card its card mirrors
+(``card_from``), a card → the version it describes (its ``model_package_arn``) and a
+group → the share that holds it."""
 
 from __future__ import annotations
 
@@ -6,25 +9,45 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 
+from reconciler.common.status import Lifecycle
+
 
 class Kind(str, Enum):
     CARD = "card"
+    GROUP = "group"  # a model package group
+    VERSION = "version"  # a model version of a group, named <group>/<number>
     SHARE = "share"
     ACCOUNT = "account"
 
 
-ORDER = (Kind.CARD, Kind.SHARE, Kind.ACCOUNT)  # left to right in every picture
+# Left to right in every picture: resources (cards, then the registry), shares, accounts.
+ORDER = (Kind.CARD, Kind.GROUP, Kind.VERSION, Kind.SHARE, Kind.ACCOUNT)
+
+
+@dataclass(frozen=True, kw_only=True)
+class VersionFacts:
+    """What a model version node says: its approval, lifecycle stage and embedded card's
+    status (None where the version has none)."""
+
+    group: str
+    number: int
+    approval: str | None = None
+    stage: Lifecycle | None = None
+    card_status: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
 class Node:
-    """A card (``detail`` its status), a share (its permission) or a principal (``detail``
-    its account name, if reconciler.yaml names it)."""
+    """A card (``detail`` its status), a share (its permission), a principal (``detail``
+    its account name, if reconciler.yaml names it), a model package group (its
+    description) or a model version (``version``: its approval, stage and card status)."""
 
     kind: Kind
-    name: str  # card or share name; an account ID, or an Organization or OU ARN
+    # card, share or group name; <group>/<number>; an account ID, or an Organization or OU ARN
+    name: str
     detail: str | None = None
     outside: bool = False  # a principal outside the card account's Organization
+    version: VersionFacts | None = None
 
     @property
     def key(self) -> str:
@@ -33,7 +56,9 @@ class Node:
 
 @dataclass(frozen=True, order=True)
 class Edge:
-    """Card key → share key, or share key → principal key."""
+    """Card or group key → share key, share key → principal key, group key → version
+    key, version key → card key (the version's card mirrors it) or card key → version key
+    (the card describes it)."""
 
     source: str
     target: str

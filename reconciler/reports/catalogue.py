@@ -130,8 +130,8 @@ def access_of(graph: Graph, card: str) -> tuple[Access, ...]:
     """Who sees ``card`` in ``graph``: each share that holds it and each of its principals."""
     key = f"{Kind.CARD.value}:{card}"
     found = []
-    for share_edge in (e for e in graph.edges if e.source == key):
-        share = graph.nodes[share_edge.target]
+    shares = [graph.nodes[e.target] for e in graph.edges if e.source == key]
+    for share in (s for s in shares if s.kind is Kind.SHARE):
         for edge in (e for e in graph.edges if e.source == share.key):
             node = graph.nodes[edge.target]
             found.append(

@@ -9,7 +9,8 @@ import json
 
 import pytest
 
-from reconciler.graph.model import Edge, Graph, Kind, Node, compare
+from reconciler.common.status import Lifecycle
+from reconciler.graph.model import Edge, Graph, Kind, Node, VersionFacts, compare
 from reconciler.render.graph import (
     ADDED_STYLE,
     GRAPHS,
@@ -26,6 +27,15 @@ SHARE = Node(kind=Kind.SHARE, name="dev", detail="read-only")
 INSIDE = Node(kind=Kind.ACCOUNT, name="333333333333", detail="test")
 OUTSIDE = Node(kind=Kind.ACCOUNT, name="222222222222", detail="dev", outside=True)
 EDGES = [Edge(CARD.key, SHARE.key), Edge(SHARE.key, INSIDE.key)]
+GROUP = Node(kind=Kind.GROUP, name="Churn-Models", detail="churn")
+FACTS = VersionFacts(
+    group="Churn-Models",
+    number=2,
+    approval="Approved",
+    stage=Lifecycle(stage="Production", status="Approved"),
+    card_status="Approved",
+)
+VERSION = Node(kind=Kind.VERSION, name="Churn-Models/2", version=FACTS)
 GRAPH = Graph.of([CARD, SHARE, INSIDE], EDGES)
 
 
@@ -60,6 +70,31 @@ LABELS = [
     pytest.param(
         Node(kind=Kind.ACCOUNT, name="999999999999"), None, ["999999999999"], id="unnamed"
     ),
+    pytest.param(GROUP, None, ["Churn-Models", "churn"], id="a-group-and-its-description"),
+    pytest.param(
+        Node(kind=Kind.GROUP, name="g", detail=" a\n b " + "x" * 200),
+        None,
+        ["g", "a b " + "x" * 115 + "…"],
+        id="a-long-description-on-one-line",
+    ),
+    pytest.param(Node(kind=Kind.GROUP, name="g"), None, ["g", "no description"], id="none"),
+    pytest.param(
+        VERSION,
+        None,
+        [
+            "Churn-Models/2",
+            "approval: Approved",
+            "stage: Production (Approved)",
+            "card: Approved",
+        ],
+        id="a-version",
+    ),
+    pytest.param(
+        Node(kind=Kind.VERSION, name="g/3", version=VersionFacts(group="g", number=3)),
+        None,
+        ["g/3"],
+        id="a-version-git-declares-nothing-of",
+    ),
 ]
 
 
@@ -91,6 +126,53 @@ def test_mermaid_marks_outside_principals_with_a_class() -> None:
 def test_mermaid_escapes_what_would_end_a_label() -> None:
     odd = Node(kind=Kind.CARD, name='A&B "<x>"', detail="Draft")
     assert '  c1["A#amp;B #quot;#lt;x>#quot;<br/>Draft"]' in render("mermaid", Graph.of([odd], []))
+
+
+def test_mermaid_codes_what_could_format_a_label_or_look_like_a_code() -> None:
+    odd = Node(kind=Kind.GROUP, name="g", detail="#quot; `**x**` #35;")
+    shown = render("mermaid", Graph.of([odd], []))
+    assert '  g1[("g<br/>#35;quot; #96;**x**#96; #35;35;")]' in shown
+
+
+def test_version_edges_say_which_way_a_card_and_a_version_are_linked() -> None:
+    edges = [
+        Edge(GROUP.key, VERSION.key),
+        Edge(CARD.key, VERSION.key),
+        Edge(VERSION.key, OTHER.key),
+        Edge(GROUP.key, SHARE.key),
+    ]
+    graph = Graph.of([CARD, OTHER, GROUP, VERSION, SHARE], edges)
+    assert [x for x in render("mermaid", graph).splitlines() if "-->" in x] == [
+        "  c1 -->|describes| v1",
+        "  g1 --> s1",
+        "  g1 --> v1",
+        "  v1 -->|mirrors| c2",
+    ]
+    assert [x for x in render("dot", graph).splitlines() if "->" in x] == [
+        '  c1 -> v1 [label="describes"];',
+        "  g1 -> s1;",
+        "  g1 -> v1;",
+        '  v1 -> c2 [label="mirrors"];',
+    ]
+    body = json.loads(render("json", graph))
+    assert body["shares"][0]["cards"] == [] and body["shares"][0]["groups"] == ["Churn-Models"]
+    assert body["groups"] == [
+        {"name": "Churn-Models", "description": "churn", "versions": [2], "shares": ["dev"]}
+    ]
+    assert body["versions"][0] | {"stage": None} == {
+        "group": "Churn-Models",
+        "version": 2,
+        "approval": "Approved",
+        "stage": None,
+        "card_status": "Approved",
+        "mirrors": "Fraud",
+        "described_by": ["Churn"],
+    }
+
+
+def test_dot_keeps_each_label_on_its_line() -> None:
+    odd = Node(kind=Kind.GROUP, name="g", detail='a"\nb\r\nc\\')
+    assert '  g1 [shape=cylinder, label="g\\na\\" b c\\\\"];' in render("dot", Graph.of([odd], []))
 
 
 def test_a_change_is_pictured_with_added_edges_green_and_removed_ones_red_and_dashed() -> None:
@@ -140,6 +222,7 @@ def test_json_lists_cards_shares_with_their_members_and_principals() -> None:
                 "name": "dev",
                 "permission": "read-only",
                 "cards": ["Churn"],
+                "groups": [],
                 "principals": ["222222222222", "333333333333"],
             }
         ],
@@ -147,6 +230,8 @@ def test_json_lists_cards_shares_with_their_members_and_principals() -> None:
             {"principal": "222222222222", "account": "dev", "outside_organization": True},
             {"principal": "333333333333", "account": "test", "outside_organization": False},
         ],
+        "groups": [],
+        "versions": [],
     }
 
 

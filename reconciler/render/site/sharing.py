@@ -1,16 +1,19 @@
 """Who sees which card: for each target, the sharing graph (the model `reconciler graph`
-draws) as an inline SVG laid out by the tool, cards → shares → principals in three
-columns, and the same facts as a table for those who do not read pictures."""
+draws) as an inline SVG laid out by the tool, cards (and the model package groups shares
+hold) → shares → principals in three columns, and the same facts as a table for those who
+do not read pictures. Model versions are not part of the sharing graph: the registry is
+drawn by `reconciler graph`."""
 
 from __future__ import annotations
 
-from reconciler.graph.model import ORDER, Graph, Kind, Node
+from reconciler.graph.model import Graph, Kind, Node
 from reconciler.render.graph import label_lines
 from reconciler.render.site.markup import el, table, text, void
 from reconciler.render.site.page import page
 from reconciler.reports.catalogue import Catalogue, TargetView
 
 BOX_W, BOX_H, GAP_X, GAP_Y, PAD = 240, 44, 110, 14, 10
+COLUMNS = ((Kind.CARD, Kind.GROUP), (Kind.SHARE,), (Kind.ACCOUNT,))  # left to right
 
 
 def sharing_page(catalogue: Catalogue) -> str:
@@ -32,19 +35,22 @@ def _target(target: TargetView) -> str:
 
 
 def _seen(graph: Graph, principal: Node) -> list[str]:
+    """The cards the principal sees (its shares' other resources are not cards)."""
     shares = {e.source for e in graph.edges if e.target == principal.key}
-    return sorted({graph.nodes[e.source].name for e in graph.edges if e.target in shares})
+    sources = {graph.nodes[e.source] for e in graph.edges if e.target in shares}
+    return sorted(n.name for n in sources if n.kind is Kind.CARD)
 
 
 def svg(graph: Graph, title: str) -> str:
     """The graph in three columns, an edge as a curve from its source's right side to its
     target's left side; a principal outside the Organization has a dashed red frame."""
     places = _places(graph)
-    rows = max((sum(1 for n in graph.nodes.values() if n.kind is k) for k in ORDER), default=1)
+    rows = max((sum(1 for n in graph.nodes.values() if n.kind in c) for c in COLUMNS), default=1)
     width = PAD * 2 + BOX_W * 3 + GAP_X * 2
     height = PAD * 2 + max(rows, 1) * (BOX_H + GAP_Y)
-    edges = [_edge(places[e.source], places[e.target]) for e in graph.edges]
-    nodes = [_node(node, places[key]) for key, node in graph.nodes.items()]
+    drawn = [e for e in graph.edges if e.source in places and e.target in places]
+    edges = [_edge(places[e.source], places[e.target]) for e in drawn]
+    nodes = [_node(node, places[key]) for key, node in graph.nodes.items() if key in places]
     return el(
         "svg",
         el("title", text(title)),
@@ -61,9 +67,11 @@ def svg(graph: Graph, title: str) -> str:
 
 
 def _places(graph: Graph) -> dict[str, tuple[float, float]]:
+    """Where each node of the columns' kinds goes; other nodes are not drawn."""
     places: dict[str, tuple[float, float]] = {}
-    for column, kind in enumerate(ORDER):
-        for row, node in enumerate(graph.of_kind(kind)):
+    for column, kinds in enumerate(COLUMNS):
+        nodes = [n for kind in kinds for n in graph.of_kind(kind)]
+        for row, node in enumerate(nodes):
             places[node.key] = (PAD + column * (BOX_W + GAP_X), PAD + row * (BOX_H + GAP_Y))
     return places
 

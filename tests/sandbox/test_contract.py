@@ -9,6 +9,7 @@ from botocore.exceptions import ClientError
 
 from reconciler.sandbox.http.contract import ContractViolation, RawResponse, attach, check_response
 from reconciler.sandbox.validation import service_model
+from tests.sandbox.test_ram_groups import _shared
 
 SM = service_model("sagemaker")
 OWNED_OPERATIONS = {
@@ -144,5 +145,40 @@ def test_every_owned_operation_conforms_on_the_wire(sandbox, aws) -> None:
         sm.describe_model_card(ModelCardName="missing")
     seen = sm.sandbox_responses
     assert {r.operation for r in seen} == OWNED_OPERATIONS
+    for response in seen:
+        assert check_response(SM.operation_model(response.operation), response) == []
+
+
+REGISTRY_OPERATIONS = {
+    "CreateModelPackageGroup",
+    "DescribeModelPackageGroup",
+    "ListModelPackageGroups",
+    "CreateModelPackage",
+    "DescribeModelPackage",
+    "UpdateModelPackage",
+    "ListModelPackages",
+    "GetModelPackageGroupPolicy",
+}
+
+
+def test_every_registry_operation_conforms_on_the_wire(sandbox, aws) -> None:
+    """The Model Registry's answers, embedded cards and lifecycle stages included, have
+    botocore's shapes; so does a consumer's view of a shared group."""
+    sm = aws("sagemaker")
+    sm.create_model_package_group(ModelPackageGroupName="g", ModelPackageGroupDescription="d")
+    card = {"ModelCardContent": '{"model_overview": {}}', "ModelCardStatus": "Draft"}
+    stage = {"Stage": "Staging", "StageStatus": "InProgress", "StageDescription": "s"}
+    arn = sm.create_model_package(ModelPackageGroupName="g", ModelCard=card)["ModelPackageArn"]
+    sm.update_model_package(ModelPackageArn=arn, ModelLifeCycle=stage)
+    sm.update_model_package(ModelPackageArn=arn, ModelApprovalStatus="Approved")
+    sm.describe_model_package(ModelPackageName=arn)
+    sm.describe_model_package(ModelPackageName=arn, IncludedData="MetadataOnly")
+    group = sm.describe_model_package_group(ModelPackageGroupName="g")["ModelPackageGroupArn"]
+    sm.list_model_packages(ModelPackageGroupName="g", MaxResults=1)
+    sm.list_model_package_groups(MaxResults=1)
+    _shared(aws, sandbox, group)
+    sm.get_model_package_group_policy(ModelPackageGroupName="g")
+    seen = sm.sandbox_responses
+    assert {r.operation for r in seen} == REGISTRY_OPERATIONS
     for response in seen:
         assert check_response(SM.operation_model(response.operation), response) == []

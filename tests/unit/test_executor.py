@@ -15,7 +15,7 @@ from botocore.stub import ANY
 from reconciler.apply.context import client_token
 from reconciler.apply.executor import execute
 from reconciler.apply.report import Step, StepStatus
-from reconciler.aws.session import AwsSession
+from reconciler.aws.session import AwsSession, AwsSettings
 from reconciler.aws.waits import WaitSettings
 from reconciler.plan.address import Address
 from reconciler.plan.codec import change_to_json
@@ -69,8 +69,14 @@ class Session:
     def __init__(self, stubs: Stubbed) -> None:
         self.clients = {"sagemaker": stubs.ctx.sagemaker, "ram": stubs.ctx.ram}
 
+        self.settings = AwsSettings(region="us-east-1")
+
     def client(self, service: str) -> Any:
         return self.clients[service]
+
+    def single_attempt(self) -> Session:
+        """The stubs answer each call once, as a client without retries would."""
+        return self
 
 
 def run(stubs: Stubbed, plan: Plan, waits: WaitSettings | None = None) -> tuple[Step, ...]:

@@ -230,3 +230,55 @@ def test_a_plan_that_moves_a_version_has_no_sharing_picture(
     assert result.exit_code == 0, result.stderr
     assert f"{GROUP}/2" in result.stdout
     assert "```mermaid" not in result.stdout
+
+
+GROUP_PERMISSION = "AWSRAMPermissionSageMakerModelPackageGroup"
+BOTH = f"AWSRAMPermissionSageMakerModelCards, {GROUP_PERMISSION}"
+
+
+def select(repo: Path, share: str, approval: str) -> None:
+    """Let the example share ``share`` take the group once a version has ``approval``."""
+    path = repo / "shares" / f"{share}.yaml"
+    path.write_text(
+        path.read_text()
+        + f"model_package_groups:\n  names: [{GROUP}]\n  approval: [{approval}]\n"
+        + f"  permission: {GROUP_PERMISSION}\n"
+    )
+
+
+def test_a_group_is_drawn_into_the_shares_that_select_it(cli: Cli, example_repo: Path) -> None:
+    """The test share selects the group by a PendingManualApproval version, prod's by an
+    Approved one, which git does not declare yet."""
+    declare(example_repo)
+    select(example_repo, "churn-test", "PendingManualApproval")
+    select(example_repo, "churn-prod", "Approved")
+    lines = graph(cli, example_repo, "mermaid").splitlines()
+    assert f'  s3(["churn-test<br/>{BOTH}"])' in lines
+    assert "  g1 --> s3" in lines
+    assert "  g1 --> s2" not in lines
+    assert "  g1 -> s3;" in graph(cli, example_repo, "dot").splitlines()
+    body = conforms("graph", graph(cli, example_repo, "json"))
+    assert body["groups"][0]["shares"] == ["churn-test"]
+    assert {s["name"]: s["groups"] for s in body["shares"]} == {
+        "churn-dev": [],
+        "churn-prod": [],
+        "churn-test": [GROUP],
+    }
+
+
+def test_the_live_graph_after_apply_has_the_groups_shares_as_git_has_them(
+    cli: Cli, example_repo: Path, registered: list[str]
+) -> None:
+    declare(example_repo, None)
+    select(example_repo, "churn-test", "PendingManualApproval")
+    # What the consumers see of shared groups is verify's (tests/apply/test_registry_shares).
+    applied = cli("apply", "--repo", str(example_repo), "--auto-approve", "--force", "--no-verify")
+    assert applied.exit_code == 0, applied.stdout + applied.stderr
+    git = conforms("graph", graph(cli, example_repo, "json"))
+    live = conforms("graph", graph(cli, example_repo, "json", "--live"))
+    assert live["groups"][0]["shares"] == ["churn-test"]  # by git's name, not the ARN's
+    assert live["shares"] == git["shares"]
+    assert f'  s3(["churn-test<br/>{BOTH}"])' in graph(cli, example_repo, "mermaid", "--live")
+    planned = cli("plan", "--repo", str(example_repo), "--format", "markdown")
+    assert planned.exit_code == 0, planned.stderr
+    assert "```mermaid" not in planned.stdout  # git and live draw the same sharing

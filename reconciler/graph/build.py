@@ -6,16 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from reconciler.desired.model import Config, DesiredState
-from reconciler.diff.shares import resolved_principals, selected_cards
+from reconciler.common.arns import GROUP_RESOURCE
+from reconciler.desired.model import Config, DesiredState, ShareSpec
+from reconciler.diff.shares import resolved_principals, selected_cards, selected_groups
 from reconciler.graph.model import Edge, Graph, GraphChange, Kind, Node, compare
 from reconciler.graph.registry import registry_from_git, registry_from_live
 from reconciler.live.model import LiveShare, LiveState, active_entities, is_managed
 from reconciler.validate.rules.shares import is_external
-
-GROUP_RESOURCE = (
-    ":model-package-group/"  # arn:…:sagemaker:<region>:<account>:model-package-group/<name>
-)
 
 
 def whole_from_git(state: DesiredState) -> Graph:
@@ -34,18 +31,29 @@ def whole_from_live(live: LiveState, state: DesiredState) -> Graph:
 
 
 def from_git(state: DesiredState) -> Graph:
-    """Cards with their status in git, the shares that select them, and their principals."""
+    """Cards with their status in git, the shares that select them (and the model package
+    groups they select), and their principals."""
     config = state.config
     nodes = [Node(kind=Kind.CARD, name=c.name, detail=c.status) for c in state.cards.values()]
     edges: list[Edge] = []
     for share in state.shares.values():
-        node = Node(kind=Kind.SHARE, name=share.name, detail=share.permission)
+        groups = [f"{Kind.GROUP.value}:{g}" for g in selected_groups(state, share)]
+        node = Node(kind=Kind.SHARE, name=share.name, detail=_git_permissions(share, groups))
         principals = [principal(config, p) for p in resolved_principals(state, share)]
         cards = [f"{Kind.CARD.value}:{c}" for c in selected_cards(state, share)]
         nodes += [node, *principals]
-        edges += [Edge(card, node.key) for card in cards]
+        edges += [Edge(resource, node.key) for resource in cards + groups]
         edges += [Edge(node.key, p.key) for p in principals]
     return Graph.of(nodes, edges)
+
+
+def _git_permissions(share: ShareSpec, groups: list[str]) -> str:
+    """The share's permission, and its groups' while it holds some (as RAM then applies
+    both), named as ``permission_names`` names live ones."""
+    names = {share.permission}
+    if share.groups and groups:
+        names.add(share.groups.permission)
+    return ", ".join(sorted(names))
 
 
 def from_live(
@@ -89,7 +97,9 @@ def resource_key(arn: str, names: dict[str, str]) -> str:
 
 
 def permission_names(share: LiveShare) -> str:
-    return ", ".join(sorted(a.rsplit("/", 1)[-1] for a in share.permission_arns)) or "none"
+    """The permissions RAM applies to the share's cards and to its groups, by name."""
+    arns = (*share.permission_arns, *share.group_permission_arns)
+    return ", ".join(sorted({a.rsplit("/", 1)[-1] for a in arns})) or "none"
 
 
 def principal(config: Config, entity: str, live: bool | None = None) -> Node:

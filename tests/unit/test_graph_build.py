@@ -220,3 +220,13 @@ def test_a_live_card_git_does_not_declare_is_in_the_live_graph_with_its_status()
     graph = from_live(live_with(LIVE, cards=(fraud,)), CONFIG)
     assert graph.nodes["card:Fraud"] == Node(kind=Kind.CARD, name="Fraud", detail="Approved")
     assert not [e for e in graph.edges if e.source == "card:Fraud"]  # in no share
+
+
+def test_permission_names_name_the_groups_permission_too() -> None:
+    groups = "arn:aws:ram::aws:permission/AWSRAMPermissionSageMakerModelPackageGroup"
+    share = share_as_applied(
+        GIT, GIT.shares["churn-dev"], permission_arns=(MANAGED,), group_permission_arns=(groups,)
+    )
+    assert permission_names(share) == (
+        "AWSRAMPermissionSageMakerModelCards, AWSRAMPermissionSageMakerModelPackageGroup"
+    )

@@ -42,11 +42,12 @@ def guard_document(state: DesiredState, account: str | None) -> dict[str, Any]:
 def guard_for(state: DesiredState, account_id: AccountId) -> dict[str, Any]:
     """The guard for the account ``account_id`` names: an ID, or a template's reference to
     the account it is deployed in (``{"Ref": "AWS::AccountId"}``, ``reconciler bootstrap``)."""
+    scope = Scope.for_state(state)
     return {
         "Version": "2012-10-17",
         "Statement": [
-            _read_only(Scope.for_state(state), account_id),
-            *_registry_read_only(Scope.for_state(state), state, account_id),
+            _read_only(scope, account_id),
+            *_registry_read_only(scope, state, account_id),
             {"Sid": "AllowEverythingElse", "Effect": "Allow", "Action": "*", "Resource": "*"},
         ],
     }

@@ -25,7 +25,7 @@ from reconciler.bootstrap.model import (
     output_key,
 )
 from reconciler.bootstrap.roles import Resource, RoleSpec, role_resources
-from reconciler.common.arns import partition_for
+from reconciler.common.regions import partition_for
 from reconciler.desired.model import Config, DesiredState, Exports
 from reconciler.iam.bucket import exports_bucket_policy
 from reconciler.iam.policy import policy_document

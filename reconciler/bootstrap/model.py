@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from reconciler.common.arns import partition_for
+from reconciler.common.regions import partition_for
 from reconciler.desired.model import Config
 from reconciler.iam.trust import GitHubRepository, WorkflowRole
 

@@ -29,7 +29,6 @@ from reconciler.cli.options import choice, colour_on
 from reconciler.common.errors import ReconcilerError
 from reconciler.desired.model import Uses
 from reconciler.load.early import abandon
-from reconciler.render import plan_json, plan_markdown, plan_text  # noqa: F401 (registers)
 from reconciler.render.diagnostics import DIAGNOSTICS, ValidationReport
 from reconciler.render.plan_common import PlanReport
 from reconciler.run.repository import InvalidRepository

@@ -182,7 +182,7 @@ def target_state(repo: Path, target: str | None) -> DesiredState:
 
 def _trust(role: Role, github: str | None, branch: str, state: DesiredState) -> dict[str, Any]:
     """The trust policy of a role a GitHub workflow assumes."""
-    from reconciler.common.arns import partition_for
+    from reconciler.common.regions import partition_for
     from reconciler.iam.trust import WorkflowRole, trust_policy
 
     if role.value not in {r.value for r in WorkflowRole}:

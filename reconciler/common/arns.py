@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
 from types import MappingProxyType
 from typing import Protocol
 
-import boto3
+from reconciler.common.regions import partition_for
 
 RESOURCE_TYPE = "sagemaker:ModelCard"
 CARD_RESOURCE = ":model-card/"  # arn:<partition>:sagemaker:<region>:<account>:model-card/<name>
@@ -34,13 +33,6 @@ def account_and_region(arn: str) -> tuple[str, str]:
     """The account and region an ARN names (empty strings for what is not an ARN)."""
     parts = arn.split(":", 5)
     return (parts[4], parts[3]) if len(parts) == 6 and parts[0] == "arn" else ("", "")
-
-
-@cache
-def partition_for(region: str) -> str:
-    """The partition of a region (aws, aws-cn, aws-us-gov), from botocore's bundled data."""
-    partition: str = boto3.session.Session().get_partition_for_region(region)
-    return partition
 
 
 class CardAccount(Protocol):

@@ -16,8 +16,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from reconciler.common.arns import partition_for
 from reconciler.common.content import package_arn_of
+from reconciler.common.regions import partition_for
 from reconciler.common.status import Lifecycle
 from reconciler.desired.model import Config, DesiredState
 from reconciler.desired.registry import GroupSpec, VersionSpec

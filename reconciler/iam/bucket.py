@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from reconciler.common.arns import partition_for
+from reconciler.common.regions import partition_for
 from reconciler.desired.model import Config, Exports
 
 

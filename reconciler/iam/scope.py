@@ -10,7 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from reconciler.common.arns import AWS_MANAGED_PERMISSIONS, partition_for
+from reconciler.common.arns import AWS_MANAGED_PERMISSIONS
+from reconciler.common.regions import partition_for
 from reconciler.desired.model import DesiredState
 from reconciler.diff.shares import resolved_principals
 

@@ -19,10 +19,11 @@ or for a small repository, nothing is started and loading works as before.
 from __future__ import annotations
 
 import gc
+import marshal
 import multiprocessing
 import os
-import pickle
 import signal
+import struct
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import suppress
@@ -31,12 +32,15 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 MIN_FILES = 200  # below this, a fork costs more than it saves
-CHUNK = 20
+CHUNK = 10
 LOCK_WAIT = 0.2  # seconds between checks that the other side still runs
 COMMANDS = frozenset({"validate", "plan", "apply", "drift"})  # those that load a repository
 SUFFIXES = (".yaml", ".yml")  # as load.files lists them
 
-Parsed = tuple[tuple[int, int], Any]  # a file's size and modification time, and its result
+# A file's size and modification time (read before parsing it), and what it holds as plain
+# values (``yamlsource.portable``): None when it is not a valid YAML document.
+Parsed = tuple[tuple[int, int], Any]
+_FRAME = struct.Struct("<iq")  # a chunk's number and the length of its results (marshal)
 
 
 @dataclass(kw_only=True)
@@ -160,21 +164,21 @@ def _parse_backwards(
     files: list[tuple[str, str]], counters: Any, writing: int, parent: int
 ) -> None:
     gc.disable()  # a short life that builds only acyclic data: nothing for it to collect
-    from reconciler.load.yamlsource import load_file
+    from reconciler.load.yamlsource import load_file, portable
 
     def alive() -> bool:  # the process that forked this one, which takes the results
         return os.getppid() == parent
 
     done: dict[int, list[Parsed]] = {}
     while alive() and (chunk := _take(counters, back=True, alive=alive)) is not None:
-        done[chunk] = [_parsed(load_file, path, display) for path, display in _chunk(files, chunk)]
+        done[chunk] = [
+            (_stamp(path), portable(load_file(Path(path), display)))
+            for path, display in _chunk(files, chunk)
+        ]
     with os.fdopen(writing, "wb") as out:
-        pickle.dump(done, out, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def _parsed(load_file: Any, path: str, display: str) -> Parsed:
-    """The file's size and modification time, as read before parsing it, and its result."""
-    return _stamp(path), load_file(Path(path), display)
+        for chunk, parsed in done.items():
+            body = marshal.dumps(parsed)
+            out.write(_FRAME.pack(chunk, len(body)) + body)
 
 
 def _stamp(path: str) -> tuple[int, int]:
@@ -255,15 +259,25 @@ def _joined(
 
 
 def _unchanged(parsed: list[Parsed], part: list[tuple[str, str]], load_file: Any) -> Iterator[Any]:
-    """The fork's results for files unchanged since it read them; the others parsed here."""
-    for (stamp, result), (path, display) in zip(parsed, part, strict=True):
-        yield result if stamp == _stamp(path) else load_file(Path(path), display)
+    """The fork's results for files unchanged since it read them; the others (and a file it
+    found not to be a valid document, for its diagnostics) parsed here."""
+    from reconciler.load.yamlsource import restored
+
+    for (stamp, values), (path, display) in zip(parsed, part, strict=True):
+        if values is not None and stamp == _stamp(path):
+            yield restored(display, values)
+        else:
+            yield load_file(Path(path), display)
 
 
 def _results(fork: _Fork) -> dict[int, list[Parsed]]:
+    """The chunks the fork parsed, read one by one as they come (never all the bytes at
+    once beside the objects); what could not be read is parsed here."""
     found: dict[int, list[Parsed]] = {}
     with os.fdopen(fork.reading, "rb") as pipe, suppress(Exception):  # failed: parse here
-        found = pickle.load(pipe)  # read as it comes, never held as bytes beside the objects
+        while header := pipe.read(_FRAME.size):
+            chunk, size = _FRAME.unpack(header)
+            found[chunk] = marshal.loads(pipe.read(size))
     fork.reap()
     return found
 

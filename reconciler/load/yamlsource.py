@@ -5,10 +5,11 @@ that it can record the position of every key and value, refuse duplicate keys, a
 non-string keys, keep timestamps as strings, and bound the size and depth of the input.
 Problems come back as diagnostics; a malformed file never raises.
 
-Two paths give the same data. The fast one composes with libyaml and converts the nodes
-without recording positions; it gives up at the first thing out of the ordinary (a syntax
-error, an alias, a tag, a duplicate or non-string key, deep nesting, many flow brackets,
-a tab, something that looks like a tag).
+Two paths give the same data. The fast one builds the data straight from libyaml's parse
+events, without a node tree or positions, typing plain scalars with PyYAML's own
+resolver; it gives up at the first thing out of the ordinary (a syntax error, an alias or
+anchor, a tag, a duplicate or non-string key, deep nesting, many flow brackets, a tab,
+something that looks like a tag).
 Then the careful pure-Python path runs, which records every position and says exactly
 what is wrong. Positions of a document that took the fast path are computed from its text
 the first time something asks where a value is (an error to report), so a valid
@@ -28,6 +29,15 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.events import (
+    AliasEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+)
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from reconciler.common.diagnostics import START, Diagnostic, Position, json_path
@@ -120,6 +130,20 @@ def load_file(path: Path, display: str) -> LoadResult:
             display, START, f"not UTF-8 text (byte {e.start}): save it as UTF-8", "encoding"
         )
     return load_text(text, display)
+
+
+def portable(result: LoadResult) -> tuple[Any, str] | None:
+    """A loaded document as plain values (its data and text) that ``marshal`` carries to
+    another process, which ``restored`` turns back into the same result; None for a file
+    that is not a valid document (the other process loads it itself, for the diagnostics)."""
+    doc = result.document
+    return None if doc is None or result.diagnostics else (doc.data, doc.text)
+
+
+def restored(display: str, values: tuple[Any, str]) -> LoadResult:
+    """The result ``portable`` gave the values of (positions found from the text when asked)."""
+    data, text = values
+    return LoadResult(SourceDocument(file=display, data=data, text=text), ())
 
 
 def load_text(text: str, display: str) -> LoadResult:
@@ -302,7 +326,7 @@ class _Unusual(Exception):
 
 
 _UNUSUAL: Any = object()
-_MAX_FLOW_BRACKETS = 128  # libyaml composes flow nesting recursively: keep it shallow
+_MAX_FLOW_BRACKETS = 128  # beyond, the careful path reads it (and says when it is too deep)
 _TAG_LIKE = re.compile(r"(?:^|[\s,\[{])!")
 
 
@@ -311,55 +335,105 @@ def _fast_data(text: str) -> Any:
     if (
         text.count("[") + text.count("{") > _MAX_FLOW_BRACKETS
         or "\t" in text  # libyaml accepts some tabs PyYAML refuses
-        or _TAG_LIKE.search(text)  # libyaml and PyYAML read some tag forms differently
+        or ("!" in text and _TAG_LIKE.search(text))  # libyaml and PyYAML read tags differently
     ):
         return _UNUSUAL
+    parser = _CLoader(text)
     try:
-        nodes = list(yaml.compose_all(text, Loader=_CLoader))
-        if len(nodes) > 1:
-            return _UNUSUAL
-        return _Lean().build(nodes[0], 0) if nodes else None
-    except (yaml.YAMLError, _Unusual, RecursionError, ValueError):
+        return _Lean(parser.get_event).document()
+    except (yaml.YAMLError, _Unusual, ValueError):
         return _UNUSUAL
+    finally:
+        parser.dispose()
+
+
+_STR = "tag:yaml.org,2002:str"
+_PLAIN_TYPED = frozenset(first for first in _CLoader.yaml_implicit_resolvers if first)
+_RESOLVER = _Loader("")
+_CONVERT: dict[str, Callable[[ScalarNode], Any]] = {
+    "tag:yaml.org,2002:int": _RESOLVER.construct_yaml_int,
+    "tag:yaml.org,2002:float": _RESOLVER.construct_yaml_float,
+    "tag:yaml.org,2002:bool": _RESOLVER.construct_yaml_bool,
+    "tag:yaml.org,2002:null": lambda node: None,
+}
 
 
 class _Lean:
-    """Nodes to data with the careful path's rules, but no positions: gives up (``_Unusual``)
-    wherever the careful path would report a problem."""
+    """libyaml's events to data with the careful path's rules, but no positions and no node
+    tree: gives up (``_Unusual``) wherever the careful path would report a problem, and at
+    anything it does not need to read (an anchor, an explicit tag).
 
-    def __init__(self) -> None:
-        self._seen: set[int] = set()
-        constructor = _Loader("")
-        self._scalars: dict[str, Callable[[ScalarNode], Any]] = {
-            "tag:yaml.org,2002:str": lambda node: node.value,
-            "tag:yaml.org,2002:int": constructor.construct_yaml_int,
-            "tag:yaml.org,2002:float": constructor.construct_yaml_float,
-            "tag:yaml.org,2002:bool": constructor.construct_yaml_bool,
-            "tag:yaml.org,2002:null": lambda node: None,
-        }
+    Each open collection is a frame on a stack: a list, or a mapping with the key that waits
+    for its value (None while a key is expected). A value that completes goes into the frame
+    below it, or is the document when none is left."""
 
-    def build(self, node: Node, depth: int) -> Any:
-        if depth > MAX_DEPTH or id(node) in self._seen:  # too deep, or an alias
+    def __init__(self, next_event: Callable[[], Any]) -> None:
+        self._next = next_event
+        self._frames: list[list[Any]] = []
+
+    def document(self) -> Any:
+        data, documents = None, 0
+        while (event := self._next()) is not None:
+            kind = type(event)
+            if kind is DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    raise _Unusual
+            elif kind in _OPENS:
+                self._open(event, [] if kind is SequenceStartEvent else {})
+            elif kind in _VALUES:
+                value = self._value(event)
+                if self._frames:
+                    self._place(value, key=kind is ScalarEvent)
+                else:
+                    data = value
+        return data
+
+    def _open(self, event: Any, container: Any) -> None:
+        if event.anchor is not None or event.tag not in (None, "!"):
             raise _Unusual
-        self._seen.add(id(node))
-        if isinstance(node, ScalarNode):
-            convert = self._scalars.get(node.tag)
-            if convert is None:
-                raise _Unusual
-            return convert(node)
-        if isinstance(node, SequenceNode) and node.tag == "tag:yaml.org,2002:seq":
-            return [self.build(item, depth + 1) for item in node.value]
-        if isinstance(node, MappingNode) and node.tag == "tag:yaml.org,2002:map":
-            return self._mapping(node, depth)
-        raise _Unusual
+        if len(self._frames) > MAX_DEPTH:
+            raise _Unusual
+        self._frames.append([container, None])
 
-    def _mapping(self, node: MappingNode, depth: int) -> dict[str, Any]:
-        result: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
+    def _value(self, event: Any) -> Any:
+        if type(event) is ScalarEvent:
+            if event.anchor is not None or len(self._frames) > MAX_DEPTH:
                 raise _Unusual
-            key = sys.intern(key_node.value)  # the same few keys in every card: one copy
-            if key in result:
-                raise _Unusual
-            result[key] = self.build(value_node, depth + 1)
-        return result
+            return _scalar(event)
+        if type(event) is AliasEvent:
+            raise _Unusual
+        return self._frames.pop()[0]  # the end of a collection
+
+    def _place(self, value: Any, *, key: bool) -> None:
+        frame = self._frames[-1]
+        container = frame[0]
+        if type(container) is list:
+            container.append(value)
+        elif frame[1] is not None:
+            container[frame[1]] = value
+            frame[1] = None
+        elif key and type(value) is str and value not in container:
+            frame[1] = sys.intern(value)  # the same few keys in every card: one copy
+        else:  # a key that is a collection, not a string, or given twice
+            raise _Unusual
+
+
+_OPENS = (MappingStartEvent, SequenceStartEvent)
+_VALUES = (ScalarEvent, AliasEvent, MappingEndEvent, SequenceEndEvent)
+
+
+def _scalar(event: ScalarEvent) -> Any:
+    """A scalar's value, typed as the careful path types it (PyYAML's own resolver; only
+    plain scalars whose first character starts some implicit type need it)."""
+    value, tag = event.value, event.tag
+    if tag is None or tag == "!":
+        if not event.implicit[0] or (value and value[0] not in _PLAIN_TYPED):
+            return value
+        tag = _RESOLVER.resolve(ScalarNode, value, event.implicit)  # type: ignore[no-untyped-call]
+    if tag == _STR:
+        return value
+    convert = _CONVERT.get(tag)
+    if convert is None:
+        raise _Unusual
+    return convert(ScalarNode(tag, value))

@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 from botocore.exceptions import ClientError
 
 from reconciler.aws.session import AwsSession, aws_errors, error_code, new_session
-from reconciler.common.arns import partition_for
+from reconciler.common.regions import partition_for
 from reconciler.desired.model import Account, DesiredState
 
 T = TypeVar("T")

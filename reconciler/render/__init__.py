@@ -10,18 +10,22 @@ May import: ``common``, ``plan``, ``graph``, ``desired.model``, the report recor
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from importlib import import_module
 from typing import Generic, TypeVar
 
 R = TypeVar("R")
 
 
 class Registry(Generic[R]):
-    """Named renderers for one result type."""
+    """Named renderers for one result type; ``modules`` register theirs when imported, which
+    happens the first time a renderer is asked for (a command that renders none, such as
+    `validate`, never imports them)."""
 
-    def __init__(self, what: str) -> None:
+    def __init__(self, what: str, modules: Sequence[str] = ()) -> None:
         self.what = what
         self._renderers: dict[str, Callable[[R], str]] = {}
+        self._modules = tuple(modules)
 
     def register(self, name: str) -> Callable[[Callable[[R], str]], Callable[[R], str]]:
         def add(renderer: Callable[[R], str]) -> Callable[[R], str]:
@@ -31,12 +35,19 @@ class Registry(Generic[R]):
         return add
 
     def names(self) -> list[str]:
+        self._import()
         return sorted(self._renderers)
 
     def get(self, name: str) -> Callable[[R], str]:
+        self._import()
         try:
             return self._renderers[name]
         except KeyError:
             raise ValueError(
                 f"unknown format '{name}' for {self.what}: use one of {', '.join(self.names())}"
             ) from None
+
+    def _import(self) -> None:
+        modules, self._modules = self._modules, ()
+        for module in modules:
+            import_module(module)

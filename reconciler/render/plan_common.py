@@ -24,7 +24,14 @@ class PlanReport:
     topology: GraphChange | None = None  # the sharing the plan changes, if any
 
 
-PLANS: Registry[PlanReport] = Registry("plans")
+PLANS: Registry[PlanReport] = Registry(
+    "plans",
+    modules=(
+        "reconciler.render.plan_text",
+        "reconciler.render.plan_json",
+        "reconciler.render.plan_markdown",
+    ),
+)
 
 SYMBOLS = {"create": "+", "update": "~", "replace": "-/+", "delete": "-"}
 VERBS = {

@@ -3,27 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from functools import cache
-
-from botocore.loaders import create_loader
-from botocore.regions import EndpointResolver
 
 from reconciler.common.arns import AWS_MANAGED_PERMISSIONS
 from reconciler.common.diagnostics import Diagnostic
+from reconciler.common.regions import service_regions
 from reconciler.common.status import CardStatus
 from reconciler.desired.model import Config
 from reconciler.validate.rules.base import Rule, RuleInput, at
 
 
-@cache
 def known_regions() -> frozenset[str]:
     """Regions where botocore knows SageMaker, from its bundled endpoint data (no network)."""
-    resolver = EndpointResolver(create_loader().load_data("endpoints"))
-    names: set[str] = set()
-    for partition in resolver.get_available_partitions():
-        # SageMaker's endpoint prefix in botocore's service model is "api.sagemaker".
-        names.update(resolver.get_available_endpoints("api.sagemaker", partition_name=partition))
-    return frozenset(names)
+    # SageMaker's endpoint prefix in botocore's service model is "api.sagemaker".
+    return service_regions("api.sagemaker")
 
 
 def region_known(data: RuleInput) -> Iterator[Diagnostic]:

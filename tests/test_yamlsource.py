@@ -192,3 +192,21 @@ def test_an_integer_python_will_not_convert_is_a_clear_error() -> None:
     (problem,) = result.diagnostics
     assert (problem.line, problem.column, problem.path) == (1, 4, "$.a")
     assert problem.message == "a number of 5,000 characters is too long: quote it if it is text"
+
+
+def test_a_file_s_positions_are_read_again_from_it_when_asked(tmp_path: Path) -> None:
+    path = tmp_path / "card.yaml"
+    path.write_text("name: a\ncontent:\n  model_overview:\n    model_name: m\n")
+    doc = load_file(path, "cards/card.yaml").document
+    assert doc is not None and not isinstance(doc.text, str)  # the text is not held
+    assert doc.locate(("content", "model_overview", "model_name")) == Position(4, 17)
+
+
+def test_a_file_changed_since_it_was_parsed_gives_no_positions_from_its_new_text(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "card.yaml"
+    path.write_text("name: a\ncontent: {}\n")
+    doc = load_file(path, "cards/card.yaml").document
+    path.write_text("# moved down\n\n\nname: a\ncontent: {}\n")
+    assert doc is not None and doc.locate(("content",)) == Position(1, 1)

@@ -16,7 +16,7 @@ from reconciler.common.status import CardStatus, Lifecycle
 from reconciler.desired.model import Ownership
 
 
-@dataclass(frozen=True, eq=False, kw_only=True)
+@dataclass(frozen=True, eq=False, kw_only=True, slots=True)
 class LiveCard:
     name: str
     arn: str

@@ -28,6 +28,7 @@ from botocore.exceptions import ClientError
 
 from reconciler.aws.session import aws_errors, error_code, pages
 from reconciler.common.content import readable_content
+from reconciler.common.shared import shared
 from reconciler.common.status import CardStatus
 from reconciler.live.model import LiveCard
 
@@ -261,7 +262,7 @@ def _from_record(
         version=int(record.get("ModelCardVersion", 0)),
         content=same if same is not None and same == content else content,
         unreadable=readable is None,
-        tags={t["Key"]: t.get("Value", "") for t in record.get("Tags", [])},
+        tags={shared(t["Key"]): shared(t.get("Value", "")) for t in record.get("Tags", [])},
         kms_key_id=(record.get("SecurityConfig") or {}).get("KmsKeyId"),
         last_modified_time=time_text(record.get("LastModifiedTime")),
         last_modified_by=identity(record.get("LastModifiedBy")),
@@ -276,7 +277,8 @@ def identity(user: Mapping[str, Any] | None) -> str | None:
     if not user:
         return None
     iam = user.get("IamIdentity") or {}
-    return iam.get("Arn") or user.get("UserProfileName") or user.get("UserProfileArn")
+    found = iam.get("Arn") or user.get("UserProfileName") or user.get("UserProfileArn")
+    return shared(found) if isinstance(found, str) else found
 
 
 def time_text(value: Any) -> str | None:

@@ -265,7 +265,7 @@ def _unchanged(parsed: list[Parsed], part: list[tuple[str, str]], load_file: Any
 
     for (stamp, values), (path, display) in zip(parsed, part, strict=True):
         if values is not None and stamp == _stamp(path):
-            yield restored(display, values)
+            yield restored(path, display, values)
         else:
             yield load_file(Path(path), display)
 

@@ -20,8 +20,10 @@ refused, and such a file is read as libyaml reads it.
 
 from __future__ import annotations
 
+import os
 import re
 import sys
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
@@ -41,6 +43,7 @@ from yaml.events import (
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from reconciler.common.diagnostics import START, Diagnostic, Position, json_path
+from reconciler.common.shared import shared
 
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 64
@@ -77,20 +80,40 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
+@dataclass(frozen=True, kw_only=True, slots=True)
+class FileText:
+    """The text of a document read from a file, not held in memory: read again from the file
+    when positions are asked for (an error to report), and used only if the file still
+    holds the bytes that were parsed (their CRC-32); otherwise none is given (every value
+    is placed at the file's start). At fleet scale the texts would be a fifth of the
+    memory a repository takes."""
+
+    path: str
+    checksum: int
+
+    def read(self) -> str:
+        try:
+            raw = Path(self.path).read_bytes()
+        except OSError:
+            return ""
+        return raw.decode("utf-8") if zlib.crc32(raw) == self.checksum else ""
+
+
 @dataclass(frozen=True, kw_only=True, eq=False)
 class SourceDocument:
-    """A loaded file: its data, its text, and the positions of its values and keys by path
-    (computed from the text on first use)."""
+    """A loaded file: its data, its text (or where to read it again), and the positions of
+    its values and keys by path (computed from the text on first use)."""
 
     file: str
     data: Any
-    text: str = ""
+    text: str | FileText = ""
 
     @cached_property
     def _positions(self) -> tuple[dict[PathKey, Position], dict[PathKey, Position]]:
         builder = _Builder(self.file)
+        text = self.text if isinstance(self.text, str) else self.text.read()
         try:
-            for node in yaml.compose_all(self.text, Loader=_Loader):
+            for node in yaml.compose_all(text, Loader=_Loader):
                 builder.build(node, ())
         except (yaml.YAMLError, RecursionError):
             pass  # a form only libyaml reads: every value is placed at the file's start
@@ -129,28 +152,35 @@ def load_file(path: Path, display: str) -> LoadResult:
         return _fail(
             display, START, f"not UTF-8 text (byte {e.start}): save it as UTF-8", "encoding"
         )
-    return load_text(text, display)
+    source = FileText(path=os.path.abspath(path), checksum=zlib.crc32(raw))
+    return load_text(text, display, source)
 
 
-def portable(result: LoadResult) -> tuple[Any, str] | None:
-    """A loaded document as plain values (its data and text) that ``marshal`` carries to
-    another process, which ``restored`` turns back into the same result; None for a file
-    that is not a valid document (the other process loads it itself, for the diagnostics)."""
+def portable(result: LoadResult) -> tuple[Any, str | int] | None:
+    """A loaded document as plain values (its data, and its text or its file's checksum)
+    that ``marshal`` carries to another process, where ``restored`` turns them back into
+    the same result; None for a file that is not a valid document (the other process loads
+    it itself, for the diagnostics)."""
     doc = result.document
-    return None if doc is None or result.diagnostics else (doc.data, doc.text)
+    if doc is None or result.diagnostics:
+        return None
+    return doc.data, doc.text if isinstance(doc.text, str) else doc.text.checksum
 
 
-def restored(display: str, values: tuple[Any, str]) -> LoadResult:
-    """The result ``portable`` gave the values of (positions found from the text when asked)."""
+def restored(path: str, display: str, values: tuple[Any, str | int]) -> LoadResult:
+    """The result ``portable`` gave the values of, for the file at ``path``."""
     data, text = values
-    return LoadResult(SourceDocument(file=display, data=data, text=text), ())
+    held = text if isinstance(text, str) else FileText(path=path, checksum=text)
+    return LoadResult(SourceDocument(file=display, data=data, text=held), ())
 
 
-def load_text(text: str, display: str) -> LoadResult:
-    """Parse YAML text into a SourceDocument, or diagnostics saying why it cannot be."""
+def load_text(text: str, display: str, source: FileText | None = None) -> LoadResult:
+    """Parse YAML text into a SourceDocument, or diagnostics saying why it cannot be.
+    ``source``: the file the text was read from, which the document then reads again
+    instead of holding the text (positions are only asked for to report a problem)."""
     data = _fast_data(text)
     if data is not _UNUSUAL:
-        return LoadResult(SourceDocument(file=display, data=data, text=text), ())
+        return LoadResult(SourceDocument(file=display, data=data, text=source or text), ())
     return _careful_load(text, display)
 
 
@@ -429,10 +459,10 @@ def _scalar(event: ScalarEvent) -> Any:
     value, tag = event.value, event.tag
     if tag is None or tag == "!":
         if not event.implicit[0] or (value and value[0] not in _PLAIN_TYPED):
-            return value
+            return shared(value)
         tag = _RESOLVER.resolve(ScalarNode, value, event.implicit)  # type: ignore[no-untyped-call]
     if tag == _STR:
-        return value
+        return shared(value)
     convert = _CONVERT.get(tag)
     if convert is None:
         raise _Unusual

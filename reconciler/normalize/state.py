@@ -38,7 +38,7 @@ def _kept(key: str) -> bool:
     return not key.startswith(AWS_TAG_PREFIX) and key not in TRACE_TAG_KEYS
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class Tags:
     """Tags as compared: ``all`` (ownership tags included, no ``aws:`` tags) and ``user``
     (only the tags people set)."""
@@ -47,7 +47,7 @@ class Tags:
     user: Mapping[str, str]
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class Comparable:
     """A card's compared values on one side: content without its ignored paths, and tags."""
 
@@ -139,10 +139,10 @@ def desired_card(card: CardSpec, own: Ownership) -> Comparable:
     return _comparable(card.content, card.ignore, card_tags(card, own), own)
 
 
-def compared_content(content: Mapping[str, Any], ignore: tuple[str, ...]) -> dict[str, Any]:
+def compared_content(content: Mapping[str, Any], ignore: tuple[str, ...]) -> Mapping[str, Any]:
     """Content as compared: without the ignored paths. Not copied when nothing is ignored:
     equality does not depend on key order, and every rendering sorts keys itself."""
-    return without_paths(content, ignore) if ignore else dict(content)
+    return without_paths(content, ignore) if ignore else content
 
 
 def matches_git(card: CardSpec, content: Mapping[str, Any]) -> bool:

@@ -128,8 +128,6 @@ def test_the_consumers_policy_must_allow_the_group_as_well_as_its_versions(
         only_versions.sagemaker.create_model_package, ModelPackageGroupName=group
     )
     assert code == "AccessDeniedException" and f"on resource: {group}" in message
-    both = role(
-        allow("sagemaker:CreateModelPackage", [packages, group]), account=DEV, name="Both"
-    )
+    both = role(allow("sagemaker:CreateModelPackage", [packages, group]), account=DEV, name="Both")
     both.sagemaker.create_model_package(ModelPackageGroupName=group)
     assert len(versions(aws, group)) == 2 and versions(aws, group)[0] == version

@@ -131,3 +131,17 @@ def test_the_consumers_policy_must_allow_the_group_as_well_as_its_versions(
     both = role(allow("sagemaker:CreateModelPackage", [packages, group]), account=DEV, name="Both")
     both.sagemaker.create_model_package(ModelPackageGroupName=group)
     assert len(versions(aws, group)) == 2 and versions(aws, group)[0] == version
+
+
+def test_a_registration_by_another_account_is_in_the_owners_history(aws, sandbox) -> None:
+    """CloudTrail delivers a call on another account's resource to both accounts, so the
+    owner's history (what ``reconciler history`` and drift read) shows who registered."""
+    group, _ = owner_group(aws)
+    share_group(aws, sandbox, group, REGISTER)
+    arn = aws("sagemaker", DEV).create_model_package(ModelPackageGroupName=group)["ModelPackageArn"]
+    named = {"AttributeKey": "EventName", "AttributeValue": "CreateModelPackage"}
+    events = aws("cloudtrail").lookup_events(LookupAttributes=[named])["Events"]
+    registered = [json.loads(e["CloudTrailEvent"]) for e in events]
+    ours = [e for e in registered if e["userIdentity"]["accountId"] == DEV]
+    assert [e["responseElements"]["modelPackageArn"] for e in ours] == [arn]
+    assert ours[0]["recipientAccountId"] == OWNER

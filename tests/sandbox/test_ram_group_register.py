@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tests.sandbox.conftest import DEV, OWNER, PROD, allow
+from tests.sandbox.conftest import DEV, OWNER, PROD, allow, deny
 from tests.sandbox.shared_groups import (
     GROUP,
     READ,
@@ -145,3 +145,31 @@ def test_a_registration_by_another_account_is_in_the_owners_history(aws, sandbox
     ours = [e for e in registered if e["userIdentity"]["accountId"] == DEV]
     assert [e["responseElements"]["modelPackageArn"] for e in ours] == [arn]
     assert ours[0]["recipientAccountId"] == OWNER
+
+
+def test_only_the_consumers_own_policies_keep_it_from_registering_approved(
+    aws, sandbox, role
+) -> None:
+    """The share's permission has no conditions: a consumer may register a version that is
+    already Approved unless its own account's policies refuse ``sagemaker:ModelApprovalStatus``
+    (the consumer guard refuses every registration into the card account's groups)."""
+    group, version = owner_group(aws)
+    share_group(aws, sandbox, group, REGISTER)
+    approved = {"StringEquals": {"sagemaker:ModelApprovalStatus": "Approved"}}
+    pipeline = role(
+        allow("sagemaker:CreateModelPackage"),
+        deny("sagemaker:CreateModelPackage", condition=approved),
+        account=DEV,
+        name="Pipeline",
+    ).sagemaker
+    code, message = error_of(
+        pipeline.create_model_package, ModelPackageGroupName=group, ModelApprovalStatus="Approved"
+    )
+    assert code == "AccessDeniedException" and "explicit deny" in message
+    pending = pipeline.create_model_package(ModelPackageGroupName=group)["ModelPackageArn"]
+    assert versions(aws, group) == [version, pending]
+    arn = aws("sagemaker", DEV).create_model_package(
+        ModelPackageGroupName=group, ModelApprovalStatus="Approved"
+    )["ModelPackageArn"]
+    described = aws("sagemaker").describe_model_package(ModelPackageName=arn)
+    assert described["ModelApprovalStatus"] == "Approved"

@@ -302,3 +302,28 @@ def test_the_lifecycle_runs_as_the_roles_the_stacks_created(
     assert "sagemaker:ListModelCardVersions" in by_role["ReconcilerDrift"]
     assert "sagemaker:DescribeModelCard" in by_role["ModelCardReader"]  # verify, via StackSet
     assert any("STS answers AccessDenied" in line for line in said)
+
+
+def test_a_new_readers_template_updates_the_stack_set_in_place(
+    sandbox: Any, aws: Any, example_repo: Path, deployed: stacks.Deployed
+) -> None:
+    """A registry file grows the consumer guard: deploying again updates the StackSet
+    (`update-stack-set`), and each target account's guard changes in place, its reader
+    role kept."""
+    iam = aws("iam", PROD)
+    role_id = iam.get_role(RoleName="ModelCardReader")["Role"]["RoleId"]
+    (example_repo / "registry").mkdir()
+    (example_repo / "registry" / "churn-models.yaml").write_text(
+        "name: churn-models\nversions: []\n"
+    )
+    grown = load_valid(example_repo)
+    stacks.deploy(sandbox, stacks.generate(grown), grown)
+    guard = f"arn:aws:iam::{PROD}:policy/ReconcilerConsumerGuard"
+    version = iam.get_policy(PolicyArn=guard)["Policy"]["DefaultVersionId"]
+    document = iam.get_policy_version(PolicyArn=guard, VersionId=version)["PolicyVersion"]
+    assert document["Document"] == guard_document(grown, "prod")
+    assert iam.get_role(RoleName="ModelCardReader")["Role"]["RoleId"] == role_id
+    cfn = aws("cloudformation")
+    operations = cfn.list_stack_set_operations(StackSetName=stacks.READERS_STACK_SET)
+    actions = sorted(o["Action"] for o in operations["Summaries"])
+    assert "UPDATE" in actions and "DELETE" not in actions

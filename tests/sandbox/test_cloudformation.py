@@ -305,14 +305,8 @@ def test_what_an_update_would_replace_is_refused(aws: Any) -> None:
     assert aws("iam").get_role(RoleName="Worker")
 
 
-def test_stack_set_updates_and_template_urls_are_refused(aws: Any) -> None:
+def test_template_urls_are_refused(aws: Any) -> None:
     cfn = aws("cloudformation")
-    body = template({"Role": role("Reader")})
-    cfn.create_stack_set(StackSetName="readers", TemplateBody=body, Capabilities=NAMED)
-    error = refused(
-        cfn.update_stack_set, StackSetName="readers", TemplateBody=body, Capabilities=NAMED
-    )
-    assert "does not update StackSets" in error["Message"]
     error = refused(
         cfn.create_stack,
         StackName="t",

@@ -9,7 +9,7 @@ from botocore.exceptions import ClientError
 
 from reconciler.sandbox.http.contract import ContractViolation, RawResponse, attach, check_response
 from reconciler.sandbox.validation import service_model
-from tests.sandbox.test_ram_groups import _shared
+from tests.sandbox.shared_groups import share_group
 
 SM = service_model("sagemaker")
 OWNED_OPERATIONS = {
@@ -176,7 +176,7 @@ def test_every_registry_operation_conforms_on_the_wire(sandbox, aws) -> None:
     group = sm.describe_model_package_group(ModelPackageGroupName="g")["ModelPackageGroupArn"]
     sm.list_model_packages(ModelPackageGroupName="g", MaxResults=1)
     sm.list_model_package_groups(MaxResults=1)
-    _shared(aws, sandbox, group)
+    share_group(aws, sandbox, group)
     sm.get_model_package_group_policy(ModelPackageGroupName="g")
     seen = sm.sandbox_responses
     assert {r.operation for r in seen} == REGISTRY_OPERATIONS

@@ -6,47 +6,23 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from typing import Any
 
 from tests.sandbox.conftest import DEV, OWNER
+from tests.sandbox.shared_groups import (
+    DEPLOY,
+    GROUP,
+    GROUP_TYPE,
+    READ,
+    READS,
+    owner_group,
+    share_group,
+)
 from tests.sandbox.test_registry import error_of
-
-GROUP = "churn-models"
-GROUP_TYPE = "sagemaker:ModelPackageGroup"
-READ = "arn:aws:ram::aws:permission/AWSRAMPermissionSageMakerModelPackageGroup"
-READS = [
-    "sagemaker:DescribeModelPackage",
-    "sagemaker:DescribeModelPackageGroup",
-    "sagemaker:ListModelPackages",
-]
-
-
-def _group(aws: Any) -> tuple[str, str]:
-    """A group of the owner with one version: (group ARN, version ARN)."""
-    sm = aws("sagemaker")
-    group = sm.create_model_package_group(ModelPackageGroupName=GROUP)["ModelPackageGroupArn"]
-    version = sm.create_model_package(ModelPackageGroupName=GROUP)["ModelPackageArn"]
-    return group, version
-
-
-def _shared(aws: Any, sandbox: Any, group: str, permission: str = READ) -> str:
-    """Share ``group`` with DEV under ``permission``; DEV accepts. The share's ARN."""
-    share = aws("ram").create_resource_share(
-        name="groups", resourceArns=[group], principals=[DEV], permissionArns=[permission]
-    )["resourceShare"]["resourceShareArn"]
-    sandbox.advance(1)
-    ram = aws("ram", DEV)
-    (invitation,) = ram.get_resource_share_invitations()["resourceShareInvitations"]
-    ram.accept_resource_share_invitation(
-        resourceShareInvitationArn=invitation["resourceShareInvitationArn"]
-    )
-    sandbox.advance(1)
-    return str(share)
 
 
 def test_a_consumer_cannot_approve_a_version_of_a_group_shared_read_only(aws, sandbox) -> None:
-    group, version = _group(aws)
-    _shared(aws, sandbox, group)
+    group, version = owner_group(aws)
+    share_group(aws, sandbox, group)
     consumer = aws("sagemaker", DEV)
     code, message = error_of(
         consumer.update_model_package, ModelPackageArn=version, ModelApprovalStatus="Approved"
@@ -57,12 +33,12 @@ def test_a_consumer_cannot_approve_a_version_of_a_group_shared_read_only(aws, sa
 
 
 def test_a_shared_group_is_listed_and_read_by_its_arn(aws, sandbox) -> None:
-    group, version = _group(aws)
+    group, version = owner_group(aws)
     consumer = aws("sagemaker", DEV)
     assert error_of(consumer.describe_model_package_group, ModelPackageGroupName=group)[0] == (
         "AccessDeniedException"
     )
-    _shared(aws, sandbox, group)
+    share_group(aws, sandbox, group)
     listed = consumer.list_model_package_groups(CrossAccountFilterOption="CrossAccount")
     assert [g["ModelPackageGroupArn"] for g in listed["ModelPackageGroupSummaryList"]] == [group]
     assert consumer.list_model_package_groups()["ModelPackageGroupSummaryList"] == []
@@ -74,7 +50,7 @@ def test_a_shared_group_is_listed_and_read_by_its_arn(aws, sandbox) -> None:
 
 
 def test_ram_names_the_type_and_its_managed_permissions(aws, sandbox) -> None:
-    group, _ = _group(aws)
+    group, _ = owner_group(aws)
     ram = aws("ram")
     listed = ram.list_permissions(resourceType=GROUP_TYPE)["permissions"]
     assert sorted(p["name"] for p in listed) == [
@@ -85,7 +61,7 @@ def test_ram_names_the_type_and_its_managed_permissions(aws, sandbox) -> None:
     assert {p["resourceType"] for p in listed} == {GROUP_TYPE}
     template = ram.get_permission(permissionArn=READ)["permission"]["permission"]
     assert sorted(json.loads(template)["Action"]) == READS
-    share = _shared(aws, sandbox, group)
+    share = share_group(aws, sandbox, group)
     resources = ram.list_resources(resourceOwner="SELF", resourceType=GROUP_TYPE)["resources"]
     assert [(r["arn"], r["type"]) for r in resources] == [(group, GROUP_TYPE)]
     assert (
@@ -97,12 +73,12 @@ def test_ram_names_the_type_and_its_managed_permissions(aws, sandbox) -> None:
 
 
 def test_ram_writes_the_groups_resource_policy(aws, sandbox) -> None:
-    group, _ = _group(aws)
+    group, _ = owner_group(aws)
     sm = aws("sagemaker")
     assert error_of(sm.get_model_package_group_policy, ModelPackageGroupName=GROUP)[0] == (
         "ValidationException"
     )
-    _shared(aws, sandbox, group)
+    share_group(aws, sandbox, group)
     policy = json.loads(
         sm.get_model_package_group_policy(ModelPackageGroupName=GROUP)["ResourcePolicy"]
     )
@@ -124,9 +100,8 @@ def test_a_consumer_updates_a_version_only_when_the_permission_allows_it(aws, sa
         "sagemaker:UpdateModelPackage",
     )
     sandbox.configure(replace(sandbox.config, ram_group_permissions=allowing))
-    group, version = _group(aws)
-    deploy = READ + "AllowDeploy"
-    _shared(aws, sandbox, group, deploy)
+    group, version = owner_group(aws)
+    share_group(aws, sandbox, group, DEPLOY)
     aws("sagemaker", DEV).update_model_package(
         ModelPackageArn=version, ModelApprovalStatus="Approved"
     )
@@ -135,7 +110,7 @@ def test_a_consumer_updates_a_version_only_when_the_permission_allows_it(aws, sa
 
 
 def test_only_an_existing_group_of_the_owner_can_be_shared(aws) -> None:
-    group, _ = _group(aws)
+    group, _ = owner_group(aws)
     ram = aws("ram", DEV)
     for arn in (group, group.replace(GROUP, "nope").replace(OWNER, DEV)):
         code, _ = error_of(

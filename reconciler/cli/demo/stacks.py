@@ -102,24 +102,27 @@ def deploy_stack_set(
     cfn: Any, name: str, body: str, accounts: tuple[str, ...], region: str
 ) -> None:
     """`aws cloudformation create-stack-set` and `create-stack-instances`, waited for. A
-    StackSet that exists with another template is replaced (its instances deleted, then
-    created again from the new template): on AWS `update-stack-set` does it in place, which
-    the sandbox's StackSets do not support."""
+    StackSet that exists with another template is updated in place (`update-stack-set`:
+    every instance gets the new template), then instances are created for accounts it
+    does not reach yet."""
     current = _stack_set_template(cfn, name)
-    if current is not None and current != body:
-        cfn.delete_stack_instances(
-            StackSetName=name, Accounts=list(accounts), Regions=[region], RetainStacks=False
-        )
-        cfn.delete_stack_set(StackSetName=name)
-        current = None
     if current is None:
         cfn.create_stack_set(StackSetName=name, TemplateBody=body, Capabilities=CAPABILITIES)
-    operation = cfn.create_stack_instances(
+    elif current != body:
+        updated = cfn.update_stack_set(
+            StackSetName=name, TemplateBody=body, Capabilities=CAPABILITIES
+        )
+        _succeeded(cfn, name, updated["OperationId"], "the new template reaches every account")
+    created = cfn.create_stack_instances(
         StackSetName=name, Accounts=list(accounts), Regions=[region]
-    )["OperationId"]
+    )
+    _succeeded(cfn, name, created["OperationId"], "the StackSet reaches every account")
+
+
+def _succeeded(cfn: Any, name: str, operation: str, what: str) -> None:
     status = cfn.describe_stack_set_operation(StackSetName=name, OperationId=operation)
     done = status["StackSetOperation"]["Status"]
-    expect(done == "SUCCEEDED", f"the StackSet reaches every account (it is {done})")
+    expect(done == "SUCCEEDED", f"{what} (it is {done})")
 
 
 def _stack_set_template(cfn: Any, name: str) -> str | None:

@@ -9,12 +9,13 @@ and still reports the stack complete. Here:
   bucket's public access block and ownership controls, roles (inline policies as JSON,
   ``ManagedPolicyArns``, and updates of their trust, policies and boundary) and managed
   policies (updates and deletion); and a stack made or updated by a change set gets its
-  outputs. ``install`` registers them.
+  outputs. ``stack_sets`` has UpdateStackSet reach every stack instance (moto only
+  records the new template) as an operation with an ID. ``install`` registers them.
 - ``templates`` checks every template before moto sees it, and refuses loudly what the
   sandbox would not deploy as AWS does: a resource type, property or resource attribute it
   has not verified, a ``Rules`` or ``Transform`` section, a ``TemplateURL``, an update
-  that would replace a resource, a StackSet update (moto never updates the instances),
-  and, as AWS refuses it, IAM resources without ``CAPABILITY_IAM`` /
+  that would replace a resource (of a stack or a StackSet's instances), and, as AWS
+  refuses it, IAM resources without ``CAPABILITY_IAM`` /
   ``CAPABILITY_NAMED_IAM``.
 
 Imports the sandbox's core only (and moto).

@@ -23,6 +23,7 @@ from moto.core.common_models import CloudFormationModel
 from moto.s3.models import FakeBucket, s3_backends
 from moto.utilities.utils import get_partition
 
+from reconciler.sandbox.cloudformation import stack_sets
 from reconciler.sandbox.cloudformation.iam_resources import Json, ManagedPolicy, Role, as_json
 from reconciler.sandbox.cloudformation.iam_resources import iam as _iam
 
@@ -226,9 +227,11 @@ def stack_template(account_id: str, region: str, name: str) -> Json | None:
 
 
 def install() -> None:
-    """Register the sandbox's resource types with moto's CloudFormation engine, and give
-    stacks created from change sets their outputs."""
+    """Register the sandbox's resource types with moto's CloudFormation engine, give
+    stacks created from change sets their outputs, and have StackSet updates reach their
+    instances (``stack_sets``)."""
     registry = parsing.get_model_map()
     for model in MODELS:
         registry[model.cloudformation_type()] = model
     ChangeSet.apply = _apply_with_outputs  # type: ignore[method-assign,assignment]
+    stack_sets.install()

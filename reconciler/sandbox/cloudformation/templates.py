@@ -6,10 +6,10 @@ resources needs ``CAPABILITY_IAM``, and one that names them ``CAPABILITY_NAMED_I
 (CloudFormation API reference, CreateStack ``Capabilities``), else
 ``InsufficientCapabilitiesException``.
 
-A stack update (UpdateStack, an UPDATE change set) that would replace a resource (its
-type, or a property whose change needs a new one: a name, a path, a URL) is refused: the
-sandbox does not replace resources. StackSet updates are refused: moto's UpdateStackSet
-never updates the instances' stacks.
+A stack update (UpdateStack, an UPDATE change set, UpdateStackSet, whose template
+reaches every instance's stack: ``stack_sets``) that would replace a resource (its type,
+or a property whose change needs a new one: a name, a path, a URL) is refused: the
+sandbox does not replace resources.
 """
 
 from __future__ import annotations
@@ -103,7 +103,7 @@ def invalid(message: str) -> AwsError:
 @dataclass(frozen=True, kw_only=True)
 class Request:
     """A CloudFormation request: its action, its form's fields, and the current template
-    of a stack by name (None: no such stack)."""
+    of the stack (or, for UpdateStackSet, the StackSet) by name (None: there is none)."""
 
     action: str
     field: Callable[[str], str | None]
@@ -114,11 +114,6 @@ class Request:
 def check(request: Request) -> None:
     """Refuse the request unless the sandbox creates (or updates) what it asks for as AWS
     does."""
-    if request.action == "UpdateStackSet":
-        raise invalid(
-            "The sandbox does not update StackSets: moto's UpdateStackSet never updates the "
-            "instances' stacks. Delete the stack instances and create them again."
-        )
     update = _is_update(request)
     if not update and request.action not in CREATES | {"CreateChangeSet"}:
         return
@@ -127,7 +122,8 @@ def check(request: Request) -> None:
     template = parse(request.field("TemplateBody") or "")
     problems = unsupported(template)
     if update:
-        problems += replaced(request.current(request.field("StackName") or "") or {}, template)
+        name = request.field("StackSetName" if request.action == "UpdateStackSet" else "StackName")
+        problems += replaced(request.current(name or "") or {}, template)
     if problems:
         raise invalid("The sandbox would not deploy this as AWS does: " + "; ".join(problems))
     _capabilities(template, list(request.capabilities))
@@ -139,7 +135,7 @@ def _is_update(request: Request) -> bool:
         if kind not in ("CREATE", "UPDATE"):
             raise invalid(f"The sandbox does not make {kind} change sets.")
         return kind == "UPDATE"
-    return request.action == "UpdateStack"
+    return request.action in ("UpdateStack", "UpdateStackSet")
 
 
 def replaced(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:

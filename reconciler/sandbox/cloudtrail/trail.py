@@ -15,7 +15,8 @@ Choices where AWS documents no rule for these two services, each a setting:
   resource (its example is a KMS key) is delivered to both accounts, with one
   ``sharedEventID`` and an ``eventID`` and ``recipientAccountId`` each. The sandbox does
   the same whenever a parameter names a resource ARN of another account (a consumer's
-  ``UpdateModelCard`` by ARN, a ``RejectResourceShareInvitation`` of an owner's
+  ``UpdateModelCard`` by ARN, a ``CreateModelPackage`` into a shared group or an
+  ``UpdateModelPackage`` of its version by ARN, a ``RejectResourceShareInvitation`` of an owner's
   invitation): ``SandboxConfig.cloudtrail_cross_account_events``.
 - ``Resources``: the ARN each call names, typed ``AWS::SageMaker::ModelCard``,
   ``AWS::RAM::ResourceShare``, ``AWS::RAM::ResourceShareInvitation`` or
@@ -44,6 +45,9 @@ READS = ("Describe", "List", "Get", "Search")
 SOURCES = {"sagemaker": "sagemaker.amazonaws.com", "ram": "ram.amazonaws.com"}
 _ARN_PARAMETERS = (
     "ModelCardName",
+    "ModelPackageGroupName",
+    "ModelPackageArn",
+    "ModelPackageName",
     "ResourceArn",
     "resourceShareArn",
     "resourceShareInvitationArn",

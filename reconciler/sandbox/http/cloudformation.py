@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 from reconciler.sandbox.caller import Caller
 from reconciler.sandbox.cloudformation import templates
 from reconciler.sandbox.cloudformation.resources import stack_template
+from reconciler.sandbox.cloudformation.stack_sets import stack_set_template
 from reconciler.sandbox.errors import AwsError
 from reconciler.sandbox.http.sts import Form, form
 from reconciler.sandbox.http.wire import render_query_error
@@ -36,11 +37,13 @@ def refusal(caller: Caller, body: bytes, query: str) -> Response | None:
     """CloudFormation's error for a request the sandbox refuses; None to let moto run it."""
     data = form(body, query)
     capabilities = [v[0] for k, v in data.items() if k.startswith("Capabilities.member.")]
+    action = _first(data, "Action") or ""
+    current = stack_set_template if action == "UpdateStackSet" else stack_template
     request = templates.Request(
-        action=_first(data, "Action") or "",
+        action=action,
         field=lambda name: _first(data, name),
         capabilities=tuple(capabilities),
-        current=lambda stack: stack_template(caller.account_id, caller.region, stack),
+        current=lambda name: current(caller.account_id, caller.region, name),
     )
     try:
         templates.check(request)

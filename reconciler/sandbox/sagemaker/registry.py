@@ -4,7 +4,8 @@ packages, each with its approval, lifecycle stage and embedded model card
 
 What AWS documents and this follows (botocore's shapes, the Model Registry guide):
 a versioned package is created in a group (``ModelPackageGroupName``), numbered from 1
-per group, with ARN ``…:model-package/<group>/<version>`` and ``ModelApprovalStatus``
+per group, with ARN ``…:model-package/<group>/<version>`` in the group's account and
+Region (also when another account registers it into a shared group) and ``ModelApprovalStatus``
 ``PendingManualApproval`` unless the request sets one; ``DescribeModelPackage`` takes a
 name or ARN (a versioned package only by ARN); ``UpdateModelPackage`` sets
 ``ModelApprovalStatus``, ``ApprovalDescription``, ``ModelCard`` and ``ModelLifeCycle`` and
@@ -153,24 +154,26 @@ class ModelRegistry:
         )
         return {"ModelPackageGroupArn": arn}
 
-    def create_package(self, caller: Caller, params: dict[str, Any]) -> dict[str, Any]:
-        group_name, name = params.get("ModelPackageGroupName"), params.get("ModelPackageName")
-        if (group_name is None) == (name is None):
-            raise validation(
-                "Exactly one of ModelPackageName or ModelPackageGroupName is required."
-            )
-        if group_name is not None:
-            package = self._versioned(caller, self._group(caller, group_name), params)
+    def create_package(
+        self, caller: Caller, params: dict[str, Any], group: PackageGroup | None
+    ) -> dict[str, Any]:
+        """A version of ``group`` (the group ``ModelPackageGroupName`` names, already
+        resolved and authorised, in whichever account owns it), or without a group an
+        unversioned package of the caller's account."""
+        if group is not None:
+            package = self._versioned(caller, group, params)
         else:
-            package = self._unversioned(caller, str(name), params)
+            package = self._unversioned(caller, str(params["ModelPackageName"]), params)
         self.packages[package.arn] = package
         return {"ModelPackageArn": package.arn}
 
     def _versioned(self, caller: Caller, group: PackageGroup, params: dict[str, Any]) -> Package:
+        """The next version of ``group``, in the group's account and Region (the caller's
+        own, or the owner's when a share lets another account register into it)."""
         card = package_cards.new_card(params.get("ModelCard"))  # refused before numbering
         group.versions += 1
         return Package(
-            arn=package_arn(caller.region, caller.account_id, f"{group.name}/{group.versions}"),
+            arn=f"{group_versions(group.arn)}/{group.versions}",
             name=group.name,
             group=group.name,
             version=group.versions,
@@ -293,6 +296,11 @@ def group_target(caller: Caller, name_or_arn: str) -> str:
     if name_or_arn.startswith("arn:"):
         return name_or_arn.lower()
     return group_arn(caller.region, caller.account_id, name_or_arn)
+
+
+def group_versions(group_arn_: str) -> str:
+    """The prefix of a group's versions' ARNs: ``…:model-package/<group>``."""
+    return group_arn_.replace(":model-package-group/", ":model-package/")
 
 
 def group_of(package_arn_: str) -> str:

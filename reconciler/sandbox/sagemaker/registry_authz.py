@@ -7,6 +7,8 @@ Request keys: ``sagemaker:ModelApprovalStatus``, ``sagemaker:ModelLifeCycle:Stag
 ``sagemaker:CurrentModelLifeCycleStage`` and ``…StageStatus``, its stage before the call,
 and of a group its tags (``aws:ResourceTag``, ``sagemaker:ResourceTag``). Creating a group
 with tags also needs ``sagemaker:AddTags`` (the SAR's dependent action).
+``CreateModelPackage`` into a group is asked for both resource types the SAR lists for
+it: the group's ARN and its versions, ``model-package/<group>/*``.
 
 Chosen here, since the SAR gives ``ListModelPackages`` the ``model-package`` resource type
 without saying which ARN a listing names: the group's versions, ``model-package/<group>/*``;
@@ -25,6 +27,7 @@ from reconciler.sandbox.sagemaker.registry import (
     PackageGroup,
     group_of,
     group_target,
+    group_versions,
     package_target,
 )
 
@@ -78,7 +81,7 @@ def registry_requests(
         return _on_group(groups, caller, operation, params)
     if operation == "ListModelPackages":
         group = group_target(caller, str(params.get("ModelPackageGroupName")))
-        versions = group.replace(":model-package-group/", ":model-package/") + "/*"
+        versions = group_versions(group) + "/*"
         return [AccessRequest(action, {"model-package": versions}, modelled=MODELLED)]
     if operation == "ListModelPackageGroups":
         return [AccessRequest(action, modelled=MODELLED)]
@@ -105,12 +108,15 @@ def _on_package(
     packages: Mapping[str, Package], caller: Caller, operation: str, params: dict[str, Any]
 ) -> AccessRequest:
     named = params.get("ModelPackageArn") or params.get("ModelPackageName")
+    resources: dict[str, str] = {}
     if operation == "CreateModelPackage" and params.get("ModelPackageGroupName"):
         group = group_target(caller, str(params["ModelPackageGroupName"]))
-        named = group.replace(":model-package-group/", ":model-package/") + "/*"
+        named = group_versions(group) + "/*"
+        resources["model-package-group"] = group
     arn = package_target(caller, str(named))
+    resources["model-package"] = arn
     facts = {**_requested(params), **_current(packages.get(arn.lower()))}
-    return AccessRequest(f"sagemaker:{operation}", {"model-package": arn}, facts, modelled=MODELLED)
+    return AccessRequest(f"sagemaker:{operation}", resources, facts, modelled=MODELLED)
 
 
 def _requested(params: dict[str, Any]) -> dict[str, tuple[str, ...]]:

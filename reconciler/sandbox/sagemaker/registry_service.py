@@ -4,7 +4,12 @@ versions a call may reach.
 A group or version named by the ARN of another account is a cross-account call: RAM
 decides, on the group's ARN (model package groups are what RAM shares; a version is
 reached through its group), then the call acts on the owner's resource. An ARN of another
-Region is "does not exist". ``ListModelPackageGroups`` with
+Region is "does not exist", and an ARN that does not name a group, where a group is
+expected, a ValidationException. ``CreateModelPackage`` takes the group by name or ARN
+(botocore's ``ArnOrName``): by ARN, a consumer registers into a group another account
+shared with it when the share's permission grants ``sagemaker:CreateModelPackage``, and
+the version is the owner's (``docs/registry.md``, "Registering a version into a shared
+group"). ``ListModelPackageGroups`` with
 ``CrossAccountFilterOption=CrossAccount`` lists the groups of other accounts RAM lets the
 caller describe (``DescribeModelPackageGroup``), as the Developer Guide's "View a shared
 model group" describes; without it, the caller's own groups.
@@ -50,6 +55,8 @@ def package(svc: SageMakerService, caller: Caller, name_or_arn: str, action: str
 
 def group(svc: SageMakerService, caller: Caller, name_or_arn: str, action: str) -> PackageGroup:
     arn = group_target(caller, name_or_arn)
+    if ":model-package-group/" not in arn:
+        raise validation(f"{name_or_arn} is not a model package group ARN.")
     _reach(svc, caller, arn, arn, action)
     return svc.registry.group(arn)
 
@@ -59,7 +66,16 @@ def create_group(svc: SageMakerService, caller: Caller, params: Params) -> Param
 
 
 def create_package(svc: SageMakerService, caller: Caller, params: Params) -> Params:
-    return svc.registry.create_package(caller, params)
+    """A version registered into the group ``ModelPackageGroupName`` names (by name, the
+    caller's own; by ARN, maybe another account's, reached as ``group`` reaches it), or an
+    unversioned package."""
+    named, name = params.get("ModelPackageGroupName"), params.get("ModelPackageName")
+    if (named is None) == (name is None):
+        raise validation("Exactly one of ModelPackageName or ModelPackageGroupName is required.")
+    found = None
+    if named is not None:
+        found = group(svc, caller, str(named), "sagemaker:CreateModelPackage")
+    return svc.registry.create_package(caller, params, found)
 
 
 def describe_package(svc: SageMakerService, caller: Caller, params: Params) -> Params:

@@ -210,3 +210,12 @@ def test_a_file_changed_since_it_was_parsed_gives_no_positions_from_its_new_text
     doc = load_file(path, "cards/card.yaml").document
     path.write_text("# moved down\n\n\nname: a\ncontent: {}\n")
     assert doc is not None and doc.locate(("content",)) == Position(1, 1)
+
+
+def test_short_values_repeated_across_files_are_held_once_and_long_ones_are_not() -> None:
+    short, long = "xgboost-" + "binary", "a description " * 10
+    first = load_text(f"a: {short}\nb: {long}\n", "one.yaml").document
+    second = load_text(f"a: {short}\nb: {long}\n", "two.yaml").document
+    assert first is not None and second is not None
+    assert first.data["a"] is second.data["a"]
+    assert first.data["b"] == second.data["b"] and first.data["b"] is not second.data["b"]

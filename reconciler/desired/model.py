@@ -203,7 +203,7 @@ class Config:
         return tuple(sorted(custom.actions if custom else AWS_MANAGED_PERMISSIONS.get(name, ())))
 
 
-@dataclass(frozen=True, eq=False, kw_only=True)
+@dataclass(frozen=True, eq=False, kw_only=True, slots=True)
 class CardSpec:
     name: str
     status: CardStatus

@@ -130,7 +130,7 @@ class SourceDocument:
         return START
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LoadResult:
     document: SourceDocument | None
     diagnostics: tuple[Diagnostic, ...]

@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from reconciler.common.arns import AWS_MANAGED_PERMISSIONS, Arns
+from reconciler.common.arns import AWS_MANAGED_PERMISSIONS, GROUP_PERMISSIONS, Arns
 from reconciler.common.errors import ReconcilerError
 from reconciler.common.names import REPLICA_OF
 from reconciler.common.status import Lifecycle
@@ -85,17 +85,24 @@ def _order(value: Any, node: dict[str, Any], root: dict[str, Any]) -> Any:
     return value
 
 
-def share_document(share: LiveShare, config: Config, arns: Arns) -> dict[str, Any]:
-    """A share file's data; raises when the share cannot be expressed in the repository."""
+def share_document(
+    share: LiveShare, config: Config, arns: Arns, groups: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """A share file's data; raises when the share cannot be expressed in the repository.
+    ``groups``: the names of git's model package groups by their lower-case form (a
+    group's ARN holds its name in lower case); another group keeps the ARN's name."""
     names = {a.id: n for n, a in config.accounts.items()}
     principals = sorted(names.get(p, p) for p in active_entities(share.principals))
-    doc: dict[str, Any] = {
-        "name": share.name,
-        **_targets(config),
-        "principals": principals,
-        "cards": {"names": _card_names(share, arns)},
-        "permission": _permission_name(share, config, arns),
-    }
+    cards, group_names = _resources(share, arns)
+    doc: dict[str, Any] = {"name": share.name, **_targets(config), "principals": principals}
+    if cards or not group_names:
+        doc["cards"] = {"names": cards}
+    doc["permission"] = _permission_name(share, config, arns)
+    if group_names:
+        doc["model_package_groups"] = {
+            "names": sorted((groups or {}).get(g, g) for g in group_names),
+            "permission": _group_permission_name(share, arns),
+        }
     if share.allow_external_principals:
         doc["allow_external_principals"] = True
     tags = user_tags(share.tags, config.ownership)
@@ -104,16 +111,33 @@ def share_document(share: LiveShare, config: Config, arns: Arns) -> dict[str, An
     return doc
 
 
-def _card_names(share: LiveShare, arns: Arns) -> list[str]:
-    """The names of the cards the share holds, which must be this account's in this region."""
-    prefix = arns.card("")
-    cards = sorted(a.removeprefix(prefix) for a in active_entities(share.resources))
-    if any(c.startswith("arn:") for c in cards):
+def _resources(share: LiveShare, arns: Arns) -> tuple[list[str], list[str]]:
+    """The names of the model cards and of the model package groups the share holds, which
+    must be this account's in this region."""
+    found: dict[str, list[str]] = {arns.card(""): [], arns.group(""): []}
+    for arn in active_entities(share.resources):
+        prefix = next((p for p in found if arn.startswith(p)), None)
+        if prefix is None:
+            raise ReconcilerError(
+                f"share {share.name} holds resources that are not this account's model "
+                "cards or model package groups in this region"
+            )
+        found[prefix].append(arn.removeprefix(prefix))
+    cards, groups = found.values()
+    return sorted(cards), sorted(groups)
+
+
+def _group_permission_name(share: LiveShare, arns: Arns) -> str:
+    known = {arns.permission(n): n for n in GROUP_PERMISSIONS}
+    attached = share.group_permission_arns
+    if len(attached) != 1 or attached[0] not in known:
         raise ReconcilerError(
-            f"share {share.name} holds resources that are not this "
-            "account's model cards in this region"
+            f"share {share.name} uses permission {', '.join(attached) or 'none'} for its "
+            "model package groups",
+            hint="one of AWS's managed permissions for groups: "
+            + ", ".join(sorted(GROUP_PERMISSIONS)),
         )
-    return cards
+    return known[attached[0]]
 
 
 def _permission_name(share: LiveShare, config: Config, arns: Arns) -> str:
@@ -205,13 +229,19 @@ def _why_not(name: str, live: Mapping[str, LiveCard], state: DesiredState) -> st
 
 def _import_shares(run: PlanRun, repo: Path, result: ImportResult) -> None:
     arns = Arns.for_config(run.state.config)
+    groups = {name.lower(): name for name in run.state.groups}
     for name, share in sorted(run.live.shares.items()):
         if name not in run.state.shares:
-            _import_share(run, repo, share, arns, result)
+            _import_share(run, repo, share, arns, groups, result)
 
 
 def _import_share(
-    run: PlanRun, repo: Path, share: LiveShare, arns: Arns, result: ImportResult
+    run: PlanRun,
+    repo: Path,
+    share: LiveShare,
+    arns: Arns,
+    groups: Mapping[str, str],
+    result: ImportResult,
 ) -> None:
     try:
         path = new_file(repo, "shares", share.name)
@@ -219,12 +249,24 @@ def _import_share(
         result.failed.append(str(e))
         return
     try:
-        doc = share_document(share, run.state.config, arns)
+        doc = share_document(share, run.state.config, arns, groups)
     except ReconcilerError as e:
         result.skipped.append(f"share {share.name}: {e}")
         return
     header = f"# Imported from {share.arn} on {date.today().isoformat()}.\n"
-    _write(repo, path, dump(styled(doc), header), result)
+    if _write(repo, path, dump(styled(doc), header), result):
+        result.notes.extend(_undeclared(share.name, doc, run.state))
+
+
+def _undeclared(share: str, doc: Mapping[str, Any], state: DesiredState) -> list[str]:
+    """A note for each model package group the share holds that registry/ lacks."""
+    selected = (doc.get("model_package_groups") or {}).get("names", [])
+    return [
+        f"share {share} holds model package group {name}, which registry/ does not declare: "
+        f"`reconciler import --group {name}` writes it"
+        for name in selected
+        if name not in state.groups
+    ]
 
 
 def _write(repo: Path, path: Path, text: str, result: ImportResult) -> bool:

@@ -12,6 +12,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from tests.apply.helpers import (
     OWNER,
     PROD,
@@ -225,3 +227,22 @@ def test_a_share_of_groups_only_is_created_with_both_permissions(
     assert report["converged"], stderr
     assert code == 0, stderr
     assert shared_groups(aws, TEST) == [GROUP_ARN]
+
+
+def test_import_writes_a_share_s_groups_under_their_permission_and_plans_no_change(
+    cli: Cli, applied: Path, aws: Aws
+) -> None:
+    register(aws, versions=1)
+    declare(applied, PENDING)
+    select(applied, "churn-test", "PendingManualApproval")
+    assert apply(cli, applied, "--no-verify")[0] == 0
+    path = applied / "shares" / "churn-test.yaml"
+    path.unlink()
+    result = cli("import", "--shares", "--repo", str(applied))
+    assert result.exit_code == 0, result.stderr
+    assert "imported: shares/churn-test.yaml" in result.stdout
+    written = yaml.safe_load(path.read_text())
+    assert written["model_package_groups"] == {"names": [GROUP], "permission": READ}
+    code, found = plan(cli, applied)
+    assert code == 0 and not found["errors"], found["errors"]
+    assert [c["address"] for c in found["changes"] if c["address"].startswith("share.")] == []

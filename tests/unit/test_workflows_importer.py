@@ -162,7 +162,8 @@ def test_a_share_inside_the_organization_without_tags_says_neither() -> None:
     [
         pytest.param(
             {"resources": associated(Arns("aws", "eu-west-1", "111111111111").card("A"))},
-            "share x holds resources that are not this account's model cards in this region",
+            "share x holds resources that are not this account's model cards or model "
+            "package groups in this region",
             id="a-card-of-another-region",
         ),
         pytest.param({"permission_arns": ()}, "share x uses permission none", id="no-permission"),
@@ -184,6 +185,39 @@ def test_a_share_the_repository_cannot_express_is_refused(
     with pytest.raises(ReconcilerError) as refused:
         share_document(share(**changes), CONFIG, ARNS)
     assert refused.value.message == says
+
+
+def test_a_share_holding_groups_names_them_as_git_does_under_their_permission() -> None:
+    register = "AWSRAMPermissionSageMakerModelPackageGroupAllowRegister"
+    live = share(
+        resources=associated(ARNS.card("A"), ARNS.group("Churn-Models"), ARNS.group("other")),
+        group_permission_arns=(ARNS.permission(register),),
+    )
+    document = share_document(live, CONFIG, ARNS, {"churn-models": "Churn-Models"})
+    assert document["cards"] == {"names": ["A"]}
+    assert document["model_package_groups"] == {
+        "names": ["Churn-Models", "other"],
+        "permission": register,
+    }
+
+
+@pytest.mark.parametrize(
+    "attached",
+    [(), (ARNS.permission("AWSRAMPermissionSageMakerModelCards"),)],
+    ids=["none", "a-card-permission"],
+)
+def test_a_share_whose_groups_have_no_group_permission_is_refused(
+    attached: tuple[str, ...],
+) -> None:
+    live = share(resources=associated(ARNS.group("g")), group_permission_arns=attached)
+    with pytest.raises(ReconcilerError, match="for its model package groups"):
+        share_document(live, CONFIG, ARNS)
+
+
+def test_a_group_of_another_account_is_refused() -> None:
+    other = Arns("aws", "us-east-1", "222222222222")
+    with pytest.raises(ReconcilerError, match="model package groups in this region"):
+        share_document(share(resources=associated(other.group("g"))), CONFIG, ARNS)
 
 
 # -- import_live, into a copy of the example -----------------------------------------------

@@ -180,13 +180,19 @@ def test_a_group_is_shared_with_test_when_pending_then_with_prod_when_approved(
     assert consumer(checked, "prod")["groups_visible"] == [GROUP]
 
 
-def test_a_group_leaves_a_share_only_when_git_removes_it_and_a_hand_made_share_stays(
-    cli: Cli, applied: Path, aws: Aws
-) -> None:
+def shared_with_test(cli: Cli, applied: Path, aws: Aws) -> None:
+    """Version 1 registered PendingManualApproval, its group selected by the test share and
+    applied."""
     register(aws, versions=1)
     declare(applied, PENDING)
     select(applied, "churn-test", "PendingManualApproval")
     assert apply(cli, applied, "--no-verify")[0] == 0
+
+
+def test_a_group_leaves_a_share_only_when_git_removes_it_and_a_hand_made_share_stays(
+    cli: Cli, applied: Path, aws: Aws
+) -> None:
+    shared_with_test(cli, applied, aws)
     by_hand = aws("ram").create_resource_share(
         name="console-share", resourceArns=[GROUP_ARN], principals=[PROD]
     )["resourceShare"]["resourceShareArn"]
@@ -232,10 +238,7 @@ def test_a_share_of_groups_only_is_created_with_both_permissions(
 def test_import_writes_a_share_s_groups_under_their_permission_and_plans_no_change(
     cli: Cli, applied: Path, aws: Aws
 ) -> None:
-    register(aws, versions=1)
-    declare(applied, PENDING)
-    select(applied, "churn-test", "PendingManualApproval")
-    assert apply(cli, applied, "--no-verify")[0] == 0
+    shared_with_test(cli, applied, aws)
     path = applied / "shares" / "churn-test.yaml"
     path.unlink()
     result = cli("import", "--shares", "--repo", str(applied))

@@ -11,7 +11,7 @@ so the plan can list them.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from reconciler.common.status import ApprovalStatus, CardStatus, Lifecycle
@@ -41,6 +41,7 @@ class EmbeddedCard:
     ignore: tuple[str, ...] = ()
     mirrors: str | None = None  # the card of cards/ it mirrors (card_from)
     left_out: tuple[str, ...] = ()  # that card's paths the package card schema lacks
+    gate_exceptions: Mapping[str, str] = field(default_factory=dict)  # requirement id → why
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -114,6 +115,7 @@ def _card(raw: Mapping[str, Any] | None) -> EmbeddedCard | None:
         status=CardStatus(raw["status"]),
         content=raw["content"],
         ignore=tuple(raw.get("ignore") or ()),
+        gate_exceptions=dict(raw.get("gate_exceptions") or {}),
     )
 
 
@@ -141,7 +143,20 @@ def mirrored(card: CardSpec) -> EmbeddedCard:
         ignore=card.ignore,
         mirrors=card.name,
         left_out=left_out,
+        gate_exceptions=card.gate_exceptions,
     )
+
+
+def in_package_card(path: str) -> bool:
+    """Whether a content path (a gate's ``path``) names a field the model package card
+    schema has: a requirement on another (``model_overview.model_owner``) cannot apply to
+    a model version's card."""
+    top, _, rest = path.partition(".")
+    section = top.split("[")[0]
+    if section not in PACKAGE_CARD_SECTIONS:
+        return False
+    field_name = rest.split(".")[0].split("[")[0]
+    return section != "model_overview" or not rest or field_name in PACKAGE_CARD_OVERVIEW
 
 
 def package_card_content(content: Mapping[str, Any]) -> tuple[dict[str, Any], tuple[str, ...]]:

@@ -43,7 +43,7 @@ def gated(n: Normalised, found: PlanPart, base: Gates | None = None) -> PlanPart
         if missing and card.name in changing:
             errors += [_error(n, card, o) for o in missing]
         elif missing:
-            warnings += [f"{card.file}: {unmet_message(card, o)}" for o in missing]
+            warnings += [f"{card.file}: {unmet_message(card.status, o)}" for o in missing]
         else:
             held[card.name] = results
     errors += _replica_errors(n, changing)
@@ -114,7 +114,7 @@ def _error(n: Normalised, card: CardSpec, found: Outcome) -> Diagnostic:
         file=card.file,
         position=doc.locate(("status",)),
         path=json_path(("status",)),
-        message=unmet_message(card, found),
+        message=unmet_message(card.status, found),
         code="gate",
     )
 

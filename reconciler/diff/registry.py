@@ -27,6 +27,7 @@ from reconciler.normalize.state import Normalised
 from reconciler.plan.address import Address
 from reconciler.plan.model import MISSING, Action, Change, FieldChange, Guard, PlanPart, Reason
 from reconciler.plan.payloads import UpdateTags, UpdateVersion
+from reconciler.validate.rules.gates import embedded_unmet, unmet, unmet_message
 
 
 def diff_registry(n: Normalised) -> PlanPart:
@@ -86,8 +87,34 @@ def _version(
         out.errors.extend(errors)
         return
     change = _change(n, group, version, current)
-    if change is not None:
+    gates = _unmet_gates(n, group, version)
+    if gates and change is not None:
+        out.errors.extend(_error(n, group, path, message, "gate") for path, message in gates)
+    elif gates:
+        out.warnings.extend(f"{group.file}: {message}" for _, message in gates)
+    elif change is not None:
         out.changes.append(change)
+
+
+def _unmet_gates(
+    n: Normalised, group: GroupSpec, version: VersionSpec
+) -> list[tuple[PathKey, str]]:
+    """What the version's card status requires that its card does not hold, each with where
+    to say so: a card written in the file, on its status line; one mirrored from cards/,
+    as that card holds them (on ``card_from``). A version that changes while its card does
+    not hold them is held back, whatever the flags, as a card of cards/ is."""
+    card = version.card
+    if card is None:
+        return []
+    config = n.state.config
+    if card.mirrors:
+        source = n.state.cards.get(card.mirrors)
+        missing = unmet(config, source) if source is not None else []
+        where: PathKey = (*version.path, "card_from")
+    else:
+        missing = embedded_unmet(config, card)
+        where = (*version.path, "card", "status")
+    return [(where, unmet_message(card.status, o)) for o in missing]
 
 
 def _problems(

@@ -27,7 +27,7 @@ from tests.apply.helpers import (
     steps,
     verify,
 )
-from tests.apply.test_registry_versions import GROUP, declare, plan, register
+from tests.apply.test_registry_versions import GROUP, HOLDOUT, declare, plan, register
 
 GROUP_ARN = f"arn:aws:sagemaker:us-east-1:{OWNER}:model-package-group/{GROUP.lower()}"
 READ = "AWSRAMPermissionSageMakerModelPackageGroup"
@@ -45,7 +45,7 @@ def version(approval: str, card: str = "PendingReview") -> str:
 
 
 PENDING = version("PendingManualApproval")
-APPROVED = version("Approved", "Approved")
+APPROVED = version("Approved", "Approved") + HOLDOUT  # the Approved gates hold
 
 
 def select(repo: Path, share: str, approval: str, extra: str = "") -> None:

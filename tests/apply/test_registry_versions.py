@@ -9,6 +9,7 @@ from pathlib import Path
 
 from tests.apply.helpers import Aws, Cli, apply
 from tests.apply.registry_helpers import GROUP, declare, described, plan, register
+from tests.apply.test_promotion_gates import evaluation
 
 PROMOTED = """versions:
   - version: 2
@@ -20,6 +21,9 @@ PROMOTED = """versions:
         model_overview: {model_creator: pipeline}
         intended_uses: {risk_rating: Low, intended_uses: Weekly scoring}
 """
+
+# The training pipeline's holdout evaluation, the last line of a card's content.
+HOLDOUT = f"        evaluation_details: {json.dumps(evaluation(0.91))}\n"
 
 
 def test_a_version_is_not_approved_while_its_live_card_is_a_draft(
@@ -69,7 +73,7 @@ def test_a_card_is_filled_and_promoted_then_its_version_approved(
         json.loads(after["ModelCard"]["ModelCardContent"])["intended_uses"]["risk_rating"] == "Low"
     )
     assert after["ModelLifeCycle"] == {"Stage": "Production", "StageStatus": "Approved"}
-    declare(repo, PROMOTED)
+    declare(repo, PROMOTED + HOLDOUT)  # what the Approved gates require of any card
     code, report, stderr = apply(cli, repo)
     assert code == 0 and report["converged"], stderr
     after = described(aws, arns[1])

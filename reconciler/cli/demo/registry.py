@@ -43,6 +43,15 @@ versions:
           intended_uses: Weekly churn scoring of retail customers
           risk_rating: Low
 """
+# The training pipeline's holdout evaluation, which reconciler.yaml's Approved gates require
+# of a version's card as of any card (holdout AUC at least 0.80).
+EVALUATION = """\
+        evaluation_details:
+          - name: holdout
+            metric_groups:
+              - name: quality
+                metric_data: [{name: auc, type: number, value: 0.91}]
+"""
 GROUP_PERMISSION = "AWSRAMPermissionSageMakerModelPackageGroup"
 
 
@@ -123,8 +132,10 @@ class RegistryDemo:
         )
 
     def approved(self) -> None:
-        """approval: the card Approved, the version approved and moved to Production; prod's
+        """approval: the pipeline's holdout evaluation in the card, which the Approved gates
+        require; the card Approved, the version approved and moved to Production; prod's
         share takes the group"""
+        self.edit("          risk_rating: Low\n", "          risk_rating: Low\n" + EVALUATION)
         self.edit("status: PendingReview", "status: Approved")
         self.edit("approval: PendingManualApproval", "approval: Approved")
         self.edit("{name: Staging, status: InProgress}", "{name: Production, status: Approved}")

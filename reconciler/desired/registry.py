@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from reconciler.common.status import ApprovalStatus, CardStatus, Lifecycle
+from reconciler.desired.gates import segment, split_path
 
 if TYPE_CHECKING:  # model imports this module for DesiredState
     from reconciler.desired.model import CardSpec
@@ -151,12 +152,10 @@ def in_package_card(path: str) -> bool:
     """Whether a content path (a gate's ``path``) names a field the model package card
     schema has: a requirement on another (``model_overview.model_owner``) cannot apply to
     a model version's card."""
-    top, _, rest = path.partition(".")
-    section = top.split("[")[0]
-    if section not in PACKAGE_CARD_SECTIONS:
+    keys = [found["key"] if (found := segment(part)) else part for part in split_path(path)]
+    if keys[0] not in PACKAGE_CARD_SECTIONS:
         return False
-    field_name = rest.split(".")[0].split("[")[0]
-    return section != "model_overview" or not rest or field_name in PACKAGE_CARD_OVERVIEW
+    return keys[0] != "model_overview" or len(keys) == 1 or keys[1] in PACKAGE_CARD_OVERVIEW
 
 
 def package_card_content(content: Mapping[str, Any]) -> tuple[dict[str, Any], tuple[str, ...]]:

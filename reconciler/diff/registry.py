@@ -27,7 +27,7 @@ from reconciler.normalize.state import Normalised
 from reconciler.plan.address import Address
 from reconciler.plan.model import MISSING, Action, Change, FieldChange, Guard, PlanPart, Reason
 from reconciler.plan.payloads import UpdateTags, UpdateVersion
-from reconciler.validate.rules.gates import embedded_unmet, unmet, unmet_message
+from reconciler.validate.rules.gates import unmet, unmet_message
 
 
 def diff_registry(n: Normalised) -> PlanPart:
@@ -112,7 +112,7 @@ def _unmet_gates(
         missing = unmet(config, source) if source is not None else []
         where: PathKey = (*version.path, "card_from")
     else:
-        missing = embedded_unmet(config, card)
+        missing = unmet(config, card)
         where = (*version.path, "card", "status")
     return [(where, unmet_message(card.status, o)) for o in missing]
 

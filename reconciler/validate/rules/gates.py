@@ -8,13 +8,14 @@ checked by plan, on the content apply would write.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 
 from reconciler.common.diagnostics import Diagnostic, Severity
 from reconciler.common.status import CardStatus
 from reconciler.desired.gates import Outcome, outcomes, path_problem
 from reconciler.desired.model import CardSpec, Config
-from reconciler.desired.registry import EmbeddedCard, GroupSpec, VersionSpec, in_package_card
+from reconciler.desired.registry import EmbeddedCard, in_package_card
+from reconciler.load.yamlsource import PathKey
 from reconciler.validate.rules.base import Rule, RuleInput, at
 
 
@@ -43,11 +44,8 @@ def exceptions_known(data: RuleInput) -> Iterator[Diagnostic]:
     """The ``gate_exceptions`` of a card, or of a model version's card, name requirements
     reconciler.yaml declares."""
     known = {r.id for rs in (data.config.requirements if data.config else {}).values() for r in rs}
-    named: list[tuple[str, tuple[str | int, ...], Mapping[str, str]]]
-    named = [(card.file, (), card.gate_exceptions) for card in data.cards]
-    named += [(g.file, (*v.path, "card"), c.gate_exceptions) for g, v, c in _inline(data)]
-    for file, where, exceptions in named:
-        for name in exceptions:
+    for file, where, card in _gated(data):
+        for name in card.gate_exceptions:
             if name not in known:
                 yield at(
                     data.documents[file],
@@ -59,55 +57,44 @@ def exceptions_known(data: RuleInput) -> Iterator[Diagnostic]:
                 )
 
 
-def _inline(data: RuleInput) -> Iterator[tuple[GroupSpec, VersionSpec, EmbeddedCard]]:
-    """The model versions whose card is written in their registry file, with the card."""
-    return ((g, v, v.card) for g in data.groups for v in g.versions if v.card is not None)
-
-
 def cards_hold_their_gates(data: RuleInput) -> Iterator[Diagnostic]:
-    """Each requirement of a card's status that its content in git does not hold."""
+    """Each requirement of a card's status that its content in git does not hold, for the
+    cards of cards/ and the cards written in registry files (a model version's card
+    mirrored from cards/ is checked there)."""
     if data.config is None:
         return
-    for card in data.cards:
+    for file, where, card in _gated(data):
         for found in unmet(data.config, card):
             yield at(
-                data.documents[card.file],
-                ("status",),
+                data.documents[file],
+                (*where, "status"),
                 unmet_message(card.status, found),
                 "gate",
                 severity=Severity.WARNING,
             )
 
 
-def versions_hold_their_gates(data: RuleInput) -> Iterator[Diagnostic]:
-    """Each requirement of a model version's card status that its card in the registry
-    file does not hold (a card mirrored from cards/ is checked there)."""
-    if data.config is None:
-        return
-    for group, version, card in _inline(data):
-        for found in embedded_unmet(data.config, card):
-            yield at(
-                data.documents[group.file],
-                (*version.path, "card", "status"),
-                unmet_message(card.status, found),
-                "gate",
-                severity=Severity.WARNING,
-            )
+def _gated(data: RuleInput) -> Iterator[tuple[str, PathKey, CardSpec | EmbeddedCard]]:
+    """Every card a file declares with its status, and where the card is in its file: the
+    cards of cards/, and the model versions' cards written in their registry file."""
+    for card in data.cards:
+        yield card.file, (), card
+    for group in data.groups:
+        for version in group.versions:
+            if version.card is not None:
+                yield group.file, (*version.path, "card"), version.card
 
 
 def unmet(config: Config, card: CardSpec | EmbeddedCard) -> list[Outcome]:
     """The requirements of ``card``'s status that its git content does not hold, except
-    those on paths the card leaves to live state."""
+    those on paths the card leaves to live state, and for a model version's card those on
+    fields the model package card schema lacks, which no such card can hold."""
     requirements = [
-        r for r in config.requirements.get(card.status, ()) if not _ignored(card, r.path)
+        r
+        for r in config.requirements.get(card.status, ())
+        if not _ignored(card, r.path) and (isinstance(card, CardSpec) or in_package_card(r.path))
     ]
     return [o for o in outcomes(requirements, card.content, card.gate_exceptions) if not o.held]
-
-
-def embedded_unmet(config: Config, card: EmbeddedCard) -> list[Outcome]:
-    """``unmet`` for a model version's card, except requirements on fields the model
-    package card schema lacks, which no such card can hold."""
-    return [o for o in unmet(config, card) if in_package_card(o.requirement.path)]
 
 
 def _ignored(card: CardSpec | EmbeddedCard, path: str) -> bool:
@@ -126,9 +113,4 @@ def unmet_message(status: CardStatus, found: Outcome) -> str:
     )
 
 
-RULES: list[Rule] = [
-    gates_well_formed,
-    exceptions_known,
-    cards_hold_their_gates,
-    versions_hold_their_gates,
-]
+RULES: list[Rule] = [gates_well_formed, exceptions_known, cards_hold_their_gates]

@@ -30,7 +30,7 @@ from reconciler.cli.targets import (
     run_output,
 )
 from reconciler.common.errors import ReconcilerError
-from reconciler.common.words import count
+from reconciler.common.words import count, printable
 from reconciler.desired.model import Uses
 from reconciler.render.diagnostics import DIAGNOSTICS, ValidationReport
 from reconciler.render.written import Written, WrittenReport, written_json
@@ -200,7 +200,7 @@ def import_(
     )
     report = _collected("import", declared, results, write)
     if fmt is WriteFormat.text:
-        sys.stderr.writelines(f"note: {note}\n" for note in report.notes)
+        sys.stderr.writelines(f"note: {printable(note)}\n" for note in report.notes)
     _finish_writing(repo, report, fmt)
 
 
@@ -290,5 +290,5 @@ def _show_written(report: WrittenReport, fmt: WriteFormat) -> None:
         sys.stdout.write(written_json(report))
         return
     sys.stdout.writelines(f"{verb}: {line}\n" for line in report.written)
-    sys.stderr.writelines(f"skipped: {line}\n" for line in report.skipped)
-    sys.stderr.writelines(f"not {verb}: {line}\n" for line in report.failed)
+    sys.stderr.writelines(f"skipped: {printable(line)}\n" for line in report.skipped)
+    sys.stderr.writelines(f"not {verb}: {printable(line)}\n" for line in report.failed)

@@ -4,7 +4,7 @@ PYTHON ?= python3
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck unit validate bench clean lock acceptance
+.PHONY: demo test lint typecheck unit validate bench clean lock acceptance screenshots
 
 # Dependencies come from a lock file with hashes (requirements/dev.lock); the package itself
 # is installed on top without resolving anything again. Refresh the locks with `make lock`.
@@ -38,6 +38,10 @@ validate: $(STAMP)
 # and the variables of docs/acceptance.md. `make test` runs it too (on the sandbox).
 acceptance: $(STAMP)
 	$(BIN)/pytest -v tests/acceptance
+
+# The README's catalogue pictures, taken again by the browser tests (they need Chromium).
+screenshots: $(STAMP)
+	RECONCILER_ARTIFACTS=docs/images $(BIN)/pytest -q tests/site/test_site_browser.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage

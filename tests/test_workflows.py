@@ -430,3 +430,24 @@ def test_acceptance_runs_by_hand_on_aws_with_the_suites_variables() -> None:
     assert env == {}
     makefile = (WORKFLOWS_DIR.parent.parent / "Makefile").read_text(encoding="utf-8")
     assert "\nacceptance: $(STAMP)\n\t$(BIN)/pytest -v tests/acceptance\n" in makefile
+
+
+def test_the_catalogue_is_published_by_a_job_holding_only_pages_rights() -> None:
+    """drift.yml's pages job deploys what the site job (no rights at all) assembled, and
+    holds nothing but ``pages: write`` and ``id-token: write``: no AWS role, no checkout."""
+    jobs = _jobs(WORKFLOWS_DIR / "drift.yml")
+    assert jobs["site"]["permissions"] == {}
+    pages = jobs["pages"]
+    assert pages["permissions"] == {"pages": "write", "id-token": "write"}
+    assert [_action(step) for step in _steps(pages)] == [PAGES]
+    assert "actions/upload-pages-artifact" in {_action(step) for step in _steps(jobs["site"])}
+
+
+def test_ci_keeps_the_screenshots_the_browser_tests_take() -> None:
+    """The catalogue's screenshots go where ci.yml uploads them from, whatever the outcome."""
+    from tests.site.chromium import ARTIFACTS
+
+    steps = _steps(_jobs(WORKFLOWS_DIR / "ci.yml")["test"])
+    (upload,) = [s for s in steps if _action(s) == "actions/upload-artifact"]
+    assert upload["if"] == "always()"
+    assert Path(upload["with"]["path"].rstrip("/")) == ARTIFACTS

@@ -91,7 +91,7 @@ def test_the_index_lists_every_card_with_its_status_badge(visit: Callable[[str],
         assert row.locator(".badge").first.inner_text() == status
         assert f"status-{status}" in (row.locator(".badge").first.get_attribute("class") or "")
     assert index.page.locator("#shown").inner_text() == "4 of 4 cards shown"
-    keep_screenshot(index.page, "index.png")
+    keep_screenshot(index.page, "catalogue-index.png")
 
 
 def test_filtering_by_account_shows_the_cards_it_sees(visit: Callable[[str], Visit]) -> None:
@@ -138,7 +138,7 @@ def test_a_card_page_shows_each_section_and_its_metric_charts(
     assert card.page.locator("svg.chart-matrix").is_visible()
     assert card.page.locator("#gates").inner_text().count("held") == 2
     assert "prod" in card.page.locator("#access").inner_text()
-    keep_screenshot(card.page, "card.png")
+    keep_screenshot(card.page, "catalogue-card.png")
 
 
 def test_the_sharing_page_draws_every_account(visit: Callable[[str], Visit]) -> None:

@@ -207,13 +207,38 @@ def test_via_aws_service_is_true_when_sagemaker_calls_kms(role: Any, account: An
     create(scoped.sagemaker, "plain")
 
 
+def _prod_bucket(account: Any, *, readable_by: str | None) -> None:
+    """prod's bucket with one object; its policy lets ``readable_by`` read it, if given."""
+    prod = account(PROD).s3
+    prod.create_bucket(Bucket="prod-bucket")
+    prod.put_object(Bucket="prod-bucket", Key="a", Body=b"x")
+    if readable_by is not None:
+        grant = {
+            "Effect": "Allow",
+            "Principal": {"AWS": f"arn:aws:iam::{readable_by}:root"},
+            "Action": "s3:GetObject",
+            "Resource": "arn:aws:s3:::prod-bucket/*",
+        }
+        policy = {"Version": "2012-10-17", "Statement": [grant]}
+        prod.put_bucket_policy(Bucket="prod-bucket", Policy=json.dumps(policy))
+
+
 def test_resource_account_of_an_s3_object_is_the_bucket_owner(role: Any, account: Any) -> None:
-    account(PROD).s3.create_bucket(Bucket="prod-bucket")
-    account(PROD).s3.put_object(Bucket="prod-bucket", Key="a", Body=b"x")
+    _prod_bucket(account, readable_by=OWNER)
+    reader = role(allow("*"), name="Reader")
+    assert reader.s3.get_object(Bucket="prod-bucket", Key="a")["Body"].read() == b"x"
     scoped = role(
         allow("*"), deny("s3:GetObject", condition={"StringEquals": {"aws:ResourceAccount": PROD}})
     )
     assert error(scoped.s3.get_object, Bucket="prod-bucket", Key="a")[0] == "AccessDenied"
+
+
+def test_another_accounts_bucket_without_a_policy_is_closed(role: Any, account: Any) -> None:
+    """As in AWS, a caller's own policies alone never open another account's bucket: its
+    bucket policy must grant the caller's account too."""
+    _prod_bucket(account, readable_by=None)
+    code, message = error(role(allow("*")).s3.get_object, Bucket="prod-bucket", Key="a")
+    assert code == "AccessDenied" and "no resource-based policy allows" in message
 
 
 UNKNOWABLE = [k.name for k in KEYS if k.kind is Kind.UNKNOWABLE]

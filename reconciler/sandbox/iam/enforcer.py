@@ -189,10 +189,13 @@ class IamEnforcer:
         policy if it has one; None when it is allowed."""
         kind, action, resource = request
         if kind in ("bucket", "object"):
+            owner = resource_account(resource)
             statements = bucket_policy(resource)
-            if statements is None:  # no bucket policy: identity policies decide
-                return own.reason()
-            where = (action, resource, resource_account(resource))
+            if statements is None:
+                if owner in (None, caller.account_id):  # identity policies decide
+                    return own.reason()
+                statements = ()  # another account's bucket: nothing grants it access
+            where = (action, resource, owner)
             return bucket_verdict(caller, statements, where, context, own)
         statements = self._resource_policy(kind, resource, action)
         if statements is None:

@@ -17,16 +17,19 @@ from cfnlint.api import ManualArgs, lint
 
 from reconciler.bootstrap.build import bootstrap
 from reconciler.bootstrap.model import BOOTSTRAPPED, BootstrapSettings
+from reconciler.bootstrap.operators import acceptance_policy
 from reconciler.bootstrap.placement import INLINE_LIMIT, MANAGED_LIMIT, size
 from reconciler.common.errors import ReconcilerError
 from reconciler.desired.model import DesiredState
 from reconciler.iam.guard import guard_document
 from reconciler.iam.policy import policy_document
-from reconciler.iam.trust import GitHubRepository, trust_policy
+from reconciler.iam.trust import GitHubRepository, WorkflowRole, trust_policy
 from reconciler.run.pipeline import load_valid
 
 GITHUB = GitHubRepository(name="acme/model-cards")
 SETTINGS = BootstrapSettings(github=GITHUB, consumer_guard=True)
+OPERATOR = "arn:aws:iam::111111111111:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_1a2b"
+BEFORE_MERGE = BootstrapSettings(github=GITHUB, operators=(OPERATOR,), acceptance=True)
 CARD = "Customer-Churn-Model-Card"
 EXPORTS = "exports: {bucket: model-card-exports, prefix: model-cards}\n"
 
@@ -85,7 +88,7 @@ def state(example_repo: Path) -> DesiredState:
 
 
 def test_the_templates_pass_cfn_lint_with_its_informational_rules(state: DesiredState) -> None:
-    for settings in (SETTINGS, BootstrapSettings(github=GITHUB, oidc_provider=False)):
+    for settings in (SETTINGS, BootstrapSettings(github=GITHUB, oidc_provider=False), BEFORE_MERGE):
         for name, text in templates(state, settings).items():
             if name.endswith(".yaml"):
                 config = ManualArgs(regions=["us-east-1"], include_checks=["I"])
@@ -251,3 +254,119 @@ def test_the_command_needs_the_github_repository(cli: Any, tmp_path: Path) -> No
     result = cli("bootstrap", "--github", "model-cards", "--out", str(tmp_path))
     assert result.exit_code == 1
     assert "--github needs <owner/repo>" in result.stderr
+
+
+# -- before the first merge: the probe role and the acceptance suite's roles ------------
+
+
+def test_without_operators_or_acceptance_there_is_no_role_outside_the_workflows(
+    state: DesiredState,
+) -> None:
+    files = templates(state)
+    names = {
+        r["RoleName"] for r in resources(files["card-account.yaml"], "AWS::IAM::Role").values()
+    }
+    assert names == {"ReconcilerPlan", "ReconcilerDrift", "ReconcilerApply"}
+    readers = resources(files["target-accounts.yaml"], "AWS::IAM::Role")
+    assert {r["RoleName"] for r in readers.values()} == {"ModelCardReader"}
+
+
+def test_the_probe_role_holds_apply_and_only_the_operators_may_assume_it(
+    state: DesiredState,
+) -> None:
+    card = templates(state, BEFORE_MERGE)["card-account.yaml"]
+    role = resources(card, "AWS::IAM::Role")["ProbeRole"]
+    assert role["RoleName"] == "ReconcilerProbe"
+    assert role["AssumeRolePolicyDocument"]["Statement"] == [
+        {
+            "Sid": "OperatorsProbe",
+            "Effect": "Allow",
+            "Principal": {"AWS": OPERATOR},
+            "Action": "sts:AssumeRole",
+        }
+    ]
+    assert [p["PolicyDocument"] for p in role["Policies"]] == [policy_document("apply", state)]
+    assert "ProbeRoleArn" in yaml.safe_load(card)["Outputs"]
+
+
+def test_the_acceptance_roles_hold_the_suites_policies_and_trust_its_workflow_and_operators(
+    state: DesiredState,
+) -> None:
+    files = templates(state, BEFORE_MERGE)
+    role = resources(files["card-account.yaml"], "AWS::IAM::Role")["AcceptanceRole"]
+    assert role["RoleName"] == "ReconcilerAcceptance"
+    workflow = trust_policy(
+        WorkflowRole.ACCEPTANCE, GITHUB, partition="aws", account_id="111111111111"
+    )["Statement"]
+    statements = role["AssumeRolePolicyDocument"]["Statement"]
+    assert statements[:-1] == workflow
+    assert statements[-1]["Principal"] == {"AWS": OPERATOR}
+    assert role["Policies"][0]["PolicyDocument"] == acceptance_policy("card-account")
+    reader = resources(files["target-accounts.yaml"], "AWS::IAM::Role")["AcceptanceReaderRole"]
+    assert reader["RoleName"] == "ReconcilerAcceptanceReader"
+    trusted = [s["Principal"] for s in reader["AssumeRolePolicyDocument"]["Statement"]]
+    assert trusted == [{"AWS": "arn:aws:iam::111111111111:role/ReconcilerAcceptance"}]
+    assert reader["Policies"][0]["PolicyDocument"] == acceptance_policy("target-account")
+
+
+def test_the_acceptance_suite_alone_makes_a_stack_set_for_every_account(
+    example_repo: Path,
+) -> None:
+    config = example_repo / "reconciler.yaml"
+    text = config.read_text(encoding="utf-8")
+    for account in ("222222222222", "333333333333", "444444444444"):
+        text = text.replace(f'role_arn: "arn:aws:iam::{account}:role/ModelCardReader"', "")
+    config.write_text(text.replace(", }", "}").replace("\n    \n", "\n"), encoding="utf-8")
+    state = load_valid(example_repo)
+    assert bootstrap(state, SETTINGS).readers is None
+    generated = bootstrap(state, BootstrapSettings(github=GITHUB, acceptance=True))
+    assert generated.stack_set_accounts == ("222222222222", "333333333333", "444444444444")
+    readers = generated.files()["target-accounts.yaml"]
+    assert set(resources(readers, "AWS::IAM::Role")) == {"AcceptanceReaderRole"}
+
+
+@pytest.mark.parametrize(
+    "operator",
+    [
+        "arn:aws:sts::111111111111:assumed-role/Admin/ana",
+        "arn:aws:iam::999999999999:role/Admin",
+        "arn:aws:iam::111111111111:root",
+        "Admin",
+    ],
+)
+def test_an_operator_that_is_not_a_role_or_user_of_the_card_account_is_refused(
+    state: DesiredState, operator: str
+) -> None:
+    with pytest.raises(ReconcilerError, match="is not a role or user of card account"):
+        bootstrap(state, BootstrapSettings(github=GITHUB, operators=(operator,)))
+
+
+def test_next_md_says_how_to_probe_and_run_the_acceptance_suite(state: DesiredState) -> None:
+    found = list(commands(templates(state, BEFORE_MERGE)["NEXT.md"]))
+    probe = "arn:aws:iam::111111111111:role/ReconcilerProbe"
+    assert f"reconciler probe --repo . --role-arn {probe}" in found
+    reader = "role/ReconcilerAcceptanceReader"
+    for line in (
+        "export RECONCILER_ACC_CARD_ROLE_ARN=arn:aws:iam::111111111111:role/ReconcilerAcceptance",
+        f"export RECONCILER_ACC_DEV_ROLE_ARN=arn:aws:iam::222222222222:{reader}",
+        f"export RECONCILER_ACC_PROD_ROLE_ARN=arn:aws:iam::444444444444:{reader}",
+        "export RECONCILER_ACC_INVITED=dev",
+        "make acceptance",
+    ):
+        assert line in found
+    plain = templates(state)["NEXT.md"]
+    assert "reconciler probe --repo ." in plain and "--operator" in plain
+    assert "make acceptance" not in plain
+
+
+def test_the_command_takes_operators_and_the_acceptance_suite(cli: Any, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = cli(
+        "bootstrap", "--github", "acme/model-cards", "--out", str(out),
+        "--operator", OPERATOR, "--acceptance",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    card = yaml.safe_load((out / "card-account.yaml").read_text(encoding="utf-8"))
+    assert {"ProbeRole", "AcceptanceRole"} <= set(card["Resources"])
+    wrong = cli("bootstrap", "--github", "acme/model-cards", "--out", str(out), "--operator", "x")
+    assert wrong.exit_code == 1 and "--operator 'x'" in wrong.stderr

@@ -1,5 +1,6 @@
 """The card account's stack: GitHub's OIDC provider (unless the account has one), the plan,
-drift and apply roles, and the exports bucket when reconciler.yaml has ``exports:``.
+drift and apply roles, the exports bucket when reconciler.yaml has ``exports:``, and when
+asked the probe and acceptance roles (``operators``).
 
 Each role holds exactly ``policy_document(<role>)`` (`reconciler iam-policy --role <role>`)
 and is trusted exactly as ``trust_policy`` prints it (`iam-policy --role <role> --trust`):
@@ -24,6 +25,7 @@ from reconciler.bootstrap.model import (
     logical_id,
     output_key,
 )
+from reconciler.bootstrap.operators import ACCEPTANCE, PROBE, acceptance_role, probe_role
 from reconciler.bootstrap.roles import Resource, RoleSpec, role_resources
 from reconciler.common.regions import partition_for
 from reconciler.desired.model import Config, DesiredState, Exports
@@ -43,6 +45,8 @@ def card_account_template(state: DesiredState, settings: BootstrapSettings) -> T
         resources[PROVIDER] = oidc_provider()
     for role in BOOTSTRAPPED:
         resources.update(role_resources(_role_spec(role, state, settings)))
+    for spec in _before_the_first_merge(state, settings):
+        resources.update(role_resources(spec))
     if config.exports is not None:
         resources.update(exports_bucket(config, config.exports))
     return {
@@ -50,8 +54,16 @@ def card_account_template(state: DesiredState, settings: BootstrapSettings) -> T
         "Description": f"Model card reconciler of {settings.github.name} in card account "
         f"{config.card_account_id}: the workflows' roles (reconciler bootstrap)",
         "Resources": resources,
-        "Outputs": outputs(config),
+        "Outputs": outputs(config, settings),
     }
+
+
+def _before_the_first_merge(state: DesiredState, settings: BootstrapSettings) -> list[RoleSpec]:
+    """The probe role (with operators) and the acceptance suite's role (when asked)."""
+    found = [probe_role(state, settings)] if settings.operators else []
+    if settings.acceptance:
+        found.append(acceptance_role(state, settings))
+    return found
 
 
 def oidc_provider() -> Resource:
@@ -108,8 +120,9 @@ def exports_bucket(config: Config, exports: Exports) -> dict[str, Resource]:
     return {BUCKET: bucket, BUCKET_POLICY: policy}
 
 
-def outputs(config: Config) -> dict[str, Any]:
-    """Each role's ARN (for the repository variables), and the bucket's name."""
+def outputs(config: Config, settings: BootstrapSettings) -> dict[str, Any]:
+    """Each role's ARN (for the repository variables, the probe and the acceptance suite),
+    and the bucket's name."""
     found: dict[str, Any] = {
         output_key(role): {
             "Description": f"{ROLE_VARIABLES[role]}: the {role.value} role",
@@ -117,6 +130,16 @@ def outputs(config: Config) -> dict[str, Any]:
         }
         for role in BOOTSTRAPPED
     }
+    if settings.operators:
+        found[f"{PROBE}Arn"] = {
+            "Description": "reconciler probe --role-arn: the probe role",
+            "Value": {"Fn::GetAtt": [PROBE, "Arn"]},
+        }
+    if settings.acceptance:
+        found[f"{ACCEPTANCE}Arn"] = {
+            "Description": "RECONCILER_ACC_CARD_ROLE_ARN: the acceptance suite's role",
+            "Value": {"Fn::GetAtt": [ACCEPTANCE, "Arn"]},
+        }
     if config.exports is not None:
         found["ExportsBucketName"] = {
             "Description": "The bucket of reconciler.yaml's exports",

@@ -25,9 +25,14 @@ ROLE_NAMES = {
     WorkflowRole.DRIFT: "ReconcilerDrift",
     WorkflowRole.APPLY: "ReconcilerApply",
 }
-# The roles bootstrap makes: the acceptance suite's role is set up by hand
-# (docs/acceptance.md), so it holds no more than a test run needs.
+# The workflow roles bootstrap always makes. The acceptance suite's roles are made only
+# when asked (--acceptance, ``operators``), and hold no more than a test run needs.
 BOOTSTRAPPED = tuple(ROLE_NAMES)
+# With --operator: the role an operator assumes to probe the account (`reconciler probe
+# --role-arn`), holding exactly the apply role's printed policy.
+PROBE_ROLE = "ReconcilerProbe"
+# With --acceptance: the suite's role in the card account and its reader in each target.
+ACCEPTANCE_ROLE, ACCEPTANCE_READER = "ReconcilerAcceptance", "ReconcilerAcceptanceReader"
 # The repository variables the workflows read each role's ARN from (docs/ci.md).
 ROLE_VARIABLES = {
     WorkflowRole.PLAN: "RECONCILER_PLAN_ROLE_ARN",
@@ -44,8 +49,12 @@ def logical_id(role: WorkflowRole) -> str:
 
 def role_arn(config: Config, role: WorkflowRole) -> str:
     """The ARN of the role ``role``'s workflow assumes in the card account."""
-    partition = partition_for(config.region)
-    return f"arn:{partition}:iam::{config.card_account_id}:role/{ROLE_NAMES[role]}"
+    return named_role_arn(config, ROLE_NAMES[role])
+
+
+def named_role_arn(config: Config, name: str) -> str:
+    """The ARN of a role bootstrap names ``name`` in the card account."""
+    return f"arn:{partition_for(config.region)}:iam::{config.card_account_id}:role/{name}"
 
 
 def output_key(role: WorkflowRole) -> str:
@@ -60,15 +69,20 @@ class BootstrapSettings:
     github: GitHubRepository
     oidc_provider: bool = True  # create GitHub's OIDC provider (the account has none yet)
     consumer_guard: bool = False  # the consumer guard as the reader roles' boundary
+    # IAM roles or users of the card account who probe it and run the acceptance suite
+    # from a workstation: they may assume the probe role (and the acceptance role).
+    operators: tuple[str, ...] = ()
+    acceptance: bool = False  # the acceptance suite's roles (docs/acceptance.md)
 
 
 @dataclass(frozen=True, kw_only=True)
 class Bootstrap:
-    """The generated templates (the StackSet's is None when no account names a reader role)
-    and NEXT.md."""
+    """The generated templates (the StackSet's is None when it would hold no role), the
+    accounts its instances go to, and NEXT.md."""
 
     card_account: Template
     readers: Template | None
+    stack_set_accounts: tuple[str, ...] = ()
     next_steps: str
 
     def files(self) -> dict[str, str]:

@@ -4,16 +4,21 @@ region, stack names and role ARNs filled in. Pure text."""
 from __future__ import annotations
 
 from reconciler.bootstrap.model import (
+    ACCEPTANCE_READER,
+    ACCEPTANCE_ROLE,
     BOOTSTRAPPED,
     CARD_STACK,
     CARD_TEMPLATE,
+    PROBE_ROLE,
     READERS_STACK_SET,
     READERS_TEMPLATE,
     ROLE_VARIABLES,
     BootstrapSettings,
+    named_role_arn,
     role_arn,
 )
-from reconciler.desired.model import Config
+from reconciler.common.regions import partition_for
+from reconciler.desired.model import Account, Config
 from reconciler.iam.trust import ENVIRONMENT
 
 STATUS_CHECK = "reconciler / plan"  # the commit status plan-run.yml sets
@@ -30,6 +35,7 @@ def next_steps(config: Config, settings: BootstrapSettings, readers: list[str]) 
         _variables(config, settings),
         _environment(settings),
         _branch(settings),
+        _before_the_first_merge(config, settings),
         _first_pull_request(),
     ]
     return "\n".join(p for p in parts if p)
@@ -153,8 +159,84 @@ request with an approving review, and require the status check **`{STATUS_CHECK}
 """
 
 
+def _before_the_first_merge(config: Config, settings: BootstrapSettings) -> str:
+    parts = [
+        "## 6. Before the first merge: the probe and the acceptance suite\n",
+        _probe(config, settings),
+    ]
+    if settings.acceptance:
+        parts.append(_acceptance(config))
+    return "\n".join(parts)
+
+
+def _probe(config: Config, settings: BootstrapSettings) -> str:
+    if not settings.operators:
+        return f"""Check what the sandbox assumes on this account (docs/probe.md):
+
+```sh
+reconciler probe --repo .
+```
+
+Without a probe role it reports the checks of what apply needs as not checked. To check
+them too, generate the templates again with `--operator <your role ARN in
+{config.card_account_id}>` and deploy step 1 again: that creates the role
+`{PROBE_ROLE}`, holding the apply role's policy, which only the operators may assume.
+"""
+    probe = named_role_arn(config, PROBE_ROLE)
+    operators = ", ".join(f"`{o}`" for o in settings.operators)
+    return f"""Check what the sandbox assumes on this account (docs/probe.md), as one of the
+operators ({operators}): the probe assumes `{PROBE_ROLE}` (the apply role's policy)
+with session policies that each leave one action out.
+
+```sh
+reconciler probe --repo . --role-arn {probe}
+reconciler probe --repo . --role-arn {probe} --write   # one scratch card and share, deleted
+```
+
+`{PROBE_ROLE}` can do what apply does, outside review: once the probe is done, generate the
+templates again without `--operator` and deploy step 1 again, which deletes it.
+"""
+
+
+SLOTS = ("dev", "test", "prod")  # the acceptance suite's three target accounts
+
+
+def _acceptance(config: Config) -> str:
+    card = named_role_arn(config, ACCEPTANCE_ROLE)
+    partition = partition_for(config.region)
+    chosen = _three_accounts(config)
+    rows = [("RECONCILER_ACCEPTANCE", "1"), ("RECONCILER_ACC_CARD_ROLE_ARN", card)]
+    for slot, account in zip(SLOTS, chosen, strict=False):
+        arn = f"arn:{partition}:iam::{account.id}:role/{ACCEPTANCE_READER}"
+        rows.append((f"RECONCILER_ACC_{slot.upper()}_ROLE_ARN", arn))
+    invited = [slot for slot, account in zip(SLOTS, chosen, strict=False) if account.external]
+    rows.append(("RECONCILER_ACC_INVITED", ",".join(invited) or "none"))
+    rows.append(("RECONCILER_ACC_REGION", config.region))
+    exports = "\n".join(f"export {name}={value}" for name, value in rows)
+    return f"""The acceptance suite (docs/acceptance.md) runs the card lifecycle on these accounts
+as `{ACCEPTANCE_ROLE}` and its readers, every name run-unique and swept afterwards. From a
+checkout of the reconciler's source, as an operator (or run `acceptance.yml` by hand):
+
+```sh
+{exports}
+make acceptance
+```
+
+`RECONCILER_ACC_INVITED` names the accounts outside the Organization (`external: true`);
+while RAM sharing with the Organization is off, name all three. docs/acceptance.md has the
+other variables (a bucket for the PDFs, the run's id).
+"""
+
+
+def _three_accounts(config: Config) -> list[Account]:
+    """The accounts named dev, test and prod, else the first of the others by name."""
+    named = [config.accounts[s] for s in SLOTS if s in config.accounts]
+    others = [a for n, a in sorted(config.accounts.items()) if n not in SLOTS]
+    return (named + others)[: len(SLOTS)]
+
+
 def _first_pull_request() -> str:
-    return """## 6. The first pull request
+    return """## 7. The first pull request
 
 Create the label `model-card-drift`, then open a pull request that changes a card: the
 `plan-run.yml` comment shows its plan, and merging it runs `apply.yml`, which waits for the

@@ -1,11 +1,12 @@
-"""The target accounts' StackSet template: the reader role of each account that
-reconciler.yaml names one for (``accounts.<name>.role_arn``), holding exactly `reconciler
-iam-policy --role verify` and trusted only by the card account's apply role, which checks
-after each apply what the account sees; with ``--consumer-guard``, the consumer guard
-(`iam-policy --role consumer-guard`) as a managed policy and the reader role's permissions
-boundary. One template serves every account: the guard's account condition is the account
-the instance is deployed in (``AWS::AccountId``), and every reader role must have the same
-name and path.
+"""The target accounts' StackSet template: the reader role of each account that reconciler.yaml
+names one for (``accounts.<name>.role_arn``), holding exactly `reconciler iam-policy --role
+verify` and trusted only by the card account's apply role, which checks after each apply
+what the account sees; with ``--consumer-guard``, the consumer guard (`iam-policy --role
+consumer-guard`) as a managed policy and the reader role's permissions boundary; with
+``--acceptance``, the acceptance suite's reader (``operators``) in every account of
+reconciler.yaml. One template serves every account: the guard's account condition is the
+account the instance is deployed in (``AWS::AccountId``), and every reader role must have
+the same name and path.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from reconciler.bootstrap.model import (
     Template,
     role_arn,
 )
+from reconciler.bootstrap.operators import ACCEPTANCE_READER_ID, acceptance_reader
 from reconciler.bootstrap.roles import Resource, RoleSpec, role_resources
 from reconciler.common.errors import ReconcilerError
 from reconciler.desired.model import DesiredState
@@ -32,21 +34,34 @@ def reader_accounts(state: DesiredState) -> dict[str, str]:
     return {a.id: a.role_arn for a in state.config.accounts.values() if a.role_arn}
 
 
+def stack_set_accounts(state: DesiredState, settings: BootstrapSettings) -> list[str]:
+    """The accounts the StackSet reaches: those that name a reader role, or with
+    ``--acceptance`` every account of reconciler.yaml."""
+    if settings.acceptance:
+        return sorted({a.id for a in state.config.accounts.values()})
+    return sorted(reader_accounts(state))
+
+
 def readers_template(state: DesiredState, settings: BootstrapSettings) -> Template | None:
-    """The StackSet template, or None when no account names a reader role."""
+    """The StackSet template, or None when it would hold no role."""
     roles = set(reader_accounts(state).values())
-    if not roles:
+    if not roles and not settings.acceptance:
         return None
     resources: dict[str, Resource] = {}
-    if settings.consumer_guard:
+    if roles and settings.consumer_guard:
         resources[GUARD] = guard_policy(state)
-    resources.update(role_resources(_reader(state, settings, *_one_name(roles))))
+    if roles:
+        resources.update(role_resources(_reader(state, settings, *_one_name(roles))))
+    if settings.acceptance:
+        resources.update(role_resources(acceptance_reader(state.config)))
     return {
         "AWSTemplateFormatVersion": "2010-09-09",
-        "Description": f"Model card reconciler of {settings.github.name}: the reader role of "
-        "each target account (reconciler bootstrap)",
+        "Description": f"Model card reconciler of {settings.github.name}: the roles of each "
+        "target account (reconciler bootstrap)",
         "Resources": resources,
-        "Outputs": _outputs(settings.consumer_guard),
+        "Outputs": _outputs(
+            reader=bool(roles), guard=bool(roles) and settings.consumer_guard, settings=settings
+        ),
     }
 
 
@@ -98,13 +113,18 @@ def _path_and_name(role_arn: str) -> tuple[str, str]:
     return f"{path}/", name
 
 
-def _outputs(guard: bool) -> dict[str, object]:
-    found: dict[str, object] = {
-        "ReaderRoleArn": {
+def _outputs(*, reader: bool, guard: bool, settings: BootstrapSettings) -> dict[str, object]:
+    found: dict[str, object] = {}
+    if reader:
+        found["ReaderRoleArn"] = {
             "Description": "This account's reader role",
             "Value": {"Fn::GetAtt": [READER, "Arn"]},
         }
-    }
+    if settings.acceptance:
+        found[f"{ACCEPTANCE_READER_ID}Arn"] = {
+            "Description": "RECONCILER_ACC_<DEV|TEST|PROD>_ROLE_ARN: the acceptance suite's reader",
+            "Value": {"Fn::GetAtt": [ACCEPTANCE_READER_ID, "Arn"]},
+        }
     if guard:
         found["ConsumerGuardArn"] = {
             "Description": "The consumer guard: attach it as the permissions boundary of the "

@@ -46,6 +46,26 @@ GuardOption = Annotated[
 ]
 
 
+OperatorOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--operator",
+        metavar="<role arn>",
+        help="A role or user of the card account who probes it and runs the acceptance suite: "
+        "adds the probe role (the apply role's policy), which only operators may assume. "
+        "Repeat for several.",
+    ),
+]
+AcceptanceOption = Annotated[
+    bool,
+    typer.Option(
+        "--acceptance",
+        help="Also create the acceptance suite's roles: its role in the card account and its "
+        "reader in each target account (docs/acceptance.md).",
+    ),
+]
+
+
 @app.command()
 def bootstrap(
     github: GitHubRequired,
@@ -55,13 +75,16 @@ def bootstrap(
     out: OutOption = Path("bootstrap"),
     oidc_provider: ProviderOption = True,
     consumer_guard: GuardOption = False,
+    operator: OperatorOption = None,
+    acceptance: AcceptanceOption = False,
 ) -> None:
     """Write the CloudFormation templates of the reconciler's roles, built from the repository.
 
     card-account.yaml (GitHub's OIDC provider, the plan, drift and apply roles with exactly
-    the policies iam-policy prints, the exports bucket), target-accounts.yaml (a StackSet:
-    the reader role of each target account) and NEXT.md (the deploy commands and GitHub
-    settings). No AWS call."""
+    the policies iam-policy prints, the exports bucket; with --operator the probe role, with
+    --acceptance the acceptance suite's role), target-accounts.yaml (a StackSet: the reader
+    role of each target account, and the acceptance suite's) and NEXT.md (the deploy
+    commands and GitHub settings). No AWS call."""
     from reconciler.bootstrap.build import bootstrap as build
     from reconciler.bootstrap.model import BootstrapSettings
 
@@ -69,6 +92,8 @@ def bootstrap(
         github=github_repository(github, branch),
         oidc_provider=oidc_provider,
         consumer_guard=consumer_guard,
+        operators=tuple(operator or ()),
+        acceptance=acceptance,
     )
     generated = build(target_state(repo, target), settings)
     _write(out, generated.files())

@@ -61,6 +61,15 @@ SandboxConfigOption = Annotated[
         help="Write a sandbox accounts file whose settings match what the account showed.",
     ),
 ]
+RoleArnOption = Annotated[
+    str | None,
+    typer.Option(
+        "--role-arn",
+        metavar="<role arn>",
+        help="The role to check apply's needs with (bootstrap --operator's probe role); "
+        "default: card_account.role_arn of reconciler.yaml.",
+    ),
+]
 WaitOption = Annotated[
     float,
     typer.Option(
@@ -81,6 +90,7 @@ def probe(
     ),
     sandbox_config: SandboxConfigOption = None,
     wait: WaitOption = 900.0,
+    role_arn: RoleArnOption = None,
     endpoint_url: EndpointOption = None,
 ) -> None:
     """Check what the sandbox assumes and AWS does not document, on the card account.
@@ -90,7 +100,7 @@ def probe(
     from reconciler.probe.run import run_probe
     from reconciler.render.probe import PROBES, sandbox_settings
 
-    ctx = probe_context(target_for(repo, endpoint_url, target), wait)
+    ctx = probe_context(target_for(repo, endpoint_url, target), wait, role_arn)
     sys.stderr.write(f"Probing account {ctx.account} in {ctx.region} ...\n")
     report = run_probe(ctx, write)
     if sandbox_config is not None:
@@ -110,8 +120,9 @@ def _exit_code(report: ProbeReport) -> int:
     return EXIT_CHANGES if report.differs else EXIT_OK
 
 
-def probe_context(one: Target, wait: float) -> ProbeContext:
-    """The card account as apply opens it, and as the caller's own credentials."""
+def probe_context(one: Target, wait: float, role_arn: str | None = None) -> ProbeContext:
+    """The card account as apply opens it, and as the caller's own credentials; apply's
+    needs are checked as ``role_arn``, else the target's apply role."""
     from reconciler.aws.session import AwsSession
     from reconciler.desired.model import Uses
     from reconciler.probe.context import ProbeContext
@@ -122,7 +133,7 @@ def probe_context(one: Target, wait: float) -> ProbeContext:
         state=one.state,
         session=one.session,
         ambient=ambient,
-        role_arn=config.targets[config.target].role_arn_for(Uses.APPLY),
+        role_arn=role_arn or config.targets[config.target].role_arn_for(Uses.APPLY),
         run_id=secrets.token_hex(4),
         wait_seconds=wait,
     )

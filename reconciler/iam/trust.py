@@ -104,12 +104,18 @@ def reader_trust_policy(apply_role_arn: str) -> dict[str, Any]:
     Naming the role, not its account, keeps every other principal of the card account out."""
     return {
         "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Sid": "ReconcilerApplyRoleVerifies",
-                "Effect": "Allow",
-                "Principal": {"AWS": apply_role_arn},
-                "Action": "sts:AssumeRole",
-            }
-        ],
+        "Statement": [principals_statement("ReconcilerApplyRoleVerifies", [apply_role_arn])],
+    }
+
+
+def principals_statement(sid: str, principals: list[str]) -> dict[str, Any]:
+    """A trust statement letting exactly ``principals`` (IAM role or user ARNs) assume the
+    role: named one by one, never by their account, which would let the account's policies
+    decide."""
+    named: str | list[str] = principals[0] if len(principals) == 1 else principals
+    return {
+        "Sid": sid,
+        "Effect": "Allow",
+        "Principal": {"AWS": named},
+        "Action": "sts:AssumeRole",
     }

@@ -1,7 +1,8 @@
 """The acceptance run's accounts: real ones when ``RECONCILER_ACCEPTANCE=1`` (see
-``settings``), else a sandbox set up as a user sets up AWS from docs/acceptance.md: the
-card account acts as a role holding ``policies/card-account.json``, each target account's
-role holds ``policies/target-account.json``, and the sandbox enforces both. Either way the
+``settings``), else a sandbox set up as `reconciler bootstrap --acceptance` sets up AWS
+(docs/acceptance.md): the card account acts as a role holding the suite's card account
+policy, each target account's role holds its target account policy and trusts only that
+role (``reconciler/bootstrap/policies``), and the sandbox enforces both. Either way the
 run's resources are swept after the test, whether it passed or not.
 """
 
@@ -10,36 +11,32 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
+from reconciler.bootstrap.operators import acceptance_policy
+from reconciler.iam.trust import principals_statement
 from tests.acceptance.settings import ROLE_VARIABLES, Accounts, from_environment
 from tests.acceptance.world import Cloud, Names, model_package, sweep
 
-POLICIES = Path(__file__).resolve().parent / "policies"
 CARD_ACCOUNT = "111111111111"
 TARGETS = {"dev": "222222222222", "test": "333333333333", "prod": "444444444444"}
 CARD_ROLE, TARGET_ROLE = "ReconcilerAcceptance", "ReconcilerAcceptanceReader"
 SANDBOX_BUCKET = "reconciler-acceptance-exports"
 
 
-def _trusting(account: str) -> str:
-    statement = {
-        "Effect": "Allow",
-        "Principal": {"AWS": f"arn:aws:iam::{account}:root"},
-        "Action": "sts:AssumeRole",
-    }
-    return json.dumps({"Version": "2012-10-17", "Statement": [statement]})
+def _trusting(principal: str) -> str:
+    return json.dumps(
+        {"Version": "2012-10-17", "Statement": [principals_statement("Run", [principal])]}
+    )
 
 
-def _role(sandbox: Any, account: str, name: str, policy: str) -> str:
+def _role(sandbox: Any, account: str, name: str, *, policy: str, trusted: str) -> str:
     iam = sandbox.client("iam", account)
-    document = (POLICIES / policy).read_text(encoding="utf-8")
-    arn: str = iam.create_role(RoleName=name, AssumeRolePolicyDocument=_trusting(CARD_ACCOUNT))[
-        "Role"
-    ]["Arn"]
+    trust = _trusting(trusted)
+    arn: str = iam.create_role(RoleName=name, AssumeRolePolicyDocument=trust)["Role"]["Arn"]
+    document = json.dumps(acceptance_policy(policy))
     iam.put_role_policy(RoleName=name, PolicyName="acceptance", PolicyDocument=document)
     return arn
 
@@ -47,9 +44,11 @@ def _role(sandbox: Any, account: str, name: str, policy: str) -> str:
 def in_sandbox(sandbox: Any) -> Accounts:
     """The sandbox's accounts with the documented roles and an exports bucket."""
     sandbox.client("s3", CARD_ACCOUNT).create_bucket(Bucket=SANDBOX_BUCKET)
-    card = _role(sandbox, CARD_ACCOUNT, CARD_ROLE, "card-account.json")
+    operator = f"arn:aws:iam::{CARD_ACCOUNT}:role/SandboxAdmin"
+    card = _role(sandbox, CARD_ACCOUNT, CARD_ROLE, policy="card-account", trusted=operator)
     consumers = {
-        n: _role(sandbox, a, TARGET_ROLE, "target-account.json") for n, a in TARGETS.items()
+        n: _role(sandbox, a, TARGET_ROLE, policy="target-account", trusted=card)
+        for n, a in TARGETS.items()
     }
     return Accounts(
         on_aws=False,

@@ -26,7 +26,6 @@ from reconciler.bootstrap.model import (
     BootstrapSettings,
     output_key,
 )
-from reconciler.bootstrap.readers import reader_accounts
 from reconciler.cli.demo.checks import DemoFailed, expect
 from reconciler.desired.model import DesiredState
 from reconciler.iam.trust import ENVIRONMENT, GitHubRepository, WorkflowRole
@@ -46,11 +45,14 @@ class Deployed:
 
     roles: dict[WorkflowRole, str]
     readers: tuple[str, ...]
+    outputs: dict[str, str]  # the card account stack's outputs, by key
 
 
-def generate(state: DesiredState, consumer_guard: bool = True) -> Bootstrap:
-    """`reconciler bootstrap --github acme/model-cards [--consumer-guard]`."""
-    return bootstrap(state, BootstrapSettings(github=GITHUB, consumer_guard=consumer_guard))
+def generate(state: DesiredState, consumer_guard: bool = True, **asked: Any) -> Bootstrap:
+    """`reconciler bootstrap --github acme/model-cards [--consumer-guard]`, and the other
+    options of ``BootstrapSettings`` by name (``operators``, ``acceptance``)."""
+    settings = BootstrapSettings(github=GITHUB, consumer_guard=consumer_guard, **asked)
+    return bootstrap(state, settings)
 
 
 def deploy(sandbox: Any, generated: Bootstrap, state: DesiredState) -> Deployed:
@@ -59,12 +61,12 @@ def deploy(sandbox: Any, generated: Bootstrap, state: DesiredState) -> Deployed:
     cfn = sandbox.client("cloudformation", config.card_account_id, ADMIN)
     files = generated.files()
     outputs = deploy_stack(cfn, CARD_STACK, files["card-account.yaml"])
-    readers = tuple(sorted(reader_accounts(state))) if generated.readers else ()
+    readers = generated.stack_set_accounts
     if readers:
         body = files["target-accounts.yaml"]
         deploy_stack_set(cfn, READERS_STACK_SET, body, readers, config.region)
     roles = {role: outputs[output_key(role)] for role in BOOTSTRAPPED}
-    return Deployed(roles=roles, readers=readers)
+    return Deployed(roles=roles, readers=readers, outputs=outputs)
 
 
 def deploy_stack(cfn: Any, name: str, body: str) -> dict[str, str]:

@@ -20,6 +20,7 @@ from botocore.exceptions import ClientError
 
 from reconciler.bootstrap.build import bootstrap
 from reconciler.bootstrap.model import BOOTSTRAPPED, BootstrapSettings
+from reconciler.bootstrap.operators import acceptance_policy
 from reconciler.bootstrap.placement import size
 from reconciler.cli.demo import stacks
 from reconciler.cli.demo.steps import Demo
@@ -327,3 +328,93 @@ def test_a_new_readers_template_updates_the_stack_set_in_place(
     operations = cfn.list_stack_set_operations(StackSetName=stacks.READERS_STACK_SET)
     actions = sorted(o["Action"] for o in operations["Summaries"])
     assert "UPDATE" in actions and "DELETE" not in actions
+
+
+# -- before the first merge: the probe and acceptance roles ------------------------------
+
+OPERATOR = f"arn:aws:iam::{OWNER}:role/SandboxAdmin"
+
+
+def allow_all() -> dict[str, str]:
+    return {"Effect": "Allow", "Action": "*", "Resource": "*"}
+
+
+@pytest.fixture
+def deployed_for_checks(sandbox: Any, state: DesiredState) -> stacks.Deployed:
+    """The stacks of `bootstrap --operator <SandboxAdmin> --acceptance`."""
+    without_declared_readers(sandbox)
+    generated = stacks.generate(state, operators=(OPERATOR,), acceptance=True)
+    return stacks.deploy(sandbox, generated, state)
+
+
+def test_only_the_operators_reach_the_probe_role_and_no_workflow_does(
+    sandbox: Any, aws: Any, state: DesiredState, deployed_for_checks: stacks.Deployed
+) -> None:
+    probe = deployed_for_checks.outputs["ProbeRoleArn"]
+    admin = sandbox.client("sts", OWNER, "SandboxAdmin")
+    assert admin.assume_role(RoleArn=probe, RoleSessionName="probe")["Credentials"]
+    iam = aws("iam")
+    admin_trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"AWS": OPERATOR}, "Action": "sts:AssumeRole"}
+        ],
+    }
+    iam.create_role(RoleName="Colleague", AssumeRolePolicyDocument=json.dumps(admin_trust))
+    anything = {"Version": "2012-10-17", "Statement": [allow_all()]}
+    iam.put_role_policy(RoleName="Colleague", PolicyName="all", PolicyDocument=json.dumps(anything))
+    colleague = sandbox.client("sts", OWNER, "Colleague")
+    assert "not authorized to perform: sts:AssumeRole" in denied(
+        colleague.assume_role, RoleArn=probe, RoleSessionName="probe"
+    )
+    for claims in (*LEGITIMATE.values(), *ATTACKS.values()):
+        assert not assumes(sandbox, probe, claims)
+    held = aws("iam").get_role_policy(RoleName="ReconcilerProbe", PolicyName="reconciler-apply")
+    assert held["PolicyDocument"] == policy_document("apply", state)
+
+
+def test_an_operator_probes_what_apply_needs_through_the_probe_role(
+    sandbox: Any,
+    cli: Any,
+    example_repo: Path,
+    card_account_env: str,
+    deployed_for_checks: stacks.Deployed,
+) -> None:
+    """`reconciler probe --role-arn` as NEXT.md says: the checks of what apply needs, made
+    with session policies on the probe role, are checked and match the sandbox."""
+    probe = deployed_for_checks.outputs["ProbeRoleArn"]
+    result = cli(
+        "probe", "--repo", str(example_repo), "--role-arn", probe, "--format", "json",
+        "--write", "--wait", "2",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr + result.stdout
+    found = {f["key"]: f for f in json.loads(result.stdout)["findings"]}
+    for key in ("star-resource-account", "secure-transport", "ram-needs-get-resource-policy"):
+        assert found[key]["outcome"] == "matches", found[key]
+
+
+def test_the_acceptance_roles_hold_the_suites_policies_and_readers_trust_only_its_role(
+    sandbox: Any, aws: Any, deployed_for_checks: stacks.Deployed
+) -> None:
+    card = deployed_for_checks.outputs["AcceptanceRoleArn"]
+    assert card == f"arn:aws:iam::{OWNER}:role/ReconcilerAcceptance"
+    acting = sandbox.client("sts", OWNER, "SandboxAdmin").assume_role(
+        RoleArn=card, RoleSessionName="acceptance"
+    )["Credentials"]
+    as_card = boto3.client(
+        "sts",
+        endpoint_url=sandbox.endpoint,
+        region_name="us-east-1",
+        aws_access_key_id=acting["AccessKeyId"],
+        aws_secret_access_key=acting["SecretAccessKey"],
+        aws_session_token=acting["SessionToken"],
+    )
+    for account in (DEV, TEST, PROD):
+        reader = f"arn:aws:iam::{account}:role/ReconcilerAcceptanceReader"
+        assert as_card.assume_role(RoleArn=reader, RoleSessionName="run")["Credentials"]
+        admin = sandbox.client("sts", OWNER, "SandboxAdmin")  # an operator, not the suite's role
+        assert "sts:AssumeRole" in denied(admin.assume_role, RoleArn=reader, RoleSessionName="xx")
+        held = aws("iam", account).get_role_policy(
+            RoleName="ReconcilerAcceptanceReader", PolicyName="reconciler-acceptance-reader"
+        )
+        assert held["PolicyDocument"] == acceptance_policy("target-account")

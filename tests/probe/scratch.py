@@ -13,7 +13,10 @@ PREFIX = "reconciler-probe-"
 def assert_clean(sandbox: Any) -> None:
     sagemaker, ram = sandbox.client("sagemaker", OWNER), sandbox.client("ram", OWNER)
     for card in sagemaker.list_model_cards(NameContains="reconciler-probe")["ModelCardSummaries"]:
-        found = sagemaker.describe_model_card(ModelCardName=card["ModelCardName"])
+        try:
+            found = sagemaker.describe_model_card(ModelCardName=card["ModelCardName"])
+        except sagemaker.exceptions.ResourceNotFound:
+            continue  # its deletion ended between the listing and this call
         assert found.get("ModelCardProcessingStatus"), f"{card['ModelCardName']} is not deleted"
     shares = ram.get_resource_shares(resourceOwner="SELF")["resourceShares"]
     live = [s["name"] for s in shares if s["name"].startswith(PREFIX)]

@@ -232,6 +232,9 @@ SCENARIOS: dict[str, Callable[[], Plan]] = {
         with_card(example(), status="PendingReview"), applied(example()), PlanOptions()
     ),
     "unmanaged-card": lambda: build_plan(example(), unmanaged_live(example()), PlanOptions()),
+    "version-update": lambda: build_plan(
+        promoted_version(example()), registered(example()), PlanOptions()
+    ),
     "illegal-transition": lambda: build_plan(
         with_card(example(), status="Approved"), applied(example()), PlanOptions()
     ),

@@ -14,9 +14,19 @@ from pathlib import Path
 import pytest
 
 from reconciler.common.arns import Arns
+from reconciler.common.status import ApprovalStatus, CardStatus, Lifecycle
 from reconciler.desired.model import DesiredState
+from reconciler.desired.registry import EmbeddedCard, GroupSpec, VersionSpec
 from reconciler.diff.compose import PlanOptions
-from reconciler.live.model import LiveAssociation, LiveCard, LivePermission, LiveShare, LiveState
+from reconciler.live.model import (
+    LiveAssociation,
+    LiveCard,
+    LiveGroup,
+    LivePermission,
+    LiveShare,
+    LiveState,
+    LiveVersion,
+)
 from reconciler.plan.address import Address
 from reconciler.plan.codec import checksum
 from reconciler.plan.model import Plan
@@ -132,6 +142,69 @@ def unmanaged_live(state: DesiredState) -> LiveState:
     return replace(live, cards={**live.cards, legacy.name: legacy})
 
 
+GROUP = "Churn-Models"
+REVIEWED_CARD = {
+    "model_overview": {"model_creator": "pipeline"},
+    "intended_uses": {"risk_rating": "Low", "intended_uses": "Weekly scoring"},
+    "evaluation_details": [
+        {
+            "name": "holdout",
+            "metric_groups": [
+                {
+                    "name": "quality",
+                    "metric_data": [{"name": "auc", "type": "number", "value": 0.91}],
+                }
+            ],
+        }
+    ],
+}
+
+
+def promoted_version(state: DesiredState) -> DesiredState:
+    """Version 2 of a group, its card filled and Approved, the version approved and moved
+    to production in git."""
+    from dataclasses import replace
+
+    version = VersionSpec(
+        number=2,
+        index=0,
+        approval=ApprovalStatus.APPROVED,
+        stage=Lifecycle(stage="Production", status="Approved", description="weekly scoring"),
+        card=EmbeddedCard(status=CardStatus.APPROVED, content=REVIEWED_CARD),
+    )
+    group = GroupSpec(name=GROUP, file=f"registry/{GROUP}.yaml", versions=(version,))
+    return replace(state, groups={GROUP: group})
+
+
+def registered(state: DesiredState) -> LiveState:
+    """The example applied, and the pipeline's version 2 in review, in QA."""
+    from dataclasses import replace
+
+    arn = f"arn:aws:sagemaker:us-east-1:111111111111:model-package/{GROUP.lower()}/2"
+    version = LiveVersion(
+        number=2,
+        arn=arn,
+        approval="PendingManualApproval",
+        stage=Lifecycle(stage="QA", status="InProgress"),
+        described=True,
+        card_status="PendingReview",
+        content={
+            "model_overview": {"model_creator": "pipeline"},
+            "intended_uses": {"risk_rating": "Medium"},
+        },
+        last_modified_by="arn:aws:sts::111111111111:assumed-role/Pipeline/train",
+        last_modified_time="2026-11-20T10:00:00+00:00",
+    )
+    group = LiveGroup(
+        name=GROUP,
+        arn=f"arn:aws:sagemaker:us-east-1:111111111111:model-package-group/{GROUP.lower()}",
+        description=None,
+        tags={},
+        versions={2: version},
+    )
+    return replace(applied(state), groups={GROUP: group})
+
+
 def empty_repo() -> DesiredState:
     from dataclasses import replace
 
@@ -159,6 +232,9 @@ SCENARIOS: dict[str, Callable[[], Plan]] = {
         with_card(example(), status="PendingReview"), applied(example()), PlanOptions()
     ),
     "unmanaged-card": lambda: build_plan(example(), unmanaged_live(example()), PlanOptions()),
+    "version-update": lambda: build_plan(
+        promoted_version(example()), registered(example()), PlanOptions()
+    ),
     "illegal-transition": lambda: build_plan(
         with_card(example(), status="Approved"), applied(example()), PlanOptions()
     ),

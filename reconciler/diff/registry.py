@@ -202,9 +202,16 @@ def _stage(
         return None
     if live == wanted:
         return None
-    before = f"{live.stage}/{live.status}" if live else MISSING
-    fields.append(FieldChange("$.stage", before, f"{wanted.stage}/{wanted.status}"))
+    before = _shown_stage(live) if live else MISSING
+    fields.append(FieldChange("$.stage", before, _shown_stage(wanted)))
     return wanted
+
+
+def _shown_stage(stage: Lifecycle) -> str:
+    """``stage/status``, and the description when there is one: a change of the
+    description alone shows what it writes, not two equal stages."""
+    shown = f"{stage.stage}/{stage.status}"
+    return f"{shown} ({stage.description})" if stage.description else shown
 
 
 def _approval(

@@ -24,6 +24,7 @@ from tests.apply.helpers import (
     consumer,
     error_code,
     members,
+    share_arn,
     steps,
     verify,
 )
@@ -249,3 +250,24 @@ def test_import_writes_a_share_s_groups_under_their_permission_and_plans_no_chan
     code, found = plan(cli, applied)
     assert code == 0 and not found["errors"], found["errors"]
     assert [c["address"] for c in found["changes"] if c["address"].startswith("share.")] == []
+
+
+def test_verify_fails_and_names_a_group_removed_from_the_share_by_hand(
+    cli: Cli, applied: Path, aws: Aws, sandbox: Any
+) -> None:
+    shared_with_test(cli, applied, aws)
+    reader_policy(cli, applied, sandbox)
+    code, checked = verify(cli, applied)
+    assert (code, consumer(checked, "test")["groups_visible"]) == (0, [GROUP]), checked
+    aws("ram").disassociate_resource_share(  # an administrator, outside git
+        resourceShareArn=share_arn(aws, "churn-test"), resourceArns=[GROUP_ARN]
+    )
+    code, checked = verify(cli, applied)
+    assert code == 1
+    test = consumer(checked, "test")
+    assert (test["groups_visible"], test["groups_missing"], test["ok"]) == ([], [GROUP], False)
+    assert (
+        f"model package group {GROUP} is not listed as shared with the account: "
+        "the share does not hold it; run apply"
+    ) in test["problems"]
+    assert consumer(checked, "prod")["groups_missing"] == []

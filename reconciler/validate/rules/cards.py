@@ -141,31 +141,53 @@ def not_kept_out_of_git(data: RuleInput) -> Iterator[Diagnostic]:
 
 
 def ignore_paths_valid(data: RuleInput) -> Iterator[Diagnostic]:
-    """Each ``ignore`` path names a content field. Git may also set it: that value seeds
-    the card's creation, and the live value is kept afterwards (``normalize``)."""
+    """Each ``ignore`` path names a content field: of model card content for a card of
+    cards/, of the model package card schema for a card written in a registry file (a
+    ``card_from`` version takes its card's paths, which that card's file answers for).
+    Git may also set an ignored field: that value seeds the card's creation, and the live
+    value is kept afterwards (``normalize``)."""
     for card in data.cards:
         doc = data.documents[card.file]
-        for i, dotted in enumerate(card.ignore):
-            parts = dotted.split(".")
-            if not _content_schema_has(tuple(parts)):
-                yield at(
-                    doc,
-                    ("ignore", i),
-                    f"'{dotted}' is not a field of model card content" + _content_suggestion(parts),
-                    "ignore-path",
-                )
+        yield from _ignore_problems(doc, ("ignore",), card.ignore, Kind.CONTENT)
+    for group in data.groups:
+        for version in group.versions:
+            if version.card is None or version.card.mirrors is not None:
+                continue
+            where = (*version.path, "card", "ignore")
+            doc = data.documents[group.file]
+            yield from _ignore_problems(doc, where, version.card.ignore, Kind.PACKAGE_CONTENT)
 
 
-def _content_schema_has(parts: tuple[str, ...]) -> bool:
-    return _schema_properties(parts[:-1]) is not None and parts[-1] in (
-        _schema_properties(parts[:-1]) or {}
-    )
+_IGNORED_CONTENT = {
+    Kind.CONTENT: "model card content",
+    Kind.PACKAGE_CONTENT: "a model version's card content (the model package card schema)",
+}
+
+
+def _ignore_problems(
+    doc: SourceDocument, where: tuple[str | int, ...], ignore: tuple[str, ...], kind: Kind
+) -> Iterator[Diagnostic]:
+    for i, dotted in enumerate(ignore):
+        parts = dotted.split(".")
+        if not _content_schema_has(kind, tuple(parts)):
+            yield at(
+                doc,
+                (*where, i),
+                f"'{dotted}' is not a field of {_IGNORED_CONTENT[kind]}"
+                + _content_suggestion(kind, parts),
+                "ignore-path",
+            )
+
+
+def _content_schema_has(kind: Kind, parts: tuple[str, ...]) -> bool:
+    known = _schema_properties(kind, parts[:-1])
+    return known is not None and parts[-1] in known
 
 
 @cache
-def _schema_properties(parts: tuple[str, ...]) -> dict[str, object] | None:
-    """The ``properties`` of the content schema object at ``parts`` (following $refs)."""
-    root = load_schema(Kind.CONTENT)
+def _schema_properties(kind: Kind, parts: tuple[str, ...]) -> dict[str, object] | None:
+    """The ``properties`` of the ``kind`` schema's object at ``parts`` (following $refs)."""
+    root = load_schema(kind)
     node: dict[str, object] = root
     for part in parts:
         props = resolve_ref(root, node).get("properties")
@@ -176,7 +198,7 @@ def _schema_properties(parts: tuple[str, ...]) -> dict[str, object] | None:
     return props if isinstance(props, dict) else None
 
 
-def _content_suggestion(parts: list[str]) -> str:
-    known = list(_schema_properties(tuple(parts[:-1])) or {})
+def _content_suggestion(kind: Kind, parts: list[str]) -> str:
+    known = list(_schema_properties(kind, tuple(parts[:-1])) or {})
     close = difflib.get_close_matches(parts[-1], known, n=1)
     return f": did you mean '{'.'.join([*parts[:-1], close[0]])}'?" if close else ""

@@ -15,6 +15,11 @@ from tests.apply.test_fill_promotion import CARD, DRAFT, card_yaml, fill, train
 from tests.sandbox.test_training import IMAGE, ROLE, artifact
 
 CARD_FILE = f"cards/{CARD}.yaml"
+METRICS = {
+    "metric_groups": [
+        {"name": "holdout", "metric_data": [{"name": "auc", "type": "number", "value": 0.86}]}
+    ]
+}
 
 
 def edited(repo: Path, old: str, new: str) -> str:
@@ -96,6 +101,40 @@ def test_a_model_with_several_artifacts_names_its_training_job(
     job = card_yaml(repo)["evidence"][1]
     assert (job["kind"], job.get("found_from")) == ("training-job", None)
     assert job["source"].endswith(":training-job/churn-xgb-1")
+
+
+def test_a_path_under_ignore_is_never_filled(cli: Cli, repo: Path, aws: Aws, sandbox: Any) -> None:
+    """The card leaves its evaluations to the pipeline that writes them in the account
+    (``ignore: [evaluation_details]``): a report is not filled into them, and the card's
+    file is left as it was."""
+    owned = DRAFT + "ignore: [evaluation_details]\n"
+    (repo / CARD_FILE).write_text(owned)
+    (repo / "reports").mkdir()
+    (repo / "reports" / "holdout.json").write_text(json.dumps(METRICS))
+    refused = fill(
+        cli, repo, CARD, "--evaluation", str(repo / "reports" / "holdout.json"),
+        "--as", "card-metrics", "--name", "holdout",
+    )  # fmt: skip
+    assert refused.exit_code == 1 and refused.stdout == ""
+    assert (
+        f"not filled: {CARD}: evaluation_details[name=holdout].metric_groups[name=holdout] "
+        "is under ignore: (owned by live state, not git): nothing filled"
+    ) in refused.stderr
+    assert (repo / CARD_FILE).read_text() == owned
+
+
+def test_a_path_beside_an_ignored_one_is_filled(
+    cli: Cli, repo: Path, aws: Aws, sandbox: Any
+) -> None:
+    """Ignoring one field of a section (its description, kept in the console) leaves the
+    section's other fields to fill; the ignored one is not written."""
+    owned = DRAFT + "ignore: [model_overview.model_description]\n"
+    (repo / CARD_FILE).write_text(owned)
+    train(aws, sandbox, "churn-xgb-1", "churn-xgb")
+    filled = fill(cli, repo, CARD, "--model", "churn-xgb")
+    assert filled.exit_code == 0, filled.stderr
+    overview = card_yaml(repo)["content"]["model_overview"]
+    assert overview["model_name"] == "churn-xgb" and "model_description" not in overview
 
 
 def test_a_model_no_training_job_wrote_is_filled_without_one(

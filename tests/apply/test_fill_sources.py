@@ -10,9 +10,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from tests.apply.helpers import Aws, Cli
+from tests.apply.helpers import OWNER, Aws, Cli
 from tests.apply.test_fill_promotion import CARD, DRAFT, card_yaml, fill, train
-from tests.sandbox.test_training import IMAGE, ROLE, artifact
+from tests.sandbox.test_training import IMAGE, ROLE, artifact, start_job
 
 CARD_FILE = f"cards/{CARD}.yaml"
 METRICS = {
@@ -101,6 +101,29 @@ def test_a_model_with_several_artifacts_names_its_training_job(
     job = card_yaml(repo)["evidence"][1]
     assert (job["kind"], job.get("found_from")) == ("training-job", None)
     assert job["source"].endswith(":training-job/churn-xgb-1")
+
+
+def test_a_model_whose_artifact_several_jobs_wrote_names_its_training_job(
+    cli: Cli, repo: Path, aws: Aws, sandbox: Any
+) -> None:
+    """Search answers two jobs for the model's one artifact: fill does not take the first
+    (nor the newest), it names both and asks which."""
+    (repo / CARD_FILE).write_text(DRAFT)
+    train(aws, sandbox, "churn-xgb-1", "churn-xgb")
+    start_job(aws("sagemaker"), "churn-xgb-1b")
+    sandbox.complete_training_job(OWNER, "churn-xgb-1b", artifact=artifact("churn-xgb-1"))
+    refused = fill(cli, repo, CARD, "--model", "churn-xgb")
+    assert refused.exit_code == 1 and refused.stdout == ""
+    assert (
+        f"not filled: {CARD}: 2 training jobs wrote {artifact('churn-xgb-1')} "
+        "(churn-xgb-1, churn-xgb-1b)"
+    ) in refused.stderr
+    assert "name the one that made the model with --training-job" in refused.stderr
+    assert (repo / CARD_FILE).read_text() == DRAFT
+
+    named = fill(cli, repo, CARD, "--model", "churn-xgb", "--training-job", "churn-xgb-1b")
+    assert named.exit_code == 0, named.stderr
+    assert card_yaml(repo)["evidence"][1]["source"] == job_arn("churn-xgb-1b")
 
 
 def test_a_path_under_ignore_is_never_filled(cli: Cli, repo: Path, aws: Aws, sandbox: Any) -> None:

@@ -126,6 +126,30 @@ def test_a_model_whose_artifact_several_jobs_wrote_names_its_training_job(
     assert card_yaml(repo)["evidence"][1]["source"] == job_arn("churn-xgb-1b")
 
 
+def test_a_dry_run_prints_the_diff_and_writes_nothing(
+    cli: Cli, repo: Path, aws: Aws, sandbox: Any
+) -> None:
+    (repo / CARD_FILE).write_text(DRAFT)
+    train(aws, sandbox, "churn-xgb-1", "churn-xgb")
+    tried = fill(cli, repo, CARD, "--model", "churn-xgb", "--dry-run")
+    assert tried.exit_code == 0, tried.stderr
+    assert (repo / CARD_FILE).read_text() == DRAFT
+    assert tried.stdout.startswith(f"--- a/{CARD_FILE}\n+++ b/{CARD_FILE}\n")
+    assert "+    model_name: churn-xgb\n" in tried.stdout
+    assert "+  - kind: training-job\n" in tried.stdout
+    assert f"would fill: {CARD_FILE}: 2 sources, " in tried.stderr
+    assert "filled:" not in tried.stderr.replace("would fill:", "")
+
+    done = fill(cli, repo, CARD, "--model", "churn-xgb")
+    assert done.exit_code == 0, done.stderr
+    assert untimed(done.stdout) == untimed(tried.stdout)  # the change it showed, written
+    assert f"filled: {CARD_FILE}: 2 sources, " in done.stderr
+
+
+def untimed(diff: str) -> list[str]:
+    return [line for line in diff.splitlines() if "read_at:" not in line]
+
+
 def test_a_path_under_ignore_is_never_filled(cli: Cli, repo: Path, aws: Aws, sandbox: Any) -> None:
     """The card leaves its evaluations to the pipeline that writes them in the account
     (``ignore: [evaluation_details]``): a report is not filled into them, and the card's

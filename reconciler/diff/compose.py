@@ -75,10 +75,11 @@ def _after_replacements(live: LiveState, card_changes: list[Change]) -> dict[str
 
 def plan_from(n: Normalised, found: PlanPart, arns: Arns) -> Plan:
     """The plan for a diff already made of desired against live state. An error holds back
-    only the card or share it is on (``blocked``); every other change stays."""
+    only the card or share it is on (``blocked``), or the replica it names (``held``);
+    every other change stays."""
     state, live = n.state, n.live
     own = state.config.ownership
-    blocked = blocked_addresses(state, found.errors)
+    blocked = blocked_addresses(state, found.errors) | found.held
     cards = frozenset(arns.card(a.name) for a in blocked if a.is_card)
     changes = tuple(without_blocked(found.changes, blocked, cards))
     return Plan(

@@ -1,10 +1,12 @@
 """Promotion gates in the plan: a card (or hub replica) that changes while it does not
 hold what its status requires (``lifecycle.requirements``) is held back with a plan error
-on its ``status:`` line, whatever the flags; ``--force`` does not lift it. A card that
-does not change but no longer holds its gates is a warning. A status change that enters
-a gated status says which requirements it held. Given the gates the base branch has
-(``PlanOptions.gates_base``), the plan of a change to them names each card it lets
-through: one that holds the new gates of its status but did not hold the base's. Pure.
+on its ``status:`` line (a replica's is on its spoke's entry in ``reconciler.yaml``, so
+the replica is named in ``PlanPart.held``), whatever the flags; ``--force`` does not lift
+it. A card that does not change but no longer holds its gates is a warning. A status
+change that enters a gated status says which requirements it held. Given the gates the
+base branch has (``PlanOptions.gates_base``), the plan of a change to them names each card
+it lets through: one that holds the new gates of its status but did not hold the base's.
+Pure.
 
 The content checked is the content apply would leave: git's, with the live values of the
 paths the card leaves to live state (``ignore:``), which is where a pipeline's evaluation
@@ -24,6 +26,7 @@ from reconciler.desired.model import CardSpec, ReplicaSpec
 from reconciler.diff.replicas import replica_error
 from reconciler.normalize.state import Normalised
 from reconciler.plan.actions import Action
+from reconciler.plan.address import Address
 from reconciler.plan.model import Change, PlanPart
 from reconciler.validate.rules.gates import unmet_message
 
@@ -46,10 +49,14 @@ def gated(n: Normalised, found: PlanPart, base: Gates | None = None) -> PlanPart
             warnings += [f"{card.file}: {unmet_message(card.status, o)}" for o in missing]
         else:
             held[card.name] = results
-    errors += _replica_errors(n, changing)
+    replicas = _replica_errors(n, changing)
+    errors += [e for listed in replicas.values() for e in listed]
     warnings += [] if base is None else _let_through(n, base, held)
     changes = [_annotated(c, held) for c in found.changes]
-    return replace(found, changes=changes, errors=sorted(errors), warnings=warnings)
+    kept = frozenset(Address.card(name) for name in replicas)
+    return replace(
+        found, changes=changes, errors=sorted(errors), warnings=warnings, held=found.held | kept
+    )
 
 
 def _let_through(n: Normalised, base: Gates, held: Iterable[str]) -> list[str]:
@@ -75,16 +82,20 @@ def _let_through_message(card: CardSpec, missed: list[Outcome]) -> str:
     )
 
 
-def _replica_errors(n: Normalised, changing: set[str]) -> list[Diagnostic]:
+def _replica_errors(n: Normalised, changing: set[str]) -> dict[str, list[Diagnostic]]:
     """A hub replica entering or changing in a gated status holds its gates too (it has no
-    file of its own to name exceptions in: the spoke's card, declared in git, does)."""
-    found = []
+    file of its own to name exceptions in: the spoke's card, declared in git, does): the
+    errors of each replica that does not, by name, to hold it back."""
+    found = {}
     for replica in sorted(n.state.replicas.values(), key=lambda r: r.name):
         requirements = n.state.config.requirements.get(replica.status, ())
         if replica.name not in changing or not requirements:
             continue
-        for missing in (o for o in outcomes(requirements, replica.content, {}) if not o.held):
-            found.append(replica_error(n, replica, _replica_message(replica, missing)))
+        missing = [o for o in outcomes(requirements, replica.content, {}) if not o.held]
+        if missing:
+            found[replica.name] = [
+                replica_error(n, replica, _replica_message(replica, o)) for o in missing
+            ]
     return found
 
 

@@ -147,6 +147,9 @@ class PlanPart:
     errors: list[Diagnostic] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     adoptions: list[Change] = field(default_factory=list)
+    # Resources held back by an error that is not on their own file (a hub replica's is
+    # on its spoke's entry in reconciler.yaml): the plan leaves out their changes too.
+    held: frozenset[Address] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -188,10 +188,12 @@ class Sandbox:
         *,
         region: str | None = None,
         status: str = "Completed",
+        artifact: str | None = None,
     ) -> dict[str, Any]:
         """End a training job (the sandbox runs no algorithm): ``status`` at the sandbox
-        clock's time, with ``metrics`` as its final metrics; its description."""
-        outcome = {"status": status, "metrics": metrics or {}}
+        clock's time, with ``metrics`` as its final metrics (and ``artifact`` as its model
+        artifact, when given instead of the usual path); its description."""
+        outcome = {"status": status, "metrics": metrics or {}, "artifact": artifact}
         where = region or self._config.region
         return self.sagemaker.complete_training_job(account, where, name, outcome)
 

@@ -25,6 +25,7 @@ from typing import Any
 from reconciler.common.content import content_json
 from reconciler.common.errors import ReconcilerError
 from reconciler.common.words import count
+from reconciler.desired.gates import segment, split_path
 from reconciler.desired.model import CardSpec
 from reconciler.evidence.merge import Merged, Reading, merge
 from reconciler.load.yamlsource import load_text
@@ -112,15 +113,28 @@ def _fill_card(reader: Reader, card: CardSpec, request: FillRequest, result: Fil
 
 
 def _not_ignored(card: CardSpec, reading: Reading) -> None:
-    """A source never fills what the card leaves to live state (``ignore:``)."""
-    tops = {i.split(".")[0] for i in card.ignore}
+    """A source never fills what the card leaves to live state (``ignore:``): a path under
+    an ignored one, or above it (writing the whole would write the ignored part)."""
+    ignored = [tuple(i.split(".")) for i in card.ignore]
     filled = {p for f in reading.filled for p in f.values}
-    hit = sorted(p for p in filled if p.split(".")[0].split("[")[0] in tops)
+    hit = sorted(p for p in filled if any(_overlap(_keys(p), i) for i in ignored))
     if hit:
         raise ReconcilerError(
             f"{hit[0]} is under ignore: (owned by live state, not git): nothing filled",
             hint="remove it from ignore: to keep it in git, or leave it to the pipeline",
         )
+
+
+def _keys(path: str) -> tuple[str, ...]:
+    """The keys a content path goes through (``a[name=x].b`` → ``a``, ``b``): what an
+    ``ignore:`` path, which names fields, not list items, is compared with."""
+    found = [segment(part) for part in split_path(path)]
+    return tuple(str(s["key"]) if s else "" for s in found)
+
+
+def _overlap(keys: tuple[str, ...], ignored: tuple[str, ...]) -> bool:
+    shorter = min(len(keys), len(ignored))
+    return keys[:shorter] == ignored[:shorter]
 
 
 def _no_conflicts(merged: Merged) -> None:

@@ -10,11 +10,16 @@ import json
 from pathlib import Path
 from typing import Any
 
-from tests.apply.helpers import Aws, Cli
+from tests.apply.helpers import OWNER, Aws, Cli
 from tests.apply.test_fill_promotion import CARD, DRAFT, card_yaml, fill, train
-from tests.sandbox.test_training import IMAGE, ROLE, artifact
+from tests.sandbox.test_training import IMAGE, ROLE, artifact, start_job
 
 CARD_FILE = f"cards/{CARD}.yaml"
+METRICS = {
+    "metric_groups": [
+        {"name": "holdout", "metric_data": [{"name": "auc", "type": "number", "value": 0.86}]}
+    ]
+}
 
 
 def edited(repo: Path, old: str, new: str) -> str:
@@ -96,6 +101,87 @@ def test_a_model_with_several_artifacts_names_its_training_job(
     job = card_yaml(repo)["evidence"][1]
     assert (job["kind"], job.get("found_from")) == ("training-job", None)
     assert job["source"].endswith(":training-job/churn-xgb-1")
+
+
+def test_a_model_whose_artifact_several_jobs_wrote_names_its_training_job(
+    cli: Cli, repo: Path, aws: Aws, sandbox: Any
+) -> None:
+    """Search answers two jobs for the model's one artifact: fill does not take the first
+    (nor the newest), it names both and asks which."""
+    (repo / CARD_FILE).write_text(DRAFT)
+    train(aws, sandbox, "churn-xgb-1", "churn-xgb")
+    start_job(aws("sagemaker"), "churn-xgb-1b")
+    sandbox.complete_training_job(OWNER, "churn-xgb-1b", artifact=artifact("churn-xgb-1"))
+    refused = fill(cli, repo, CARD, "--model", "churn-xgb")
+    assert refused.exit_code == 1 and refused.stdout == ""
+    assert (
+        f"not filled: {CARD}: 2 training jobs wrote {artifact('churn-xgb-1')} "
+        "(churn-xgb-1, churn-xgb-1b)"
+    ) in refused.stderr
+    assert "name the one that made the model with --training-job" in refused.stderr
+    assert (repo / CARD_FILE).read_text() == DRAFT
+
+    named = fill(cli, repo, CARD, "--model", "churn-xgb", "--training-job", "churn-xgb-1b")
+    assert named.exit_code == 0, named.stderr
+    assert card_yaml(repo)["evidence"][1]["source"] == job_arn("churn-xgb-1b")
+
+
+def test_a_dry_run_prints_the_diff_and_writes_nothing(
+    cli: Cli, repo: Path, aws: Aws, sandbox: Any
+) -> None:
+    (repo / CARD_FILE).write_text(DRAFT)
+    train(aws, sandbox, "churn-xgb-1", "churn-xgb")
+    tried = fill(cli, repo, CARD, "--model", "churn-xgb", "--dry-run")
+    assert tried.exit_code == 0, tried.stderr
+    assert (repo / CARD_FILE).read_text() == DRAFT
+    assert tried.stdout.startswith(f"--- a/{CARD_FILE}\n+++ b/{CARD_FILE}\n")
+    assert "+    model_name: churn-xgb\n" in tried.stdout
+    assert "+  - kind: training-job\n" in tried.stdout
+    assert f"would fill: {CARD_FILE}: 2 sources, " in tried.stderr
+    assert "filled:" not in tried.stderr.replace("would fill:", "")
+
+    done = fill(cli, repo, CARD, "--model", "churn-xgb")
+    assert done.exit_code == 0, done.stderr
+    assert untimed(done.stdout) == untimed(tried.stdout)  # the change it showed, written
+    assert f"filled: {CARD_FILE}: 2 sources, " in done.stderr
+
+
+def untimed(diff: str) -> list[str]:
+    return [line for line in diff.splitlines() if "read_at:" not in line]
+
+
+def test_a_path_under_ignore_is_never_filled(cli: Cli, repo: Path, aws: Aws, sandbox: Any) -> None:
+    """The card leaves its evaluations to the pipeline that writes them in the account
+    (``ignore: [evaluation_details]``): a report is not filled into them, and the card's
+    file is left as it was."""
+    owned = DRAFT + "ignore: [evaluation_details]\n"
+    (repo / CARD_FILE).write_text(owned)
+    (repo / "reports").mkdir()
+    (repo / "reports" / "holdout.json").write_text(json.dumps(METRICS))
+    refused = fill(
+        cli, repo, CARD, "--evaluation", str(repo / "reports" / "holdout.json"),
+        "--as", "card-metrics", "--name", "holdout",
+    )  # fmt: skip
+    assert refused.exit_code == 1 and refused.stdout == ""
+    assert (
+        f"not filled: {CARD}: evaluation_details[name=holdout].metric_groups[name=holdout] "
+        "is under ignore: (owned by live state, not git): nothing filled"
+    ) in refused.stderr
+    assert (repo / CARD_FILE).read_text() == owned
+
+
+def test_a_path_beside_an_ignored_one_is_filled(
+    cli: Cli, repo: Path, aws: Aws, sandbox: Any
+) -> None:
+    """Ignoring one field of a section (its description, kept in the console) leaves the
+    section's other fields to fill; the ignored one is not written."""
+    owned = DRAFT + "ignore: [model_overview.model_description]\n"
+    (repo / CARD_FILE).write_text(owned)
+    train(aws, sandbox, "churn-xgb-1", "churn-xgb")
+    filled = fill(cli, repo, CARD, "--model", "churn-xgb")
+    assert filled.exit_code == 0, filled.stderr
+    overview = card_yaml(repo)["content"]["model_overview"]
+    assert overview["model_name"] == "churn-xgb" and "model_description" not in overview
 
 
 def test_a_model_no_training_job_wrote_is_filled_without_one(

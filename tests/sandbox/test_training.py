@@ -116,6 +116,26 @@ def test_search_finds_the_job_that_wrote_an_artifact(aws) -> None:
     assert record["TrainingJob"]["TrainingJobArn"].endswith(":training-job/churn-xgb-1")
 
 
+def test_the_control_api_can_say_two_jobs_wrote_one_artifact(aws, sandbox) -> None:
+    """Not what SageMaker does (an artifact's path holds its job's name): what a test of a
+    Search answering several jobs for one artifact needs."""
+    sm = aws("sagemaker")
+    start_job(sm, "churn-xgb-1")
+    start_job(sm, "churn-xgb-1b")
+    sandbox.complete_training_job(OWNER, "churn-xgb-1")
+    body = {"account": OWNER, "name": "churn-xgb-1b", "artifact": artifact("churn-xgb-1")}
+    request = urllib.request.Request(
+        f"{sandbox.endpoint}/_sandbox/training-jobs/complete",
+        data=json.dumps(body).encode(),
+        method="POST",
+    )
+    with urllib.request.urlopen(request) as answer:
+        done = json.loads(answer.read())
+    assert done["ModelArtifacts"]["S3ModelArtifacts"] == artifact("churn-xgb-1")
+    assert sorted(by_artifact(sm, artifact("churn-xgb-1"))) == ["churn-xgb-1", "churn-xgb-1b"]
+    assert by_artifact(sm, artifact("churn-xgb-1b")) == []
+
+
 def test_each_call_needs_its_iam_action_on_the_resource(aws, role) -> None:
     sm = aws("sagemaker")
     sm.create_model(ModelName="churn", PrimaryContainer={"Image": IMAGE}, ExecutionRoleArn=ROLE)

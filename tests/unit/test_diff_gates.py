@@ -11,6 +11,7 @@ from reconciler.desired.gates import Requirement
 from reconciler.desired.model import DesiredState, ReplicaSpec, TargetSpec
 from reconciler.diff.compose import PlanOptions, diff_all, plan_from
 from reconciler.normalize.state import normalise
+from reconciler.plan.address import Address
 from tests.unit.builders import ARNS, CARD, applied, example, live_card, with_card
 
 OWNED = Requirement(id="owned", path="model_overview.model_owner")
@@ -69,9 +70,12 @@ def test_a_replica_is_held_to_the_gates_of_the_status_it_would_take() -> None:
     git = gated(replace(example(), config=config, cards={}, shares={}), OWNED)
     git = replace(git, replicas={"eu-Risk": replica})
     live = replace(applied(example()), cards={}, shares={})
-    found = diff_all(normalise(git, live), ARNS, PlanOptions())
+    n = normalise(git, live)
+    found = diff_all(n, ARNS, PlanOptions())
     (error,) = found.errors
     assert error.file == "reconciler.yaml" and "replica 'eu-Risk'" in error.message
+    assert found.held == {Address.card("eu-Risk")}  # the error is not on a file of its own
+    assert [c for c in plan_from(n, found, ARNS).changes if c.address.name == "eu-Risk"] == []
 
 
 def test_a_change_to_the_gates_names_the_cards_it_lets_through() -> None:

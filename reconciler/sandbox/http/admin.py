@@ -12,9 +12,10 @@
 - ``POST /_sandbox/oidc/token``             → body ``{"claims": {…}, "issuer": …}``:
   ``{"token": …}``, a web identity token the sandbox signed (``Sandbox.oidc_token``)
 - ``POST /_sandbox/training-jobs/complete`` → body ``{"account": …, "name": …, "region": …,
-  "status": "Completed", "metrics": {name: value}}``: end a training job as its algorithm
-  would, with its final metrics (``Sandbox.complete_training_job``); answers the job as
-  DescribeTrainingJob describes it
+  "status": "Completed", "metrics": {name: value}, "artifact": …}``: end a training job as
+  its algorithm would, with its final metrics (``Sandbox.complete_training_job``; the
+  optional ``artifact`` names its model artifact); answers the job as DescribeTrainingJob
+  describes it
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ class Controlled(Protocol):
         *,
         region: str | None = ...,
         status: str = ...,
+        artifact: str | None = ...,
     ) -> dict[str, Any]: ...
 
 
@@ -125,7 +127,7 @@ def _routes(target: Controlled) -> dict[tuple[str, str], Callable[[dict[str, Any
         return {"token": target.oidc_token(dict(body["claims"]), **extra)}
 
     def complete(body: dict[str, Any]) -> Any:
-        options = {k: body[k] for k in ("region", "status") if k in body}
+        options = {k: body[k] for k in ("region", "status", "artifact") if k in body}
         job = target.complete_training_job(
             str(body["account"]), str(body["name"]), dict(body.get("metrics") or {}), **options
         )

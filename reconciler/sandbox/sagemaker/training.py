@@ -11,6 +11,9 @@ training jobs by ``ModelArtifacts.S3ModelArtifacts``.
   ``<S3OutputPath>/<name>/output/model.tar.gz``. The sandbox runs no algorithm, so a job
   ends when the control API says how (``complete``: ``Completed`` or ``Failed``, with the
   final metrics an algorithm would have logged), at the sandbox clock's time.
+  ``complete`` may also name the job's artifact (``artifact``): not something SageMaker
+  does (its path holds the job's name), but the way to make Search answer several jobs
+  for one artifact, which a client finding "the" job of a model must not take for one.
 - ``Search(Resource="TrainingJob")``: the jobs of the caller's account and Region created
   at least ``search_index_delay_seconds`` ago (Search indexes asynchronously), with the
   filters and sort of ``search``.
@@ -100,9 +103,12 @@ class TrainingJob:
     modified: float | None = None
     metrics: list[dict[str, Any]] = field(default_factory=list)
     failure: str | None = None
+    written_to: str | None = None  # the control API's artifact, else the usual path
 
     @property
     def artifact(self) -> str:
+        if self.written_to is not None:
+            return self.written_to
         output = str(self.request["OutputDataConfig"]["S3OutputPath"]).rstrip("/")
         return f"{output}/{self.name}/output/model.tar.gz"
 
@@ -208,7 +214,8 @@ class Workloads:
         self, account: str, region: str, name: str, outcome: Mapping[str, Any]
     ) -> dict[str, Any]:
         """End a job as its algorithm would: ``status`` (Completed or Failed), ``metrics``
-        (name → value, the final metrics), ``failure`` (a FailureReason)."""
+        (name → value, the final metrics), ``failure`` (a FailureReason); ``artifact``
+        (an S3 URI) names its model artifact instead of the usual path."""
         job = self._job(account, region, name)
         status = str(outcome.get("status", "Completed"))
         if status not in ("Completed", "Failed", "Stopped"):
@@ -220,6 +227,8 @@ class Workloads:
         ]
         job.status, job.ended, job.modified = status, now, now
         job.failure = outcome.get("failure")
+        if outcome.get("artifact") is not None:
+            job.written_to = str(outcome["artifact"])
         return job.describe()
 
     def tags_of(self, caller: Caller, params: Mapping[str, Any]) -> dict[str, str]:

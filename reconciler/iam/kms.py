@@ -1,5 +1,6 @@
 """The apply role's KMS statements for cards encrypted with a customer-managed key, printed
-only when some card in git names a key (``kms_key_id``), and only for the keys they name.
+only when some card in git names a key (``kms_key_id``) or, in a hub, some spoke names the
+hub's key for its replicas (``replica_kms_key_id``), and only for the keys they name.
 
 What SageMaker does with the caller's credentials (docs/iam.md, "KMS", has the sources):
 creating a card with ``SecurityConfig.KmsKeyId`` needs ``kms:DescribeKey``,
@@ -72,7 +73,12 @@ def _merged(*conditions: Condition) -> Condition:
 
 
 def named_keys(state: DesiredState) -> list[str]:
-    return sorted({c.kms_key_id for c in state.cards.values() if c.kms_key_id})
+    """The keys the target's cards are written with: those its cards in git name, and,
+    in a hub, those its spokes name for the replicas of their encrypted cards."""
+    config = state.config
+    replicas = (s.replica_kms_key_id for s in config.spokes_of(config.target))
+    cards = (c.kms_key_id for c in state.cards.values())
+    return sorted({key for key in (*cards, *replicas) if key})
 
 
 def _for_scope(s: Scope, suffix: str, resources: list[str], extra: Condition) -> list[Statement]:
@@ -90,7 +96,8 @@ def _for_scope(s: Scope, suffix: str, resources: list[str], extra: Condition) ->
 
 
 def key_statements(s: Scope, state: DesiredState) -> list[Statement]:
-    """The apply role's statements for the keys the cards in git name; none without."""
+    """The apply role's statements for the keys its cards and replicas are written with
+    (``named_keys``); none without."""
     scopes = _scopes(s, named_keys(state))
     return [
         st for suffix, resources, extra in scopes for st in _for_scope(s, suffix, resources, extra)

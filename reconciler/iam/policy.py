@@ -104,7 +104,8 @@ Scoping decisions:
   and to model card encryption contexts of the card account
   (``kms:EncryptionContext:aws:sagemaker:model-card-arn``). What writing an encrypted card
   needs (DescribeKey, CreateGrant, GenerateDataKey, RetireGrant) is printed for apply only
-  when a card names a key, for the keys the cards name (``iam.kms``).
+  when a card names a key or a hub's spoke names one for its replicas, for the keys named
+  (``iam.kms``).
 """
 
 from __future__ import annotations

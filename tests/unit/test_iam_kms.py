@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import pytest
 
-from reconciler.desired.model import DesiredState
+from reconciler.desired.model import DesiredState, TargetSpec
 from reconciler.iam.kms import key_statements, named_keys
 from reconciler.iam.scope import Scope
 from tests.unit.builders import example, with_card
@@ -101,3 +101,20 @@ def test_several_aliases_of_one_account_share_a_statement_and_other_accounts_get
         found["DescribeModelCardKeys"]["Resource"]
         == "arn:aws:kms:us-east-1:111111111111:key/1234abcd"
     )
+
+
+def test_a_hub_writes_replicas_under_the_keys_its_spokes_name_and_no_other_target_does() -> None:
+    plain = with_card(example(), kms_key_id=None)
+    hub = TargetSpec(name="hub", region="us-east-1", card_account_id="111111111111")
+    eu = replace(hub, name="eu", card_account_id="666666666666", hub="hub")
+    spokes = {
+        "hub": hub,
+        "eu": replace(eu, replica_kms_key_id="alias/replicas"),
+        "us": replace(eu, name="us"),  # encrypts nothing, names no key
+        "far": replace(eu, name="far", hub="other", replica_kms_key_id="alias/other"),
+    }
+    config = replace(plain.config, targets=spokes, target="hub")
+    assert named_keys(replace(plain, config=config)) == ["alias/replicas"]
+    assert "DescribeModelCardKeysByAlias" in statements(replace(plain, config=config))
+    spoke = replace(plain, config=replace(config, target="eu"))
+    assert named_keys(spoke) == [] and statements(spoke) == {}

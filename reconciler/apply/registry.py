@@ -5,6 +5,7 @@ card's content, then its status (SageMaker does not document sending both in one
 SageMaker Python SDK sends them apart), the stage, then the approval, so a version is
 approved only after its card is Approved. The version's ARN comes from the plan, which
 read it from the card account; nothing here creates or deletes a version.
+AWS undocumented: package-card-content-and-status
 """
 
 from __future__ import annotations

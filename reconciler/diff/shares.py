@@ -306,7 +306,8 @@ def _group_permission(
 ) -> Iterator[Change]:
     """Attach the permission git names for the share's groups, where RAM applies another
     (or none) to them; only while git puts groups in the share (whether RAM takes a
-    permission for a type a share never holds is not documented)."""
+    permission for a type a share never holds is not documented).
+    AWS undocumented: group-permission-first"""
     wanted = group_permission(share, arns)
     if wanted is None or live.group_permission_arns == (wanted,):
         return

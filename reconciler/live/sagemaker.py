@@ -194,7 +194,8 @@ def _in_order(last: str | None, names: list[str], order: str) -> bool:
 def card_names(client: Any) -> frozenset[str]:
     """Every card name of the account, from ListModelCards (100 a call): the card store,
     not the Search index. How fast a new card shows there is not documented, so a create
-    that meets ConflictException is still resolved by the executor."""
+    that meets ConflictException is still resolved by the executor.
+    AWS undocumented: list-delay"""
     return frozenset(listed_cards(client))
 
 

@@ -3,20 +3,22 @@ in the order the probe checks them: what the sandbox assumes (the default of its
 ``SandboxConfig`` switch), and what follows for the reconciler if an account differs.
 
 Sources of the list: the rows ``../shared/reference/aws-facts.md`` marks [I] or [?] that the
-code relies on, and the code's own "Undocumented" notes (``sandbox/config.py``,
-``sandbox/ram/authz.py``, ``sandbox/sagemaker/cards.py``, ``sandbox/sagemaker/export.py``,
-``sandbox/cloudtrail/lookup.py``, ``live/sagemaker.py``). docs/probe.md lists the few
-behaviours left out and why.
+code relies on (docs/probe.md maps each such row to its assumption), and the code's own
+notes, each marked ``AWS undocumented: <key>`` where the code relies on the behaviour (a
+test holds every marker to a key of this list). docs/probe.md lists the few behaviours
+left out and why. An assumption no account can show (``Mode.NONE``) is listed with why.
 """
 
 from __future__ import annotations
 
 from types import MappingProxyType
+from typing import Any
 
 from reconciler.common.arns import AWS_MANAGED_PERMISSIONS, GROUP_PERMISSIONS
 from reconciler.reports.probe import Assumption, Compare, Mode
 
 READ, WRITE, DELAY = Mode.READ, Mode.WRITE, Compare.DELAY
+GROUP_DEFAULT = "AWSRAMPermissionSageMakerModelPackageGroup"
 MANAGED_PERMISSIONS = AWS_MANAGED_PERMISSIONS  # the reconciler's own assumption
 RAM_TYPES = (
     "sagemaker:ModelCard",
@@ -30,7 +32,7 @@ _UNUSED_GRANT = "`iam-policy --role apply` grants it anyway; the grant is then u
 
 
 def _a(
-    key: str, switch: str, assumed: object, mode: Mode, *text: str, **more: Compare
+    key: str, switch: str | None, assumed: object, mode: Mode, *text: str, **more: Any
 ) -> Assumption:
     summary, consequence = text
     return Assumption(
@@ -103,6 +105,16 @@ ASSUMPTIONS: tuple[Assumption, ...] = (
         "accounts change the shared versions: verify and the consumer guard show it.",
     ),
     _a(
+        "group-default-permission",
+        "ram_group_default_permission",
+        GROUP_DEFAULT,
+        READ,
+        "RAM attaches AWSRAMPermissionSageMakerModelPackageGroup (read-only) to a share's "
+        "model package groups when the request names no permission for them.",
+        "apply always names the groups' permission, so only a share made outside git gets "
+        "the default: plan and verify then show it as differing from git's.",
+    ),
+    _a(
         "customer-permissions",
         "ram_customer_permissions_for_model_cards",
         True,
@@ -110,6 +122,16 @@ ASSUMPTIONS: tuple[Assumption, ...] = (
         "RAM lets an account create customer managed permissions for sagemaker:ModelCard.",
         "Read-only shares (permissions: in reconciler.yaml) cannot be made: apply fails at "
         "create_permission; keep targets read-only with `iam-policy --role consumer-guard`.",
+    ),
+    _a(
+        "group-customer-permissions",
+        "ram_customer_permissions_for_groups",
+        False,
+        WRITE,
+        "RAM refuses CreatePermission for sagemaker:ModelPackageGroup (AWS describes such "
+        "permissions only as promoted from a group's resource policy).",
+        "Shares name only AWS managed permissions for their groups (validate refuses "
+        "others); if RAM takes customer managed ones, that limit is stricter than AWS's.",
     ),
     _a(
         "lookup-rate",
@@ -222,6 +244,26 @@ ASSUMPTIONS: tuple[Assumption, ...] = (
         f"If RAM does not need it, {_UNUSED_GRANT}.",
     ),
     _a(
+        "group-permission-first",
+        "ram_group_permission_before_groups",
+        True,
+        WRITE,
+        "RAM attaches a permission for model package groups to a share that holds no group.",
+        "A plan that puts a share's first groups in it attaches their permission before it "
+        "associates them; if RAM refuses, that step fails, the groups get RAM's default "
+        "permission, and the next apply sets git's.",
+    ),
+    _a(
+        "share-names-repeat",
+        "ram_share_names_unique",
+        False,
+        WRITE,
+        "RAM takes a second share with the name of one the account already holds.",
+        "apply tells its shares by the ownership tag, not by name; if RAM refuses repeated "
+        "names, creating a share under the name of one made outside git fails until one of "
+        "them is renamed.",
+    ),
+    _a(
         "concurrent-associations",
         "ram_concurrent_associations",
         True,
@@ -267,6 +309,15 @@ ASSUMPTIONS: tuple[Assumption, ...] = (
         "could be restored by hand, and git would show it as drift.",
     ),
     _a(
+        "archived-deletable",
+        "archived_cards_deletable",
+        True,
+        WRITE,
+        "DeleteModelCard deletes an Archived card.",
+        "prune deletes the cards git no longer names, Archived ones too; if AWS refuses, "
+        "prune fails for those cards and they stay.",
+    ),
+    _a(
         "kms-delete-needs-retire-grant",
         "kms_delete_needs_retire_grant",
         True,
@@ -292,6 +343,71 @@ ASSUMPTIONS: tuple[Assumption, ...] = (
         "Replacing a card waits for its deletion within a bound; tests with the account's "
         "delay show whether that bound holds.",
         compare=DELAY,
+    ),
+    _a(
+        "group-policy-absent",
+        "group_policy_absent_error",
+        "ValidationException",
+        WRITE,
+        "GetModelPackageGroupPolicy on a group without a resource policy answers "
+        "ValidationException.",
+        "The reconciler reads no group policy; tools of yours that tell a group without a "
+        "policy from a missing group by the error code depend on it.",
+    ),
+    _a(
+        "package-card-schema",
+        "package_card_schema_enforced",
+        True,
+        WRITE,
+        "SageMaker refuses a model version's card content the model package card schema "
+        "refuses (ValidationException).",
+        "validate holds a version's card to that schema before apply sends it; if AWS takes "
+        "any JSON, a card changed outside git may hold what the schema refuses, and drift "
+        "shows it as a change git would undo.",
+    ),
+    _a(
+        "package-card-content-and-status",
+        "package_card_content_and_status_together",
+        True,
+        WRITE,
+        "One UpdateModelPackage may set a version card's content and its status.",
+        "apply sends the content, then the status, in two calls either way; only a tool of "
+        "yours that sends both at once depends on it.",
+    ),
+    _a(
+        "package-archived-refuses-status",
+        "package_card_archived_refuses_status",
+        True,
+        WRITE,
+        "A model version's Archived card keeps its status (AWS documents only that its "
+        "content is locked).",
+        "git treats an Archived version card as final; if AWS lets its status change, one "
+        "archived by mistake could be restored by hand, and drift would show it.",
+    ),
+    _a(
+        "trail-package-update-fields",
+        "cloudtrail_package_card_content",
+        True,
+        WRITE,
+        "CloudTrail records UpdateModelPackage's parameters under the API's member names "
+        "in lower camel case (modelPackageArn, modelCard.modelCardContent, "
+        "modelCard.modelCardStatus), the sensitive card content included.",
+        "drift names who changed a version's card by those members; without them it says "
+        "CloudTrail has no event for that part and names DescribeModelPackage's "
+        "LastModifiedBy instead.",
+    ),
+    _a(
+        "client-token-window",
+        None,
+        None,
+        Mode.NONE,
+        "RAM remembers a clientToken at least as long as one apply runs (the sandbox "
+        "remembers every token for its lifetime).",
+        "apply reuses a token only to retry within its own run; were the window shorter, a "
+        "late retry would be taken as a new request and could repeat a share or an "
+        "association.",
+        why_not="AWS publishes no window, and a probe could find it only by waiting for "
+        "a token to lapse, for an unknown time per try",
     ),
 )
 BY_KEY = MappingProxyType({a.key: a for a in ASSUMPTIONS})

@@ -148,6 +148,7 @@ def archived(work: Work) -> Seen:
     """Archive the card, then try new content and another status."""
     sagemaker, name = sagemaker_of(work.ctx), work.ctx.name
     sagemaker.update_model_card(ModelCardName=name, ModelCardStatus="Archived")
+    work.archived = True
     content = _refused(lambda: sagemaker.update_model_card(ModelCardName=name, Content=EDITED))
     status = _refused(
         lambda: sagemaker.update_model_card(ModelCardName=name, ModelCardStatus="Draft")

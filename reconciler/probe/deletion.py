@@ -1,6 +1,6 @@
-"""The ``--write`` checks that end the scratch card: whether deleting a card with a key
-needs ``kms:RetireGrant``, whether its name stays taken while the deletion runs, and how
-long the deletion takes.
+"""The ``--write`` checks that end the scratch card: whether an Archived card can be
+deleted, whether deleting a card with a key needs ``kms:RetireGrant``, whether its name
+stays taken while the deletion runs, and how long the deletion takes.
 """
 
 from __future__ import annotations
@@ -8,24 +8,33 @@ from __future__ import annotations
 from botocore.exceptions import ClientError
 
 from reconciler.aws.session import error_code
-from reconciler.probe.cards import Seen, card_request, kms_key, sagemaker_of, seconds
+from reconciler.probe.cards import REFUSED, Seen, card_request, kms_key, sagemaker_of, seconds
 from reconciler.probe.context import NO_ROLE, ProbeContext, Skip, denied, said, until, without
 from reconciler.probe.scratch import Work
 from reconciler.reports.probe import Observation
 
 RETIRE = "kms-delete-needs-retire-grant"
 RESERVED = "name-reserved-while-deleting"
+ARCHIVED = "archived-deletable"
 
 
 def delete(work: Work) -> Seen:
-    """Delete the scratch card: first, if it has a key, as the apply role without
-    ``kms:RetireGrant``; then, if that did not, as the apply role."""
+    """Delete the scratch card (Archived by then): first, if it has a key, as the apply role
+    without ``kms:RetireGrant``; then, if that did not, as the apply role."""
     ctx = work.ctx
     seen = _without_retire_grant(ctx)
-    if seen.value is not False:  # not deleted yet
-        _delete(ctx)
-    work.deleted_at = ctx.clock()
-    return {RETIRE: seen}
+    refused = None if seen.value is False else _delete(ctx)  # False: deleted already
+    if refused is None:
+        work.deleted_at = ctx.clock()
+    return {RETIRE: seen, ARCHIVED: _archived_deleted(work, refused)}
+
+
+def _archived_deleted(work: Work, refused: str | None) -> Observation:
+    if not work.archived:
+        return Observation(shown="not checked: the scratch card was not archived")
+    if refused is not None:
+        return Observation(shown=f"deleting the Archived card was refused ({refused})", value=False)
+    return Observation(shown="the Archived card was deleted", value=True)
 
 
 def _without_retire_grant(ctx: ProbeContext) -> Observation:
@@ -39,6 +48,8 @@ def _without_retire_grant(ctx: ProbeContext) -> Observation:
     try:
         session.client("sagemaker").delete_model_card(ModelCardName=ctx.name)
     except ClientError as e:
+        if error_code(e) in REFUSED:
+            return Observation(shown=f"not checked: deleting was refused ({said(e)})")
         if not denied(e):
             raise
         return Observation(
@@ -47,16 +58,22 @@ def _without_retire_grant(ctx: ProbeContext) -> Observation:
     return Observation(shown="deleting without kms:RetireGrant succeeded", value=False)
 
 
-def _delete(ctx: ProbeContext) -> None:
+def _delete(ctx: ProbeContext) -> str | None:
+    """Delete the scratch card; why SageMaker refused it, if it did."""
     try:
         sagemaker_of(ctx).delete_model_card(ModelCardName=ctx.name)
     except ClientError as e:
+        if error_code(e) in REFUSED:
+            return said(e)
         raise Skip(f"deleting the scratch card failed: {said(e)}") from e
+    return None
 
 
 def name_while_deleting(work: Work) -> Seen:
     """CreateModelCard with the name again, while the deletion runs."""
     ctx, sagemaker = work.ctx, sagemaker_of(work.ctx)
+    if work.deleted_at is None:
+        return {RESERVED: Observation(shown="not checked: the scratch card was not deleted")}
     try:
         stage = sagemaker.describe_model_card(ModelCardName=ctx.name).get(
             "ModelCardProcessingStatus"
@@ -73,7 +90,8 @@ def name_while_deleting(work: Work) -> Seen:
         shown = f"a create during the deletion ({stage}) was refused: {said(e)}"
         return {RESERVED: Observation(shown=shown, value=True)}
     work.recreated = True
-    _delete(ctx)
+    if refused := _delete(ctx):
+        raise Skip(f"deleting the card made again failed: {refused}")
     shown = f"a create during the deletion ({stage}) made the card again"
     return {RESERVED: Observation(shown=shown, value=False)}
 
@@ -81,7 +99,8 @@ def name_while_deleting(work: Work) -> Seen:
 def deletion_delay(work: Work) -> Seen:
     ctx = work.ctx
     if work.deleted_at is None or work.recreated:
-        return {"deletion-delay": Observation(shown="not checked: the card was made again")}
+        why = "made again" if work.recreated else "not deleted"
+        return {"deletion-delay": Observation(shown=f"not checked: the card was {why}")}
 
     def gone() -> bool | None:
         try:

@@ -16,6 +16,7 @@ from botocore.exceptions import ClientError
 
 from reconciler.aws.session import pages
 from reconciler.common.arns import GROUP_RESOURCE_TYPE, RESOURCE_TYPE
+from reconciler.probe import registry
 from reconciler.probe.assumptions import BY_KEY
 from reconciler.probe.context import (
     NO_ROLE,
@@ -214,6 +215,8 @@ READS: dict[str, Callable[[ProbeContext], Observation | None]] = {
     "ram-resource-types": ram_resource_types,
     "ram-managed-permissions": ram_managed_permissions,
     "ram-group-permissions": ram_group_permissions,
+    "group-default-permission": registry.group_default_permission,
     "customer-permissions": customer_permissions,
+    "group-customer-permissions": registry.group_customer_permissions,
     "invitation-ttl": invitation_ttl,
 }

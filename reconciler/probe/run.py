@@ -20,13 +20,19 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from reconciler.common.errors import ReconcilerError
-from reconciler.probe import cards, deletion, shares
+from reconciler.probe import cards, deletion, registry, shares
 from reconciler.probe.assumptions import ASSUMPTIONS
 from reconciler.probe.context import ProbeContext, Skip, said
 from reconciler.probe.reads import READS
 from reconciler.probe.scratch import Scratch, Work
-from reconciler.probe.trail import cross_account_event, cross_account_evidence, lookup_rate
-from reconciler.reports.probe import Finding, Mode, Observation, ProbeReport
+from reconciler.probe.trail import (
+    cross_account_event,
+    cross_account_evidence,
+    lookup_rate,
+    package_update_event,
+    package_update_evidence,
+)
+from reconciler.reports.probe import Assumption, Finding, Mode, Observation, ProbeReport
 
 Seen = dict[str, Observation]
 
@@ -45,7 +51,23 @@ def _trail(work: Work) -> Seen:
     return {"cross-account-events": cross_account_event(ctx, _ACCEPT, who, work.accepted)}
 
 
+def _package_trail(work: Work) -> Seen:
+    arn, since = work.scratch.package_arn, work.package_updated
+    if arn is None or since is None or _PACKAGE_TRAIL in work.evidence:
+        return {}
+    return {_PACKAGE_TRAIL: package_update_event(work.ctx, arn, since)}
+
+
+_PACKAGE_TRAIL = "trail-package-update-fields"
+
+
 _ACCEPT = "AcceptResourceShareInvitation"
+_VERSION_KEYS = (
+    "package-card-schema",
+    "package-card-content-and-status",
+    "package-archived-refuses-status",
+    _PACKAGE_TRAIL,
+)
 PHASES: tuple[tuple[Step, ...], ...] = (
     (
         Step((), cards.create, essential=True),
@@ -55,21 +77,32 @@ PHASES: tuple[tuple[Step, ...], ...] = (
         Step(("identical-update-version",), cards.identical_update),
         Step(("export-denial",), cards.export_denial),
         Step(("omitted-external",), shares.create_share, essential=True),
+        Step(("share-names-repeat",), shares.twin),
         Step(("customer-permissions",), shares.customer_permission),
+        Step(("group-customer-permissions",), registry.customer_permission),
         Step(("ram-needs-put-resource-policy",), shares.needs_put),
         Step(("ram-resources-one-by-one",), shares.one_by_one),
         Step(("ram-needs-get-resource-policy",), shares.needs_get),
         Step(("concurrent-associations", "association-delay"), shares.concurrent),
         Step(("cross-account-events",), shares.accept),
+        Step(("group-permission-first",), shares.group_permission_first),
         Step(("ram-needs-delete-resource-policy",), shares.needs_delete),
     ),
     (
         Step(("archived-refuses-content", "archived-refuses-status"), cards.archived),
-        Step((deletion.RETIRE,), deletion.delete, essential=True),
+        Step((deletion.ARCHIVED, deletion.RETIRE), deletion.delete, essential=True),
         Step((deletion.RESERVED,), deletion.name_while_deleting),
         Step(("deletion-delay",), deletion.deletion_delay),
     ),
-    (Step(("cross-account-events",), _trail),),
+    (
+        Step(("group-policy-absent",), registry.create_group, essential=True),
+        Step(("group-policy-absent",), registry.policy_absent),
+        Step(_VERSION_KEYS, registry.register, essential=True),
+        Step(("package-card-schema",), registry.schema),
+        Step(("package-card-content-and-status",), registry.together),
+        Step(("package-archived-refuses-status",), registry.archived_status),
+    ),
+    (Step(("cross-account-events",), _trail), Step((_PACKAGE_TRAIL,), _package_trail)),
 )
 
 
@@ -80,7 +113,7 @@ def run_probe(ctx: ProbeContext, write: bool) -> ProbeReport:
     if write:
         found, leftovers = written(ctx, seen)
         seen = merged(seen, found)
-    findings = tuple(Finding.of(a, seen.get(a.key) or _unseen(a.mode, write)) for a in ASSUMPTIONS)
+    findings = tuple(Finding.of(a, seen.get(a.key) or _unseen(a, write)) for a in ASSUMPTIONS)
     return ProbeReport(
         account=ctx.account,
         region=ctx.region,
@@ -102,8 +135,10 @@ def _decided(seen: Observation | None) -> bool:
     return seen is not None and (seen.value is not None or seen.outcome is not None)
 
 
-def _unseen(mode: Mode, write: bool) -> Observation:
-    needs = mode is Mode.WRITE and not write
+def _unseen(a: Assumption, write: bool) -> Observation:
+    if not a.checkable:
+        return Observation(shown=f"not checkable here: {a.why_not}")
+    needs = a.mode is Mode.WRITE and not write
     return Observation(shown="not checked: needs --write" if needs else "not checked")
 
 
@@ -112,6 +147,7 @@ def read_checks(ctx: ProbeContext) -> Seen:
     checks: dict[str, Callable[[ProbeContext], Observation | None]] = {
         **READS,
         "cross-account-events": cross_account_evidence,
+        _PACKAGE_TRAIL: package_update_evidence,
         "lookup-rate": lookup_rate,
     }
     seen: Seen = {}

@@ -1,12 +1,15 @@
-"""The scratch resources of ``reconciler probe --write``: one card, one share, at most one
-customer managed permission and the PDF of one export, all named ``reconciler-probe-<run>``
-and tagged with the reconciler's ownership tag and the run as their source.
+"""The scratch resources of ``reconciler probe --write``: one card, one share (and a second
+of the same name, if RAM takes it), at most two customer managed permissions (for cards,
+for model package groups), one model package group with at most one version, and the PDF
+of one export, all named ``reconciler-probe-<run>`` (``-groups`` for the second
+permission) and tagged with the reconciler's ownership tag and the run as their source.
 
-``clean`` deletes whatever was made, in the order RAM allows (the share before the
-permission it uses, then the card), first as the apply role and, where that role may not
-(apply never deletes permissions), with the caller's own credentials. What neither can
-delete is returned with the command that deletes it; the caller runs ``clean`` in a
-``finally`` block, so an interrupt or a failed check still cleans up.
+``clean`` deletes whatever was made, in the order RAM and SageMaker allow (the shares
+before the permissions they use, the version before its group, then the card), first as
+the apply role and, where that role may not (apply never deletes permissions, groups or
+versions), with the caller's own credentials. What neither can delete is returned with
+the command that deletes it; the caller runs ``clean`` in a ``finally`` block, so an
+interrupt or a failed check still cleans up.
 """
 
 from __future__ import annotations
@@ -33,36 +36,45 @@ class Scratch:
     ctx: ProbeContext
     cards: list[str] = field(default_factory=list)
     share_arn: str | None = None
-    permission_arn: str | None = None
+    twin_arn: str | None = None  # a second share of the scratch share's name
+    permissions: list[str] = field(default_factory=list)
+    group: str | None = None  # the scratch model package group's name
+    package_arn: str | None = None  # its version
     exports: list[tuple[str, str]] = field(default_factory=list)  # (bucket, key prefix)
 
     def clean(self) -> tuple[str, ...]:
         """Delete everything made; what is left, each with the command that deletes it."""
-        left = [self._share(), self._permission()]
+        left = [self._share(self.share_arn), self._share(self.twin_arn)]
+        left += [self._permission(arn) for arn in self.permissions]
+        left += [self._package(), self._group()]
         left += [self._card(name) for name in self.cards]
         left += [self._export(bucket, prefix) for bucket, prefix in self.exports]
         return tuple(item for item in left if item)
 
-    def _share(self) -> str | None:
-        arn = self.share_arn
-        if arn is None:
+    def _left(self, what: str, delete: Callable[[AwsSession], Any], command: str) -> str | None:
+        """Delete with ``_either``; None when done, else ``what`` with why and ``command``."""
+        problem = _either(self.ctx, delete)
+        if problem is None or (what.startswith("model card") and DELETING in problem):
             return None
-        problem = _either(
-            self.ctx, lambda s: s.client("ram").delete_resource_share(resourceShareArn=arn)
-        )
-        region = self.ctx.region
-        command = f"aws ram delete-resource-share --resource-share-arn {arn} --region {region}"
-        return f"share {arn} ({problem}): {command}" if problem else None
+        return f"{what} ({problem}): aws {command} --region {self.ctx.region}"
 
-    def _permission(self) -> str | None:
-        arn = self.permission_arn
+    def _share(self, arn: str | None) -> str | None:
         if arn is None:
             return None
+        return self._left(
+            f"share {arn}",
+            lambda s: s.client("ram").delete_resource_share(resourceShareArn=arn),
+            f"ram delete-resource-share --resource-share-arn {arn}",
+        )
+
+    def _permission(self, arn: str) -> str | None:
         if self.share_arn is not None:
             self._share_deleted()
-        problem = _either(self.ctx, lambda s: s.client("ram").delete_permission(permissionArn=arn))
-        command = f"aws ram delete-permission --permission-arn {arn} --region {self.ctx.region}"
-        return f"permission {arn} ({problem}): {command}" if problem else None
+        return self._left(
+            f"permission {arn}",
+            lambda s: s.client("ram").delete_permission(permissionArn=arn),
+            f"ram delete-permission --permission-arn {arn}",
+        )
 
     def _share_deleted(self) -> None:
         """Wait until RAM has finished deleting the share (a permission in use stays)."""
@@ -79,16 +91,32 @@ class Scratch:
         except (Skip, ClientError, BotoCoreError):
             return  # deleting the permission then says what is wrong
 
-    def _card(self, name: str) -> str | None:
-        problem = _either(
-            self.ctx, lambda s: s.client("sagemaker").delete_model_card(ModelCardName=name)
-        )
-        if problem and DELETING in problem:
+    def _package(self) -> str | None:
+        arn = self.package_arn
+        if arn is None:
             return None
-        command = (
-            f"aws sagemaker delete-model-card --model-card-name {name} --region {self.ctx.region}"
+        return self._left(
+            f"model version {arn}",
+            lambda s: s.client("sagemaker").delete_model_package(ModelPackageName=arn),
+            f"sagemaker delete-model-package --model-package-name {arn}",
         )
-        return f"model card {name} ({problem}): {command}" if problem else None
+
+    def _group(self) -> str | None:
+        name = self.group
+        if name is None:
+            return None
+        return self._left(
+            f"model package group {name}",
+            lambda s: s.client("sagemaker").delete_model_package_group(ModelPackageGroupName=name),
+            f"sagemaker delete-model-package-group --model-package-group-name {name}",
+        )
+
+    def _card(self, name: str) -> str | None:
+        return self._left(
+            f"model card {name}",
+            lambda s: s.client("sagemaker").delete_model_card(ModelCardName=name),
+            f"sagemaker delete-model-card --model-card-name {name}",
+        )
 
     def _export(self, bucket: str, prefix: str) -> str | None:
         problem = _either(self.ctx, lambda s: _delete_objects(s.client("s3"), bucket, prefix))
@@ -135,3 +163,5 @@ class Work:
     evidence: frozenset[str] = frozenset()  # assumptions the account's records settled
     deleted_at: float | None = None  # when the scratch card's deletion was asked for
     recreated: bool = False  # a card of the scratch card's name was made again
+    archived: bool = False  # the scratch card was archived
+    package_updated: float | None = None  # when the scratch version's content was updated

@@ -1,8 +1,9 @@
 """The ``--write`` checks on the scratch share: the omitted allowExternalPrincipals key,
 customer managed permissions for cards, what RAM needs to put a card into a share and take
 it out (each action left out of a session policy in turn), how it evaluates several
-resources, overlapping association calls, how long an association takes, and a target
-account answering the share's invitation (whose event ``trail`` then looks for).
+resources, overlapping association calls, how long an association takes, a target
+account answering the share's invitation (whose event ``trail`` then looks for), a second
+share of the same name, and a permission for groups on a share that holds none.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from botocore.exceptions import ClientError
 
 from reconciler.aws.session import AwsSession, error_code
 from reconciler.common.arns import RESOURCE_TYPE
+from reconciler.common.regions import partition_for
+from reconciler.probe.assumptions import GROUP_DEFAULT
 from reconciler.probe.cards import Seen, seconds
 from reconciler.probe.context import (
     NO_ROLE,
@@ -103,7 +106,8 @@ def customer_permission(work: Work) -> Seen:
             raise
         shown = f"creating one for {RESOURCE_TYPE} was refused ({said(e)})"
         return {"customer-permissions": Observation(shown=shown, value=False)}
-    arn = work.scratch.permission_arn = made["permission"]["arn"]
+    arn = made["permission"]["arn"]
+    work.scratch.permissions.append(arn)
     share = work.scratch.share_arn
     ram.associate_resource_share_permission(resourceShareArn=share, permissionArn=arn, replace=True)
     shown = "one was created and attached to the scratch share"
@@ -285,3 +289,34 @@ def accept(work: Work) -> Seen:
     answered = ram.accept_resource_share_invitation(resourceShareInvitationArn=arn)
     work.accepted = server_time(answered)
     return {}
+
+
+def twin(work: Work) -> Seen:
+    """A second share with the scratch share's name."""
+    ctx = work.ctx
+    try:
+        work.scratch.twin_arn = _create(ctx.session, ctx, ctx.external)
+    except ClientError as e:
+        if denied(e):
+            raise
+        shown = f"a second share of the same name was refused ({said(e)})"
+        return {"share-names-repeat": Observation(shown=shown, value=True)}
+    shown = "a second share of the same name was created"
+    return {"share-names-repeat": Observation(shown=shown, value=False)}
+
+
+def group_permission_first(work: Work) -> Seen:
+    """The groups' default permission attached to the scratch share, which holds none."""
+    ram, share = work.ctx.ambient.client("ram"), work.scratch.share_arn
+    arn = f"arn:{partition_for(work.ctx.region)}:ram::aws:permission/{GROUP_DEFAULT}"
+    try:
+        ram.associate_resource_share_permission(
+            resourceShareArn=share, permissionArn=arn, replace=True
+        )
+    except ClientError as e:
+        if denied(e):
+            raise
+        shown = f"attaching {GROUP_DEFAULT} to a share without groups was refused ({said(e)})"
+        return {"group-permission-first": Observation(shown=shown, value=False)}
+    shown = f"{GROUP_DEFAULT} was attached to a share without groups"
+    return {"group-permission-first": Observation(shown=shown, value=True)}

@@ -98,3 +98,62 @@ def _caller_account(record: dict[str, Any]) -> str | None:
         return None
     account = identity.get("accountId")
     return str(account) if account else None
+
+
+UPDATE_PACKAGE = "UpdateModelPackage"
+EDITED_MARK = "reconciler-probe-edited"  # in the content the probe's update sends
+
+
+def _card_members(record: dict[str, Any], arn: str | None) -> bool | None:
+    """Whether a successful UpdateModelPackage record holds the card's content under the
+    names drift reads (True). With ``arn``, False for the probe's content-only update of
+    that version when it holds the content otherwise, or not at all; None for any other
+    record."""
+    params = record.get("requestParameters") or {}
+    if record.get("errorCode") or not isinstance(params, dict):
+        return None
+    card = params.get("modelCard")
+    if isinstance(card, dict) and "modelCardContent" in card and "modelPackageArn" in params:
+        return True if arn is None or params["modelPackageArn"] == arn else None
+    text = json.dumps(params)
+    if arn is None or arn not in text:
+        return None
+    if EDITED_MARK in text:
+        return False  # the content, under other names
+    content_only = isinstance(card, dict) and not any("status" in k.lower() for k in card)
+    return False if content_only else None
+
+
+def package_update_evidence(ctx: ProbeContext) -> Observation | None:
+    """An UpdateModelPackage in the card account's history that names the card's content
+    under drift's member names."""
+    attribute = {"AttributeKey": "EventName", "AttributeValue": UPDATE_PACKAGE}
+    for record in _events(ctx, attribute):
+        if _card_members(record, None):
+            shown = "the card account's history holds an UpdateModelPackage with "
+            shown += "modelPackageArn and modelCard.modelCardContent"
+            return Observation(shown=shown, value=True)
+    return None
+
+
+def package_update_event(ctx: ProbeContext, arn: str, since: float) -> Observation:
+    """Wait for the scratch version's content update in the card account's history."""
+    attribute = {"AttributeKey": "EventName", "AttributeValue": UPDATE_PACKAGE}
+    start = datetime.fromtimestamp(since, tz=timezone.utc) - timedelta(minutes=5)
+
+    def look() -> bool | None:
+        found = (_card_members(r, arn) for r in _events(ctx, attribute, StartTime=start))
+        return next((f for f in found if f is not None), None)
+
+    what = f"the scratch version's {UPDATE_PACKAGE} in the card account's history"
+    try:
+        held, _ = until(ctx, look, what, pause=1.0)
+    except Skip:
+        return Observation(
+            shown=f"not checked: {what} did not show within {ctx.wait_seconds:.0f} s"
+        )
+    if held:
+        return Observation(shown=f"{what} holds modelCard.modelCardContent", value=True)
+    return Observation(
+        shown=f"{what} lacks modelPackageArn or modelCard.modelCardContent", value=False
+    )

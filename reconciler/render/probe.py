@@ -29,7 +29,7 @@ def plain(value: SwitchValue | None) -> Any:
     return value
 
 
-def _setting(value: SwitchValue) -> str:
+def _setting(value: SwitchValue | None) -> str:
     return json.dumps(plain(value))
 
 
@@ -46,10 +46,11 @@ def probe_text(report: ProbeReport) -> str:
 
 def _finding_lines(f: Finding) -> list[str]:
     a = f.assumption
-    mode = "" if a.mode.value == "read-only" else " (write)"
+    mode = {"read-only": "", "write": " (write)"}.get(a.mode.value, " (not checkable here)")
+    setting = f" [{a.switch}: {_setting(a.assumed)}]" if a.switch else ""
     return [
         f"{MARKS[f.outcome]} {a.key}{mode}: {f.outcome.value}",
-        f"    sandbox assumes: {a.summary} [{a.switch}: {_setting(a.assumed)}]",
+        f"    sandbox assumes: {a.summary}{setting}",
         f"    account showed:  {f.shown}",
         f"    if they differ:  {a.consequence}",
         "",
@@ -105,6 +106,8 @@ def sandbox_settings(report: ProbeReport) -> str:
         "# check keeps the sandbox's default.",
     ]
     for f in report.findings:
+        if f.assumption.switch is None:
+            continue  # not a setting: no account can show it
         value = f.value if f.value is not None else f.assumption.assumed
         lines.append(f"# {f.assumption.key}: {f.outcome.value}")
         dumped = yaml.safe_dump({f.assumption.switch: plain(value)}, default_flow_style=False)

@@ -27,6 +27,7 @@ class Mode(str, Enum):
 
     READ = "read-only"
     WRITE = "write"
+    NONE = "not-checkable"  # no account can show it (``Assumption.why_not`` says why)
 
 
 class Compare(str, Enum):
@@ -41,19 +42,24 @@ class Assumption:
     """One behaviour AWS does not document, as the sandbox assumes it."""
 
     key: str
-    switch: str  # the SandboxConfig field that holds it
-    assumed: SwitchValue  # that field's default
+    switch: str | None  # the SandboxConfig field that holds it (None: not a setting)
+    assumed: SwitchValue | None  # that field's default
     summary: str  # what the sandbox assumes, one sentence
     consequence: str  # what follows for the reconciler if an account differs
     mode: Mode
     compare: Compare = Compare.EQUAL
+    why_not: str = ""  # with Mode.NONE: why no account can show it
+
+    @property
+    def checkable(self) -> bool:
+        return self.mode is not Mode.NONE
 
     def agrees(self, value: SwitchValue) -> bool:
         """Whether ``value``, as an account showed it, is what the sandbox assumes."""
         if self.compare is Compare.DELAY:
             assert isinstance(value, (int, float)) and isinstance(self.assumed, (int, float))
             return value <= self.assumed + DELAY_TOLERANCE_SECONDS
-        return canonical(value) == canonical(self.assumed)
+        return self.assumed is not None and canonical(value) == canonical(self.assumed)
 
 
 def canonical(value: SwitchValue) -> object:

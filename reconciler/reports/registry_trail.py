@@ -11,7 +11,7 @@ all the registry itself records.
 
 Event parameters are untrusted: only their ARNs and the presence of members are read, and
 nothing of their values is shown (``ModelCardContent`` is sensitive, and CloudTrail does
-not document what it records of it).
+not document what it records of it). AWS undocumented: trail-package-update-fields
 """
 
 from __future__ import annotations

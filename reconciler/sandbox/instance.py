@@ -87,7 +87,11 @@ class Sandbox:
             lambda: self._config, self.clock, lambda: self.ram, lambda: self.iam
         )
         self.ram = RamService(lambda: self._config, self.sagemaker, self.clock, lambda: self.iam)
-        self.trail = Trail(self.clock, lambda: self._config.cloudtrail_cross_account_events)
+        self.trail = Trail(
+            self.clock,
+            lambda: self._config.cloudtrail_cross_account_events,
+            lambda: self._config.cloudtrail_package_card_content,
+        )
         self.lookups = LookupRate(self.clock, lambda: self._config.cloudtrail_lookups_per_second)
         self._host, self._port, self._verbose, self._front = host, port, verbose, self._make_front()
         self._server: HttpServer | None = None

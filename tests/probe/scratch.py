@@ -1,5 +1,5 @@
-"""What a probe run may leave in the sandbox: nothing named reconciler-probe-* but cards
-whose deletion runs and deleted shares."""
+"""What a probe run may leave in the sandbox: nothing named reconciler-probe-* (no model
+package group or version either) but cards whose deletion runs and deleted shares."""
 
 from __future__ import annotations
 
@@ -28,5 +28,7 @@ def assert_clean(sandbox: Any) -> None:
     assert live == [], live
     own = ram.list_permissions(permissionType="CUSTOMER_MANAGED")["permissions"]
     assert [p["name"] for p in own if p["name"].startswith(PREFIX)] == []
+    groups = sagemaker.list_model_package_groups(NameContains=PREFIX)
+    assert groups["ModelPackageGroupSummaryList"] == []
     objects = sandbox.client("s3", OWNER).list_objects_v2(Bucket=BUCKET).get("Contents", [])
     assert [o["Key"] for o in objects if PREFIX in o["Key"]] == []

@@ -27,6 +27,10 @@ def test_text_names_assumption_observation_and_consequence(probe: Probe) -> None
         assert f" {a.key}" in text and f"sandbox assumes: {a.summary}" in text
         assert f"if they differ:  {a.consequence}" in text
     assert text.count("account showed:  ") == len(ASSUMPTIONS)
+    for a in ASSUMPTIONS:
+        if not a.checkable:
+            assert f"· {a.key} (not checkable here): unchecked" in text
+            assert f"account showed:  not checkable here: {a.why_not}" in text
     assert text.rstrip().endswith("not checked.")
 
 

@@ -76,8 +76,22 @@ FLIPPED: dict[str, Any] = {
     "kms_delete_needs_retire_grant": False,
     "name_reserved_while_deleting": False,
     "deletion_delay_seconds": 2.0,
+    "ram_group_permission_before_groups": False,
+    "ram_customer_permissions_for_groups": True,
+    "ram_group_default_permission": "AWSRAMPermissionSageMakerModelPackageGroupAllowDeploy",
+    "group_policy_absent_error": "ResourceNotFound",
+    "cloudtrail_package_card_content": False,
+    "package_card_schema_enforced": False,
+    "package_card_content_and_status_together": False,
+    "package_card_archived_refuses_status": False,
+    "archived_cards_deletable": False,
+    "ram_share_names_unique": True,
 }
-KEY_OF = {a.switch: a.key for a in ASSUMPTIONS}
+KEY_OF = {a.switch: a.key for a in ASSUMPTIONS if a.switch}
+CHECKABLE = tuple(a for a in ASSUMPTIONS if a.checkable)
+# A flipped switch that leaves a scratch resource the probe cannot delete: an account that
+# refuses to delete Archived cards keeps the archived scratch card.
+LEAVES = frozenset({"archived_cards_deletable"})
 # Set beside a flipped switch: two association calls sent at once meet while the first is
 # still ASSOCIATING only if it lasts longer than a loaded machine's scheduling jitter
 # (still within the association delay's tolerance, so that check keeps matching).
@@ -88,11 +102,17 @@ WITH_FLIPPED: dict[str, dict[str, object]] = {
 
 def test_the_list_covers_every_behaviour_switch_with_its_default() -> None:
     behaviours = {f.name for f in dataclasses.fields(SandboxConfig)} - NOT_BEHAVIOURS
-    assert {a.switch for a in ASSUMPTIONS} == behaviours
+    assert {a.switch for a in CHECKABLE} == behaviours
     assert set(FLIPPED) == behaviours
     defaults = SandboxConfig()
-    for a in ASSUMPTIONS:
+    for a in CHECKABLE:
+        assert a.switch is not None
         assert canonical(getattr(defaults, a.switch)) == canonical(a.assumed), a.key
+
+
+def test_what_no_account_can_show_is_listed_with_why() -> None:
+    for a in ASSUMPTIONS:
+        assert a.checkable == (a.switch is not None) == (not a.why_not), a.key
 
 
 def test_every_assumption_matches_the_sandbox(probe: Probe) -> None:
@@ -101,10 +121,14 @@ def test_every_assumption_matches_the_sandbox(probe: Probe) -> None:
     assert code == 0
     report = found.pop("")
     assert report["leftovers"] == [] and report["write"] is True
-    assert {k: f["outcome"] for k, f in found.items()} == {a.key: "matches" for a in ASSUMPTIONS}
+    expected = {a.key: "matches" if a.checkable else "unchecked" for a in ASSUMPTIONS}
+    assert {k: f["outcome"] for k, f in found.items()} == expected
     written = probe.written()
+    for a in CHECKABLE:
+        assert a.switch is not None and a.agrees(getattr(written, a.switch)), a.key
     for a in ASSUMPTIONS:
-        assert a.agrees(getattr(written, a.switch)), a.key
+        if not a.checkable:
+            assert found[a.key]["shown"] == f"not checkable here: {a.why_not}"
     assert_clean(probe.sandbox)
 
 
@@ -117,7 +141,7 @@ def test_read_only_by_default(probe: Probe) -> None:
     assert len(probe.sandbox.trail.events(OWNER, "us-east-1")) == before  # no write at all
     for a in ASSUMPTIONS:
         expected = (
-            "unchecked" if a.mode.value == "write" or a.key == "invitation-ttl" else "matches"
+            "matches" if a.mode.value == "read-only" and a.key != "invitation-ttl" else "unchecked"
         )
         assert found[a.key]["outcome"] == expected, a.key
     assert found["list-delay"]["shown"] == "not checked: needs --write"
@@ -128,10 +152,10 @@ def test_a_flipped_switch_is_reported_and_written_back(probe: Probe, switch: str
     probe.configure(**{switch: FLIPPED[switch], **WITH_FLIPPED.get(switch, {})})
     if switch == "invitation_ttl_seconds":
         expired_invitation(probe.sandbox)
-    code, found = probe()
+    code, found = probe(leaves=switch in LEAVES)
     key = KEY_OF[switch]
     assert found[key]["outcome"] == "differs", found[key]
-    assert code == 2
+    assert code == (1 if switch in LEAVES else 2)
     others = {k: f["outcome"] for k, f in found.items() if k not in ("", key)}
     assert "differs" not in others.values(), others
     written = getattr(probe.written(), switch)
@@ -139,6 +163,10 @@ def test_a_flipped_switch_is_reported_and_written_back(probe: Probe, switch: str
         assert FLIPPED[switch] <= written <= FLIPPED[switch] + 1
     else:
         assert canonical(written) == canonical(FLIPPED[switch])
+    if switch in LEAVES:
+        [left] = found[""]["leftovers"]
+        assert left.startswith("model card reconciler-probe-") and "Archived" in left
+        return
     assert_clean(probe.sandbox)
 
 
@@ -150,5 +178,7 @@ def test_the_docs_list_every_assumption_with_its_setting() -> None:
         for line in (PROJECT_ROOT / "docs" / "probe.md").read_text(encoding="utf-8").splitlines()
         if line.startswith("| `")
     ]
-    assert [r.split("|")[1].strip() for r in rows] == [f"`{a.key}`" for a in ASSUMPTIONS]
-    assert [r.split("|")[2].strip() for r in rows] == [f"`{a.switch}`" for a in ASSUMPTIONS]
+    listed = [r for r in rows if len(r.split("|")) == 6]  # the table of what it checks
+    assert [r.split("|")[1].strip() for r in listed] == [f"`{a.key}`" for a in ASSUMPTIONS]
+    switches = [f"`{a.switch}`" if a.switch else "none" for a in ASSUMPTIONS]
+    assert [r.split("|")[2].strip() for r in listed] == switches

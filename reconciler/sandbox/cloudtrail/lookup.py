@@ -12,7 +12,7 @@ If this limit is exceeded, a throttling error occurs." (API reference, LookupEve
 any one-second window of the sandbox clock per account and Region (the sandbox's reading:
 AWS does not say whether it counts a sliding window or refills a bucket) and answers the
 rest ``ThrottlingException`` ("Rate exceeded", HTTP 400, the shape botocore's CloudTrail
-model has), before IAM is asked.
+model has), before IAM is asked. AWS undocumented: lookup-rate
 """
 
 from __future__ import annotations

@@ -34,7 +34,7 @@ import threading
 import uuid
 from collections import deque
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import Any
 
@@ -97,8 +97,14 @@ class Event:
 class Trail:
     """Events by account, oldest first; thread-safe."""
 
-    def __init__(self, clock: Callable[[], float], cross_account: Callable[[], bool]) -> None:
+    def __init__(
+        self,
+        clock: Callable[[], float],
+        cross_account: Callable[[], bool],
+        card_content: Callable[[], bool] = lambda: True,
+    ) -> None:
         self._clock, self._cross_account = clock, cross_account
+        self._card_content = card_content  # cloudtrail_package_card_content
         self._events: deque[Event] = deque()  # oldest first: the clock only moves forward
         self._lock = threading.Lock()
 
@@ -111,6 +117,8 @@ class Trail:
         owner = _owner(call)
         if owner and owner != call.caller.account_id and self._cross_account():
             accounts.append(owner)
+        if not self._card_content():
+            call = _without_card_content(call)
         events = [
             _event(call, now, account, shared if len(accounts) > 1 else None)
             for account in accounts
@@ -164,6 +172,17 @@ def _resources(call: Call) -> tuple[tuple[str, str], ...]:
             if kind is not None:
                 found.setdefault(value, kind)
     return tuple((kind, name) for name, kind in found.items())
+
+
+def _without_card_content(call: Call) -> Call:
+    """``call`` with a model version's card content left out of its parameters, as a
+    trail that withholds that sensitive member records it.
+    AWS undocumented: trail-package-update-fields"""
+    card = call.params.get("ModelCard")
+    if not isinstance(card, Mapping) or "ModelCardContent" not in card:
+        return call
+    kept = {k: v for k, v in card.items() if k != "ModelCardContent"}
+    return replace(call, params={**call.params, "ModelCard": kept})
 
 
 def _event(call: Call, now: float, account: str, shared: str | None) -> Event:

@@ -16,13 +16,13 @@ sandbox cannot name makes the key unknowable. AWS does not say how RAM evaluates
 that names several resources: the sandbox evaluates each resource ARN on its own (with
 ``ram:ResourceArn`` and ``ram:RequestedResourceType`` single-valued), so one resource of
 another type denies the request (switch ``iam_ram_resources_one_by_one``; False makes one
-evaluation with both keys multivalued).
+evaluation with both keys multivalued). AWS undocumented: ram-resources-one-by-one
 
 ``allowExternalPrincipals`` defaults to true on CreateResourceShare, and the requested
 key carries that default when the request leaves it out, so a Deny on
 ``ram:RequestedAllowsExternalPrincipals = true`` cannot be dodged by omission (the
 sandbox's reading; AWS documents the key, not the omitted case: switch
-``iam_ram_omitted_external_is_true``).
+``iam_ram_omitted_external_is_true``). AWS undocumented: omitted-external
 
 Dependent SageMaker permissions (aws-facts section 7; the SAR's "[permission only]"
 actions): putting a model card or a model package group into a share
@@ -34,6 +34,9 @@ with ``SandboxConfig.iam_ram_needs_get_resource_policy`` (default on; AWS does n
 each of those also needs ``sagemaker:GetResourcePolicy``. All three have no resource
 type, so they are evaluated against ``*``. CreatePermission with tags needs
 ``ram:TagResource``; EnableSharingWithAwsOrganization needs the SAR's dependent actions.
+AWS undocumented: ram-needs-put-resource-policy
+AWS undocumented: ram-needs-get-resource-policy
+AWS undocumented: ram-needs-delete-resource-policy
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from reconciler.sandbox.caller import Caller
 from reconciler.sandbox.ram.errors import (
+    invalid_parameter,
     invalid_state,
     malformed_arn,
     ram_error,
@@ -52,8 +53,37 @@ LIVE = (ASSOCIATING, ASSOCIATED)
 
 # The permission RAM attaches to a resource type the request gives none for. For model
 # package groups AWS does not say which managed permission is the type's default; the
-# sandbox takes the read-only one.
+# sandbox takes ``SandboxConfig.ram_group_default_permission`` (the read-only one).
+# AWS undocumented: group-default-permission
 TYPE_DEFAULTS = {MODEL_CARD_TYPE: DEFAULT_ARN, GROUP_TYPE: GROUP_DEFAULT_ARN}
+
+
+def type_default(ctx: RamContext, kind: str) -> str:
+    """The ARN of the permission RAM attaches to resources of ``kind`` by default."""
+    if kind == GROUP_TYPE:
+        return f"arn:aws:ram::aws:permission/{ctx.config().ram_group_default_permission}"
+    return TYPE_DEFAULTS[kind]
+
+
+def holds(ctx: RamContext, share: Share, kind: str) -> bool:
+    """Whether ``share`` holds a resource of ``kind`` (associated or associating)."""
+    now = ctx.now()
+    return any(
+        (shared_type(a.entity) or ("",))[0] == kind and a.status(now) in LIVE
+        for a in share.of_kind(RESOURCE)
+    )
+
+
+def check_group_permission(ctx: RamContext, share: Share, kind: str, coming: bool) -> None:
+    """A permission for model package groups on a share that holds none (and gets none
+    with the request, ``coming``): InvalidParameterException unless
+    ``ram_group_permission_before_groups``. AWS undocumented: group-permission-first"""
+    if kind != GROUP_TYPE or ctx.config().ram_group_permission_before_groups:
+        return
+    if not coming and not holds(ctx, share, kind):
+        raise invalid_parameter(
+            f"Resource share {share.arn} holds no resource of type {kind} to apply a permission to."
+        )
 
 
 def check_resource(ctx: RamContext, caller: Caller, arn: str) -> None:
@@ -99,7 +129,7 @@ def add_resource(ctx: RamContext, share: Share, arn: str) -> Association:
         return existing
     found = shared_type(arn)
     kind = found[0] if found else MODEL_CARD_TYPE
-    share.permissions.setdefault(kind, (TYPE_DEFAULTS[kind], 1))
+    share.permissions.setdefault(kind, (type_default(ctx, kind), 1))
     return _store(share, _settling(ctx, share, RESOURCE, arn))
 
 

@@ -4,7 +4,8 @@ groups, and customer-managed ones for model cards.
 AWS-managed permissions for model cards and their actions are those of the SageMaker
 developer guide ("Set up cross-account support for Amazon SageMaker Model Cards"), held in
 ``SandboxConfig.ram_managed_permissions``; those for model package groups are in
-``SandboxConfig.ram_group_permissions`` (their actions are not documented: see there).
+``SandboxConfig.ram_group_permissions`` (their actions are not documented: see there;
+AWS undocumented: ram-group-permissions).
 RAM lists the SageMaker resource types of ``SandboxConfig.ram_resource_types``;
 customer-managed permissions for model cards exist while
 ``ram_customer_permissions_for_model_cards`` is on. Customer-managed
@@ -48,6 +49,7 @@ from reconciler.sandbox.ram.state import RamContext
 DEFAULT_ARN = "arn:aws:ram::aws:permission/AWSRAMPermissionSageMakerModelCards"
 EXPORT_ARN = "arn:aws:ram::aws:permission/AWSRAMPermissionSageMakerModelCardsAllowExport"
 GROUP_DEFAULT_ARN = "arn:aws:ram::aws:permission/AWSRAMPermissionSageMakerModelPackageGroup"
+_AWS = "arn:aws:ram::aws:permission/"
 _PUBLISHED = 1_688_169_600.0  # 2023-07-01, a fixed creation time for AWS-managed permissions
 PERMISSION_ARN = re.compile(
     r"^arn:aws[a-z-]*:ram:(?P<region>[a-z0-9-]*):(?P<owner>\d{12}|aws):permission/(?P<name>[\w.-]+)$"
@@ -56,10 +58,9 @@ NAME = re.compile(r"^[\w.-]{1,36}$")
 MAX_VERSIONS = 5
 
 
-def _managed(name: str, actions: tuple[str, ...], resource_type: str) -> Permission:
+def _managed(name: str, actions: tuple[str, ...], resource_type: str, default: bool) -> Permission:
     arn = f"arn:aws:ram::aws:permission/{name}"
     version = PermissionVersion(1, actions, policy_template(actions), _PUBLISHED)
-    default = arn in (DEFAULT_ARN, GROUP_DEFAULT_ARN)
     return Permission(arn, name, resource_type, "aws", [version], type_default=default)
 
 
@@ -67,19 +68,23 @@ Named = tuple[tuple[str, tuple[str, ...]], ...]
 
 
 @cache
-def _managed_set(cards: Named, groups: Named) -> dict[str, Permission]:
-    made = [_managed(name, actions, MODEL_CARD_TYPE) for name, actions in cards]
-    made += [_managed(name, actions, GROUP_TYPE) for name, actions in groups]
+def _managed_set(cards: Named, groups: Named, group_default: str) -> dict[str, Permission]:
+    made = [
+        _managed(name, actions, MODEL_CARD_TYPE, f"{_AWS}{name}" == DEFAULT_ARN)
+        for name, actions in cards
+    ]
+    made += [_managed(name, actions, GROUP_TYPE, name == group_default) for name, actions in groups]
     return {p.arn: p for p in made}
 
 
 def managed(ctx: RamContext) -> dict[str, Permission]:
     """The AWS managed permissions for model cards and for model package groups, by ARN, as
-    the configuration has them (``ram_managed_permissions``, ``ram_group_permissions``)."""
+    the configuration has them (``ram_managed_permissions``, ``ram_group_permissions``, and
+    ``ram_group_default_permission`` the groups' default)."""
     config = ctx.config()
     cards = tuple((k, tuple(v)) for k, v in config.ram_managed_permissions.items())
     groups = tuple((k, tuple(v)) for k, v in config.ram_group_permissions.items())
-    return _managed_set(cards, groups)
+    return _managed_set(cards, groups, config.ram_group_default_permission)
 
 
 def aws_or_own(ctx: RamContext, arn: str) -> Permission | None:
@@ -181,8 +186,15 @@ def create_permission(ctx: RamContext, caller: Caller, p: Mapping[str, Any]) -> 
         )
     resource_type = canonical_type(req_str(p, "resourceType"))
     # Undocumented for model package groups (AWS describes only permissions created from a
-    # group's resource policy, then promoted): the sandbox refuses CreatePermission for them.
-    if resource_type == GROUP_TYPE or not ctx.config().ram_customer_permissions_for_model_cards:
+    # group's resource policy, then promoted): ``ram_customer_permissions_for_groups``.
+    # AWS undocumented: group-customer-permissions
+    config = ctx.config()
+    allowed = (
+        config.ram_customer_permissions_for_groups
+        if resource_type == GROUP_TYPE
+        else config.ram_customer_permissions_for_model_cards
+    )
+    if not allowed:
         raise invalid_parameter(
             f"Customer managed permissions are not supported for resource type {resource_type}."
         )
@@ -193,7 +205,7 @@ def create_permission(ctx: RamContext, caller: Caller, p: Mapping[str, Any]) -> 
             f"A permission named {name} already exists in {caller.region}. "
             "Choose a different name.",
         )
-    version = _new_version(ctx, 1, req_str(p, "policyTemplate"))
+    version = _new_version(ctx, 1, req_str(p, "policyTemplate"), resource_type)
     tags = {t["key"]: t.get("value", "") for t in p.get("tags") or []}
     created = Permission(arn, name, resource_type, caller.account_id, [version], tags=tags)
     ctx.state.permissions[arn] = created
@@ -210,7 +222,8 @@ def create_permission_version(
             f"{found.arn} already has {MAX_VERSIONS} versions; delete one first.",
         )
     number = max(v.version for v in found.versions) + 1
-    found.versions.append(_new_version(ctx, number, req_str(p, "policyTemplate")))
+    template = req_str(p, "policyTemplate")
+    found.versions.append(_new_version(ctx, number, template, found.resource_type))
     found.default_version = number
     return {"permission": permission_detail(found)}
 
@@ -277,8 +290,8 @@ def delete_permission_version(
     return {"returnValue": True, "permissionStatus": "DELETED"}
 
 
-def _new_version(ctx: RamContext, number: int, template: str) -> PermissionVersion:
-    parsed = parse_template(template)
+def _new_version(ctx: RamContext, number: int, template: str, kind: str) -> PermissionVersion:
+    parsed = parse_template(template, kind)
     return PermissionVersion(number, parsed, template, ctx.now())
 
 

@@ -1,4 +1,6 @@
-"""Checking a customer-managed permission's policy template for ``sagemaker:ModelCard``.
+"""Checking a customer-managed permission's policy template for ``sagemaker:ModelCard`` (or,
+where ``ram_customer_permissions_for_groups`` allows them, ``sagemaker:ModelPackageGroup``,
+whose actions are those of its AWS managed permissions).
 
 The RAM API reference allows ``Effect`` (must be Allow), ``Action`` (only actions the
 resource type supports) and an optional ``Condition``; ``Resource`` and ``Principal``
@@ -13,6 +15,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from reconciler.sandbox.config import DEFAULT_GROUP_PERMISSIONS
 from reconciler.sandbox.errors import AwsError
 from reconciler.sandbox.ram.errors import ram_error
 
@@ -24,7 +27,8 @@ SUPPORTED = (
     "sagemaker:CreateModelCardExportJob",
     "sagemaker:DescribeModelCardExportJob",
 )
-_BY_LOWER = {a.lower(): a for a in SUPPORTED}
+GROUP_SUPPORTED = tuple(sorted({a for v in DEFAULT_GROUP_PERMISSIONS.values() for a in v}))
+_BY_TYPE = {"sagemaker:ModelCard": SUPPORTED, "sagemaker:ModelPackageGroup": GROUP_SUPPORTED}
 _ALLOWED_KEYS = {"Effect", "Action", "Condition"}
 
 
@@ -34,7 +38,7 @@ def malformed(reason: str) -> AwsError:
     )
 
 
-def parse_template(template: str) -> tuple[str, ...]:
+def parse_template(template: str, kind: str = "sagemaker:ModelCard") -> tuple[str, ...]:
     """The actions of a valid template, spelt canonically; otherwise the AWS error."""
     doc = _load(template)
     extra = set(doc) - _ALLOWED_KEYS
@@ -46,7 +50,7 @@ def parse_template(template: str) -> tuple[str, ...]:
         raise malformed('Effect must be "Allow".')
     if "Condition" in doc and not isinstance(doc["Condition"], dict):
         raise malformed("Condition must be an object.")
-    return tuple(_canonical(a) for a in _actions(doc.get("Action")))
+    return tuple(_canonical(a, kind) for a in _actions(doc.get("Action")))
 
 
 def _load(template: str) -> dict[str, Any]:
@@ -66,12 +70,13 @@ def _actions(value: object) -> list[str]:
     return items
 
 
-def _canonical(action: str) -> str:
-    found = _BY_LOWER.get(action.lower())
+def _canonical(action: str, kind: str) -> str:
+    supported = _BY_TYPE[kind]
+    found = next((a for a in supported if a.lower() == action.lower()), None)
     if found is None:
         raise ram_error(
             "InvalidPolicyException",
-            f"The action {action} is not supported by resource type sagemaker:ModelCard. "
-            f"Supported actions: {', '.join(SUPPORTED)}.",
+            f"The action {action} is not supported by resource type {kind}. "
+            f"Supported actions: {', '.join(supported)}.",
         )
     return found

@@ -8,7 +8,7 @@ resources"). The SageMaker types RAM accepts, by the ARN's resource part:
   model-cards-xaccount.html: "you specify sagemaker:ModelCard as the resource type");
 - ``model-package-group/<name>``: ``sagemaker:ModelPackageGroup`` (model-registry-ram.html
   shares groups through RAM; the string follows RAM's naming, not stated verbatim:
-  research ram-model-package-groups.md);
+  research ram-model-package-groups.md; AWS undocumented: ram-resource-types);
 - ``pipeline/<name>``: ``sagemaker:Pipeline`` and ``lineage-group/<name>``:
   ``sagemaker:LineageGroup`` (RAM User Guide, shareable.md, awsdocs archive 2023);
 - ``feature-group/<name>``: ``sagemaker:FeatureGroup``

@@ -91,7 +91,9 @@ class RamService:
     def _idempotent(
         self, handler: Handler, caller: Caller, operation: str, params: dict[str, Any]
     ) -> dict[str, Any]:
-        """Same token and parameters: the first answer again; other parameters: an error."""
+        """Same token and parameters: the first answer again; other parameters: an error.
+        Tokens are kept for the sandbox's lifetime: AWS publishes no window.
+        AWS undocumented: client-token-window"""
         token = params.get("clientToken")
         if token is not None and (not isinstance(token, str) or not token):
             raise ram_error("InvalidClientTokenException", "clientToken must be a string.")

@@ -15,7 +15,7 @@ from typing import Any
 from reconciler.sandbox.caller import Caller
 from reconciler.sandbox.errors import AwsError
 from reconciler.sandbox.ram.errors import invalid_parameter, invalid_state
-from reconciler.sandbox.ram.membership import LIVE, check_open
+from reconciler.sandbox.ram.membership import LIVE, check_group_permission, check_open
 from reconciler.sandbox.ram.model import RESOURCE, Share
 from reconciler.sandbox.ram.params import opt_bool, opt_int, page, req_str
 from reconciler.sandbox.ram.permissions import aws_or_own, lookup
@@ -34,6 +34,7 @@ def associate_resource_share_permission(
         raise invalid_parameter(
             f"Only the default version ({found.default_version}) of {found.arn} can be associated."
         )
+    check_group_permission(ctx, share, found.resource_type, coming=False)
     current = share.permissions.get(found.resource_type)
     wanted = (found.arn, found.default_version)
     if current not in (None, wanted) and not opt_bool(p, "replace"):

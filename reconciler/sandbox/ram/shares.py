@@ -23,6 +23,7 @@ from reconciler.sandbox.ram.membership import (
     add_principal,
     add_resource,
     check_batch,
+    check_group_permission,
     check_open,
     check_resource,
     end_all,
@@ -35,6 +36,7 @@ from reconciler.sandbox.ram.model import (
     Permission,
     Share,
     new_share_arn,
+    shared_type,
 )
 from reconciler.sandbox.ram.params import enum, opt_bool, opt_int, opt_str, page, req_str, str_list
 from reconciler.sandbox.ram.permissions import lookup
@@ -63,7 +65,8 @@ def create_resource_share(ctx: RamContext, caller: Caller, p: Mapping[str, Any])
         now,
         tags=_merge_tags({}, p.get("tags") or []),
     )
-    _attach_permissions(ctx, caller, share, str_list(p, "permissionArns"))
+    _check_name(ctx, caller, share.name)
+    _attach_permissions(ctx, caller, share, str_list(p, "permissionArns"), resource_arns)
     for principal in principals:  # all validated before any invitation is sent
         plan(ctx, caller.account_id, principal, share.allow_external)
     for principal in principals:
@@ -74,9 +77,22 @@ def create_resource_share(ctx: RamContext, caller: Caller, p: Mapping[str, Any])
     return {"resourceShare": render_share(share)}
 
 
-def _attach_permissions(ctx: RamContext, caller: Caller, share: Share, arns: list[str]) -> None:
+def _check_name(ctx: RamContext, caller: Caller, name: str) -> None:
+    """With ``ram_share_names_unique``, a name a share the caller holds in the Region
+    already has is refused. AWS undocumented: share-names-repeat"""
+    if not ctx.config().ram_share_names_unique:
+        return
+    if any(s.name == name and s.status not in STATUSES[3:] for s in ctx.owned_shares(caller)):
+        raise invalid_parameter(f"A resource share named {name} already exists.")
+
+
+def _attach_permissions(
+    ctx: RamContext, caller: Caller, share: Share, arns: list[str], resources: list[str]
+) -> None:
+    kinds = {found[0] for found in map(shared_type, resources) if found}
     for arn in arns:
         found = lookup(ctx, caller, arn)
+        check_group_permission(ctx, share, found.resource_type, found.resource_type in kinds)
         if found.resource_type in share.permissions:
             raise invalid_parameter(
                 f"You can attach only one permission per resource type; {arns} name more "

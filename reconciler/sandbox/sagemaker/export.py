@@ -9,6 +9,7 @@ identity policies do not allow ``s3:PutObject`` on the PDF's key gets a job that
 with the access denial as its FailureReason (AWS does not document when it checks;
 checking at creation and failing the job, not the call, is this sandbox's choice; switch
 ``export_denial_fails_job`` off to refuse the call instead).
+AWS undocumented: export-denial
 Jobs belong to the card's owner account even when a consumer created
 them (aws-facts §4.1) and disappear with their card.
 """

@@ -133,9 +133,9 @@ class ModelRegistry:
     whether an Archived card refuses new content and a new status (the card switches)."""
 
     def __init__(
-        self, clock: Callable[[], float], archived: Callable[[], tuple[bool, bool]]
+        self, clock: Callable[[], float], rules: Callable[[], package_cards.CardRules]
     ) -> None:
-        self._clock, self._archived = clock, archived
+        self._clock, self._rules = clock, rules
         self.groups: dict[str, PackageGroup] = {}
         self.packages: dict[str, Package] = {}
 
@@ -170,7 +170,9 @@ class ModelRegistry:
     def _versioned(self, caller: Caller, group: PackageGroup, params: dict[str, Any]) -> Package:
         """The next version of ``group``, in the group's account and Region (the caller's
         own, or the owner's when a share lets another account register into it)."""
-        card = package_cards.new_card(params.get("ModelCard"))  # refused before numbering
+        card = package_cards.new_card(
+            params.get("ModelCard"), self._rules()
+        )  # refused before numbering
         group.versions += 1
         return Package(
             arn=f"{group_versions(group.arn)}/{group.versions}",
@@ -199,7 +201,7 @@ class ModelRegistry:
             created_by=user_context(caller),
             approval=params.get("ModelApprovalStatus", ""),
             description=params.get("ModelPackageDescription"),
-            card=package_cards.new_card(params.get("ModelCard")),
+            card=package_cards.new_card(params.get("ModelCard"), self._rules()),
             extra={k: params[k] for k in _ECHOED if k in params},
         )
 
@@ -210,13 +212,7 @@ class ModelRegistry:
         """Apply an UpdateModelPackage request; nothing changes when any part is refused."""
         card = package.card
         if "ModelCard" in params:
-            content_locked, status_locked = self._archived()
-            card = package_cards.updated_card(
-                package.card,
-                params["ModelCard"],
-                content_locked=content_locked,
-                status_locked=status_locked,
-            )
+            card = package_cards.updated_card(package.card, params["ModelCard"], self._rules())
         if "ModelApprovalStatus" in params and package.group is None:
             raise validation("ModelApprovalStatus can only be set on a versioned package.")
         package.card = card

@@ -106,14 +106,19 @@ def describe_group(svc: SageMakerService, caller: Caller, params: Params) -> Par
 def get_group_policy(svc: SageMakerService, caller: Caller, params: Params) -> Params:
     """The group's resource policy as RAM wrote it when it shared the group (the RAM path
     writes it through ``sagemaker:PutResourcePolicy``). Undocumented: what AWS answers for
-    a group without one; the sandbox answers a ValidationException."""
+    a group without one; the sandbox answers ``group_policy_absent_error`` (a
+    ValidationException by default; "" answers no ResourcePolicy).
+    AWS undocumented: group-policy-absent"""
     name = params["ModelPackageGroupName"]
     found = _own_group(
         svc, caller, group_target(caller, name), "sagemaker:GetModelPackageGroupPolicy"
     )
     policy = svc.ram_policy(found.arn)
     if policy is None:
-        raise validation(f"Model Package Group {found.arn} has no resource policy.")
+        code = svc.config().group_policy_absent_error
+        if not code:
+            return {}
+        raise AwsError(code, f"Model Package Group {found.arn} has no resource policy.")
     return {"ResourcePolicy": json.dumps(policy, separators=(",", ":"))}
 
 

@@ -34,6 +34,7 @@ from reconciler.sandbox.sagemaker.model import (
     describe,
     metadata_only,
 )
+from reconciler.sandbox.sagemaker.package_cards import ARCHIVED, CardRules
 from reconciler.sandbox.sagemaker.registry import ModelRegistry
 from reconciler.sandbox.sagemaker.registry_service import GROUP_TAG_HANDLERS, REGISTRY_HANDLERS
 from reconciler.sandbox.sagemaker.search import SearchIndex, search
@@ -75,13 +76,18 @@ class SageMakerService:
         self._lock = threading.RLock()
         self.cards = CardStore(clock, config)
         self.exports = ExportJobs(clock, config)
-        self.registry = ModelRegistry(clock, self._archived_locks)
+        self.registry = ModelRegistry(clock, self._card_rules)
         self.workloads = training.Workloads(clock)
         self.index = SearchIndex()
 
-    def _archived_locks(self) -> tuple[bool, bool]:
+    def _card_rules(self) -> CardRules:
         config = self._config()
-        return config.archived_refuses_content, config.archived_refuses_status
+        return CardRules(
+            content_locked=config.archived_refuses_content,
+            status_locked=config.package_card_archived_refuses_status,
+            schema=config.package_card_schema_enforced,
+            together=config.package_card_content_and_status_together,
+        )
 
     def handles(self, operation: str, params: dict[str, Any]) -> bool:
         """Whether this service answers the call (else it belongs to moto)."""
@@ -232,6 +238,9 @@ class SageMakerService:
 
     def _delete_model_card(self, caller: Caller, params: dict[str, Any]) -> dict[str, Any]:
         card = self.cards.find(caller.account_id, caller.region, params["ModelCardName"])
+        # AWS undocumented: archived-deletable
+        if card.latest.status == ARCHIVED and not self._config().archived_cards_deletable:
+            raise validation(f"Model card {card.name} is Archived and cannot be deleted.")
         self.cards.delete(card)
         self.index.record(card, self._clock(), gone=True)
         return {}
@@ -300,6 +309,9 @@ class SageMakerService:
     def authorize_shared(self, caller: Caller, group_arn: str, action: str) -> None:
         """Raise unless RAM shares the group ``group_arn`` with ``caller`` for ``action``."""
         self._authorize(caller, group_arn, action)
+
+    def config(self) -> SandboxConfig:
+        return self._config()
 
     def ram_policy(self, group_arn: str) -> dict[str, Any] | None:
         """The resource policy RAM keeps on the group, if a share holds it."""

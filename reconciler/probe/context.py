@@ -125,8 +125,8 @@ def restricted(ctx: ProbeContext, statements: list[dict[str, Any]]) -> AwsSessio
 
 
 NO_ROLE = (
-    "not checked: card_account.role_arn is not set, so there is no role to assume again "
-    "with a session policy"
+    "not checked: neither --role-arn nor card_account.role_arn names a role to assume again "
+    "with a session policy (bootstrap --operator makes one)"
 )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from reconciler.bootstrap.card_account import card_account_template
 from reconciler.bootstrap.model import Bootstrap, BootstrapSettings
 from reconciler.bootstrap.next_steps import next_steps
-from reconciler.bootstrap.operators import checked_operators
+from reconciler.bootstrap.operators import check_operators
 from reconciler.bootstrap.readers import readers_template, stack_set_accounts
 from reconciler.common.errors import ReconcilerError
 from reconciler.desired.model import DesiredState
@@ -14,7 +14,7 @@ from reconciler.desired.model import DesiredState
 def bootstrap(state: DesiredState, settings: BootstrapSettings) -> Bootstrap:
     """What to deploy for ``state`` (one target's desired state), and how."""
     _signs_in_directly(state)
-    checked_operators(state.config, settings.operators)
+    check_operators(state.config, settings.operators)
     readers = readers_template(state, settings)
     accounts = stack_set_accounts(state, settings) if readers is not None else []
     return Bootstrap(

@@ -23,10 +23,9 @@ from reconciler.bootstrap.model import (
     BootstrapSettings,
     Template,
     logical_id,
-    output_key,
 )
 from reconciler.bootstrap.operators import ACCEPTANCE, PROBE, acceptance_role, probe_role
-from reconciler.bootstrap.roles import Resource, RoleSpec, role_resources
+from reconciler.bootstrap.roles import Resource, RoleSpec, arn_output, role_resources
 from reconciler.common.regions import partition_for
 from reconciler.desired.model import Config, DesiredState, Exports
 from reconciler.iam.bucket import exports_bucket_policy
@@ -123,23 +122,15 @@ def exports_bucket(config: Config, exports: Exports) -> dict[str, Resource]:
 def outputs(config: Config, settings: BootstrapSettings) -> dict[str, Any]:
     """Each role's ARN (for the repository variables, the probe and the acceptance suite),
     and the bucket's name."""
-    found: dict[str, Any] = {
-        output_key(role): {
-            "Description": f"{ROLE_VARIABLES[role]}: the {role.value} role",
-            "Value": {"Fn::GetAtt": [logical_id(role), "Arn"]},
-        }
-        for role in BOOTSTRAPPED
-    }
+    found: dict[str, Any] = {}
+    for role in BOOTSTRAPPED:
+        described = f"{ROLE_VARIABLES[role]}: the {role.value} role"
+        found.update(arn_output(logical_id(role), described))
     if settings.operators:
-        found[f"{PROBE}Arn"] = {
-            "Description": "reconciler probe --role-arn: the probe role",
-            "Value": {"Fn::GetAtt": [PROBE, "Arn"]},
-        }
+        found.update(arn_output(PROBE, "reconciler probe --role-arn: the probe role"))
     if settings.acceptance:
-        found[f"{ACCEPTANCE}Arn"] = {
-            "Description": "RECONCILER_ACC_CARD_ROLE_ARN: the acceptance suite's role",
-            "Value": {"Fn::GetAtt": [ACCEPTANCE, "Arn"]},
-        }
+        described = "RECONCILER_ACC_CARD_ROLE_ARN: the acceptance suite's role"
+        found.update(arn_output(ACCEPTANCE, described))
     if config.exports is not None:
         found["ExportsBucketName"] = {
             "Description": "The bucket of reconciler.yaml's exports",

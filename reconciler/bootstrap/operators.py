@@ -42,8 +42,8 @@ PROBE, ACCEPTANCE, ACCEPTANCE_READER_ID = "ProbeRole", "AcceptanceRole", "Accept
 OPERATOR = re.compile(r"^arn:(?P<partition>aws[\w-]*):iam::(?P<account>\d{12}):(role|user)/.+$")
 
 
-def checked_operators(config: Config, operators: tuple[str, ...]) -> tuple[str, ...]:
-    """``operators`` as given, each a role or user ARN of the card account."""
+def check_operators(config: Config, operators: tuple[str, ...]) -> None:
+    """Refuse an operator that is not a role or user ARN of the card account."""
     for arn in operators:
         found = OPERATOR.match(arn)
         if found is None or found["account"] != config.card_account_id:
@@ -56,7 +56,6 @@ def checked_operators(config: Config, operators: tuple[str, ...]) -> tuple[str, 
             )
         if found["partition"] != partition_for(config.region):
             raise ReconcilerError(f"--operator {arn!r} is not in {config.region}'s partition")
-    return operators
 
 
 def probe_role(state: DesiredState, settings: BootstrapSettings) -> RoleSpec:

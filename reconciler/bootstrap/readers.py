@@ -19,7 +19,7 @@ from reconciler.bootstrap.model import (
     role_arn,
 )
 from reconciler.bootstrap.operators import ACCEPTANCE_READER_ID, acceptance_reader
-from reconciler.bootstrap.roles import Resource, RoleSpec, role_resources
+from reconciler.bootstrap.roles import Resource, RoleSpec, arn_output, role_resources
 from reconciler.common.errors import ReconcilerError
 from reconciler.desired.model import DesiredState
 from reconciler.iam.guard import guard_for
@@ -116,15 +116,10 @@ def _path_and_name(role_arn: str) -> tuple[str, str]:
 def _outputs(*, reader: bool, guard: bool, settings: BootstrapSettings) -> dict[str, object]:
     found: dict[str, object] = {}
     if reader:
-        found["ReaderRoleArn"] = {
-            "Description": "This account's reader role",
-            "Value": {"Fn::GetAtt": [READER, "Arn"]},
-        }
+        found.update(arn_output(READER, "This account's reader role"))
     if settings.acceptance:
-        found[f"{ACCEPTANCE_READER_ID}Arn"] = {
-            "Description": "RECONCILER_ACC_<DEV|TEST|PROD>_ROLE_ARN: the acceptance suite's reader",
-            "Value": {"Fn::GetAtt": [ACCEPTANCE_READER_ID, "Arn"]},
-        }
+        described = "RECONCILER_ACC_<DEV|TEST|PROD>_ROLE_ARN: the acceptance suite's reader"
+        found.update(arn_output(ACCEPTANCE_READER_ID, described))
     if guard:
         found["ConsumerGuardArn"] = {
             "Description": "The consumer guard: attach it as the permissions boundary of the "

@@ -29,6 +29,16 @@ class RoleSpec:
     depends_on: str | None = None
 
 
+def arn_output(logical_id: str, description: str) -> dict[str, Resource]:
+    """The stack output ``<logical id>Arn``: the ARN of the template's role ``logical_id``."""
+    return {
+        f"{logical_id}Arn": {
+            "Description": description,
+            "Value": {"Fn::GetAtt": [logical_id, "Arn"]},
+        }
+    }
+
+
 def role_resources(spec: RoleSpec) -> dict[str, Resource]:
     """The role and, when its policy is split, the managed policies attached to it."""
     placement = place(spec.printed_as, spec.policy)

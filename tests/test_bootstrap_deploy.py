@@ -398,6 +398,11 @@ def test_the_acceptance_roles_hold_the_suites_policies_and_readers_trust_only_it
 ) -> None:
     card = deployed_for_checks.outputs["AcceptanceRoleArn"]
     assert card == f"arn:aws:iam::{OWNER}:role/ReconcilerAcceptance"
+    assert assumes(sandbox, card, github_claims(REPO, workflow="acceptance.yml"))
+    branch = github_claims(REPO, workflow="acceptance.yml", ref="refs/heads/feature")
+    pulled = github_claims(REPO, workflow="acceptance.yml", **PULL_REQUEST)
+    for claims in (branch, pulled, *LEGITIMATE.values(), *ATTACKS.values()):
+        assert not assumes(sandbox, card, claims)
     acting = sandbox.client("sts", OWNER, "SandboxAdmin").assume_role(
         RoleArn=card, RoleSessionName="acceptance"
     )["Credentials"]
